@@ -1,0 +1,236 @@
+//! `application/x-www-form-urlencoded`, both ways, and the redirect form a customer's browser
+//! posts to a hosted payment page.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::Method;
+
+/// A decoded form body: every pair in the order received.
+pub type Pairs = Vec<(String, String)>;
+
+/// Decodes a form body strictly: a size limit, `+` as space, `%XX` escapes that must be
+/// well-formed, names and values that must be UTF-8 after decoding, and no name twice
+/// (compared ASCII-case-insensitively, because gateways spell `Amount` and `amount` alike and
+/// a second copy is the classic way to smuggle a value past a check).
+///
+/// Empty segments (`a=1&&b=2`) are skipped; a name without `=` has the empty value.
+///
+/// ```
+/// use vpos_core::form::parse_urlencoded;
+/// let pairs = parse_urlencoded(b"order_id=AT%20001&amount=23.45&item_name=Call+Credit", 1024)?;
+/// assert_eq!(pairs[0], ("order_id".to_string(), "AT 001".to_string()));
+/// assert_eq!(pairs[2].1, "Call Credit");
+/// let dup = parse_urlencoded(b"amount=1&Amount=1000", 1024).unwrap_err();
+/// assert_eq!((dup.code().as_str(), dup.field()), ("duplicate_field", Some("Amount")));
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+pub fn parse_urlencoded(body: &[u8], limit: usize) -> Result<Pairs> {
+    if body.len() > limit {
+        return Err(Error::new(
+            ErrorCode::BodyTooLarge,
+            format!("body is {} bytes; at most {limit} are accepted", body.len()),
+        ));
+    }
+    let mut pairs: Pairs = Vec::new();
+    for segment in body.split(|&b| b == b'&') {
+        if segment.is_empty() {
+            continue;
+        }
+        let (raw_name, raw_value) = match segment.iter().position(|&b| b == b'=') {
+            Some(i) => (&segment[..i], &segment[i + 1..]),
+            None => (segment, &b""[..]),
+        };
+        let name = decode_component(raw_name, None)?;
+        let value = decode_component(raw_value, Some(&name))?;
+        if pairs.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+            return Err(Error::new(
+                ErrorCode::DuplicateField,
+                format!("{name} appears more than once"),
+            )
+            .with_field(name));
+        }
+        pairs.push((name, value));
+    }
+    Ok(pairs)
+}
+
+fn decode_component(raw: &[u8], name: Option<&str>) -> Result<String> {
+    let field = || name.map_or_else(|| "(field name)".to_string(), str::to_string);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex)) {
+                    (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+                    _ => {
+                        return Err(Error::new(
+                            ErrorCode::InvalidEncoding,
+                            format!("{} has a malformed %-escape", field()),
+                        )
+                        .with_field(field()));
+                    }
+                }
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| {
+        Error::new(ErrorCode::InvalidUtf8, format!("{} is not valid UTF-8", field()))
+            .with_field(field())
+    })
+}
+
+/// Encodes pairs as a form body (`+` for space, everything but `A-Za-z0-9*-._` escaped: the
+/// WHATWG `application/x-www-form-urlencoded` serializer).
+pub fn encode_urlencoded<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (name, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        encode_component(&mut out, name);
+        out.push('=');
+        encode_component(&mut out, value);
+    }
+    out
+}
+
+fn encode_component(out: &mut String, s: &str) {
+    for &b in s.as_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+}
+
+/// A form for the customer's browser to submit to the gateway's hosted payment page.
+///
+/// ```
+/// use vpos_core::{RedirectForm, Method};
+/// let form = RedirectForm {
+///     action: "https://pay.example/checkout".into(),
+///     method: Method::Post,
+///     fields: vec![("item_name".into(), "Tea & \"cake\"".into())],
+/// };
+/// let html = form.to_html(false);
+/// assert!(html.contains(r#"<input type="hidden" name="item_name" value="Tea &amp; &quot;cake&quot;">"#));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RedirectForm {
+    /// Where the form is submitted.
+    pub action: String,
+    /// How.
+    pub method: Method,
+    /// Hidden fields, in the order the gateway documents them.
+    pub fields: Vec<(String, String)>,
+}
+
+impl RedirectForm {
+    /// The form as HTML: hidden inputs, every value escaped, and a submit button. With
+    /// `auto_submit`, an inline script submits it on load and the button sits in `<noscript>`.
+    ///
+    /// The script is inline; a page with a strict Content-Security-Policy must allow it (for
+    /// example with a nonce) or render without `auto_submit`.
+    pub fn to_html(&self, auto_submit: bool) -> String {
+        let mut html = String::with_capacity(256 + self.fields.len() * 64);
+        html.push_str("<form class=\"vpos-redirect\" action=\"");
+        escape_into(&mut html, &self.action);
+        html.push_str("\" method=\"");
+        html.push_str(&self.method.as_str().to_ascii_lowercase());
+        html.push_str("\" accept-charset=\"utf-8\">\n");
+        for (name, value) in &self.fields {
+            html.push_str("<input type=\"hidden\" name=\"");
+            escape_into(&mut html, name);
+            html.push_str("\" value=\"");
+            escape_into(&mut html, value);
+            html.push_str("\">\n");
+        }
+        let button = "<button type=\"submit\">Continue to payment</button>";
+        if auto_submit {
+            html.push_str("<noscript>");
+            html.push_str(button);
+            html.push_str("</noscript>\n</form>\n<script>document.currentScript.previousElementSibling.submit();</script>\n");
+        } else {
+            html.push_str(button);
+            html.push_str("\n</form>\n");
+        }
+        html
+    }
+}
+
+/// Escapes text for an HTML attribute value or text node.
+pub(crate) fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_and_rejects() {
+        let p = parse_urlencoded(b"a=1&&b=&c&d=%C3%A9t%C3%A9", 100).unwrap();
+        assert_eq!(
+            p,
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "".into()),
+                ("c".into(), "".into()),
+                ("d".into(), "été".into())
+            ]
+        );
+        let err = |b: &[u8]| parse_urlencoded(b, 64).unwrap_err();
+        assert_eq!(err(b"a=%FF").code(), ErrorCode::InvalidUtf8);
+        assert_eq!(err(b"a=%FF").field(), Some("a"));
+        assert_eq!(err(b"a=%G1").code(), ErrorCode::InvalidEncoding);
+        assert_eq!(err(b"a=%4").code(), ErrorCode::InvalidEncoding);
+        assert_eq!(err(b"a=1&a=2").code(), ErrorCode::DuplicateField);
+        assert_eq!(err(&[b'a'; 65]).code(), ErrorCode::BodyTooLarge);
+    }
+
+    #[test]
+    fn encodes_like_a_browser() {
+        assert_eq!(
+            encode_urlencoded([("order id", "a&b=c"), ("x", "é+~")]),
+            "order+id=a%26b%3Dc&x=%C3%A9%2B%7E"
+        );
+        let round = parse_urlencoded(encode_urlencoded([("k", "é & +")]).as_bytes(), 100).unwrap();
+        assert_eq!(round[0].1, "é & +");
+    }
+
+    #[test]
+    fn html_escapes_everything_and_auto_submits() {
+        let form = RedirectForm {
+            action: "https://x.example/?a=1&b=\"2\"".into(),
+            method: Method::Post,
+            fields: vec![("n<".into(), "'v'>".into())],
+        };
+        let html = form.to_html(true);
+        assert!(html.contains("action=\"https://x.example/?a=1&amp;b=&quot;2&quot;\""));
+        assert!(html.contains("name=\"n&lt;\" value=\"&#x27;v&#x27;&gt;\""));
+        assert!(html.contains("<noscript><button"));
+        assert!(html.contains(".submit();</script>"));
+        assert!(!form.to_html(false).contains("<script>"));
+    }
+}

@@ -1,0 +1,24 @@
+//! One folder per gateway, each with the same verbs (`checkout`, `parse_notification`,
+//! verification, `acknowledge`).
+
+use serde::{Deserialize, Serialize};
+
+pub mod flocash;
+
+/// The gateways vpos speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Gateway {
+    /// FloCash (Africa): redirect form, notification verified by post-back.
+    Flocash,
+}
+
+impl Gateway {
+    /// The snake_case name, as in JSON and event keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gateway::Flocash => "flocash",
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! HTTP as plain values: requests the host should send, answers it should give, and the
+//! replies it received. vpos performs no I/O.
+
+use serde::{Deserialize, Serialize};
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl Method {
+    /// `"GET"` or `"POST"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request the host must perform (post-back, polling, refund) and feed the reply back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Headers to send, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, already encoded.
+    pub body: String,
+}
+
+/// The answer the host must give to the gateway, exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: String,
+}
+
+impl HttpResponse {
+    pub(crate) fn text(status: u16, body: impl Into<String>) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
+            body: body.into(),
+        }
+    }
+
+    pub(crate) fn json(status: u16, body: String) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body,
+        }
+    }
+}
+
+/// What the host got back for an [`HttpRequest`]: a response, or its own failure to get one
+/// (timeout, DNS, connection reset). Reporting the failure is how the host says "I tried".
+///
+/// JSON: `{"status": 200, "body": "VERIFIED"}` or `{"error": "timed out after 10 s"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Reply {
+    /// The server answered.
+    Response {
+        /// Status code.
+        status: u16,
+        /// Body bytes (the post-back answer is compared byte-wise).
+        #[serde(with = "body_text")]
+        body: Vec<u8>,
+    },
+    /// The host could not get an answer.
+    Failed {
+        /// The host's description of what failed.
+        error: String,
+    },
+}
+
+mod body_text {
+    use serde::Deserialize;
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        Ok(String::deserialize(d)?.into_bytes())
+    }
+}
