@@ -60,8 +60,7 @@ impl PaymentStatus {
 ///
 /// `Unknown` keeps the code: it changes nothing and is reported, so a code the table has
 /// never seen can never move money.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case", tag = "status", content = "code")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Reported {
     /// Still in progress.
     Pending,
@@ -75,6 +74,27 @@ pub enum Reported {
     Cancelled,
     /// A code the gateway's table does not know.
     Unknown(String),
+}
+
+impl Reported {
+    /// `"pending"`, `"authorized"`, `"succeeded"`, `"failed"`, `"cancelled"` or `"unknown"`
+    /// (the code itself travels beside it, as `status_code`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Reported::Pending => "pending",
+            Reported::Authorized => "authorized",
+            Reported::Succeeded => "succeeded",
+            Reported::Failed => "failed",
+            Reported::Cancelled => "cancelled",
+            Reported::Unknown(_) => "unknown",
+        }
+    }
+}
+
+impl Serialize for Reported {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// What kind of operation a notification reports.

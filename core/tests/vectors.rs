@@ -1,0 +1,188 @@
+//! Runs every case under `tests/vectors/` (the files every binding runs too).
+//!
+//! File shape: `{"defaults": {...}, "cases": [...]}`; each case's `input` is laid over
+//! `defaults` key by key. A case has `description`, `source`, `operation`, `input`, and either
+//! `expect` (compared as a subset: every key given must match, arrays element by element) or
+//! `error` (`{"code": ..., "field": ...}`).
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use vpos_core::gateways::flocash;
+use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
+
+fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+}
+
+type Outcome = Result<Value, Error>;
+
+fn de<T: serde::de::DeserializeOwned>(v: &Value, key: &str) -> T {
+    serde_json::from_value(v.get(key).cloned().unwrap_or(Value::Null))
+        .unwrap_or_else(|e| panic!("input.{key} does not deserialize: {e}"))
+}
+
+fn body(input: &Value) -> Vec<u8> {
+    if let Some(b) = input.get("body_base64") {
+        return base64::engine::general_purpose::STANDARD.decode(b.as_str().unwrap()).unwrap();
+    }
+    input.get("body").and_then(Value::as_str).unwrap_or("").as_bytes().to_vec()
+}
+
+fn content_type(input: &Value) -> &str {
+    input.get("content_type").and_then(Value::as_str).unwrap_or("application/x-www-form-urlencoded")
+}
+
+fn to_json<T: serde::Serialize>(t: &T) -> Value {
+    serde_json::to_value(t).unwrap()
+}
+
+fn run(op: &str, input: &Value) -> Outcome {
+    match op {
+        "money.parse" => {
+            let currency = Currency::from_code(input["currency"].as_str().unwrap())?;
+            Ok(to_json(&Amount::parse(input["value"].as_str().unwrap(), currency)?))
+        }
+        "money.from_minor" => {
+            let currency = Currency::from_code(input["currency"].as_str().unwrap())?;
+            Ok(to_json(&Amount::from_minor(input["minor"].as_i64().unwrap(), currency)?))
+        }
+        "currency.lookup" => {
+            let c = match input.get("numeric") {
+                Some(n) => Currency::from_numeric(n.as_u64().unwrap() as u16)?,
+                None => Currency::from_code(input["code"].as_str().unwrap())?,
+            };
+            Ok(json!({"code": c.code(), "numeric": c.numeric(), "exponent": c.exponent(), "name": c.name()}))
+        }
+        "flocash.config" => {
+            let config: flocash::Config = de(input, "config");
+            config.validate()?;
+            Ok(json!({"postback_url": config.postback_url()?}))
+        }
+        "flocash.check_token" => {
+            let config: flocash::Config = de(input, "config");
+            config.check_token(input["token"].as_str().unwrap())?;
+            Ok(json!({}))
+        }
+        "flocash.status" => {
+            let code = flocash::normalize_status(input["code"].as_str().unwrap())?;
+            Ok(json!({
+                "status_code": code,
+                "status": flocash::map_status(&code).as_str(),
+                "label": flocash::status_label(&code),
+            }))
+        }
+        "flocash.checkout" => {
+            let config: flocash::Config = de(input, "config");
+            let order: flocash::Order = de(input, "order");
+            Ok(to_json(&flocash::checkout(&config, &order)?))
+        }
+        "flocash.parse_notification" => {
+            let config: flocash::Config = de(input, "config");
+            let n = flocash::parse_notification(&config, content_type(input), &body(input))?;
+            Ok(to_json(n.untrusted()))
+        }
+        "flocash.postback_request" => {
+            let config: flocash::Config = de(input, "config");
+            let n = flocash::parse_notification(&config, content_type(input), &body(input))?;
+            Ok(to_json(&flocash::postback_request(&config, &n)))
+        }
+        "flocash.verify_postback" => {
+            let config: flocash::Config = de(input, "config");
+            let reply: Reply = de(input, "reply");
+            let n = flocash::parse_notification(&config, content_type(input), &body(input))?;
+            let verified = flocash::verify_postback(&config, n, &reply)?;
+            Ok(json!({"event": to_json(&verified.event())}))
+        }
+        "flocash.handle" => Ok(handle(input)),
+        other => panic!("unknown operation {other}"),
+    }
+}
+
+/// The whole notification flow as a host runs it: token, parse, post-back, transition, answer.
+fn handle(input: &Value) -> Value {
+    let config: flocash::Config = de(input, "config");
+    let steps = || -> Result<vpos_core::Outcome, Error> {
+        if let Some(token) = input.get("token").and_then(Value::as_str) {
+            config.check_token(token)?;
+        }
+        let n = flocash::parse_notification(&config, content_type(input), &body(input))?;
+        let reply: Reply = de(input, "reply");
+        let verified = flocash::verify_postback(&config, n, &reply)?;
+        let payment: PaymentSnapshot = de(input, "payment");
+        Ok(transition(&payment, &verified.event()))
+    };
+    match steps() {
+        Ok(outcome) => json!({"outcome": to_json(&outcome), "response": to_json(&flocash::acknowledge(&outcome))}),
+        Err(e) => json!({"error": to_json(&e), "response": to_json(&flocash::reject(&e))}),
+    }
+}
+
+fn subset(expect: &Value, actual: &Value, path: &str) -> Result<(), String> {
+    match (expect, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                let av = a.get(k).ok_or_else(|| format!("{path}.{k} missing in {actual}"))?;
+                subset(ev, av, &format!("{path}.{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if e.len() != a.len() {
+                return Err(format!("{path}: expected {} items, got {}: {actual}", e.len(), a.len()));
+            }
+            e.iter().zip(a).enumerate().try_for_each(|(i, (ev, av))| subset(ev, av, &format!("{path}[{i}]")))
+        }
+        _ if expect == actual => Ok(()),
+        _ => Err(format!("{path}: expected {expect}, got {actual}")),
+    }
+}
+
+#[test]
+fn every_vector() {
+    let mut paths = Vec::new();
+    files(&vectors_dir(), &mut paths);
+    assert!(!paths.is_empty(), "no vector files under {}", vectors_dir().display());
+    let (mut ran, mut failures) = (0, Vec::new());
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let defaults = file.get("defaults").cloned().unwrap_or_else(|| json!({}));
+        for case in file["cases"].as_array().unwrap_or_else(|| panic!("{}: no cases", path.display())) {
+            let desc = case["description"].as_str().expect("description");
+            assert!(case.get("source").is_some(), "{desc}: no source");
+            let mut input = defaults.clone();
+            for (k, v) in case["input"].as_object().expect("input object") {
+                input[k] = v.clone();
+            }
+            let op = case["operation"].as_str().expect("operation");
+            let result = run(op, &input);
+            let verdict = match (case.get("expect"), case.get("error"), result) {
+                (Some(e), None, Ok(actual)) => subset(e, &actual, "expect"),
+                (None, Some(e), Err(err)) => subset(e, &to_json(&err), "error"),
+                (Some(_), None, Err(err)) => Err(format!("expected success, got error {}", to_json(&err))),
+                (None, Some(_), Ok(actual)) => Err(format!("expected an error, got {actual}")),
+                _ => Err("a case needs exactly one of expect / error".into()),
+            };
+            ran += 1;
+            if let Err(why) = verdict {
+                failures.push(format!("{} — {desc}: {why}", path.file_name().unwrap().to_string_lossy()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {ran} vectors failed:\n{}", failures.len(), failures.join("\n"));
+    eprintln!("{ran} vectors passed");
+}
