@@ -31,7 +31,7 @@ macro_rules! error_codes {
             }
 
             /// Looks a code up by its string.
-            pub fn from_str(code: &str) -> Option<ErrorCode> {
+            pub fn from_code(code: &str) -> Option<ErrorCode> {
                 match code { $( $code => Some(ErrorCode::$variant), )* _ => None }
             }
         }
@@ -118,7 +118,11 @@ pub struct Error {
 impl Error {
     /// Creates an error. `message` must not contain secrets.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, field: None, message: message.into() }
+        Error {
+            code,
+            field: None,
+            message: message.into(),
+        }
     }
 
     /// Names the field this error concerns (its wire name, or the config key).
@@ -131,7 +135,11 @@ impl Error {
     /// Sets the field only if none is set yet (used when a value error is lifted into a form).
     #[must_use]
     pub(crate) fn or_field(self, field: impl Into<Cow<'static, str>>) -> Self {
-        if self.field.is_some() { self } else { self.with_field(field) }
+        if self.field.is_some() {
+            self
+        } else {
+            self.with_field(field)
+        }
     }
 
     /// The stable code.
@@ -152,7 +160,10 @@ impl Error {
     /// Whether the failure is on vpos's side of the wire or in the world (transport, config),
     /// so that the gateway should deliver again later rather than be told the message is bad.
     pub fn is_retryable(&self) -> bool {
-        matches!(self.code, ErrorCode::PostbackFailed | ErrorCode::InvalidConfig)
+        matches!(
+            self.code,
+            ErrorCode::PostbackFailed | ErrorCode::InvalidConfig
+        )
     }
 
     pub(crate) fn missing(field: impl Into<Cow<'static, str>>) -> Self {
@@ -175,8 +186,11 @@ impl Error {
     }
 
     pub(crate) fn config(field: &'static str, why: impl fmt::Display) -> Self {
-        Error::new(ErrorCode::InvalidConfig, format!("configuration {field}: {why}"))
-            .with_field(field)
+        Error::new(
+            ErrorCode::InvalidConfig,
+            format!("configuration {field}: {why}"),
+        )
+        .with_field(field)
     }
 }
 
@@ -204,10 +218,14 @@ mod tests {
         for code in ErrorCode::ALL {
             let s = code.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
-            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{s}");
-            assert_eq!(ErrorCode::from_str(s), Some(*code));
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{s}"
+            );
+            assert_eq!(ErrorCode::from_code(s), Some(*code));
         }
-        assert_eq!(ErrorCode::from_str("nope"), None);
+        assert_eq!(ErrorCode::from_code("nope"), None);
     }
 
     #[test]
@@ -216,6 +234,9 @@ mod tests {
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["code"], "field_too_long");
         assert_eq!(v["field"], "order_id");
-        assert_eq!(v["message"], "order_id is 30 characters long; at most 25 are allowed");
+        assert_eq!(
+            v["message"],
+            "order_id is 30 characters long; at most 25 are allowed"
+        );
     }
 }

@@ -25,18 +25,41 @@ fn bounded(field: &str, value: &str, max: usize) -> Result<()> {
         return Err(Error::too_long(field.to_string(), max, len));
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::invalid(field.to_string(), "contains control characters"));
+        return Err(Error::invalid(
+            field.to_string(),
+            "contains control characters",
+        ));
     }
     Ok(())
 }
 
+/// An optional field that, when present, must satisfy `ok`; `rule` says how in the error.
+pub(crate) fn shaped(
+    field: &str,
+    value: Option<&str>,
+    rule: &str,
+    ok: impl Fn(&str) -> bool,
+) -> Result<()> {
+    match value.filter(|v| !v.is_empty()) {
+        Some(v) if !ok(v) => Err(Error::invalid(field.to_string(), rule)),
+        _ => Ok(()),
+    }
+}
+
 /// An absolute `http://` or `https://` URL without whitespace, at most `max` characters.
 pub(crate) fn url(field: &str, value: Option<&str>, max: usize) -> Result<()> {
-    let Some(v) = value.filter(|v| !v.is_empty()) else { return Ok(()) };
+    let Some(v) = value.filter(|v| !v.is_empty()) else {
+        return Ok(());
+    };
     bounded(field, v, max)?;
-    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"));
     match rest {
         Some(r) if !r.is_empty() && !r.contains(char::is_whitespace) => Ok(()),
-        _ => Err(Error::invalid(field.to_string(), "must be an absolute http(s) URL")),
+        _ => Err(Error::invalid(
+            field.to_string(),
+            "must be an absolute http(s) URL",
+        )),
     }
 }

@@ -66,7 +66,10 @@ fn decode_component(raw: &[u8], name: Option<&str>) -> Result<String> {
             b'+' => out.push(b' '),
             b'%' => {
                 let hex = |b: u8| (b as char).to_digit(16);
-                match (raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex)) {
+                match (
+                    raw.get(i + 1).copied().and_then(hex),
+                    raw.get(i + 2).copied().and_then(hex),
+                ) {
                     (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
                     _ => {
                         return Err(Error::new(
@@ -83,8 +86,11 @@ fn decode_component(raw: &[u8], name: Option<&str>) -> Result<String> {
         i += 1;
     }
     String::from_utf8(out).map_err(|_| {
-        Error::new(ErrorCode::InvalidUtf8, format!("{} is not valid UTF-8", field()))
-            .with_field(field())
+        Error::new(
+            ErrorCode::InvalidUtf8,
+            format!("{} is not valid UTF-8", field()),
+        )
+        .with_field(field())
     })
 }
 
@@ -106,7 +112,9 @@ pub fn encode_urlencoded<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>
 fn encode_component(out: &mut String, s: &str) {
     for &b in s.as_bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => {
                 let _ = write!(out, "%{b:02X}");

@@ -38,7 +38,10 @@ const MOVES: &[(PaymentStatus, &[PaymentStatus])] = &[
     (Pending, &[Authorized, Paid, Failed, Cancelled]),
     (Authorized, &[Paid, Cancelled]),
     (Paid, &[PartiallyRefunded, Refunded, ChargedBack]),
-    (PartiallyRefunded, &[PartiallyRefunded, Refunded, ChargedBack]),
+    (
+        PartiallyRefunded,
+        &[PartiallyRefunded, Refunded, ChargedBack],
+    ),
     (Failed, &[Paid]),
     (Cancelled, &[Paid]),
     (Refunded, &[]),
@@ -251,32 +254,48 @@ impl Outcome {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
-    let reject = |code: ErrorCode, message: String| Outcome::Rejected { error: Error::new(code, message) };
+    let reject = |code: ErrorCode, message: String| Outcome::Rejected {
+        error: Error::new(code, message),
+    };
     if event.gateway != payment.gateway {
         return reject(
             ErrorCode::GatewayMismatch,
-            format!("event from {} for a {} payment", event.gateway.as_str(), payment.gateway.as_str()),
+            format!(
+                "event from {} for a {} payment",
+                event.gateway.as_str(),
+                payment.gateway.as_str()
+            ),
         );
     }
-    if payment.applied_event_keys.iter().any(|k| *k == event.key) {
+    if payment.applied_event_keys.contains(&event.key) {
         return Outcome::AlreadyApplied;
     }
     if event.merchant != payment.merchant {
         return reject(
             ErrorCode::MerchantMismatch,
-            format!("event is for merchant {:?}, payment belongs to {:?}", event.merchant, payment.merchant),
+            format!(
+                "event is for merchant {:?}, payment belongs to {:?}",
+                event.merchant, payment.merchant
+            ),
         );
     }
     if event.order_id != payment.order_id {
         return reject(
             ErrorCode::OrderMismatch,
-            format!("event is for order {:?}, payment is order {:?}", event.order_id, payment.order_id),
+            format!(
+                "event is for order {:?}, payment is order {:?}",
+                event.order_id, payment.order_id
+            ),
         );
     }
     if event.amount.currency() != payment.amount.currency() {
         return reject(
             ErrorCode::CurrencyMismatch,
-            format!("event is in {}, payment in {}", event.amount.currency(), payment.amount.currency()),
+            format!(
+                "event is in {}, payment in {}",
+                event.amount.currency(),
+                payment.amount.currency()
+            ),
         );
     }
     if event.action == Action::Test && payment.live {
@@ -293,7 +312,10 @@ pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
             if event.amount != payment.amount {
                 return reject(
                     ErrorCode::AmountMismatch,
-                    format!("event amount {} differs from payment amount {}", event.amount, payment.amount),
+                    format!(
+                        "event amount {} differs from payment amount {}",
+                        event.amount, payment.amount
+                    ),
                 );
             }
             let to = match completed {
@@ -309,7 +331,11 @@ pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
             if from == to {
                 Outcome::Ignored(IgnoreReason::AlreadyInStatus)
             } else if allowed(from, to) {
-                Outcome::Applied { from, to, refunded_minor: refunded }
+                Outcome::Applied {
+                    from,
+                    to,
+                    refunded_minor: refunded,
+                }
             } else {
                 Outcome::Ignored(IgnoreReason::Stale)
             }
@@ -318,7 +344,9 @@ pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
             if *completed != Reported::Succeeded {
                 return Outcome::Ignored(IgnoreReason::NotCompleted);
             }
-            let total = refunded.checked_add(event.amount.minor()).filter(|t| *t <= payment.amount.minor());
+            let total = refunded
+                .checked_add(event.amount.minor())
+                .filter(|t| *t <= payment.amount.minor());
             let Some(total) = total else {
                 return reject(
                     ErrorCode::RefundExceedsAmount,
@@ -353,12 +381,20 @@ pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
 
 fn move_or_reject(from: PaymentStatus, to: PaymentStatus, refunded_minor: i64) -> Outcome {
     if allowed(from, to) {
-        Outcome::Applied { from, to, refunded_minor }
+        Outcome::Applied {
+            from,
+            to,
+            refunded_minor,
+        }
     } else {
         Outcome::Rejected {
             error: Error::new(
                 ErrorCode::InvalidTransition,
-                format!("a payment cannot move from {} to {}", from.as_str(), to.as_str()),
+                format!(
+                    "a payment cannot move from {} to {}",
+                    from.as_str(),
+                    to.as_str()
+                ),
             ),
         }
     }
@@ -403,7 +439,11 @@ mod tests {
     #[test]
     fn every_sale_status_from_every_state_is_total_and_monotonic() {
         let reports = [
-            Reported::Pending, Reported::Authorized, Reported::Succeeded, Reported::Failed, Reported::Cancelled,
+            Reported::Pending,
+            Reported::Authorized,
+            Reported::Succeeded,
+            Reported::Failed,
+            Reported::Cancelled,
         ];
         for from in PaymentStatus::ALL {
             for r in &reports {
@@ -415,7 +455,10 @@ mod tests {
                 }
             }
         }
-        let late_pending = transition(&payment(Paid), &event(Action::Sale, Reported::Pending, 1000));
+        let late_pending = transition(
+            &payment(Paid),
+            &event(Action::Sale, Reported::Pending, 1000),
+        );
         assert_eq!(late_pending, Outcome::Ignored(IgnoreReason::Stale));
     }
 
@@ -423,18 +466,42 @@ mod tests {
     fn refunds_accumulate_and_never_exceed() {
         let mut p = payment(Paid);
         let out = transition(&p, &event(Action::Refund, Reported::Succeeded, 400));
-        assert_eq!(out, Outcome::Applied { from: Paid, to: PartiallyRefunded, refunded_minor: 400 });
+        assert_eq!(
+            out,
+            Outcome::Applied {
+                from: Paid,
+                to: PartiallyRefunded,
+                refunded_minor: 400
+            }
+        );
         p.status = PartiallyRefunded;
         p.refunded_minor = 400;
         let out = transition(&p, &event(Action::Refund, Reported::Succeeded, 600));
-        assert_eq!(out, Outcome::Applied { from: PartiallyRefunded, to: Refunded, refunded_minor: 1000 });
+        assert_eq!(
+            out,
+            Outcome::Applied {
+                from: PartiallyRefunded,
+                to: Refunded,
+                refunded_minor: 1000
+            }
+        );
         let out = transition(&p, &event(Action::Refund, Reported::Succeeded, 601));
-        assert!(matches!(out, Outcome::Rejected { ref error } if error.code() == ErrorCode::RefundExceedsAmount));
-        let out = transition(&payment(Pending), &event(Action::Refund, Reported::Succeeded, 10));
-        assert!(matches!(out, Outcome::Rejected { ref error } if error.code() == ErrorCode::InvalidTransition));
+        assert!(
+            matches!(out, Outcome::Rejected { ref error } if error.code() == ErrorCode::RefundExceedsAmount)
+        );
+        let out = transition(
+            &payment(Pending),
+            &event(Action::Refund, Reported::Succeeded, 10),
+        );
+        assert!(
+            matches!(out, Outcome::Rejected { ref error } if error.code() == ErrorCode::InvalidTransition)
+        );
         let mut huge = payment(Paid);
         huge.refunded_minor = i64::MAX;
-        assert!(matches!(transition(&huge, &event(Action::Refund, Reported::Succeeded, 1)), Outcome::Rejected { .. }));
+        assert!(matches!(
+            transition(&huge, &event(Action::Refund, Reported::Succeeded, 1)),
+            Outcome::Rejected { .. }
+        ));
     }
 
     #[test]

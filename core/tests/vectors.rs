@@ -17,7 +17,10 @@ fn vectors_dir() -> PathBuf {
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -37,13 +40,23 @@ fn de<T: serde::de::DeserializeOwned>(v: &Value, key: &str) -> T {
 
 fn body(input: &Value) -> Vec<u8> {
     if let Some(b) = input.get("body_base64") {
-        return base64::engine::general_purpose::STANDARD.decode(b.as_str().unwrap()).unwrap();
+        return base64::engine::general_purpose::STANDARD
+            .decode(b.as_str().unwrap())
+            .unwrap();
     }
-    input.get("body").and_then(Value::as_str).unwrap_or("").as_bytes().to_vec()
+    input
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .as_bytes()
+        .to_vec()
 }
 
 fn content_type(input: &Value) -> &str {
-    input.get("content_type").and_then(Value::as_str).unwrap_or("application/x-www-form-urlencoded")
+    input
+        .get("content_type")
+        .and_then(Value::as_str)
+        .unwrap_or("application/x-www-form-urlencoded")
 }
 
 fn to_json<T: serde::Serialize>(t: &T) -> Value {
@@ -54,18 +67,26 @@ fn run(op: &str, input: &Value) -> Outcome {
     match op {
         "money.parse" => {
             let currency = Currency::from_code(input["currency"].as_str().unwrap())?;
-            Ok(to_json(&Amount::parse(input["value"].as_str().unwrap(), currency)?))
+            Ok(to_json(&Amount::parse(
+                input["value"].as_str().unwrap(),
+                currency,
+            )?))
         }
         "money.from_minor" => {
             let currency = Currency::from_code(input["currency"].as_str().unwrap())?;
-            Ok(to_json(&Amount::from_minor(input["minor"].as_i64().unwrap(), currency)?))
+            Ok(to_json(&Amount::from_minor(
+                input["minor"].as_i64().unwrap(),
+                currency,
+            )?))
         }
         "currency.lookup" => {
             let c = match input.get("numeric") {
                 Some(n) => Currency::from_numeric(n.as_u64().unwrap() as u16)?,
                 None => Currency::from_code(input["code"].as_str().unwrap())?,
             };
-            Ok(json!({"code": c.code(), "numeric": c.numeric(), "exponent": c.exponent(), "name": c.name()}))
+            Ok(
+                json!({"code": c.code(), "numeric": c.numeric(), "exponent": c.exponent(), "name": c.name()}),
+            )
         }
         "flocash.config" => {
             let config: flocash::Config = de(input, "config");
@@ -126,7 +147,9 @@ fn handle(input: &Value) -> Value {
         Ok(transition(&payment, &verified.event()))
     };
     match steps() {
-        Ok(outcome) => json!({"outcome": to_json(&outcome), "response": to_json(&flocash::acknowledge(&outcome))}),
+        Ok(outcome) => {
+            json!({"outcome": to_json(&outcome), "response": to_json(&flocash::acknowledge(&outcome))})
+        }
         Err(e) => json!({"error": to_json(&e), "response": to_json(&flocash::reject(&e))}),
     }
 }
@@ -135,16 +158,25 @@ fn subset(expect: &Value, actual: &Value, path: &str) -> Result<(), String> {
     match (expect, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (k, ev) in e {
-                let av = a.get(k).ok_or_else(|| format!("{path}.{k} missing in {actual}"))?;
+                let av = a
+                    .get(k)
+                    .ok_or_else(|| format!("{path}.{k} missing in {actual}"))?;
                 subset(ev, av, &format!("{path}.{k}"))?;
             }
             Ok(())
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                return Err(format!("{path}: expected {} items, got {}: {actual}", e.len(), a.len()));
+                return Err(format!(
+                    "{path}: expected {} items, got {}: {actual}",
+                    e.len(),
+                    a.len()
+                ));
             }
-            e.iter().zip(a).enumerate().try_for_each(|(i, (ev, av))| subset(ev, av, &format!("{path}[{i}]")))
+            e.iter()
+                .zip(a)
+                .enumerate()
+                .try_for_each(|(i, (ev, av))| subset(ev, av, &format!("{path}[{i}]")))
         }
         _ if expect == actual => Ok(()),
         _ => Err(format!("{path}: expected {expect}, got {actual}")),
@@ -155,13 +187,21 @@ fn subset(expect: &Value, actual: &Value, path: &str) -> Result<(), String> {
 fn every_vector() {
     let mut paths = Vec::new();
     files(&vectors_dir(), &mut paths);
-    assert!(!paths.is_empty(), "no vector files under {}", vectors_dir().display());
+    assert!(
+        !paths.is_empty(),
+        "no vector files under {}",
+        vectors_dir().display()
+    );
     let (mut ran, mut failures) = (0, Vec::new());
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
-        let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let defaults = file.get("defaults").cloned().unwrap_or_else(|| json!({}));
-        for case in file["cases"].as_array().unwrap_or_else(|| panic!("{}: no cases", path.display())) {
+        for case in file["cases"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: no cases", path.display()))
+        {
             let desc = case["description"].as_str().expect("description");
             assert!(case.get("source").is_some(), "{desc}: no source");
             let mut input = defaults.clone();
@@ -173,16 +213,26 @@ fn every_vector() {
             let verdict = match (case.get("expect"), case.get("error"), result) {
                 (Some(e), None, Ok(actual)) => subset(e, &actual, "expect"),
                 (None, Some(e), Err(err)) => subset(e, &to_json(&err), "error"),
-                (Some(_), None, Err(err)) => Err(format!("expected success, got error {}", to_json(&err))),
+                (Some(_), None, Err(err)) => {
+                    Err(format!("expected success, got error {}", to_json(&err)))
+                }
                 (None, Some(_), Ok(actual)) => Err(format!("expected an error, got {actual}")),
                 _ => Err("a case needs exactly one of expect / error".into()),
             };
             ran += 1;
             if let Err(why) = verdict {
-                failures.push(format!("{} — {desc}: {why}", path.file_name().unwrap().to_string_lossy()));
+                failures.push(format!(
+                    "{} — {desc}: {why}",
+                    path.file_name().unwrap().to_string_lossy()
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {ran} vectors failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     eprintln!("{ran} vectors passed");
 }

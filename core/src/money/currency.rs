@@ -48,12 +48,16 @@ impl Currency {
 
     /// Looks up a numeric code (Redsys and CECA send these).
     pub fn from_numeric(numeric: u16) -> Result<Currency> {
-        CURRENCIES.iter().find(|c| c.numeric == numeric).map(Currency).ok_or_else(|| {
-            Error::new(
-                ErrorCode::UnknownCurrency,
-                format!("{numeric:03} is not an ISO 4217 numeric currency code"),
-            )
-        })
+        CURRENCIES
+            .iter()
+            .find(|c| c.numeric == numeric)
+            .map(Currency)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::UnknownCurrency,
+                    format!("{numeric:03} is not an ISO 4217 numeric currency code"),
+                )
+            })
     }
 
     /// The alphabetic code.
@@ -121,7 +125,12 @@ mod tests {
     #[test]
     fn table_is_sorted_unique_and_well_formed() {
         for pair in CURRENCIES.windows(2) {
-            assert!(pair[0].alpha < pair[1].alpha, "{} !< {}", pair[0].alpha, pair[1].alpha);
+            assert!(
+                pair[0].alpha < pair[1].alpha,
+                "{} !< {}",
+                pair[0].alpha,
+                pair[1].alpha
+            );
         }
         for c in CURRENCIES {
             assert_eq!(c.alpha.len(), 3);
@@ -129,16 +138,35 @@ mod tests {
             assert!(c.numeric > 0 && c.numeric < 1000);
             assert!(c.exponent <= 4);
         }
-        assert!(CURRENCIES.len() >= 150, "table has only {} rows", CURRENCIES.len());
+        assert!(
+            CURRENCIES.len() >= 150,
+            "table has only {} rows",
+            CURRENCIES.len()
+        );
     }
 
     #[test]
     fn known_exponents() {
         for (code, numeric, exp) in [
-            ("EUR", 978, 2), ("USD", 840, 2), ("GBP", 826, 2), ("JPY", 392, 0), ("KWD", 414, 3),
-            ("BHD", 48, 3), ("TND", 788, 3), ("CLF", 990, 4), ("XOF", 952, 0), ("XAF", 950, 0),
-            ("ETB", 230, 2), ("KES", 404, 2), ("NGN", 566, 2), ("UGX", 800, 0), ("RWF", 646, 0),
-            ("GNF", 324, 0), ("ZAR", 710, 2), ("GHS", 936, 2), ("MGA", 969, 2),
+            ("EUR", 978, 2),
+            ("USD", 840, 2),
+            ("GBP", 826, 2),
+            ("JPY", 392, 0),
+            ("KWD", 414, 3),
+            ("BHD", 48, 3),
+            ("TND", 788, 3),
+            ("CLF", 990, 4),
+            ("XOF", 952, 0),
+            ("XAF", 950, 0),
+            ("ETB", 230, 2),
+            ("KES", 404, 2),
+            ("NGN", 566, 2),
+            ("UGX", 800, 0),
+            ("RWF", 646, 0),
+            ("GNF", 324, 0),
+            ("ZAR", 710, 2),
+            ("GHS", 936, 2),
+            ("MGA", 969, 2),
         ] {
             let c = Currency::from_code(code).unwrap();
             assert_eq!((c.numeric(), c.exponent()), (numeric, exp), "{code}");
@@ -149,7 +177,11 @@ mod tests {
     #[test]
     fn rejects_non_codes() {
         for bad in ["", "eur", "EU", "EURO", "ZZZ", "XXX", "XAU", " EUR"] {
-            assert_eq!(Currency::from_code(bad).unwrap_err().code(), ErrorCode::UnknownCurrency, "{bad:?}");
+            assert_eq!(
+                Currency::from_code(bad).unwrap_err().code(),
+                ErrorCode::UnknownCurrency,
+                "{bad:?}"
+            );
         }
     }
 }

@@ -37,7 +37,10 @@ impl Amount {
     /// chargebacks as events of their own, never as negative payments.
     pub fn from_minor(minor: i64, currency: Currency) -> Result<Amount> {
         if minor < 0 {
-            return Err(Error::new(ErrorCode::AmountNegative, format!("amount {minor} is negative")));
+            return Err(Error::new(
+                ErrorCode::AmountNegative,
+                format!("amount {minor} is negative"),
+            ));
         }
         Ok(Amount { minor, currency })
     }
@@ -65,12 +68,18 @@ impl Amount {
         if s.len() > MAX_DECIMAL_LEN {
             return Err(Error::new(
                 ErrorCode::AmountOverflow,
-                format!("amount has {} characters; at most {MAX_DECIMAL_LEN} are read", s.len()),
+                format!(
+                    "amount has {} characters; at most {MAX_DECIMAL_LEN} are read",
+                    s.len()
+                ),
             ));
         }
         if let Some(rest) = s.strip_prefix('-') {
             if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-                return Err(Error::new(ErrorCode::AmountNegative, format!("amount {s} is negative")));
+                return Err(Error::new(
+                    ErrorCode::AmountNegative,
+                    format!("amount {s} is negative"),
+                ));
             }
             return Err(syntax());
         }
@@ -94,7 +103,10 @@ impl Amount {
             ));
         }
         let overflow = || {
-            Error::new(ErrorCode::AmountOverflow, format!("{} does not fit in 64-bit minor units", preview(s)))
+            Error::new(
+                ErrorCode::AmountOverflow,
+                format!("{} does not fit in 64-bit minor units", preview(s)),
+            )
         };
         let mut minor: i64 = 0;
         let frac_digits = frac.bytes().chain(std::iter::repeat(b'0')).take(exp);
@@ -137,7 +149,10 @@ impl Amount {
     pub fn checked_add(self, other: Amount) -> Result<Amount> {
         self.same_currency(other)?;
         let minor = self.minor.checked_add(other.minor).ok_or_else(|| {
-            Error::new(ErrorCode::AmountOverflow, "sum does not fit in 64-bit minor units")
+            Error::new(
+                ErrorCode::AmountOverflow,
+                "sum does not fit in 64-bit minor units",
+            )
         })?;
         Ok(Amount { minor, ..self })
     }
@@ -205,9 +220,19 @@ impl<'de> serde::Deserialize<'de> for Amount {
         }
         use serde::de::Error as _;
         let w = Wire::deserialize(d)?;
-        let by_minor = w.minor.map(|m| Amount::from_minor(m, w.currency)).transpose();
-        let by_value = w.value.as_deref().map(|v| Amount::parse(v, w.currency)).transpose();
-        match (by_minor.map_err(D::Error::custom)?, by_value.map_err(D::Error::custom)?) {
+        let by_minor = w
+            .minor
+            .map(|m| Amount::from_minor(m, w.currency))
+            .transpose();
+        let by_value = w
+            .value
+            .as_deref()
+            .map(|v| Amount::parse(v, w.currency))
+            .transpose();
+        match (
+            by_minor.map_err(D::Error::custom)?,
+            by_value.map_err(D::Error::custom)?,
+        ) {
             (Some(a), Some(b)) if a != b => Err(D::Error::custom(format!(
                 "amount minor {} and value {} disagree",
                 a.minor,
@@ -231,8 +256,14 @@ mod tests {
     fn parses_exactly() {
         let eur = cur("EUR");
         for (s, minor) in [
-            ("0", 0), ("23.45", 2345), ("23.4", 2340), ("23", 2300), ("400.0", 40000),
-            ("0.01", 1), ("12.340", 1234), ("007.10", 710),
+            ("0", 0),
+            ("23.45", 2345),
+            ("23.4", 2340),
+            ("23", 2300),
+            ("400.0", 40000),
+            ("0.01", 1),
+            ("12.340", 1234),
+            ("007.10", 710),
             ("92233720368547758.07", i64::MAX),
         ] {
             assert_eq!(Amount::parse(s, eur).unwrap().minor(), minor, "{s}");
@@ -246,33 +277,61 @@ mod tests {
     fn refuses_what_is_not_money() {
         let eur = cur("EUR");
         for (s, code) in [
-            ("", ErrorCode::AmountSyntax), (".", ErrorCode::AmountSyntax),
-            (".5", ErrorCode::AmountSyntax), ("5.", ErrorCode::AmountSyntax),
-            ("+5", ErrorCode::AmountSyntax), (" 5", ErrorCode::AmountSyntax),
-            ("5 ", ErrorCode::AmountSyntax), ("1e3", ErrorCode::AmountSyntax),
-            ("1,000.00", ErrorCode::AmountSyntax), ("1.2.3", ErrorCode::AmountSyntax),
-            ("NaN", ErrorCode::AmountSyntax), ("inf", ErrorCode::AmountSyntax),
-            ("١٢", ErrorCode::AmountSyntax), ("-", ErrorCode::AmountSyntax),
-            ("-1", ErrorCode::AmountNegative), ("-0.01", ErrorCode::AmountNegative),
-            ("12.345", ErrorCode::AmountPrecision), ("0.001", ErrorCode::AmountPrecision),
+            ("", ErrorCode::AmountSyntax),
+            (".", ErrorCode::AmountSyntax),
+            (".5", ErrorCode::AmountSyntax),
+            ("5.", ErrorCode::AmountSyntax),
+            ("+5", ErrorCode::AmountSyntax),
+            (" 5", ErrorCode::AmountSyntax),
+            ("5 ", ErrorCode::AmountSyntax),
+            ("1e3", ErrorCode::AmountSyntax),
+            ("1,000.00", ErrorCode::AmountSyntax),
+            ("1.2.3", ErrorCode::AmountSyntax),
+            ("NaN", ErrorCode::AmountSyntax),
+            ("inf", ErrorCode::AmountSyntax),
+            ("١٢", ErrorCode::AmountSyntax),
+            ("-", ErrorCode::AmountSyntax),
+            ("-1", ErrorCode::AmountNegative),
+            ("-0.01", ErrorCode::AmountNegative),
+            ("12.345", ErrorCode::AmountPrecision),
+            ("0.001", ErrorCode::AmountPrecision),
             ("92233720368547758.08", ErrorCode::AmountOverflow),
             ("99999999999999999999", ErrorCode::AmountOverflow),
         ] {
             assert_eq!(Amount::parse(s, eur).unwrap_err().code(), code, "{s:?}");
         }
-        assert_eq!(Amount::parse("1.5", cur("JPY")).unwrap_err().code(), ErrorCode::AmountPrecision);
-        assert_eq!(Amount::parse(&"1".repeat(65), eur).unwrap_err().code(), ErrorCode::AmountOverflow);
+        assert_eq!(
+            Amount::parse("1.5", cur("JPY")).unwrap_err().code(),
+            ErrorCode::AmountPrecision
+        );
+        assert_eq!(
+            Amount::parse(&"1".repeat(65), eur).unwrap_err().code(),
+            ErrorCode::AmountOverflow
+        );
     }
 
     #[test]
     fn formats_with_the_currency_exponent() {
         for (minor, c, s) in [
-            (2345, "EUR", "23.45"), (5, "EUR", "0.05"), (0, "EUR", "0.00"), (100, "JPY", "100"),
-            (1000, "KWD", "1.000"), (1, "CLF", "0.0001"), (i64::MAX, "EUR", "92233720368547758.07"),
+            (2345, "EUR", "23.45"),
+            (5, "EUR", "0.05"),
+            (0, "EUR", "0.00"),
+            (100, "JPY", "100"),
+            (1000, "KWD", "1.000"),
+            (1, "CLF", "0.0001"),
+            (i64::MAX, "EUR", "92233720368547758.07"),
         ] {
-            assert_eq!(Amount::from_minor(minor, cur(c)).unwrap().to_decimal_string(), s);
+            assert_eq!(
+                Amount::from_minor(minor, cur(c))
+                    .unwrap()
+                    .to_decimal_string(),
+                s
+            );
         }
-        assert_eq!(Amount::from_minor(-1, cur("EUR")).unwrap_err().code(), ErrorCode::AmountNegative);
+        assert_eq!(
+            Amount::from_minor(-1, cur("EUR")).unwrap_err().code(),
+            ErrorCode::AmountNegative
+        );
     }
 
     #[test]
@@ -280,11 +339,20 @@ mod tests {
         let a = Amount::from_minor(500, cur("EUR")).unwrap();
         let b = Amount::from_minor(700, cur("EUR")).unwrap();
         assert_eq!(a.checked_add(b).unwrap().minor(), 1200);
-        assert_eq!(a.checked_sub(b).unwrap_err().code(), ErrorCode::AmountNegative);
+        assert_eq!(
+            a.checked_sub(b).unwrap_err().code(),
+            ErrorCode::AmountNegative
+        );
         let usd = Amount::from_minor(1, cur("USD")).unwrap();
-        assert_eq!(a.checked_add(usd).unwrap_err().code(), ErrorCode::CurrencyMismatch);
+        assert_eq!(
+            a.checked_add(usd).unwrap_err().code(),
+            ErrorCode::CurrencyMismatch
+        );
         let max = Amount::from_minor(i64::MAX, cur("EUR")).unwrap();
-        assert_eq!(max.checked_add(a).unwrap_err().code(), ErrorCode::AmountOverflow);
+        assert_eq!(
+            max.checked_add(a).unwrap_err().code(),
+            ErrorCode::AmountOverflow
+        );
     }
 
     #[test]

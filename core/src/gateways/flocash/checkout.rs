@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Config;
 use crate::error::{Error, ErrorCode, Result};
-use crate::fields::{optional, required, url};
+use crate::fields::{optional, required, shaped, url};
 use crate::form::RedirectForm;
 use crate::http::Method;
 use crate::money::Amount;
@@ -120,10 +120,17 @@ impl Order {
         if let Some(amount) = self.amount {
             return Ok(amount);
         }
-        let minor = self.item_price.minor().checked_mul(i64::from(self.quantity)).ok_or_else(|| {
-            Error::new(ErrorCode::AmountOverflow, "item_price × quantity does not fit in 64-bit minor units")
+        let minor = self
+            .item_price
+            .minor()
+            .checked_mul(i64::from(self.quantity))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::AmountOverflow,
+                    "item_price × quantity does not fit in 64-bit minor units",
+                )
                 .with_field("amount")
-        })?;
+            })?;
         Amount::from_minor(minor, self.item_price.currency())
     }
 
@@ -139,18 +146,23 @@ impl Order {
         if total.currency() != self.item_price.currency() {
             return Err(Error::new(
                 ErrorCode::CurrencyMismatch,
-                format!("amount is in {}, item_price in {}", total.currency(), self.item_price.currency()),
+                format!(
+                    "amount is in {}, item_price in {}",
+                    total.currency(),
+                    self.item_price.currency()
+                ),
             )
             .with_field("item_price"));
         }
         if total.minor() == 0 {
             return Err(Error::invalid("amount", "must be greater than zero"));
         }
-        if let Some(country) = self.country.as_deref().filter(|c| !c.is_empty()) {
-            if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-                return Err(Error::invalid("country", "must be an ISO 3166-1 alpha-2 code such as KE"));
-            }
-        }
+        shaped(
+            "country",
+            self.country.as_deref(),
+            "must be an ISO 3166-1 alpha-2 code such as KE",
+            |v| v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()),
+        )?;
         optional("payment_option", self.payment_option.as_deref(), 250)?;
         url("return_url", self.return_url.as_deref(), 250)?;
         url("cancel_url", self.cancel_url.as_deref(), 250)?;
@@ -160,37 +172,51 @@ impl Order {
         optional("user_lastName", c.last_name.as_deref(), 250)?;
         optional("user_address", c.address.as_deref(), 250)?;
         optional("user_city", c.city.as_deref(), 250)?;
-        if let Some(state) = c.state.as_deref().filter(|s| !s.is_empty()) {
-            if state.chars().count() != 2 || !state.chars().all(|ch| ch.is_alphanumeric()) {
-                return Err(Error::invalid("user_state", "must be exactly 2 letters or digits"));
-            }
-        }
+        shaped(
+            "user_state",
+            c.state.as_deref(),
+            "must be exactly 2 letters or digits",
+            |v| v.chars().count() == 2 && v.chars().all(char::is_alphanumeric),
+        )?;
         optional("user_postalCode", c.postal_code.as_deref(), 250)?;
         optional("user_email", c.email.as_deref(), 250)?;
-        if let Some(email) = c.email.as_deref().filter(|e| !e.is_empty()) {
-            if !looks_like_email(email) {
-                return Err(Error::invalid("user_email", "is not an e-mail address"));
-            }
-        }
+        shaped(
+            "user_email",
+            c.email.as_deref(),
+            "is not an e-mail address",
+            looks_like_email,
+        )?;
         optional("user_mobile", c.mobile.as_deref(), 250)?;
-        if let Some(mobile) = c.mobile.as_deref().filter(|m| !m.is_empty()) {
-            let ok = mobile.chars().all(|ch| ch.is_ascii_digit() || " +-()".contains(ch))
-                && mobile.chars().any(|ch| ch.is_ascii_digit());
-            if !ok {
-                return Err(Error::invalid("user_mobile", "may only hold digits, spaces and + - ( )"));
-            }
-        }
+        shaped(
+            "user_mobile",
+            c.mobile.as_deref(),
+            "may only hold digits, spaces and + - ( )",
+            |v| {
+                v.chars()
+                    .all(|ch| ch.is_ascii_digit() || " +-()".contains(ch))
+                    && v.chars().any(|ch| ch.is_ascii_digit())
+            },
+        )?;
         for (i, (name, value)) in self.extra.iter().enumerate() {
             let suffix = name.strip_prefix("flo_user_").unwrap_or("");
-            if suffix.is_empty() || !suffix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            if suffix.is_empty()
+                || !suffix
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
                 return Err(Error::invalid(
                     "extra",
-                    format_args!("name {name:?} must be flo_user_ followed by letters, digits or _"),
+                    format_args!(
+                        "name {name:?} must be flo_user_ followed by letters, digits or _"
+                    ),
                 ));
             }
             if self.extra[..i].iter().any(|(n, _)| n == name) {
-                return Err(Error::new(ErrorCode::DuplicateField, format!("{name} is given twice"))
-                    .with_field(name.clone()));
+                return Err(Error::new(
+                    ErrorCode::DuplicateField,
+                    format!("{name} is given twice"),
+                )
+                .with_field(name.clone()));
             }
             required(name, value, 250)?;
         }
@@ -253,9 +279,18 @@ pub fn checkout(config: &Config, order: &Order) -> Result<RedirectForm> {
     put("currency_code", Some(total.currency().code()));
     put("quantity", Some(&order.quantity.to_string()));
     put("image_url", config.image_url.as_deref());
-    put("return_url", order.return_url.as_deref().or(config.return_url.as_deref()));
-    put("cancel_url", order.cancel_url.as_deref().or(config.cancel_url.as_deref()));
-    put("notify_url", order.notify_url.as_deref().or(config.notify_url.as_deref()));
+    put(
+        "return_url",
+        order.return_url.as_deref().or(config.return_url.as_deref()),
+    );
+    put(
+        "cancel_url",
+        order.cancel_url.as_deref().or(config.cancel_url.as_deref()),
+    );
+    put(
+        "notify_url",
+        order.notify_url.as_deref().or(config.notify_url.as_deref()),
+    );
     put("country", order.country.as_deref());
     put("user_firstName", c.first_name.as_deref());
     put("user_lastName", c.last_name.as_deref());
@@ -269,5 +304,9 @@ pub fn checkout(config: &Config, order: &Order) -> Result<RedirectForm> {
     for (name, value) in &order.extra {
         put(name, Some(value));
     }
-    Ok(RedirectForm { action: config.checkout_url.clone(), method: Method::Post, fields })
+    Ok(RedirectForm {
+        action: config.checkout_url.clone(),
+        method: Method::Post,
+        fields,
+    })
 }

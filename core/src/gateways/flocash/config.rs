@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::fields;
 use crate::secret::Secret;
 
 /// One FloCash merchant account.
@@ -78,7 +79,10 @@ impl Config {
                 format_args!("must be at least {MIN_TOKEN_LEN} characters"),
             ));
         }
-        if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b)) {
+        if !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+        {
             return Err(Error::config(
                 "notification_token",
                 "may only hold letters, digits and -_.~ (it is a URL path segment)",
@@ -113,7 +117,10 @@ impl Config {
         if !self.notification_token.is_empty() && self.notification_token.matches(presented) {
             Ok(())
         } else {
-            Err(Error::new(ErrorCode::TokenMismatch, "notification token does not match"))
+            Err(Error::new(
+                ErrorCode::TokenMismatch,
+                "notification token does not match",
+            ))
         }
     }
 }
@@ -126,24 +133,21 @@ fn split_scheme(s: &str) -> Option<(&'static str, &str)> {
     }
 }
 
+/// Config values follow the same field rules as order fields, reported as `invalid_config`.
+fn as_config(e: Error) -> Error {
+    let field = e.field().unwrap_or("config").to_string();
+    Error::new(
+        ErrorCode::InvalidConfig,
+        format!("configuration {}", e.message()),
+    )
+    .with_field(field)
+}
+
 fn text(key: &'static str, value: &str, max: usize) -> Result<()> {
-    let len = value.chars().count();
-    if value.trim().is_empty() {
-        return Err(Error::config(key, "is required"));
-    }
-    if len > max {
-        return Err(Error::config(key, format_args!("is {len} characters; at most {max} are allowed")));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(Error::config(key, "contains control characters"));
-    }
-    Ok(())
+    fields::required(key, value, max).map_err(as_config)
 }
 
 fn url(key: &'static str, value: &str) -> Result<()> {
     text(key, value, 250)?;
-    match split_scheme(value) {
-        Some((_, rest)) if !rest.is_empty() && !rest.contains(char::is_whitespace) => Ok(()),
-        _ => Err(Error::config(key, "must be an absolute http(s) URL")),
-    }
+    fields::url(key, Some(value), 250).map_err(as_config)
 }

@@ -43,7 +43,9 @@ use crate::state::{IgnoreReason, Outcome};
 pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
     match outcome {
         o if o.is_acknowledged() => HttpResponse::text(200, "00"),
-        Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => HttpResponse::text(503, "unknown_status"),
+        Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
+            HttpResponse::text(503, "unknown_status")
+        }
         Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
         _ => HttpResponse::text(503, "retry"),
     }
@@ -66,7 +68,9 @@ pub fn reject(error: &Error) -> HttpResponse {
     match error.code() {
         ErrorCode::PostbackInvalid => HttpResponse::text(409, "INVALID"),
         ErrorCode::TokenMismatch => HttpResponse::text(404, "Not Found"),
-        ErrorCode::PostbackFailed | ErrorCode::InvalidConfig => HttpResponse::text(503, error.code().as_str()),
+        ErrorCode::PostbackFailed | ErrorCode::InvalidConfig => {
+            HttpResponse::text(503, error.code().as_str())
+        }
         _ => {
             let body = serde_json::json!({ "errors": [error] });
             HttpResponse::json(422, body.to_string())

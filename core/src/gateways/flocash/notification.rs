@@ -114,7 +114,13 @@ impl Verified<Notification> {
         let n = &self.0;
         Event {
             gateway: Gateway::Flocash,
-            key: event_key(&["flocash", &n.fpn_id, &n.trans_id, n.action.as_str(), &n.status_code]),
+            key: event_key(&[
+                "flocash",
+                &n.fpn_id,
+                &n.trans_id,
+                n.action.as_str(),
+                &n.status_code,
+            ]),
             merchant: n.merchant.clone(),
             order_id: n.order_id.clone(),
             transaction_id: n.trans_id.clone(),
@@ -161,7 +167,12 @@ pub fn parse_notification(
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty())
     };
-    let max = |name: &str| FIELDS.iter().find(|(n, _)| *n == name).map_or(250, |(_, m)| *m);
+    let max = |name: &str| {
+        FIELDS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(250, |(_, m)| *m)
+    };
     let req = |name: &'static str| -> Result<String> {
         let v = get(name).unwrap_or("");
         required(name, v, max(name))?;
@@ -175,7 +186,8 @@ pub fn parse_notification(
 
     let merchant = req("merchant")?;
     let order_id = req("order_id")?;
-    let currency_code = Currency::from_code(&req("currency_code")?).map_err(|e| e.or_field("currency_code"))?;
+    let currency_code =
+        Currency::from_code(&req("currency_code")?).map_err(|e| e.or_field("currency_code"))?;
     let amount = Amount::parse(&req("amount")?, currency_code).map_err(|e| e.or_field("amount"))?;
     let trans_id = req("trans_id")?;
     let fpn_id = req("fpn_id")?;
@@ -184,7 +196,10 @@ pub fn parse_notification(
         .map(|p| Amount::parse(&p, currency_code).map_err(|e| e.or_field("item_price")))
         .transpose()?;
     let quantity = opt("quantity")?
-        .map(|q| q.parse::<u32>().map_err(|_| Error::invalid("quantity", "must be a whole number")))
+        .map(|q| {
+            q.parse::<u32>()
+                .map_err(|_| Error::invalid("quantity", "must be a whole number"))
+        })
         .transpose()?;
     let action = match get("action") {
         None => Action::Sale,
@@ -192,7 +207,10 @@ pub fn parse_notification(
     };
     let extra = received
         .iter()
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("action") && !FIELDS.iter().any(|(f, _)| n.eq_ignore_ascii_case(f)))
+        .filter(|(n, _)| {
+            !n.eq_ignore_ascii_case("action")
+                && !FIELDS.iter().any(|(f, _)| n.eq_ignore_ascii_case(f))
+        })
         .cloned()
         .collect();
     let notification = Notification {
@@ -234,7 +252,12 @@ fn parse_action(value: &str) -> Result<Action> {
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(value))
         .map(|(_, a)| *a)
-        .ok_or_else(|| Error::invalid("action", "must be one of Sale, Refund, Chargeback, Cancel, Test"))
+        .ok_or_else(|| {
+            Error::invalid(
+                "action",
+                "must be one of Sale, Refund, Chargeback, Cancel, Test",
+            )
+        })
 }
 
 fn check_content_type(content_type: &str) -> Result<()> {

@@ -24,7 +24,10 @@ pub fn postback_request(config: &Config, notification: &Unverified<Notification>
     HttpRequest {
         method: Method::Post,
         url: config.postback_url().unwrap_or_default(),
-        headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+        headers: vec![(
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
         body: encode_urlencoded(fields),
     }
 }
@@ -55,7 +58,9 @@ pub fn verify_postback(
         )),
         Reply::Response { status, .. } => Err(Error::new(
             ErrorCode::PostbackFailed,
-            format!("post-back answered HTTP {status}; FloCash will deliver the notification again"),
+            format!(
+                "post-back answered HTTP {status}; FloCash will deliver the notification again"
+            ),
         )),
         Reply::Failed { error } => Err(Error::new(
             ErrorCode::PostbackFailed,

@@ -11,7 +11,11 @@ use crate::status::Reported;
 pub const STATUS_CODES: &[(&str, Reported, &str)] = &[
     ("0000", Reported::Succeeded, "Payment is successful."),
     ("0001", Reported::Failed, "Payment was aborted."),
-    ("0002", Reported::Cancelled, "Customer cancelled the payment."),
+    (
+        "0002",
+        Reported::Cancelled,
+        "Customer cancelled the payment.",
+    ),
     ("0003", Reported::Failed, "Transaction was not authorized."),
     ("0004", Reported::Pending, "Payment is pending."),
 ];
@@ -32,7 +36,10 @@ pub fn normalize_status(raw: &str) -> Result<String> {
     if raw.is_empty() || raw.len() > MAX_CODE_DIGITS || !raw.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid(
             "status",
-            format_args!("must be 1 to {MAX_CODE_DIGITS} digits, not {:?}", raw.chars().take(16).collect::<String>()),
+            format_args!(
+                "must be 1 to {MAX_CODE_DIGITS} digits, not {:?}",
+                raw.chars().take(16).collect::<String>()
+            ),
         ));
     }
     Ok(format!("{raw:0>4}"))
@@ -49,10 +56,16 @@ pub fn map_status(code: &str) -> Reported {
     STATUS_CODES
         .iter()
         .find(|(c, _, _)| *c == code)
-        .map_or_else(|| Reported::Unknown(code.to_string()), |(_, r, _)| r.clone())
+        .map_or_else(
+            || Reported::Unknown(code.to_string()),
+            |(_, r, _)| r.clone(),
+        )
 }
 
 /// FloCash's label for a code, if the table has one.
 pub fn status_label(code: &str) -> Option<&'static str> {
-    STATUS_CODES.iter().find(|(c, _, _)| *c == code).map(|(_, _, l)| *l)
+    STATUS_CODES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, _, l)| *l)
 }

@@ -1,0 +1,39 @@
+# vpos: `make test` runs every suite that exists; `make demo` runs the demo; `make bench` the benchmarks.
+# Every target installs what it needs on a fresh machine (see scripts/tools.sh).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+WASM_TARGET := wasm32-unknown-unknown
+
+.PHONY: test demo bench tools lint rust-test wasm-check no-floats fmt
+
+test: tools lint no-floats rust-test wasm-check
+	@echo "make test: all suites passed"
+
+tools:
+	@scripts/tools.sh
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+# Money never touches floating point: the core must not even mention a float type.
+no-floats:
+	@if grep -rnwE 'f32|f64' core/src; then echo "floating point in core/src" >&2; exit 1; fi
+
+rust-test:
+	$(CARGO) test --workspace --locked
+
+# The core must build for the browser and edge runtimes.
+wasm-check:
+	$(CARGO) build -p vpos-core --target $(WASM_TARGET) --locked
+
+demo: tools
+	$(CARGO) run -q -p vpos-core --example flocash_flow --locked
+
+bench: tools
+	$(CARGO) bench -p vpos-core --bench core --locked -- --warm-up-time 1 --measurement-time 5
+
+fmt:
+	$(CARGO) fmt --all
