@@ -6,10 +6,15 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test demo bench tools lint rust-test wasm-check no-floats fmt
+.PHONY: test demo bench tools lint rust-test rust-bench wasm-check no-floats fmt
 
-test: tools lint no-floats rust-test wasm-check
-	@echo "make test: all suites passed"
+# Each binding adds its suites in mk/<binding>.mk: `TEST_SUITES += ...`, `BENCH_SUITES += ...`.
+TEST_SUITES := rust-test wasm-check
+BENCH_SUITES := rust-bench
+include $(sort $(wildcard mk/*.mk))
+
+test: tools lint no-floats $(TEST_SUITES)
+	@echo "make test: all suites passed ($(TEST_SUITES))"
 
 tools:
 	@scripts/tools.sh
@@ -32,7 +37,9 @@ wasm-check:
 demo: tools
 	$(CARGO) run -q -p vpos-core --example flocash_flow --locked
 
-bench: tools
+bench: tools $(BENCH_SUITES)
+
+rust-bench:
 	$(CARGO) bench -p vpos-core --bench core --locked -- --warm-up-time 1 --measurement-time 5
 
 fmt:
