@@ -111,6 +111,11 @@ fn run(op: &str, input: &Value) -> Outcome {
             let order: flocash::Order = de(input, "order");
             Ok(to_json(&flocash::checkout(&config, &order)?))
         }
+        "flocash.checkout_public" => {
+            let config: flocash::PublicConfig = de(input, "public_config");
+            let order: flocash::Order = de(input, "order");
+            Ok(to_json(&flocash::checkout_public(&config, &order)?))
+        }
         "flocash.parse_notification" => {
             let config: flocash::Config = de(input, "config");
             let n = flocash::parse_notification(&config, content_type(input), &body(input))?;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Config;
+use super::{Config, PublicConfig};
 use crate::error::{Error, ErrorCode, Result};
 use crate::fields::{optional, required, shaped, url};
 use crate::form::RedirectForm;
@@ -259,6 +259,13 @@ fn looks_like_email(s: &str) -> bool {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn checkout(config: &Config, order: &Order) -> Result<RedirectForm> {
+    config.validate()?;
+    checkout_public(&config.public(), order)
+}
+
+/// [`checkout`] from the [`PublicConfig`] alone: the same form and the same rules, for a page
+/// or an edge function that must not hold the notification token.
+pub fn checkout_public(config: &PublicConfig, order: &Order) -> Result<RedirectForm> {
     config.validate()?;
     order.validate()?;
     let total = order.total()?;

@@ -52,16 +52,47 @@ pub struct Config {
     pub notify_url: Option<String>,
 }
 
-/// Shortest notification token accepted: it is the only secret guarding the URL.
-pub const MIN_TOKEN_LEN: usize = 12;
+/// The part of [`Config`] that may be shown to a browser: everything the checkout form needs,
+/// and no secret. Build it on the server with [`Config::public`] and send it to the page, or
+/// write it by hand for a page that only validates orders.
+///
+/// ```
+/// # let config: vpos_core::gateways::flocash::Config = serde_json::from_str(r#"{"merchant":"m@x.example",
+/// #   "merchant_name":"n","checkout_url":"https://x.example/c","base_url":"https://x.example",
+/// #   "notification_token":"0123456789abcdef"}"#)?;
+/// let public = config.public();
+/// assert!(!serde_json::to_string(&public)?.contains("0123456789abcdef"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicConfig {
+    /// As [`Config::merchant`].
+    pub merchant: String,
+    /// As [`Config::merchant_name`].
+    pub merchant_name: String,
+    /// As [`Config::checkout_url`].
+    pub checkout_url: String,
+    /// As [`Config::image_url`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// As [`Config::return_url`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// As [`Config::cancel_url`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// As [`Config::notify_url`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_url: Option<String>,
+}
 
-impl Config {
+impl PublicConfig {
     /// Checks every value; the error names the first bad key.
     pub fn validate(&self) -> Result<()> {
         text("merchant", &self.merchant, 50)?;
         text("merchant_name", &self.merchant_name, 100)?;
         url("checkout_url", &self.checkout_url)?;
-        self.postback_url()?;
         for (key, value) in [
             ("image_url", &self.image_url),
             ("return_url", &self.return_url),
@@ -72,6 +103,31 @@ impl Config {
                 url(key, v)?;
             }
         }
+        Ok(())
+    }
+}
+
+/// Shortest notification token accepted: it is the only secret guarding the URL.
+pub const MIN_TOKEN_LEN: usize = 12;
+
+impl Config {
+    /// The browser-safe part: no token.
+    pub fn public(&self) -> PublicConfig {
+        PublicConfig {
+            merchant: self.merchant.clone(),
+            merchant_name: self.merchant_name.clone(),
+            checkout_url: self.checkout_url.clone(),
+            image_url: self.image_url.clone(),
+            return_url: self.return_url.clone(),
+            cancel_url: self.cancel_url.clone(),
+            notify_url: self.notify_url.clone(),
+        }
+    }
+
+    /// Checks every value; the error names the first bad key.
+    pub fn validate(&self) -> Result<()> {
+        self.public().validate()?;
+        self.postback_url()?;
         let token = self.notification_token.expose();
         if token.chars().count() < MIN_TOKEN_LEN {
             return Err(Error::config(

@@ -2,7 +2,7 @@
 //!
 //! | verb | here |
 //! |---|---|
-//! | `checkout` | [`checkout`]: the redirect form |
+//! | `checkout` | [`checkout`]: the redirect form ([`checkout_public`] without secrets, for browsers) |
 //! | `parse_notification` | [`parse_notification`]: typed [`Notification`], raw body kept |
 //! | `postback_request` / `verify_postback` | [`postback_request`], [`verify_postback`] |
 //! | `acknowledge` | [`acknowledge`] for an [`Outcome`], [`reject`] for an [`Error`] |
@@ -17,8 +17,8 @@ mod notification;
 mod postback;
 mod status;
 
-pub use checkout::{Customer, Order, checkout};
-pub use config::{Config, MIN_TOKEN_LEN};
+pub use checkout::{Customer, Order, checkout, checkout_public};
+pub use config::{Config, MIN_TOKEN_LEN, PublicConfig};
 pub use notification::{FIELDS, MAX_BODY_BYTES, Notification, parse_notification};
 pub use postback::{postback_request, verify_postback};
 pub use status::{STATUS_CODES, map_status, normalize_status, status_label};
