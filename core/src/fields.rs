@@ -20,11 +20,16 @@ pub(crate) fn optional(field: &str, value: Option<&str>, max: usize) -> Result<(
 }
 
 fn bounded(field: &str, value: &str, max: usize) -> Result<()> {
-    let len = value.chars().count();
+    // Nearly every value is ASCII: one byte scan answers both questions.
+    let (len, control) = if value.is_ascii() {
+        (value.len(), value.bytes().any(|b| b.is_ascii_control()))
+    } else {
+        (value.chars().count(), value.chars().any(char::is_control))
+    };
     if len > max {
         return Err(Error::too_long(field.to_string(), max, len));
     }
-    if value.chars().any(char::is_control) {
+    if control {
         return Err(Error::invalid(
             field.to_string(),
             "contains control characters",

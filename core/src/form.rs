@@ -34,7 +34,7 @@ pub fn parse_urlencoded(body: &[u8], limit: usize) -> Result<Pairs> {
             format!("body is {} bytes; at most {limit} are accepted", body.len()),
         ));
     }
-    let mut pairs: Pairs = Vec::new();
+    let mut pairs: Pairs = Vec::with_capacity(body.iter().filter(|&&b| b == b'&').count() + 1);
     for segment in body.split(|&b| b == b'&') {
         if segment.is_empty() {
             continue;
@@ -59,6 +59,16 @@ pub fn parse_urlencoded(body: &[u8], limit: usize) -> Result<Pairs> {
 
 fn decode_component(raw: &[u8], name: Option<&str>) -> Result<String> {
     let field = || name.map_or_else(|| "(field name)".to_string(), str::to_string);
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        // Most names and many values need no decoding: validate in place, copy once.
+        return std::str::from_utf8(raw).map(str::to_owned).map_err(|_| {
+            Error::new(
+                ErrorCode::InvalidUtf8,
+                format!("{} is not valid UTF-8", field()),
+            )
+            .with_field(field())
+        });
+    }
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {

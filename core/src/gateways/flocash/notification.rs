@@ -17,7 +17,7 @@ use crate::trust::{Unverified, Verified};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The documented notification fields, in FloCash's order, with their maximum length.
-/// Lookups are ASCII-case-insensitive: FloCash's own tables write `Amount`, `Quantity`,
+/// Names match ASCII-case-insensitively: FloCash's own tables write `Amount`, `Quantity`,
 /// `Custom`, `Customer` and `Status`.
 pub const FIELDS: &[(&str, usize)] = &[
     ("merchant", 50),
@@ -39,6 +39,55 @@ pub const FIELDS: &[(&str, usize)] = &[
     ("payment_channel", 250),
     ("txn_partner_ref", 250),
 ];
+
+/// Index of each documented field in [`FIELDS`].
+#[derive(Clone, Copy)]
+enum F {
+    Merchant,
+    SenderAcct,
+    OrderId,
+    Amount,
+    ItemName,
+    ItemPrice,
+    CurrencyCode,
+    Quantity,
+    TransId,
+    FpnId,
+    Custom,
+    Customer,
+    Status,
+    StatusMsg,
+    PayerEmail,
+    PaymentChannel,
+    TxnPartnerRef,
+}
+
+/// The received values of the documented fields, each looked up once.
+struct Slots<'a>([Option<&'a str>; FIELDS.len()]);
+
+impl<'a> Slots<'a> {
+    fn name(f: F) -> &'static str {
+        FIELDS[f as usize].0
+    }
+
+    /// A present, non-empty value within its length, or `field_missing`.
+    fn req(&self, f: F) -> Result<&'a str> {
+        let v = self.0[f as usize].unwrap_or("");
+        required(Self::name(f), v, FIELDS[f as usize].1)?;
+        Ok(v)
+    }
+
+    /// An optional value; empty reads as absent.
+    fn opt(&self, f: F) -> Result<Option<&'a str>> {
+        let v = self.0[f as usize].filter(|v| !v.is_empty());
+        optional(Self::name(f), v, FIELDS[f as usize].1)?;
+        Ok(v)
+    }
+
+    fn opt_string(&self, f: F) -> Result<Option<String>> {
+        Ok(self.opt(f)?.map(str::to_string))
+    }
+}
 
 /// A parsed FloCash notification. Every documented field is typed; anything else FloCash
 /// sends is kept in `extra`, and the raw body is kept for the host to store.
@@ -160,78 +209,65 @@ pub fn parse_notification(
 ) -> Result<Unverified<Notification>> {
     check_content_type(content_type)?;
     let received = parse_urlencoded(body, MAX_BODY_BYTES)?;
-    let get = |name: &str| {
-        received
+    // One pass sorts every received pair into a documented slot, `action`, or `extra`.
+    // (`parse_urlencoded` already refused duplicate names, in any letter case.)
+    let mut slots = Slots([None; FIELDS.len()]);
+    let mut action = None;
+    let mut extra = Vec::new();
+    for (name, value) in &received {
+        match FIELDS
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
-    };
-    let max = |name: &str| {
-        FIELDS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or(250, |(_, m)| *m)
-    };
-    let req = |name: &'static str| -> Result<String> {
-        let v = get(name).unwrap_or("");
-        required(name, v, max(name))?;
-        Ok(v.to_string())
-    };
-    let opt = |name: &'static str| -> Result<Option<String>> {
-        let v = get(name);
-        optional(name, v, max(name))?;
-        Ok(v.map(str::to_string))
-    };
+            .position(|(f, _)| f.eq_ignore_ascii_case(name))
+        {
+            Some(i) => slots.0[i] = Some(value.as_str()),
+            None if name.eq_ignore_ascii_case("action") => action = Some(value.as_str()),
+            None => extra.push((name.clone(), value.clone())),
+        }
+    }
 
-    let merchant = req("merchant")?;
-    let order_id = req("order_id")?;
-    let currency_code =
-        Currency::from_code(&req("currency_code")?).map_err(|e| e.or_field("currency_code"))?;
-    let amount = Amount::parse(&req("amount")?, currency_code).map_err(|e| e.or_field("amount"))?;
-    let trans_id = req("trans_id")?;
-    let fpn_id = req("fpn_id")?;
-    let status_code = normalize_status(&req("status")?)?;
-    let item_price = opt("item_price")?
-        .map(|p| Amount::parse(&p, currency_code).map_err(|e| e.or_field("item_price")))
+    let merchant = slots.req(F::Merchant)?.to_string();
+    let order_id = slots.req(F::OrderId)?.to_string();
+    let currency_code = Currency::from_code(slots.req(F::CurrencyCode)?)
+        .map_err(|e| e.or_field("currency_code"))?;
+    let amount =
+        Amount::parse(slots.req(F::Amount)?, currency_code).map_err(|e| e.or_field("amount"))?;
+    let trans_id = slots.req(F::TransId)?.to_string();
+    let fpn_id = slots.req(F::FpnId)?.to_string();
+    let status_code = normalize_status(slots.req(F::Status)?)?;
+    let item_price = slots
+        .opt(F::ItemPrice)?
+        .map(|p| Amount::parse(p, currency_code).map_err(|e| e.or_field("item_price")))
         .transpose()?;
-    let quantity = opt("quantity")?
+    let quantity = slots
+        .opt(F::Quantity)?
         .map(|q| {
             q.parse::<u32>()
                 .map_err(|_| Error::invalid("quantity", "must be a whole number"))
         })
         .transpose()?;
-    let action = match get("action") {
+    let action = match action.filter(|a| !a.is_empty()) {
         None => Action::Sale,
         Some(a) => parse_action(a)?,
     };
-    let extra = received
-        .iter()
-        .filter(|(n, _)| {
-            !n.eq_ignore_ascii_case("action")
-                && !FIELDS.iter().any(|(f, _)| n.eq_ignore_ascii_case(f))
-        })
-        .cloned()
-        .collect();
     let notification = Notification {
         merchant,
-        sender_acct: opt("sender_acct")?,
+        sender_acct: slots.opt_string(F::SenderAcct)?,
         order_id,
         amount,
-        item_name: opt("item_name")?,
+        item_name: slots.opt_string(F::ItemName)?,
         item_price,
         currency_code,
         quantity,
         trans_id,
         fpn_id,
-        custom: opt("custom")?,
-        customer: opt("customer")?,
+        custom: slots.opt_string(F::Custom)?,
+        customer: slots.opt_string(F::Customer)?,
         status: map_status(&status_code),
         status_code,
-        status_msg: opt("status_msg")?,
-        payer_email: opt("payer_email")?,
-        payment_channel: opt("payment_channel")?,
-        txn_partner_ref: opt("txn_partner_ref")?,
+        status_msg: slots.opt_string(F::StatusMsg)?,
+        payer_email: slots.opt_string(F::PayerEmail)?,
+        payment_channel: slots.opt_string(F::PaymentChannel)?,
+        txn_partner_ref: slots.opt_string(F::TxnPartnerRef)?,
         action,
         extra,
         raw: body.to_vec(),
