@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Config, PublicConfig};
+use crate::country::is_alpha2;
 use crate::error::{Error, ErrorCode, Result};
 use crate::fields::{optional, required, shaped, url};
 use crate::form::RedirectForm;
@@ -73,6 +74,9 @@ pub struct Order {
     /// Customer details (`user_*`).
     #[serde(default)]
     pub customer: Customer,
+    /// Overrides the configured `image_url` (logo) for this order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
     /// Overrides the configured `return_url` for this order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
@@ -106,6 +110,7 @@ impl Order {
             country: None,
             payment_option: None,
             customer: Customer::default(),
+            image_url: None,
             return_url: None,
             cancel_url: None,
             notify_url: None,
@@ -160,10 +165,11 @@ impl Order {
         shaped(
             "country",
             self.country.as_deref(),
-            "must be an ISO 3166-1 alpha-2 code such as KE",
-            |v| v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()),
+            "must be an assigned ISO 3166-1 alpha-2 code such as KE",
+            is_alpha2,
         )?;
         optional("payment_option", self.payment_option.as_deref(), 250)?;
+        url("image_url", self.image_url.as_deref(), 250)?;
         url("return_url", self.return_url.as_deref(), 250)?;
         url("cancel_url", self.cancel_url.as_deref(), 250)?;
         url("notify_url", self.notify_url.as_deref(), 250)?;
@@ -285,7 +291,10 @@ pub fn checkout_public(config: &PublicConfig, order: &Order) -> Result<RedirectF
     put("item_price", Some(&order.item_price.to_decimal_string()));
     put("currency_code", Some(total.currency().code()));
     put("quantity", Some(&order.quantity.to_string()));
-    put("image_url", config.image_url.as_deref());
+    put(
+        "image_url",
+        order.image_url.as_deref().or(config.image_url.as_deref()),
+    );
     put(
         "return_url",
         order.return_url.as_deref().or(config.return_url.as_deref()),

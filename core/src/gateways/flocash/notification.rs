@@ -240,9 +240,11 @@ pub fn parse_notification(
         .transpose()?;
     let quantity = slots
         .opt(F::Quantity)?
-        .map(|q| {
-            q.parse::<u32>()
-                .map_err(|_| Error::invalid("quantity", "must be a whole number"))
+        .map(|q| match q.bytes().all(|b| b.is_ascii_digit()) {
+            true => q
+                .parse::<u32>()
+                .map_err(|_| Error::invalid("quantity", "is too large")),
+            false => Err(Error::invalid("quantity", "must be a whole number")),
         })
         .transpose()?;
     let action = match action.filter(|a| !a.is_empty()) {

@@ -23,12 +23,15 @@ pub const STATUS_CODES: &[(&str, Reported, &str)] = &[
 /// Longest status code accepted; longer is not a status FloCash could mean.
 const MAX_CODE_DIGITS: usize = 8;
 
-/// Normalises a wire status (`"0"`, `"4"`, `"0004"`) to at least four digits.
+/// Normalises a wire status (`"0"`, `"4"`, `"0004"`, `"00004"`) to the number it denotes,
+/// written with at least four digits: FloCash's codes are numbers (djflocash stores them as
+/// integers), so leading zeros carry no meaning.
 ///
 /// ```
 /// use vpos_core::gateways::flocash::normalize_status;
 /// assert_eq!(normalize_status("4")?, "0004");
 /// assert_eq!(normalize_status("70000")?, "70000");
+/// assert_eq!(normalize_status("00000")?, "0000");
 /// assert_eq!(normalize_status("-1").unwrap_err().code().as_str(), "field_invalid");
 /// # Ok::<(), vpos_core::Error>(())
 /// ```
@@ -42,7 +45,8 @@ pub fn normalize_status(raw: &str) -> Result<String> {
             ),
         ));
     }
-    Ok(format!("{raw:0>4}"))
+    let significant = raw.trim_start_matches('0');
+    Ok(format!("{significant:0>4}"))
 }
 
 /// Maps a normalised code into the unified model; unknown codes stay `Unknown(code)`.
