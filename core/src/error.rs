@@ -90,6 +90,10 @@ error_codes! {
     InvalidTransition = "invalid_transition",
     /// The gateway does not offer this operation.
     Unsupported = "unsupported",
+    /// A signature is absent, malformed, or does not match the merchant key.
+    SignatureMismatch = "signature_mismatch",
+    /// The message is signed with a scheme vpos does not implement (yet).
+    UnsupportedSignatureVersion = "unsupported_signature_version",
 }
 
 impl fmt::Display for ErrorCode {
@@ -183,6 +187,15 @@ impl Error {
     pub(crate) fn invalid(field: impl Into<Cow<'static, str>>, why: impl fmt::Display) -> Self {
         let field = field.into();
         Error::new(ErrorCode::FieldInvalid, format!("{field} {why}")).with_field(field)
+    }
+
+    /// Re-labels a field error found in configuration as `invalid_config`, same field.
+    pub(crate) fn into_config(self) -> Self {
+        Error {
+            code: ErrorCode::InvalidConfig,
+            field: Some(self.field.unwrap_or(Cow::Borrowed("config"))),
+            message: format!("configuration {}", self.message),
+        }
     }
 
     pub(crate) fn config(field: &'static str, why: impl fmt::Display) -> Self {

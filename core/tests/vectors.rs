@@ -9,11 +9,14 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use vpos_core::gateways::flocash;
+use vpos_core::gateways::{flocash, redsys};
 use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
 
 fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+    std::env::var_os("VPOS_VECTORS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors"),
+        PathBuf::from,
+    )
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -134,6 +137,66 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(json!({"event": to_json(&verified.event())}))
         }
         "flocash.handle" => Ok(handle(input)),
+        "redsys.order_key" => {
+            let config: redsys::Config = de(input, "config");
+            Ok(json!({"order_key": redsys::order_key(&config, input["order"].as_str().unwrap())?}))
+        }
+        "redsys.sign" => {
+            let config: redsys::Config = de(input, "config");
+            let order = input["order"].as_str().unwrap();
+            let message = input["message"].as_str().unwrap();
+            Ok(json!({"signature": redsys::sign(&config, order, message.as_bytes())?}))
+        }
+        "redsys.checkout" => {
+            let config: redsys::Config = de(input, "config");
+            let order: redsys::Order = de(input, "order");
+            Ok(to_json(&redsys::checkout(&config, &order)?))
+        }
+        "redsys.checkout_parameters" => {
+            let config: redsys::Config = de(input, "config");
+            let order: redsys::Order = de(input, "order");
+            let form = redsys::checkout(&config, &order)?;
+            let text = &form
+                .fields
+                .iter()
+                .find(|(n, _)| n == "Ds_MerchantParameters")
+                .unwrap()
+                .1;
+            let json = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .unwrap();
+            Ok(json!({"parameters": serde_json::from_slice::<Value>(&json).unwrap()}))
+        }
+        "redsys.parse_notification" => {
+            let config: redsys::Config = de(input, "config");
+            let n = redsys::parse_notification(&config, content_type(input), &body(input))?;
+            Ok(to_json(n.untrusted()))
+        }
+        "redsys.verify" => {
+            let config: redsys::Config = de(input, "config");
+            let n = redsys::parse_notification(&config, content_type(input), &body(input))?;
+            let verified = redsys::verify(&config, n)?;
+            let parameters: serde_json::Map<String, Value> = verified
+                .parameters
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            Ok(json!({
+                "notification": to_json(&*verified),
+                "parameters": parameters,
+                "event": to_json(&verified.event()),
+            }))
+        }
+        "redsys.status" => {
+            let response = redsys::normalize_response(input["response"].as_str().unwrap())
+                .ok_or_else(|| {
+                    Error::new(vpos_core::ErrorCode::FieldInvalid, "bad response")
+                        .with_field("Ds_Response")
+                })?;
+            let (action, status) =
+                redsys::map_status(input["transaction_type"].as_str().unwrap(), &response);
+            Ok(json!({"action": action, "status": status.as_str(), "response": response}))
+        }
         other => panic!("unknown operation {other}"),
     }
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod flocash;
+pub mod redsys;
 
 /// The gateways vpos speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -12,6 +13,8 @@ pub mod flocash;
 pub enum Gateway {
     /// FloCash (Africa): redirect form, notification verified by post-back.
     Flocash,
+    /// Redsys (Spain): signed redirect form, signed notifications.
+    Redsys,
 }
 
 impl Gateway {
@@ -19,6 +22,7 @@ impl Gateway {
     pub fn as_str(self) -> &'static str {
         match self {
             Gateway::Flocash => "flocash",
+            Gateway::Redsys => "redsys",
         }
     }
 }

@@ -189,21 +189,11 @@ fn split_scheme(s: &str) -> Option<(&'static str, &str)> {
     }
 }
 
-/// Config values follow the same field rules as order fields, reported as `invalid_config`.
-fn as_config(e: Error) -> Error {
-    let field = e.field().unwrap_or("config").to_string();
-    Error::new(
-        ErrorCode::InvalidConfig,
-        format!("configuration {}", e.message()),
-    )
-    .with_field(field)
-}
-
 fn text(key: &'static str, value: &str, max: usize) -> Result<()> {
-    fields::required(key, value, max).map_err(as_config)
+    fields::required(key, value, max).map_err(Error::into_config)
 }
 
 fn url(key: &'static str, value: &str) -> Result<()> {
     text(key, value, 250)?;
-    fields::url(key, Some(value), 250).map_err(as_config)
+    fields::url(key, Some(value), 250).map_err(Error::into_config)
 }

@@ -1,0 +1,263 @@
+//! The Redsys redirect form: `Ds_SignatureVersion`, `Ds_MerchantParameters`, `Ds_Signature`.
+
+use serde::{Deserialize, Serialize};
+
+use super::Config;
+use super::sign::encode_parameters;
+use crate::error::{Error, Result};
+use crate::fields::{optional, url};
+use crate::form::RedirectForm;
+use crate::http::Method;
+use crate::money::Amount;
+
+/// The only signature version this release signs with.
+pub const SIGNATURE_VERSION: &str = "HMAC_SHA256_V1";
+
+/// What the payment page should do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionType {
+    /// `0`: authorise and capture.
+    #[default]
+    Authorization,
+    /// `1`: reserve only; confirm (`2`) or cancel (`9`) later.
+    Preauthorization,
+}
+
+impl TransactionType {
+    fn code(self) -> &'static str {
+        match self {
+            TransactionType::Authorization => "0",
+            TransactionType::Preauthorization => "1",
+        }
+    }
+}
+
+/// A payment to send to the Redsys payment page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Order {
+    /// `DS_MERCHANT_ORDER`: 4–12 characters, the first four digits, the rest letters or digits.
+    /// Unique per terminal: build it with [`order_number`] from random bytes the host draws.
+    pub order: String,
+    /// `DS_MERCHANT_AMOUNT` (in minor units) and `DS_MERCHANT_CURRENCY` (numeric code).
+    pub amount: Amount,
+    /// `DS_MERCHANT_TRANSACTIONTYPE`.
+    #[serde(default)]
+    pub transaction_type: TransactionType,
+    /// `DS_MERCHANT_PRODUCTDESCRIPTION`, up to 125 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
+    /// `DS_MERCHANT_TITULAR` (card holder), up to 60 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub titular: Option<String>,
+    /// `DS_MERCHANT_MERCHANTDATA`, returned in the notification, up to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_data: Option<String>,
+    /// `DS_MERCHANT_CONSUMERLANGUAGE`: Redsys language number (`001` Spanish, `002` English …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_language: Option<String>,
+    /// `DS_MERCHANT_PAYMETHODS`: `C` card, `z` Bizum, `p` PayPal, `R` transfer …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_methods: Option<String>,
+    /// Overrides the configured `DS_MERCHANT_MERCHANTURL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_url: Option<String>,
+    /// Overrides the configured `DS_MERCHANT_URLOK`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_ok: Option<String>,
+    /// Overrides the configured `DS_MERCHANT_URLKO`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_ko: Option<String>,
+    /// `DS_MERCHANT_IDENTIFIER`: `REQUIRED` asks Redsys for a card reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+impl Order {
+    /// Checks every field; the error names the Redsys parameter.
+    pub fn validate(&self) -> Result<()> {
+        check_order_number(&self.order)?;
+        if self.amount.minor() == 0 {
+            return Err(Error::invalid(
+                "DS_MERCHANT_AMOUNT",
+                "must be greater than zero",
+            ));
+        }
+        optional(
+            "DS_MERCHANT_PRODUCTDESCRIPTION",
+            self.product_description.as_deref(),
+            125,
+        )?;
+        optional("DS_MERCHANT_TITULAR", self.titular.as_deref(), 60)?;
+        optional(
+            "DS_MERCHANT_MERCHANTDATA",
+            self.merchant_data.as_deref(),
+            1024,
+        )?;
+        if let Some(lang) = self.consumer_language.as_deref()
+            && (lang.is_empty() || lang.len() > 3 || !lang.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(Error::invalid(
+                "DS_MERCHANT_CONSUMERLANGUAGE",
+                "must be 1 to 3 digits",
+            ));
+        }
+        if let Some(methods) = self.pay_methods.as_deref()
+            && (methods.is_empty()
+                || methods.len() > 8
+                || !methods.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return Err(Error::invalid(
+                "DS_MERCHANT_PAYMETHODS",
+                "must be Redsys method letters such as C or z",
+            ));
+        }
+        url("DS_MERCHANT_MERCHANTURL", self.merchant_url.as_deref(), 250)?;
+        url("DS_MERCHANT_URLOK", self.url_ok.as_deref(), 250)?;
+        url("DS_MERCHANT_URLKO", self.url_ko.as_deref(), 250)?;
+        optional("DS_MERCHANT_IDENTIFIER", self.identifier.as_deref(), 40)?;
+        Ok(())
+    }
+}
+
+/// Checks a `DS_MERCHANT_ORDER`: 4–12 ASCII letters or digits, the first four digits.
+///
+/// ```
+/// use vpos_core::gateways::redsys::check_order_number;
+/// assert!(check_order_number("0726qI3H7sZx").is_ok());
+/// assert_eq!(check_order_number("ab12").unwrap_err().code().as_str(), "field_invalid");
+/// assert_eq!(check_order_number("1234567890123").unwrap_err().code().as_str(), "field_too_long");
+/// ```
+pub fn check_order_number(order: &str) -> Result<()> {
+    const FIELD: &str = "DS_MERCHANT_ORDER";
+    if order.len() > 12 {
+        return Err(Error::too_long(FIELD, 12, order.chars().count()));
+    }
+    let ok = order.len() >= 4
+        && order.bytes().all(|b| b.is_ascii_alphanumeric())
+        && order.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            FIELD,
+            "must be 4 to 12 letters or digits, the first four digits",
+        ))
+    }
+}
+
+/// Builds a 12-character order number from `prefix` (0–4 digits) and random bytes the host
+/// draws (at least 12): digits up to position four, then letters and digits without the
+/// look-alikes `I O V 0 1`. vpos draws no randomness itself.
+///
+/// ```
+/// use vpos_core::gateways::redsys::order_number;
+/// let n = order_number("26", &[7, 200, 13, 99, 1, 2, 3, 4, 5, 6, 7, 8])?;
+/// assert_eq!(n.len(), 12);
+/// assert!(n.starts_with("26"));
+/// vpos_core::gateways::redsys::check_order_number(&n)?;
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+pub fn order_number(prefix: &str, random: &[u8]) -> Result<String> {
+    const DIGITS: &[u8] = b"23456789";
+    const SYMBOLS: &[u8] = b"ABCDEFGHJKLMNPQRSTUWXYZ23456789";
+    if prefix.len() > 4 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid("prefix", "must be at most 4 digits"));
+    }
+    if random.len() < 12 {
+        return Err(Error::invalid("random", "needs at least 12 random bytes"));
+    }
+    let mut out = String::with_capacity(12);
+    out.push_str(prefix);
+    for &r in random.iter().take(12 - prefix.len()) {
+        let alphabet = if out.len() < 4 { DIGITS } else { SYMBOLS };
+        // The modulo bias over 8 or 31 symbols from one byte is small and harmless for an id.
+        out.push(char::from(alphabet[usize::from(r) % alphabet.len()]));
+    }
+    Ok(out)
+}
+
+/// The merchant parameters JSON, keys in the order of Redsys's own examples.
+pub(crate) fn merchant_parameters(config: &Config, order: &Order) -> String {
+    let pick = |o: &Option<String>, c: &Option<String>| {
+        o.clone().or_else(|| c.clone()).unwrap_or_default()
+    };
+    let mut pairs: Vec<(&str, String)> = vec![
+        ("DS_MERCHANT_AMOUNT", order.amount.minor().to_string()),
+        ("DS_MERCHANT_ORDER", order.order.clone()),
+        ("DS_MERCHANT_MERCHANTCODE", config.merchant_code.clone()),
+        (
+            "DS_MERCHANT_CURRENCY",
+            format!("{:03}", order.amount.currency().numeric()),
+        ),
+        (
+            "DS_MERCHANT_TRANSACTIONTYPE",
+            order.transaction_type.code().to_string(),
+        ),
+        ("DS_MERCHANT_TERMINAL", config.terminal.clone()),
+        (
+            "DS_MERCHANT_MERCHANTURL",
+            pick(&order.merchant_url, &config.merchant_url),
+        ),
+        ("DS_MERCHANT_URLOK", pick(&order.url_ok, &config.url_ok)),
+        ("DS_MERCHANT_URLKO", pick(&order.url_ko, &config.url_ko)),
+    ];
+    let optional = [
+        ("DS_MERCHANT_MERCHANTNAME", &config.merchant_name),
+        ("DS_MERCHANT_PRODUCTDESCRIPTION", &order.product_description),
+        ("DS_MERCHANT_TITULAR", &order.titular),
+        ("DS_MERCHANT_MERCHANTDATA", &order.merchant_data),
+        ("DS_MERCHANT_CONSUMERLANGUAGE", &order.consumer_language),
+        ("DS_MERCHANT_PAYMETHODS", &order.pay_methods),
+        ("DS_MERCHANT_IDENTIFIER", &order.identifier),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            pairs.push((key, v.to_string()));
+        }
+    }
+    let mut json = String::from("{");
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(k).unwrap_or_default());
+        json.push(':');
+        json.push_str(&serde_json::to_string(v).unwrap_or_default());
+    }
+    json.push('}');
+    json
+}
+
+/// Builds the signed redirect form.
+///
+/// ```
+/// use vpos_core::gateways::redsys::{self, Order};
+/// use vpos_core::{Amount, Currency};
+/// # let config: redsys::Config = serde_json::from_str(r#"{"merchant_code":"999008881","terminal":"871",
+/// #   "secret_key":"Mk9m98IfEblmPfrpsawt7BmxObt98Jev","checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago"}"#)?;
+/// let eur = Currency::from_code("EUR")?;
+/// let order: Order = serde_json::from_value(serde_json::json!({
+///     "order": "1447961844", "amount": {"minor": 145, "currency": "EUR"}}))?;
+/// let form = redsys::checkout(&config, &order)?;
+/// // Redsys's official PHP example (peers-and-vectors R2):
+/// assert_eq!(form.fields[2].1, "Ejse86yr96Xbr1mf6UvQLoTPwwTyFiLXM+2uT09i9nY=");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn checkout(config: &Config, order: &Order) -> Result<RedirectForm> {
+    config.validate()?;
+    order.validate()?;
+    let key = config.key()?;
+    let parameters = encode_parameters(merchant_parameters(config, order).as_bytes());
+    let signature = key.sign(&order.order, parameters.as_bytes());
+    Ok(RedirectForm {
+        action: config.checkout_url.clone(),
+        method: Method::Post,
+        fields: vec![
+            ("Ds_SignatureVersion".into(), SIGNATURE_VERSION.into()),
+            ("Ds_MerchantParameters".into(), parameters),
+            ("Ds_Signature".into(), signature),
+        ],
+    })
+}

@@ -1,0 +1,283 @@
+//! Redsys notifications by HTTP POST (`Ds_SignatureVersion`, `Ds_MerchantParameters`,
+//! `Ds_Signature`, form-encoded), verified locally with the merchant key.
+
+use serde::Serialize;
+
+use super::Config;
+use super::sign::decode_parameters;
+use super::status::{map_status, normalize_response};
+use crate::error::{Error, ErrorCode, Result};
+use crate::form::parse_urlencoded;
+use crate::gateways::Gateway;
+use crate::money::{Amount, Currency};
+use crate::state::{Event, event_key};
+use crate::status::{Action, Reported};
+use crate::trust::{Unverified, Verified};
+
+/// Largest notification body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A parsed Redsys notification. The decoded parameters are kept in full (keys as sent, values
+/// URL-decoded where they were encoded), the typed fields beside them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    /// `Ds_SignatureVersion` as received.
+    pub signature_version: String,
+    /// `Ds_Order`.
+    pub order: String,
+    /// `Ds_Amount` in `Ds_Currency`.
+    pub amount: Amount,
+    /// `Ds_MerchantCode`.
+    pub merchant_code: String,
+    /// `Ds_Terminal`.
+    pub terminal: Option<String>,
+    /// `Ds_Response` normalised to four digits.
+    pub response: String,
+    /// `Ds_TransactionType`.
+    pub transaction_type: String,
+    /// What the response means for this transaction type.
+    pub action: Action,
+    /// The mapped status.
+    pub status: Reported,
+    /// `Ds_AuthorisationCode`.
+    pub authorisation_code: Option<String>,
+    /// `Ds_ErrorCode` (`SIS…`), when Redsys sends one.
+    pub error_code: Option<String>,
+    /// `Ds_MerchantData`.
+    pub merchant_data: Option<String>,
+    /// `Ds_Merchant_Identifier`: the card reference, when one was requested.
+    pub identifier: Option<String>,
+    /// Every decoded parameter, in order, keys as sent.
+    pub parameters: Vec<(String, String)>,
+    /// The `Ds_MerchantParameters` text exactly as received (what the signature covers).
+    #[serde(skip)]
+    pub(crate) signed_text: String,
+    /// `Ds_Signature` as received, if any.
+    #[serde(skip)]
+    pub(crate) signature: Option<String>,
+    /// The raw body.
+    #[serde(skip)]
+    pub(crate) raw: Vec<u8>,
+}
+
+impl Notification {
+    /// The raw body exactly as received: store it before acting on it.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// A decoded parameter by name, in any letter case (`Ds_Order`, `DS_ORDER`).
+    pub fn parameter(&self, name: &str) -> Option<&str> {
+        lookup(&self.parameters, name)
+    }
+}
+
+fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Parses an HTTP-POST notification. The signature is not checked here (see [`verify`]); a
+/// notification without `Ds_Signature` parses, and fails verification.
+pub fn parse_notification(
+    _config: &Config,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Unverified<Notification>> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return Err(Error::new(
+            ErrorCode::UnsupportedContentType,
+            "Redsys HTTP notifications are application/x-www-form-urlencoded",
+        ));
+    }
+    let form = parse_urlencoded(body, MAX_BODY_BYTES)?;
+    let field = |name: &str| lookup(&form, name).filter(|v| !v.is_empty());
+    let signed_text =
+        field("Ds_MerchantParameters").ok_or_else(|| Error::missing("Ds_MerchantParameters"))?;
+    let json = decode_parameters(signed_text)?;
+    let parameters = decode_json_parameters(&json)?;
+    let get = |name: &'static str| lookup(&parameters, name).filter(|v| !v.is_empty());
+    let req = |name: &'static str| get(name).ok_or_else(|| Error::missing(name));
+
+    let order = req("Ds_Order")?.to_string();
+    let currency = parse_numeric_currency(req("Ds_Currency")?)?;
+    let amount = parse_minor(req("Ds_Amount")?, currency)?;
+    let merchant_code = req("Ds_MerchantCode")?.to_string();
+    let response = normalize_response(req("Ds_Response")?)
+        .ok_or_else(|| Error::invalid("Ds_Response", "must be a number of at most four digits"))?;
+    let transaction_type = get("Ds_TransactionType").unwrap_or("0").to_string();
+    let (action, status) = map_status(&transaction_type, &response);
+    let notification = Notification {
+        signature_version: field("Ds_SignatureVersion").unwrap_or_default().to_string(),
+        order,
+        amount,
+        merchant_code,
+        terminal: get("Ds_Terminal").map(str::to_string),
+        response,
+        transaction_type,
+        action,
+        status,
+        authorisation_code: get("Ds_AuthorisationCode").map(str::to_string),
+        error_code: get("Ds_ErrorCode").map(str::to_string),
+        merchant_data: get("Ds_MerchantData").map(str::to_string),
+        identifier: get("Ds_Merchant_Identifier").map(str::to_string),
+        signed_text: signed_text.to_string(),
+        signature: field("Ds_Signature").map(str::to_string),
+        raw: body.to_vec(),
+        parameters: parameters.clone(),
+    };
+    Ok(Unverified(notification))
+}
+
+/// Decodes the parameters JSON object: values may be strings (URL-encoded or not, PHP-escaped
+/// slashes are plain JSON), numbers or booleans; anything nested is refused.
+fn decode_json_parameters(json: &[u8]) -> Result<Vec<(String, String)>> {
+    let bad = |why: &str| Error::invalid("Ds_MerchantParameters", why);
+    let value: serde_json::Value =
+        serde_json::from_slice(json).map_err(|_| bad("is not a JSON object"))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(bad("is not a JSON object"));
+    };
+    let mut out = Vec::with_capacity(map.len());
+    for (key, value) in map {
+        let text = match value {
+            serde_json::Value::String(s) => percent_decode_lenient(&s),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Null => String::new(),
+            _ => return Err(bad("holds a nested value")),
+        };
+        out.push((key, text));
+    }
+    Ok(out)
+}
+
+/// Redsys URL-encodes some values inside the JSON (`22%2F10%2F2021`) and not others
+/// (`"2.0%"` in DCC markups). Decode when the whole value decodes cleanly, else keep it.
+fn percent_decode_lenient(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
+            match (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => return s.to_string(),
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn parse_numeric_currency(raw: &str) -> Result<Currency> {
+    raw.parse::<u16>()
+        .ok()
+        .filter(|_| raw.len() <= 3 && raw.bytes().all(|b| b.is_ascii_digit()))
+        .map_or_else(
+            || {
+                Err(Error::new(
+                    ErrorCode::UnknownCurrency,
+                    "Ds_Currency is not a numeric ISO 4217 code",
+                ))
+            },
+            Currency::from_numeric,
+        )
+        .map_err(|e| e.or_field("Ds_Currency"))
+}
+
+fn parse_minor(raw: &str, currency: Currency) -> Result<Amount> {
+    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::new(
+            ErrorCode::AmountSyntax,
+            "Ds_Amount must be minor units, digits only",
+        )
+        .with_field("Ds_Amount"));
+    }
+    let minor = raw.parse::<i64>().map_err(|_| {
+        Error::new(
+            ErrorCode::AmountOverflow,
+            "Ds_Amount does not fit in 64-bit minor units",
+        )
+        .with_field("Ds_Amount")
+    })?;
+    Amount::from_minor(minor, currency)
+}
+
+/// Verifies the signature with the merchant key, over the parameters text exactly as received
+/// and keyed with `Ds_Order`. Only `HMAC_SHA256_V1` is implemented in this release.
+///
+/// "Verified" says the message is Redsys's; whether the payment succeeded is `status`.
+pub fn verify(
+    config: &Config,
+    notification: Unverified<Notification>,
+) -> Result<Verified<Notification>> {
+    let n = notification.0;
+    if !n
+        .signature_version
+        .eq_ignore_ascii_case(super::SIGNATURE_VERSION)
+    {
+        return Err(Error::new(
+            ErrorCode::UnsupportedSignatureVersion,
+            format!(
+                "Ds_SignatureVersion {:?} is not supported; this release verifies HMAC_SHA256_V1",
+                n.signature_version.chars().take(24).collect::<String>()
+            ),
+        )
+        .with_field("Ds_SignatureVersion"));
+    }
+    let signature = n.signature.as_deref().ok_or_else(|| {
+        Error::new(
+            ErrorCode::SignatureMismatch,
+            "the notification carries no Ds_Signature",
+        )
+        .with_field("Ds_Signature")
+    })?;
+    config
+        .key()?
+        .verify(&n.order, n.signed_text.as_bytes(), signature)?;
+    Ok(Verified(n))
+}
+
+impl Verified<Notification> {
+    /// The gateway-neutral event. Key: `redsys:<merchant>:<terminal>:<order>:<type>:<response>`.
+    pub fn event(&self) -> Event {
+        let n = &self.0;
+        let terminal = n.terminal.as_deref().unwrap_or("");
+        // Redsys pads terminals in notifications ("001") but not in requests ("1").
+        let terminal = terminal.trim_start_matches('0');
+        Event {
+            gateway: Gateway::Redsys,
+            key: event_key(&[
+                "redsys",
+                &n.merchant_code,
+                terminal,
+                &n.order,
+                &n.transaction_type,
+                &n.response,
+            ]),
+            merchant: n.merchant_code.clone(),
+            order_id: n.order.clone(),
+            transaction_id: n
+                .authorisation_code
+                .clone()
+                .unwrap_or_else(|| n.order.clone()),
+            amount: n.amount,
+            action: n.action,
+            status: n.status.clone(),
+            status_code: n.response.clone(),
+        }
+    }
+}
