@@ -56,6 +56,7 @@ pub mod secret;
 pub mod state;
 pub mod status;
 pub mod trust;
+pub(crate) mod xml;
 
 pub use error::{Error, ErrorCode, Result};
 pub use form::RedirectForm;

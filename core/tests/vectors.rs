@@ -187,6 +187,16 @@ fn run(op: &str, input: &Value) -> Outcome {
                 "event": to_json(&verified.event()),
             }))
         }
+        "redsys.soap_answer" => {
+            let config: redsys::Config = de(input, "config");
+            let accept = input["accept"].as_bool().unwrap();
+            Ok(to_json(&redsys::soap_answer(
+                &config,
+                input["order"].as_str().unwrap(),
+                accept,
+            )?))
+        }
+        "redsys.handle" => Ok(redsys_handle(input)),
         "redsys.status" => {
             let response = redsys::normalize_response(input["response"].as_str().unwrap())
                 .ok_or_else(|| {
@@ -219,6 +229,25 @@ fn handle(input: &Value) -> Value {
             json!({"outcome": to_json(&outcome), "response": to_json(&flocash::acknowledge(&outcome))})
         }
         Err(e) => json!({"error": to_json(&e), "response": to_json(&flocash::reject(&e))}),
+    }
+}
+
+/// The Redsys host flow: parse, verify, transition, answer; errors answered with `reject`.
+fn redsys_handle(input: &Value) -> Value {
+    let config: redsys::Config = de(input, "config");
+    let steps = || -> Result<(vpos_core::Outcome, vpos_core::HttpResponse), Error> {
+        let n = redsys::parse_notification(&config, content_type(input), &body(input))?;
+        let verified = redsys::verify(&config, n)?;
+        let payment: PaymentSnapshot = de(input, "payment");
+        let outcome = transition(&payment, &verified.event());
+        let response = redsys::acknowledge(&config, &verified, &outcome)?;
+        Ok((outcome, response))
+    };
+    match steps() {
+        Ok((outcome, response)) => {
+            json!({"outcome": to_json(&outcome), "response": to_json(&response)})
+        }
+        Err(e) => json!({"error": to_json(&e), "response": to_json(&redsys::reject(&e))}),
     }
 }
 

@@ -4,12 +4,12 @@
 //! | verb | here |
 //! |---|---|
 //! | `checkout` | [`checkout`]: the signed redirect form |
-//! | `parse_notification` / `verify` | [`parse_notification`] (HTTP POST), [`verify`] |
-//! | `acknowledge` | [`acknowledge`] for an [`Outcome`], [`reject`] for an [`Error`] |
+//! | `parse_notification` / `verify` | [`parse_notification`] (HTTP POST and SOAP), [`verify`] |
+//! | `acknowledge` | [`acknowledge`] for an [`Outcome`] (signed [`soap_answer`] for SOAP), [`reject`] for an [`Error`] |
 //!
-//! This release covers the redirect flow and HTTP-POST notifications. SOAP notifications,
-//! REST operations (refunds, pre-authorisation confirm and cancel) and the SHA-512 signature
-//! versions are the next slices of this module.
+//! This release covers the redirect flow and HTTP-POST and SOAP notifications. REST operations
+//! (refunds, pre-authorisation confirm and cancel) and the SHA-512 signature versions are the
+//! next slices of this module.
 
 mod checkout;
 mod config;
@@ -21,7 +21,7 @@ pub use checkout::{
     Order, SIGNATURE_VERSION, TransactionType, check_order_number, checkout, order_number,
 };
 pub use config::{Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};
-pub use notification::{MAX_BODY_BYTES, Notification, parse_notification, verify};
+pub use notification::{Format, MAX_BODY_BYTES, Notification, parse_notification, verify};
 pub use status::{
     Meaning, RESPONSE_CODES, map_status, meaning, normalize_response, response_message,
 };
@@ -29,6 +29,7 @@ pub use status::{
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::HttpResponse;
 use crate::state::{IgnoreReason, Outcome};
+use crate::xml;
 
 /// Signs `message` for `order` with the configured key (standard base64). This is what every
 /// Redsys request carries in `Ds_Signature`; exposed for tests against public vectors and for
@@ -52,18 +53,69 @@ pub fn order_key(config: &Config, order: &str) -> Result<String> {
     Ok(base64::engine::general_purpose::STANDARD.encode(config.key()?.order_key(order)))
 }
 
-/// The answer to an HTTP-POST notification: `200` with an empty body once settled, so a
-/// redelivered notification is answered as calmly as the first; `503` for a response code vpos
-/// does not know and `409` for a contradiction, so the problem is visible in Redsys's logs.
-pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
-    match outcome {
+/// The answer to a notification once it went through [`crate::state::transition`].
+///
+/// - HTTP POST: `200` with an empty body once settled, so a redelivered notification is
+///   answered as calmly as the first; `503` for a response code vpos does not know and `409`
+///   for a contradiction, so the problem shows in Redsys's logs.
+/// - SOAP: the signed `procesaNotificacionSISResponse` envelope, `OK` when settled and `KO`
+///   otherwise (in synchronous mode a `KO` makes Redsys cancel the operation, which is the safe
+///   side of any doubt).
+pub fn acknowledge(
+    config: &Config,
+    notification: &Notification,
+    outcome: &Outcome,
+) -> Result<HttpResponse> {
+    if notification.format == Format::Soap {
+        return soap_answer(config, &notification.order, outcome.is_acknowledged());
+    }
+    Ok(match outcome {
         o if o.is_acknowledged() => HttpResponse::text(200, ""),
         Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
             HttpResponse::text(503, "unknown_status")
         }
         Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
         _ => HttpResponse::text(503, "retry"),
-    }
+    })
+}
+
+/// The signed SOAP answer to `procesaNotificacionSIS` for `order`: `OK` or `KO`, signed with
+/// the order key over the `<Response>` markup, XML-escaped inside the envelope, no whitespace
+/// between tags.
+///
+/// ```
+/// # let config: vpos_core::gateways::redsys::Config = serde_json::from_str(r#"{"merchant_code":"999008881",
+/// #   "terminal":"871","secret_key":"Mk9m98IfEblmPfrpsawt7BmxObt98Jev","checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago"}"#)?;
+/// let answer = vpos_core::gateways::redsys::soap_answer(&config, "165441", true)?;
+/// // peers-and-vectors R5: the OK answer for order 165441.
+/// assert!(answer.body.contains("yQOHa14Yk2fpjHuO69+1cANLes6Z2/VwaoTWluiXe50="));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn soap_answer(config: &Config, order: &str, accept: bool) -> Result<HttpResponse> {
+    let verdict = if accept { "OK" } else { "KO" };
+    let response = format!(
+        r#"<Response Ds_Version="0.0"><Ds_Response_Merchant>{verdict}</Ds_Response_Merchant></Response>"#
+    );
+    let signature = config.key()?.sign(order, response.as_bytes());
+    let message = format!("<Message>{response}<Signature>{signature}</Signature></Message>");
+    let body = format!(
+        concat!(
+            "<?xml version='1.0' encoding='UTF-8'?>",
+            r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" "#,
+            r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">"#,
+            "<SOAP-ENV:Body>",
+            r#"<ns1:procesaNotificacionSISResponse xmlns:ns1="InotificacionSIS" "#,
+            r#"SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">"#,
+            r#"<result xsi:type="xsd:string">{}</result>"#,
+            "</ns1:procesaNotificacionSISResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+        ),
+        xml::escape_text(&message)
+    );
+    Ok(HttpResponse {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/xml; charset=utf-8".into())],
+        body,
+    })
 }
 
 /// The answer when a notification could not be taken in: `403` for a bad signature, `422`

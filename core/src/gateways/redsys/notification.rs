@@ -13,15 +13,28 @@ use crate::money::{Amount, Currency};
 use crate::state::{Event, event_key};
 use crate::status::{Action, Reported};
 use crate::trust::{Unverified, Verified};
+use crate::xml;
 
 /// Largest notification body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How the notification arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Form-encoded HTTP POST to `DS_MERCHANT_MERCHANTURL`.
+    Http,
+    /// SOAP `procesaNotificacionSIS` (synchronous notification); the answer is a signed envelope.
+    Soap,
+}
 
 /// A parsed Redsys notification. The decoded parameters are kept in full (keys as sent, values
 /// URL-decoded where they were encoded), the typed fields beside them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
-    /// `Ds_SignatureVersion` as received.
+    /// HTTP POST or SOAP.
+    pub format: Format,
+    /// `Ds_SignatureVersion` as received (SOAP notifications are always `HMAC_SHA256_V1`).
     pub signature_version: String,
     /// `Ds_Order`.
     pub order: String,
@@ -49,7 +62,8 @@ pub struct Notification {
     pub identifier: Option<String>,
     /// Every decoded parameter, in order, keys as sent.
     pub parameters: Vec<(String, String)>,
-    /// The `Ds_MerchantParameters` text exactly as received (what the signature covers).
+    /// What the signature covers, exactly as received: the `Ds_MerchantParameters` text, or
+    /// the SOAP `<Request …>…</Request>` markup.
     #[serde(skip)]
     pub(crate) signed_text: String,
     /// `Ds_Signature` as received, if any.
@@ -79,29 +93,104 @@ fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Parses an HTTP-POST notification. The signature is not checked here (see [`verify`]); a
-/// notification without `Ds_Signature` parses, and fails verification.
+/// Parses a notification: form-encoded HTTP POST, or SOAP (`text/xml`,
+/// `application/soap+xml`). The signature is not checked here (see [`verify`]); a
+/// notification without a signature parses, and fails verification.
 pub fn parse_notification(
     _config: &Config,
     content_type: &str,
     body: &[u8],
 ) -> Result<Unverified<Notification>> {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return Err(Error::new(
-            ErrorCode::UnsupportedContentType,
-            "Redsys HTTP notifications are application/x-www-form-urlencoded",
-        ));
-    }
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let notification = match essence.as_str() {
+        "application/x-www-form-urlencoded" => parse_http(body)?,
+        "text/xml" | "application/xml" | "application/soap+xml" => parse_soap(body)?,
+        _ => {
+            return Err(Error::new(
+                ErrorCode::UnsupportedContentType,
+                "Redsys notifications are form-encoded (HTTP) or XML (SOAP)",
+            ));
+        }
+    };
+    Ok(Unverified(notification))
+}
+
+fn parse_http(body: &[u8]) -> Result<Notification> {
     let form = parse_urlencoded(body, MAX_BODY_BYTES)?;
     let field = |name: &str| lookup(&form, name).filter(|v| !v.is_empty());
     let signed_text =
         field("Ds_MerchantParameters").ok_or_else(|| Error::missing("Ds_MerchantParameters"))?;
-    let json = decode_parameters(signed_text)?;
-    let parameters = decode_json_parameters(&json)?;
+    let parameters = decode_json_parameters(&decode_parameters(signed_text)?)?;
+    build(
+        Format::Http,
+        parameters,
+        signed_text.to_string(),
+        field("Ds_Signature").map(str::to_string),
+        field("Ds_SignatureVersion").unwrap_or_default().to_string(),
+        body,
+    )
+}
+
+fn parse_soap(body: &[u8]) -> Result<Notification> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(Error::new(
+            ErrorCode::BodyTooLarge,
+            format!(
+                "body is {} bytes; at most {MAX_BODY_BYTES} are accepted",
+                body.len()
+            ),
+        ));
+    }
+    let text = std::str::from_utf8(body).map_err(|_| {
+        Error::new(ErrorCode::InvalidUtf8, "SOAP body is not UTF-8").with_field("XML")
+    })?;
+    let envelope = xml::leaves(text, "XML")?;
+    let inner = envelope
+        .iter()
+        .find(|l| l.ends_with("procesaNotificacionSIS/XML"))
+        .ok_or_else(|| Error::missing("XML"))?;
+    let message = inner.text.as_str();
+    // The signature covers the <Request> markup exactly as Redsys wrote it.
+    let signed_text = match (message.find("<Request"), message.rfind("</Request>")) {
+        (Some(start), Some(end)) if end > start => &message[start..end + "</Request>".len()],
+        _ => return Err(Error::missing("Request")),
+    };
+    let leaves = xml::leaves(message, "XML")?;
+    let parameters = leaves
+        .iter()
+        .filter(|l| l.path.len() == 3 && l.path[0] == "Message" && l.path[1] == "Request")
+        .map(|l| (l.path[2].clone(), l.text.clone()))
+        .collect();
+    let signature = leaves
+        .iter()
+        .find(|l| l.path == ["Message", "Signature"])
+        .map(|l| l.text.trim().to_string())
+        .filter(|s| !s.is_empty());
+    build(
+        Format::Soap,
+        parameters,
+        signed_text.to_string(),
+        signature,
+        super::SIGNATURE_VERSION.to_string(),
+        body,
+    )
+}
+
+fn build(
+    format: Format,
+    parameters: Vec<(String, String)>,
+    signed_text: String,
+    signature: Option<String>,
+    signature_version: String,
+    raw: &[u8],
+) -> Result<Notification> {
     let get = |name: &'static str| lookup(&parameters, name).filter(|v| !v.is_empty());
     let req = |name: &'static str| get(name).ok_or_else(|| Error::missing(name));
-
     let order = req("Ds_Order")?.to_string();
     let currency = parse_numeric_currency(req("Ds_Currency")?)?;
     let amount = parse_minor(req("Ds_Amount")?, currency)?;
@@ -110,8 +199,9 @@ pub fn parse_notification(
         .ok_or_else(|| Error::invalid("Ds_Response", "must be a number of at most four digits"))?;
     let transaction_type = get("Ds_TransactionType").unwrap_or("0").to_string();
     let (action, status) = map_status(&transaction_type, &response);
-    let notification = Notification {
-        signature_version: field("Ds_SignatureVersion").unwrap_or_default().to_string(),
+    Ok(Notification {
+        format,
+        signature_version,
         order,
         amount,
         merchant_code,
@@ -124,12 +214,11 @@ pub fn parse_notification(
         error_code: get("Ds_ErrorCode").map(str::to_string),
         merchant_data: get("Ds_MerchantData").map(str::to_string),
         identifier: get("Ds_Merchant_Identifier").map(str::to_string),
-        signed_text: signed_text.to_string(),
-        signature: field("Ds_Signature").map(str::to_string),
-        raw: body.to_vec(),
-        parameters: parameters.clone(),
-    };
-    Ok(Unverified(notification))
+        signed_text,
+        signature,
+        raw: raw.to_vec(),
+        parameters,
+    })
 }
 
 /// Decodes the parameters JSON object: values may be strings (URL-encoded or not, PHP-escaped

@@ -10,7 +10,7 @@
 //! time. A string that only matches after dropping characters does not match.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+use base64::engine::general_purpose::STANDARD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use des::TdesEde3;
 use des::cipher::{BlockCipherEncrypt, KeyInit};
@@ -142,11 +142,6 @@ pub(crate) fn decode_parameters(text: &str) -> Result<Vec<u8>> {
 /// Standard base64 of the parameters JSON, as sent in requests.
 pub(crate) fn encode_parameters(json: &[u8]) -> String {
     STANDARD.encode(json)
-}
-
-#[allow(dead_code)]
-pub(crate) fn encode_url(bytes: &[u8]) -> String {
-    URL_SAFE.encode(bytes)
 }
 
 #[cfg(test)]
