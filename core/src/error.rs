@@ -94,6 +94,10 @@ error_codes! {
     SignatureMismatch = "signature_mismatch",
     /// The message is signed with a scheme vpos does not implement (yet).
     UnsupportedSignatureVersion = "unsupported_signature_version",
+    /// The gateway answered an operation with an error of its own (Redsys `SIS0059` …).
+    GatewayError = "gateway_error",
+    /// No usable answer from the gateway (transport failure, non-200); try again later.
+    GatewayUnavailable = "gateway_unavailable",
 }
 
 impl fmt::Display for ErrorCode {
@@ -166,7 +170,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.code,
-            ErrorCode::PostbackFailed | ErrorCode::InvalidConfig
+            ErrorCode::PostbackFailed | ErrorCode::InvalidConfig | ErrorCode::GatewayUnavailable
         )
     }
 

@@ -197,6 +197,33 @@ fn run(op: &str, input: &Value) -> Outcome {
             )?))
         }
         "redsys.handle" => Ok(redsys_handle(input)),
+        "redsys.operation_request" => {
+            let config: redsys::Config = de(input, "config");
+            let operation: redsys::Operation = de(input, "operation");
+            let request = redsys::operation_request(&config, &operation)?;
+            let body: Value = serde_json::from_str(&request.body).unwrap();
+            let text = body["Ds_MerchantParameters"].as_str().unwrap();
+            let json = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .unwrap();
+            Ok(json!({
+                "request": to_json(&request),
+                "body": body,
+                "parameters": serde_json::from_slice::<Value>(&json).unwrap(),
+            }))
+        }
+        "redsys.operation_response" => {
+            let config: redsys::Config = de(input, "config");
+            let reply: Reply = de(input, "reply");
+            let verified = redsys::parse_operation_response(&config, &reply)?;
+            let mut result =
+                json!({"notification": to_json(&*verified), "event": to_json(&verified.event())});
+            if input.get("payment").is_some() {
+                let payment: PaymentSnapshot = de(input, "payment");
+                result["outcome"] = to_json(&transition(&payment, &verified.event()));
+            }
+            Ok(result)
+        }
         "redsys.status" => {
             let response = redsys::normalize_response(input["response"].as_str().unwrap())
                 .ok_or_else(|| {

@@ -35,6 +35,10 @@ pub struct Config {
     pub secret_key: Secret,
     /// Redirect endpoint ([`TEST_CHECKOUT_URL`] or [`LIVE_CHECKOUT_URL`]).
     pub checkout_url: String,
+    /// REST endpoint for refunds, confirmations and cancellations
+    /// ([`super::TEST_REST_URL`] or [`super::LIVE_REST_URL`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest_url: Option<String>,
     /// Default `DS_MERCHANT_MERCHANTURL`: where Redsys posts the notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_url: Option<String>,

@@ -5,15 +5,17 @@
 //! |---|---|
 //! | `checkout` | [`checkout`]: the signed redirect form |
 //! | `parse_notification` / `verify` | [`parse_notification`] (HTTP POST and SOAP), [`verify`] |
+//! | `refund_request` / … | [`operation_request`] (refund, confirm, cancel), [`parse_operation_response`] |
 //! | `acknowledge` | [`acknowledge`] for an [`Outcome`] (signed [`soap_answer`] for SOAP), [`reject`] for an [`Error`] |
 //!
-//! This release covers the redirect flow and HTTP-POST and SOAP notifications. REST operations
-//! (refunds, pre-authorisation confirm and cancel) and the SHA-512 signature versions are the
-//! next slices of this module.
+//! This release covers the redirect flow, HTTP-POST and SOAP notifications and the REST
+//! operations. The SHA-512 signature versions, stored credentials (COF/MIT) and SCA exemptions
+//! are the next slices of this module.
 
 mod checkout;
 mod config;
 mod notification;
+mod rest;
 mod sign;
 mod status;
 
@@ -22,6 +24,10 @@ pub use checkout::{
 };
 pub use config::{Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};
 pub use notification::{Format, MAX_BODY_BYTES, Notification, parse_notification, verify};
+pub use rest::{
+    LIVE_REST_URL, Operation, OperationKind, TEST_REST_URL, operation_request,
+    parse_operation_response,
+};
 pub use status::{
     Meaning, RESPONSE_CODES, map_status, meaning, normalize_response, response_message,
 };

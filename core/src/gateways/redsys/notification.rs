@@ -26,6 +26,8 @@ pub enum Format {
     Http,
     /// SOAP `procesaNotificacionSIS` (synchronous notification); the answer is a signed envelope.
     Soap,
+    /// The JSON reply to a REST operation the host made (not a notification: nothing to answer).
+    Rest,
 }
 
 /// A parsed Redsys notification. The decoded parameters are kept in full (keys as sent, values
@@ -125,14 +127,31 @@ fn parse_http(body: &[u8]) -> Result<Notification> {
     let field = |name: &str| lookup(&form, name).filter(|v| !v.is_empty());
     let signed_text =
         field("Ds_MerchantParameters").ok_or_else(|| Error::missing("Ds_MerchantParameters"))?;
-    let parameters = decode_json_parameters(&decode_parameters(signed_text)?)?;
-    build(
+    from_signed_parameters(
         Format::Http,
-        parameters,
-        signed_text.to_string(),
+        signed_text,
         field("Ds_Signature").map(str::to_string),
         field("Ds_SignatureVersion").unwrap_or_default().to_string(),
         body,
+    )
+}
+
+/// A notification from a base64 `Ds_MerchantParameters` text (HTTP POST and REST replies).
+pub(crate) fn from_signed_parameters(
+    format: Format,
+    signed_text: &str,
+    signature: Option<String>,
+    signature_version: String,
+    raw: &[u8],
+) -> Result<Notification> {
+    let parameters = decode_json_parameters(&decode_parameters(signed_text)?)?;
+    build(
+        format,
+        parameters,
+        signed_text.to_string(),
+        signature,
+        signature_version,
+        raw,
     )
 }
 
@@ -341,12 +360,16 @@ pub fn verify(
 }
 
 impl Verified<Notification> {
-    /// The gateway-neutral event. Key: `redsys:<merchant>:<terminal>:<order>:<type>:<response>`.
+    /// The gateway-neutral event. Key:
+    /// `redsys:<merchant>:<terminal>:<order>:<type>:<response>:<amount>:<authorisation code>`.
+    /// Amount and authorisation code tell apart two partial refunds of one order; the same
+    /// operation reported twice (REST reply, then notification) has the same key.
     pub fn event(&self) -> Event {
         let n = &self.0;
-        let terminal = n.terminal.as_deref().unwrap_or("");
         // Redsys pads terminals in notifications ("001") but not in requests ("1").
-        let terminal = terminal.trim_start_matches('0');
+        let terminal = n.terminal.as_deref().unwrap_or("").trim_start_matches('0');
+        let amount = n.amount.minor().to_string();
+        let authorisation = n.authorisation_code.as_deref().unwrap_or("");
         Event {
             gateway: Gateway::Redsys,
             key: event_key(&[
@@ -356,6 +379,8 @@ impl Verified<Notification> {
                 &n.order,
                 &n.transaction_type,
                 &n.response,
+                &amount,
+                authorisation,
             ]),
             merchant: n.merchant_code.clone(),
             order_id: n.order.clone(),
