@@ -3,15 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::Config;
-use super::sign::encode_parameters;
 use crate::error::{Error, Result};
 use crate::fields::{optional, url};
 use crate::form::RedirectForm;
 use crate::http::Method;
 use crate::money::Amount;
-
-/// The only signature version this release signs with.
-pub const SIGNATURE_VERSION: &str = "HMAC_SHA256_V1";
 
 /// What the payment page should do.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,13 +245,14 @@ pub fn checkout(config: &Config, order: &Order) -> Result<RedirectForm> {
     config.validate()?;
     order.validate()?;
     let key = config.key()?;
-    let parameters = encode_parameters(merchant_parameters(config, order).as_bytes());
+    let version = config.signature_version;
+    let parameters = version.encode_parameters(merchant_parameters(config, order).as_bytes());
     let signature = key.sign(&order.order, parameters.as_bytes());
     Ok(RedirectForm {
         action: config.checkout_url.clone(),
         method: Method::Post,
         fields: vec![
-            ("Ds_SignatureVersion".into(), SIGNATURE_VERSION.into()),
+            ("Ds_SignatureVersion".into(), version.as_str().into()),
             ("Ds_MerchantParameters".into(), parameters),
             ("Ds_Signature".into(), signature),
         ],

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::sign::MerchantKey;
+use super::sign::{MerchantKey, SignatureVersion};
 use crate::error::{Error, Result};
 use crate::fields;
 use crate::secret::Secret;
@@ -33,6 +33,11 @@ pub struct Config {
     pub terminal: String,
     /// The terminal's secret key, base64 (24 bytes decoded).
     pub secret_key: Secret,
+    /// How requests are signed: `HMAC_SHA256_V1` (the default, every contract),
+    /// `HMAC_SHA512_V1` or `HMAC_SHA512_V2`. Notifications are verified with the version
+    /// they name.
+    #[serde(default)]
+    pub signature_version: SignatureVersion,
     /// Redirect endpoint ([`TEST_CHECKOUT_URL`] or [`LIVE_CHECKOUT_URL`]).
     pub checkout_url: String,
     /// REST endpoint for refunds, confirmations and cancellations
@@ -73,8 +78,14 @@ impl Config {
         Ok(())
     }
 
+    /// The key for the configured signature version.
     pub(crate) fn key(&self) -> Result<MerchantKey> {
-        MerchantKey::new(&self.secret_key)
+        self.key_for(self.signature_version)
+    }
+
+    /// The key for `version` (a notification names its own).
+    pub(crate) fn key_for(&self, version: SignatureVersion) -> Result<MerchantKey> {
+        MerchantKey::new(&self.secret_key, version)
     }
 }
 

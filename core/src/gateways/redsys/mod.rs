@@ -8,9 +8,8 @@
 //! | `refund_request` / … | [`operation_request`] (refund, confirm, cancel), [`parse_operation_response`] |
 //! | `acknowledge` | [`acknowledge`] for an [`Outcome`] (signed [`soap_answer`] for SOAP), [`reject`] for an [`Error`] |
 //!
-//! This release covers the redirect flow, HTTP-POST and SOAP notifications and the REST
-//! operations. The SHA-512 signature versions, stored credentials (COF/MIT) and SCA exemptions
-//! are the next slices of this module.
+//! Signature versions `HMAC_SHA256_V1`, `HMAC_SHA512_V1` and `HMAC_SHA512_V2` ([`SignatureVersion`]).
+//! Stored credentials (COF/MIT) and SCA exemptions are the next slice of this module.
 
 mod checkout;
 mod config;
@@ -19,9 +18,9 @@ mod rest;
 mod sign;
 mod status;
 
-pub use checkout::{
-    Order, SIGNATURE_VERSION, TransactionType, check_order_number, checkout, order_number,
-};
+pub use sign::SignatureVersion;
+
+pub use checkout::{Order, TransactionType, check_order_number, checkout, order_number};
 pub use config::{Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};
 pub use notification::{Format, MAX_BODY_BYTES, Notification, parse_notification, verify};
 pub use rest::{
@@ -37,7 +36,7 @@ use crate::http::HttpResponse;
 use crate::state::{IgnoreReason, Outcome};
 use crate::xml;
 
-/// Signs `message` for `order` with the configured key (standard base64). This is what every
+/// Signs `message` for `order` with the configured key and signature version. This is what every
 /// Redsys request carries in `Ds_Signature`; exposed for tests against public vectors and for
 /// hosts that build their own requests.
 ///
@@ -52,7 +51,7 @@ pub fn sign(config: &Config, order: &str, message: &[u8]) -> Result<String> {
     Ok(config.key()?.sign(order, message))
 }
 
-/// The 3DES order key for `order`, standard base64: the intermediate value every public
+/// The order key for `order` (3DES or AES, by the configured version), standard base64: the intermediate value every public
 /// Redsys test suite checks first, exposed so vpos is checked against the same vectors.
 pub fn order_key(config: &Config, order: &str) -> Result<String> {
     use base64::Engine as _;
@@ -102,7 +101,10 @@ pub fn soap_answer(config: &Config, order: &str, accept: bool) -> Result<HttpRes
     let response = format!(
         r#"<Response Ds_Version="0.0"><Ds_Response_Merchant>{verdict}</Ds_Response_Merchant></Response>"#
     );
-    let signature = config.key()?.sign(order, response.as_bytes());
+    // SOAP notifications exist only in HMAC_SHA256_V1.
+    let signature = config
+        .key_for(SignatureVersion::HmacSha256V1)?
+        .sign(order, response.as_bytes());
     let message = format!("<Message>{response}<Signature>{signature}</Signature></Message>");
     let body = format!(
         concat!(

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Config;
-use super::sign::decode_parameters;
+use super::sign::{SignatureVersion, decode_parameters};
 use super::status::{map_status, normalize_response};
 use crate::error::{Error, ErrorCode, Result};
 use crate::form::parse_urlencoded;
@@ -195,7 +195,7 @@ fn parse_soap(body: &[u8]) -> Result<Notification> {
         parameters,
         signed_text.to_string(),
         signature,
-        super::SIGNATURE_VERSION.to_string(),
+        SignatureVersion::HmacSha256V1.as_str().to_string(),
         body,
     )
 }
@@ -324,8 +324,8 @@ fn parse_minor(raw: &str, currency: Currency) -> Result<Amount> {
     Amount::from_minor(minor, currency)
 }
 
-/// Verifies the signature with the merchant key, over the parameters text exactly as received
-/// and keyed with `Ds_Order`. Only `HMAC_SHA256_V1` is implemented in this release.
+/// Verifies the signature with the merchant key, over the signed text exactly as received and
+/// keyed with `Ds_Order`, by the scheme `Ds_SignatureVersion` names.
 ///
 /// "Verified" says the message is Redsys's; whether the payment succeeded is `status`.
 pub fn verify(
@@ -333,19 +333,9 @@ pub fn verify(
     notification: Unverified<Notification>,
 ) -> Result<Verified<Notification>> {
     let n = notification.0;
-    if !n
-        .signature_version
-        .eq_ignore_ascii_case(super::SIGNATURE_VERSION)
-    {
-        return Err(Error::new(
-            ErrorCode::UnsupportedSignatureVersion,
-            format!(
-                "Ds_SignatureVersion {:?} is not supported; this release verifies HMAC_SHA256_V1",
-                n.signature_version.chars().take(24).collect::<String>()
-            ),
-        )
-        .with_field("Ds_SignatureVersion"));
-    }
+    // The version the message names decides the scheme; an unknown one is refused, never
+    // guessed. (HMAC_SHA256_V1 is matched exactly: Redsys writes it in upper case.)
+    let version = SignatureVersion::from_wire(n.signature_version.trim())?;
     let signature = n.signature.as_deref().ok_or_else(|| {
         Error::new(
             ErrorCode::SignatureMismatch,
@@ -354,7 +344,7 @@ pub fn verify(
         .with_field("Ds_Signature")
     })?;
     config
-        .key()?
+        .key_for(version)?
         .verify(&n.order, n.signed_text.as_bytes(), signature)?;
     Ok(Verified(n))
 }

@@ -6,9 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::Config;
-use super::checkout::{SIGNATURE_VERSION, check_order_number};
+use super::checkout::check_order_number;
 use super::notification::{Format, Notification, from_signed_parameters};
-use super::sign::encode_parameters;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, Method, Reply};
 use crate::money::Amount;
@@ -94,10 +93,11 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
         "DS_MERCHANT_TRANSACTIONTYPE": operation.kind.code(),
         "DS_MERCHANT_TERMINAL": config.terminal,
     });
-    let parameters = encode_parameters(json.to_string().as_bytes());
+    let version = config.signature_version;
+    let parameters = version.encode_parameters(json.to_string().as_bytes());
     let signature = config.key()?.sign(&operation.order, parameters.as_bytes());
     let body = serde_json::json!({
-        "Ds_SignatureVersion": SIGNATURE_VERSION,
+        "Ds_SignatureVersion": version.as_str(),
         "Ds_MerchantParameters": parameters,
         "Ds_Signature": signature,
     });

@@ -1,21 +1,25 @@
-//! `HMAC_SHA256_V1`: a per-order key derived with 3DES, then HMAC-SHA256.
+//! Redsys signatures: a per-order key, then an HMAC over the signed text.
 //!
-//! 1. `key = base64(merchant secret)`, 24 bytes (3DES EDE3).
-//! 2. `k_order = 3DES-CBC(key, IV = 0, order zero-padded to a multiple of 8)`, no other padding.
-//! 3. `signature = HMAC-SHA256(k_order, message)`, where the message is the
-//!    `Ds_MerchantParameters` text exactly as sent or received (or the SOAP `<Request>` text).
+//! | version | order key | HMAC | signature | parameters |
+//! |---|---|---|---|---|
+//! | `HMAC_SHA256_V1` | 3DES-CBC (zero IV), key = base64-decoded secret (24 bytes), order zero-padded to 8-byte blocks | SHA-256 keyed with the raw order key | base64 | base64 |
+//! | `HMAC_SHA512_V1` | AES-128-CBC (zero IV), key = first 16 characters of the secret right-padded with `0`, order PKCS#7-padded | SHA-512 keyed with the **base64 text** of the order key | base64url, `=` kept | base64 |
+//! | `HMAC_SHA512_V2` | as `HMAC_SHA512_V1` | as `HMAC_SHA512_V1` | base64url, no `=` | base64url, no `=` |
 //!
-//! Signatures travel as standard base64 in requests and base64url from Redsys: received ones
-//! are decoded (either alphabet, padding optional) and the 32 MAC bytes compared in constant
-//! time. A string that only matches after dropping characters does not match.
+//! The signed text is `Ds_MerchantParameters` exactly as sent or received (or the SOAP
+//! `<Request>` markup). Received signatures are decoded in either alphabet, padding optional,
+//! and the MAC bytes compared in constant time. A string that only matches after dropping
+//! characters does not match, and neither does one with both alphabets mixed.
 
+use aes::Aes128;
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use des::TdesEde3;
 use des::cipher::{BlockCipherEncrypt, KeyInit};
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use serde::{Deserialize, Serialize};
+use sha2::{Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -26,85 +30,218 @@ const LENIENT: GeneralPurposeConfig =
 const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
 const URL_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
 
-/// The merchant's 3DES key, checked once.
+/// A Redsys signature scheme (`Ds_SignatureVersion`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SignatureVersion {
+    /// `HMAC_SHA256_V1`: 3DES order key, HMAC-SHA256 (every contract; SOAP uses only this).
+    #[default]
+    #[serde(rename = "HMAC_SHA256_V1")]
+    HmacSha256V1,
+    /// `HMAC_SHA512_V1`: AES order key, HMAC-SHA512, base64url signature with padding.
+    #[serde(rename = "HMAC_SHA512_V1")]
+    HmacSha512V1,
+    /// `HMAC_SHA512_V2`: as V1, signature and parameters base64url without padding.
+    #[serde(rename = "HMAC_SHA512_V2")]
+    HmacSha512V2,
+}
+
+impl SignatureVersion {
+    /// Every version, oldest first.
+    pub const ALL: [SignatureVersion; 3] = [
+        SignatureVersion::HmacSha256V1,
+        SignatureVersion::HmacSha512V1,
+        SignatureVersion::HmacSha512V2,
+    ];
+
+    /// The wire name (`HMAC_SHA256_V1` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureVersion::HmacSha256V1 => "HMAC_SHA256_V1",
+            SignatureVersion::HmacSha512V1 => "HMAC_SHA512_V1",
+            SignatureVersion::HmacSha512V2 => "HMAC_SHA512_V2",
+        }
+    }
+
+    /// Reads a received `Ds_SignatureVersion` (exact, upper case).
+    pub fn from_wire(s: &str) -> Result<SignatureVersion> {
+        SignatureVersion::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnsupportedSignatureVersion,
+                format!(
+                    "Ds_SignatureVersion {:?} is not one of HMAC_SHA256_V1, HMAC_SHA512_V1, HMAC_SHA512_V2",
+                    s.chars().take(24).collect::<String>()
+                ),
+            )
+            .with_field("Ds_SignatureVersion")
+        })
+    }
+
+    fn mac_len(self) -> usize {
+        match self {
+            SignatureVersion::HmacSha256V1 => 32,
+            _ => 64,
+        }
+    }
+
+    /// Encodes the parameters JSON as this version sends it.
+    pub(crate) fn encode_parameters(self, json: &[u8]) -> String {
+        match self {
+            SignatureVersion::HmacSha512V2 => URL_SAFE_NO_PAD.encode(json),
+            _ => STANDARD.encode(json),
+        }
+    }
+
+    fn encode_signature(self, mac: &[u8]) -> String {
+        match self {
+            SignatureVersion::HmacSha256V1 => STANDARD.encode(mac),
+            SignatureVersion::HmacSha512V1 => URL_SAFE.encode(mac),
+            SignatureVersion::HmacSha512V2 => URL_SAFE_NO_PAD.encode(mac),
+        }
+    }
+}
+
+/// The merchant secret, checked for one signature version.
 #[derive(Clone)]
-pub(crate) struct MerchantKey(TdesEde3);
+pub(crate) enum MerchantKey {
+    Tdes(TdesEde3),
+    Aes(Aes128, SignatureVersion),
+}
 
 impl MerchantKey {
-    /// Decodes and checks the base64 secret (24 bytes once decoded).
-    pub(crate) fn new(secret: &Secret) -> Result<MerchantKey> {
-        let bytes = STANDARD_LENIENT
-            .decode(secret.expose().trim())
-            .map_err(|_| {
+    /// Checks the secret for `version`: 24 bytes of base64 for 3DES, at least 16 characters
+    /// for AES (Redsys secrets are 32).
+    pub(crate) fn new(secret: &Secret, version: SignatureVersion) -> Result<MerchantKey> {
+        let text = secret.expose().trim();
+        if version == SignatureVersion::HmacSha256V1 {
+            let bytes = STANDARD_LENIENT.decode(text).map_err(|_| {
                 Error::config(
                     "secret_key",
                     "is not base64 (Redsys keys look like sq7HjrUOBfKmC576ILgskD5srU870gJ7)",
                 )
             })?;
-        let cipher = TdesEde3::new_from_slice(&bytes).map_err(|_| {
-            Error::config(
+            let cipher = TdesEde3::new_from_slice(&bytes).map_err(|_| {
+                Error::config(
+                    "secret_key",
+                    format_args!("decodes to {} bytes; a 3DES key has 24", bytes.len()),
+                )
+            })?;
+            return Ok(MerchantKey::Tdes(cipher));
+        }
+        if text.is_empty() || !text.is_ascii() {
+            return Err(Error::config(
                 "secret_key",
-                format_args!("decodes to {} bytes; a 3DES key has 24", bytes.len()),
-            )
-        })?;
-        Ok(MerchantKey(cipher))
+                "must be the ASCII key Redsys issued",
+            ));
+        }
+        let mut key = [b'0'; 16];
+        let take = text.len().min(16);
+        key[..take].copy_from_slice(&text.as_bytes()[..take]);
+        let cipher = Aes128::new_from_slice(&key)
+            .map_err(|_| Error::config("secret_key", "cannot be used as an AES-128 key"))?;
+        Ok(MerchantKey::Aes(cipher, version))
     }
 
-    /// The order key: 3DES-CBC with a zero IV over the order zero-padded to 8-byte blocks.
-    pub(crate) fn order_key(&self, order: &str) -> Vec<u8> {
-        let mut out = Vec::with_capacity(order.len().div_ceil(8) * 8);
-        let mut previous = [0u8; 8];
-        for chunk in order.as_bytes().chunks(8) {
-            let mut block = [0u8; 8];
-            block[..chunk.len()].copy_from_slice(chunk);
-            for (b, p) in block.iter_mut().zip(previous) {
-                *b ^= p;
-            }
-            let mut ga = block.into();
-            self.0.encrypt_block(&mut ga);
-            previous = ga.into();
-            out.extend_from_slice(&previous);
+    fn version(&self) -> SignatureVersion {
+        match self {
+            MerchantKey::Tdes(_) => SignatureVersion::HmacSha256V1,
+            MerchantKey::Aes(_, v) => *v,
         }
-        out
+    }
+
+    /// The order key: CBC with a zero IV, zero padding (3DES) or PKCS#7 (AES).
+    pub(crate) fn order_key(&self, order: &str) -> Vec<u8> {
+        match self {
+            MerchantKey::Tdes(cipher) => {
+                let padded = order.len().div_ceil(8) * 8;
+                let mut data = order.as_bytes().to_vec();
+                data.resize(padded, 0);
+                cbc::<8>(&data, |block: &mut [u8; 8]| {
+                    let mut b = (*block).into();
+                    cipher.encrypt_block(&mut b);
+                    *block = b.into();
+                })
+            }
+            MerchantKey::Aes(cipher, _) => {
+                let pad = 16 - order.len() % 16;
+                let mut data = order.as_bytes().to_vec();
+                data.resize(order.len() + pad, pad as u8);
+                cbc::<16>(&data, |block: &mut [u8; 16]| {
+                    let mut b = (*block).into();
+                    cipher.encrypt_block(&mut b);
+                    *block = b.into();
+                })
+            }
+        }
     }
 
     /// The raw MAC of `message` for `order`.
-    pub(crate) fn mac(&self, order: &str, message: &[u8]) -> [u8; 32] {
-        let key = self.order_key(order);
-        let mut mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(&key).expect("HMAC takes keys of any length");
-        mac.update(message);
-        mac.finalize().into_bytes().into()
+    pub(crate) fn mac(&self, order: &str, message: &[u8]) -> Vec<u8> {
+        let order_key = self.order_key(order);
+        // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
+        match self {
+            MerchantKey::Tdes(_) => {
+                let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&order_key)
+                    .expect("HMAC key of any length");
+                mac.update(message);
+                mac.finalize().into_bytes().to_vec()
+            }
+            MerchantKey::Aes(..) => {
+                let key_text = STANDARD.encode(&order_key);
+                let mut mac = <Hmac<Sha512> as KeyInit>::new_from_slice(key_text.as_bytes())
+                    .expect("HMAC key of any length");
+                mac.update(message);
+                mac.finalize().into_bytes().to_vec()
+            }
+        }
     }
 
-    /// The signature as Redsys wants it in requests: standard base64, padded.
+    /// The signature as this version sends it.
     pub(crate) fn sign(&self, order: &str, message: &[u8]) -> String {
-        STANDARD.encode(self.mac(order, message))
+        self.version().encode_signature(&self.mac(order, message))
     }
 
-    /// Checks a received signature (base64 or base64url, padding optional) in constant time.
+    /// Checks a received signature (either base64 alphabet, padding optional) in constant time.
     pub(crate) fn verify(&self, order: &str, message: &[u8], signature: &str) -> Result<()> {
-        let received = decode_signature(signature)?;
+        let received = decode_signature(signature, self.version().mac_len())?;
         let expected = self.mac(order, message);
         if bool::from(received.as_slice().ct_eq(&expected)) {
             Ok(())
         } else {
             Err(Error::new(
                 ErrorCode::SignatureMismatch,
-                "Ds_Signature does not match the merchant key and order (compared as decoded bytes)",
+                format!(
+                    "Ds_Signature does not match the merchant key and order ({}, compared as decoded bytes)",
+                    self.version().as_str()
+                ),
             )
             .with_field("Ds_Signature"))
         }
     }
 }
 
+/// CBC encryption with a zero IV over whole blocks.
+fn cbc<const N: usize>(data: &[u8], mut encrypt: impl FnMut(&mut [u8; N])) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut previous = [0u8; N];
+    for chunk in data.chunks_exact(N) {
+        let mut block = [0u8; N];
+        for ((b, c), p) in block.iter_mut().zip(chunk).zip(previous) {
+            *b = c ^ p;
+        }
+        encrypt(&mut block);
+        previous = block;
+        out.extend_from_slice(&block);
+    }
+    out
+}
+
 /// Decodes a received signature in either base64 alphabet. Mixed alphabets, stray characters
 /// and wrong lengths are refused rather than "cleaned".
-pub(crate) fn decode_signature(signature: &str) -> Result<Vec<u8>> {
+fn decode_signature(signature: &str, mac_len: usize) -> Result<Vec<u8>> {
     let malformed = || {
         Error::new(
             ErrorCode::SignatureMismatch,
-            "Ds_Signature is not a base64 or base64url HMAC-SHA256 value",
+            "Ds_Signature is not a base64 or base64url HMAC value",
         )
         .with_field("Ds_Signature")
     };
@@ -116,7 +253,7 @@ pub(crate) fn decode_signature(signature: &str) -> Result<Vec<u8>> {
         _ => STANDARD_LENIENT.decode(signature),
     }
     .map_err(|_| malformed())?;
-    if decoded.len() == 32 {
+    if decoded.len() == mac_len {
         Ok(decoded)
     } else {
         Err(malformed())
@@ -139,11 +276,6 @@ pub(crate) fn decode_parameters(text: &str) -> Result<Vec<u8>> {
     }
 }
 
-/// Standard base64 of the parameters JSON, as sent in requests.
-pub(crate) fn encode_parameters(json: &[u8]) -> String {
-    STANDARD.encode(json)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +284,7 @@ mod tests {
     const K_PHP: &str = "Mk9m98IfEblmPfrpsawt7BmxObt98Jev";
 
     fn key(k: &str) -> MerchantKey {
-        MerchantKey::new(&Secret::new(k)).unwrap()
+        MerchantKey::new(&Secret::new(k), SignatureVersion::HmacSha256V1).unwrap()
     }
 
     #[test]
@@ -187,7 +319,9 @@ mod tests {
             "oHcS8P9M2P+gdxLw/0zY/w==",
             "not base64!",
         ] {
-            let err = MerchantKey::new(&Secret::new(bad)).err().unwrap();
+            let err = MerchantKey::new(&Secret::new(bad), SignatureVersion::HmacSha256V1)
+                .err()
+                .unwrap();
             assert_eq!(err.code(), ErrorCode::InvalidConfig, "{bad}");
             assert!(
                 !err.message().contains(bad),
@@ -195,5 +329,24 @@ mod tests {
                 err.message()
             );
         }
+    }
+
+    #[test]
+    fn sha512_signatures_have_their_encodings() {
+        let v1 = MerchantKey::new(&Secret::new(K_TEST), SignatureVersion::HmacSha512V1).unwrap();
+        let v2 = MerchantKey::new(&Secret::new(K_TEST), SignatureVersion::HmacSha512V2).unwrap();
+        let (s1, s2) = (v1.sign("0726qI3H7sZx", b"x"), v2.sign("0726qI3H7sZx", b"x"));
+        assert!(s1.ends_with("==") && !s1.contains(['+', '/']));
+        assert_eq!(s1.trim_end_matches('='), s2);
+        v1.verify("0726qI3H7sZx", b"x", &s2).unwrap();
+        // A SHA-256-length MAC is not a SHA-512 signature.
+        assert!(
+            v1.verify(
+                "0726qI3H7sZx",
+                b"x",
+                &key(K_TEST).sign("0726qI3H7sZx", b"x")
+            )
+            .is_err()
+        );
     }
 }
