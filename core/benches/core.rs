@@ -58,5 +58,34 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(core, benches);
+/// The public Redsys sandbox notification (order 0726qI3H7sZx, peers-and-vectors R3).
+const REDSYS_BODY: &str = "Ds_SignatureVersion=HMAC_SHA256_V1&Ds_MerchantParameters=eyJEc19EYXRlIjoiMjIlMkYxMCUyRjIwMjEiLCJEc19Ib3VyIjoiMjIlM0E1MSIsIkRzX1NlY3VyZVBheW1lbnQiOiIxIiwiRHNfQ2FyZF9OdW1iZXIiOiI0NTQ4ODEqKioqKiowMDA0IiwiRHNfQ2FyZF9Db3VudHJ5IjoiNzI0IiwiRHNfQW1vdW50IjoiNDk5OSIsIkRzX0N1cnJlbmN5IjoiOTc4IiwiRHNfT3JkZXIiOiIwNzI2cUkzSDdzWngiLCJEc19NZXJjaGFudENvZGUiOiI5OTkwMDg4ODEiLCJEc19UZXJtaW5hbCI6IjAwMSIsIkRzX1Jlc3BvbnNlIjoiMDAwMCIsIkRzX01lcmNoYW50RGF0YSI6IiIsIkRzX1RyYW5zYWN0aW9uVHlwZSI6IjAiLCJEc19Db25zdW1lckxhbmd1YWdlIjoiMSIsIkRzX0F1dGhvcmlzYXRpb25Db2RlIjoiMDUyMDI5IiwiRHNfQ2FyZF9CcmFuZCI6IjEiLCJEc19Qcm9jZXNzZWRQYXlNZXRob2QiOiIxIn0%3D&Ds_Signature=52nPyUkyDws__OfMqDka_yN-arxzulELZC1TYTvvR0s%3D";
+
+fn redsys_benches(c: &mut Criterion) {
+    use vpos_core::gateways::redsys;
+    let config: redsys::Config = serde_json::from_str(
+        r#"{"merchant_code":"999008881","terminal":"1","secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+            "checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago"}"#,
+    )
+    .unwrap();
+    const CT: &str = "application/x-www-form-urlencoded";
+    c.bench_function("redsys_verify", |b| {
+        b.iter(|| {
+            let n =
+                redsys::parse_notification(&config, CT, black_box(REDSYS_BODY.as_bytes())).unwrap();
+            redsys::verify(&config, n).unwrap()
+        })
+    });
+    let order: redsys::Order = serde_json::from_str(
+        r#"{"order":"0726qI3H7sZx","amount":{"minor":4999,"currency":"EUR"},
+            "merchant_url":"http://www.prueba.com/urlNotificacion.php",
+            "url_ok":"http://www.prueba.com/urlOK.php","url_ko":"http://www.prueba.com/urlKO.php"}"#,
+    )
+    .unwrap();
+    c.bench_function("redsys_sign", |b| {
+        b.iter(|| redsys::checkout(&config, black_box(&order)).unwrap())
+    });
+}
+
+criterion_group!(core, benches, redsys_benches);
 criterion_main!(core);

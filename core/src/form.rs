@@ -70,31 +70,29 @@ fn decode_component(raw: &[u8], name: Option<&str>) -> Result<String> {
         });
     }
     let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (
-                    raw.get(i + 1).copied().and_then(hex),
-                    raw.get(i + 2).copied().and_then(hex),
-                ) {
-                    (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-                    _ => {
-                        return Err(Error::new(
-                            ErrorCode::InvalidEncoding,
-                            format!("{} has a malformed %-escape", field()),
-                        )
-                        .with_field(field()));
-                    }
-                }
-                i += 2;
-            }
-            b => out.push(b),
+    let mut rest = raw;
+    // Copy the plain runs between escapes in one go: a base64 value is hundreds of plain bytes.
+    while let Some(at) = rest.iter().position(|&b| b == b'%' || b == b'+') {
+        out.extend_from_slice(&rest[..at]);
+        if rest[at] == b'+' {
+            out.push(b' ');
+            rest = &rest[at + 1..];
+            continue;
         }
-        i += 1;
+        let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16));
+        match (hex(rest.get(at + 1)), hex(rest.get(at + 2))) {
+            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::InvalidEncoding,
+                    format!("{} has a malformed %-escape", field()),
+                )
+                .with_field(field()));
+            }
+        }
+        rest = &rest[at + 3..];
     }
+    out.extend_from_slice(rest);
     String::from_utf8(out).map_err(|_| {
         Error::new(
             ErrorCode::InvalidUtf8,

@@ -240,34 +240,81 @@ fn build(
     })
 }
 
-/// Decodes the parameters JSON object: values may be strings (URL-encoded or not, PHP-escaped
-/// slashes are plain JSON), numbers or booleans; anything nested is refused.
+/// Decodes the parameters JSON object in the order Redsys wrote it: values may be strings
+/// (URL-encoded or not; PHP-escaped slashes are plain JSON), numbers or booleans; anything
+/// nested is refused.
 fn decode_json_parameters(json: &[u8]) -> Result<Vec<(String, String)>> {
-    let bad = |why: &str| Error::invalid("Ds_MerchantParameters", why);
-    let value: serde_json::Value =
-        serde_json::from_slice(json).map_err(|_| bad("is not a JSON object"))?;
-    let serde_json::Value::Object(map) = value else {
-        return Err(bad("is not a JSON object"));
-    };
-    let mut out = Vec::with_capacity(map.len());
-    for (key, value) in map {
-        let text = match value {
-            serde_json::Value::String(s) => percent_decode_lenient(&s),
-            serde_json::Value::Number(n) => n.to_string(),
-            serde_json::Value::Bool(b) => b.to_string(),
-            serde_json::Value::Null => String::new(),
-            _ => return Err(bad("holds a nested value")),
-        };
-        out.push((key, text));
+    serde_json::from_slice::<Parameters>(json)
+        .map(|p| p.0)
+        .map_err(|_| Error::invalid("Ds_MerchantParameters", "is not a flat JSON object"))
+}
+
+/// The parameters object as ordered pairs, read straight from JSON without an interim map.
+struct Parameters(Vec<(String, String)>);
+
+impl<'de> serde::Deserialize<'de> for Parameters {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Parameters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a flat JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Parameters, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some((key, Scalar(value))) = map.next_entry::<String, Scalar>()? {
+                    out.push((key, value));
+                }
+                Ok(Parameters(out))
+            }
+        }
+        d.deserialize_map(Visitor)
     }
-    Ok(out)
+}
+
+/// A parameter value: a string, an integer or a boolean as text; `null` as empty. Fractions,
+/// arrays and objects are refused (an amount must never pass through a float).
+struct Scalar(String);
+
+impl<'de> serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, an integer, a boolean or null")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(percent_decode_lenient(v.to_string())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar(percent_decode_lenient(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar(String::new()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// Redsys URL-encodes some values inside the JSON (`22%2F10%2F2021`) and not others
 /// (`"2.0%"` in DCC markups). Decode when the whole value decodes cleanly, else keep it.
-fn percent_decode_lenient(s: &str) -> String {
+fn percent_decode_lenient(s: String) -> String {
     if !s.contains('%') {
-        return s.to_string();
+        return s;
     }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -281,13 +328,13 @@ fn percent_decode_lenient(s: &str) -> String {
                     i += 3;
                     continue;
                 }
-                _ => return s.to_string(),
+                _ => return s,
             }
         }
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).unwrap_or(s)
 }
 
 fn parse_numeric_currency(raw: &str) -> Result<Currency> {

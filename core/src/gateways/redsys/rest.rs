@@ -67,7 +67,7 @@ pub struct Operation {
 ///     "kind": "refund", "order": "0726qI3H7sZx", "amount": {"value": "10.00", "currency": "EUR"}}))?;
 /// let request = redsys::operation_request(&config, &refund)?;
 /// assert_eq!(request.url, "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST");
-/// assert!(request.body.starts_with(r#"{"Ds_SignatureVersion":"HMAC_SHA256_V1","#));
+/// assert!(request.body.contains(r#""Ds_SignatureVersion":"HMAC_SHA256_V1""#));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpRequest> {
