@@ -12,11 +12,11 @@ use serde_json::{Value, json};
 use vpos_core::gateways::{flocash, redsys};
 use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
 
-fn vectors_dir() -> PathBuf {
-    std::env::var_os("VPOS_VECTORS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors"),
-        PathBuf::from,
-    )
+/// `tests/vectors` (every binding runs it) and `tests/vectors-staging` (gateways whose
+/// bindings are still being built: the core must already pass them).
+fn vector_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
+    vec![root.join("vectors"), root.join("vectors-staging")]
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -310,12 +310,10 @@ fn subset(expect: &Value, actual: &Value, path: &str) -> Result<(), String> {
 #[test]
 fn every_vector() {
     let mut paths = Vec::new();
-    files(&vectors_dir(), &mut paths);
-    assert!(
-        !paths.is_empty(),
-        "no vector files under {}",
-        vectors_dir().display()
-    );
+    for dir in vector_dirs().iter().filter(|d| d.is_dir()) {
+        files(dir, &mut paths);
+    }
+    assert!(paths.len() >= 10, "only {} vector files found", paths.len());
     let (mut ran, mut failures) = (0, Vec::new());
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
