@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use vpos_core::gateways::{flocash, redsys};
+use vpos_core::gateways::{ceca, flocash, redsys};
 use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
 
 /// `tests/vectors` (every binding runs it) and `tests/vectors-staging` (gateways whose
@@ -137,6 +137,17 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(json!({"event": to_json(&verified.event())}))
         }
         "flocash.handle" => Ok(handle(input)),
+        "ceca.checkout" => {
+            let config: ceca::Config = de(input, "config");
+            let order: ceca::Order = de(input, "order");
+            Ok(to_json(&ceca::checkout(&config, &order)?))
+        }
+        "ceca.parse_notification" => {
+            let config: ceca::Config = de(input, "config");
+            let n = ceca::parse_notification(&config, content_type(input), &body(input))?;
+            Ok(to_json(n.untrusted()))
+        }
+        "ceca.handle" => Ok(ceca_handle(input)),
         "redsys.order_key" => {
             let config: redsys::Config = de(input, "config");
             Ok(json!({"order_key": redsys::order_key(&config, input["order"].as_str().unwrap())?}))
@@ -256,6 +267,23 @@ fn handle(input: &Value) -> Value {
             json!({"outcome": to_json(&outcome), "response": to_json(&flocash::acknowledge(&outcome))})
         }
         Err(e) => json!({"error": to_json(&e), "response": to_json(&flocash::reject(&e))}),
+    }
+}
+
+/// The CECA host flow: parse, verify, transition, answer.
+fn ceca_handle(input: &Value) -> Value {
+    let config: ceca::Config = de(input, "config");
+    let steps = || -> Result<vpos_core::Outcome, Error> {
+        let n = ceca::parse_notification(&config, content_type(input), &body(input))?;
+        let verified = ceca::verify(&config, n)?;
+        let payment: PaymentSnapshot = de(input, "payment");
+        Ok(transition(&payment, &verified.event()))
+    };
+    match steps() {
+        Ok(outcome) => {
+            json!({"outcome": to_json(&outcome), "response": to_json(&ceca::acknowledge(&outcome))})
+        }
+        Err(e) => json!({"error": to_json(&e), "response": to_json(&ceca::reject(&e))}),
     }
 }
 

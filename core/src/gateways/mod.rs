@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod ceca;
 pub mod flocash;
 pub mod redsys;
 
@@ -15,6 +16,8 @@ pub enum Gateway {
     Flocash,
     /// Redsys (Spain): signed redirect form, signed notifications.
     Redsys,
+    /// CECA / Cecabank (Spain): signed redirect form, signed notifications.
+    Ceca,
 }
 
 impl Gateway {
@@ -23,6 +26,7 @@ impl Gateway {
         match self {
             Gateway::Flocash => "flocash",
             Gateway::Redsys => "redsys",
+            Gateway::Ceca => "ceca",
         }
     }
 }

@@ -1,0 +1,193 @@
+//! The CECA notification: a form POST of the operation's fields and `Firma`.
+
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+use super::Config;
+use super::checkout::hex;
+use crate::error::{Error, ErrorCode, Result};
+use crate::form::parse_urlencoded;
+use crate::gateways::Gateway;
+use crate::money::{Amount, Currency};
+use crate::state::{Event, event_key};
+use crate::status::{Action, Reported};
+use crate::trust::{Unverified, Verified};
+
+/// Largest notification body accepted.
+pub const MAX_BODY_BYTES: usize = 32 * 1024;
+
+/// A parsed CECA notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    /// `MerchantID`.
+    pub merchant_id: String,
+    /// `AcquirerBIN`.
+    pub acquirer_bin: String,
+    /// `TerminalID`.
+    pub terminal_id: String,
+    /// `Num_operacion`.
+    pub operation: String,
+    /// `Importe` in `TipoMoneda`, with `Exponente` checked against the currency.
+    pub amount: Amount,
+    /// `Referencia`: CECA's reference for the payment.
+    pub reference: String,
+    /// `Num_aut`: the authorisation number.
+    pub authorisation: Option<String>,
+    /// `Pais`: the card's country (numeric).
+    pub country: Option<String>,
+    /// `Descripcion`.
+    pub description: Option<String>,
+    /// Every field as received, in order.
+    pub fields: Vec<(String, String)>,
+    #[serde(skip)]
+    pub(crate) firma: String,
+    #[serde(skip)]
+    pub(crate) raw: Vec<u8>,
+}
+
+impl Notification {
+    /// The raw body exactly as received: store it before acting on it.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw
+    }
+}
+
+/// Parses a notification (`application/x-www-form-urlencoded`). Refuses a missing field, an
+/// `Exponente` that is not the currency's, a non-numeric amount.
+pub fn parse_notification(
+    _config: &Config,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Unverified<Notification>> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return Err(Error::new(
+            ErrorCode::UnsupportedContentType,
+            "CECA notifications are form-encoded",
+        ));
+    }
+    let fields = parse_urlencoded(body, MAX_BODY_BYTES)?;
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
+    let req = |name: &'static str| get(name).ok_or_else(|| Error::missing(name));
+    let digits = |name: &'static str, max: usize| -> Result<&str> {
+        let v = req(name)?;
+        if v.len() > max || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid(
+                name,
+                format_args!("must be at most {max} digits"),
+            ));
+        }
+        Ok(v)
+    };
+    let currency = Currency::from_numeric(digits("TipoMoneda", 3)?.parse().unwrap_or(0))
+        .map_err(|e| e.or_field("TipoMoneda"))?;
+    let exponent = digits("Exponente", 1)?;
+    if exponent != currency.exponent().to_string() {
+        return Err(Error::invalid(
+            "Exponente",
+            format_args!(
+                "is {exponent}, but {} has {} decimals",
+                currency.code(),
+                currency.exponent()
+            ),
+        ));
+    }
+    let minor = digits("Importe", 18)?
+        .parse::<i64>()
+        .map_err(|_| Error::invalid("Importe", "is too large"))?;
+    let notification = Notification {
+        merchant_id: digits("MerchantID", 9)?.to_string(),
+        acquirer_bin: digits("AcquirerBIN", 10)?.to_string(),
+        terminal_id: digits("TerminalID", 8)?.to_string(),
+        operation: req("Num_operacion")?.to_string(),
+        amount: Amount::from_minor(minor, currency)?,
+        reference: req("Referencia")?.to_string(),
+        authorisation: get("Num_aut").map(str::to_string),
+        country: get("Pais").map(str::to_string),
+        description: get("Descripcion").map(str::to_string),
+        firma: get("Firma").unwrap_or_default().to_string(),
+        raw: body.to_vec(),
+        fields: fields.clone(),
+    };
+    Ok(Unverified(notification))
+}
+
+/// Verifies `Firma` over key + MerchantID + AcquirerBIN + TerminalID + Num_operacion + Importe +
+/// TipoMoneda + Exponente + Referencia (values as received), in constant time, and that the
+/// notification is for this terminal.
+pub fn verify(
+    config: &Config,
+    notification: Unverified<Notification>,
+) -> Result<Verified<Notification>> {
+    let n = notification.0;
+    if n.merchant_id != config.merchant_id
+        || n.acquirer_bin != config.acquirer_bin
+        || n.terminal_id != config.terminal_id
+    {
+        return Err(Error::new(
+            ErrorCode::MerchantMismatch,
+            "the notification is for another CECA terminal",
+        )
+        .with_field("MerchantID"));
+    }
+    let field = |name: &str| {
+        n.fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let expected = hex(&config.cipher.digest(&[
+        config.key.expose(),
+        field("MerchantID"),
+        field("AcquirerBIN"),
+        field("TerminalID"),
+        field("Num_operacion"),
+        field("Importe"),
+        field("TipoMoneda"),
+        field("Exponente"),
+        field("Referencia"),
+    ]));
+    let received = n.firma.to_ascii_lowercase();
+    if n.firma.is_empty() || !bool::from(received.as_bytes().ct_eq(expected.as_bytes())) {
+        return Err(Error::new(
+            ErrorCode::SignatureMismatch,
+            format!(
+                "Firma does not match the key ({} digest of the notification fields)",
+                config.cipher.as_str()
+            ),
+        )
+        .with_field("Firma"));
+    }
+    Ok(Verified(n))
+}
+
+impl Verified<Notification> {
+    /// The event: CECA notifies completed payments only. Key:
+    /// `ceca:<merchant>:<terminal>:<operation>:<reference>`.
+    pub fn event(&self) -> Event {
+        let n = &self.0;
+        Event {
+            gateway: Gateway::Ceca,
+            key: event_key(&[
+                "ceca",
+                &n.merchant_id,
+                &n.terminal_id,
+                &n.operation,
+                &n.reference,
+            ]),
+            merchant: n.merchant_id.clone(),
+            order_id: n.operation.clone(),
+            transaction_id: n.reference.clone(),
+            amount: n.amount,
+            action: Action::Sale,
+            status: Reported::Succeeded,
+            status_code: "OK".into(),
+        }
+    }
+}
