@@ -135,6 +135,30 @@ pub(crate) fn leaves(xml: &str, field: &'static str) -> Result<Vec<Leaf>> {
     Ok(out)
 }
 
+/// The value of attribute `name` on the root element (entities resolved).
+pub(crate) fn root_attribute(xml: &str, name: &str, field: &'static str) -> Result<Option<String>> {
+    let mut reader = Reader::from_str(xml);
+    loop {
+        match reader.read_event().map_err(|e| malformed(field, e))? {
+            Event::Start(e) | Event::Empty(e) => {
+                for attribute in e.attributes() {
+                    let attribute = attribute.map_err(|e| malformed(field, e))?;
+                    if attribute.key.local_name().as_ref() == name {
+                        let value = attribute
+                            .normalized_value(XmlVersion::Implicit1_0)
+                            .map_err(|e| malformed(field, e))?;
+                        return Ok(Some(value.into_owned()));
+                    }
+                }
+                return Ok(None);
+            }
+            Event::DocType(_) => return Err(malformed(field, "a DOCTYPE is not allowed")),
+            Event::Eof => return Ok(None),
+            _ => {}
+        }
+    }
+}
+
 /// Escapes `&`, `<` and `>` for XML text content.
 pub(crate) fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);

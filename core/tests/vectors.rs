@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use vpos_core::gateways::{ceca, flocash, redsys};
+use vpos_core::gateways::{ceca, elavon, flocash, redsys};
 use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
 
 /// `tests/vectors` (every binding runs it) and `tests/vectors-staging` (gateways whose
@@ -148,6 +148,34 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(to_json(n.untrusted()))
         }
         "ceca.handle" => Ok(ceca_handle(input)),
+        "elavon.hash" => {
+            let fields: Vec<String> = de(input, "fields");
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            Ok(json!({"hash": elavon::hash(&fields, input["secret"].as_str().unwrap())}))
+        }
+        "elavon.checkout" => {
+            let config: elavon::Config = de(input, "config");
+            let order: elavon::Order = de(input, "order");
+            Ok(to_json(&elavon::checkout(&config, &order)?))
+        }
+        "elavon.handle" => Ok(elavon_handle(input)),
+        "elavon.remote_request" => {
+            let config: elavon::Config = de(input, "config");
+            let op: elavon::RemoteOperation = de(input, "operation");
+            Ok(to_json(&elavon::remote_request(&config, &op)?))
+        }
+        "elavon.remote_response" => {
+            let config: elavon::Config = de(input, "config");
+            let op: elavon::RemoteOperation = de(input, "operation");
+            let reply: Reply = de(input, "reply");
+            let event = elavon::parse_remote_response(&config, &op, &reply)?;
+            let mut result = json!({"event": to_json(&*event)});
+            if input.get("payment").is_some() {
+                let payment: PaymentSnapshot = de(input, "payment");
+                result["outcome"] = to_json(&transition(&payment, &event));
+            }
+            Ok(result)
+        }
         "redsys.order_key" => {
             let config: redsys::Config = de(input, "config");
             Ok(json!({"order_key": redsys::order_key(&config, input["order"].as_str().unwrap())?}))
@@ -284,6 +312,23 @@ fn ceca_handle(input: &Value) -> Value {
             json!({"outcome": to_json(&outcome), "response": to_json(&ceca::acknowledge(&outcome))})
         }
         Err(e) => json!({"error": to_json(&e), "response": to_json(&ceca::reject(&e))}),
+    }
+}
+
+/// The Elavon host flow: parse, verify, transition, answer.
+fn elavon_handle(input: &Value) -> Value {
+    let config: elavon::Config = de(input, "config");
+    let steps = || -> Result<(Value, vpos_core::Outcome), Error> {
+        let n = elavon::parse_notification(&config, content_type(input), &body(input))?;
+        let verified = elavon::verify(&config, n)?;
+        let payment: PaymentSnapshot = de(input, "payment");
+        Ok((to_json(&*verified), transition(&payment, &verified.event())))
+    };
+    match steps() {
+        Ok((n, outcome)) => {
+            json!({"notification": n, "outcome": to_json(&outcome), "response": to_json(&elavon::acknowledge(&outcome))})
+        }
+        Err(e) => json!({"error": to_json(&e), "response": to_json(&elavon::reject(&e))}),
     }
 }
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod ceca;
+pub mod elavon;
 pub mod flocash;
 pub mod redsys;
 
@@ -18,6 +19,8 @@ pub enum Gateway {
     Redsys,
     /// CECA / Cecabank (Spain): signed redirect form, signed notifications.
     Ceca,
+    /// Santander Elavon (Realex / Global Payments HPP): hashed form and response.
+    Elavon,
 }
 
 impl Gateway {
@@ -27,6 +30,7 @@ impl Gateway {
             Gateway::Flocash => "flocash",
             Gateway::Redsys => "redsys",
             Gateway::Ceca => "ceca",
+            Gateway::Elavon => "elavon",
         }
     }
 }

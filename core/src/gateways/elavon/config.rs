@@ -1,0 +1,87 @@
+//! Santander Elavon merchant configuration.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fields;
+use crate::secret::Secret;
+
+/// HPP, test environment.
+pub const TEST_CHECKOUT_URL: &str = "https://hpp.prueba.santanderelavontpvvirtual.es/pay";
+/// HPP, production.
+pub const LIVE_CHECKOUT_URL: &str = "https://hpp.santanderelavontpvvirtual.es/pay";
+/// Remote XML API, test environment.
+pub const TEST_REMOTE_URL: &str = "https://remote.prueba.santanderelavontpvvirtual.es/remote";
+/// Remote XML API, production.
+pub const LIVE_REMOTE_URL: &str = "https://remote.santanderelavontpvvirtual.es/remote";
+
+/// One Elavon merchant account.
+///
+/// ```
+/// let config: vpos_core::gateways::elavon::Config = serde_json::from_str(r#"{
+///     "merchant_id": "thestore", "account": "internet", "secret": "mysecret",
+///     "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay"
+/// }"#)?;
+/// config.validate()?;
+/// assert!(!format!("{config:?}").contains("mysecret"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `MERCHANT_ID`.
+    pub merchant_id: String,
+    /// `ACCOUNT` (sub-account).
+    pub account: String,
+    /// The shared secret.
+    pub secret: Secret,
+    /// The refund (rebate) password, when refunds are enabled; sent only as its SHA-1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rebate_password: Option<Secret>,
+    /// HPP URL ([`TEST_CHECKOUT_URL`] or [`LIVE_CHECKOUT_URL`]).
+    pub checkout_url: String,
+    /// Remote XML URL for settle, void and refund.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_url: Option<String>,
+    /// `MERCHANT_RESPONSE_URL`: where the HPP posts the result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_url: Option<String>,
+    /// The account's currency, for HPP responses that carry `AMOUNT` without `CURRENCY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<crate::money::Currency>,
+    /// `AUTO_SETTLE_FLAG`: `true` captures at once (a `00` result is paid); `false` (the
+    /// default, as django-virtual-pos) only authorises, and a settle request captures.
+    #[serde(default)]
+    pub auto_settle: bool,
+}
+
+impl Config {
+    /// Checks every value.
+    pub fn validate(&self) -> Result<()> {
+        for (key, value) in [
+            ("merchant_id", &self.merchant_id),
+            ("account", &self.account),
+        ] {
+            if value.is_empty()
+                || value.len() > 50
+                || !value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            {
+                return Err(Error::config(
+                    key,
+                    "must be 1 to 50 letters, digits or - _ .",
+                ));
+            }
+        }
+        if self.secret.is_empty() {
+            return Err(Error::config("secret", "is required"));
+        }
+        fields::url("checkout_url", Some(&self.checkout_url), 500).map_err(Error::into_config)?;
+        fields::required("checkout_url", &self.checkout_url, 500).map_err(Error::into_config)?;
+        fields::url("remote_url", self.remote_url.as_deref(), 500).map_err(Error::into_config)?;
+        fields::url("response_url", self.response_url.as_deref(), 500)
+            .map_err(Error::into_config)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! Santander Elavon (Realex / Global Payments HPP and Remote XML).
+//!
+//! | verb | here |
+//! |---|---|
+//! | `checkout` | [`checkout`]: the HPP form with `SHA1HASH` |
+//! | `parse_notification` / `verify` | [`parse_notification`], [`verify`] (the HPP response POST) |
+//! | settle / void / refund | [`remote_request`], [`parse_remote_response`] (Remote XML) |
+//! | `acknowledge` | [`acknowledge`], [`reject`] |
+//!
+//! Every hash is `sha1_hex(sha1_hex(fields joined by ".") + "." + secret)`. The host supplies
+//! the timestamp (`YYYYMMDDHHMMSS`): vpos reads no clock.
+
+mod checkout;
+mod config;
+mod notification;
+mod remote;
+
+pub use checkout::{Order, checkout};
+pub use config::{Config, LIVE_CHECKOUT_URL, LIVE_REMOTE_URL, TEST_CHECKOUT_URL, TEST_REMOTE_URL};
+pub use notification::{MAX_BODY_BYTES, Notification, map_result, parse_notification, verify};
+pub use remote::{RemoteKind, RemoteOperation, parse_remote_response, remote_request};
+
+use sha1::{Digest, Sha1};
+
+use crate::error::{Error, ErrorCode};
+use crate::http::HttpResponse;
+use crate::state::{IgnoreReason, Outcome};
+
+/// `sha1_hex(sha1_hex(fields.join(".")) + "." + secret)`, lower-case.
+///
+/// ```
+/// // Realex's own test (rxp-hpp-java HppRequestTest.hashTest, peers-and-vectors X2):
+/// let h = vpos_core::gateways::elavon::hash(&["20130814122239", "thestore", "ORD453-11", "29900", "EUR"], "mysecret");
+/// assert_eq!(h, "cc72c08e529b3bc153481eda9533b815cef29de3");
+/// ```
+pub fn hash(fields: &[&str], secret: &str) -> String {
+    let inner = hex(&Sha1::digest(fields.join(".").as_bytes()));
+    hex(&Sha1::digest(format!("{inner}.{secret}").as_bytes()))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The answer to the HPP response POST: `200` once settled (the HPP shows the body to the
+/// customer, so it is a short page), `409` for a contradiction, `503` for an unknown result.
+pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
+    match outcome {
+        o if o.is_acknowledged() => HttpResponse::text(200, "OK"),
+        Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
+            HttpResponse::text(503, "unknown_status")
+        }
+        Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
+        _ => HttpResponse::text(503, "retry"),
+    }
+}
+
+/// The answer when the response POST could not be taken in.
+pub fn reject(error: &Error) -> HttpResponse {
+    match error.code() {
+        ErrorCode::SignatureMismatch => HttpResponse::text(403, error.code().as_str()),
+        ErrorCode::InvalidConfig => HttpResponse::text(503, error.code().as_str()),
+        _ => HttpResponse::json(422, serde_json::json!({ "errors": [error] }).to_string()),
+    }
+}

@@ -1,0 +1,227 @@
+//! The HPP response POST to `MERCHANT_RESPONSE_URL`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+use super::{Config, hash};
+use crate::error::{Error, ErrorCode, Result};
+use crate::form::parse_urlencoded;
+use crate::gateways::Gateway;
+use crate::money::{Amount, Currency};
+use crate::state::{Event, event_key};
+use crate::status::{Action, Reported};
+use crate::trust::{Unverified, Verified};
+
+/// Largest response body accepted.
+pub const MAX_BODY_BYTES: usize = 32 * 1024;
+
+/// A parsed HPP response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    /// `MERCHANT_ID`.
+    pub merchant_id: String,
+    /// `ORDER_ID`.
+    pub order_id: String,
+    /// `TIMESTAMP`.
+    pub timestamp: String,
+    /// `RESULT` (`00` success).
+    pub result: String,
+    /// `MESSAGE`.
+    pub message: String,
+    /// `PASREF`: Realex's reference (needed to settle, void or refund).
+    pub pasref: String,
+    /// `AUTHCODE`.
+    pub authcode: String,
+    /// `AMOUNT` with `CURRENCY` (or the configured currency when the HPP omits it).
+    pub amount: Amount,
+    /// Whether the values arrived base64-encoded (and were decoded before hashing).
+    pub base64_values: bool,
+    /// Every field as received (decoded when `base64_values`), in order.
+    pub fields: Vec<(String, String)>,
+    #[serde(skip)]
+    pub(crate) sha1hash: String,
+    #[serde(skip)]
+    pub(crate) auto_settle: bool,
+    #[serde(skip)]
+    pub(crate) raw: Vec<u8>,
+}
+
+impl Notification {
+    /// The raw body exactly as received: store it before acting on it.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw
+    }
+}
+
+/// Maps `RESULT`: `00` authorised (paid when auto-settled), `1xx` declined, `2xx` bank error,
+/// `3xx` gateway error, `5xx` request or configuration error, `666` account deactivated.
+/// Anything else is `Unknown`.
+pub fn map_result(result: &str, auto_settle: bool) -> Reported {
+    let digits = !result.is_empty() && result.bytes().all(|b| b.is_ascii_digit());
+    match result {
+        "00" if auto_settle => Reported::Succeeded,
+        "00" => Reported::Authorized,
+        "666" => Reported::Failed,
+        r if digits && r.len() == 3 && matches!(r.as_bytes()[0], b'1' | b'2' | b'3' | b'5') => {
+            Reported::Failed
+        }
+        r => Reported::Unknown(r.chars().take(8).collect()),
+    }
+}
+
+/// Parses the response POST. Values may arrive base64-encoded (Global Payments SDK issue 3);
+/// [`verify`] tries them as sent, then decoded, and only a matching hash decides.
+pub fn parse_notification(
+    config: &Config,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Unverified<Notification>> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return Err(Error::new(
+            ErrorCode::UnsupportedContentType,
+            "the HPP response is form-encoded",
+        ));
+    }
+    let fields = parse_urlencoded(body, MAX_BODY_BYTES)?;
+    match build(config, fields.clone(), false, body) {
+        Ok(n) => Ok(n),
+        // Values that only make sense base64-decoded are read that way; the hash decides.
+        Err(e) => match decode_all(&fields) {
+            Some(decoded) => build(config, decoded, true, body).map_err(|_| e),
+            None => Err(e),
+        },
+    }
+}
+
+/// Every value base64-decoded to UTF-8 (`SHA1HASH` as is), or `None` if one is not.
+fn decode_all(fields: &[(String, String)]) -> Option<Vec<(String, String)>> {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            if k.eq_ignore_ascii_case("SHA1HASH") {
+                return Some((k.clone(), v.clone()));
+            }
+            STANDARD
+                .decode(v)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .map(|d| (k.clone(), d))
+        })
+        .collect()
+}
+
+fn build(
+    config: &Config,
+    fields: Vec<(String, String)>,
+    base64_values: bool,
+    raw: &[u8],
+) -> Result<Unverified<Notification>> {
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let req = |name: &'static str| {
+        get(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| Error::missing(name))
+    };
+    let currency = match get("CURRENCY").filter(|c| !c.is_empty()) {
+        Some(c) => Currency::from_code(c).map_err(|e| e.or_field("CURRENCY"))?,
+        None => config.currency.ok_or_else(|| Error::missing("CURRENCY"))?,
+    };
+    let minor = req("AMOUNT")?;
+    if minor.len() > 18 || !minor.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid("AMOUNT", "must be minor units, digits only"));
+    }
+    let amount = Amount::from_minor(minor.parse().unwrap_or(0), currency)?;
+    let notification = Notification {
+        merchant_id: req("MERCHANT_ID")?.to_string(),
+        order_id: req("ORDER_ID")?.to_string(),
+        timestamp: req("TIMESTAMP")?.to_string(),
+        result: req("RESULT")?.to_string(),
+        message: get("MESSAGE").unwrap_or_default().to_string(),
+        pasref: get("PASREF").unwrap_or_default().to_string(),
+        authcode: get("AUTHCODE").unwrap_or_default().to_string(),
+        amount,
+        base64_values,
+        sha1hash: get("SHA1HASH").unwrap_or_default().to_string(),
+        auto_settle: config.auto_settle,
+        raw: raw.to_vec(),
+        fields: fields.clone(),
+    };
+    Ok(Unverified(notification))
+}
+
+fn hash_matches(config: &Config, n: &Notification) -> bool {
+    let expected = hash(
+        &[
+            &n.timestamp,
+            &n.merchant_id,
+            &n.order_id,
+            &n.result,
+            &n.message,
+            &n.pasref,
+            &n.authcode,
+        ],
+        config.secret.expose(),
+    );
+    let received = n.sha1hash.to_ascii_lowercase();
+    !received.is_empty() && bool::from(received.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+/// Verifies `SHA1HASH` over `TIMESTAMP.MERCHANT_ID.ORDER_ID.RESULT.MESSAGE.PASREF.AUTHCODE`
+/// (constant time), first with the values as sent, then base64-decoded.
+pub fn verify(
+    config: &Config,
+    notification: Unverified<Notification>,
+) -> Result<Verified<Notification>> {
+    let n = notification.0;
+    if hash_matches(config, &n) {
+        return check_merchant(config, n);
+    }
+    if let Some(fields) = decode_all(&n.fields).filter(|_| !n.base64_values) {
+        let candidate = build(config, fields, true, &n.raw)?.0;
+        if hash_matches(config, &candidate) {
+            return check_merchant(config, candidate);
+        }
+    }
+    Err(Error::new(
+        ErrorCode::SignatureMismatch,
+        "SHA1HASH does not match the shared secret",
+    )
+    .with_field("SHA1HASH"))
+}
+
+fn check_merchant(config: &Config, n: Notification) -> Result<Verified<Notification>> {
+    if n.merchant_id != config.merchant_id {
+        return Err(Error::new(
+            ErrorCode::MerchantMismatch,
+            "the response is for another merchant",
+        )
+        .with_field("MERCHANT_ID"));
+    }
+    Ok(Verified(n))
+}
+
+impl Verified<Notification> {
+    /// The event. Key: `elavon:<merchant>:<order>:<pasref>:<result>`.
+    pub fn event(&self) -> Event {
+        let n = &self.0;
+        Event {
+            gateway: Gateway::Elavon,
+            key: event_key(&["elavon", &n.merchant_id, &n.order_id, &n.pasref, &n.result]),
+            merchant: n.merchant_id.clone(),
+            order_id: n.order_id.clone(),
+            transaction_id: n.pasref.clone(),
+            amount: n.amount,
+            action: Action::Sale,
+            status: map_result(&n.result, n.auto_settle),
+            status_code: n.result.clone(),
+        }
+    }
+}
