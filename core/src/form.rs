@@ -28,6 +28,93 @@ pub type Pairs = Vec<(String, String)>;
 /// # Ok::<(), vpos_core::Error>(())
 /// ```
 pub fn parse_urlencoded(body: &[u8], limit: usize) -> Result<Pairs> {
+    parse_urlencoded_in(body, limit, Charset::Utf8)
+}
+
+/// A character set a gateway may post form values in (PayPal names it in `charset`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    /// UTF-8.
+    Utf8,
+    /// ISO-8859-1: every byte is the code point of the same number.
+    Latin1,
+    /// windows-1252: Latin-1 with printable characters in 0x80–0x9F.
+    Windows1252,
+}
+
+/// windows-1252's 0x80–0x9F; `None` where the code page leaves a byte undefined.
+const CP1252_HIGH: [Option<char>; 32] = [
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
+];
+
+impl Charset {
+    /// Reads a charset label (`UTF-8`, `windows-1252`, `ISO-8859-1` and their usual aliases).
+    pub fn from_label(label: &str) -> Option<Charset> {
+        match label.trim().to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Some(Charset::Utf8),
+            "iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" | "l1" => Some(Charset::Latin1),
+            "windows-1252" | "cp1252" | "x-cp1252" => Some(Charset::Windows1252),
+            _ => None,
+        }
+    }
+
+    /// The canonical label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Charset::Utf8 => "UTF-8",
+            Charset::Latin1 => "ISO-8859-1",
+            Charset::Windows1252 => "windows-1252",
+        }
+    }
+
+    fn decode(self, bytes: Vec<u8>) -> Option<String> {
+        match self {
+            Charset::Utf8 => String::from_utf8(bytes).ok(),
+            Charset::Latin1 => Some(bytes.iter().map(|&b| char::from(b)).collect()),
+            Charset::Windows1252 => bytes
+                .iter()
+                .map(|&b| match b {
+                    0x80..=0x9f => CP1252_HIGH[usize::from(b - 0x80)],
+                    b => Some(char::from(b)),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// [`parse_urlencoded`] for a body whose escaped bytes are in `charset`.
+pub fn parse_urlencoded_in(body: &[u8], limit: usize, charset: Charset) -> Result<Pairs> {
     if body.len() > limit {
         return Err(Error::new(
             ErrorCode::BodyTooLarge,
@@ -43,8 +130,8 @@ pub fn parse_urlencoded(body: &[u8], limit: usize) -> Result<Pairs> {
             Some(i) => (&segment[..i], &segment[i + 1..]),
             None => (segment, &b""[..]),
         };
-        let name = decode_component(raw_name, None)?;
-        let value = decode_component(raw_value, Some(&name))?;
+        let name = decode_component(raw_name, None, charset)?;
+        let value = decode_component(raw_value, Some(&name), charset)?;
         if pairs.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
             return Err(Error::new(
                 ErrorCode::DuplicateField,
@@ -57,9 +144,9 @@ pub fn parse_urlencoded(body: &[u8], limit: usize) -> Result<Pairs> {
     Ok(pairs)
 }
 
-fn decode_component(raw: &[u8], name: Option<&str>) -> Result<String> {
+fn decode_component(raw: &[u8], name: Option<&str>, charset: Charset) -> Result<String> {
     let field = || name.map_or_else(|| "(field name)".to_string(), str::to_string);
-    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+    if charset == Charset::Utf8 && !raw.iter().any(|&b| b == b'%' || b == b'+') {
         // Most names and many values need no decoding: validate in place, copy once.
         return std::str::from_utf8(raw).map(str::to_owned).map_err(|_| {
             Error::new(
@@ -93,10 +180,10 @@ fn decode_component(raw: &[u8], name: Option<&str>) -> Result<String> {
         rest = &rest[at + 3..];
     }
     out.extend_from_slice(rest);
-    String::from_utf8(out).map_err(|_| {
+    charset.decode(out).ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidUtf8,
-            format!("{} is not valid UTF-8", field()),
+            format!("{} is not valid {} text", field(), charset.label()),
         )
         .with_field(field())
     })

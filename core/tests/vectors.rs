@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use vpos_core::gateways::{ceca, elavon, flocash, redsys};
+use vpos_core::gateways::{ceca, elavon, flocash, paypal, redsys};
 use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
 
 /// `tests/vectors` (every binding runs it) and `tests/vectors-staging` (gateways whose
@@ -148,6 +148,22 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(to_json(n.untrusted()))
         }
         "ceca.handle" => Ok(ceca_handle(input)),
+        "paypal.checkout" => {
+            let config: paypal::Config = de(input, "config");
+            let order: paypal::Order = de(input, "order");
+            Ok(to_json(&paypal::checkout(&config, &order)?))
+        }
+        "paypal.parse_notification" => {
+            let config: paypal::Config = de(input, "config");
+            let n = paypal::parse_notification(&config, content_type(input), &body(input))?;
+            Ok(to_json(n.untrusted()))
+        }
+        "paypal.postback_request" => {
+            let config: paypal::Config = de(input, "config");
+            let n = paypal::parse_notification(&config, content_type(input), &body(input))?;
+            Ok(to_json(&paypal::postback_request(&config, &n)))
+        }
+        "paypal.handle" => Ok(paypal_handle(input)),
         "elavon.hash" => {
             let fields: Vec<String> = de(input, "fields");
             let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
@@ -329,6 +345,24 @@ fn elavon_handle(input: &Value) -> Value {
             json!({"notification": n, "outcome": to_json(&outcome), "response": to_json(&elavon::acknowledge(&outcome))})
         }
         Err(e) => json!({"error": to_json(&e), "response": to_json(&elavon::reject(&e))}),
+    }
+}
+
+/// The PayPal IPN host flow: parse, post back, transition, answer.
+fn paypal_handle(input: &Value) -> Value {
+    let config: paypal::Config = de(input, "config");
+    let steps = || -> Result<vpos_core::Outcome, Error> {
+        let n = paypal::parse_notification(&config, content_type(input), &body(input))?;
+        let reply: Reply = de(input, "reply");
+        let verified = paypal::verify_postback(&config, n, &reply)?;
+        let payment: PaymentSnapshot = de(input, "payment");
+        Ok(transition(&payment, &verified.event()))
+    };
+    match steps() {
+        Ok(outcome) => {
+            json!({"outcome": to_json(&outcome), "response": to_json(&paypal::acknowledge(&outcome))})
+        }
+        Err(e) => json!({"error": to_json(&e), "response": to_json(&paypal::reject(&e))}),
     }
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 pub mod ceca;
 pub mod elavon;
 pub mod flocash;
+pub mod paypal;
 pub mod redsys;
 
 /// The gateways vpos speaks.
@@ -21,6 +22,8 @@ pub enum Gateway {
     Ceca,
     /// Santander Elavon (Realex / Global Payments HPP): hashed form and response.
     Elavon,
+    /// PayPal Website Payments Standard: form, IPN verified by post-back.
+    Paypal,
 }
 
 impl Gateway {
@@ -31,6 +34,7 @@ impl Gateway {
             Gateway::Redsys => "redsys",
             Gateway::Ceca => "ceca",
             Gateway::Elavon => "elavon",
+            Gateway::Paypal => "paypal",
         }
     }
 }

@@ -1,0 +1,50 @@
+//! PayPal Website Payments Standard: the checkout form, and IPN notifications verified by
+//! posting the raw body back to PayPal.
+//!
+//! | verb | here |
+//! |---|---|
+//! | `checkout` | [`checkout`]: the `_xclick` form |
+//! | `parse_notification` | [`parse_notification`]: charset from the body honoured |
+//! | `postback_request` / `verify_postback` | [`postback_request`] (`cmd=_notify-validate&` + the raw body, byte for byte), [`verify_postback`] |
+//! | `acknowledge` | [`acknowledge`], [`reject`] |
+//!
+//! Express Checkout (NVP) is the next slice of this module.
+
+mod checkout;
+mod config;
+mod ipn;
+
+pub use checkout::{Order, checkout};
+pub use config::{Config, LIVE_CHECKOUT_URL, LIVE_IPN_URL, SANDBOX_CHECKOUT_URL, SANDBOX_IPN_URL};
+pub use ipn::{
+    MAX_BODY_BYTES, Notification, map_payment_status, parse_notification, postback_request,
+    verify_postback,
+};
+
+use crate::error::{Error, ErrorCode};
+use crate::http::HttpResponse;
+use crate::state::{IgnoreReason, Outcome};
+
+/// PayPal retries an IPN (up to 16 times over days) until it gets HTTP 200: `200` once settled,
+/// `503` for a status vpos does not know, `409` for a contradiction.
+pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
+    match outcome {
+        o if o.is_acknowledged() => HttpResponse::text(200, ""),
+        Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
+            HttpResponse::text(503, "unknown_status")
+        }
+        Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
+        _ => HttpResponse::text(503, "retry"),
+    }
+}
+
+/// The answer when an IPN could not be taken in: never 200, so PayPal sends it again.
+pub fn reject(error: &Error) -> HttpResponse {
+    match error.code() {
+        ErrorCode::PostbackInvalid => HttpResponse::text(409, "INVALID"),
+        ErrorCode::PostbackFailed | ErrorCode::InvalidConfig => {
+            HttpResponse::text(503, error.code().as_str())
+        }
+        _ => HttpResponse::json(422, serde_json::json!({ "errors": [error] }).to_string()),
+    }
+}
