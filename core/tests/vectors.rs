@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use vpos_core::gateways::{ceca, elavon, flocash, paypal, redsys};
+use vpos_core::gateways::{bitpay, ceca, elavon, flocash, paypal, redsys};
 use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
 
 /// `tests/vectors` (every binding runs it) and `tests/vectors-staging` (gateways whose
@@ -148,6 +148,22 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(to_json(n.untrusted()))
         }
         "ceca.handle" => Ok(ceca_handle(input)),
+        "bitpay.invoice_request" => {
+            let config: bitpay::Config = de(input, "config");
+            let request: bitpay::InvoiceRequest = de(input, "request");
+            let http = bitpay::invoice_request(&config, &request)?;
+            let body: Value = serde_json::from_str(&http.body).unwrap();
+            Ok(json!({"request": to_json(&http), "body": body}))
+        }
+        "bitpay.invoice_response" => {
+            let config: bitpay::Config = de(input, "config");
+            let reply: Reply = de(input, "reply");
+            let invoice = bitpay::parse_invoice_response(&reply)?;
+            Ok(
+                json!({"invoice": to_json(&invoice), "form": to_json(&bitpay::checkout_form(&config, &invoice))}),
+            )
+        }
+        "bitpay.handle" => Ok(bitpay_handle(input)),
         "paypal.checkout" => {
             let config: paypal::Config = de(input, "config");
             let order: paypal::Order = de(input, "order");
@@ -363,6 +379,25 @@ fn paypal_handle(input: &Value) -> Value {
             json!({"outcome": to_json(&outcome), "response": to_json(&paypal::acknowledge(&outcome))})
         }
         Err(e) => json!({"error": to_json(&e), "response": to_json(&paypal::reject(&e))}),
+    }
+}
+
+/// The Bitpay host flow: parse, fetch the invoice, transition, answer.
+fn bitpay_handle(input: &Value) -> Value {
+    let config: bitpay::Config = de(input, "config");
+    let steps = || -> Result<(Value, vpos_core::Outcome), Error> {
+        let n = bitpay::parse_notification(&config, content_type(input), &body(input))?;
+        let request = bitpay::invoice_status_request(&config, &n);
+        let reply: Reply = de(input, "reply");
+        let verified = bitpay::verify_invoice(n, &reply)?;
+        let payment: PaymentSnapshot = de(input, "payment");
+        Ok((to_json(&request), transition(&payment, &verified.event())))
+    };
+    match steps() {
+        Ok((request, outcome)) => {
+            json!({"fetch": request, "outcome": to_json(&outcome), "response": to_json(&bitpay::acknowledge(&outcome))})
+        }
+        Err(e) => json!({"error": to_json(&e), "response": to_json(&bitpay::reject(&e))}),
     }
 }
 

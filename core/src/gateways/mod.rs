@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod bitpay;
 pub mod ceca;
 pub mod elavon;
 pub mod flocash;
@@ -24,6 +25,8 @@ pub enum Gateway {
     Elavon,
     /// PayPal Website Payments Standard: form, IPN verified by post-back.
     Paypal,
+    /// Bitpay: invoices, notifications verified by fetching the invoice.
+    Bitpay,
 }
 
 impl Gateway {
@@ -35,6 +38,7 @@ impl Gateway {
             Gateway::Ceca => "ceca",
             Gateway::Elavon => "elavon",
             Gateway::Paypal => "paypal",
+            Gateway::Bitpay => "bitpay",
         }
     }
 }

@@ -84,7 +84,7 @@ impl SignatureVersion {
     }
 
     /// Encodes the parameters JSON as this version sends it.
-    pub(crate) fn encode_parameters(self, json: &[u8]) -> String {
+    pub fn encode_parameters(self, json: &[u8]) -> String {
         match self {
             SignatureVersion::HmacSha512V2 => URL_SAFE_NO_PAD.encode(json),
             _ => STANDARD.encode(json),

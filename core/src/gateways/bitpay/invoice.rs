@@ -1,0 +1,334 @@
+//! Bitpay invoices: creation, notification, verification by fetch.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::fields;
+use crate::form::RedirectForm;
+use crate::gateways::Gateway;
+use crate::http::{HttpRequest, Method, Reply};
+use crate::money::{Amount, Currency};
+use crate::secret::Secret;
+use crate::state::{Event, event_key};
+use crate::status::{Action, Reported};
+use crate::trust::{Unverified, Verified};
+
+/// Largest notification or reply accepted.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// One Bitpay merchant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The legacy API key, sent as HTTP Basic user with an empty password.
+    pub api_key: Secret,
+    /// Invoice API (`https://bitpay.com/api/invoice`, test `https://test.bitpay.com/api/invoice`).
+    pub api_url: String,
+    /// Buyer page (`https://bitpay.com/invoice`, test `https://test.bitpay.com/invoice`).
+    pub invoice_url: String,
+    /// `notificationURL` for every invoice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_url: Option<String>,
+}
+
+impl Config {
+    /// Checks every value.
+    pub fn validate(&self) -> Result<()> {
+        if self.api_key.is_empty() {
+            return Err(Error::config("api_key", "is required"));
+        }
+        for (key, value) in [
+            ("api_url", &self.api_url),
+            ("invoice_url", &self.invoice_url),
+        ] {
+            fields::required(key, value, 500).map_err(Error::into_config)?;
+            fields::url(key, Some(value), 500).map_err(Error::into_config)?;
+        }
+        fields::url("notification_url", self.notification_url.as_deref(), 500)
+            .map_err(Error::into_config)?;
+        Ok(())
+    }
+
+    fn authorization(&self) -> String {
+        format!(
+            "Basic {}",
+            STANDARD.encode(format!("{}:", self.api_key.expose()))
+        )
+    }
+}
+
+/// What to invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceRequest {
+    /// `price` and `currency`.
+    pub price: Amount,
+    /// `orderId`: the shop's order id, echoed in notifications.
+    pub order_id: String,
+    /// `itemDesc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_desc: Option<String>,
+    /// `redirectURL`: where the buyer returns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+}
+
+/// Describes the invoice creation: a JSON POST, `price` written as the exact decimal (a JSON
+/// number token, never through a float).
+pub fn invoice_request(config: &Config, request: &InvoiceRequest) -> Result<HttpRequest> {
+    config.validate()?;
+    fields::required("orderId", &request.order_id, 100)?;
+    fields::optional("itemDesc", request.item_desc.as_deref(), 100)?;
+    fields::url("redirectURL", request.redirect_url.as_deref(), 500)?;
+    if request.price.minor() == 0 {
+        return Err(Error::invalid("price", "must be greater than zero"));
+    }
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut body = format!(
+        r#"{{"price":{},"currency":{},"orderId":{},"fullNotifications":true"#,
+        request.price.to_decimal_string(),
+        text(request.price.currency().code()),
+        text(&request.order_id)
+    );
+    for (key, value) in [
+        ("itemDesc", request.item_desc.as_deref()),
+        ("redirectURL", request.redirect_url.as_deref()),
+        ("notificationURL", config.notification_url.as_deref()),
+    ] {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            body.push_str(&format!(",{}:{}", text(key), text(v)));
+        }
+    }
+    body.push('}');
+    Ok(HttpRequest {
+        method: Method::Post,
+        url: config.api_url.clone(),
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Authorization".into(), config.authorization()),
+        ],
+        body,
+    })
+}
+
+/// An invoice as Bitpay describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invoice {
+    /// `id`.
+    pub id: String,
+    /// `status` verbatim.
+    pub status: String,
+    /// `price` in `currency`, read exactly from the JSON number.
+    pub price: Amount,
+    /// `orderId`, when set.
+    pub order_id: Option<String>,
+    /// `url`: the buyer page.
+    pub url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Wire<'a> {
+    id: Option<String>,
+    status: Option<String>,
+    #[serde(borrow)]
+    price: Option<&'a RawValue>,
+    currency: Option<String>,
+    #[serde(rename = "orderId")]
+    order_id: Option<String>,
+    url: Option<String>,
+    error: Option<serde_json::Value>,
+}
+
+fn read_invoice(body: &[u8], field: &'static str) -> Result<Invoice> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(Error::new(
+            ErrorCode::BodyTooLarge,
+            "invoice JSON is too large",
+        ));
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| Error::invalid(field, "is not a JSON object"))?;
+    // Bitpay wraps fetched invoices in {"data": {...}}; notifications are the invoice itself.
+    let inner = match value.get("data") {
+        Some(data) if data.is_object() => serde_json::to_vec(data).unwrap_or_default(),
+        _ => body.to_vec(),
+    };
+    let wire: Wire =
+        serde_json::from_slice(&inner).map_err(|_| Error::invalid(field, "is not an invoice"))?;
+    if let Some(error) = wire.error {
+        return Err(Error::new(
+            ErrorCode::GatewayError,
+            format!(
+                "Bitpay refused: {}",
+                error.to_string().chars().take(120).collect::<String>()
+            ),
+        ));
+    }
+    let currency = Currency::from_code(
+        wire.currency
+            .as_deref()
+            .ok_or_else(|| Error::missing("currency"))?,
+    )
+    .map_err(|e| e.or_field("currency"))?;
+    let price_text = wire
+        .price
+        .map(RawValue::get)
+        .ok_or_else(|| Error::missing("price"))?;
+    // A JSON number token such as 5 or 49.99, read as a decimal string; strings are accepted too.
+    let price_text = price_text.trim_matches('"');
+    let price = Amount::parse(price_text, currency).map_err(|e| e.or_field("price"))?;
+    Ok(Invoice {
+        id: wire
+            .id
+            .filter(|i| !i.is_empty())
+            .ok_or_else(|| Error::missing("id"))?,
+        status: wire.status.unwrap_or_default(),
+        price,
+        order_id: wire.order_id,
+        url: wire.url,
+    })
+}
+
+/// Reads the invoice creation reply.
+pub fn parse_invoice_response(reply: &Reply) -> Result<Invoice> {
+    read_invoice(ok_body(reply)?, "invoice")
+}
+
+fn ok_body(reply: &Reply) -> Result<&[u8]> {
+    match reply {
+        Reply::Response { status: 200, body } => Ok(body),
+        Reply::Response { status, body } => {
+            let _ = body;
+            Err(Error::new(
+                ErrorCode::GatewayUnavailable,
+                format!("Bitpay answered HTTP {status}"),
+            ))
+        }
+        Reply::Failed { error } => Err(Error::new(
+            ErrorCode::GatewayUnavailable,
+            format!(
+                "no answer from Bitpay ({})",
+                error.chars().take(120).collect::<String>()
+            ),
+        )),
+    }
+}
+
+/// The buyer redirect for an invoice: `GET <invoice_url>?id=<id>`.
+pub fn checkout_form(config: &Config, invoice: &Invoice) -> RedirectForm {
+    RedirectForm {
+        action: config.invoice_url.clone(),
+        method: Method::Get,
+        fields: vec![("id".into(), invoice.id.clone())],
+    }
+}
+
+/// A notification: the invoice as Bitpay posted it (unsigned, so only a fetch can prove it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    /// What the notification claims.
+    pub claimed: Invoice,
+    /// What Bitpay answered when asked (set by [`verify_invoice`]).
+    pub invoice: Option<Invoice>,
+    #[serde(skip)]
+    raw: Vec<u8>,
+}
+
+impl Notification {
+    /// The raw body exactly as received: store it before acting on it.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw
+    }
+}
+
+/// Parses the notification JSON.
+pub fn parse_notification(
+    _config: &Config,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Unverified<Notification>> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(Error::new(
+            ErrorCode::UnsupportedContentType,
+            "Bitpay notifications are application/json",
+        ));
+    }
+    let claimed = read_invoice(body, "notification")?;
+    Ok(Unverified(Notification {
+        claimed,
+        invoice: None,
+        raw: body.to_vec(),
+    }))
+}
+
+/// Describes the fetch of the notified invoice: `GET <api_url>/<id>`.
+pub fn invoice_status_request(
+    config: &Config,
+    notification: &Unverified<Notification>,
+) -> HttpRequest {
+    let id: String = notification
+        .untrusted()
+        .claimed
+        .id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    HttpRequest {
+        method: Method::Get,
+        url: format!("{}/{}", config.api_url.trim_end_matches('/'), id),
+        headers: vec![("Authorization".into(), config.authorization())],
+        body: String::new(),
+    }
+}
+
+/// Verifies a notification with Bitpay's own answer about the invoice: the ids must match, and
+/// status, price and order come from the fetched invoice, not from the notification.
+pub fn verify_invoice(
+    notification: Unverified<Notification>,
+    reply: &Reply,
+) -> Result<Verified<Notification>> {
+    let mut n = notification.0;
+    let fetched = read_invoice(ok_body(reply)?, "invoice")?;
+    if fetched.id != n.claimed.id {
+        return Err(Error::new(
+            ErrorCode::SignatureMismatch,
+            "Bitpay answered about another invoice",
+        )
+        .with_field("id"));
+    }
+    n.invoice = Some(fetched);
+    Ok(Verified(n))
+}
+
+/// Maps an invoice status into the unified model.
+pub fn map_status(status: &str) -> Reported {
+    match status {
+        "new" | "paid" => Reported::Pending,
+        "confirmed" | "complete" => Reported::Succeeded,
+        "expired" => Reported::Cancelled,
+        "invalid" => Reported::Failed,
+        other => Reported::Unknown(other.chars().take(32).collect()),
+    }
+}
+
+impl Verified<Notification> {
+    /// The event, from the fetched invoice. Key: `bitpay:<invoice id>:<status>`.
+    pub fn event(&self) -> Event {
+        let invoice = self.0.invoice.as_ref().unwrap_or(&self.0.claimed);
+        Event {
+            gateway: Gateway::Bitpay,
+            key: event_key(&["bitpay", &invoice.id, &invoice.status]),
+            merchant: String::new(),
+            order_id: invoice.order_id.clone().unwrap_or_default(),
+            transaction_id: invoice.id.clone(),
+            amount: invoice.price,
+            action: Action::Sale,
+            status: map_status(&invoice.status),
+            status_code: invoice.status.clone(),
+        }
+    }
+}

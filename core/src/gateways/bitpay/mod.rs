@@ -1,0 +1,46 @@
+//! Bitpay (invoice API with an API key, as django-virtual-pos uses it): create an invoice,
+//! receive its notification, and verify it by fetching the invoice from Bitpay, whose answer
+//! (not the notification's) decides the status.
+//!
+//! | verb | here |
+//! |---|---|
+//! | `checkout` | [`invoice_request`] then [`parse_invoice_response`] → [`RedirectForm`](crate::RedirectForm) via [`checkout_form`] |
+//! | `parse_notification` | [`parse_notification`] (JSON) |
+//! | verify by fetching | [`invoice_status_request`], [`verify_invoice`] |
+//! | `acknowledge` | [`acknowledge`], [`reject`] |
+//!
+//! Statuses: `new` and `paid` (seen but not yet confirmed on the chain) are pending,
+//! `confirmed` and `complete` paid, `expired` cancelled, `invalid` failed. django-virtual-pos
+//! took `paid` as final; vpos waits for `confirmed`, because a `paid` invoice can still go
+//! `invalid`.
+
+mod invoice;
+
+pub use invoice::{
+    Config, Invoice, InvoiceRequest, Notification, checkout_form, invoice_request,
+    invoice_status_request, map_status, parse_invoice_response, parse_notification, verify_invoice,
+};
+
+use crate::error::{Error, ErrorCode};
+use crate::http::HttpResponse;
+use crate::state::Outcome;
+
+/// Bitpay only needs a 200; the body says what happened.
+pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
+    if outcome.is_acknowledged() {
+        HttpResponse::text(200, "OK")
+    } else {
+        HttpResponse::text(503, "retry")
+    }
+}
+
+/// The answer when a notification could not be taken in: a 5xx on doubt (fetch failed), 422
+/// for a malformed notification.
+pub fn reject(error: &Error) -> HttpResponse {
+    match error.code() {
+        ErrorCode::GatewayUnavailable | ErrorCode::InvalidConfig => {
+            HttpResponse::text(503, error.code().as_str())
+        }
+        _ => HttpResponse::json(422, serde_json::json!({ "errors": [error] }).to_string()),
+    }
+}
