@@ -1,0 +1,233 @@
+//! Notification delivery: POST to the shop, judge the answer by the gateway's rule, retry on
+//! the gateway's schedule, log every attempt. Faults (delay, drop, duplicate) apply here.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::app::{App, MAX_IN_FLIGHT};
+use crate::clock;
+use crate::events::{Event, excerpt};
+
+/// How a gateway retries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Policy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// Real time between attempts (already scaled).
+    pub interval: Duration,
+    /// Whether the shop's answer stops the retries.
+    pub accepts: fn(u16, &[u8]) -> bool,
+}
+
+/// FloCash: "anything but `00`" is retried an hour later, for up to 72 hours: the first
+/// attempt plus 72 hourly retries.
+pub(crate) const FLOCASH_ATTEMPTS: u32 = 73;
+
+/// FloCash counts a notification delivered only on HTTP 200 with the body `00`, exactly.
+pub(crate) fn flocash_accepts(status: u16, body: &[u8]) -> bool {
+    status == 200 && body == b"00"
+}
+
+/// Redsys's online notification is a single POST; any 2xx answer is taken as received.
+pub(crate) fn redsys_accepts(status: u16, _body: &[u8]) -> bool {
+    (200..300).contains(&status)
+}
+
+/// Whether `url` names this machine: `localhost` (and `*.localhost`), 127.0.0.0/8 or `::1`.
+/// Unless started with `--deliver-anywhere`, the sandbox sends notifications nowhere else.
+pub(crate) fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// One notification to deliver.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    pub gateway: &'static str,
+    pub order: String,
+    /// What it reports (`0000`, `Ds_Response 0180` …), for the log.
+    pub label: String,
+    pub url: String,
+    pub content_type: &'static str,
+    pub body: String,
+    pub policy: Policy,
+}
+
+/// Starts delivering `delivery` after `after` (real time), once or, with the `duplicate`
+/// fault, several times (each copy on its own schedule).
+pub(crate) fn dispatch(app: &Arc<App>, delivery: Delivery, after: Duration) {
+    let (copies, generation) = {
+        let inner = app.lock();
+        (inner.faults.config.copies(), inner.generation)
+    };
+    if !app.deliver_anywhere && !is_loopback_url(&delivery.url) {
+        app.log(Event {
+            kind: "delivery",
+            gateway: Some(delivery.gateway),
+            order: Some(delivery.order.clone()),
+            method: Some("POST".into()),
+            url: Some(excerpt(delivery.url.as_bytes())),
+            outcome: Some("refused"),
+            message: Some(format!(
+                "{}: not sent, the URL is not on this machine (start the sandbox with --deliver-anywhere to allow it)",
+                delivery.label
+            )),
+            ..Event::default()
+        });
+        return;
+    }
+    let delivery = Arc::new(delivery);
+    for copy in 1..=copies {
+        let Some(counted) = app.enter_delivery() else {
+            app.note(
+                delivery.gateway,
+                &delivery.order,
+                format!(
+                    "{}: not scheduled, {MAX_IN_FLIGHT} deliveries are already waiting",
+                    delivery.label
+                ),
+            );
+            continue;
+        };
+        let app = Arc::clone(app);
+        let delivery = Arc::clone(&delivery);
+        let copy = (copies > 1).then_some(copy);
+        tokio::spawn(async move {
+            // Holds the count until the last attempt.
+            let _counted = counted;
+            run(&app, delivery, after, copy, generation).await;
+        });
+    }
+}
+
+async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, generation: u64) {
+    if !after.is_zero() && !app.sleep_unless_reset(after, generation).await {
+        return;
+    }
+    let max = d.policy.max_attempts;
+    for attempt in 1..=max {
+        let (delay_ms, dropped) = {
+            let mut inner = app.lock();
+            if inner.generation != generation {
+                return;
+            }
+            (inner.faults.config.delay_ms, inner.faults.take_drop())
+        };
+        if delay_ms > 0
+            && !app
+                .sleep_unless_reset(Duration::from_millis(delay_ms), generation)
+                .await
+        {
+            return;
+        }
+        let mut event = Event {
+            kind: "delivery",
+            gateway: Some(d.gateway),
+            order: Some(d.order.clone()),
+            method: Some("POST".into()),
+            url: Some(d.url.clone()),
+            request_body: Some(excerpt(d.body.as_bytes())),
+            attempt: Some(attempt),
+            max_attempts: Some(max),
+            copy,
+            ..Event::default()
+        };
+        let accepted = if dropped {
+            event.message = Some(format!("{}: dropped by the drop-first fault", d.label));
+            false
+        } else {
+            match app
+                .client
+                .post(&d.url, d.content_type, d.body.clone().into_bytes())
+                .await
+            {
+                Ok(response) => {
+                    event.status = Some(response.status);
+                    event.response_body = Some(excerpt(&response.body));
+                    let ok = (d.policy.accepts)(response.status, &response.body);
+                    event.message = Some(if ok {
+                        format!("{}: accepted by the shop", d.label)
+                    } else {
+                        format!(
+                            "{}: the shop answered HTTP {} {:?}, which the gateway does not take as received",
+                            d.label,
+                            response.status,
+                            excerpt(&response.body[..response.body.len().min(40)])
+                        )
+                    });
+                    ok
+                }
+                Err(error) => {
+                    event.message = Some(format!("{}: {error}", d.label));
+                    false
+                }
+            }
+        };
+        let last = attempt == max;
+        event.outcome = Some(match (accepted, dropped, last) {
+            (true, _, _) => "delivered",
+            (false, _, true) => "given_up",
+            (false, true, false) => "dropped",
+            (false, false, false) => "failed",
+        });
+        if !accepted && !last {
+            event.next_retry_at = Some(clock::rfc3339_in(d.policy.interval));
+        }
+        {
+            let mut inner = app.lock();
+            if inner.generation != generation {
+                return;
+            }
+            inner.events.push(event);
+        }
+        if accepted || last || !app.sleep_unless_reset(d.policy.interval, generation).await {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_url;
+
+    #[test]
+    fn only_this_machine_by_default() {
+        for ok in [
+            "http://127.0.0.1:8000/notify",
+            "http://127.1.2.3/x",
+            "http://localhost:3000",
+            "http://shop.localhost/n?x=1",
+            "http://[::1]:8000/n",
+            "http://user@127.0.0.1/n",
+        ] {
+            assert!(is_loopback_url(ok), "{ok}");
+        }
+        for no in [
+            "http://www.prueba.com/urlNotificacion.php",
+            "http://10.0.0.1/n",
+            "http://127.0.0.1.example.com/n",
+            "http://[::2]/n",
+            "http://localhost@evil.example/n",
+            "ftp://127.0.0.1/n",
+        ] {
+            assert!(!is_loopback_url(no), "{no}");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Fault injection: what a shop must survive in production, on demand.
+//!
+//! Set at start with `--fault delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1`, or at
+//! run time with `POST /_sandbox/faults` and the JSON
+//! `{"delay_ms": 2000, "drop_first": 1, "duplicate": 2, "reorder": true, "postback_fail": 1}`
+//! (every key optional; the body replaces the whole set, so `{}` switches everything off).
+
+use serde::{Deserialize, Serialize};
+
+/// Longest delivery delay accepted (10 minutes).
+pub const MAX_DELAY_MS: u64 = 600_000;
+/// Most copies of one notification (`duplicate`).
+pub const MAX_COPIES: u32 = 10;
+/// Largest `drop_first` / `postback_fail` count.
+pub const MAX_COUNT: u32 = 1000;
+
+/// The fault switches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Faults {
+    /// Wait this long (real time, not scaled) before every delivery attempt.
+    pub delay_ms: u64,
+    /// Drop the next N delivery attempts (of any gateway): they are logged but never sent, so
+    /// the gateway's retry has to bring the notification.
+    #[serde(alias = "drop-first")]
+    pub drop_first: u32,
+    /// Deliver each notification this many times (`2` = twice), each copy with its own
+    /// retries. `0` and `1` mean once.
+    pub duplicate: u32,
+    /// FloCash "pending, paid later": deliver the `0000` first and the `0004` after it.
+    pub reorder: bool,
+    /// Answer the next N `validateNotify.do` post-backs with HTTP 500.
+    #[serde(alias = "postback-fail")]
+    pub postback_fail: u32,
+}
+
+impl Faults {
+    /// Parses the `--fault` syntax: comma-separated `delay=2s` (`ms`, `s`, `m`),
+    /// `drop-first=N`, `duplicate=N`, `reorder` (or `reorder=true|false`), `postback-fail=N`,
+    /// or `none`. Applied over `self`, so repeated `--fault` flags add up.
+    pub fn apply_spec(&mut self, spec: &str) -> Result<(), String> {
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (name, value) = match item.split_once('=') {
+                Some((n, v)) => (n.trim(), Some(v.trim())),
+                None => (item, None),
+            };
+            let need = || value.ok_or_else(|| format!("fault {name} needs a value ({name}=…)"));
+            let count = |v: &str| {
+                v.parse::<u32>()
+                    .map_err(|_| format!("fault {name}: {v:?} is not a whole number"))
+            };
+            match name.replace('_', "-").as_str() {
+                "none" => *self = Faults::default(),
+                "delay" => self.delay_ms = parse_duration_ms(need()?)?,
+                "drop-first" => self.drop_first = count(need()?)?,
+                "duplicate" => self.duplicate = count(need()?)?,
+                "postback-fail" => self.postback_fail = count(need()?)?,
+                "reorder" => {
+                    self.reorder = match value {
+                        None | Some("true") | Some("1") | Some("on") => true,
+                        Some("false") | Some("0") | Some("off") => false,
+                        Some(v) => return Err(format!("fault reorder: {v:?} is not true/false")),
+                    }
+                }
+                _ => {
+                    return Err(format!(
+                        "unknown fault {name:?} (known: delay, drop-first, duplicate, reorder, postback-fail, none)"
+                    ));
+                }
+            }
+        }
+        self.validate()
+    }
+
+    /// Parses a whole `--fault` value.
+    pub fn parse(spec: &str) -> Result<Faults, String> {
+        let mut f = Faults::default();
+        f.apply_spec(spec)?;
+        Ok(f)
+    }
+
+    /// Checks the bounds.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.delay_ms > MAX_DELAY_MS {
+            return Err(format!("delay is at most {} s", MAX_DELAY_MS / 1000));
+        }
+        if self.duplicate > MAX_COPIES {
+            return Err(format!("duplicate is at most {MAX_COPIES}"));
+        }
+        if self.drop_first > MAX_COUNT || self.postback_fail > MAX_COUNT {
+            return Err(format!(
+                "drop-first and postback-fail are at most {MAX_COUNT}"
+            ));
+        }
+        Ok(())
+    }
+
+    /// How many times each notification is delivered.
+    pub fn copies(&self) -> u32 {
+        self.duplicate.max(1)
+    }
+}
+
+/// `2s`, `500ms`, `1m` → milliseconds.
+fn parse_duration_ms(v: &str) -> Result<u64, String> {
+    let bad = || format!("delay {v:?} is not a duration such as 500ms, 2s or 1m");
+    let (number, factor) = if let Some(n) = v.strip_suffix("ms") {
+        (n, 1)
+    } else if let Some(n) = v.strip_suffix('s') {
+        (n, 1000)
+    } else if let Some(n) = v.strip_suffix('m') {
+        (n, 60_000)
+    } else {
+        return Err(bad());
+    };
+    let n: u64 = number.trim().parse().map_err(|_| bad())?;
+    n.checked_mul(factor).ok_or_else(bad)
+}
+
+/// The switches plus the counters they started.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FaultState {
+    pub config: Faults,
+    pub drops_left: u32,
+    pub postback_fails_left: u32,
+}
+
+impl FaultState {
+    pub fn new(config: Faults) -> FaultState {
+        FaultState {
+            drops_left: config.drop_first,
+            postback_fails_left: config.postback_fail,
+            config,
+        }
+    }
+
+    /// Whether this delivery attempt is to be dropped (counts it down).
+    pub fn take_drop(&mut self) -> bool {
+        take(&mut self.drops_left)
+    }
+
+    /// Whether this post-back is to fail with 500 (counts it down).
+    pub fn take_postback_fail(&mut self) -> bool {
+        take(&mut self.postback_fails_left)
+    }
+}
+
+fn take(n: &mut u32) -> bool {
+    if *n > 0 {
+        *n -= 1;
+        true
+    } else {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_cli_syntax() {
+        let f = Faults::parse("delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1").unwrap();
+        assert_eq!(
+            f,
+            Faults {
+                delay_ms: 2000,
+                drop_first: 1,
+                duplicate: 2,
+                reorder: true,
+                postback_fail: 1
+            }
+        );
+        assert_eq!(Faults::parse("delay=250ms").unwrap().delay_ms, 250);
+        assert_eq!(Faults::parse("reorder=false").unwrap(), Faults::default());
+        assert_eq!(
+            Faults::parse("duplicate=3,none").unwrap(),
+            Faults::default()
+        );
+        for bad in [
+            "delay=2",
+            "delay",
+            "drop-first=x",
+            "explode",
+            "duplicate=99",
+            "delay=11m",
+        ] {
+            assert!(Faults::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn json_shape() {
+        let f: Faults = serde_json::from_str(r#"{"drop-first": 2, "reorder": true}"#).unwrap();
+        assert_eq!((f.drop_first, f.reorder), (2, true));
+        assert!(serde_json::from_str::<Faults>(r#"{"dorp_first": 2}"#).is_err());
+        let mut s = FaultState::new(f);
+        assert!(s.take_drop() && s.take_drop() && !s.take_drop());
+    }
+}

@@ -1,0 +1,88 @@
+//! `vpos-sandbox`: runs the gateway emulator until Ctrl-C or SIGTERM.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use vpos_sandbox::cli::{self, Command};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match cli::parse(std::env::args().skip(1)) {
+        Ok(Command::Run(options)) => *options,
+        Ok(Command::Help) => {
+            print!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Version) => {
+            println!("vpos-sandbox {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("vpos-sandbox: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let faults = options.faults.to_spec();
+    let time_scale = options.time_scale;
+    let sandbox = match vpos_sandbox::start(options).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("vpos-sandbox: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = sandbox.url();
+    // The first line is a contract: tests and `make demo` read the address from it.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "vpos-sandbox listening on {url}");
+    let _ = writeln!(
+        out,
+        "  FloCash  checkout_url {url}/ecom/ecommerce.do  base_url {url}"
+    );
+    let _ = writeln!(
+        out,
+        "  Redsys   checkout_url {url}/sis/realizarPago  rest_url {url}/sis/rest/trataPeticionREST"
+    );
+    let _ = writeln!(
+        out,
+        "  events   {url}/_sandbox/  time scale {time_scale}x  faults {faults}"
+    );
+    let _ = out.flush();
+    drop(out);
+    if !sandbox.addr().ip().is_loopback() {
+        eprintln!(
+            "vpos-sandbox: warning: listening on {}, not loopback; anyone who can reach it can fake payments to your shop",
+            sandbox.addr()
+        );
+    }
+    wait_for_stop().await;
+    match sandbox.shutdown().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("vpos-sandbox: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
