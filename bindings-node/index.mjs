@@ -1,0 +1,8 @@
+// ES module entry: the same objects as the CommonJS entry (one addon instance, one set of classes).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const vpos = require('./index.js');
+
+export const { flocash, money, transition, errorCodes, isVposError, paymentStatuses, fetchPostback } = vpos;
+export default vpos;

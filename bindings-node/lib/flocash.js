@@ -1,0 +1,164 @@
+'use strict';
+// FloCash for Node: the Gateway class with the verbs of design §2, and the functions that need
+// no configuration. Each method converts its arguments, calls the core, converts back.
+
+const util = require('node:util');
+const native = require('../native.js');
+const { encode, decode } = require('./json.js');
+const { bodyBytes } = require('./bytes.js');
+const { UnverifiedNotification, VerifiedNotification } = require('./notifications.js');
+const { transition, withHandle } = require('./state.js');
+const { handleNotification } = require('./handler.js');
+
+/** A reply the host got for the post-back: `{ status, body }` or `{ error }`. */
+function replyJson(reply) {
+  if (reply && ArrayBuffer.isView(reply.body)) {
+    reply = { ...reply, body: bodyBytes(reply.body).toString('utf8') };
+  }
+  return encode(reply, 'reply');
+}
+
+/** `{ code, field, message }` from a VposError or a plain object of that shape. */
+function errorJson(error) {
+  const e = error || {};
+  return encode({ code: e.code, field: e.field ?? null, message: typeof e.message === 'string' ? e.message : '' }, 'error');
+}
+
+/**
+ * One FloCash merchant account. The configuration (with its notification token) is held by
+ * the native side; nothing on this object reveals the token, not even `util.inspect`.
+ */
+class Gateway {
+  #native;
+
+  /**
+   * @param {object} config FloCash configuration, in the core's JSON shape (snake_case keys).
+   * @param {{ validate?: boolean }} [options] `validate: false` skips `Config::validate` (the
+   *   verbs still check what they need: `checkout` validates, `verifyPostback` needs a valid
+   *   `base_url`, `checkToken` fails closed on an empty token).
+   */
+  constructor(config, options = {}) {
+    this.#native = new native.FlocashGateway(encode(config, ''), options.validate !== false);
+  }
+
+  /** Checks every configuration value; throws `invalid_config` naming the key. */
+  validate() {
+    this.#native.validate();
+  }
+
+  /** The merchant account. */
+  get merchant() {
+    return this.#native.merchant;
+  }
+
+  /** Where the post-back goes: `<scheme>://<host>/validateNotify.do`. */
+  get postbackUrl() {
+    return this.#native.postbackUrl();
+  }
+
+  /** Everything but the token: safe to send to a browser (`vpos-web`). */
+  get publicConfig() {
+    return decode(this.#native.publicConfig());
+  }
+
+  /** Compares the token from the notification URL in constant time; throws `token_mismatch`. */
+  checkToken(token) {
+    this.#native.checkToken(typeof token === 'string' ? token : '');
+  }
+
+  /** The redirect form for `order`: `{ action, method, fields: [name, value][] }`. */
+  checkout(order) {
+    return decode(this.#native.checkout(encode(order, '')));
+  }
+
+  /** The redirect form as HTML, every value escaped; `autoSubmit` adds the submitting script. */
+  checkoutHtml(order, { autoSubmit = false } = {}) {
+    return this.#native.checkoutHtml(encode(order, ''), Boolean(autoSubmit));
+  }
+
+  /** Parses a notification from its content type and raw body. */
+  parseNotification(contentType, body) {
+    return this.#native.parseNotification(typeof contentType === 'string' ? contentType : '', bodyBytes(body));
+  }
+
+  /** The post-back to perform for `notification`: `{ method, url, headers, body }`. */
+  postbackRequest(notification) {
+    return decode(
+      withHandle(UnverifiedNotification, notification, 'notification', () =>
+        this.#native.postbackRequest(notification),
+      ),
+    );
+  }
+
+  /** Judges the post-back reply (`{ status, body }` or `{ error }`); returns the verified handle. */
+  verifyPostback(notification, reply) {
+    const json = replyJson(reply);
+    return withHandle(UnverifiedNotification, notification, 'notification', () =>
+      this.#native.verifyPostback(notification, json),
+    );
+  }
+
+  /** What a verified notification does to the stored payment. */
+  transition(payment, verified) {
+    return transition(payment, verified);
+  }
+
+  /** The answer to FloCash for an outcome. */
+  acknowledge(outcome) {
+    return acknowledge(outcome);
+  }
+
+  /** The answer to FloCash for an error. */
+  reject(error) {
+    return reject(error);
+  }
+
+  /** FloCash has no refund API: always throws `unsupported`. */
+  refundRequest(orderId, amount) {
+    this.#native.refundRequest(String(orderId), encode(amount, 'amount'));
+  }
+
+  /** The whole notification flow; see `handleNotification` in the README. */
+  handleNotification(input) {
+    return handleNotification(this, input);
+  }
+
+  /** JSON of a gateway is its public configuration: never the token. */
+  toJSON() {
+    return this.publicConfig;
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return `flocash.Gateway ${inspect({ merchant: this.merchant, notification_token: '***' }, options)}`;
+  }
+}
+
+/** The checkout form from a token-free public configuration (the browser-safe path). */
+function checkoutPublic(publicConfig, order) {
+  return decode(native.flocashCheckoutPublic(encode(publicConfig, ''), encode(order, '')));
+}
+
+/** A FloCash status code: `{ status_code, status, label }`. */
+function status(code) {
+  return JSON.parse(native.flocashStatus(typeof code === 'string' ? code : String(code)));
+}
+
+/** The exact HTTP answer to FloCash for an outcome. */
+function acknowledge(outcome) {
+  return JSON.parse(native.flocashAcknowledge(encode(outcome, '')));
+}
+
+/** The exact HTTP answer to FloCash for an error (never `00`: FloCash delivers again). */
+function reject(error) {
+  return JSON.parse(native.flocashReject(errorJson(error)));
+}
+
+module.exports = {
+  Gateway,
+  UnverifiedNotification,
+  VerifiedNotification,
+  checkoutPublic,
+  status,
+  acknowledge,
+  reject,
+};

@@ -1,0 +1,92 @@
+'use strict';
+// JSON across the native boundary, exact for money.
+//
+// In: plain JavaScript values become JSON text; a `bigint` is written as the integer literal it
+// is, so `9223372036854775807n` arrives in Rust as exactly that. Under a key `minor` or
+// `*_minor` only a `bigint` is accepted: a `number` there may already have lost digits, and
+// money is never a `number` in vpos.
+// Out: the addon writes minor units as decimal strings under those keys; `decode` turns them
+// into `bigint`s. Everything else is the core's JSON, unchanged.
+
+const { vposError } = require('./errors.js');
+
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+// Deeper than any vpos shape; a cycle or a hostile structure stops here, not at the stack's end.
+const MAX_DEPTH = 32;
+
+const isMinorKey = (key) => key === 'minor' || key.endsWith('_minor');
+
+/**
+ * Writes `value` as JSON text for the addon.
+ * @param {unknown} value
+ * @param {string} [path] where `value` sits, for error messages (`order.item_price`)
+ * @returns {string}
+ */
+function encode(value, path = '') {
+  return write(value, path, '', 0);
+}
+
+function write(value, path, key, depth) {
+  const where = path || 'value';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      if (value < I64_MIN || value > I64_MAX) {
+        throw isMinorKey(key)
+          ? vposError('amount_overflow', path, `${where} does not fit in 64-bit minor units`)
+          : vposError('field_invalid', path, `${where} does not fit in a 64-bit integer`);
+      }
+      return value.toString();
+    case 'number':
+      if (isMinorKey(key)) {
+        throw vposError(
+          'field_invalid',
+          path,
+          `${where} must be a bigint (${Number.isSafeInteger(value) ? `${value}n` : 'for example 2345n'}), ` +
+            'or give the amount as a decimal string in `value`: money is never a number',
+        );
+      }
+      if (!Number.isFinite(value)) throw vposError('field_invalid', path, `${where} is not a finite number`);
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw vposError('field_invalid', path, `${where} is a ${typeof value}, not a JSON value`);
+  }
+  if (value === null) return 'null';
+  if (depth >= MAX_DEPTH) throw vposError('field_invalid', path, `${where} is nested too deeply`);
+  if (ArrayBuffer.isView(value)) {
+    throw vposError('field_invalid', path, `${where} is binary data, not a JSON value`);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) =>
+      item === undefined ? 'null' : write(item, `${path}[${i}]`, '', depth + 1),
+    );
+    return `[${items.join(',')}]`;
+  }
+  const parts = [];
+  for (const k of Object.keys(value)) {
+    const item = value[k];
+    if (item === undefined) continue; // as JSON.stringify: an absent optional
+    parts.push(`${JSON.stringify(k)}:${write(item, path ? `${path}.${k}` : k, k, depth + 1)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+function revive(key, value) {
+  return typeof value === 'string' && isMinorKey(key) ? BigInt(value) : value;
+}
+
+/**
+ * Reads JSON text from the addon: minor units become `bigint`s.
+ * @param {string} text
+ */
+function decode(text) {
+  return JSON.parse(text, revive);
+}
+
+module.exports = { encode, decode, isMinorKey };

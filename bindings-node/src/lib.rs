@@ -1,0 +1,47 @@
+//! # vpos-node
+//!
+//! The native half of the npm package `vpos`: napi-rs glue over `vpos-core`.
+//!
+//! What it refuses to do: decide anything. Every function here converts its input, calls the
+//! core and converts the answer back; validation, status mapping, state moves and the HTTP
+//! answers all come from `vpos-core`. The JavaScript half (`index.js`, `lib/`) adds the
+//! notification handler's I/O (the post-back over `fetch`) and nothing else.
+//!
+//! Values cross the boundary as JSON text in the core's own serde shapes (see
+//! `docs/conformance.md`), so a config or payment snapshot written for Django works here
+//! unchanged. Minor units travel as decimal strings inside that text and become `bigint` in
+//! JavaScript (`lib/json.js`), because a JS `number` cannot hold every `i64`.
+//!
+//! Notifications stay native: `UnverifiedNotification` and `VerifiedNotification` are opaque
+//! classes without a JS constructor, type-tagged by napi, so JavaScript cannot forge the
+//! "verified" one that [`state::transition`] demands.
+
+// Public so that every `#[napi]` export counts as used in `cargo test`, where napi's module
+// registration is compiled out; nothing here is a Rust API.
+pub mod error;
+pub mod flocash;
+pub mod money;
+pub mod notification;
+pub mod outcome;
+pub mod state;
+pub mod wire;
+
+use napi_derive::napi;
+
+/// Every stable error code of the core (`ErrorCode::ALL`), in catalogue order.
+#[napi]
+pub fn error_codes() -> Vec<&'static str> {
+    vpos_core::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect()
+}
+
+/// Every payment status of the core's one status model, in lifecycle order.
+#[napi]
+pub fn payment_statuses() -> Vec<&'static str> {
+    vpos_core::PaymentStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect()
+}

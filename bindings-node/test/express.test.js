@@ -1,0 +1,99 @@
+'use strict';
+// The Express example, driven over HTTP on 127.0.0.1, with a real FloCash stand-in answering
+// the post-backs.
+
+// Express's final handler prints a 500's stack unless the environment is `test`.
+process.env.NODE_ENV = 'test';
+
+const { test, describe, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { flocash } = require('vpos');
+const { createApp, memoryStore } = require('../examples/express.js');
+const { startFlocash } = require('./support/flocash-server.js');
+const { TOKEN, config, FORM, BODY, EVENT_KEY } = require('./support/fixtures.js');
+
+describe('examples/express.js', () => {
+  let flocashServer;
+  let shop;
+  let base;
+  let store;
+
+  before(async () => {
+    flocashServer = await startFlocash('verified');
+    const gateway = new flocash.Gateway(config(flocashServer.baseUrl));
+    store = memoryStore();
+    store.addPayment(
+      { order_id: 'AT000001', custom: 'C0000001', item_name: 'Call Credit', item_price: { value: '23.45', currency: 'USD' }, quantity: 1 },
+      'test@merchant.com',
+    );
+    shop = await new Promise((resolve) => {
+      const s = createApp({ gateway, db: store }).listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${shop.address().port}`;
+  });
+
+  after(async () => {
+    shop.closeAllConnections();
+    await new Promise((resolve) => shop.close(resolve));
+    await flocashServer.stop();
+  });
+
+  const post = (path, body, contentType = FORM) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+
+  test('the checkout page carries the redirect form', async () => {
+    const res = await fetch(`${base}/pay/AT000001`);
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /<form class="vpos-redirect" action="https:\/\/fcms\.flocash\.com\/ecom\/ecommerce\.do" method="post"/);
+    assert.match(html, /name="amount" value="23\.45"/);
+    assert.match(html, /\.submit\(\);<\/script>/);
+    assert.equal((await fetch(`${base}/pay/NOPE`)).status, 404);
+  });
+
+  test('a wrong token is answered 404 and nothing is stored', async () => {
+    const res = await post('/flocash/notify/not-the-token', BODY);
+    assert.equal(res.status, 404);
+    assert.equal(await res.text(), 'Not Found');
+    assert.equal(store.notifications.length, 0);
+    assert.equal(flocashServer.received.length, 0);
+  });
+
+  test('a verified notification pays the order, answered 200 00; the raw body was stored', async () => {
+    const res = await post(`/flocash/notify/${TOKEN}`, BODY);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.equal(await res.text(), '00');
+    const snapshot = store.snapshot('AT000001');
+    assert.equal(snapshot.status, 'paid');
+    assert.deepEqual(snapshot.applied_event_keys, [EVENT_KEY]);
+    assert.equal(store.notifications.at(-1).body.toString(), BODY);
+    assert.equal(flocashServer.received.at(-1).body, `${BODY}&cmd=notify-validate`);
+  });
+
+  test('FloCash delivering the same notification again changes nothing and still gets 00', async () => {
+    const res = await post(`/flocash/notify/${TOKEN}`, BODY);
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '00');
+    assert.deepEqual(store.snapshot('AT000001').applied_event_keys, [EVENT_KEY]);
+  });
+
+  test('a duplicated field (parameter pollution) is refused 422: the raw body is what shows it', async () => {
+    // A parsed body (express.urlencoded) would have merged both values into an array.
+    const res = await post(`/flocash/notify/${TOKEN}`, `${BODY}&amount=1.00`);
+    assert.equal(res.status, 422);
+    const { errors } = await res.json();
+    assert.deepEqual([errors[0].code, errors[0].field], ['duplicate_field', 'amount']);
+  });
+
+  test('a JSON body is refused by content type, not swallowed by a parser', async () => {
+    const res = await post(`/flocash/notify/${TOKEN}`, '{"amount":"23.45"}', 'application/json');
+    assert.equal(res.status, 422);
+    assert.equal((await res.json()).errors[0].code, 'unsupported_content_type');
+  });
+
+  test('an unknown order makes the route fail (500), so FloCash delivers again later', async () => {
+    const res = await post(`/flocash/notify/${TOKEN}`, BODY.replace('AT000001', 'AT000999'));
+    assert.equal(res.status, 500);
+  });
+});

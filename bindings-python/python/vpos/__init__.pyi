@@ -1,0 +1,55 @@
+"""Type stubs for vpos (the native parts are in vpos._vpos)."""
+
+from typing import List, Literal, Tuple
+
+from vpos import flocash as flocash, http as http, money as money, state as state
+from vpos.errors import (
+    AmountError as AmountError,
+    ConfigError as ConfigError,
+    ConsistencyError as ConsistencyError,
+    GatewayError as GatewayError,
+    ParseError as ParseError,
+    UnsupportedError as UnsupportedError,
+    VerificationError as VerificationError,
+    VposError as VposError,
+)
+from vpos.state import PaymentStatus, transition as transition
+
+__version__: str
+
+#: Every stable error code of the core, in catalogue order (tests check it equals error_codes()).
+ErrorCode = Literal[
+    "field_missing",
+    "field_too_long",
+    "field_invalid",
+    "duplicate_field",
+    "body_too_large",
+    "invalid_utf8",
+    "invalid_encoding",
+    "unsupported_content_type",
+    "amount_syntax",
+    "amount_precision",
+    "amount_negative",
+    "amount_overflow",
+    "unknown_currency",
+    "invalid_config",
+    "token_mismatch",
+    "postback_invalid",
+    "postback_failed",
+    "gateway_mismatch",
+    "merchant_mismatch",
+    "order_mismatch",
+    "amount_mismatch",
+    "currency_mismatch",
+    "refund_exceeds_amount",
+    "invalid_transition",
+    "unsupported",
+    "signature_mismatch",
+    "unsupported_signature_version",
+    "gateway_error",
+    "gateway_unavailable",
+]
+
+def error_codes() -> List[ErrorCode]: ...
+
+PAYMENT_STATUSES: Tuple[PaymentStatus, ...]

@@ -1,0 +1,15 @@
+"""App configuration: label ``vpos``, system checks registered on start-up."""
+
+from django.apps import AppConfig
+
+
+class VposConfig(AppConfig):
+    """``vpos.django``; the label is ``vpos`` (tables ``vpos_payment``, ``vpos_notification``)."""
+
+    name = "vpos.django"
+    label = "vpos"
+    verbose_name = "Payments (vpos)"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from vpos.django import checks, conf  # noqa: F401  (registers checks and cache resets)

@@ -1,0 +1,254 @@
+"""Settings: the ``VPOS`` dict (or djflocash's ``FLOCASH_*``) turned into gateway accounts.
+
+::
+
+    VPOS = {
+        "flocash": {                      # the "default" account: the core's FloCash config
+            "merchant": "sales@shop.example",
+            "merchant_name": "Shop",
+            "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
+            "base_url": "https://fcms.flocash.com",
+            "notification_token": "a-long-random-token",
+            # host options, not sent to the core:
+            "live": True,                 # False for a test account (Test notifications apply)
+            "postback_timeout": 10,       # seconds
+            # more accounts, each a complete config of its own, named in URLs and payments:
+            "accounts": {"testing": {...}},
+        },
+    }
+
+Each account is reached at ``<gateway>/<account>/<token>/`` and payments carry
+``(gateway, account)``. Without ``VPOS["flocash"]``, djflocash's settings are read instead:
+``FLOCASH_MERCHANT``, ``FLOCASH_MERCHANT_NAME``, ``FLOCASH_BASE_URL``,
+``FLOCASH_NOTIFICATION_TOKEN``, ``FLOCASH_IMAGE_URL``, ``FLOCASH_RETURN_URL``,
+``FLOCASH_CANCEL_URL``, and the checkout URL from ``FLOCASH_CHECKOUT_URL`` or
+``FLOCASH_BASE_URL`` joined with ``FLOCASH_PAYMENT_URI``.
+
+Every value is validated by the core, at start-up, by the system checks (``checks.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+import vpos
+from vpos import flocash
+
+DEFAULT_ACCOUNT = "default"
+DEFAULT_PAYMENT_MODEL = "vpos.Payment"
+DEFAULT_POSTBACK_TIMEOUT = 10.0
+#: Gateways this version of vpos.django serves, and their core configuration class.
+GATEWAYS: Dict[str, Callable[..., Any]] = {"flocash": flocash.Gateway}
+#: Per-account options read by the Django app and never sent to the core.
+HOST_OPTIONS = ("live", "postback_timeout")
+ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+#: djflocash setting -> core key.
+FLOCASH_SETTINGS = {
+    "FLOCASH_MERCHANT": "merchant",
+    "FLOCASH_MERCHANT_NAME": "merchant_name",
+    "FLOCASH_BASE_URL": "base_url",
+    "FLOCASH_NOTIFICATION_TOKEN": "notification_token",
+    "FLOCASH_IMAGE_URL": "image_url",
+    "FLOCASH_RETURN_URL": "return_url",
+    "FLOCASH_CANCEL_URL": "cancel_url",
+    "FLOCASH_CHECKOUT_URL": "checkout_url",
+}
+WATCHED = {"VPOS", "VPOS_HTTP_CLIENT", "VPOS_PAYMENT_MODEL", "FLOCASH_PAYMENT_URI", *FLOCASH_SETTINGS}
+
+
+# Django resolves swappable-model dependencies through the setting itself, so it must exist
+# even when the project keeps the default (as AUTH_USER_MODEL does via global_settings).
+if settings.configured and not hasattr(settings, "VPOS_PAYMENT_MODEL"):
+    settings.VPOS_PAYMENT_MODEL = DEFAULT_PAYMENT_MODEL
+
+
+@dataclass(frozen=True)
+class Account:
+    """One configured merchant account of one gateway."""
+
+    gateway_name: str
+    name: str
+    gateway: Any  # vpos.flocash.Gateway (validated)
+    live: bool = True
+    postback_timeout: float = DEFAULT_POSTBACK_TIMEOUT
+    source: str = "VPOS"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A settings problem, reported by the system checks (``id`` is ``vpos.E…``/``vpos.W…``)."""
+
+    id: str
+    msg: str
+    hint: Optional[str] = None
+    error: bool = True
+
+
+@dataclass
+class Loaded:
+    accounts: Dict[Tuple[str, str], Account] = field(default_factory=dict)
+    broken: Dict[Tuple[str, str], vpos.VposError] = field(default_factory=dict)
+    problems: List[Problem] = field(default_factory=list)
+
+
+class UnknownAccount(LookupError):
+    """No such (gateway, account) in the settings."""
+
+
+_lock = threading.Lock()
+_cache: Optional[Loaded] = None
+
+
+def load() -> Loaded:
+    """Reads and validates the settings once (again after ``override_settings``)."""
+    global _cache
+    with _lock:
+        if _cache is None:
+            _cache = _load()
+        return _cache
+
+
+@receiver(setting_changed)
+def _reset(setting: str, **kwargs: Any) -> None:
+    global _cache
+    if setting in WATCHED:
+        with _lock:
+            _cache = None
+
+
+def get_account(gateway: str, name: str = DEFAULT_ACCOUNT) -> Account:
+    """The account, or :class:`UnknownAccount`; a misconfigured one raises its ``ConfigError``."""
+    loaded = load()
+    key = (gateway, name)
+    if key in loaded.accounts:
+        return loaded.accounts[key]
+    if key in loaded.broken:
+        raise loaded.broken[key]
+    raise UnknownAccount(f"no {gateway} account named {name!r} in the settings")
+
+
+def accounts() -> List[Account]:
+    """Every valid account."""
+    return list(load().accounts.values())
+
+
+def payment_model_label() -> str:
+    """``VPOS_PAYMENT_MODEL``, default ``"vpos.Payment"``."""
+    return getattr(settings, "VPOS_PAYMENT_MODEL", DEFAULT_PAYMENT_MODEL)
+
+
+def http_client() -> Callable[[Mapping[str, Any], float], Dict[str, Any]]:
+    """The post-back client: ``VPOS_HTTP_CLIENT`` (dotted path) or :func:`vpos.http.send`."""
+    path = getattr(settings, "VPOS_HTTP_CLIENT", None)
+    return import_string(path) if path else vpos.http.send
+
+
+def _load() -> Loaded:
+    out = Loaded()
+    raw = getattr(settings, "VPOS", None)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        out.problems.append(Problem("vpos.E001", "VPOS must be a dict of gateway name -> settings.",
+                                    hint='VPOS = {"flocash": {...}}'))
+        raw = {}
+    for gw_name, gw_settings in raw.items():
+        if gw_name not in GATEWAYS:
+            out.problems.append(Problem(
+                "vpos.E002", f"VPOS[{gw_name!r}]: vpos.django does not know this gateway.",
+                hint=f"Known gateways: {', '.join(sorted(GATEWAYS))}."))
+            continue
+        if not isinstance(gw_settings, Mapping):
+            out.problems.append(Problem("vpos.E001", f"VPOS[{gw_name!r}] must be a dict."))
+            continue
+        _load_gateway(out, gw_name, dict(gw_settings))
+    _load_djflocash(out, from_vpos="flocash" in raw)
+    if getattr(settings, "FLOCASH_PAYMENT_MODEL", None):
+        out.problems.append(Problem(
+            "vpos.W002", "FLOCASH_PAYMENT_MODEL is not used by vpos.django.",
+            hint="Payments are vpos.Payment, or your own model extending "
+                 "vpos.django.models.AbstractPayment named in VPOS_PAYMENT_MODEL.", error=False))
+    return out
+
+
+def _load_gateway(out: Loaded, gw_name: str, gw_settings: Dict[str, Any]) -> None:
+    extra = gw_settings.pop("accounts", None) or {}
+    if not isinstance(extra, Mapping):
+        out.problems.append(Problem("vpos.E004", f"VPOS[{gw_name!r}]['accounts'] must be a dict of name -> settings."))
+        extra = {}
+    # The top level is the default account, unless it holds nothing but named accounts.
+    if any(k not in HOST_OPTIONS for k in gw_settings):
+        _add_account(out, gw_name, DEFAULT_ACCOUNT, gw_settings, f"VPOS[{gw_name!r}]")
+    for name, acct in extra.items():
+        where = f"VPOS[{gw_name!r}]['accounts'][{name!r}]"
+        if not isinstance(name, str) or not ACCOUNT_NAME.match(name) or name == DEFAULT_ACCOUNT:
+            out.problems.append(Problem(
+                "vpos.E004", f"{where}: account names are 1-64 letters, digits, - or _ (they appear in URLs), "
+                             f"and {DEFAULT_ACCOUNT!r} is the top level's."))
+            continue
+        if not isinstance(acct, Mapping):
+            out.problems.append(Problem("vpos.E004", f"{where} must be a dict."))
+            continue
+        _add_account(out, gw_name, name, dict(acct), where)
+
+
+def _add_account(out: Loaded, gw_name: str, name: str, values: Dict[str, Any], where: str,
+                 source: str = "VPOS", hint_for: Optional[Callable[[Optional[str]], str]] = None) -> None:
+    options = {k: values.pop(k) for k in HOST_OPTIONS if k in values}
+    live = options.get("live", True)
+    timeout = options.get("postback_timeout", DEFAULT_POSTBACK_TIMEOUT)
+    ok = True
+    if not isinstance(live, bool):
+        out.problems.append(Problem("vpos.E005", f"{where}['live'] must be True or False."))
+        ok = False
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 300:
+        out.problems.append(Problem("vpos.E005", f"{where}['postback_timeout'] must be a number of seconds in (0, 300]."))
+        ok = False
+    try:
+        gateway = GATEWAYS[gw_name](values)
+    except vpos.VposError as e:
+        hint = hint_for(e.field) if hint_for else (f"Set {where}[{e.field!r}]." if e.field else None)
+        out.problems.append(Problem("vpos.E003", f"{where}: {e.message} ({e.code})", hint=hint))
+        out.broken[(gw_name, name)] = e
+        return
+    except (TypeError, OverflowError) as e:
+        out.problems.append(Problem("vpos.E003", f"{where}: {e}"))
+        out.broken[(gw_name, name)] = vpos.ConfigError("invalid_config", str(e))
+        return
+    if ok:
+        out.accounts[(gw_name, name)] = Account(gw_name, name, gateway, live, float(timeout), source)
+    else:
+        out.broken[(gw_name, name)] = vpos.ConfigError("invalid_config", f"{where}: invalid host options")
+
+
+def _load_djflocash(out: Loaded, from_vpos: bool) -> None:
+    present = {s: getattr(settings, s) for s in FLOCASH_SETTINGS if getattr(settings, s, None) is not None}
+    if not present:
+        return
+    if from_vpos:
+        out.problems.append(Problem(
+            "vpos.W001", "Both VPOS['flocash'] and FLOCASH_* settings are set; the FLOCASH_* ones are ignored.",
+            hint="Remove the FLOCASH_* settings once VPOS['flocash'] is complete.", error=False))
+        return
+    values = {key: present[s] for s, key in FLOCASH_SETTINGS.items() if s in present}
+    payment_uri = getattr(settings, "FLOCASH_PAYMENT_URI", None)
+    if "checkout_url" not in values and payment_uri and isinstance(values.get("base_url"), str):
+        values["checkout_url"] = urljoin(values["base_url"], payment_uri)
+    by_key = {key: s for s, key in FLOCASH_SETTINGS.items()}
+
+    def hint(key: Optional[str]) -> str:
+        if key == "checkout_url":
+            return ("Set FLOCASH_CHECKOUT_URL (FloCash production: https://fcms.flocash.com/ecom/ecommerce.do), "
+                    "or FLOCASH_PAYMENT_URI to join with FLOCASH_BASE_URL.")
+        return f"Set {by_key.get(key or '', 'the FLOCASH_* settings')}."
+
+    _add_account(out, "flocash", DEFAULT_ACCOUNT, values, "FLOCASH_* settings", source="FLOCASH_*", hint_for=hint)

@@ -1,0 +1,294 @@
+"""Payments and notifications.
+
+``AbstractPayment`` is the base for your own payment model (name it in
+``VPOS_PAYMENT_MODEL``); ``Payment`` is the default. Amounts are stored exactly, as integer
+minor units plus an ISO 4217 currency; ``payment.amount`` reads and writes them as
+``decimal.Decimal``. ``status`` only changes through the core's transitions, applied by the
+notification view under a row lock.
+
+``Notification`` keeps every notification received, raw body and headers first, then the
+verdict. The event key of an *applied* notification is unique per gateway, so a retried
+notification is stored again as a raw row but can never be applied twice.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Dict, List, Optional
+
+from django.apps import apps
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+import vpos
+from vpos.django import conf
+
+GATEWAY_CHOICES = [("flocash", "FloCash")]
+STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in vpos.PAYMENT_STATUSES]
+
+
+def get_payment_model() -> Any:
+    """The active payment model (``VPOS_PAYMENT_MODEL``, default ``vpos.Payment``)."""
+    return apps.get_model(conf.payment_model_label(), require_ready=False)
+
+
+def _to_minor(value: Any, currency: str, field: str) -> int:
+    try:
+        return vpos.money.parse(value, currency)["minor"]
+    except TypeError as e:
+        raise TypeError(f"{field}: {e}") from None
+    except vpos.VposError as e:
+        if e.field is None:
+            e.field = field
+        raise
+
+
+class PaymentQuerySet(models.QuerySet):
+    """``Payment.objects.pending()`` and friends."""
+
+    def pending(self) -> "PaymentQuerySet":
+        """Payments the gateway holds without a final answer (djflocash's ``pending()``)."""
+        return self.filter(status="pending")
+
+    def paid(self) -> "PaymentQuerySet":
+        """Captured payments."""
+        return self.filter(status="paid")
+
+    def for_account(self, gateway: str, account: str = conf.DEFAULT_ACCOUNT) -> "PaymentQuerySet":
+        return self.filter(gateway=gateway, account=account)
+
+
+class AbstractPayment(models.Model):
+    """What vpos needs to know about a payment. Extend it for your own payment model."""
+
+    gateway = models.CharField(max_length=32, choices=GATEWAY_CHOICES, default="flocash", db_index=True)
+    #: The settings account the payment was made with (``"default"`` or a name under ``accounts``).
+    account = models.CharField(max_length=64, default=conf.DEFAULT_ACCOUNT)
+    #: The shop's order id sent to the gateway (FloCash: 1-25 characters), unique per account.
+    order_id = models.CharField(max_length=64, db_index=True)
+    #: The gateway merchant account; filled from the settings on first save when blank.
+    merchant = models.CharField(max_length=250, blank=True)
+    amount_minor = models.BigIntegerField("amount (minor units)", validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. EUR")
+    item_name = models.CharField(max_length=250, blank=True)
+    item_price_minor = models.BigIntegerField("item price (minor units)", null=True, blank=True,
+                                              validators=[MinValueValidator(0)])
+    quantity = models.PositiveIntegerField(default=1)
+    #: FloCash ``custom``: a merchant-defined value (a customer id), 1-25 characters.
+    custom = models.CharField(max_length=25, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    payment_option = models.CharField(max_length=250, blank=True)
+    status = models.CharField(max_length=32, choices=STATUS_CHOICES, default="new", editable=False, db_index=True)
+    #: False for payments against a test account: the gateway's Test messages then apply.
+    live = models.BooleanField(default=True)
+    refunded_minor = models.BigIntegerField(default=0, editable=False)
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "account", "order_id"],
+                                    name="%(app_label)s_%(class)s_one_order_per_account"),
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._vpos_saved_status = self.status if not self._state.adding else None
+        self._vpos_transition = False
+
+    def __str__(self) -> str:
+        return f"{self.gateway}/{self.account} {self.order_id} ({self.status})"
+
+    # Money, exact.
+    @property
+    def amount(self) -> Optional[Decimal]:
+        """The amount as a ``Decimal``; set it with a ``Decimal``, ``str`` or ``int`` after
+        ``currency`` (floats raise ``TypeError``, ``"12.345"`` EUR raises ``AmountError``)."""
+        if self.amount_minor is None or not self.currency:
+            return None
+        return vpos.money.to_decimal(vpos.money.from_minor(self.amount_minor, self.currency))
+
+    @amount.setter
+    def amount(self, value: Any) -> None:
+        if not self.currency:
+            raise ValueError("set currency before amount")
+        self.amount_minor = _to_minor(value, self.currency, "amount")
+
+    @property
+    def item_price(self) -> Optional[Decimal]:
+        """The price of one item, as ``amount``."""
+        if self.item_price_minor is None or not self.currency:
+            return None
+        return vpos.money.to_decimal(vpos.money.from_minor(self.item_price_minor, self.currency))
+
+    @item_price.setter
+    def item_price(self, value: Any) -> None:
+        if value is None:
+            self.item_price_minor = None
+            return
+        if not self.currency:
+            raise ValueError("set currency before item_price")
+        self.item_price_minor = _to_minor(value, self.currency, "item_price")
+
+    def amount_json(self) -> Dict[str, Any]:
+        """The core's Amount shape."""
+        return vpos.money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def is_pending(self) -> bool:
+        """djflocash's ``is_pending``: saved and waiting for the gateway's final answer."""
+        return self.pk is not None and self.status == "pending"
+
+    def account_settings(self) -> conf.Account:
+        """The settings account this payment belongs to."""
+        return conf.get_account(self.gateway, self.account)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The status moves only through the core's transitions (apply_outcome); a new row may
+        # be created in any status (imports from djflocash), an existing one not edited.
+        if (not self._state.adding and not self._vpos_transition
+                and self._vpos_saved_status is not None and self.status != self._vpos_saved_status):
+            raise ValueError(f"payment status changes only through vpos transitions "
+                             f"({self._vpos_saved_status} -> {self.status} refused)")
+        try:
+            account = self.account_settings()
+        except (conf.UnknownAccount, vpos.VposError):
+            account = None  # notifications for it will be refused (merchant_mismatch or 404)
+        if account is not None:
+            if not self.merchant:
+                self.merchant = account.gateway.merchant
+            if self._state.adding and not account.live:
+                self.live = False  # a test account never holds live payments
+        super().save(*args, **kwargs)
+        self._vpos_saved_status = self.status
+
+    def applied_event_keys(self) -> List[str]:
+        """Keys of the events already applied to this payment."""
+        return list(Notification.objects.filter(payment_id=self.pk, applied_event_key__isnull=False)
+                    .values_list("applied_event_key", flat=True))
+
+    def snapshot(self) -> Dict[str, Any]:
+        """The core's ``PaymentSnapshot`` of this payment (read it under the row lock)."""
+        return {
+            "gateway": self.gateway,
+            "merchant": self.merchant,
+            "order_id": self.order_id,
+            "amount": {"minor": self.amount_minor, "currency": self.currency},
+            "status": self.status,
+            "live": self.live,
+            "refunded_minor": self.refunded_minor,
+            "applied_event_keys": self.applied_event_keys(),
+        }
+
+    def apply_outcome(self, outcome: Any) -> None:
+        """Stores what an applied core outcome says (status, refunded total). Saves nothing."""
+        if outcome.new_status is None:
+            return
+        self.status = outcome.new_status
+        self.refunded_minor = outcome.refunded_minor
+        self._vpos_transition = True
+
+    def save_transition(self) -> None:
+        try:
+            self.save(update_fields=["status", "refunded_minor", "modified"])
+        finally:
+            self._vpos_transition = False
+
+    def flocash_order(self, **overrides: Any) -> Dict[str, Any]:
+        """The core's FloCash ``Order`` for this payment; ``overrides`` win (``customer``,
+        ``return_url``, ``cancel_url``, ``notify_url``, ``extra`` …)."""
+        order: Dict[str, Any] = {
+            "order_id": self.order_id,
+            "custom": self.custom,
+            "item_name": self.item_name,
+            "item_price": {"minor": self.item_price_minor if self.item_price_minor is not None else self.amount_minor,
+                           "currency": self.currency},
+            "quantity": self.quantity,
+            "amount": {"minor": self.amount_minor, "currency": self.currency},
+        }
+        if self.country:
+            order["country"] = self.country
+        if self.payment_option:
+            order["payment_option"] = self.payment_option
+        order.update(overrides)
+        return order
+
+    def checkout_form(self, **overrides: Any) -> vpos.http.RedirectForm:
+        """The core's redirect form for this payment, from its account's settings."""
+        gateway = self.account_settings().gateway
+        if self.gateway == "flocash":
+            return gateway.checkout(self.flocash_order(**overrides))
+        raise vpos.UnsupportedError("unsupported", f"no checkout for gateway {self.gateway!r}", "gateway")
+
+
+class Payment(AbstractPayment):
+    """The default payment model; swap it with ``VPOS_PAYMENT_MODEL``."""
+
+    class Meta(AbstractPayment.Meta):
+        swappable = "VPOS_PAYMENT_MODEL"
+
+
+class Notification(models.Model):
+    """One notification as received, then what vpos made of it."""
+
+    VERDICTS = [
+        ("received", "Received, not processed"),
+        ("unknown_account", "No such account"),
+        ("token_mismatch", "Wrong URL token"),
+        ("invalid", "Malformed"),
+        ("unverified", "Disowned by the gateway"),
+        ("postback_failed", "Post-back failed (gateway retries)"),
+        ("no_payment", "No matching payment (gateway retries)"),
+        ("applied", "Applied"),
+        ("already_applied", "Already applied (retry)"),
+        ("ignored", "Ignored"),
+        ("rejected", "Rejected (needs a person)"),
+        ("error", "Internal error (gateway retries)"),
+    ]
+
+    gateway = models.CharField(max_length=32, choices=GATEWAY_CHOICES, db_index=True)
+    account = models.CharField(max_length=64, default=conf.DEFAULT_ACCOUNT)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    content_type = models.CharField(max_length=250, blank=True)
+    #: Request headers as received (``Cookie`` and ``Authorization`` left out).
+    headers = models.JSONField(default=dict, blank=True)
+    #: The raw body, byte for byte.
+    body = models.BinaryField()
+    #: Read from the parsed (not yet verified) notification, to find it again.
+    order_id = models.CharField(max_length=64, blank=True, db_index=True)
+    transaction_id = models.CharField(max_length=64, blank=True)
+    status_code = models.CharField(max_length=16, blank=True)
+    payment = models.ForeignKey(conf.payment_model_label(), null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="notifications")
+    verdict = models.CharField(max_length=32, choices=VERDICTS, default="received", db_index=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    #: The core's outcome or error, as JSON.
+    detail = models.JSONField(null=True, blank=True)
+    #: The core's event key, once verified.
+    event_key = models.CharField(max_length=512, blank=True)
+    #: The event key again, only on the one notification that applied it (unique per gateway).
+    applied_event_key = models.CharField(max_length=512, null=True, blank=True, editable=False)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            # NULLs are distinct: every retry is stored, one row per gateway carries the key.
+            models.UniqueConstraint(fields=["gateway", "applied_event_key"], name="vpos_notification_applied_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} notification #{self.pk} {self.order_id} ({self.verdict})"
+
+    @property
+    def body_text(self) -> str:
+        """The raw body decoded for display (invalid UTF-8 shown as U+FFFD)."""
+        return bytes(self.body or b"").decode("utf-8", errors="replace")

@@ -1,0 +1,247 @@
+"""The FloCash notification view and the checkout helpers.
+
+The notification view, in this order (each step's answer comes from the core):
+
+1. store the raw body and headers in a ``Notification`` row, committed in its own
+   transaction, before anything can fail;
+2. find the account named in the URL and compare the URL token in constant time
+   (``Gateway.check_token``): a wrong one is ``404``;
+3. parse (``422`` with JSON errors when malformed);
+4. post it back to FloCash through the HTTP client, with the account's timeout; ``INVALID`` is
+   ``409``, a timeout or a non-200 is ``503`` and FloCash delivers again;
+5. in one transaction: lock the payment row (``select_for_update``), build the core's
+   ``PaymentSnapshot`` (with the event keys already applied), ``transition``, save the status
+   and mark the notification applied with its event key, send ``payment_status_changed`` on
+   commit;
+6. answer with ``flocash.acknowledge(outcome)``: ``200 00`` when settled.
+
+A verified notification for an order with no payment is kept (verdict ``no_payment``) and
+answered ``422`` (core code ``order_mismatch``), so FloCash retries hourly for 72 hours while
+a person looks. Anything unexpected is ``500``, which FloCash also retries.
+
+The URL carries the secret token, so these responses are logged here with the token replaced
+by ``***``, never by Django's request logger.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+import vpos
+from vpos import flocash
+from vpos.django import conf
+from vpos.django.models import Notification, get_payment_model
+from vpos.django.signals import notification_processed, payment_status_changed
+
+logger = logging.getLogger("vpos.django")
+
+#: Headers never stored with a notification.
+PRIVATE_HEADERS = {"cookie", "authorization", "proxy-authorization"}
+
+HttpClient = Callable[[Mapping[str, Any], float], Dict[str, Any]]
+
+
+def to_django(answer: Mapping[str, Any]) -> HttpResponse:
+    """Turns the core's ``HttpResponse`` shape into Django's, byte for byte."""
+    response = HttpResponse(answer["body"], status=answer["status"])
+    for name, value in answer["headers"]:
+        response[name] = value
+    return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class FlocashNotificationView(View):
+    """``POST <gateway>/<account>/<token>/`` from FloCash.
+
+    ``http_client`` (``as_view(http_client=...)``, or the ``VPOS_HTTP_CLIENT`` setting) is a
+    callable ``(request, timeout) -> reply`` taking the core's ``HttpRequest`` shape and
+    returning ``{"status": int, "body": bytes}`` or ``{"error": str}``; the default is
+    :func:`vpos.http.send`. An exception it raises counts as ``{"error": ...}``.
+    """
+
+    http_method_names = ["post"]
+    gateway_name = "flocash"
+    http_client: Optional[HttpClient] = None
+
+    def post(self, request: HttpRequest, account: str, token: str) -> HttpResponse:
+        try:
+            record = self.store_raw(request, account)
+        except Exception:  # noqa: BLE001 - the database is down: FloCash must deliver again
+            logger.exception("%s/%s/***/: the raw notification could not be stored", self.gateway_name, account)
+            return self.quiet(HttpResponse("error", status=500, content_type="text/plain; charset=utf-8"))
+        try:
+            response = self.process(request, record, account, token)
+        except Exception:  # noqa: BLE001 - keep the row, answer so that FloCash retries
+            logger.exception("notification #%s on %s/%s: internal error", record.pk, self.gateway_name, account)
+            Notification.objects.filter(pk=record.pk).update(
+                verdict="error", response_status=500, processed_at=timezone.now())
+            response = HttpResponse("error", status=500, content_type="text/plain; charset=utf-8")
+        self.log(request, response, record, account)
+        return response
+
+    # 1. The raw notification, before anything else.
+    def store_raw(self, request: HttpRequest, account: str) -> Notification:
+        try:
+            body = request.body
+            self._too_large = False
+        except RequestDataTooBig:
+            body, self._too_large = b"", True
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in PRIVATE_HEADERS}
+        with transaction.atomic():
+            return Notification.objects.create(
+                gateway=self.gateway_name,
+                account=account[:64],
+                remote_addr=request.META.get("REMOTE_ADDR") or None,
+                content_type=request.META.get("CONTENT_TYPE", "")[:250],
+                headers=headers,
+                body=body,
+            )
+
+    def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
+        try:
+            acct = conf.get_account(self.gateway_name, account)
+        except conf.UnknownAccount:
+            # Answered like a wrong token: the URL reveals nothing about what exists.
+            return self.finish(record, "unknown_account",
+                               vpos.VerificationError("token_mismatch", "no such notification URL"))
+        except vpos.VposError as e:  # a misconfigured account: 503, FloCash retries
+            return self.finish(record, "error", e)
+        gateway = acct.gateway
+        # 2. The URL token, in constant time.
+        try:
+            gateway.check_token(token)
+        except vpos.VposError as e:
+            return self.finish(record, "token_mismatch", e)
+        # 3. Parse.
+        if self._too_large:
+            return self.finish(record, "invalid", vpos.ParseError(
+                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
+        try:
+            unverified = gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
+        except vpos.VposError as e:
+            return self.finish(record, "invalid", e)
+        record.order_id = unverified.order_id[:64]
+        record.transaction_id = unverified.trans_id[:64]
+        record.status_code = unverified.status_code[:16]
+        # 4. Post-back.
+        reply = self.post_back(gateway.postback_request(unverified), acct.postback_timeout)
+        try:
+            verified = gateway.verify_postback(unverified, reply)
+        except vpos.VposError as e:
+            verdict = "unverified" if e.code == "postback_invalid" else "postback_failed"
+            return self.finish(record, verdict, e)
+        # 5. Transition under the row lock.
+        return self.apply(record, acct, verified.event())
+
+    def post_back(self, request: Mapping[str, Any], timeout: float) -> Dict[str, Any]:
+        client = self.http_client or conf.http_client()
+        try:
+            return client(request, timeout)
+        except Exception as e:  # noqa: BLE001 - an injected client's failure is "no answer"
+            return {"error": f"{type(e).__name__}: {e}"}
+
+    def apply(self, record: Notification, acct: conf.Account, event: Any) -> HttpResponse:
+        Payment = get_payment_model()
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    payment = (Payment.objects.select_for_update()
+                               .filter(gateway=acct.gateway_name, account=acct.name, order_id=event.order_id)
+                               .first())
+                    if payment is None:
+                        break
+                    outcome = vpos.transition(payment.snapshot(), event)
+                    old_status = payment.status
+                    if outcome.new_status is not None:
+                        payment.apply_outcome(outcome)
+                        payment.save_transition()
+                    answer = flocash.acknowledge(outcome)
+                    record.payment = payment
+                    record.event_key = event.key
+                    record.applied_event_key = event.key if outcome.kind == "applied" else None
+                    record.verdict = outcome.kind
+                    record.error_code = outcome.error.code if outcome.error is not None else ""
+                    record.detail = outcome.to_dict()
+                    record.response_status = answer["status"]
+                    record.processed_at = timezone.now()
+                    record.save()
+                    if outcome.kind == "applied":
+                        detail = record.detail
+
+                        def changed(payment: Any = payment, old: str = old_status) -> None:
+                            payment_status_changed.send(
+                                sender=type(payment), payment=payment, old_status=old,
+                                new_status=payment.status, notification=record, outcome=detail)
+
+                        transaction.on_commit(changed)
+                    transaction.on_commit(lambda: notification_processed.send(
+                        sender=Notification, notification=record, verdict=record.verdict))
+                return to_django(answer)
+            except IntegrityError:
+                # Another delivery of the same event committed its key between our lock and
+                # our save (only where the database cannot lock rows, as SQLite): run the core
+                # again, which now sees the key and answers already_applied.
+                record.applied_event_key = None
+                if attempt == 2:
+                    raise
+        return self.finish(record, "no_payment", vpos.ConsistencyError(
+            "order_mismatch", f"no {acct.gateway_name}/{acct.name} payment has order_id {event.order_id!r}",
+            "order_id"), event_key=event.key)
+
+    def finish(self, record: Notification, verdict: str, error: vpos.VposError,
+               event_key: str = "") -> HttpResponse:
+        """Stores a verdict that changes no payment and answers with the core's ``reject``."""
+        answer = flocash.reject(error)
+        record.verdict = verdict
+        record.error_code = error.code
+        record.detail = error.to_dict()
+        record.event_key = event_key
+        record.response_status = answer["status"]
+        record.processed_at = timezone.now()
+        with transaction.atomic():
+            record.save()
+        notification_processed.send(sender=Notification, notification=record, verdict=verdict)
+        return to_django(answer)
+
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Django's version logs the path, which holds the token.
+        return self.quiet(HttpResponseNotAllowed(self._allowed_methods()))
+
+    @staticmethod
+    def quiet(response: HttpResponse) -> HttpResponse:
+        """Keeps Django's request logger, which prints the path (token included) for every
+        4xx/5xx, away from this response; the view logs its own line instead."""
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response
+
+    def log(self, request: HttpRequest, response: HttpResponse, record: Notification, account: str) -> None:
+        self.quiet(response)
+        path = f"{self.gateway_name}/{account}/***/"
+        level = logging.INFO if response.status_code < 400 else logging.WARNING
+        logger.log(level, "notification #%s %s -> %s %s (%s)", record.pk, path, response.status_code,
+                   record.verdict, record.order_id or "-")
+
+
+def checkout_form(payment: Any, **overrides: Any) -> vpos.http.RedirectForm:
+    """The core's redirect form for ``payment`` (``overrides`` as in ``flocash_order``)."""
+    return payment.checkout_form(**overrides)
+
+
+def render_checkout(request: HttpRequest, payment: Any, *, auto_submit: bool = True,
+                    template_name: str = "vpos/checkout.html", context: Optional[Dict[str, Any]] = None,
+                    **overrides: Any) -> TemplateResponse:
+    """A page holding the payment's redirect form (auto-submitted by default)."""
+    ctx = {"payment": payment, "form": checkout_form(payment, **overrides), "auto_submit": auto_submit}
+    ctx.update(context or {})
+    return TemplateResponse(request, template_name, ctx)

@@ -1,0 +1,50 @@
+"""FloCash: the hosted payment page by HTML form, notifications verified by post-back
+(mirrors ``vpos_core::gateways::flocash``).
+
+::
+
+    gw = vpos.flocash.Gateway({"merchant": ..., "merchant_name": ..., "checkout_url": ...,
+                               "base_url": ..., "notification_token": ...})
+    form = gw.checkout(order)                          # RedirectForm: form.to_html(True)
+    gw.check_token(token_from_url)                     # constant time
+    unverified = gw.parse_notification(content_type, raw_body)
+    reply = vpos.http.send(gw.postback_request(unverified), timeout=10)
+    verified = gw.verify_postback(unverified, reply)
+    outcome = vpos.transition(payment_snapshot, verified.event())
+    answer = vpos.flocash.acknowledge(outcome)         # {"status", "headers", "body"}
+    # on a VposError `e` anywhere above: vpos.flocash.reject(e)
+"""
+
+from __future__ import annotations
+
+from vpos._vpos import flocash as _native
+
+Gateway = _native.Gateway
+Unverified = _native.Unverified
+Verified = _native.Verified
+checkout_public = _native.checkout_public
+acknowledge = _native.acknowledge
+reject = _native.reject
+normalize_status = _native.normalize_status
+map_status = _native.map_status
+status_label = _native.status_label
+STATUS_CODES = tuple(_native.STATUS_CODES)
+FIELDS = tuple(_native.FIELDS)
+MAX_BODY_BYTES: int = _native.MAX_BODY_BYTES
+MIN_TOKEN_LEN: int = _native.MIN_TOKEN_LEN
+
+__all__ = [
+    "Gateway",
+    "Unverified",
+    "Verified",
+    "checkout_public",
+    "acknowledge",
+    "reject",
+    "normalize_status",
+    "map_status",
+    "status_label",
+    "STATUS_CODES",
+    "FIELDS",
+    "MAX_BODY_BYTES",
+    "MIN_TOKEN_LEN",
+]

@@ -1,0 +1,291 @@
+//! `vpos.flocash`: the FloCash verbs on a `Gateway(config)`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use vpos_core::gateways::flocash::{self, Config, Notification, Order, PublicConfig};
+use vpos_core::{Amount, Unverified as CoreUnverified, Verified as CoreVerified};
+
+use crate::convert::{Kind, from_py, ser};
+use crate::error::{IntoPy, from_py_err};
+use crate::http::{RedirectForm, reply_from_py};
+use crate::state::{Event, Outcome};
+
+/// One FloCash merchant account. Building it validates the configuration (every bad key is
+/// named: `ConfigError` with `.field`). The notification token never appears in `repr`.
+#[pyclass(module = "vpos.flocash", name = "Gateway", frozen)]
+pub struct Gateway {
+    config: Config,
+}
+
+#[pymethods]
+impl Gateway {
+    /// `validate=False` only deserializes, as the core's `serde` does; `validate()` can run
+    /// the checks later. Every verb that needs a valid configuration checks it anyway.
+    #[new]
+    #[pyo3(signature = (config, *, validate = true))]
+    fn new(py: Python<'_>, config: &Bound<'_, PyAny>, validate: bool) -> PyResult<Self> {
+        let config: Config = from_py(config, Kind::Config)?;
+        if validate {
+            config.validate().py(py)?;
+        }
+        Ok(Gateway { config })
+    }
+
+    /// Checks every configuration value; raises `ConfigError` naming the first bad key.
+    fn validate(&self, py: Python<'_>) -> PyResult<()> {
+        self.config.validate().py(py)
+    }
+
+    /// `"flocash"`.
+    #[getter]
+    fn name(&self) -> &'static str {
+        "flocash"
+    }
+
+    /// The merchant account (`merchant`), as notifications must name it.
+    #[getter]
+    fn merchant(&self) -> &str {
+        &self.config.merchant
+    }
+
+    /// Where the notification is posted back: `<scheme>://<host>/validateNotify.do`.
+    #[getter]
+    fn postback_url(&self, py: Python<'_>) -> PyResult<String> {
+        self.config.postback_url().py(py)
+    }
+
+    /// The browser-safe part of the configuration (no token), for `checkout_public`.
+    fn public_config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        ser(py, &self.config.public())
+    }
+
+    /// Compares the token from the notification URL in constant time; raises
+    /// `VerificationError` (`token_mismatch`).
+    fn check_token(&self, py: Python<'_>, token: &str) -> PyResult<()> {
+        self.config.check_token(token).py(py)
+    }
+
+    /// The redirect form for `order` (the core's `Order` shape; amounts as
+    /// `{"value": Decimal | str, "currency": str}` or `{"minor": int, "currency": str}`).
+    fn checkout(&self, py: Python<'_>, order: &Bound<'_, PyAny>) -> PyResult<RedirectForm> {
+        let order: Order = from_py(order, Kind::Value("order"))?;
+        Ok(RedirectForm(
+            flocash::checkout(&self.config, &order).py(py)?,
+        ))
+    }
+
+    /// Parses a notification from the request's `Content-Type` and raw body. Nothing is
+    /// trusted yet: post it back (`postback_request` / `verify_postback`) first.
+    fn parse_notification(
+        &self,
+        py: Python<'_>,
+        content_type: &str,
+        body: &[u8],
+    ) -> PyResult<Unverified> {
+        Ok(Unverified(
+            flocash::parse_notification(&self.config, content_type, body).py(py)?,
+        ))
+    }
+
+    /// The post-back to perform: `{"method", "url", "headers": [[n, v]], "body": str}`.
+    fn postback_request<'py>(
+        &self,
+        py: Python<'py>,
+        notification: &Unverified,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ser(
+            py,
+            &flocash::postback_request(&self.config, &notification.0),
+        )
+    }
+
+    /// Interprets the post-back reply (`{"status": int, "body": bytes|str}` or
+    /// `{"error": str}` when the host got no answer). Raises `VerificationError`
+    /// (`postback_invalid`, `postback_failed`).
+    fn verify_postback(
+        &self,
+        py: Python<'_>,
+        notification: &Unverified,
+        reply: &Bound<'_, PyAny>,
+    ) -> PyResult<Verified> {
+        let reply = reply_from_py(reply)?;
+        let verified =
+            flocash::verify_postback(&self.config, notification.0.clone(), &reply).py(py)?;
+        Ok(Verified(verified))
+    }
+
+    /// The answer to FloCash for an outcome (same as `vpos.flocash.acknowledge`).
+    fn acknowledge<'py>(&self, py: Python<'py>, outcome: &Outcome) -> PyResult<Bound<'py, PyAny>> {
+        acknowledge(py, outcome)
+    }
+
+    /// The answer to FloCash for a `VposError` (same as `vpos.flocash.reject`).
+    fn reject<'py>(
+        &self,
+        py: Python<'py>,
+        error: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        reject(py, error)
+    }
+
+    /// FloCash has no refund API: always raises `UnsupportedError`.
+    fn refund_request(
+        &self,
+        py: Python<'_>,
+        order_id: &str,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let amount: Amount = from_py(amount, Kind::Value("amount"))?;
+        flocash::refund_request(&self.config, order_id, amount).py(py)?;
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        // The core serializes the token as "***".
+        format!(
+            "vpos.flocash.Gateway({})",
+            serde_json::to_string(&self.config).unwrap_or_default()
+        )
+    }
+}
+
+/// A parsed notification whose authenticity is not proven. Python cannot build one.
+#[pyclass(module = "vpos.flocash", name = "Unverified", frozen)]
+pub struct Unverified(CoreUnverified<Notification>);
+
+#[pymethods]
+impl Unverified {
+    /// The parsed fields (the core's Notification shape), to be read with suspicion: enough
+    /// to find and lock the payment, never to change it.
+    fn untrusted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        ser(py, self.0.untrusted())
+    }
+    /// `order_id`, untrusted.
+    #[getter]
+    fn order_id(&self) -> &str {
+        &self.0.untrusted().order_id
+    }
+    /// `merchant`, untrusted.
+    #[getter]
+    fn merchant(&self) -> &str {
+        &self.0.untrusted().merchant
+    }
+    /// `trans_id`, untrusted.
+    #[getter]
+    fn trans_id(&self) -> &str {
+        &self.0.untrusted().trans_id
+    }
+    /// `status` normalised to four digits, untrusted.
+    #[getter]
+    fn status_code(&self) -> &str {
+        &self.0.untrusted().status_code
+    }
+    /// The raw body exactly as received.
+    #[getter]
+    fn raw_body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.untrusted().raw_body())
+    }
+    /// Every field as received, in order.
+    #[getter]
+    fn received_fields(&self) -> Vec<(String, String)> {
+        self.0.untrusted().received_fields().to_vec()
+    }
+    fn __repr__(&self) -> String {
+        let n = self.0.untrusted();
+        format!(
+            "<vpos.flocash.Unverified order_id={:?} trans_id={:?} status={}>",
+            n.order_id, n.trans_id, n.status_code
+        )
+    }
+}
+
+/// A notification FloCash confirmed it sent. Only `Gateway.verify_postback` makes one.
+#[pyclass(module = "vpos.flocash", name = "Verified", frozen)]
+pub struct Verified(CoreVerified<Notification>);
+
+#[pymethods]
+impl Verified {
+    /// The notification's fields (the core's Notification shape).
+    fn notification<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        ser(py, &*self.0)
+    }
+    /// The gateway-neutral event for `vpos.transition`.
+    fn event(&self) -> Event {
+        Event(self.0.event())
+    }
+    /// `order_id`.
+    #[getter]
+    fn order_id(&self) -> &str {
+        &self.0.order_id
+    }
+    /// `merchant`.
+    #[getter]
+    fn merchant(&self) -> &str {
+        &self.0.merchant
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "<vpos.flocash.Verified order_id={:?} trans_id={:?} status={}>",
+            self.0.order_id, self.0.trans_id, self.0.status_code
+        )
+    }
+}
+
+/// The redirect form from the browser-safe configuration alone (no token needed).
+#[pyfunction]
+pub fn checkout_public(
+    py: Python<'_>,
+    public_config: &Bound<'_, PyAny>,
+    order: &Bound<'_, PyAny>,
+) -> PyResult<RedirectForm> {
+    let config: PublicConfig = from_py(public_config, Kind::Config)?;
+    let order: Order = from_py(order, Kind::Value("order"))?;
+    Ok(RedirectForm(
+        flocash::checkout_public(&config, &order).py(py)?,
+    ))
+}
+
+/// The exact HTTP answer for an outcome: `{"status", "headers": [[n, v]], "body"}`.
+/// `200 00` only when FloCash should stop delivering.
+#[pyfunction]
+pub fn acknowledge<'py>(py: Python<'py>, outcome: &Outcome) -> PyResult<Bound<'py, PyAny>> {
+    ser(py, &flocash::acknowledge(&outcome.0))
+}
+
+/// The exact HTTP answer when a notification could not be taken in (a `VposError`): never
+/// `00`, so FloCash delivers again.
+#[pyfunction]
+pub fn reject<'py>(py: Python<'py>, error: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    ser(py, &flocash::reject(&from_py_err(error)?))
+}
+
+/// Normalises a wire status (`"4"` → `"0004"`); raises `ParseError` (`field_invalid`).
+#[pyfunction]
+pub fn normalize_status(py: Python<'_>, code: &str) -> PyResult<String> {
+    flocash::normalize_status(code).py(py)
+}
+
+/// Maps a normalised code into the unified model: `"succeeded"`, `"pending"`, … `"unknown"`.
+#[pyfunction]
+pub fn map_status(code: &str) -> &'static str {
+    flocash::map_status(code).as_str()
+}
+
+/// FloCash's label for a code, if its table has one.
+#[pyfunction]
+pub fn status_label(code: &str) -> Option<&'static str> {
+    flocash::status_label(code)
+}
+
+/// `(code, status, label)` for every code FloCash documents.
+pub fn status_codes() -> Vec<(&'static str, &'static str, &'static str)> {
+    flocash::STATUS_CODES
+        .iter()
+        .map(|(c, r, l)| (*c, r.as_str(), *l))
+        .collect()
+}
+
+/// The documented notification fields and their maximum lengths.
+pub fn fields() -> Vec<(&'static str, usize)> {
+    flocash::FIELDS.to_vec()
+}

@@ -1,0 +1,67 @@
+//! The native half of the Python package `vpos` (`vpos._vpos`): thin wrappers over
+//! `vpos-core`. Extract, call the core, convert. No protocol logic lives here: validation,
+//! status mapping, event keys and HTTP answers all come from the core.
+//!
+//! Values cross as the core's serde JSON shapes (docs/conformance.md), amounts as
+//! `{"minor": int, "currency": str, "value": str}`; floats are refused. Core errors become
+//! `vpos.VposError` subclasses carrying the stable `.code` and the `.field`. Verified
+//! notifications, events and outcomes are opaque classes Python cannot construct.
+//!
+//! The Python-facing modules (`vpos.flocash`, `vpos.money`, `vpos.state`, `vpos.http`)
+//! re-export the submodules built here.
+
+use pyo3::prelude::*;
+
+mod convert;
+mod error;
+mod flocash;
+mod http;
+mod money;
+mod state;
+
+#[pymodule]
+fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add_function(wrap_pyfunction!(error::error_codes, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+
+    let fc = PyModule::new(py, "flocash")?;
+    fc.add_class::<flocash::Gateway>()?;
+    fc.add_class::<flocash::Unverified>()?;
+    fc.add_class::<flocash::Verified>()?;
+    fc.add_function(wrap_pyfunction!(flocash::checkout_public, &fc)?)?;
+    fc.add_function(wrap_pyfunction!(flocash::acknowledge, &fc)?)?;
+    fc.add_function(wrap_pyfunction!(flocash::reject, &fc)?)?;
+    fc.add_function(wrap_pyfunction!(flocash::normalize_status, &fc)?)?;
+    fc.add_function(wrap_pyfunction!(flocash::map_status, &fc)?)?;
+    fc.add_function(wrap_pyfunction!(flocash::status_label, &fc)?)?;
+    fc.add("STATUS_CODES", flocash::status_codes())?;
+    fc.add("FIELDS", flocash::fields())?;
+    fc.add(
+        "MAX_BODY_BYTES",
+        vpos_core::gateways::flocash::MAX_BODY_BYTES,
+    )?;
+    fc.add("MIN_TOKEN_LEN", vpos_core::gateways::flocash::MIN_TOKEN_LEN)?;
+    m.add_submodule(&fc)?;
+
+    let money = PyModule::new(py, "money")?;
+    money.add_function(wrap_pyfunction!(money::parse, &money)?)?;
+    money.add_function(wrap_pyfunction!(money::from_minor, &money)?)?;
+    money.add_function(wrap_pyfunction!(money::currency, &money)?)?;
+    money.add_function(wrap_pyfunction!(money::currency_by_numeric, &money)?)?;
+    money.add_function(wrap_pyfunction!(money::currencies, &money)?)?;
+    m.add_submodule(&money)?;
+
+    let st = PyModule::new(py, "state")?;
+    st.add_class::<state::Event>()?;
+    st.add_class::<state::Outcome>()?;
+    st.add_function(wrap_pyfunction!(state::transition, &st)?)?;
+    st.add_function(wrap_pyfunction!(state::allowed, &st)?)?;
+    st.add("PAYMENT_STATUSES", state::payment_statuses())?;
+    m.add_submodule(&st)?;
+
+    let http = PyModule::new(py, "http")?;
+    http.add_class::<http::RedirectForm>()?;
+    m.add_submodule(&http)?;
+    Ok(())
+}

@@ -1,0 +1,135 @@
+"""System checks report missing or malformed settings, by id, naming the key."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+from django.core import checks
+
+import vpos
+from vpos.django import conf
+
+from tests.conftest import FLOCASH
+
+
+def vpos_messages() -> List[Any]:
+    return [m for m in checks.run_checks() if str(m.id).startswith("vpos.")]
+
+
+def ids() -> List[str]:
+    return [m.id for m in vpos_messages()]
+
+
+def test_valid_settings_pass(settings) -> None:
+    settings.VPOS = {"flocash": dict(FLOCASH)}
+    assert ids() == []
+    account = conf.get_account("flocash")
+    assert (account.name, account.live, account.postback_timeout, account.source) == ("default", True, 10.0, "VPOS")
+
+
+def test_nothing_configured_warns(settings) -> None:
+    settings.VPOS = {}
+    assert ids() == ["vpos.W003"]
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"merchant": ""}, "merchant"),
+    ({"base_url": "flocash.example.com"}, "base_url"),
+    ({"checkout_url": None}, "checkout_url"),
+    ({"notification_token": "short"}, "notification_token"),
+    ({"notification_token": "has/slash/in/it"}, "notification_token"),
+    ({"return_url": "javascript:alert(1)"}, "return_url"),
+    ({"merchnt": "typo"}, "merchnt"),
+])
+def test_malformed_values_are_errors_naming_the_key(settings, change: Dict[str, Any], field: str) -> None:
+    settings.VPOS = {"flocash": {**FLOCASH, **change}}
+    [m] = vpos_messages()
+    assert m.id == "vpos.E003" and m.level == checks.ERROR
+    assert field in m.msg + (m.hint or "")
+    assert "test-test-test" not in m.msg and "has/slash" not in m.msg
+    with pytest.raises(vpos.ConfigError):
+        conf.get_account("flocash")
+
+
+def test_missing_key(settings) -> None:
+    settings.VPOS = {"flocash": {k: v for k, v in FLOCASH.items() if k != "merchant_name"}}
+    [m] = vpos_messages()
+    assert m.id == "vpos.E003" and "merchant_name" in m.msg
+
+
+def test_shape_errors(settings) -> None:
+    settings.VPOS = ["flocash"]
+    assert ids() == ["vpos.E001"]
+    settings.VPOS = {"redsys": {}}
+    assert ids() == ["vpos.E002"]
+    settings.VPOS = {"flocash": {**FLOCASH, "accounts": {"bad name!": dict(FLOCASH), "default": dict(FLOCASH)}}}
+    assert ids() == ["vpos.E004", "vpos.E004"]
+    settings.VPOS = {"flocash": {**FLOCASH, "live": "yes", "postback_timeout": 0}}
+    assert ids() == ["vpos.E005", "vpos.E005"]
+
+
+def test_named_accounts(settings) -> None:
+    settings.VPOS = {"flocash": {**FLOCASH, "accounts": {
+        "testing": {**FLOCASH, "notification_token": "another-token-123", "live": False, "postback_timeout": 3}}}}
+    assert ids() == []
+    testing = conf.get_account("flocash", "testing")
+    assert (testing.live, testing.postback_timeout) == (False, 3.0)
+    testing.gateway.check_token("another-token-123")
+    with pytest.raises(conf.UnknownAccount):
+        conf.get_account("flocash", "nosuch")
+
+
+def test_only_named_accounts(settings) -> None:
+    settings.VPOS = {"flocash": {"accounts": {"shop-ke": dict(FLOCASH)}}}
+    assert ids() == []
+    assert [a.name for a in conf.accounts()] == ["shop-ke"]
+
+
+def test_djflocash_settings_are_accepted(settings) -> None:
+    settings.VPOS = None
+    settings.FLOCASH_MERCHANT = "test@merchant.com"
+    settings.FLOCASH_MERCHANT_NAME = "test name"
+    settings.FLOCASH_NOTIFICATION_TOKEN = "test-test-test"
+    settings.FLOCASH_BASE_URL = "https://flocash.example.com/some/path"
+    settings.FLOCASH_PAYMENT_URI = "/ecom/ecommerce.do"
+    settings.FLOCASH_RETURN_URL = "https://shop.example/thanks"
+    assert ids() == []
+    account = conf.get_account("flocash")
+    assert account.source == "FLOCASH_*"
+    assert account.gateway.postback_url == "https://flocash.example.com/validateNotify.do"
+    assert account.gateway.public_config()["checkout_url"] == "https://flocash.example.com/ecom/ecommerce.do"
+    assert account.gateway.public_config()["return_url"] == "https://shop.example/thanks"
+
+
+def test_djflocash_settings_without_checkout_url_say_which_setting(settings) -> None:
+    settings.VPOS = None
+    settings.FLOCASH_MERCHANT = "test@merchant.com"
+    settings.FLOCASH_MERCHANT_NAME = "test name"
+    settings.FLOCASH_NOTIFICATION_TOKEN = "test-test-test"
+    settings.FLOCASH_BASE_URL = "https://flocash.example.com"
+    [m] = vpos_messages()
+    assert m.id == "vpos.E003" and "FLOCASH_CHECKOUT_URL" in m.hint
+
+
+def test_both_styles_warn_and_vpos_wins(settings) -> None:
+    settings.VPOS = {"flocash": dict(FLOCASH)}
+    settings.FLOCASH_MERCHANT = "old@merchant.com"
+    settings.FLOCASH_PAYMENT_MODEL = "djflocash.Payment"
+    assert sorted(ids()) == ["vpos.W001", "vpos.W002"]
+    assert conf.get_account("flocash").gateway.merchant == "test@merchant.com"
+
+
+def test_payment_model_and_http_client_settings(settings) -> None:
+    settings.VPOS = {"flocash": dict(FLOCASH)}
+    settings.VPOS_PAYMENT_MODEL = "auth.User"
+    assert ids() == ["vpos.E006"]
+    settings.VPOS_PAYMENT_MODEL = "nope"
+    assert ids() == ["vpos.E006"]
+    settings.VPOS_PAYMENT_MODEL = "vpos.Payment"
+    settings.VPOS_HTTP_CLIENT = "no.such.module.send"
+    assert ids() == ["vpos.E007"]
+    settings.VPOS_HTTP_CLIENT = "vpos.http.MAX_REPLY_BYTES"
+    assert ids() == ["vpos.E007"]
+    settings.VPOS_HTTP_CLIENT = "vpos.http.send"
+    assert ids() == []

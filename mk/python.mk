@@ -1,0 +1,56 @@
+# Python package `vpos` and Django app `vpos.django` (bindings-python/).
+#
+# python-test: builds the abi3 wheel with maturin (pinned, from PyPI, in bindings-python/.venv
+# with pytest, Django 5.2 and psycopg), installs that wheel (never the source tree) and runs
+# pytest on SQLite, then on PostgreSQL when DATABASE_URL is set (.ci/run sets it). Then a
+# fresh venv gets the same wheel by `pip install`, imports it without Django, and runs the
+# suite again on Django 4.2 LTS and SQLite. pytest's exit code is kept as is (5, "no tests",
+# fails the build). The wheel and the fresh venv live in a temporary directory of their own,
+# so two runs in one work tree cannot delete each other's files.
+
+PY_DIR := bindings-python
+PY_VENV := $(PY_DIR)/.venv
+PYTHON3 ?= python3
+
+TEST_SUITES += python-test
+BENCH_SUITES += python-bench
+
+.PHONY: python-venv python-wheel python-test python-bench
+
+# Re-created whenever the pins change.
+$(PY_VENV)/.installed: $(PY_DIR)/requirements-dev.txt
+	rm -rf $(PY_VENV)
+	$(PYTHON3) -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install -q -r $(PY_DIR)/requirements-dev.txt
+	touch $@
+
+python-venv: $(PY_VENV)/.installed
+
+# bindings-python/dist/vpos-<version>-cp39-abi3-<platform>.whl, installed into .venv.
+python-wheel: python-venv
+	rm -rf $(PY_DIR)/dist
+	cd $(PY_DIR) && .venv/bin/maturin build --release --locked --out dist
+	$(PY_VENV)/bin/pip install -q --force-reinstall --no-deps $(PY_DIR)/dist/vpos-*.whl
+
+python-test: python-venv
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cd $(PY_DIR); \
+	set -x; \
+	.venv/bin/maturin build --release --locked --out "$$tmp/dist"; \
+	.venv/bin/pip install -q --force-reinstall --no-deps "$$tmp"/dist/vpos-*.whl; \
+	{ set +x; echo "== python: Django 5.2, SQLite"; set -x; } 2>/dev/null; \
+	env -u DATABASE_URL .venv/bin/python -m pytest; \
+	if [ -n "$${DATABASE_URL:-}" ]; then \
+	  { set +x; echo "== python: Django 5.2, PostgreSQL"; set -x; } 2>/dev/null; \
+	  .venv/bin/python -m pytest; \
+	else echo "== python: DATABASE_URL not set, PostgreSQL run skipped"; fi; \
+	{ set +x; echo "== python: fresh venv, pip install of the built wheel, Django 4.2 LTS, SQLite"; set -x; } 2>/dev/null; \
+	$(PYTHON3) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install -q "$$tmp"/dist/vpos-*.whl; \
+	(cd "$$tmp" && "$$tmp/venv/bin/python" -c "import vpos, vpos.flocash; \
+	  assert vpos.money.parse('23.45', 'EUR')['minor'] == 2345; print('fresh venv: import vpos', vpos.__version__, 'ok')"); \
+	"$$tmp/venv/bin/pip" install -q -r requirements-django42.txt; \
+	env -u DATABASE_URL "$$tmp/venv/bin/python" -m pytest
+
+python-bench: python-wheel
+	$(PY_VENV)/bin/python $(PY_DIR)/bench/bench_flocash.py
