@@ -77,7 +77,9 @@ export type ErrorCode =
   /** The gateway answered an operation with an error of its own (Redsys `SIS0059` …). */
   | 'gateway_error'
   /** No usable answer from the gateway (transport failure, non-200); try again later. */
-  | 'gateway_unavailable';
+  | 'gateway_unavailable'
+  /** A verified notification names a payment the host does not hold (yet); the gateway must deliver again. */
+  | 'payment_not_found';
 
 /** What vpos throws: a plain `Error` carrying the core's code and the field concerned. */
 export interface VposError extends Error {

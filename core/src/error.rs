@@ -98,6 +98,9 @@ error_codes! {
     GatewayError = "gateway_error",
     /// No usable answer from the gateway (transport failure, non-200); try again later.
     GatewayUnavailable = "gateway_unavailable",
+    /// A verified notification names a payment the host does not hold (yet): keep the
+    /// notification and have the gateway deliver it again.
+    PaymentNotFound = "payment_not_found",
 }
 
 impl fmt::Display for ErrorCode {
@@ -170,7 +173,10 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.code,
-            ErrorCode::PostbackFailed | ErrorCode::InvalidConfig | ErrorCode::GatewayUnavailable
+            ErrorCode::PostbackFailed
+                | ErrorCode::InvalidConfig
+                | ErrorCode::GatewayUnavailable
+                | ErrorCode::PaymentNotFound
         )
     }
 
@@ -219,6 +225,31 @@ impl serde::Serialize for Error {
         st.serialize_field("field", &self.field)?;
         st.serialize_field("message", &self.message)?;
         st.end()
+    }
+}
+
+/// JSON `{"code", "field", "message"}`, the shape [`Error`] serialises to; an unknown code is
+/// refused.
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            code: String,
+            #[serde(default)]
+            field: Option<String>,
+            #[serde(default)]
+            message: String,
+        }
+        let w = Wire::deserialize(d)?;
+        let code = ErrorCode::from_code(&w.code).ok_or_else(|| {
+            serde::de::Error::custom(format!("{:?} is not a vpos error code", w.code))
+        })?;
+        let error = Error::new(code, w.message);
+        Ok(match w.field {
+            Some(f) => error.with_field(f),
+            None => error,
+        })
     }
 }
 

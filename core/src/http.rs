@@ -56,6 +56,19 @@ impl HttpResponse {
         }
     }
 
+    /// `status` with `{"errors": [{"code", "field", "message"}]}`: the answer to a message that
+    /// could not be taken in.
+    pub(crate) fn errors(status: u16, error: &crate::Error) -> HttpResponse {
+        // A derived struct, not `json!`: a `Value` would pull serde_json's parser into the
+        // browser build for one answer.
+        #[derive(Serialize)]
+        struct Errors<'a> {
+            errors: [&'a crate::Error; 1],
+        }
+        let body = serde_json::to_string(&Errors { errors: [error] }).unwrap_or_default();
+        HttpResponse::json(status, body)
+    }
+
     pub(crate) fn json(status: u16, body: String) -> HttpResponse {
         HttpResponse {
             status,

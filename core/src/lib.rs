@@ -51,6 +51,7 @@ pub(crate) mod fields;
 pub mod form;
 pub mod gateways;
 pub mod http;
+pub mod json;
 pub mod money;
 pub mod secret;
 pub mod state;

@@ -171,7 +171,7 @@ pub(crate) fn event_key(parts: &[&str]) -> String {
 }
 
 /// Why an event changed nothing, though it was fine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum IgnoreReason {
     /// The event would move the payment backwards (late `pending` after `paid`, …).
@@ -190,7 +190,9 @@ pub enum IgnoreReason {
 }
 
 /// What [`transition`] decided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// JSON as in `docs/conformance.md`; it also deserialises, so a host can hand an outcome it
+/// stored back to `acknowledge`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Outcome {
     /// Move the payment: store `to`, the new refunded total, and the event key.
@@ -211,6 +213,19 @@ pub enum Outcome {
         /// Why.
         error: Error,
     },
+}
+
+impl IgnoreReason {
+    /// The snake_case name (`stale`, `already_in_status`, …).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            IgnoreReason::Stale => "stale",
+            IgnoreReason::AlreadyInStatus => "already_in_status",
+            IgnoreReason::TestOnLivePayment => "test_on_live_payment",
+            IgnoreReason::NotCompleted => "not_completed",
+            IgnoreReason::UnknownStatus { .. } => "unknown_status",
+        }
+    }
 }
 
 impl Outcome {

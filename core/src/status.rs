@@ -77,6 +77,16 @@ pub enum Reported {
 }
 
 impl Reported {
+    /// Every name [`Reported::as_str`] can return.
+    pub const NAMES: [&'static str; 6] = [
+        "pending",
+        "authorized",
+        "succeeded",
+        "failed",
+        "cancelled",
+        "unknown",
+    ];
+
     /// `"pending"`, `"authorized"`, `"succeeded"`, `"failed"`, `"cancelled"` or `"unknown"`
     /// (the code itself travels beside it, as `status_code`).
     pub fn as_str(&self) -> &'static str {
@@ -114,6 +124,15 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action.
+    pub const ALL: [Action; 5] = [
+        Action::Sale,
+        Action::Refund,
+        Action::Chargeback,
+        Action::Cancel,
+        Action::Test,
+    ];
+
     /// The snake_case name.
     pub fn as_str(self) -> &'static str {
         match self {

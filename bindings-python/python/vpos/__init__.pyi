@@ -48,6 +48,7 @@ ErrorCode = Literal[
     "unsupported_signature_version",
     "gateway_error",
     "gateway_unavailable",
+    "payment_not_found",
 ]
 
 def error_codes() -> List[ErrorCode]: ...

@@ -109,6 +109,7 @@ _FAMILIES: dict[str, type[VposError]] = {
     "unsupported": UnsupportedError,
     "gateway_error": GatewayError,
     "gateway_unavailable": GatewayError,
+    "payment_not_found": ConsistencyError,
 }
 
 

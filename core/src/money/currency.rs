@@ -114,7 +114,7 @@ impl serde::Serialize for Currency {
 impl<'de> serde::Deserialize<'de> for Currency {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Currency::from_code(&code).map_err(serde::de::Error::custom)
+        Currency::from_code(&code).map_err(crate::json::de_error)
     }
 }
 

@@ -230,8 +230,8 @@ impl<'de> serde::Deserialize<'de> for Amount {
             .map(|v| Amount::parse(v, w.currency))
             .transpose();
         match (
-            by_minor.map_err(D::Error::custom)?,
-            by_value.map_err(D::Error::custom)?,
+            by_minor.map_err(crate::json::de_error)?,
+            by_value.map_err(crate::json::de_error)?,
         ) {
             (Some(a), Some(b)) if a != b => Err(D::Error::custom(format!(
                 "amount minor {} and value {} disagree",

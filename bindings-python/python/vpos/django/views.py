@@ -16,7 +16,7 @@ The notification view, in this order (each step's answer comes from the core):
 6. answer with ``flocash.acknowledge(outcome)``: ``200 00`` when settled.
 
 A verified notification for an order with no payment is kept (verdict ``no_payment``) and
-answered ``422`` (core code ``order_mismatch``), so FloCash retries hourly for 72 hours while
+answered ``503`` (core code ``payment_not_found``), so FloCash retries hourly for 72 hours while
 a person looks. Anything unexpected is ``500``, which FloCash also retries.
 
 The URL carries the secret token, so these responses are logged here with the token replaced
@@ -196,7 +196,7 @@ class FlocashNotificationView(View):
                 if attempt == 2:
                     raise
         return self.finish(record, "no_payment", vpos.ConsistencyError(
-            "order_mismatch", f"no {acct.gateway_name}/{acct.name} payment has order_id {event.order_id!r}",
+            "payment_not_found", f"no {acct.gateway_name}/{acct.name} payment has order_id {event.order_id!r}",
             "order_id"), event_key=event.key)
 
     def finish(self, record: Notification, verdict: str, error: vpos.VposError,

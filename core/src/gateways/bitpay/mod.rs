@@ -38,9 +38,9 @@ pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
 /// for a malformed notification.
 pub fn reject(error: &Error) -> HttpResponse {
     match error.code() {
-        ErrorCode::GatewayUnavailable | ErrorCode::InvalidConfig => {
+        ErrorCode::GatewayUnavailable | ErrorCode::InvalidConfig | ErrorCode::PaymentNotFound => {
             HttpResponse::text(503, error.code().as_str())
         }
-        _ => HttpResponse::json(422, serde_json::json!({ "errors": [error] }).to_string()),
+        _ => HttpResponse::errors(422, error),
     }
 }

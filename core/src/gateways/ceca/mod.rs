@@ -48,6 +48,6 @@ pub fn reject(error: &Error) -> HttpResponse {
     match error.code() {
         ErrorCode::SignatureMismatch => HttpResponse::text(403, error.code().as_str()),
         ErrorCode::InvalidConfig => HttpResponse::text(503, error.code().as_str()),
-        _ => HttpResponse::json(422, serde_json::json!({ "errors": [error] }).to_string()),
+        _ => HttpResponse::errors(422, error),
     }
 }

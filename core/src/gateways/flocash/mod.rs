@@ -68,13 +68,10 @@ pub fn reject(error: &Error) -> HttpResponse {
     match error.code() {
         ErrorCode::PostbackInvalid => HttpResponse::text(409, "INVALID"),
         ErrorCode::TokenMismatch => HttpResponse::text(404, "Not Found"),
-        ErrorCode::PostbackFailed | ErrorCode::InvalidConfig => {
+        ErrorCode::PostbackFailed | ErrorCode::InvalidConfig | ErrorCode::PaymentNotFound => {
             HttpResponse::text(503, error.code().as_str())
         }
-        _ => {
-            let body = serde_json::json!({ "errors": [error] });
-            HttpResponse::json(422, body.to_string())
-        }
+        _ => HttpResponse::errors(422, error),
     }
 }
 

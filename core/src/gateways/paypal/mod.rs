@@ -42,9 +42,9 @@ pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
 pub fn reject(error: &Error) -> HttpResponse {
     match error.code() {
         ErrorCode::PostbackInvalid => HttpResponse::text(409, "INVALID"),
-        ErrorCode::PostbackFailed | ErrorCode::InvalidConfig => {
+        ErrorCode::PostbackFailed | ErrorCode::InvalidConfig | ErrorCode::PaymentNotFound => {
             HttpResponse::text(503, error.code().as_str())
         }
-        _ => HttpResponse::json(422, serde_json::json!({ "errors": [error] }).to_string()),
+        _ => HttpResponse::errors(422, error),
     }
 }

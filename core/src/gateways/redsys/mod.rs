@@ -133,7 +133,9 @@ pub fn reject(error: &Error) -> HttpResponse {
         ErrorCode::SignatureMismatch | ErrorCode::UnsupportedSignatureVersion => {
             HttpResponse::text(403, error.code().as_str())
         }
-        ErrorCode::InvalidConfig => HttpResponse::text(503, error.code().as_str()),
-        _ => HttpResponse::json(422, serde_json::json!({ "errors": [error] }).to_string()),
+        ErrorCode::InvalidConfig | ErrorCode::PaymentNotFound => {
+            HttpResponse::text(503, error.code().as_str())
+        }
+        _ => HttpResponse::errors(422, error),
     }
 }

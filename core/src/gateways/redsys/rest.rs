@@ -67,7 +67,7 @@ pub struct Operation {
 ///     "kind": "refund", "order": "0726qI3H7sZx", "amount": {"value": "10.00", "currency": "EUR"}}))?;
 /// let request = redsys::operation_request(&config, &refund)?;
 /// assert_eq!(request.url, "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST");
-/// assert!(request.body.contains(r#""Ds_SignatureVersion":"HMAC_SHA256_V1""#));
+/// assert!(request.body.starts_with(r#"{"Ds_SignatureVersion":"HMAC_SHA256_V1","#));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpRequest> {
@@ -85,27 +85,46 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
             "must be greater than zero",
         ));
     }
-    let json = serde_json::json!({
-        "DS_MERCHANT_AMOUNT": operation.amount.minor().to_string(),
-        "DS_MERCHANT_ORDER": operation.order,
-        "DS_MERCHANT_MERCHANTCODE": config.merchant_code,
-        "DS_MERCHANT_CURRENCY": format!("{:03}", operation.amount.currency().numeric()),
-        "DS_MERCHANT_TRANSACTIONTYPE": operation.kind.code(),
-        "DS_MERCHANT_TERMINAL": config.terminal,
-    });
+    #[derive(Serialize)]
+    #[allow(non_snake_case)]
+    struct Parameters<'a> {
+        DS_MERCHANT_AMOUNT: String,
+        DS_MERCHANT_ORDER: &'a str,
+        DS_MERCHANT_MERCHANTCODE: &'a str,
+        DS_MERCHANT_CURRENCY: String,
+        DS_MERCHANT_TRANSACTIONTYPE: &'a str,
+        DS_MERCHANT_TERMINAL: &'a str,
+    }
+    #[derive(Serialize)]
+    #[allow(non_snake_case)]
+    struct Body<'a> {
+        Ds_SignatureVersion: &'a str,
+        Ds_MerchantParameters: &'a str,
+        Ds_Signature: &'a str,
+    }
+    let json = serde_json::to_string(&Parameters {
+        DS_MERCHANT_AMOUNT: operation.amount.minor().to_string(),
+        DS_MERCHANT_ORDER: &operation.order,
+        DS_MERCHANT_MERCHANTCODE: &config.merchant_code,
+        DS_MERCHANT_CURRENCY: format!("{:03}", operation.amount.currency().numeric()),
+        DS_MERCHANT_TRANSACTIONTYPE: operation.kind.code(),
+        DS_MERCHANT_TERMINAL: &config.terminal,
+    })
+    .unwrap_or_default();
     let version = config.signature_version;
-    let parameters = version.encode_parameters(json.to_string().as_bytes());
+    let parameters = version.encode_parameters(json.as_bytes());
     let signature = config.key()?.sign(&operation.order, parameters.as_bytes());
-    let body = serde_json::json!({
-        "Ds_SignatureVersion": version.as_str(),
-        "Ds_MerchantParameters": parameters,
-        "Ds_Signature": signature,
-    });
+    let body = serde_json::to_string(&Body {
+        Ds_SignatureVersion: version.as_str(),
+        Ds_MerchantParameters: &parameters,
+        Ds_Signature: &signature,
+    })
+    .unwrap_or_default();
     Ok(HttpRequest {
         method: Method::Post,
         url,
         headers: vec![("Content-Type".into(), "application/json".into())],
-        body: body.to_string(),
+        body,
     })
 }
 
