@@ -1,0 +1,229 @@
+// What the vectors cannot say: the JS surface itself. BigInt money, error objects, opaque
+// handles, argument types, hostile input, and that nothing secret leaks to the public side.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { builds } from './support.mjs';
+
+const config = {
+  merchant: 'sales@demoshop.com',
+  merchant_name: 'Demo Shop',
+  checkout_url: 'https://fcms.flocash.com/ecom/ecommerce.do',
+  base_url: 'https://fcms.flocash.com',
+  notification_token: 'a-long-random-token',
+};
+const order = {
+  order_id: 'AT000001', custom: 'C0000001', item_name: 'Call Credit',
+  item_price: { value: '2.50', currency: 'USD' }, quantity: 2,
+};
+const body = 'merchant=sales%40demoshop.com&order_id=AT000001&amount=5.00&currency_code=USD'
+  + '&trans_id=T1&fpn_id=F1&status=0000&status_msg=Payment+is+successful.';
+const FORM = 'application/x-www-form-urlencoded';
+const payment = {
+  gateway: 'flocash', merchant: 'sales@demoshop.com', order_id: 'AT000001',
+  amount: { value: '5.00', currency: 'USD' }, status: 'pending',
+};
+const VERIFIED = { status: 200, body: 'VERIFIED' };
+
+/** Calls `fn`, which must throw a VposError; returns it. */
+function vposError(fn) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof Error, `${e} is not an Error`);
+    assert.equal(e.name, 'VposError', e.stack);
+    return e;
+  }
+  assert.fail('expected a VposError');
+}
+
+const coreCodes = [...readFileSync(new URL('../../core/src/error.rs', import.meta.url), 'utf8')
+  .matchAll(/^\s+[A-Z]\w+ = "([a-z0-9_]+)",$/gm)].map((m) => m[1]);
+
+for (const { name, api } of await builds()) {
+  const { flocash } = api;
+  describe(`the ${name} build`, () => {
+    test('errorCodes() is the core catalogue, in order', () => {
+      assert.ok(coreCodes.length >= 25, `read only ${coreCodes.length} codes from core/src/error.rs`);
+      assert.deepEqual(api.errorCodes(), coreCodes);
+    });
+
+    test('money crosses as BigInt minor units and exact strings, never a float', () => {
+      assert.deepEqual(api.parseAmount('23.45', 'EUR'), { minor: 2345n, currency: 'EUR', value: '23.45' });
+      const max = api.amountFromMinor(9223372036854775807n, 'EUR');
+      assert.deepEqual(max, { minor: 9223372036854775807n, currency: 'EUR', value: '92233720368547758.07' });
+      assert.equal(api.amountFromMinor(5, 'JPY').value, '5');
+      for (const bad of [1.5, 2 ** 53 + 2, 9223372036854775808n, '12', null]) {
+        const e = vposError(() => api.amountFromMinor(bad, 'EUR'));
+        assert.deepEqual([e.code, e.field], ['field_invalid', 'minor'], String(bad));
+      }
+      const e = vposError(() => api.parseAmount('12.345', 'EUR'));
+      assert.equal(e.code, 'amount_precision');
+      const n = new flocash.Gateway(config).parseNotification(FORM, body).untrusted();
+      assert.equal(typeof n.amount.minor, 'bigint');
+      assert.equal(n.amount.minor, 500n);
+    });
+
+    test('errors carry code, field and a message naming the problem', () => {
+      const e = vposError(() => flocash.validateOrder({ ...order, customer: { email: 'john.example.com' } }));
+      assert.deepEqual([e.code, e.field], ['field_invalid', 'user_email']);
+      assert.match(e.message, /^user_email /);
+      assert.ok(api.errorCodes().includes(e.code));
+      const missing = vposError(() => flocash.validateOrder({ ...order, order_id: ' ' }));
+      assert.deepEqual([missing.code, missing.field], ['field_missing', 'order_id']);
+      assert.equal(flocash.validateOrder(order), undefined);
+    });
+
+    test('values that do not fit the core shape are refused, naming the argument', () => {
+      let e = vposError(() => new flocash.Gateway({ ...config, notification_tokn: 'x' }));
+      assert.deepEqual([e.code, e.field], ['invalid_config', 'config']);
+      assert.match(e.message, /unknown field `notification_tokn`/);
+      e = vposError(() => flocash.validateOrder({ ...order, quantity: 1.5 }));
+      assert.deepEqual([e.code, e.field], ['field_invalid', 'order']);
+      e = vposError(() => flocash.validateOrder({ ...order, item_price: { minor: 2.5, currency: 'USD' } }));
+      assert.deepEqual([e.code, e.field], ['field_invalid', 'order']);
+      e = vposError(() => flocash.checkoutPublic(config, order));
+      assert.deepEqual([e.code, e.field], ['invalid_config', 'public_config'], 'a full config is not a public one');
+      e = vposError(() => api.transition({ ...payment, status: 'done' }, verifiedEvent(api)));
+      assert.deepEqual([e.code, e.field], ['field_invalid', 'payment']);
+      for (const junk of [undefined, null, 42, 'order', [], () => 1]) {
+        assert.equal(vposError(() => flocash.validateOrder(junk)).field, 'order');
+      }
+    });
+
+    test('the public side never holds the token, and builds the same form as the server', () => {
+      const g = new flocash.Gateway(config);
+      const pub = g.publicConfig();
+      assert.ok(!JSON.stringify(pub).includes(config.notification_token));
+      assert.deepEqual(Object.keys(pub).sort(), ['checkout_url', 'merchant', 'merchant_name']);
+      assert.deepEqual(flocash.checkoutPublic(pub, order), g.checkout(order));
+      assert.deepEqual(g.checkout(order).fields.slice(4, 5), [['amount', '5.00']]);
+    });
+
+    test('the notification flow: parse, post-back, verify, transition, answer', () => {
+      const g = new flocash.Gateway(config);
+      g.validate();
+      g.checkToken('a-long-random-token');
+      assert.equal(vposError(() => g.checkToken(undefined)).code, 'token_mismatch');
+      const unverified = g.parseNotification(FORM, Buffer.from(body));
+      assert.deepEqual(g.postbackRequest(unverified), {
+        method: 'POST',
+        url: 'https://fcms.flocash.com/validateNotify.do',
+        headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+        body: `${body.replace('+is+', '+is+')}&cmd=notify-validate`,
+      });
+      assert.deepEqual(Buffer.from(unverified.rawBody()).toString(), body);
+      // A bad reply shape is refused before the notification is spent ...
+      assert.equal(vposError(() => g.verifyPostback(unverified, { status: '200', body: 'VERIFIED' })).field, 'reply');
+      assert.equal(unverified.untrusted().order_id, 'AT000001');
+      // ... and a verdict, even a failed post-back, spends it, as the core consumes it.
+      const failed = vposError(() => g.verifyPostback(unverified, { error: 'timed out' }));
+      assert.equal(failed.code, 'postback_failed');
+      assert.equal(g.reject(failed).status, 503);
+      for (const use of [() => unverified.untrusted(), () => g.verifyPostback(unverified, VERIFIED), () => g.postbackRequest(unverified)]) {
+        assert.deepEqual(errorFields(vposError(use)), ['field_invalid', 'notification']);
+      }
+      const verified = g.verifyPostback(g.parseNotification(FORM, body), VERIFIED);
+      assert.equal(verified.notification().status, 'succeeded');
+      const event = verified.event();
+      assert.equal(event.key, 'flocash:F1:T1:sale:0000');
+      assert.equal(JSON.parse(JSON.stringify({ e: event.toJSON() }, (_, v) => (typeof v === 'bigint' ? String(v) : v))).e.key, event.key);
+      const outcome = api.transition(payment, event);
+      assert.deepEqual(outcome.toJSON(), { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+      assert.equal(outcome.newStatus, 'paid');
+      assert.equal(outcome.isAcknowledged, true);
+      assert.deepEqual(g.acknowledge(outcome), { status: 200, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: '00' });
+      const again = api.transition({ ...payment, status: 'paid', applied_event_keys: [event.key] }, event);
+      assert.deepEqual(again.toJSON(), { outcome: 'already_applied' });
+      assert.equal(again.newStatus, undefined);
+      const foreign = api.transition({ ...payment, amount: { minor: 501n, currency: 'USD' } }, event);
+      assert.equal(foreign.toJSON().error.code, 'amount_mismatch');
+      assert.equal(g.acknowledge(foreign).status, 409);
+    });
+
+    test('bodies: string, Buffer, Uint8Array and ArrayBuffer bytes reach the core unchanged', () => {
+      const g = new flocash.Gateway(config);
+      const bytes = new TextEncoder().encode(body);
+      for (const b of [body, Buffer.from(body), bytes, bytes.buffer]) {
+        assert.equal(g.parseNotification(FORM, b).untrusted().order_id, 'AT000001');
+      }
+      const latin1 = Buffer.concat([Buffer.from(`${body}&customer=Abeb`), Buffer.from([0xe9])]);
+      assert.deepEqual(errorFields(vposError(() => g.parseNotification(FORM, latin1))), ['invalid_utf8', 'customer']);
+      assert.deepEqual(errorFields(vposError(() => g.parseNotification(FORM, 42))), ['field_invalid', 'body']);
+      assert.equal(vposError(() => g.parseNotification(undefined, body)).code, 'unsupported_content_type');
+    });
+
+    test('reject() takes a thrown error or a host-made {code, message}', () => {
+      const g = new flocash.Gateway(config);
+      assert.equal(g.reject({ code: 'postback_failed', message: 'connect timeout' }).status, 503);
+      assert.equal(g.reject({ code: 'token_mismatch', message: '' }).body, 'Not Found');
+      const r = g.reject({ code: 'field_missing', field: 'merchant', message: 'merchant is required' });
+      assert.deepEqual(JSON.parse(r.body), { errors: [{ code: 'field_missing', field: 'merchant', message: 'merchant is required' }] });
+      for (const notVpos of [new TypeError('x'), { code: 'ENOENT', message: 'x' }, null, 'postback_failed']) {
+        assert.deepEqual(errorFields(vposError(() => g.reject(notVpos))), ['field_invalid', 'error']);
+      }
+    });
+
+    test('notifications and events are opaque: plain objects cannot pass for them', () => {
+      const g = new flocash.Gateway(config);
+      const unverified = g.parseNotification(FORM, body);
+      const forged = { key: 'flocash:F1:T1:sale:0000', toJSON: () => ({}) };
+      assert.throws(() => api.transition(payment, forged));
+      assert.throws(() => api.transition(payment, unverified));
+      assert.throws(() => api.transition(payment, Object.create(api.Event.prototype)));
+      assert.throws(() => new flocash.VerifiedNotification().event());
+      assert.throws(() => g.verifyPostback({ untrusted: () => ({}) }, VERIFIED));
+      // The module is intact after all of that.
+      assert.equal(api.transition(payment, g.verifyPostback(unverified, VERIFIED).event()).newStatus, 'paid');
+    });
+
+    test('renderForm escapes every value of a server-built form and refuses unknown shapes', () => {
+      const form = { action: 'https://pay.example/?a=1&b=2', method: 'POST', fields: [['item_name', 'Tea & "cake" <b>']] };
+      const html = api.renderForm(form);
+      assert.match(html, /action="https:\/\/pay\.example\/\?a=1&amp;b=2" method="post"/);
+      assert.match(html, /<input type="hidden" name="item_name" value="Tea &amp; &quot;cake&quot; &lt;b&gt;">/);
+      assert.doesNotMatch(html, /<script>/);
+      assert.match(api.renderForm(form, true), /<noscript><button type="submit">/);
+      assert.equal(vposError(() => api.renderForm({ ...form, target: '_blank' })).field, 'form');
+      assert.equal(vposError(() => api.renderForm({ ...form, method: 'DELETE' })).field, 'form');
+    });
+
+    test('lookups: currencies by code or number, FloCash status codes', () => {
+      assert.deepEqual(api.currencyInfo('XOF'), api.currencyInfo(952));
+      assert.deepEqual(api.currencyInfo('KWD'), { code: 'KWD', numeric: 414, exponent: 3, name: api.currencyInfo('KWD').name });
+      assert.equal(vposError(() => api.currencyInfo(-1)).field, 'code');
+      assert.equal(vposError(() => api.currencyInfo('eur')).code, 'unknown_currency');
+      assert.deepEqual(flocash.status('4'), { status_code: '0004', status: 'pending', label: 'Payment is pending.' });
+    });
+
+    test('hostile input is refused with a VposError, never a trap', () => {
+      const g = new flocash.Gateway(config);
+      let seed = 7;
+      const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+      const alphabet = Buffer.from('=&%+0123456789abcdefXYZ_\u00ff\u0000\n');
+      const pieces = body.split('&');
+      for (let round = 0; round < 1500; round++) {
+        const noise = Buffer.from(Array.from({ length: rand(80) }, () => alphabet[rand(alphabet.length)]));
+        const mixed = Buffer.concat([Buffer.from(pieces.slice(0, rand(pieces.length + 1)).join('&')), noise]);
+        try {
+          g.verifyPostback(g.parseNotification(FORM, mixed), VERIFIED);
+        } catch (e) {
+          assert.equal(e.name, 'VposError', `${mixed.toString('latin1')}: ${e.stack}`);
+        }
+      }
+      const e = vposError(() => g.parseNotification(FORM, Buffer.alloc(64 * 1024 + 1, 0x61)));
+      assert.equal(e.code, 'body_too_large');
+      let deep = {};
+      for (let k = 0; k < 5000; k++) deep = { customer: deep };
+      assert.equal(vposError(() => flocash.validateOrder(deep)).field, 'order');
+      assert.equal(g.parseNotification(FORM, body).untrusted().order_id, 'AT000001');
+    });
+  });
+}
+
+function verifiedEvent(api) {
+  const g = new api.flocash.Gateway(config);
+  return g.verifyPostback(g.parseNotification(FORM, body), VERIFIED).event();
+}
+
+const errorFields = (e) => [e.code, e.field];

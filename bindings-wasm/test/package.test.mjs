@@ -1,0 +1,53 @@
+// The package as a user installs it: `npm pack` of pkg/, installed into an empty project,
+// then required and imported by name, so the exports map and both builds are what ship.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pkgPath } from './support.mjs';
+
+let project;
+
+before(() => {
+  project = mkdtempSync(join(tmpdir(), 'vpos-web-pkg-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project, pkgPath('')],
+    { encoding: 'utf8' }).trim().split('\n').at(-1);
+  writeFileSync(join(project, 'package.json'), '{ "name": "shop", "private": true }\n');
+  execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--offline', join(project, tarball)],
+    { cwd: project });
+});
+
+after(() => project && rmSync(project, { recursive: true, force: true }));
+
+const node = (args, code) => execFileSync(process.execPath, [...args, code], { cwd: project, encoding: 'utf8' }).trim();
+const probe = `parseAmount('1.5', 'KWD').minor + ' ' + typeof flocash.Gateway`;
+
+test('require("vpos-web") is the CommonJS build, ready at once', () => {
+  assert.equal(node(['-e'], `const { parseAmount, flocash } = require('vpos-web'); console.log(${probe})`), '1500 function');
+});
+
+test('import from "vpos-web" in Node works with named exports', () => {
+  assert.equal(node(['--input-type=module', '-e'], `import { parseAmount, flocash } from 'vpos-web'; console.log(${probe})`), '1500 function');
+});
+
+test('"vpos-web/web" is the ES module, initialised with the wasm bytes as an edge runtime does', () => {
+  const code = `import { readFileSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    import { initSync, parseAmount, flocash } from 'vpos-web/web';
+    const wasm = createRequire(import.meta.url).resolve('vpos-web/vpos_web_bg.wasm');
+    initSync({ module: readFileSync(wasm) });
+    console.log(${probe});`;
+  assert.equal(node(['--input-type=module', '-e'], code), '1500 function');
+});
+
+test('the package ships the README, both builds and their types, nothing else', () => {
+  const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', pkgPath('')], { encoding: 'utf8' }))[0];
+  const files = listing.files.map((f) => f.path).sort();
+  assert.deepEqual(files, [
+    'README.md', 'node/package.json', 'node/vpos_web.d.ts', 'node/vpos_web.js', 'node/vpos_web_bg.wasm',
+    'node/vpos_web_bg.wasm.d.ts', 'package.json', 'web/package.json', 'web/vpos_web.d.ts', 'web/vpos_web.js',
+    'web/vpos_web_bg.wasm', 'web/vpos_web_bg.wasm.d.ts',
+  ]);
+});
