@@ -35,7 +35,7 @@ wasm-check:
 	$(CARGO) build -p vpos-core --target $(WASM_TARGET) --locked
 
 demo: tools
-	$(CARGO) run -q -p vpos-core --example flocash_flow --locked
+	$(DEMO_RUN)
 
 bench: tools $(BENCH_SUITES)
 

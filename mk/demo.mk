@@ -1,0 +1,48 @@
+# The demo shop (examples/django-shop/): a small Django project on SQLite using vpos.django,
+# paid through vpos-sandbox. Installs everything it needs on a fresh machine.
+#
+# demo:     builds the vpos wheel (python-wheel) and pip-installs it with Django into the
+#           shop's venv, builds the sandbox, then runs demo.py: vpos-sandbox and the shop on
+#           free ports of 127.0.0.1, the URL to open printed; Ctrl-C (or SIGTERM) stops both.
+# demo-e2e: the same two servers and a customer in headless Chromium (playwright-core,
+#           Debian's chromium): a purchase paid on the sandbox's FloCash page, then one paid
+#           under fault injection (dropped delivery, failed post-back, duplicates) that must
+#           move the payment exactly once. Screenshots go to $(DEMO_DIR)/e2e/screenshots/.
+
+TEST_SUITES += demo-e2e
+
+DEMO_DIR := examples/django-shop
+DEMO_VENV := $(DEMO_DIR)/.venv
+DEMO_SANDBOX := target/debug/vpos-sandbox
+# Sandbox time runs this much faster: FloCash's hourly retry comes every second.
+DEMO_TIME_SCALE ?= 3600
+
+.PHONY: demo-setup demo-venv demo-sandbox demo-e2e-tools demo-e2e
+
+# The shop's own pins (Django), re-created when they change.
+$(DEMO_VENV)/.installed: $(DEMO_DIR)/requirements.txt
+	rm -rf $(DEMO_VENV)
+	$(PYTHON3) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/pip install -q -r $(DEMO_DIR)/requirements.txt
+	touch $@
+
+# vpos from the wheel the Python suite builds (bindings-python/dist), installed as a shop would.
+demo-venv: $(DEMO_VENV)/.installed python-wheel
+	$(DEMO_VENV)/bin/pip install -q --force-reinstall --no-deps $(PY_DIR)/dist/vpos-*.whl
+
+demo-sandbox: tools
+	$(CARGO) build -q -p vpos-sandbox --locked
+
+demo-setup: demo-venv demo-sandbox
+
+# The root Makefile's `demo: tools` runs this recipe; exec so that Ctrl-C and SIGTERM reach
+# demo.py, which stops the sandbox and the shop.
+demo: demo-setup
+DEMO_RUN = exec $(DEMO_VENV)/bin/python -u $(DEMO_DIR)/demo.py --sandbox $(DEMO_SANDBOX) --time-scale $(DEMO_TIME_SCALE)
+
+demo-e2e-tools:
+	@$(DEMO_DIR)/e2e/tools.sh
+
+demo-e2e: demo-setup demo-e2e-tools
+	cd $(DEMO_DIR)/e2e && DEMO_PYTHON=$(CURDIR)/$(DEMO_VENV)/bin/python DEMO_SANDBOX=$(CURDIR)/$(DEMO_SANDBOX) \
+	  node --test --test-reporter=spec shop.test.mjs
