@@ -171,7 +171,7 @@ export type ReportedStatus = 'pending' | 'authorized' | 'succeeded' | 'failed' |
 export type Action = 'sale' | 'refund' | 'chargeback' | 'cancel' | 'test';
 
 /** The gateways vpos speaks. */
-export type GatewayName = 'flocash';
+export type GatewayName = 'flocash' | 'redsys' | 'ceca' | 'elavon' | 'paypal' | 'bitpay';
 
 /** What the host stored about a payment: what {@link transition} needs to decide. */
 export interface PaymentSnapshot {
@@ -227,7 +227,17 @@ export type Outcome =
  * Decides what a verified notification does to the stored payment. Pure: apply the result in
  * your database (under a row lock) before answering the gateway.
  */
-export function transition(payment: PaymentSnapshot, verified: flocash.VerifiedNotification): Outcome;
+export function transition(payment: PaymentSnapshot, verified: VerifiedHandle): Outcome;
+
+/** Every handle that proves a notification: only these move a payment. */
+export type VerifiedHandle =
+  | flocash.VerifiedNotification
+  | redsys.VerifiedNotification
+  | ceca.VerifiedNotification
+  | elavon.VerifiedNotification
+  | elavon.VerifiedEvent
+  | paypal.VerifiedNotification
+  | bitpay.VerifiedNotification;
 
 // ───────────────────────────── HTTP as values ─────────────────────────────
 
@@ -264,6 +274,63 @@ export type PostbackFunction = (
 
 /** The default post-back: global `fetch`, redirects not followed. */
 export function fetchPostback(request: HttpRequest, options?: { signal?: AbortSignal }): Promise<{ status: number; body: string }>;
+
+/** A fetch-style function for a request the core described (REST operation, invoice fetch). */
+export type FetchFunction = PostbackFunction;
+
+/**
+ * Everything a gateway's `handleNotification` needs for one request (gateways other than
+ * FloCash: no URL token, the proof is the gateway's own).
+ */
+export interface GatewayNotificationInput<N> {
+  /** The raw request body, exactly as received (`express.raw()`), never a parsed object. */
+  body: Uint8Array | string;
+  /** Request headers (Node's `req.headers`, a fetch `Headers`, or pairs): `Content-Type` is read. */
+  headers: NodeJS.Dict<string | string[]> | Headers | [string, string][];
+  /**
+   * The stored payment, or a function that loads it for the verified notification (called only
+   * once the notification is proven). `null` / `undefined` (or a thrown vpos error with code
+   * `payment_not_found`) is answered with the gateway's `reject(payment_not_found)` so the
+   * gateway delivers again; any other thrown error is rethrown.
+   */
+  payment:
+    | PaymentSnapshot
+    | ((notification: N, event: Event) => PaymentSnapshot | null | undefined | Promise<PaymentSnapshot | null | undefined>);
+  /**
+   * Awaited before anything else: store the raw body here. If it throws, the handler throws
+   * (your framework answers 500 and the gateway delivers again).
+   */
+  onReceived?: (received: { body: Buffer; headers: GatewayNotificationInput<N>['headers']; contentType: string }) => void | Promise<void>;
+}
+
+/** {@link GatewayNotificationInput} for gateways that verify by a post-back (PayPal). */
+export interface PostbackNotificationInput<N> extends GatewayNotificationInput<N> {
+  /** Performs the post-back; default {@link fetchPostback}. */
+  postback?: PostbackFunction;
+  /** Post-back deadline in milliseconds; default 10 000. */
+  timeoutMs?: number;
+}
+
+/** The exact answer for the gateway and what happened; persist an `applied` outcome first. */
+export interface GatewayNotificationResult<N> extends HttpResponse {
+  /** What the transition decided; `null` when the notification was refused before it. */
+  outcome: Outcome | null;
+  /** Why the notification was refused (parsing, signature, post-back, fetch); `null` otherwise. */
+  error: ErrorInfo | null;
+  /** The verified event; `null` unless the notification was proven. */
+  event: Event | null;
+  /** The parsed notification (untrusted when `error` is set); `null` if it did not parse. */
+  notification: N | null;
+  /** The raw body, as received. */
+  rawBody: Buffer;
+}
+
+/** The redirect form that sends the customer to a gateway's page, fields in the gateway's order. */
+export interface RedirectForm {
+  action: string;
+  method: 'GET' | 'POST';
+  fields: [name: string, value: string][];
+}
 
 // ───────────────────────────── FloCash ─────────────────────────────
 
@@ -517,5 +584,690 @@ export namespace flocash {
   /** The answer for an outcome (as {@link Gateway.acknowledge}). */
   function acknowledge(outcome: Outcome): HttpResponse;
   /** The answer for a refused notification (as {@link Gateway.reject}). */
+  function reject(error: ErrorInfo | VposError): HttpResponse;
+}
+
+// ───────────────────────────── Redsys ─────────────────────────────
+
+/**
+ * Redsys (Spain): signed redirect form, HTTP POST and SOAP notifications verified by signature
+ * (`HMAC_SHA256_V1`, `HMAC_SHA512_V1`, `HMAC_SHA512_V2`), REST refund / confirm / cancel.
+ */
+export namespace redsys {
+  /** Default deadline of {@link Gateway.operate}: 10 000 ms. */
+  const DEFAULT_TIMEOUT_MS: number;
+
+  /** How requests are signed; notifications are verified with the version they name. */
+  type SignatureVersion = 'HMAC_SHA256_V1' | 'HMAC_SHA512_V1' | 'HMAC_SHA512_V2';
+
+  /** One Redsys terminal. Unknown keys are refused. */
+  interface Config {
+    /** `DS_MERCHANT_MERCHANTCODE` (FUC), up to 9 digits. */
+    merchant_code: string;
+    /** `DS_MERCHANT_TERMINAL`, up to 3 digits. */
+    terminal: string;
+    /** The terminal's secret key, base64. Never shown by `util.inspect` or `JSON.stringify`. */
+    secret_key: string;
+    /** Default `HMAC_SHA256_V1`. */
+    signature_version?: SignatureVersion;
+    /** Redirect endpoint (test `https://sis-t.redsys.es:25443/sis/realizarPago`). */
+    checkout_url: string;
+    /** REST endpoint for refunds, confirmations and cancellations. */
+    rest_url?: string;
+    /** Default `DS_MERCHANT_MERCHANTURL`: where Redsys posts the notification. */
+    merchant_url?: string;
+    /** Default `DS_MERCHANT_URLOK`. */
+    url_ok?: string;
+    /** Default `DS_MERCHANT_URLKO`. */
+    url_ko?: string;
+    /** `DS_MERCHANT_MERCHANTNAME`, up to 25 characters. */
+    merchant_name?: string;
+  }
+
+  /** {@link Config} without `secret_key`. */
+  type PublicConfig = Omit<Config, 'secret_key'>;
+
+  /** A payment to send to the Redsys payment page. */
+  interface Order {
+    /** `DS_MERCHANT_ORDER`: 4–12 characters, the first four digits. Unique per terminal. */
+    order: string;
+    /** `DS_MERCHANT_AMOUNT` / `DS_MERCHANT_CURRENCY`. */
+    amount: AmountInput;
+    /** Default `authorization` (`0`); `preauthorization` (`1`) reserves only. */
+    transaction_type?: 'authorization' | 'preauthorization';
+    /** `DS_MERCHANT_PRODUCTDESCRIPTION`, up to 125 characters. */
+    product_description?: string;
+    /** `DS_MERCHANT_TITULAR`, up to 60 characters. */
+    titular?: string;
+    /** `DS_MERCHANT_MERCHANTDATA`, returned in the notification. */
+    merchant_data?: string;
+    /** `DS_MERCHANT_CONSUMERLANGUAGE` (`001` Spanish, `002` English …). */
+    consumer_language?: string;
+    /** `DS_MERCHANT_PAYMETHODS`. */
+    pay_methods?: string;
+    /** Overrides the configured `merchant_url`. */
+    merchant_url?: string;
+    /** Overrides the configured `url_ok`. */
+    url_ok?: string;
+    /** Overrides the configured `url_ko`. */
+    url_ko?: string;
+    /** `DS_MERCHANT_IDENTIFIER` (`REQUIRED` asks for a card reference). */
+    identifier?: string;
+  }
+
+  /** A REST operation on an existing order. */
+  interface Operation {
+    /** `refund` (`3`), `confirm` a pre-authorisation (`2`), `cancel` it (`9`). */
+    kind: 'refund' | 'confirm' | 'cancel';
+    /** The order's `DS_MERCHANT_ORDER`, as sent at checkout. */
+    order: string;
+    /** The amount refunded, captured or released. */
+    amount: AmountInput;
+  }
+
+  /** A parsed Redsys notification (or REST reply). */
+  interface Notification {
+    /** How it arrived: HTTP POST, SOAP, or the reply to a REST operation. */
+    format: 'http' | 'soap' | 'rest';
+    /** `Ds_SignatureVersion` as received. */
+    signature_version: string;
+    /** `Ds_Order`. */
+    order: string;
+    /** `Ds_Amount` in `Ds_Currency`. */
+    amount: Amount;
+    merchant_code: string;
+    terminal: string | null;
+    /** `Ds_Response`, four digits. */
+    response: string;
+    /** `Ds_TransactionType`. */
+    transaction_type: string;
+    action: Action;
+    status: ReportedStatus;
+    authorisation_code: string | null;
+    /** `Ds_ErrorCode` (`SIS…`). */
+    error_code: string | null;
+    merchant_data: string | null;
+    /** `Ds_Merchant_Identifier`. */
+    identifier: string | null;
+    /** Every decoded parameter, in order, keys as sent. */
+    parameters: [name: string, value: string][];
+  }
+
+  /** A `Ds_Response` explained for a transaction type. */
+  interface StatusInfo {
+    action: Action;
+    status: ReportedStatus;
+    /** Four digits. */
+    response: string;
+  }
+
+  /** A parsed notification whose signature is not checked yet. Only `parseNotification` makes one. */
+  class UnverifiedNotification {
+    #private;
+    private constructor();
+    /** The fields, to be read with suspicion (enough to find the payment). */
+    readonly untrusted: Notification;
+    /** The raw body exactly as received. */
+    readonly rawBody: Buffer;
+  }
+
+  /**
+   * A notification or REST reply whose signature is proven. Only `verify` and
+   * `parseOperationResponse` make one. Verified says Redsys sent it, not that the card paid.
+   */
+  class VerifiedNotification {
+    #private;
+    private constructor();
+    readonly notification: Notification;
+    /** The decoded parameters as an object (the last of a repeated key wins). */
+    readonly parameters: Record<string, string>;
+    /** The gateway-neutral event, with its idempotency `key`. */
+    readonly event: Event;
+    /** The raw body exactly as received. */
+    readonly rawBody: Buffer;
+  }
+
+  /**
+   * One Redsys terminal and the verbs of the gateway. The configuration is held natively: no
+   * property, `JSON.stringify` or `util.inspect` output reveals the secret key.
+   */
+  class Gateway {
+    #private;
+    /** Reads (and unless `validate: false`, validates) a configuration; throws `invalid_config`. */
+    constructor(config: Config, options?: { validate?: boolean });
+    /** Checks every configuration value; throws `invalid_config` naming the key. */
+    validate(): void;
+    /** Everything but the secret key. */
+    readonly publicConfig: PublicConfig;
+    /** `DS_MERCHANT_MERCHANTCODE`. */
+    readonly merchantCode: string;
+    /** Base64 of the per-order key (3DES or AES): the value public test suites check. */
+    orderKey(order: string): string;
+    /** Signs `message` keyed with `order`, encoded as the configured version sends it. */
+    sign(order: string, message: string | Uint8Array): string;
+    /** The signed redirect form (`Ds_SignatureVersion`, `Ds_MerchantParameters`, `Ds_Signature`). */
+    checkout(order: Order): RedirectForm;
+    /** The redirect form as HTML, every value escaped; `autoSubmit` adds an inline submitting script. */
+    checkoutHtml(order: Order, options?: { autoSubmit?: boolean }): string;
+    /** Parses an HTTP POST (form) or SOAP (`text/xml`) notification from its raw body. */
+    parseNotification(contentType: string, body: Uint8Array | string): UnverifiedNotification;
+    /**
+     * Checks the signature by the version the notification names; throws `signature_mismatch`
+     * or `unsupported_signature_version`. The unverified handle stays usable.
+     */
+    verify(notification: UnverifiedNotification): VerifiedNotification;
+    /** Same as the top-level {@link transition}. */
+    transition(payment: PaymentSnapshot, verified: VerifiedNotification): Outcome;
+    /**
+     * The answer for a verified notification's outcome: HTTP POST `200` (empty) when settled,
+     * `503`/`409` otherwise; SOAP the signed envelope, `OK` when settled, else `KO`.
+     */
+    acknowledge(verified: VerifiedNotification, outcome: Outcome): HttpResponse;
+    /** The signed SOAP answer for `order`: `OK` when `accept`, else `KO`. */
+    soapAnswer(order: string, accept: boolean): HttpResponse;
+    /** The answer for a refused notification: `403` bad signature, `422` malformed, `503` retry. */
+    reject(error: ErrorInfo | VposError): HttpResponse;
+    /** The REST request for `operation`; throws `invalid_config` without `rest_url`. */
+    operationRequest(operation: Operation): HttpRequest;
+    /**
+     * Reads the REST reply: Redsys's own error is `gateway_error`; no usable answer
+     * `gateway_unavailable`; otherwise the signed result, verified.
+     */
+    parseOperationResponse(reply: PostbackReply): VerifiedNotification;
+    /**
+     * `operationRequest` → `fetch` (default global `fetch`, deadline `timeoutMs`, never thrown:
+     * a failure is `gateway_unavailable`) → `parseOperationResponse`.
+     */
+    operate(operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<VerifiedNotification>;
+    /**
+     * The whole notification flow (HTTP POST or SOAP): `onReceived` → parse → verify → load
+     * payment → transition → acknowledge; a refused notification gets {@link reject}'s answer.
+     * Throws only for the host's own failures.
+     */
+    handleNotification(input: GatewayNotificationInput<Notification>): Promise<GatewayNotificationResult<Notification>>;
+    /** The public configuration (no secret key). */
+    toJSON(): PublicConfig;
+  }
+
+  /** Explains a `Ds_Response` for a `Ds_TransactionType`; `field_invalid` if not 1–4 digits. */
+  function status(transactionType: string, response: string): StatusInfo;
+  /** The answer for a refused notification (as {@link Gateway.reject}). */
+  function reject(error: ErrorInfo | VposError): HttpResponse;
+}
+
+// ───────────────────────────── CECA ─────────────────────────────
+
+/**
+ * CECA (Cecabank TPV virtual): signed redirect form, signed notification (`Firma`, SHA-256 or
+ * legacy SHA-1), answered `$*$OKY$*$`. CECA only notifies completed payments and cancels one whose
+ * notification is not so answered within about 30 seconds.
+ */
+export namespace ceca {
+  /** One CECA terminal. Unknown keys are refused. */
+  interface Config {
+    /** `MerchantID`, 9 digits. */
+    merchant_id: string;
+    /** `AcquirerBIN`, 10 digits. */
+    acquirer_bin: string;
+    /** `TerminalID`, 8 digits. */
+    terminal_id: string;
+    /** The encryption key. Never shown by `util.inspect` or `JSON.stringify`. */
+    key: string;
+    /** `Cifrado`: `SHA2` (default) or the legacy `SHA1`. */
+    cipher?: 'SHA2' | 'SHA1';
+    /** Where the form is posted. */
+    checkout_url: string;
+    /** `URL_OK`: must match the one in Cecabank's panel byte for byte. */
+    url_ok: string;
+    /** `URL_NOK`: likewise. */
+    url_nok: string;
+  }
+
+  /** {@link Config} without `key`. */
+  type PublicConfig = Omit<Config, 'key'>;
+
+  /** A payment to send to CECA. */
+  interface Order {
+    /** `Num_operacion`: unique, 1–50 letters, digits or `-`. */
+    operation: string;
+    /** `Importe` / `TipoMoneda` / `Exponente`: any ISO 4217 currency. */
+    amount: AmountInput;
+    /** `Descripcion`, up to 1000 characters. */
+    description?: string;
+    /** `Idioma`: `1` Spanish, `6` English, `7` French … */
+    language?: string;
+  }
+
+  /** A parsed CECA notification. */
+  interface Notification {
+    merchant_id: string;
+    acquirer_bin: string;
+    terminal_id: string;
+    /** `Num_operacion`. */
+    operation: string;
+    /** `Importe` in `TipoMoneda`, `Exponente` checked against the currency. */
+    amount: Amount;
+    /** `Referencia`: CECA's reference for the payment. */
+    reference: string;
+    /** `Num_aut`. */
+    authorisation: string | null;
+    /** `Pais` (numeric). */
+    country: string | null;
+    description: string | null;
+    /** Every field as received, in order. */
+    fields: [name: string, value: string][];
+  }
+
+  /** A parsed notification whose `Firma` is not checked yet. Only `parseNotification` makes one. */
+  class UnverifiedNotification {
+    #private;
+    private constructor();
+    readonly untrusted: Notification;
+    readonly rawBody: Buffer;
+  }
+
+  /** A notification whose `Firma` matched. Only `verify` makes one. */
+  class VerifiedNotification {
+    #private;
+    private constructor();
+    readonly notification: Notification;
+    readonly event: Event;
+    readonly rawBody: Buffer;
+  }
+
+  /** One CECA terminal and the verbs of the gateway; the key is held natively. */
+  class Gateway {
+    #private;
+    /** Reads (and unless `validate: false`, validates) a configuration; throws `invalid_config`. */
+    constructor(config: Config, options?: { validate?: boolean });
+    validate(): void;
+    /** Everything but the key. */
+    readonly publicConfig: PublicConfig;
+    /** The form with `Firma`. */
+    checkout(order: Order): RedirectForm;
+    /** The form as HTML, every value escaped; `autoSubmit` adds an inline submitting script. */
+    checkoutHtml(order: Order, options?: { autoSubmit?: boolean }): string;
+    parseNotification(contentType: string, body: Uint8Array | string): UnverifiedNotification;
+    /** Checks `Firma` and the terminal; throws `signature_mismatch` / `merchant_mismatch`. */
+    verify(notification: UnverifiedNotification): VerifiedNotification;
+    transition(payment: PaymentSnapshot, verified: VerifiedNotification): Outcome;
+    /** `200 $*$OKY$*$` when settled; otherwise `200` with an empty body (CECA cancels). */
+    acknowledge(outcome: Outcome): HttpResponse;
+    /** Never `$*$OKY$*$`: `403` bad signature, `422` malformed, `503` misconfiguration. */
+    reject(error: ErrorInfo | VposError): HttpResponse;
+    /** store → parse → verify → load payment → transition → acknowledge (or reject). */
+    handleNotification(input: GatewayNotificationInput<Notification>): Promise<GatewayNotificationResult<Notification>>;
+    toJSON(): PublicConfig;
+  }
+
+  /** As {@link Gateway.acknowledge}. */
+  function acknowledge(outcome: Outcome): HttpResponse;
+  /** As {@link Gateway.reject}. */
+  function reject(error: ErrorInfo | VposError): HttpResponse;
+}
+
+// ───────────────────────────── Santander Elavon ─────────────────────────────
+
+/**
+ * Santander Elavon (Realex / Global Payments): the HPP form with `SHA1HASH`, the HPP response
+ * verified by its hash (also when the values arrive base64-encoded), and Remote XML settle /
+ * void / rebate. The host supplies every `timestamp` (`YYYYMMDDHHMMSS`): vpos reads no clock.
+ */
+export namespace elavon {
+  /** Default deadline of {@link Gateway.remote}: 10 000 ms. */
+  const DEFAULT_TIMEOUT_MS: number;
+
+  /** One Elavon merchant account. Unknown keys are refused. */
+  interface Config {
+    /** `MERCHANT_ID`. */
+    merchant_id: string;
+    /** `ACCOUNT` (sub-account). */
+    account: string;
+    /** The shared secret. Never shown by `util.inspect` or `JSON.stringify`. */
+    secret: string;
+    /** The rebate (refund) password; sent only as its SHA-1. Never shown either. */
+    rebate_password?: string;
+    /** HPP URL. */
+    checkout_url: string;
+    /** Remote XML URL for settle, void and rebate. */
+    remote_url?: string;
+    /** `MERCHANT_RESPONSE_URL`: where the HPP posts the result. */
+    response_url?: string;
+    /** The account's currency, for HPP responses that carry `AMOUNT` without `CURRENCY`. */
+    currency?: string;
+    /** `AUTO_SETTLE_FLAG`: `true` captures at once; `false` (default) only authorises. */
+    auto_settle?: boolean;
+  }
+
+  /** {@link Config} without `secret` and `rebate_password`. */
+  type PublicConfig = Omit<Config, 'secret' | 'rebate_password'>;
+
+  /** A payment to send to the HPP. */
+  interface Order {
+    /** `ORDER_ID`: unique, 1–50 letters, digits, `-` or `_`. */
+    order_id: string;
+    amount: AmountInput;
+    /** `YYYYMMDDHHMMSS` from the host's clock. */
+    timestamp: string;
+  }
+
+  /** A Remote operation on a payment the HPP took. */
+  interface RemoteOperation {
+    /** `settle` an authorisation, `void` it, or `rebate` (refund) a settled payment. */
+    kind: 'settle' | 'void' | 'rebate';
+    order_id: string;
+    /** The payment's `PASREF`. */
+    pasref: string;
+    /** The payment's `AUTHCODE`. */
+    authcode?: string;
+    /** The amount (the payment's own for a full settle or void). */
+    amount: AmountInput;
+    /** `YYYYMMDDHHMMSS` from the host's clock. */
+    timestamp: string;
+  }
+
+  /** A parsed HPP response. */
+  interface Notification {
+    merchant_id: string;
+    order_id: string;
+    timestamp: string;
+    /** `RESULT` (`00` success). */
+    result: string;
+    message: string;
+    /** `PASREF`: needed to settle, void or rebate. */
+    pasref: string;
+    authcode: string;
+    amount: Amount;
+    /** Whether the values arrived base64-encoded (and were decoded before hashing). */
+    base64_values: boolean;
+    /** Every field as received (decoded when `base64_values`), in order. */
+    fields: [name: string, value: string][];
+  }
+
+  /** A parsed HPP response whose hash is not checked yet. */
+  class UnverifiedNotification {
+    #private;
+    private constructor();
+    readonly untrusted: Notification;
+    readonly rawBody: Buffer;
+  }
+
+  /** An HPP response whose `SHA1HASH` matched. Only `verify` makes one. */
+  class VerifiedNotification {
+    #private;
+    private constructor();
+    readonly notification: Notification;
+    readonly event: Event;
+    readonly rawBody: Buffer;
+  }
+
+  /** The verified result of a Remote operation. Only `parseRemoteResponse` / `remote` make one. */
+  class VerifiedEvent {
+    #private;
+    private constructor();
+    readonly event: Event;
+  }
+
+  /** One Elavon account and the verbs of the gateway; the secrets are held natively. */
+  class Gateway {
+    #private;
+    constructor(config: Config, options?: { validate?: boolean });
+    validate(): void;
+    /** Everything but the secrets. */
+    readonly publicConfig: PublicConfig;
+    /** The HPP form with `SHA1HASH`. */
+    checkout(order: Order): RedirectForm;
+    checkoutHtml(order: Order, options?: { autoSubmit?: boolean }): string;
+    parseNotification(contentType: string, body: Uint8Array | string): UnverifiedNotification;
+    /** Checks `SHA1HASH` and the merchant; throws `signature_mismatch` / `merchant_mismatch`. */
+    verify(notification: UnverifiedNotification): VerifiedNotification;
+    transition(payment: PaymentSnapshot, verified: VerifiedNotification | VerifiedEvent): Outcome;
+    /** `200 OK` when settled, `409` contradiction, `503` unknown result. */
+    acknowledge(outcome: Outcome): HttpResponse;
+    /** `403` bad hash, `422` malformed, `503` misconfiguration. */
+    reject(error: ErrorInfo | VposError): HttpResponse;
+    /** The Remote XML request; a rebate needs `rebate_password` (`invalid_config`). */
+    remoteRequest(operation: RemoteOperation): HttpRequest;
+    /**
+     * Reads the Remote reply: a hashed `00` is the event the operation means; another result
+     * `gateway_error`; no usable answer `gateway_unavailable`; a bad hash `signature_mismatch`.
+     */
+    parseRemoteResponse(operation: RemoteOperation, reply: PostbackReply): VerifiedEvent;
+    /** `remoteRequest` → `fetch` (deadline, failure = `gateway_unavailable`) → `parseRemoteResponse`. */
+    remote(operation: RemoteOperation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<VerifiedEvent>;
+    /** store → parse → verify → load payment → transition → acknowledge (or reject). */
+    handleNotification(input: GatewayNotificationInput<Notification>): Promise<GatewayNotificationResult<Notification>>;
+    toJSON(): PublicConfig;
+  }
+
+  /** `sha1_hex(sha1_hex(fields.join('.')) + '.' + secret)`, lower case. */
+  function hash(fields: string[], secret: string): string;
+  function acknowledge(outcome: Outcome): HttpResponse;
+  function reject(error: ErrorInfo | VposError): HttpResponse;
+}
+
+// ───────────────────────────── PayPal ─────────────────────────────
+
+/**
+ * PayPal Website Payments Standard: the payment form, and IPNs verified by posting the raw body
+ * back (`cmd=_notify-validate&` + the bytes received). There is no secret: the post-back is the proof.
+ */
+export namespace paypal {
+  /** Default post-back deadline of {@link Gateway.handleNotification}: 10 000 ms. */
+  const DEFAULT_TIMEOUT_MS: number;
+
+  /** One PayPal business account. Unknown keys are refused. */
+  interface Config {
+    /** The business account's e-mail (or merchant id), checked against every IPN's receiver. */
+    business: string;
+    /** Where the form is posted (sandbox `https://www.sandbox.paypal.com/cgi-bin/webscr`). */
+    checkout_url: string;
+    /** Where IPNs are posted back (sandbox `https://ipnpb.sandbox.paypal.com/cgi-bin/webscr`). */
+    ipn_url: string;
+    notify_url?: string;
+    return_url?: string;
+    cancel_url?: string;
+  }
+
+  /** A payment to send to PayPal. */
+  interface Order {
+    /** `invoice`: the shop's unique order id, up to 127 characters. */
+    invoice: string;
+    item_name: string;
+    /** `amount` / `currency_code` (decimal string as PayPal wants it; yen without decimals). */
+    amount: AmountInput;
+    /** `custom`: passed back in the IPN. */
+    custom?: string;
+    notify_url?: string;
+    return_url?: string;
+    cancel_url?: string;
+  }
+
+  /** A parsed IPN. */
+  interface Notification {
+    txn_id: string;
+    /** Set on refunds and reversals. */
+    parent_txn_id: string | null;
+    /** Verbatim (`Completed`, `Pending`, `Refunded` …). */
+    payment_status: string;
+    pending_reason: string | null;
+    txn_type: string | null;
+    action: Action;
+    status: ReportedStatus;
+    /** `mc_gross` in `mc_currency`, positive (refunds arrive negative). */
+    gross: Amount;
+    fee: Amount | null;
+    /** `receiver_email`, else `business`. */
+    receiver: string;
+    /** `invoice`, else `custom`. */
+    order_id: string | null;
+    payer_email: string | null;
+    /** `test_ipn=1`: sent from the sandbox. */
+    test: boolean;
+    /** The body's character set. */
+    charset: string;
+    /** Every field, decoded, in order. */
+    fields: [name: string, value: string][];
+  }
+
+  /** A parsed IPN not yet confirmed by PayPal. Only `parseNotification` makes one. */
+  class UnverifiedNotification {
+    #private;
+    private constructor();
+    readonly untrusted: Notification;
+    readonly rawBody: Buffer;
+  }
+
+  /** An IPN PayPal confirmed (`VERIFIED`). Only `verifyPostback` makes one. */
+  class VerifiedNotification {
+    #private;
+    private constructor();
+    readonly notification: Notification;
+    readonly event: Event;
+    readonly rawBody: Buffer;
+  }
+
+  /** One PayPal business account and the verbs of the gateway. */
+  class Gateway {
+    #private;
+    constructor(config: Config, options?: { validate?: boolean });
+    validate(): void;
+    /** The configuration (PayPal Standard has no secret). */
+    readonly publicConfig: Config;
+    checkout(order: Order): RedirectForm;
+    checkoutHtml(order: Order, options?: { autoSubmit?: boolean }): string;
+    /** Parses an IPN (its `charset`, windows-1252 by default); non-ASCII raw bytes are refused. */
+    parseNotification(contentType: string, body: Uint8Array | string): UnverifiedNotification;
+    /** The post-back to perform: the body exactly as received, after `cmd=_notify-validate&`. */
+    postbackRequest(notification: UnverifiedNotification): HttpRequest;
+    /**
+     * `200 VERIFIED` verifies (and the receiver must be the configured business:
+     * `merchant_mismatch`); `INVALID` throws `postback_invalid`; anything else `postback_failed`.
+     */
+    verifyPostback(notification: UnverifiedNotification, reply: PostbackReply): VerifiedNotification;
+    transition(payment: PaymentSnapshot, verified: VerifiedNotification): Outcome;
+    /** `200` once settled, `503` unknown status, `409` contradiction (PayPal retries until 200). */
+    acknowledge(outcome: Outcome): HttpResponse;
+    /** Never 200: `409 INVALID`, `503` post-back failed, `422` malformed. */
+    reject(error: ErrorInfo | VposError): HttpResponse;
+    /** store → parse → post back (deadline; failure = `postback_failed`, 503) → verify → load payment → transition → answer. */
+    handleNotification(input: PostbackNotificationInput<Notification>): Promise<GatewayNotificationResult<Notification>>;
+    toJSON(): Config;
+  }
+
+  function acknowledge(outcome: Outcome): HttpResponse;
+  function reject(error: ErrorInfo | VposError): HttpResponse;
+}
+
+// ───────────────────────────── Bitpay ─────────────────────────────
+
+/**
+ * Bitpay: invoices created over its API, notifications proven by fetching the invoice (a
+ * notification is unsigned: status, price and order come from Bitpay's own answer).
+ */
+export namespace bitpay {
+  /** Default deadline of the invoice fetch and {@link Gateway.createInvoice}: 10 000 ms. */
+  const DEFAULT_TIMEOUT_MS: number;
+
+  /** One Bitpay merchant. Unknown keys are refused. */
+  interface Config {
+    /** The legacy API key (HTTP Basic user). Never shown by `util.inspect` or `JSON.stringify`. */
+    api_key: string;
+    /** Invoice API (`https://bitpay.com/api/invoice`, test `https://test.bitpay.com/api/invoice`). */
+    api_url: string;
+    /** Buyer page (`https://bitpay.com/invoice`). */
+    invoice_url: string;
+    /** `notificationURL` for every invoice. */
+    notification_url?: string;
+  }
+
+  /** {@link Config} without `api_key`. */
+  type PublicConfig = Omit<Config, 'api_key'>;
+
+  /** What to invoice. */
+  interface InvoiceRequest {
+    /** `price` / `currency`, written as the exact decimal. */
+    price: AmountInput;
+    /** `orderId`, echoed in notifications. */
+    order_id: string;
+    item_desc?: string;
+    /** `redirectURL`: where the buyer returns. */
+    redirect_url?: string;
+  }
+
+  /** An invoice as Bitpay describes it. */
+  interface Invoice {
+    id: string;
+    /** Verbatim (`new`, `paid`, `confirmed`, `complete`, `expired`, `invalid`). */
+    status: string;
+    price: Amount;
+    order_id: string | null;
+    /** The buyer page. */
+    url: string | null;
+  }
+
+  /** A notification: what it claims, and (once verified) what Bitpay answered. */
+  interface Notification {
+    claimed: Invoice;
+    invoice: Invoice | null;
+  }
+
+  /** A parsed notification not yet confirmed by a fetch. Only `parseNotification` makes one. */
+  class UnverifiedNotification {
+    #private;
+    private constructor();
+    readonly untrusted: Notification;
+    readonly rawBody: Buffer;
+  }
+
+  /** A notification confirmed by the fetched invoice. Only `verifyInvoice` makes one. */
+  class VerifiedNotification {
+    #private;
+    private constructor();
+    readonly notification: Notification;
+    readonly event: Event;
+    readonly rawBody: Buffer;
+  }
+
+  /** {@link GatewayNotificationInput} plus the invoice fetch. */
+  interface NotificationInput extends GatewayNotificationInput<Notification> {
+    /** Fetches the invoice; default {@link fetchPostback} (global `fetch`). */
+    fetch?: FetchFunction;
+    /** Fetch deadline in milliseconds; default {@link DEFAULT_TIMEOUT_MS}. */
+    timeoutMs?: number;
+  }
+
+  /** One Bitpay merchant and the verbs of the gateway; the API key is held natively. */
+  class Gateway {
+    #private;
+    constructor(config: Config, options?: { validate?: boolean });
+    validate(): void;
+    /** Everything but the API key. */
+    readonly publicConfig: PublicConfig;
+    /** The invoice creation request (its `Authorization` header carries the key: never log it). */
+    invoiceRequest(request: InvoiceRequest): HttpRequest;
+    /** Reads the creation reply; `form` sends the buyer to the invoice page. */
+    invoiceResponse(reply: PostbackReply): { invoice: Invoice; form: RedirectForm };
+    /** `invoiceRequest` → `fetch` (deadline; failure = `gateway_unavailable`) → `invoiceResponse`. */
+    createInvoice(request: InvoiceRequest, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<{ invoice: Invoice; form: RedirectForm }>;
+    /** Parses a notification (`application/json` only). */
+    parseNotification(contentType: string, body: Uint8Array | string): UnverifiedNotification;
+    /** The fetch that proves it: `GET <api_url>/<id>` with the key. */
+    invoiceStatusRequest(notification: UnverifiedNotification): HttpRequest;
+    /** Judges the fetched invoice: `gateway_unavailable` without an answer, `signature_mismatch` for another invoice. */
+    verifyInvoice(notification: UnverifiedNotification, reply: PostbackReply): VerifiedNotification;
+    transition(payment: PaymentSnapshot, verified: VerifiedNotification): Outcome;
+    /** `200 OK` once settled, else `503` (Bitpay retries). */
+    acknowledge(outcome: Outcome): HttpResponse;
+    /** `503` when in doubt (fetch failed), `422` malformed. */
+    reject(error: ErrorInfo | VposError): HttpResponse;
+    /** store → parse → fetch the invoice → verify → load payment → transition → answer. */
+    handleNotification(input: NotificationInput): Promise<GatewayNotificationResult<Notification>>;
+    toJSON(): PublicConfig;
+  }
+
+  /** An invoice status in the one status model. */
+  function status(invoiceStatus: string): ReportedStatus;
+  function acknowledge(outcome: Outcome): HttpResponse;
   function reject(error: ErrorInfo | VposError): HttpResponse;
 }

@@ -7,6 +7,11 @@ const native = require('./native.js');
 const { errorCodes, isVposError } = require('./lib/errors.js');
 const money = require('./lib/money.js');
 const flocash = require('./lib/flocash.js');
+const redsys = require('./lib/redsys.js');
+const ceca = require('./lib/ceca.js');
+const elavon = require('./lib/elavon.js');
+const paypal = require('./lib/paypal.js');
+const bitpay = require('./lib/bitpay.js');
 const { transition } = require('./lib/state.js');
 const { fetchPostback, DEFAULT_TIMEOUT_MS } = require('./lib/postback.js');
 
@@ -19,6 +24,11 @@ function paymentStatuses() {
 
 module.exports = {
   flocash: Object.freeze({ ...flocash, DEFAULT_TIMEOUT_MS }),
+  redsys: Object.freeze({ ...redsys, DEFAULT_TIMEOUT_MS }),
+  ceca: Object.freeze(ceca),
+  elavon: Object.freeze(elavon),
+  paypal: Object.freeze(paypal),
+  bitpay: Object.freeze(bitpay),
   money: Object.freeze(money),
   transition,
   errorCodes,

@@ -4,5 +4,5 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const vpos = require('./index.js');
 
-export const { flocash, money, transition, errorCodes, isVposError, paymentStatuses, fetchPostback } = vpos;
+export const { flocash, redsys, ceca, elavon, paypal, bitpay, money, transition, errorCodes, isVposError, paymentStatuses, fetchPostback } = vpos;
 export default vpos;

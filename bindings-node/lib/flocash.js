@@ -9,20 +9,7 @@ const { bodyBytes } = require('./bytes.js');
 const { UnverifiedNotification, VerifiedNotification } = require('./notifications.js');
 const { transition, withHandle } = require('./state.js');
 const { handleNotification } = require('./handler.js');
-
-/** A reply the host got for the post-back: `{ status, body }` or `{ error }`. */
-function replyJson(reply) {
-  if (reply && ArrayBuffer.isView(reply.body)) {
-    reply = { ...reply, body: bodyBytes(reply.body).toString('utf8') };
-  }
-  return encode(reply, 'reply');
-}
-
-/** `{ code, field, message }` from a VposError or a plain object of that shape. */
-function errorJson(error) {
-  const e = error || {};
-  return encode({ code: e.code, field: e.field ?? null, message: typeof e.message === 'string' ? e.message : '' }, 'error');
-}
+const { replyJson, errorJson } = require('./wire.js');
 
 /**
  * One FloCash merchant account. The configuration (with its notification token) is held by

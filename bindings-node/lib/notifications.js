@@ -43,4 +43,45 @@ Object.defineProperties(VerifiedNotification.prototype, {
   },
 });
 
-module.exports = { UnverifiedNotification, VerifiedNotification };
+/**
+ * Gives a gateway's native notification handles their readable properties (`untrusted`,
+ * `notification`, `event`) and a short `util.inspect` summary of non-secret fields.
+ * @param {string} name class name shown by util.inspect
+ * @param {(n: any) => object} summary the fields shown for an unverified notification
+ */
+function decorate(name, Unverified, Verified, summary) {
+  if (Unverified) {
+    Object.defineProperties(Unverified.prototype, {
+      untrusted: {
+        get() {
+          return decode(this.untrustedJson());
+        },
+      },
+      [util.inspect.custom]: {
+        value(depth, options, inspect) {
+          return `${name}UnverifiedNotification ${inspect(summary(this.untrusted), options)}`;
+        },
+      },
+    });
+  }
+  Object.defineProperties(Verified.prototype, {
+    notification: {
+      get() {
+        return decode(this.notificationJson());
+      },
+    },
+    event: {
+      get() {
+        return decode(this.eventJson());
+      },
+    },
+    [util.inspect.custom]: {
+      value(depth, options, inspect) {
+        const e = this.event;
+        return `${name}VerifiedNotification ${inspect({ key: e.key, order_id: e.order_id, status: e.status, amount: e.amount.value, currency: e.amount.currency }, options)}`;
+      },
+    },
+  });
+}
+
+module.exports = { UnverifiedNotification, VerifiedNotification, decorate };

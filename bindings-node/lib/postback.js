@@ -7,7 +7,8 @@
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
- * The default post-back: the global `fetch`. Redirects are not followed: the post-back must
+ * The default post-back (and the default `fetch` of the REST calls and Bitpay's invoice
+ * fetch): the global `fetch`. Redirects are not followed: the post-back must
  * reach `validateNotify.do` itself, and a 3xx is reported as the non-200 answer it is.
  * @param {{ method: string, url: string, headers: [string, string][], body: string }} request
  * @param {{ signal?: AbortSignal }} [options]
@@ -17,7 +18,8 @@ async function fetchPostback(request, { signal } = {}) {
   const res = await fetch(request.url, {
     method: request.method,
     headers: request.headers,
-    body: request.body,
+    // fetch refuses any body on GET/HEAD (Bitpay's invoice fetch has an empty one).
+    body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
     redirect: 'manual',
     signal,
   });

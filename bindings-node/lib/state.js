@@ -29,7 +29,19 @@ function withHandle(Class, handle, field, call) {
  */
 function transition(payment, verified) {
   const json = encode(payment, '');
-  return decode(withHandle(VerifiedNotification, verified, 'verified', () => native.transition(json, verified)));
+  for (const [Class, call] of VERIFIED) {
+    if (verified instanceof Class) return decode(withHandle(Class, verified, 'verified', () => call(json, verified)));
+  }
+  throw vposError('field_invalid', 'verified', 'verified must be a verified notification handle vpos returned, not a look-alike');
 }
 
-module.exports = { transition, withHandle };
+// Every verified-notification class and the addon function that applies it (each checks the
+// handle's native type tag, so a look-alike is refused).
+const VERIFIED = new Map([[VerifiedNotification, (json, verified) => native.transition(json, verified)]]);
+
+/** Registers a gateway's verified-notification class for `transition`. */
+function registerVerified(Class, nativeTransition) {
+  VERIFIED.set(Class, nativeTransition);
+}
+
+module.exports = { transition, withHandle, registerVerified };

@@ -105,12 +105,17 @@ fn classify(root: &Value, mut path: Vec<String>, message: &str, role: Role) -> E
     match role {
         Role::Config => {
             // A secret of the wrong type would otherwise be echoed by serde ("invalid type:
-            // integer `1234…`"): say what is expected, never what was given.
-            let message = if field.starts_with("notification_token") {
-                "notification_token must be a string".to_string()
-            } else {
-                message.to_string()
-            };
+            // integer `1234…`"): for every configuration key (tokens, keys, shared secrets),
+            // say what is expected, never what was given.
+            let message =
+                if message.starts_with("invalid type") || message.starts_with("invalid value") {
+                    match message.split_once(", expected ") {
+                        Some((_, expected)) => format!("expected {expected}"),
+                        None => "has the wrong type".to_string(),
+                    }
+                } else {
+                    message.to_string()
+                };
             let err = Error::new(
                 ErrorCode::InvalidConfig,
                 format!("configuration {at}{message}"),
@@ -172,6 +177,18 @@ fn amount_error(root: &Value, path: &[String]) -> Option<(Vec<String>, Error)> {
         };
         checked.map(|e| (path[..depth].to_vec(), e))
     })
+}
+
+/// A configuration as JSON without its secrets. The core serializes a secret as `***`; the
+/// public view leaves the keys out altogether, so it can be shown or sent anywhere.
+pub(crate) fn public_json<T: Serialize>(config: &T, secrets: &[&str]) -> String {
+    let mut value = serde_json::to_value(config).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        for key in secrets {
+            map.remove(*key);
+        }
+    }
+    to_json(&value)
 }
 
 /// Serializes a core value for `lib/json.js`: the core's own JSON (fields in the core's
@@ -351,6 +368,23 @@ mod tests {
         );
         assert!(
             !err.message().contains("123456789012345"),
+            "{}",
+            err.message()
+        );
+        // Every gateway's secret, not only FloCash's token: serde's "invalid type: integer
+        // `…`" is never repeated.
+        let err = parse::<vpos_core::gateways::redsys::Config>(
+            r#"{"merchant_code":"999008881","terminal":"1","secret_key":987654321987654,
+                "checkout_url":"https://x.example"}"#,
+            Role::Config,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            (ErrorCode::InvalidConfig, Some("secret_key"))
+        );
+        assert!(
+            !err.message().contains("987654321987654"),
             "{}",
             err.message()
         );

@@ -46,6 +46,14 @@ test('the verbs snippet runs against a post-back server and answers 200 00', asy
   }
 });
 
+test('the Redsys block runs and prints what its comments say', () => {
+  const m = /<!-- readme-test: redsys -->\n```js\n([\s\S]*?)```/.exec(readme);
+  assert.ok(m, 'no redsys block in README.md');
+  const out = execFileSync(process.execPath, ['-e', m[1]], { cwd: root, encoding: 'utf8' });
+  assert.match(out, /^Ds_SignatureVersion Ds_MerchantParameters Ds_Signature$/m);
+  assert.match(out, /\{ action: 'sale', status: 'succeeded', response: '0000' \}/);
+});
+
 test('the Express route in the README is the one in examples/express.js', () => {
   const example = fs.readFileSync(path.join(root, 'examples', 'express.js'), 'utf8');
   const region = /\/\/ ANCHOR: notify\n([\s\S]*?)\n\s*\/\/ ANCHOR_END: notify/.exec(example);

@@ -1,14 +1,19 @@
 'use strict';
-// Every case of every file under tests/vectors/, through the public `vpos` API: the same
-// operations as core/tests/vectors.rs, the same subset judgement.
+// Every case of every file under tests/vectors/, and under tests/vectors-staging/ for the
+// gateways this binding exposes, through the public `vpos` API: the same operations as
+// core/tests/vectors.rs, the same subset judgement.
 
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const vpos = require('vpos');
-const { VECTORS_DIR, vectorFiles, loadCases, subset, show, moneyAsBigint } = require('./support/vectors.js');
+const { VECTORS_DIR, STAGING_DIR, vectorFiles, loadCases, subset, show, moneyAsBigint } = require('./support/vectors.js');
 
-const { flocash, money } = vpos;
+const { flocash, redsys, ceca, elavon, paypal, bitpay, money } = vpos;
+
+// The staging areas (tests/vectors-staging/<area>) the Node binding exposes: every file in
+// them runs, and every case must pass.
+const STAGING_AREAS = ['redsys', 'ceca', 'elavon', 'paypal', 'bitpay'];
 
 function body(input) {
   if (input.body_base64 !== undefined) return Buffer.from(input.body_base64, 'base64');
@@ -37,6 +42,22 @@ async function handle(input) {
   return result.error ? { error: result.error, response } : { outcome: result.outcome, response };
 }
 
+/** The host flow of a gateway with its own `handleNotification`, as a vector's result. */
+async function flow(g, input, extra = {}) {
+  const result = await g.handleNotification({
+    body: body(input),
+    headers: { 'content-type': contentType(input) },
+    payment: input.payment,
+    ...extra,
+  });
+  const response = { status: result.status, headers: result.headers, body: result.body };
+  return result.error ? { error: result.error, response } : { ...result, response };
+}
+
+const b64json = (text) => JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
+const rs = (input) => new redsys.Gateway(input.config, { validate: false });
+const rsParsed = (input) => rs(input).parseNotification(contentType(input), body(input));
+
 const OPERATIONS = {
   'money.parse': (i) => money.parse(i.value, i.currency),
   'money.from_minor': (i) => money.fromMinor(BigInt(i.minor), i.currency),
@@ -50,6 +71,89 @@ const OPERATIONS = {
   'flocash.postback_request': (i) => gateway(i).postbackRequest(parsed(i)),
   'flocash.verify_postback': (i) => ({ event: gateway(i).verifyPostback(parsed(i), i.reply).event }),
   'flocash.handle': handle,
+  'redsys.order_key': (i) => ({ order_key: rs(i).orderKey(i.order) }),
+  'redsys.sign': (i) => ({ signature: rs(i).sign(i.order, i.message) }),
+  'redsys.checkout': (i) => rs(i).checkout(i.order),
+  'redsys.checkout_parameters': (i) => {
+    const form = rs(i).checkout(i.order);
+    return { parameters: b64json(form.fields.find(([n]) => n === 'Ds_MerchantParameters')[1]) };
+  },
+  'redsys.parse_notification': (i) => rsParsed(i).untrusted,
+  'redsys.verify': (i) => {
+    const verified = rs(i).verify(rsParsed(i));
+    return { notification: verified.notification, parameters: verified.parameters, event: verified.event };
+  },
+  'redsys.status': (i) => redsys.status(i.transaction_type, i.response),
+  'redsys.soap_answer': (i) => rs(i).soapAnswer(i.order, i.accept),
+  'redsys.handle': async (i) => {
+    const { outcome, error, response } = await flow(rs(i), i);
+    return error ? { error, response } : { outcome, response };
+  },
+  'redsys.operation_request': (i) => {
+    const request = rs(i).operationRequest(i.operation);
+    const b = JSON.parse(request.body);
+    return { request, body: b, parameters: b64json(b.Ds_MerchantParameters) };
+  },
+  'redsys.operation_response': (i) => {
+    const g = rs(i);
+    const verified = g.parseOperationResponse(i.reply);
+    const result = { notification: verified.notification, event: verified.event };
+    if (i.payment !== undefined) result.outcome = g.transition(i.payment, verified);
+    return result;
+  },
+  'ceca.checkout': (i) => new ceca.Gateway(i.config, { validate: false }).checkout(i.order),
+  'ceca.parse_notification': (i) =>
+    new ceca.Gateway(i.config, { validate: false }).parseNotification(contentType(i), body(i)).untrusted,
+  'ceca.handle': async (i) => {
+    const { outcome, error, response } = await flow(new ceca.Gateway(i.config, { validate: false }), i);
+    return error ? { error, response } : { outcome, response };
+  },
+  'elavon.hash': (i) => ({ hash: elavon.hash(i.fields, i.secret) }),
+  'elavon.checkout': (i) => new elavon.Gateway(i.config, { validate: false }).checkout(i.order),
+  'elavon.handle': async (i) => {
+    const { notification, outcome, error, response } = await flow(new elavon.Gateway(i.config, { validate: false }), i);
+    return error ? { error, response } : { notification, outcome, response };
+  },
+  'elavon.remote_request': (i) => new elavon.Gateway(i.config, { validate: false }).remoteRequest(i.operation),
+  'elavon.remote_response': (i) => {
+    const g = new elavon.Gateway(i.config, { validate: false });
+    const verified = g.parseRemoteResponse(i.operation, i.reply);
+    const result = { event: verified.event };
+    if (i.payment !== undefined) result.outcome = g.transition(i.payment, verified);
+    return result;
+  },
+  'paypal.checkout': (i) => new paypal.Gateway(i.config, { validate: false }).checkout(i.order),
+  'paypal.parse_notification': (i) =>
+    new paypal.Gateway(i.config, { validate: false }).parseNotification(contentType(i), body(i)).untrusted,
+  'paypal.postback_request': (i) => {
+    const g = new paypal.Gateway(i.config, { validate: false });
+    return g.postbackRequest(g.parseNotification(contentType(i), body(i)));
+  },
+  'paypal.handle': async (i) => {
+    const { outcome, error, response } = await flow(new paypal.Gateway(i.config, { validate: false }), i, {
+      postback: async () => {
+        if (i.reply.error !== undefined) throw new Error(i.reply.error);
+        return i.reply;
+      },
+    });
+    return error ? { error, response } : { outcome, response };
+  },
+  'bitpay.invoice_request': (i) => {
+    const request = new bitpay.Gateway(i.config, { validate: false }).invoiceRequest(i.request);
+    return { request, body: JSON.parse(request.body) };
+  },
+  'bitpay.invoice_response': (i) => new bitpay.Gateway(i.config, { validate: false }).invoiceResponse(i.reply),
+  'bitpay.handle': async (i) => {
+    let fetched = null;
+    const { outcome, error, response } = await flow(new bitpay.Gateway(i.config, { validate: false }), i, {
+      fetch: async (request) => {
+        fetched = request;
+        if (i.reply.error !== undefined) throw new Error(i.reply.error);
+        return i.reply;
+      },
+    });
+    return error ? { error, response } : { fetch: fetched, outcome, response };
+  },
 };
 
 async function run(c) {
@@ -78,14 +182,27 @@ async function run(c) {
 }
 
 const files = vectorFiles();
+const stagingFiles = STAGING_AREAS.flatMap((area) => vectorFiles(path.join(STAGING_DIR, area)));
 
 test('the vector directory holds money and flocash files', () => {
   const areas = new Set(files.map((f) => path.relative(VECTORS_DIR, f).split(path.sep)[0]));
   assert.ok(areas.has('money') && areas.has('flocash'), `areas found: ${[...areas]}`);
 });
 
-for (const file of files) {
-  const name = path.relative(VECTORS_DIR, file);
+test('every staging area is one this binding exposes (a new one must be wired here)', () => {
+  const fs = require('node:fs');
+  const areas = fs.readdirSync(STAGING_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  assert.deepEqual(areas.filter((a) => !STAGING_AREAS.includes(a)), []);
+});
+
+test('every exposed staging area has vector files', () => {
+  for (const area of STAGING_AREAS) {
+    assert.ok(stagingFiles.some((f) => path.relative(STAGING_DIR, f).startsWith(`${area}${path.sep}`)), area);
+  }
+});
+
+for (const file of [...files, ...stagingFiles]) {
+  const name = path.relative(path.dirname(file.startsWith(STAGING_DIR) ? STAGING_DIR : VECTORS_DIR), file);
   const cases = loadCases(file);
   describe(name, () => {
     test('has cases, each with a description and a source', () => {

@@ -1,6 +1,6 @@
 // Compiled by `tsc --strict` in test/types.test.js: what a TypeScript shop writes, and what the
 // types must refuse (each `@ts-expect-error` fails the build if the line stops being an error).
-import { flocash, money, transition, errorCodes, isVposError, paymentStatuses } from 'vpos';
+import { flocash, redsys, ceca, elavon, paypal, bitpay, money, transition, errorCodes, isVposError, paymentStatuses } from 'vpos';
 import type { ErrorCode, Outcome, PaymentSnapshot, PaymentStatus, Amount } from 'vpos';
 
 const gateway = new flocash.Gateway({
@@ -94,4 +94,81 @@ const statuses: readonly PaymentStatus[] = paymentStatuses();
 const answer = flocash.acknowledge(outcome);
 const answerHeaders = new Headers(answer.headers);
 
+// Redsys: the same shapes, a signature instead of a post-back.
+const terminal = new redsys.Gateway({
+  merchant_code: '999008881',
+  terminal: '1',
+  secret_key: 'sq7HjrUOBfKmC576ILgskD5srU870gJ7',
+  checkout_url: 'https://sis-t.redsys.es:25443/sis/realizarPago',
+});
+const redsysForm: flocash.RedirectForm = terminal.checkout({
+  order: '0726qI3H7sZx',
+  amount: { minor: 4999n, currency: 'EUR' },
+});
+// @ts-expect-error money is never a number
+terminal.checkout({ order: '0726qI3H7sZx', amount: { minor: 4999, currency: 'EUR' } });
+// @ts-expect-error the public configuration has no secret
+void terminal.publicConfig.secret_key;
+const redsysVerified = terminal.verify(terminal.parseNotification('application/x-www-form-urlencoded', 'Ds_Signature=x'));
+const redsysOutcome: Outcome = transition({ ...payment, gateway: 'redsys' }, redsysVerified);
+const redsysAnswer: number = terminal.acknowledge(redsysVerified, redsysOutcome).status;
+// @ts-expect-error an unverified Redsys notification cannot move a payment
+terminal.transition(payment, terminal.parseNotification('text/xml', '<x/>'));
+async function onRedsys(raw: Buffer): Promise<number> {
+  const result = await terminal.handleNotification({ body: raw, headers: { 'content-type': 'text/xml' }, payment });
+  if (result.notification) void result.notification.format;
+  const refund = await terminal.operate({ kind: 'refund', order: '0726qI3H7sZx', amount: { value: '10.00', currency: 'EUR' } });
+  void refund.event.key;
+  return result.status;
+}
+const redsysStatus: redsys.StatusInfo = redsys.status('0', '0000');
+
+// CECA
+const tpv = new ceca.Gateway({
+  merchant_id: '111950028', acquirer_bin: '0000554052', terminal_id: '00000003', key: '99888888',
+  checkout_url: 'https://tpv.ceca.es/tpvweb/tpv/compra.action', url_ok: 'https://x.example', url_nok: 'https://x.example',
+});
+const cecaForm: flocash.RedirectForm = tpv.checkout({ operation: 'A1', amount: { value: '1.00', currency: 'EUR' } });
+const cecaVerified = tpv.verify(tpv.parseNotification('application/x-www-form-urlencoded', 'x=1'));
+const cecaAnswer: string = tpv.acknowledge(transition(payment, cecaVerified)).body;
+// @ts-expect-error the public configuration has no key
+void tpv.publicConfig.key;
+// @ts-expect-error CECA's acknowledge needs an outcome, not a notification
+tpv.acknowledge(cecaVerified);
+
+// Elavon
+const hpp = new elavon.Gateway({ merchant_id: 'thestore', account: 'internet', secret: 's', checkout_url: 'https://x.example' });
+async function settle(): Promise<Outcome> {
+  const done = await hpp.remote({ kind: 'settle', order_id: 'O', pasref: 'P', amount: { minor: 100n, currency: 'EUR' }, timestamp: '20130814122239' });
+  return transition(payment, done);
+}
+const elavonHash: string = elavon.hash(['a', 'b'], 's');
+// @ts-expect-error the public configuration has no secret
+void hpp.publicConfig.secret;
+
+export { settle, elavonHash };
+
+// PayPal
+const pp = new paypal.Gateway({ business: 'b@x.example', checkout_url: 'https://x.example', ipn_url: 'https://x.example' });
+async function onIpn(raw: Buffer): Promise<number> {
+  const r = await pp.handleNotification({ body: raw, headers: {}, payment, timeoutMs: 5_000, postback: async () => ({ status: 200, body: 'VERIFIED' }) });
+  if (r.notification) void r.notification.txn_id;
+  return r.status;
+}
+export { onIpn };
+
+// Bitpay
+const bp = new bitpay.Gateway({ api_key: 'k', api_url: 'https://x.example/api/invoice', invoice_url: 'https://x.example/invoice' });
+async function onBitpay(raw: Buffer): Promise<number> {
+  const { form } = await bp.createInvoice({ price: { value: '5.00', currency: 'EUR' }, order_id: 'A-1' });
+  void form.action;
+  const r = await bp.handleNotification({ body: raw, headers: {}, payment, fetch: async () => ({ status: 200, body: '{}' }) });
+  // @ts-expect-error the public configuration has no key
+  void bp.publicConfig.api_key;
+  return r.status;
+}
+const bpStatus: 'pending' | 'authorized' | 'succeeded' | 'failed' | 'cancelled' | 'unknown' = bitpay.status('confirmed');
+export { onBitpay, bpStatus };
+export { cecaForm, cecaAnswer };
+export { redsysForm, redsysAnswer, onRedsys, redsysStatus };
 export { firstField, cents, bad, orderId, key, describe, onNotification, codes, statuses, answerHeaders };

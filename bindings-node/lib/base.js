@@ -1,0 +1,94 @@
+'use strict';
+// What the Gateway classes of CECA, Elavon, PayPal and Bitpay share: the native configuration
+// (held in a module-private WeakMap, so no property, `JSON.stringify` or `util.inspect` reaches
+// it), validation, the public configuration, checkout, parsing and the answers. Every method
+// converts its arguments, calls the addon, converts back.
+
+const util = require('node:util');
+const { encode, decode } = require('./json.js');
+const { bodyBytes } = require('./bytes.js');
+const { transition } = require('./state.js');
+const { errorJson } = require('./wire.js');
+
+const NATIVE = new WeakMap();
+
+/** The native gateway behind `gateway` (module-private to lib/). */
+function nativeOf(gateway) {
+  return NATIVE.get(gateway);
+}
+
+class BaseGateway {
+  /**
+   * @param {Function} NativeClass the addon's gateway class
+   * @param {object} config the core's JSON shape (snake_case keys)
+   * @param {{ validate?: boolean }} options
+   */
+  constructor(NativeClass, config, options) {
+    NATIVE.set(this, new NativeClass(encode(config, ''), (options ?? {}).validate !== false));
+  }
+
+  /** Checks every configuration value; throws `invalid_config` naming the key. */
+  validate() {
+    nativeOf(this).validate();
+  }
+
+  /** The configuration without its secrets. */
+  get publicConfig() {
+    return decode(nativeOf(this).publicConfig());
+  }
+
+  /** Parses a notification from its content type and raw body. */
+  parseNotification(contentType, body) {
+    return nativeOf(this).parseNotification(typeof contentType === 'string' ? contentType : '', bodyBytes(body));
+  }
+
+  /** What a verified notification does to the stored payment. */
+  transition(payment, verified) {
+    return transition(payment, verified);
+  }
+
+  /** The exact answer to the gateway for an outcome. */
+  acknowledge(outcome) {
+    return JSON.parse(this.constructor.ANSWERS.acknowledge(encode(outcome, 'outcome')));
+  }
+
+  /** The exact answer to the gateway for an error. */
+  reject(error) {
+    return JSON.parse(this.constructor.ANSWERS.reject(errorJson(error)));
+  }
+
+  /** JSON of a gateway is its public configuration: never a secret. */
+  toJSON() {
+    return this.publicConfig;
+  }
+
+  /** `util.inspect` shows the public fields named by the subclass and `***` for each secret. */
+  [util.inspect.custom](depth, options, inspect) {
+    const c = this.publicConfig;
+    const shown = Object.fromEntries(this.constructor.INSPECT.map((k) => [k, c[k]]));
+    for (const k of this.constructor.SECRETS) shown[k] = '***';
+    return `${this.constructor.NAME}.Gateway ${inspect(shown, options)}`;
+  }
+}
+
+/** `checkout` and `checkoutHtml` for the gateways with a redirect form from an order. */
+const checkoutMethods = {
+  /** The redirect form for `order`: `{ action, method, fields: [name, value][] }`. */
+  checkout(order) {
+    return decode(nativeOf(this).checkout(encode(order, '')));
+  },
+  /** The redirect form as HTML, every value escaped; `autoSubmit` adds the submitting script. */
+  checkoutHtml(order, { autoSubmit = false } = {}) {
+    return nativeOf(this).checkoutHtml(encode(order, ''), Boolean(autoSubmit));
+  },
+};
+
+/** Module-level `acknowledge` / `reject` for a gateway's addon functions. */
+function answerFunctions(answers) {
+  return {
+    acknowledge: (outcome) => JSON.parse(answers.acknowledge(encode(outcome, 'outcome'))),
+    reject: (error) => JSON.parse(answers.reject(errorJson(error))),
+  };
+}
+
+module.exports = { BaseGateway, nativeOf, checkoutMethods, answerFunctions };

@@ -1,0 +1,173 @@
+'use strict';
+// Redsys for Node: the Gateway class with the verbs of design §2 (checkout, parse + verify,
+// the answers, REST refund/confirm/cancel), and the functions that need no configuration.
+// Each method converts its arguments, calls the core, converts back; the REST call and the
+// notification handler's sequencing are the only I/O and logic here.
+
+const util = require('node:util');
+const native = require('../native.js');
+const { encode, decode } = require('./json.js');
+const { bodyBytes } = require('./bytes.js');
+const { decorate } = require('./notifications.js');
+const { transition, withHandle, registerVerified } = require('./state.js');
+const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
+const { runFlow } = require('./flow.js');
+const { replyJson, errorJson } = require('./wire.js');
+
+const UnverifiedNotification = native.RedsysUnverifiedNotification;
+const VerifiedNotification = native.RedsysVerifiedNotification;
+
+decorate('Redsys', UnverifiedNotification, VerifiedNotification, (n) => ({
+  format: n.format,
+  order: n.order,
+  response: n.response,
+  amount: n.amount.value,
+  currency: n.amount.currency,
+}));
+Object.defineProperty(VerifiedNotification.prototype, 'parameters', {
+  get() {
+    return Object.fromEntries(this.notification.parameters);
+  },
+});
+registerVerified(VerifiedNotification, (json, verified) => native.redsysTransition(json, verified));
+
+const str = (v) => (typeof v === 'string' ? v : '');
+
+/**
+ * One Redsys terminal. The configuration (with its secret key) is held by the native side;
+ * nothing on this object reveals the key, not even `util.inspect` or `JSON.stringify`.
+ */
+class Gateway {
+  #native;
+
+  /**
+   * @param {object} config Redsys configuration, in the core's JSON shape (snake_case keys).
+   * @param {{ validate?: boolean }} [options] `validate: false` skips `Config::validate`.
+   */
+  constructor(config, options = {}) {
+    this.#native = new native.RedsysGateway(encode(config, ''), options.validate !== false);
+  }
+
+  /** Checks every configuration value; throws `invalid_config` naming the key. */
+  validate() {
+    this.#native.validate();
+  }
+
+  /** The configuration without `secret_key`. */
+  get publicConfig() {
+    return decode(this.#native.publicConfig());
+  }
+
+  /** `DS_MERCHANT_MERCHANTCODE`. */
+  get merchantCode() {
+    return this.publicConfig.merchant_code;
+  }
+
+  /** Base64 of the per-order key (3DES or AES by the signature version): for test vectors. */
+  orderKey(order) {
+    return this.#native.orderKey(str(order));
+  }
+
+  /** Signs `message` (string or bytes) keyed with `order`, encoded as the configured version sends it. */
+  sign(order, message) {
+    return this.#native.sign(str(order), bodyBytes(message));
+  }
+
+  /** The signed redirect form for `order`: `{ action, method, fields: [name, value][] }`. */
+  checkout(order) {
+    return decode(this.#native.checkout(encode(order, '')));
+  }
+
+  /** The redirect form as HTML, every value escaped; `autoSubmit` adds the submitting script. */
+  checkoutHtml(order, { autoSubmit = false } = {}) {
+    return this.#native.checkoutHtml(encode(order, ''), Boolean(autoSubmit));
+  }
+
+  /** Parses an HTTP POST or SOAP notification from its content type and raw body. */
+  parseNotification(contentType, body) {
+    return this.#native.parseNotification(str(contentType), bodyBytes(body));
+  }
+
+  /** Checks the signature; throws `signature_mismatch` / `unsupported_signature_version`. */
+  verify(notification) {
+    return withHandle(UnverifiedNotification, notification, 'notification', () => this.#native.verify(notification));
+  }
+
+  /** What a verified notification does to the stored payment. */
+  transition(payment, verified) {
+    return transition(payment, verified);
+  }
+
+  /** The answer to Redsys for a verified notification and its outcome (signed envelope for SOAP). */
+  acknowledge(verified, outcome) {
+    const json = encode(outcome, 'outcome');
+    return JSON.parse(
+      withHandle(VerifiedNotification, verified, 'verified', () => this.#native.acknowledge(verified, json)),
+    );
+  }
+
+  /** The signed SOAP answer (`OK` when `accept`, else `KO`) for `order`. */
+  soapAnswer(order, accept) {
+    return JSON.parse(this.#native.soapAnswer(str(order), Boolean(accept)));
+  }
+
+  /** The answer to Redsys for an error. */
+  reject(error) {
+    return reject(error);
+  }
+
+  /** The REST request for a refund, confirmation or cancellation: `{ method, url, headers, body }`. */
+  operationRequest(operation) {
+    return decode(this.#native.operationRequest(encode(operation, 'operation')));
+  }
+
+  /** Reads the REST reply (`{ status, body }` or `{ error }`); returns the verified result. */
+  parseOperationResponse(reply) {
+    return this.#native.parseOperationResponse(replyJson(reply));
+  }
+
+  /**
+   * Performs a REST operation: builds the request, sends it with `fetch` (default: the global
+   * `fetch`, `timeoutMs` deadline) and verifies the reply. A timeout or network failure is
+   * `gateway_unavailable`; Redsys's own refusal `gateway_error`.
+   */
+  async operate(operation, { fetch = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+    if (typeof fetch !== 'function') throw new TypeError('fetch must be a function');
+    const request = this.operationRequest(operation);
+    const reply = await perform(fetch, request, timeoutMs);
+    return this.parseOperationResponse(reply);
+  }
+
+  /**
+   * The whole notification flow (HTTP POST or SOAP): store, parse, verify the signature,
+   * load the payment, transition, answer. See `handleNotification` in the README.
+   */
+  handleNotification(input) {
+    return runFlow(this, input, {
+      prove: (unverified) => this.verify(unverified),
+      answer: (verified, outcome) => this.acknowledge(verified, outcome),
+    });
+  }
+
+  /** JSON of a gateway is its public configuration: never the key. */
+  toJSON() {
+    return this.publicConfig;
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    const c = this.publicConfig;
+    return `redsys.Gateway ${inspect({ merchant_code: c.merchant_code, terminal: c.terminal, secret_key: '***' }, options)}`;
+  }
+}
+
+/** A `Ds_Response` for a transaction type: `{ action, status, response }`. */
+function status(transactionType, response) {
+  return JSON.parse(native.redsysStatus(String(transactionType), String(response)));
+}
+
+/** The exact HTTP answer to Redsys for an error (403 bad signature, 422 malformed, 503 retry). */
+function reject(error) {
+  return JSON.parse(native.redsysReject(errorJson(error)));
+}
+
+module.exports = { Gateway, UnverifiedNotification, VerifiedNotification, status, reject };
