@@ -7,7 +7,7 @@
 //! `vpos.VposError` subclasses carrying the stable `.code` and the `.field`. Verified
 //! notifications, events and outcomes are opaque classes Python cannot construct.
 //!
-//! The Python-facing modules (`vpos.flocash`, `vpos.money`, `vpos.state`, `vpos.http`)
+//! The Python-facing modules (`vpos.flocash`, `vpos.redsys`, `vpos.money`, `vpos.state`, `vpos.http`)
 //! re-export the submodules built here.
 
 use pyo3::prelude::*;
@@ -17,6 +17,7 @@ mod error;
 mod flocash;
 mod http;
 mod money;
+mod redsys;
 mod state;
 
 #[pymodule]
@@ -43,6 +44,32 @@ fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     fc.add("MIN_TOKEN_LEN", vpos_core::gateways::flocash::MIN_TOKEN_LEN)?;
     m.add_submodule(&fc)?;
+
+    let rs = PyModule::new(py, "redsys")?;
+    rs.add_class::<redsys::Gateway>()?;
+    rs.add_class::<redsys::Unverified>()?;
+    rs.add_class::<redsys::Verified>()?;
+    rs.add_function(wrap_pyfunction!(redsys::reject, &rs)?)?;
+    rs.add_function(wrap_pyfunction!(redsys::order_number, &rs)?)?;
+    rs.add_function(wrap_pyfunction!(redsys::check_order_number, &rs)?)?;
+    rs.add_function(wrap_pyfunction!(redsys::normalize_response, &rs)?)?;
+    rs.add_function(wrap_pyfunction!(redsys::map_status, &rs)?)?;
+    rs.add_function(wrap_pyfunction!(redsys::response_message, &rs)?)?;
+    rs.add(
+        "MAX_BODY_BYTES",
+        vpos_core::gateways::redsys::MAX_BODY_BYTES,
+    )?;
+    rs.add(
+        "TEST_CHECKOUT_URL",
+        vpos_core::gateways::redsys::TEST_CHECKOUT_URL,
+    )?;
+    rs.add(
+        "LIVE_CHECKOUT_URL",
+        vpos_core::gateways::redsys::LIVE_CHECKOUT_URL,
+    )?;
+    rs.add("TEST_REST_URL", vpos_core::gateways::redsys::TEST_REST_URL)?;
+    rs.add("LIVE_REST_URL", vpos_core::gateways::redsys::LIVE_REST_URL)?;
+    m.add_submodule(&rs)?;
 
     let money = PyModule::new(py, "money")?;
     money.add_function(wrap_pyfunction!(money::parse, &money)?)?;

@@ -66,7 +66,7 @@ def _stub_classes(path: Path) -> Dict[str, set]:
     return out
 
 
-@pytest.mark.parametrize("module", ["flocash", "state", "http"])
+@pytest.mark.parametrize("module", ["flocash", "redsys", "state", "http"])
 def test_stubs_match_the_runtime(module: str) -> None:
     """Every public name and method in the .pyi exists at run time, and vice versa."""
     runtime = getattr(vpos, module)
@@ -285,3 +285,66 @@ def test_http_send_reports_failures_as_values() -> None:
 
 def test_signatures_are_introspectable() -> None:
     assert "validate" in str(inspect.signature(flocash.Gateway))
+
+
+# Redsys: the public test terminal (peers-and-vectors.md), never a real key.
+REDSYS = {"merchant_code": "999008881", "terminal": "1", "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+          "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
+          "rest_url": "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}
+
+
+def test_redsys_repr_and_errors_never_show_the_secret_key() -> None:
+    g = vpos.redsys.Gateway(REDSYS)
+    assert "sq7H" not in repr(g) + str(g) and '"secret_key":"***"' in repr(g)
+    with pytest.raises(vpos.ConfigError) as exc:
+        vpos.redsys.Gateway(dict(REDSYS, secret_key="not-base64-but-secret!!"))
+    assert exc.value.field == "secret_key" and "not-base64-but-secret" not in repr(exc.value)
+    with pytest.raises(vpos.ConfigError) as exc:
+        vpos.redsys.Gateway(dict(REDSYS, secret_key=123456789))
+    assert "123456789" not in exc.value.message
+
+
+def test_redsys_round_trip_with_the_binding_signer() -> None:
+    import base64
+    import json
+    import os
+
+    g = vpos.redsys.Gateway(REDSYS)
+    order = vpos.redsys.order_number("26", os.urandom(12))
+    vpos.redsys.check_order_number(order)
+    with pytest.raises(vpos.ParseError):
+        vpos.redsys.order_number("26", b"short")
+    form = g.checkout({"order": order, "amount": {"value": Decimal("49.99"), "currency": "EUR"}})
+    fields = dict(form.fields)
+    assert fields["Ds_SignatureVersion"] == "HMAC_SHA256_V1"
+    assert json.loads(base64.b64decode(fields["Ds_MerchantParameters"]))["DS_MERCHANT_AMOUNT"] == "4999"
+    with pytest.raises(TypeError):
+        g.checkout({"order": order, "amount": {"value": 49.99, "currency": "EUR"}})
+    params = base64.b64encode(json.dumps({
+        "Ds_Order": order, "Ds_Amount": "4999", "Ds_Currency": "978", "Ds_MerchantCode": "999008881",
+        "Ds_Terminal": "1", "Ds_Response": "0000", "Ds_TransactionType": "0",
+        "Ds_AuthorisationCode": "123456"}).encode()).decode()
+    from urllib.parse import urlencode
+
+    body = urlencode({"Ds_SignatureVersion": "HMAC_SHA256_V1", "Ds_MerchantParameters": params,
+                      "Ds_Signature": g.sign(order, params)})
+    unverified = g.parse_notification(CT, body.encode())
+    assert (unverified.order, unverified.format) == (order, "http") and "Unverified" in repr(unverified)
+    verified = g.verify(unverified)
+    assert verified.parameters()["Ds_Response"] == "0000" and verified.event().gateway == "redsys"
+    snapshot = {"gateway": "redsys", "merchant": "999008881", "order_id": order,
+                "amount": {"minor": 4999, "currency": "EUR"}, "status": "pending", "live": True,
+                "refunded_minor": 0, "applied_event_keys": []}
+    outcome = vpos.transition(snapshot, verified.event())
+    assert outcome.new_status == "paid"
+    answer = g.acknowledge(verified, outcome)
+    assert (answer["status"], answer["body"]) == (200, "")
+    tampered = body.replace("Ds_Signature=", "Ds_Signature=AAAA")
+    with pytest.raises(vpos.VerificationError) as exc:
+        g.verify(g.parse_notification(CT, tampered.encode()))
+    assert vpos.redsys.reject(exc.value)["status"] == 403
+    request = g.operation_request({"kind": "refund", "order": order, "amount": {"value": "10.00", "currency": "EUR"}})
+    assert request["url"].endswith("trataPeticionREST") and "sq7H" not in request["body"]
+    with pytest.raises(vpos.GatewayError) as gexc:
+        g.parse_operation_response({"error": "timed out"})
+    assert gexc.value.code == "gateway_unavailable"

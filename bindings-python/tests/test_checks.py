@@ -61,7 +61,7 @@ def test_missing_key(settings) -> None:
 def test_shape_errors(settings) -> None:
     settings.VPOS = ["flocash"]
     assert ids() == ["vpos.E001"]
-    settings.VPOS = {"redsys": {}}
+    settings.VPOS = {"ceca": {}}
     assert ids() == ["vpos.E002"]
     settings.VPOS = {"flocash": {**FLOCASH, "accounts": {"bad name!": dict(FLOCASH), "default": dict(FLOCASH)}}}
     assert ids() == ["vpos.E004", "vpos.E004"]
@@ -133,3 +133,21 @@ def test_payment_model_and_http_client_settings(settings) -> None:
     assert ids() == ["vpos.E007"]
     settings.VPOS_HTTP_CLIENT = "vpos.http.send"
     assert ids() == []
+
+
+REDSYS = {"merchant_code": "999008881", "terminal": "1", "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+          "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago"}
+
+
+def test_redsys_settings_are_checked_by_the_core(settings) -> None:
+    settings.VPOS = {"redsys": {**REDSYS, "order_prefix": "26", "rest_timeout": 20,
+                                "accounts": {"shop2": {**REDSYS, "terminal": "2"}}}}
+    assert ids() == []
+    settings.VPOS = {"redsys": {k: v for k, v in REDSYS.items() if k != "secret_key"}}
+    [m] = vpos_messages()
+    assert m.id == "vpos.E003" and "secret_key" in m.msg
+    settings.VPOS = {"redsys": {**REDSYS, "secret_key": "too-short-secret"}}
+    [m] = vpos_messages()
+    assert m.id == "vpos.E003" and "too-short-secret" not in m.msg + str(m.hint)
+    settings.VPOS = {"redsys": {**REDSYS, "order_prefix": "26x", "rest_timeout": 0}}
+    assert ids() == ["vpos.E005", "vpos.E005"]

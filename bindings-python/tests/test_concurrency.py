@@ -35,7 +35,7 @@ pytestmark = [
 ]
 
 
-def deliver_all(bodies: List[bytes]) -> List[Any]:
+def deliver_all(bodies: List[bytes], url: str = URL) -> List[Any]:
     """POSTs every body from its own thread, all released at once; returns the responses."""
     start = threading.Barrier(len(bodies))
     responses: List[Any] = [None] * len(bodies)
@@ -45,7 +45,7 @@ def deliver_all(bodies: List[bytes]) -> List[Any]:
         try:
             client = Client()
             start.wait(timeout=30)
-            responses[i] = client.post(URL, data=bodies[i], content_type=CT)
+            responses[i] = client.post(url, data=bodies[i], content_type=CT)
         except BaseException as e:  # noqa: BLE001 - reported by the main thread
             errors.append(e)
         finally:
@@ -120,3 +120,19 @@ def test_pending_and_paid_racing_end_paid_with_one_signal_per_move(vpos_settings
     assert len(applied) == len(signals)
     assert len({n.applied_event_key for n in applied}) == len(applied)
     assert Notification.objects.count() == THREADS
+
+
+def test_twenty_simultaneous_redsys_deliveries_apply_once(vpos_settings, signals) -> None:
+    from tests.redsys_helpers import R3_BODY, REDSYS
+
+    vpos_settings.VPOS = {**vpos_settings.VPOS, "redsys": dict(REDSYS)}
+    payment = Payment.objects.create(gateway="redsys", order_id="0726qI3H7sZx", currency="EUR",
+                                     amount=Decimal("49.99"))
+    responses = deliver_all([R3_BODY] * THREADS, url="/vpos/redsys/default/")
+    assert [(r.status_code, r.content) for r in responses] == [(200, b"")] * THREADS
+    payment.refresh_from_db()
+    assert payment.status == "paid"
+    rows = list(Notification.objects.filter(gateway="redsys"))
+    assert sorted(r.verdict for r in rows) == ["already_applied"] * (THREADS - 1) + ["applied"]
+    applied = [r for r in rows if r.applied_event_key is not None]
+    assert signals == [{"old": "new", "new": "paid", "notification": applied[0].pk}]

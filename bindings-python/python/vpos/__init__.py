@@ -17,7 +17,7 @@ from vpos.errors import (
     VerificationError,
     VposError,
 )
-from vpos import flocash, http, money, state
+from vpos import flocash, http, money, redsys, state
 from vpos.state import PAYMENT_STATUSES, transition
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "GatewayError",
     "UnsupportedError",
     "flocash",
+    "redsys",
     "http",
     "money",
     "state",

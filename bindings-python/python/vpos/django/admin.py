@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from vpos.django.models import Notification, Payment
+import vpos
+from vpos.django.models import Notification, Payment, Refund
 
 
 class NotificationInline(admin.TabularInline):
@@ -31,6 +32,41 @@ class NotificationInline(admin.TabularInline):
         return False
 
 
+class RefundInline(admin.TabularInline):
+    """The refunds of a payment, read-only."""
+
+    model = Refund
+    fk_name = "payment"
+    extra = 0
+    can_delete = False
+    fields = ("created", "amount_minor", "currency", "status", "error_code", "notification")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.action(description="Refund what remains of the selected payments (Redsys)")
+def refund_remaining(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
+    """Asks the gateway to refund each selected payment's refundable amount."""
+    for payment in queryset:
+        remaining = payment.refundable_minor()
+        if remaining <= 0:
+            modeladmin.message_user(request, f"{payment.order_id}: nothing to refund", messages.WARNING)
+            continue
+        try:
+            refund = payment.refund(vpos.money.to_decimal(vpos.money.from_minor(remaining, payment.currency)))
+        except vpos.VposError as e:
+            modeladmin.message_user(request, f"{payment.order_id}: {e.code} ({e.message})", messages.ERROR)
+            continue
+        level = messages.SUCCESS if refund.status == "succeeded" else messages.WARNING
+        modeladmin.message_user(request, f"{payment.order_id}: refund {refund.status}"
+                                + (f" ({refund.error_code})" if refund.error_code else ""), level)
+
+
 class PaymentAdmin(admin.ModelAdmin):
     """Reusable for a swapped payment model: ``admin.site.register(MyPayment, PaymentAdmin)``."""
 
@@ -39,7 +75,8 @@ class PaymentAdmin(admin.ModelAdmin):
     search_fields = ("order_id", "custom", "merchant")
     date_hierarchy = "created"
     readonly_fields = ("status", "refunded_minor", "merchant", "created", "modified")
-    inlines = [NotificationInline]
+    inlines = [NotificationInline, RefundInline]
+    actions = [refund_remaining]
 
     @admin.display(description="amount", ordering="amount_minor")
     def amount_display(self, obj: Any) -> str:
@@ -76,3 +113,20 @@ class NotificationAdmin(admin.ModelAdmin):
 
 if not Payment._meta.swapped:
     admin.site.register(Payment, PaymentAdmin)
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    """Refunds asked of the gateway, with its reply; read-only (refund from the payments)."""
+
+    list_display = ("id", "created", "payment", "amount_minor", "currency", "status", "error_code")
+    list_filter = ("status",)
+    fields = ("payment", "amount_minor", "currency", "status", "error_code", "reply", "detail", "notification",
+              "created", "updated")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Optional[Refund] = None) -> bool:
+        return False

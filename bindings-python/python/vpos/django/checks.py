@@ -2,7 +2,7 @@
 
 Ids: ``vpos.E001`` VPOS not a dict; ``E002`` unknown gateway; ``E003`` a gateway config the
 core refuses (the message names the key); ``E004`` bad ``accounts``; ``E005`` bad host option
-(``live``, ``postback_timeout``); ``E006`` bad ``VPOS_PAYMENT_MODEL``; ``E007`` bad
+(``live``, ``postback_timeout``, ``rest_timeout``, ``order_prefix``); ``E006`` bad ``VPOS_PAYMENT_MODEL``; ``E007`` bad
 ``VPOS_HTTP_CLIENT``; ``W001`` both VPOS and FLOCASH_* set; ``W002`` FLOCASH_PAYMENT_MODEL set;
 ``W003`` no gateway account configured.
 """

@@ -15,9 +15,21 @@
             # more accounts, each a complete config of its own, named in URLs and payments:
             "accounts": {"testing": {...}},
         },
+        "redsys": {                       # the core's Redsys config, the same account rules
+            "merchant_code": "999008881", "terminal": "1",
+            "secret_key": "...",          # base64, from the Redsys back office
+            "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
+            "rest_url": "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST",
+            "merchant_url": "https://shop.example/vpos/redsys/default/",
+            # host options:
+            "live": True,
+            "rest_timeout": 30,           # seconds, refunds through trataPeticionREST
+            "order_prefix": "",           # up to 4 digits leading every generated order number
+        },
     }
 
-Each account is reached at ``<gateway>/<account>/<token>/`` and payments carry
+Each FloCash account is reached at ``flocash/<account>/<token>/``, each Redsys account at
+``redsys/<account>/`` (Redsys signs its messages: no URL token), and payments carry
 ``(gateway, account)``. Without ``VPOS["flocash"]``, djflocash's settings are read instead:
 ``FLOCASH_MERCHANT``, ``FLOCASH_MERCHANT_NAME``, ``FLOCASH_BASE_URL``,
 ``FLOCASH_NOTIFICATION_TOKEN``, ``FLOCASH_IMAGE_URL``, ``FLOCASH_RETURN_URL``,
@@ -41,15 +53,16 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 import vpos
-from vpos import flocash
+from vpos import flocash, redsys
 
 DEFAULT_ACCOUNT = "default"
 DEFAULT_PAYMENT_MODEL = "vpos.Payment"
 DEFAULT_POSTBACK_TIMEOUT = 10.0
+DEFAULT_REST_TIMEOUT = 30.0
 #: Gateways this version of vpos.django serves, and their core configuration class.
-GATEWAYS: Dict[str, Callable[..., Any]] = {"flocash": flocash.Gateway}
+GATEWAYS: Dict[str, Callable[..., Any]] = {"flocash": flocash.Gateway, "redsys": redsys.Gateway}
 #: Per-account options read by the Django app and never sent to the core.
-HOST_OPTIONS = ("live", "postback_timeout")
+HOST_OPTIONS = ("live", "postback_timeout", "rest_timeout", "order_prefix")
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 #: djflocash setting -> core key.
 FLOCASH_SETTINGS = {
@@ -77,10 +90,14 @@ class Account:
 
     gateway_name: str
     name: str
-    gateway: Any  # vpos.flocash.Gateway (validated)
+    gateway: Any  # vpos.flocash.Gateway or vpos.redsys.Gateway (validated)
     live: bool = True
     postback_timeout: float = DEFAULT_POSTBACK_TIMEOUT
     source: str = "VPOS"
+    #: Redsys: seconds allowed to a REST operation (refund).
+    rest_timeout: float = DEFAULT_REST_TIMEOUT
+    #: Redsys: up to 4 digits leading generated order numbers.
+    order_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,7 +176,7 @@ def _load() -> Loaded:
         raw = {}
     if not isinstance(raw, Mapping):
         out.problems.append(Problem("vpos.E001", "VPOS must be a dict of gateway name -> settings.",
-                                    hint='VPOS = {"flocash": {...}}'))
+                                    hint='VPOS = {"flocash": {...}, "redsys": {...}}'))
         raw = {}
     for gw_name, gw_settings in raw.items():
         if gw_name not in GATEWAYS:
@@ -206,12 +223,18 @@ def _add_account(out: Loaded, gw_name: str, name: str, values: Dict[str, Any], w
     options = {k: values.pop(k) for k in HOST_OPTIONS if k in values}
     live = options.get("live", True)
     timeout = options.get("postback_timeout", DEFAULT_POSTBACK_TIMEOUT)
+    rest_timeout = options.get("rest_timeout", DEFAULT_REST_TIMEOUT)
+    prefix = options.get("order_prefix", "")
     ok = True
     if not isinstance(live, bool):
         out.problems.append(Problem("vpos.E005", f"{where}['live'] must be True or False."))
         ok = False
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 300:
-        out.problems.append(Problem("vpos.E005", f"{where}['postback_timeout'] must be a number of seconds in (0, 300]."))
+    for key, value in (("postback_timeout", timeout), ("rest_timeout", rest_timeout)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 300:
+            out.problems.append(Problem("vpos.E005", f"{where}[{key!r}] must be a number of seconds in (0, 300]."))
+            ok = False
+    if not isinstance(prefix, str) or len(prefix) > 4 or not all(c in "0123456789" for c in prefix):
+        out.problems.append(Problem("vpos.E005", f"{where}['order_prefix'] must be a string of at most 4 digits."))
         ok = False
     try:
         gateway = GATEWAYS[gw_name](values)
@@ -225,7 +248,8 @@ def _add_account(out: Loaded, gw_name: str, name: str, values: Dict[str, Any], w
         out.broken[(gw_name, name)] = vpos.ConfigError("invalid_config", str(e))
         return
     if ok:
-        out.accounts[(gw_name, name)] = Account(gw_name, name, gateway, live, float(timeout), source)
+        out.accounts[(gw_name, name)] = Account(gw_name, name, gateway, live, float(timeout), source,
+                                                float(rest_timeout), prefix)
     else:
         out.broken[(gw_name, name)] = vpos.ConfigError("invalid_config", f"{where}: invalid host options")
 

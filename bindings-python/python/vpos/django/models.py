@@ -13,6 +13,7 @@ notification is stored again as a raw row but can never be applied twice.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
@@ -24,7 +25,7 @@ from django.db import models
 import vpos
 from vpos.django import conf
 
-GATEWAY_CHOICES = [("flocash", "FloCash")]
+GATEWAY_CHOICES = [("flocash", "FloCash"), ("redsys", "Redsys")]
 STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in vpos.PAYMENT_STATUSES]
 
 
@@ -160,6 +161,8 @@ class AbstractPayment(models.Model):
             account = self.account_settings()
         except (conf.UnknownAccount, vpos.VposError):
             account = None  # notifications for it will be refused (merchant_mismatch or 404)
+        if self.gateway == "redsys" and not self.order_id and account is not None:
+            self.order_id = self.new_redsys_order_number(account)
         if account is not None:
             if not self.merchant:
                 self.merchant = account.gateway.merchant
@@ -219,12 +222,45 @@ class AbstractPayment(models.Model):
         order.update(overrides)
         return order
 
+    @staticmethod
+    def new_redsys_order_number(account: conf.Account) -> str:
+        """A fresh ``DS_MERCHANT_ORDER``: the core's ``order_number`` over the account's
+        ``order_prefix`` and 12 bytes from ``os.urandom`` (randomness comes from the host)."""
+        return vpos.redsys.order_number(account.order_prefix, os.urandom(12))
+
+    def redsys_order(self, **overrides: Any) -> Dict[str, Any]:
+        """The core's Redsys ``Order`` for this payment (``order_id`` is ``DS_MERCHANT_ORDER``);
+        ``overrides`` win (``transaction_type``, ``product_description``, ``url_ok`` …)."""
+        order: Dict[str, Any] = {
+            "order": self.order_id,
+            "amount": {"minor": self.amount_minor, "currency": self.currency},
+        }
+        if self.item_name:
+            order["product_description"] = self.item_name[:125]
+        order.update(overrides)
+        return order
+
     def checkout_form(self, **overrides: Any) -> vpos.http.RedirectForm:
         """The core's redirect form for this payment, from its account's settings."""
         gateway = self.account_settings().gateway
         if self.gateway == "flocash":
             return gateway.checkout(self.flocash_order(**overrides))
+        if self.gateway == "redsys":
+            return gateway.checkout(self.redsys_order(**overrides))
         raise vpos.UnsupportedError("unsupported", f"no checkout for gateway {self.gateway!r}", "gateway")
+
+    def refundable_minor(self) -> int:
+        """What can still be refunded, in minor units (captured amount less refunds)."""
+        if self.status not in ("paid", "partially_refunded"):
+            return 0
+        return self.amount_minor - self.refunded_minor
+
+    def refund(self, amount: Any, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
+        """Refunds ``amount`` (``Decimal``, exact string or ``int`` in ``currency``) through the
+        gateway's REST API; see :func:`vpos.django.refunds.refund`. Returns the ``Refund``."""
+        from vpos.django.refunds import refund
+
+        return refund(self, amount, http_client=http_client, timeout=timeout)
 
 
 class Payment(AbstractPayment):
@@ -292,3 +328,40 @@ class Notification(models.Model):
     def body_text(self) -> str:
         """The raw body decoded for display (invalid UTF-8 shown as U+FFFD)."""
         return bytes(self.body or b"").decode("utf-8", errors="replace")
+
+
+class Refund(models.Model):
+    """One refund asked of the gateway, with its own status and the gateway's reply.
+
+    ``pending``: asked, no usable answer yet (a timeout, an unreadable or unsigned reply: the
+    money may have moved, a person checks the gateway's back office); ``succeeded``: the
+    gateway's signed reply says refunded, and the payment moved through the core's
+    transition; ``failed``: the gateway refused (its error code is kept).
+    """
+
+    STATUSES = [("pending", "Pending"), ("succeeded", "Succeeded"), ("failed", "Failed")]
+
+    payment = models.ForeignKey(conf.payment_model_label(), on_delete=models.PROTECT, related_name="refunds")
+    amount_minor = models.BigIntegerField("amount (minor units)", validators=[MinValueValidator(1)])
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. EUR")
+    status = models.CharField(max_length=16, choices=STATUSES, default="pending", db_index=True)
+    #: The gateway's reply as received: ``{"status": int, "body": str}`` or ``{"error": str}``.
+    reply = models.JSONField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    #: The core's outcome or error, as JSON.
+    detail = models.JSONField(null=True, blank=True)
+    #: The stored reply that moved the payment (its event key is the applied one).
+    notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"refund #{self.pk} of {self.amount} {self.currency} ({self.status})"
+
+    @property
+    def amount(self) -> Decimal:
+        return vpos.money.to_decimal(vpos.money.from_minor(self.amount_minor, self.currency))

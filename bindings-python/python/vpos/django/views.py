@@ -1,4 +1,4 @@
-"""The FloCash notification view and the checkout helpers.
+"""The FloCash and Redsys notification views and the checkout helpers.
 
 The notification view, in this order (each step's answer comes from the core):
 
@@ -26,7 +26,7 @@ by ``***``, never by Django's request logger.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
@@ -38,7 +38,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 import vpos
-from vpos import flocash
+from vpos import flocash, redsys
 from vpos.django import conf
 from vpos.django.models import Notification, get_payment_model
 from vpos.django.signals import notification_processed, payment_status_changed
@@ -57,6 +57,68 @@ def to_django(answer: Mapping[str, Any]) -> HttpResponse:
     for name, value in answer["headers"]:
         response[name] = value
     return response
+
+
+def payment_not_found(acct: conf.Account, event: Any) -> vpos.VposError:
+    return vpos.ConsistencyError(
+        "payment_not_found", f"no {acct.gateway_name}/{acct.name} payment has order_id {event.order_id!r}",
+        "order_id")
+
+
+def apply_event(record: Notification, acct: conf.Account, event: Any,
+                acknowledge: Callable[[Any], Dict[str, Any]]) -> Optional[Tuple[Any, Dict[str, Any]]]:
+    """The one path by which a verified event moves a payment (notifications and REST replies).
+
+    In one transaction: lock the payment of ``(gateway, account, event.order_id)``
+    (``select_for_update``), let the core decide with the event keys already applied, save the
+    status, store ``record`` with its verdict and (when applied) its event key under the
+    unique constraint, and send ``payment_status_changed`` / ``notification_processed`` on
+    commit. Returns ``(outcome, answer)``, or ``None`` when no payment has that order.
+    """
+    Payment = get_payment_model()
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                payment = (Payment.objects.select_for_update()
+                           .filter(gateway=acct.gateway_name, account=acct.name, order_id=event.order_id)
+                           .first())
+                if payment is None:
+                    return None
+                outcome = vpos.transition(payment.snapshot(), event)
+                old_status = payment.status
+                if outcome.new_status is not None:
+                    payment.apply_outcome(outcome)
+                    payment.save_transition()
+                answer = acknowledge(outcome)
+                record.payment = payment
+                record.event_key = event.key
+                record.applied_event_key = event.key if outcome.kind == "applied" else None
+                record.verdict = outcome.kind
+                record.error_code = outcome.error.code if outcome.error is not None else ""
+                record.detail = outcome.to_dict()
+                record.response_status = answer["status"]
+                record.processed_at = timezone.now()
+                record.save()
+                if outcome.kind == "applied":
+                    detail = record.detail
+
+                    def changed(payment: Any = payment, old: str = old_status) -> None:
+                        payment_status_changed.send(
+                            sender=type(payment), payment=payment, old_status=old,
+                            new_status=payment.status, notification=record, outcome=detail)
+
+                    transaction.on_commit(changed)
+                transaction.on_commit(lambda: notification_processed.send(
+                    sender=Notification, notification=record, verdict=record.verdict))
+            return outcome, answer
+        except IntegrityError:
+            # Another delivery of the same event committed its key between our lock and
+            # our save (only where the database cannot lock rows, as SQLite): run the core
+            # again, which now sees the key and answers already_applied.
+            record.applied_event_key = None
+            if attempt == 2:
+                raise
+    return None  # pragma: no cover - the loop returns or raises
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -152,57 +214,24 @@ class FlocashNotificationView(View):
             return {"error": f"{type(e).__name__}: {e}"}
 
     def apply(self, record: Notification, acct: conf.Account, event: Any) -> HttpResponse:
-        Payment = get_payment_model()
-        for attempt in (1, 2):
-            try:
-                with transaction.atomic():
-                    payment = (Payment.objects.select_for_update()
-                               .filter(gateway=acct.gateway_name, account=acct.name, order_id=event.order_id)
-                               .first())
-                    if payment is None:
-                        break
-                    outcome = vpos.transition(payment.snapshot(), event)
-                    old_status = payment.status
-                    if outcome.new_status is not None:
-                        payment.apply_outcome(outcome)
-                        payment.save_transition()
-                    answer = flocash.acknowledge(outcome)
-                    record.payment = payment
-                    record.event_key = event.key
-                    record.applied_event_key = event.key if outcome.kind == "applied" else None
-                    record.verdict = outcome.kind
-                    record.error_code = outcome.error.code if outcome.error is not None else ""
-                    record.detail = outcome.to_dict()
-                    record.response_status = answer["status"]
-                    record.processed_at = timezone.now()
-                    record.save()
-                    if outcome.kind == "applied":
-                        detail = record.detail
+        result = apply_event(record, acct, event, self.acknowledge)
+        if result is None:
+            return self.finish(record, "no_payment", payment_not_found(acct, event), event_key=event.key)
+        return to_django(result[1])
 
-                        def changed(payment: Any = payment, old: str = old_status) -> None:
-                            payment_status_changed.send(
-                                sender=type(payment), payment=payment, old_status=old,
-                                new_status=payment.status, notification=record, outcome=detail)
+    def acknowledge(self, outcome: Any) -> Dict[str, Any]:
+        """The gateway's answer for an outcome (the core's ``acknowledge``)."""
+        return flocash.acknowledge(outcome)
 
-                        transaction.on_commit(changed)
-                    transaction.on_commit(lambda: notification_processed.send(
-                        sender=Notification, notification=record, verdict=record.verdict))
-                return to_django(answer)
-            except IntegrityError:
-                # Another delivery of the same event committed its key between our lock and
-                # our save (only where the database cannot lock rows, as SQLite): run the core
-                # again, which now sees the key and answers already_applied.
-                record.applied_event_key = None
-                if attempt == 2:
-                    raise
-        return self.finish(record, "no_payment", vpos.ConsistencyError(
-            "payment_not_found", f"no {acct.gateway_name}/{acct.name} payment has order_id {event.order_id!r}",
-            "order_id"), event_key=event.key)
+    def reject(self, error: vpos.VposError) -> Dict[str, Any]:
+        """The gateway's answer for an error (the core's ``reject``)."""
+        return flocash.reject(error)
 
     def finish(self, record: Notification, verdict: str, error: vpos.VposError,
-               event_key: str = "") -> HttpResponse:
+               event_key: str = "", answer: Optional[Dict[str, Any]] = None) -> HttpResponse:
         """Stores a verdict that changes no payment and answers with the core's ``reject``."""
-        answer = flocash.reject(error)
+        if answer is None:
+            answer = self.reject(error)
         record.verdict = verdict
         record.error_code = error.code
         record.detail = error.to_dict()
@@ -225,12 +254,71 @@ class FlocashNotificationView(View):
         response._has_been_logged = True  # type: ignore[attr-defined]
         return response
 
+    def log_path(self, account: str) -> str:
+        return f"{self.gateway_name}/{account}/***/"
+
     def log(self, request: HttpRequest, response: HttpResponse, record: Notification, account: str) -> None:
         self.quiet(response)
-        path = f"{self.gateway_name}/{account}/***/"
+        path = self.log_path(account)
         level = logging.INFO if response.status_code < 400 else logging.WARNING
         logger.log(level, "notification #%s %s -> %s %s (%s)", record.pk, path, response.status_code,
                    record.verdict, record.order_id or "-")
+
+
+class RedsysNotificationView(FlocashNotificationView):
+    """``POST redsys/<account>/`` from Redsys: HTTP-POST (form-encoded) or SOAP
+    (``procesaNotificacionSIS``) notifications, one URL per account.
+
+    The same flow as FloCash's, verified locally by signature (no post-back): store raw, parse
+    (``422``), verify (``403`` for a bad signature), lock and transition, answer with the
+    core's ``acknowledge`` (HTTP ``200`` empty; SOAP the signed ``OK``/``KO`` envelope). A
+    verified notification with no payment is ``503`` (``payment_not_found``), so Redsys retries.
+    """
+
+    gateway_name = "redsys"
+
+    def post(self, request: HttpRequest, account: str) -> HttpResponse:  # type: ignore[override]
+        return super().post(request, account, "")
+
+    def log_path(self, account: str) -> str:
+        return f"{self.gateway_name}/{account}/"
+
+    def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
+        try:
+            acct = conf.get_account(self.gateway_name, account)
+        except conf.UnknownAccount:
+            return self.finish(record, "unknown_account", vpos.VerificationError(
+                "token_mismatch", "no such notification URL"), answer=NOT_FOUND)
+        except vpos.VposError as e:
+            return self.finish(record, "error", e)
+        self.gateway = acct.gateway
+        if self._too_large:
+            return self.finish(record, "invalid", vpos.ParseError(
+                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
+        try:
+            unverified = self.gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
+        except vpos.VposError as e:
+            return self.finish(record, "invalid", e)
+        untrusted = unverified.untrusted()
+        record.order_id = unverified.order[:64]
+        record.transaction_id = (untrusted.get("authorisation_code") or "")[:64]
+        record.status_code = unverified.response[:16]
+        try:
+            self.verified = self.gateway.verify(unverified)
+        except vpos.VposError as e:
+            return self.finish(record, "unverified", e)
+        return self.apply(record, acct, self.verified.event())
+
+    def acknowledge(self, outcome: Any) -> Dict[str, Any]:
+        return self.gateway.acknowledge(self.verified, outcome)
+
+    def reject(self, error: vpos.VposError) -> Dict[str, Any]:
+        return redsys.reject(error)
+
+
+#: The answer to a notification URL naming no configured account.
+NOT_FOUND: Dict[str, Any] = {"status": 404, "headers": [["Content-Type", "text/plain; charset=utf-8"]],
+                             "body": "not_found"}
 
 
 def checkout_form(payment: Any, **overrides: Any) -> vpos.http.RedirectForm:
