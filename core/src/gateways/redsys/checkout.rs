@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Config;
+use super::stored::StoredCredential;
 use crate::error::{Error, Result};
 use crate::fields::{optional, url};
 use crate::form::RedirectForm;
@@ -68,6 +69,9 @@ pub struct Order {
     /// `DS_MERCHANT_IDENTIFIER`: `REQUIRED` asks Redsys for a card reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
+    /// Stored-credential (COF) and SCA parameters (`cof_ini`, `cof_type`, `excep_sca` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_credential: Option<StoredCredential>,
 }
 
 impl Order {
@@ -113,6 +117,9 @@ impl Order {
         url("DS_MERCHANT_URLOK", self.url_ok.as_deref(), 250)?;
         url("DS_MERCHANT_URLKO", self.url_ko.as_deref(), 250)?;
         optional("DS_MERCHANT_IDENTIFIER", self.identifier.as_deref(), 40)?;
+        if let Some(stored) = &self.stored_credential {
+            stored.validate()?;
+        }
         Ok(())
     }
 }
@@ -213,14 +220,23 @@ pub(crate) fn merchant_parameters(config: &Config, order: &Order) -> String {
             pairs.push((key, v.to_string()));
         }
     }
+    // Values so far are strings; stored-credential parameters arrive as JSON text already
+    // (DS_MERCHANT_DIRECTPAYMENT is a JSON boolean).
+    let mut encoded: Vec<(&str, String)> = pairs
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::to_string(&v).unwrap_or_default()))
+        .collect();
+    if let Some(stored) = &order.stored_credential {
+        encoded.extend(stored.parameters());
+    }
     let mut json = String::from("{");
-    for (i, (k, v)) in pairs.iter().enumerate() {
+    for (i, (k, v)) in encoded.iter().enumerate() {
         if i > 0 {
             json.push(',');
         }
         json.push_str(&serde_json::to_string(k).unwrap_or_default());
         json.push(':');
-        json.push_str(&serde_json::to_string(v).unwrap_or_default());
+        json.push_str(v);
     }
     json.push('}');
     json

@@ -9,7 +9,8 @@
 //! | `acknowledge` | [`acknowledge`] for an [`Outcome`] (signed [`soap_answer`] for SOAP), [`reject`] for an [`Error`] |
 //!
 //! Signature versions `HMAC_SHA256_V1`, `HMAC_SHA512_V1` and `HMAC_SHA512_V2` ([`SignatureVersion`]).
-//! Stored credentials (COF/MIT) and SCA exemptions are the next slice of this module.
+//! Stored credentials (COF/MIT) and SCA exemptions: [`StoredCredential`] on the checkout
+//! [`Order`] and on the REST [`Operation`] (`kind: payment` charges a stored card).
 
 mod checkout;
 mod config;
@@ -17,8 +18,10 @@ mod notification;
 mod rest;
 mod sign;
 mod status;
+mod stored;
 
 pub use sign::SignatureVersion;
+pub use stored::{CofType, ScaExemption, StoredCredential};
 
 pub use checkout::{Order, TransactionType, check_order_number, checkout, order_number};
 pub use config::{Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};

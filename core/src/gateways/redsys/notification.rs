@@ -62,6 +62,10 @@ pub struct Notification {
     pub merchant_data: Option<String>,
     /// `Ds_Merchant_Identifier`: the card reference, when one was requested.
     pub identifier: Option<String>,
+    /// `Ds_ExpiryDate` (`YYMM`) of the stored card, with the reference.
+    pub expiry_date: Option<String>,
+    /// `Ds_Merchant_Cof_Txnid`: the transaction id to quote in later merchant-initiated charges.
+    pub cof_txnid: Option<String>,
     /// Every decoded parameter, in order, keys as sent.
     pub parameters: Vec<(String, String)>,
     /// What the signature covers, exactly as received: the `Ds_MerchantParameters` text, or
@@ -233,6 +237,8 @@ fn build(
         error_code: get("Ds_ErrorCode").map(str::to_string),
         merchant_data: get("Ds_MerchantData").map(str::to_string),
         identifier: get("Ds_Merchant_Identifier").map(str::to_string),
+        expiry_date: get("Ds_ExpiryDate").map(str::to_string),
+        cof_txnid: get("Ds_Merchant_Cof_Txnid").map(str::to_string),
         signed_text,
         signature,
         raw: raw.to_vec(),

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Config;
 use super::checkout::check_order_number;
 use super::notification::{Format, Notification, from_signed_parameters};
+use super::stored::StoredCredential;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, Method, Reply};
 use crate::money::Amount;
@@ -25,6 +26,9 @@ const MAX_REPLY_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
+    /// `0`: charge a stored card by its reference (merchant-initiated, no customer present);
+    /// needs `stored_credential.identifier`.
+    Payment,
     /// `3`: return money from a captured payment.
     Refund,
     /// `2`: capture a pre-authorisation.
@@ -36,6 +40,7 @@ pub enum OperationKind {
 impl OperationKind {
     fn code(self) -> &'static str {
         match self {
+            OperationKind::Payment => "0",
             OperationKind::Refund => "3",
             OperationKind::Confirm => "2",
             OperationKind::Cancel => "9",
@@ -51,8 +56,12 @@ pub struct Operation {
     pub kind: OperationKind,
     /// The order's `DS_MERCHANT_ORDER`, as sent at checkout.
     pub order: String,
-    /// The amount: refunded, captured, or released.
+    /// The amount: charged, refunded, captured, or released.
     pub amount: Amount,
+    /// Stored-credential and SCA parameters; for a [`OperationKind::Payment`] at least the
+    /// card reference, usually with `direct_payment: true` and `excep_sca: "mit"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_credential: Option<StoredCredential>,
 }
 
 /// Describes the REST request for `operation`: a JSON POST to the configured `rest_url` with
@@ -85,16 +94,41 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
             "must be greater than zero",
         ));
     }
-    #[derive(Serialize)]
-    #[allow(non_snake_case)]
-    struct Parameters<'a> {
-        DS_MERCHANT_AMOUNT: String,
-        DS_MERCHANT_ORDER: &'a str,
-        DS_MERCHANT_MERCHANTCODE: &'a str,
-        DS_MERCHANT_CURRENCY: String,
-        DS_MERCHANT_TRANSACTIONTYPE: &'a str,
-        DS_MERCHANT_TERMINAL: &'a str,
+    let identifier = operation
+        .stored_credential
+        .as_ref()
+        .and_then(|c| c.identifier.as_deref());
+    if operation.kind == OperationKind::Payment
+        && identifier.is_none_or(|i| i.is_empty() || i == "REQUIRED")
+    {
+        return Err(Error::missing("DS_MERCHANT_IDENTIFIER"));
     }
+    if let Some(stored) = &operation.stored_credential {
+        stored.validate()?;
+    }
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut parameters: Vec<(&str, String)> = vec![
+        (
+            "DS_MERCHANT_AMOUNT",
+            text(&operation.amount.minor().to_string()),
+        ),
+        ("DS_MERCHANT_ORDER", text(&operation.order)),
+        ("DS_MERCHANT_MERCHANTCODE", text(&config.merchant_code)),
+        (
+            "DS_MERCHANT_CURRENCY",
+            text(&format!("{:03}", operation.amount.currency().numeric())),
+        ),
+        ("DS_MERCHANT_TRANSACTIONTYPE", text(operation.kind.code())),
+        ("DS_MERCHANT_TERMINAL", text(&config.terminal)),
+    ];
+    if let Some(stored) = &operation.stored_credential {
+        parameters.extend(stored.parameters());
+    }
+    let fields: Vec<String> = parameters
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", text(k)))
+        .collect();
+    let json = format!("{{{}}}", fields.join(","));
     #[derive(Serialize)]
     #[allow(non_snake_case)]
     struct Body<'a> {
@@ -102,15 +136,6 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
         Ds_MerchantParameters: &'a str,
         Ds_Signature: &'a str,
     }
-    let json = serde_json::to_string(&Parameters {
-        DS_MERCHANT_AMOUNT: operation.amount.minor().to_string(),
-        DS_MERCHANT_ORDER: &operation.order,
-        DS_MERCHANT_MERCHANTCODE: &config.merchant_code,
-        DS_MERCHANT_CURRENCY: format!("{:03}", operation.amount.currency().numeric()),
-        DS_MERCHANT_TRANSACTIONTYPE: operation.kind.code(),
-        DS_MERCHANT_TERMINAL: &config.terminal,
-    })
-    .unwrap_or_default();
     let version = config.signature_version;
     let parameters = version.encode_parameters(json.as_bytes());
     let signature = config.key()?.sign(&operation.order, parameters.as_bytes());
