@@ -24,7 +24,12 @@ impl Method {
 }
 
 /// A request the host must perform (post-back, polling, refund) and feed the reply back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Some requests carry credentials (Bitpay's `Authorization`, PayPal's NVP `PWD` and
+/// `SIGNATURE`), so `Debug` shows the method, the URL, header names with credential values
+/// masked, and only the body's length. Serialising gives everything: that is what the host
+/// sends.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct HttpRequest {
     /// The method.
     pub method: Method,
@@ -34,6 +39,27 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body, already encoded.
     pub body: String,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let secret = ["authorization", "proxy-authorization", "cookie"]
+                    .iter()
+                    .any(|h| name.eq_ignore_ascii_case(h));
+                (name.as_str(), if secret { "***" } else { value.as_str() })
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 /// The answer the host must give to the gateway, exactly.
@@ -105,5 +131,26 @@ mod body_text {
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         Ok(String::deserialize(d)?.into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_masks_credentials_and_body() {
+        let request = HttpRequest {
+            method: Method::Post,
+            url: "https://test.bitpay.com/api/invoice".into(),
+            headers: vec![("Authorization".into(), "Basic c2VjcmV0Og==".into())],
+            body: "PWD=secret".into(),
+        };
+        let debug = format!("{request:?}");
+        assert!(
+            !debug.contains("c2VjcmV0Og") && !debug.contains("secret"),
+            "{debug}"
+        );
+        assert!(debug.contains("<10 bytes>") && debug.contains("***"));
     }
 }

@@ -44,6 +44,9 @@ pub struct Config {
     /// Default `cancel_return`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
+    /// NVP API credentials, for Express Checkout and refunds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nvp: Option<super::nvp::NvpCredentials>,
 }
 
 impl Config {

@@ -8,17 +8,24 @@
 //! | `postback_request` / `verify_postback` | [`postback_request`] (`cmd=_notify-validate&` + the raw body, byte for byte), [`verify_postback`] |
 //! | `acknowledge` | [`acknowledge`], [`reject`] |
 //!
-//! Express Checkout (NVP) is the next slice of this module.
+//! | Express Checkout (NVP) | [`set_express_checkout_request`], [`express_checkout_redirect`], [`get_express_checkout_details_request`], [`do_express_checkout_payment_request`], [`refund_transaction_request`], [`parse_nvp_response`], [`payment_event`], [`refund_event`] |
 
 mod checkout;
 mod config;
 mod ipn;
+mod nvp;
 
 pub use checkout::{Order, checkout};
 pub use config::{Config, LIVE_CHECKOUT_URL, LIVE_IPN_URL, SANDBOX_CHECKOUT_URL, SANDBOX_IPN_URL};
 pub use ipn::{
     MAX_BODY_BYTES, Notification, map_payment_status, parse_notification, postback_request,
     verify_postback,
+};
+pub use nvp::{
+    ExpressOrder, LIVE_NVP_URL, NVP_VERSION, NvpCredentials, NvpReply, SANDBOX_NVP_URL,
+    do_express_checkout_payment_request, express_checkout_redirect,
+    get_express_checkout_details_request, parse_nvp_response, payment_event, refund_event,
+    refund_transaction_request, set_express_checkout_request,
 };
 
 use crate::error::{Error, ErrorCode};

@@ -1,0 +1,437 @@
+//! Express Checkout over the NVP API, as sans-IO requests and parsed replies:
+//! `SetExpressCheckout` → redirect the buyer with the token → `GetExpressCheckoutDetails` →
+//! `DoExpressCheckoutPayment`; `RefundTransaction` later. Credentials travel in the request
+//! body, so [`HttpRequest`]'s `Debug` shows only the body's length.
+
+use serde::{Deserialize, Serialize};
+
+use super::Config;
+use crate::error::{Error, ErrorCode, Result};
+use crate::fields::{optional, required, url};
+use crate::form::{RedirectForm, encode_urlencoded, parse_urlencoded};
+use crate::gateways::Gateway;
+use crate::http::{HttpRequest, Method, Reply};
+use crate::money::{Amount, Currency};
+use crate::secret::Secret;
+use crate::state::{Event, event_key};
+use crate::status::{Action, Reported};
+use crate::trust::Verified;
+
+/// NVP endpoint, live.
+pub const LIVE_NVP_URL: &str = "https://api-3t.paypal.com/nvp";
+/// NVP endpoint, sandbox.
+pub const SANDBOX_NVP_URL: &str = "https://api-3t.sandbox.paypal.com/nvp";
+
+/// The API version vpos speaks.
+pub const NVP_VERSION: &str = "124.0";
+
+/// NVP API credentials (signature flavour).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NvpCredentials {
+    /// `USER`.
+    pub user: String,
+    /// `PWD`.
+    pub password: Secret,
+    /// `SIGNATURE`.
+    pub signature: Secret,
+    /// [`LIVE_NVP_URL`] or [`SANDBOX_NVP_URL`].
+    pub api_url: String,
+}
+
+/// What to sell through Express Checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpressOrder {
+    /// `PAYMENTREQUEST_0_INVNUM`: the shop's order id.
+    pub invoice: String,
+    /// `PAYMENTREQUEST_0_AMT` and `PAYMENTREQUEST_0_CURRENCYCODE`.
+    pub amount: Amount,
+    /// `L_PAYMENTREQUEST_0_NAME0`.
+    pub description: String,
+    /// `RETURNURL`: PayPal sends the buyer back here with `token` and `PayerID`.
+    pub return_url: String,
+    /// `CANCELURL`.
+    pub cancel_url: String,
+}
+
+fn credentials(config: &Config) -> Result<&NvpCredentials> {
+    let c = config
+        .nvp
+        .as_ref()
+        .ok_or_else(|| Error::config("nvp", "Express Checkout needs NVP credentials"))?;
+    if c.user.is_empty() || c.password.is_empty() || c.signature.is_empty() {
+        return Err(Error::config(
+            "nvp",
+            "user, password and signature are required",
+        ));
+    }
+    crate::fields::url("api_url", Some(&c.api_url), 500).map_err(Error::into_config)?;
+    Ok(c)
+}
+
+fn request(config: &Config, method: &str, fields: &[(&str, String)]) -> Result<HttpRequest> {
+    let c = credentials(config)?;
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("METHOD", method),
+        ("VERSION", NVP_VERSION),
+        ("USER", &c.user),
+        ("PWD", c.password.expose()),
+        ("SIGNATURE", c.signature.expose()),
+    ];
+    pairs.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    Ok(HttpRequest {
+        method: Method::Post,
+        url: c.api_url.clone(),
+        headers: vec![(
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
+        body: encode_urlencoded(pairs),
+    })
+}
+
+/// `SetExpressCheckout` for `order` (payment action `Sale`).
+pub fn set_express_checkout_request(config: &Config, order: &ExpressOrder) -> Result<HttpRequest> {
+    required("PAYMENTREQUEST_0_INVNUM", &order.invoice, 127)?;
+    required("L_PAYMENTREQUEST_0_NAME0", &order.description, 127)?;
+    url("RETURNURL", Some(&order.return_url), 2048)?;
+    url("CANCELURL", Some(&order.cancel_url), 2048)?;
+    if order.amount.minor() == 0 {
+        return Err(Error::invalid(
+            "PAYMENTREQUEST_0_AMT",
+            "must be greater than zero",
+        ));
+    }
+    let amount = order.amount.to_decimal_string();
+    request(
+        config,
+        "SetExpressCheckout",
+        &[
+            ("PAYMENTREQUEST_0_PAYMENTACTION", "Sale".into()),
+            ("PAYMENTREQUEST_0_AMT", amount.clone()),
+            (
+                "PAYMENTREQUEST_0_CURRENCYCODE",
+                order.amount.currency().code().into(),
+            ),
+            ("PAYMENTREQUEST_0_INVNUM", order.invoice.clone()),
+            ("L_PAYMENTREQUEST_0_NAME0", order.description.clone()),
+            ("L_PAYMENTREQUEST_0_AMT0", amount),
+            ("L_PAYMENTREQUEST_0_QTY0", "1".into()),
+            ("RETURNURL", order.return_url.clone()),
+            ("CANCELURL", order.cancel_url.clone()),
+        ],
+    )
+}
+
+/// A successful NVP reply: `ACK` and every field, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NvpReply {
+    /// `Success` or `SuccessWithWarning`.
+    pub ack: String,
+    /// Every field of the reply.
+    pub fields: Vec<(String, String)>,
+}
+
+impl NvpReply {
+    /// A field by name.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// `TOKEN` (SetExpressCheckout, GetExpressCheckoutDetails).
+    pub fn token(&self) -> Result<&str> {
+        self.get("TOKEN").ok_or_else(|| Error::missing("TOKEN"))
+    }
+}
+
+/// Reads an NVP reply. `Failure` / `FailureWithWarning` is [`ErrorCode::GatewayError`] with
+/// PayPal's first error code and message; no reply is [`ErrorCode::GatewayUnavailable`].
+pub fn parse_nvp_response(reply: &Reply) -> Result<NvpReply> {
+    let body = match reply {
+        Reply::Response { status: 200, body } => body,
+        Reply::Response { status, .. } => {
+            return Err(Error::new(
+                ErrorCode::GatewayUnavailable,
+                format!("PayPal answered HTTP {status}"),
+            ));
+        }
+        Reply::Failed { error } => {
+            return Err(Error::new(
+                ErrorCode::GatewayUnavailable,
+                format!(
+                    "no answer from PayPal ({})",
+                    error.chars().take(120).collect::<String>()
+                ),
+            ));
+        }
+    };
+    let fields = parse_urlencoded(body, 64 * 1024)?;
+    let get = |n: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let ack = get("ACK").to_string();
+    match ack.as_str() {
+        "Success" | "SuccessWithWarning" => Ok(NvpReply { ack, fields }),
+        "" => Err(Error::missing("ACK")),
+        _ => Err(Error::new(
+            ErrorCode::GatewayError,
+            format!(
+                "PayPal answered {ack}: {} {}",
+                get("L_ERRORCODE0"),
+                get("L_LONGMESSAGE0")
+            ),
+        )
+        .with_field("ACK")),
+    }
+}
+
+/// Where to send the buyer after `SetExpressCheckout`: `GET <checkout_url>?cmd=_express-checkout&token=…`.
+pub fn express_checkout_redirect(config: &Config, token: &str) -> RedirectForm {
+    RedirectForm {
+        action: config.checkout_url.clone(),
+        method: Method::Get,
+        fields: vec![
+            ("cmd".into(), "_express-checkout".into()),
+            ("token".into(), token.into()),
+        ],
+    }
+}
+
+/// `GetExpressCheckoutDetails` for the token the buyer came back with.
+pub fn get_express_checkout_details_request(config: &Config, token: &str) -> Result<HttpRequest> {
+    required("TOKEN", token, 64)?;
+    request(
+        config,
+        "GetExpressCheckoutDetails",
+        &[("TOKEN", token.into())],
+    )
+}
+
+/// `DoExpressCheckoutPayment`: captures the sale the buyer approved.
+pub fn do_express_checkout_payment_request(
+    config: &Config,
+    token: &str,
+    payer_id: &str,
+    order: &ExpressOrder,
+) -> Result<HttpRequest> {
+    required("TOKEN", token, 64)?;
+    required("PAYERID", payer_id, 64)?;
+    request(
+        config,
+        "DoExpressCheckoutPayment",
+        &[
+            ("TOKEN", token.into()),
+            ("PAYERID", payer_id.into()),
+            ("PAYMENTREQUEST_0_PAYMENTACTION", "Sale".into()),
+            ("PAYMENTREQUEST_0_AMT", order.amount.to_decimal_string()),
+            (
+                "PAYMENTREQUEST_0_CURRENCYCODE",
+                order.amount.currency().code().into(),
+            ),
+            ("PAYMENTREQUEST_0_INVNUM", order.invoice.clone()),
+        ],
+    )
+}
+
+/// `RefundTransaction`: the whole transaction (`amount: None`) or part of it.
+pub fn refund_transaction_request(
+    config: &Config,
+    transaction_id: &str,
+    amount: Option<Amount>,
+) -> Result<HttpRequest> {
+    required("TRANSACTIONID", transaction_id, 64)?;
+    let mut fields = vec![("TRANSACTIONID", transaction_id.to_string())];
+    match amount {
+        None => fields.push(("REFUNDTYPE", "Full".into())),
+        Some(a) => {
+            fields.push(("REFUNDTYPE", "Partial".into()));
+            fields.push(("AMT", a.to_decimal_string()));
+            fields.push(("CURRENCYCODE", a.currency().code().into()));
+        }
+    }
+    request(config, "RefundTransaction", &fields)
+}
+
+fn amount_of(reply: &NvpReply, amount: &'static str, currency: &'static str) -> Result<Amount> {
+    let c = Currency::from_code(
+        reply
+            .get(currency)
+            .ok_or_else(|| Error::missing(currency))?,
+    )
+    .map_err(|e| e.or_field(currency))?;
+    Amount::parse(reply.get(amount).ok_or_else(|| Error::missing(amount))?, c)
+        .map_err(|e| e.or_field(amount))
+}
+
+/// The event a `DoExpressCheckoutPayment` reply reports (the host made the call over TLS with
+/// its credentials, so the reply is authentic). `invoice` is the shop's order id.
+pub fn payment_event(config: &Config, invoice: &str, reply: &NvpReply) -> Result<Verified<Event>> {
+    let status = reply
+        .get("PAYMENTINFO_0_PAYMENTSTATUS")
+        .ok_or_else(|| Error::missing("PAYMENTINFO_0_PAYMENTSTATUS"))?;
+    let (action, reported) = super::map_payment_status(status);
+    let txn = reply
+        .get("PAYMENTINFO_0_TRANSACTIONID")
+        .ok_or_else(|| Error::missing("PAYMENTINFO_0_TRANSACTIONID"))?;
+    Ok(Verified(Event {
+        gateway: Gateway::Paypal,
+        key: event_key(&["paypal", txn, status]),
+        merchant: config.business.clone(),
+        order_id: invoice.to_string(),
+        transaction_id: txn.to_string(),
+        amount: amount_of(reply, "PAYMENTINFO_0_AMT", "PAYMENTINFO_0_CURRENCYCODE")?,
+        action,
+        status: reported,
+        status_code: status.to_string(),
+    }))
+}
+
+/// The event a `RefundTransaction` reply reports: a completed refund of `GROSSREFUNDAMT`
+/// (`REFUNDSTATUS` `Instant`), or a pending one.
+pub fn refund_event(config: &Config, invoice: &str, reply: &NvpReply) -> Result<Verified<Event>> {
+    let id = reply
+        .get("REFUNDTRANSACTIONID")
+        .ok_or_else(|| Error::missing("REFUNDTRANSACTIONID"))?;
+    let status = reply.get("REFUNDSTATUS").unwrap_or("Instant");
+    let reported = if status == "Instant" {
+        Reported::Succeeded
+    } else {
+        Reported::Pending
+    };
+    optional("REFUNDSTATUS", Some(status), 32)?;
+    Ok(Verified(Event {
+        gateway: Gateway::Paypal,
+        key: event_key(&["paypal", id, "Refunded"]),
+        merchant: config.business.clone(),
+        order_id: invoice.to_string(),
+        transaction_id: id.to_string(),
+        amount: amount_of(reply, "GROSSREFUNDAMT", "CURRENCYCODE")?,
+        action: Action::Refund,
+        status: reported,
+        status_code: status.to_string(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Outcome, PaymentSnapshot, transition};
+
+    fn config() -> Config {
+        serde_json::from_str(
+            r#"{"business":"shop@example.com","checkout_url":"https://www.sandbox.paypal.com/cgi-bin/webscr",
+                "ipn_url":"https://ipnpb.sandbox.paypal.com/cgi-bin/webscr",
+                "nvp":{"user":"api_user","password":"pw-SECRET","signature":"sig-SECRET",
+                       "api_url":"https://api-3t.sandbox.paypal.com/nvp"}}"#,
+        )
+        .unwrap()
+    }
+
+    fn order() -> ExpressOrder {
+        serde_json::from_str(
+            r#"{"invoice":"A-1","amount":{"value":"15","currency":"EUR"},"description":"Tea",
+                "return_url":"https://shop.example/paypal/return","cancel_url":"https://shop.example/cart"}"#,
+        )
+        .unwrap()
+    }
+
+    fn reply(body: &str) -> Reply {
+        Reply::Response {
+            status: 200,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn set_express_checkout_is_form_encoded_and_hides_credentials_in_debug() {
+        let r = set_express_checkout_request(&config(), &order()).unwrap();
+        assert_eq!(r.url, SANDBOX_NVP_URL);
+        assert!(r.body.starts_with("METHOD=SetExpressCheckout&VERSION=124.0&USER=api_user&PWD=pw-SECRET&SIGNATURE=sig-SECRET&"));
+        assert!(r.body.contains("PAYMENTREQUEST_0_AMT=15.00&PAYMENTREQUEST_0_CURRENCYCODE=EUR&PAYMENTREQUEST_0_INVNUM=A-1"));
+        assert!(!format!("{r:?}").contains("SECRET"));
+        assert!(!format!("{:?}", config()).contains("SECRET"));
+    }
+
+    #[test]
+    fn replies_success_failure_and_token() {
+        let ok = parse_nvp_response(&reply("TOKEN=EC%2d8A1&ACK=Success&VERSION=124.0")).unwrap();
+        assert_eq!(ok.token().unwrap(), "EC-8A1");
+        let form = express_checkout_redirect(&config(), "EC-8A1");
+        assert_eq!(form.fields[1], ("token".into(), "EC-8A1".into()));
+        let err = parse_nvp_response(&reply(
+            "ACK=Failure&L_ERRORCODE0=10002&L_LONGMESSAGE0=Security+error",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::GatewayError);
+        assert!(err.message().contains("10002"));
+        let none = parse_nvp_response(&Reply::Failed {
+            error: "timeout".into(),
+        })
+        .unwrap_err();
+        assert_eq!(none.code(), ErrorCode::GatewayUnavailable);
+        assert_eq!(
+            credentials(&Config {
+                nvp: None,
+                ..config()
+            })
+            .unwrap_err()
+            .code(),
+            ErrorCode::InvalidConfig
+        );
+    }
+
+    #[test]
+    fn payment_then_partial_refund_move_the_payment() {
+        let cfg = config();
+        let paid = parse_nvp_response(&reply(
+            "ACK=Success&PAYMENTINFO_0_TRANSACTIONID=8SC56973LM923823H&PAYMENTINFO_0_PAYMENTSTATUS=Completed\
+             &PAYMENTINFO_0_AMT=15.00&PAYMENTINFO_0_CURRENCYCODE=EUR",
+        ))
+        .unwrap();
+        let event = payment_event(&cfg, "A-1", &paid).unwrap();
+        let mut payment: PaymentSnapshot = serde_json::from_str(
+            r#"{"gateway":"paypal","merchant":"shop@example.com","order_id":"A-1",
+                "amount":{"value":"15.00","currency":"EUR"},"status":"new"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            transition(&payment, &event).new_status(),
+            Some(crate::PaymentStatus::Paid)
+        );
+        payment.status = crate::PaymentStatus::Paid;
+        let refund = parse_nvp_response(&reply(
+            "ACK=Success&REFUNDTRANSACTIONID=9E679139T5135712L&GROSSREFUNDAMT=5.00&CURRENCYCODE=EUR&REFUNDSTATUS=Instant",
+        ))
+        .unwrap();
+        let r = refund_transaction_request(
+            &cfg,
+            "8SC56973LM923823H",
+            Some(Amount::parse("5", Currency::from_code("EUR").unwrap()).unwrap()),
+        )
+        .unwrap();
+        assert!(
+            r.body
+                .contains("REFUNDTYPE=Partial&AMT=5.00&CURRENCYCODE=EUR")
+        );
+        let out = transition(&payment, &refund_event(&cfg, "A-1", &refund).unwrap());
+        assert!(
+            matches!(
+                out,
+                Outcome::Applied {
+                    refunded_minor: 500,
+                    ..
+                }
+            ),
+            "{out:?}"
+        );
+    }
+}
