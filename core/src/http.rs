@@ -74,6 +74,21 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
+    /// The answer to a notification after [`crate::state::transition`], for gateways that
+    /// retry until they get HTTP 200: `200 ok_body` when the outcome is settled, `503` for a
+    /// status code vpos does not know, `409` with the error code for a contradiction.
+    pub(crate) fn settled(outcome: &crate::state::Outcome, ok_body: &str) -> HttpResponse {
+        use crate::state::{IgnoreReason, Outcome};
+        match outcome {
+            o if o.is_acknowledged() => HttpResponse::text(200, ok_body),
+            Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
+                HttpResponse::text(503, "unknown_status")
+            }
+            Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
+            _ => HttpResponse::text(503, "retry"),
+        }
+    }
+
     pub(crate) fn text(status: u16, body: impl Into<String>) -> HttpResponse {
         HttpResponse {
             status,
@@ -101,6 +116,24 @@ impl HttpResponse {
             headers: vec![("Content-Type".into(), "application/json".into())],
             body,
         }
+    }
+}
+
+/// Refuses a request whose content type is none of `accepted` (parameters such as `charset`
+/// are ignored here); `what` names the messages in the error.
+pub(crate) fn require_content_type(
+    content_type: &str,
+    accepted: &[&str],
+    what: &str,
+) -> crate::Result<()> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if accepted.iter().any(|a| essence.eq_ignore_ascii_case(a)) {
+        Ok(())
+    } else {
+        Err(crate::Error::new(
+            crate::ErrorCode::UnsupportedContentType,
+            format!("{what} are {}", accepted.join(" or ")),
+        ))
     }
 }
 

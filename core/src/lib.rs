@@ -50,6 +50,7 @@ pub mod error;
 pub(crate) mod fields;
 pub mod form;
 pub mod gateways;
+pub(crate) mod hex;
 pub mod http;
 pub mod json;
 pub mod money;

@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::fields;
 use crate::form::RedirectForm;
 use crate::gateways::Gateway;
+use crate::http::require_content_type;
 use crate::http::{HttpRequest, Method, Reply};
 use crate::money::{Amount, Currency};
 use crate::secret::Secret;
@@ -250,13 +251,7 @@ pub fn parse_notification(
     content_type: &str,
     body: &[u8],
 ) -> Result<Unverified<Notification>> {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(Error::new(
-            ErrorCode::UnsupportedContentType,
-            "Bitpay notifications are application/json",
-        ));
-    }
+    require_content_type(content_type, &["application/json"], "Bitpay notifications")?;
     let claimed = read_invoice(body, "notification")?;
     Ok(Unverified(Notification {
         claimed,

@@ -6,6 +6,7 @@ use super::Config;
 use crate::error::{Error, Result};
 use crate::fields::optional;
 use crate::form::RedirectForm;
+use crate::hex::hex;
 use crate::http::Method;
 use crate::money::Amount;
 
@@ -115,15 +116,4 @@ pub fn checkout(config: &Config, order: &Order) -> Result<RedirectForm> {
         method: Method::Post,
         fields,
     })
-}
-
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }

@@ -4,10 +4,11 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 use super::Config;
-use super::checkout::hex;
 use crate::error::{Error, ErrorCode, Result};
 use crate::form::parse_urlencoded;
 use crate::gateways::Gateway;
+use crate::hex::hex;
+use crate::http::require_content_type;
 use crate::money::{Amount, Currency};
 use crate::state::{Event, event_key};
 use crate::status::{Action, Reported};
@@ -59,13 +60,11 @@ pub fn parse_notification(
     content_type: &str,
     body: &[u8],
 ) -> Result<Unverified<Notification>> {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return Err(Error::new(
-            ErrorCode::UnsupportedContentType,
-            "CECA notifications are form-encoded",
-        ));
-    }
+    require_content_type(
+        content_type,
+        &["application/x-www-form-urlencoded"],
+        "CECA notifications",
+    )?;
     let fields = parse_urlencoded(body, MAX_BODY_BYTES)?;
     let get = |name: &str| {
         fields

@@ -22,9 +22,11 @@ pub use remote::{RemoteKind, RemoteOperation, parse_remote_response, remote_requ
 
 use sha1::{Digest, Sha1};
 
+use crate::hex::hex;
+
 use crate::error::{Error, ErrorCode};
 use crate::http::HttpResponse;
-use crate::state::{IgnoreReason, Outcome};
+use crate::state::Outcome;
 
 /// `sha1_hex(sha1_hex(fields.join(".")) + "." + secret)`, lower-case.
 ///
@@ -38,27 +40,10 @@ pub fn hash(fields: &[&str], secret: &str) -> String {
     hex(&Sha1::digest(format!("{inner}.{secret}").as_bytes()))
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 /// The answer to the HPP response POST: `200` once settled (the HPP shows the body to the
 /// customer, so it is a short page), `409` for a contradiction, `503` for an unknown result.
 pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
-    match outcome {
-        o if o.is_acknowledged() => HttpResponse::text(200, "OK"),
-        Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
-            HttpResponse::text(503, "unknown_status")
-        }
-        Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
-        _ => HttpResponse::text(503, "retry"),
-    }
+    HttpResponse::settled(outcome, "OK")
 }
 
 /// The answer when the response POST could not be taken in.

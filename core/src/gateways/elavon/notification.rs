@@ -9,6 +9,7 @@ use super::{Config, hash};
 use crate::error::{Error, ErrorCode, Result};
 use crate::form::parse_urlencoded;
 use crate::gateways::Gateway;
+use crate::http::require_content_type;
 use crate::money::{Amount, Currency};
 use crate::state::{Event, event_key};
 use crate::status::{Action, Reported};
@@ -78,13 +79,11 @@ pub fn parse_notification(
     content_type: &str,
     body: &[u8],
 ) -> Result<Unverified<Notification>> {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return Err(Error::new(
-            ErrorCode::UnsupportedContentType,
-            "the HPP response is form-encoded",
-        ));
-    }
+    require_content_type(
+        content_type,
+        &["application/x-www-form-urlencoded"],
+        "HPP responses",
+    )?;
     let fields = parse_urlencoded(body, MAX_BODY_BYTES)?;
     match build(config, fields.clone(), false, body) {
         Ok(n) => Ok(n),

@@ -5,9 +5,10 @@ use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
 
 use super::checkout::check_timestamp;
-use super::{Config, hash, hex};
+use super::{Config, hash};
 use crate::error::{Error, ErrorCode, Result};
 use crate::gateways::Gateway;
+use crate::hex::hex;
 use crate::http::{HttpRequest, Method, Reply};
 use crate::money::Amount;
 use crate::state::{Event, event_key};

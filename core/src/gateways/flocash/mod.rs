@@ -26,7 +26,7 @@ pub use status::{STATUS_CODES, map_status, normalize_status, status_label};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::money::Amount;
-use crate::state::{IgnoreReason, Outcome};
+use crate::state::Outcome;
 
 /// The answer to FloCash once a notification went through [`crate::state::transition`].
 ///
@@ -41,14 +41,7 @@ use crate::state::{IgnoreReason, Outcome};
 /// assert_eq!((ok.status, ok.body.as_str()), (200, "00"));
 /// ```
 pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
-    match outcome {
-        o if o.is_acknowledged() => HttpResponse::text(200, "00"),
-        Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
-            HttpResponse::text(503, "unknown_status")
-        }
-        Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
-        _ => HttpResponse::text(503, "retry"),
-    }
+    HttpResponse::settled(outcome, "00")
 }
 
 /// The answer to FloCash when a notification could not be taken in: never `00`, so FloCash

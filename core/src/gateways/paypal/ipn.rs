@@ -6,6 +6,7 @@ use super::Config;
 use crate::error::{Error, ErrorCode, Result};
 use crate::form::{Charset, Pairs, parse_urlencoded, parse_urlencoded_in};
 use crate::gateways::Gateway;
+use crate::http::require_content_type;
 use crate::http::{HttpRequest, Method, Reply};
 use crate::money::{Amount, Currency};
 use crate::state::{Event, event_key};
@@ -85,13 +86,7 @@ pub fn parse_notification(
     content_type: &str,
     body: &[u8],
 ) -> Result<Unverified<Notification>> {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return Err(Error::new(
-            ErrorCode::UnsupportedContentType,
-            "IPNs are application/x-www-form-urlencoded",
-        ));
-    }
+    require_content_type(content_type, &["application/x-www-form-urlencoded"], "IPNs")?;
     // A form body is ASCII (non-ASCII is percent-encoded), which is what lets the post-back
     // carry it byte for byte.
     if !body.is_ascii() {

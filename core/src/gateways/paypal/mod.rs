@@ -30,19 +30,12 @@ pub use nvp::{
 
 use crate::error::{Error, ErrorCode};
 use crate::http::HttpResponse;
-use crate::state::{IgnoreReason, Outcome};
+use crate::state::Outcome;
 
 /// PayPal retries an IPN (up to 16 times over days) until it gets HTTP 200: `200` once settled,
 /// `503` for a status vpos does not know, `409` for a contradiction.
 pub fn acknowledge(outcome: &Outcome) -> HttpResponse {
-    match outcome {
-        o if o.is_acknowledged() => HttpResponse::text(200, ""),
-        Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
-            HttpResponse::text(503, "unknown_status")
-        }
-        Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
-        _ => HttpResponse::text(503, "retry"),
-    }
+    HttpResponse::settled(outcome, "")
 }
 
 /// The answer when an IPN could not be taken in: never 200, so PayPal sends it again.

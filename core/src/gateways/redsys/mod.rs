@@ -36,7 +36,7 @@ pub use status::{
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::HttpResponse;
-use crate::state::{IgnoreReason, Outcome};
+use crate::state::Outcome;
 use crate::xml;
 
 /// Signs `message` for `order` with the configured key and signature version. This is what every
@@ -77,14 +77,7 @@ pub fn acknowledge(
     if notification.format == Format::Soap {
         return soap_answer(config, &notification.order, outcome.is_acknowledged());
     }
-    Ok(match outcome {
-        o if o.is_acknowledged() => HttpResponse::text(200, ""),
-        Outcome::Ignored(IgnoreReason::UnknownStatus { .. }) => {
-            HttpResponse::text(503, "unknown_status")
-        }
-        Outcome::Rejected { error } => HttpResponse::text(409, error.code().as_str()),
-        _ => HttpResponse::text(503, "retry"),
-    })
+    Ok(HttpResponse::settled(outcome, ""))
 }
 
 /// The signed SOAP answer to `procesaNotificacionSIS` for `order`: `OK` or `KO`, signed with
