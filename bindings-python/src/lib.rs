@@ -7,16 +7,20 @@
 //! `vpos.VposError` subclasses carrying the stable `.code` and the `.field`. Verified
 //! notifications, events and outcomes are opaque classes Python cannot construct.
 //!
-//! The Python-facing modules (`vpos.flocash`, `vpos.redsys`, `vpos.money`, `vpos.state`, `vpos.http`)
+//! The Python-facing modules (`vpos.flocash`, `vpos.redsys`, `vpos.paypal`, `vpos.ceca`, `vpos.elavon`, `vpos.bitpay`, `vpos.money`, `vpos.state`, `vpos.http`)
 //! re-export the submodules built here.
 
 use pyo3::prelude::*;
 
+mod bitpay;
+mod ceca;
 mod convert;
+mod elavon;
 mod error;
 mod flocash;
 mod http;
 mod money;
+mod paypal;
 mod redsys;
 mod state;
 
@@ -70,6 +74,88 @@ fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rs.add("TEST_REST_URL", vpos_core::gateways::redsys::TEST_REST_URL)?;
     rs.add("LIVE_REST_URL", vpos_core::gateways::redsys::LIVE_REST_URL)?;
     m.add_submodule(&rs)?;
+
+    let cc = PyModule::new(py, "ceca")?;
+    cc.add_class::<ceca::Gateway>()?;
+    cc.add_class::<ceca::Unverified>()?;
+    cc.add_class::<ceca::Verified>()?;
+    cc.add_function(wrap_pyfunction!(ceca::acknowledge, &cc)?)?;
+    cc.add_function(wrap_pyfunction!(ceca::reject, &cc)?)?;
+    cc.add("MAX_BODY_BYTES", vpos_core::gateways::ceca::MAX_BODY_BYTES)?;
+    cc.add("OK_BODY", vpos_core::gateways::ceca::OK_BODY)?;
+    cc.add(
+        "TEST_CHECKOUT_URL",
+        vpos_core::gateways::ceca::TEST_CHECKOUT_URL,
+    )?;
+    cc.add(
+        "LIVE_CHECKOUT_URL",
+        vpos_core::gateways::ceca::LIVE_CHECKOUT_URL,
+    )?;
+    m.add_submodule(&cc)?;
+
+    let el = PyModule::new(py, "elavon")?;
+    el.add_class::<elavon::Gateway>()?;
+    el.add_class::<elavon::Unverified>()?;
+    el.add_class::<elavon::Verified>()?;
+    el.add_function(wrap_pyfunction!(elavon::hash, &el)?)?;
+    el.add_function(wrap_pyfunction!(elavon::acknowledge, &el)?)?;
+    el.add_function(wrap_pyfunction!(elavon::reject, &el)?)?;
+    el.add(
+        "MAX_BODY_BYTES",
+        vpos_core::gateways::elavon::MAX_BODY_BYTES,
+    )?;
+    el.add(
+        "TEST_CHECKOUT_URL",
+        vpos_core::gateways::elavon::TEST_CHECKOUT_URL,
+    )?;
+    el.add(
+        "LIVE_CHECKOUT_URL",
+        vpos_core::gateways::elavon::LIVE_CHECKOUT_URL,
+    )?;
+    el.add(
+        "TEST_REMOTE_URL",
+        vpos_core::gateways::elavon::TEST_REMOTE_URL,
+    )?;
+    el.add(
+        "LIVE_REMOTE_URL",
+        vpos_core::gateways::elavon::LIVE_REMOTE_URL,
+    )?;
+    m.add_submodule(&el)?;
+
+    let bp = PyModule::new(py, "bitpay")?;
+    bp.add_class::<bitpay::Gateway>()?;
+    bp.add_class::<bitpay::Invoice>()?;
+    bp.add_class::<bitpay::Unverified>()?;
+    bp.add_class::<bitpay::Verified>()?;
+    bp.add_function(wrap_pyfunction!(bitpay::map_status, &bp)?)?;
+    bp.add_function(wrap_pyfunction!(bitpay::acknowledge, &bp)?)?;
+    bp.add_function(wrap_pyfunction!(bitpay::reject, &bp)?)?;
+    m.add_submodule(&bp)?;
+
+    let pp = PyModule::new(py, "paypal")?;
+    pp.add_class::<paypal::Gateway>()?;
+    pp.add_class::<paypal::Unverified>()?;
+    pp.add_class::<paypal::Verified>()?;
+    pp.add_function(wrap_pyfunction!(paypal::acknowledge, &pp)?)?;
+    pp.add_function(wrap_pyfunction!(paypal::reject, &pp)?)?;
+    pp.add(
+        "MAX_BODY_BYTES",
+        vpos_core::gateways::paypal::MAX_BODY_BYTES,
+    )?;
+    pp.add(
+        "LIVE_CHECKOUT_URL",
+        vpos_core::gateways::paypal::LIVE_CHECKOUT_URL,
+    )?;
+    pp.add(
+        "SANDBOX_CHECKOUT_URL",
+        vpos_core::gateways::paypal::SANDBOX_CHECKOUT_URL,
+    )?;
+    pp.add("LIVE_IPN_URL", vpos_core::gateways::paypal::LIVE_IPN_URL)?;
+    pp.add(
+        "SANDBOX_IPN_URL",
+        vpos_core::gateways::paypal::SANDBOX_IPN_URL,
+    )?;
+    m.add_submodule(&pp)?;
 
     let money = PyModule::new(py, "money")?;
     money.add_function(wrap_pyfunction!(money::parse, &money)?)?;

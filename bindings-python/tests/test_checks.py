@@ -61,7 +61,7 @@ def test_missing_key(settings) -> None:
 def test_shape_errors(settings) -> None:
     settings.VPOS = ["flocash"]
     assert ids() == ["vpos.E001"]
-    settings.VPOS = {"ceca": {}}
+    settings.VPOS = {"nosuchpay": {}}
     assert ids() == ["vpos.E002"]
     settings.VPOS = {"flocash": {**FLOCASH, "accounts": {"bad name!": dict(FLOCASH), "default": dict(FLOCASH)}}}
     assert ids() == ["vpos.E004", "vpos.E004"]

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import vpos
-from vpos import flocash, money, redsys
+from vpos import bitpay, ceca, elavon, flocash, money, paypal, redsys
 from vpos.errors import _from_core
 
 ROOT = Path(__file__).resolve().parents[2] / "tests"
@@ -22,8 +22,8 @@ VECTORS = ROOT / "vectors"
 # Redsys is bound here but not yet in every binding: its files stay in vectors-staging/ (they
 # move to vectors/ once Node and wasm have it), and this suite runs them from there.
 STAGING = ROOT / "vectors-staging"
-STAGING_BOUND = ["redsys"]
-BOUND_AREAS = {"money", "currency", "flocash", "redsys"}
+STAGING_BOUND = ["redsys", "paypal", "ceca", "elavon", "bitpay"]
+BOUND_AREAS = {"money", "currency", "flocash", "redsys", "paypal", "ceca", "elavon", "bitpay"}
 
 
 def _cases() -> List[Tuple[str, Dict[str, Any]]]:
@@ -136,9 +136,96 @@ def run_redsys(op: str, inp: Dict[str, Any]) -> Any:
     raise AssertionError(f"unknown operation {op!r} in a bound area")
 
 
+def run_paypal(op: str, inp: Dict[str, Any]) -> Any:
+    gw = paypal.Gateway(inp["config"], validate=False)
+    if op == "paypal.checkout":
+        return gw.checkout(inp["order"]).to_dict()
+    if op == "paypal.parse_notification":
+        return gw.parse_notification(_ct(inp), _body(inp)).untrusted()
+    if op == "paypal.postback_request":
+        return gw.postback_request(gw.parse_notification(_ct(inp), _body(inp)))
+    if op == "paypal.handle":
+        try:
+            verified = gw.verify_postback(gw.parse_notification(_ct(inp), _body(inp)), inp["reply"])
+            outcome = vpos.transition(inp["payment"], verified.event())
+        except vpos.VposError as e:
+            return {"error": e.to_dict(), "response": paypal.reject(e)}
+        return {"outcome": outcome.to_dict(), "response": paypal.acknowledge(outcome)}
+    raise AssertionError(f"unknown operation {op!r}")
+
+
+def run_ceca(op: str, inp: Dict[str, Any]) -> Any:
+    gw = ceca.Gateway(inp["config"], validate=False)
+    if op == "ceca.checkout":
+        return gw.checkout(inp["order"]).to_dict()
+    if op == "ceca.parse_notification":
+        return gw.parse_notification(_ct(inp), _body(inp)).untrusted()
+    if op == "ceca.handle":
+        try:
+            verified = gw.verify(gw.parse_notification(_ct(inp), _body(inp)))
+            outcome = vpos.transition(inp["payment"], verified.event())
+        except vpos.VposError as e:
+            return {"error": e.to_dict(), "response": ceca.reject(e)}
+        return {"outcome": outcome.to_dict(), "response": ceca.acknowledge(outcome)}
+    raise AssertionError(f"unknown operation {op!r}")
+
+
+def run_elavon(op: str, inp: Dict[str, Any]) -> Any:
+    if op == "elavon.hash":
+        return {"hash": elavon.hash(inp["fields"], inp["secret"])}
+    gw = elavon.Gateway(inp["config"], validate=False)
+    if op == "elavon.checkout":
+        return gw.checkout(inp["order"]).to_dict()
+    if op == "elavon.handle":
+        try:
+            verified = gw.verify(gw.parse_notification(_ct(inp), _body(inp)))
+            outcome = vpos.transition(inp["payment"], verified.event())
+        except vpos.VposError as e:
+            return {"error": e.to_dict(), "response": elavon.reject(e)}
+        return {"notification": verified.notification(), "outcome": outcome.to_dict(),
+                "response": elavon.acknowledge(outcome)}
+    if op == "elavon.remote_request":
+        return gw.remote_request(inp["operation"])
+    if op == "elavon.remote_response":
+        event = gw.parse_remote_response(inp["operation"], inp["reply"])
+        result = {"event": event.to_dict()}
+        if "payment" in inp:
+            result["outcome"] = vpos.transition(inp["payment"], event).to_dict()
+        return result
+    raise AssertionError(f"unknown operation {op!r}")
+
+
+def run_bitpay(op: str, inp: Dict[str, Any]) -> Any:
+    gw = bitpay.Gateway(inp["config"], validate=False)
+    if op == "bitpay.invoice_request":
+        request = gw.invoice_request(inp["request"])
+        return {"request": request, "body": json.loads(request["body"])}
+    if op == "bitpay.invoice_response":
+        invoice = gw.parse_invoice_response(inp["reply"])
+        return {"invoice": invoice.to_dict(), "form": gw.checkout_form(invoice).to_dict()}
+    if op == "bitpay.handle":
+        try:
+            unverified = gw.parse_notification(_ct(inp), _body(inp))
+            fetch = gw.invoice_status_request(unverified)
+            verified = gw.verify_invoice(unverified, inp["reply"])
+            outcome = vpos.transition(inp["payment"], verified.event())
+        except vpos.VposError as e:
+            return {"error": e.to_dict(), "response": bitpay.reject(e)}
+        return {"fetch": fetch, "outcome": outcome.to_dict(), "response": bitpay.acknowledge(outcome)}
+    raise AssertionError(f"unknown operation {op!r}")
+
+
 def run(op: str, inp: Dict[str, Any]) -> Any:
     if op.startswith("redsys."):
         return run_redsys(op, inp)
+    if op.startswith("paypal."):
+        return run_paypal(op, inp)
+    if op.startswith("ceca."):
+        return run_ceca(op, inp)
+    if op.startswith("elavon."):
+        return run_elavon(op, inp)
+    if op.startswith("bitpay."):
+        return run_bitpay(op, inp)
     if op == "money.parse":
         return money.parse(inp["value"], inp["currency"])
     if op == "money.from_minor":
@@ -222,3 +309,7 @@ def test_every_bound_vector_file_ran() -> None:
     assert {"checkout.json", "handle.json", "notification.json", "rest.json", "sha512.json",
             "signatures.json", "soap.json", "status.json"} <= redsys_files
     assert len([c for _, c in CASES if c["operation"].startswith("redsys.")]) >= 130
+    assert len([c for _, c in CASES if c["operation"].startswith("paypal.")]) >= 23
+    assert len([c for _, c in CASES if c["operation"].startswith("ceca.")]) >= 18
+    assert len([c for _, c in CASES if c["operation"].startswith("elavon.")]) >= 29
+    assert len([c for _, c in CASES if c["operation"].startswith("bitpay.")]) >= 14

@@ -17,7 +17,7 @@ from vpos.errors import (
     VerificationError,
     VposError,
 )
-from vpos import flocash, http, money, redsys, state
+from vpos import bitpay, ceca, elavon, flocash, http, money, paypal, redsys, state
 from vpos.state import PAYMENT_STATUSES, transition
 
 __all__ = [
@@ -33,6 +33,10 @@ __all__ = [
     "UnsupportedError",
     "flocash",
     "redsys",
+    "paypal",
+    "ceca",
+    "elavon",
+    "bitpay",
     "http",
     "money",
     "state",

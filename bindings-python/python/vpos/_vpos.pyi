@@ -1,4 +1,4 @@
-"""The native module; use the public modules (vpos.flocash, vpos.redsys, vpos.money, vpos.state, vpos.http)."""
+"""The native module; use the public modules (vpos.flocash, vpos.redsys, vpos.paypal, vpos.ceca, vpos.elavon, vpos.bitpay, vpos.money, vpos.state, vpos.http)."""
 
 from typing import List
 

@@ -26,10 +26,38 @@
             "rest_timeout": 30,           # seconds, refunds through trataPeticionREST
             "order_prefix": "",           # up to 4 digits leading every generated order number
         },
+        "paypal": {                       # the core's PayPal (Website Payments Standard) config
+            "business": "shop@example.com",
+            "checkout_url": "https://www.sandbox.paypal.com/cgi-bin/webscr",
+            "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr",
+            "notify_url": "https://shop.example/vpos/paypal/default/",
+            "postback_timeout": 10,       # seconds, the IPN post-back
+        },
+        "ceca": {                         # the core's CECA config
+            "merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003",
+            "key": "...",                 # the encryption key, from Cecabank's panel
+            "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action",
+            "url_ok": "https://shop.example/ok/", "url_nok": "https://shop.example/ko/",
+        },
+        "elavon": {                       # the core's Santander Elavon config
+            "merchant_id": "thestore", "account": "internet", "secret": "...",
+            "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay",
+            "response_url": "https://shop.example/vpos/elavon/default/",
+        },
+        "bitpay": {                       # the core's Bitpay config
+            "api_key": "...",
+            "api_url": "https://test.bitpay.com/api/invoice",
+            "invoice_url": "https://test.bitpay.com/invoice",
+            "notification_url": "https://shop.example/vpos/bitpay/default/",
+            "postback_timeout": 10,       # seconds, invoice creation and fetch
+        },
     }
 
 Each FloCash account is reached at ``flocash/<account>/<token>/``, each Redsys account at
-``redsys/<account>/`` (Redsys signs its messages: no URL token), and payments carry
+``redsys/<account>/`` (Redsys signs its messages: no URL token), each PayPal account at
+``paypal/<account>/`` (IPNs are verified by post-back: no URL token), each CECA account at
+``ceca/<account>/`` and each Elavon account at ``elavon/<account>/`` (signed: no URL token),
+each Bitpay account at ``bitpay/<account>/`` (verified by fetching the invoice), and payments carry
 ``(gateway, account)``. Without ``VPOS["flocash"]``, djflocash's settings are read instead:
 ``FLOCASH_MERCHANT``, ``FLOCASH_MERCHANT_NAME``, ``FLOCASH_BASE_URL``,
 ``FLOCASH_NOTIFICATION_TOKEN``, ``FLOCASH_IMAGE_URL``, ``FLOCASH_RETURN_URL``,
@@ -53,14 +81,16 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 import vpos
-from vpos import flocash, redsys
+from vpos import bitpay, ceca, elavon, flocash, paypal, redsys
 
 DEFAULT_ACCOUNT = "default"
 DEFAULT_PAYMENT_MODEL = "vpos.Payment"
 DEFAULT_POSTBACK_TIMEOUT = 10.0
 DEFAULT_REST_TIMEOUT = 30.0
 #: Gateways this version of vpos.django serves, and their core configuration class.
-GATEWAYS: Dict[str, Callable[..., Any]] = {"flocash": flocash.Gateway, "redsys": redsys.Gateway}
+GATEWAYS: Dict[str, Callable[..., Any]] = {"flocash": flocash.Gateway, "redsys": redsys.Gateway,
+                                           "paypal": paypal.Gateway, "ceca": ceca.Gateway,
+                                           "elavon": elavon.Gateway, "bitpay": bitpay.Gateway}
 #: Per-account options read by the Django app and never sent to the core.
 HOST_OPTIONS = ("live", "postback_timeout", "rest_timeout", "order_prefix")
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

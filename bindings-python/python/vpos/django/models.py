@@ -13,6 +13,7 @@ notification is stored again as a raw row but can never be applied twice.
 
 from __future__ import annotations
 
+import datetime
 import os
 from decimal import Decimal
 from typing import Any, Dict, List, Optional
@@ -25,7 +26,7 @@ from django.db import models
 import vpos
 from vpos.django import conf
 
-GATEWAY_CHOICES = [("flocash", "FloCash"), ("redsys", "Redsys")]
+GATEWAY_CHOICES = [("flocash", "FloCash"), ("redsys", "Redsys"), ("paypal", "PayPal"), ("ceca", "CECA"), ("elavon", "Santander Elavon"), ("bitpay", "Bitpay")]
 STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in vpos.PAYMENT_STATUSES]
 
 
@@ -80,6 +81,9 @@ class AbstractPayment(models.Model):
     custom = models.CharField(max_length=25, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     payment_option = models.CharField(max_length=250, blank=True)
+    #: The gateway's own reference for the payment, when it gives one before paying (Bitpay:
+    #: the invoice id, stored by ``create_bitpay_invoice``).
+    reference = models.CharField(max_length=128, blank=True)
     status = models.CharField(max_length=32, choices=STATUS_CHOICES, default="new", editable=False, db_index=True)
     #: False for payments against a test account: the gateway's Test messages then apply.
     live = models.BooleanField(default=True)
@@ -240,6 +244,73 @@ class AbstractPayment(models.Model):
         order.update(overrides)
         return order
 
+    def paypal_order(self, **overrides: Any) -> Dict[str, Any]:
+        """The core's PayPal ``Order`` (``invoice`` is ``order_id``); ``overrides`` win
+        (``notify_url``, ``return_url``, ``cancel_url`` …)."""
+        order: Dict[str, Any] = {
+            "invoice": self.order_id,
+            "item_name": (self.item_name or self.order_id)[:127],
+            "amount": {"minor": self.amount_minor, "currency": self.currency},
+        }
+        if self.custom:
+            order["custom"] = self.custom[:255]
+        order.update(overrides)
+        return order
+
+    def ceca_order(self, **overrides: Any) -> Dict[str, Any]:
+        """The core's CECA ``Order`` (``operation`` is ``order_id``, ``Num_operacion``);
+        ``overrides`` win (``description``, ``language`` …)."""
+        order: Dict[str, Any] = {
+            "operation": self.order_id,
+            "amount": {"minor": self.amount_minor, "currency": self.currency},
+        }
+        if self.item_name:
+            order["description"] = self.item_name
+        order.update(overrides)
+        return order
+
+    def elavon_order(self, **overrides: Any) -> Dict[str, Any]:
+        """The core's Elavon ``Order``: ``timestamp`` is the host's clock, ``YYYYMMDDHHMMSS``
+        in UTC; ``overrides`` win."""
+        order: Dict[str, Any] = {
+            "order_id": self.order_id,
+            "amount": {"minor": self.amount_minor, "currency": self.currency},
+            "timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S"),
+        }
+        order.update(overrides)
+        return order
+
+    def bitpay_invoice_request(self, **overrides: Any) -> Dict[str, Any]:
+        """The core's Bitpay ``InvoiceRequest`` (``orderId`` is ``order_id``)."""
+        request: Dict[str, Any] = {
+            "price": {"minor": self.amount_minor, "currency": self.currency},
+            "order_id": self.order_id,
+        }
+        if self.item_name:
+            request["item_desc"] = self.item_name
+        request.update(overrides)
+        return request
+
+    def create_bitpay_invoice(self, *, http_client: Any = None, timeout: Optional[float] = None,
+                              **overrides: Any) -> vpos.http.RedirectForm:
+        """Creates the Bitpay invoice through the HTTP client (``http_client``,
+        ``VPOS_HTTP_CLIENT`` or ``vpos.http.send``; the account's ``postback_timeout``), stores
+        its id in ``reference`` and returns the buyer redirect. Raises ``GatewayError`` when
+        Bitpay gives no invoice."""
+        account = self.account_settings()
+        gateway = account.gateway
+        request = gateway.invoice_request(self.bitpay_invoice_request(**overrides))
+        client = http_client or conf.http_client()
+        try:
+            reply = client(request, timeout if timeout is not None else account.postback_timeout)
+        except Exception as e:  # noqa: BLE001 - a failing client is "no answer"
+            reply = {"error": f"{type(e).__name__}: {e}"}
+        invoice = gateway.parse_invoice_response(reply)
+        self.reference = invoice.id[:128]
+        if self.pk is not None:
+            type(self).objects.filter(pk=self.pk).update(reference=self.reference)
+        return gateway.checkout_form(invoice)
+
     def checkout_form(self, **overrides: Any) -> vpos.http.RedirectForm:
         """The core's redirect form for this payment, from its account's settings."""
         gateway = self.account_settings().gateway
@@ -247,6 +318,14 @@ class AbstractPayment(models.Model):
             return gateway.checkout(self.flocash_order(**overrides))
         if self.gateway == "redsys":
             return gateway.checkout(self.redsys_order(**overrides))
+        if self.gateway == "paypal":
+            return gateway.checkout(self.paypal_order(**overrides))
+        if self.gateway == "ceca":
+            return gateway.checkout(self.ceca_order(**overrides))
+        if self.gateway == "elavon":
+            return gateway.checkout(self.elavon_order(**overrides))
+        if self.gateway == "bitpay":
+            return self.create_bitpay_invoice(**overrides)
         raise vpos.UnsupportedError("unsupported", f"no checkout for gateway {self.gateway!r}", "gateway")
 
     def refundable_minor(self) -> int:

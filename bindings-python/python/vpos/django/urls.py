@@ -3,20 +3,35 @@
 ``flocash/<account>/<token>/`` receives FloCash notifications; register
 ``https://<host>/<prefix>/flocash/default/<notification_token>/`` in FloCash's back office (or
 set ``notify_url``). ``redsys/<account>/`` receives Redsys notifications (HTTP-POST and SOAP):
-set it as ``merchant_url`` (``DS_MERCHANT_MERCHANTURL``) or in Redsys's back office. djflocash projects that registered ``/notification/<token>/`` can also
+set it as ``merchant_url`` (``DS_MERCHANT_MERCHANTURL``) or in Redsys's back office.
+``paypal/<account>/`` receives PayPal IPNs: set it as ``notify_url``. ``ceca/<account>/``
+receives CECA notifications: set it as the on-line communication URL in Cecabank's panel.
+``elavon/<account>/`` receives Santander Elavon's HPP responses: set it as ``response_url``.
+``bitpay/<account>/`` receives Bitpay notifications: set it as ``notification_url``. djflocash projects that registered ``/notification/<token>/`` can also
 include ``vpos.django.urls.djflocash_urlpatterns`` at the root.
 """
 
 from django.urls import path
 
 from vpos.django.conf import DEFAULT_ACCOUNT
-from vpos.django.views import FlocashNotificationView, RedsysNotificationView
+from vpos.django.views import (
+    BitpayNotificationView,
+    CecaNotificationView,
+    ElavonNotificationView,
+    FlocashNotificationView,
+    PaypalNotificationView,
+    RedsysNotificationView,
+)
 
 app_name = "vpos"
 
 urlpatterns = [
     path("flocash/<str:account>/<str:token>/", FlocashNotificationView.as_view(), name="flocash-notification"),
     path("redsys/<str:account>/", RedsysNotificationView.as_view(), name="redsys-notification"),
+    path("paypal/<str:account>/", PaypalNotificationView.as_view(), name="paypal-notification"),
+    path("ceca/<str:account>/", CecaNotificationView.as_view(), name="ceca-notification"),
+    path("elavon/<str:account>/", ElavonNotificationView.as_view(), name="elavon-notification"),
+    path("bitpay/<str:account>/", BitpayNotificationView.as_view(), name="bitpay-notification"),
 ]
 
 #: djflocash's URL, ``notification/<token>/``, for the default FloCash account.

@@ -1,4 +1,4 @@
-"""The FloCash and Redsys notification views and the checkout helpers.
+"""The FloCash, Redsys, PayPal, CECA, Elavon and Bitpay notification views and the checkout helpers.
 
 The notification view, in this order (each step's answer comes from the core):
 
@@ -38,7 +38,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 import vpos
-from vpos import flocash, redsys
+from vpos import bitpay, ceca, elavon, flocash, paypal, redsys
 from vpos.django import conf
 from vpos.django.models import Notification, get_payment_model
 from vpos.django.signals import notification_processed, payment_status_changed
@@ -315,6 +315,174 @@ class RedsysNotificationView(FlocashNotificationView):
     def reject(self, error: vpos.VposError) -> Dict[str, Any]:
         return redsys.reject(error)
 
+
+class PaypalNotificationView(FlocashNotificationView):
+    """``POST paypal/<account>/`` from PayPal (IPN, Website Payments Standard).
+
+    The same flow as FloCash's, without a URL token: store raw, parse (``422``), post the raw
+    body back to the account's ``ipn_url`` through the HTTP client with the account's
+    ``postback_timeout`` (``INVALID`` is ``409``; a timeout or non-200 is ``503``, PayPal
+    retries; an IPN for another ``receiver_email`` is ``422``), lock and transition, answer with
+    the core's ``acknowledge`` (``200`` once settled). A verified IPN with no payment is ``503``
+    (``payment_not_found``), so PayPal retries.
+    """
+
+    gateway_name = "paypal"
+
+    def post(self, request: HttpRequest, account: str) -> HttpResponse:  # type: ignore[override]
+        return super().post(request, account, "")
+
+    def log_path(self, account: str) -> str:
+        return f"{self.gateway_name}/{account}/"
+
+    def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
+        try:
+            acct = conf.get_account(self.gateway_name, account)
+        except conf.UnknownAccount:
+            return self.finish(record, "unknown_account", vpos.VerificationError(
+                "token_mismatch", "no such notification URL"), answer=NOT_FOUND)
+        except vpos.VposError as e:
+            return self.finish(record, "error", e)
+        gateway = acct.gateway
+        if self._too_large:
+            return self.finish(record, "invalid", vpos.ParseError(
+                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
+        try:
+            unverified = gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
+        except vpos.VposError as e:
+            return self.finish(record, "invalid", e)
+        record.order_id = unverified.order_id[:64]
+        record.transaction_id = unverified.txn_id[:64]
+        record.status_code = unverified.payment_status[:16]
+        reply = self.post_back(gateway.postback_request(unverified), acct.postback_timeout)
+        try:
+            verified = gateway.verify_postback(unverified, reply)
+        except vpos.VposError as e:
+            verdict = {"postback_invalid": "unverified", "postback_failed": "postback_failed"}.get(e.code, "rejected")
+            return self.finish(record, verdict, e)
+        return self.apply(record, acct, verified.event())
+
+    def acknowledge(self, outcome: Any) -> Dict[str, Any]:
+        return paypal.acknowledge(outcome)
+
+    def reject(self, error: vpos.VposError) -> Dict[str, Any]:
+        return paypal.reject(error)
+
+
+class BitpayNotificationView(PaypalNotificationView):
+    """``POST bitpay/<account>/`` from Bitpay (the invoice's ``notificationURL``).
+
+    Store raw, parse the JSON (``422``), fetch the invoice from Bitpay through the HTTP client
+    with the account's ``postback_timeout`` (no answer: ``503``, Bitpay retries; an answer
+    about another invoice: ``422``), lock the payment by the fetched invoice's ``orderId`` and
+    transition on the fetched status, answer with the core's ``acknowledge``. A verified
+    notification with no payment is ``503`` (``payment_not_found``).
+    """
+
+    gateway_name = "bitpay"
+
+    def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
+        try:
+            acct = conf.get_account(self.gateway_name, account)
+        except conf.UnknownAccount:
+            return self.finish(record, "unknown_account", vpos.VerificationError(
+                "token_mismatch", "no such notification URL"), answer=NOT_FOUND)
+        except vpos.VposError as e:
+            return self.finish(record, "error", e)
+        gateway = acct.gateway
+        if self._too_large:
+            return self.finish(record, "invalid", vpos.ParseError(
+                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
+        try:
+            unverified = gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
+        except vpos.VposError as e:
+            return self.finish(record, "invalid", e)
+        record.order_id = unverified.order_id[:64]
+        record.transaction_id = unverified.invoice_id[:64]
+        record.status_code = unverified.status[:16]
+        reply = self.post_back(gateway.invoice_status_request(unverified), acct.postback_timeout)
+        try:
+            verified = gateway.verify_invoice(unverified, reply)
+        except vpos.VposError as e:
+            verdict = {"gateway_unavailable": "postback_failed", "signature_mismatch": "unverified"}.get(
+                e.code, "invalid")
+            return self.finish(record, verdict, e)
+        return self.apply(record, acct, verified.event())
+
+    def acknowledge(self, outcome: Any) -> Dict[str, Any]:
+        return bitpay.acknowledge(outcome)
+
+    def reject(self, error: vpos.VposError) -> Dict[str, Any]:
+        return bitpay.reject(error)
+
+
+class CecaNotificationView(PaypalNotificationView):
+    """``POST ceca/<account>/`` from CECA (its "comunicación on-line" URL).
+
+    Store raw, parse (``422``), verify ``Firma`` with the key (``403``; another terminal's
+    notification ``422``), lock and transition, answer with the core's ``acknowledge``:
+    ``200 $*$OKY$*$`` once settled, ``200`` empty otherwise (CECA then cancels the operation).
+    A verified notification with no payment is stored (``no_payment``) and answered with the
+    core's ``reject`` for ``payment_not_found`` (``422``, never ``$*$OKY$*$``).
+    """
+
+    gateway_name = "ceca"
+
+    def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
+        try:
+            acct = conf.get_account(self.gateway_name, account)
+        except conf.UnknownAccount:
+            return self.finish(record, "unknown_account", vpos.VerificationError(
+                "token_mismatch", "no such notification URL"), answer=NOT_FOUND)
+        except vpos.VposError as e:
+            return self.finish(record, "error", e)
+        gateway = acct.gateway
+        if self._too_large:
+            return self.finish(record, "invalid", vpos.ParseError(
+                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
+        try:
+            unverified = gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
+        except vpos.VposError as e:
+            return self.finish(record, "invalid", e)
+        self.describe(record, unverified)
+        try:
+            verified = gateway.verify(unverified)
+        except vpos.VposError as e:
+            return self.finish(record, "unverified" if e.code == "signature_mismatch" else "rejected", e)
+        return self.apply(record, acct, verified.event())
+
+    module: Any = ceca
+
+    def describe(self, record: Notification, unverified: Any) -> None:
+        """Copies the untrusted identifiers onto the stored row, for the admin."""
+        record.order_id = unverified.operation[:64]
+        record.transaction_id = unverified.reference[:64]
+        record.status_code = "OK"
+
+    def acknowledge(self, outcome: Any) -> Dict[str, Any]:
+        return self.module.acknowledge(outcome)
+
+    def reject(self, error: vpos.VposError) -> Dict[str, Any]:
+        return self.module.reject(error)
+
+
+class ElavonNotificationView(CecaNotificationView):
+    """``POST elavon/<account>/`` from Santander Elavon's HPP (the ``response_url`` /
+    ``MERCHANT_RESPONSE_URL``).
+
+    Store raw, parse (``422``), verify ``SHA1HASH`` with the shared secret (``403``; another
+    merchant's response ``422``), lock and transition, answer with the core's ``acknowledge``
+    (``200 OK`` once settled; the HPP shows the body to the customer). A verified response
+    with no payment is ``503`` (``payment_not_found``).
+    """
+
+    gateway_name = "elavon"
+    module = elavon
+
+    def describe(self, record: Notification, unverified: Any) -> None:
+        record.order_id = unverified.order_id[:64]
+        record.transaction_id = unverified.pasref[:64]
+        record.status_code = unverified.result[:16]
 
 #: The answer to a notification URL naming no configured account.
 NOT_FOUND: Dict[str, Any] = {"status": 404, "headers": [["Content-Type", "text/plain; charset=utf-8"]],
