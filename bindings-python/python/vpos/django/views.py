@@ -121,6 +121,19 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
     return None  # pragma: no cover - the loop returns or raises
 
 
+#: The answer to a notification URL naming no configured account.
+NOT_FOUND: Dict[str, Any] = {"status": 404, "headers": [["Content-Type", "text/plain; charset=utf-8"]],
+                             "body": "not_found"}
+
+
+class _Answered(Exception):
+    """Raised by a step of ``process`` that has stored its verdict and answered already."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__()
+        self.response = response
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class FlocashNotificationView(View):
@@ -135,6 +148,29 @@ class FlocashNotificationView(View):
     http_method_names = ["post"]
     gateway_name = "flocash"
     http_client: Optional[HttpClient] = None
+    #: The answer to a URL naming no configured account (``None``: the gateway's ``reject``).
+    unknown_account_answer: Optional[Dict[str, Any]] = None
+
+    def open_account(self, record: Notification, account: str) -> Any:
+        """The configured account, or the stored verdict and answer for a missing or broken one."""
+        try:
+            return conf.get_account(self.gateway_name, account)
+        except conf.UnknownAccount:
+            # Answered like a wrong token: the URL reveals nothing about what exists.
+            raise _Answered(self.finish(record, "unknown_account", vpos.VerificationError(
+                "token_mismatch", "no such notification URL"), answer=self.unknown_account_answer)) from None
+        except vpos.VposError as e:  # a misconfigured account: 503, the gateway retries
+            raise _Answered(self.finish(record, "error", e)) from None
+
+    def parse(self, request: HttpRequest, record: Notification, gateway: Any) -> Any:
+        """The unverified notification, or the stored verdict and answer for a bad one (``422``)."""
+        if self._too_large:
+            raise _Answered(self.finish(record, "invalid", vpos.ParseError(
+                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE")))
+        try:
+            return gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
+        except vpos.VposError as e:
+            raise _Answered(self.finish(record, "invalid", e)) from None
 
     def post(self, request: HttpRequest, account: str, token: str) -> HttpResponse:
         try:
@@ -144,6 +180,8 @@ class FlocashNotificationView(View):
             return self.quiet(HttpResponse("error", status=500, content_type="text/plain; charset=utf-8"))
         try:
             response = self.process(request, record, account, token)
+        except _Answered as answered:
+            response = answered.response
         except Exception:  # noqa: BLE001 - keep the row, answer so that FloCash retries
             logger.exception("notification #%s on %s/%s: internal error", record.pk, self.gateway_name, account)
             Notification.objects.filter(pk=record.pk).update(
@@ -171,14 +209,7 @@ class FlocashNotificationView(View):
             )
 
     def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
-        try:
-            acct = conf.get_account(self.gateway_name, account)
-        except conf.UnknownAccount:
-            # Answered like a wrong token: the URL reveals nothing about what exists.
-            return self.finish(record, "unknown_account",
-                               vpos.VerificationError("token_mismatch", "no such notification URL"))
-        except vpos.VposError as e:  # a misconfigured account: 503, FloCash retries
-            return self.finish(record, "error", e)
+        acct = self.open_account(record, account)
         gateway = acct.gateway
         # 2. The URL token, in constant time.
         try:
@@ -186,13 +217,7 @@ class FlocashNotificationView(View):
         except vpos.VposError as e:
             return self.finish(record, "token_mismatch", e)
         # 3. Parse.
-        if self._too_large:
-            return self.finish(record, "invalid", vpos.ParseError(
-                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
-        try:
-            unverified = gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
-        except vpos.VposError as e:
-            return self.finish(record, "invalid", e)
+        unverified = self.parse(request, record, gateway)
         record.order_id = unverified.order_id[:64]
         record.transaction_id = unverified.trans_id[:64]
         record.status_code = unverified.status_code[:16]
@@ -276,6 +301,7 @@ class RedsysNotificationView(FlocashNotificationView):
     """
 
     gateway_name = "redsys"
+    unknown_account_answer = NOT_FOUND
 
     def post(self, request: HttpRequest, account: str) -> HttpResponse:  # type: ignore[override]
         return super().post(request, account, "")
@@ -284,21 +310,9 @@ class RedsysNotificationView(FlocashNotificationView):
         return f"{self.gateway_name}/{account}/"
 
     def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
-        try:
-            acct = conf.get_account(self.gateway_name, account)
-        except conf.UnknownAccount:
-            return self.finish(record, "unknown_account", vpos.VerificationError(
-                "token_mismatch", "no such notification URL"), answer=NOT_FOUND)
-        except vpos.VposError as e:
-            return self.finish(record, "error", e)
+        acct = self.open_account(record, account)
         self.gateway = acct.gateway
-        if self._too_large:
-            return self.finish(record, "invalid", vpos.ParseError(
-                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
-        try:
-            unverified = self.gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
-        except vpos.VposError as e:
-            return self.finish(record, "invalid", e)
+        unverified = self.parse(request, record, self.gateway)
         untrusted = unverified.untrusted()
         record.order_id = unverified.order[:64]
         record.transaction_id = (untrusted.get("authorisation_code") or "")[:64]
@@ -328,6 +342,7 @@ class PaypalNotificationView(FlocashNotificationView):
     """
 
     gateway_name = "paypal"
+    unknown_account_answer = NOT_FOUND
 
     def post(self, request: HttpRequest, account: str) -> HttpResponse:  # type: ignore[override]
         return super().post(request, account, "")
@@ -336,21 +351,9 @@ class PaypalNotificationView(FlocashNotificationView):
         return f"{self.gateway_name}/{account}/"
 
     def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
-        try:
-            acct = conf.get_account(self.gateway_name, account)
-        except conf.UnknownAccount:
-            return self.finish(record, "unknown_account", vpos.VerificationError(
-                "token_mismatch", "no such notification URL"), answer=NOT_FOUND)
-        except vpos.VposError as e:
-            return self.finish(record, "error", e)
+        acct = self.open_account(record, account)
         gateway = acct.gateway
-        if self._too_large:
-            return self.finish(record, "invalid", vpos.ParseError(
-                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
-        try:
-            unverified = gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
-        except vpos.VposError as e:
-            return self.finish(record, "invalid", e)
+        unverified = self.parse(request, record, gateway)
         record.order_id = unverified.order_id[:64]
         record.transaction_id = unverified.txn_id[:64]
         record.status_code = unverified.payment_status[:16]
@@ -382,21 +385,9 @@ class BitpayNotificationView(PaypalNotificationView):
     gateway_name = "bitpay"
 
     def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
-        try:
-            acct = conf.get_account(self.gateway_name, account)
-        except conf.UnknownAccount:
-            return self.finish(record, "unknown_account", vpos.VerificationError(
-                "token_mismatch", "no such notification URL"), answer=NOT_FOUND)
-        except vpos.VposError as e:
-            return self.finish(record, "error", e)
+        acct = self.open_account(record, account)
         gateway = acct.gateway
-        if self._too_large:
-            return self.finish(record, "invalid", vpos.ParseError(
-                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
-        try:
-            unverified = gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
-        except vpos.VposError as e:
-            return self.finish(record, "invalid", e)
+        unverified = self.parse(request, record, gateway)
         record.order_id = unverified.order_id[:64]
         record.transaction_id = unverified.invoice_id[:64]
         record.status_code = unverified.status[:16]
@@ -429,21 +420,9 @@ class CecaNotificationView(PaypalNotificationView):
     gateway_name = "ceca"
 
     def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
-        try:
-            acct = conf.get_account(self.gateway_name, account)
-        except conf.UnknownAccount:
-            return self.finish(record, "unknown_account", vpos.VerificationError(
-                "token_mismatch", "no such notification URL"), answer=NOT_FOUND)
-        except vpos.VposError as e:
-            return self.finish(record, "error", e)
+        acct = self.open_account(record, account)
         gateway = acct.gateway
-        if self._too_large:
-            return self.finish(record, "invalid", vpos.ParseError(
-                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"))
-        try:
-            unverified = gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
-        except vpos.VposError as e:
-            return self.finish(record, "invalid", e)
+        unverified = self.parse(request, record, gateway)
         self.describe(record, unverified)
         try:
             verified = gateway.verify(unverified)
@@ -484,9 +463,7 @@ class ElavonNotificationView(CecaNotificationView):
         record.transaction_id = unverified.pasref[:64]
         record.status_code = unverified.result[:16]
 
-#: The answer to a notification URL naming no configured account.
-NOT_FOUND: Dict[str, Any] = {"status": 404, "headers": [["Content-Type", "text/plain; charset=utf-8"]],
-                             "body": "not_found"}
+
 
 
 def checkout_form(payment: Any, **overrides: Any) -> vpos.http.RedirectForm:
