@@ -236,7 +236,9 @@ export type VerifiedHandle =
   | ceca.VerifiedNotification
   | elavon.VerifiedNotification
   | elavon.VerifiedEvent
+  | flocash.PolledEvent
   | paypal.VerifiedNotification
+  | paypal.VerifiedEvent
   | bitpay.VerifiedNotification;
 
 // ───────────────────────────── HTTP as values ─────────────────────────────
@@ -445,6 +447,67 @@ export namespace flocash {
     label: string | null;
   }
 
+  /**
+   * Merchant Polling settings (the core's `PollConfig`). FloCash's guide prints neither the
+   * operations' namespace nor a success `statusCode`: copy `namespace` from the WSDL FloCash
+   * gives you (`…/APIMerchantService?wsdl`) and list the success codes FloCash confirms.
+   */
+  interface PollConfig {
+    api_username: string;
+    api_password: string;
+    /** The WSDL's `targetNamespace`. */
+    namespace: string;
+    /** `Header/statusCode` values meaning success; any other is `gateway_error`. */
+    success_codes: string[];
+    /** Default `http://api.flocash.com:8080/FloCMS/services/APIMerchantService`. */
+    endpoint?: string;
+    /** `MerchantCode` ("currently not used" by FloCash); empty by default. */
+    merchant_code?: string;
+    /** The WSDL schema's `elementFormDefault`; default `qualified`. */
+    element_form?: 'qualified' | 'unqualified';
+  }
+
+  /** One `Payment` of a polling reply. */
+  interface PolledPayment {
+    transid: string;
+    trace_number: string;
+    /** `postDate`, canonical `xsd:dateTime`. */
+    post_date: string;
+    currency_code: string;
+    amount: Amount;
+    status_code: string;
+    status: ReportedStatus;
+    message: string | null;
+    /** `sender/account`: the merchant account. */
+    merchant: string;
+    custom: string | null;
+    order_id: string;
+    quantity: number | null;
+    item_price: Amount | null;
+    item_name: string | null;
+    payment_channel: string | null;
+    payer_email: string | null;
+    txn_partner_ref: string | null;
+    extra: [name: string, value: string][];
+  }
+
+  /** A polled payment's event (authenticated by the polling exchange): `transition` takes it. */
+  class PolledEvent {
+    #private;
+    private constructor();
+    /** The gateway-neutral event; its key is `flocash:poll:<transid>:<status_code>`. */
+    readonly event: Event;
+  }
+
+  /** A successful polling reply. */
+  interface PollReply {
+    status_code: string;
+    status_msg: string | null;
+    payments: PolledPayment[];
+    /** One per payment, in order. */
+    events: PolledEvent[];
+  }
+
   /** A parsed notification whose authenticity is not proven yet. Only `parseNotification` makes one. */
   class UnverifiedNotification {
     #private;
@@ -557,8 +620,18 @@ export namespace flocash {
      * The unverified handle stays usable for another attempt.
      */
     verifyPostback(notification: UnverifiedNotification, reply: PostbackReply): VerifiedNotification;
+    /** Merchant Polling `pollPayInbyRef` (SOAP 1.1); the body carries the API password. */
+    pollByReferenceRequest(pollConfig: PollConfig, traceNumber: string): HttpRequest;
+    /** Merchant Polling `pollPayInbyTime`; `Date`s are sent in UTC. */
+    pollByTimeRequest(pollConfig: PollConfig, from: Date | string, to: Date | string): HttpRequest;
+    /**
+     * Reads a polling reply; throws `gateway_error` (SOAP fault, error header),
+     * `gateway_unavailable` (no answer), `field_invalid` (malformed or hostile XML) and the
+     * field and money errors of the payments.
+     */
+    parsePollResponse(pollConfig: PollConfig, reply: PostbackReply): PollReply;
     /** Same as the top-level {@link transition}. */
-    transition(payment: PaymentSnapshot, verified: VerifiedNotification): Outcome;
+    transition(payment: PaymentSnapshot, verified: VerifiedNotification | PolledEvent): Outcome;
     /** The answer for an outcome: `200 00` when settled, else `409`/`503` so FloCash retries. */
     acknowledge(outcome: Outcome): HttpResponse;
     /** The answer for a refused notification: never `00` (`404`, `409 INVALID`, `422`, `503`). */
@@ -1067,6 +1140,56 @@ export namespace paypal {
     notify_url?: string;
     return_url?: string;
     cancel_url?: string;
+    /** NVP API credentials, for Express Checkout and refunds. */
+    nvp?: NvpCredentials;
+  }
+
+  /** NVP API credentials (signature flavour); `password` and `signature` stay native (`***` in `publicConfig`). */
+  interface NvpCredentials {
+    /** `USER`. */
+    user: string;
+    /** `PWD`. */
+    password: string;
+    /** `SIGNATURE`. */
+    signature: string;
+    /** `https://api-3t.paypal.com/nvp` (live) or `https://api-3t.sandbox.paypal.com/nvp`. */
+    api_url: string;
+  }
+
+  /** What to sell through Express Checkout. */
+  interface ExpressOrder {
+    /** `PAYMENTREQUEST_0_INVNUM`: the shop's order id, up to 127 characters. */
+    invoice: string;
+    /** `PAYMENTREQUEST_0_AMT` with exactly the currency's decimals (yen without). */
+    amount: AmountInput;
+    /** `L_PAYMENTREQUEST_0_NAME0`. */
+    description: string;
+    /** `RETURNURL`: PayPal sends the buyer back here with `token` and `PayerID`. */
+    return_url: string;
+    /** `CANCELURL`. */
+    cancel_url: string;
+  }
+
+  /** A successful NVP reply (`Success` / `SuccessWithWarning`). Only `parseNvpResponse` makes one. */
+  class NvpReply {
+    #private;
+    private constructor();
+    /** `Success` or `SuccessWithWarning`. */
+    readonly ack: string;
+    /** Every field, decoded, in order. */
+    readonly fields: [name: string, value: string][];
+    /** A field by name; `null` when absent or empty. */
+    get(name: string): string | null;
+    /** `TOKEN`; throws `field_missing` without one. */
+    token(): string;
+    toJSON(): { ack: string; fields: [name: string, value: string][] };
+  }
+
+  /** The event of a payment or refund reply. Only `paymentEvent` / `refundEvent` make one. */
+  class VerifiedEvent {
+    #private;
+    private constructor();
+    readonly event: Event;
   }
 
   /** A payment to send to PayPal. */
@@ -1132,7 +1255,7 @@ export namespace paypal {
     #private;
     constructor(config: Config, options?: { validate?: boolean });
     validate(): void;
-    /** The configuration (PayPal Standard has no secret). */
+    /** The configuration, NVP `password` and `signature` as `***`. */
     readonly publicConfig: Config;
     checkout(order: Order): RedirectForm;
     checkoutHtml(order: Order, options?: { autoSubmit?: boolean }): string;
@@ -1145,7 +1268,23 @@ export namespace paypal {
      * `merchant_mismatch`); `INVALID` throws `postback_invalid`; anything else `postback_failed`.
      */
     verifyPostback(notification: UnverifiedNotification, reply: PostbackReply): VerifiedNotification;
-    transition(payment: PaymentSnapshot, verified: VerifiedNotification): Outcome;
+    transition(payment: PaymentSnapshot, verified: VerifiedNotification | VerifiedEvent): Outcome;
+    /** `SetExpressCheckout` (a form POST to `nvp.api_url`; the body carries the credentials). */
+    setExpressCheckoutRequest(order: ExpressOrder): HttpRequest;
+    /** The GET form sending the buyer to PayPal with the token (`cmd=_express-checkout`). */
+    expressCheckoutRedirect(token: string): RedirectForm;
+    /** `GetExpressCheckoutDetails` for the token the buyer came back with. */
+    getExpressCheckoutDetailsRequest(token: string): HttpRequest;
+    /** `DoExpressCheckoutPayment`: captures what the buyer approved. */
+    doExpressCheckoutPaymentRequest(token: string, payerId: string, order: ExpressOrder): HttpRequest;
+    /** `RefundTransaction`: full without `amount`, partial with it. */
+    refundTransactionRequest(transactionId: string, amount?: AmountInput | null): HttpRequest;
+    /** `ACK=Failure` throws `gateway_error`; no answer or a non-200 status `gateway_unavailable`. */
+    parseNvpResponse(reply: PostbackReply): NvpReply;
+    /** The event of a `DoExpressCheckoutPayment` reply (`PAYMENTINFO_0_PAYMENTSTATUS`). */
+    paymentEvent(invoice: string, reply: NvpReply): VerifiedEvent;
+    /** The event of a `RefundTransaction` reply (`GROSSREFUNDAMT`, `REFUNDSTATUS`). */
+    refundEvent(invoice: string, reply: NvpReply): VerifiedEvent;
     /** `200` once settled, `503` unknown status, `409` contradiction (PayPal retries until 200). */
     acknowledge(outcome: Outcome): HttpResponse;
     /** Never 200: `409 INVALID`, `503` post-back failed, `422` malformed. */

@@ -7,9 +7,32 @@ const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { bodyBytes } = require('./bytes.js');
 const { UnverifiedNotification, VerifiedNotification } = require('./notifications.js');
-const { transition, withHandle } = require('./state.js');
+const { transition, withHandle, registerVerified } = require('./state.js');
 const { handleNotification } = require('./handler.js');
 const { replyJson, errorJson } = require('./wire.js');
+
+// Merchant Polling: each polled payment's event is a handle (authenticated by the polling
+// exchange) that `transition` accepts like a verified notification.
+const PolledEvent = native.FlocashPolledEvent;
+Object.defineProperties(PolledEvent.prototype, {
+  event: {
+    get() {
+      return decode(this.eventJson());
+    },
+  },
+  [util.inspect.custom]: {
+    value(depth, options, inspect) {
+      const e = this.event;
+      return `FlocashPolledEvent ${inspect({ key: e.key, order_id: e.order_id, status: e.status, amount: e.amount.value }, options)}`;
+    },
+  },
+});
+registerVerified(PolledEvent, (json, event) => native.flocashTransitionPolled(json, event));
+
+/** A `Date` as `xsd:dateTime` (UTC), or text passed as is. */
+function xsdTime(value) {
+  return value instanceof Date ? value.toISOString() : String(value);
+}
 
 /**
  * One FloCash merchant account. The configuration (with its notification token) is held by
@@ -85,6 +108,29 @@ class Gateway {
     );
   }
 
+  /**
+   * Merchant Polling `pollPayInbyRef`: the SOAP request `{ method, url, headers, body }` for
+   * `traceNumber` (the body carries the API password). `pollConfig` is the core's `PollConfig`.
+   */
+  pollByReferenceRequest(pollConfig, traceNumber) {
+    return decode(native.flocashPollByReferenceRequest(encode(pollConfig, ''), String(traceNumber)));
+  }
+
+  /** Merchant Polling `pollPayInbyTime` for `from` .. `to` (`Date` or `xsd:dateTime` text). */
+  pollByTimeRequest(pollConfig, from, to) {
+    return decode(native.flocashPollByTimeRequest(encode(pollConfig, ''), xsdTime(from), xsdTime(to)));
+  }
+
+  /**
+   * Reads a polling reply (`{ status, body }` or `{ error }`): `{ status_code, status_msg,
+   * payments, events }`, each event a handle for `transition`. Throws `gateway_error` (SOAP
+   * fault, error header), `gateway_unavailable` (no answer) or a parse error.
+   */
+  parsePollResponse(pollConfig, reply) {
+    const parsed = native.flocashParsePollResponse(encode(pollConfig, ''), replyJson(reply));
+    return { ...decode(parsed.replyJson()), events: parsed.events() };
+  }
+
   /** What a verified notification does to the stored payment. */
   transition(payment, verified) {
     return transition(payment, verified);
@@ -142,6 +188,7 @@ function reject(error) {
 
 module.exports = {
   Gateway,
+  PolledEvent,
   UnverifiedNotification,
   VerifiedNotification,
   checkoutPublic,

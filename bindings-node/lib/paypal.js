@@ -1,9 +1,13 @@
 'use strict';
 // PayPal Website Payments Standard for Node: the payment form, and IPNs verified by posting
-// the raw body back to PayPal (`cmd=_notify-validate&` + the bytes received).
+// the raw body back to PayPal (`cmd=_notify-validate&` + the bytes received). Express Checkout
+// (NVP): each call described as an HttpRequest, each reply read into a handle whose events move
+// a payment.
 
+const util = require('node:util');
 const native = require('../native.js');
-const { decode } = require('./json.js');
+const { encode, decode } = require('./json.js');
+const { vposError } = require('./errors.js');
 const { decorate } = require('./notifications.js');
 const { withHandle, registerVerified } = require('./state.js');
 const { runFlow } = require('./flow.js');
@@ -21,6 +25,45 @@ decorate('Paypal', UnverifiedNotification, VerifiedNotification, (n) => ({
   currency: n.gross.currency,
 }));
 registerVerified(VerifiedNotification, (json, verified) => native.paypalTransition(json, verified));
+
+const NvpReply = native.PaypalNvpReply;
+const VerifiedEvent = native.PaypalVerifiedEvent;
+Object.defineProperties(NvpReply.prototype, {
+  fields: {
+    get() {
+      return decode(this.fieldsJson());
+    },
+  },
+  toJSON: {
+    value() {
+      return { ack: this.ack, fields: this.fields };
+    },
+  },
+  [util.inspect.custom]: {
+    value(depth, options, inspect) {
+      return `PaypalNvpReply ${inspect({ ack: this.ack, fields: this.fields.length }, options)}`;
+    },
+  },
+});
+Object.defineProperties(VerifiedEvent.prototype, {
+  event: {
+    get() {
+      return decode(this.eventJson());
+    },
+  },
+  [util.inspect.custom]: {
+    value(depth, options, inspect) {
+      const e = this.event;
+      return `PaypalVerifiedEvent ${inspect({ key: e.key, order_id: e.order_id, action: e.action, status: e.status, amount: e.amount.value }, options)}`;
+    },
+  },
+});
+registerVerified(VerifiedEvent, (json, verified) => native.paypalTransitionEvent(json, verified));
+
+function text(value, field) {
+  if (typeof value !== 'string') throw vposError('field_invalid', field, `${field} must be a string`);
+  return value;
+}
 
 const answers = { acknowledge: native.paypalAcknowledge, reject: native.paypalReject };
 
@@ -57,6 +100,52 @@ class Gateway extends BaseGateway {
     );
   }
 
+  /** `SetExpressCheckout` for `order` (`{ invoice, amount, description, return_url, cancel_url }`). */
+  setExpressCheckoutRequest(order) {
+    return decode(nativeOf(this).setExpressCheckoutRequest(encode(order, 'order')));
+  }
+
+  /** Where to send the buyer with the `SetExpressCheckout` token: a GET form. */
+  expressCheckoutRedirect(token) {
+    return decode(nativeOf(this).expressCheckoutRedirect(text(token, 'token')));
+  }
+
+  /** `GetExpressCheckoutDetails` for the token the buyer came back with. */
+  getExpressCheckoutDetailsRequest(token) {
+    return decode(nativeOf(this).getExpressCheckoutDetailsRequest(text(token, 'TOKEN')));
+  }
+
+  /** `DoExpressCheckoutPayment`: captures what the buyer approved (`token`, `PayerID`). */
+  doExpressCheckoutPaymentRequest(token, payerId, order) {
+    return decode(
+      nativeOf(this).doExpressCheckoutPaymentRequest(text(token, 'TOKEN'), text(payerId, 'PAYERID'), encode(order, 'order')),
+    );
+  }
+
+  /** `RefundTransaction`: the whole transaction without `amount`, else that much of it. */
+  refundTransactionRequest(transactionId, amount) {
+    const json = amount === undefined || amount === null ? null : encode(amount, 'amount');
+    return decode(nativeOf(this).refundTransactionRequest(text(transactionId, 'TRANSACTIONID'), json));
+  }
+
+  /**
+   * Reads an NVP reply (`{ status, body }` or `{ error }`): `ACK=Failure` throws
+   * `gateway_error`; no answer or a non-200 status `gateway_unavailable`.
+   */
+  parseNvpResponse(reply) {
+    return nativeOf(this).parseNvpResponse(replyJson(reply));
+  }
+
+  /** The event a `DoExpressCheckoutPayment` reply reports (`.event`), for `transition`. */
+  paymentEvent(invoice, reply) {
+    return withHandle(NvpReply, reply, 'reply', () => nativeOf(this).paymentEvent(text(invoice, 'invoice'), reply));
+  }
+
+  /** The event a `RefundTransaction` reply reports (`.event`), for `transition`. */
+  refundEvent(invoice, reply) {
+    return withHandle(NvpReply, reply, 'reply', () => nativeOf(this).refundEvent(text(invoice, 'invoice'), reply));
+  }
+
   /**
    * The IPN flow: store, parse, post back (`postback`, default global `fetch`, deadline
    * `timeoutMs`; a failure is `postback_failed`, answered so PayPal retries), verify, load
@@ -77,4 +166,12 @@ class Gateway extends BaseGateway {
 }
 Object.assign(Gateway.prototype, checkoutMethods);
 
-module.exports = { Gateway, UnverifiedNotification, VerifiedNotification, DEFAULT_TIMEOUT_MS, ...answerFunctions(answers) };
+module.exports = {
+  Gateway,
+  UnverifiedNotification,
+  VerifiedNotification,
+  NvpReply,
+  VerifiedEvent,
+  DEFAULT_TIMEOUT_MS,
+  ...answerFunctions(answers),
+};

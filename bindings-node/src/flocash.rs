@@ -2,8 +2,8 @@
 
 use napi::Env;
 use napi_derive::napi;
-use vpos_core::gateways::flocash::{self, Config, Order, PublicConfig};
-use vpos_core::{Amount, Reply};
+use vpos_core::gateways::flocash::{self, Config, Order, PollConfig, PublicConfig, Timestamp};
+use vpos_core::{Amount, Event, PaymentSnapshot, Reply};
 
 use crate::error::OrThrow;
 use crate::notification::{UnverifiedNotification, VerifiedNotification};
@@ -170,4 +170,100 @@ pub fn flocash_acknowledge(env: Env, outcome: String) -> napi::Result<String> {
 pub fn flocash_reject(env: Env, error: String) -> napi::Result<String> {
     let error = parse_error(&error).or_throw(&env)?;
     Ok(to_json(&flocash::reject(&error)))
+}
+
+/// `flocash::poll_by_reference_request`: the SOAP `pollPayInbyRef` request (`PollConfig` JSON
+/// in, `HttpRequest` JSON out; the body carries the API password).
+#[napi]
+pub fn flocash_poll_by_reference_request(
+    env: Env,
+    poll_config: String,
+    trace_number: String,
+) -> napi::Result<String> {
+    let config: PollConfig = parse(&poll_config, Role::Config).or_throw(&env)?;
+    flocash::poll_by_reference_request(&config, &trace_number)
+        .map(|r| to_json(&r))
+        .or_throw(&env)
+}
+
+/// `flocash::poll_by_time_request` for `xsd:dateTime` texts `from_time` .. `to_time`.
+#[napi]
+pub fn flocash_poll_by_time_request(
+    env: Env,
+    poll_config: String,
+    from_time: String,
+    to_time: String,
+) -> napi::Result<String> {
+    let config: PollConfig = parse(&poll_config, Role::Config).or_throw(&env)?;
+    let from = Timestamp::parse(&from_time, "fromTime").or_throw(&env)?;
+    let to = Timestamp::parse(&to_time, "toTime").or_throw(&env)?;
+    flocash::poll_by_time_request(&config, &from, &to)
+        .map(|r| to_json(&r))
+        .or_throw(&env)
+}
+
+/// One polled payment's event: authenticated by the polling exchange, so it may drive a
+/// transition. Only `flocashParsePollResponse` makes one.
+#[napi(js_name = "FlocashPolledEvent")]
+pub struct PolledEvent {
+    inner: Event,
+}
+
+#[napi]
+impl PolledEvent {
+    /// The gateway-neutral event (with its idempotency `key`) as JSON.
+    #[napi]
+    pub fn event_json(&self) -> String {
+        to_json(&self.inner)
+    }
+}
+
+/// A parsed polling reply: the typed reply and its events.
+#[napi(js_name = "FlocashPollReply")]
+pub struct PollReply {
+    inner: vpos_core::Verified<flocash::PollReply>,
+}
+
+#[napi]
+impl PollReply {
+    /// `{status_code, status_msg, payments}` as JSON.
+    #[napi]
+    pub fn reply_json(&self) -> String {
+        to_json(&*self.inner)
+    }
+
+    /// One event per polled payment, in order.
+    #[napi]
+    pub fn events(&self) -> Vec<PolledEvent> {
+        self.inner
+            .events()
+            .into_iter()
+            .map(|inner| PolledEvent { inner })
+            .collect()
+    }
+}
+
+/// `flocash::parse_poll_response` with the host's `Reply` JSON.
+#[napi]
+pub fn flocash_parse_poll_response(
+    env: Env,
+    poll_config: String,
+    reply: String,
+) -> napi::Result<PollReply> {
+    let config: PollConfig = parse(&poll_config, Role::Config).or_throw(&env)?;
+    let reply: Reply = parse(&reply, Role::Data).or_throw(&env)?;
+    flocash::parse_poll_response(&config, &reply)
+        .map(|inner| PollReply { inner })
+        .or_throw(&env)
+}
+
+/// `transition(payment, event)` for a polled event, as `Outcome` JSON.
+#[napi]
+pub fn flocash_transition_polled(
+    env: Env,
+    payment: String,
+    event: &PolledEvent,
+) -> napi::Result<String> {
+    let payment: PaymentSnapshot = parse(&payment, Role::Data).or_throw(&env)?;
+    Ok(to_json(&vpos_core::transition(&payment, &event.inner)))
 }

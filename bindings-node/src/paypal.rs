@@ -1,13 +1,13 @@
-//! PayPal: the gateway class with the verbs of design §2, the opaque notification handles,
-//! and the config-free functions. Each function converts, calls `vpos_core`, converts back.
+//! PayPal: the gateway class with the verbs of design §2 and the Express Checkout (NVP) calls,
+//! the opaque notification, NVP-reply and event handles, and the config-free functions. Each
+//! function converts, calls `vpos_core`, converts back.
 
 use napi::Env;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use vpos_core::Reply;
-use vpos_core::gateways::paypal::Order;
-use vpos_core::gateways::paypal::{self, Config, Notification};
-use vpos_core::{PaymentSnapshot, Unverified, Verified};
+use vpos_core::gateways::paypal::{self, Config, ExpressOrder, Notification, NvpReply, Order};
+use vpos_core::{Amount, Event, PaymentSnapshot, Unverified, Verified};
 
 use crate::error::OrThrow;
 use crate::outcome::{parse_error, parse_outcome};
@@ -100,6 +100,163 @@ impl PaypalGateway {
             .map(|inner| PaypalVerifiedNotification { inner })
             .or_throw(&env)
     }
+
+    /// `paypal::set_express_checkout_request` as `HttpRequest` JSON (the body carries the NVP
+    /// credentials: the host sends it and never logs it).
+    #[napi]
+    pub fn set_express_checkout_request(&self, env: Env, order: String) -> napi::Result<String> {
+        let order: ExpressOrder = parse(&order, Role::Data).or_throw(&env)?;
+        paypal::set_express_checkout_request(&self.config, &order)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `paypal::get_express_checkout_details_request` as `HttpRequest` JSON.
+    #[napi]
+    pub fn get_express_checkout_details_request(
+        &self,
+        env: Env,
+        token: String,
+    ) -> napi::Result<String> {
+        paypal::get_express_checkout_details_request(&self.config, &token)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `paypal::do_express_checkout_payment_request` as `HttpRequest` JSON.
+    #[napi]
+    pub fn do_express_checkout_payment_request(
+        &self,
+        env: Env,
+        token: String,
+        payer_id: String,
+        order: String,
+    ) -> napi::Result<String> {
+        let order: ExpressOrder = parse(&order, Role::Data).or_throw(&env)?;
+        paypal::do_express_checkout_payment_request(&self.config, &token, &payer_id, &order)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `paypal::refund_transaction_request` as `HttpRequest` JSON: full without `amount`
+    /// (Amount JSON), partial with it.
+    #[napi]
+    pub fn refund_transaction_request(
+        &self,
+        env: Env,
+        transaction_id: String,
+        amount: Option<String>,
+    ) -> napi::Result<String> {
+        let amount: Option<Amount> = match amount {
+            Some(a) => Some(parse(&a, Role::Data).or_throw(&env)?),
+            None => None,
+        };
+        paypal::refund_transaction_request(&self.config, &transaction_id, amount)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `paypal::express_checkout_redirect` as `RedirectForm` JSON.
+    #[napi]
+    pub fn express_checkout_redirect(&self, token: String) -> String {
+        to_json(&paypal::express_checkout_redirect(&self.config, &token))
+    }
+
+    /// `paypal::parse_nvp_response` on the host's `Reply` JSON.
+    #[napi]
+    pub fn parse_nvp_response(&self, env: Env, reply: String) -> napi::Result<PaypalNvpReply> {
+        let reply: Reply = parse(&reply, Role::Data).or_throw(&env)?;
+        paypal::parse_nvp_response(&reply)
+            .map(|inner| PaypalNvpReply { inner })
+            .or_throw(&env)
+    }
+
+    /// `paypal::payment_event` for a `DoExpressCheckoutPayment` reply.
+    #[napi]
+    pub fn payment_event(
+        &self,
+        env: Env,
+        invoice: String,
+        reply: &PaypalNvpReply,
+    ) -> napi::Result<PaypalVerifiedEvent> {
+        paypal::payment_event(&self.config, &invoice, &reply.inner)
+            .map(|inner| PaypalVerifiedEvent { inner })
+            .or_throw(&env)
+    }
+
+    /// `paypal::refund_event` for a `RefundTransaction` reply.
+    #[napi]
+    pub fn refund_event(
+        &self,
+        env: Env,
+        invoice: String,
+        reply: &PaypalNvpReply,
+    ) -> napi::Result<PaypalVerifiedEvent> {
+        paypal::refund_event(&self.config, &invoice, &reply.inner)
+            .map(|inner| PaypalVerifiedEvent { inner })
+            .or_throw(&env)
+    }
+}
+
+/// A successful NVP reply (`ACK` `Success` / `SuccessWithWarning`); only `parseNvpResponse`
+/// makes one, so `paymentEvent` / `refundEvent` only read replies the host got from PayPal.
+#[napi]
+pub struct PaypalNvpReply {
+    inner: NvpReply,
+}
+
+#[napi]
+impl PaypalNvpReply {
+    /// `ACK`.
+    #[napi(getter)]
+    pub fn ack(&self) -> String {
+        self.inner.ack.clone()
+    }
+
+    /// Every field, decoded, in order, as `[[name, value], …]` JSON.
+    #[napi]
+    pub fn fields_json(&self) -> String {
+        to_json(&self.inner.fields)
+    }
+
+    /// A field by name; `null` when absent or empty.
+    #[napi]
+    pub fn get(&self, name: String) -> Option<String> {
+        self.inner.get(&name).map(str::to_string)
+    }
+
+    /// `TOKEN`; throws `field_missing` without one.
+    #[napi]
+    pub fn token(&self, env: Env) -> napi::Result<String> {
+        self.inner.token().map(str::to_string).or_throw(&env)
+    }
+}
+
+/// The event an NVP reply reports (payment or refund), proven by the host's TLS call to PayPal
+/// with its credentials.
+#[napi]
+pub struct PaypalVerifiedEvent {
+    inner: Verified<Event>,
+}
+
+#[napi]
+impl PaypalVerifiedEvent {
+    /// The gateway-neutral event (with its idempotency `key`) as JSON.
+    #[napi]
+    pub fn event_json(&self) -> String {
+        to_json(&*self.inner)
+    }
+}
+
+/// `transition(payment, event)` for an Express Checkout payment or refund, as `Outcome` JSON.
+#[napi]
+pub fn paypal_transition_event(
+    env: Env,
+    payment: String,
+    verified: &PaypalVerifiedEvent,
+) -> napi::Result<String> {
+    let payment: PaymentSnapshot = parse(&payment, Role::Data).or_throw(&env)?;
+    Ok(to_json(&vpos_core::transition(&payment, &verified.inner)))
 }
 
 /// A parsed PayPal notification whose authenticity is not proven yet.

@@ -13,7 +13,7 @@ const { flocash, redsys, ceca, elavon, paypal, bitpay, money } = vpos;
 
 // The staging areas (tests/vectors-staging/<area>) the Node binding exposes: every file in
 // them runs, and every case must pass.
-const STAGING_AREAS = ['redsys', 'ceca', 'elavon', 'paypal', 'bitpay'];
+const STAGING_AREAS = ['redsys', 'ceca', 'elavon', 'paypal', 'bitpay', 'flocash'];
 
 function body(input) {
   if (input.body_base64 !== undefined) return Buffer.from(input.body_base64, 'base64');
@@ -58,6 +58,17 @@ const b64json = (text) => JSON.parse(Buffer.from(text, 'base64').toString('utf8'
 const rs = (input) => new redsys.Gateway(input.config, { validate: false });
 const rsParsed = (input) => rs(input).parseNotification(contentType(input), body(input));
 
+const pp = (input) => new paypal.Gateway(input.config, { validate: false });
+/** An NVP request and its body decoded back into pairs, as the Rust runner reports it. */
+const nvp = (request) => ({ request, fields: [...new URLSearchParams(request.body)] });
+function nvpEvent(input, make) {
+  const g = pp(input);
+  const verified = make(g, g.parseNvpResponse(input.reply));
+  const result = { event: verified.event };
+  if (input.payment !== undefined) result.outcome = g.transition(input.payment, verified);
+  return result;
+}
+
 const OPERATIONS = {
   'money.parse': (i) => money.parse(i.value, i.currency),
   'money.from_minor': (i) => money.fromMinor(BigInt(i.minor), i.currency),
@@ -71,6 +82,15 @@ const OPERATIONS = {
   'flocash.postback_request': (i) => gateway(i).postbackRequest(parsed(i)),
   'flocash.verify_postback': (i) => ({ event: gateway(i).verifyPostback(parsed(i), i.reply).event }),
   'flocash.handle': handle,
+  'flocash.poll_by_reference_request': (i) => gateway(i).pollByReferenceRequest(i.poll_config, i.trace_number),
+  'flocash.poll_by_time_request': (i) => gateway(i).pollByTimeRequest(i.poll_config, i.from, i.to),
+  'flocash.parse_poll_response': (i) => {
+    const { events, ...reply } = gateway(i).parsePollResponse(i.poll_config, i.reply);
+    return { reply, events: events.map((e) => e.event) };
+  },
+  'flocash.poll_event': (i) => ({
+    outcomes: gateway(i).parsePollResponse(i.poll_config, i.reply).events.map((e) => vpos.transition(i.payment, e)),
+  }),
   'redsys.order_key': (i) => ({ order_key: rs(i).orderKey(i.order) }),
   'redsys.sign': (i) => ({ signature: rs(i).sign(i.order, i.message) }),
   'redsys.checkout': (i) => rs(i).checkout(i.order),
@@ -138,6 +158,17 @@ const OPERATIONS = {
     });
     return error ? { error, response } : { outcome, response };
   },
+  'paypal.nvp_set_express_checkout': (i) => nvp(pp(i).setExpressCheckoutRequest(i.order)),
+  'paypal.nvp_get_express_checkout_details': (i) => nvp(pp(i).getExpressCheckoutDetailsRequest(i.token)),
+  'paypal.nvp_do_express_checkout_payment': (i) => nvp(pp(i).doExpressCheckoutPaymentRequest(i.token, i.payer_id, i.order)),
+  'paypal.nvp_refund_transaction': (i) => nvp(pp(i).refundTransactionRequest(i.transaction_id, i.amount)),
+  'paypal.nvp_redirect': (i) => pp(i).expressCheckoutRedirect(i.token),
+  'paypal.nvp_parse_response': (i) => {
+    const reply = pp(i).parseNvpResponse(i.reply);
+    return { ack: reply.ack, fields: reply.fields };
+  },
+  'paypal.nvp_payment_event': (i) => nvpEvent(i, (g, reply) => g.paymentEvent(i.invoice, reply)),
+  'paypal.nvp_refund_event': (i) => nvpEvent(i, (g, reply) => g.refundEvent(i.invoice, reply)),
   'bitpay.invoice_request': (i) => {
     const request = new bitpay.Gateway(i.config, { validate: false }).invoiceRequest(i.request);
     return { request, body: JSON.parse(request.body) };

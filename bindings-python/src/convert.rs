@@ -211,9 +211,27 @@ fn describe(root: &Value, path: &serde_path_to_error::Path, serde_msg: &str, kin
         };
         return Error::new(code, format!("{what}: {field} is required")).with_field(field);
     }
-    // serde echoes the offending value in type errors; a secret must never reach a message.
-    let message = if field.contains("token") || field.contains("secret") || field.contains("key") {
-        format!("{what}: {field} must be a string")
+    // serde echoes the offending value in type errors ("invalid type: integer `12345`"); a
+    // configuration holds secrets under many names (password, signature, key …), so no
+    // configuration value is ever echoed, only what was expected.
+    let echoes = ["invalid type", "invalid value", "invalid length"]
+        .iter()
+        .any(|p| serde_msg.starts_with(p));
+    let redact = matches!(kind, Kind::Config) && echoes
+        || field.contains("token")
+        || field.contains("secret")
+        || field.contains("key")
+        || field.contains("password")
+        || field.contains("signature");
+    let message = if redact {
+        let expected = serde_msg
+            .split_once(", expected ")
+            .map_or("a value of another type", |(_, e)| e);
+        if field.is_empty() {
+            format!("{what}: expected {expected}")
+        } else {
+            format!("{what}: {field}: expected {expected}")
+        }
     } else if field.is_empty() {
         format!("{what}: {serde_msg}")
     } else {

@@ -1,8 +1,10 @@
 //! `vpos.flocash`: the FloCash verbs on a `Gateway(config)`.
 
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use vpos_core::gateways::flocash::{self, Config, Notification, Order, PublicConfig};
+use pyo3::types::{PyBytes, PyDict};
+use vpos_core::gateways::flocash::{
+    self, Config, Notification, Order, PollConfig, PublicConfig, Timestamp,
+};
 use vpos_core::{Amount, Unverified as CoreUnverified, Verified as CoreVerified};
 
 use crate::convert::{Kind, from_py, ser};
@@ -140,6 +142,64 @@ impl Gateway {
         Ok(())
     }
 
+    /// Merchant Polling: the SOAP `pollPayInbyRef` request for `trace_number`, as
+    /// `{"method", "url", "headers", "body"}` (the body holds the API password: send it, never
+    /// log it). `poll_config` is the core's `PollConfig` (`api_username`, `api_password`,
+    /// `namespace` from FloCash's WSDL, `success_codes`, optional `endpoint`, `merchant_code`,
+    /// `element_form`); a bad one raises `ConfigError`.
+    fn poll_by_reference_request<'py>(
+        &self,
+        py: Python<'py>,
+        poll_config: &Bound<'_, PyAny>,
+        trace_number: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let config: PollConfig = from_py(poll_config, Kind::Config)?;
+        ser(
+            py,
+            &flocash::poll_by_reference_request(&config, trace_number).py(py)?,
+        )
+    }
+
+    /// Merchant Polling: the SOAP `pollPayInbyTime` request for the window `from_time` ..
+    /// `to_time` (`datetime` or `xsd:dateTime` text; an aware datetime keeps its offset).
+    fn poll_by_time_request<'py>(
+        &self,
+        py: Python<'py>,
+        poll_config: &Bound<'_, PyAny>,
+        from_time: &Bound<'_, PyAny>,
+        to_time: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let config: PollConfig = from_py(poll_config, Kind::Config)?;
+        let from = timestamp(py, from_time, "fromTime")?;
+        let to = timestamp(py, to_time, "toTime")?;
+        ser(
+            py,
+            &flocash::poll_by_time_request(&config, &from, &to).py(py)?,
+        )
+    }
+
+    /// Reads a polling reply (`{"status": int, "body": bytes|str}` or `{"error": str}`):
+    /// `{"status_code", "status_msg", "payments": [dict], "events": [Event]}`, one event per
+    /// payment for `vpos.transition`. Raises `GatewayError` (`gateway_error` for a SOAP fault
+    /// or an error header, `gateway_unavailable` for no answer) or `ParseError`/`AmountError`.
+    fn parse_poll_response<'py>(
+        &self,
+        py: Python<'py>,
+        poll_config: &Bound<'_, PyAny>,
+        reply: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let config: PollConfig = from_py(poll_config, Kind::Config)?;
+        let reply = reply_from_py(reply)?;
+        let polled = flocash::parse_poll_response(&config, &reply).py(py)?;
+        let out = PyDict::new(py);
+        out.set_item("status_code", &polled.status_code)?;
+        out.set_item("status_msg", &polled.status_msg)?;
+        out.set_item("payments", ser(py, &polled.payments)?)?;
+        let events: Vec<Event> = polled.events().into_iter().map(Event).collect();
+        out.set_item("events", events)?;
+        Ok(out)
+    }
+
     fn __repr__(&self) -> String {
         // The core serializes the token as "***".
         format!(
@@ -229,6 +289,15 @@ impl Verified {
             self.0.order_id, self.0.trans_id, self.0.status_code
         )
     }
+}
+
+/// A `datetime` (through `isoformat()`) or `xsd:dateTime` text as the core's timestamp.
+fn timestamp(py: Python<'_>, value: &Bound<'_, PyAny>, field: &'static str) -> PyResult<Timestamp> {
+    let text: String = match value.extract::<String>() {
+        Ok(s) => s,
+        Err(_) => value.call_method0("isoformat")?.extract()?,
+    };
+    Timestamp::parse(&text, field).py(py)
 }
 
 /// The redirect form from the browser-safe configuration alone (no token needed).

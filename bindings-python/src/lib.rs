@@ -12,6 +12,7 @@
 
 use pyo3::prelude::*;
 
+mod account;
 mod bitpay;
 mod ceca;
 mod convert;
@@ -29,6 +30,14 @@ fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_function(wrap_pyfunction!(error::error_codes, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+
+    let ac = PyModule::new(py, "account")?;
+    ac.add_function(wrap_pyfunction!(account::config_errors, &ac)?)?;
+    ac.add_function(wrap_pyfunction!(account::endpoints, &ac)?)?;
+    ac.add_function(wrap_pyfunction!(account::check_refund, &ac)?)?;
+    ac.add_function(wrap_pyfunction!(account::check_preauthorisation, &ac)?)?;
+    ac.add("ENVIRONMENTS", account::environments())?;
+    m.add_submodule(&ac)?;
 
     let fc = PyModule::new(py, "flocash")?;
     fc.add_class::<flocash::Gateway>()?;
@@ -136,6 +145,7 @@ fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pp.add_class::<paypal::Gateway>()?;
     pp.add_class::<paypal::Unverified>()?;
     pp.add_class::<paypal::Verified>()?;
+    pp.add_class::<paypal::NvpReplyPy>()?;
     pp.add_function(wrap_pyfunction!(paypal::acknowledge, &pp)?)?;
     pp.add_function(wrap_pyfunction!(paypal::reject, &pp)?)?;
     pp.add(
@@ -155,6 +165,12 @@ fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "SANDBOX_IPN_URL",
         vpos_core::gateways::paypal::SANDBOX_IPN_URL,
     )?;
+    pp.add("LIVE_NVP_URL", vpos_core::gateways::paypal::LIVE_NVP_URL)?;
+    pp.add(
+        "SANDBOX_NVP_URL",
+        vpos_core::gateways::paypal::SANDBOX_NVP_URL,
+    )?;
+    pp.add("NVP_VERSION", vpos_core::gateways::paypal::NVP_VERSION)?;
     m.add_submodule(&pp)?;
 
     let money = PyModule::new(py, "money")?;

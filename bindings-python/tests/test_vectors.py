@@ -10,6 +10,7 @@ import base64
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -22,7 +23,7 @@ VECTORS = ROOT / "vectors"
 # Redsys is bound here but not yet in every binding: its files stay in vectors-staging/ (they
 # move to vectors/ once Node and wasm have it), and this suite runs them from there.
 STAGING = ROOT / "vectors-staging"
-STAGING_BOUND = ["redsys", "paypal", "ceca", "elavon", "bitpay"]
+STAGING_BOUND = ["redsys", "paypal", "ceca", "elavon", "bitpay", "flocash"]
 BOUND_AREAS = {"money", "currency", "flocash", "redsys", "paypal", "ceca", "elavon", "bitpay"}
 
 
@@ -74,6 +75,22 @@ def _handle(inp: Dict[str, Any]) -> Dict[str, Any]:
     except vpos.VposError as e:
         return {"error": e.to_dict(), "response": flocash.reject(e)}
     return {"outcome": outcome.to_dict(), "response": flocash.acknowledge(outcome)}
+
+
+def _poll(op: str, inp: Dict[str, Any]) -> Any:
+    """FloCash Merchant Polling (vectors-staging/flocash/poll.json)."""
+    gw, cfg = _gateway(inp), inp["poll_config"]
+    if op == "flocash.poll_by_reference_request":
+        return gw.poll_by_reference_request(cfg, inp["trace_number"])
+    if op == "flocash.poll_by_time_request":
+        return gw.poll_by_time_request(cfg, inp["from"], inp["to"])
+    polled = gw.parse_poll_response(cfg, inp["reply"])
+    if op == "flocash.parse_poll_response":
+        reply = {k: polled[k] for k in ("status_code", "status_msg", "payments")}
+        return {"reply": reply, "events": [e.to_dict() for e in polled["events"]]}
+    if op == "flocash.poll_event":
+        return {"outcomes": [vpos.transition(inp["payment"], e).to_dict() for e in polled["events"]]}
+    raise AssertionError(f"unknown operation {op}")
 
 
 def _redsys(inp: Dict[str, Any]) -> redsys.Gateway:
@@ -151,6 +168,38 @@ def run_paypal(op: str, inp: Dict[str, Any]) -> Any:
         except vpos.VposError as e:
             return {"error": e.to_dict(), "response": paypal.reject(e)}
         return {"outcome": outcome.to_dict(), "response": paypal.acknowledge(outcome)}
+    if op.startswith("paypal.nvp_"):
+        return run_paypal_nvp(gw, op, inp)
+    raise AssertionError(f"unknown operation {op!r}")
+
+
+def _nvp(request: Dict[str, Any]) -> Dict[str, Any]:
+    """The request and its body decoded back into pairs, as the Rust runner reports it."""
+    return {"request": request,
+            "fields": [list(p) for p in parse_qsl(request["body"], keep_blank_values=True, strict_parsing=True)]}
+
+
+def run_paypal_nvp(gw: paypal.Gateway, op: str, inp: Dict[str, Any]) -> Any:
+    if op == "paypal.nvp_set_express_checkout":
+        return _nvp(gw.set_express_checkout_request(inp["order"]))
+    if op == "paypal.nvp_get_express_checkout_details":
+        return _nvp(gw.get_express_checkout_details_request(inp["token"]))
+    if op == "paypal.nvp_do_express_checkout_payment":
+        return _nvp(gw.do_express_checkout_payment_request(inp["token"], inp["payer_id"], inp["order"]))
+    if op == "paypal.nvp_refund_transaction":
+        return _nvp(gw.refund_transaction_request(inp["transaction_id"], inp.get("amount")))
+    if op == "paypal.nvp_parse_response":
+        return gw.parse_nvp_response(inp["reply"]).to_dict()
+    if op == "paypal.nvp_redirect":
+        return gw.express_checkout_redirect(inp["token"]).to_dict()
+    if op in ("paypal.nvp_payment_event", "paypal.nvp_refund_event"):
+        reply = gw.parse_nvp_response(inp["reply"])
+        make = gw.payment_event if op == "paypal.nvp_payment_event" else gw.refund_event
+        event = make(inp["invoice"], reply)
+        result = {"event": event.to_dict()}
+        if "payment" in inp:
+            result["outcome"] = vpos.transition(inp["payment"], event).to_dict()
+        return result
     raise AssertionError(f"unknown operation {op!r}")
 
 
@@ -258,6 +307,8 @@ def run(op: str, inp: Dict[str, Any]) -> Any:
         return {"event": verified.event().to_dict()}
     if op == "flocash.handle":
         return _handle(inp)
+    if op.startswith("flocash.poll") or op == "flocash.parse_poll_response":
+        return _poll(op, inp)
     raise AssertionError(f"unknown operation {op!r} in a bound area")
 
 
@@ -310,6 +361,8 @@ def test_every_bound_vector_file_ran() -> None:
             "signatures.json", "soap.json", "status.json"} <= redsys_files
     assert len([c for _, c in CASES if c["operation"].startswith("redsys.")]) >= 130
     assert len([c for _, c in CASES if c["operation"].startswith("paypal.")]) >= 23
+    assert len([c for _, c in CASES if "poll" in c["operation"]]) >= 36  # flocash/poll.json
+    assert len([c for _, c in CASES if c["operation"].startswith("paypal.nvp_")]) >= 40
     assert len([c for _, c in CASES if c["operation"].startswith("ceca.")]) >= 18
     assert len([c for _, c in CASES if c["operation"].startswith("elavon.")]) >= 29
     assert len([c for _, c in CASES if c["operation"].startswith("bitpay.")]) >= 14

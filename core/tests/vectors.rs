@@ -137,6 +137,39 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(json!({"event": to_json(&verified.event())}))
         }
         "flocash.handle" => Ok(handle(input)),
+        "flocash.poll_by_reference_request" => {
+            let config: flocash::PollConfig = de(input, "poll_config");
+            let trace = input["trace_number"].as_str().unwrap();
+            Ok(to_json(&flocash::poll_by_reference_request(
+                &config, trace,
+            )?))
+        }
+        "flocash.poll_by_time_request" => {
+            let config: flocash::PollConfig = de(input, "poll_config");
+            let from = flocash::Timestamp::parse(input["from"].as_str().unwrap(), "fromTime")?;
+            let to = flocash::Timestamp::parse(input["to"].as_str().unwrap(), "toTime")?;
+            Ok(to_json(&flocash::poll_by_time_request(
+                &config, &from, &to,
+            )?))
+        }
+        "flocash.parse_poll_response" => {
+            let config: flocash::PollConfig = de(input, "poll_config");
+            let reply: Reply = de(input, "reply");
+            let polled = flocash::parse_poll_response(&config, &reply)?;
+            Ok(json!({"reply": to_json(&*polled), "events": to_json(&polled.events())}))
+        }
+        "flocash.poll_event" => {
+            let config: flocash::PollConfig = de(input, "poll_config");
+            let reply: Reply = de(input, "reply");
+            let payment: PaymentSnapshot = de(input, "payment");
+            let polled = flocash::parse_poll_response(&config, &reply)?;
+            let outcomes: Vec<Value> = polled
+                .events()
+                .iter()
+                .map(|e| to_json(&transition(&payment, e)))
+                .collect();
+            Ok(json!({"outcomes": outcomes}))
+        }
         "ceca.checkout" => {
             let config: ceca::Config = de(input, "config");
             let order: ceca::Order = de(input, "order");
@@ -180,6 +213,64 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(to_json(&paypal::postback_request(&config, &n)))
         }
         "paypal.handle" => Ok(paypal_handle(input)),
+        "paypal.nvp_set_express_checkout" => {
+            let config: paypal::Config = de(input, "config");
+            let order: paypal::ExpressOrder = de(input, "order");
+            nvp_request(paypal::set_express_checkout_request(&config, &order)?)
+        }
+        "paypal.nvp_get_express_checkout_details" => {
+            let config: paypal::Config = de(input, "config");
+            let token = input["token"].as_str().unwrap();
+            nvp_request(paypal::get_express_checkout_details_request(
+                &config, token,
+            )?)
+        }
+        "paypal.nvp_do_express_checkout_payment" => {
+            let config: paypal::Config = de(input, "config");
+            let order: paypal::ExpressOrder = de(input, "order");
+            let (token, payer) = (input["token"].as_str().unwrap(), input["payer_id"].as_str());
+            nvp_request(paypal::do_express_checkout_payment_request(
+                &config,
+                token,
+                payer.unwrap(),
+                &order,
+            )?)
+        }
+        "paypal.nvp_refund_transaction" => {
+            let config: paypal::Config = de(input, "config");
+            let amount = match input.get("amount") {
+                Some(a) if !a.is_null() => Some(amount_in(a)?),
+                _ => None,
+            };
+            let txn = input["transaction_id"].as_str().unwrap();
+            nvp_request(paypal::refund_transaction_request(&config, txn, amount)?)
+        }
+        "paypal.nvp_parse_response" => {
+            let reply: Reply = de(input, "reply");
+            Ok(to_json(&paypal::parse_nvp_response(&reply)?))
+        }
+        "paypal.nvp_payment_event" | "paypal.nvp_refund_event" => {
+            let config: paypal::Config = de(input, "config");
+            let reply: Reply = de(input, "reply");
+            let reply = paypal::parse_nvp_response(&reply)?;
+            let invoice = input["invoice"].as_str().unwrap();
+            let event = if op == "paypal.nvp_payment_event" {
+                paypal::payment_event(&config, invoice, &reply)?
+            } else {
+                paypal::refund_event(&config, invoice, &reply)?
+            };
+            let mut result = json!({"event": to_json(&*event)});
+            if input.get("payment").is_some() {
+                let payment: PaymentSnapshot = de(input, "payment");
+                result["outcome"] = to_json(&transition(&payment, &event));
+            }
+            Ok(result)
+        }
+        "paypal.nvp_redirect" => {
+            let config: paypal::Config = de(input, "config");
+            let token = input["token"].as_str().unwrap();
+            Ok(to_json(&paypal::express_checkout_redirect(&config, token)))
+        }
         "elavon.hash" => {
             let fields: Vec<String> = de(input, "fields");
             let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
@@ -417,6 +508,23 @@ fn redsys_handle(input: &Value) -> Value {
             json!({"outcome": to_json(&outcome), "response": to_json(&response)})
         }
         Err(e) => json!({"error": to_json(&e), "response": to_json(&redsys::reject(&e))}),
+    }
+}
+
+/// An NVP request as `{request, fields}`: the body decoded back into its pairs, in order, so a
+/// vector can name every field the call sends.
+fn nvp_request(request: vpos_core::HttpRequest) -> Outcome {
+    let fields = vpos_core::form::parse_urlencoded(request.body.as_bytes(), usize::MAX)?;
+    Ok(json!({"request": to_json(&request), "fields": to_json(&fields)}))
+}
+
+/// An input amount (`{currency, value | minor}`) read by the core, so a bad one is a vector's
+/// expected error rather than a runner panic.
+fn amount_in(v: &Value) -> Result<Amount, Error> {
+    let currency = Currency::from_code(v["currency"].as_str().unwrap())?;
+    match v.get("value") {
+        Some(value) => Amount::parse(value.as_str().unwrap(), currency),
+        None => Amount::from_minor(v["minor"].as_i64().unwrap(), currency),
     }
 }
 

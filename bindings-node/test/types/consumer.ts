@@ -157,6 +157,40 @@ async function onIpn(raw: Buffer): Promise<number> {
 }
 export { onIpn };
 
+// PayPal Express Checkout (NVP)
+const ec = new paypal.Gateway({
+  business: 'b@x.example',
+  checkout_url: 'https://x.example',
+  ipn_url: 'https://x.example',
+  nvp: { user: 'u', password: 'p', signature: 's', api_url: 'https://api-3t.sandbox.paypal.com/nvp' },
+});
+const ecOrder: paypal.ExpressOrder = {
+  invoice: 'A-1',
+  amount: { value: '15.00', currency: 'EUR' },
+  description: 'Tea',
+  return_url: 'https://x.example/r',
+  cancel_url: 'https://x.example/c',
+};
+async function expressCheckout(send: (r: import('vpos').HttpRequest) => Promise<{ status: number; body: string }>): Promise<string> {
+  const set = ec.parseNvpResponse(await send(ec.setExpressCheckoutRequest(ecOrder)));
+  const form = ec.expressCheckoutRedirect(set.token());
+  void form.action;
+  void ec.getExpressCheckoutDetailsRequest(set.token());
+  const paid = ec.parseNvpResponse(await send(ec.doExpressCheckoutPaymentRequest(set.token(), 'PAYER', ecOrder)));
+  const txn: string | null = paid.get('PAYMENTINFO_0_TRANSACTIONID');
+  const outcome = transition(payment, ec.paymentEvent('A-1', paid));
+  void outcome;
+  const refund = ec.refundTransactionRequest(txn ?? '', { minor: 500n, currency: 'EUR' });
+  const refunded = ec.refundEvent('A-1', ec.parseNvpResponse(await send(refund)));
+  void ec.transition(payment, refunded);
+  // @ts-expect-error a refund amount is never a number
+  ec.refundTransactionRequest('T', { minor: 5, currency: 'EUR' });
+  // @ts-expect-error only the reply parseNvpResponse returns makes an event
+  ec.paymentEvent('A-1', { ack: 'Success', fields: [] });
+  return refunded.event.key;
+}
+export { expressCheckout };
+
 // Bitpay
 const bp = new bitpay.Gateway({ api_key: 'k', api_url: 'https://x.example/api/invoice', invoice_url: 'https://x.example/invoice' });
 async function onBitpay(raw: Buffer): Promise<number> {

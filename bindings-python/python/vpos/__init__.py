@@ -17,7 +17,7 @@ from vpos.errors import (
     VerificationError,
     VposError,
 )
-from vpos import bitpay, ceca, elavon, flocash, http, money, paypal, redsys, state
+from vpos import account, bitpay, ceca, elavon, flocash, http, money, paypal, redsys, state
 from vpos.state import PAYMENT_STATUSES, transition
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "ConsistencyError",
     "GatewayError",
     "UnsupportedError",
+    "account",
     "flocash",
     "redsys",
     "paypal",

@@ -13,6 +13,12 @@
     outcome = vpos.transition(payment_snapshot, verified.event())
     answer = vpos.flocash.acknowledge(outcome)         # {"status", "headers", "body"}
     # on a VposError `e` anywhere above: vpos.flocash.reject(e)
+
+    # Merchant Polling (a lost notification): poll_config = {"api_username", "api_password",
+    # "namespace" (from FloCash's WSDL), "success_codes"}
+    request = gw.poll_by_reference_request(poll_config, trace_number)   # or poll_by_time_request
+    polled = gw.parse_poll_response(poll_config, vpos.http.send(request, timeout=30))
+    for event in polled["events"]: ...                 # vpos.transition(snapshot, event)
 """
 
 from __future__ import annotations

@@ -41,6 +41,23 @@ class Order(TypedDict, total=False):
     notify_url: str
     extra: List[Tuple[str, str]]
 
+class PollConfig(TypedDict, total=False):
+    """Merchant Polling: ``namespace`` is the WSDL's targetNamespace (FloCash's guide does not
+    print it); ``success_codes`` the Header statusCode values meaning success (none documented)."""
+    api_username: str
+    api_password: str
+    namespace: str
+    success_codes: List[str]
+    endpoint: str
+    merchant_code: str
+    element_form: str  # "qualified" (default) or "unqualified"
+
+class PollReply(TypedDict):
+    status_code: str
+    status_msg: Optional[str]
+    payments: List[Dict[str, Any]]
+    events: List[Event]
+
 class Gateway:
     """One FloCash merchant account (validated unless ``validate=False``)."""
     def __init__(self, config: Mapping[str, Any], *, validate: bool = True) -> None: ...
@@ -57,6 +74,9 @@ class Gateway:
     def parse_notification(self, content_type: str, body: bytes) -> Unverified: ...
     def postback_request(self, notification: Unverified) -> HttpRequest: ...
     def verify_postback(self, notification: Unverified, reply: Mapping[str, Any]) -> Verified: ...
+    def poll_by_reference_request(self, poll_config: Mapping[str, Any], trace_number: str) -> HttpRequest: ...
+    def poll_by_time_request(self, poll_config: Mapping[str, Any], from_time: Any, to_time: Any) -> HttpRequest: ...
+    def parse_poll_response(self, poll_config: Mapping[str, Any], reply: Mapping[str, Any]) -> PollReply: ...
     def acknowledge(self, outcome: Outcome) -> HttpResponse: ...
     def reject(self, error: VposError) -> HttpResponse: ...
     def refund_request(self, order_id: str, amount: Mapping[str, Any]) -> None: ...

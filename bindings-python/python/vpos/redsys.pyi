@@ -31,11 +31,23 @@ class Order(TypedDict, total=False):
     url_ok: str
     url_ko: str
     identifier: str
+    stored_credential: StoredCredential
 
-class Operation(TypedDict):
-    kind: Literal["refund", "confirm", "cancel"]
-    order: str
-    amount: AmountIn
+class StoredCredential(TypedDict, total=False):
+    """Card-on-file and SCA parameters (``DS_MERCHANT_IDENTIFIER``, ``COF_*``, ``EXCEP_SCA``)."""
+    identifier: str  # "REQUIRED" to ask for a token, or the token to charge
+    cof_ini: bool
+    cof_type: Literal["installment", "recurring", "reauthorization", "resubmission", "delayed",
+                      "incremental", "no_show", "unscheduled"]
+    cof_txnid: str
+    excep_sca: Literal["lwv", "tra", "mit", "cor", "atd", "ask"]
+    direct_payment: bool
+
+class Operation(TypedDict, total=False):
+    kind: Literal["refund", "confirm", "cancel", "payment"]  # required
+    order: str  # required
+    amount: AmountIn  # required
+    stored_credential: StoredCredential
 
 Format = Literal["http", "soap", "rest"]
 

@@ -7,6 +7,7 @@
 //! | `postback_request` / `verify_postback` | [`postback_request`], [`verify_postback`] |
 //! | `acknowledge` | [`acknowledge`] for an [`Outcome`], [`reject`] for an [`Error`] |
 //! | `refund_request` | [`refund_request`]: unsupported, FloCash offers no refund API |
+//! | `poll_by_reference_request` / `poll_by_time_request` / `parse_poll_response` | Merchant Polling ([`PollConfig`]): SOAP requests, typed [`PollReply`] whose events go through the same transition |
 //!
 //! Besides the post-back, the notification URL carries a secret path token
 //! ([`Config::check_token`]).
@@ -14,12 +15,17 @@
 mod checkout;
 mod config;
 mod notification;
+mod poll;
 mod postback;
 mod status;
 
 pub use checkout::{Customer, Order, checkout, checkout_public};
 pub use config::{Config, MIN_TOKEN_LEN, PublicConfig};
 pub use notification::{FIELDS, MAX_BODY_BYTES, Notification, parse_notification};
+pub use poll::{
+    DEFAULT_ENDPOINT, ElementForm, MAX_REPLY_BYTES, PollConfig, PollReply, PolledPayment,
+    Timestamp, parse_poll_response, poll_by_reference_request, poll_by_time_request,
+};
 pub use postback::{postback_request, verify_postback};
 pub use status::{STATUS_CODES, map_status, normalize_status, status_label};
 

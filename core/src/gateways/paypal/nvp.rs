@@ -66,6 +66,8 @@ fn credentials(config: &Config) -> Result<&NvpCredentials> {
             "user, password and signature are required",
         ));
     }
+    // `url` lets an empty value through (it serves optional URLs); the endpoint is not optional.
+    required("api_url", &c.api_url, 500).map_err(Error::into_config)?;
     crate::fields::url("api_url", Some(&c.api_url), 500).map_err(Error::into_config)?;
     Ok(c)
 }
@@ -95,8 +97,14 @@ fn request(config: &Config, method: &str, fields: &[(&str, String)]) -> Result<H
 pub fn set_express_checkout_request(config: &Config, order: &ExpressOrder) -> Result<HttpRequest> {
     required("PAYMENTREQUEST_0_INVNUM", &order.invoice, 127)?;
     required("L_PAYMENTREQUEST_0_NAME0", &order.description, 127)?;
-    url("RETURNURL", Some(&order.return_url), 2048)?;
-    url("CANCELURL", Some(&order.cancel_url), 2048)?;
+    // PayPal requires both; `url` alone would let an empty one through.
+    for (field, value) in [
+        ("RETURNURL", &order.return_url),
+        ("CANCELURL", &order.cancel_url),
+    ] {
+        required(field, value, 2048)?;
+        url(field, Some(value), 2048)?;
+    }
     if order.amount.minor() == 0 {
         return Err(Error::invalid(
             "PAYMENTREQUEST_0_AMT",
@@ -253,6 +261,12 @@ pub fn refund_transaction_request(
     match amount {
         None => fields.push(("REFUNDTYPE", "Full".into())),
         Some(a) => {
+            if a.minor() == 0 {
+                return Err(Error::invalid(
+                    "AMT",
+                    "a partial refund must be greater than zero",
+                ));
+            }
             fields.push(("REFUNDTYPE", "Partial".into()));
             fields.push(("AMT", a.to_decimal_string()));
             fields.push(("CURRENCYCODE", a.currency().code().into()));
