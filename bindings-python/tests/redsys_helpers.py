@@ -63,29 +63,43 @@ def soap_r5() -> Tuple[str, bytes]:
     return case["input"]["content_type"], case["input"]["body"].encode("utf-8")
 
 
-def encode(params: Mapping[str, str]) -> str:
-    return base64.b64encode(json.dumps(params, separators=(",", ":")).encode()).decode()
+def encode(params: Mapping[str, str], version: str = "HMAC_SHA256_V1") -> str:
+    raw = json.dumps(params, separators=(",", ":")).encode()
+    if version == "HMAC_SHA512_V2":  # base64url without padding (Redsys's V2 description)
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.b64encode(raw).decode()
+
+
+def decode(parameters: str) -> Dict[str, Any]:
+    """Ds_MerchantParameters in any version's base64 alphabet."""
+    return json.loads(base64.urlsafe_b64decode(parameters + "=" * (-len(parameters) % 4)))
 
 
 def signed_notification(config: Mapping[str, Any], order: str, amount_minor: int, *, response: str = "0000",
                         transaction_type: str = "0", authorisation: str = "123456",
-                        currency: str = "978") -> bytes:
-    """An HTTP-POST notification as Redsys sends it, signed by the binding's signer."""
+                        currency: str = "978", extra: Optional[Mapping[str, str]] = None) -> bytes:
+    """An HTTP-POST notification as Redsys sends it, signed by the binding's signer with the
+    config's ``signature_version``; ``extra`` adds parameters (``Ds_Merchant_Identifier`` …)."""
+    version = config.get("signature_version", "HMAC_SHA256_V1")
     params = encode({
         "Ds_Date": "25%2F11%2F2026", "Ds_Hour": "10%3A00", "Ds_Amount": str(amount_minor),
         "Ds_Currency": currency, "Ds_Order": order, "Ds_MerchantCode": config["merchant_code"],
         "Ds_Terminal": config["terminal"].rjust(3, "0"), "Ds_Response": response,
         "Ds_TransactionType": transaction_type, "Ds_AuthorisationCode": authorisation,
-        "Ds_SecurePayment": "1", "Ds_MerchantData": "",
-    })
+        "Ds_SecurePayment": "1", "Ds_MerchantData": "", **(extra or {}),
+    }, version)
     signature = vpos.redsys.Gateway(dict(config)).sign(order, params)
-    return urlencode({"Ds_SignatureVersion": "HMAC_SHA256_V1", "Ds_MerchantParameters": params,
+    return urlencode({"Ds_SignatureVersion": version, "Ds_MerchantParameters": params,
                       "Ds_Signature": signature}).encode()
 
 
 class RestStandIn:
     """An injectable HTTP client standing in for ``trataPeticionREST``: it reads the signed
     request and answers like Redsys, signed by the binding. ``answer`` overrides the reply."""
+
+    #: Ds_Response per DS_MERCHANT_TRANSACTIONTYPE, as Redsys answers a success: a payment
+    #: by reference 0000, a cancellation 0400, a refund or confirmation 0900.
+    RESPONSES = {"0": "0000", "9": "0400"}
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.gateway = vpos.redsys.Gateway(dict(config))
@@ -98,18 +112,61 @@ class RestStandIn:
         if self.answer is not None:
             return self.answer
         body = json.loads(request["body"])
-        asked = json.loads(base64.b64decode(body["Ds_MerchantParameters"]))
+        asked = decode(body["Ds_MerchantParameters"])
         self.counter += 1
+        kind = asked["DS_MERCHANT_TRANSACTIONTYPE"]
+        version = self.gateway.signature_version
         params = encode({
             "Ds_Amount": asked["DS_MERCHANT_AMOUNT"], "Ds_Currency": asked["DS_MERCHANT_CURRENCY"],
             "Ds_Order": asked["DS_MERCHANT_ORDER"], "Ds_MerchantCode": asked["DS_MERCHANT_MERCHANTCODE"],
-            "Ds_Terminal": asked["DS_MERCHANT_TERMINAL"], "Ds_Response": "0900",
+            "Ds_Terminal": asked["DS_MERCHANT_TERMINAL"], "Ds_Response": self.RESPONSES.get(kind, "0900"),
             "Ds_AuthorisationCode": f"R{self.counter:05d}",
-            "Ds_TransactionType": asked["DS_MERCHANT_TRANSACTIONTYPE"], "Ds_SecurePayment": "0",
-        })
-        reply = {"Ds_SignatureVersion": "HMAC_SHA256_V1", "Ds_MerchantParameters": params,
+            "Ds_TransactionType": kind, "Ds_SecurePayment": "0",
+        }, version)
+        reply = {"Ds_SignatureVersion": version, "Ds_MerchantParameters": params,
                  "Ds_Signature": self.gateway.sign(asked["DS_MERCHANT_ORDER"], params)}
         return {"status": 200, "body": json.dumps(reply).encode()}
+
+
+class RestServer:
+    """A real HTTP server on 127.0.0.1 standing in for ``trataPeticionREST``: each POST is
+    answered by a :class:`RestStandIn` (a correctly signed reply). Point ``rest_url`` at
+    ``url``; ``stand_in.requests`` holds what it received."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.stand_in = RestStandIn(config)
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                reply = server.stand_in({"body": body.decode(), "headers": dict(self.headers)}, 0)
+                out = reply.get("body", b"")
+                self.send_response(reply.get("status", 500))
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/sis/rest/trataPeticionREST"
+
+    def __enter__(self) -> "RestServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 class CaptureServer:

@@ -69,6 +69,7 @@ def test_shape_errors(settings) -> None:
     assert ids() == ["vpos.E005", "vpos.E005"]
 
 
+@pytest.mark.django_db  # an account missing from the settings is looked for in the database
 def test_named_accounts(settings) -> None:
     settings.VPOS = {"flocash": {**FLOCASH, "accounts": {
         "testing": {**FLOCASH, "notification_token": "another-token-123", "live": False, "postback_timeout": 3}}}}

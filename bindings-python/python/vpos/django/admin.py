@@ -3,7 +3,7 @@ notifications read-only, raw bodies shown as received."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
@@ -39,7 +39,7 @@ class RefundInline(admin.TabularInline):
     fk_name = "payment"
     extra = 0
     can_delete = False
-    fields = ("created", "amount_minor", "currency", "status", "error_code", "notification")
+    fields = ("created", "kind", "amount_minor", "currency", "status", "error_code", "reference", "notification")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -49,7 +49,7 @@ class RefundInline(admin.TabularInline):
         return False
 
 
-@admin.action(description="Refund what remains of the selected payments (Redsys)")
+@admin.action(description="Refund what remains of the selected payments (Redsys, Elavon, PayPal)")
 def refund_remaining(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
     """Asks the gateway to refund each selected payment's refundable amount."""
     for payment in queryset:
@@ -67,6 +67,31 @@ def refund_remaining(modeladmin: Any, request: HttpRequest, queryset: Any) -> No
                                 + (f" ({refund.error_code})" if refund.error_code else ""), level)
 
 
+def _report(modeladmin: Any, request: HttpRequest, payment: Any, operation: Callable[[], Any]) -> None:
+    try:
+        record = operation()
+    except vpos.VposError as e:
+        modeladmin.message_user(request, f"{payment.order_id}: {e.code} ({e.message})", messages.ERROR)
+        return
+    level = messages.SUCCESS if record.status == "succeeded" else messages.WARNING
+    modeladmin.message_user(request, f"{payment.order_id}: {record.kind} {record.status}"
+                            + (f" ({record.error_code})" if record.error_code else ""), level)
+
+
+@admin.action(description="Capture the selected pre-authorisations (Redsys confirm, Elavon settle)")
+def capture_authorized(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
+    """``Payment.capture()`` for each selected payment."""
+    for payment in queryset:
+        _report(modeladmin, request, payment, payment.capture)
+
+
+@admin.action(description="Release the selected pre-authorisations (Redsys cancel, Elavon void)")
+def release_authorized(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
+    """``Payment.release()`` for each selected payment."""
+    for payment in queryset:
+        _report(modeladmin, request, payment, payment.release)
+
+
 class PaymentAdmin(admin.ModelAdmin):
     """Reusable for a swapped payment model: ``admin.site.register(MyPayment, PaymentAdmin)``."""
 
@@ -74,9 +99,11 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ("gateway", "account", "status", "live")
     search_fields = ("order_id", "custom", "merchant")
     date_hierarchy = "created"
-    readonly_fields = ("status", "refunded_minor", "merchant", "created", "modified")
+    # The stored card reference is left out: it charges the card (with the terminal key).
+    readonly_fields = ("status", "refunded_minor", "merchant", "transaction_id", "authorisation_code", "card_expiry",
+                       "created", "modified")
     inlines = [NotificationInline, RefundInline]
-    actions = [refund_remaining]
+    actions = [refund_remaining, capture_authorized, release_authorized]
 
     @admin.display(description="amount", ordering="amount_minor")
     def amount_display(self, obj: Any) -> str:
@@ -119,10 +146,10 @@ if not Payment._meta.swapped:
 class RefundAdmin(admin.ModelAdmin):
     """Refunds asked of the gateway, with its reply; read-only (refund from the payments)."""
 
-    list_display = ("id", "created", "payment", "amount_minor", "currency", "status", "error_code")
-    list_filter = ("status",)
-    fields = ("payment", "amount_minor", "currency", "status", "error_code", "reply", "detail", "notification",
-              "created", "updated")
+    list_display = ("id", "created", "payment", "kind", "amount_minor", "currency", "status", "error_code")
+    list_filter = ("kind", "status")
+    fields = ("payment", "kind", "amount_minor", "currency", "status", "error_code", "reference", "reply", "detail",
+              "notification", "created", "updated")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -130,3 +157,7 @@ class RefundAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Optional[Refund] = None) -> bool:
         return False
+
+
+# Merchant accounts (database ones editable, settings ones listed): registered by their module.
+from vpos.django.accounts_admin import MerchantAccountAdmin  # noqa: E402,F401

@@ -2,9 +2,11 @@
 
 Ids: ``vpos.E001`` VPOS not a dict; ``E002`` unknown gateway; ``E003`` a gateway config the
 core refuses (the message names the key); ``E004`` bad ``accounts``; ``E005`` bad host option
-(``live``, ``postback_timeout``, ``rest_timeout``, ``order_prefix``); ``E006`` bad ``VPOS_PAYMENT_MODEL``; ``E007`` bad
+(``live``, ``postback_timeout``, ``rest_timeout``, ``order_prefix``, ``partial_refunds``,
+``total_refunds``, ``preauthorisation``); ``E006`` bad ``VPOS_PAYMENT_MODEL``; ``E007`` bad
 ``VPOS_HTTP_CLIENT``; ``W001`` both VPOS and FLOCASH_* set; ``W002`` FLOCASH_PAYMENT_MODEL set;
-``W003`` no gateway account configured.
+``W003`` no gateway account configured; ``E008`` a malformed ``VPOS_ENCRYPTION_KEYS`` (the keys
+of database accounts' secrets).
 """
 
 from __future__ import annotations
@@ -63,4 +65,21 @@ def check_http_client(app_configs: Any = None, **kwargs: Any) -> List[checks.Che
         return [checks.Error(f"VPOS_HTTP_CLIENT = {path!r} cannot be imported ({e}).", id="vpos.E007")]
     if not callable(client):
         return [checks.Error(f"VPOS_HTTP_CLIENT = {path!r} is not callable.", id="vpos.E007")]
+    return []
+
+
+@checks.register(checks.Tags.security)
+def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckMessage]:
+    """VPOS_ENCRYPTION_KEYS, when set, holds Fernet keys (the message never shows one)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from vpos.django import crypto
+
+    if not crypto.configured_keys():
+        return []
+    try:
+        crypto.check_keys()
+    except ImproperlyConfigured as e:
+        return [checks.Error(str(e), hint="Generate one with cryptography.fernet.Fernet.generate_key().",
+                             id="vpos.E008")]
     return []

@@ -25,6 +25,9 @@
             "live": True,
             "rest_timeout": 30,           # seconds, refunds through trataPeticionREST
             "order_prefix": "",           # up to 4 digits leading every generated order number
+            "partial_refunds": True,      # capability flags (default True): False refuses
+            "total_refunds": True,        #   such refunds before asking the gateway, and
+            "preauthorisation": True,     #   pre-authorisation checkouts
         },
         "paypal": {                       # the core's PayPal (Website Payments Standard) config
             "business": "shop@example.com",
@@ -65,6 +68,9 @@ each Bitpay account at ``bitpay/<account>/`` (verified by fetching the invoice),
 ``FLOCASH_BASE_URL`` joined with ``FLOCASH_PAYMENT_URI``.
 
 Every value is validated by the core, at start-up, by the system checks (``checks.py``).
+
+Accounts can also live in the database (``vpos.django.accounts.MerchantAccount``, edited in
+the admin): :func:`get_account` looks in these settings first, then in the database.
 """
 
 from __future__ import annotations
@@ -92,7 +98,10 @@ GATEWAYS: Dict[str, Callable[..., Any]] = {"flocash": flocash.Gateway, "redsys":
                                            "paypal": paypal.Gateway, "ceca": ceca.Gateway,
                                            "elavon": elavon.Gateway, "bitpay": bitpay.Gateway}
 #: Per-account options read by the Django app and never sent to the core.
-HOST_OPTIONS = ("live", "postback_timeout", "rest_timeout", "order_prefix")
+HOST_OPTIONS = ("live", "postback_timeout", "rest_timeout", "order_prefix", "partial_refunds", "total_refunds",
+                "preauthorisation")
+#: Per-account capability flags (the core's ``Capabilities``), True unless set to False.
+CAPABILITY_OPTIONS = ("partial_refunds", "total_refunds", "preauthorisation")
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 #: djflocash setting -> core key.
 FLOCASH_SETTINGS = {
@@ -128,6 +137,42 @@ class Account:
     rest_timeout: float = DEFAULT_REST_TIMEOUT
     #: Redsys: up to 4 digits leading generated order numbers.
     order_prefix: str = ""
+    #: A database account's label (``MerchantAccount.display_name``).
+    display_name: str = ""
+    #: False once retired: late notifications still verify, new checkouts are refused.
+    active: bool = True
+    #: What the account may do (the core's ``Capabilities``; settings accounts: everything).
+    partial_refunds: bool = True
+    total_refunds: bool = True
+    preauthorisation: bool = True
+    #: The ``MerchantAccount`` row of a database account (``source == "database"``).
+    pk: Optional[int] = None
+
+    @property
+    def environment(self) -> str:
+        """``"production"`` for a live account, ``"testing"`` otherwise."""
+        return "production" if self.live else "testing"
+
+    def require_checkout(self) -> None:
+        """Raises ``UnsupportedError`` (field ``account``) when the account is retired."""
+        if not self.active:
+            raise vpos.UnsupportedError(
+                "unsupported", f"the {self.gateway_name} account {self.name!r} is retired: no new checkouts",
+                "account")
+
+    def check_checkout(self, gateway_name: str, order: Mapping[str, Any]) -> None:
+        """Raises ``UnsupportedError`` when the account is retired, or when ``order`` asks a
+        pre-authorisation (Redsys ``transaction_type="preauthorization"``) of an account that
+        allows none (the core's ``Capabilities::check_preauthorisation``)."""
+        self.require_checkout()
+        if gateway_name == "redsys" and order.get("transaction_type") == "preauthorization":
+            vpos.account.check_preauthorisation(preauthorisation=self.preauthorisation)
+
+    def check_refund(self, amount_minor: int, captured_minor: int) -> None:
+        """Raises ``UnsupportedError`` (field ``amount``) when the account's flags forbid this
+        refund (the core's ``Capabilities::check_refund``)."""
+        vpos.account.check_refund(amount_minor, captured_minor, partial_refunds=self.partial_refunds,
+                                  total_refunds=self.total_refunds)
 
 
 @dataclass(frozen=True)
@@ -173,18 +218,35 @@ def _reset(setting: str, **kwargs: Any) -> None:
 
 
 def get_account(gateway: str, name: str = DEFAULT_ACCOUNT) -> Account:
-    """The account, or :class:`UnknownAccount`; a misconfigured one raises its ``ConfigError``."""
+    """The account, or :class:`UnknownAccount`; a misconfigured one raises its ``ConfigError``.
+
+    The settings are looked at first (read-only, they win), then the database's
+    ``MerchantAccount`` rows, read afresh on every call so that an edit in the admin applies
+    to the next notification."""
     loaded = load()
     key = (gateway, name)
     if key in loaded.accounts:
         return loaded.accounts[key]
     if key in loaded.broken:
         raise loaded.broken[key]
-    raise UnknownAccount(f"no {gateway} account named {name!r} in the settings")
+    row = _database_account(gateway, name)
+    if row is not None:
+        return row.to_account()
+    raise UnknownAccount(f"no {gateway} account named {name!r} in the settings or the database")
+
+
+def _database_account(gateway: str, name: str) -> Any:
+    from django.apps import apps as django_apps
+
+    if not django_apps.ready or not isinstance(name, str) or not ACCOUNT_NAME.match(name):
+        return None
+    from vpos.django.accounts import MerchantAccount
+
+    return MerchantAccount.objects.filter(gateway=gateway, name=name).first()
 
 
 def accounts() -> List[Account]:
-    """Every valid account."""
+    """Every valid account of the settings (database accounts: ``MerchantAccount.objects``)."""
     return list(load().accounts.values())
 
 
@@ -266,6 +328,11 @@ def _add_account(out: Loaded, gw_name: str, name: str, values: Dict[str, Any], w
     if not isinstance(prefix, str) or len(prefix) > 4 or not all(c in "0123456789" for c in prefix):
         out.problems.append(Problem("vpos.E005", f"{where}['order_prefix'] must be a string of at most 4 digits."))
         ok = False
+    flags = {key: options.get(key, True) for key in CAPABILITY_OPTIONS}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            out.problems.append(Problem("vpos.E005", f"{where}[{key!r}] must be True or False."))
+            ok = False
     try:
         gateway = GATEWAYS[gw_name](values)
     except vpos.VposError as e:
@@ -279,7 +346,7 @@ def _add_account(out: Loaded, gw_name: str, name: str, values: Dict[str, Any], w
         return
     if ok:
         out.accounts[(gw_name, name)] = Account(gw_name, name, gateway, live, float(timeout), source,
-                                                float(rest_timeout), prefix)
+                                                float(rest_timeout), prefix, **flags)
     else:
         out.broken[(gw_name, name)] = vpos.ConfigError("invalid_config", f"{where}: invalid host options")
 

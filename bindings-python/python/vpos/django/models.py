@@ -65,7 +65,8 @@ class AbstractPayment(models.Model):
     """What vpos needs to know about a payment. Extend it for your own payment model."""
 
     gateway = models.CharField(max_length=32, choices=GATEWAY_CHOICES, default="flocash", db_index=True)
-    #: The settings account the payment was made with (``"default"`` or a name under ``accounts``).
+    #: The account the payment was made with, by name: a settings account (``"default"`` or a
+    #: name under ``accounts``) or a database ``MerchantAccount`` of the same gateway.
     account = models.CharField(max_length=64, default=conf.DEFAULT_ACCOUNT)
     #: The shop's order id sent to the gateway (FloCash: 1-25 characters), unique per account.
     order_id = models.CharField(max_length=64, db_index=True)
@@ -84,6 +85,19 @@ class AbstractPayment(models.Model):
     #: The gateway's own reference for the payment, when it gives one before paying (Bitpay:
     #: the invoice id, stored by ``create_bitpay_invoice``).
     reference = models.CharField(max_length=128, blank=True)
+    #: The gateway's id of the captured transaction, from its verified notification (Elavon
+    #: ``PASREF``, PayPal ``txn_id``): what later operations on it (settle, void, refund) quote.
+    transaction_id = models.CharField(max_length=128, blank=True, editable=False)
+    #: The card issuer's authorisation code from the verified notification (Elavon ``AUTHCODE``,
+    #: Redsys ``Ds_AuthorisationCode``).
+    authorisation_code = models.CharField(max_length=64, blank=True, editable=False)
+    #: Redsys stored credential (card on file): ``Ds_Merchant_Identifier``, the card reference
+    #: that later merchant-initiated charges quote. Never shown in ``str``, logs or the admin.
+    card_reference = models.CharField(max_length=40, blank=True, editable=False)
+    #: ``Ds_ExpiryDate`` of the stored card, ``YYMM``.
+    card_expiry = models.CharField(max_length=4, blank=True, editable=False)
+    #: ``Ds_Merchant_Cof_Txnid``: the network transaction id of the payment that stored the card.
+    cof_transaction_id = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(max_length=32, choices=STATUS_CHOICES, default="new", editable=False, db_index=True)
     #: False for payments against a test account: the gateway's Test messages then apply.
     live = models.BooleanField(default=True)
@@ -234,13 +248,22 @@ class AbstractPayment(models.Model):
 
     def redsys_order(self, **overrides: Any) -> Dict[str, Any]:
         """The core's Redsys ``Order`` for this payment (``order_id`` is ``DS_MERCHANT_ORDER``);
-        ``overrides`` win (``transaction_type``, ``product_description``, ``url_ok`` …)."""
+        ``overrides`` win (``transaction_type``, ``product_description``, ``url_ok`` …).
+
+        ``store_card=True`` asks Redsys for a card reference for later merchant-initiated
+        charges (``DS_MERCHANT_IDENTIFIER`` ``REQUIRED``, ``COF_INI`` ``S``, ``COF_TYPE`` from
+        ``cof_type``, default ``"recurring"``); the notification view stores what comes back."""
+        store_card = overrides.pop("store_card", False)
+        cof_type = overrides.pop("cof_type", "recurring")
         order: Dict[str, Any] = {
             "order": self.order_id,
             "amount": {"minor": self.amount_minor, "currency": self.currency},
         }
         if self.item_name:
             order["product_description"] = self.item_name[:125]
+        if store_card:
+            order["identifier"] = "REQUIRED"
+            order["stored_credential"] = {"cof_ini": True, "cof_type": cof_type}
         order.update(overrides)
         return order
 
@@ -312,8 +335,11 @@ class AbstractPayment(models.Model):
         return gateway.checkout_form(invoice)
 
     def checkout_form(self, **overrides: Any) -> vpos.http.RedirectForm:
-        """The core's redirect form for this payment, from its account's settings."""
-        gateway = self.account_settings().gateway
+        """The core's redirect form for this payment, from its account's settings (a retired
+        account refuses: ``UnsupportedError`` on ``account``)."""
+        account = self.account_settings()
+        account.check_checkout(self.gateway, overrides)
+        gateway = account.gateway
         if self.gateway == "flocash":
             return gateway.checkout(self.flocash_order(**overrides))
         if self.gateway == "redsys":
@@ -336,10 +362,38 @@ class AbstractPayment(models.Model):
 
     def refund(self, amount: Any, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
         """Refunds ``amount`` (``Decimal``, exact string or ``int`` in ``currency``) through the
-        gateway's REST API; see :func:`vpos.django.refunds.refund`. Returns the ``Refund``."""
+        gateway's API (Redsys REST, Elavon Remote ``rebate``); see
+        :func:`vpos.django.refunds.operate`. Returns the ``Refund``."""
         from vpos.django.refunds import refund
 
         return refund(self, amount, http_client=http_client, timeout=timeout)
+
+    def capture(self, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
+        """Captures this ``authorized`` payment (Redsys confirm, Elavon settle): ``paid`` once
+        the gateway's verified reply says so. Returns the ``Refund`` record of the operation."""
+        from vpos.django.refunds import capture
+
+        return capture(self, http_client=http_client, timeout=timeout)
+
+    def release(self, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
+        """Releases this ``authorized`` payment (Redsys cancel, Elavon void): ``cancelled``."""
+        from vpos.django.refunds import release
+
+        return release(self, http_client=http_client, timeout=timeout)
+
+    #: Redsys names (types 2 and 9) and Elavon names (Remote ``settle`` and ``void``).
+    confirm = settle = capture
+    cancel = void = release
+
+    def charge_stored_credential(self, amount: Any, *, cof_type: str = "recurring", order_id: str = "",
+                                 http_client: Any = None, timeout: Optional[float] = None,
+                                 **fields: Any) -> "Refund":
+        """Charges the card this payment stored, merchant-initiated, as a new payment; see
+        :func:`vpos.django.refunds.charge_stored_credential`. ``result.payment`` is the new one."""
+        from vpos.django.refunds import charge_stored_credential
+
+        return charge_stored_credential(self, amount, cof_type=cof_type, order_id=order_id,
+                                        http_client=http_client, timeout=timeout, **fields)
 
 
 class Payment(AbstractPayment):
@@ -410,7 +464,8 @@ class Notification(models.Model):
 
 
 class Refund(models.Model):
-    """One refund asked of the gateway, with its own status and the gateway's reply.
+    """One operation asked of the gateway (a refund, or another ``kind``: capture or release
+    of a pre-authorisation, a stored-card charge), with its own status and the gateway's reply.
 
     ``pending``: asked, no usable answer yet (a timeout, an unreadable or unsigned reply: the
     money may have moved, a person checks the gateway's back office); ``succeeded``: the
@@ -419,14 +474,23 @@ class Refund(models.Model):
     """
 
     STATUSES = [("pending", "Pending"), ("succeeded", "Succeeded"), ("failed", "Failed")]
+    #: What was asked: a refund (Redsys type 3, Elavon rebate, PayPal RefundTransaction), the
+    #: capture or release of a pre-authorisation (Redsys confirm 2 / cancel 9, Elavon settle /
+    #: void), or a merchant-initiated charge of a stored card (Redsys payment by reference).
+    KINDS = [("refund", "Refund"), ("confirm", "Confirm pre-authorisation"), ("cancel", "Cancel pre-authorisation"),
+             ("settle", "Settle"), ("void", "Void"), ("charge", "Charge stored card")]
 
     payment = models.ForeignKey(conf.payment_model_label(), on_delete=models.PROTECT, related_name="refunds")
+    kind = models.CharField(max_length=16, choices=KINDS, default="refund", db_index=True)
     amount_minor = models.BigIntegerField("amount (minor units)", validators=[MinValueValidator(1)])
     currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. EUR")
     status = models.CharField(max_length=16, choices=STATUSES, default="pending", db_index=True)
     #: The gateway's reply as received: ``{"status": int, "body": str}`` or ``{"error": str}``.
     reply = models.JSONField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
+    #: The gateway's id of this operation, from its reply (PayPal ``REFUNDTRANSACTIONID``,
+    #: Elavon ``PASREF``, Redsys ``Ds_AuthorisationCode``).
+    reference = models.CharField(max_length=128, blank=True)
     #: The core's outcome or error, as JSON.
     detail = models.JSONField(null=True, blank=True)
     #: The stored reply that moved the payment (its event key is the applied one).
@@ -439,8 +503,12 @@ class Refund(models.Model):
         ordering = ["-created", "-id"]
 
     def __str__(self) -> str:
-        return f"refund #{self.pk} of {self.amount} {self.currency} ({self.status})"
+        return f"{self.kind} #{self.pk} of {self.amount} {self.currency} ({self.status})"
 
     @property
     def amount(self) -> Decimal:
         return vpos.money.to_decimal(vpos.money.from_minor(self.amount_minor, self.currency))
+
+
+# Database merchant accounts live in their own module; importing it here registers the model.
+from vpos.django.accounts import MerchantAccount  # noqa: E402,F401

@@ -66,7 +66,8 @@ def payment_not_found(acct: conf.Account, event: Any) -> vpos.VposError:
 
 
 def apply_event(record: Notification, acct: conf.Account, event: Any,
-                acknowledge: Callable[[Any], Dict[str, Any]]) -> Optional[Tuple[Any, Dict[str, Any]]]:
+                acknowledge: Callable[[Any], Dict[str, Any]],
+                payment_fields: Optional[Mapping[str, str]] = None) -> Optional[Tuple[Any, Dict[str, Any]]]:
     """The one path by which a verified event moves a payment (notifications and REST replies).
 
     In one transaction: lock the payment of ``(gateway, account, event.order_id)``
@@ -74,6 +75,11 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
     status, store ``record`` with its verdict and (when applied) its event key under the
     unique constraint, and send ``payment_status_changed`` / ``notification_processed`` on
     commit. Returns ``(outcome, answer)``, or ``None`` when no payment has that order.
+
+    ``payment_fields`` (model field -> value, read from the *verified* message: the gateway's
+    transaction id, a stored card's reference) are saved on the payment in the same
+    transaction, only when a successful sale or authorisation is applied, so a refusal, a retry
+    or a forgery never writes them.
     """
     Payment = get_payment_model()
     for attempt in (1, 2):
@@ -89,6 +95,9 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
                 if outcome.new_status is not None:
                     payment.apply_outcome(outcome)
                     payment.save_transition()
+                if (payment_fields and outcome.kind == "applied" and event.action == "sale"
+                        and event.status in ("succeeded", "authorized")):
+                    store_payment_fields(payment, payment_fields)
                 answer = acknowledge(outcome)
                 record.payment = payment
                 record.event_key = event.key
@@ -119,6 +128,39 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
             if attempt == 2:
                 raise
     return None  # pragma: no cover - the loop returns or raises
+
+
+def store_payment_fields(payment: Any, values: Mapping[str, str]) -> None:
+    """Saves the non-empty ``values`` on ``payment`` (by ``UPDATE``: the status is untouched).
+    A value longer than its column is left out, never cut: a cut card reference would be a
+    wrong one."""
+    keep: Dict[str, str] = {}
+    for name, value in values.items():
+        if not value:
+            continue
+        if len(value) > (payment._meta.get_field(name).max_length or 0):
+            logger.warning("%s/%s %s: %s too long, not stored", payment.gateway, payment.account,
+                           payment.order_id, name)
+            continue
+        keep[name] = value
+    if keep:
+        for name, value in keep.items():
+            setattr(payment, name, value)
+        type(payment).objects.filter(pk=payment.pk).update(**keep)
+
+
+def redsys_payment_fields(verified: Any) -> Dict[str, str]:
+    """What a verified Redsys message leaves on the payment: the authorisation code and, when
+    the checkout asked for one, the stored card (``Ds_Merchant_Identifier``,
+    ``Ds_ExpiryDate``, ``Ds_Merchant_Cof_Txnid``)."""
+    n = verified.notification()
+    identifier = n.get("identifier") or ""
+    return {
+        "authorisation_code": n.get("authorisation_code") or "",
+        "card_reference": "" if identifier == "REQUIRED" else identifier,
+        "card_expiry": n.get("expiry_date") or "",
+        "cof_transaction_id": n.get("cof_txnid") or "",
+    }
 
 
 #: The answer to a notification URL naming no configured account.
@@ -238,8 +280,9 @@ class FlocashNotificationView(View):
         except Exception as e:  # noqa: BLE001 - an injected client's failure is "no answer"
             return {"error": f"{type(e).__name__}: {e}"}
 
-    def apply(self, record: Notification, acct: conf.Account, event: Any) -> HttpResponse:
-        result = apply_event(record, acct, event, self.acknowledge)
+    def apply(self, record: Notification, acct: conf.Account, event: Any,
+              payment_fields: Optional[Mapping[str, str]] = None) -> HttpResponse:
+        result = apply_event(record, acct, event, self.acknowledge, payment_fields)
         if result is None:
             return self.finish(record, "no_payment", payment_not_found(acct, event), event_key=event.key)
         return to_django(result[1])
@@ -321,7 +364,7 @@ class RedsysNotificationView(FlocashNotificationView):
             self.verified = self.gateway.verify(unverified)
         except vpos.VposError as e:
             return self.finish(record, "unverified", e)
-        return self.apply(record, acct, self.verified.event())
+        return self.apply(record, acct, self.verified.event(), redsys_payment_fields(self.verified))
 
     def acknowledge(self, outcome: Any) -> Dict[str, Any]:
         return self.gateway.acknowledge(self.verified, outcome)
@@ -363,7 +406,9 @@ class PaypalNotificationView(FlocashNotificationView):
         except vpos.VposError as e:
             verdict = {"postback_invalid": "unverified", "postback_failed": "postback_failed"}.get(e.code, "rejected")
             return self.finish(record, verdict, e)
-        return self.apply(record, acct, verified.event())
+        event = verified.event()
+        # txn_id, confirmed by the post-back: what a refund quotes.
+        return self.apply(record, acct, event, {"transaction_id": event.transaction_id})
 
     def acknowledge(self, outcome: Any) -> Dict[str, Any]:
         return paypal.acknowledge(outcome)
@@ -428,9 +473,13 @@ class CecaNotificationView(PaypalNotificationView):
             verified = gateway.verify(unverified)
         except vpos.VposError as e:
             return self.finish(record, "unverified" if e.code == "signature_mismatch" else "rejected", e)
-        return self.apply(record, acct, verified.event())
+        return self.apply(record, acct, verified.event(), self.payment_fields(verified))
 
     module: Any = ceca
+
+    def payment_fields(self, verified: Any) -> Dict[str, str]:
+        """What the verified message leaves on the payment (see ``apply_event``)."""
+        return {}
 
     def describe(self, record: Notification, unverified: Any) -> None:
         """Copies the untrusted identifiers onto the stored row, for the admin."""
@@ -457,6 +506,11 @@ class ElavonNotificationView(CecaNotificationView):
 
     gateway_name = "elavon"
     module = elavon
+
+    def payment_fields(self, verified: Any) -> Dict[str, str]:
+        # PASREF and AUTHCODE: what the Remote settle, void and rebate quote.
+        n = verified.notification()
+        return {"transaction_id": n.get("pasref") or "", "authorisation_code": n.get("authcode") or ""}
 
     def describe(self, record: Notification, unverified: Any) -> None:
         record.order_id = unverified.order_id[:64]
