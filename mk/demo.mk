@@ -5,16 +5,19 @@
 #           shop's venv, builds the sandbox, then runs demo.py: vpos-sandbox and the shop on
 #           free ports of 127.0.0.1, the URL to open printed; Ctrl-C (or SIGTERM) stops both.
 # demo-e2e: the same two servers and a customer in headless Chromium (playwright-core,
-#           Debian's chromium): a purchase paid on the sandbox's FloCash page, then one paid
-#           under fault injection (dropped delivery, failed post-back, duplicates) that must
-#           move the payment exactly once. Screenshots go to $(DEMO_DIR)/e2e/screenshots/.
+#           Debian's chromium): for each gateway (FloCash, Redsys, CECA, Santander Elavon,
+#           PayPal, Bitpay) a purchase paid on the sandbox's page, then (for those that notify
+#           server to server) one paid under fault injection (dropped delivery, failed
+#           post-back, duplicates, as far as the gateway has each) that must move the payment
+#           to paid exactly once. Screenshots go to $(DEMO_DIR)/e2e/screenshots/.
 
 TEST_SUITES += demo-e2e
 
 DEMO_DIR := examples/django-shop
 DEMO_VENV := $(DEMO_DIR)/.venv
 DEMO_SANDBOX := target/debug/vpos-sandbox
-# Sandbox time runs this much faster: FloCash's hourly retry comes every second.
+# Sandbox time runs this much faster: FloCash's hourly retry comes every second, PayPal's and
+# Bitpay's first retry after 17 ms.
 DEMO_TIME_SCALE ?= 3600
 
 .PHONY: demo-setup demo-venv demo-sandbox demo-e2e-tools demo-e2e

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""`make demo`: the FloCash sandbox and the demo shop, both on free ports of 127.0.0.1.
+"""`make demo`: the gateway sandbox and the demo shop, both on free ports of 127.0.0.1.
 
-1. binds the shop's socket (port 0: a free one), so its notification URL is known;
-2. starts vpos-sandbox with that URL as FloCash's "back office" notification URL
-   (a --config file) and reads the sandbox's address from its first line;
+1. binds the shop's socket (port 0: a free one), so its notification URLs are known;
+2. starts vpos-sandbox with the "back office" notification URLs of FloCash and CECA (a
+   --config file) and reads the sandbox's address from its first line;
 3. points the shop at the sandbox, migrates the SQLite database, sets a fresh password for
    the `admin` user, and serves the shop (Django's threaded WSGI server, static files for the
    admin included) until Ctrl-C or SIGTERM, which stop both.
@@ -42,13 +42,20 @@ def _stop(signum, frame):
     raise KeyboardInterrupt
 
 
-def start_sandbox(binary, port, time_scale, notify_url, workdir):
+def start_sandbox(binary, port, time_scale, shop_url, token, workdir):
     config = Path(workdir) / "sandbox.json"
     # FloCash's back-office settings: where notifications go (the URL holds the secret token,
     # so it is not put in the checkout form the customer's browser sees), and "pending, paid
-    # later" payments settle 10 real seconds after the customer chose them.
-    config.write_text(json.dumps({"flocash": {"notify_url": notify_url,
-                                              "pending_seconds": int(10 * time_scale)}}))
+    # later" payments settle 10 real seconds after the customer chose them. CECA's panel URL
+    # likewise; a pending PayPal payment completes, and a paid Bitpay invoice confirms, a few
+    # real seconds later.
+    config.write_text(json.dumps({
+        "flocash": {"notify_url": f"{shop_url}/vpos/flocash/default/{token}/",
+                    "pending_seconds": int(10 * time_scale)},
+        "ceca": {"notify_url": f"{shop_url}/vpos/ceca/default/"},
+        "paypal": {"pending_seconds": int(10 * time_scale)},
+        "bitpay": {"confirm_seconds": int(3 * time_scale)},
+    }))
     config.chmod(0o600)
     proc = subprocess.Popen(
         [binary, "--listen", f"127.0.0.1:{port}", "--time-scale", str(time_scale), "--config", str(config)],
@@ -96,8 +103,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="vpos-demo-") as workdir:
         try:
             sandbox, sandbox_url = start_sandbox(args.sandbox, args.sandbox_port, args.time_scale,
-                                                 f"{shop_url}/vpos/flocash/default/{token}/", workdir)
-            os.environ.update(SANDBOX_URL=sandbox_url, VPOS_FLOCASH_TOKEN=token, SHOP_DB=args.db)
+                                                 shop_url, token, workdir)
+            os.environ.update(SANDBOX_URL=sandbox_url, SHOP_URL=shop_url, VPOS_FLOCASH_TOKEN=token,
+                              SHOP_DB=args.db)
 
             import django
             from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -105,7 +113,7 @@ def main():
             from django.core.wsgi import get_wsgi_application
 
             django.setup()
-            call_command("check", fail_level="ERROR")  # vpos validates the FloCash settings here
+            call_command("check", fail_level="ERROR")  # vpos validates every gateway's settings here
             call_command("migrate", verbosity=0)
             from django.contrib.auth import get_user_model
 
@@ -122,9 +130,10 @@ def main():
             print(f"""
   vpos demo shop          {shop_url}/        <- open this
   Django admin            {shop_url}/admin/  (user admin, password {password})
-  FloCash (vpos-sandbox)  {sandbox_url}/_sandbox/  event log and fault injection
+  gateways (vpos-sandbox) {sandbox_url}/_sandbox/  event log and fault injection
   database                {args.db}
-  Buy, pick an outcome on the FloCash page, watch the order page follow the notifications.
+  Buy, pay with FloCash, Redsys, CECA, Santander Elavon, PayPal or Bitpay, pick an outcome on
+  the gateway's page, watch the order page follow the notifications.
   Ctrl-C stops both.
 """, flush=True)
             server.serve_forever()

@@ -12,10 +12,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::app::Inner;
 use crate::app::{App, PayError};
 use crate::faults::{FaultState, Faults};
 use crate::html::{self, esc};
-use crate::{flocash, redsys};
+use crate::{bitpay, ceca, elavon, flocash, paypal, redsys};
 
 /// Events shown on the dashboard.
 const DASHBOARD_EVENTS: usize = 200;
@@ -58,12 +59,21 @@ async fn events(State(app): State<Arc<App>>, Query(q): Query<EventsQuery>) -> Re
     .into_response()
 }
 
-/// `GET /_sandbox/orders`: every checkout of both gateways, newest first.
+/// Every gateway's orders, each newest first.
+fn all_orders(inner: &Inner) -> Vec<serde_json::Value> {
+    let mut all = flocash::orders(inner);
+    all.extend(redsys::orders(inner));
+    all.extend(ceca::orders(inner));
+    all.extend(paypal::orders(inner));
+    all.extend(elavon::orders(inner));
+    all.extend(bitpay::orders(inner));
+    all
+}
+
+/// `GET /_sandbox/orders`: every checkout of every gateway, newest first per gateway.
 async fn orders(State(app): State<Arc<App>>) -> Response {
     let inner = app.lock();
-    let mut all = flocash::orders(&inner);
-    all.extend(redsys::orders(&inner));
-    Json(json!({ "orders": all })).into_response()
+    Json(json!({ "orders": all_orders(&inner) })).into_response()
 }
 
 fn faults_json(state: &FaultState) -> serde_json::Value {
@@ -114,7 +124,8 @@ async fn reset(State(app): State<Arc<App>>) -> Response {
 #[serde(deny_unknown_fields)]
 struct PayRequest {
     gateway: String,
-    /// FloCash `order_id` or Redsys `Ds_Order`.
+    /// FloCash `order_id`, Redsys `Ds_Order`, CECA `Num_operacion`, PayPal `invoice`, Elavon
+    /// `ORDER_ID`, Bitpay invoice `id`.
     order: String,
     outcome: String,
     /// FloCash only: `Card`, `Mobile` or `Wallet`.
@@ -167,11 +178,47 @@ async fn pay(State(app): State<Arc<App>>, body: Bytes) -> Response {
                 v
             })
         }
+        "ceca" => {
+            let Some(outcome) = ceca::Outcome::parse(&request.outcome) else {
+                return unknown_outcome("CECA", ceca::Outcome::ALL.map(ceca::Outcome::as_str));
+            };
+            ceca::pay(&app, &request.order, outcome).map(|p| tagged("ceca", p))
+        }
+        "paypal" => {
+            let Some(outcome) = paypal::Outcome::parse(&request.outcome) else {
+                return unknown_outcome(
+                    "PayPal",
+                    paypal::Outcome::ALL.map(paypal::Outcome::as_str),
+                );
+            };
+            paypal::pay(&app, paypal::Select::Invoice(&request.order), outcome)
+                .map(|p| tagged("paypal", p))
+        }
+        "elavon" => {
+            let Some(outcome) = elavon::Outcome::parse(&request.outcome) else {
+                return unknown_outcome(
+                    "Elavon",
+                    elavon::Outcome::ALL.map(elavon::Outcome::as_str),
+                );
+            };
+            elavon::pay(&app, &request.order, outcome).map(|p| tagged("elavon", p))
+        }
+        "bitpay" => {
+            let Some(outcome) = bitpay::Outcome::parse(&request.outcome) else {
+                return unknown_outcome(
+                    "Bitpay",
+                    bitpay::Outcome::ALL.map(bitpay::Outcome::as_str),
+                );
+            };
+            bitpay::pay(&app, &request.order, outcome).map(|p| tagged("bitpay", p))
+        }
         other => {
             return error(
                 StatusCode::BAD_REQUEST,
                 "unknown_gateway",
-                format!("gateway {other:?}: the sandbox plays flocash and redsys"),
+                format!(
+                    "gateway {other:?}: the sandbox plays flocash, redsys, ceca, paypal, elavon and bitpay"
+                ),
             );
         }
     };
@@ -183,6 +230,20 @@ async fn pay(State(app): State<Arc<App>>, body: Bytes) -> Response {
             message,
         }) => error(status, code, message),
     }
+}
+
+fn unknown_outcome<const N: usize>(gateway: &str, known: [&str; N]) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "unknown_outcome",
+        format!("{gateway} outcomes: {}", known.join(", ")),
+    )
+}
+
+fn tagged(gateway: &str, paid: impl serde::Serialize) -> serde_json::Value {
+    let mut v = serde_json::to_value(paid).unwrap_or_default();
+    v["gateway"] = json!(gateway);
+    v
 }
 
 /// `GET /_sandbox/`: the same information for people.
@@ -207,13 +268,42 @@ async fn dashboard(State(app): State<Arc<App>>) -> Response {
                 app.config.redsys.merchant_code, app.config.redsys.terminal
             ),
         ),
+        (
+            "CECA checkout_url",
+            format!("{base}/tpvweb/tpv/compra.action"),
+        ),
+        (
+            "CECA merchant / BIN / terminal / cipher",
+            format!(
+                "{} / {} / {} / {}",
+                app.config.ceca.merchant_id,
+                app.config.ceca.acquirer_bin,
+                app.config.ceca.terminal_id,
+                app.config.ceca.cipher.as_str()
+            ),
+        ),
+        (
+            "PayPal checkout_url and ipn_url",
+            format!("{base}/cgi-bin/webscr"),
+        ),
+        ("PayPal business", app.config.paypal.business.clone()),
+        ("Elavon checkout_url", format!("{base}/pay")),
+        ("Elavon remote_url", format!("{base}/remote")),
+        (
+            "Elavon merchant / account",
+            format!(
+                "{} / {}",
+                app.config.elavon.merchant_id, app.config.elavon.account
+            ),
+        ),
+        ("Bitpay api_url", format!("{base}/invoices")),
+        ("Bitpay invoice_url", format!("{base}/invoice")),
         ("time scale", format!("{}×", app.time_scale)),
     ]));
     body.push_str("<h2>Faults</h2><pre>");
     body.push_str(&esc(&faults_json(&inner.faults).to_string()));
     body.push_str("</pre><h2>Orders</h2><table><tr><th>gateway</th><th>order</th><th>amount</th><th>status</th><th>page</th></tr>");
-    let mut all = flocash::orders(&inner);
-    all.extend(redsys::orders(&inner));
+    let all = all_orders(&inner);
     for o in all.iter().take(DASHBOARD_EVENTS) {
         let text = |k: &str| o[k].as_str().unwrap_or("").to_string();
         let amount = format!(

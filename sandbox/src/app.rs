@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::events::{Event, EventLog};
 use crate::faults::{FaultState, Faults};
 use crate::http_client::HttpClient;
-use crate::{Options, flocash, redsys};
+use crate::{Options, bitpay, ceca, elavon, flocash, paypal, redsys};
 
 /// How long one notification attempt may take before it counts as failed.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -49,6 +49,10 @@ pub(crate) struct Inner {
     pub faults: FaultState,
     pub flocash: flocash::State,
     pub redsys: redsys::State,
+    pub ceca: ceca::State,
+    pub paypal: paypal::State,
+    pub elavon: elavon::State,
+    pub bitpay: bitpay::State,
 }
 
 impl App {
@@ -72,6 +76,10 @@ impl App {
                 faults: FaultState::new(options.faults.clone()),
                 flocash: flocash::State::default(),
                 redsys: redsys::State::default(),
+                ceca: ceca::State::default(),
+                paypal: paypal::State::default(),
+                elavon: elavon::State::default(),
+                bitpay: bitpay::State::default(),
             }),
         }
     }
@@ -135,6 +143,10 @@ impl App {
         inner.faults = FaultState::new(self.start_faults.clone());
         inner.flocash = flocash::State::default();
         inner.redsys = redsys::State::default();
+        inner.ceca = ceca::State::default();
+        inner.paypal = paypal::State::default();
+        inner.elavon = elavon::State::default();
+        inner.bitpay = bitpay::State::default();
         self.resets.send_replace(inner.generation);
     }
 }

@@ -9,7 +9,8 @@ use crate::faults::Faults;
 
 /// `--help` text.
 pub const USAGE: &str = "\
-vpos-sandbox: a local emulator of the payment gateways vpos speaks (FloCash, Redsys)
+vpos-sandbox: a local emulator of the payment gateways vpos speaks (FloCash, Redsys, CECA,
+PayPal, Santander Elavon, Bitpay)
 
 USAGE:
     vpos-sandbox [--listen ADDR] [--time-scale N] [--config FILE] [--fault SPEC]...
@@ -19,9 +20,11 @@ OPTIONS:
     --listen ADDR     where to listen (default 127.0.0.1:8700; port 0 picks a free port).
                       The first line on stdout is `vpos-sandbox listening on http://ADDR`.
     --time-scale N    gateway time runs N times faster: FloCash's hourly retries come every
-                      3600/N seconds, the pending payment settles N times sooner (default 1)
+                      3600/N seconds, PayPal's and Bitpay's retries, pending payments and
+                      Bitpay confirmations come N times sooner (default 1)
     --config FILE     JSON merchant settings (see sandbox/README.md); defaults are the public
-                      test values (Redsys merchant 999008881, terminal 1)
+                      test values (Redsys merchant 999008881, terminal 1; CECA 111950028;
+                      Elavon thestore/internet)
     --fault SPEC      fault injection, e.g. delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1
     --seed N          seed the id generator (reproducible ids and codes)
     --deliver-anywhere

@@ -14,10 +14,14 @@
 
 use serde::{Deserialize, Serialize};
 use vpos_core::Secret;
+use vpos_core::gateways::ceca::{self, Cipher};
 use vpos_core::gateways::redsys::{self, SignatureVersion};
 
 /// The Redsys public test key (terminal 1 of merchant 999008881).
 pub const REDSYS_TEST_KEY: &str = "sq7HjrUOBfKmC576ILgskD5srU870gJ7";
+
+/// The sandbox's Bitpay API key (there is no public one).
+pub const BITPAY_TEST_KEY: &str = "sandbox-bitpay-api-key";
 
 /// Everything `--config` can set.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -27,6 +31,128 @@ pub struct Config {
     pub flocash: FlocashConfig,
     /// The Redsys terminal.
     pub redsys: RedsysConfig,
+    /// The CECA terminal.
+    pub ceca: CecaConfig,
+    /// The PayPal business account.
+    pub paypal: PaypalConfig,
+    /// The Santander Elavon merchant.
+    pub elavon: ElavonConfig,
+    /// The Bitpay merchant.
+    pub bitpay: BitpayConfig,
+}
+
+/// CECA terminal settings (Cecabank's public test terminal by default).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CecaConfig {
+    /// `MerchantID`, 9 digits.
+    pub merchant_id: String,
+    /// `AcquirerBIN`, 10 digits.
+    pub acquirer_bin: String,
+    /// `TerminalID`, 8 digits.
+    pub terminal_id: String,
+    /// The encryption key (never printed).
+    pub key: Secret,
+    /// `SHA2` (SHA-256) or `SHA1`: the digest the terminal signs notifications with; a
+    /// checkout must use the same `Cifrado`.
+    pub cipher: Cipher,
+    /// The "comunicación on-line" URL of Cecabank's panel, where notifications go.
+    pub notify_url: Option<String>,
+}
+
+impl Default for CecaConfig {
+    fn default() -> Self {
+        CecaConfig {
+            merchant_id: "111950028".into(),
+            acquirer_bin: "0000554052".into(),
+            terminal_id: "00000003".into(),
+            key: Secret::new("99888888"),
+            cipher: Cipher::Sha2,
+            notify_url: None,
+        }
+    }
+}
+
+impl CecaConfig {
+    /// The vpos-core config for this terminal, with the URLs a checkout sent.
+    pub fn core(&self, url_ok: &str, url_nok: &str) -> ceca::Config {
+        ceca::Config {
+            merchant_id: self.merchant_id.clone(),
+            acquirer_bin: self.acquirer_bin.clone(),
+            terminal_id: self.terminal_id.clone(),
+            key: self.key.clone(),
+            cipher: self.cipher,
+            checkout_url: "http://127.0.0.1/tpvweb/tpv/compra.action".into(),
+            url_ok: url_ok.into(),
+            url_nok: url_nok.into(),
+        }
+    }
+}
+
+/// PayPal business account settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaypalConfig {
+    /// `business`: checkouts for another account are refused; IPNs carry it as
+    /// `receiver_email`.
+    pub business: String,
+    /// "Pending, completed later": PayPal time between the `Pending` and the `Completed` IPN
+    /// (divided by `--time-scale`).
+    pub pending_seconds: u64,
+}
+
+impl Default for PaypalConfig {
+    fn default() -> Self {
+        PaypalConfig {
+            business: "sales@demoshop.com".into(),
+            pending_seconds: 600,
+        }
+    }
+}
+
+/// Santander Elavon merchant settings (Realex's public test values by default).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ElavonConfig {
+    /// `MERCHANT_ID`.
+    pub merchant_id: String,
+    /// `ACCOUNT`.
+    pub account: String,
+    /// The shared secret (never printed).
+    pub secret: Secret,
+    /// The rebate (refund) password; Remote `rebate` requests carry its SHA-1.
+    pub rebate_password: Secret,
+}
+
+impl Default for ElavonConfig {
+    fn default() -> Self {
+        ElavonConfig {
+            merchant_id: "thestore".into(),
+            account: "internet".into(),
+            secret: Secret::new("mysecret"),
+            rebate_password: Secret::new("rebate"),
+        }
+    }
+}
+
+/// Bitpay merchant settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BitpayConfig {
+    /// The legacy API key, expected as the HTTP Basic user (never printed).
+    pub api_key: Secret,
+    /// Bitpay time between `paid` and `confirmed` (block confirmations; divided by
+    /// `--time-scale`).
+    pub confirm_seconds: u64,
+}
+
+impl Default for BitpayConfig {
+    fn default() -> Self {
+        BitpayConfig {
+            api_key: Secret::new(BITPAY_TEST_KEY),
+            confirm_seconds: 600,
+        }
+    }
 }
 
 /// FloCash merchant settings.
@@ -64,6 +190,9 @@ pub struct RedsysConfig {
     pub terminal: String,
     /// The terminal's secret key (never printed).
     pub secret_key: Secret,
+    /// Notify with SOAP (`procesaNotificacionSIS`, the back office's "SOAP" option) instead of
+    /// the HTTP POST.
+    pub soap_notifications: bool,
 }
 
 impl Default for RedsysConfig {
@@ -72,6 +201,7 @@ impl Default for RedsysConfig {
             merchant_code: "999008881".into(),
             terminal: "1".into(),
             secret_key: Secret::new(REDSYS_TEST_KEY),
+            soap_notifications: false,
         }
     }
 }
@@ -129,6 +259,33 @@ impl Config {
                 .core(version)
                 .validate()
                 .map_err(|e| format!("redsys: {} ({})", e, e.field().unwrap_or("")))?;
+        }
+        let c = &self.ceca;
+        c.core("http://127.0.0.1/ok", "http://127.0.0.1/ko")
+            .validate()
+            .map_err(|e| format!("ceca: {} ({})", e, e.field().unwrap_or("")))?;
+        if let Some(url) = &c.notify_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err("ceca.notify_url must be an absolute http(s) URL".into());
+        }
+        if self.paypal.business.trim().is_empty() || self.paypal.business.len() > 127 {
+            return Err("paypal.business must be 1 to 127 characters".into());
+        }
+        let e = &self.elavon;
+        if e.merchant_id.is_empty() || e.account.is_empty() || e.secret.is_empty() {
+            return Err("elavon.merchant_id, account and secret are required".into());
+        }
+        if self.bitpay.api_key.is_empty() {
+            return Err("bitpay.api_key is required".into());
+        }
+        for (name, secs) in [
+            ("paypal.pending_seconds", self.paypal.pending_seconds),
+            ("bitpay.confirm_seconds", self.bitpay.confirm_seconds),
+        ] {
+            if secs > 72 * 3600 {
+                return Err(format!("{name} is at most 72 hours"));
+            }
         }
         Ok(())
     }

@@ -13,8 +13,10 @@ use crate::events::{Event, excerpt};
 pub(crate) struct Policy {
     /// Attempts in all, the first included.
     pub max_attempts: u32,
-    /// Real time between attempts (already scaled).
+    /// Real time between attempts (already scaled); with `backoff_to`, before the first retry.
     pub interval: Duration,
+    /// Doubles the interval after every retry, up to this (already scaled); `None` keeps it fixed.
+    pub backoff_to: Option<Duration>,
     /// Whether the shop's answer stops the retries.
     pub accepts: fn(u16, &[u8]) -> bool,
 }
@@ -31,6 +33,25 @@ pub(crate) fn flocash_accepts(status: u16, body: &[u8]) -> bool {
 /// Redsys's online notification is a single POST; any 2xx answer is taken as received.
 pub(crate) fn redsys_accepts(status: u16, _body: &[u8]) -> bool {
     (200..300).contains(&status)
+}
+
+/// Redsys SOAP notifications: HTTP 200 and the `procesaNotificacionSISResponse` saying `OK`
+/// (escaped inside the envelope, as the shop must send it); `KO` makes Redsys cancel.
+pub(crate) fn redsys_soap_accepts(status: u16, body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    status == 200
+        && (text.contains("&lt;Ds_Response_Merchant&gt;OK&lt;")
+            || text.contains("<Ds_Response_Merchant>OK<"))
+}
+
+/// CECA counts a notification received only on HTTP 200 with the body `$*$OKY$*$`, exactly.
+pub(crate) fn ceca_accepts(status: u16, body: &[u8]) -> bool {
+    status == 200 && body == b"$*$OKY$*$"
+}
+
+/// PayPal and Bitpay: HTTP 200 is received, whatever the body.
+pub(crate) fn http_200_accepts(status: u16, _body: &[u8]) -> bool {
+    status == 200
 }
 
 /// Whether `url` names this machine: `localhost` (and `*.localhost`), 127.0.0.0/8 or `::1`.
@@ -122,6 +143,7 @@ async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, ge
         return;
     }
     let max = d.policy.max_attempts;
+    let mut interval = d.policy.interval;
     for attempt in 1..=max {
         let (delay_ms, dropped) = {
             let mut inner = app.lock();
@@ -188,7 +210,7 @@ async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, ge
             (false, false, false) => "failed",
         });
         if !accepted && !last {
-            event.next_retry_at = Some(clock::rfc3339_in(d.policy.interval));
+            event.next_retry_at = Some(clock::rfc3339_in(interval));
         }
         {
             let mut inner = app.lock();
@@ -197,8 +219,11 @@ async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, ge
             }
             inner.events.push(event);
         }
-        if accepted || last || !app.sleep_unless_reset(d.policy.interval, generation).await {
+        if accepted || last || !app.sleep_unless_reset(interval, generation).await {
             return;
+        }
+        if let Some(cap) = d.policy.backoff_to {
+            interval = interval.saturating_mul(2).min(cap);
         }
     }
 }

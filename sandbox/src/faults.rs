@@ -27,9 +27,11 @@ pub struct Faults {
     /// Deliver each notification this many times (`2` = twice), each copy with its own
     /// retries. `0` and `1` mean once.
     pub duplicate: u32,
-    /// FloCash "pending, paid later": deliver the `0000` first and the `0004` after it.
+    /// "Pending, paid later" (FloCash, PayPal): deliver the final notification (`0000`,
+    /// `Completed`) first and the stale pending one after it.
     pub reorder: bool,
-    /// Answer the next N `validateNotify.do` post-backs with HTTP 500.
+    /// Answer the next N verification calls with HTTP 500: FloCash `validateNotify.do`, PayPal
+    /// `_notify-validate`, the Bitpay invoice fetch.
     #[serde(alias = "postback-fail")]
     pub postback_fail: u32,
 }

@@ -866,6 +866,7 @@ fn deliver(
             policy: Policy {
                 max_attempts: FLOCASH_ATTEMPTS,
                 interval: app.scaled(RETRY_INTERVAL),
+                backoff_to: None,
                 accepts: delivery::flocash_accepts,
             },
         },

@@ -12,6 +12,13 @@
 //!   versions), a payment page, the signed HTTP-POST notification to `DS_MERCHANT_MERCHANTURL`,
 //!   the signed return to URLOK/URLKO, and `POST /sis/rest/trataPeticionREST` for refunds
 //!   (partial, repeated, until the captured amount is used up), confirmations and cancellations.
+//! - **CECA**: `POST /tpvweb/tpv/compra.action`, a payment page, the signed notification to
+//!   the panel URL (`ceca.notify_url`) that counts only when answered `$*$OKY$*$`.
+//! - **PayPal** Website Payments Standard: `POST /cgi-bin/webscr` (Buy Now form and the IPN
+//!   post-back), a payment page, IPNs resent with a growing interval until HTTP 200.
+//! - **Santander Elavon**: `POST /pay` (HPP), the signed response posted through the browser,
+//!   `POST /remote` (settle, void, rebate).
+//! - **Bitpay**: `POST /invoices`, `GET /invoices/{id}`, the invoice page, notifications.
 //! - **`/_sandbox/`**: the event log (every request, every delivery attempt), fault injection,
 //!   reset, and `POST /_sandbox/pay` for tests without a browser.
 //!
@@ -36,15 +43,20 @@
 
 mod admin;
 mod app;
+mod bitpay;
+mod ceca;
 pub mod cli;
 mod clock;
 pub mod config;
 mod delivery;
+mod elavon;
 pub mod events;
 pub mod faults;
 mod flocash;
+mod flocash_poll;
 mod html;
 pub mod http_client;
+mod paypal;
 mod redsys;
 
 use std::net::SocketAddr;
@@ -179,7 +191,12 @@ pub async fn start(options: Options) -> std::io::Result<Sandbox> {
 fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(flocash::routes())
+        .merge(flocash_poll::routes())
         .merge(redsys::routes())
+        .merge(ceca::routes())
+        .merge(paypal::routes())
+        .merge(elavon::routes())
+        .merge(bitpay::routes())
         .merge(admin::routes())
         .fallback(|| async {
             (
@@ -202,6 +219,14 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
     }
     let gateway = if path.starts_with("/sis/") {
         Some("redsys")
+    } else if path.starts_with("/tpvweb/") {
+        Some("ceca")
+    } else if path.starts_with("/cgi-bin/webscr") {
+        Some("paypal")
+    } else if path == "/pay" || path.starts_with("/pay/") || path == "/remote" {
+        Some("elavon")
+    } else if path.starts_with("/invoice") || path.starts_with("/api/invoice") {
+        Some("bitpay")
     } else if path.starts_with("/ecom/") || path == "/validateNotify.do" {
         Some("flocash")
     } else {

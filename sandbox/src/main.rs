@@ -45,6 +45,22 @@ async fn main() -> ExitCode {
     );
     let _ = writeln!(
         out,
+        "  CECA     checkout_url {url}/tpvweb/tpv/compra.action"
+    );
+    let _ = writeln!(
+        out,
+        "  PayPal   checkout_url and ipn_url {url}/cgi-bin/webscr"
+    );
+    let _ = writeln!(
+        out,
+        "  Elavon   checkout_url {url}/pay  remote_url {url}/remote"
+    );
+    let _ = writeln!(
+        out,
+        "  Bitpay   api_url {url}/invoices  invoice_url {url}/invoice"
+    );
+    let _ = writeln!(
+        out,
         "  events   {url}/_sandbox/  time scale {time_scale}x  faults {faults}"
     );
     let _ = out.flush();

@@ -804,6 +804,68 @@ fn url_value(v: &str) -> String {
     out
 }
 
+/// The SOAP `<Request>` markup of a notification, in the element order of Redsys's own SOAP
+/// notifications (peers-and-vectors R5), values XML-escaped.
+pub(crate) fn soap_request(data: &NotificationData) -> String {
+    let mut out = String::from("<Request Ds_Version=\"0.0\">");
+    let mut push = |name: &str, value: &str| {
+        out.push_str(&format!("<{name}>{}</{name}>", html::esc(value)));
+    };
+    push("Fecha", &data.date);
+    push("Hora", &data.hour);
+    push("Ds_SecurePayment", &data.secure_payment);
+    push("Ds_Amount", &data.amount);
+    push("Ds_Currency", &data.currency);
+    push("Ds_Order", &data.order);
+    if data.card_number.is_some() {
+        push("Ds_Card_Type", "C");
+    }
+    push("Ds_MerchantCode", &data.merchant_code);
+    push("Ds_Terminal", &data.terminal);
+    if let Some(c) = &data.card_country {
+        push("Ds_Card_Country", c);
+    }
+    push("Ds_Response", &data.response);
+    push("Ds_MerchantData", &data.merchant_data);
+    push("Ds_TransactionType", &data.transaction_type);
+    push("Ds_ConsumerLanguage", &data.consumer_language);
+    for (name, value) in [
+        ("Ds_AuthorisationCode", &data.authorisation_code),
+        ("Ds_ErrorCode", &data.error_code),
+    ] {
+        if let Some(v) = value {
+            push(name, v);
+        }
+    }
+    out.push_str("</Request>");
+    out
+}
+
+/// The SOAP 1.1 `procesaNotificacionSIS` envelope: `<Message>` with the request and its
+/// `HMAC_SHA256_V1` signature (vpos-core's `redsys::sign`, keyed with the order), XML-escaped
+/// inside `<XML>`.
+pub(crate) fn soap_envelope(
+    config: &RedsysConfig,
+    data: &NotificationData,
+) -> Result<String, vpos_core::Error> {
+    let request = soap_request(data);
+    let signature = redsys::sign(
+        &config.core(SignatureVersion::HmacSha256V1),
+        &data.order,
+        request.as_bytes(),
+    )?;
+    let message = format!("<Message>{request}<Signature>{signature}</Signature></Message>");
+    Ok(format!(
+        concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">",
+            "<soapenv:Body><ns1:procesaNotificacionSIS xmlns:ns1=\"InotificacionSIS\">",
+            "<XML>{}</XML></ns1:procesaNotificacionSIS></soapenv:Body></soapenv:Envelope>"
+        ),
+        html::esc(&message)
+    ))
+}
+
 /// How the signature is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Style {
@@ -953,20 +1015,42 @@ pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid,
             outcome.response()
         ),
     );
+    let soap = if config.soap_notifications {
+        Some(soap_envelope(config, &data).map_err(|e| PayError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "signing_failed",
+            message: e.message().to_string(),
+        })?)
+    } else {
+        None
+    };
     match merchant_url {
         Some(url) => delivery::dispatch(
             app,
             Delivery {
                 gateway: "redsys",
                 order: order.to_string(),
-                label: format!("notification Ds_Response {}", outcome.response()),
+                label: format!(
+                    "{}notification Ds_Response {}",
+                    if soap.is_some() { "SOAP " } else { "" },
+                    outcome.response()
+                ),
                 url,
-                content_type: "application/x-www-form-urlencoded",
-                body: query,
+                content_type: if soap.is_some() {
+                    "text/xml; charset=utf-8"
+                } else {
+                    "application/x-www-form-urlencoded"
+                },
+                body: soap.unwrap_or_else(|| query.clone()),
                 policy: Policy {
                     max_attempts: 1,
                     interval: Duration::ZERO,
-                    accepts: delivery::redsys_accepts,
+                    backoff_to: None,
+                    accepts: if config.soap_notifications {
+                        delivery::redsys_soap_accepts
+                    } else {
+                        delivery::redsys_accepts
+                    },
                 },
             },
             Duration::ZERO,
@@ -1341,6 +1425,46 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.sis, Some("SIS0042"));
+    }
+
+    /// peers-and-vectors R5: the SOAP notification Redsys signed for order `165446` (key of
+    /// terminal 871): the sandbox's `<Request>` builder reproduces the signed text byte for
+    /// byte, and vpos-core signs it to the same `<Signature>`.
+    #[test]
+    fn r5_soap_notification_is_reproduced() {
+        let data = NotificationData {
+            date: "01/04/2003".into(),
+            hour: "16:57".into(),
+            secure_payment: "1".into(),
+            card_number: Some("x".into()),
+            card_country: Some("724".into()),
+            amount: "345".into(),
+            currency: "978".into(),
+            order: "165446".into(),
+            merchant_code: "999008881".into(),
+            terminal: "001".into(),
+            response: "0000".into(),
+            merchant_data: "Alfombrilla para raton".into(),
+            transaction_type: "1".into(),
+            consumer_language: "1".into(),
+            ..NotificationData::default()
+        };
+        assert_eq!(
+            soap_request(&data),
+            r#"<Request Ds_Version="0.0"><Fecha>01/04/2003</Fecha><Hora>16:57</Hora><Ds_SecurePayment>1</Ds_SecurePayment><Ds_Amount>345</Ds_Amount><Ds_Currency>978</Ds_Currency><Ds_Order>165446</Ds_Order><Ds_Card_Type>C</Ds_Card_Type><Ds_MerchantCode>999008881</Ds_MerchantCode><Ds_Terminal>001</Ds_Terminal><Ds_Card_Country>724</Ds_Card_Country><Ds_Response>0000</Ds_Response><Ds_MerchantData>Alfombrilla para raton</Ds_MerchantData><Ds_TransactionType>1</Ds_TransactionType><Ds_ConsumerLanguage>1</Ds_ConsumerLanguage></Request>"#
+        );
+        let config = RedsysConfig {
+            terminal: "871".into(),
+            secret_key: vpos_core::Secret::new("Mk9m98IfEblmPfrpsawt7BmxObt98Jev"),
+            ..RedsysConfig::default()
+        };
+        let envelope = soap_envelope(&config, &data).unwrap();
+        assert!(
+            envelope.contains(
+                "&lt;Signature&gt;RSOw0q6VSNrs4IOS2sS261JDAOMGeSPR9rGdPaxw+ok=&lt;/Signature&gt;"
+            ),
+            "{envelope}"
+        );
     }
 
     #[test]

@@ -199,8 +199,13 @@ async fn reset_faults_pay_and_limits() {
     let r = pay(&sandbox, "flocash", "R1", "paid").await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json().unwrap()["error"], "unknown_order");
-    let r = pay(&sandbox, "paypal", "R1", "paid").await;
+    let r = pay(&sandbox, "worldpay", "R1", "paid").await;
     assert_eq!(r.json().unwrap()["error"], "unknown_gateway");
+    for gateway in ["ceca", "paypal", "elavon", "bitpay"] {
+        let r = pay(&sandbox, gateway, "R1", "paid").await;
+        assert_eq!(r.status, 404, "{gateway}");
+        assert_eq!(r.json().unwrap()["error"], "unknown_order", "{gateway}");
+    }
     let r = pay(&sandbox, "redsys", "R1", "maybe").await;
     assert_eq!(r.json().unwrap()["error"], "unknown_outcome");
 

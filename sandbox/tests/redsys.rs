@@ -370,3 +370,49 @@ async fn operations_posted_to_realizar_pago_answer_the_scraped_page() {
     assert!(r.text().contains("SIS0057"));
     sandbox.shutdown().await.unwrap();
 }
+
+/// With `redsys.soap_notifications`, the notification is a SOAP `procesaNotificacionSIS` that
+/// vpos-core parses and verifies; the delivery counts only when the shop's signed answer says
+/// `OK` (vpos-core's `soap_answer`), not for `KO`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soap_notifications_verify_and_need_an_ok_answer() {
+    let mut options = Config::default();
+    options.redsys.soap_notifications = true;
+    let sandbox = sandbox(1.0, "", options).await;
+    let probe = shop_config(
+        &sandbox,
+        &Shop::start((200, ""), &[]).await,
+        SignatureVersion::HmacSha256V1,
+    );
+    let ok = redsys::soap_answer(&probe, "3001SoAp", true).unwrap().body;
+    let ko = redsys::soap_answer(&probe, "3002SoAp", false).unwrap().body;
+    let shop = Shop::start((200, ""), &[(200, &ok), (200, &ko)]).await;
+    let config = shop_config(&sandbox, &shop, SignatureVersion::HmacSha256V1);
+    for number in ["3001SoAp", "3002SoAp"] {
+        checkout(&config, &order(number, "3.45", false)).await;
+        pay(&sandbox, "redsys", number, "authorised").await;
+    }
+    let got = shop.wait_for(2).await;
+    assert!(
+        got[0].content_type.starts_with("text/xml"),
+        "{}",
+        got[0].content_type
+    );
+    let n = redsys::parse_notification(&config, &got[0].content_type, &got[0].body).unwrap();
+    let verified = redsys::verify(&config, n).expect("the SOAP signature verifies");
+    assert_eq!(verified.order, "3001SoAp");
+    assert_eq!(verified.amount.minor(), 345);
+    let events = common::events_until(&sandbox, "both deliveries", |e| {
+        common::deliveries(e, "3002SoAp").len() == 1 && common::deliveries(e, "3001SoAp").len() == 1
+    })
+    .await;
+    assert_eq!(
+        common::deliveries(&events, "3001SoAp")[0]["outcome"],
+        "delivered"
+    );
+    assert_eq!(
+        common::deliveries(&events, "3002SoAp")[0]["outcome"],
+        "given_up"
+    );
+    sandbox.shutdown().await.unwrap();
+}

@@ -1,9 +1,10 @@
 // The demo shop in a real headless Chromium (Debian's, driven by playwright-core) against the
 // real gateway emulator: demo.py starts vpos-sandbox and the Django shop on free ports of
-// 127.0.0.1, exactly as `make demo` does. A customer buys, pays on the sandbox's FloCash page
-// and watches the order page reach `paid`; then, with FloCash misbehaving (first delivery
-// dropped, first post-back failing, every notification delivered twice), a second purchase
-// still moves the payment exactly once.
+// 127.0.0.1, exactly as `make demo` does. For every gateway (FloCash, Redsys, CECA, Santander
+// Elavon, PayPal, Bitpay) a customer buys, pays on the sandbox's page and watches the order
+// page reach `paid`; then, with the gateway misbehaving (first delivery dropped, first
+// post-back failing, every notification delivered twice, as far as the gateway has each),
+// another purchase still moves the payment to `paid` exactly once.
 //
 // Needs: `make demo-setup` (the venv with the vpos wheel, the sandbox binary), chromium and
 // `npm ci` (tools.sh). DEMO_PYTHON / DEMO_SANDBOX override where they are; SCREENSHOT_DIR
@@ -138,6 +139,132 @@ async function payAndWaitForPaid(page) {
   await Promise.all([page.waitForURL(`${demo.info.shop}/orders/**`), page.click('#outcome-paid')]);
   await page.waitForSelector('#status[data-status="paid"]', { timeout: WAIT_MS });
 }
+
+const sandboxJson = (path, body) => getJson(`${demo.info.sandbox}${path}`, {
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+});
+
+/**
+ * The other gateways: each is offered on the checkout page as "Pay with …", which switches the
+ * order to it and sends the customer to the sandbox's page. `button` is the outcome that pays;
+ * `statuses` the status changes the order page must show; `copies` how many notifications the
+ * gateway sends per payment (Bitpay: `paid`, then `confirmed`).
+ */
+const GATEWAYS = [
+  { name: 'redsys', page: '/sis/pago/', button: '#outcome-authorised', changes: [['new', 'paid']], notes: 1,
+    faults: { duplicate: 2 }, why: 'Redsys makes one attempt: duplicates only' },
+  { name: 'ceca', page: '/tpvweb/tpv/pago/', button: '#outcome-paid', changes: [['new', 'paid']], notes: 1,
+    faults: { duplicate: 2 }, why: 'CECA makes one attempt: duplicates only' },
+  { name: 'elavon', page: '/pay/', button: '#outcome-authorised', changes: [['new', 'paid']], notes: 1 },
+  { name: 'paypal', page: '/cgi-bin/webscr/pay/', button: '#outcome-completed', changes: [['new', 'paid']], notes: 1,
+    faults: { drop_first: 1, postback_fail: 1, duplicate: 2 }, why: 'PayPal resends until HTTP 200' },
+  { name: 'bitpay', page: '/invoice?id=', button: '#outcome-paid', changes: [['new', 'pending'], ['pending', 'paid']], notes: 2,
+    faults: { drop_first: 1, duplicate: 2 }, why: 'Bitpay retries until HTTP 200' },
+];
+
+/** Product page → Buy → checkout → "Pay with <gateway>" → the sandbox's page. */
+async function buyWith(page, gw) {
+  await page.goto(`${demo.info.shop}/`);
+  await Promise.all([page.waitForURL('**/checkout/'), page.click('#buy')]);
+  await Promise.all([page.waitForURL(`${demo.info.sandbox}${gw.page}**`), page.click(`#pay-with-${gw.name}`)]);
+  assert.ok(await page.isVisible(gw.button), `the ${gw.name} page offers ${gw.button}`);
+}
+
+/** Pays on the sandbox page; resolves on the order page once it shows `paid`. */
+async function payOnSandbox(page, gw) {
+  await Promise.all([page.waitForURL(`${demo.info.shop}/orders/**`), page.click(gw.button)]);
+  await page.waitForSelector('#status[data-status="paid"]', { timeout: WAIT_MS });
+  assert.equal(await page.getAttribute('#gateway', 'data-gateway'), gw.name);
+}
+
+for (const gw of GATEWAYS) {
+  test(`${gw.name}: a customer pays on the sandbox page and the order page reaches paid`, async () => {
+    await sandboxJson('/_sandbox/reset', {});
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await buyWith(page, gw);
+    await page.screenshot({ path: join(SHOTS, `${gw.name}-1-sandbox-page.png`), fullPage: true });
+    await payOnSandbox(page, gw);
+    await until('every status change in the table',
+      async () => (await page.locator('#changes tbody tr').count()) === gw.changes.length);
+    await page.screenshot({ path: join(SHOTS, `${gw.name}-2-order-paid.png`), fullPage: true });
+    const state = await orderState(page);
+    assert.equal(state.gateway, gw.name);
+    assert.equal(state.status, 'paid');
+    assert.deepEqual(state.changes.map((c) => [c.from, c.to]), gw.changes);
+    const verdicts = state.notifications.map((n) => n.verdict);
+    assert.deepEqual(verdicts, Array(gw.notes).fill('applied'), `${verdicts}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  if (gw.faults) {
+    test(`${gw.name} with ${JSON.stringify(gw.faults)}: paid exactly once (${gw.why})`, async () => {
+      await sandboxJson('/_sandbox/reset', {});
+      await sandboxJson('/_sandbox/faults', gw.faults);
+      try {
+        const page = await context.newPage();
+        await buyWith(page, gw);
+        await payOnSandbox(page, gw);
+        // Wait until the gateway is done: every copy of every notification acknowledged.
+        const copies = gw.faults.duplicate ?? 1;
+        const events = await until('every copy delivered', async () => {
+          const ev = (await getJson(`${demo.info.sandbox}/_sandbox/events`)).events
+            .filter((e) => e.kind === 'delivery' && e.gateway === gw.name);
+          return ev.filter((e) => e.outcome === 'delivered').length === copies * gw.notes ? ev : null;
+        });
+        if (gw.faults.drop_first) {
+          assert.ok(events.some((e) => e.outcome === 'dropped'), 'the sandbox dropped the first delivery');
+          assert.ok(events.some((e) => e.attempt > 1 && e.outcome === 'delivered'), 'a retry delivered it');
+        }
+        const state = await orderState(page);
+        assert.equal(state.status, 'paid');
+        assert.deepEqual(state.changes.map((c) => [c.from, c.to]), gw.changes, 'each status change once');
+        assert.equal(state.changes.filter((c) => c.to === 'paid').length, 1, 'paid exactly once');
+        const verdicts = state.notifications.map((n) => n.verdict);
+        assert.equal(verdicts.filter((v) => v === 'applied').length, gw.notes, `applied once each: ${verdicts}`);
+        assert.ok(verdicts.includes('already_applied'), `the duplicate is already_applied: ${verdicts}`);
+        if (gw.faults.postback_fail) {
+          assert.ok(verdicts.includes('postback_failed'), `the failed post-back is stored: ${verdicts}`);
+        }
+        await until('the page shows every notification',
+          async () => (await page.locator('#notifications tbody tr').count()) === state.notifications.length);
+        await page.screenshot({ path: join(SHOTS, `${gw.name}-3-order-paid-with-faults.png`), fullPage: true });
+        await page.close();
+      } finally {
+        await sandboxJson('/_sandbox/faults', {});
+      }
+    });
+  }
+}
+
+test('elavon: the same signed response posted twice (a reload): paid exactly once', async () => {
+  // Elavon's response travels through the browser, so the delivery faults do not apply; what
+  // does happen is the customer re-posting it. Replay it as a reloading browser would.
+  await sandboxJson('/_sandbox/reset', {});
+  const gw = GATEWAYS.find((g) => g.name === 'elavon');
+  const page = await context.newPage();
+  await page.goto(`${demo.info.shop}/`);
+  await Promise.all([page.waitForURL('**/checkout/'), page.click('#buy')]);
+  const statusUrl = new URL('../status.json', page.url()).href;
+  await Promise.all([page.waitForURL(`${demo.info.sandbox}${gw.page}**`), page.click(`#pay-with-${gw.name}`)]);
+  const orderId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+  const paid = await sandboxJson('/_sandbox/pay', { gateway: 'elavon', order: orderId, outcome: 'authorised' });
+  assert.equal(paid.result, '00');
+  const body = new URLSearchParams(paid.response).toString();
+  for (const expected of [200, 200]) {
+    const r = await fetch(paid.response_url, {
+      method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(r.status, expected);
+  }
+  const state = await getJson(statusUrl);
+  assert.equal(state.status, 'paid');
+  assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid']]);
+  assert.deepEqual(state.notifications.map((n) => n.verdict), ['applied', 'already_applied']);
+  await page.close();
+});
 
 test('a customer buys, pays on the FloCash page, and the order page reaches paid', async (t) => {
   const page = await context.newPage();

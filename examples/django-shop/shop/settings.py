@@ -1,4 +1,4 @@
-"""Settings of the vpos demo shop: SQLite, vpos.django, FloCash pointed at vpos-sandbox.
+"""Settings of the vpos demo shop: SQLite, vpos.django, every gateway pointed at vpos-sandbox.
 
 demo.py sets the environment variables below for each run; with `manage.py` the defaults
 fit a sandbox started by hand (`make sandbox`, port 8700).
@@ -65,10 +65,13 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "static/"
 
-# The gateway is vpos-sandbox (sandbox/README.md): the FloCash URLs are its, the
-# notification URL is ours, registered in the sandbox's "back office" (its --config
-# notify_url, which demo.py writes) and so never shown to the customer.
+# Every gateway is vpos-sandbox (sandbox/README.md) with its public test keys: the gateway URLs
+# are the sandbox's, the notification and return URLs are ours. FloCash's notification URL
+# holds a secret token, so it is registered in the sandbox's "back office" (its --config
+# notify_url, which demo.py writes) and never shown to the customer; so is CECA's (Cecabank's
+# panel sets it too).
 SANDBOX_URL = os.environ.get("SANDBOX_URL", "http://127.0.0.1:8700").rstrip("/")
+SHOP_URL = os.environ.get("SHOP_URL", "http://127.0.0.1:8000").rstrip("/")
 VPOS = {
     "flocash": {
         "merchant": "sales@demoshop.com",  # the sandbox's default merchant
@@ -77,7 +80,53 @@ VPOS = {
         "base_url": SANDBOX_URL,  # post-backs go to <base_url>/validateNotify.do
         "notification_token": os.environ.get("VPOS_FLOCASH_TOKEN", "demo-shop-notification-token"),
         "postback_timeout": 5,
-    }
+    },
+    "redsys": {  # Redsys's public test terminal
+        "merchant_code": "999008881",
+        "terminal": "1",
+        "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+        "checkout_url": f"{SANDBOX_URL}/sis/realizarPago",
+        "rest_url": f"{SANDBOX_URL}/sis/rest/trataPeticionREST",
+        "merchant_url": f"{SHOP_URL}/vpos/redsys/default/",
+        "merchant_name": "vpos Demo Shop",
+    },
+    "ceca": {  # Cecabank's public test terminal
+        "merchant_id": "111950028",
+        "acquirer_bin": "0000554052",
+        "terminal_id": "00000003",
+        "key": "99888888",
+        "cipher": "SHA2",
+        "checkout_url": f"{SANDBOX_URL}/tpvweb/tpv/compra.action",
+        # Fixed in Cecabank's panel: the customer comes back to /return/, which knows the order.
+        "url_ok": f"{SHOP_URL}/return/",
+        "url_nok": f"{SHOP_URL}/return/",
+    },
+    "elavon": {  # Realex's public test merchant
+        "merchant_id": "thestore",
+        "account": "internet",
+        "secret": "mysecret",
+        "rebate_password": "rebate",
+        "checkout_url": f"{SANDBOX_URL}/pay",
+        "remote_url": f"{SANDBOX_URL}/remote",
+        # The HPP posts its signed response here through the customer's browser.
+        "response_url": f"{SHOP_URL}/elavon/response/",
+        "currency": "USD",
+        "auto_settle": True,
+    },
+    "paypal": {
+        "business": "sales@demoshop.com",  # the sandbox's default business account
+        "checkout_url": f"{SANDBOX_URL}/cgi-bin/webscr",
+        "ipn_url": f"{SANDBOX_URL}/cgi-bin/webscr",
+        "notify_url": f"{SHOP_URL}/vpos/paypal/default/",
+        "postback_timeout": 5,
+    },
+    "bitpay": {
+        "api_key": "sandbox-bitpay-api-key",  # vpos-sandbox's default key
+        "api_url": f"{SANDBOX_URL}/invoices",
+        "invoice_url": f"{SANDBOX_URL}/invoice",
+        "notification_url": f"{SHOP_URL}/vpos/bitpay/default/",
+        "postback_timeout": 5,
+    },
 }
 
 LOGGING = {

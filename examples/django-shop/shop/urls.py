@@ -9,7 +9,12 @@ urlpatterns = [
     path("orders/<uuid:key>/", views.order, name="order"),
     path("orders/<uuid:key>/checkout/", views.checkout, name="checkout"),
     path("orders/<uuid:key>/status.json", views.status, name="status"),
+    path("orders/<uuid:key>/pay/<str:gateway>/", views.pay, name="pay"),
+    # CECA's URL_OK / URL_NOK, and Santander Elavon's response URL (through the browser).
+    path("return/", views.back, name="back"),
+    path("elavon/response/", views.ElavonResponse.as_view(), name="elavon-response"),
     path("admin/", admin.site.urls),
-    # FloCash posts to vpos/flocash/default/<token>/: vpos.django stores, verifies, applies.
+    # FloCash posts to vpos/flocash/default/<token>/, Redsys, CECA, PayPal and Bitpay to
+    # vpos/<gateway>/default/: vpos.django stores, verifies, applies.
     path("vpos/", include("vpos.django.urls")),
 ]

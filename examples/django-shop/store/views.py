@@ -1,13 +1,39 @@
+import logging
 import secrets
+from urllib.parse import urlencode
 
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+import vpos
 from store.models import Order, Product
 from vpos.django.models import Notification, Payment
+from vpos.django.views import ElavonNotificationView
+
+logger = logging.getLogger("store")
+
+#: The gateways the checkout offers, in order: (name, label, what the customer pays with).
+GATEWAYS = [
+    ("flocash", "FloCash", "card, mobile money, wallet"),
+    ("redsys", "Redsys", "card (Spanish banks)"),
+    ("ceca", "CECA", "card (Cecabank)"),
+    ("elavon", "Santander Elavon", "card, settled at once"),
+    ("paypal", "PayPal", "PayPal account"),
+    ("bitpay", "Bitpay", "bitcoin"),
+]
+LABELS = {name: label for name, label, _ in GATEWAYS}
+ORDER_KEY = "store_order_key"
+
+
+def new_order_id():
+    """A fresh order id every gateway takes (Redsys makes its own when left blank)."""
+    return "DS" + secrets.token_hex(5).upper()
 
 
 def product(request):
@@ -24,7 +50,7 @@ def buy(request):
     if not 1 <= quantity <= 10:
         return render(request, "store/product.html", {"product": item, "error": "Choose 1 to 10."}, status=400)
     with transaction.atomic():
-        payment = Payment(gateway="flocash", order_id="DS" + secrets.token_hex(5).upper(),
+        payment = Payment(gateway="flocash", order_id=new_order_id(),
                           custom="demo-customer", item_name=item.name, currency=item.currency,
                           quantity=quantity)
         payment.item_price = item.price          # Decimal; vpos stores exact minor units
@@ -43,11 +69,79 @@ def checkout(request, key):
     order = _order(key)
     if order.payment.status != "new":
         return redirect("order", key=order.key)
-    here = reverse("order", kwargs={"key": order.key})
-    # The core builds the form; the customer comes back to the order page either way.
-    form = order.payment.checkout_form(return_url=request.build_absolute_uri(here),
-                                       cancel_url=request.build_absolute_uri(here))
-    return render(request, "store/checkout.html", {"order": order, "flocash_form": form})
+    here = request.build_absolute_uri(reverse("order", kwargs={"key": order.key}))
+    # The core builds FloCash's form; the customer comes back to the order page either way.
+    # The other gateways go through `pay`, which switches the order to them first.
+    flocash_form = None
+    if order.payment.gateway == "flocash":
+        flocash_form = order.payment.checkout_form(return_url=here, cancel_url=here)
+    others = [(name, label, what) for name, label, what in GATEWAYS
+              if name != "flocash" or flocash_form is None]
+    return render(request, "store/checkout.html",
+                  {"order": order, "flocash_form": flocash_form, "gateways": others})
+
+
+@require_POST
+def pay(request, key, gateway):
+    """Pays the order with `gateway`: a new payment of that gateway replaces the order's
+    unpaid one, then the core's redirect form takes the customer to the gateway."""
+    if gateway not in LABELS:
+        raise Http404("no such gateway")
+    order = _order(key)
+    if order.payment.status != "new":
+        return redirect("order", key=order.key)
+    with transaction.atomic():
+        old = order.payment
+        if old.gateway != gateway:
+            payment = Payment(gateway=gateway, order_id="" if gateway == "redsys" else new_order_id(),
+                              custom=old.custom, item_name=old.item_name, currency=old.currency,
+                              quantity=old.quantity, amount_minor=old.amount_minor,
+                              item_price_minor=old.item_price_minor)
+            payment.save()
+            order.payment = payment
+            order.save(update_fields=["payment"])
+    payment = order.payment
+    # CECA and Elavon send the customer to one fixed URL: the session says which order.
+    request.session[ORDER_KEY] = str(order.key)
+    here = request.build_absolute_uri(reverse("order", kwargs={"key": order.key}))
+    overrides = {
+        "flocash": {"return_url": here, "cancel_url": here},
+        "redsys": {"url_ok": here, "url_ko": here},
+        "paypal": {"return_url": here, "cancel_url": here},
+        "bitpay": {"redirect_url": here},
+    }.get(gateway, {})
+    try:
+        form = payment.checkout_form(**overrides)
+    except vpos.VposError as e:
+        logger.warning("order %s: no %s checkout: %s", payment.order_id, gateway, e)
+        return render(request, "store/checkout.html",
+                      {"order": order, "gateways": GATEWAYS, "error": f"{LABELS[gateway]}: {e}"}, status=502)
+    if form.method == "GET":  # Bitpay: the invoice page
+        return redirect(f"{form.action}?{urlencode(form.fields)}")
+    return TemplateResponse(request, "vpos/checkout.html", {"payment": payment, "form": form, "auto_submit": True})
+
+
+@require_GET
+def back(request):
+    """CECA's URL_OK / URL_NOK: back to the order the customer was paying."""
+    key = request.session.get(ORDER_KEY)
+    if key and Order.objects.filter(key=key).exists():
+        return redirect("order", key=key)
+    return redirect("product")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class ElavonResponse(ElavonNotificationView):
+    """The HPP's response, posted by the customer's browser: vpos.django stores, verifies and
+    applies it; the customer then sees a short page that leads back to the order."""
+
+    def post(self, request, account="default"):
+        answer = super().post(request, account)
+        key = request.session.get(ORDER_KEY)
+        order = Order.objects.filter(key=key).first() if key else None
+        return render(request, "store/elavon_response.html",
+                      {"order": order, "accepted": answer.status_code == 200,
+                       "answer": answer.status_code}, status=answer.status_code)
 
 
 @require_GET
@@ -63,6 +157,7 @@ def status(request, key):
     notifications = Notification.objects.filter(gateway=payment.gateway, account=payment.account,
                                                  order_id=payment.order_id).order_by("received_at", "id")
     return JsonResponse({
+        "gateway": payment.gateway,
         "order_id": payment.order_id,
         "status": payment.status,
         "amount": str(payment.amount),

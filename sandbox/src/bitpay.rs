@@ -1,0 +1,528 @@
+//! Bitpay (API-key invoice API) at its real paths: `POST /invoices` (and the legacy
+//! `POST /api/invoice`) creates an invoice, `GET /invoices/{id}` (`/api/invoice/{id}`) is the
+//! fetch a shop verifies a notification with, `GET /invoice?id=…` is the buyer's invoice page,
+//! and every status change is POSTed as the invoice JSON to `notificationURL`.
+//!
+//! Paid invoices go `paid` → `confirmed` after `bitpay.confirm_seconds` (÷ `--time-scale`).
+//! Notifications are retried until the shop answers HTTP 200. The `postback-fail` fault makes
+//! the next invoice fetches answer HTTP 500.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State as AppState};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use vpos_core::form::parse_urlencoded;
+use vpos_core::{Amount, Currency};
+
+use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
+use crate::clock;
+use crate::delivery::{self, Delivery, Policy};
+use crate::html::{self, esc};
+
+/// Attempts per notification (the sandbox's schedule: a minute, doubling to an hour).
+pub(crate) const NOTIFY_ATTEMPTS: u32 = 20;
+const FIRST_RETRY: Duration = Duration::from_secs(60);
+const LONGEST_RETRY: Duration = Duration::from_secs(3600);
+/// An invoice expires this long (Bitpay time) after it was created, as Bitpay's do.
+const INVOICE_LIFETIME_MS: u64 = 15 * 60 * 1000;
+
+/// Bitpay's side of the sandbox.
+pub(crate) struct State {
+    pub invoices: Bounded<Invoice>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            invoices: Bounded::new(MAX_PAYMENTS),
+        }
+    }
+}
+
+/// One invoice.
+pub(crate) struct Invoice {
+    pub id: String,
+    pub created_ms: u64,
+    pub price: Amount,
+    pub order_id: Option<String>,
+    pub item_desc: Option<String>,
+    pub redirect_url: Option<String>,
+    pub notification_url: Option<String>,
+    /// `new`, `paid`, `confirmed`, `expired`, `invalid`.
+    pub status: &'static str,
+}
+
+/// What the buyer does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// `paid`, then `confirmed`.
+    Paid,
+    /// `paid`, then `invalid` (the payment never confirmed).
+    Invalid,
+    /// `expired` without payment.
+    Expired,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Paid, Outcome::Invalid, Outcome::Expired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Paid => "paid",
+            Outcome::Invalid => "invalid",
+            Outcome::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "paid" | "confirmed" => Some(Outcome::Paid),
+            "invalid" => Some(Outcome::Invalid),
+            "expired" | "cancelled" => Some(Outcome::Expired),
+            _ => None,
+        }
+    }
+
+    fn button(self) -> &'static str {
+        match self {
+            Outcome::Paid => "Pay (paid, then confirmed)",
+            Outcome::Invalid => "Pay, never confirmed (paid, then invalid)",
+            Outcome::Expired => "Let it expire (expired)",
+        }
+    }
+}
+
+pub(crate) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/invoices", post(create_new))
+        .route("/api/invoice", post(create_legacy))
+        .route("/invoices/{id}", get(fetch_new))
+        .route("/api/invoice/{id}", get(fetch_legacy))
+        .route("/invoice", get(pay_page).post(pay_submit))
+}
+
+fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({ "error": message.into() })),
+    )
+        .into_response()
+}
+
+/// Whether the request carries `Authorization: Basic base64(api_key + ":")` (or the key with
+/// no colon, as django-virtual-pos sends it).
+fn authorised(app: &App, headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+    else {
+        return false;
+    };
+    let Ok(decoded) = STANDARD.decode(value.trim()) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&decoded);
+    let user = text.strip_suffix(':').unwrap_or(&text);
+    app.config.bitpay.api_key.matches(user)
+}
+
+#[derive(Deserialize)]
+struct CreateWire<'a> {
+    #[serde(borrow)]
+    price: Option<&'a RawValue>,
+    currency: Option<String>,
+    #[serde(rename = "orderId")]
+    order_id: Option<String>,
+    #[serde(rename = "itemDesc")]
+    item_desc: Option<String>,
+    #[serde(rename = "redirectURL")]
+    redirect_url: Option<String>,
+    #[serde(rename = "notificationURL")]
+    notification_url: Option<String>,
+}
+
+fn create(app: &Arc<App>, headers: &HeaderMap, body: &[u8], wrapped: bool) -> Response {
+    if !authorised(app, headers) {
+        app.note(
+            "bitpay",
+            "",
+            "invoice refused: no or wrong API key (HTTP Basic)".into(),
+        );
+        return json_error(StatusCode::UNAUTHORIZED, "Unauthorized: bad API key");
+    }
+    let wire: CreateWire = match serde_json::from_slice(body) {
+        Ok(w) => w,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")),
+    };
+    let Some(currency) = wire
+        .currency
+        .as_deref()
+        .and_then(|c| Currency::from_code(c).ok())
+    else {
+        return json_error(StatusCode::BAD_REQUEST, "currency is missing or unknown");
+    };
+    // The price as the exact JSON number token (or string), never through a float.
+    let Some(price) = wire
+        .price
+        .map(|r| r.get().trim_matches('"').to_string())
+        .and_then(|t| Amount::parse(&t, currency).ok())
+        .filter(|a| a.minor() > 0)
+    else {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "price must be a positive amount in the currency's precision",
+        );
+    };
+    for url in [&wire.redirect_url, &wire.notification_url]
+        .into_iter()
+        .flatten()
+    {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return json_error(StatusCode::BAD_REQUEST, "URLs must be absolute http(s)");
+        }
+    }
+    let (id, json) = {
+        let mut inner = app.lock();
+        let id = inner.random_from(
+            b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
+            22,
+        );
+        let invoice = Invoice {
+            id: id.clone(),
+            created_ms: clock::now_ms(),
+            price,
+            order_id: wire.order_id,
+            item_desc: wire.item_desc,
+            redirect_url: wire.redirect_url,
+            notification_url: wire.notification_url,
+            status: "new",
+        };
+        let json = invoice_json(&app.base_url, &invoice);
+        inner.bitpay.invoices.insert(id.clone(), invoice);
+        (id, json)
+    };
+    app.note(
+        "bitpay",
+        &id,
+        format!("invoice created; buyer page /invoice?id={id}"),
+    );
+    let body = if wrapped {
+        format!("{{\"facade\":\"merchant/invoice\",\"data\":{json}}}")
+    } else {
+        json
+    };
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+async fn create_new(
+    AppState(app): AppState<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    create(&app, &headers, &body, true)
+}
+
+async fn create_legacy(
+    AppState(app): AppState<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    create(&app, &headers, &body, false)
+}
+
+fn fetch(app: &App, headers: &HeaderMap, id: &str, wrapped: bool) -> Response {
+    if !authorised(app, headers) {
+        return json_error(StatusCode::UNAUTHORIZED, "Unauthorized: bad API key");
+    }
+    let mut inner = app.lock();
+    // The fetch is how a shop verifies a notification: the post-back fault applies to it.
+    if inner.faults.take_postback_fail() {
+        drop(inner);
+        app.note(
+            "bitpay",
+            id,
+            "invoice fetch answered HTTP 500 (postback-fail fault)".into(),
+        );
+        return json_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal error (fault)");
+    }
+    let Some(invoice) = inner.bitpay.invoices.get(id) else {
+        return json_error(StatusCode::NOT_FOUND, "Object not found");
+    };
+    let json = invoice_json(&app.base_url, invoice);
+    drop(inner);
+    let body = if wrapped {
+        format!("{{\"facade\":\"merchant/invoice\",\"data\":{json}}}")
+    } else {
+        json
+    };
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+async fn fetch_new(
+    AppState(app): AppState<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    fetch(&app, &headers, &id, true)
+}
+
+async fn fetch_legacy(
+    AppState(app): AppState<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    fetch(&app, &headers, &id, false)
+}
+
+/// The invoice as Bitpay writes it; `price` is the exact decimal as a JSON number token.
+fn invoice_json(base: &str, i: &Invoice) -> String {
+    let text = |s: &str| serde_json::Value::from(s).to_string();
+    let mut out = format!(
+        "{{\"id\":{},\"url\":{},\"status\":{},\"price\":{},\"currency\":{},\"invoiceTime\":{},\"expirationTime\":{},\"currentTime\":{},\"exceptionStatus\":false",
+        text(&i.id),
+        text(&format!("{base}/invoice?id={}", i.id)),
+        text(i.status),
+        i.price.to_decimal_string(),
+        text(i.price.currency().code()),
+        i.created_ms,
+        i.created_ms + INVOICE_LIFETIME_MS,
+        clock::now_ms(),
+    );
+    for (k, v) in [
+        ("orderId", &i.order_id),
+        ("itemDesc", &i.item_desc),
+        ("redirectURL", &i.redirect_url),
+    ] {
+        if let Some(v) = v {
+            out.push_str(&format!(",{}:{}", text(k), text(v)));
+        }
+    }
+    out.push('}');
+    out
+}
+
+#[derive(Deserialize)]
+struct IdQuery {
+    id: Option<String>,
+}
+
+async fn pay_page(AppState(app): AppState<Arc<App>>, Query(q): Query<IdQuery>) -> Response {
+    let id = q.id.unwrap_or_default();
+    let inner = app.lock();
+    let Some(i) = inner.bitpay.invoices.get(&id) else {
+        return html::respond(
+            StatusCode::NOT_FOUND,
+            "Bitpay: unknown invoice",
+            "<h1>Bitpay</h1><p>No such invoice (the sandbox may have been reset).</p>",
+        );
+    };
+    let mut body = String::from("<h1>Bitpay invoice</h1>");
+    body.push_str(&html::rows(&[
+        ("Invoice", i.id.clone()),
+        ("Order", i.order_id.clone().unwrap_or_default()),
+        ("Item", i.item_desc.clone().unwrap_or_default()),
+        (
+            "Price",
+            format!(
+                "{} {}",
+                i.price.to_decimal_string(),
+                i.price.currency().code()
+            ),
+        ),
+        (
+            "Notifications to",
+            i.notification_url
+                .clone()
+                .unwrap_or_else(|| "(none: no notificationURL)".into()),
+        ),
+    ]));
+    if i.status == "new" {
+        body.push_str(&format!(
+            "<form method=\"post\" action=\"/invoice?id={}\"><p>",
+            esc(&i.id)
+        ));
+        for o in Outcome::ALL {
+            body.push_str(&format!(
+                "<button type=\"submit\" id=\"outcome-{v}\" name=\"outcome\" value=\"{v}\">{l}</button>",
+                v = o.as_str(),
+                l = esc(o.button())
+            ));
+        }
+        body.push_str("</p></form>");
+    } else {
+        body.push_str(&format!(
+            "<p id=\"status\">This invoice is <strong>{}</strong>.</p>",
+            i.status
+        ));
+    }
+    html::respond(StatusCode::OK, "Bitpay invoice (sandbox)", &body)
+}
+
+async fn pay_submit(
+    AppState(app): AppState<Arc<App>>,
+    Query(q): Query<IdQuery>,
+    body: Bytes,
+) -> Response {
+    let pairs = parse_urlencoded(&body, 4096).unwrap_or_default();
+    let Some(outcome) = pairs
+        .iter()
+        .find(|(n, _)| n == "outcome")
+        .and_then(|(_, v)| Outcome::parse(v))
+    else {
+        return html::respond(
+            StatusCode::BAD_REQUEST,
+            "Bad choice",
+            "<p>Choose one of the outcome buttons.</p>",
+        );
+    };
+    match pay(&app, &q.id.unwrap_or_default(), outcome) {
+        Ok(Paid {
+            redirect: Some(url),
+            ..
+        }) => html::see_other(&url),
+        Ok(paid) => html::respond(
+            StatusCode::OK,
+            "Bitpay invoice",
+            &format!(
+                "<h1>Bitpay</h1><p id=\"status\">Invoice {}: {}.</p>",
+                esc(&paid.invoice),
+                paid.outcome
+            ),
+        ),
+        Err(e) => html::respond(
+            e.status,
+            "Bitpay invoice",
+            &format!("<h1>Bitpay</h1><p>{}</p>", esc(&e.message)),
+        ),
+    }
+}
+
+/// What paying did.
+#[derive(Debug, Serialize)]
+pub(crate) struct Paid {
+    pub invoice: String,
+    pub order: Option<String>,
+    pub outcome: &'static str,
+    /// `redirectURL`.
+    pub redirect: Option<String>,
+}
+
+/// Moves the invoice to `status` now and notifies, then (for a paid invoice) to `later` after
+/// `bitpay.confirm_seconds`.
+pub(crate) fn pay(app: &Arc<App>, id: &str, outcome: Outcome) -> Result<Paid, PayError> {
+    let (order, redirect) = {
+        let mut inner = app.lock();
+        let i = inner
+            .bitpay
+            .invoices
+            .get_mut(id)
+            .ok_or_else(|| PayError::unknown("Bitpay"))?;
+        if i.status != "new" {
+            return Err(PayError::finished("Bitpay", id, i.status));
+        }
+        (i.order_id.clone(), i.redirect_url.clone())
+    };
+    app.note("bitpay", id, format!("buyer chose {}", outcome.as_str()));
+    match outcome {
+        Outcome::Paid | Outcome::Invalid => {
+            set_status(app, id, "paid");
+            let last = if outcome == Outcome::Paid {
+                "confirmed"
+            } else {
+                "invalid"
+            };
+            let app2 = Arc::clone(app);
+            let id2 = id.to_string();
+            let generation = app.generation();
+            let wait = app.scaled(Duration::from_secs(app.config.bitpay.confirm_seconds));
+            tokio::spawn(async move {
+                if app2.sleep_unless_reset(wait, generation).await {
+                    set_status(&app2, &id2, last);
+                }
+            });
+        }
+        Outcome::Expired => set_status(app, id, "expired"),
+    }
+    Ok(Paid {
+        invoice: id.to_string(),
+        order,
+        outcome: outcome.as_str(),
+        redirect,
+    })
+}
+
+/// Sets the status and sends the invoice JSON to `notificationURL`.
+fn set_status(app: &Arc<App>, id: &str, status: &'static str) {
+    let (url, body) = {
+        let mut inner = app.lock();
+        let Some(i) = inner.bitpay.invoices.get_mut(id) else {
+            return;
+        };
+        i.status = status;
+        (i.notification_url.clone(), invoice_json(&app.base_url, i))
+    };
+    app.note("bitpay", id, format!("invoice is now {status}"));
+    let Some(url) = url else {
+        return;
+    };
+    delivery::dispatch(
+        app,
+        Delivery {
+            gateway: "bitpay",
+            order: id.to_string(),
+            label: format!("notification {status}"),
+            url,
+            content_type: "application/json",
+            body,
+            policy: Policy {
+                max_attempts: NOTIFY_ATTEMPTS,
+                interval: app.scaled(FIRST_RETRY),
+                backoff_to: Some(app.scaled(LONGEST_RETRY)),
+                accepts: delivery::http_200_accepts,
+            },
+        },
+        Duration::ZERO,
+    );
+}
+
+/// The invoices, newest first.
+pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
+    inner
+        .bitpay
+        .invoices
+        .values()
+        .rev()
+        .map(|i| {
+            serde_json::json!({
+                "gateway": "bitpay",
+                "order": i.id,
+                "order_id": i.order_id,
+                "amount": i.price,
+                "status": i.status,
+                "created": clock::rfc3339(i.created_ms),
+                "payment_page": format!("/invoice?id={}", i.id),
+                "notification_url": i.notification_url,
+            })
+        })
+        .collect()
+}

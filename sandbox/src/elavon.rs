@@ -1,0 +1,627 @@
+//! Santander Elavon (Realex HPP and Remote XML) at its real paths: `POST /pay` (the HPP form,
+//! `SHA1HASH` checked with vpos-core's `elavon::hash`), the payment page, the signed response
+//! posted to `MERCHANT_RESPONSE_URL` through the customer's browser (an auto-submitting form, as
+//! the HPP does), and `POST /remote` answering `settle`, `void` and `rebate` with hashed replies.
+//! Every hash is made with vpos-core's `elavon::hash`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State as AppState};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use sha1::{Digest, Sha1};
+use subtle::ConstantTimeEq;
+use vpos_core::form::parse_urlencoded;
+use vpos_core::gateways::elavon;
+use vpos_core::{Amount, Currency};
+
+use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
+use crate::ceca::hex;
+use crate::clock;
+use crate::config::ElavonConfig;
+use crate::html::{self, esc};
+
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Elavon's side of the sandbox.
+pub(crate) struct State {
+    /// Payments by `ORDER_ID`.
+    pub payments: Bounded<Payment>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            payments: Bounded::new(MAX_PAYMENTS),
+        }
+    }
+}
+
+/// One HPP request.
+pub(crate) struct Payment {
+    pub order_id: String,
+    pub created: String,
+    pub amount: Amount,
+    pub auto_settle: bool,
+    pub response_url: Option<String>,
+    /// `open`, `authorised`, `settled`, `declined`, `voided`.
+    pub status: &'static str,
+    pub pasref: String,
+    pub authcode: String,
+    pub rebated: i64,
+}
+
+/// What the customer chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// `RESULT` `00`.
+    Authorised,
+    /// `101`, declined by the bank.
+    Declined,
+    /// `205`, bank communication error.
+    BankError,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Authorised, Outcome::Declined, Outcome::BankError];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Authorised => "authorised",
+            Outcome::Declined => "declined",
+            Outcome::BankError => "bank_error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "authorised" | "authorized" | "paid" | "00" => Some(Outcome::Authorised),
+            "declined" | "denied" | "101" => Some(Outcome::Declined),
+            "bank_error" | "205" => Some(Outcome::BankError),
+            _ => None,
+        }
+    }
+
+    fn result(self) -> (&'static str, &'static str) {
+        match self {
+            Outcome::Authorised => ("00", "[ test system ] Authorised"),
+            Outcome::Declined => ("101", "[ test system ] Declined by Bank"),
+            Outcome::BankError => ("205", "[ test system ] Comms Error"),
+        }
+    }
+}
+
+pub(crate) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/pay", post(hpp))
+        .route("/pay/{order}", get(pay_page).post(pay_submit))
+        .route("/remote", post(remote))
+}
+
+fn error_page(app: &App, order: &str, message: &str) -> Response {
+    app.note("elavon", order, format!("refused: {message}"));
+    html::respond(
+        StatusCode::BAD_REQUEST,
+        "Elavon: error",
+        &format!(
+            "<h1>Santander Elavon</h1><p class=\"errors\" id=\"elavon-error\">{}</p>",
+            esc(message)
+        ),
+    )
+}
+
+/// `YYYYMMDDHHMMSS`, UTC.
+fn timestamp() -> String {
+    let c = clock::civil(clock::now_ms());
+    format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
+fn same(a: &str, b: &str) -> bool {
+    bool::from(a.to_ascii_lowercase().as_bytes().ct_eq(b.as_bytes()))
+}
+
+fn read_hpp(config: &ElavonConfig, fields: &[(String, String)]) -> Result<Payment, String> {
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
+    let req = |name: &str| get(name).ok_or_else(|| format!("{name} is missing"));
+    let merchant = req("MERCHANT_ID")?;
+    if merchant != config.merchant_id || req("ACCOUNT")? != config.account {
+        return Err(format!(
+            "this sandbox plays Elavon for MERCHANT_ID {} ACCOUNT {} (elavon.* in --config)",
+            config.merchant_id, config.account
+        ));
+    }
+    let order_id = req("ORDER_ID")?;
+    let amount_text = req("AMOUNT")?;
+    let currency_text = req("CURRENCY")?;
+    let timestamp = req("TIMESTAMP")?;
+    let expected = elavon::hash(
+        &[timestamp, merchant, order_id, amount_text, currency_text],
+        config.secret.expose(),
+    );
+    if !same(req("SHA1HASH")?, &expected) {
+        return Err(
+            "SHA1HASH does not match TIMESTAMP.MERCHANT_ID.ORDER_ID.AMOUNT.CURRENCY with the shared secret"
+                .into(),
+        );
+    }
+    let currency = Currency::from_code(currency_text).map_err(|e| format!("CURRENCY: {e}"))?;
+    let minor = amount_text
+        .parse::<i64>()
+        .ok()
+        .filter(|_| amount_text.len() <= 18 && amount_text.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| "AMOUNT must be minor units, digits only".to_string())?;
+    let amount = Amount::from_minor(minor, currency).map_err(|e| e.to_string())?;
+    Ok(Payment {
+        order_id: order_id.to_string(),
+        created: clock::rfc3339(clock::now_ms()),
+        amount,
+        auto_settle: get("AUTO_SETTLE_FLAG") == Some("1"),
+        response_url: get("MERCHANT_RESPONSE_URL").map(str::to_string),
+        status: "open",
+        pasref: String::new(),
+        authcode: String::new(),
+        rebated: 0,
+    })
+}
+
+/// `POST /pay`: the HPP form; `303` to the payment page.
+async fn hpp(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
+    let fields = match parse_urlencoded(&body, MAX_FORM_BYTES) {
+        Ok(f) => f,
+        Err(e) => return error_page(&app, "", &format!("the form does not parse: {e}")),
+    };
+    let payment = match read_hpp(&app.config.elavon, &fields) {
+        Ok(p) => p,
+        Err(e) => return error_page(&app, "", &e),
+    };
+    let order = payment.order_id.clone();
+    {
+        let mut inner = app.lock();
+        if inner
+            .elavon
+            .payments
+            .get(&order)
+            .is_some_and(|p| p.status != "open")
+        {
+            drop(inner);
+            return error_page(&app, &order, &format!("ORDER_ID {order} was already used"));
+        }
+        inner.elavon.payments.insert(order.clone(), payment);
+    }
+    app.note(
+        "elavon",
+        &order,
+        format!("HPP request accepted; payment page /pay/{order}"),
+    );
+    html::see_other(&format!("/pay/{order}"))
+}
+
+async fn pay_page(AppState(app): AppState<Arc<App>>, Path(order): Path<String>) -> Response {
+    let inner = app.lock();
+    let Some(p) = inner.elavon.payments.get(&order) else {
+        return html::respond(
+            StatusCode::NOT_FOUND,
+            "Elavon: unknown order",
+            "<h1>Santander Elavon</h1><p>No such order (the sandbox may have been reset).</p>",
+        );
+    };
+    let mut body = String::from("<h1>Santander Elavon</h1>");
+    body.push_str(&html::rows(&[
+        ("ORDER_ID", p.order_id.clone()),
+        (
+            "Amount",
+            format!(
+                "{} {}",
+                p.amount.to_decimal_string(),
+                p.amount.currency().code()
+            ),
+        ),
+        (
+            "Settlement",
+            if p.auto_settle {
+                "automatic (AUTO_SETTLE_FLAG 1)".into()
+            } else {
+                "delayed: settle over Remote (AUTO_SETTLE_FLAG 0)".into()
+            },
+        ),
+        (
+            "Response to",
+            p.response_url
+                .clone()
+                .unwrap_or_else(|| "(none: no MERCHANT_RESPONSE_URL)".into()),
+        ),
+    ]));
+    if p.status == "open" {
+        body.push_str(&format!(
+            "<form method=\"post\" action=\"/pay/{}\"><p>",
+            esc(&p.order_id)
+        ));
+        for o in Outcome::ALL {
+            let (code, message) = o.result();
+            body.push_str(&format!(
+                "<button type=\"submit\" id=\"outcome-{v}\" name=\"outcome\" value=\"{v}\">{} ({code})</button>",
+                esc(message.trim_start_matches("[ test system ] ")),
+                v = o.as_str(),
+            ));
+        }
+        body.push_str("</p></form>");
+    } else {
+        body.push_str(&format!(
+            "<p id=\"status\">This order is already <strong>{}</strong>.</p>",
+            p.status
+        ));
+    }
+    html::respond(StatusCode::OK, "Elavon payment (sandbox)", &body)
+}
+
+async fn pay_submit(
+    AppState(app): AppState<Arc<App>>,
+    Path(order): Path<String>,
+    body: Bytes,
+) -> Response {
+    let pairs = parse_urlencoded(&body, MAX_FORM_BYTES).unwrap_or_default();
+    let Some(outcome) = pairs
+        .iter()
+        .find(|(n, _)| n == "outcome")
+        .and_then(|(_, v)| Outcome::parse(v))
+    else {
+        return html::respond(
+            StatusCode::BAD_REQUEST,
+            "Bad choice",
+            "<p>Choose one of the outcome buttons.</p>",
+        );
+    };
+    match pay(&app, &order, outcome) {
+        Ok(paid) => {
+            let Some(url) = paid.response_url else {
+                return html::respond(
+                    StatusCode::OK,
+                    "Elavon payment done",
+                    &format!(
+                        "<h1>Santander Elavon</h1><p id=\"status\">RESULT {}</p><p>No MERCHANT_RESPONSE_URL to send the response to.</p>",
+                        esc(&paid.result)
+                    ),
+                );
+            };
+            let mut form = format!(
+                "<h1>Santander Elavon</h1><p>Sending the result to the shop…</p><form id=\"hpp-response\" method=\"post\" action=\"{}\">",
+                esc(&url)
+            );
+            for (k, v) in &paid.response {
+                form.push_str(&format!(
+                    "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                    esc(k),
+                    esc(v)
+                ));
+            }
+            form.push_str("<noscript><button type=\"submit\">Continue</button></noscript></form><script>document.getElementById(\"hpp-response\").submit();</script>");
+            html::respond(StatusCode::OK, "Elavon: returning to the shop", &form)
+        }
+        Err(e) => html::respond(
+            e.status,
+            "Elavon payment",
+            &format!("<h1>Santander Elavon</h1><p>{}</p>", esc(&e.message)),
+        ),
+    }
+}
+
+/// What paying did.
+#[derive(Debug, Serialize)]
+pub(crate) struct Paid {
+    pub order: String,
+    pub outcome: &'static str,
+    pub result: String,
+    /// `MERCHANT_RESPONSE_URL`, where the browser posts `response`.
+    pub response_url: Option<String>,
+    /// The signed response fields, as the HPP posts them.
+    pub response: Vec<(String, String)>,
+}
+
+/// The customer's choice: the order is authorised (and settled with `AUTO_SETTLE_FLAG 1`) or
+/// declined, and the signed response is returned for the browser to post.
+pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid, PayError> {
+    let config = &app.config.elavon;
+    let (result, message) = outcome.result();
+    let (response, response_url) = {
+        let mut inner = app.lock();
+        let pasref = format!("{}{}", clock::now_ms(), inner.digits(6));
+        let authcode = if outcome == Outcome::Authorised {
+            inner.digits(6)
+        } else {
+            String::new()
+        };
+        let p = inner
+            .elavon
+            .payments
+            .get_mut(order)
+            .ok_or_else(|| PayError::unknown("Elavon"))?;
+        if p.status != "open" {
+            return Err(PayError::finished("Elavon", order, p.status));
+        }
+        p.status = match outcome {
+            Outcome::Authorised if p.auto_settle => "settled",
+            Outcome::Authorised => "authorised",
+            _ => "declined",
+        };
+        p.pasref = pasref.clone();
+        p.authcode = authcode.clone();
+        let ts = timestamp();
+        let sha1 = elavon::hash(
+            &[
+                &ts,
+                &config.merchant_id,
+                order,
+                result,
+                message,
+                &pasref,
+                &authcode,
+            ],
+            config.secret.expose(),
+        );
+        let response: Vec<(String, String)> = [
+            ("MERCHANT_ID", config.merchant_id.as_str()),
+            ("ACCOUNT", &config.account),
+            ("ORDER_ID", order),
+            ("TIMESTAMP", &ts),
+            ("AMOUNT", &p.amount.minor().to_string()),
+            ("AUTHCODE", &authcode),
+            ("RESULT", result),
+            ("MESSAGE", message),
+            ("PASREF", &pasref),
+            ("AVSPOSTCODERESULT", "M"),
+            ("AVSADDRESSRESULT", "M"),
+            ("CVNRESULT", "M"),
+            ("SHA1HASH", &sha1),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        (response, p.response_url.clone())
+    };
+    app.note(
+        "elavon",
+        order,
+        format!(
+            "customer chose {}: RESULT {result}; the browser posts the response to the shop",
+            outcome.as_str()
+        ),
+    );
+    Ok(Paid {
+        order: order.to_string(),
+        outcome: outcome.as_str(),
+        result: result.to_string(),
+        response_url,
+        response,
+    })
+}
+
+/// The text of `<name>…</name>` (first one), and of attribute `attr` on the root.
+fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}");
+    let start = xml.find(&open)?;
+    let after = &xml[start + open.len()..];
+    let gt = after.find('>')?;
+    if after[..gt].ends_with('/') {
+        return Some("");
+    }
+    let body = &after[gt + 1..];
+    let end = body.find(&format!("</{name}>"))?;
+    Some(&body[..end])
+}
+
+fn attr<'a>(xml: &'a str, element: &str, name: &str) -> Option<&'a str> {
+    let start = xml.find(&format!("<{element}"))?;
+    let head = &xml[start..start + xml[start..].find('>')?];
+    let key = format!("{name}=\"");
+    let at = head.find(&key)? + key.len();
+    let len = head[at..].find('"')?;
+    Some(&head[at..at + len])
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+fn escape(s: &str) -> String {
+    html::esc(s)
+}
+
+/// A Remote reply, hashed over `timestamp.merchantid.orderid.result.message.pasref.authcode`.
+fn reply(
+    config: &ElavonConfig,
+    order: &str,
+    result: &str,
+    message: &str,
+    pasref: &str,
+    authcode: &str,
+) -> Response {
+    let ts = timestamp();
+    let sha1 = elavon::hash(
+        &[
+            &ts,
+            &config.merchant_id,
+            order,
+            result,
+            message,
+            pasref,
+            authcode,
+        ],
+        config.secret.expose(),
+    );
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><response timestamp=\"{ts}\"><merchantid>{}</merchantid><account>{}</account><orderid>{}</orderid><result>{}</result><message>{}</message><pasref>{}</pasref><authcode>{}</authcode><sha1hash>{sha1}</sha1hash></response>",
+        escape(&config.merchant_id),
+        escape(&config.account),
+        escape(order),
+        escape(result),
+        escape(message),
+        escape(pasref),
+        escape(authcode),
+    );
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/xml")],
+        body,
+    )
+        .into_response()
+}
+
+/// `POST /remote`: `settle`, `void` or `rebate` on an order the HPP took. The request hash is
+/// checked (`timestamp.merchantid.orderid.amount.currency.`, amount and currency empty for a
+/// void), then Elavon's rules: settle an authorised order once, void an unsettled one, rebate
+/// a settled one up to what is left (with the rebate password's SHA-1).
+async fn remote(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
+    let config = &app.config.elavon;
+    let xml = String::from_utf8_lossy(&body).into_owned();
+    let field = |name: &str| tag(&xml, name).map(unescape).unwrap_or_default();
+    let kind = attr(&xml, "request", "type").unwrap_or("").to_string();
+    let ts = attr(&xml, "request", "timestamp").unwrap_or("").to_string();
+    let order = field("orderid");
+    let amount_text = if kind == "void" {
+        String::new()
+    } else {
+        field("amount")
+    };
+    let currency = if kind == "void" {
+        String::new()
+    } else {
+        attr(&xml, "amount", "currency").unwrap_or("").to_string()
+    };
+    let fail = |result: &str, message: String| {
+        app.note(
+            "elavon",
+            &order,
+            format!("Remote {kind} refused: {result} {message}"),
+        );
+        reply(config, &order, result, &message, "", "")
+    };
+    if field("merchantid") != config.merchant_id {
+        return fail("501", "merchantid is not this sandbox's merchant".into());
+    }
+    let expected = elavon::hash(
+        &[
+            &ts,
+            &config.merchant_id,
+            &order,
+            &amount_text,
+            &currency,
+            "",
+        ],
+        config.secret.expose(),
+    );
+    if !same(&field("sha1hash"), &expected) {
+        return fail("505", "sha1hash does not match the shared secret".into());
+    }
+    let mut inner = app.lock();
+    let Some(p) = inner.elavon.payments.get_mut(&order) else {
+        drop(inner);
+        return fail("501", format!("no order {order}"));
+    };
+    if field("pasref") != p.pasref {
+        drop(inner);
+        return fail("508", "pasref does not match the order".into());
+    }
+    let minor = amount_text.parse::<i64>().unwrap_or(-1);
+    let same_currency = currency == p.amount.currency().code();
+    let outcome: Result<&'static str, (&'static str, String)> = match kind.as_str() {
+        "settle" if p.status == "authorised" => {
+            if !same_currency || minor <= 0 || minor > p.amount.minor() {
+                Err(("508", "the settle amount exceeds the authorisation".into()))
+            } else {
+                p.status = "settled";
+                Ok("Settled Successfully")
+            }
+        }
+        "settle" => Err(("508", format!("order is {}, not authorised", p.status))),
+        "void" if p.status == "authorised" || p.status == "settled" && p.rebated == 0 => {
+            p.status = "voided";
+            Ok("Voided Successfully")
+        }
+        "void" => Err(("508", format!("order is {}, nothing to void", p.status))),
+        "rebate" => {
+            let password = hex(&Sha1::digest(config.rebate_password.expose().as_bytes()));
+            if !same(&field("refundhash"), &password) {
+                Err((
+                    "508",
+                    "refundhash does not match the rebate password".into(),
+                ))
+            } else if p.status != "settled" {
+                Err(("508", format!("order is {}, not settled", p.status)))
+            } else if !same_currency || minor <= 0 || minor > p.amount.minor() - p.rebated {
+                Err(("508", "the rebate exceeds what is left to refund".into()))
+            } else {
+                p.rebated += minor;
+                Ok("Rebated Successfully")
+            }
+        }
+        other => Err((
+            "501",
+            format!("request type {other:?}: the sandbox knows settle, void and rebate"),
+        )),
+    };
+    let (pasref, authcode) = (p.pasref.clone(), p.authcode.clone());
+    drop(inner);
+    match outcome {
+        Ok(message) => {
+            app.note("elavon", &order, format!("Remote {kind} accepted"));
+            reply(config, &order, "00", message, &pasref, &authcode)
+        }
+        Err((code, message)) => fail(code, message),
+    }
+}
+
+/// The orders, newest first.
+pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
+    inner
+        .elavon
+        .payments
+        .values()
+        .rev()
+        .map(|p| {
+            serde_json::json!({
+                "gateway": "elavon",
+                "order": p.order_id,
+                "amount": p.amount,
+                "status": p.status,
+                "pasref": p.pasref,
+                "rebated_minor": p.rebated,
+                "created": p.created,
+                "payment_page": format!("/pay/{}", p.order_id),
+                "response_url": p.response_url,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_xml_leaves_and_attributes() {
+        let x = r#"<request timestamp="20240101120000" type="settle"><orderid>A&amp;1</orderid><amount currency="EUR">100</amount><authcode/></request>"#;
+        assert_eq!(attr(x, "request", "type"), Some("settle"));
+        assert_eq!(attr(x, "amount", "currency"), Some("EUR"));
+        assert_eq!(tag(x, "orderid").map(unescape).as_deref(), Some("A&1"));
+        assert_eq!(tag(x, "amount"), Some("100"));
+        assert_eq!(tag(x, "authcode"), Some(""));
+        assert_eq!(tag(x, "pasref"), None);
+    }
+}
