@@ -1,10 +1,13 @@
 # Browser and edge binding: npm package `vpos-web` (bindings-wasm/, wasm-bindgen).
-# wasm-test: install the tools if needed (wasm-bindgen-cli at the Cargo.lock version, Debian's
-# chromium, npm ci), build the web and node packages with the ship profile and wasm-opt -Oz,
-# run every vector and the API tests through both builds under Node, tsc --strict on the
-# .d.ts, then the example page in headless Chromium against a local shop and fake FloCash.
-# wasm-bench: module size against the 100 KB gzipped budget, parse + verify calls/s in wasm
-# against the same core compiled natively.
+# wasm-test: install the tools if needed (the wasm32 target, wasm-bindgen-cli at the Cargo.lock
+# version, Debian's chromium, npm ci), build both modules (browser: `vpos-web`; edge, cargo
+# feature `edge`: `vpos-web/edge`) for web and node with the ship profile and wasm-opt -Oz,
+# run tests/vectors through every build and tests/vectors-staging through the edge builds,
+# the API tests, tsc --strict on the .d.ts, then headless Chromium: the example page against a
+# local shop and fake FloCash, and the edge ES module verifying a Redsys notification.
+# wasm-bench: the browser module's size against the 100 KB gzipped budget and the edge
+# module's size, parse + verify calls/s in wasm (FloCash; Redsys in the edge module) against
+# the same core compiled natively.
 
 TEST_SUITES += wasm-test
 BENCH_SUITES += wasm-bench

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what bindings-wasm needs on a fresh machine; a quick no-op when all is there:
-# wasm-bindgen-cli at exactly the version in Cargo.lock, Debian's chromium, and npm ci.
+# Installs what bindings-wasm needs on a fresh machine; a quick no-op when all is there: the
+# wasm32 target, wasm-bindgen-cli at exactly the version in Cargo.lock, Debian's chromium, and npm ci.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,11 @@ fi
 if [ "$have" != "$want" ]; then
   # No --locked: the CLI's own lockfile pins a webpki-roots the registry here lacks.
   cargo install wasm-bindgen-cli --version "=$want"
+fi
+
+# The wasm32 standard library for the toolchain cargo uses here (a fresh machine lacks it).
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
 fi
 
 # Debian's chromium for the browser test (never a downloaded browser build).

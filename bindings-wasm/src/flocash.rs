@@ -243,3 +243,69 @@ impl VerifiedNotification {
         self.0.raw_body().to_vec()
     }
 }
+
+/// Merchant Polling (edge module only: the polling configuration holds the API password).
+#[cfg(feature = "edge")]
+#[wasm_bindgen(js_namespace = flocash, js_class = Gateway)]
+impl Gateway {
+    /// Merchant Polling `pollPayInbyRef` (SOAP 1.1) for `traceNumber`; the body carries the
+    /// API password: send it, never log it.
+    #[wasm_bindgen(js_name = pollByReferenceRequest, unchecked_return_type = "HttpRequest")]
+    pub fn poll_by_reference_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FlocashPollConfig")] poll_config: JsValue,
+        trace_number: &str,
+    ) -> Result<JsValue, Thrown> {
+        let config: flocash::PollConfig = from_js(poll_config, Arg::config("poll_config"))?;
+        to_js(&flocash::poll_by_reference_request(&config, trace_number)?)
+    }
+
+    /// Merchant Polling `pollPayInbyTime` between two `xsd:dateTime` texts.
+    #[wasm_bindgen(js_name = pollByTimeRequest, unchecked_return_type = "HttpRequest")]
+    pub fn poll_by_time_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FlocashPollConfig")] poll_config: JsValue,
+        from: &str,
+        to: &str,
+    ) -> Result<JsValue, Thrown> {
+        let config: flocash::PollConfig = from_js(poll_config, Arg::config("poll_config"))?;
+        let from = flocash::Timestamp::parse(from, "fromTime")?;
+        let to = flocash::Timestamp::parse(to, "toTime")?;
+        to_js(&flocash::poll_by_time_request(&config, &from, &to)?)
+    }
+
+    /// Reads a polling reply (`{status, body}` or `{error}`): `gateway_error` for a SOAP fault
+    /// or an error header, `gateway_unavailable` without an answer, `field_invalid` for
+    /// malformed XML, and the field and money errors of the payments.
+    #[wasm_bindgen(js_name = parsePollResponse)]
+    pub fn parse_poll_response(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FlocashPollConfig")] poll_config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
+    ) -> Result<PollReply, Thrown> {
+        let config: flocash::PollConfig = from_js(poll_config, Arg::config("poll_config"))?;
+        let reply: Reply = from_js(reply, Arg::value("reply"))?;
+        Ok(PollReply(flocash::parse_poll_response(&config, &reply)?))
+    }
+}
+
+/// A successful polling reply. Opaque: only `parsePollResponse` makes one, so its events can
+/// move payments.
+#[cfg(feature = "edge")]
+#[wasm_bindgen(js_namespace = flocash)]
+pub struct PollReply(Verified<flocash::PollReply>);
+
+#[cfg(feature = "edge")]
+#[wasm_bindgen(js_namespace = flocash, js_class = PollReply)]
+impl PollReply {
+    /// `{status_code, status_msg, payments}`.
+    #[wasm_bindgen(unchecked_return_type = "FlocashPollReply")]
+    pub fn reply(&self) -> Result<JsValue, Thrown> {
+        to_js(&*self.0)
+    }
+
+    /// One event per payment, in order, each for `transition`.
+    pub fn events(&self) -> Vec<Event> {
+        self.0.events().into_iter().map(Event::new).collect()
+    }
+}

@@ -75,9 +75,84 @@ impl Arg {
 /// self-describing JsValue deserializer was measured: 2 KB gzipped bigger than this route,
 /// whose serde_json code the core links anyway.)
 pub fn from_js<T: DeserializeOwned>(value: JsValue, arg: Arg) -> Result<T, Thrown> {
-    let fail = |why: &str| Thrown::new(arg.code, Some(arg.name), &format!("{}: {why}", arg.name));
-    let json = json_of(&value, 0).map_err(|why| fail(&why))?;
-    serde_json::from_value(json).map_err(|e| fail(&e.to_string()))
+    // Generic only where it must be: everything else is shared by every `T` (one copy of the
+    // error handling in the module instead of one per argument type).
+    let json = json_arg(&value, arg)?;
+    serde_json::from_value(json).map_err(|e| shape_error(&e, arg))
+}
+
+fn arg_error(arg: Arg, why: &str) -> Thrown {
+    Thrown::new(arg.code, Some(arg.name), &format!("{}: {why}", arg.name))
+}
+
+#[inline(never)]
+fn json_arg(value: &JsValue, arg: Arg) -> Result<Value, Thrown> {
+    json_of(value, 0).map_err(|why| arg_error(arg, &why))
+}
+
+#[inline(never)]
+fn shape_error(e: &serde_json::Error, arg: Arg) -> Thrown {
+    let message = e.to_string();
+    if arg.code == ErrorCode::InvalidConfig
+        && (message.starts_with("invalid type") || message.starts_with("invalid value"))
+    {
+        // serde repeats the value it refused ("invalid type: integer `1234…`"), and in a
+        // configuration that value may be a key or a token: say only what was expected.
+        return match message.split_once(", expected ") {
+            Some((_, expected)) => arg_error(arg, &format!("expected {expected}")),
+            None => arg_error(arg, "a value has the wrong type"),
+        };
+    }
+    // A value the core refused while reading keeps the core's own code (the core writes
+    // `<code>: <message>` into serde's text-only errors): `amount_precision`, not a generic
+    // shape error. In a configuration every bad value stays `invalid_config`, as the core's
+    // `validate()` reports it.
+    if let Some((code, why)) = message.split_once(": ")
+        && let Some(code) = ErrorCode::from_code(code)
+    {
+        return match arg.code {
+            ErrorCode::InvalidConfig => arg_error(arg, why),
+            _ => Thrown::new(code, Some(arg.name), why),
+        };
+    }
+    arg_error(arg, &message)
+}
+
+/// A configuration as a plain JS object without its secret keys (the core writes a secret as
+/// `***`; the public view leaves the key out, so it can be sent to a page).
+#[cfg(feature = "edge")]
+pub fn public_config<T: Serialize>(config: &T, secrets: &[&str]) -> Result<JsValue, Thrown> {
+    let mut value = serde_json::to_value(config).map_err(conversion_error)?;
+    if let Some(map) = value.as_object_mut() {
+        for key in secrets {
+            map.remove(*key);
+        }
+    }
+    // A JSON object is a map to serde: written as a plain object, not a JS `Map`.
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_missing_as_null(true)
+        .serialize_maps_as_objects(true);
+    value.serialize(&serializer).map_err(conversion_error)
+}
+
+/// Name/value pairs as a plain object (the last of a repeated name wins).
+#[cfg(feature = "edge")]
+pub fn pairs_object(pairs: &[(String, String)]) -> Result<JsValue, Thrown> {
+    let entries: Array = pairs
+        .iter()
+        .map(|(name, value)| Array::of2(&name.into(), &value.into()))
+        .collect();
+    // Object.fromEntries defines own data properties: a parameter named `__proto__` is a key
+    // like any other, never the object's prototype.
+    js_sys::Object::from_entries(&entries)
+        .map(JsValue::from)
+        .map_err(|_| {
+            Thrown::new(
+                ErrorCode::FieldInvalid,
+                None,
+                "parameters could not be read",
+            )
+        })
 }
 
 /// Nesting deeper than this is refused (as serde_json's parser does), so a cyclic or hostile
@@ -146,26 +221,36 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Thrown> {
     let serializer = serde_wasm_bindgen::Serializer::new()
         .serialize_missing_as_null(true)
         .serialize_large_number_types_as_bigints(true);
-    value.serialize(&serializer).map_err(|e| {
-        // Core output types always convert; reaching this is a vpos bug, reported, not hidden.
-        Thrown(js_sys::Error::new(&format!("vpos-web could not convert a result: {e}")).into())
-    })
+    value.serialize(&serializer).map_err(conversion_error)
+}
+
+/// A result that did not convert. Core output types always convert; reaching this is a vpos
+/// bug, reported, not hidden.
+#[inline(never)]
+fn conversion_error(e: impl std::fmt::Display) -> Thrown {
+    Thrown(js_sys::Error::new(&format!("vpos-web could not convert a result: {e}")).into())
 }
 
 /// The bytes of a request body given as a string (encoded as UTF-8), a `Uint8Array` (Node's
 /// `Buffer` is one) or an `ArrayBuffer`. Raw bytes matter: invalid UTF-8 must reach the core.
 pub fn body_bytes(body: &JsValue) -> Result<Vec<u8>, Thrown> {
-    if let Some(text) = body.as_string() {
+    bytes_of(body, "body")
+}
+
+/// The bytes of any argument given as a string, `Uint8Array` or `ArrayBuffer`; `name` is the
+/// `field` of the error for anything else.
+pub fn bytes_of(value: &JsValue, name: &'static str) -> Result<Vec<u8>, Thrown> {
+    if let Some(text) = value.as_string() {
         Ok(text.into_bytes())
-    } else if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
+    } else if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
         Ok(bytes.to_vec())
-    } else if body.is_instance_of::<ArrayBuffer>() {
-        Ok(Uint8Array::new(body).to_vec())
+    } else if value.is_instance_of::<ArrayBuffer>() {
+        Ok(Uint8Array::new(value).to_vec())
     } else {
         Err(Thrown::new(
             ErrorCode::FieldInvalid,
-            Some("body"),
-            "body must be a string, a Uint8Array or an ArrayBuffer",
+            Some(name),
+            &format!("{name} must be a string, a Uint8Array or an ArrayBuffer"),
         ))
     }
 }

@@ -1,8 +1,12 @@
 //! # vpos-web
 //!
 //! The vpos core (`vpos-core`) in the browser and at the edge, through wasm-bindgen. The npm
-//! package `vpos-web` is built from this crate (`scripts/build.sh`): an ES module for browsers,
-//! bundlers, Deno and Workers-style runtimes, and a CommonJS build for Node.
+//! package `vpos-web` is built from this crate (`scripts/build.sh`) twice: the browser module
+//! (default features: `vpos-web`) and, with the cargo feature `edge`, the edge module
+//! (`vpos-web/edge`: every gateway of the core, Redsys, CECA, Elavon, PayPal and Bitpay
+//! included). Each is an ES module for browsers, bundlers, Deno and Workers-style runtimes,
+//! and a CommonJS build for Node. The browser module must stay within its 100 KB gzipped
+//! budget, so anything that needs a secret, or is not needed in a page, is gated on `edge`.
 //!
 //! What it refuses to do: protocol logic. Every function here converts its arguments with the
 //! core's own serde shapes, calls one core function, and converts the answer back; rules,
@@ -12,19 +16,48 @@
 //! (`name` `"VposError"`) with `code`, one of [`error_codes`], and `field`.
 //!
 //! What must stay out of a browser: anything holding a secret. `flocash.Gateway` carries
-//! the notification token and is for servers and edge functions only; pages use
-//! `flocash.checkoutPublic` / `flocash.validateOrder` with the public configuration, and
-//! `renderForm` for a form the server built.
+//! the notification token and is for servers and edge functions only (it is in both modules,
+//! as it was before the split); pages use `flocash.checkoutPublic` /
+//! `flocash.validateOrder` with the public configuration, and `renderForm` for a form the
+//! server built and signed. Every other gateway class holds a secret and exists in the edge
+//! module only.
 //!
-//! Notifications and events are opaque classes (`flocash.UnverifiedNotification`,
-//! `flocash.VerifiedNotification`, `Event`, `Outcome`): JS code can read them but has no way
-//! to construct one, so a plain object can never pass for a verified payment event.
+//! Notifications and events are opaque classes (`<gateway>.UnverifiedNotification`,
+//! `<gateway>.VerifiedNotification`, `elavon.VerifiedEvent`, `paypal.VerifiedEvent`,
+//! `paypal.NvpReply`, `flocash.PollReply`, `Event`, `Outcome`): JS code can read them but has
+//! no way to construct one, so a plain object can never pass for a verified payment event.
 
+#[cfg(feature = "edge")]
+mod bitpay;
+#[cfg(feature = "edge")]
+mod ceca;
+#[cfg(feature = "edge")]
+mod elavon;
 mod flocash;
 mod form;
 mod js;
 mod money;
+// PayPal's form needs no secret, but it does not fit the browser budget (it adds about
+// 4.6 KB gzipped: 104,776 bytes with it, measured 2026-11-26): edge module only for now.
+#[cfg(feature = "edge")]
+mod paypal;
+#[cfg(feature = "edge")]
+mod paypal_edge;
+#[cfg(feature = "edge")]
+mod redsys;
 mod state;
+
+/// Which module this is: `"browser"` (forms without secrets, rendering, money) or `"edge"`
+/// (every gateway, secrets included).
+#[wasm_bindgen]
+pub fn flavour() -> String {
+    if cfg!(feature = "edge") {
+        "edge"
+    } else {
+        "browser"
+    }
+    .to_string()
+}
 
 use vpos_core::ErrorCode;
 use wasm_bindgen::prelude::*;
@@ -65,7 +98,7 @@ export interface HttpResponse { status: number; headers: [string, string][]; bod
 /** What the host got for an HttpRequest: the response, or its own failure to get one. */
 export type Reply = { status: number; body: string } | { error: string };
 
-export type GatewayName = "flocash";
+export type GatewayName = "flocash" | "redsys" | "ceca" | "elavon" | "paypal" | "bitpay";
 export type PaymentStatus = "new" | "pending" | "authorized" | "paid" | "failed" | "cancelled"
   | "partially_refunded" | "refunded" | "charged_back";
 export type Reported = "pending" | "authorized" | "succeeded" | "failed" | "cancelled" | "unknown";
@@ -111,4 +144,124 @@ export interface FlocashNotification {
   txn_partner_ref: string | null; action: Action; extra: [string, string][];
 }
 export interface FlocashStatus { status_code: string; status: Reported; label: string | null }
+
+"#;
+
+// The edge module's own types (gateways whose configurations hold secrets).
+#[cfg(feature = "edge")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_EDGE_TYPES: &str = r#"
+export type RedsysSignatureVersion = "HMAC_SHA256_V1" | "HMAC_SHA512_V1" | "HMAC_SHA512_V2";
+/** A Redsys terminal. Holds the secret key: edge and servers only. */
+export interface RedsysConfig {
+  merchant_code: string; terminal: string; secret_key: string; signature_version?: RedsysSignatureVersion;
+  checkout_url: string; rest_url?: string | null; merchant_url?: string | null; url_ok?: string | null;
+  url_ko?: string | null; merchant_name?: string | null;
+}
+export type RedsysPublicConfig = Omit<RedsysConfig, "secret_key">;
+export type RedsysCofType = "installment" | "recurring" | "reauthorization" | "resubmission" | "delayed"
+  | "incremental" | "no_show" | "unscheduled";
+export type RedsysScaExemption = "lwv" | "tra" | "mit" | "cor" | "atd" | "ask";
+/** Stored credentials (COF/MIT) and SCA: `DS_MERCHANT_IDENTIFIER`, `COF_INI/TYPE/TXNID`, `EXCEP_SCA`, `DIRECTPAYMENT`. */
+export interface RedsysStoredCredential {
+  identifier?: string | null; cof_ini?: boolean | null; cof_type?: RedsysCofType | null;
+  cof_txnid?: string | null; excep_sca?: RedsysScaExemption | null; direct_payment?: boolean | null;
+}
+export interface RedsysOrder {
+  order: string; amount: AmountInput; transaction_type?: "authorization" | "preauthorization";
+  product_description?: string | null; titular?: string | null; merchant_data?: string | null;
+  consumer_language?: string | null; pay_methods?: string | null; merchant_url?: string | null;
+  url_ok?: string | null; url_ko?: string | null; identifier?: string | null;
+  stored_credential?: RedsysStoredCredential | null;
+}
+/** A REST operation: `payment` charges a stored card by reference (needs `stored_credential.identifier`). */
+export interface RedsysOperation {
+  kind: "payment" | "refund" | "confirm" | "cancel"; order: string; amount: AmountInput;
+  stored_credential?: RedsysStoredCredential | null;
+}
+export interface RedsysNotification {
+  format: "http" | "soap" | "rest"; signature_version: string; order: string; amount: Amount;
+  merchant_code: string; terminal: string | null; response: string; transaction_type: string;
+  action: Action; status: Reported; authorisation_code: string | null; error_code: string | null;
+  merchant_data: string | null; identifier: string | null; expiry_date: string | null;
+  cof_txnid: string | null; parameters: [string, string][];
+}
+export interface RedsysStatus { action: Action; status: Reported; response: string }
+
+/** A CECA terminal. Holds the key: edge and servers only. */
+export interface CecaConfig {
+  merchant_id: string; acquirer_bin: string; terminal_id: string; key: string; cipher?: "SHA2" | "SHA1";
+  checkout_url: string; url_ok: string; url_nok: string;
+}
+export type CecaPublicConfig = Omit<CecaConfig, "key">;
+export interface CecaOrder { operation: string; amount: AmountInput; description?: string | null; language?: string | null }
+export interface CecaNotification {
+  merchant_id: string; acquirer_bin: string; terminal_id: string; operation: string; amount: Amount;
+  reference: string; authorisation: string | null; country: string | null; description: string | null;
+  fields: [string, string][];
+}
+
+/** A Santander Elavon account. Holds the shared secret and rebate password: edge and servers only. */
+export interface ElavonConfig {
+  merchant_id: string; account: string; secret: string; rebate_password?: string | null; checkout_url: string;
+  remote_url?: string | null; response_url?: string | null; currency?: string | null; auto_settle?: boolean;
+}
+export type ElavonPublicConfig = Omit<ElavonConfig, "secret" | "rebate_password">;
+/** `timestamp` is `YYYYMMDDHHMMSS` from the host's clock: vpos reads no clock. */
+export interface ElavonOrder { order_id: string; amount: AmountInput; timestamp: string }
+export interface ElavonRemoteOperation {
+  kind: "settle" | "void" | "rebate"; order_id: string; pasref: string; authcode?: string | null;
+  amount: AmountInput; timestamp: string;
+}
+export interface ElavonNotification {
+  merchant_id: string; order_id: string; timestamp: string; result: string; message: string; pasref: string;
+  authcode: string; amount: Amount; base64_values: boolean; fields: [string, string][];
+}
+
+/** PayPal Website Payments Standard settings: no secret (NVP credentials never go to a page). */
+export interface PaypalPublicConfig {
+  business: string; checkout_url: string; ipn_url: string;
+  notify_url?: string | null; return_url?: string | null; cancel_url?: string | null;
+}
+export interface PaypalOrder {
+  invoice: string; item_name: string; amount: AmountInput; custom?: string | null;
+  notify_url?: string | null; return_url?: string | null; cancel_url?: string | null;
+}
+/** FloCash Merchant Polling settings. Holds the API password: edge and servers only. */
+export interface FlocashPollConfig {
+  api_username: string; api_password: string; namespace: string; success_codes: string[];
+  endpoint?: string; merchant_code?: string; element_form?: "qualified" | "unqualified";
+}
+export interface FlocashPolledPayment {
+  transid: string; trace_number: string; post_date: string; currency_code: string; amount: Amount;
+  status_code: string; status: Reported; message: string | null; merchant: string; custom: string | null;
+  order_id: string; quantity: number | null; item_price: Amount | null; item_name: string | null;
+  payment_channel: string | null; payer_email: string | null; txn_partner_ref: string | null;
+  extra: [string, string][];
+}
+export interface FlocashPollReply { status_code: string; status_msg: string | null; payments: FlocashPolledPayment[] }
+
+/** NVP API credentials (Express Checkout, refunds): secrets, edge and servers only. */
+export interface PaypalNvpCredentials { user: string; password: string; signature: string; api_url: string }
+export interface PaypalConfig extends PaypalPublicConfig { nvp?: PaypalNvpCredentials | null }
+export interface PaypalNotification {
+  txn_id: string; parent_txn_id: string | null; payment_status: string; pending_reason: string | null;
+  txn_type: string | null; action: Action; status: Reported; gross: Amount; fee: Amount | null;
+  receiver: string; order_id: string | null; payer_email: string | null; test: boolean; charset: string;
+  fields: [string, string][];
+}
+export interface PaypalExpressOrder {
+  invoice: string; amount: AmountInput; description: string; return_url: string; cancel_url: string;
+}
+export interface PaypalNvpReply { ack: string; fields: [string, string][] }
+
+/** A Bitpay merchant. Holds the API key: edge and servers only. */
+export interface BitpayConfig { api_key: string; api_url: string; invoice_url: string; notification_url?: string | null }
+export type BitpayPublicConfig = Omit<BitpayConfig, "api_key">;
+export interface BitpayInvoiceRequest {
+  price: AmountInput; order_id: string; item_desc?: string | null; redirect_url?: string | null;
+}
+export interface BitpayInvoice { id: string; status: string; price: Amount; order_id: string | null; url: string | null }
+export interface BitpayCreated { invoice: BitpayInvoice; form: RedirectForm }
+export interface BitpayNotification { claimed: BitpayInvoice; invoice: BitpayInvoice | null }
 "#;

@@ -3,7 +3,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { builds } from './support.mjs';
+import { builds, edgeBuilds } from './support.mjs';
 
 const config = {
   merchant: 'sales@demoshop.com',
@@ -40,7 +40,8 @@ function vposError(fn) {
 const coreCodes = [...readFileSync(new URL('../../core/src/error.rs', import.meta.url), 'utf8')
   .matchAll(/^\s+[A-Z]\w+ = "([a-z0-9_]+)",$/gm)].map((m) => m[1]);
 
-for (const { name, api } of await builds()) {
+// The browser module and the edge module share this surface (FloCash, money, transition).
+for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
   const { flocash } = api;
   describe(`the ${name} build`, () => {
     test('errorCodes() is the core catalogue, in order', () => {

@@ -42,11 +42,35 @@ test('"vpos-web/web" is the ES module, initialised with the wasm bytes as an edg
   assert.equal(node(['--input-type=module', '-e'], code), '1500 function');
 });
 
-test('the package ships the README, both builds and their types, nothing else', () => {
+const edgeProbe = `redsys.status('0', '0').status + ' ' + flavour()`;
+
+test('require("vpos-web/edge") is the CommonJS edge build, with every gateway', () => {
+  assert.equal(node(['-e'], `const { redsys, flavour } = require('vpos-web/edge'); console.log(${edgeProbe})`), 'succeeded edge');
+});
+
+test('import from "vpos-web/edge" in Node works with named exports', () => {
+  assert.equal(node(['--input-type=module', '-e'], `import { redsys, flavour } from 'vpos-web/edge'; console.log(${edgeProbe})`), 'succeeded edge');
+});
+
+test('"vpos-web/edge/web" is the edge ES module, initialised with its wasm bytes as an edge runtime does', () => {
+  const code = `import { readFileSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    import { initSync, redsys, flavour } from 'vpos-web/edge/web';
+    const wasm = createRequire(import.meta.url).resolve('vpos-web/vpos_web_edge_bg.wasm');
+    initSync({ module: readFileSync(wasm) });
+    console.log(${edgeProbe});`;
+  assert.equal(node(['--input-type=module', '-e'], code), 'succeeded edge');
+});
+
+test('the package ships the README, both builds of both modules and their types, nothing else', () => {
   const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', pkgPath('')], { encoding: 'utf8' }))[0];
   const files = listing.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'README.md', 'node/package.json', 'node/vpos_web.d.ts', 'node/vpos_web.js', 'node/vpos_web_bg.wasm',
+    'README.md',
+    'edge/node/package.json', 'edge/node/vpos_web_edge.d.ts', 'edge/node/vpos_web_edge.js', 'edge/node/vpos_web_edge_bg.wasm',
+    'edge/node/vpos_web_edge_bg.wasm.d.ts', 'edge/web/package.json', 'edge/web/vpos_web_edge.d.ts', 'edge/web/vpos_web_edge.js',
+    'edge/web/vpos_web_edge_bg.wasm', 'edge/web/vpos_web_edge_bg.wasm.d.ts',
+    'node/package.json', 'node/vpos_web.d.ts', 'node/vpos_web.js', 'node/vpos_web_bg.wasm',
     'node/vpos_web_bg.wasm.d.ts', 'package.json', 'web/package.json', 'web/vpos_web.d.ts', 'web/vpos_web.js',
     'web/vpos_web_bg.wasm', 'web/vpos_web_bg.wasm.d.ts',
   ]);

@@ -22,6 +22,20 @@ export async function builds() {
 }
 
 /**
+ * The edge module (`vpos-web/edge`: every gateway) the same two ways: CommonJS, and the ES
+ * module initialised from its bytes as an edge runtime does.
+ */
+export async function edgeBuilds() {
+  const node = createRequire(import.meta.url)(pkgPath('edge/node/vpos_web_edge.js'));
+  const web = await import(pkgPath('edge/web/vpos_web_edge.js'));
+  web.initSync({ module: readFileSync(pkgPath('edge/web/vpos_web_edge_bg.wasm')) });
+  return [
+    { name: 'edge node (CommonJS)', api: node },
+    { name: 'edge web (ES module, initSync)', api: web },
+  ];
+}
+
+/**
  * JSON.parse, except that integers beyond Number.MAX_SAFE_INTEGER become BigInt instead of
  * being rounded (Node 20's JSON.parse reviver has no access to the source text).
  */

@@ -1,13 +1,20 @@
-// Every case under tests/vectors/ through both builds of vpos-web, mirroring the reference
-// runner core/tests/vectors.rs operation by operation (docs/conformance.md).
+// Every case under tests/vectors/ and tests/vectors-staging/ through vpos-web, mirroring the
+// reference runner core/tests/vectors.rs operation by operation (docs/conformance.md):
+// tests/vectors/ through both builds of both modules (browser and edge), the staging gateways
+// through both builds of the edge module, which is the one that has them.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builds, parseJson, errorJson, subsetMismatch } from './support.mjs';
+import { builds, edgeBuilds, parseJson, errorJson, subsetMismatch } from './support.mjs';
 
 const vectorsDir = fileURLToPath(new URL('../../tests/vectors/', import.meta.url));
+const stagingDir = fileURLToPath(new URL('../../tests/vectors-staging/', import.meta.url));
+
+// The staging areas (tests/vectors-staging/<area>) the edge module runs: every file in them,
+// every case must pass. A new area fails the test below until it is wired here.
+const STAGING_AREAS = ['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'bitpay'];
 
 function vectorFiles(dir) {
   return readdirSync(dir).sort().flatMap((name) => {
@@ -20,105 +27,241 @@ function vectorFiles(dir) {
 const bodyOf = (input) =>
   input.body_base64 !== undefined ? Buffer.from(input.body_base64, 'base64') : (input.body ?? '');
 const contentTypeOf = (input) => input.content_type ?? 'application/x-www-form-urlencoded';
+const b64json = (text) => parseJson(Buffer.from(text, 'base64').toString('utf8'));
 
-/** One vector operation through the public JS API of `vpos`; throws what the API throws. */
-function run(vpos, op, input) {
-  const { flocash } = vpos;
-  const gateway = () => new flocash.Gateway(input.config);
-  const parse = (g) => g.parseNotification(contentTypeOf(input), bodyOf(input));
-  switch (op) {
-    case 'money.parse':
-      return vpos.parseAmount(input.value, input.currency);
-    case 'money.from_minor':
-      return vpos.amountFromMinor(input.minor, input.currency);
-    case 'currency.lookup':
-      return vpos.currencyInfo(input.numeric ?? input.code);
-    case 'flocash.config': {
-      const g = gateway();
-      g.validate();
-      return { postback_url: g.postbackUrl() };
-    }
-    case 'flocash.check_token':
-      gateway().checkToken(input.token);
-      return {};
-    case 'flocash.status':
-      return flocash.status(input.code);
-    case 'flocash.checkout':
-      return gateway().checkout(input.order);
-    case 'flocash.checkout_public':
-      return flocash.checkoutPublic(input.public_config, input.order);
-    case 'flocash.parse_notification':
-      return parse(gateway()).untrusted();
-    case 'flocash.postback_request': {
-      const g = gateway();
-      return g.postbackRequest(parse(g));
-    }
-    case 'flocash.verify_postback': {
-      const g = gateway();
-      return { event: g.verifyPostback(parse(g), input.reply).event().toJSON() };
-    }
-    case 'flocash.handle':
-      return handle(vpos, input);
-    default:
-      throw new Error(`operation ${op} has no mapping in bindings-wasm/test/vectors.test.mjs: expose it in vpos-web`);
+/**
+ * A host flow as the reference runner's `*_handle`: `steps` returns the fields of a success
+ * (its `outcome` an Outcome handle); a thrown vpos error becomes `{error, response: reject}`.
+ */
+function flow(gateway, steps) {
+  try {
+    const { outcome, ...rest } = steps();
+    return { ...rest, outcome: outcome.toJSON(), response: gateway.ack(outcome) };
+  } catch (e) {
+    if (typeof e?.code !== 'string') throw e; // not a vpos error: a bug, fail the case
+    return { error: errorJson(e), response: gateway.reject(e) };
   }
 }
 
-/** The whole host flow, as the reference runner's `handle`: token, parse, post-back, transition, answer. */
-function handle(vpos, input) {
-  const g = new vpos.flocash.Gateway(input.config);
+/** The operations of core/tests/vectors.rs, through the public JS API of `api`. */
+function operations(api) {
+  const { flocash, redsys, ceca, elavon, paypal, bitpay, transition } = api;
+  const parse = (g, i) => g.parseNotification(contentTypeOf(i), bodyOf(i));
+  const fc = (i) => new flocash.Gateway(i.config);
+  const rs = (i) => new redsys.Gateway(i.config);
+  const cc = (i) => new ceca.Gateway(i.config);
+  const ev = (i) => new elavon.Gateway(i.config);
+  const pp = (i) => new paypal.Gateway(i.config);
+  const bp = (i) => new bitpay.Gateway(i.config);
+  // An NVP request as the reference runner's `nvp_request`: the body decoded into its pairs.
+  const nvp = (request) => ({ request, fields: [...new URLSearchParams(request.body)] });
+  const nvpEvent = (i, verb) => {
+    const g = pp(i);
+    const verified = g[verb](i.invoice, g.parseNvpResponse(i.reply));
+    const result = { event: verified.event().toJSON() };
+    if (i.payment !== undefined) result.outcome = transition(i.payment, verified.event()).toJSON();
+    return result;
+  };
+  const simple = (g) => ({ ack: (o) => g.acknowledge(o), reject: (e) => g.reject(e) });
+  return {
+    'money.parse': (i) => api.parseAmount(i.value, i.currency),
+    'money.from_minor': (i) => api.amountFromMinor(i.minor, i.currency),
+    'currency.lookup': (i) => api.currencyInfo(i.numeric ?? i.code),
+    'flocash.config': (i) => {
+      const g = fc(i);
+      g.validate();
+      return { postback_url: g.postbackUrl() };
+    },
+    'flocash.check_token': (i) => (fc(i).checkToken(i.token), {}),
+    'flocash.status': (i) => flocash.status(i.code),
+    'flocash.checkout': (i) => fc(i).checkout(i.order),
+    'flocash.checkout_public': (i) => flocash.checkoutPublic(i.public_config, i.order),
+    'flocash.parse_notification': (i) => parse(fc(i), i).untrusted(),
+    'flocash.postback_request': (i) => {
+      const g = fc(i);
+      return g.postbackRequest(parse(g, i));
+    },
+    'flocash.verify_postback': (i) => {
+      const g = fc(i);
+      return { event: g.verifyPostback(parse(g, i), i.reply).event().toJSON() };
+    },
+    'flocash.handle': (i) => {
+      const g = fc(i);
+      return flow(simple(g), () => {
+        if (typeof i.token === 'string') g.checkToken(i.token);
+        const verified = g.verifyPostback(parse(g, i), i.reply);
+        return { outcome: transition(i.payment, verified.event()) };
+      });
+    },
+    'flocash.poll_by_reference_request': (i) => fc(i).pollByReferenceRequest(i.poll_config, i.trace_number),
+    'flocash.poll_by_time_request': (i) => fc(i).pollByTimeRequest(i.poll_config, i.from, i.to),
+    'flocash.parse_poll_response': (i) => {
+      const polled = fc(i).parsePollResponse(i.poll_config, i.reply);
+      return { reply: polled.reply(), events: polled.events().map((e) => e.toJSON()) };
+    },
+    'flocash.poll_event': (i) => {
+      const polled = fc(i).parsePollResponse(i.poll_config, i.reply);
+      return { outcomes: polled.events().map((e) => transition(i.payment, e).toJSON()) };
+    },
+
+    'redsys.order_key': (i) => ({ order_key: rs(i).orderKey(i.order) }),
+    'redsys.sign': (i) => ({ signature: rs(i).sign(i.order, i.message) }),
+    'redsys.checkout': (i) => rs(i).checkout(i.order),
+    'redsys.checkout_parameters': (i) => {
+      const form = rs(i).checkout(i.order);
+      return { parameters: b64json(form.fields.find(([n]) => n === 'Ds_MerchantParameters')[1]) };
+    },
+    'redsys.parse_notification': (i) => parse(rs(i), i).untrusted(),
+    'redsys.verify': (i) => {
+      const g = rs(i);
+      const v = g.verify(parse(g, i));
+      return { notification: v.notification(), parameters: v.parameters(), event: v.event().toJSON() };
+    },
+    'redsys.soap_answer': (i) => rs(i).soapAnswer(i.order, i.accept),
+    'redsys.handle': (i) => {
+      const g = rs(i);
+      let verified;
+      return flow({ ack: (o) => g.acknowledge(verified, o), reject: (e) => g.reject(e) }, () => {
+        verified = g.verify(parse(g, i));
+        return { outcome: transition(i.payment, verified.event()) };
+      });
+    },
+    'redsys.operation_request': (i) => {
+      const request = rs(i).operationRequest(i.operation);
+      const body = parseJson(request.body);
+      return { request, body, parameters: b64json(body.Ds_MerchantParameters) };
+    },
+    'redsys.operation_response': (i) => {
+      const v = rs(i).parseOperationResponse(i.reply);
+      const result = { notification: v.notification(), event: v.event().toJSON() };
+      if (i.payment !== undefined) result.outcome = transition(i.payment, v.event()).toJSON();
+      return result;
+    },
+    'redsys.status': (i) => redsys.status(i.transaction_type, i.response),
+
+    'ceca.checkout': (i) => cc(i).checkout(i.order),
+    'ceca.parse_notification': (i) => parse(cc(i), i).untrusted(),
+    'ceca.handle': (i) => {
+      const g = cc(i);
+      return flow(simple(g), () => ({ outcome: transition(i.payment, g.verify(parse(g, i)).event()) }));
+    },
+
+    'elavon.hash': (i) => ({ hash: elavon.hash(i.fields, i.secret) }),
+    'elavon.checkout': (i) => ev(i).checkout(i.order),
+    'elavon.handle': (i) => {
+      const g = ev(i);
+      return flow(simple(g), () => {
+        const v = g.verify(parse(g, i));
+        return { notification: v.notification(), outcome: transition(i.payment, v.event()) };
+      });
+    },
+    'elavon.remote_request': (i) => ev(i).remoteRequest(i.operation),
+    'elavon.remote_response': (i) => {
+      const v = ev(i).parseRemoteResponse(i.operation, i.reply);
+      const result = { event: v.event().toJSON() };
+      if (i.payment !== undefined) result.outcome = transition(i.payment, v.event()).toJSON();
+      return result;
+    },
+
+    'paypal.checkout': (i) => pp(i).checkout(i.order),
+    'paypal.parse_notification': (i) => parse(pp(i), i).untrusted(),
+    'paypal.postback_request': (i) => {
+      const g = pp(i);
+      return g.postbackRequest(parse(g, i));
+    },
+    'paypal.handle': (i) => {
+      const g = pp(i);
+      return flow(simple(g), () => ({
+        outcome: transition(i.payment, g.verifyPostback(parse(g, i), i.reply).event()),
+      }));
+    },
+    'paypal.nvp_set_express_checkout': (i) => nvp(pp(i).setExpressCheckoutRequest(i.order)),
+    'paypal.nvp_get_express_checkout_details': (i) => nvp(pp(i).getExpressCheckoutDetailsRequest(i.token)),
+    'paypal.nvp_do_express_checkout_payment': (i) =>
+      nvp(pp(i).doExpressCheckoutPaymentRequest(i.token, i.payer_id, i.order)),
+    'paypal.nvp_refund_transaction': (i) => nvp(pp(i).refundTransactionRequest(i.transaction_id, i.amount ?? null)),
+    'paypal.nvp_parse_response': (i) => paypal.parseNvpResponse(i.reply).toJSON(),
+    'paypal.nvp_payment_event': (i) => nvpEvent(i, 'paymentEvent'),
+    'paypal.nvp_refund_event': (i) => nvpEvent(i, 'refundEvent'),
+    'paypal.nvp_redirect': (i) => pp(i).expressCheckoutRedirect(i.token),
+
+    'bitpay.invoice_request': (i) => {
+      const request = bp(i).invoiceRequest(i.request);
+      return { request, body: parseJson(request.body) };
+    },
+    'bitpay.invoice_response': (i) => bp(i).invoiceResponse(i.reply),
+    'bitpay.handle': (i) => {
+      const g = bp(i);
+      return flow(simple(g), () => {
+        const n = parse(g, i);
+        const fetch = g.invoiceStatusRequest(n);
+        return { fetch, outcome: transition(i.payment, g.verifyInvoice(n, i.reply).event()) };
+      });
+    },
+  };
+}
+
+/** One case: the operation must exist, and its result or error must match. */
+function check(ops, c, input) {
+  assert.ok('source' in c, 'a case needs a source');
+  assert.ok(('expect' in c) !== ('error' in c), 'a case needs exactly one of expect / error');
+  const op = ops[c.operation];
+  assert.ok(op, `operation ${c.operation} has no mapping in bindings-wasm/test/vectors.test.mjs: expose it in vpos-web`);
+  let actual;
+  let thrown;
   try {
-    if (typeof input.token === 'string') g.checkToken(input.token);
-    const unverified = g.parseNotification(contentTypeOf(input), bodyOf(input));
-    const verified = g.verifyPostback(unverified, input.reply);
-    const outcome = vpos.transition(input.payment, verified.event());
-    return { outcome: outcome.toJSON(), response: g.acknowledge(outcome) };
+    actual = op(input);
   } catch (e) {
-    if (typeof e?.code !== 'string') throw e; // not a vpos error: a bug, fail the case
-    return { error: errorJson(e), response: g.reject(e) };
+    thrown = e;
+  }
+  if ('expect' in c) {
+    if (thrown) assert.fail(`expected success, got ${thrown.code ?? 'a non-vpos error'}: ${thrown.stack}`);
+    const miss = subsetMismatch(c.expect, actual);
+    assert.equal(miss, null, miss ?? '');
+  } else {
+    if (!thrown) assert.fail(`expected error ${JSON.stringify(c.error)}, got success`);
+    assert.ok(thrown instanceof Error, 'vpos errors are Error objects');
+    assert.equal(thrown.name, 'VposError', `not a vpos error: ${thrown.stack}`);
+    const miss = subsetMismatch(c.error, errorJson(thrown), 'error');
+    assert.equal(miss, null, miss ?? '');
   }
 }
 
 const files = vectorFiles(vectorsDir);
-const loaded = await builds();
+const stagingFiles = STAGING_AREAS.flatMap((area) => vectorFiles(join(stagingDir, area)));
 
 test('the vectors directory is not empty', () => {
   assert.ok(files.length >= 5, `only ${files.length} vector files under ${vectorsDir}`);
 });
 
-for (const { name, api } of loaded) {
+test('every staging area is one the edge module runs (a new one must be wired here)', () => {
+  const areas = readdirSync(stagingDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  assert.deepEqual(areas.filter((a) => !STAGING_AREAS.includes(a)), []);
+  for (const area of STAGING_AREAS) {
+    assert.ok(stagingFiles.some((f) => relative(stagingDir, f).startsWith(`${area}${sep}`)), `${area} has no files`);
+  }
+});
+
+function runFiles(api, list, root) {
+  const ops = operations(api);
+  for (const file of list) {
+    const doc = parseJson(readFileSync(file, 'utf8'));
+    const label = relative(root, file);
+    describe(label, () => {
+      test('has cases', () => assert.ok(Array.isArray(doc.cases) && doc.cases.length > 0, `${label}: no cases`));
+      for (const [index, c] of (doc.cases ?? []).entries()) {
+        test(`#${index} ${c.description}`, () => check(ops, c, { ...(doc.defaults ?? {}), ...c.input }));
+      }
+    });
+  }
+}
+
+for (const { name, api } of await builds()) {
+  describe(`vectors through the browser module, ${name} build`, () => runFiles(api, files, vectorsDir));
+}
+for (const { name, api } of await edgeBuilds()) {
   describe(`vectors through the ${name} build`, () => {
-    for (const file of files) {
-      const doc = parseJson(readFileSync(file, 'utf8'));
-      const label = file.slice(vectorsDir.length);
-      assert.ok(Array.isArray(doc.cases) && doc.cases.length > 0, `${label}: no cases`);
-      describe(label, () => {
-        for (const [index, c] of doc.cases.entries()) {
-          test(`#${index} ${c.description}`, () => {
-            assert.ok('source' in c, 'a case needs a source');
-            assert.ok(('expect' in c) !== ('error' in c), 'a case needs exactly one of expect / error');
-            const input = { ...(doc.defaults ?? {}), ...c.input };
-            let actual;
-            let thrown;
-            try {
-              actual = run(api, c.operation, input);
-            } catch (e) {
-              thrown = e;
-            }
-            if ('expect' in c) {
-              if (thrown) assert.fail(`expected success, got ${thrown.code ?? 'a non-vpos error'}: ${thrown.message}`);
-              const miss = subsetMismatch(c.expect, actual);
-              assert.equal(miss, null, miss ?? '');
-            } else {
-              if (!thrown) assert.fail(`expected error ${JSON.stringify(c.error)}, got success`);
-              assert.ok(thrown instanceof Error, 'vpos errors are Error objects');
-              assert.equal(thrown.name, 'VposError', `not a vpos error: ${thrown.stack}`);
-              const miss = subsetMismatch(c.error, errorJson(thrown), 'error');
-              assert.equal(miss, null, miss ?? '');
-            }
-          });
-        }
-      });
-    }
+    runFiles(api, files, vectorsDir);
+    runFiles(api, stagingFiles, join(stagingDir, '..'));
   });
 }

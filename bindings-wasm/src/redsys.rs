@@ -1,0 +1,247 @@
+//! `redsys.*` (edge module only): the Redsys verbs of `vpos_core::gateways::redsys`, one call
+//! each. Every verb here needs the terminal's secret key, so none of it belongs in a browser.
+
+use serde::Serialize;
+use vpos_core::gateways::redsys::{self, Config, Notification, Operation, Order};
+use vpos_core::{Action, Error, ErrorCode, Reply, Unverified, Verified};
+use wasm_bindgen::prelude::*;
+
+use crate::js::{
+    Arg, Thrown, body_bytes, bytes_of, core_error, from_js, pairs_object, public_config, to_js,
+};
+use crate::state::{Event, Outcome};
+
+/// One Redsys terminal. **Edge/server only**: the configuration holds the secret key, which
+/// stays inside the module (no getter returns it). The constructor reads without judging, as
+/// the core does; call `validate()` at start-up.
+#[wasm_bindgen(js_namespace = redsys)]
+pub struct Gateway {
+    config: Config,
+}
+
+#[wasm_bindgen(js_namespace = redsys, js_class = Gateway)]
+impl Gateway {
+    /// Reads a configuration (`merchant_code`, `terminal`, `secret_key`, `checkout_url`, …).
+    /// Unknown keys are refused (`invalid_config`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "RedsysConfig")] config: JsValue,
+    ) -> Result<Gateway, Thrown> {
+        Ok(Gateway {
+            config: from_js(config, Arg::config("config"))?,
+        })
+    }
+
+    /// Checks every configuration value; throws `invalid_config` naming the first bad key.
+    pub fn validate(&self) -> Result<(), Thrown> {
+        self.config.validate()?;
+        Ok(())
+    }
+
+    /// The configuration without `secret_key`.
+    #[wasm_bindgen(js_name = publicConfig, unchecked_return_type = "RedsysPublicConfig")]
+    pub fn public_config(&self) -> Result<JsValue, Thrown> {
+        public_config(&self.config, &["secret_key"])
+    }
+
+    /// Base64 of the per-order key (3DES or AES by the configured version).
+    #[wasm_bindgen(js_name = orderKey)]
+    pub fn order_key(&self, order: &str) -> Result<String, Thrown> {
+        Ok(redsys::order_key(&self.config, order)?)
+    }
+
+    /// Signs `message` (a string, taken as UTF-8, or bytes) keyed with `order`.
+    pub fn sign(
+        &self,
+        order: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+        message: JsValue,
+    ) -> Result<String, Thrown> {
+        let message = bytes_of(&message, "message")?;
+        Ok(redsys::sign(&self.config, order, &message)?)
+    }
+
+    /// The signed redirect form (`Ds_SignatureVersion`, `Ds_MerchantParameters`,
+    /// `Ds_Signature`).
+    #[wasm_bindgen(unchecked_return_type = "RedirectForm")]
+    pub fn checkout(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RedsysOrder")] order: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        let order: Order = from_js(order, Arg::value("order"))?;
+        to_js(&redsys::checkout(&self.config, &order)?)
+    }
+
+    /// The signed redirect form as HTML, every value escaped by the core.
+    #[wasm_bindgen(js_name = checkoutHtml)]
+    pub fn checkout_html(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RedsysOrder")] order: JsValue,
+        auto_submit: Option<bool>,
+    ) -> Result<String, Thrown> {
+        let order: Order = from_js(order, Arg::value("order"))?;
+        Ok(redsys::checkout(&self.config, &order)?.to_html(auto_submit.unwrap_or(false)))
+    }
+
+    /// Parses an HTTP POST (form) or SOAP (`text/xml`) notification from its raw body.
+    #[wasm_bindgen(js_name = parseNotification)]
+    pub fn parse_notification(
+        &self,
+        content_type: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] body: JsValue,
+    ) -> Result<UnverifiedNotification, Thrown> {
+        let body = body_bytes(&body)?;
+        let parsed =
+            redsys::parse_notification(&self.config, &content_type.unwrap_or_default(), &body)?;
+        Ok(UnverifiedNotification(parsed))
+    }
+
+    /// Checks the signature by the version the notification names; throws
+    /// `signature_mismatch` or `unsupported_signature_version`. The unverified handle stays
+    /// usable.
+    pub fn verify(
+        &self,
+        notification: &UnverifiedNotification,
+    ) -> Result<VerifiedNotification, Thrown> {
+        let verified = redsys::verify(&self.config, notification.0.clone())?;
+        Ok(VerifiedNotification(verified))
+    }
+
+    /// The answer for a verified notification once `transition` decided: HTTP POST `200`
+    /// (empty) when settled, else `503`/`409`; SOAP the signed envelope, `OK` or `KO`.
+    #[wasm_bindgen(unchecked_return_type = "HttpResponse")]
+    pub fn acknowledge(
+        &self,
+        notification: &VerifiedNotification,
+        outcome: &Outcome,
+    ) -> Result<JsValue, Thrown> {
+        to_js(&redsys::acknowledge(
+            &self.config,
+            &notification.0,
+            outcome.inner(),
+        )?)
+    }
+
+    /// The signed SOAP answer for `order`: `OK` when `accept`, else `KO`.
+    #[wasm_bindgen(js_name = soapAnswer, unchecked_return_type = "HttpResponse")]
+    pub fn soap_answer(&self, order: &str, accept: bool) -> Result<JsValue, Thrown> {
+        to_js(&redsys::soap_answer(&self.config, order, accept)?)
+    }
+
+    /// The answer for a refused notification: `403` bad signature, `422` malformed, `503`.
+    #[wasm_bindgen(unchecked_return_type = "HttpResponse")]
+    pub fn reject(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VposError | VposErrorJson")] error: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        reject(error)
+    }
+
+    /// The REST request for `operation` (`payment` by stored reference, `refund`, `confirm`,
+    /// `cancel`); throws `invalid_config` without `rest_url`.
+    #[wasm_bindgen(js_name = operationRequest, unchecked_return_type = "HttpRequest")]
+    pub fn operation_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RedsysOperation")] operation: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        let operation: Operation = from_js(operation, Arg::value("operation"))?;
+        to_js(&redsys::operation_request(&self.config, &operation)?)
+    }
+
+    /// Reads the REST reply (`{status, body}` or `{error}`): Redsys's own error is
+    /// `gateway_error`, no usable answer `gateway_unavailable`; otherwise the signed result,
+    /// verified.
+    #[wasm_bindgen(js_name = parseOperationResponse)]
+    pub fn parse_operation_response(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
+    ) -> Result<VerifiedNotification, Thrown> {
+        let reply: Reply = from_js(reply, Arg::value("reply"))?;
+        Ok(VerifiedNotification(redsys::parse_operation_response(
+            &self.config,
+            &reply,
+        )?))
+    }
+}
+
+/// A parsed Redsys notification whose signature is not checked. Opaque: only
+/// `Gateway.parseNotification` makes one.
+#[wasm_bindgen(js_namespace = redsys)]
+pub struct UnverifiedNotification(Unverified<Notification>);
+
+#[wasm_bindgen(js_namespace = redsys, js_class = UnverifiedNotification)]
+impl UnverifiedNotification {
+    /// The parsed fields, to be read with suspicion (to find the payment).
+    #[wasm_bindgen(unchecked_return_type = "RedsysNotification")]
+    pub fn untrusted(&self) -> Result<JsValue, Thrown> {
+        to_js(self.0.untrusted())
+    }
+
+    /// The body exactly as received.
+    #[wasm_bindgen(js_name = rawBody)]
+    pub fn raw_body(&self) -> Vec<u8> {
+        self.0.untrusted().raw_body().to_vec()
+    }
+}
+
+/// A Redsys notification (or REST reply) whose signature is proven. Opaque: only `verify` and
+/// `parseOperationResponse` make one. Verified says Redsys sent it, not that the card paid.
+#[wasm_bindgen(js_namespace = redsys)]
+pub struct VerifiedNotification(Verified<Notification>);
+
+#[wasm_bindgen(js_namespace = redsys, js_class = VerifiedNotification)]
+impl VerifiedNotification {
+    /// The notification's fields (with `identifier`, `expiry_date` and `cof_txnid` when a
+    /// card was stored).
+    #[wasm_bindgen(unchecked_return_type = "RedsysNotification")]
+    pub fn notification(&self) -> Result<JsValue, Thrown> {
+        to_js(&*self.0)
+    }
+
+    /// The decoded parameters as an object (the last of a repeated key wins).
+    #[wasm_bindgen(unchecked_return_type = "Record<string, string>")]
+    pub fn parameters(&self) -> Result<JsValue, Thrown> {
+        pairs_object(&self.0.parameters)
+    }
+
+    /// The gateway-neutral event to hand to `transition`.
+    pub fn event(&self) -> Event {
+        Event::new(self.0.event())
+    }
+
+    /// The body exactly as received.
+    #[wasm_bindgen(js_name = rawBody)]
+    pub fn raw_body(&self) -> Vec<u8> {
+        self.0.raw_body().to_vec()
+    }
+}
+
+/// What a `Ds_Response` means for a `Ds_TransactionType`: `{action, status, response}` (the
+/// response normalised to four digits); `field_invalid` unless 1 to 4 digits.
+#[wasm_bindgen(js_namespace = redsys, unchecked_return_type = "RedsysStatus")]
+pub fn status(transaction_type: &str, response: &str) -> Result<JsValue, Thrown> {
+    #[derive(Serialize)]
+    struct Status<'a> {
+        action: Action,
+        status: &'a str,
+        response: String,
+    }
+    let response = redsys::normalize_response(response).ok_or_else(|| {
+        Error::new(ErrorCode::FieldInvalid, "Ds_Response must be 1 to 4 digits")
+            .with_field("Ds_Response")
+    })?;
+    let (action, status) = redsys::map_status(transaction_type, &response);
+    to_js(&Status {
+        action,
+        status: status.as_str(),
+        response,
+    })
+}
+
+/// The answer for a refused notification (as `Gateway.reject`).
+#[wasm_bindgen(js_namespace = redsys, unchecked_return_type = "HttpResponse")]
+pub fn reject(
+    #[wasm_bindgen(unchecked_param_type = "VposError | VposErrorJson")] error: JsValue,
+) -> Result<JsValue, Thrown> {
+    to_js(&redsys::reject(&core_error(&error)?))
+}

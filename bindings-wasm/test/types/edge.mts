@@ -1,0 +1,70 @@
+// Type-checked by test/types.test.mjs (tsc --strict) against the edge module's generated .d.ts:
+// what a TypeScript user writes at the edge must compile, each @ts-expect-error must stay one.
+import init, { redsys, ceca, elavon, paypal, bitpay, flocash, transition, flavour } from '../../pkg/edge/web/vpos_web_edge.js';
+import type {
+  BitpayCreated, ErrorCode, HttpRequest, HttpResponse, OutcomeJson, RedirectForm, RedsysConfig, RedsysNotification,
+  RedsysOperation, RedsysOrder, VposError,
+} from '../../pkg/edge/web/vpos_web_edge.js';
+import * as edgeNode from '../../pkg/edge/node/vpos_web_edge.js';
+
+await init();
+const which: string = flavour();
+const config: RedsysConfig = {
+  merchant_code: '999008881', terminal: '1', secret_key: 'sq7HjrUOBfKmC576ILgskD5srU870gJ7',
+  checkout_url: 'https://sis-t.redsys.es:25443/sis/realizarPago', signature_version: 'HMAC_SHA512_V2',
+};
+const terminal = new redsys.Gateway(config);
+const order: RedsysOrder = {
+  order: '1447961844', amount: { value: '1.45', currency: 'EUR' },
+  stored_credential: { identifier: 'REQUIRED', cof_ini: true, cof_type: 'recurring', excep_sca: 'mit' },
+};
+const form: RedirectForm = terminal.checkout(order);
+const unverified = terminal.parseNotification('application/x-www-form-urlencoded', new Uint8Array());
+const verified = terminal.verify(unverified);
+const n: RedsysNotification = verified.notification();
+const reference: string | null = n.identifier;
+const params: Record<string, string> = verified.parameters();
+const outcome = transition({
+  gateway: 'redsys', merchant: '999008881', order_id: n.order, amount: n.amount, status: 'pending',
+}, verified.event());
+const json: OutcomeJson = outcome.toJSON();
+const answer: HttpResponse = terminal.acknowledge(verified, outcome);
+const payment: RedsysOperation = { kind: 'payment', order: '1447961845', amount: { minor: 145n, currency: 'EUR' },
+  stored_credential: { identifier: 'ref', direct_payment: true } };
+const rest: HttpRequest = terminal.operationRequest(payment);
+const restResult = terminal.parseOperationResponse({ status: 200, body: '{}' });
+
+const remote = new elavon.Gateway({ merchant_id: 'm', account: 'internet', secret: 's', checkout_url: 'https://x.example' })
+  .parseRemoteResponse({ kind: 'settle', order_id: 'o', pasref: 'p', amount: { value: '1', currency: 'EUR' }, timestamp: '20261126000000' },
+    { error: 'timeout' });
+transition({ gateway: 'elavon', merchant: 'm', order_id: 'o', amount: { value: '1', currency: 'EUR' }, status: 'authorized' }, remote.event());
+const pp = new paypal.Gateway({ business: 'b', checkout_url: 'https://x.example', ipn_url: 'https://x.example' });
+const nvp = pp.parseNvpResponse({ status: 200, body: 'ACK=Success' });
+const token: string | null = nvp.get('TOKEN');
+pp.paymentEvent('A-1', nvp).event();
+const created: BitpayCreated = new bitpay.Gateway({ api_key: 'k', api_url: 'https://x.example', invoice_url: 'https://x.example' })
+  .invoiceResponse({ status: 200, body: '{}' });
+const polled = new flocash.Gateway({
+  merchant: 'm', merchant_name: 'n', checkout_url: 'https://x.example', base_url: 'https://x.example',
+  notification_token: 'a-long-random-token',
+}).parsePollResponse({ api_username: 'u', api_password: 'p', namespace: 'urn:x', success_codes: ['0000'] }, { error: 'x' });
+for (const event of polled.events()) transition({ gateway: 'flocash', merchant: 'm', order_id: 'o', amount: { value: '1', currency: 'USD' }, status: 'pending' }, event);
+const cecaAnswer: HttpResponse = ceca.reject({ code: 'signature_mismatch', message: 'bad' });
+const nodeTerminal = new edgeNode.redsys.Gateway(config);
+
+try {
+  terminal.verify(unverified);
+} catch (e) {
+  const code: ErrorCode = (e as VposError).code;
+  void code;
+}
+void [which, form, reference, params, json, answer, rest, restResult, token, created, cecaAnswer, nodeTerminal];
+
+// @ts-expect-error an unknown signature version
+new redsys.Gateway({ ...config, signature_version: 'HMAC_MD5' });
+// @ts-expect-error REST operations are payment, refund, confirm or cancel
+terminal.operationRequest({ kind: 'capture', order: 'o', amount: { value: '1', currency: 'EUR' } });
+// @ts-expect-error transition takes an Event handle, not the verified notification
+transition({ gateway: 'redsys', merchant: 'm', order_id: 'o', amount: n.amount, status: 'new' }, verified);
+// @ts-expect-error the CECA config needs its key
+new ceca.Gateway({ merchant_id: '1', acquirer_bin: '2', terminal_id: '3', checkout_url: 'u', url_ok: 'u', url_nok: 'u' });
