@@ -2,7 +2,7 @@
 # wasm-test: install the tools if needed (the wasm32 target, wasm-bindgen-cli at the Cargo.lock
 # version, Debian's chromium, npm ci), build both modules (browser: `vpos-web`; edge, cargo
 # feature `edge`: `vpos-web/edge`) for web and node with the ship profile and wasm-opt -Oz,
-# run tests/vectors through every build and tests/vectors-staging through the edge builds,
+# run tests/vectors through the edge builds and the browser module's share through its builds,
 # the API tests, tsc --strict on the .d.ts, then headless Chromium: the example page against a
 # local shop and fake FloCash, and the edge ES module verifying a Redsys notification.
 # wasm-bench: the browser module's size against the 100 KB gzipped budget and the edge

@@ -6,11 +6,11 @@ const { test, describe, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
 const vpos = require('vpos');
-const { stagingCases, vectorInput, assertHidden } = require('./support/staging.js');
+const { vectorCases, vectorInput, assertHidden } = require('./support/cases.js');
 const { startReplyServer } = require('./support/reply-server.js');
 
 const { bitpay } = vpos;
-const cases = stagingCases('bitpay');
+const cases = vectorCases('bitpay');
 const JSON_CT = { 'content-type': 'application/json' };
 
 test('bitpay: the API key never shows in inspect, JSON or errors', () => {

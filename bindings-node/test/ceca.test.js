@@ -4,10 +4,10 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const vpos = require('vpos');
-const { stagingCases, vectorInput, assertHidden } = require('./support/staging.js');
+const { vectorCases, vectorInput, assertHidden } = require('./support/cases.js');
 
 const { ceca } = vpos;
-const cases = stagingCases('ceca');
+const cases = vectorCases('ceca');
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 test('ceca: the key never shows in inspect, JSON or errors', () => {

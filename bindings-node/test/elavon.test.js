@@ -6,11 +6,11 @@ const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
 const vpos = require('vpos');
-const { stagingCases, vectorInput, assertHidden } = require('./support/staging.js');
+const { vectorCases, vectorInput, assertHidden } = require('./support/cases.js');
 const { startReplyServer } = require('./support/reply-server.js');
 
 const { elavon } = vpos;
-const cases = stagingCases('elavon');
+const cases = vectorCases('elavon');
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 test('elavon: the secret and the rebate password never show', () => {

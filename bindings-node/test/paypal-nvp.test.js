@@ -7,7 +7,7 @@ const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
 const vpos = require('vpos');
-const { assertHidden } = require('./support/staging.js');
+const { assertHidden } = require('./support/cases.js');
 const { startReplyServer } = require('./support/reply-server.js');
 
 const { paypal } = vpos;

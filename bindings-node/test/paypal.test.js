@@ -6,11 +6,11 @@ const { test, describe, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
 const vpos = require('vpos');
-const { stagingCases, vectorInput, assertHidden } = require('./support/staging.js');
+const { vectorCases, vectorInput, assertHidden } = require('./support/cases.js');
 const { startReplyServer } = require('./support/reply-server.js');
 
 const { paypal } = vpos;
-const cases = stagingCases('paypal');
+const cases = vectorCases('paypal');
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 test('paypal: inspect and JSON show the public configuration; checkout refuses money as a number', () => {

@@ -1,18 +1,18 @@
 'use strict';
 // The Redsys Gateway through the public API: secrets kept out of inspect/JSON, the notification
 // handler (HTTP POST and SOAP), and REST operations against a real local HTTP server. Inputs
-// are the staging vectors' own (tests/vectors-staging/redsys), so nothing here is re-signed.
+// are the shared vectors' own (tests/vectors/redsys), so nothing here is re-signed.
 
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const util = require('node:util');
 const vpos = require('vpos');
-const { STAGING_DIR, loadCases, moneyAsBigint } = require('./support/vectors.js');
+const { VECTORS_DIR, loadCases, moneyAsBigint } = require('./support/vectors.js');
 const { startReplyServer } = require('./support/reply-server.js');
 
 const { redsys } = vpos;
-const cases = (file) => loadCases(path.join(STAGING_DIR, 'redsys', file)).map((c) => ({ ...c, input: moneyAsBigint(c.input) }));
+const cases = (file) => loadCases(path.join(VECTORS_DIR, 'redsys', file)).map((c) => ({ ...c, input: moneyAsBigint(c.input) }));
 const handleCases = cases('handle.json');
 const restCases = cases('rest.json');
 const find = (list, re) => {

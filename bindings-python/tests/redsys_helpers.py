@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import vpos
 
 REPO = Path(__file__).resolve().parents[2]
-STAGING = REPO / "tests" / "vectors-staging" / "redsys"
+REDSYS_VECTORS = REPO / "tests" / "vectors" / "redsys"
 
 #: Redsys's public test terminal (K_TEST, peers-and-vectors.md): never a real key.
 K_TEST = "sq7HjrUOBfKmC576ILgskD5srU870gJ7"
@@ -58,7 +58,7 @@ R3_BODY = urlencode({"Ds_SignatureVersion": "HMAC_SHA256_V1", "Ds_MerchantParame
 def soap_r5() -> Tuple[str, bytes]:
     """The public SOAP 1.1 notification R5 (order 165446, 3.45 EUR, pre-authorisation, K_PHP),
     as the staging vectors hold it."""
-    doc = json.loads((STAGING / "soap.json").read_text(encoding="utf-8"))
+    doc = json.loads((REDSYS_VECTORS / "soap.json").read_text(encoding="utf-8"))
     case = next(c for c in doc["cases"] if c["description"].startswith("SOAP 1.1 notification"))
     return case["input"]["content_type"], case["input"]["body"].encode("utf-8")
 

@@ -25,7 +25,7 @@ CECA: Dict[str, Any] = {
     "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action",
     "url_ok": "http://www.ceca.es", "url_nok": "http://www.ceca.es",
 }
-# tests/vectors-staging/ceca/ceca.json, "notification verifies: paid".
+# tests/vectors/ceca/ceca.json, "notification verifies: paid".
 FIELDS = ("MerchantID=111950028&AcquirerBIN=0000554052&TerminalID=00000003&Num_operacion=123&Importe={importe}"
           "&TipoMoneda=978&Exponente=2&Referencia=000000000000000000001&Num_aut=101000&Pais=724&Descripcion=Tea"
           "&Firma={firma}")

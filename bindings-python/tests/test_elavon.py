@@ -29,7 +29,7 @@ ELAVON: Dict[str, Any] = {
     "rebate_password": "rebate-pw", "currency": "USD", "auto_settle": True,
 }
 ORDER = "ORD453-1120130814122239"
-# tests/vectors-staging/elavon/elavon.json, "real HPP response" (X8).
+# tests/vectors/elavon/elavon.json, "real HPP response" (X8).
 BODY = ("MERCHANT_ID=thestore&ACCOUNT=internet&CHECKOUT_ID=ORD453-11&ORDER_ID=ORD453-1120130814122239"
         "&TIMESTAMP=20130814122239&AMOUNT=5000&X-CURRENCY=USD&SHA1HASH=f8d84f29ecb705f1ee8857f46e07dfd6815d48e1"
         "&RESULT=00&AUTHCODE=123420&MESSAGE=AUTHCODE=123420&PASREF=13649024563820&AVSPOSTCODERESULT=U"

@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const pkg = (p) => fileURLToPath(new URL(`../pkg/edge/web/${p}`, import.meta.url));
-const vectors = (p) => JSON.parse(readFileSync(new URL(`../../tests/vectors-staging/redsys/${p}`, import.meta.url), 'utf8'));
+const vectors = (p) => JSON.parse(readFileSync(new URL(`../../tests/vectors/redsys/${p}`, import.meta.url), 'utf8'));
 
 // A real sandbox notification and a form rebuilt from Redsys's own PHP example.
 const notification = vectors('handle.json').cases[0];

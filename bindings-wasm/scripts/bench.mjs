@@ -76,9 +76,9 @@ const compare = (what, detail, wasmCalls, nativeCalls) => {
 };
 compare('flocash parse+verify', `${body.length}-byte notification`, rate(once), nativeRate(body));
 
-// Redsys: the sandbox notification of tests/vectors-staging/redsys/handle.json (HMAC_SHA256_V1,
+// Redsys: the sandbox notification of tests/vectors/redsys/handle.json (HMAC_SHA256_V1,
 // 3DES order key), parsed and its signature verified, through the edge module.
-const redsysBody = JSON.parse(readFileSync(here('../tests/vectors-staging/redsys/handle.json'), 'utf8'))
+const redsysBody = JSON.parse(readFileSync(here('../tests/vectors/redsys/handle.json'), 'utf8'))
   .cases[0].input.body;
 const { redsys } = createRequire(import.meta.url)(here('pkg/edge/node/vpos_web_edge.js'));
 const terminal = new redsys.Gateway({

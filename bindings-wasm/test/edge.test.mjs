@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { builds, edgeBuilds, parseJson } from './support.mjs';
 
 const FORM = 'application/x-www-form-urlencoded';
-const staging = (p) => parseJson(readFileSync(new URL(`../../tests/vectors-staging/${p}`, import.meta.url), 'utf8'));
+const vector = (p) => parseJson(readFileSync(new URL(`../../tests/vectors/${p}`, import.meta.url), 'utf8'));
 /** The first case of `file` for `operation` that expects success (or the one whose description matches). */
 const sample = (file, operation, match = '') => {
-  const doc = staging(file);
+  const doc = vector(file);
   const c = doc.cases.find((x) => x.operation === operation && 'expect' in x && x.description.includes(match));
   assert.ok(c, `${file}: no ${operation} case`);
   return { ...(doc.defaults ?? {}), ...c.input, expect: c.expect };

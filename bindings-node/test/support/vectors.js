@@ -8,8 +8,6 @@ const path = require('node:path');
 const { parse } = require('./lossless-json.js');
 
 const VECTORS_DIR = path.resolve(__dirname, '../../../tests/vectors');
-// Gateways whose bindings are still being built elsewhere; Node runs the areas it exposes.
-const STAGING_DIR = path.resolve(__dirname, '../../../tests/vectors-staging');
 
 /** Every vector file, sorted, recursively. */
 function vectorFiles(dir = VECTORS_DIR) {
@@ -81,4 +79,4 @@ function moneyAsBigint(v, key = '') {
   return v;
 }
 
-module.exports = { VECTORS_DIR, STAGING_DIR, vectorFiles, loadCases, subset, show, moneyAsBigint };
+module.exports = { VECTORS_DIR, vectorFiles, loadCases, subset, show, moneyAsBigint };

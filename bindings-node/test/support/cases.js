@@ -1,14 +1,14 @@
 'use strict';
-// Inputs taken from the staging vectors themselves (tests/vectors-staging/<area>), so the
+// Inputs taken from the shared vectors themselves (tests/vectors/<area>), so the
 // gateway tests use real signed messages and never sign anything of their own.
 
 const path = require('node:path');
 const assert = require('node:assert/strict');
-const { STAGING_DIR, loadCases, moneyAsBigint } = require('./vectors.js');
+const { VECTORS_DIR, loadCases, moneyAsBigint } = require('./vectors.js');
 
-/** The cases of one staging file, money as bigint. */
-function stagingCases(area, file = `${area}.json`) {
-  return loadCases(path.join(STAGING_DIR, area, file)).map((c) => ({ ...c, input: moneyAsBigint(c.input) }));
+/** The cases of one vector file, money as bigint. */
+function vectorCases(area, file = `${area}.json`) {
+  return loadCases(path.join(VECTORS_DIR, area, file)).map((c) => ({ ...c, input: moneyAsBigint(c.input) }));
 }
 
 /** The input of the first case whose description matches `re`. */
@@ -30,4 +30,4 @@ function assertHidden(gateway, secrets, name) {
   return { shown, json };
 }
 
-module.exports = { stagingCases, vectorInput, assertHidden };
+module.exports = { vectorCases, vectorInput, assertHidden };
