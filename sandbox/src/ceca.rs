@@ -16,11 +16,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Serialize;
-use sha1::Sha1;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use vpos_core::form::{encode_urlencoded, parse_urlencoded};
-use vpos_core::gateways::ceca::{self, Cipher};
+use vpos_core::gateways::ceca;
 use vpos_core::{Amount, Currency};
 
 use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
@@ -103,33 +101,6 @@ pub(crate) fn routes() -> Router<Arc<App>> {
             "/tpvweb/tpv/pago/{operation}",
             get(pay_page).post(pay_submit),
         )
-}
-
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The notification `Firma`: the terminal's digest of key + MerchantID + AcquirerBIN +
-/// TerminalID + Num_operacion + Importe + TipoMoneda + Exponente + Referencia.
-///
-/// vpos-core verifies this (`ceca::verify`) but keeps its digest crate-private and has no
-/// notification signer, so the concatenation is restated here; the tests check every
-/// notification with the core's verifier, and the checkout `Firma` is checked with the core's
-/// own `ceca::checkout`.
-pub(crate) fn notification_firma(cipher: Cipher, parts: &[&str]) -> String {
-    match cipher {
-        Cipher::Sha2 => {
-            let mut h = Sha256::new();
-            parts.iter().for_each(|p| h.update(p.as_bytes()));
-            hex(&h.finalize())
-        }
-        Cipher::Sha1 => {
-            let mut h = Sha1::new();
-            parts.iter().for_each(|p| h.update(p.as_bytes()));
-            hex(&h.finalize())
-        }
-    }
 }
 
 fn error_page(app: &App, operation: &str, message: &str) -> Response {
@@ -354,7 +325,7 @@ pub(crate) struct Paid {
 }
 
 /// The notification fields of a paid operation, in the order Cecabank sends them, `Firma`
-/// made with the terminal's digest.
+/// made by vpos-core's `ceca::sign_notification` (the digest `ceca::verify` checks).
 pub(crate) fn notification_fields(
     config: &CecaConfig,
     p: &Payment,
@@ -364,19 +335,11 @@ pub(crate) fn notification_fields(
     let importe = p.amount.minor().to_string();
     let moneda = format!("{:03}", p.amount.currency().numeric());
     let exponente = p.amount.currency().exponent().to_string();
-    let firma = notification_firma(
-        config.cipher,
-        &[
-            config.key.expose(),
-            &config.merchant_id,
-            &config.acquirer_bin,
-            &config.terminal_id,
-            &p.operation,
-            &importe,
-            &moneda,
-            &exponente,
-            reference,
-        ],
+    let firma = ceca::sign_notification(
+        &config.core(&p.url_ok, &p.url_nok),
+        &p.operation,
+        p.amount,
+        reference,
     );
     vec![
         ("MerchantID", config.merchant_id.clone()),
@@ -498,6 +461,7 @@ pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vpos_core::gateways::ceca::Cipher;
 
     /// The notification is accepted by vpos-core's own verifier, in both digests, and refused
     /// with one character of the key changed.
@@ -543,30 +507,5 @@ mod tests {
             let e = ceca::verify(&wrong.core(&p.url_ok, &p.url_nok), n).unwrap_err();
             assert_eq!(e.code(), vpos_core::ErrorCode::SignatureMismatch);
         }
-    }
-
-    /// Cecabank manual 8.9 p.13 (peers-and-vectors C1), through the core's SHA-256 digest: the
-    /// sandbox's digest gives the same value for the same concatenation.
-    #[test]
-    fn digest_matches_the_manual_vector() {
-        assert_eq!(
-            notification_firma(
-                Cipher::Sha2,
-                &[
-                    "99888888",
-                    "111950028",
-                    "0000554052",
-                    "00000003",
-                    "123",
-                    "500",
-                    "978",
-                    "2",
-                    "SHA2",
-                    "http://www.ceca.es",
-                    "http://www.ceca.es"
-                ]
-            ),
-            "2b7f686593f1a424c510321e4bc354d21924e02e980a90f4d46c41f92a06f5a9"
-        );
     }
 }

@@ -13,14 +13,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
-use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
 use vpos_core::form::parse_urlencoded;
-use vpos_core::gateways::elavon;
+use vpos_core::gateways::elavon::{self, RemoteKind};
 use vpos_core::{Amount, Currency};
 
 use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
-use crate::ceca::hex;
 use crate::clock;
 use crate::config::ElavonConfig;
 use crate::html::{self, esc};
@@ -408,37 +406,6 @@ pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid,
     })
 }
 
-/// The text of `<name>…</name>` (first one), and of attribute `attr` on the root.
-fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}");
-    let start = xml.find(&open)?;
-    let after = &xml[start + open.len()..];
-    let gt = after.find('>')?;
-    if after[..gt].ends_with('/') {
-        return Some("");
-    }
-    let body = &after[gt + 1..];
-    let end = body.find(&format!("</{name}>"))?;
-    Some(&body[..end])
-}
-
-fn attr<'a>(xml: &'a str, element: &str, name: &str) -> Option<&'a str> {
-    let start = xml.find(&format!("<{element}"))?;
-    let head = &xml[start..start + xml[start..].find('>')?];
-    let key = format!("{name}=\"");
-    let at = head.find(&key)? + key.len();
-    let len = head[at..].find('"')?;
-    Some(&head[at..at + len])
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
 fn escape(s: &str) -> String {
     html::esc(s)
 }
@@ -483,65 +450,61 @@ fn reply(
         .into_response()
 }
 
-/// `POST /remote`: `settle`, `void` or `rebate` on an order the HPP took. The request hash is
-/// checked (`timestamp.merchantid.orderid.amount.currency.`, amount and currency empty for a
-/// void), then Elavon's rules: settle an authorised order once, void an unsettled one, rebate
-/// a settled one up to what is left (with the rebate password's SHA-1).
+/// `POST /remote`: `settle`, `void` or `rebate` on an order the HPP took. vpos-core reads the
+/// request (`elavon::parse_remote_request`) and checks its `sha1hash`
+/// (`timestamp.merchantid.orderid.amount.currency.`, amount and currency empty for a void) and,
+/// for a rebate, its `refundhash` (`elavon::verify_remote_request`); then Elavon's rules: settle
+/// an authorised order once, void an unsettled one, rebate a settled one up to what is left.
 async fn remote(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
     let config = &app.config.elavon;
-    let xml = String::from_utf8_lossy(&body).into_owned();
-    let field = |name: &str| tag(&xml, name).map(unescape).unwrap_or_default();
-    let kind = attr(&xml, "request", "type").unwrap_or("").to_string();
-    let ts = attr(&xml, "request", "timestamp").unwrap_or("").to_string();
-    let order = field("orderid");
-    let amount_text = if kind == "void" {
-        String::new()
-    } else {
-        field("amount")
+    let request = match elavon::parse_remote_request(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            app.note(
+                "elavon",
+                "",
+                format!("Remote request refused: 501 {}", e.message()),
+            );
+            return reply(config, "", "501", e.message(), "", "");
+        }
     };
-    let currency = if kind == "void" {
-        String::new()
-    } else {
-        attr(&xml, "amount", "currency").unwrap_or("").to_string()
-    };
+    let kind = request.untrusted().kind;
+    let order = request.untrusted().order_id.clone();
     let fail = |result: &str, message: String| {
         app.note(
             "elavon",
             &order,
-            format!("Remote {kind} refused: {result} {message}"),
+            format!("Remote {} refused: {result} {message}", kind.as_str()),
         );
         reply(config, &order, result, &message, "", "")
     };
-    if field("merchantid") != config.merchant_id {
+    if request.untrusted().merchant_id != config.merchant_id {
         return fail("501", "merchantid is not this sandbox's merchant".into());
     }
-    let expected = elavon::hash(
-        &[
-            &ts,
-            &config.merchant_id,
-            &order,
-            &amount_text,
-            &currency,
-            "",
-        ],
+    let request = match elavon::verify_remote_request(
+        request,
         config.secret.expose(),
-    );
-    if !same(&field("sha1hash"), &expected) {
-        return fail("505", "sha1hash does not match the shared secret".into());
-    }
+        config.rebate_password.expose(),
+    ) {
+        Ok(request) => request,
+        Err(e) if e.field() == Some("refundhash") => return fail("508", e.message().into()),
+        Err(e) => return fail("505", e.message().into()),
+    };
     let mut inner = app.lock();
     let Some(p) = inner.elavon.payments.get_mut(&order) else {
         drop(inner);
         return fail("501", format!("no order {order}"));
     };
-    if field("pasref") != p.pasref {
+    if request.pasref != p.pasref {
         drop(inner);
         return fail("508", "pasref does not match the order".into());
     }
-    let minor = amount_text.parse::<i64>().unwrap_or(-1);
-    let same_currency = currency == p.amount.currency().code();
-    let outcome: Result<&'static str, (&'static str, String)> = match kind.as_str() {
-        "settle" if p.status == "authorised" => {
+    let minor = request.amount.map_or(0, Amount::minor);
+    let same_currency = request
+        .amount
+        .is_some_and(|a| a.currency() == p.amount.currency());
+    let outcome: Result<&'static str, (&'static str, String)> = match kind {
+        RemoteKind::Settle if p.status == "authorised" => {
             if !same_currency || minor <= 0 || minor > p.amount.minor() {
                 Err(("508", "the settle amount exceeds the authorisation".into()))
             } else {
@@ -549,38 +512,33 @@ async fn remote(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
                 Ok("Settled Successfully")
             }
         }
-        "settle" => Err(("508", format!("order is {}, not authorised", p.status))),
-        "void" if p.status == "authorised" || p.status == "settled" && p.rebated == 0 => {
+        RemoteKind::Settle => Err(("508", format!("order is {}, not authorised", p.status))),
+        RemoteKind::Void if p.status == "authorised" || p.status == "settled" && p.rebated == 0 => {
             p.status = "voided";
             Ok("Voided Successfully")
         }
-        "void" => Err(("508", format!("order is {}, nothing to void", p.status))),
-        "rebate" => {
-            let password = hex(&Sha1::digest(config.rebate_password.expose().as_bytes()));
-            if !same(&field("refundhash"), &password) {
-                Err((
-                    "508",
-                    "refundhash does not match the rebate password".into(),
-                ))
-            } else if p.status != "settled" {
-                Err(("508", format!("order is {}, not settled", p.status)))
-            } else if !same_currency || minor <= 0 || minor > p.amount.minor() - p.rebated {
+        RemoteKind::Void => Err(("508", format!("order is {}, nothing to void", p.status))),
+        RemoteKind::Rebate if p.status != "settled" => {
+            Err(("508", format!("order is {}, not settled", p.status)))
+        }
+        RemoteKind::Rebate => {
+            if !same_currency || minor <= 0 || minor > p.amount.minor() - p.rebated {
                 Err(("508", "the rebate exceeds what is left to refund".into()))
             } else {
                 p.rebated += minor;
                 Ok("Rebated Successfully")
             }
         }
-        other => Err((
-            "501",
-            format!("request type {other:?}: the sandbox knows settle, void and rebate"),
-        )),
     };
     let (pasref, authcode) = (p.pasref.clone(), p.authcode.clone());
     drop(inner);
     match outcome {
         Ok(message) => {
-            app.note("elavon", &order, format!("Remote {kind} accepted"));
+            app.note(
+                "elavon",
+                &order,
+                format!("Remote {} accepted", kind.as_str()),
+            );
             reply(config, &order, "00", message, &pasref, &authcode)
         }
         Err((code, message)) => fail(code, message),
@@ -608,20 +566,4 @@ pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
             })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_xml_leaves_and_attributes() {
-        let x = r#"<request timestamp="20240101120000" type="settle"><orderid>A&amp;1</orderid><amount currency="EUR">100</amount><authcode/></request>"#;
-        assert_eq!(attr(x, "request", "type"), Some("settle"));
-        assert_eq!(attr(x, "amount", "currency"), Some("EUR"));
-        assert_eq!(tag(x, "orderid").map(unescape).as_deref(), Some("A&1"));
-        assert_eq!(tag(x, "amount"), Some("100"));
-        assert_eq!(tag(x, "authcode"), Some(""));
-        assert_eq!(tag(x, "pasref"), None);
-    }
 }

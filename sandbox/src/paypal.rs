@@ -369,7 +369,10 @@ fn ipn_body(
     payment_status: &str,
     track: &str,
 ) -> String {
-    let gross = p.amount.to_decimal_string();
+    // PayPal writes HUF, JPY and TWD in whole units ("1000", not "1000.00"); the form the
+    // sandbox accepted already holds whole units for those, so formatting cannot fail here.
+    let gross = vpos_core::gateways::paypal::format_amount(p.amount)
+        .unwrap_or_else(|_| p.amount.to_decimal_string());
     let c = clock::civil(clock::now_ms());
     let date = format!(
         "{:02}:{:02}:{:02} {} {:02}, {:04} GMT",

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `checkout` | [`checkout`]: the form with `Firma` |
 //! | `parse_notification` / `verify` | [`parse_notification`], [`verify`] |
+//! | gateway side (emulators, tests) | [`sign_notification`]: the notification `Firma` [`verify`] checks |
 //! | `acknowledge` | [`acknowledge`] (`$*$OKY$*$` or empty), [`reject`] |
 //!
 //! `Firma` is the lower-case hex SHA-256 (`Cifrado=SHA2`, Cecabank's current scheme) or SHA-1
@@ -18,7 +19,9 @@ mod notification;
 
 pub use checkout::{Order, checkout};
 pub use config::{Cipher, Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};
-pub use notification::{MAX_BODY_BYTES, Notification, parse_notification, verify};
+pub use notification::{
+    MAX_BODY_BYTES, Notification, parse_notification, sign_notification, verify,
+};
 
 use crate::error::{Error, ErrorCode};
 use crate::http::HttpResponse;

@@ -117,6 +117,61 @@ pub fn parse_notification(
     Ok(Unverified(notification))
 }
 
+/// The one definition of the notification `Firma`: the terminal's digest (lower-case hex) of
+/// the key followed by MerchantID, AcquirerBIN, TerminalID, Num_operacion, Importe, TipoMoneda,
+/// Exponente and Referencia, without separators.
+fn notification_firma(config: &Config, fields: [&str; 8]) -> String {
+    let mut parts = [""; 9];
+    parts[0] = config.key.expose();
+    parts[1..].copy_from_slice(&fields);
+    hex(&config.cipher.digest(&parts))
+}
+
+/// The `Firma` Cecabank puts on its notification of a paid operation, as [`verify`] checks it:
+/// for gateway emulators and tests that play Cecabank's side. `Importe` is `amount` in minor
+/// units, `TipoMoneda` its numeric code (3 digits), `Exponente` its exponent, and the terminal
+/// ids come from `config`.
+///
+/// ```
+/// use vpos_core::gateways::ceca;
+/// use vpos_core::{Amount, Currency};
+/// let config: ceca::Config = serde_json::from_str(r#"{
+///     "merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003",
+///     "key": "99888888", "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action",
+///     "url_ok": "http://www.ceca.es", "url_nok": "http://www.ceca.es"}"#)?;
+/// let amount = Amount::from_minor(500, Currency::from_code("EUR")?)?;
+/// let firma = ceca::sign_notification(&config, "123", amount, "12004172282310181002");
+/// let body = format!("MerchantID=111950028&AcquirerBIN=0000554052&TerminalID=00000003\
+///     &Num_operacion=123&Importe=500&TipoMoneda=978&Exponente=2\
+///     &Referencia=12004172282310181002&Firma={firma}");
+/// let n = ceca::parse_notification(&config, "application/x-www-form-urlencoded", body.as_bytes())?;
+/// assert_eq!(ceca::verify(&config, n)?.event().amount().minor(), 500);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sign_notification(
+    config: &Config,
+    operation: &str,
+    amount: Amount,
+    reference: &str,
+) -> String {
+    let importe = amount.minor().to_string();
+    let moneda = format!("{:03}", amount.currency().numeric());
+    let exponente = amount.currency().exponent().to_string();
+    notification_firma(
+        config,
+        [
+            &config.merchant_id,
+            &config.acquirer_bin,
+            &config.terminal_id,
+            operation,
+            &importe,
+            &moneda,
+            &exponente,
+            reference,
+        ],
+    )
+}
+
 /// Verifies `Firma` over key + MerchantID + AcquirerBIN + TerminalID + Num_operacion + Importe +
 /// TipoMoneda + Exponente + Referencia (values as received), in constant time, and that the
 /// notification is for this terminal.
@@ -141,17 +196,19 @@ pub fn verify(
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map_or("", |(_, v)| v.as_str())
     };
-    let expected = hex(&config.cipher.digest(&[
-        config.key.expose(),
-        field("MerchantID"),
-        field("AcquirerBIN"),
-        field("TerminalID"),
-        field("Num_operacion"),
-        field("Importe"),
-        field("TipoMoneda"),
-        field("Exponente"),
-        field("Referencia"),
-    ]));
+    let expected = notification_firma(
+        config,
+        [
+            field("MerchantID"),
+            field("AcquirerBIN"),
+            field("TerminalID"),
+            field("Num_operacion"),
+            field("Importe"),
+            field("TipoMoneda"),
+            field("Exponente"),
+            field("Referencia"),
+        ],
+    );
     let received = n.firma.to_ascii_lowercase();
     if n.firma.is_empty() || !bool::from(received.as_bytes().ct_eq(expected.as_bytes())) {
         return Err(Error::new(

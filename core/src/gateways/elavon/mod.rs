@@ -6,6 +6,7 @@
 //! | `parse_notification` / `verify` | [`parse_notification`], [`verify`] (the HPP response POST) |
 //! | settle / void / refund | [`remote_request`], [`parse_remote_response`] (Remote XML) |
 //! | `acknowledge` | [`acknowledge`], [`reject`] |
+//! | gateway side (emulators, tests) | [`parse_remote_request`], [`verify_remote_request`], [`rebate_hash`] |
 //!
 //! Every hash is `sha1_hex(sha1_hex(fields joined by ".") + "." + secret)`. The host supplies
 //! the timestamp (`YYYYMMDDHHMMSS`): vpos reads no clock.
@@ -18,7 +19,10 @@ mod remote;
 pub use checkout::{Order, checkout};
 pub use config::{Config, LIVE_CHECKOUT_URL, LIVE_REMOTE_URL, TEST_CHECKOUT_URL, TEST_REMOTE_URL};
 pub use notification::{MAX_BODY_BYTES, Notification, map_result, parse_notification, verify};
-pub use remote::{RemoteKind, RemoteOperation, parse_remote_response, remote_request};
+pub use remote::{
+    RemoteKind, RemoteOperation, RemoteRequest, parse_remote_request, parse_remote_response,
+    remote_request, verify_remote_request,
+};
 
 use sha1::{Digest, Sha1};
 
@@ -38,6 +42,17 @@ use crate::state::Outcome;
 pub fn hash(fields: &[&str], secret: &str) -> String {
     let inner = hex(&Sha1::digest(fields.join(".").as_bytes()));
     hex(&Sha1::digest(format!("{inner}.{secret}").as_bytes()))
+}
+
+/// The `refundhash` a Remote `rebate` carries: the lower-case hex SHA-1 of the rebate password
+/// (what [`remote_request`] sends and [`verify_remote_request`] checks).
+///
+/// ```
+/// assert_eq!(vpos_core::gateways::elavon::rebate_hash("rebate"),
+///            "fe528c20a04fb494f796591392ede2d36140b471");
+/// ```
+pub fn rebate_hash(rebate_password: &str) -> String {
+    hex(&Sha1::digest(rebate_password.as_bytes()))
 }
 
 /// The answer to the HPP response POST: `200` once settled (the HPP shows the body to the

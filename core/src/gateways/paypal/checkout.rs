@@ -33,7 +33,8 @@ pub struct Order {
     pub cancel_url: Option<String>,
 }
 
-/// Builds the form. Amounts use the currency's exponent (`JPY` `1500`, `EUR` `15.00`).
+/// Builds the form. Amounts are written by [`super::format_amount`] (`JPY` `1500`, `HUF`
+/// `1000`, `EUR` `15.00`); an amount PayPal cannot express is `amount_precision` on `amount`.
 ///
 /// ```
 /// use vpos_core::gateways::paypal::{self, Order};
@@ -56,13 +57,14 @@ pub fn checkout(config: &Config, order: &Order) -> Result<RedirectForm> {
     if order.amount.minor() == 0 {
         return Err(Error::invalid("amount", "must be greater than zero"));
     }
+    let amount = super::format_amount(order.amount).map_err(|e| e.with_field("amount"))?;
     let mut fields: Vec<(String, String)> = vec![
         ("cmd".into(), "_xclick".into()),
         ("charset".into(), "utf-8".into()),
         ("business".into(), config.business.clone()),
         ("invoice".into(), order.invoice.clone()),
         ("item_name".into(), order.item_name.clone()),
-        ("amount".into(), order.amount.to_decimal_string()),
+        ("amount".into(), amount),
         (
             "currency_code".into(),
             order.amount.currency().code().into(),

@@ -124,7 +124,7 @@ pub fn parse_notification(
     let signed_amount = |name: &'static str| -> Result<Option<Amount>> {
         get(name)
             .map(|v| {
-                Amount::parse(v.strip_prefix('-').unwrap_or(v), currency)
+                super::parse_amount(v.strip_prefix('-').unwrap_or(v), currency)
                     .map_err(|e| e.or_field(name))
             })
             .transpose()

@@ -7,14 +7,17 @@
 //! | `parse_notification` | [`parse_notification`]: charset from the body honoured |
 //! | `postback_request` / `verify_postback` | [`postback_request`] (`cmd=_notify-validate&` + the raw body, byte for byte), [`verify_postback`] |
 //! | `acknowledge` | [`acknowledge`], [`reject`] |
+//! | amounts | [`format_amount`], [`parse_amount`]: HUF, JPY and TWD in whole units, as PayPal requires |
 //!
 //! | Express Checkout (NVP) | [`set_express_checkout_request`], [`express_checkout_redirect`], [`get_express_checkout_details_request`], [`do_express_checkout_payment_request`], [`refund_transaction_request`], [`parse_nvp_response`], [`payment_event`], [`refund_event`] |
 
+mod amount;
 mod checkout;
 mod config;
 mod ipn;
 mod nvp;
 
+pub use amount::{amount_decimals, format_amount, parse_amount};
 pub use checkout::{Order, checkout};
 pub use config::{Config, LIVE_CHECKOUT_URL, LIVE_IPN_URL, SANDBOX_CHECKOUT_URL, SANDBOX_IPN_URL};
 pub use ipn::{

@@ -111,7 +111,8 @@ pub fn set_express_checkout_request(config: &Config, order: &ExpressOrder) -> Re
             "must be greater than zero",
         ));
     }
-    let amount = order.amount.to_decimal_string();
+    let amount =
+        super::format_amount(order.amount).map_err(|e| e.with_field("PAYMENTREQUEST_0_AMT"))?;
     request(
         config,
         "SetExpressCheckout",
@@ -233,6 +234,8 @@ pub fn do_express_checkout_payment_request(
 ) -> Result<HttpRequest> {
     required("TOKEN", token, 64)?;
     required("PAYERID", payer_id, 64)?;
+    let amount =
+        super::format_amount(order.amount).map_err(|e| e.with_field("PAYMENTREQUEST_0_AMT"))?;
     request(
         config,
         "DoExpressCheckoutPayment",
@@ -240,7 +243,7 @@ pub fn do_express_checkout_payment_request(
             ("TOKEN", token.into()),
             ("PAYERID", payer_id.into()),
             ("PAYMENTREQUEST_0_PAYMENTACTION", "Sale".into()),
-            ("PAYMENTREQUEST_0_AMT", order.amount.to_decimal_string()),
+            ("PAYMENTREQUEST_0_AMT", amount),
             (
                 "PAYMENTREQUEST_0_CURRENCYCODE",
                 order.amount.currency().code().into(),
@@ -268,7 +271,10 @@ pub fn refund_transaction_request(
                 ));
             }
             fields.push(("REFUNDTYPE", "Partial".into()));
-            fields.push(("AMT", a.to_decimal_string()));
+            fields.push((
+                "AMT",
+                super::format_amount(a).map_err(|e| e.with_field("AMT"))?,
+            ));
             fields.push(("CURRENCYCODE", a.currency().code().into()));
         }
     }
@@ -282,7 +288,7 @@ fn amount_of(reply: &NvpReply, amount: &'static str, currency: &'static str) -> 
             .ok_or_else(|| Error::missing(currency))?,
     )
     .map_err(|e| e.or_field(currency))?;
-    Amount::parse(reply.get(amount).ok_or_else(|| Error::missing(amount))?, c)
+    super::parse_amount(reply.get(amount).ok_or_else(|| Error::missing(amount))?, c)
         .map_err(|e| e.or_field(amount))
 }
 
