@@ -333,3 +333,19 @@ def test_dropped_notification_reaches_paid_through_vpos_sandbox(settings: Any) -
         assert reconcile("--older-than", "0s")[0] == "checked 0, changed 0, unchanged 0, failed 0"
     finally:
         box.close()
+
+
+def test_bad_polling_settings_fail_the_system_check(flocash_poll: PollingServer, settings: Any) -> None:
+    from django.core import checks
+
+    good = dict(settings.VPOS_FLOCASH_POLLING["default"])
+    assert [m for m in checks.run_checks() if m.id == "vpos.E009"] == []
+    settings.VPOS_FLOCASH_POLLING = {"default": {"api_username": "u", "api_password": "hunter2-secret",
+                                                 "success_codes": ["0000"]}}
+    errors = [m for m in checks.run_checks() if m.id == "vpos.E009"]
+    assert len(errors) == 1 and "namespace" in errors[0].msg
+    assert "hunter2-secret" not in errors[0].msg
+    settings.VPOS_FLOCASH_POLLING = {"default": "not a dict"}
+    assert [m.id for m in checks.run_checks() if m.id == "vpos.E009"] == ["vpos.E009"]
+    settings.VPOS_FLOCASH_POLLING = {"default": {**good, "timeout": "soon"}}
+    assert "timeout" in [m for m in checks.run_checks() if m.id == "vpos.E009"][0].msg

@@ -6,7 +6,7 @@ core refuses (the message names the key); ``E004`` bad ``accounts``; ``E005`` ba
 ``total_refunds``, ``preauthorisation``); ``E006`` bad ``VPOS_PAYMENT_MODEL``; ``E007`` bad
 ``VPOS_HTTP_CLIENT``; ``W001`` both VPOS and FLOCASH_* set; ``W002`` FLOCASH_PAYMENT_MODEL set;
 ``W003`` no gateway account configured; ``E008`` a malformed ``VPOS_ENCRYPTION_KEYS`` (the keys
-of database accounts' secrets).
+of database accounts' secrets); ``E009`` a malformed ``VPOS_FLOCASH_POLLING`` (``vpos_reconcile``).
 """
 
 from __future__ import annotations
@@ -65,6 +65,19 @@ def check_http_client(app_configs: Any = None, **kwargs: Any) -> List[checks.Che
         return [checks.Error(f"VPOS_HTTP_CLIENT = {path!r} cannot be imported ({e}).", id="vpos.E007")]
     if not callable(client):
         return [checks.Error(f"VPOS_HTTP_CLIENT = {path!r} is not callable.", id="vpos.E007")]
+    return []
+
+
+@checks.register(checks.Tags.compatibility)
+def check_flocash_polling(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckMessage]:
+    """VPOS_FLOCASH_POLLING, when set, is what ``vpos_reconcile`` can use (checked by the core)."""
+    if not getattr(settings, "VPOS_FLOCASH_POLLING", None):
+        return []
+    try:
+        conf.flocash_polling()
+    except conf.PollingSettingsError as e:
+        return [checks.Error(str(e), hint="See the vpos README, 'Reconciling lost FloCash notifications'.",
+                             id="vpos.E009")]
     return []
 
 

@@ -250,6 +250,56 @@ def accounts() -> List[Account]:
     return list(load().accounts.values())
 
 
+#: Seconds ``vpos_reconcile`` waits for a polling reply unless an account says otherwise.
+POLLING_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Polling:
+    """One FloCash account's Merchant Polling settings (``VPOS_FLOCASH_POLLING[name]``)."""
+
+    account: Account
+    #: The core's ``PollConfig`` (credentials, WSDL namespace, success codes …).
+    config: Dict[str, Any] = field(repr=False)
+    timeout: float = POLLING_TIMEOUT
+
+
+class PollingSettingsError(ValueError):
+    """``VPOS_FLOCASH_POLLING`` is malformed; the message names the account and key, never a value."""
+
+
+def flocash_polling(names: Optional[List[str]] = None) -> List[Polling]:
+    """``VPOS_FLOCASH_POLLING`` checked through the core: the named accounts, or every one.
+
+    Raises :class:`PollingSettingsError` for the first bad entry; the system check
+    ``vpos.E009`` reports the same at start-up."""
+    polling = getattr(settings, "VPOS_FLOCASH_POLLING", None) or {}
+    if not isinstance(polling, Mapping):
+        raise PollingSettingsError("VPOS_FLOCASH_POLLING must be a dict of account name -> polling settings")
+    out = []
+    for name in names if names is not None else sorted(polling):
+        if name not in polling:
+            raise PollingSettingsError(f"VPOS_FLOCASH_POLLING has no account {name!r}")
+        where = f"VPOS_FLOCASH_POLLING[{name!r}]"
+        if not isinstance(polling[name], Mapping):
+            raise PollingSettingsError(f"{where} must be a dict")
+        try:
+            acct = get_account("flocash", name)
+        except UnknownAccount as e:
+            raise PollingSettingsError(f"{where}: {e}") from None
+        values = dict(polling[name])
+        timeout = values.pop("timeout", POLLING_TIMEOUT)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise PollingSettingsError(f"{where}['timeout'] must be a positive number of seconds")
+        try:
+            # Validates the polling config (the error names the key); the request is discarded.
+            acct.gateway.poll_by_reference_request(values, "check")
+        except vpos.VposError as e:
+            raise PollingSettingsError(f"{where}: {e.message} ({e.code})") from None
+        out.append(Polling(acct, values, float(timeout)))
+    return out
+
+
 def payment_model_label() -> str:
     """``VPOS_PAYMENT_MODEL``, default ``"vpos.Payment"``."""
     return getattr(settings, "VPOS_PAYMENT_MODEL", DEFAULT_PAYMENT_MODEL)

@@ -42,7 +42,6 @@ import json
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -56,7 +55,6 @@ from vpos.django.views import apply_event
 #: Statuses still waiting for FloCash's final answer: ``new`` (no notification arrived at all)
 #: and ``pending``.
 WAITING = ("new", "pending")
-DEFAULT_TIMEOUT = 30.0
 #: How far before the oldest waiting payment the by-time window opens (clock skew).
 WINDOW_SKEW = datetime.timedelta(minutes=5)
 _DURATION = re.compile(r"^(\d+)([smhd]?)$")
@@ -134,29 +132,13 @@ class Command(BaseCommand):
     # Settings.
 
     def polling_accounts(self, wanted: Optional[List[str]]) -> Iterable[Tuple[conf.Account, Dict[str, Any], float]]:
-        polling = getattr(settings, "VPOS_FLOCASH_POLLING", None) or {}
-        if not isinstance(polling, Mapping):
-            raise CommandError("VPOS_FLOCASH_POLLING must be a dict of account name -> polling settings")
-        names = wanted or sorted(polling)
-        if not names:
+        try:
+            polling = conf.flocash_polling(wanted or None)
+        except conf.PollingSettingsError as e:
+            raise CommandError(str(e)) from None
+        if not polling:
             raise CommandError("no FloCash polling settings: set VPOS_FLOCASH_POLLING (see vpos_reconcile's help)")
-        out = []
-        for name in names:
-            if name not in polling:
-                raise CommandError(f"VPOS_FLOCASH_POLLING has no account {name!r}")
-            try:
-                acct = conf.get_account("flocash", name)
-            except conf.UnknownAccount as e:
-                raise CommandError(str(e)) from None
-            values = dict(polling[name])
-            timeout = values.pop("timeout", DEFAULT_TIMEOUT)
-            try:
-                # Validates the polling config (a bad one names its key); the request is discarded.
-                acct.gateway.poll_by_reference_request(values, "check")
-            except vpos.VposError as e:
-                raise CommandError(f"VPOS_FLOCASH_POLLING[{name!r}]: {e.message} ({e.code})") from None
-            out.append((acct, values, float(timeout)))
-        return out
+        return [(p.account, p.config, p.timeout) for p in polling]
 
     # The two modes.
 
