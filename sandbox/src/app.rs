@@ -213,6 +213,13 @@ pub(crate) struct Bounded<V> {
     cap: usize,
 }
 
+/// A gateway's payments: at most [`MAX_PAYMENTS`].
+impl<V> Default for Bounded<V> {
+    fn default() -> Self {
+        Bounded::new(MAX_PAYMENTS)
+    }
+}
+
 impl<V> Bounded<V> {
     pub fn new(cap: usize) -> Self {
         Bounded {

@@ -20,13 +20,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use vpos_core::form::parse_urlencoded;
 use vpos_core::{Amount, Currency};
 
-use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
+use crate::app::{App, Bounded, Inner, PayError};
 use crate::clock;
 use crate::delivery::{self, Delivery, Policy};
-use crate::html::{self, esc};
+use crate::html;
+use crate::pay_page;
 
 /// Attempts per notification (the sandbox's schedule: a minute, doubling to an hour).
 pub(crate) const NOTIFY_ATTEMPTS: u32 = 20;
@@ -36,16 +36,9 @@ const LONGEST_RETRY: Duration = Duration::from_secs(3600);
 const INVOICE_LIFETIME_MS: u64 = 15 * 60 * 1000;
 
 /// Bitpay's side of the sandbox.
+#[derive(Default)]
 pub(crate) struct State {
     pub invoices: Bounded<Invoice>,
-}
-
-impl Default for State {
-    fn default() -> Self {
-        State {
-            invoices: Bounded::new(MAX_PAYMENTS),
-        }
-    }
 }
 
 /// One invoice.
@@ -216,6 +209,11 @@ fn create(app: &Arc<App>, headers: &HeaderMap, body: &[u8], wrapped: bool) -> Re
         &id,
         format!("invoice created; buyer page /invoice?id={id}"),
     );
+    invoice_response(json, wrapped)
+}
+
+/// An invoice as the API answers it: bare (legacy) or inside the `merchant/invoice` facade.
+fn invoice_response(json: String, wrapped: bool) -> Response {
     let body = if wrapped {
         format!("{{\"facade\":\"merchant/invoice\",\"data\":{json}}}")
     } else {
@@ -251,13 +249,7 @@ fn fetch(app: &App, headers: &HeaderMap, id: &str, wrapped: bool) -> Response {
     }
     let mut inner = app.lock();
     // The fetch is how a shop verifies a notification: the post-back fault applies to it.
-    if inner.faults.take_postback_fail() {
-        drop(inner);
-        app.note(
-            "bitpay",
-            id,
-            "invoice fetch answered HTTP 500 (postback-fail fault)".into(),
-        );
+    if delivery::postback_fails(&mut inner, "bitpay", Some(id), "invoice fetch") {
         return json_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal error (fault)");
     }
     let Some(invoice) = inner.bitpay.invoices.get(id) else {
@@ -265,17 +257,7 @@ fn fetch(app: &App, headers: &HeaderMap, id: &str, wrapped: bool) -> Response {
     };
     let json = invoice_json(&app.base_url, invoice);
     drop(inner);
-    let body = if wrapped {
-        format!("{{\"facade\":\"merchant/invoice\",\"data\":{json}}}")
-    } else {
-        json
-    };
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+    invoice_response(json, wrapped)
 }
 
 async fn fetch_new(
@@ -330,52 +312,34 @@ async fn pay_page(AppState(app): AppState<Arc<App>>, Query(q): Query<IdQuery>) -
     let id = q.id.unwrap_or_default();
     let inner = app.lock();
     let Some(i) = inner.bitpay.invoices.get(&id) else {
-        return html::respond(
-            StatusCode::NOT_FOUND,
-            "Bitpay: unknown invoice",
-            "<h1>Bitpay</h1><p>No such invoice (the sandbox may have been reset).</p>",
-        );
+        return pay_page::not_found("Bitpay: unknown invoice", "Bitpay", "invoice");
     };
-    let mut body = String::from("<h1>Bitpay invoice</h1>");
-    body.push_str(&html::rows(&[
+    let choice = if i.status == "new" {
+        pay_page::outcome_form(
+            &format!("/invoice?id={}", i.id),
+            "",
+            Outcome::ALL.map(|o| (o.as_str(), o.button().to_string())),
+        )
+    } else {
+        pay_page::status_line("invoice is", i.status)
+    };
+    let notifications = i.notification_url.clone();
+    let rows = [
         ("Invoice", i.id.clone()),
         ("Order", i.order_id.clone().unwrap_or_default()),
         ("Item", i.item_desc.clone().unwrap_or_default()),
-        (
-            "Price",
-            format!(
-                "{} {}",
-                i.price.to_decimal_string(),
-                i.price.currency().code()
-            ),
-        ),
+        ("Price", pay_page::amount(&i.price)),
         (
             "Notifications to",
-            i.notification_url
-                .clone()
-                .unwrap_or_else(|| "(none: no notificationURL)".into()),
+            notifications.unwrap_or_else(|| "(none: no notificationURL)".into()),
         ),
-    ]));
-    if i.status == "new" {
-        body.push_str(&format!(
-            "<form method=\"post\" action=\"/invoice?id={}\"><p>",
-            esc(&i.id)
-        ));
-        for o in Outcome::ALL {
-            body.push_str(&format!(
-                "<button type=\"submit\" id=\"outcome-{v}\" name=\"outcome\" value=\"{v}\">{l}</button>",
-                v = o.as_str(),
-                l = esc(o.button())
-            ));
-        }
-        body.push_str("</p></form>");
-    } else {
-        body.push_str(&format!(
-            "<p id=\"status\">This invoice is <strong>{}</strong>.</p>",
-            i.status
-        ));
-    }
-    html::respond(StatusCode::OK, "Bitpay invoice (sandbox)", &body)
+    ];
+    pay_page::show(
+        "Bitpay invoice (sandbox)",
+        "<h1>Bitpay invoice</h1>",
+        &rows,
+        &choice,
+    )
 }
 
 async fn pay_submit(
@@ -383,38 +347,22 @@ async fn pay_submit(
     Query(q): Query<IdQuery>,
     body: Bytes,
 ) -> Response {
-    let pairs = parse_urlencoded(&body, 4096).unwrap_or_default();
-    let Some(outcome) = pairs
-        .iter()
-        .find(|(n, _)| n == "outcome")
-        .and_then(|(_, v)| Outcome::parse(v))
-    else {
-        return html::respond(
-            StatusCode::BAD_REQUEST,
-            "Bad choice",
-            "<p>Choose one of the outcome buttons.</p>",
-        );
-    };
-    match pay(&app, &q.id.unwrap_or_default(), outcome) {
-        Ok(Paid {
-            redirect: Some(url),
-            ..
-        }) => html::see_other(&url),
-        Ok(paid) => html::respond(
-            StatusCode::OK,
-            "Bitpay invoice",
-            &format!(
-                "<h1>Bitpay</h1><p id=\"status\">Invoice {}: {}.</p>",
-                esc(&paid.invoice),
-                paid.outcome
+    let id = q.id.unwrap_or_default();
+    let page = ("Bitpay invoice", "Bitpay");
+    pay_page::submit(&body, 4096, Outcome::parse, page, |outcome, _| {
+        Ok(match pay(&app, &id, outcome)? {
+            Paid {
+                redirect: Some(url),
+                ..
+            } => html::see_other(&url),
+            paid => pay_page::done(
+                "Bitpay invoice",
+                "Bitpay",
+                &format!("Invoice {}: {}.", paid.invoice, paid.outcome),
+                None,
             ),
-        ),
-        Err(e) => html::respond(
-            e.status,
-            "Bitpay invoice",
-            &format!("<h1>Bitpay</h1><p>{}</p>", esc(&e.message)),
-        ),
-    }
+        })
+    })
 }
 
 /// What paying did.

@@ -21,27 +21,21 @@ use vpos_core::form::{encode_urlencoded, parse_urlencoded};
 use vpos_core::gateways::ceca;
 use vpos_core::{Amount, Currency};
 
-use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
+use crate::app::{App, Bounded, Inner, PayError};
 use crate::clock;
 use crate::config::CecaConfig;
 use crate::delivery::{self, Delivery, Policy};
 use crate::html::{self, esc};
+use crate::pay_page;
 
 /// Largest form accepted.
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
 /// CECA's side of the sandbox.
+#[derive(Default)]
 pub(crate) struct State {
     /// Payments by `Num_operacion`.
     pub payments: Bounded<Payment>,
-}
-
-impl Default for State {
-    fn default() -> Self {
-        State {
-            payments: Bounded::new(MAX_PAYMENTS),
-        }
-    }
 }
 
 /// One operation posted to `compra.action`.
@@ -226,64 +220,40 @@ async fn compra(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
         }
         inner.ceca.payments.insert(operation.clone(), payment);
     }
-    app.note(
-        "ceca",
-        &operation,
-        format!("checkout accepted; payment page /tpvweb/tpv/pago/{operation}"),
-    );
-    html::see_other(&format!("/tpvweb/tpv/pago/{operation}"))
+    let page = format!("/tpvweb/tpv/pago/{operation}");
+    pay_page::open(&app, "ceca", &operation, "checkout accepted", &page)
 }
 
 async fn pay_page(AppState(app): AppState<Arc<App>>, Path(operation): Path<String>) -> Response {
     let inner = app.lock();
     let Some(p) = inner.ceca.payments.get(&operation) else {
-        return html::respond(
-            StatusCode::NOT_FOUND,
-            "CECA: unknown operation",
-            "<h1>CECA</h1><p>No such operation (the sandbox may have been reset).</p>",
-        );
+        return pay_page::not_found("CECA: unknown operation", "CECA", "operation");
     };
-    let mut body = String::from("<h1>CECA TPV virtual</h1>");
-    body.push_str(&html::rows(&[
+    let choice = if p.status == "open" {
+        pay_page::outcome_form(
+            &format!("/tpvweb/tpv/pago/{}", p.operation),
+            "",
+            Outcome::ALL.map(|o| (o.as_str(), o.button().to_string())),
+        )
+    } else {
+        pay_page::status_line("operation is already", p.status)
+    };
+    let notify_url = app.config.ceca.notify_url.clone();
+    let rows = [
         ("Num_operacion", p.operation.clone()),
         ("Descripcion", p.description.clone().unwrap_or_default()),
-        (
-            "Importe",
-            format!(
-                "{} {}",
-                p.amount.to_decimal_string(),
-                p.amount.currency().code()
-            ),
-        ),
+        ("Importe", pay_page::amount(&p.amount)),
         (
             "Notification to",
-            app.config
-                .ceca
-                .notify_url
-                .clone()
-                .unwrap_or_else(|| "(none: ceca.notify_url is not set)".into()),
+            notify_url.unwrap_or_else(|| "(none: ceca.notify_url is not set)".into()),
         ),
-    ]));
-    if p.status == "open" {
-        body.push_str(&format!(
-            "<form method=\"post\" action=\"/tpvweb/tpv/pago/{}\"><p>",
-            esc(&p.operation)
-        ));
-        for o in Outcome::ALL {
-            body.push_str(&format!(
-                "<button type=\"submit\" id=\"outcome-{v}\" name=\"outcome\" value=\"{v}\">{l}</button>",
-                v = o.as_str(),
-                l = esc(o.button())
-            ));
-        }
-        body.push_str("</p></form>");
-    } else {
-        body.push_str(&format!(
-            "<p id=\"status\">This operation is already <strong>{}</strong>.</p>",
-            p.status
-        ));
-    }
-    html::respond(StatusCode::OK, "CECA payment (sandbox)", &body)
+    ];
+    pay_page::show(
+        "CECA payment (sandbox)",
+        "<h1>CECA TPV virtual</h1>",
+        &rows,
+        &choice,
+    )
 }
 
 async fn pay_submit(
@@ -291,26 +261,10 @@ async fn pay_submit(
     Path(operation): Path<String>,
     body: Bytes,
 ) -> Response {
-    let pairs = parse_urlencoded(&body, MAX_FORM_BYTES).unwrap_or_default();
-    let Some(outcome) = pairs
-        .iter()
-        .find(|(n, _)| n == "outcome")
-        .and_then(|(_, v)| Outcome::parse(v))
-    else {
-        return html::respond(
-            StatusCode::BAD_REQUEST,
-            "Bad choice",
-            "<p>Choose one of the outcome buttons.</p>",
-        );
-    };
-    match pay(&app, &operation, outcome) {
-        Ok(paid) => html::see_other(&paid.redirect),
-        Err(e) => html::respond(
-            e.status,
-            "CECA payment",
-            &format!("<h1>CECA</h1><p>{}</p>", esc(&e.message)),
-        ),
-    }
+    let page = ("CECA payment", "CECA");
+    pay_page::submit(&body, MAX_FORM_BYTES, Outcome::parse, page, |outcome, _| {
+        pay(&app, &operation, outcome).map(|paid| html::see_other(&paid.redirect))
+    })
 }
 
 /// What paying did.
@@ -413,12 +367,7 @@ pub(crate) fn pay(app: &Arc<App>, operation: &str, outcome: Outcome) -> Result<P
                     url,
                     content_type: "application/x-www-form-urlencoded",
                     body,
-                    policy: Policy {
-                        max_attempts: 1,
-                        interval: Duration::ZERO,
-                        backoff_to: None,
-                        accepts: delivery::ceca_accepts,
-                    },
+                    policy: Policy::once(delivery::ceca_accepts),
                 },
                 Duration::ZERO,
             ),

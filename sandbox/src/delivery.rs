@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::app::{App, MAX_IN_FLIGHT};
+use crate::app::{App, Inner, MAX_IN_FLIGHT};
 use crate::clock;
 use crate::events::{Event, excerpt};
 
@@ -19,6 +19,38 @@ pub(crate) struct Policy {
     pub backoff_to: Option<Duration>,
     /// Whether the shop's answer stops the retries.
     pub accepts: fn(u16, &[u8]) -> bool,
+}
+
+impl Policy {
+    /// A single attempt, never retried: Redsys and CECA notify once.
+    pub(crate) const fn once(accepts: fn(u16, &[u8]) -> bool) -> Policy {
+        Policy {
+            max_attempts: 1,
+            interval: Duration::ZERO,
+            backoff_to: None,
+            accepts,
+        }
+    }
+}
+
+/// The `postback-fail` fault, for the request a shop makes to check a notification (PayPal's
+/// and FloCash's post-backs, Bitpay's invoice fetch): whether this one fails, logged as
+/// `<what> answered HTTP 500 (postback-fail fault)` when it does.
+pub(crate) fn postback_fails(
+    inner: &mut Inner,
+    gateway: &'static str,
+    order: Option<&str>,
+    what: &str,
+) -> bool {
+    if !inner.faults.take_postback_fail() {
+        return false;
+    }
+    inner.events.push(Event::note(
+        Some(gateway),
+        order,
+        format!("{what} answered HTTP 500 (postback-fail fault)"),
+    ));
+    true
 }
 
 /// FloCash: "anything but `00`" is retried an hour later, for up to 72 hours: the first

@@ -18,25 +18,19 @@ use vpos_core::form::parse_urlencoded;
 use vpos_core::gateways::elavon::{self, RemoteKind};
 use vpos_core::{Amount, Currency};
 
-use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
+use crate::app::{App, Bounded, Inner, PayError};
 use crate::clock;
 use crate::config::ElavonConfig;
 use crate::html::{self, esc};
+use crate::pay_page;
 
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
 /// Elavon's side of the sandbox.
+#[derive(Default)]
 pub(crate) struct State {
     /// Payments by `ORDER_ID`.
     pub payments: Bounded<Payment>,
-}
-
-impl Default for State {
-    fn default() -> Self {
-        State {
-            payments: Bounded::new(MAX_PAYMENTS),
-        }
-    }
 }
 
 /// One HPP request.
@@ -199,70 +193,46 @@ async fn hpp(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
         }
         inner.elavon.payments.insert(order.clone(), payment);
     }
-    app.note(
-        "elavon",
-        &order,
-        format!("HPP request accepted; payment page /pay/{order}"),
-    );
-    html::see_other(&format!("/pay/{order}"))
+    let page = format!("/pay/{order}");
+    pay_page::open(&app, "elavon", &order, "HPP request accepted", &page)
 }
 
 async fn pay_page(AppState(app): AppState<Arc<App>>, Path(order): Path<String>) -> Response {
     let inner = app.lock();
     let Some(p) = inner.elavon.payments.get(&order) else {
-        return html::respond(
-            StatusCode::NOT_FOUND,
-            "Elavon: unknown order",
-            "<h1>Santander Elavon</h1><p>No such order (the sandbox may have been reset).</p>",
-        );
+        return pay_page::not_found("Elavon: unknown order", "Santander Elavon", "order");
     };
-    let mut body = String::from("<h1>Santander Elavon</h1>");
-    body.push_str(&html::rows(&[
+    let choice = if p.status == "open" {
+        let buttons = Outcome::ALL.map(|o| {
+            let (code, message) = o.result();
+            let label = message.trim_start_matches("[ test system ] ");
+            (o.as_str(), format!("{label} ({code})"))
+        });
+        pay_page::outcome_form(&format!("/pay/{}", p.order_id), "", buttons)
+    } else {
+        pay_page::status_line("order is already", p.status)
+    };
+    let settlement = if p.auto_settle {
+        "automatic (AUTO_SETTLE_FLAG 1)"
+    } else {
+        "delayed: settle over Remote (AUTO_SETTLE_FLAG 0)"
+    };
+    let response_url = p.response_url.clone();
+    let rows = [
         ("ORDER_ID", p.order_id.clone()),
-        (
-            "Amount",
-            format!(
-                "{} {}",
-                p.amount.to_decimal_string(),
-                p.amount.currency().code()
-            ),
-        ),
-        (
-            "Settlement",
-            if p.auto_settle {
-                "automatic (AUTO_SETTLE_FLAG 1)".into()
-            } else {
-                "delayed: settle over Remote (AUTO_SETTLE_FLAG 0)".into()
-            },
-        ),
+        ("Amount", pay_page::amount(&p.amount)),
+        ("Settlement", settlement.to_string()),
         (
             "Response to",
-            p.response_url
-                .clone()
-                .unwrap_or_else(|| "(none: no MERCHANT_RESPONSE_URL)".into()),
+            response_url.unwrap_or_else(|| "(none: no MERCHANT_RESPONSE_URL)".into()),
         ),
-    ]));
-    if p.status == "open" {
-        body.push_str(&format!(
-            "<form method=\"post\" action=\"/pay/{}\"><p>",
-            esc(&p.order_id)
-        ));
-        for o in Outcome::ALL {
-            let (code, message) = o.result();
-            body.push_str(&format!(
-                "<button type=\"submit\" id=\"outcome-{v}\" name=\"outcome\" value=\"{v}\">{} ({code})</button>",
-                esc(message.trim_start_matches("[ test system ] ")),
-                v = o.as_str(),
-            ));
-        }
-        body.push_str("</p></form>");
-    } else {
-        body.push_str(&format!(
-            "<p id=\"status\">This order is already <strong>{}</strong>.</p>",
-            p.status
-        ));
-    }
-    html::respond(StatusCode::OK, "Elavon payment (sandbox)", &body)
+    ];
+    pay_page::show(
+        "Elavon payment (sandbox)",
+        "<h1>Santander Elavon</h1>",
+        &rows,
+        &choice,
+    )
 }
 
 async fn pay_submit(
@@ -270,50 +240,35 @@ async fn pay_submit(
     Path(order): Path<String>,
     body: Bytes,
 ) -> Response {
-    let pairs = parse_urlencoded(&body, MAX_FORM_BYTES).unwrap_or_default();
-    let Some(outcome) = pairs
-        .iter()
-        .find(|(n, _)| n == "outcome")
-        .and_then(|(_, v)| Outcome::parse(v))
-    else {
-        return html::respond(
-            StatusCode::BAD_REQUEST,
-            "Bad choice",
-            "<p>Choose one of the outcome buttons.</p>",
+    let page = ("Elavon payment", "Santander Elavon");
+    pay_page::submit(&body, MAX_FORM_BYTES, Outcome::parse, page, |outcome, _| {
+        let paid = pay(&app, &order, outcome)?;
+        let Some(url) = paid.response_url else {
+            return Ok(pay_page::done(
+                "Elavon payment done",
+                "Santander Elavon",
+                &format!("RESULT {}", paid.result),
+                Some("No MERCHANT_RESPONSE_URL to send the response to."),
+            ));
+        };
+        let mut form = format!(
+            "<h1>Santander Elavon</h1><p>Sending the result to the shop…</p><form id=\"hpp-response\" method=\"post\" action=\"{}\">",
+            esc(&url)
         );
-    };
-    match pay(&app, &order, outcome) {
-        Ok(paid) => {
-            let Some(url) = paid.response_url else {
-                return html::respond(
-                    StatusCode::OK,
-                    "Elavon payment done",
-                    &format!(
-                        "<h1>Santander Elavon</h1><p id=\"status\">RESULT {}</p><p>No MERCHANT_RESPONSE_URL to send the response to.</p>",
-                        esc(&paid.result)
-                    ),
-                );
-            };
-            let mut form = format!(
-                "<h1>Santander Elavon</h1><p>Sending the result to the shop…</p><form id=\"hpp-response\" method=\"post\" action=\"{}\">",
-                esc(&url)
-            );
-            for (k, v) in &paid.response {
-                form.push_str(&format!(
-                    "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-                    esc(k),
-                    esc(v)
-                ));
-            }
-            form.push_str("<noscript><button type=\"submit\">Continue</button></noscript></form><script>document.getElementById(\"hpp-response\").submit();</script>");
-            html::respond(StatusCode::OK, "Elavon: returning to the shop", &form)
+        for (k, v) in &paid.response {
+            form.push_str(&format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                esc(k),
+                esc(v)
+            ));
         }
-        Err(e) => html::respond(
-            e.status,
-            "Elavon payment",
-            &format!("<h1>Santander Elavon</h1><p>{}</p>", esc(&e.message)),
-        ),
-    }
+        form.push_str("<noscript><button type=\"submit\">Continue</button></noscript></form><script>document.getElementById(\"hpp-response\").submit();</script>");
+        Ok(html::respond(
+            StatusCode::OK,
+            "Elavon: returning to the shop",
+            &form,
+        ))
+    })
 }
 
 /// What paying did.
@@ -357,18 +312,7 @@ pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid,
         p.pasref = pasref.clone();
         p.authcode = authcode.clone();
         let ts = timestamp();
-        let sha1 = elavon::hash(
-            &[
-                &ts,
-                &config.merchant_id,
-                order,
-                result,
-                message,
-                &pasref,
-                &authcode,
-            ],
-            config.secret.expose(),
-        );
+        let sha1 = response_hash(config, &ts, order, result, message, &pasref, &authcode);
         let response: Vec<(String, String)> = [
             ("MERCHANT_ID", config.merchant_id.as_str()),
             ("ACCOUNT", &config.account),
@@ -410,6 +354,29 @@ fn escape(s: &str) -> String {
     html::esc(s)
 }
 
+/// `SHA1HASH` of an HPP response or Remote reply, over
+/// `timestamp.merchantid.orderid.result.message.pasref.authcode`.
+fn response_hash(
+    config: &ElavonConfig,
+    ts: &str,
+    order: &str,
+    result: &str,
+    message: &str,
+    pasref: &str,
+    authcode: &str,
+) -> String {
+    let fields = [
+        ts,
+        &config.merchant_id,
+        order,
+        result,
+        message,
+        pasref,
+        authcode,
+    ];
+    elavon::hash(&fields, config.secret.expose())
+}
+
 /// A Remote reply, hashed over `timestamp.merchantid.orderid.result.message.pasref.authcode`.
 fn reply(
     config: &ElavonConfig,
@@ -420,18 +387,7 @@ fn reply(
     authcode: &str,
 ) -> Response {
     let ts = timestamp();
-    let sha1 = elavon::hash(
-        &[
-            &ts,
-            &config.merchant_id,
-            order,
-            result,
-            message,
-            pasref,
-            authcode,
-        ],
-        config.secret.expose(),
-    );
+    let sha1 = response_hash(config, &ts, order, result, message, pasref, authcode);
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><response timestamp=\"{ts}\"><merchantid>{}</merchantid><account>{}</account><orderid>{}</orderid><result>{}</result><message>{}</message><pasref>{}</pasref><authcode>{}</authcode><sha1hash>{sha1}</sha1hash></response>",
         escape(&config.merchant_id),

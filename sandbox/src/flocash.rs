@@ -21,6 +21,7 @@ use crate::clock;
 use crate::delivery::{self, Delivery, FLOCASH_ATTEMPTS, Policy};
 use crate::events::Event;
 use crate::html::{self, esc};
+use crate::pay_page;
 
 /// Largest checkout form or post-back accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -320,12 +321,8 @@ fn checkout(app: &Arc<App>, raw: &[u8]) -> Response {
         );
         id
     };
-    app.note(
-        "flocash",
-        &order_id,
-        format!("checkout accepted; payment page /ecom/pay/{id}"),
-    );
-    html::see_other(&format!("/ecom/pay/{id}"))
+    let page = format!("/ecom/pay/{id}");
+    pay_page::open(app, "flocash", &order_id, "checkout accepted", &page)
 }
 
 fn refused(app: &App, pairs: &[(String, String)], errors: &[FieldError]) -> Response {
@@ -545,15 +542,34 @@ fn read_checkout(app: &App, pairs: &[(String, String)]) -> Result<Accepted, Vec<
 async fn pay_page(AppState(app): AppState<Arc<App>>, Path(id): Path<String>) -> Response {
     let inner = app.lock();
     let Some(s) = inner.flocash.sessions.get(&id) else {
-        return unknown_session();
+        return pay_page::not_found("Unknown payment", "FloCash", "payment");
     };
-    let o = &s.order;
-    let currency = s.total.currency().code();
-    let mut body = format!(
+    let mut choice = html::list("warnings", &s.warnings);
+    if s.status == Status::Open {
+        let mut channels = String::from("<p><label>Payment channel <select name=\"channel\">");
+        for c in CHANNELS {
+            channels.push_str(&format!("<option>{c}</option>"));
+        }
+        channels.push_str("</select></label></p>");
+        choice.push_str(&pay_page::outcome_form(
+            &format!("/ecom/pay/{}", s.id),
+            &channels,
+            Outcome::ALL.map(|o| (o.as_str(), o.button().to_string())),
+        ));
+    } else {
+        choice.push_str(&pay_page::status_line(
+            "payment is already",
+            s.status.as_str(),
+        ));
+    }
+    let intro = format!(
         "<h1>FloCash</h1><p>Pay <strong id=\"merchant-name\">{}</strong></p>",
         esc(&s.merchant_name)
     );
-    body.push_str(&html::rows(&[
+    let o = &s.order;
+    let currency = s.total.currency().code();
+    let notify_url = s.notify_url.clone();
+    let rows = [
         ("Order", o.order_id.clone()),
         ("Item", o.item_name.clone()),
         ("Quantity", o.quantity.to_string()),
@@ -561,52 +577,14 @@ async fn pay_page(AppState(app): AppState<Arc<App>>, Path(id): Path<String>) -> 
             "Item price",
             format!("{} {currency}", o.item_price.to_decimal_string()),
         ),
-        (
-            "Total",
-            format!("{} {currency}", s.total.to_decimal_string()),
-        ),
+        ("Total", pay_page::amount(&s.total)),
         ("Custom", o.custom.clone()),
         (
             "Notification to",
-            s.notify_url
-                .clone()
-                .unwrap_or_else(|| "(none: no notify_url)".into()),
+            notify_url.unwrap_or_else(|| "(none: no notify_url)".into()),
         ),
-    ]));
-    body.push_str(&html::list("warnings", &s.warnings));
-    if s.status == Status::Open {
-        body.push_str(&format!(
-            "<form method=\"post\" action=\"/ecom/pay/{}\"><p><label>Payment channel \
-             <select name=\"channel\">",
-            esc(&s.id)
-        ));
-        for c in CHANNELS {
-            body.push_str(&format!("<option>{c}</option>"));
-        }
-        body.push_str("</select></label></p><p>");
-        for outcome in Outcome::ALL {
-            body.push_str(&format!(
-                "<button type=\"submit\" id=\"outcome-{v}\" name=\"outcome\" value=\"{v}\">{label}</button>",
-                v = outcome.as_str(),
-                label = esc(outcome.button())
-            ));
-        }
-        body.push_str("</p></form>");
-    } else {
-        body.push_str(&format!(
-            "<p id=\"status\">This payment is already <strong>{}</strong>.</p>",
-            s.status.as_str()
-        ));
-    }
-    html::respond(StatusCode::OK, "FloCash payment (sandbox)", &body)
-}
-
-fn unknown_session() -> Response {
-    html::respond(
-        StatusCode::NOT_FOUND,
-        "Unknown payment",
-        "<h1>FloCash</h1><p>No such payment (the sandbox may have been reset).</p>",
-    )
+    ];
+    pay_page::show("FloCash payment (sandbox)", &intro, &rows, &choice)
 }
 
 async fn pay_submit(
@@ -614,40 +592,26 @@ async fn pay_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let pairs = parse_urlencoded(&body, MAX_BODY_BYTES).unwrap_or_default();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let Some(outcome) = field("outcome").and_then(Outcome::parse) else {
-        return html::respond(
-            StatusCode::BAD_REQUEST,
-            "Bad choice",
-            "<p>Choose one of the outcome buttons.</p>",
-        );
-    };
-    match pay(&app, Select::Session(&id), outcome, field("channel")) {
-        Ok(paid) => match paid.redirect {
-            Some(url) => html::see_other(&url),
-            None => html::respond(
-                StatusCode::OK,
-                "FloCash payment done",
-                &format!(
-                    "<h1>FloCash</h1><p id=\"status\">Payment {}: status {}.</p>\
-                     <p>The order has no return_url or cancel_url to send you back to.</p>",
-                    esc(&paid.order),
-                    paid.status_code
+    let page = ("FloCash payment", "FloCash");
+    pay_page::submit(
+        &body,
+        MAX_BODY_BYTES,
+        Outcome::parse,
+        page,
+        |outcome, pairs| {
+            let channel = pay_page::field(pairs, "channel");
+            let paid = pay(&app, Select::Session(&id), outcome, channel)?;
+            Ok(match paid.redirect {
+                Some(url) => html::see_other(&url),
+                None => pay_page::done(
+                    "FloCash payment done",
+                    "FloCash",
+                    &format!("Payment {}: status {}.", paid.order, paid.status_code),
+                    Some("The order has no return_url or cancel_url to send you back to."),
                 ),
-            ),
+            })
         },
-        Err(e) => html::respond(
-            e.status,
-            "FloCash payment",
-            &format!("<h1>FloCash</h1><p>{}</p>", esc(&e.message)),
-        ),
-    }
+    )
 }
 
 /// Which checkout to pay.
@@ -879,12 +843,7 @@ fn deliver(
 /// otherwise. The `postback-fail` fault answers 500 instead.
 async fn validate_notify(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
     let mut inner = app.lock();
-    if inner.faults.take_postback_fail() {
-        inner.events.push(Event::note(
-            Some("flocash"),
-            None,
-            "validateNotify.do answered HTTP 500 (postback-fail fault)".into(),
-        ));
+    if delivery::postback_fails(&mut inner, "flocash", None, "validateNotify.do") {
         return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
     }
     let (verified, order, reason) = judge(&inner.flocash.sent, &body);

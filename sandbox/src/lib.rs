@@ -56,6 +56,7 @@ mod flocash;
 mod flocash_poll;
 mod html;
 pub mod http_client;
+mod pay_page;
 mod paypal;
 mod redsys;
 

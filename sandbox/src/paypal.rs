@@ -21,6 +21,7 @@ use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
 use crate::clock;
 use crate::delivery::{self, Delivery, Policy};
 use crate::html::{self, esc};
+use crate::pay_page;
 
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
@@ -222,13 +223,7 @@ fn validate(app: &App, rest: &[u8]) -> Response {
         .ok()
         .and_then(|f| f.into_iter().find(|(k, _)| k == "invoice").map(|(_, v)| v));
     let mut inner = app.lock();
-    if inner.faults.take_postback_fail() {
-        drop(inner);
-        app.log(crate::events::Event::note(
-            Some("paypal"),
-            invoice.as_deref(),
-            "post-back answered HTTP 500 (postback-fail fault)".into(),
-        ));
+    if delivery::postback_fails(&mut inner, "paypal", invoice.as_deref(), "post-back") {
         return (
             StatusCode::INTERNAL_SERVER_ERROR,
             "post-back failure (fault)\n",
@@ -256,54 +251,32 @@ fn validate(app: &App, rest: &[u8]) -> Response {
 async fn pay_page(AppState(app): AppState<Arc<App>>, Path(id): Path<String>) -> Response {
     let inner = app.lock();
     let Some(p) = inner.paypal.payments.get(&id) else {
-        return html::respond(
-            StatusCode::NOT_FOUND,
-            "PayPal: unknown payment",
-            "<h1>PayPal</h1><p>No such payment (the sandbox may have been reset).</p>",
-        );
+        return pay_page::not_found("PayPal: unknown payment", "PayPal", "payment");
     };
-    let mut body = format!(
+    let choice = if p.status == "open" {
+        pay_page::outcome_form(
+            &format!("/cgi-bin/webscr/pay/{}", p.id),
+            "",
+            Outcome::ALL.map(|o| (o.as_str(), o.button().to_string())),
+        )
+    } else {
+        pay_page::status_line("payment is already", p.status)
+    };
+    let intro = format!(
         "<h1>PayPal</h1><p>Pay <strong>{}</strong></p>",
         esc(&app.config.paypal.business)
     );
-    body.push_str(&html::rows(&[
+    let notify_url = p.notify_url.clone();
+    let rows = [
         ("Invoice", p.invoice.clone()),
         ("Item", p.item_name.clone()),
-        (
-            "Amount",
-            format!(
-                "{} {}",
-                p.amount.to_decimal_string(),
-                p.amount.currency().code()
-            ),
-        ),
+        ("Amount", pay_page::amount(&p.amount)),
         (
             "IPN to",
-            p.notify_url
-                .clone()
-                .unwrap_or_else(|| "(none: no notify_url)".into()),
+            notify_url.unwrap_or_else(|| "(none: no notify_url)".into()),
         ),
-    ]));
-    if p.status == "open" {
-        body.push_str(&format!(
-            "<form method=\"post\" action=\"/cgi-bin/webscr/pay/{}\"><p>",
-            esc(&p.id)
-        ));
-        for o in Outcome::ALL {
-            body.push_str(&format!(
-                "<button type=\"submit\" id=\"outcome-{v}\" name=\"outcome\" value=\"{v}\">{l}</button>",
-                v = o.as_str(),
-                l = esc(o.button())
-            ));
-        }
-        body.push_str("</p></form>");
-    } else {
-        body.push_str(&format!(
-            "<p id=\"status\">This payment is already <strong>{}</strong>.</p>",
-            p.status
-        ));
-    }
-    html::respond(StatusCode::OK, "PayPal payment (sandbox)", &body)
+    ];
+    pay_page::show("PayPal payment (sandbox)", &intro, &rows, &choice)
 }
 
 async fn pay_submit(
@@ -311,38 +284,21 @@ async fn pay_submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let pairs = parse_urlencoded(&body, MAX_FORM_BYTES).unwrap_or_default();
-    let Some(outcome) = pairs
-        .iter()
-        .find(|(n, _)| n == "outcome")
-        .and_then(|(_, v)| Outcome::parse(v))
-    else {
-        return html::respond(
-            StatusCode::BAD_REQUEST,
-            "Bad choice",
-            "<p>Choose one of the outcome buttons.</p>",
-        );
-    };
-    match pay(&app, Select::Id(&id), outcome) {
-        Ok(Paid {
-            redirect: Some(url),
-            ..
-        }) => html::see_other(&url),
-        Ok(paid) => html::respond(
-            StatusCode::OK,
-            "PayPal payment done",
-            &format!(
-                "<h1>PayPal</h1><p id=\"status\">Invoice {}: {}.</p><p>No return URL was given.</p>",
-                esc(&paid.order),
-                paid.outcome
+    let page = ("PayPal payment", "PayPal");
+    pay_page::submit(&body, MAX_FORM_BYTES, Outcome::parse, page, |outcome, _| {
+        Ok(match pay(&app, Select::Id(&id), outcome)? {
+            Paid {
+                redirect: Some(url),
+                ..
+            } => html::see_other(&url),
+            paid => pay_page::done(
+                "PayPal payment done",
+                "PayPal",
+                &format!("Invoice {}: {}.", paid.order, paid.outcome),
+                Some("No return URL was given."),
             ),
-        ),
-        Err(e) => html::respond(
-            e.status,
-            "PayPal payment",
-            &format!("<h1>PayPal</h1><p>{}</p>", esc(&e.message)),
-        ),
-    }
+        })
+    })
 }
 
 /// Which payment: the page's id, or (for `/_sandbox/pay`) the newest open one with an invoice.

@@ -21,11 +21,12 @@ use vpos_core::form::{encode_urlencoded, parse_urlencoded};
 use vpos_core::gateways::redsys::{self, SignatureVersion, TransactionType};
 use vpos_core::{Amount, Currency, ErrorCode};
 
-use crate::app::{App, Bounded, Inner, MAX_PAYMENTS, PayError};
+use crate::app::{App, Bounded, Inner, PayError};
 use crate::clock;
 use crate::config::RedsysConfig;
 use crate::delivery::{self, Delivery, Policy};
 use crate::html::{self, esc};
+use crate::pay_page;
 
 /// Largest form or REST request accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -36,17 +37,10 @@ const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::
 const URL_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
 
 /// Redsys's side of the sandbox.
+#[derive(Default)]
 pub(crate) struct State {
     /// Payments by `Ds_Order` (unique per terminal, as Redsys requires).
     pub payments: Bounded<Payment>,
-}
-
-impl Default for State {
-    fn default() -> Self {
-        State {
-            payments: Bounded::new(MAX_PAYMENTS),
-        }
-    }
 }
 
 /// Where a payment stands.
@@ -460,15 +454,14 @@ async fn realizar_pago(AppState(app): AppState<Arc<App>>, body: Bytes) -> Respon
     match signed.get("DS_MERCHANT_TRANSACTIONTYPE").unwrap_or("") {
         t @ ("0" | "1") => match start_payment(&app, &signed, t) {
             Ok(()) => {
-                app.note(
+                let accepted = format!("checkout accepted ({})", signed.version.as_str());
+                pay_page::open(
+                    &app,
                     "redsys",
                     &order,
-                    format!(
-                        "checkout accepted ({}); payment page /sis/pago/{order}",
-                        signed.version.as_str()
-                    ),
-                );
-                html::see_other(&format!("/sis/pago/{order}"))
+                    &accepted,
+                    &format!("/sis/pago/{order}"),
+                )
             }
             Err(e) => error_page(&app, &order, &e),
         },
@@ -583,11 +576,16 @@ fn start_payment(app: &App, signed: &Signed, transaction_type: &str) -> Result<(
 async fn pay_page(AppState(app): AppState<Arc<App>>, Path(order): Path<String>) -> Response {
     let inner = app.lock();
     let Some(p) = inner.redsys.payments.get(&order) else {
-        return html::respond(
-            StatusCode::NOT_FOUND,
-            "Redsys: unknown order",
-            "<h1>Redsys</h1><p>No such order (the sandbox may have been reset).</p>",
-        );
+        return pay_page::not_found("Redsys: unknown order", "Redsys", "order");
+    };
+    let choice = if p.status == Status::Open {
+        pay_page::outcome_form(
+            &format!("/sis/pago/{}", p.order),
+            "<p>The sandbox asks for no card; the notification reports card 454881******0004.</p>",
+            Outcome::ALL.map(|o| (o.as_str(), o.button().to_string())),
+        )
+    } else {
+        pay_page::status_line("payment is already", p.status.as_str())
     };
     let merchant = p.merchant_name.clone().unwrap_or_else(|| {
         format!(
@@ -595,57 +593,28 @@ async fn pay_page(AppState(app): AppState<Arc<App>>, Path(order): Path<String>) 
             app.config.redsys.merchant_code, app.config.redsys.terminal
         )
     });
-    let mut body = format!(
+    let intro = format!(
         "<h1>Redsys</h1><p>Pay <strong id=\"merchant-name\">{}</strong></p>",
         esc(&merchant)
     );
-    body.push_str(&html::rows(&[
+    let operation = if p.transaction_type == "1" {
+        "pre-authorisation (1)"
+    } else {
+        "payment (0)"
+    };
+    let merchant_url = p.merchant_url.clone();
+    let rows = [
         ("Order", p.order.clone()),
         ("Description", p.description.clone().unwrap_or_default()),
-        (
-            "Amount",
-            format!(
-                "{} {}",
-                p.amount.to_decimal_string(),
-                p.amount.currency().code()
-            ),
-        ),
-        (
-            "Operation",
-            if p.transaction_type == "1" {
-                "pre-authorisation (1)".to_string()
-            } else {
-                "payment (0)".to_string()
-            },
-        ),
+        ("Amount", pay_page::amount(&p.amount)),
+        ("Operation", operation.to_string()),
         ("Signature version", p.version.as_str().to_string()),
         (
             "Notification to",
-            p.merchant_url
-                .clone()
-                .unwrap_or_else(|| "(none: no DS_MERCHANT_MERCHANTURL)".into()),
+            merchant_url.unwrap_or_else(|| "(none: no DS_MERCHANT_MERCHANTURL)".into()),
         ),
-    ]));
-    if p.status == Status::Open {
-        body.push_str(&format!(
-            "<form method=\"post\" action=\"/sis/pago/{}\"><p>The sandbox asks for no card; the notification reports card 454881******0004.</p><p>",
-            esc(&p.order)
-        ));
-        for outcome in Outcome::ALL {
-            body.push_str(&format!(
-                "<button type=\"submit\" id=\"outcome-{v}\" name=\"outcome\" value=\"{v}\">{label}</button>",
-                v = outcome.as_str(),
-                label = esc(outcome.button())
-            ));
-        }
-        body.push_str("</p></form>");
-    } else {
-        body.push_str(&format!(
-            "<p id=\"status\">This payment is already <strong>{}</strong>.</p>",
-            p.status.as_str()
-        ));
-    }
-    html::respond(StatusCode::OK, "Redsys payment (sandbox)", &body)
+    ];
+    pay_page::show("Redsys payment (sandbox)", &intro, &rows, &choice)
 }
 
 async fn pay_submit(
@@ -653,38 +622,19 @@ async fn pay_submit(
     Path(order): Path<String>,
     body: Bytes,
 ) -> Response {
-    let pairs = parse_urlencoded(&body, MAX_BODY_BYTES).unwrap_or_default();
-    let Some(outcome) = pairs
-        .iter()
-        .find(|(n, _)| n == "outcome")
-        .and_then(|(_, v)| Outcome::parse(v))
-    else {
-        return html::respond(
-            StatusCode::BAD_REQUEST,
-            "Bad choice",
-            "<p>Choose one of the outcome buttons.</p>",
-        );
-    };
-    match pay(&app, &order, outcome) {
-        Ok(paid) => match paid.redirect {
+    let page = ("Redsys payment", "Redsys");
+    pay_page::submit(&body, MAX_BODY_BYTES, Outcome::parse, page, |outcome, _| {
+        let paid = pay(&app, &order, outcome)?;
+        Ok(match paid.redirect {
             Some(url) => html::see_other(&url),
-            None => html::respond(
-                StatusCode::OK,
+            None => pay_page::done(
                 "Redsys payment done",
-                &format!(
-                    "<h1>Redsys</h1><p id=\"status\">Order {}: Ds_Response {}.</p>\
-                     <p>The order has no URLOK/URLKO to send you back to.</p>",
-                    esc(&paid.order),
-                    paid.response
-                ),
+                "Redsys",
+                &format!("Order {}: Ds_Response {}.", paid.order, paid.response),
+                Some("The order has no URLOK/URLKO to send you back to."),
             ),
-        },
-        Err(e) => html::respond(
-            e.status,
-            "Redsys payment",
-            &format!("<h1>Redsys</h1><p>{}</p>", esc(&e.message)),
-        ),
-    }
+        })
+    })
 }
 
 /// What paying did.
@@ -1042,16 +992,11 @@ pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid,
                     "application/x-www-form-urlencoded"
                 },
                 body: soap.unwrap_or_else(|| query.clone()),
-                policy: Policy {
-                    max_attempts: 1,
-                    interval: Duration::ZERO,
-                    backoff_to: None,
-                    accepts: if config.soap_notifications {
-                        delivery::redsys_soap_accepts
-                    } else {
-                        delivery::redsys_accepts
-                    },
-                },
+                policy: Policy::once(if config.soap_notifications {
+                    delivery::redsys_soap_accepts
+                } else {
+                    delivery::redsys_accepts
+                }),
             },
             Duration::ZERO,
         ),
