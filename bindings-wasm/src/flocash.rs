@@ -8,8 +8,11 @@ use vpos_core::gateways::flocash::{self, Config, Notification, Order, PublicConf
 use vpos_core::{ErrorCode, Reply, Reported, Unverified, Verified};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{Arg, Thrown, body_bytes, core_error, from_js, to_js};
-use crate::state::{Event, Outcome};
+use crate::gateway::{self, verified_notification};
+use crate::js::{Arg, Thrown, core_error, from_js, to_js};
+#[cfg(feature = "edge")]
+use crate::state::Event;
+use crate::state::Outcome;
 
 const ORDER: Arg = Arg::value("order");
 
@@ -128,9 +131,12 @@ impl Gateway {
         content_type: Option<String>,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] body: JsValue,
     ) -> Result<UnverifiedNotification, Thrown> {
-        let content_type = content_type.unwrap_or_default();
-        let body = body_bytes(&body)?;
-        let parsed = flocash::parse_notification(&self.config, &content_type, &body)?;
+        let parsed = gateway::parse_notification(
+            &self.config,
+            content_type,
+            &body,
+            flocash::parse_notification,
+        )?;
         Ok(UnverifiedNotification(Some(parsed)))
     }
 
@@ -224,25 +230,7 @@ impl UnverifiedNotification {
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct VerifiedNotification(Verified<Notification>);
 
-#[wasm_bindgen(js_namespace = flocash, js_class = VerifiedNotification)]
-impl VerifiedNotification {
-    /// The notification's fields.
-    #[wasm_bindgen(unchecked_return_type = "FlocashNotification")]
-    pub fn notification(&self) -> Result<JsValue, Thrown> {
-        to_js(&*self.0)
-    }
-
-    /// The gateway-neutral event to hand to `transition`.
-    pub fn event(&self) -> Event {
-        Event::new(self.0.event())
-    }
-
-    /// The body exactly as received.
-    #[wasm_bindgen(js_name = rawBody)]
-    pub fn raw_body(&self) -> Vec<u8> {
-        self.0.raw_body().to_vec()
-    }
-}
+verified_notification!(flocash, "FlocashNotification");
 
 /// Merchant Polling (edge module only: the polling configuration holds the API password).
 #[cfg(feature = "edge")]

@@ -35,6 +35,7 @@ mod ceca;
 mod elavon;
 mod flocash;
 mod form;
+mod gateway;
 mod js;
 mod money;
 // PayPal's form needs no secret, but it does not fit the browser budget (it adds about

@@ -1,12 +1,14 @@
 //! `paypal.*`, edge module only: the PayPal verbs that need a server — the IPN post-back
 //! check, and Express Checkout over NVP (whose API credentials are secrets).
 
-use vpos_core::gateways::paypal::{self, Config, ExpressOrder, Notification, NvpReply, Order};
+use vpos_core::gateways::paypal::{self, Config, ExpressOrder, Notification, NvpReply};
 use vpos_core::{Amount, Reply, Unverified, Verified};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{Arg, Thrown, body_bytes, core_error, from_js, public_config, to_js};
-use crate::state::{Event, Outcome};
+use crate::gateway::{
+    self, answers, gateway_class, unverified_notification, verified_event, verified_notification,
+};
+use crate::js::{Arg, Thrown, from_js, to_js};
 
 /// One PayPal business account. **Edge/server only** once it carries NVP credentials (`nvp`),
 /// which no getter returns; a page uses `paypal.checkoutPublic`.
@@ -15,71 +17,24 @@ pub struct Gateway {
     config: Config,
 }
 
+gateway_class! {
+    namespace: paypal,
+    config: "PaypalConfig",
+    public_config: "PaypalPublicConfig",
+    secrets: ["nvp"],
+    public_doc: " The configuration without the NVP credentials (`nvp`).",
+    notifications: paypal,
+}
+
 #[wasm_bindgen(js_namespace = paypal, js_class = Gateway)]
 impl Gateway {
-    /// Reads a configuration; unknown keys are refused (`invalid_config`). Reads without
-    /// judging, as the core does: call `validate()` at start-up.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "PaypalConfig")] config: JsValue,
-    ) -> Result<Gateway, Thrown> {
-        Ok(Gateway {
-            config: from_js(config, Arg::config("config"))?,
-        })
-    }
-
-    /// Checks every configuration value; throws `invalid_config` naming the first bad key.
-    pub fn validate(&self) -> Result<(), Thrown> {
-        self.config.validate()?;
-        Ok(())
-    }
-
-    /// The configuration without the NVP credentials (`nvp`).
-    #[wasm_bindgen(js_name = publicConfig, unchecked_return_type = "PaypalPublicConfig")]
-    pub fn public_config(&self) -> Result<JsValue, Thrown> {
-        public_config(&self.config, &["nvp"])
-    }
-
-    /// Parses a notification from the request's `Content-Type` and raw body (string,
-    /// `Uint8Array` or `ArrayBuffer`: pass the bytes as received). Store the raw body first.
-    #[wasm_bindgen(js_name = parseNotification)]
-    pub fn parse_notification(
-        &self,
-        content_type: Option<String>,
-        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] body: JsValue,
-    ) -> Result<UnverifiedNotification, Thrown> {
-        let body = body_bytes(&body)?;
-        let content_type = content_type.unwrap_or_default();
-        Ok(UnverifiedNotification(paypal::parse_notification(
-            &self.config,
-            &content_type,
-            &body,
-        )?))
-    }
-
-    /// The answer once `transition` decided.
-    #[wasm_bindgen(unchecked_return_type = "HttpResponse")]
-    pub fn acknowledge(&self, outcome: &Outcome) -> Result<JsValue, Thrown> {
-        acknowledge(outcome)
-    }
-
-    /// The answer for a refused notification (never the "settled" answer).
-    #[wasm_bindgen(unchecked_return_type = "HttpResponse")]
-    pub fn reject(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VposError | VposErrorJson")] error: JsValue,
-    ) -> Result<JsValue, Thrown> {
-        reject(error)
-    }
-
     /// The signed redirect form for `order`.
     #[wasm_bindgen(unchecked_return_type = "RedirectForm")]
     pub fn checkout(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PaypalOrder")] order: JsValue,
     ) -> Result<JsValue, Thrown> {
-        let order: Order = from_js(order, Arg::value("order"))?;
-        to_js(&paypal::checkout(&self.config, &order)?)
+        gateway::checkout(&self.config, order, paypal::checkout)
     }
 
     /// The redirect form as HTML, every value escaped by the core.
@@ -89,8 +44,7 @@ impl Gateway {
         #[wasm_bindgen(unchecked_param_type = "PaypalOrder")] order: JsValue,
         auto_submit: Option<bool>,
     ) -> Result<String, Thrown> {
-        let order: Order = from_js(order, Arg::value("order"))?;
-        Ok(paypal::checkout(&self.config, &order)?.to_html(auto_submit.unwrap_or(false)))
+        gateway::checkout_html(&self.config, order, auto_submit, paypal::checkout)
     }
 
     /// The post-back to perform: the body exactly as received, after `cmd=_notify-validate&`.
@@ -220,45 +174,14 @@ impl Gateway {
 #[wasm_bindgen(js_namespace = paypal)]
 pub struct UnverifiedNotification(Unverified<Notification>);
 
-#[wasm_bindgen(js_namespace = paypal, js_class = UnverifiedNotification)]
-impl UnverifiedNotification {
-    /// The parsed fields, to be read with suspicion (to find the payment).
-    #[wasm_bindgen(unchecked_return_type = "PaypalNotification")]
-    pub fn untrusted(&self) -> Result<JsValue, Thrown> {
-        to_js(self.0.untrusted())
-    }
-
-    /// The body exactly as received.
-    #[wasm_bindgen(js_name = rawBody)]
-    pub fn raw_body(&self) -> Vec<u8> {
-        self.0.untrusted().raw_body().to_vec()
-    }
-}
+unverified_notification!(paypal, "PaypalNotification");
 
 /// A notification whose authenticity is proven. Opaque: only `Gateway.verifyPostback` makes one.
 /// Verified says who sent it, not that the payment succeeded: read `event()`.
 #[wasm_bindgen(js_namespace = paypal)]
 pub struct VerifiedNotification(Verified<Notification>);
 
-#[wasm_bindgen(js_namespace = paypal, js_class = VerifiedNotification)]
-impl VerifiedNotification {
-    /// The notification's fields.
-    #[wasm_bindgen(unchecked_return_type = "PaypalNotification")]
-    pub fn notification(&self) -> Result<JsValue, Thrown> {
-        to_js(&*self.0)
-    }
-
-    /// The gateway-neutral event to hand to `transition`.
-    pub fn event(&self) -> Event {
-        Event::new(self.0.event())
-    }
-
-    /// The body exactly as received.
-    #[wasm_bindgen(js_name = rawBody)]
-    pub fn raw_body(&self) -> Vec<u8> {
-        self.0.raw_body().to_vec()
-    }
-}
+verified_notification!(paypal, "PaypalNotification");
 
 /// A successful NVP reply (`ACK` `Success` or `SuccessWithWarning`). Opaque: only
 /// `paypal.parseNvpResponse` makes one, so only a real reply can become an event.
@@ -311,25 +234,6 @@ pub fn parse_nvp_response(
 #[wasm_bindgen(js_namespace = paypal)]
 pub struct VerifiedEvent(vpos_core::Event);
 
-#[wasm_bindgen(js_namespace = paypal, js_class = VerifiedEvent)]
-impl VerifiedEvent {
-    /// The gateway-neutral event to hand to `transition`.
-    pub fn event(&self) -> Event {
-        Event::new(self.0.clone())
-    }
-}
+verified_event!(paypal);
 
-/// The answer once `transition` decided (as `Gateway.acknowledge`).
-#[wasm_bindgen(js_namespace = paypal, unchecked_return_type = "HttpResponse")]
-pub fn acknowledge(outcome: &Outcome) -> Result<JsValue, Thrown> {
-    to_js(&paypal::acknowledge(outcome.inner()))
-}
-
-/// The answer for a refused notification (as `Gateway.reject`): `error` is a thrown
-/// `VposError` or any `{code, message, field?}` with a vpos code.
-#[wasm_bindgen(js_namespace = paypal, unchecked_return_type = "HttpResponse")]
-pub fn reject(
-    #[wasm_bindgen(unchecked_param_type = "VposError | VposErrorJson")] error: JsValue,
-) -> Result<JsValue, Thrown> {
-    to_js(&paypal::reject(&core_error(&error)?))
-}
+answers!(paypal, paypal);

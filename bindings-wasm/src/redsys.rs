@@ -2,14 +2,15 @@
 //! each. Every verb here needs the terminal's secret key, so none of it belongs in a browser.
 
 use serde::Serialize;
-use vpos_core::gateways::redsys::{self, Config, Notification, Operation, Order};
+use vpos_core::gateways::redsys::{self, Config, Notification, Operation};
 use vpos_core::{Action, Error, ErrorCode, Reply, Unverified, Verified};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{
-    Arg, Thrown, body_bytes, bytes_of, core_error, from_js, pairs_object, public_config, to_js,
+use crate::gateway::{
+    self, answers, gateway_class, unverified_notification, verified_notification,
 };
-use crate::state::{Event, Outcome};
+use crate::js::{Arg, Thrown, bytes_of, from_js, pairs_object, to_js};
+use crate::state::Outcome;
 
 /// One Redsys terminal. **Edge/server only**: the configuration holds the secret key, which
 /// stays inside the module (no getter returns it). The constructor reads without judging, as
@@ -19,31 +20,20 @@ pub struct Gateway {
     config: Config,
 }
 
+gateway_class! {
+    namespace: redsys,
+    config: "RedsysConfig",
+    public_config: "RedsysPublicConfig",
+    secrets: ["secret_key"],
+    public_doc: " The configuration without `secret_key`.",
+    new_doc: [
+        " Reads a configuration (`merchant_code`, `terminal`, `secret_key`, `checkout_url`, …).",
+        " Unknown keys are refused (`invalid_config`).",
+    ],
+}
+
 #[wasm_bindgen(js_namespace = redsys, js_class = Gateway)]
 impl Gateway {
-    /// Reads a configuration (`merchant_code`, `terminal`, `secret_key`, `checkout_url`, …).
-    /// Unknown keys are refused (`invalid_config`).
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "RedsysConfig")] config: JsValue,
-    ) -> Result<Gateway, Thrown> {
-        Ok(Gateway {
-            config: from_js(config, Arg::config("config"))?,
-        })
-    }
-
-    /// Checks every configuration value; throws `invalid_config` naming the first bad key.
-    pub fn validate(&self) -> Result<(), Thrown> {
-        self.config.validate()?;
-        Ok(())
-    }
-
-    /// The configuration without `secret_key`.
-    #[wasm_bindgen(js_name = publicConfig, unchecked_return_type = "RedsysPublicConfig")]
-    pub fn public_config(&self) -> Result<JsValue, Thrown> {
-        public_config(&self.config, &["secret_key"])
-    }
-
     /// Base64 of the per-order key (3DES or AES by the configured version).
     #[wasm_bindgen(js_name = orderKey)]
     pub fn order_key(&self, order: &str) -> Result<String, Thrown> {
@@ -68,8 +58,7 @@ impl Gateway {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RedsysOrder")] order: JsValue,
     ) -> Result<JsValue, Thrown> {
-        let order: Order = from_js(order, Arg::value("order"))?;
-        to_js(&redsys::checkout(&self.config, &order)?)
+        gateway::checkout(&self.config, order, redsys::checkout)
     }
 
     /// The signed redirect form as HTML, every value escaped by the core.
@@ -79,8 +68,7 @@ impl Gateway {
         #[wasm_bindgen(unchecked_param_type = "RedsysOrder")] order: JsValue,
         auto_submit: Option<bool>,
     ) -> Result<String, Thrown> {
-        let order: Order = from_js(order, Arg::value("order"))?;
-        Ok(redsys::checkout(&self.config, &order)?.to_html(auto_submit.unwrap_or(false)))
+        gateway::checkout_html(&self.config, order, auto_submit, redsys::checkout)
     }
 
     /// Parses an HTTP POST (form) or SOAP (`text/xml`) notification from its raw body.
@@ -90,10 +78,12 @@ impl Gateway {
         content_type: Option<String>,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] body: JsValue,
     ) -> Result<UnverifiedNotification, Thrown> {
-        let body = body_bytes(&body)?;
-        let parsed =
-            redsys::parse_notification(&self.config, &content_type.unwrap_or_default(), &body)?;
-        Ok(UnverifiedNotification(parsed))
+        Ok(UnverifiedNotification(gateway::parse_notification(
+            &self.config,
+            content_type,
+            &body,
+            redsys::parse_notification,
+        )?))
     }
 
     /// Checks the signature by the version the notification names; throws
@@ -169,20 +159,7 @@ impl Gateway {
 #[wasm_bindgen(js_namespace = redsys)]
 pub struct UnverifiedNotification(Unverified<Notification>);
 
-#[wasm_bindgen(js_namespace = redsys, js_class = UnverifiedNotification)]
-impl UnverifiedNotification {
-    /// The parsed fields, to be read with suspicion (to find the payment).
-    #[wasm_bindgen(unchecked_return_type = "RedsysNotification")]
-    pub fn untrusted(&self) -> Result<JsValue, Thrown> {
-        to_js(self.0.untrusted())
-    }
-
-    /// The body exactly as received.
-    #[wasm_bindgen(js_name = rawBody)]
-    pub fn raw_body(&self) -> Vec<u8> {
-        self.0.untrusted().raw_body().to_vec()
-    }
-}
+unverified_notification!(redsys, "RedsysNotification");
 
 /// A Redsys notification (or REST reply) whose signature is proven. Opaque: only `verify` and
 /// `parseOperationResponse` make one. Verified says Redsys sent it, not that the card paid.
@@ -203,18 +180,9 @@ impl VerifiedNotification {
     pub fn parameters(&self) -> Result<JsValue, Thrown> {
         pairs_object(&self.0.parameters)
     }
-
-    /// The gateway-neutral event to hand to `transition`.
-    pub fn event(&self) -> Event {
-        Event::new(self.0.event())
-    }
-
-    /// The body exactly as received.
-    #[wasm_bindgen(js_name = rawBody)]
-    pub fn raw_body(&self) -> Vec<u8> {
-        self.0.raw_body().to_vec()
-    }
 }
+
+verified_notification!(redsys, event_only);
 
 /// What a `Ds_Response` means for a `Ds_TransactionType`: `{action, status, response}` (the
 /// response normalised to four digits); `field_invalid` unless 1 to 4 digits.
@@ -238,10 +206,8 @@ pub fn status(transaction_type: &str, response: &str) -> Result<JsValue, Thrown>
     })
 }
 
-/// The answer for a refused notification (as `Gateway.reject`).
-#[wasm_bindgen(js_namespace = redsys, unchecked_return_type = "HttpResponse")]
-pub fn reject(
-    #[wasm_bindgen(unchecked_param_type = "VposError | VposErrorJson")] error: JsValue,
-) -> Result<JsValue, Thrown> {
-    to_js(&redsys::reject(&core_error(&error)?))
-}
+answers!(
+    redsys,
+    redsys,
+    reject_doc: [" The answer for a refused notification (as `Gateway.reject`)."]
+);
