@@ -3,10 +3,9 @@
 // the HPP response verified by its SHA1HASH (base64-encoded values included), and Remote
 // settle / void / rebate. The host supplies every timestamp: vpos reads no clock.
 
-const util = require('node:util');
 const native = require('../native.js');
 const { encode, decode } = require('./json.js');
-const { decorate } = require('./notifications.js');
+const { decorate, decorateEvent } = require('./notifications.js');
 const { withHandle, registerVerified } = require('./state.js');
 const { runFlow } = require('./flow.js');
 const { perform, fetchPostback, DEFAULT_TIMEOUT_MS } = require('./postback.js');
@@ -22,19 +21,7 @@ decorate('Elavon', UnverifiedNotification, VerifiedNotification, (n) => ({
   amount: n.amount.value,
   currency: n.amount.currency,
 }));
-Object.defineProperties(VerifiedEvent.prototype, {
-  event: {
-    get() {
-      return decode(this.eventJson());
-    },
-  },
-  [util.inspect.custom]: {
-    value(depth, options, inspect) {
-      const e = this.event;
-      return `ElavonVerifiedEvent ${inspect({ key: e.key, order_id: e.order_id, action: e.action, status: e.status, amount: e.amount.value }, options)}`;
-    },
-  },
-});
+decorateEvent('ElavonVerifiedEvent', VerifiedEvent, (e) => ({ key: e.key, order_id: e.order_id, action: e.action, status: e.status, amount: e.amount.value }));
 registerVerified(VerifiedNotification, (json, verified) => native.elavonTransition(json, verified));
 registerVerified(VerifiedEvent, (json, verified) => native.elavonTransitionEvent(json, verified));
 

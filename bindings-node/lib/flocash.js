@@ -6,7 +6,7 @@ const util = require('node:util');
 const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { bodyBytes } = require('./bytes.js');
-const { UnverifiedNotification, VerifiedNotification } = require('./notifications.js');
+const { UnverifiedNotification, VerifiedNotification, decorateEvent } = require('./notifications.js');
 const { transition, withHandle, registerVerified } = require('./state.js');
 const { handleNotification } = require('./handler.js');
 const { replyJson, errorJson } = require('./wire.js');
@@ -14,19 +14,7 @@ const { replyJson, errorJson } = require('./wire.js');
 // Merchant Polling: each polled payment's event is a handle (authenticated by the polling
 // exchange) that `transition` accepts like a verified notification.
 const PolledEvent = native.FlocashPolledEvent;
-Object.defineProperties(PolledEvent.prototype, {
-  event: {
-    get() {
-      return decode(this.eventJson());
-    },
-  },
-  [util.inspect.custom]: {
-    value(depth, options, inspect) {
-      const e = this.event;
-      return `FlocashPolledEvent ${inspect({ key: e.key, order_id: e.order_id, status: e.status, amount: e.amount.value }, options)}`;
-    },
-  },
-});
+decorateEvent('FlocashPolledEvent', PolledEvent, (e) => ({ key: e.key, order_id: e.order_id, status: e.status, amount: e.amount.value }));
 registerVerified(PolledEvent, (json, event) => native.flocashTransitionPolled(json, event));
 
 /** A `Date` as `xsd:dateTime` (UTC), or text passed as is. */

@@ -10,39 +10,6 @@ const { decode } = require('./json.js');
 const UnverifiedNotification = native.FlocashUnverifiedNotification;
 const VerifiedNotification = native.FlocashVerifiedNotification;
 
-Object.defineProperties(UnverifiedNotification.prototype, {
-  untrusted: {
-    get() {
-      return decode(this.untrustedJson());
-    },
-  },
-  [util.inspect.custom]: {
-    value(depth, options, inspect) {
-      const n = this.untrusted;
-      return `FlocashUnverifiedNotification ${inspect({ order_id: n.order_id, status_code: n.status_code, amount: n.amount.value, currency: n.amount.currency }, options)}`;
-    },
-  },
-});
-
-Object.defineProperties(VerifiedNotification.prototype, {
-  notification: {
-    get() {
-      return decode(this.notificationJson());
-    },
-  },
-  event: {
-    get() {
-      return decode(this.eventJson());
-    },
-  },
-  [util.inspect.custom]: {
-    value(depth, options, inspect) {
-      const e = this.event;
-      return `FlocashVerifiedNotification ${inspect({ key: e.key, order_id: e.order_id, status: e.status, amount: e.amount.value, currency: e.amount.currency }, options)}`;
-    },
-  },
-});
-
 /**
  * Gives a gateway's native notification handles their readable properties (`untrusted`,
  * `notification`, `event`) and a short `util.inspect` summary of non-secret fields.
@@ -84,4 +51,32 @@ function decorate(name, Unverified, Verified, summary) {
   });
 }
 
-module.exports = { UnverifiedNotification, VerifiedNotification, decorate };
+/**
+ * Gives a native event handle (one with no notification behind it: an API reply's or a polled
+ * payment's) its readable `event` and a short `util.inspect` summary.
+ * @param {string} name class name shown by util.inspect
+ * @param {(e: any) => object} summary the fields shown for the event
+ */
+function decorateEvent(name, EventClass, summary) {
+  Object.defineProperties(EventClass.prototype, {
+    event: {
+      get() {
+        return decode(this.eventJson());
+      },
+    },
+    [util.inspect.custom]: {
+      value(depth, options, inspect) {
+        return `${name} ${inspect(summary(this.event), options)}`;
+      },
+    },
+  });
+}
+
+decorate('Flocash', UnverifiedNotification, VerifiedNotification, (n) => ({
+  order_id: n.order_id,
+  status_code: n.status_code,
+  amount: n.amount.value,
+  currency: n.amount.currency,
+}));
+
+module.exports = { UnverifiedNotification, VerifiedNotification, decorate, decorateEvent };

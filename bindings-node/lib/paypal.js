@@ -8,7 +8,7 @@ const util = require('node:util');
 const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { vposError } = require('./errors.js');
-const { decorate } = require('./notifications.js');
+const { decorate, decorateEvent } = require('./notifications.js');
 const { withHandle, registerVerified } = require('./state.js');
 const { runFlow } = require('./flow.js');
 const { perform, fetchPostback, DEFAULT_TIMEOUT_MS } = require('./postback.js');
@@ -45,19 +45,7 @@ Object.defineProperties(NvpReply.prototype, {
     },
   },
 });
-Object.defineProperties(VerifiedEvent.prototype, {
-  event: {
-    get() {
-      return decode(this.eventJson());
-    },
-  },
-  [util.inspect.custom]: {
-    value(depth, options, inspect) {
-      const e = this.event;
-      return `PaypalVerifiedEvent ${inspect({ key: e.key, order_id: e.order_id, action: e.action, status: e.status, amount: e.amount.value }, options)}`;
-    },
-  },
-});
+decorateEvent('PaypalVerifiedEvent', VerifiedEvent, (e) => ({ key: e.key, order_id: e.order_id, action: e.action, status: e.status, amount: e.amount.value }));
 registerVerified(VerifiedEvent, (json, verified) => native.paypalTransitionEvent(json, verified));
 
 function text(value, field) {

@@ -2,40 +2,26 @@
 
 use napi::Env;
 use napi_derive::napi;
-use vpos_core::gateways::flocash::{self, Config, Order, PollConfig, PublicConfig, Timestamp};
+use vpos_core::gateways::flocash::{self, Order, PollConfig, PublicConfig, Timestamp};
 use vpos_core::{Amount, Event, PaymentSnapshot, Reply};
 
 use crate::error::OrThrow;
-use crate::notification::{UnverifiedNotification, VerifiedNotification};
-use crate::outcome::{parse_error, parse_outcome};
+use crate::notification::{FlocashUnverifiedNotification, FlocashVerifiedNotification};
 use crate::wire::{Role, parse, to_json};
 
-/// One FloCash merchant account. The configuration lives on the Rust side only: the
-/// notification token never becomes a JavaScript property.
-#[napi(js_name = "FlocashGateway")]
-pub struct Gateway {
-    config: Config,
+gateway_class! {
+    /// One FloCash merchant account. The configuration lives on the Rust side only: the
+    /// notification token never becomes a JavaScript property.
+    FlocashGateway(flocash::Config) {
+        public_config: |config| to_json(&config.public()),
+        checkout: Order,
+        notifications: FlocashUnverifiedNotification,
+        postback: FlocashVerifiedNotification,
+    }
 }
 
 #[napi]
-impl Gateway {
-    /// Reads the configuration (core JSON shape, unknown keys refused) and, with `validate`,
-    /// checks every value as `Config::validate` does.
-    #[napi(constructor)]
-    pub fn new(env: Env, config: String, validate: bool) -> napi::Result<Self> {
-        let config: Config = parse(&config, Role::Config).or_throw(&env)?;
-        if validate {
-            config.validate().or_throw(&env)?;
-        }
-        Ok(Gateway { config })
-    }
-
-    /// `Config::validate`.
-    #[napi]
-    pub fn validate(&self, env: Env) -> napi::Result<()> {
-        self.config.validate().or_throw(&env)
-    }
-
+impl FlocashGateway {
     /// The merchant account (public).
     #[napi(getter)]
     pub fn merchant(&self) -> String {
@@ -48,76 +34,10 @@ impl Gateway {
         self.config.postback_url().or_throw(&env)
     }
 
-    /// `Config::public` as JSON: everything but the token.
-    #[napi]
-    pub fn public_config(&self) -> String {
-        to_json(&self.config.public())
-    }
-
     /// `Config::check_token`, in constant time.
     #[napi]
     pub fn check_token(&self, env: Env, token: String) -> napi::Result<()> {
         self.config.check_token(&token).or_throw(&env)
-    }
-
-    /// `flocash::checkout` as `RedirectForm` JSON.
-    #[napi]
-    pub fn checkout(&self, env: Env, order: String) -> napi::Result<String> {
-        let order: Order = parse(&order, Role::Data).or_throw(&env)?;
-        flocash::checkout(&self.config, &order)
-            .map(|form| to_json(&form))
-            .or_throw(&env)
-    }
-
-    /// `RedirectForm::to_html` for a checkout form.
-    #[napi]
-    pub fn checkout_html(
-        &self,
-        env: Env,
-        order: String,
-        auto_submit: bool,
-    ) -> napi::Result<String> {
-        let order: Order = parse(&order, Role::Data).or_throw(&env)?;
-        flocash::checkout(&self.config, &order)
-            .map(|form| form.to_html(auto_submit))
-            .or_throw(&env)
-    }
-
-    /// `flocash::parse_notification` on the raw body.
-    #[napi]
-    pub fn parse_notification(
-        &self,
-        env: Env,
-        content_type: String,
-        body: &[u8],
-    ) -> napi::Result<UnverifiedNotification> {
-        flocash::parse_notification(&self.config, &content_type, body)
-            .map(UnverifiedNotification::new)
-            .or_throw(&env)
-    }
-
-    /// `flocash::postback_request` as `HttpRequest` JSON.
-    #[napi]
-    pub fn postback_request(&self, notification: &UnverifiedNotification) -> String {
-        to_json(&flocash::postback_request(
-            &self.config,
-            notification.inner(),
-        ))
-    }
-
-    /// `flocash::verify_postback` with the host's `Reply` JSON. The unverified handle stays
-    /// usable (the core consumes a copy), so a host may retry after `postback_failed`.
-    #[napi]
-    pub fn verify_postback(
-        &self,
-        env: Env,
-        notification: &UnverifiedNotification,
-        reply: String,
-    ) -> napi::Result<VerifiedNotification> {
-        let reply: Reply = parse(&reply, Role::Data).or_throw(&env)?;
-        flocash::verify_postback(&self.config, notification.inner().clone(), &reply)
-            .map(VerifiedNotification::new)
-            .or_throw(&env)
     }
 
     /// `flocash::refund_request`: FloCash has no refund API, so always `unsupported`.
@@ -157,19 +77,10 @@ pub fn flocash_status(env: Env, code: String) -> napi::Result<String> {
     .to_string())
 }
 
-/// `flocash::acknowledge`: the answer to FloCash for an `Outcome` (JSON in, `HttpResponse`
-/// JSON out).
-#[napi]
-pub fn flocash_acknowledge(env: Env, outcome: String) -> napi::Result<String> {
-    let outcome = parse_outcome(&outcome).or_throw(&env)?;
-    Ok(to_json(&flocash::acknowledge(&outcome)))
-}
-
-/// `flocash::reject`: the answer to FloCash for an error (`{code, field, message}`).
-#[napi]
-pub fn flocash_reject(env: Env, error: String) -> napi::Result<String> {
-    let error = parse_error(&error).or_throw(&env)?;
-    Ok(to_json(&flocash::reject(&error)))
+notification_functions! {
+    flocash;
+    acknowledge: flocash_acknowledge;
+    reject: flocash_reject;
 }
 
 /// `flocash::poll_by_reference_request`: the SOAP `pollPayInbyRef` request (`PollConfig` JSON

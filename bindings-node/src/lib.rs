@@ -18,6 +18,9 @@
 
 // Public so that every `#[napi]` export counts as used in `cargo test`, where napi's module
 // registration is compiled out; nothing here is a Rust API.
+// First, so that its `macro_rules!` are in scope for every gateway module below.
+#[macro_use]
+pub mod gateway;
 pub mod bitpay;
 pub mod ceca;
 pub mod elavon;

@@ -2,11 +2,8 @@
 
 use napi::Env;
 use napi_derive::napi;
-use vpos_core::PaymentSnapshot;
 
-use crate::error::OrThrow;
-use crate::notification::VerifiedNotification;
-use crate::wire::{Role, parse, to_json};
+use crate::notification::FlocashVerifiedNotification;
 
 /// What a verified notification does to a stored payment, as `Outcome` JSON. Only a
 /// `VerifiedNotification` handle is accepted: napi checks its type tag, so no JavaScript
@@ -15,11 +12,7 @@ use crate::wire::{Role, parse, to_json};
 pub fn transition(
     env: &Env,
     payment: String,
-    verified: &VerifiedNotification,
+    verified: &FlocashVerifiedNotification,
 ) -> napi::Result<String> {
-    let payment: PaymentSnapshot = parse(&payment, Role::Data).or_throw(env)?;
-    Ok(to_json(&vpos_core::transition(
-        &payment,
-        &verified.inner().event(),
-    )))
+    crate::gateway::transition_json(env, &payment, &verified.inner.event())
 }
