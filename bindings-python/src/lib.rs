@@ -19,6 +19,7 @@ mod convert;
 mod elavon;
 mod error;
 mod flocash;
+mod gateway;
 mod http;
 mod money;
 mod paypal;

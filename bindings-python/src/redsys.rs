@@ -3,19 +3,214 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use vpos_core::gateways::redsys::{self, Config, Notification, Operation, Order};
-use vpos_core::{Unverified as CoreUnverified, Verified as CoreVerified};
+use vpos_core::gateways::redsys::{self, Operation};
 
 use crate::convert::{Kind, from_py, ser};
-use crate::error::{IntoPy, from_py_err};
-use crate::http::{RedirectForm, reply_from_py};
-use crate::state::{Event, Outcome};
+use crate::error::IntoPy;
+use crate::http::reply_from_py;
+use crate::state::Outcome;
 
-/// One Redsys terminal. Building it validates the configuration (every bad key is named:
-/// `ConfigError` with `.field`). The secret key never appears in `repr` or messages.
-#[pyclass(module = "vpos.redsys", name = "Gateway", frozen)]
-pub struct Gateway {
-    config: Config,
+crate::gateway::gateway_classes! {
+    module = "vpos.redsys", name = "redsys", core = redsys, answer_to = " to Redsys";
+
+    /// One Redsys terminal. Building it validates the configuration (every bad key is named:
+    /// `ConfigError` with `.field`). The secret key never appears in `repr` or messages.
+    pub struct Gateway;
+    new:
+        /// `validate=False` only deserializes, as the core's `serde` does; every verb that needs a
+        /// valid configuration checks it anyway.
+    ;
+    parse_notification:
+        /// Parses an HTTP-POST or SOAP notification from the `Content-Type` and raw body. Nothing
+        /// is trusted yet: `verify` it.
+    ;
+    merchant = merchant_code:
+        /// The same as `merchant_code`: the merchant as events and payments name it.
+    ;
+    checkout:
+        /// The signed redirect form for `order` (the core's redsys `Order` shape: `order`,
+        /// `amount`, optional `transaction_type`, `product_description` …).
+    ;
+    verify:
+        /// Verifies the signature with the merchant key; raises `VerificationError`
+        /// (`signature_mismatch`, `unsupported_signature_version`).
+    ;
+    impl Gateway {
+        /// `merchant_code` (FUC), as notifications name it.
+        #[getter]
+        fn merchant_code(&self) -> &str {
+            &self.config.merchant_code
+        }
+
+        /// `terminal`.
+        #[getter]
+        fn terminal(&self) -> &str {
+            &self.config.terminal
+        }
+
+        /// `"HMAC_SHA256_V1"`, `"HMAC_SHA512_V1"` or `"HMAC_SHA512_V2"`.
+        #[getter]
+        fn signature_version(&self) -> &'static str {
+            self.config.signature_version.as_str()
+        }
+
+        /// The answer to Redsys for a verified notification and its outcome: HTTP `200` empty
+        /// when settled; SOAP: the signed `OK`/`KO` envelope.
+        fn acknowledge<'py>(
+            &self,
+            py: Python<'py>,
+            notification: &Verified,
+            outcome: &Outcome,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let answer = redsys::acknowledge(&self.config, &notification.0, &outcome.0).py(py)?;
+            ser(py, &answer)
+        }
+
+        /// The signed SOAP answer (`OK` when `accept`, else `KO`) for `order`.
+        fn soap_answer<'py>(
+            &self,
+            py: Python<'py>,
+            order: &str,
+            accept: bool,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            ser(
+                py,
+                &redsys::soap_answer(&self.config, order, accept).py(py)?,
+            )
+        }
+
+        /// The REST request (`trataPeticionREST`) for `operation` (`{"kind": "refund" | "confirm"
+        /// | "cancel", "order", "amount"}`): `{"method", "url", "headers", "body"}`.
+        fn operation_request<'py>(
+            &self,
+            py: Python<'py>,
+            operation: &Bound<'py, PyAny>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let operation: Operation = from_py(operation, Kind::Value("operation"))?;
+            ser(
+                py,
+                &redsys::operation_request(&self.config, &operation).py(py)?,
+            )
+        }
+
+        /// Reads the REST reply (`{"status": int, "body": bytes|str}` or `{"error": str}`) and
+        /// verifies its signature. Raises `GatewayError` (`gateway_error`, `gateway_unavailable`)
+        /// or `VerificationError`.
+        fn parse_operation_response(
+            &self,
+            py: Python<'_>,
+            reply: &Bound<'_, PyAny>,
+        ) -> PyResult<Verified> {
+            let reply = reply_from_py(reply)?;
+            Ok(Verified(
+                redsys::parse_operation_response(&self.config, &reply).py(py)?,
+            ))
+        }
+
+        /// `Ds_Signature` of `message` for `order`, as the configured version encodes it (for
+        /// test vectors and hand-built requests).
+        fn sign(&self, py: Python<'_>, order: &str, message: &Bound<'_, PyAny>) -> PyResult<String> {
+            let message = bytes_or_str(message, "message")?;
+            redsys::sign(&self.config, order, &message).py(py)
+        }
+
+        /// The order key (3DES or AES by version), standard base64: what public vectors check.
+        fn order_key(&self, py: Python<'_>, order: &str) -> PyResult<String> {
+            redsys::order_key(&self.config, order).py(py)
+        }
+    }
+
+    /// A parsed notification whose signature is not checked. Python cannot build one.
+    pub struct Unverified;
+    untrusted:
+        /// The parsed fields (the core's Notification shape), untrusted: enough to find the
+        /// payment, never to change it.
+    ;
+    impl Unverified {
+        /// `Ds_Order`, untrusted.
+        #[getter]
+        fn order(&self) -> &str {
+            &self.0.untrusted().order
+        }
+        /// `Ds_MerchantCode`, untrusted.
+        #[getter]
+        fn merchant_code(&self) -> &str {
+            &self.0.untrusted().merchant_code
+        }
+        /// `Ds_Response` (four digits), untrusted.
+        #[getter]
+        fn response(&self) -> &str {
+            &self.0.untrusted().response
+        }
+        /// `"http"` or `"soap"`.
+        #[getter]
+        fn format(&self) -> &'static str {
+            format_str(self.0.untrusted().format)
+        }
+        fn __repr__(&self) -> String {
+            let n = self.0.untrusted();
+            format!(
+                "<vpos.redsys.Unverified order={:?} response={} format={}>",
+                n.order,
+                n.response,
+                format_str(n.format)
+            )
+        }
+    }
+
+    /// A notification (or REST reply) whose signature was verified with the merchant key. Only
+    /// `Gateway.verify` and `Gateway.parse_operation_response` make one.
+    pub struct Verified;
+    notification:
+        /// The notification's fields (the core's Notification shape).
+    ;
+    event:
+        /// The gateway-neutral event for `vpos.transition`.
+    ;
+    impl Verified {
+        /// Every decoded parameter as a dict (keys as sent).
+        fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            let map: serde_json::Map<String, serde_json::Value> = self
+                .0
+                .parameters
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            ser(py, &map)
+        }
+        /// `Ds_Order`.
+        #[getter]
+        fn order(&self) -> &str {
+            &self.0.order
+        }
+        /// `Ds_MerchantCode`.
+        #[getter]
+        fn merchant_code(&self) -> &str {
+            &self.0.merchant_code
+        }
+        /// `Ds_Response` (four digits).
+        #[getter]
+        fn response(&self) -> &str {
+            &self.0.response
+        }
+        /// `"http"`, `"soap"` or `"rest"`.
+        #[getter]
+        fn format(&self) -> &'static str {
+            format_str(self.0.format)
+        }
+        fn __repr__(&self) -> String {
+            format!(
+                "<vpos.redsys.Verified order={:?} response={} format={}>",
+                self.0.order,
+                self.0.response,
+                format_str(self.0.format)
+            )
+        }
+    }
+
+    /// The answer when a notification could not be taken in (a `VposError`): `403` for a bad
+    /// signature, `503` for `invalid_config` / `payment_not_found`, `422` otherwise.
+    pub fn reject;
 }
 
 fn bytes_or_str(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
@@ -28,281 +223,12 @@ fn bytes_or_str(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
     }
 }
 
-#[pymethods]
-impl Gateway {
-    /// `validate=False` only deserializes, as the core's `serde` does; every verb that needs a
-    /// valid configuration checks it anyway.
-    #[new]
-    #[pyo3(signature = (config, *, validate = true))]
-    fn new(py: Python<'_>, config: &Bound<'_, PyAny>, validate: bool) -> PyResult<Self> {
-        let config: Config = from_py(config, Kind::Config)?;
-        if validate {
-            config.validate().py(py)?;
-        }
-        Ok(Gateway { config })
-    }
-
-    /// Checks every configuration value; raises `ConfigError` naming the first bad key.
-    fn validate(&self, py: Python<'_>) -> PyResult<()> {
-        self.config.validate().py(py)
-    }
-
-    /// `"redsys"`.
-    #[getter]
-    fn name(&self) -> &'static str {
-        "redsys"
-    }
-
-    /// `merchant_code` (FUC), as notifications name it.
-    #[getter]
-    fn merchant_code(&self) -> &str {
-        &self.config.merchant_code
-    }
-
-    /// The same as `merchant_code`: the merchant as events and payments name it.
-    #[getter]
-    fn merchant(&self) -> &str {
-        &self.config.merchant_code
-    }
-
-    /// `terminal`.
-    #[getter]
-    fn terminal(&self) -> &str {
-        &self.config.terminal
-    }
-
-    /// `"HMAC_SHA256_V1"`, `"HMAC_SHA512_V1"` or `"HMAC_SHA512_V2"`.
-    #[getter]
-    fn signature_version(&self) -> &'static str {
-        self.config.signature_version.as_str()
-    }
-
-    /// The signed redirect form for `order` (the core's redsys `Order` shape: `order`,
-    /// `amount`, optional `transaction_type`, `product_description` …).
-    fn checkout(&self, py: Python<'_>, order: &Bound<'_, PyAny>) -> PyResult<RedirectForm> {
-        let order: Order = from_py(order, Kind::Value("order"))?;
-        Ok(RedirectForm(redsys::checkout(&self.config, &order).py(py)?))
-    }
-
-    /// Parses an HTTP-POST or SOAP notification from the `Content-Type` and raw body. Nothing
-    /// is trusted yet: `verify` it.
-    fn parse_notification(
-        &self,
-        py: Python<'_>,
-        content_type: &str,
-        body: &[u8],
-    ) -> PyResult<Unverified> {
-        Ok(Unverified(
-            redsys::parse_notification(&self.config, content_type, body).py(py)?,
-        ))
-    }
-
-    /// Verifies the signature with the merchant key; raises `VerificationError`
-    /// (`signature_mismatch`, `unsupported_signature_version`).
-    fn verify(&self, py: Python<'_>, notification: &Unverified) -> PyResult<Verified> {
-        Ok(Verified(
-            redsys::verify(&self.config, notification.0.clone()).py(py)?,
-        ))
-    }
-
-    /// The answer to Redsys for a verified notification and its outcome: HTTP `200` empty
-    /// when settled; SOAP: the signed `OK`/`KO` envelope.
-    fn acknowledge<'py>(
-        &self,
-        py: Python<'py>,
-        notification: &Verified,
-        outcome: &Outcome,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let answer = redsys::acknowledge(&self.config, &notification.0, &outcome.0).py(py)?;
-        ser(py, &answer)
-    }
-
-    /// The signed SOAP answer (`OK` when `accept`, else `KO`) for `order`.
-    fn soap_answer<'py>(
-        &self,
-        py: Python<'py>,
-        order: &str,
-        accept: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        ser(
-            py,
-            &redsys::soap_answer(&self.config, order, accept).py(py)?,
-        )
-    }
-
-    /// The answer to Redsys for a `VposError` (same as `vpos.redsys.reject`).
-    fn reject<'py>(
-        &self,
-        py: Python<'py>,
-        error: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        reject(py, error)
-    }
-
-    /// The REST request (`trataPeticionREST`) for `operation` (`{"kind": "refund" | "confirm"
-    /// | "cancel", "order", "amount"}`): `{"method", "url", "headers", "body"}`.
-    fn operation_request<'py>(
-        &self,
-        py: Python<'py>,
-        operation: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let operation: Operation = from_py(operation, Kind::Value("operation"))?;
-        ser(
-            py,
-            &redsys::operation_request(&self.config, &operation).py(py)?,
-        )
-    }
-
-    /// Reads the REST reply (`{"status": int, "body": bytes|str}` or `{"error": str}`) and
-    /// verifies its signature. Raises `GatewayError` (`gateway_error`, `gateway_unavailable`)
-    /// or `VerificationError`.
-    fn parse_operation_response(
-        &self,
-        py: Python<'_>,
-        reply: &Bound<'_, PyAny>,
-    ) -> PyResult<Verified> {
-        let reply = reply_from_py(reply)?;
-        Ok(Verified(
-            redsys::parse_operation_response(&self.config, &reply).py(py)?,
-        ))
-    }
-
-    /// `Ds_Signature` of `message` for `order`, as the configured version encodes it (for
-    /// test vectors and hand-built requests).
-    fn sign(&self, py: Python<'_>, order: &str, message: &Bound<'_, PyAny>) -> PyResult<String> {
-        let message = bytes_or_str(message, "message")?;
-        redsys::sign(&self.config, order, &message).py(py)
-    }
-
-    /// The order key (3DES or AES by version), standard base64: what public vectors check.
-    fn order_key(&self, py: Python<'_>, order: &str) -> PyResult<String> {
-        redsys::order_key(&self.config, order).py(py)
-    }
-
-    fn __repr__(&self) -> String {
-        // The core serializes the secret key as "***".
-        format!(
-            "vpos.redsys.Gateway({})",
-            serde_json::to_string(&self.config).unwrap_or_default()
-        )
-    }
-}
-
-/// A parsed notification whose signature is not checked. Python cannot build one.
-#[pyclass(module = "vpos.redsys", name = "Unverified", frozen)]
-pub struct Unverified(CoreUnverified<Notification>);
-
-#[pymethods]
-impl Unverified {
-    /// The parsed fields (the core's Notification shape), untrusted: enough to find the
-    /// payment, never to change it.
-    fn untrusted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        ser(py, self.0.untrusted())
-    }
-    /// `Ds_Order`, untrusted.
-    #[getter]
-    fn order(&self) -> &str {
-        &self.0.untrusted().order
-    }
-    /// `Ds_MerchantCode`, untrusted.
-    #[getter]
-    fn merchant_code(&self) -> &str {
-        &self.0.untrusted().merchant_code
-    }
-    /// `Ds_Response` (four digits), untrusted.
-    #[getter]
-    fn response(&self) -> &str {
-        &self.0.untrusted().response
-    }
-    /// `"http"` or `"soap"`.
-    #[getter]
-    fn format(&self) -> &'static str {
-        format_str(self.0.untrusted().format)
-    }
-    /// The raw body exactly as received.
-    #[getter]
-    fn raw_body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.0.untrusted().raw_body())
-    }
-    fn __repr__(&self) -> String {
-        let n = self.0.untrusted();
-        format!(
-            "<vpos.redsys.Unverified order={:?} response={} format={}>",
-            n.order,
-            n.response,
-            format_str(n.format)
-        )
-    }
-}
-
 fn format_str(f: redsys::Format) -> &'static str {
     match f {
         redsys::Format::Http => "http",
         redsys::Format::Soap => "soap",
         redsys::Format::Rest => "rest",
     }
-}
-
-/// A notification (or REST reply) whose signature was verified with the merchant key. Only
-/// `Gateway.verify` and `Gateway.parse_operation_response` make one.
-#[pyclass(module = "vpos.redsys", name = "Verified", frozen)]
-pub struct Verified(CoreVerified<Notification>);
-
-#[pymethods]
-impl Verified {
-    /// The notification's fields (the core's Notification shape).
-    fn notification<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        ser(py, &*self.0)
-    }
-    /// Every decoded parameter as a dict (keys as sent).
-    fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let map: serde_json::Map<String, serde_json::Value> = self
-            .0
-            .parameters
-            .iter()
-            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-            .collect();
-        ser(py, &map)
-    }
-    /// The gateway-neutral event for `vpos.transition`.
-    fn event(&self) -> Event {
-        Event(self.0.event())
-    }
-    /// `Ds_Order`.
-    #[getter]
-    fn order(&self) -> &str {
-        &self.0.order
-    }
-    /// `Ds_MerchantCode`.
-    #[getter]
-    fn merchant_code(&self) -> &str {
-        &self.0.merchant_code
-    }
-    /// `Ds_Response` (four digits).
-    #[getter]
-    fn response(&self) -> &str {
-        &self.0.response
-    }
-    /// `"http"`, `"soap"` or `"rest"`.
-    #[getter]
-    fn format(&self) -> &'static str {
-        format_str(self.0.format)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "<vpos.redsys.Verified order={:?} response={} format={}>",
-            self.0.order,
-            self.0.response,
-            format_str(self.0.format)
-        )
-    }
-}
-
-/// The answer when a notification could not be taken in (a `VposError`): `403` for a bad
-/// signature, `503` for `invalid_config` / `payment_not_found`, `422` otherwise.
-#[pyfunction]
-pub fn reject<'py>(py: Python<'py>, error: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    ser(py, &redsys::reject(&from_py_err(error)?))
 }
 
 /// A fresh `DS_MERCHANT_ORDER` from `prefix` (up to 4 digits) and at least 12 random bytes
