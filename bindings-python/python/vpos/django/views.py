@@ -333,7 +333,20 @@ class FlocashNotificationView(View):
                    record.verdict, record.order_id or "-")
 
 
-class RedsysNotificationView(FlocashNotificationView):
+class AccountNotificationView(FlocashNotificationView):
+    """The FloCash flow at ``<gateway>/<account>/``, without a URL token: the gateways whose
+    notifications are proven by signature, post-back or fetch. An unknown account is ``404``."""
+
+    unknown_account_answer = NOT_FOUND
+
+    def post(self, request: HttpRequest, account: str) -> HttpResponse:  # type: ignore[override]
+        return super().post(request, account, "")
+
+    def log_path(self, account: str) -> str:
+        return f"{self.gateway_name}/{account}/"
+
+
+class RedsysNotificationView(AccountNotificationView):
     """``POST redsys/<account>/`` from Redsys: HTTP-POST (form-encoded) or SOAP
     (``procesaNotificacionSIS``) notifications, one URL per account.
 
@@ -344,13 +357,6 @@ class RedsysNotificationView(FlocashNotificationView):
     """
 
     gateway_name = "redsys"
-    unknown_account_answer = NOT_FOUND
-
-    def post(self, request: HttpRequest, account: str) -> HttpResponse:  # type: ignore[override]
-        return super().post(request, account, "")
-
-    def log_path(self, account: str) -> str:
-        return f"{self.gateway_name}/{account}/"
 
     def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
         acct = self.open_account(record, account)
@@ -373,7 +379,7 @@ class RedsysNotificationView(FlocashNotificationView):
         return redsys.reject(error)
 
 
-class PaypalNotificationView(FlocashNotificationView):
+class PaypalNotificationView(AccountNotificationView):
     """``POST paypal/<account>/`` from PayPal (IPN, Website Payments Standard).
 
     The same flow as FloCash's, without a URL token: store raw, parse (``422``), post the raw
@@ -385,13 +391,6 @@ class PaypalNotificationView(FlocashNotificationView):
     """
 
     gateway_name = "paypal"
-    unknown_account_answer = NOT_FOUND
-
-    def post(self, request: HttpRequest, account: str) -> HttpResponse:  # type: ignore[override]
-        return super().post(request, account, "")
-
-    def log_path(self, account: str) -> str:
-        return f"{self.gateway_name}/{account}/"
 
     def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
         acct = self.open_account(record, account)
