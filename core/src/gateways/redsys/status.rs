@@ -190,17 +190,31 @@ pub fn response_message(code: &str) -> Option<&'static str> {
         .map(|(_, _, m)| *m)
 }
 
+/// Which transaction types a "done" code answers. Redsys uses a different success class per
+/// operation: 0000–0099 authorise a sale or pre-authorisation, 0900 accepts a confirmation or
+/// refund, 0400 accepts a cancellation. A signed sale answered 0900 is not a paid sale, so a
+/// code outside its operation's class is never read as success.
+fn done_answers(code: &str, transaction_type: &str) -> bool {
+    match code {
+        "0900" => matches!(transaction_type, "2" | "3"),
+        "0400" => transaction_type == "9",
+        _ => matches!(transaction_type, "" | "0" | "1"),
+    }
+}
+
 /// Maps `(Ds_TransactionType, Ds_Response)` into the unified model.
 ///
-/// | type | operation | done means |
-/// |---|---|---|
-/// | `0` (or absent) | authorisation (sale) | `Succeeded` |
-/// | `1` | pre-authorisation | `Authorized` |
-/// | `2` | pre-authorisation confirmation | `Succeeded` (captured) |
-/// | `3` | refund | refund `Succeeded` |
-/// | `9` | pre-authorisation cancellation | cancel `Succeeded` |
+/// | type | operation | done means | done codes |
+/// |---|---|---|---|
+/// | `0` (or absent) | authorisation (sale) | `Succeeded` | 0000–0099 |
+/// | `1` | pre-authorisation | `Authorized` | 0000–0099 |
+/// | `2` | pre-authorisation confirmation | `Succeeded` (captured) | 0900 |
+/// | `3` | refund | refund `Succeeded` | 0900 |
+/// | `9` | pre-authorisation cancellation | cancel `Succeeded` | 0400 |
 ///
-/// Any other transaction type, or a code Redsys does not document, is `Unknown`.
+/// Any other transaction type, a "done" code of another operation's class (a sale answered
+/// 0900 or 0400, a refund answered 0000), or a code Redsys does not document, is `Unknown`:
+/// the payment is left as it is and the notification answered so that a person looks.
 ///
 /// ```
 /// use vpos_core::{gateways::redsys::map_status, Action, Reported};
@@ -210,6 +224,9 @@ pub fn response_message(code: &str) -> Option<&'static str> {
 /// assert_eq!(map_status("0", "0180"), (Action::Sale, Reported::Failed));
 /// assert_eq!(map_status("0", "9915"), (Action::Sale, Reported::Cancelled));
 /// assert_eq!(map_status("0", "0172"), (Action::Sale, Reported::Unknown("0172".into())));
+/// // A sale is never paid by a refund's or a cancellation's success code.
+/// assert_eq!(map_status("0", "0900"), (Action::Sale, Reported::Unknown("0900/type 0".into())));
+/// assert_eq!(map_status("0", "0400"), (Action::Sale, Reported::Unknown("0400/type 0".into())));
 /// ```
 pub fn map_status(transaction_type: &str, code: &str) -> (Action, Reported) {
     let action = match transaction_type {
@@ -224,6 +241,10 @@ pub fn map_status(transaction_type: &str, code: &str) -> (Action, Reported) {
         }
     };
     let reported = match (meaning(code), transaction_type) {
+        (Some(Meaning::Done), t) if !done_answers(code, t) => {
+            let t = if t.is_empty() { "0" } else { t };
+            Reported::Unknown(format!("{code}/type {t}"))
+        }
         (Some(Meaning::Done), "1") => Reported::Authorized,
         (Some(Meaning::Done), _) => Reported::Succeeded,
         (Some(Meaning::Denied), _) => Reported::Failed,
@@ -235,4 +256,30 @@ pub fn map_status(transaction_type: &str, code: &str) -> (Action, Reported) {
         (None, _) => Reported::Unknown(code.to_string()),
     };
     (action, reported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every pairing of a "done" code with a transaction type: success only within the
+    /// operation's own class.
+    #[test]
+    fn done_codes_succeed_only_for_their_operation() {
+        for t in ["", "0", "1", "2", "3", "9"] {
+            for code in ["0000", "0042", "0099", "0400", "0900"] {
+                let (_, reported) = map_status(t, code);
+                let expected = match code {
+                    "0900" => matches!(t, "2" | "3"),
+                    "0400" => t == "9",
+                    _ => matches!(t, "" | "0" | "1"),
+                };
+                let done = matches!(reported, Reported::Succeeded | Reported::Authorized);
+                assert_eq!(done, expected, "type {t:?} code {code}: {reported:?}");
+                if !expected {
+                    assert!(matches!(reported, Reported::Unknown(_)), "{t:?} {code}");
+                }
+            }
+        }
+    }
 }
