@@ -106,6 +106,23 @@ def test_signed_http_notification_pays_and_a_duplicate_is_applied_once(
     assert rows[0].transaction_id == "123456" and rows[0].status_code == "0000"
 
 
+@pytest.mark.parametrize("transaction_type,response", [("0", "0900"), ("0", "0400"), ("1", "0900")])
+def test_a_signed_sale_answered_with_another_operations_success_code_pays_nothing(
+        redsys_settings: Any, client: Any, status_changes: List[Dict[str, Any]],
+        transaction_type: str, response: str) -> None:
+    # 0900 accepts refunds and confirmations, 0400 cancellations: on a sale they are no payment.
+    payment = new_payment()
+    body = signed_notification(REDSYS, payment.order_id, 4999, response=response,
+                               transaction_type=transaction_type)
+    answer = client.post(URL, body, content_type=CT)
+    assert (answer.status_code, answer.content) == (503, b"unknown_status")
+    payment.refresh_from_db()
+    assert payment.status == "new" and status_changes == []
+    [record] = stored(payment.order_id)
+    assert record.verdict == "ignored" and record.applied_event_key is None
+    assert record.detail["reason"] == "unknown_status"
+
+
 def test_public_r3_sandbox_notification_pays(redsys_settings: Any, client: Any) -> None:
     payment = new_payment("0726qI3H7sZx", "49.99")
     response = client.post(URL, R3_BODY, content_type=CT)
