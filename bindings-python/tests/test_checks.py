@@ -152,3 +152,68 @@ def test_redsys_settings_are_checked_by_the_core(settings) -> None:
     assert m.id == "vpos.E003" and "too-short-secret" not in m.msg + str(m.hint)
     settings.VPOS = {"redsys": {**REDSYS, "order_prefix": "26x", "rest_timeout": 0}}
     assert ids() == ["vpos.E005", "vpos.E005"]
+
+
+# vpos.E010: a URL vpos calls (post-back, REST / remote API, invoice fetch) over http:// on a
+# live account of another machine. One live account per gateway, each with that URL.
+PLAIN_HTTP = {
+    "flocash": ({**FLOCASH, "base_url": "http://fcms.flocash.com"}, "['base_url']"),
+    "redsys": ({**REDSYS, "rest_url": "http://sis.redsys.es/sis/rest/trataPeticionREST"}, "['rest_url']"),
+    "paypal": ({"business": "shop@example.com", "checkout_url": "https://www.paypal.com/cgi-bin/webscr",
+                "ipn_url": "http://ipnpb.paypal.com/cgi-bin/webscr"}, "['ipn_url']"),
+    "paypal-nvp": ({"business": "shop@example.com", "checkout_url": "https://www.paypal.com/cgi-bin/webscr",
+                    "ipn_url": "https://ipnpb.paypal.com/cgi-bin/webscr",
+                    "nvp": {"user": "u", "password": "pw-SECRET", "signature": "sig-SECRET",
+                            "api_url": "http://api-3t.paypal.com/nvp"}}, "['nvp']['api_url']"),
+    "elavon": ({"merchant_id": "thestore", "account": "internet", "secret": "shared-secret",
+                "checkout_url": "https://hpp.santanderelavontpvvirtual.es/pay",
+                "remote_url": "http://remote.santanderelavontpvvirtual.es/remote"}, "['remote_url']"),
+    "bitpay": ({"api_key": "K3yFromBitpay", "api_url": "http://bitpay.com/api/invoice",
+                "invoice_url": "https://bitpay.com/invoice"}, "['api_url']"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_HTTP))
+def test_plain_http_server_url_on_a_live_account_is_an_error(settings, name: str) -> None:
+    config, key = PLAIN_HTTP[name]
+    gateway = name.split("-")[0]
+    settings.VPOS = {gateway: dict(config)}
+    [m] = vpos_messages()
+    assert (m.id, m.level) == ("vpos.E010", checks.ERROR)
+    assert m.msg.startswith(f"VPOS[{gateway!r}]{key} is an http:// URL on a live account")
+    assert "SECRET" not in m.msg + (m.hint or "") and "test-test-test" not in m.msg
+    # A named live account is checked too; the account itself still loads (the check reports).
+    settings.VPOS = {gateway: {"accounts": {"shop2": dict(config)}}}
+    [m] = vpos_messages()
+    assert m.id == "vpos.E010" and f"['accounts']['shop2']{key}" in m.msg
+    assert conf.get_account(gateway, "shop2").live is True
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_HTTP))
+def test_plain_http_is_allowed_on_a_test_account_or_on_this_machine(settings, name: str) -> None:
+    config, _ = PLAIN_HTTP[name]
+    gateway = name.split("-")[0]
+    settings.VPOS = {gateway: {**config, "live": False}}
+    assert ids() == []
+    # A local sandbox (vpos-sandbox on http://127.0.0.1:8700, the demo shop's): never leaves the machine.
+    for host in ("localhost", "127.0.0.1", "[::1]", "sandbox.localhost"):
+        local = {k: (v.replace(v.split("/")[2], f"{host}:8700") if isinstance(v, str) and v.startswith("http://")
+                     else v) for k, v in config.items()}
+        if "nvp" in local:
+            local["nvp"] = {**local["nvp"], "api_url": f"http://{host}:8700/nvp"}
+        settings.VPOS = {gateway: local}
+        assert ids() == [], host
+    # https:// on a live account is what production uses.
+    settings.VPOS = {gateway: {k: (v.replace("http://", "https://") if isinstance(v, str) else v)
+                               for k, v in config.items()}}
+    if "nvp" in config:
+        settings.VPOS[gateway]["nvp"] = {**config["nvp"], "api_url": "https://api-3t.paypal.com/nvp"}
+    assert ids() == []
+
+
+def test_djflocash_settings_with_plain_http_base_url(settings) -> None:
+    settings.VPOS = None
+    settings.FLOCASH_MERCHANT, settings.FLOCASH_MERCHANT_NAME = "test@merchant.com", "test name"
+    settings.FLOCASH_BASE_URL, settings.FLOCASH_NOTIFICATION_TOKEN = "http://fcms.flocash.com", "test-test-test"
+    settings.FLOCASH_CHECKOUT_URL = "https://fcms.flocash.com/ecom/ecommerce.do"
+    assert ids() == ["vpos.E010"]

@@ -6,7 +6,10 @@ core refuses (the message names the key); ``E004`` bad ``accounts``; ``E005`` ba
 ``total_refunds``, ``preauthorisation``); ``E006`` bad ``VPOS_PAYMENT_MODEL``; ``E007`` bad
 ``VPOS_HTTP_CLIENT``; ``W001`` both VPOS and FLOCASH_* set; ``W002`` FLOCASH_PAYMENT_MODEL set;
 ``W003`` no gateway account configured; ``E008`` a malformed ``VPOS_ENCRYPTION_KEYS`` (the keys
-of database accounts' secrets); ``E009`` a malformed ``VPOS_FLOCASH_POLLING`` (``vpos_reconcile``).
+of database accounts' secrets); ``E009`` a malformed ``VPOS_FLOCASH_POLLING`` (``vpos_reconcile``);
+``E010`` an ``http://`` URL that vpos calls (FloCash ``base_url``, Redsys ``rest_url``, PayPal
+``ipn_url`` and ``nvp.api_url``, Elavon ``remote_url``, Bitpay ``api_url``) on a live account
+of the settings, unless it is the machine itself (``localhost``, ``127.0.0.1``, ``::1``).
 """
 
 from __future__ import annotations

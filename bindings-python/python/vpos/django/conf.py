@@ -103,6 +103,16 @@ HOST_OPTIONS = ("live", "postback_timeout", "rest_timeout", "order_prefix", "par
 #: Per-account capability flags (the core's ``Capabilities``), True unless set to False.
 CAPABILITY_OPTIONS = ("partial_refunds", "total_refunds", "preauthorisation")
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+#: The settings of each gateway holding a URL that vpos itself calls (post-back, REST or
+#: remote API, invoice fetch): on a live account it must be https:// (system check vpos.E010).
+SERVER_URL_KEYS: Dict[str, Tuple[Tuple[str, ...], ...]] = {
+    "flocash": (("base_url",),),
+    "redsys": (("rest_url",),),
+    "paypal": (("ipn_url",), ("nvp", "api_url")),
+    "elavon": (("remote_url",),),
+    "bitpay": (("api_url",),),
+    "ceca": (),
+}
 #: djflocash setting -> core key.
 FLOCASH_SETTINGS = {
     "FLOCASH_MERCHANT": "merchant",
@@ -394,11 +404,49 @@ def _add_account(out: Loaded, gw_name: str, name: str, values: Dict[str, Any], w
         out.problems.append(Problem("vpos.E003", f"{where}: {e}"))
         out.broken[(gw_name, name)] = vpos.ConfigError("invalid_config", str(e))
         return
+    if live is True:
+        _check_server_urls(out, gw_name, values, where)
     if ok:
         out.accounts[(gw_name, name)] = Account(gw_name, name, gateway, live, float(timeout), source,
                                                 float(rest_timeout), prefix, **flags)
     else:
         out.broken[(gw_name, name)] = vpos.ConfigError("invalid_config", f"{where}: invalid host options")
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_server_urls(out: Loaded, gw_name: str, values: Mapping[str, Any], where: str) -> None:
+    """vpos.E010: a live account posts back (or calls the API) over plain http:// to another
+    machine, where anyone on the way can answer VERIFIED or read the credentials. Loopback
+    (a local sandbox) is allowed: that traffic never leaves the machine."""
+    from urllib.parse import urlsplit
+
+    for path in SERVER_URL_KEYS.get(gw_name, ()):
+        value: Any = values
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if not isinstance(value, str):
+            continue
+        try:
+            parts = urlsplit(value)
+            host = parts.hostname or ""
+        except ValueError:
+            continue  # the core reports a malformed URL (vpos.E003)
+        if parts.scheme.lower() == "http" and not _is_loopback(host):
+            name = "".join(f"[{key!r}]" for key in path)
+            out.problems.append(Problem(
+                "vpos.E010", f"{where}{name} is an http:// URL on a live account: vpos calls it, and a "
+                             f"plain-text answer can be forged on the way.",
+                hint="Use the gateway's https:// URL, or set 'live': False for a test account."))
 
 
 def _load_djflocash(out: Loaded, from_vpos: bool) -> None:
