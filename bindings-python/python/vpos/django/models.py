@@ -60,6 +60,48 @@ class PaymentQuerySet(models.QuerySet):
     def for_account(self, gateway: str, account: str = conf.DEFAULT_ACCOUNT) -> "PaymentQuerySet":
         return self.filter(gateway=gateway, account=account)
 
+    def update(self, **kwargs: Any) -> int:
+        """``QuerySet.update``, refusing ``status`` and ``refunded_minor`` (``StatusChangeRefused``):
+        only the core's transitions change them."""
+        _refuse_bulk_write(kwargs, "QuerySet.update")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
+        """``QuerySet.bulk_update``, refusing ``status`` and ``refunded_minor`` in ``fields``."""
+        _refuse_bulk_write(fields, "bulk_update")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        """``QuerySet.bulk_create``; with ``update_conflicts``, ``update_fields`` may not name
+        ``status`` or ``refunded_minor`` (``StatusChangeRefused``)."""
+        if kwargs.get("update_conflicts"):
+            _refuse_bulk_write(kwargs.get("update_fields") or (), "bulk_create(update_conflicts=True)")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+#: The payment fields only the core's transitions write (``apply_outcome`` + ``save_transition``).
+TRANSITION_FIELDS = frozenset({"status", "refunded_minor"})
+
+
+class StatusChangeRefused(vpos.ConsistencyError):
+    """A payment's ``status`` (or ``refunded_minor``) was changed outside the core's transitions:
+    ``payment.status = ...; payment.save()``, ``save(update_fields=[...])``,
+    ``QuerySet.update(status=...)``. Code ``invalid_transition``, ``field`` the field concerned;
+    nothing was written. A ``ValueError``, as the refusal always was."""
+
+    def __init__(self, message: str, field: str = "status") -> None:
+        super().__init__("invalid_transition", message, field)
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.message, self.field))
+
+
+def _refuse_bulk_write(fields: Any, how: str) -> None:
+    touched = sorted(TRANSITION_FIELDS.intersection(fields))
+    if touched:
+        raise StatusChangeRefused(f"{how} cannot write {', '.join(touched)}: payment status changes only "
+                                  f"through vpos transitions", touched[0])
+
 
 class AbstractPayment(models.Model):
     """What vpos needs to know about a payment. Extend it for your own payment model."""
@@ -118,8 +160,26 @@ class AbstractPayment(models.Model):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._vpos_saved_status = self.status if not self._state.adding else None
+        #: ``status`` and ``refunded_minor`` as last read from or written to the database.
+        #: Filled by ``from_db`` and ``refresh_from_db``: ``__init__`` runs before Django marks
+        #: a loaded row as not ``adding``, so it cannot tell.
+        self._vpos_stored: Dict[str, Any] = {}
         self._vpos_transition = False
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._vpos_remember(TRANSITION_FIELDS)
+        return instance
+
+    def refresh_from_db(self, using: Any = None, fields: Any = None, **kwargs: Any) -> None:
+        super().refresh_from_db(using, fields, **kwargs)
+        self._vpos_remember(TRANSITION_FIELDS if fields is None else TRANSITION_FIELDS.intersection(fields))
+
+    def _vpos_remember(self, names: Any) -> None:
+        for name in names:
+            if name in self.__dict__:  # loaded, not deferred
+                self._vpos_stored[name] = self.__dict__[name]
 
     def __str__(self) -> str:
         return f"{self.gateway}/{self.account} {self.order_id} ({self.status})"
@@ -169,12 +229,17 @@ class AbstractPayment(models.Model):
         return conf.get_account(self.gateway, self.account)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The status moves only through the core's transitions (apply_outcome); a new row may
-        # be created in any status (imports from djflocash), an existing one not edited.
-        if (not self._state.adding and not self._vpos_transition
-                and self._vpos_saved_status is not None and self.status != self._vpos_saved_status):
-            raise ValueError(f"payment status changes only through vpos transitions "
-                             f"({self._vpos_saved_status} -> {self.status} refused)")
+        # The status moves only through the core's transitions (apply_outcome, then
+        # save_transition under the row lock); a new row may be created in any status (imports
+        # from djflocash), an existing one not edited. Every other save of an existing row
+        # leaves status and refunded_minor out of its UPDATE, so a stale copy (loaded before a
+        # notification moved the payment) never writes the old status back.
+        for i, name in enumerate(("force_insert", "force_update", "using", "update_fields")[:len(args)]):
+            kwargs[name] = args[i]  # Django < 5.1 accepted these positionally
+        if not self._vpos_transition and not kwargs.get("force_insert"):
+            self._vpos_refuse_status_edit(kwargs.get("using"))
+            if not self._state.adding and kwargs.get("using") in (None, self._state.db):
+                kwargs["update_fields"] = self._vpos_update_fields(kwargs.get("update_fields"))
         try:
             account = self.account_settings()
         except (conf.UnknownAccount, vpos.VposError):
@@ -186,8 +251,39 @@ class AbstractPayment(models.Model):
                 self.merchant = account.gateway.merchant
             if self._state.adding and not account.live:
                 self.live = False  # a test account never holds live payments
-        super().save(*args, **kwargs)
-        self._vpos_saved_status = self.status
+        super().save(**kwargs)
+        self._vpos_remember(TRANSITION_FIELDS)
+
+    def _vpos_refuse_status_edit(self, using: Any) -> None:
+        """Raises ``StatusChangeRefused`` when this save would change what only transitions change."""
+        edited = [name for name in sorted(TRANSITION_FIELDS) if name in self.__dict__]
+        if self._state.adding:
+            # A new instance given the pk of an existing row would UPDATE it.
+            pk = self._meta.pk
+            if self.pk is None or pk.has_default() or getattr(pk, "has_db_default", lambda: False)():
+                return
+            manager = type(self)._base_manager.using(using or self._state.db or "default")
+            stored = manager.filter(pk=self.pk).values(*TRANSITION_FIELDS).first() or {}
+        else:
+            stored = dict(self._vpos_stored)
+            unknown = [name for name in edited if name not in stored]  # deferred when loaded, then set
+            if unknown:
+                manager = type(self)._base_manager.using(using or self._state.db)
+                stored.update(manager.filter(pk=self.pk).values(*unknown).first() or {})
+        for name in edited:
+            if name in stored and self.__dict__[name] != stored[name]:
+                raise StatusChangeRefused(
+                    f"payment {name} changes only through vpos transitions "
+                    f"({stored[name]} -> {self.__dict__[name]} refused)", name)
+
+    def _vpos_update_fields(self, update_fields: Any) -> Any:
+        """The fields an ordinary save of this loaded row writes: the ones asked for (or all
+        loaded ones), never the transition fields."""
+        if update_fields is None:
+            update_fields = {f.attname for f in self._meta.concrete_fields
+                             if not f.primary_key and not getattr(f, "generated", False)}
+            update_fields -= self.get_deferred_fields()
+        return [name for name in update_fields if name not in TRANSITION_FIELDS]
 
     def applied_event_keys(self) -> List[str]:
         """Keys of the events already applied to this payment."""
