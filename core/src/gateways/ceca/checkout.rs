@@ -29,16 +29,7 @@ pub struct Order {
 impl Order {
     /// Checks every field; the error names the CECA field.
     pub fn validate(&self) -> Result<()> {
-        let op = &self.operation;
-        if op.is_empty()
-            || op.len() > 50
-            || !op.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(Error::invalid(
-                "Num_operacion",
-                "must be 1 to 50 letters, digits or -",
-            ));
-        }
+        check_operation(&self.operation)?;
         if self.amount.minor() == 0 {
             return Err(Error::invalid("Importe", "must be greater than zero"));
         }
@@ -53,6 +44,24 @@ impl Order {
         }
         Ok(())
     }
+}
+
+/// `Num_operacion`: 1–50 ASCII letters, digits or `-`, at checkout and in the notification
+/// alike. Neither `:` nor `/` may appear, so the `URL_OK` + `URL_NOK` tail of the checkout
+/// `Firma` (always `http(s)://…`) can never be read back as part of an operation number.
+pub(crate) fn check_operation(operation: &str) -> Result<()> {
+    if operation.is_empty()
+        || operation.len() > 50
+        || !operation
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(Error::invalid(
+            "Num_operacion",
+            "must be 1 to 50 letters, digits or -",
+        ));
+    }
+    Ok(())
 }
 
 /// Builds the signed CECA form. Amounts are in minor units with the currency's own exponent,

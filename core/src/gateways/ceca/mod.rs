@@ -20,7 +20,8 @@ mod notification;
 pub use checkout::{Order, checkout};
 pub use config::{Cipher, Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};
 pub use notification::{
-    MAX_BODY_BYTES, Notification, parse_notification, sign_notification, verify,
+    MAX_BODY_BYTES, MAX_REFERENCE_DIGITS, Notification, parse_notification, sign_notification,
+    verify,
 };
 
 use crate::error::{Error, ErrorCode};

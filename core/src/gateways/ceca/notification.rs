@@ -4,6 +4,7 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 use super::Config;
+use super::checkout::check_operation;
 use crate::error::{Error, ErrorCode, Result};
 use crate::form::parse_urlencoded;
 use crate::gateways::Gateway;
@@ -54,7 +55,10 @@ impl Notification {
 }
 
 /// Parses a notification (`application/x-www-form-urlencoded`). Refuses a missing field, an
-/// `Exponente` that is not the currency's, a non-numeric amount.
+/// `Exponente` that is not the currency's, a non-numeric amount, and any field the `Firma`
+/// covers outside the characters and length CECA issues (`field_invalid`, before any digest
+/// is computed): `Num_operacion` as at checkout, `Referencia` 1 to [`MAX_REFERENCE_DIGITS`]
+/// digits, the terminal ids 9, 10 and 8 digits, `TipoMoneda` 3, `Exponente` 1.
 pub fn parse_notification(
     _config: &Config,
     content_type: &str,
@@ -74,19 +78,22 @@ pub fn parse_notification(
             .filter(|v| !v.is_empty())
     };
     let req = |name: &'static str| get(name).ok_or_else(|| Error::missing(name));
-    let digits = |name: &'static str, max: usize| -> Result<&str> {
+    // Every value the `Firma` covers is read with the characters and length CECA issues, so
+    // none can take in a neighbour's characters (see `check_reference`).
+    let digits = |name: &'static str, len: std::ops::RangeInclusive<usize>| -> Result<&str> {
         let v = req(name)?;
-        if v.len() > max || !v.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::invalid(
-                name,
-                format_args!("must be at most {max} digits"),
-            ));
+        if !len.contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(if len.start() == len.end() {
+                Error::invalid(name, format_args!("must be exactly {} digits", len.end()))
+            } else {
+                Error::invalid(name, format_args!("must be at most {} digits", len.end()))
+            });
         }
         Ok(v)
     };
-    let currency = Currency::from_numeric(digits("TipoMoneda", 3)?.parse().unwrap_or(0))
+    let currency = Currency::from_numeric(digits("TipoMoneda", 3..=3)?.parse().unwrap_or(0))
         .map_err(|e| e.or_field("TipoMoneda"))?;
-    let exponent = digits("Exponente", 1)?;
+    let exponent = digits("Exponente", 1..=1)?;
     if exponent != currency.exponent().to_string() {
         return Err(Error::invalid(
             "Exponente",
@@ -97,16 +104,20 @@ pub fn parse_notification(
             ),
         ));
     }
-    let minor = digits("Importe", 18)?
+    let minor = digits("Importe", 1..=18)?
         .parse::<i64>()
         .map_err(|_| Error::invalid("Importe", "is too large"))?;
+    let operation = req("Num_operacion")?;
+    check_operation(operation)?;
+    let reference = req("Referencia")?;
+    check_reference(reference)?;
     let notification = Notification {
-        merchant_id: digits("MerchantID", 9)?.to_string(),
-        acquirer_bin: digits("AcquirerBIN", 10)?.to_string(),
-        terminal_id: digits("TerminalID", 8)?.to_string(),
-        operation: req("Num_operacion")?.to_string(),
+        merchant_id: digits("MerchantID", 9..=9)?.to_string(),
+        acquirer_bin: digits("AcquirerBIN", 10..=10)?.to_string(),
+        terminal_id: digits("TerminalID", 8..=8)?.to_string(),
+        operation: operation.to_string(),
         amount: Amount::from_minor(minor, currency)?,
-        reference: req("Referencia")?.to_string(),
+        reference: reference.to_string(),
         authorisation: get("Num_aut").map(str::to_string),
         country: get("Pais").map(str::to_string),
         description: get("Descripcion").map(str::to_string),
@@ -115,6 +126,29 @@ pub fn parse_notification(
         fields: fields.clone(),
     };
     Ok(Unverified(notification))
+}
+
+/// Longest `Referencia` accepted. CECA's references are digit strings (`12004172282310181002`,
+/// 20 digits); 30 leaves room above that and is what vpos's sandbox issues. The bound only
+/// caps the input: what keeps a checkout `Firma` from verifying here is the character set
+/// (docs/security.md).
+pub const MAX_REFERENCE_DIGITS: usize = 30;
+
+/// `Referencia`: 1 to [`MAX_REFERENCE_DIGITS`] digits.
+///
+/// The checkout `Firma` is the notification's digest with `Cifrado` + `URL_OK` + `URL_NOK` in
+/// place of `Referencia`. A free-text `Referencia` could take in that tail, so a customer could
+/// post the payment form's own fields and `Firma` here and have an unpaid order marked paid.
+/// Digits cannot hold the `http(s)://` both URLs start with, and no other covered field can
+/// either (`Num_operacion` is letters, digits and `-`; the rest are digits).
+fn check_reference(reference: &str) -> Result<()> {
+    if reference.len() > MAX_REFERENCE_DIGITS || !reference.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(
+            "Referencia",
+            format_args!("must be 1 to {MAX_REFERENCE_DIGITS} digits"),
+        ));
+    }
+    Ok(())
 }
 
 /// The one definition of the notification `Firma`: the terminal's digest (lower-case hex) of
