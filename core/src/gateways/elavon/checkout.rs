@@ -23,24 +23,30 @@ pub struct Order {
 impl Order {
     /// Checks every field.
     pub fn validate(&self) -> Result<()> {
-        let id = &self.order_id;
-        if id.is_empty()
-            || id.len() > 50
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(Error::invalid(
-                "ORDER_ID",
-                "must be 1 to 50 letters, digits, - or _",
-            ));
-        }
+        check_order_id(&self.order_id)?;
         check_timestamp(&self.timestamp)?;
         if self.amount.minor() == 0 {
             return Err(Error::invalid("AMOUNT", "must be greater than zero"));
         }
         Ok(())
     }
+}
+
+/// `ORDER_ID`: 1–50 letters, digits, `-` or `_`, on the form and in the response alike (no
+/// `.`, the separator of every hash).
+pub(crate) fn check_order_id(id: &str) -> Result<()> {
+    if id.is_empty()
+        || id.len() > 50
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Error::invalid(
+            "ORDER_ID",
+            "must be 1 to 50 letters, digits, - or _",
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn check_timestamp(ts: &str) -> Result<()> {

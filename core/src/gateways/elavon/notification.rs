@@ -5,6 +5,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 
+use super::checkout::{check_order_id, check_timestamp};
 use super::{Config, hash};
 use crate::error::{Error, ErrorCode, Result};
 use crate::form::parse_urlencoded;
@@ -73,7 +74,10 @@ pub fn map_result(result: &str, auto_settle: bool) -> Reported {
 }
 
 /// Parses the response POST. Values may arrive base64-encoded (Global Payments SDK issue 3);
-/// [`verify`] tries them as sent, then decoded, and only a matching hash decides.
+/// [`verify`] tries them as sent, then decoded, and only a matching hash decides. Every field
+/// the hash covers except `MESSAGE` is read with its own characters, none of them `.`
+/// (`field_invalid`): `TIMESTAMP` `YYYYMMDDHHMMSS`, `ORDER_ID` as on the form, `RESULT` 1 to 3
+/// digits, `PASREF` and `AUTHCODE` letters, digits, `-` or `_` (or empty).
 pub fn parse_notification(
     config: &Config,
     content_type: &str,
@@ -138,14 +142,31 @@ fn build(
         return Err(Error::invalid("AMOUNT", "must be minor units, digits only"));
     }
     let amount = Amount::from_minor(minor.parse().unwrap_or(0), currency)?;
+    let merchant_id = req("MERCHANT_ID")?;
+    check_id("MERCHANT_ID", merchant_id, b"-_.")?;
+    let order_id = req("ORDER_ID")?;
+    check_order_id(order_id)?;
+    let timestamp = req("TIMESTAMP")?;
+    check_timestamp(timestamp)?;
+    let result = req("RESULT")?;
+    if result.len() > 3 || !result.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid("RESULT", "must be 1 to 3 digits"));
+    }
+    let pasref = get("PASREF").unwrap_or_default();
+    let authcode = get("AUTHCODE").unwrap_or_default();
+    for (name, value) in [("PASREF", pasref), ("AUTHCODE", authcode)] {
+        if !value.is_empty() {
+            check_id(name, value, b"-_")?;
+        }
+    }
     let notification = Notification {
-        merchant_id: req("MERCHANT_ID")?.to_string(),
-        order_id: req("ORDER_ID")?.to_string(),
-        timestamp: req("TIMESTAMP")?.to_string(),
-        result: req("RESULT")?.to_string(),
+        merchant_id: merchant_id.to_string(),
+        order_id: order_id.to_string(),
+        timestamp: timestamp.to_string(),
+        result: result.to_string(),
         message: get("MESSAGE").unwrap_or_default().to_string(),
-        pasref: get("PASREF").unwrap_or_default().to_string(),
-        authcode: get("AUTHCODE").unwrap_or_default().to_string(),
+        pasref: pasref.to_string(),
+        authcode: authcode.to_string(),
         amount,
         base64_values,
         sha1hash: get("SHA1HASH").unwrap_or_default().to_string(),
@@ -154,6 +175,35 @@ fn build(
         fields: fields.clone(),
     };
     Ok(Unverified(notification))
+}
+
+/// 1–50 ASCII letters, digits or one of `extra`.
+///
+/// The response hash joins `TIMESTAMP.MERCHANT_ID.ORDER_ID.RESULT.MESSAGE.PASREF.AUTHCODE`
+/// with dots. Were a dot allowed outside `MESSAGE` (and the configured `MERCHANT_ID`), the
+/// customer whose browser relays the response could move the boundaries along a dot in
+/// `MESSAGE`: `MESSAGE=Authorised. Ref 9`, `PASREF=3737468273643`, `AUTHCODE=79347` and
+/// `MESSAGE=Authorised`, `PASREF= Ref 9`, `AUTHCODE=3737468273643.79347` share one hash, and
+/// the host would store a `PASREF` it cannot settle. With every other field dot-free the
+/// split is unique.
+fn check_id(name: &'static str, value: &str, extra: &[u8]) -> Result<()> {
+    if value.is_empty()
+        || value.len() > 50
+        || !value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+    {
+        let allowed = if extra.contains(&b'.') {
+            "letters, digits, - _ or ."
+        } else {
+            "letters, digits, - or _"
+        };
+        return Err(Error::invalid(
+            name,
+            format_args!("must be 1 to 50 {allowed}"),
+        ));
+    }
+    Ok(())
 }
 
 fn hash_matches(config: &Config, n: &Notification) -> bool {
@@ -183,11 +233,12 @@ pub fn verify(
     if hash_matches(config, &n) {
         return check_merchant(config, n);
     }
-    if let Some(fields) = decode_all(&n.fields).filter(|_| !n.base64_values) {
-        let candidate = build(config, fields, true, &n.raw)?.0;
-        if hash_matches(config, &candidate) {
-            return check_merchant(config, candidate);
-        }
+    // Decoded values that do not read as a response cannot be the one the hash covers.
+    if let Some(fields) = decode_all(&n.fields).filter(|_| !n.base64_values)
+        && let Ok(Unverified(candidate)) = build(config, fields, true, &n.raw)
+        && hash_matches(config, &candidate)
+    {
+        return check_merchant(config, candidate);
     }
     Err(Error::new(
         ErrorCode::SignatureMismatch,
