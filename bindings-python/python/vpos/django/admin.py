@@ -1,5 +1,6 @@
 """Admin: payments filterable by gateway and status with their notifications inline;
-notifications read-only, raw bodies shown as received."""
+notifications read-only, raw bodies shown as received; payment events read-only, with an
+action sending the undelivered ones again."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 import vpos
-from vpos.django.models import Notification, Payment, Refund
+from vpos.django.models import Notification, Payment, PaymentEvent, Refund
 
 
 class NotificationInline(admin.TabularInline):
@@ -156,6 +157,43 @@ class RefundAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Optional[Refund] = None) -> bool:
+        return False
+
+
+@admin.action(description="Deliver the selected events now (payment_status_changed)")
+def deliver_now(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
+    """Sends each selected undelivered event, as ``vpos_deliver_events`` does."""
+    from vpos.django.events import deliver
+
+    counts = {True: 0, False: 0, None: 0}
+    for pk in queryset.filter(delivered_at__isnull=True).order_by("id").values_list("pk", flat=True):
+        counts[deliver(pk)] += 1
+    level = messages.SUCCESS if not counts[False] else messages.WARNING
+    modeladmin.message_user(request, f"delivered {counts[True]}, failed {counts[False]}, skipped {counts[None]}",
+                            level)
+
+
+@admin.register(PaymentEvent)
+class PaymentEventAdmin(admin.ModelAdmin):
+    """Payment events, delivered or not; read-only (``vpos_deliver_events`` or the action sends
+    the undelivered ones again)."""
+
+    list_display = ("id", "created_at", "payment", "kind", "from_status", "to_status", "delivered_at", "attempts")
+    list_filter = (("delivered_at", admin.EmptyFieldListFilter), "kind", "to_status")
+    search_fields = ("payment__order_id", "event_key")
+    date_hierarchy = "created_at"
+    fields = ("payment", "kind", "from_status", "to_status", "notification", "event_key", "outcome", "created_at",
+              "delivered_at", "attempts", "last_error")
+    readonly_fields = fields
+    actions = [deliver_now]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Optional[PaymentEvent] = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Optional[PaymentEvent] = None) -> bool:
         return False
 
 

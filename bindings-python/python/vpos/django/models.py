@@ -606,5 +606,43 @@ class Refund(models.Model):
         return vpos.money.to_decimal(vpos.money.from_minor(self.amount_minor, self.currency))
 
 
+class PaymentEvent(models.Model):
+    """A payment's move, for the shop to act on, written in the same transaction as the move.
+
+    Delivered (``payment_status_changed`` sent, see :mod:`vpos.django.events`) once that
+    transaction commits; a receiver that raises leaves the event undelivered, with ``attempts``
+    and ``last_error``, for ``manage.py vpos_deliver_events`` to send again. The gateway's
+    answer and the notification's verdict never depend on the shop's receivers.
+    """
+
+    KINDS = [("payment_status_changed", "Payment status changed")]
+
+    payment = models.ForeignKey(conf.payment_model_label(), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=KINDS, default="payment_status_changed")
+    from_status = models.CharField(max_length=32, choices=STATUS_CHOICES)
+    to_status = models.CharField(max_length=32, choices=STATUS_CHOICES)
+    #: The notification (or stored operation reply) that carried the move.
+    notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="events")
+    #: The core's event key (the notification's ``applied_event_key``).
+    event_key = models.CharField(max_length=512, blank=True)
+    #: The core's outcome, as JSON (the ``outcome`` argument of ``payment_status_changed``).
+    outcome = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: When every receiver of the signal returned without raising; null until then.
+    delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: Delivery attempts made (successful or not).
+    attempts = models.PositiveIntegerField(default=0)
+    #: What the receivers raised on the last failed attempt (receiver, exception type, message).
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        state = "delivered" if self.delivered_at else "undelivered"
+        return f"event #{self.pk} {self.kind} {self.from_status} -> {self.to_status} ({state})"
+
+
 # Database merchant accounts live in their own module; importing it here registers the model.
 from vpos.django.accounts import MerchantAccount  # noqa: E402,F401

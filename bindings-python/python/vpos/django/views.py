@@ -39,9 +39,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 import vpos
 from vpos import bitpay, ceca, elavon, flocash, paypal, redsys
-from vpos.django import conf
+from vpos.django import conf, events
 from vpos.django.models import Notification, get_payment_model
-from vpos.django.signals import notification_processed, payment_status_changed
+from vpos.django.signals import notification_processed
 
 logger = logging.getLogger("vpos.django")
 
@@ -73,8 +73,10 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
     In one transaction: lock the payment of ``(gateway, account, event.order_id)``
     (``select_for_update``), let the core decide with the event keys already applied, save the
     status, store ``record`` with its verdict and (when applied) its event key under the
-    unique constraint, and send ``payment_status_changed`` / ``notification_processed`` on
-    commit. Returns ``(outcome, answer)``, or ``None`` when no payment has that order.
+    unique constraint and a ``PaymentEvent``, then on commit deliver the event
+    (``payment_status_changed``, see ``vpos.django.events``) and send
+    ``notification_processed``; a receiver that raises changes neither the answer nor the
+    verdict. Returns ``(outcome, answer)``, or ``None`` when no payment has that order.
 
     ``payment_fields`` (model field -> value, read from the *verified* message: the gateway's
     transaction id, a stored card's reference) are saved on the payment in the same
@@ -109,16 +111,12 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
                 record.processed_at = timezone.now()
                 record.save()
                 if outcome.kind == "applied":
-                    detail = record.detail
-
-                    def changed(payment: Any = payment, old: str = old_status) -> None:
-                        payment_status_changed.send(
-                            sender=type(payment), payment=payment, old_status=old,
-                            new_status=payment.status, notification=record, outcome=detail)
-
-                    transaction.on_commit(changed)
-                transaction.on_commit(lambda: notification_processed.send(
-                    sender=Notification, notification=record, verdict=record.verdict))
+                    # Stored with the move; payment_status_changed is sent after the commit,
+                    # and again by vpos_deliver_events while a receiver raises.
+                    stored = events.record(payment, old_status, record, record.detail, event.key)
+                    events.deliver_on_commit(stored, payment)
+                transaction.on_commit(lambda: events.send_quietly(
+                    notification_processed, sender=Notification, notification=record, verdict=record.verdict))
             return outcome, answer
         except IntegrityError:
             # Another delivery of the same event committed its key between our lock and
@@ -308,7 +306,7 @@ class FlocashNotificationView(View):
         record.processed_at = timezone.now()
         with transaction.atomic():
             record.save()
-        notification_processed.send(sender=Notification, notification=record, verdict=verdict)
+        events.send_quietly(notification_processed, sender=Notification, notification=record, verdict=verdict)
         return to_django(answer)
 
     def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
