@@ -96,6 +96,21 @@ class StatusChangeRefused(vpos.ConsistencyError):
         return (type(self), (self.message, self.field))
 
 
+class EventKeyConflict(vpos.ConsistencyError):
+    """A verified event whose key is already applied to *another* payment (event keys are
+    unique per gateway): refused with code ``order_mismatch`` (the gateway's ``reject``, a
+    ``422``), verdict ``rejected``, no payment moved. ``payment`` is the one it named."""
+
+    def __init__(self, payment: Any, event_key: str) -> None:
+        super().__init__("order_mismatch", f"this event (key {event_key!r}) is already applied to another payment; "
+                         f"it cannot also move order {payment.order_id!r}", "order_id")
+        self.payment = payment
+        self.event_key = event_key
+
+    def __reduce__(self) -> Any:
+        return (vpos.ConsistencyError, (self.code, self.message, self.field))
+
+
 def _refuse_bulk_write(fields: Any, how: str) -> None:
     touched = sorted(TRANSITION_FIELDS.intersection(fields))
     if touched:

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 import vpos
 from vpos.django import conf
-from vpos.django.models import Notification, Refund, _to_minor, get_payment_model
+from vpos.django.models import EventKeyConflict, Notification, Refund, _to_minor, get_payment_model
 
 logger = logging.getLogger("vpos.django")
 
@@ -205,8 +205,23 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
         gateway=acct.gateway_name, account=acct.name, content_type=ops.content_type,
         headers={}, body=_body_bytes(reply), order_id=event.order_id[:64],
         transaction_id=event.transaction_id[:64], status_code=event.status_code[:16])
-    result = apply_event(note, acct, event, lambda outcome: {"status": 200, "headers": [], "body": ""},
-                         payment_fields)
+    try:
+        result = apply_event(note, acct, event, lambda outcome: {"status": 200, "headers": [], "body": ""},
+                             payment_fields)
+    except EventKeyConflict as e:  # the reply's event already moved another payment: a person looks
+        record.reference = event.transaction_id[:128]
+        record.notification = note
+        record.error_code = e.code
+        record.detail = e.to_dict()
+        record.save()
+        note.payment_id, note.verdict, note.error_code = payment.pk, "rejected", e.code
+        note.detail, note.event_key, note.processed_at = e.to_dict(), event.key, timezone.now()
+        note.save(update_fields=["payment", "verdict", "error_code", "detail", "event_key", "processed_at"])
+        logger.warning("%s #%s of %s/%s %s: %s", kind, record.pk, acct.gateway_name, acct.name,
+                       payment.order_id, e.code)
+        payment.refresh_from_db()
+        record.payment = payment
+        return record
     record.reference = event.transaction_id[:128]
     if result is None:  # the payment row vanished between the lock and the reply
         record.error_code = "payment_not_found"

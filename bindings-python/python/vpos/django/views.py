@@ -40,7 +40,7 @@ from django.views.decorators.csrf import csrf_exempt
 import vpos
 from vpos import bitpay, ceca, elavon, flocash, paypal, redsys
 from vpos.django import conf, events
-from vpos.django.models import Notification, get_payment_model
+from vpos.django.models import EventKeyConflict, Notification, get_payment_model
 from vpos.django.signals import notification_processed
 
 logger = logging.getLogger("vpos.django")
@@ -93,6 +93,8 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
                 if payment is None:
                     return None
                 outcome = vpos.transition(payment.snapshot(), event)
+                if outcome.kind == "applied":
+                    refuse_key_of_another_payment(record, payment, event)
                 old_status = payment.status
                 if outcome.new_status is not None:
                     payment.apply_outcome(outcome)
@@ -126,6 +128,15 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
             if attempt == 2:
                 raise
     return None  # pragma: no cover - the loop returns or raises
+
+
+def refuse_key_of_another_payment(record: Notification, payment: Any, event: Any) -> None:
+    """Raises ``EventKeyConflict`` (``order_mismatch``) when ``event``'s key is already applied
+    to another payment: the unique key would refuse it at the save, on every retry."""
+    other = (Notification.objects.filter(gateway=record.gateway, applied_event_key=event.key)
+             .exclude(payment_id=payment.pk).exists())
+    if other:
+        raise EventKeyConflict(payment, event.key)
 
 
 def store_payment_fields(payment: Any, values: Mapping[str, str]) -> None:
@@ -280,7 +291,11 @@ class FlocashNotificationView(View):
 
     def apply(self, record: Notification, acct: conf.Account, event: Any,
               payment_fields: Optional[Mapping[str, str]] = None) -> HttpResponse:
-        result = apply_event(record, acct, event, self.acknowledge, payment_fields)
+        try:
+            result = apply_event(record, acct, event, self.acknowledge, payment_fields)
+        except EventKeyConflict as e:
+            record.payment = e.payment  # not moved: kept to find the notification from it
+            return self.finish(record, "rejected", e, event_key=event.key)
         if result is None:
             return self.finish(record, "no_payment", payment_not_found(acct, event), event_key=event.key)
         return to_django(result[1])
