@@ -1,0 +1,688 @@
+//! The fuzz targets of vpos-core, as plain functions.
+//!
+//! Each `fuzz_targets/<name>.rs` is a one-line libFuzzer wrapper around the function of the
+//! same name here, and `tests/replay.rs` calls the same functions over the seeds
+//! ([`seeds`], from `tests/vectors`) and the saved crash inputs (`regressions/<name>/`), so
+//! `make test` replays them with a plain `cargo test`, no instrumented build.
+//!
+//! A target parses the input the way a host receives it, then goes as deep as the parsed
+//! value allows: verification against a fixed config, and, where the gateway signs its
+//! messages, the same input signed with that config's key so that verification passes and the
+//! event, every state transition and the answer are exercised too. Errors are expected;
+//! a panic, an overflow (checks are on), a hang or a huge allocation is a finding.
+
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use vpos_core::form::encode_urlencoded;
+use vpos_core::gateways::{bitpay, ceca, elavon, flocash, paypal, redsys};
+use vpos_core::{
+    Amount, Currency, Error, Event, Outcome, PaymentSnapshot, PaymentStatus, Reply, transition,
+};
+
+pub mod seeds;
+
+/// A target's body: one input, any bytes.
+pub type Target = fn(&[u8]);
+
+/// Every target: its name (the binary, the corpus and regression directory) and its body.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("amount", amount),
+    ("bitpay_invoice", bitpay_invoice),
+    ("ceca_notification", ceca_notification),
+    ("elavon_hpp", elavon_hpp),
+    ("elavon_remote", elavon_remote),
+    ("flocash_notification", flocash_notification),
+    ("flocash_poll", flocash_poll),
+    ("paypal_ipn", paypal_ipn),
+    ("paypal_nvp", paypal_nvp),
+    ("redsys_notification", redsys_notification),
+    ("redsys_rest", redsys_rest),
+    ("redsys_soap", redsys_soap),
+];
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Inputs up to this size are also signed and re-parsed: the signed body stays well under
+/// every parser's size limit, so "it parsed unsigned, so it parses signed" holds.
+const RESIGN_MAX: usize = 8 * 1024;
+
+fn config<T: serde::de::DeserializeOwned>(json: &str) -> T {
+    serde_json::from_str(json).expect("fuzz config")
+}
+
+fn ok_reply(body: &[u8]) -> Reply {
+    Reply::Response {
+        status: 200,
+        body: body.to_vec(),
+    }
+}
+
+/// What a host does with an error: serialise it and answer with the gateway's `reject`.
+fn rejected(e: &Error, reject: fn(&Error) -> vpos_core::HttpResponse) {
+    let _ = serde_json::to_string(e);
+    let _ = e.to_string();
+    let _ = reject(e);
+}
+
+/// Applies a verified event to the payment it names in every stored status, as a duplicate,
+/// as a test payment with everything refunded, and to a payment of another amount; returns
+/// the outcome for the payment that was pending (for the gateway's answer).
+fn apply(event: &Event) -> Outcome {
+    let _ = serde_json::to_string(event);
+    let snapshot = |status| PaymentSnapshot {
+        gateway: event.gateway(),
+        merchant: event.merchant().to_string(),
+        order_id: event.order_id().to_string(),
+        amount: event.amount(),
+        status,
+        live: true,
+        refunded_minor: 0,
+        applied_event_keys: Vec::new(),
+    };
+    for status in PaymentStatus::ALL {
+        let outcome = transition(&snapshot(status), event);
+        let _ = (outcome.is_acknowledged(), outcome.new_status());
+        let _ = serde_json::to_string(&outcome);
+    }
+    let mut seen = snapshot(PaymentStatus::Paid);
+    seen.applied_event_keys.push(event.key().to_string());
+    let _ = transition(&seen, event);
+    let mut test = snapshot(PaymentStatus::PartiallyRefunded);
+    test.live = false;
+    test.refunded_minor = event.amount().minor();
+    let _ = transition(&test, event);
+    let mut other = snapshot(PaymentStatus::Pending);
+    other.amount = Amount::from_minor(event.amount().minor() / 2 + 1, event.amount().currency())
+        .expect("non-negative");
+    let _ = transition(&other, event);
+    transition(&snapshot(PaymentStatus::Pending), event)
+}
+
+fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(data)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money
+
+/// `Amount::parse` of a decimal string: the first byte picks the currency (every ISO 4217 one
+/// vpos knows, by index), the rest is the text. A parsed amount must print back to itself, and
+/// PayPal's reading of it must agree.
+pub fn amount(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let currency = Currency::all()
+        .nth(usize::from(pick) % Currency::all().len())
+        .expect("index in range");
+    let s = text(rest);
+    if let Ok(a) = Amount::parse(&s, currency) {
+        assert!(a.minor() >= 0);
+        let printed = a.to_decimal_string();
+        assert_eq!(Amount::parse(&printed, currency).ok(), Some(a), "{printed}");
+        let _ = serde_json::to_string(&a);
+        let _ = a.checked_add(a);
+        assert_eq!(a.checked_sub(a).map(Amount::minor).ok(), Some(0));
+        if let Ok(p) = paypal::format_amount(a) {
+            assert_eq!(paypal::parse_amount(&p, currency).ok(), Some(a), "{p}");
+        }
+    }
+    let _ = paypal::parse_amount(&s, currency);
+    // The text as a currency code, and a JSON amount as hosts send it.
+    let _ = Currency::from_code(&s);
+    let _ = serde_json::from_slice::<Amount>(rest);
+}
+
+// ---------------------------------------------------------------------------------------------
+// FloCash
+
+static FLOCASH: LazyLock<flocash::Config> = LazyLock::new(|| {
+    config(
+        r#"{"merchant": "sales@demoshop.com", "merchant_name": "Demo Shop",
+        "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
+        "base_url": "https://fcms.flocash.com", "notification_token": "test-test-test"}"#,
+    )
+});
+
+/// A FloCash notification body: parse, the post-back request, a `VERIFIED` and an
+/// `INVALID` post-back reply, the event, every transition and the answer.
+pub fn flocash_notification(data: &[u8]) {
+    let config = &*FLOCASH;
+    let n = match flocash::parse_notification(config, FORM, data) {
+        Ok(n) => n,
+        Err(e) => return rejected(&e, flocash::reject),
+    };
+    let _ = serde_json::to_string(n.untrusted());
+    let _ = flocash::postback_request(config, &n);
+    if let Err(e) = flocash::verify_postback(config, n.clone(), &ok_reply(b"INVALID")) {
+        rejected(&e, flocash::reject);
+    }
+    let verified = flocash::verify_postback(config, n, &ok_reply(b"VERIFIED"))
+        .expect("a VERIFIED post-back verifies");
+    let outcome = apply(&verified.event());
+    let _ = flocash::acknowledge(&outcome);
+}
+
+static FLOCASH_POLL: LazyLock<[flocash::PollConfig; 2]> = LazyLock::new(|| {
+    let base = r#""api_username": "demo-api", "api_password": "pa<ss&word",
+        "namespace": "http://merchant.api.flocash.example/", "success_codes": ["0000"]"#;
+    [
+        config(&format!("{{{base}}}")),
+        config(&format!(r#"{{{base}, "element_form": "unqualified"}}"#)),
+    ]
+});
+
+/// A FloCash polling (SOAP) reply, read with qualified and unqualified element forms, as an
+/// HTTP 200 and as a SOAP fault's HTTP 500; the events of a good reply and their transitions.
+pub fn flocash_poll(data: &[u8]) {
+    let [qualified, unqualified] = &*FLOCASH_POLL;
+    for (config, status) in [(qualified, 200), (qualified, 500), (unqualified, 200)] {
+        let reply = Reply::Response {
+            status,
+            body: data.to_vec(),
+        };
+        match flocash::parse_poll_response(config, &reply) {
+            Ok(polled) => {
+                let _ = serde_json::to_string(&*polled);
+                for event in polled.events() {
+                    apply(&event);
+                }
+            }
+            Err(e) => rejected(&e, flocash::reject),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redsys
+
+const REDSYS_BASE: &str = r#""merchant_code": "999008881", "terminal": "1",
+    "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+    "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago""#;
+
+/// The merchant's config, once per signature version (signing uses the config's version;
+/// verification the one the message names).
+static REDSYS: LazyLock<[redsys::Config; 3]> = LazyLock::new(|| {
+    redsys::SignatureVersion::ALL.map(|v| {
+        config(&format!(
+            r#"{{{REDSYS_BASE}, "signature_version": "{}"}}"#,
+            v.as_str()
+        ))
+    })
+});
+
+fn redsys_version(data: &[u8]) -> (redsys::SignatureVersion, &'static redsys::Config) {
+    let i = data.len() % 3;
+    (redsys::SignatureVersion::ALL[i], &REDSYS[i])
+}
+
+fn redsys_verified(verified: &redsys::Notification) {
+    let _ = serde_json::to_string(verified);
+    let _ = verified.parameter("Ds_Order");
+}
+
+/// The HTTP POST notification: the input as the form body (parse, verify, answer), then the
+/// input as the `Ds_MerchantParameters` JSON, signed with the merchant key (in the version
+/// the input's length picks), which must then verify; its event, transitions and answer.
+pub fn redsys_notification(data: &[u8]) {
+    let config = &REDSYS[0];
+    match redsys::parse_notification(config, FORM, data) {
+        Ok(n) => {
+            let _ = serde_json::to_string(n.untrusted());
+            match redsys::verify(config, n) {
+                Ok(v) => redsys_settle(&v),
+                Err(e) => rejected(&e, redsys::reject),
+            }
+        }
+        Err(e) => rejected(&e, redsys::reject),
+    }
+    // The input as the signed parameters.
+    if data.len() > RESIGN_MAX {
+        return;
+    }
+    let (version, signer) = redsys_version(data);
+    let parameters = version.encode_parameters(data);
+    let body = |signature: &str| {
+        encode_urlencoded([
+            ("Ds_SignatureVersion", version.as_str()),
+            ("Ds_MerchantParameters", parameters.as_str()),
+            ("Ds_Signature", signature),
+        ])
+    };
+    let Ok(unsigned) = redsys::parse_notification(config, FORM, body("AAAA").as_bytes()) else {
+        return;
+    };
+    let order = unsigned.untrusted().order.clone();
+    let signature = redsys::sign(signer, &order, parameters.as_bytes()).expect("valid key");
+    let n = redsys::parse_notification(config, FORM, body(&signature).as_bytes())
+        .expect("parsed unsigned, so parses signed");
+    let verified = redsys::verify(config, n).expect("signed with the merchant key");
+    redsys_settle(&verified);
+}
+
+fn redsys_settle(verified: &vpos_core::Verified<redsys::Notification>) {
+    redsys_verified(verified);
+    let outcome = apply(&verified.event());
+    match redsys::acknowledge(&REDSYS[0], verified, &outcome) {
+        Ok(answer) => {
+            let _ = serde_json::to_string(&answer);
+        }
+        Err(e) => rejected(&e, redsys::reject),
+    }
+}
+
+/// XML text escaping for the envelope, with `\r` as a character reference (a literal one
+/// would be normalised to `\n` by the reader and change the signed text).
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn soap_envelope(message: &str) -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" "#,
+            r#"xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+            r#"<SOAP-ENV:Body><ns1:procesaNotificacionSIS xmlns:ns1="InotificacionSIS">"#,
+            r#"<XML xsi:type="xsd:string">{}</XML></ns1:procesaNotificacionSIS>"#,
+            "</SOAP-ENV:Body></SOAP-ENV:Envelope>"
+        ),
+        xml_escape(message)
+    )
+}
+
+/// The SOAP notification: the input as the whole envelope (parse, verify, answer), then the
+/// input as the `<Request>` markup, wrapped in a message signed with the merchant key and an
+/// envelope, which must then verify; its event, transitions and signed SOAP answer.
+pub fn redsys_soap(data: &[u8]) {
+    let config = &REDSYS[0];
+    for content_type in ["text/xml; charset=utf-8", "application/soap+xml"] {
+        match redsys::parse_notification(config, content_type, data) {
+            Ok(n) => match redsys::verify(config, n) {
+                Ok(v) => redsys_settle(&v),
+                Err(e) => rejected(&e, redsys::reject),
+            },
+            Err(e) => rejected(&e, redsys::reject),
+        }
+    }
+    // The input as the signed <Request>.
+    if data.len() > RESIGN_MAX {
+        return;
+    }
+    let Ok(request) = std::str::from_utf8(data) else {
+        return;
+    };
+    let message =
+        |signature: &str| format!("<Message>{request}<Signature>{signature}</Signature></Message>");
+    let Ok(unsigned) = redsys::parse_notification(
+        config,
+        "text/xml",
+        soap_envelope(&message("AAAA")).as_bytes(),
+    ) else {
+        return;
+    };
+    // What the parser signs: from the first `<Request` to the last `</Request>`.
+    let (Some(start), Some(end)) = (request.find("<Request"), request.rfind("</Request>")) else {
+        unreachable!("parsed without a <Request>");
+    };
+    let signed = &request[start..end + "</Request>".len()];
+    let order = unsigned.untrusted().order.clone();
+    let signature = redsys::sign(config, &order, signed.as_bytes()).expect("valid key");
+    let n = redsys::parse_notification(
+        config,
+        "text/xml",
+        soap_envelope(&message(&signature)).as_bytes(),
+    )
+    .expect("parsed unsigned, so parses signed");
+    match redsys::verify(config, n) {
+        Ok(v) => redsys_settle(&v),
+        // The input's own <Signature> comes first and is the one read.
+        Err(_) if request.contains("Signature") => {}
+        Err(e) => panic!("signed with the merchant key, yet {e}"),
+    }
+}
+
+/// The REST operation reply: the input as the JSON body, as HTTP 200 and 500, then the input
+/// as the `Ds_MerchantParameters` JSON of a reply signed with the merchant key, which must
+/// then verify; its event and transitions.
+pub fn redsys_rest(data: &[u8]) {
+    let config = &REDSYS[0];
+    for status in [200, 500] {
+        let reply = Reply::Response {
+            status,
+            body: data.to_vec(),
+        };
+        match redsys::parse_operation_response(config, &reply) {
+            Ok(v) => {
+                redsys_verified(&v);
+                apply(&v.event());
+            }
+            Err(e) => rejected(&e, redsys::reject),
+        }
+    }
+    if data.len() > RESIGN_MAX {
+        return;
+    }
+    let (version, signer) = redsys_version(data);
+    let parameters = version.encode_parameters(data);
+    // The order, read by the HTTP parser (the same parameters decoder).
+    let form = encode_urlencoded([("Ds_MerchantParameters", parameters.as_str())]);
+    let Ok(unsigned) = redsys::parse_notification(config, FORM, form.as_bytes()) else {
+        return;
+    };
+    let order = unsigned.untrusted().order.clone();
+    let signature = redsys::sign(signer, &order, parameters.as_bytes()).expect("valid key");
+    let body = serde_json::json!({
+        "Ds_SignatureVersion": version.as_str(),
+        "Ds_MerchantParameters": parameters,
+        "Ds_Signature": signature,
+    });
+    let reply = ok_reply(body.to_string().as_bytes());
+    let verified =
+        redsys::parse_operation_response(config, &reply).expect("signed with the merchant key");
+    redsys_verified(&verified);
+    apply(&verified.event());
+}
+
+// ---------------------------------------------------------------------------------------------
+// CECA
+
+static CECA: LazyLock<[ceca::Config; 2]> = LazyLock::new(|| {
+    let base = r#""merchant_id": "111950028", "acquirer_bin": "0000554052",
+        "terminal_id": "00000003", "key": "99888888",
+        "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action",
+        "url_ok": "http://www.ceca.es", "url_nok": "http://www.ceca.es""#;
+    [
+        config(&format!("{{{base}}}")),
+        config(&format!(r#"{{{base}, "cipher": "SHA1"}}"#)),
+    ]
+});
+
+/// The CECA notification: parse and verify (SHA-2 and SHA-1 terminals), then the parsed
+/// operation signed with the terminal's key, which must verify; event, transitions, answer.
+pub fn ceca_notification(data: &[u8]) {
+    for config in CECA.iter() {
+        let n = match ceca::parse_notification(config, FORM, data) {
+            Ok(n) => n,
+            Err(e) => return rejected(&e, ceca::reject),
+        };
+        let _ = serde_json::to_string(n.untrusted());
+        let (operation, amount, reference) = {
+            let u = n.untrusted();
+            (u.operation.clone(), u.amount, u.reference.clone())
+        };
+        match ceca::verify(config, n) {
+            Ok(v) => ceca_settle(&v),
+            Err(e) => rejected(&e, ceca::reject),
+        }
+        if data.len() > RESIGN_MAX {
+            continue;
+        }
+        // The same operation as Cecabank signs it for this terminal.
+        let firma = ceca::sign_notification(config, &operation, amount, &reference);
+        let importe = amount.minor().to_string();
+        let moneda = format!("{:03}", amount.currency().numeric());
+        let exponente = amount.currency().exponent().to_string();
+        let body = encode_urlencoded([
+            ("MerchantID", config.merchant_id.as_str()),
+            ("AcquirerBIN", &config.acquirer_bin),
+            ("TerminalID", &config.terminal_id),
+            ("Num_operacion", &operation),
+            ("Importe", &importe),
+            ("TipoMoneda", &moneda),
+            ("Exponente", &exponente),
+            ("Referencia", &reference),
+            ("Firma", &firma),
+        ]);
+        let n = ceca::parse_notification(config, FORM, body.as_bytes())
+            .expect("a parsed operation, signed, parses");
+        let v = ceca::verify(config, n).expect("signed with the terminal's key");
+        ceca_settle(&v);
+    }
+}
+
+fn ceca_settle(v: &vpos_core::Verified<ceca::Notification>) {
+    let _ = serde_json::to_string(&**v);
+    let outcome = apply(&v.event());
+    let _ = ceca::acknowledge(&outcome);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Santander Elavon
+
+const ELAVON_BASE: &str = r#""merchant_id": "thestore", "account": "internet",
+    "secret": "shared-secret", "rebate_password": "rebate",
+    "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay",
+    "remote_url": "https://remote.prueba.santanderelavontpvvirtual.es/remote""#;
+
+static ELAVON: LazyLock<[elavon::Config; 2]> = LazyLock::new(|| {
+    [
+        config(&format!(r#"{{{ELAVON_BASE}, "currency": "USD"}}"#)),
+        config(&format!(r#"{{{ELAVON_BASE}, "auto_settle": true}}"#)),
+    ]
+});
+
+/// The HPP response POST: parse and verify (with and without a default currency and
+/// auto-settle), then the parsed values hashed with the shared secret, which must verify (or
+/// be for another merchant); event, transitions, answer.
+pub fn elavon_hpp(data: &[u8]) {
+    for config in ELAVON.iter() {
+        let n = match elavon::parse_notification(config, FORM, data) {
+            Ok(n) => n,
+            Err(e) => {
+                rejected(&e, elavon::reject);
+                continue;
+            }
+        };
+        let _ = serde_json::to_string(n.untrusted());
+        let fields = n.untrusted().fields.clone();
+        let hash = {
+            let u = n.untrusted();
+            elavon::hash(
+                &[
+                    &u.timestamp,
+                    &u.merchant_id,
+                    &u.order_id,
+                    &u.result,
+                    &u.message,
+                    &u.pasref,
+                    &u.authcode,
+                ],
+                "shared-secret",
+            )
+        };
+        match elavon::verify(config, n) {
+            Ok(v) => elavon_settle(&v),
+            Err(e) => rejected(&e, elavon::reject),
+        }
+        if data.len() > RESIGN_MAX {
+            continue;
+        }
+        // The values as read (decoded if they came base64-encoded), hashed by the merchant.
+        let signed = fields
+            .iter()
+            .map(|(k, v)| {
+                let v = if k.eq_ignore_ascii_case("SHA1HASH") {
+                    hash.as_str()
+                } else {
+                    v.as_str()
+                };
+                (k.as_str(), v)
+            })
+            .chain(
+                (!fields
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("SHA1HASH")))
+                .then_some(("SHA1HASH", hash.as_str())),
+            );
+        let body = encode_urlencoded(signed);
+        let n = elavon::parse_notification(config, FORM, body.as_bytes())
+            .expect("parsed values, re-encoded, parse");
+        match elavon::verify(config, n) {
+            Ok(v) => elavon_settle(&v),
+            Err(e) => {
+                assert_eq!(e.code(), vpos_core::ErrorCode::MerchantMismatch, "{e}");
+            }
+        }
+    }
+}
+
+fn elavon_settle(v: &vpos_core::Verified<elavon::Notification>) {
+    let _ = serde_json::to_string(&**v);
+    let outcome = apply(&v.event());
+    let _ = elavon::acknowledge(&outcome);
+}
+
+static ELAVON_OPS: LazyLock<[elavon::RemoteOperation; 3]> = LazyLock::new(|| {
+    ["settle", "void", "rebate"].map(|kind| {
+        config(&format!(
+            r#"{{"kind": "{kind}", "order_id": "ORD453-11", "pasref": "3737468273643",
+            "authcode": "79347", "amount": {{"minor": 29900, "currency": "EUR"}},
+            "timestamp": "20130814122239"}}"#
+        ))
+    })
+});
+
+/// Remote XML: the input as Elavon's reply to a settle, a void and a rebate (verified, the
+/// event and its transitions), and as a request as Elavon receives it (parse and verify with
+/// the shared secret and rebate password).
+pub fn elavon_remote(data: &[u8]) {
+    let config = &ELAVON[0];
+    for op in ELAVON_OPS.iter() {
+        match elavon::parse_remote_response(config, op, &ok_reply(data)) {
+            Ok(event) => {
+                apply(&event);
+            }
+            Err(e) => rejected(&e, elavon::reject),
+        }
+    }
+    match elavon::parse_remote_request(data) {
+        Ok(request) => {
+            let _ = serde_json::to_string(request.untrusted());
+            if let Ok(v) = elavon::verify_remote_request(request, "shared-secret", "rebate") {
+                let _ = serde_json::to_string(&*v);
+            }
+        }
+        Err(e) => rejected(&e, elavon::reject),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PayPal
+
+static PAYPAL: LazyLock<paypal::Config> = LazyLock::new(|| {
+    config(
+        r#"{"business": "shop@example.com",
+        "checkout_url": "https://www.sandbox.paypal.com/cgi-bin/webscr",
+        "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr",
+        "nvp": {"user": "api_user", "password": "pw-EXAMPLE", "signature": "sig-EXAMPLE",
+                "api_url": "https://api-3t.sandbox.paypal.com/nvp"}}"#,
+    )
+});
+
+/// An IPN: parse, the post-back request, `INVALID` and `VERIFIED` replies, the event,
+/// transitions and the answer.
+pub fn paypal_ipn(data: &[u8]) {
+    let config = &*PAYPAL;
+    let n = match paypal::parse_notification(config, FORM, data) {
+        Ok(n) => n,
+        Err(e) => return rejected(&e, paypal::reject),
+    };
+    let _ = serde_json::to_string(n.untrusted());
+    let request = paypal::postback_request(config, &n);
+    assert!(
+        request.body.ends_with(&*text(data)),
+        "post-back is the body byte for byte"
+    );
+    if let Err(e) = paypal::verify_postback(config, n.clone(), &ok_reply(b"INVALID")) {
+        rejected(&e, paypal::reject);
+    }
+    match paypal::verify_postback(config, n, &ok_reply(b"VERIFIED")) {
+        Ok(v) => {
+            let _ = serde_json::to_string(&*v);
+            let outcome = apply(&v.event());
+            let _ = paypal::acknowledge(&outcome);
+        }
+        Err(e) => rejected(&e, paypal::reject),
+    }
+}
+
+/// An NVP reply: parse, `TOKEN`, and the payment and refund events it may report, with their
+/// transitions.
+pub fn paypal_nvp(data: &[u8]) {
+    let config = &*PAYPAL;
+    let reply = match paypal::parse_nvp_response(&ok_reply(data)) {
+        Ok(r) => r,
+        Err(e) => return rejected(&e, paypal::reject),
+    };
+    let _ = serde_json::to_string(&reply);
+    let _ = reply.token();
+    for event in [
+        paypal::payment_event(config, "INV-1", &reply),
+        paypal::refund_event(config, "INV-1", &reply),
+    ] {
+        match event {
+            Ok(event) => {
+                apply(&event);
+            }
+            Err(e) => rejected(&e, paypal::reject),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bitpay
+
+static BITPAY: LazyLock<bitpay::Config> = LazyLock::new(|| {
+    config(
+        r#"{"api_key": "K3yFromBitpay", "api_url": "https://test.bitpay.com/api/invoice",
+        "invoice_url": "https://test.bitpay.com/invoice",
+        "notification_url": "https://shop.example/bitpay/"}"#,
+    )
+});
+
+/// A Bitpay invoice: as the creation reply (and its checkout form), and as a notification
+/// verified by a fetch that answers the same invoice; event, transitions, answer.
+pub fn bitpay_invoice(data: &[u8]) {
+    let config = &*BITPAY;
+    match bitpay::parse_invoice_response(&ok_reply(data)) {
+        Ok(invoice) => {
+            let _ = serde_json::to_string(&invoice);
+            let _ = bitpay::checkout_form(config, &invoice);
+            let _ = bitpay::map_status(&invoice.status);
+        }
+        Err(e) => rejected(&e, bitpay::reject),
+    }
+    let n = match bitpay::parse_notification(config, "application/json", data) {
+        Ok(n) => n,
+        Err(e) => return rejected(&e, bitpay::reject),
+    };
+    let request = bitpay::invoice_status_request(config, &n);
+    assert!(
+        request
+            .url
+            .starts_with("https://test.bitpay.com/api/invoice/")
+    );
+    let verified = bitpay::verify_invoice(n, &ok_reply(data)).expect("the same invoice");
+    let _ = serde_json::to_string(&*verified);
+    let outcome = apply(&verified.event());
+    let _ = bitpay::acknowledge(&outcome);
+}
+
+/// Base64 for the seeds' `body_base64` inputs.
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    STANDARD.decode(s).ok()
+}

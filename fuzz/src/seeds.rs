@@ -1,0 +1,214 @@
+//! Seed inputs for every target, read from the shared vectors (`tests/vectors/`): the bodies
+//! and reply bodies the cases feed the core, plus what a target also reads its input as (the
+//! Redsys parameters JSON and `<Request>` markup, Elavon Remote requests, amounts with their
+//! currency byte). Used by `bin/seed.rs` (the corpus for libFuzzer) and `tests/replay.rs`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use vpos_core::Currency;
+use vpos_core::gateways::elavon;
+
+/// `tests/vectors` of this checkout.
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+/// Every case of a vector file, its `input` laid over the file's `defaults`.
+fn cases(file: &str) -> Vec<(String, Value)> {
+    let path = vectors_dir().join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let defaults = doc.get("defaults").cloned().unwrap_or(Value::Null);
+    doc["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|case| {
+            let mut input = defaults.as_object().cloned().unwrap_or_default();
+            for (k, v) in case["input"].as_object().expect("input") {
+                input.insert(k.clone(), v.clone());
+            }
+            (
+                case["operation"].as_str().unwrap_or_default().to_string(),
+                Value::Object(input),
+            )
+        })
+        .collect()
+}
+
+fn body(input: &Value) -> Option<Vec<u8>> {
+    if let Some(b) = input.get("body_base64").and_then(Value::as_str) {
+        return crate::base64_decode(b);
+    }
+    input
+        .get("body")
+        .and_then(Value::as_str)
+        .map(|b| b.as_bytes().to_vec())
+}
+
+fn reply_body(input: &Value) -> Option<Vec<u8>> {
+    input
+        .get("reply")
+        .and_then(|r| r.get("body"))
+        .and_then(Value::as_str)
+        .map(|b| b.as_bytes().to_vec())
+}
+
+fn is_xml(input: &Value) -> bool {
+    input
+        .get("content_type")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.contains("xml"))
+}
+
+/// The request and reply bodies of every case of `files` whose operation starts with one of
+/// `operations` (all when empty).
+fn bodies(files: &[&str], operations: &[&str], out: &mut Vec<Vec<u8>>) {
+    for file in files {
+        for (op, input) in cases(file) {
+            if operations.is_empty() || operations.iter().any(|o| op.starts_with(o)) {
+                out.extend(body(&input));
+                out.extend(reply_body(&input));
+            }
+        }
+    }
+}
+
+/// The decoded `Ds_MerchantParameters` JSON of a Redsys form body or REST reply.
+fn redsys_parameters(body: &[u8]) -> Option<Vec<u8>> {
+    let text = match vpos_core::form::parse_urlencoded(body, usize::MAX) {
+        Ok(form) => {
+            form.into_iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("Ds_MerchantParameters"))?
+                .1
+        }
+        Err(_) => serde_json::from_slice::<Value>(body)
+            .ok()?
+            .get("Ds_MerchantParameters")?
+            .as_str()?
+            .to_string(),
+    };
+    let text = text.replace('-', "+").replace('_', "/");
+    let text = text.trim_end_matches('=');
+    let padded = format!("{text}{}", "=".repeat((4 - text.len() % 4) % 4));
+    crate::base64_decode(&padded)
+}
+
+/// The `<Request …>…</Request>` markup inside a SOAP notification envelope.
+fn soap_request(body: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(body)
+        .ok()?
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let start = text.find("<Request")?;
+    let end = text.rfind("</Request>")? + "</Request>".len();
+    Some(text.as_bytes()[start..end].to_vec())
+}
+
+/// The seeds of `target`, deduplicated, in a stable order.
+pub fn for_target(target: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    match target {
+        "amount" => {
+            let all: Vec<Currency> = Currency::all().collect();
+            for (op, input) in cases("money/amounts.json") {
+                let code = input["currency"].as_str().unwrap_or_default();
+                let index = all.iter().position(|c| c.code() == code).unwrap_or(0);
+                let value = match op.as_str() {
+                    "money.parse" => input["value"].as_str().unwrap_or_default().to_string(),
+                    _ => input["minor"].to_string(),
+                };
+                let mut seed = vec![index as u8];
+                seed.extend_from_slice(value.as_bytes());
+                out.push(seed);
+            }
+        }
+        "bitpay_invoice" => bodies(&["bitpay/bitpay.json"], &[], &mut out),
+        "ceca_notification" => bodies(&["ceca/ceca.json"], &[], &mut out),
+        "elavon_hpp" => bodies(&["elavon/elavon.json"], &["elavon.handle"], &mut out),
+        "elavon_remote" => {
+            bodies(&["elavon/elavon.json"], &["elavon.remote"], &mut out);
+            // Requests as Elavon receives them, made by the core's own request builder.
+            for (op, input) in cases("elavon/elavon.json") {
+                if op != "elavon.remote_request" {
+                    continue;
+                }
+                let config: Result<elavon::Config, _> =
+                    serde_json::from_value(input["config"].clone());
+                let operation: Result<elavon::RemoteOperation, _> =
+                    serde_json::from_value(input["operation"].clone());
+                if let (Ok(config), Ok(operation)) = (config, operation)
+                    && let Ok(request) = elavon::remote_request(&config, &operation)
+                {
+                    out.push(request.body.into_bytes());
+                }
+            }
+        }
+        "flocash_notification" => bodies(
+            &[
+                "flocash/notification.json",
+                "flocash/postback.json",
+                "flocash/transition.json",
+            ],
+            &[],
+            &mut out,
+        ),
+        "flocash_poll" => bodies(&["flocash/poll.json"], &["flocash.p"], &mut out),
+        "paypal_ipn" => bodies(&["paypal/paypal.json"], &[], &mut out),
+        "paypal_nvp" => bodies(&["paypal/nvp.json"], &[], &mut out),
+        "redsys_notification" | "redsys_soap" => {
+            let soap = target == "redsys_soap";
+            for file in [
+                "redsys/notification.json",
+                "redsys/handle.json",
+                "redsys/sha512.json",
+                "redsys/soap.json",
+            ] {
+                for (_, input) in cases(file) {
+                    let Some(b) = body(&input) else { continue };
+                    if is_xml(&input) != soap {
+                        continue;
+                    }
+                    let also = if soap {
+                        soap_request(&b)
+                    } else {
+                        redsys_parameters(&b)
+                    };
+                    out.extend(also);
+                    out.push(b);
+                }
+            }
+        }
+        "redsys_rest" => {
+            for (op, input) in cases("redsys/rest.json") {
+                if op != "redsys.operation_response" {
+                    continue;
+                }
+                let Some(b) = reply_body(&input) else {
+                    continue;
+                };
+                out.extend(redsys_parameters(&b));
+                out.push(b);
+            }
+        }
+        other => panic!("no seeds for unknown target {other}"),
+    }
+    out.retain(|s| !s.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A stable file name for an input: FNV-1a 64 of its bytes, in hex.
+pub fn name(data: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
