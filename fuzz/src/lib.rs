@@ -23,6 +23,48 @@ use vpos_core::{
 
 pub mod seeds;
 
+/// libFuzzer's `-malloc_limit_mb` needs a sanitizer's malloc hooks, which a stable build has
+/// not: the fuzz binaries enforce the same limit themselves, aborting (a crash libFuzzer saves)
+/// on any single allocation above 256 MB, touched or not.
+#[cfg(feature = "libfuzzer")]
+mod alloc_limit {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::io::Write as _;
+
+    const LIMIT: usize = 256 << 20;
+
+    struct Limited;
+
+    fn check(size: usize) {
+        if size > LIMIT {
+            let _ = std::io::stderr().write_all(b"vpos-fuzz: allocation above 256 MB\n");
+            std::process::abort();
+        }
+    }
+
+    // SAFETY: every call is forwarded unchanged to the system allocator.
+    unsafe impl GlobalAlloc for Limited {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            check(layout.size());
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            check(layout.size());
+            unsafe { System.alloc_zeroed(layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            check(new_size);
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: Limited = Limited;
+}
+
 /// A target's body: one input, any bytes.
 pub type Target = fn(&[u8]);
 

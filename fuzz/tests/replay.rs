@@ -53,11 +53,26 @@ fn every_target_replays_its_seeds_and_regressions() {
     println!("{total} inputs replayed");
 }
 
-/// Every target has a binary (fuzz_targets/<name>.rs) calling the function of its name.
+/// Every target has a binary (fuzz_targets/<name>.rs) calling the function of its name, a
+/// `[[bin]]` in Cargo.toml, and is one that `run.sh` (`make fuzz`) runs.
 #[test]
 fn every_target_has_a_fuzz_binary() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz_targets");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |name: &str| {
+        std::fs::read_to_string(root.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let (manifest, run) = (read("Cargo.toml"), read("run.sh"));
+    let dir = root.join("fuzz_targets");
     for (target, _) in vpos_fuzz::TARGETS {
+        assert!(
+            manifest.contains(&format!("path = \"fuzz_targets/{target}.rs\"")),
+            "no [[bin]] for {target} in fuzz/Cargo.toml"
+        );
+        assert!(
+            run.split_whitespace().any(|w| w.trim_start_matches('(') == *target
+                || w.trim_end_matches(')') == *target),
+            "fuzz/run.sh does not run {target}"
+        );
         let path = dir.join(format!("{target}.rs"));
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
