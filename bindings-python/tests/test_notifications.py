@@ -121,7 +121,7 @@ def test_malformed_payloads_get_422_with_json_errors(client, vpos_settings, post
     wrong_type = post(client, BASE_PAYLOAD.encode(), content_type="application/json")
     assert json.loads(wrong_type.content)["errors"][0]["code"] == "unsupported_content_type"
     huge = post(client, b"a=" + b"1" * 70000)
-    assert json.loads(huge.content)["errors"][0]["code"] == "body_too_large"
+    assert huge.status_code == 413 and json.loads(huge.content)["errors"][0]["code"] == "body_too_large"
     rows = list(Notification.objects.order_by("id"))
     assert len(rows) == 8 and {r.verdict for r in rows} == {"invalid"}
     assert bytes(rows[-2].body) == BASE_PAYLOAD.encode()  # kept byte for byte, even when refused
@@ -133,10 +133,11 @@ def test_body_over_djangos_upload_limit_is_refused_and_kept(client, vpos_setting
     vpos_settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     make_payment()
     response = post(client, BASE_PAYLOAD.encode())
-    assert response.status_code == 422
+    assert response.status_code == 413  # refused unread, from the declared Content-Length
     assert json.loads(response.content)["errors"][0]["code"] == "body_too_large"
     [n] = Notification.objects.all()
     assert (n.verdict, bytes(n.body), n.headers["Content-Length"]) == ("invalid", b"", str(len(BASE_PAYLOAD)))
+    assert (n.body_size, n.body_sha256, n.body_truncated) == (len(BASE_PAYLOAD), "", True)
     assert Payment.objects.get().status == "new"
 
 

@@ -121,12 +121,16 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("order_id", "transaction_id", "event_key")
     date_hierarchy = "received_at"
     fields = ("gateway", "account", "received_at", "remote_addr", "content_type", "headers", "raw_body",
-              "order_id", "transaction_id", "status_code", "payment", "verdict", "error_code", "detail",
+              "body_size", "body_sha256", "body_truncated", "order_id", "transaction_id", "status_code", "payment", "verdict", "error_code", "detail",
               "event_key", "applied_event_key", "response_status", "processed_at")
     readonly_fields = fields
 
     @admin.display(description="raw body")
     def raw_body(self, obj: Notification) -> str:
+        if obj.body_truncated:
+            return format_html("<pre style='white-space: pre-wrap'>{}</pre><p>(the first {} of {} bytes: the "
+                               "rest was not kept, the account or URL token being wrong)</p>",
+                               obj.body_text, len(obj.body or b""), obj.body_size)
         return format_html("<pre style='white-space: pre-wrap'>{}</pre>", obj.body_text)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

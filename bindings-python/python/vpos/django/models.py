@@ -537,10 +537,19 @@ class Notification(models.Model):
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     content_type = models.CharField(max_length=250, blank=True)
-    #: Request headers as received (``Cookie`` and ``Authorization`` left out).
+    #: Request headers as received (``Cookie`` and ``Authorization`` left out; at most 100,
+    #: each value cut at 4096 characters).
     headers = models.JSONField(default=dict, blank=True)
-    #: The raw body, byte for byte.
+    #: The raw body, byte for byte; only its first 4096 bytes (``body_truncated``) until the
+    #: account (and FloCash's URL token) is found right, and none when it was refused unread
+    #: (over the gateway's size limit).
     body = models.BinaryField()
+    #: The body's length in bytes (when refused unread: the ``Content-Length`` it declared).
+    body_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    #: SHA-256 of the whole body, hex (blank when it was not read whole).
+    body_sha256 = models.CharField("body SHA-256", max_length=64, blank=True, editable=False)
+    #: True when ``body`` holds only the start of the body (see ``body``).
+    body_truncated = models.BooleanField(default=False, editable=False)
     #: Read from the parsed (not yet verified) notification, to find it again.
     order_id = models.CharField(max_length=64, blank=True, db_index=True)
     transaction_id = models.CharField(max_length=64, blank=True)
@@ -565,6 +574,10 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["gateway", "applied_event_key"], name="vpos_notification_applied_once"),
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._vpos_saved_body = self.__dict__.get("body")
+
     def __str__(self) -> str:
         return f"{self.gateway} notification #{self.pk} {self.order_id} ({self.verdict})"
 
@@ -572,6 +585,35 @@ class Notification(models.Model):
     def body_text(self) -> str:
         """The raw body decoded for display (invalid UTF-8 shown as U+FFFD)."""
         return bytes(self.body or b"").decode("utf-8", errors="replace")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saves the row; a text column or JSON value holding NUL (which PostgreSQL refuses) is
+        stored with U+FFFD instead. A stored row's body is written again only when it was
+        replaced: a verdict save leaves it out of the ``UPDATE``."""
+        for f in self._meta.concrete_fields:
+            value = self.__dict__.get(f.attname)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, f.attname, value.replace("\x00", "\ufffd"))
+            elif isinstance(f, models.JSONField) and value is not None:
+                setattr(self, f.attname, _without_nul(value))
+        if (not args and not self._state.adding and kwargs.get("update_fields") is None
+                and not kwargs.get("force_insert") and "body" in self.__dict__
+                and self.__dict__["body"] is self._vpos_saved_body):
+            kwargs["update_fields"] = [f.attname for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.attname != "body" and f.attname in self.__dict__]
+        super().save(*args, **kwargs)
+        self._vpos_saved_body = self.__dict__.get("body")
+
+
+def _without_nul(value: Any) -> Any:
+    """``value`` (JSON) with NUL in strings and keys replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 class Refund(models.Model):

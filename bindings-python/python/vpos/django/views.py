@@ -3,9 +3,11 @@
 The notification view, in this order (each step's answer comes from the core):
 
 1. store the raw body and headers in a ``Notification`` row, committed in its own
-   transaction, before anything can fail;
+   transaction, before anything can fail: the body's size, SHA-256 and first 4096 bytes only,
+   until step 2 passes; a body over the gateway's limit (``MAX_BODY_BYTES``) is refused
+   unread, ``413``;
 2. find the account named in the URL and compare the URL token in constant time
-   (``Gateway.check_token``): a wrong one is ``404``;
+   (``Gateway.check_token``): a wrong one is ``404``; then store the whole body;
 3. parse (``422`` with JSON errors when malformed);
 4. post it back to FloCash through the HTTP client, with the account's timeout; ``INVALID`` is
    ``409``, a timeout or a non-200 is ``503`` and FloCash delivers again;
@@ -25,12 +27,14 @@ by ``***``, never by Django's request logger.
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import logging
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, RawPostDataException
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -47,6 +51,24 @@ logger = logging.getLogger("vpos.django")
 
 #: Headers never stored with a notification.
 PRIVATE_HEADERS = {"cookie", "authorization", "proxy-authorization"}
+#: Headers stored with a notification, at most, and the length each value is cut to.
+MAX_HEADERS = 100
+MAX_HEADER_CHARS = 4096
+#: The largest body each gateway's notification may have: the core's ``MAX_BODY_BYTES`` of
+#: each module (Bitpay's, 64 KiB, is the core's invoice limit, which it does not export). A
+#: larger body is refused unread (``413``, ``body_too_large``), as is one over
+#: ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
+MAX_BODY_BYTES: Dict[str, int] = {
+    "flocash": flocash.MAX_BODY_BYTES,
+    "redsys": redsys.MAX_BODY_BYTES,
+    "paypal": paypal.MAX_BODY_BYTES,
+    "ceca": ceca.MAX_BODY_BYTES,
+    "elavon": elavon.MAX_BODY_BYTES,
+    "bitpay": getattr(bitpay, "MAX_BODY_BYTES", 64 * 1024),
+}
+#: What is kept of a body until its account (and FloCash's URL token) is found right: anyone
+#: can post to a notification URL, and only a real notification is worth its whole body.
+UNAUTHENTICATED_BODY_BYTES = 4096
 
 HttpClient = Callable[[Mapping[str, Any], float], Dict[str, Any]]
 
@@ -172,6 +194,39 @@ def redsys_payment_fields(verified: Any) -> Dict[str, str]:
     }
 
 
+#: What ``finish`` writes of a stored notification.
+VERDICT_FIELDS = ["order_id", "transaction_id", "status_code", "payment", "verdict", "error_code", "detail",
+                  "event_key", "response_status", "processed_at"]
+
+
+def unstorable(event: Any) -> Optional[vpos.VposError]:
+    """The error for a verified event whose order id or key the database cannot take: a NUL
+    (PostgreSQL refuses it in text), or longer than the payment's ``order_id`` or the
+    notification's ``event_key`` column (no payment can have such an order id)."""
+    limits = (("order_id", event.order_id, get_payment_model()._meta.get_field("order_id").max_length),
+              ("event_key", event.key, Notification._meta.get_field("event_key").max_length))
+    for field, value, limit in limits:
+        if "\x00" in value:
+            return vpos.ParseError("field_invalid", f"{field} holds a NUL character", field)
+        if limit is not None and len(value) > limit:
+            return vpos.ParseError("field_too_long", f"{field} is longer than {limit} characters", field)
+    return None
+
+
+def printable(text: str, limit: int = 64) -> str:
+    """``text`` for a log line: control characters shown as ``?``, cut at ``limit``."""
+    text = str(text)[:limit]
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def ip_address(value: Any) -> Optional[str]:
+    """``REMOTE_ADDR`` when it is an IP address (a Unix socket gives none, a proxy anything)."""
+    try:
+        return str(ipaddress.ip_address(str(value or "").strip()))
+    except ValueError:
+        return None
+
+
 #: The answer to a notification URL naming no configured account.
 NOT_FOUND: Dict[str, Any] = {"status": 404, "headers": [["Content-Type", "text/plain; charset=utf-8"]],
                              "body": "not_found"}
@@ -214,50 +269,117 @@ class FlocashNotificationView(View):
             raise _Answered(self.finish(record, "error", e)) from None
 
     def parse(self, request: HttpRequest, record: Notification, gateway: Any) -> Any:
-        """The unverified notification, or the stored verdict and answer for a bad one (``422``)."""
-        if self._too_large:
-            raise _Answered(self.finish(record, "invalid", vpos.ParseError(
-                "body_too_large", "the request body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE")))
+        """The unverified notification, or the stored verdict and answer for a bad one (``422``).
+        Called once the account (and URL token) passed: the whole body is stored first."""
+        self.keep_body(record)
         try:
-            return gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), bytes(record.body))
+            return gateway.parse_notification(request.META.get("CONTENT_TYPE", ""), self._body)
         except vpos.VposError as e:
             raise _Answered(self.finish(record, "invalid", e)) from None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Nothing escapes to Django's handler, whose "Internal Server Error: <path>" line
+        # would print the URL token.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Exception:  # noqa: BLE001 - answered 500 (the gateway retries), logged without the path
+            logger.exception("%s: internal error", self.log_path(printable(kwargs.get("account", ""))))
+            return self.quiet(HttpResponse("error", status=500, content_type="text/plain; charset=utf-8"))
 
     def post(self, request: HttpRequest, account: str, token: str) -> HttpResponse:
         try:
             record = self.store_raw(request, account)
         except Exception:  # noqa: BLE001 - the database is down: FloCash must deliver again
-            logger.exception("%s/%s/***/: the raw notification could not be stored", self.gateway_name, account)
+            logger.exception("%s: the raw notification could not be stored", self.log_path(printable(account)))
             return self.quiet(HttpResponse("error", status=500, content_type="text/plain; charset=utf-8"))
         try:
-            response = self.process(request, record, account, token)
+            if self._too_large:
+                response = self.finish(record, "invalid", vpos.ParseError(
+                    "body_too_large", f"the request body exceeds {self.max_body_bytes()} bytes"), status=413)
+            else:
+                response = self.process(request, record, account, token)
         except _Answered as answered:
             response = answered.response
         except Exception:  # noqa: BLE001 - keep the row, answer so that FloCash retries
-            logger.exception("notification #%s on %s/%s: internal error", record.pk, self.gateway_name, account)
-            Notification.objects.filter(pk=record.pk).update(
-                verdict="error", response_status=500, processed_at=timezone.now())
+            logger.exception("notification #%s on %s: internal error", record.pk, self.log_path(printable(account)))
+            try:
+                Notification.objects.filter(pk=record.pk).update(
+                    verdict="error", response_status=500, processed_at=timezone.now())
+            except Exception:  # noqa: BLE001 - the row stays "received"; the answer is the same
+                logger.exception("notification #%s: the error verdict could not be stored", record.pk)
             response = HttpResponse("error", status=500, content_type="text/plain; charset=utf-8")
         self.log(request, response, record, account)
         return response
 
-    # 1. The raw notification, before anything else.
-    def store_raw(self, request: HttpRequest, account: str) -> Notification:
+    def max_body_bytes(self) -> int:
+        """The largest body taken in: the gateway's limit, or ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+        when smaller."""
+        limit = MAX_BODY_BYTES.get(self.gateway_name, 64 * 1024)
+        django_limit = getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None)
+        return min(limit, django_limit) if django_limit is not None else limit
+
+    def read_body(self, request: HttpRequest) -> Tuple[bytes, Optional[int], bool]:
+        """``(body, size, too_large)``: a body declaring more than ``max_body_bytes`` is
+        refused unread (``size`` is the declared ``Content-Length``); one without a length, or
+        longer than declared where the server lets it be, is read until the limit is passed."""
+        limit = self.max_body_bytes()
         try:
-            body = request.body
-            self._too_large = False
-        except RequestDataTooBig:
-            body, self._too_large = b"", True
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in PRIVATE_HEADERS}
+            declared: Optional[int] = int(request.META.get("CONTENT_LENGTH") or "")
+        except ValueError:
+            declared = None
+        if declared is not None and declared > limit:
+            return b"", declared, True
+        if hasattr(request, "_body"):  # read already (by a middleware)
+            body = request._body
+            return body[:limit + 1], len(body), len(body) > limit
+        chunks = []
+        size = 0
+        try:
+            while size <= limit:
+                chunk = request.read(min(64 * 1024, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except RawPostDataException:  # parsed as multipart by a middleware: no raw body left
+            return b"", None, False
+        body = b"".join(chunks)
+        if size > limit:
+            return body, size, True
+        request._body = body  # request.body stays usable for whoever reads it later
+        return body, size, False
+
+    # 1. The raw notification, before anything else: only what an investigation needs until
+    # the account and token are found right (keep_body stores the rest then).
+    def store_raw(self, request: HttpRequest, account: str) -> Notification:
+        body, size, self._too_large = self.read_body(request)
+        self._body = body
+        whole = not self._too_large and size is not None
+        kept = body[:UNAUTHENTICATED_BODY_BYTES]
+        headers: Dict[str, str] = {}
+        for name, value in request.headers.items():
+            if name.lower() not in PRIVATE_HEADERS and len(headers) < MAX_HEADERS:
+                headers[str(name)[:MAX_HEADER_CHARS]] = str(value)[:MAX_HEADER_CHARS]
         with transaction.atomic():
             return Notification.objects.create(
                 gateway=self.gateway_name,
                 account=account[:64],
-                remote_addr=request.META.get("REMOTE_ADDR") or None,
-                content_type=request.META.get("CONTENT_TYPE", "")[:250],
+                remote_addr=ip_address(request.META.get("REMOTE_ADDR")),
+                content_type=str(request.META.get("CONTENT_TYPE", ""))[:250],
                 headers=headers,
-                body=body,
+                body=kept,
+                body_size=min(size, 2**63 - 1) if size is not None else None,
+                body_sha256=hashlib.sha256(body).hexdigest() if whole else "",
+                body_truncated=len(kept) < (size or 0),
             )
+
+    def keep_body(self, record: Notification) -> None:
+        """Stores the whole body, now that the account (and URL token) passed."""
+        if record.body_truncated and not self._too_large:
+            record.body = self._body
+            record.body_truncated = False
+            with transaction.atomic():
+                record.save(update_fields=["body", "body_truncated"])
 
     def process(self, request: HttpRequest, record: Notification, account: str, token: str) -> HttpResponse:
         acct = self.open_account(record, account)
@@ -291,6 +413,13 @@ class FlocashNotificationView(View):
 
     def apply(self, record: Notification, acct: conf.Account, event: Any,
               payment_fields: Optional[Mapping[str, str]] = None) -> HttpResponse:
+        # Verified, yet maybe unusable: an order id or event key no column can hold (or a
+        # NUL, which PostgreSQL refuses) is refused with 422 before any lookup.
+        refused = unstorable(event)
+        if refused is not None:
+            return self.finish(record, "invalid", refused)
+        if payment_fields:
+            payment_fields = {k: v for k, v in payment_fields.items() if "\x00" not in (v or "")}
         try:
             result = apply_event(record, acct, event, self.acknowledge, payment_fields)
         except EventKeyConflict as e:
@@ -309,10 +438,14 @@ class FlocashNotificationView(View):
         return flocash.reject(error)
 
     def finish(self, record: Notification, verdict: str, error: vpos.VposError,
-               event_key: str = "", answer: Optional[Dict[str, Any]] = None) -> HttpResponse:
-        """Stores a verdict that changes no payment and answers with the core's ``reject``."""
+               event_key: str = "", answer: Optional[Dict[str, Any]] = None,
+               status: Optional[int] = None) -> HttpResponse:
+        """Stores a verdict that changes no payment and answers with the core's ``reject``
+        (with ``status`` instead of its own, when given)."""
         if answer is None:
             answer = self.reject(error)
+        if status is not None:
+            answer = {**answer, "status": status}
         record.verdict = verdict
         record.error_code = error.code
         record.detail = error.to_dict()
@@ -320,7 +453,7 @@ class FlocashNotificationView(View):
         record.response_status = answer["status"]
         record.processed_at = timezone.now()
         with transaction.atomic():
-            record.save()
+            record.save(update_fields=VERDICT_FIELDS)  # never the body again
         events.send_quietly(notification_processed, sender=Notification, notification=record, verdict=verdict)
         return to_django(answer)
 
@@ -340,7 +473,7 @@ class FlocashNotificationView(View):
 
     def log(self, request: HttpRequest, response: HttpResponse, record: Notification, account: str) -> None:
         self.quiet(response)
-        path = self.log_path(account)
+        path = self.log_path(printable(account))
         level = logging.INFO if response.status_code < 400 else logging.WARNING
         logger.log(level, "notification #%s %s -> %s %s (%s)", record.pk, path, response.status_code,
                    record.verdict, record.order_id or "-")
