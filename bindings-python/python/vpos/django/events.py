@@ -13,7 +13,8 @@ Each delivery runs in its own transaction with the event's row locked
 (``select_for_update(skip_locked=True)`` where the database has it; a deliverer finding the
 row locked skips it), and claims the event by counting the attempt first, so two deliverers
 never send one event at the same time. On SQLite, which has no row locks, that first write
-takes the database's write lock and a second deliverer waits, then finds the event delivered.
+takes the database's write lock and a second deliverer waits, then finds the event delivered
+(or gives up with ``database is locked``: the event stays for the next run).
 The receivers run inside that transaction: their database writes commit together with
 ``delivered_at``, or roll back together when one of them raises (every receiver is called
 again on the next attempt, so make receivers idempotent; ``event.pk`` is a good key).

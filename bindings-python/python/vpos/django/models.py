@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional
 from django.apps import apps
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, router
 
 import vpos
 from vpos.django import conf
@@ -277,7 +277,7 @@ class AbstractPayment(models.Model):
             pk = self._meta.pk
             if self.pk is None or pk.has_default() or getattr(pk, "has_db_default", lambda: False)():
                 return
-            manager = type(self)._base_manager.using(using or self._state.db or "default")
+            manager = type(self)._base_manager.using(using or router.db_for_write(type(self), instance=self))
             stored = manager.filter(pk=self.pk).values(*TRANSITION_FIELDS).first() or {}
         else:
             stored = dict(self._vpos_stored)
