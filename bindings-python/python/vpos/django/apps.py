@@ -1,4 +1,5 @@
-"""App configuration: label ``vpos``, system checks registered on start-up."""
+"""App configuration: label ``vpos``, system checks registered on start-up, and the filter
+that keeps FloCash URL tokens out of Django's request logs installed."""
 
 from django.apps import AppConfig
 
@@ -13,3 +14,7 @@ class VposConfig(AppConfig):
 
     def ready(self) -> None:
         from vpos.django import checks, conf  # noqa: F401  (registers checks and cache resets)
+        from vpos.django.logging import install
+
+        # Django's request loggers print the path, which holds the FloCash URL token.
+        install()
