@@ -599,8 +599,8 @@ class Notification(models.Model):
         if (not args and not self._state.adding and kwargs.get("update_fields") is None
                 and not kwargs.get("force_insert") and "body" in self.__dict__
                 and self.__dict__["body"] is self._vpos_saved_body):
-            kwargs["update_fields"] = [f.attname for f in self._meta.concrete_fields
-                                       if not f.primary_key and f.attname != "body" and f.attname in self.__dict__]
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "body" and f.attname in self.__dict__]
         super().save(*args, **kwargs)
         self._vpos_saved_body = self.__dict__.get("body")
 
