@@ -30,27 +30,110 @@ pub(crate) fn de_error<E: serde::de::Error>(error: Error) -> E {
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str, fallback: ErrorCode) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        // serde_json appends " at line L column C"; the position adds nothing for a caller.
-        let text = inner.to_string();
-        let text = text
-            .rsplit_once(" at line ")
-            .map_or(text.as_str(), |(m, _)| m)
-            .to_string();
-        let (code, message) = match text.split_once(SEPARATOR) {
-            Some((code, message)) => match ErrorCode::from_code(code) {
-                Some(code) => (code, message.to_string()),
-                None => (fallback, text.clone()),
-            },
-            None => (fallback, text.clone()),
-        };
-        let error = Error::new(code, message);
-        if path.is_empty() || path == "." {
-            error
-        } else {
-            error.with_field(path)
+    serde_path_to_error::deserialize(de).map_err(|e| describe(e, fallback))
+}
+
+/// Reads a host's JSON value as `T`: the one conversion every binding goes through, so the
+/// same input gets the same code, `field` and message in Python, Node and the browser.
+///
+/// - `field` is the dotted path of the value (`nvp.password`, `items.0.price`); for an
+///   unknown key it is that key (`merchant_nmae`), for a missing one the key it lacks;
+/// - a value the core refused keeps its own code (`amount_precision`, `unknown_currency`);
+///   any other shape problem is `fallback`;
+/// - no value is echoed when `fallback` is `invalid_config`, nor under a key that names a
+///   secret (`token`, `secret`, `key`, `password`, `signature`): serde's own messages quote
+///   what they were given, and a configuration holds secrets under many names.
+///
+/// ```
+/// use vpos_core::{json, gateways::paypal::Config, ErrorCode};
+/// let err = json::from_value::<Config>(&serde_json::json!({
+///     "business": "shop@example.com", "checkout_url": "https://www.sandbox.paypal.com/cgi-bin/webscr",
+///     "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr",
+///     "nvp": {"user": "u", "password": 12345678, "signature": "s", "api_url": "https://api-3t.sandbox.paypal.com/nvp"},
+/// }), ErrorCode::InvalidConfig).unwrap_err();
+/// assert_eq!((err.code(), err.field()), (ErrorCode::InvalidConfig, Some("nvp.password")));
+/// assert!(!err.message().contains("12345678"));
+///
+/// let typo = json::from_value::<Config>(&serde_json::json!({"busines": "x"}), ErrorCode::InvalidConfig)
+///     .unwrap_err();
+/// assert_eq!(typo.field(), Some("busines"));
+/// ```
+pub fn from_value<T: DeserializeOwned>(
+    value: &serde_json::Value,
+    fallback: ErrorCode,
+) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| describe(e, fallback))
+}
+
+/// Words that mark a key as holding a secret, wherever it sits in a configuration.
+const SECRET_WORDS: [&str; 5] = ["token", "secret", "key", "password", "signature"];
+
+/// serde messages that quote the value they were given.
+const ECHOES: [&str; 4] = [
+    "invalid type",
+    "invalid value",
+    "invalid length",
+    "unknown variant",
+];
+
+fn describe(e: serde_path_to_error::Error<serde_json::Error>, fallback: ErrorCode) -> Error {
+    let mut path: Vec<String> = e
+        .path()
+        .iter()
+        .filter_map(|segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
+            serde_path_to_error::Segment::Unknown => None,
+        })
+        .collect();
+    // serde_json appends " at line L column C"; the position adds nothing for a caller.
+    let text = e.into_inner().to_string();
+    let text = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m)
+        .to_string();
+    if let Some((code, message)) = text.split_once(SEPARATOR)
+        && let Some(code) = ErrorCode::from_code(code)
+    {
+        return with_path(Error::new(code, message), &path);
+    }
+    // serde names a missing key at its parent's path (serde_path_to_error already ends an
+    // unknown key's path with it): the key is the field.
+    for prefix in ["unknown field `", "missing field `"] {
+        if let Some(name) = text.strip_prefix(prefix).and_then(|r| r.split('`').next())
+            && path.last().map(String::as_str) != Some(name)
+        {
+            path.push(name.to_string());
         }
-    })
+    }
+    let field = path.join(".");
+    let missing = text.starts_with("missing field `");
+    let secret = SECRET_WORDS.iter().any(|w| field.contains(w));
+    let echoes = ECHOES.iter().any(|p| text.starts_with(p));
+    let message = if echoes && (secret || fallback == ErrorCode::InvalidConfig) {
+        let expected = text
+            .split_once(", expected ")
+            .map_or("a value of another type", |(_, e)| e);
+        format!("{field}: expected {expected}")
+    } else if missing {
+        format!("{field} is required")
+    } else if field.is_empty() {
+        text
+    } else {
+        format!("{field}: {text}")
+    };
+    let code = match fallback {
+        ErrorCode::FieldInvalid if missing => ErrorCode::FieldMissing,
+        other => other,
+    };
+    with_path(Error::new(code, message), &path)
+}
+
+fn with_path(error: Error, path: &[String]) -> Error {
+    if path.is_empty() {
+        error
+    } else {
+        error.with_field(path.join("."))
+    }
 }
