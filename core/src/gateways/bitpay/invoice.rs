@@ -18,7 +18,7 @@ use crate::status::{Action, Reported};
 use crate::trust::{Unverified, Verified};
 
 /// Largest notification or reply accepted.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// One Bitpay merchant.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -17,7 +17,7 @@
 mod invoice;
 
 pub use invoice::{
-    Config, Invoice, InvoiceRequest, Notification, checkout_form, invoice_request,
+    Config, Invoice, InvoiceRequest, MAX_BODY_BYTES, Notification, checkout_form, invoice_request,
     invoice_status_request, map_status, parse_invoice_response, parse_notification, verify_invoice,
 };
 
