@@ -47,6 +47,7 @@
 
 pub mod account;
 pub mod country;
+pub mod driver;
 pub mod error;
 pub(crate) mod fields;
 pub mod form;

@@ -25,6 +25,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::driver::OperationKind;
 use crate::error::{Error, ErrorCode};
 use crate::gateways::Gateway;
 use crate::money::Amount;
@@ -58,6 +59,104 @@ const MOVES: &[(PaymentStatus, &[PaymentStatus])] = &[
 /// ```
 pub fn allowed(from: PaymentStatus, to: PaymentStatus) -> bool {
     MOVES.iter().any(|(f, tos)| *f == from && tos.contains(&to))
+}
+
+/// The operations a host may ask the gateway for, by the payment's status: the moves above
+/// that the merchant starts rather than the gateway. A charge starts a new payment; a
+/// pre-authorisation is captured or released; captured money is refunded until none is left.
+const OPERATIONS: &[(PaymentStatus, &[OperationKind])] = &[
+    (New, &[OperationKind::Charge]),
+    (
+        Authorized,
+        &[OperationKind::Capture, OperationKind::Release],
+    ),
+    (Paid, &[OperationKind::Refund]),
+    (PartiallyRefunded, &[OperationKind::Refund]),
+];
+
+/// The operations a payment in `status` allows (whatever its gateway offers: see
+/// [`crate::driver::supported_operations`]).
+///
+/// ```
+/// use vpos_core::{state::allowed_operations, driver::OperationKind, PaymentStatus::*};
+/// assert_eq!(allowed_operations(Authorized), [OperationKind::Capture, OperationKind::Release]);
+/// assert_eq!(allowed_operations(PartiallyRefunded), [OperationKind::Refund]);
+/// assert!(allowed_operations(Refunded).is_empty());
+/// ```
+pub fn allowed_operations(status: PaymentStatus) -> &'static [OperationKind] {
+    OPERATIONS
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map_or(&[], |(_, kinds)| kinds)
+}
+
+/// Refuses, before anything is asked, an operation the payment cannot take: `amount_minor`
+/// not above zero (`field_invalid` on `amount`); a refund beyond what is left of the capture
+/// once `in_flight_minor` (refunds asked and not settled) is set aside
+/// (`refund_exceeds_amount` on `amount`); any other kind its status does not allow
+/// (`invalid_transition` on `status`).
+///
+/// ```
+/// use vpos_core::{state::{check_operation, PaymentSnapshot}, driver::OperationKind};
+/// let payment: PaymentSnapshot = serde_json::from_value(serde_json::json!({"gateway": "redsys",
+///     "merchant": "999008881", "order_id": "A1", "amount": {"minor": 1000, "currency": "EUR"},
+///     "status": "paid", "refunded_minor": 400})).unwrap();
+/// assert!(check_operation(&payment, OperationKind::Refund, 600, 0).is_ok());
+/// assert_eq!(check_operation(&payment, OperationKind::Refund, 600, 1).unwrap_err().code().as_str(),
+///            "refund_exceeds_amount");
+/// assert_eq!(check_operation(&payment, OperationKind::Capture, 1000, 0).unwrap_err().field(),
+///            Some("status"));
+/// ```
+pub fn check_operation(
+    payment: &PaymentSnapshot,
+    kind: OperationKind,
+    amount_minor: i64,
+    in_flight_minor: i64,
+) -> Result<(), Error> {
+    if amount_minor <= 0 {
+        return Err(Error::invalid(
+            "amount",
+            "of an operation must be greater than zero",
+        ));
+    }
+    let allows = allowed_operations(payment.status).contains(&kind);
+    if kind == OperationKind::Refund {
+        let refundable = if allows {
+            payment
+                .amount
+                .minor()
+                .saturating_sub(payment.refunded_minor)
+        } else {
+            0
+        };
+        let available = refundable.saturating_sub(in_flight_minor);
+        if amount_minor > available {
+            return Err(Error::new(
+                ErrorCode::RefundExceedsAmount,
+                format!(
+                    "{amount_minor} minor units asked, {} refundable (status {}, {} refunded, {in_flight_minor} pending)",
+                    available.max(0),
+                    payment.status.as_str(),
+                    payment.refunded_minor
+                ),
+            )
+            .with_field("amount"));
+        }
+        return Ok(());
+    }
+    if allows {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::InvalidTransition,
+            format!(
+                "cannot {} a payment in status {}",
+                kind.as_str(),
+                payment.status.as_str()
+            ),
+        )
+        .with_field("status"))
+    }
 }
 
 /// What the host stored about a payment, as the transition function needs it.
@@ -517,6 +616,76 @@ mod tests {
             transition(&huge, &event(Action::Refund, Reported::Succeeded, 1)),
             Outcome::Rejected { .. }
         ));
+    }
+
+    #[test]
+    fn every_allowed_operation_is_a_move_of_the_table() {
+        for from in PaymentStatus::ALL {
+            for kind in allowed_operations(from) {
+                let targets: &[PaymentStatus] = match kind {
+                    OperationKind::Refund => &[PartiallyRefunded, Refunded],
+                    OperationKind::Capture | OperationKind::Charge => &[Paid],
+                    OperationKind::Release => &[Cancelled],
+                };
+                for to in targets {
+                    assert!(allowed(from, *to), "{from:?} {kind:?} -> {to:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn operations_by_status_match_the_hosts_old_table() {
+        use OperationKind::*;
+        let expected: [(PaymentStatus, &[OperationKind]); 9] = [
+            (New, &[Charge]),
+            (Pending, &[]),
+            (Authorized, &[Capture, Release]),
+            (Paid, &[Refund]),
+            (Failed, &[]),
+            (Cancelled, &[]),
+            (PartiallyRefunded, &[Refund]),
+            (Refunded, &[]),
+            (ChargedBack, &[]),
+        ];
+        for (status, kinds) in expected {
+            assert_eq!(allowed_operations(status), kinds, "{status:?}");
+        }
+    }
+
+    #[test]
+    fn check_operation_refuses_before_asking() {
+        let mut p = payment(Paid);
+        assert!(check_operation(&p, OperationKind::Refund, 1000, 0).is_ok());
+        assert_eq!(
+            check_operation(&p, OperationKind::Refund, 1000, 1)
+                .unwrap_err()
+                .code(),
+            ErrorCode::RefundExceedsAmount
+        );
+        assert_eq!(
+            check_operation(&p, OperationKind::Refund, 0, 0)
+                .unwrap_err()
+                .code(),
+            ErrorCode::FieldInvalid
+        );
+        p.status = Authorized;
+        // A refund of an authorisation is "nothing refundable", as hosts reported it.
+        assert_eq!(
+            check_operation(&p, OperationKind::Refund, 1, 0)
+                .unwrap_err()
+                .code(),
+            ErrorCode::RefundExceedsAmount
+        );
+        assert!(check_operation(&p, OperationKind::Capture, 1000, 0).is_ok());
+        assert!(check_operation(&p, OperationKind::Release, 1000, 0).is_ok());
+        let err = check_operation(&p, OperationKind::Charge, 1000, 0).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            (ErrorCode::InvalidTransition, Some("status"))
+        );
+        assert!(check_operation(&payment(New), OperationKind::Charge, 1000, 0).is_ok());
+        assert!(check_operation(&payment(Paid), OperationKind::Capture, 1000, 0).is_err());
     }
 
     #[test]

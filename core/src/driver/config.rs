@@ -1,0 +1,248 @@
+//! One configuration type for every gateway, tagged by name, with the one list of its secrets.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::gateways::{Gateway, bitpay, ceca, elavon, flocash, paypal, redsys};
+use crate::json;
+
+/// A merchant account's configuration, whichever gateway it is for.
+///
+/// JSON: the gateway's own configuration with its name beside it, `{"gateway": "redsys",
+/// "merchant_code": "…", …}`. Serialising writes every secret as `"***"`; [`Config::public`]
+/// leaves the secret keys out altogether.
+///
+/// ```
+/// use vpos_core::driver::Config;
+/// use vpos_core::gateways::Gateway;
+/// let config = Config::from_json(&serde_json::json!({
+///     "gateway": "ceca", "merchant_id": "111950028", "acquirer_bin": "0000554052",
+///     "terminal_id": "00000003", "key": "qwerty-key", "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action",
+///     "url_ok": "https://shop.example/ok/", "url_nok": "https://shop.example/ko/",
+/// }))?;
+/// assert_eq!(config.gateway(), Gateway::Ceca);
+/// assert_eq!(config.secret_keys(), ["key"]);
+/// assert!(config.public().get("key").is_none());
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "gateway", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Config {
+    /// FloCash.
+    Flocash(flocash::Config),
+    /// Redsys.
+    Redsys(redsys::Config),
+    /// CECA.
+    Ceca(ceca::Config),
+    /// Santander Elavon.
+    Elavon(elavon::Config),
+    /// PayPal.
+    Paypal(paypal::Config),
+    /// Bitpay.
+    Bitpay(bitpay::Config),
+}
+
+/// The secret keys of each gateway's configuration, as dotted JSON paths. Hosts encrypt these
+/// at rest, make them write-only in forms and leave them out of anything they show; this is
+/// the only list.
+const SECRET_KEYS: [(Gateway, &[&str]); 6] = [
+    (Gateway::Flocash, &["notification_token"]),
+    (Gateway::Redsys, &["secret_key"]),
+    (Gateway::Ceca, &["key"]),
+    (Gateway::Elavon, &["secret", "rebate_password"]),
+    (Gateway::Paypal, &["nvp.password", "nvp.signature"]),
+    (Gateway::Bitpay, &["api_key"]),
+];
+
+/// The secret configuration keys of `gateway`, as dotted JSON paths (`nvp.password`).
+///
+/// ```
+/// use vpos_core::{driver::secret_keys, gateways::Gateway};
+/// assert_eq!(secret_keys(Gateway::Paypal), ["nvp.password", "nvp.signature"]);
+/// ```
+pub fn secret_keys(gateway: Gateway) -> &'static [&'static str] {
+    SECRET_KEYS
+        .iter()
+        .find(|(g, _)| *g == gateway)
+        .map_or(&[], |(_, keys)| keys)
+}
+
+/// Every gateway the driver speaks, in the order hosts list them.
+pub const GATEWAYS: [Gateway; 6] = [
+    Gateway::Flocash,
+    Gateway::Redsys,
+    Gateway::Paypal,
+    Gateway::Ceca,
+    Gateway::Elavon,
+    Gateway::Bitpay,
+];
+
+/// Reads a gateway's name (`"redsys"`); anything else is `unsupported` on `gateway`.
+///
+/// ```
+/// use vpos_core::{driver::gateway, gateways::Gateway};
+/// assert_eq!(gateway("bitpay")?, Gateway::Bitpay);
+/// assert_eq!(gateway("visa").unwrap_err().field(), Some("gateway"));
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+pub fn gateway(name: &str) -> Result<Gateway> {
+    GATEWAYS
+        .into_iter()
+        .find(|g| g.as_str() == name)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::Unsupported,
+                format!(
+                    "vpos knows no gateway named {:?}",
+                    name.chars().take(32).collect::<String>()
+                ),
+            )
+            .with_field("gateway")
+        })
+}
+
+impl Config {
+    /// Reads `config` as `gateway`'s configuration and checks every value (the gateway's
+    /// `validate`). Failures are `invalid_config` naming the key's path; no value is ever
+    /// quoted, so a misplaced secret cannot reach a log through the message.
+    pub fn new(gateway: Gateway, config: &Value) -> Result<Config> {
+        let config = match gateway {
+            Gateway::Flocash => Config::Flocash(read(config)?),
+            Gateway::Redsys => Config::Redsys(read(config)?),
+            Gateway::Ceca => Config::Ceca(read(config)?),
+            Gateway::Elavon => Config::Elavon(read(config)?),
+            Gateway::Paypal => Config::Paypal(read(config)?),
+            Gateway::Bitpay => Config::Bitpay(read(config)?),
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads the tagged shape `{"gateway": "…", …}` (see [`Config::new`]).
+    pub fn from_json(value: &Value) -> Result<Config> {
+        let Value::Object(map) = value else {
+            return Err(Error::config("config", "must be an object of key -> value"));
+        };
+        let name = match map.get("gateway") {
+            Some(Value::String(name)) => name,
+            Some(_) => return Err(Error::config("gateway", "must be a gateway's name")),
+            None => return Err(Error::config("gateway", "is required")),
+        };
+        let gateway = gateway(name)?;
+        let rest: Map<String, Value> = map
+            .iter()
+            .filter(|(k, _)| k.as_str() != "gateway")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Config::new(gateway, &Value::Object(rest))
+    }
+
+    /// The gateway.
+    pub fn gateway(&self) -> Gateway {
+        match self {
+            Config::Flocash(_) => Gateway::Flocash,
+            Config::Redsys(_) => Gateway::Redsys,
+            Config::Ceca(_) => Gateway::Ceca,
+            Config::Elavon(_) => Gateway::Elavon,
+            Config::Paypal(_) => Gateway::Paypal,
+            Config::Bitpay(_) => Gateway::Bitpay,
+        }
+    }
+
+    /// This gateway's secret keys ([`secret_keys`]).
+    pub fn secret_keys(&self) -> &'static [&'static str] {
+        secret_keys(self.gateway())
+    }
+
+    /// The gateway's own check of every value.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Config::Flocash(c) => c.validate(),
+            Config::Redsys(c) => c.validate(),
+            Config::Ceca(c) => c.validate(),
+            Config::Elavon(c) => c.validate(),
+            Config::Paypal(c) => c.validate(),
+            Config::Bitpay(c) => c.validate(),
+        }
+    }
+
+    /// The configuration without its secret keys, tagged with `gateway`: what a host may show,
+    /// log or send to a page.
+    pub fn public(&self) -> Value {
+        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
+        for path in self.secret_keys() {
+            remove_path(&mut value, path);
+        }
+        value
+    }
+}
+
+fn read<T: serde::de::DeserializeOwned>(config: &Value) -> Result<T> {
+    json::from_value(config, ErrorCode::InvalidConfig)
+}
+
+/// Removes the value at a dotted `path`; an object left empty by it stays (its other keys,
+/// like PayPal's `nvp.user`, are public).
+fn remove_path(value: &mut Value, path: &str) {
+    let mut at = value;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let Value::Object(map) = at else { return };
+        if parts.peek().is_none() {
+            map.remove(part);
+            return;
+        }
+        match map.get_mut(part) {
+            Some(next) => at = next,
+            None => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_gateway_has_one_secret_list_and_names_round_trip() {
+        for g in GATEWAYS {
+            assert!(!secret_keys(g).is_empty(), "{g:?}");
+            assert_eq!(gateway(g.as_str()).unwrap(), g);
+        }
+        assert_eq!(gateway("").unwrap_err().code(), ErrorCode::Unsupported);
+    }
+
+    #[test]
+    fn tagged_shape_and_its_errors() {
+        let err = Config::from_json(&json!({"merchant_code": "1"})).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            (ErrorCode::InvalidConfig, Some("gateway"))
+        );
+        let err = Config::from_json(&json!({"gateway": "bitpay", "api_key": "k",
+            "api_url": "https://test.bitpay.com/api/invoice", "invoice_url": "https://test.bitpay.com/invoice",
+            "notification_urll": "x"}))
+        .unwrap_err();
+        assert_eq!(err.field(), Some("notification_urll"));
+        assert!(Config::from_json(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn public_drops_nested_secrets_and_keeps_the_rest() {
+        let config =
+            Config::from_json(&json!({"gateway": "paypal", "business": "shop@example.com",
+            "checkout_url": paypal::SANDBOX_CHECKOUT_URL, "ipn_url": paypal::SANDBOX_IPN_URL,
+            "nvp": {"user": "api-user", "password": "pw-1234", "signature": "sig-5678",
+                    "api_url": paypal::SANDBOX_NVP_URL}}))
+            .unwrap();
+        let public = config.public();
+        assert_eq!(public["gateway"], "paypal");
+        assert_eq!(public["nvp"]["user"], "api-user");
+        assert!(
+            public["nvp"].get("password").is_none() && public["nvp"].get("signature").is_none()
+        );
+    }
+}

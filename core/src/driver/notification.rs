@@ -1,0 +1,331 @@
+//! Notifications of any gateway: parse, read what a host stores before proving, and what a
+//! proven one leaves on the payment.
+
+use serde::Serialize;
+
+use super::config::Config;
+use crate::error::{Error, ErrorCode, Result};
+use crate::gateways::{Gateway, bitpay, ceca, elavon, flocash, paypal, redsys};
+use crate::money::Amount;
+use crate::state::{Event, Outcome};
+use crate::status::{Action, Reported};
+use crate::trust::{Unverified, Verified};
+
+/// What the host received, as values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    /// The `Content-Type` header as sent (parameters included).
+    pub content_type: &'a str,
+    /// The body, byte for byte.
+    pub body: &'a [u8],
+    /// The query string without `?` (none of the six gateways notifies by query today; it is
+    /// here so that one that does needs no new shape).
+    pub query: &'a str,
+    /// The secret path segment of the notification URL, for gateways that guard the URL with
+    /// one (FloCash). `None` there is a wrong token: forgetting the check cannot let a
+    /// notification through.
+    pub token: Option<&'a str>,
+}
+
+/// A notification of one of the gateways.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "gateway", content = "notification", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Notification {
+    /// FloCash.
+    Flocash(flocash::Notification),
+    /// Redsys (HTTP POST, SOAP or a REST reply).
+    Redsys(redsys::Notification),
+    /// CECA.
+    Ceca(ceca::Notification),
+    /// Santander Elavon (the HPP response POST).
+    Elavon(elavon::Notification),
+    /// PayPal IPN.
+    Paypal(paypal::Notification),
+    /// Bitpay (the claimed invoice, and once proven the fetched one).
+    Bitpay(bitpay::Notification),
+}
+
+/// What identifies a notification, read before it is proven: enough for the host to store it
+/// and find (and lock) the payment. Untrusted until it comes from a `Verified` notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The gateway.
+    pub gateway: Gateway,
+    /// The shop's order id (empty when the message carries none, as a PayPal IPN may).
+    pub order_id: String,
+    /// The gateway's own id of the transaction (empty when it has none yet).
+    pub transaction_id: String,
+    /// The gateway's status code, verbatim.
+    pub status_code: String,
+    /// The amount the message names, when it names one (all six gateways do).
+    pub amount: Option<Amount>,
+}
+
+/// What a proven notification leaves on the payment, for later operations and stored-card
+/// charges. Values are never empty and never hold a NUL (left out instead).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PaymentFields {
+    /// The id a refund or capture quotes (PayPal `txn_id`, Elavon `PASREF`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
+    /// The issuer's authorisation code (Redsys `Ds_AuthorisationCode`, Elavon `AUTHCODE`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorisation_code: Option<String>,
+    /// A stored card's reference (Redsys `Ds_Merchant_Identifier`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_reference: Option<String>,
+    /// The stored card's expiry, `YYMM` (Redsys `Ds_ExpiryDate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_expiry: Option<String>,
+    /// The network's id of the first stored-credential transaction (Redsys
+    /// `Ds_Merchant_Cof_Txnid`), quoted by later merchant-initiated charges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cof_transaction_id: Option<String>,
+}
+
+fn kept(value: Option<&str>) -> Option<String> {
+    value
+        .filter(|v| !v.is_empty() && !v.contains('\0'))
+        .map(str::to_string)
+}
+
+impl PaymentFields {
+    /// Whether there is nothing to store.
+    pub fn is_empty(&self) -> bool {
+        self == &PaymentFields::default()
+    }
+
+    /// The fields as `(name, value)` pairs, in declaration order; the names are the ones in
+    /// JSON.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("transaction_id", &self.transaction_id),
+            ("authorisation_code", &self.authorisation_code),
+            ("card_reference", &self.card_reference),
+            ("card_expiry", &self.card_expiry),
+            ("cof_transaction_id", &self.cof_transaction_id),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_deref().map(|v| (name, v)))
+        .collect()
+    }
+
+    /// What to save after `outcome`: these fields when it applied a successful sale or
+    /// authorisation, nothing otherwise, so a refusal, a retry or a refund never writes them.
+    pub fn to_store(&self, event: &Event, outcome: &Outcome) -> PaymentFields {
+        let sale = event.action() == Action::Sale
+            && matches!(event.status(), Reported::Succeeded | Reported::Authorized);
+        if sale && matches!(outcome, Outcome::Applied { .. }) {
+            self.clone()
+        } else {
+            PaymentFields::default()
+        }
+    }
+}
+
+/// Parses a notification for `config`'s gateway (and checks FloCash's URL token first). The
+/// result is unproven: read its [`Unverified::summary`], store it, then
+/// [`prove`](super::prove) it.
+///
+/// ```
+/// use vpos_core::driver::{self, Config, Request};
+/// let config = Config::from_json(&serde_json::json!({"gateway": "flocash",
+///     "merchant": "sales@demoshop.com", "merchant_name": "Demo Shop",
+///     "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
+///     "base_url": "https://fcms.flocash.com", "notification_token": "a-long-random-token"}))?;
+/// let body = b"merchant=sales%40demoshop.com&order_id=AT000001&amount=5.00&currency_code=USD\
+///              &trans_id=T1&fpn_id=F1&status=0000&status_msg=ok";
+/// let request = Request { content_type: "application/x-www-form-urlencoded", body,
+///                         query: "", token: Some("a-long-random-token") };
+/// let unverified = driver::parse_notification(&config, &request)?;
+/// let summary = unverified.summary();
+/// assert_eq!((summary.order_id.as_str(), summary.status_code.as_str()), ("AT000001", "0000"));
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+pub fn parse_notification(config: &Config, request: &Request) -> Result<Unverified<Notification>> {
+    let (ct, body) = (request.content_type, request.body);
+    let n = match config {
+        Config::Flocash(c) => {
+            c.check_token(request.token.unwrap_or(""))?;
+            Notification::Flocash(flocash::parse_notification(c, ct, body)?.0)
+        }
+        Config::Redsys(c) => Notification::Redsys(redsys::parse_notification(c, ct, body)?.0),
+        Config::Ceca(c) => Notification::Ceca(ceca::parse_notification(c, ct, body)?.0),
+        Config::Elavon(c) => Notification::Elavon(elavon::parse_notification(c, ct, body)?.0),
+        Config::Paypal(c) => Notification::Paypal(paypal::parse_notification(c, ct, body)?.0),
+        Config::Bitpay(c) => Notification::Bitpay(bitpay::parse_notification(c, ct, body)?.0),
+    };
+    Ok(Unverified(n))
+}
+
+/// The largest notification body `gateway` sends; a host may refuse a larger one unread
+/// ([`reject_unread`](super::reject_unread)).
+pub fn max_body_bytes(gateway: Gateway) -> usize {
+    match gateway {
+        Gateway::Flocash => flocash::MAX_BODY_BYTES,
+        Gateway::Redsys => redsys::MAX_BODY_BYTES,
+        Gateway::Ceca => ceca::MAX_BODY_BYTES,
+        Gateway::Elavon => elavon::MAX_BODY_BYTES,
+        Gateway::Paypal => paypal::MAX_BODY_BYTES,
+        Gateway::Bitpay => bitpay::MAX_BODY_BYTES,
+    }
+}
+
+impl Notification {
+    /// The gateway.
+    pub fn gateway(&self) -> Gateway {
+        match self {
+            Notification::Flocash(_) => Gateway::Flocash,
+            Notification::Redsys(_) => Gateway::Redsys,
+            Notification::Ceca(_) => Gateway::Ceca,
+            Notification::Elavon(_) => Gateway::Elavon,
+            Notification::Paypal(_) => Gateway::Paypal,
+            Notification::Bitpay(_) => Gateway::Bitpay,
+        }
+    }
+
+    /// The body as received.
+    pub fn raw_body(&self) -> &[u8] {
+        match self {
+            Notification::Flocash(n) => n.raw_body(),
+            Notification::Redsys(n) => n.raw_body(),
+            Notification::Ceca(n) => n.raw_body(),
+            Notification::Elavon(n) => n.raw_body(),
+            Notification::Paypal(n) => n.raw_body(),
+            Notification::Bitpay(n) => n.raw_body(),
+        }
+    }
+
+    fn summary(&self) -> Summary {
+        let text = |s: &str| s.to_string();
+        let (order_id, transaction_id, status_code, amount) = match self {
+            Notification::Flocash(n) => (
+                text(&n.order_id),
+                text(&n.trans_id),
+                text(&n.status_code),
+                n.amount,
+            ),
+            // The authorisation code is the only transaction id a Redsys message carries.
+            Notification::Redsys(n) => (
+                text(&n.order),
+                n.authorisation_code.clone().unwrap_or_default(),
+                text(&n.response),
+                n.amount,
+            ),
+            // CECA notifies completed payments only, and sends no status of its own.
+            Notification::Ceca(n) => (text(&n.operation), text(&n.reference), text("OK"), n.amount),
+            Notification::Elavon(n) => (
+                text(&n.order_id),
+                text(&n.pasref),
+                text(&n.result),
+                n.amount,
+            ),
+            Notification::Paypal(n) => (
+                n.order_id.clone().unwrap_or_default(),
+                text(&n.txn_id),
+                text(&n.payment_status),
+                n.gross,
+            ),
+            // Once proven, the fetched invoice speaks; before, the claimed one.
+            Notification::Bitpay(n) => {
+                let invoice = n.invoice.as_ref().unwrap_or(&n.claimed);
+                (
+                    invoice.order_id.clone().unwrap_or_default(),
+                    text(&invoice.id),
+                    text(&invoice.status),
+                    invoice.price,
+                )
+            }
+        };
+        Summary {
+            gateway: self.gateway(),
+            order_id,
+            transaction_id,
+            status_code,
+            amount: Some(amount),
+        }
+    }
+}
+
+impl Unverified<Notification> {
+    /// The untrusted identifiers: store them with the raw body, and find the payment by them,
+    /// before proving.
+    pub fn summary(&self) -> Summary {
+        self.0.summary()
+    }
+}
+
+impl Verified<Notification> {
+    /// The identifiers, now proven.
+    pub fn summary(&self) -> Summary {
+        self.0.summary()
+    }
+
+    /// The gateway-neutral event for [`crate::state::transition`].
+    pub fn event(&self) -> Event {
+        match &self.0 {
+            Notification::Flocash(n) => Verified(n.clone()).event(),
+            Notification::Redsys(n) => Verified(n.clone()).event(),
+            Notification::Ceca(n) => Verified(n.clone()).event(),
+            Notification::Elavon(n) => Verified(n.clone()).event(),
+            Notification::Paypal(n) => Verified(n.clone()).event(),
+            Notification::Bitpay(n) => Verified(n.clone()).event(),
+        }
+    }
+
+    /// What the message leaves on the payment (see [`PaymentFields::to_store`] for when).
+    ///
+    /// Redsys: the authorisation code, and the stored card when the checkout asked for one
+    /// (`Ds_Merchant_Identifier`, never its `REQUIRED` request marker; `Ds_ExpiryDate`;
+    /// `Ds_Merchant_Cof_Txnid`). PayPal: `txn_id`, which a refund quotes. Elavon: `PASREF` and
+    /// `AUTHCODE`, which settle, void and rebate quote. FloCash, CECA and Bitpay: nothing,
+    /// since vpos has no operation to quote them in.
+    pub fn payment_fields(&self) -> PaymentFields {
+        match &self.0 {
+            Notification::Redsys(n) => redsys_fields(n),
+            Notification::Paypal(n) => PaymentFields {
+                transaction_id: kept(Some(&n.txn_id)),
+                ..PaymentFields::default()
+            },
+            Notification::Elavon(n) => PaymentFields {
+                transaction_id: kept(Some(&n.pasref)),
+                authorisation_code: kept(Some(&n.authcode)),
+                ..PaymentFields::default()
+            },
+            Notification::Flocash(_) | Notification::Ceca(_) | Notification::Bitpay(_) => {
+                PaymentFields::default()
+            }
+        }
+    }
+}
+
+/// The value Redsys echoes in `Ds_Merchant_Identifier` when the checkout asked it to store a
+/// card but it stored none: a request marker, not a reference.
+const REDSYS_REQUIRED: &str = "REQUIRED";
+
+pub(super) fn redsys_fields(n: &redsys::Notification) -> PaymentFields {
+    PaymentFields {
+        transaction_id: None,
+        authorisation_code: kept(n.authorisation_code.as_deref()),
+        card_reference: kept(n.identifier.as_deref().filter(|i| *i != REDSYS_REQUIRED)),
+        card_expiry: kept(n.expiry_date.as_deref()),
+        cof_transaction_id: kept(n.cof_txnid.as_deref()),
+    }
+}
+
+/// Refuses a notification whose gateway is not the configuration's.
+pub(super) fn same_gateway(config: &Config, notification: &Notification) -> Result<()> {
+    if config.gateway() == notification.gateway() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::GatewayMismatch,
+            format!(
+                "a {} notification cannot be proven with a {} configuration",
+                notification.gateway().as_str(),
+                config.gateway().as_str()
+            ),
+        ))
+    }
+}

@@ -1,0 +1,374 @@
+//! Operations on a payment through the gateway's server-to-server API, one shape for all:
+//! refund, capture, release and a stored-card charge.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::Config;
+use super::notification::{PaymentFields, redsys_fields};
+use crate::error::{Error, ErrorCode, Result};
+use crate::gateways::{Gateway, elavon, flocash, paypal, redsys};
+use crate::http::{HttpRequest, Reply};
+use crate::money::Amount;
+use crate::state::{Event, Outcome};
+use crate::status::{Action, Reported};
+use crate::trust::Verified;
+
+/// What to ask the gateway for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    /// Return money from a captured payment, in part or in full (Redsys type 3, Elavon
+    /// `rebate`, PayPal `RefundTransaction`).
+    Refund,
+    /// Capture a pre-authorisation (Redsys confirm, type 2; Elavon `settle`).
+    Capture,
+    /// Release a pre-authorisation (Redsys cancel, type 9; Elavon `void`).
+    Release,
+    /// Charge a stored card, merchant-initiated (Redsys payment by reference, type 0).
+    Charge,
+}
+
+impl OperationKind {
+    /// Every kind.
+    pub const ALL: [OperationKind; 4] = [
+        OperationKind::Refund,
+        OperationKind::Capture,
+        OperationKind::Release,
+        OperationKind::Charge,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::Refund => "refund",
+            OperationKind::Capture => "capture",
+            OperationKind::Release => "release",
+            OperationKind::Charge => "charge",
+        }
+    }
+
+    /// The action of the event that says the operation went through.
+    pub fn action(self) -> Action {
+        match self {
+            OperationKind::Refund => Action::Refund,
+            OperationKind::Capture | OperationKind::Charge => Action::Sale,
+            OperationKind::Release => Action::Cancel,
+        }
+    }
+}
+
+/// The operations each gateway offers in vpos: data, so docs and hosts read the same list.
+const SUPPORTED: [(Gateway, &[OperationKind]); 6] = [
+    (Gateway::Flocash, &[]),
+    (
+        Gateway::Redsys,
+        &[
+            OperationKind::Refund,
+            OperationKind::Capture,
+            OperationKind::Release,
+            OperationKind::Charge,
+        ],
+    ),
+    (Gateway::Ceca, &[]),
+    (
+        Gateway::Elavon,
+        &[
+            OperationKind::Refund,
+            OperationKind::Capture,
+            OperationKind::Release,
+        ],
+    ),
+    (Gateway::Paypal, &[OperationKind::Refund]),
+    (Gateway::Bitpay, &[]),
+];
+
+/// The operations `gateway` offers in vpos.
+///
+/// ```
+/// use vpos_core::{driver::{supported_operations, OperationKind}, gateways::Gateway};
+/// assert_eq!(supported_operations(Gateway::Paypal), [OperationKind::Refund]);
+/// assert!(supported_operations(Gateway::Ceca).is_empty());
+/// ```
+pub fn supported_operations(gateway: Gateway) -> &'static [OperationKind] {
+    SUPPORTED
+        .iter()
+        .find(|(g, _)| *g == gateway)
+        .map_or(&[], |(_, kinds)| kinds)
+}
+
+/// An operation on a stored payment. JSON: `{"kind": "refund", "order_id": "…", "amount":
+/// {"value": "10.00", "currency": "EUR"}, …}`; the other keys are what some gateway quotes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// What to do.
+    pub kind: OperationKind,
+    /// The order id sent at checkout.
+    pub order_id: String,
+    /// The amount refunded, captured, released or charged.
+    pub amount: Amount,
+    /// The payment's amount; a refund of all of it with nothing refunded before is PayPal's
+    /// `Full` refund, anything else `Partial`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured: Option<Amount>,
+    /// Minor units refunded so far.
+    #[serde(default)]
+    pub refunded_minor: i64,
+    /// The stored `transaction_id` (PayPal `txn_id`, Elavon `PASREF`).
+    #[serde(default)]
+    pub transaction_id: String,
+    /// The stored `authorisation_code` (Elavon `AUTHCODE`).
+    #[serde(default)]
+    pub authorisation_code: String,
+    /// `YYYYMMDDHHMMSS` from the host's clock (Elavon signs it; vpos reads no clock).
+    #[serde(default)]
+    pub timestamp: String,
+    /// For a [`OperationKind::Charge`]: the stored card and its COF/SCA parameters (Redsys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_credential: Option<redsys::StoredCredential>,
+}
+
+/// What the gateway's verified reply to an operation says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationReply {
+    /// The event for [`crate::state::transition`], authentic (signed reply, or the host's own
+    /// authenticated call).
+    pub event: Verified<Event>,
+    /// What the reply leaves on the payment (a charge's authorisation code …); save it with
+    /// [`PaymentFields::to_store`].
+    pub payment_fields: PaymentFields,
+}
+
+fn unsupported(gateway: Gateway, kind: OperationKind) -> Error {
+    Error::new(
+        ErrorCode::Unsupported,
+        format!(
+            "{} has no {} operation in vpos",
+            gateway.as_str(),
+            kind.as_str()
+        ),
+    )
+    .with_field("gateway")
+}
+
+/// Describes the request for `operation`; the host sends it (with a deadline) and hands the
+/// reply to [`parse_operation_reply`]. A gateway without the operation is `unsupported` on
+/// `gateway`, before anything is asked.
+///
+/// ```
+/// use vpos_core::driver::{self, Config, Operation};
+/// let config = Config::from_json(&serde_json::json!({"gateway": "redsys", "merchant_code": "999008881",
+///     "terminal": "1", "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+///     "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
+///     "rest_url": "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}))?;
+/// let refund: Operation = serde_json::from_value(serde_json::json!({"kind": "refund",
+///     "order_id": "0726qI3H7sZx", "amount": {"value": "10.00", "currency": "EUR"}})).unwrap();
+/// let request = driver::operation_request(&config, &refund)?;
+/// assert!(request.url.ends_with("/sis/rest/trataPeticionREST"));
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpRequest> {
+    let kind = operation.kind;
+    if !supported_operations(config.gateway()).contains(&kind) {
+        if let (Config::Flocash(c), OperationKind::Refund) = (config, kind) {
+            // FloCash's own words say where refunds are made instead.
+            return flocash::refund_request(c, &operation.order_id, operation.amount)
+                .map_err(|e| e.with_field("gateway"));
+        }
+        return Err(unsupported(config.gateway(), kind));
+    }
+    match config {
+        Config::Redsys(c) => redsys::operation_request(c, &redsys_operation(operation)),
+        Config::Elavon(c) => elavon::remote_request(c, &elavon_operation(operation)?),
+        Config::Paypal(c) => {
+            let whole =
+                operation.captured == Some(operation.amount) && operation.refunded_minor == 0;
+            let amount = if whole { None } else { Some(operation.amount) };
+            paypal::refund_transaction_request(c, &operation.transaction_id, amount)
+        }
+        _ => Err(unsupported(config.gateway(), kind)),
+    }
+}
+
+/// Reads the gateway's reply to [`operation_request`]'s request: its signature or hash is
+/// checked where it has one. `gateway_error`: the gateway refused (nothing moved);
+/// `gateway_unavailable` or a bad signature: no usable answer, the money may have moved
+/// (see [`OperationStatus::after_error`]).
+pub fn parse_operation_reply(
+    config: &Config,
+    operation: &Operation,
+    reply: &Reply,
+) -> Result<OperationReply> {
+    let kind = operation.kind;
+    if !supported_operations(config.gateway()).contains(&kind) {
+        return Err(unsupported(config.gateway(), kind));
+    }
+    match config {
+        Config::Redsys(c) => {
+            let verified = redsys::parse_operation_response(c, reply)?;
+            Ok(OperationReply {
+                event: Verified(verified.event()),
+                payment_fields: redsys_fields(&verified),
+            })
+        }
+        Config::Elavon(c) => Ok(OperationReply {
+            event: elavon::parse_remote_response(c, &elavon_operation(operation)?, reply)?,
+            payment_fields: PaymentFields::default(),
+        }),
+        Config::Paypal(c) => {
+            let nvp = paypal::parse_nvp_response(reply)?;
+            Ok(OperationReply {
+                event: paypal::refund_event(c, &operation.order_id, &nvp)?,
+                payment_fields: PaymentFields::default(),
+            })
+        }
+        _ => Err(unsupported(config.gateway(), kind)),
+    }
+}
+
+fn redsys_operation(op: &Operation) -> redsys::Operation {
+    redsys::Operation {
+        kind: match op.kind {
+            OperationKind::Refund => redsys::OperationKind::Refund,
+            OperationKind::Capture => redsys::OperationKind::Confirm,
+            OperationKind::Release => redsys::OperationKind::Cancel,
+            OperationKind::Charge => redsys::OperationKind::Payment,
+        },
+        order: op.order_id.clone(),
+        amount: op.amount,
+        stored_credential: op.stored_credential.clone(),
+    }
+}
+
+fn elavon_operation(op: &Operation) -> Result<elavon::RemoteOperation> {
+    let kind = match op.kind {
+        OperationKind::Refund => elavon::RemoteKind::Rebate,
+        OperationKind::Capture => elavon::RemoteKind::Settle,
+        OperationKind::Release => elavon::RemoteKind::Void,
+        OperationKind::Charge => return Err(unsupported(Gateway::Elavon, op.kind)),
+    };
+    Ok(elavon::RemoteOperation {
+        kind,
+        order_id: op.order_id.clone(),
+        pasref: op.transaction_id.clone(),
+        authcode: op.authorisation_code.clone(),
+        amount: op.amount,
+        timestamp: op.timestamp.clone(),
+    })
+}
+
+/// Where an operation the host recorded stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationState {
+    /// Asked, or answered without a final word: the money may have moved; a later
+    /// notification (or a person) settles it.
+    Pending,
+    /// Done, and the payment moved (or had already).
+    Succeeded,
+    /// The gateway refused; nothing moved.
+    Failed,
+}
+
+/// An operation's state and, unless it succeeded, the code a host stores with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OperationStatus {
+    /// The state.
+    pub state: OperationState,
+    /// Why it is not `succeeded`: a core error code, an ignore reason, or `response_<code>`
+    /// with the gateway's own status code.
+    pub code: Option<String>,
+}
+
+impl OperationStatus {
+    /// After the reply's event went through [`crate::state::transition`]: `succeeded` when
+    /// the event is the operation done and the core applied it (or had); `pending` with
+    /// `response_<code>` when the gateway has not finished (a PayPal refund not `Instant`);
+    /// `pending` with the core's reason when it went through but the core refused the event;
+    /// `failed` with `response_<code>` when the gateway declined.
+    pub fn after_reply(kind: OperationKind, event: &Event, outcome: &Outcome) -> OperationStatus {
+        let went_through =
+            event.action() == kind.action() && *event.status() == Reported::Succeeded;
+        let response = || Some(format!("response_{}", event.status_code()));
+        match outcome {
+            Outcome::Applied { .. } | Outcome::AlreadyApplied if went_through => OperationStatus {
+                state: OperationState::Succeeded,
+                code: None,
+            },
+            _ if *event.status() == Reported::Pending => OperationStatus {
+                state: OperationState::Pending,
+                code: response(),
+            },
+            // The gateway did it but the core refuses the event (beyond the capture, say):
+            // pending, for a person, with the core's reason.
+            _ if went_through => OperationStatus {
+                state: OperationState::Pending,
+                code: Some(match outcome {
+                    Outcome::Rejected { error } => error.code().as_str().to_string(),
+                    Outcome::Ignored(reason) => reason.as_str().to_string(),
+                    Outcome::Applied { .. } => "applied".into(),
+                    Outcome::AlreadyApplied => "already_applied".into(),
+                }),
+            },
+            _ => OperationStatus {
+                state: OperationState::Failed,
+                code: response(),
+            },
+        }
+    }
+
+    /// When the reply could not be read: the gateway's own refusal (`gateway_error`) failed
+    /// the operation; anything else leaves it pending, since the money may have moved.
+    pub fn after_error(error: &Error) -> OperationStatus {
+        OperationStatus {
+            state: if error.code() == ErrorCode::GatewayError {
+                OperationState::Failed
+            } else {
+                OperationState::Pending
+            },
+            code: Some(error.code().as_str().to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::GATEWAYS;
+
+    #[test]
+    fn every_gateway_lists_its_operations_and_refuses_the_rest() {
+        for g in GATEWAYS {
+            for k in OperationKind::ALL {
+                let e = unsupported(g, k);
+                assert_eq!(
+                    (e.code(), e.field()),
+                    (ErrorCode::Unsupported, Some("gateway"))
+                );
+                assert!(e.message().contains(g.as_str()) && e.message().contains(k.as_str()));
+            }
+        }
+        assert_eq!(supported_operations(Gateway::Redsys).len(), 4);
+    }
+
+    #[test]
+    fn kinds_name_their_action() {
+        let names: Vec<_> = OperationKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names, ["refund", "capture", "release", "charge"]);
+        for k in OperationKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        assert_eq!(OperationKind::Release.action(), Action::Cancel);
+    }
+
+    #[test]
+    fn errors_fail_only_when_the_gateway_refused() {
+        let failed = OperationStatus::after_error(&Error::new(ErrorCode::GatewayError, "SIS0059"));
+        assert_eq!(failed.state, OperationState::Failed);
+        let pending = OperationStatus::after_error(&Error::new(ErrorCode::SignatureMismatch, "x"));
+        assert_eq!(
+            (pending.state, pending.code.as_deref()),
+            (OperationState::Pending, Some("signature_mismatch"))
+        );
+    }
+}

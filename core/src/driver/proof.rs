@@ -1,0 +1,125 @@
+//! Proving a notification, the same two-step shape for every gateway: proven on the spot
+//! (a signature), or after one HTTP exchange the host performs (a post-back, an invoice fetch).
+
+use super::config::Config;
+use super::notification::{Notification, Summary, same_gateway};
+use crate::error::Result;
+use crate::gateways::{bitpay, ceca, elavon, flocash, paypal, redsys};
+use crate::http::{HttpRequest, Reply};
+use crate::trust::{Unverified, Verified};
+
+/// Where [`prove`] got to.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // moved once per notification; boxing buys nothing
+pub enum Proof {
+    /// Proven locally (Redsys, CECA and Elavon signatures).
+    Verified(Verified<Notification>),
+    /// The gateway must be asked: perform `request` (with a deadline), then hand the reply,
+    /// or the failure to get one, to [`Pending::finish`]. FloCash and PayPal post the
+    /// notification back; Bitpay fetches the invoice, whose answer decides the status.
+    NeedsReply {
+        /// What to send.
+        request: HttpRequest,
+        /// The notification awaiting the reply.
+        pending: Pending,
+    },
+}
+
+/// A notification waiting for the gateway's reply to [`Proof::NeedsReply`]'s request.
+#[derive(Debug)]
+pub struct Pending(Notification);
+
+impl Pending {
+    /// The untrusted identifiers, for a host that stores or logs while it waits.
+    pub fn summary(&self) -> Summary {
+        Unverified(self.0.clone()).summary()
+    }
+
+    /// Reads the gateway's reply: the proven notification, or why not (`postback_invalid`:
+    /// the gateway disowned it; `postback_failed` / `gateway_unavailable`: no usable answer,
+    /// the gateway delivers again; `merchant_mismatch`: proven, for another account).
+    pub fn finish(self, config: &Config, reply: &Reply) -> Result<Verified<Notification>> {
+        same_gateway(config, &self.0)?;
+        let n = match (config, self.0) {
+            (Config::Flocash(c), Notification::Flocash(n)) => {
+                Notification::Flocash(flocash::verify_postback(c, Unverified(n), reply)?.0)
+            }
+            (Config::Paypal(c), Notification::Paypal(n)) => {
+                Notification::Paypal(paypal::verify_postback(c, Unverified(n), reply)?.0)
+            }
+            (Config::Bitpay(_), Notification::Bitpay(n)) => {
+                Notification::Bitpay(bitpay::verify_invoice(Unverified(n), reply)?.0)
+            }
+            // Signature gateways never wait: a reply proves nothing about them.
+            (_, n) => return prove_locally(config, n),
+        };
+        Ok(Verified(n))
+    }
+}
+
+/// Proves `notification` for `config`'s account: checks the signature on the spot, or
+/// describes the one request whose reply proves it.
+///
+/// ```
+/// use vpos_core::driver::{self, Config, Proof, Request};
+/// use vpos_core::Reply;
+/// let config = Config::from_json(&serde_json::json!({"gateway": "paypal",
+///     "business": "shop@example.com", "checkout_url": "https://www.sandbox.paypal.com/cgi-bin/webscr",
+///     "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr"}))?;
+/// let body = b"txn_id=9X1&payment_status=Completed&mc_gross=10.00&mc_currency=EUR\
+///              &receiver_email=shop%40example.com&invoice=A1&charset=UTF-8";
+/// let request = Request { content_type: "application/x-www-form-urlencoded", body, query: "", token: None };
+/// let unverified = driver::parse_notification(&config, &request)?;
+/// let Proof::NeedsReply { request, pending } = driver::prove(&config, unverified)? else { panic!() };
+/// assert!(request.body.starts_with("cmd=_notify-validate&txn_id=9X1"));
+/// let reply = Reply::Response { status: 200, body: b"VERIFIED".to_vec() };
+/// let verified = pending.finish(&config, &reply)?;
+/// assert_eq!(verified.event().transaction_id(), "9X1");
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+pub fn prove(config: &Config, notification: Unverified<Notification>) -> Result<Proof> {
+    let n = notification.0;
+    same_gateway(config, &n)?;
+    let request = match (config, &n) {
+        (Config::Flocash(c), Notification::Flocash(f)) => {
+            // A post-back to nowhere proves nothing: refuse the configuration before asking.
+            c.postback_url()?;
+            flocash::postback_request(c, &Unverified(f.clone()))
+        }
+        (Config::Paypal(c), Notification::Paypal(p)) => {
+            paypal::postback_request(c, &Unverified(p.clone()))
+        }
+        (Config::Bitpay(c), Notification::Bitpay(b)) => {
+            bitpay::invoice_status_request(c, &Unverified(b.clone()))
+        }
+        _ => return prove_locally(config, n).map(Proof::Verified),
+    };
+    Ok(Proof::NeedsReply {
+        request,
+        pending: Pending(n),
+    })
+}
+
+fn prove_locally(config: &Config, n: Notification) -> Result<Verified<Notification>> {
+    let n = match (config, n) {
+        (Config::Redsys(c), Notification::Redsys(n)) => {
+            Notification::Redsys(redsys::verify(c, Unverified(n))?.0)
+        }
+        (Config::Ceca(c), Notification::Ceca(n)) => {
+            Notification::Ceca(ceca::verify(c, Unverified(n))?.0)
+        }
+        (Config::Elavon(c), Notification::Elavon(n)) => {
+            Notification::Elavon(elavon::verify(c, Unverified(n))?.0)
+        }
+        (_, n) => {
+            // Only reachable with a mismatched pair, which `same_gateway` refused, or a
+            // reply-proven gateway handed to `finish` without its reply: both unproven.
+            same_gateway(config, &n)?;
+            return Err(crate::Error::new(
+                crate::ErrorCode::PostbackFailed,
+                "this notification is proven by the gateway's reply to the request `prove` described",
+            ));
+        }
+    };
+    Ok(Verified(n))
+}
