@@ -93,9 +93,19 @@ fn describe(e: serde_path_to_error::Error<serde_json::Error>, fallback: ErrorCod
         .rsplit_once(" at line ")
         .map_or(text.as_str(), |(m, _)| m)
         .to_string();
+    let hidden = |field: &str| {
+        fallback == ErrorCode::InvalidConfig || SECRET_WORDS.iter().any(|w| field.contains(w))
+    };
     if let Some((code, message)) = text.split_once(SEPARATOR)
         && let Some(code) = ErrorCode::from_code(code)
     {
+        // The core quotes a value it refuses (`"XXQ" is not an ISO 4217 currency code`); in a
+        // configuration that value may be a secret pasted under the wrong key.
+        let message = if hidden(&path.join(".")) {
+            unquoted(message)
+        } else {
+            message.to_string()
+        };
         return with_path(Error::new(code, message), &path);
     }
     // serde names a missing key at its parent's path (serde_path_to_error already ends an
@@ -109,9 +119,8 @@ fn describe(e: serde_path_to_error::Error<serde_json::Error>, fallback: ErrorCod
     }
     let field = path.join(".");
     let missing = text.starts_with("missing field `");
-    let secret = SECRET_WORDS.iter().any(|w| field.contains(w));
     let echoes = ECHOES.iter().any(|p| text.starts_with(p));
-    let message = if echoes && (secret || fallback == ErrorCode::InvalidConfig) {
+    let message = if echoes && hidden(&field) {
         let expected = text
             .split_once(", expected ")
             .map_or("a value of another type", |(_, e)| e);
@@ -130,10 +139,133 @@ fn describe(e: serde_path_to_error::Error<serde_json::Error>, fallback: ErrorCod
     with_path(Error::new(code, message), &path)
 }
 
+/// `message` with every double-quoted part (a `{:?}` value, escapes and all) replaced by
+/// `the value`.
+fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            out.push(c);
+            continue;
+        }
+        out.push_str("the value");
+        while let Some(q) = chars.next() {
+            match q {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => break,
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 fn with_path(error: Error, path: &[String]) -> Error {
     if path.is_empty() {
         error
     } else {
         error.with_field(path.join("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Conf {
+        name: String,
+        currency: Option<Currency>,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        password: String,
+        count: u32,
+    }
+
+    fn err(v: serde_json::Value, fallback: ErrorCode) -> Error {
+        from_value::<Conf>(&v, fallback).unwrap_err()
+    }
+
+    #[test]
+    fn fields_are_paths_and_keys() {
+        let e = err(
+            serde_json::json!({"name": "n", "nmae": 1}),
+            ErrorCode::InvalidConfig,
+        );
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::InvalidConfig, Some("nmae"))
+        );
+        let e = err(serde_json::json!({}), ErrorCode::FieldInvalid);
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::FieldMissing, Some("name"))
+        );
+        assert_eq!(e.message(), "name is required");
+        let e = err(
+            serde_json::json!({"name": "n", "inner": {"count": 1}}),
+            ErrorCode::InvalidConfig,
+        );
+        assert_eq!(e.field(), Some("inner.password"));
+        let e = err(
+            serde_json::json!({"name": "n", "inner": {"password": "p", "count": "many"}}),
+            ErrorCode::FieldInvalid,
+        );
+        assert_eq!(e.field(), Some("inner.count"));
+        assert!(
+            e.message().contains("many"),
+            "data may be quoted: {}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn configurations_and_secret_keys_quote_nothing() {
+        let e = err(
+            serde_json::json!({"name": "n", "inner": {"password": 987654321, "count": 1}}),
+            ErrorCode::FieldInvalid,
+        );
+        assert_eq!(e.field(), Some("inner.password"));
+        assert!(!e.message().contains("987654321"), "{}", e.message());
+        let e = err(
+            serde_json::json!({"name": ["hunter2"]}),
+            ErrorCode::InvalidConfig,
+        );
+        assert!(!e.to_string().contains("hunter2"));
+        let e = err(
+            serde_json::json!({"name": "n", "currency": "s3cr\"et"}),
+            ErrorCode::InvalidConfig,
+        );
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::UnknownCurrency, Some("currency"))
+        );
+        assert!(
+            !e.message().contains("s3cr") && !e.message().contains("et"),
+            "{}",
+            e.message()
+        );
+        let e = err(
+            serde_json::json!({"name": "n", "currency": "XXQ"}),
+            ErrorCode::FieldInvalid,
+        );
+        assert!(e.message().contains("XXQ"), "{}", e.message());
+    }
+
+    #[test]
+    fn unquoted_replaces_debug_strings() {
+        assert_eq!(unquoted(r#"a "b\"c" d "e""#), "a the value d the value");
+        assert_eq!(unquoted("no quotes"), "no quotes");
     }
 }
