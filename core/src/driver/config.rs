@@ -179,6 +179,27 @@ impl Config {
     }
 }
 
+macro_rules! from_gateway_config {
+    ($($variant:ident($module:ident)),*) => {$(
+        /// Wraps a configuration a Rust caller already holds (not validated again: call
+        /// [`Config::validate`] if it was built by hand).
+        impl From<$module::Config> for Config {
+            fn from(config: $module::Config) -> Config {
+                Config::$variant(config)
+            }
+        }
+    )*};
+}
+
+from_gateway_config!(
+    Flocash(flocash),
+    Redsys(redsys),
+    Ceca(ceca),
+    Elavon(elavon),
+    Paypal(paypal),
+    Bitpay(bitpay)
+);
+
 fn read<T: serde::de::DeserializeOwned>(config: &Value) -> Result<T> {
     json::from_value(config, ErrorCode::InvalidConfig)
 }
