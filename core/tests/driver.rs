@@ -282,6 +282,11 @@ fn through_driver(gateway: Gateway, input: &Value, desc: &str) -> (Flow, Verdict
         let outcome = vpos_core::transition(&payment, &event);
         let answer = driver::acknowledge(&config, &verified, &outcome)?;
         assert_eq!(answer.verdict, Verdict::of_outcome(&outcome), "{desc}");
+        let rejected = match &outcome {
+            Outcome::Rejected { error } => Some(error.clone()),
+            _ => None,
+        };
+        assert_eq!(answer.error, rejected, "{desc}");
         let fields = verified.payment_fields();
         let stored = matches!(outcome, Outcome::Applied { .. })
             && event.action() == vpos_core::Action::Sale
@@ -943,4 +948,24 @@ fn a_notification_proven_with_another_gateways_configuration_is_refused() {
         (answer.verdict, answer.response.status),
         (Verdict::TokenMismatch, 404)
     );
+}
+
+#[test]
+fn a_proven_notification_without_a_payment_is_delivered_again_except_to_ceca() {
+    for gateway in driver::GATEWAYS {
+        let answer = driver::payment_not_found(gateway, "A1");
+        let error = answer.error.clone().unwrap();
+        assert_eq!(
+            (answer.verdict, error.code(), error.field()),
+            (
+                Verdict::NoPayment,
+                ErrorCode::PaymentNotFound,
+                Some("order_id")
+            )
+        );
+        // The gateway's own answer to the error, as the hosts gave it.
+        assert_eq!(answer.response, driver::reject(gateway, &error).response);
+        let expected = if gateway == Gateway::Ceca { 422 } else { 503 };
+        assert_eq!(answer.response.status, expected, "{gateway:?}");
+    }
 }

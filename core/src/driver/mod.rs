@@ -51,7 +51,9 @@ mod notification;
 mod operation;
 mod proof;
 
-pub use answer::{Answer, Verdict, acknowledge, reject, reject_unread, unknown_account};
+pub use answer::{
+    Answer, Verdict, acknowledge, payment_not_found, reject, reject_unread, unknown_account,
+};
 pub use config::{Config, GATEWAYS, gateway, secret_keys};
 pub use notification::{
     Notification, PaymentFields, Request, Summary, max_body_bytes, parse_notification,

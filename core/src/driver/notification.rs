@@ -329,3 +329,77 @@ pub(super) fn same_gateway(config: &Config, notification: &Notification) -> Resu
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+    use crate::state::event_key;
+
+    fn redsys(identifier: Option<&str>, authorisation: Option<&str>) -> redsys::Notification {
+        redsys::Notification {
+            format: redsys::Format::Http,
+            signature_version: "HMAC_SHA256_V1".into(),
+            order: "1234ABCD".into(),
+            amount: Amount::from_minor(1000, Currency::from_code("EUR").unwrap()).unwrap(),
+            merchant_code: "999008881".into(),
+            terminal: Some("1".into()),
+            response: "0000".into(),
+            transaction_type: "0".into(),
+            action: Action::Sale,
+            status: Reported::Succeeded,
+            authorisation_code: authorisation.map(str::to_string),
+            error_code: None,
+            merchant_data: None,
+            identifier: identifier.map(str::to_string),
+            expiry_date: Some("2812".into()),
+            cof_txnid: Some("".into()),
+            parameters: vec![],
+            signed_text: String::new(),
+            signature: None,
+            raw: vec![],
+        }
+    }
+
+    #[test]
+    fn redsys_fields_drop_the_required_marker_empty_values_and_nul() {
+        let fields = redsys_fields(&redsys(Some("REQUIRED"), Some("123456")));
+        assert_eq!(
+            fields.pairs(),
+            [("authorisation_code", "123456"), ("card_expiry", "2812")]
+        );
+        let fields = redsys_fields(&redsys(Some("ab12cd34"), Some("12\0")));
+        assert_eq!(fields.card_reference.as_deref(), Some("ab12cd34"));
+        assert_eq!(fields.authorisation_code, None);
+        assert!(PaymentFields::default().is_empty());
+    }
+
+    #[test]
+    fn summary_names_what_hosts_stored_and_fields_are_kept_only_for_a_sale_applied() {
+        let n = Verified(Notification::Redsys(redsys(None, None)));
+        let s = n.summary();
+        assert_eq!(
+            (
+                s.order_id.as_str(),
+                s.transaction_id.as_str(),
+                s.status_code.as_str()
+            ),
+            ("1234ABCD", "", "0000")
+        );
+        let fields = PaymentFields {
+            transaction_id: Some("T".into()),
+            ..PaymentFields::default()
+        };
+        let mut event = n.event();
+        let applied = Outcome::Applied {
+            from: crate::PaymentStatus::New,
+            to: crate::PaymentStatus::Paid,
+            refunded_minor: 0,
+        };
+        assert_eq!(fields.to_store(&event, &applied), fields);
+        assert!(fields.to_store(&event, &Outcome::AlreadyApplied).is_empty());
+        event.action = Action::Refund;
+        event.key = event_key(&["x"]);
+        assert!(fields.to_store(&event, &applied).is_empty());
+    }
+}

@@ -371,4 +371,61 @@ mod tests {
             (OperationState::Pending, Some("signature_mismatch"))
         );
     }
+
+    fn event(action: Action, status: Reported, code: &str) -> Event {
+        Event {
+            gateway: Gateway::Redsys,
+            key: crate::state::event_key(&["redsys", code]),
+            merchant: "999008881".into(),
+            order_id: "1234A".into(),
+            transaction_id: "T".into(),
+            amount: Amount::from_minor(100, crate::Currency::from_code("EUR").unwrap()).unwrap(),
+            action,
+            status,
+            status_code: code.into(),
+        }
+    }
+
+    #[test]
+    fn a_reply_settles_the_operation_as_the_hosts_did() {
+        use crate::state::IgnoreReason;
+        let applied = Outcome::Applied {
+            from: crate::PaymentStatus::Paid,
+            to: crate::PaymentStatus::Refunded,
+            refunded_minor: 100,
+        };
+        let done = event(Action::Refund, Reported::Succeeded, "0900");
+        let ok = OperationStatus::after_reply(OperationKind::Refund, &done, &applied);
+        assert_eq!((ok.state, ok.code), (OperationState::Succeeded, None));
+        let again =
+            OperationStatus::after_reply(OperationKind::Refund, &done, &Outcome::AlreadyApplied);
+        assert_eq!(again.state, OperationState::Succeeded);
+        let refused = Outcome::Rejected {
+            error: Error::new(ErrorCode::RefundExceedsAmount, "x"),
+        };
+        let held = OperationStatus::after_reply(OperationKind::Refund, &done, &refused);
+        assert_eq!(
+            (held.state, held.code.as_deref()),
+            (OperationState::Pending, Some("refund_exceeds_amount"))
+        );
+        let stale = Outcome::Ignored(IgnoreReason::Stale);
+        let held = OperationStatus::after_reply(OperationKind::Refund, &done, &stale);
+        assert_eq!(held.code.as_deref(), Some("stale"));
+        let waiting = event(Action::Refund, Reported::Pending, "Pending");
+        let w = OperationStatus::after_reply(OperationKind::Refund, &waiting, &stale);
+        assert_eq!(
+            (w.state, w.code.as_deref()),
+            (OperationState::Pending, Some("response_Pending"))
+        );
+        let declined = event(Action::Sale, Reported::Failed, "0190");
+        let d = OperationStatus::after_reply(OperationKind::Capture, &declined, &stale);
+        assert_eq!(
+            (d.state, d.code.as_deref()),
+            (OperationState::Failed, Some("response_0190"))
+        );
+        // The right status for another operation is not this one done.
+        let sale = event(Action::Sale, Reported::Succeeded, "0000");
+        let r = OperationStatus::after_reply(OperationKind::Release, &sale, &applied);
+        assert_eq!(r.state, OperationState::Failed);
+    }
 }
