@@ -179,5 +179,5 @@ def test_the_filter_never_breaks_logging() -> None:
 
 
 def test_the_app_installs_the_filter() -> None:
-    for name in ("django.request", "django.server", "vpos.django"):
+    for name in ("django.request", "django.server", "django.template", "vpos.django"):
         assert any(isinstance(f, RedactTokenFilter) for f in logging.getLogger(name).filters)

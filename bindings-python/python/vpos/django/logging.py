@@ -9,8 +9,8 @@ and the ``request`` the record carries (a copy with its path redacted; the reque
 untouched). The exception object of ``exc_info`` is left as it is; its formatted text
 (``exc_text``, which handlers print) is redacted.
 
-The app installs the filter on the ``django.request``, ``django.server`` and ``vpos.django``
-loggers when it starts (:func:`install`); name it in ``LOGGING`` to attach it to handlers as
+The app installs the filter on the ``django.request``, ``django.server``, ``django.template``
+and ``vpos.django`` loggers when it starts (:func:`install`); name it in ``LOGGING`` to attach it to handlers as
 well (a filter on a logger sees only the records logged to that very logger)::
 
     LOGGING = {
@@ -40,9 +40,11 @@ __all__ = ["RedactTokenFilter", "install", "redact", "redact_path"]
 
 #: What stands for a token.
 MASK = "***"
-#: The loggers :func:`install` attaches the filter to: Django's request loggers, and vpos's
-#: own (whose lines show the token as ``***`` already; an exception's text might not).
-LOGGERS = ("django.request", "django.server", "vpos.django")
+#: The loggers :func:`install` attaches the filter to: Django's request loggers, its template
+#: logger (which, at DEBUG, logs what it could not resolve while the error report of a request
+#: is rendered, request included), and vpos's own (whose lines show the token as ``***``
+#: already; an exception's text might not).
+LOGGERS = ("django.request", "django.server", "django.template", "vpos.django")
 #: A word of free text holding a slash: a path, a URL, or a path without its leading slash
 #: (as Django's ``Resolver404`` shows it).
 _WORD = re.compile(r"[^\s\"'<>(){}\[\],;]*/[^\s\"'<>(){}\[\],;]*")
