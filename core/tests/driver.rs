@@ -969,3 +969,86 @@ fn a_proven_notification_without_a_payment_is_delivered_again_except_to_ceca() {
         assert_eq!(answer.response.status, expected, "{gateway:?}");
     }
 }
+
+#[test]
+fn a_stored_card_charge_and_operations_on_a_payment_quote_what_its_notification_left() {
+    let (_, value) = &secret_configs()[1];
+    let config = Config::new(Gateway::Redsys, value).unwrap();
+    let stored = driver::PaymentFields {
+        card_reference: Some("ab12cd34ef".into()),
+        cof_transaction_id: Some("999999999999999".into()),
+        ..driver::PaymentFields::default()
+    };
+    let op = Operation::charge_stored_card(
+        "1234NEXT",
+        eur_cents(999),
+        &stored,
+        redsys::CofType::Recurring,
+    )
+    .unwrap();
+    let request = driver::operation_request(&config, &op).unwrap();
+    let body: Value = serde_json::from_str(&request.body).unwrap();
+    let parameters: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(body["Ds_MerchantParameters"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    for (key, expected) in [
+        ("DS_MERCHANT_TRANSACTIONTYPE", "0"),
+        ("DS_MERCHANT_IDENTIFIER", "ab12cd34ef"),
+        ("DS_MERCHANT_COF_INI", "N"),
+        ("DS_MERCHANT_COF_TYPE", "R"),
+        ("DS_MERCHANT_COF_TXNID", "999999999999999"),
+        ("DS_MERCHANT_EXCEP_SCA", "MIT"),
+        ("DS_MERCHANT_DIRECTPAYMENT", "true"),
+    ] {
+        assert_eq!(
+            parameters[key]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| parameters[key].to_string()),
+            expected,
+            "{key} in {parameters}"
+        );
+    }
+    let none = driver::PaymentFields::default();
+    let err =
+        Operation::charge_stored_card("1234NEXT", eur_cents(1), &none, redsys::CofType::Recurring)
+            .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        (ErrorCode::FieldMissing, Some("card_reference"))
+    );
+
+    // PayPal: the whole untouched payment is a Full refund, anything else Partial.
+    let (_, value) = &secret_configs()[4];
+    let paypal = Config::new(Gateway::Paypal, value).unwrap();
+    let mut payment: PaymentSnapshot = serde_json::from_value(json!({"gateway": "paypal",
+        "merchant": "shop@example.com", "order_id": "A1",
+        "amount": {"minor": 1000, "currency": "EUR"}, "status": "paid"}))
+    .unwrap();
+    let txn = driver::PaymentFields {
+        transaction_id: Some("9X1".into()),
+        ..driver::PaymentFields::default()
+    };
+    let full = Operation::on_payment(OperationKind::Refund, &payment, None, &txn, "");
+    let body = driver::operation_request(&paypal, &full).unwrap().body;
+    assert!(
+        body.contains("REFUNDTYPE=Full") && body.contains("TRANSACTIONID=9X1"),
+        "{body}"
+    );
+    payment.refunded_minor = 1;
+    let rest = Operation::on_payment(
+        OperationKind::Refund,
+        &payment,
+        Some(eur_cents(999)),
+        &txn,
+        "",
+    );
+    let body = driver::operation_request(&paypal, &rest).unwrap().body;
+    assert!(
+        body.contains("REFUNDTYPE=Partial") && body.contains("AMT=9.99"),
+        "{body}"
+    );
+}

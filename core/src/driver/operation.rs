@@ -128,6 +128,94 @@ pub struct Operation {
     pub stored_credential: Option<redsys::StoredCredential>,
 }
 
+impl Operation {
+    /// `kind` on a stored `payment`, quoting what its proven notification left (`stored`:
+    /// the transaction id and authorisation code a refund, capture or release quotes).
+    /// `amount` defaults to the payment's amount; `timestamp` is the host's clock,
+    /// `YYYYMMDDHHMMSS` (Elavon signs it; the others ignore it).
+    ///
+    /// ```
+    /// use vpos_core::driver::{Operation, OperationKind, PaymentFields};
+    /// use vpos_core::PaymentSnapshot;
+    /// let payment: PaymentSnapshot = serde_json::from_value(serde_json::json!({"gateway": "elavon",
+    ///     "merchant": "thestore", "order_id": "ORD1", "amount": {"minor": 1000, "currency": "EUR"},
+    ///     "status": "authorized"})).unwrap();
+    /// let stored = PaymentFields { transaction_id: Some("14610544313177922".into()),
+    ///     authorisation_code: Some("12345".into()), ..PaymentFields::default() };
+    /// let op = Operation::on_payment(OperationKind::Capture, &payment, None, &stored, "20260101120000");
+    /// assert_eq!((op.transaction_id.as_str(), op.amount.minor()), ("14610544313177922", 1000));
+    /// ```
+    pub fn on_payment(
+        kind: OperationKind,
+        payment: &crate::state::PaymentSnapshot,
+        amount: Option<Amount>,
+        stored: &PaymentFields,
+        timestamp: &str,
+    ) -> Operation {
+        Operation {
+            kind,
+            order_id: payment.order_id.clone(),
+            amount: amount.unwrap_or(payment.amount),
+            captured: Some(payment.amount),
+            refunded_minor: payment.refunded_minor,
+            transaction_id: stored.transaction_id.clone().unwrap_or_default(),
+            authorisation_code: stored.authorisation_code.clone().unwrap_or_default(),
+            timestamp: timestamp.to_string(),
+            stored_credential: None,
+        }
+    }
+
+    /// A merchant-initiated charge, under the new `order_id`, of the card an earlier payment
+    /// stored (`stored`): Redsys's payment by reference, quoting the card reference and the
+    /// first transaction's COF id, claiming the MIT exemption, without the customer
+    /// (`DIRECTPAYMENT`). No stored card is `field_missing` on `card_reference`.
+    ///
+    /// ```
+    /// use vpos_core::driver::{Operation, PaymentFields};
+    /// use vpos_core::gateways::redsys::CofType;
+    /// # let eur = vpos_core::Currency::from_code("EUR")?;
+    /// let stored = PaymentFields { card_reference: Some("ab12cd34".into()),
+    ///     cof_transaction_id: Some("999999999999999".into()), ..PaymentFields::default() };
+    /// let op = Operation::charge_stored_card("1234NEXT", vpos_core::Amount::parse("9.99", eur)?,
+    ///     &stored, CofType::Recurring)?;
+    /// let card = op.stored_credential.unwrap();
+    /// assert_eq!((card.identifier.as_deref(), card.direct_payment), (Some("ab12cd34"), Some(true)));
+    /// # Ok::<(), vpos_core::Error>(())
+    /// ```
+    pub fn charge_stored_card(
+        order_id: &str,
+        amount: Amount,
+        stored: &PaymentFields,
+        cof_type: redsys::CofType,
+    ) -> Result<Operation> {
+        let Some(card) = stored.card_reference.clone() else {
+            return Err(Error::new(
+                ErrorCode::FieldMissing,
+                "the payment holds no stored card reference",
+            )
+            .with_field("card_reference"));
+        };
+        Ok(Operation {
+            kind: OperationKind::Charge,
+            order_id: order_id.to_string(),
+            amount,
+            captured: None,
+            refunded_minor: 0,
+            transaction_id: String::new(),
+            authorisation_code: String::new(),
+            timestamp: String::new(),
+            stored_credential: Some(redsys::StoredCredential {
+                identifier: Some(card),
+                cof_ini: Some(false),
+                cof_type: Some(cof_type),
+                cof_txnid: stored.cof_transaction_id.clone(),
+                excep_sca: Some(redsys::ScaExemption::Mit),
+                direct_payment: Some(true),
+            }),
+        })
+    }
+}
+
 /// What the gateway's verified reply to an operation says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationReply {
