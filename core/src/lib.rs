@@ -9,6 +9,9 @@
 //! [`HttpRequest`] and interprets the [`Reply`] the host got; the host owns the world and hands
 //! it in as values. That is what lets the same crate run in Django, Node and a browser.
 //!
+//! Hosts go through [`driver`]: one configuration type, one notification path and one
+//! operation path for every gateway, over the per-gateway modules in [`gateways`].
+//!
 //! Money is [`Amount`]: integer minor units and an ISO 4217 [`Currency`]; there is no float in
 //! this crate. Every input is treated as hostile: failures are an [`Error`] with a stable
 //! [`ErrorCode`], never a panic.
