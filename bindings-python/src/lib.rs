@@ -140,6 +140,10 @@ fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     bp.add_function(wrap_pyfunction!(bitpay::map_status, &bp)?)?;
     bp.add_function(wrap_pyfunction!(bitpay::acknowledge, &bp)?)?;
     bp.add_function(wrap_pyfunction!(bitpay::reject, &bp)?)?;
+    bp.add(
+        "MAX_BODY_BYTES",
+        vpos_core::gateways::bitpay::MAX_BODY_BYTES,
+    )?;
     m.add_submodule(&bp)?;
 
     let pp = PyModule::new(py, "paypal")?;

@@ -37,7 +37,7 @@ LIMITS = {
     "paypal": ("/vpos/paypal/default/", vpos.paypal.MAX_BODY_BYTES),
     "ceca": ("/vpos/ceca/default/", vpos.ceca.MAX_BODY_BYTES),
     "elavon": ("/vpos/elavon/default/", vpos.elavon.MAX_BODY_BYTES),
-    "bitpay": ("/vpos/bitpay/default/", 64 * 1024),
+    "bitpay": ("/vpos/bitpay/default/", vpos.bitpay.MAX_BODY_BYTES),
 }
 
 
@@ -56,7 +56,8 @@ def code(response: Any) -> str:
 
 def test_the_limits_are_the_cores() -> None:
     assert {name: limit for name, (_, limit) in LIMITS.items()} == views.MAX_BODY_BYTES
-    assert (vpos.flocash.MAX_BODY_BYTES, vpos.ceca.MAX_BODY_BYTES) == (64 * 1024, 32 * 1024)
+    assert (vpos.flocash.MAX_BODY_BYTES, vpos.ceca.MAX_BODY_BYTES, vpos.bitpay.MAX_BODY_BYTES) == \
+        (64 * 1024, 32 * 1024, 64 * 1024)
 
 
 @pytest.mark.parametrize("gateway", sorted(LIMITS))

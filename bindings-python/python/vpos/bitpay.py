@@ -28,5 +28,6 @@ Verified = _native.Verified
 map_status = _native.map_status
 acknowledge = _native.acknowledge
 reject = _native.reject
+MAX_BODY_BYTES: int = _native.MAX_BODY_BYTES
 
-__all__ = ["Gateway", "Invoice", "Unverified", "Verified", "map_status", "acknowledge", "reject"]
+__all__ = ["Gateway", "Invoice", "Unverified", "Verified", "map_status", "acknowledge", "reject", "MAX_BODY_BYTES"]

@@ -55,8 +55,7 @@ PRIVATE_HEADERS = {"cookie", "authorization", "proxy-authorization"}
 MAX_HEADERS = 100
 MAX_HEADER_CHARS = 4096
 #: The largest body each gateway's notification may have: the core's ``MAX_BODY_BYTES`` of
-#: each module (Bitpay's, 64 KiB, is the core's invoice limit, which it does not export). A
-#: larger body is refused unread (``413``, ``body_too_large``), as is one over
+#: each module. A larger body is refused unread (``413``, ``body_too_large``), as is one over
 #: ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
 MAX_BODY_BYTES: Dict[str, int] = {
     "flocash": flocash.MAX_BODY_BYTES,
@@ -64,7 +63,7 @@ MAX_BODY_BYTES: Dict[str, int] = {
     "paypal": paypal.MAX_BODY_BYTES,
     "ceca": ceca.MAX_BODY_BYTES,
     "elavon": elavon.MAX_BODY_BYTES,
-    "bitpay": getattr(bitpay, "MAX_BODY_BYTES", 64 * 1024),
+    "bitpay": bitpay.MAX_BODY_BYTES,
 }
 #: What is kept of a body until its account (and FloCash's URL token) is found right: anyone
 #: can post to a notification URL, and only a real notification is worth its whole body.
