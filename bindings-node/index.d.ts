@@ -231,6 +231,8 @@ export function transition(payment: PaymentSnapshot, verified: VerifiedHandle): 
 
 /** Every handle that proves a notification: only these move a payment. */
 export type VerifiedHandle =
+  | VerifiedNotification
+  | OperationReply
   | flocash.VerifiedNotification
   | redsys.VerifiedNotification
   | ceca.VerifiedNotification
@@ -284,26 +286,7 @@ export type FetchFunction = PostbackFunction;
  * Everything a gateway's `handleNotification` needs for one request (gateways other than
  * FloCash: no URL token, the proof is the gateway's own).
  */
-export interface GatewayNotificationInput<N> {
-  /** The raw request body, exactly as received (`express.raw()`), never a parsed object. */
-  body: Uint8Array | string;
-  /** Request headers (Node's `req.headers`, a fetch `Headers`, or pairs): `Content-Type` is read. */
-  headers: NodeJS.Dict<string | string[]> | Headers | [string, string][];
-  /**
-   * The stored payment, or a function that loads it for the verified notification (called only
-   * once the notification is proven). `null` / `undefined` (or a thrown vpos error with code
-   * `payment_not_found`) is answered with the gateway's `reject(payment_not_found)` so the
-   * gateway delivers again; any other thrown error is rethrown.
-   */
-  payment:
-    | PaymentSnapshot
-    | ((notification: N, event: Event) => PaymentSnapshot | null | undefined | Promise<PaymentSnapshot | null | undefined>);
-  /**
-   * Awaited before anything else: store the raw body here. If it throws, the handler throws
-   * (your framework answers 500 and the gateway delivers again).
-   */
-  onReceived?: (received: { body: Buffer; headers: GatewayNotificationInput<N>['headers']; contentType: string }) => void | Promise<void>;
-}
+export interface GatewayNotificationInput<N> extends NotificationRequest, HandleOptions {}
 
 /** {@link GatewayNotificationInput} for gateways that verify by a post-back (PayPal). */
 export interface PostbackNotificationInput<N> extends GatewayNotificationInput<N> {
@@ -314,18 +297,7 @@ export interface PostbackNotificationInput<N> extends GatewayNotificationInput<N
 }
 
 /** The exact answer for the gateway and what happened; persist an `applied` outcome first. */
-export interface GatewayNotificationResult<N> extends HttpResponse {
-  /** What the transition decided; `null` when the notification was refused before it. */
-  outcome: Outcome | null;
-  /** Why the notification was refused (parsing, signature, post-back, fetch); `null` otherwise. */
-  error: ErrorInfo | null;
-  /** The verified event; `null` unless the notification was proven. */
-  event: Event | null;
-  /** The parsed notification (untrusted when `error` is set); `null` if it did not parse. */
-  notification: N | null;
-  /** The raw body, as received. */
-  rawBody: Buffer;
-}
+export type GatewayNotificationResult<N> = NotificationResult<N>;
 
 /** The redirect form that sends the customer to a gateway's page, fields in the gateway's order. */
 export interface RedirectForm {
@@ -333,6 +305,290 @@ export interface RedirectForm {
   method: 'GET' | 'POST';
   fields: [name: string, value: string][];
 }
+
+// ───────────────────────────── the driver: every gateway, one path ─────────────────────────────
+
+/**
+ * A configuration for any gateway: the gateway's own keys (its `Config` below) with its name
+ * beside them, `{ gateway: 'redsys', merchant_code: …, … }`.
+ */
+export type ConfigInput =
+  | ({ gateway: 'flocash' } & flocash.Config)
+  | ({ gateway: 'redsys' } & redsys.Config)
+  | ({ gateway: 'ceca' } & ceca.Config)
+  | ({ gateway: 'elavon' } & elavon.Config)
+  | ({ gateway: 'paypal' } & paypal.Config)
+  | ({ gateway: 'bitpay' } & bitpay.Config);
+
+/** A configuration without its secret keys, tagged with `gateway`: what may be shown or sent. */
+export type PublicConfigView = { gateway: GatewayName } & Record<string, unknown>;
+
+/**
+ * A merchant account's configuration, whichever gateway (the core's `driver::Config`). Read
+ * and validated by the core (`invalid_config` naming the key's dotted path; no value quoted);
+ * the secrets stay native: no property, `JSON.stringify` or `util.inspect` shows them.
+ */
+export class Config {
+  #private;
+  constructor(config: ConfigInput);
+  /** The gateway's name. */
+  readonly gateway: GatewayName;
+  /** This gateway's secret keys, as dotted paths (`nvp.password`): the core's one list. */
+  readonly secretKeys: readonly string[];
+  /** The configuration without its secret keys (the core's `Config::public`). */
+  public(): PublicConfigView;
+  /** Checks the notification URL's token (FloCash, constant time): throws `token_mismatch`. Other gateways pass. */
+  checkToken(token: string | undefined): void;
+  /** The public view: never a secret. */
+  toJSON(): PublicConfigView;
+}
+/** {@link Config}, by a name that namespaces with a `Config` of their own can refer to. */
+export type DriverConfig = Config;
+
+/** What identifies a notification before it is proven (untrusted until it comes from a verified one). */
+export interface Summary {
+  gateway: GatewayName;
+  /** The shop's order id (empty when the message carries none). */
+  order_id: string;
+  /** The gateway's id of the transaction (empty when it has none yet). */
+  transaction_id: string;
+  /** The gateway's status code, verbatim. */
+  status_code: string;
+  amount: Amount | null;
+}
+
+/** What a proven notification (or an operation's reply) leaves on the payment; absent keys have no value. */
+export interface PaymentFields {
+  transaction_id?: string;
+  authorisation_code?: string;
+  card_reference?: string;
+  card_expiry?: string;
+  cof_transaction_id?: string;
+}
+
+/** Any gateway's parsed notification. */
+export type Notification =
+  | flocash.Notification
+  | redsys.Notification
+  | ceca.Notification
+  | elavon.Notification
+  | paypal.Notification
+  | bitpay.Notification;
+
+/** What the host received for a notification. */
+export interface NotificationRequest {
+  /** The raw request body, exactly as received (`express.raw()`), never a parsed object. */
+  body: Uint8Array | string;
+  /** Request headers (Node's `req.headers`, a fetch `Headers`, or pairs): `Content-Type` is read. */
+  headers?: NodeJS.Dict<string | string[]> | Headers | [string, string][];
+  /** The `Content-Type` (instead of `headers`). */
+  contentType?: string;
+  /** The query string, without `?`. */
+  query?: string;
+  /** The secret segment of the notification URL (FloCash): always checked, a missing one is wrong. */
+  token?: string | undefined;
+}
+
+/** A parsed notification, not proven yet. Only {@link parseNotification} makes one. */
+export class UnverifiedNotification {
+  #private;
+  private constructor();
+  readonly gateway: GatewayName;
+  /** The untrusted identifiers: store them with the raw body, find the payment by them. */
+  readonly summary: Summary;
+  /** The gateway's own notification (untrusted). */
+  readonly notification: Notification;
+  readonly rawBody: Buffer;
+}
+
+/** A notification waiting for the gateway's reply to {@link prove}'s request. */
+export class PendingNotification {
+  #private;
+  private constructor();
+  readonly summary: Summary;
+  /** Reads the reply (`{ error }` when none came): the verified notification, or throws why not. Retryable. */
+  finish(config: Config, reply: PostbackReply): VerifiedNotification;
+}
+
+/** A notification proven authentic (its status may still be a decline). Only the driver makes one. */
+export class VerifiedNotification {
+  #private;
+  private constructor();
+  readonly gateway: GatewayName;
+  readonly summary: Summary;
+  /** The gateway-neutral event for {@link transition}, with its idempotency `key`. */
+  readonly event: Event;
+  /** What it leaves on the payment (store {@link Answer.paymentFields}, which is these only when a sale applied). */
+  readonly paymentFields: PaymentFields;
+  readonly notification: Notification;
+  readonly rawBody: Buffer;
+}
+
+/** Where {@link prove} got to. */
+export type Proof =
+  | { verified: VerifiedNotification; request?: undefined; pending?: undefined }
+  | { verified?: undefined; request: HttpRequest; pending: PendingNotification };
+
+/** The label a host stores with a notification: what became of it (one rule for every gateway). */
+export type Verdict =
+  | 'unknown_account'
+  | 'token_mismatch'
+  | 'invalid'
+  | 'unverified'
+  | 'postback_failed'
+  | 'no_payment'
+  | 'applied'
+  | 'already_applied'
+  | 'ignored'
+  | 'rejected'
+  | 'error';
+
+/** What to store and what to answer. */
+export interface Answer {
+  verdict: Verdict;
+  /** The exact answer the gateway expects. */
+  response: HttpResponse;
+  /** What to save on the payment with the transition (empty unless a sale or authorisation applied). */
+  paymentFields: PaymentFields;
+  /** The error to store with the verdict (a rejected outcome's too); `null` otherwise. */
+  error: ErrorInfo | null;
+}
+
+/** Every gateway vpos speaks. */
+export function gateways(): readonly GatewayName[];
+/** The secret configuration keys of a gateway, as dotted paths. */
+export function secretKeys(gateway: GatewayName | Config): readonly string[];
+/** The largest notification body the gateway sends; refuse a larger one unread ({@link rejectUnread}). */
+export function maxBodyBytes(gateway: GatewayName | Config): number;
+/** Parses a notification for the configuration's gateway (FloCash: the token first). */
+export function parseNotification(config: Config, request: NotificationRequest): UnverifiedNotification;
+/** Proves a notification: on the spot (a signature), or by one request the host performs. */
+export function prove(config: Config, unverified: UnverifiedNotification): Proof;
+/** The answer once {@link transition} decided. */
+export function acknowledge(config: Config, verified: VerifiedNotification, outcome: Outcome): Answer;
+/** The answer to a notification refused at any step. */
+export function reject(gateway: GatewayName | Config, error: VposError | ErrorInfo | { code: ErrorCode; message?: string; field?: string | null }): Answer;
+/** A body over {@link maxBodyBytes}, refused unread (413). */
+export function rejectUnread(gateway: GatewayName | Config): Answer;
+/** The URL names no configured account (404). */
+export function unknownAccount(gateway: GatewayName | Config): Answer;
+/** A proven notification whose order no payment has (yet): the gateway delivers again (CECA excepted). */
+export function paymentNotFound(gateway: GatewayName | Config, orderId: string): Answer;
+
+/** The host's side of {@link handleNotification}. */
+export interface HandleOptions {
+  /**
+   * The stored payment, or a function that loads it (called only once the notification is
+   * proven, with its event and verified handle). `null` / `undefined` (or a thrown vpos error
+   * with code `payment_not_found`) is answered `payment_not_found` (verdict `no_payment`) so
+   * the gateway delivers again; any other thrown error is rethrown.
+   */
+  payment:
+    | PaymentSnapshot
+    | ((event: Event, verified: VerifiedNotification) => PaymentSnapshot | null | undefined | Promise<PaymentSnapshot | null | undefined>);
+  /**
+   * Awaited after the size and token checks, before parsing: store the raw body here. If it
+   * throws, the handler throws (your framework answers 500 and the gateway delivers again).
+   */
+  onReceived?: (received: { body: Buffer; headers: NotificationRequest['headers']; contentType: string }) => void | Promise<void>;
+  /** Performs the proof's request (FloCash/PayPal post-back, Bitpay invoice fetch); default {@link fetchPostback}. */
+  fetch?: FetchFunction;
+  /** The 0.x name of `fetch` (FloCash, PayPal). */
+  postback?: PostbackFunction;
+  /** Deadline of that request in milliseconds; default {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
+
+/** The exact answer for the gateway and what happened; persist an `applied` outcome (and `verdict`, `paymentFields`) first. */
+export interface NotificationResult<N = Notification> extends HttpResponse {
+  verdict: Verdict;
+  /** What the transition decided; `null` when the notification was refused before it. */
+  outcome: Outcome | null;
+  /** The error to store: why it was refused, or a rejected outcome's; `null` otherwise. */
+  error: ErrorInfo | null;
+  /** The verified event; `null` unless the notification was proven. */
+  event: Event | null;
+  /** The identifiers (untrusted unless `event` is set); `null` if it did not parse. */
+  summary: Summary | null;
+  /** What to save on the payment (only when a sale or authorisation applied). */
+  paymentFields: PaymentFields;
+  /** The gateway's parsed notification (untrusted unless `event` is set); `null` if it did not parse. */
+  notification: N | null;
+  /** The raw body, as received. */
+  rawBody: Buffer;
+}
+
+/**
+ * The one notification path, every gateway: size → token → `onReceived` → parse → prove →
+ * load the payment → transition → acknowledge; any refusal → reject. Throws only for the
+ * host's mistakes (a parsed body, a failing `onReceived` or loader, an invalid snapshot).
+ */
+export function handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
+
+/** What to ask of a gateway about a payment. */
+export type OperationKind = 'refund' | 'capture' | 'release' | 'charge';
+
+/** Redsys stored credentials (COF/MIT) for a `charge`. */
+export interface StoredCredential {
+  identifier?: string | null;
+  cof_ini?: boolean | null;
+  cof_type?: string | null;
+  cof_txnid?: string | null;
+  excep_sca?: string | null;
+  direct_payment?: boolean | null;
+}
+
+/** An operation, whichever gateway: each reads what it quotes. */
+export interface Operation {
+  kind: OperationKind;
+  order_id: string;
+  amount: AmountInput;
+  /** The payment's amount (PayPal: a refund of all of it with nothing refunded before is `Full`). */
+  captured?: AmountInput | null;
+  refunded_minor?: bigint;
+  /** PayPal `txn_id`, Elavon `PASREF`. */
+  transaction_id?: string;
+  /** Elavon `AUTHCODE`. */
+  authorisation_code?: string;
+  /** `YYYYMMDDHHMMSS` from the host's clock (Elavon). */
+  timestamp?: string;
+  stored_credential?: StoredCredential | null;
+}
+
+/** The gateway's verified reply to an operation. */
+export class OperationReply {
+  #private;
+  private constructor();
+  /** The event for {@link transition}. */
+  readonly event: Event;
+  readonly paymentFields: PaymentFields;
+}
+
+/** Where an operation the host recorded stands, and the code to store unless it succeeded. */
+export interface OperationStatus {
+  state: 'pending' | 'succeeded' | 'failed';
+  code: string | null;
+}
+
+/** The operations a payment's status allows (`paid` → `['refund']`). */
+export function allowedOperations(status: PaymentStatus): OperationKind[];
+/** The operations vpos can ask of the gateway. */
+export function supportedOperations(gateway: GatewayName | Config): OperationKind[];
+/** Refuses an operation the payment cannot take (`invalid_transition`, `refund_exceeds_amount`, `field_invalid`). */
+export function checkOperation(payment: PaymentSnapshot, kind: OperationKind, amountMinor: bigint, inFlightMinor?: bigint): void;
+/** The request for an operation (`unsupported` on `gateway` when the gateway has none). */
+export function operationRequest(config: Config, operation: Operation): HttpRequest;
+/** Reads the reply to {@link operationRequest}'s request (`{ error }` when none came). */
+export function parseOperationReply(config: Config, operation: Operation, reply: PostbackReply): OperationReply;
+/** {@link operationRequest} → `fetch` (deadline) → {@link parseOperationReply}. */
+export function operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;
+/** Settles a recorded operation after its reply's transition, or after an error. */
+export const operationStatus: {
+  afterReply(kind: OperationKind, reply: OperationReply, outcome: Outcome): OperationStatus;
+  afterError(error: VposError | ErrorInfo): OperationStatus;
+};
+/** Default deadline of a proof's or an operation's request: 10 000 ms. */
+export const DEFAULT_TIMEOUT_MS: number;
 
 // ───────────────────────────── FloCash ─────────────────────────────
 
@@ -542,51 +798,11 @@ export namespace flocash {
     validate?: boolean;
   }
 
-  /** Everything {@link Gateway.handleNotification} needs for one request. */
-  interface NotificationInput {
-    /** The raw request body, exactly as received (`express.raw()`), never a parsed object. */
-    body: Uint8Array | string;
-    /** Request headers (Node's `req.headers`, a fetch `Headers`, or pairs): `Content-Type` is read. */
-    headers: NodeJS.Dict<string | string[]> | Headers | [string, string][];
-    /**
-     * The token from the notification URL. When this key is present the token is checked
-     * (in constant time) before anything else, and a wrong one is answered `404`.
-     */
-    token?: string;
-    /**
-     * The stored payment, or a function that loads it for the verified notification (called
-     * only after the post-back proved it). Return the snapshot or throw: nothing else.
-     */
-    payment:
-      | PaymentSnapshot
-      | ((notification: Notification, event: Event) => PaymentSnapshot | Promise<PaymentSnapshot>);
-    /**
-     * Awaited after the token check and before anything else: store the raw body here. If it
-     * throws, the handler throws (your framework answers 500 and FloCash delivers again).
-     */
-    onReceived?: (received: { body: Buffer; headers: NotificationInput['headers']; contentType: string }) => void | Promise<void>;
-    /** Performs the post-back; default {@link fetchPostback}. */
-    postback?: PostbackFunction;
-    /** Post-back deadline in milliseconds; default {@link DEFAULT_TIMEOUT_MS}. */
-    timeoutMs?: number;
-  }
+  /** Everything {@link Gateway.handleNotification} needs for one request (see {@link handleNotification}). */
+  type NotificationInput = GatewayNotificationInput<Notification>;
 
-  /**
-   * The exact answer for FloCash (`status`, `headers`, `body`) and what happened. Persist
-   * `outcome` (when `applied`) and `event.key` before sending the answer.
-   */
-  interface NotificationResult extends HttpResponse {
-    /** What the transition decided; `null` when the notification was refused before it. */
-    outcome: Outcome | null;
-    /** Why the notification was refused (token, parsing, post-back); `null` otherwise. */
-    error: ErrorInfo | null;
-    /** The verified event; `null` unless the post-back proved the notification. */
-    event: Event | null;
-    /** The parsed notification (untrusted when `error` is set); `null` if it did not parse. */
-    notification: Notification | null;
-    /** The raw body, as received. */
-    rawBody: Buffer;
-  }
+  /** What {@link Gateway.handleNotification} did (see {@link handleNotification}). */
+  type NotificationResult = GatewayNotificationResult<Notification>;
 
   /**
    * One FloCash merchant account and the verbs of the gateway. The configuration is held
@@ -594,6 +810,8 @@ export namespace flocash {
    */
   class Gateway {
     #private;
+    /** This account as the driver's {@link DriverConfig} (for {@link handleNotification} and the operations). */
+    readonly config: DriverConfig;
     /** Reads (and by default validates) a configuration; throws `invalid_config` naming the key. */
     constructor(config: Config, options?: GatewayOptions);
     /** Checks every configuration value; throws `invalid_config` naming the key. */
@@ -806,6 +1024,8 @@ export namespace redsys {
    */
   class Gateway {
     #private;
+    /** This account as the driver's {@link DriverConfig} (for {@link handleNotification} and the operations). */
+    readonly config: DriverConfig;
     /** Reads (and unless `validate: false`, validates) a configuration; throws `invalid_config`. */
     constructor(config: Config, options?: { validate?: boolean });
     /** Checks every configuration value; throws `invalid_config` naming the key. */
@@ -951,6 +1171,8 @@ export namespace ceca {
   /** One CECA terminal and the verbs of the gateway; the key is held natively. */
   class Gateway {
     #private;
+    /** This account as the driver's {@link DriverConfig} (for {@link handleNotification} and the operations). */
+    readonly config: DriverConfig;
     /** Reads (and unless `validate: false`, validates) a configuration; throws `invalid_config`. */
     constructor(config: Config, options?: { validate?: boolean });
     validate(): void;
@@ -1084,6 +1306,8 @@ export namespace elavon {
   /** One Elavon account and the verbs of the gateway; the secrets are held natively. */
   class Gateway {
     #private;
+    /** This account as the driver's {@link DriverConfig} (for {@link handleNotification} and the operations). */
+    readonly config: DriverConfig;
     constructor(config: Config, options?: { validate?: boolean });
     validate(): void;
     /** Everything but the secrets. */
@@ -1253,6 +1477,8 @@ export namespace paypal {
   /** One PayPal business account and the verbs of the gateway. */
   class Gateway {
     #private;
+    /** This account as the driver's {@link DriverConfig} (for {@link handleNotification} and the operations). */
+    readonly config: DriverConfig;
     constructor(config: Config, options?: { validate?: boolean });
     validate(): void;
     /** The configuration, NVP `password` and `signature` as `***`. */
@@ -1379,6 +1605,8 @@ export namespace bitpay {
   /** One Bitpay merchant and the verbs of the gateway; the API key is held natively. */
   class Gateway {
     #private;
+    /** This account as the driver's {@link DriverConfig} (for {@link handleNotification} and the operations). */
+    readonly config: DriverConfig;
     constructor(config: Config, options?: { validate?: boolean });
     validate(): void;
     /** Everything but the API key. */

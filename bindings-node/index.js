@@ -14,6 +14,7 @@ const paypal = require('./lib/paypal.js');
 const bitpay = require('./lib/bitpay.js');
 const { transition } = require('./lib/state.js');
 const { fetchPostback, DEFAULT_TIMEOUT_MS } = require('./lib/postback.js');
+const driver = require('./lib/driver.js');
 
 const STATUSES = Object.freeze(native.paymentStatuses());
 
@@ -35,4 +36,30 @@ module.exports = {
   isVposError,
   paymentStatuses,
   fetchPostback,
+  DEFAULT_TIMEOUT_MS,
+  // The gateway-neutral driver (docs/driver.md): one configuration, one notification path,
+  // one operation path for every gateway.
+  Config: driver.Config,
+  UnverifiedNotification: driver.UnverifiedNotification,
+  PendingNotification: driver.PendingNotification,
+  VerifiedNotification: driver.VerifiedNotification,
+  OperationReply: driver.OperationReply,
+  gateways: driver.gateways,
+  secretKeys: driver.secretKeys,
+  maxBodyBytes: driver.maxBodyBytes,
+  parseNotification: driver.parseNotification,
+  prove: driver.prove,
+  acknowledge: driver.acknowledge,
+  reject: driver.reject,
+  rejectUnread: driver.rejectUnread,
+  unknownAccount: driver.unknownAccount,
+  paymentNotFound: driver.paymentNotFound,
+  handleNotification: driver.handleNotification,
+  allowedOperations: driver.allowedOperations,
+  supportedOperations: driver.supportedOperations,
+  checkOperation: driver.checkOperation,
+  operationRequest: driver.operationRequest,
+  parseOperationReply: driver.parseOperationReply,
+  operate: driver.operate,
+  operationStatus: driver.operationStatus,
 };

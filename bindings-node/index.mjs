@@ -4,5 +4,12 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const vpos = require('./index.js');
 
-export const { flocash, redsys, ceca, elavon, paypal, bitpay, money, transition, errorCodes, isVposError, paymentStatuses, fetchPostback } = vpos;
+export const {
+  flocash, redsys, ceca, elavon, paypal, bitpay, money, transition, errorCodes, isVposError, paymentStatuses,
+  fetchPostback, DEFAULT_TIMEOUT_MS,
+  Config, UnverifiedNotification, PendingNotification, VerifiedNotification, OperationReply,
+  gateways, secretKeys, maxBodyBytes, parseNotification, prove, acknowledge, reject, rejectUnread,
+  unknownAccount, paymentNotFound, handleNotification, allowedOperations, supportedOperations,
+  checkOperation, operationRequest, parseOperationReply, operate, operationStatus,
+} = vpos;
 export default vpos;

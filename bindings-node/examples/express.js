@@ -7,7 +7,7 @@
 // `apply` runs in a transaction holding the payment row's lock.
 
 const express = require('express');
-const { flocash } = require('vpos');
+const { handleNotification } = require('vpos');
 
 /** A stand-in for the shop's database: payments by order id and every notification received. */
 function memoryStore() {
@@ -58,12 +58,14 @@ function createApp({ gateway, db }) {
   // ANCHOR: notify
   // FloCash's server-to-server notification. express.raw(): vpos needs the exact bytes.
   app.post('/flocash/notify/:token', express.raw({ type: () => true, limit: '100kb' }), async (req, res) => {
-    const result = await gateway.handleNotification({
+    const request = {
       token: req.params.token, // checked in constant time; a wrong one is answered 404
       body: req.body, // a Buffer, thanks to express.raw()
       headers: req.headers,
+    };
+    const result = await handleNotification(gateway.config, request, {
       onReceived: ({ body, contentType }) => db.saveNotification(body, contentType), // stored first
-      payment: (notification) => db.snapshot(notification.order_id), // loaded once verified
+      payment: (event) => db.snapshot(event.order_id), // loaded once verified; none: answered 503
     });
     // Persist first, answer second: if saving throws, Express answers 500 and FloCash retries.
     if (result.outcome?.outcome === 'applied') await db.apply(result.event, result.outcome);

@@ -9,6 +9,7 @@ const { encode, decode } = require('./json.js');
 const { bodyBytes } = require('./bytes.js');
 const { transition } = require('./state.js');
 const { errorJson } = require('./wire.js');
+const { gatewayConfig } = require('./driver.js');
 
 const NATIVE = new WeakMap();
 
@@ -25,6 +26,11 @@ class BaseGateway {
    */
   constructor(NativeClass, config, options) {
     NATIVE.set(this, new NativeClass(encode(config, ''), (options ?? {}).validate !== false));
+  }
+
+  /** This account as the driver's `Config` (the one notification and operation path). */
+  get config() {
+    return gatewayConfig(this, nativeOf(this));
   }
 
   /** Checks every configuration value; throws `invalid_config` naming the key. */

@@ -6,7 +6,7 @@ const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { decorate } = require('./notifications.js');
 const { withHandle, registerVerified } = require('./state.js');
-const { runFlow } = require('./flow.js');
+const { handleGatewayNotification } = require('./driver.js');
 const { perform, fetchPostback, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { replyJson } = require('./wire.js');
 const { BaseGateway, nativeOf, answerFunctions } = require('./base.js');
@@ -87,15 +87,7 @@ class Gateway extends BaseGateway {
    * deadline `timeoutMs`), verify, load the payment, transition, answer.
    */
   handleNotification(input) {
-    const { fetch = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = input ?? {};
-    checkFetch(fetch, timeoutMs);
-    return runFlow(this, input, {
-      prove: async (unverified) => {
-        const reply = await perform(fetch, this.invoiceStatusRequest(unverified), timeoutMs);
-        return this.verifyInvoice(unverified, reply);
-      },
-      answer: (verified, outcome) => this.acknowledge(outcome),
-    });
+    return handleGatewayNotification(this, nativeOf(this), input);
   }
 }
 

@@ -5,7 +5,7 @@
 const native = require('../native.js');
 const { decorate } = require('./notifications.js');
 const { withHandle, registerVerified } = require('./state.js');
-const { runFlow } = require('./flow.js');
+const { handleGatewayNotification } = require('./driver.js');
 const { BaseGateway, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
 
 const UnverifiedNotification = native.CecaUnverifiedNotification;
@@ -42,10 +42,7 @@ class Gateway extends BaseGateway {
 
   /** The whole notification flow: store, parse, verify, load the payment, transition, answer. */
   handleNotification(input) {
-    return runFlow(this, input, {
-      prove: (unverified) => this.verify(unverified),
-      answer: (verified, outcome) => this.acknowledge(outcome),
-    });
+    return handleGatewayNotification(this, nativeOf(this), input);
   }
 }
 Object.assign(Gateway.prototype, checkoutMethods);

@@ -7,7 +7,7 @@ const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { decorate, decorateEvent } = require('./notifications.js');
 const { withHandle, registerVerified } = require('./state.js');
-const { runFlow } = require('./flow.js');
+const { handleGatewayNotification } = require('./driver.js');
 const { perform, fetchPostback, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { replyJson } = require('./wire.js');
 const { BaseGateway, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
@@ -69,10 +69,7 @@ class Gateway extends BaseGateway {
 
   /** The HPP response flow: store, parse, verify, load the payment, transition, answer. */
   handleNotification(input) {
-    return runFlow(this, input, {
-      prove: (unverified) => this.verify(unverified),
-      answer: (verified, outcome) => this.acknowledge(outcome),
-    });
+    return handleGatewayNotification(this, nativeOf(this), input);
   }
 }
 Object.assign(Gateway.prototype, checkoutMethods);

@@ -8,7 +8,7 @@ const { encode, decode } = require('./json.js');
 const { bodyBytes } = require('./bytes.js');
 const { UnverifiedNotification, VerifiedNotification, decorateEvent } = require('./notifications.js');
 const { transition, withHandle, registerVerified } = require('./state.js');
-const { handleNotification } = require('./handler.js');
+const { handleGatewayNotification, gatewayConfig } = require('./driver.js');
 const { replyJson, errorJson } = require('./wire.js');
 
 // Merchant Polling: each polled payment's event is a handle (authenticated by the polling
@@ -37,6 +37,11 @@ class Gateway {
    */
   constructor(config, options = {}) {
     this.#native = new native.FlocashGateway(encode(config, ''), options.validate !== false);
+  }
+
+  /** This account as the driver's `Config` (the one notification and operation path). */
+  get config() {
+    return gatewayConfig(this, this.#native);
   }
 
   /** Checks every configuration value; throws `invalid_config` naming the key. */
@@ -141,7 +146,7 @@ class Gateway {
 
   /** The whole notification flow; see `handleNotification` in the README. */
   handleNotification(input) {
-    return handleNotification(this, input);
+    return handleGatewayNotification(this, this.#native, input);
   }
 
   /** JSON of a gateway is its public configuration: never the token. */

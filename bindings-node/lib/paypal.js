@@ -10,7 +10,7 @@ const { encode, decode } = require('./json.js');
 const { vposError } = require('./errors.js');
 const { decorate, decorateEvent } = require('./notifications.js');
 const { withHandle, registerVerified } = require('./state.js');
-const { runFlow } = require('./flow.js');
+const { handleGatewayNotification } = require('./driver.js');
 const { perform, fetchPostback, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { replyJson } = require('./wire.js');
 const { BaseGateway, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
@@ -140,16 +140,7 @@ class Gateway extends BaseGateway {
    * the payment, transition, answer.
    */
   handleNotification(input) {
-    const { postback = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = input ?? {};
-    if (typeof postback !== 'function') throw new TypeError('postback must be a function');
-    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new TypeError('timeoutMs must be a positive number');
-    return runFlow(this, input, {
-      prove: async (unverified) => {
-        const reply = await perform(postback, this.postbackRequest(unverified), timeoutMs);
-        return this.verifyPostback(unverified, reply);
-      },
-      answer: (verified, outcome) => this.acknowledge(outcome),
-    });
+    return handleGatewayNotification(this, nativeOf(this), input);
   }
 }
 Object.assign(Gateway.prototype, checkoutMethods);

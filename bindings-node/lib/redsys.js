@@ -11,7 +11,7 @@ const { bodyBytes } = require('./bytes.js');
 const { decorate } = require('./notifications.js');
 const { transition, withHandle, registerVerified } = require('./state.js');
 const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
-const { runFlow } = require('./flow.js');
+const { handleGatewayNotification, gatewayConfig } = require('./driver.js');
 const { replyJson, errorJson } = require('./wire.js');
 
 const UnverifiedNotification = native.RedsysUnverifiedNotification;
@@ -46,6 +46,11 @@ class Gateway {
    */
   constructor(config, options = {}) {
     this.#native = new native.RedsysGateway(encode(config, ''), options.validate !== false);
+  }
+
+  /** This account as the driver's `Config` (the one notification and operation path). */
+  get config() {
+    return gatewayConfig(this, this.#native);
   }
 
   /** Checks every configuration value; throws `invalid_config` naming the key. */
@@ -143,10 +148,7 @@ class Gateway {
    * load the payment, transition, answer. See `handleNotification` in the README.
    */
   handleNotification(input) {
-    return runFlow(this, input, {
-      prove: (unverified) => this.verify(unverified),
-      answer: (verified, outcome) => this.acknowledge(verified, outcome),
-    });
+    return handleGatewayNotification(this, this.#native, input);
   }
 
   /** JSON of a gateway is its public configuration: never the key. */

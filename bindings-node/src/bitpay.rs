@@ -13,7 +13,7 @@ use crate::wire::{public_json, to_json};
 gateway_class! {
     /// One Bitpay account. The configuration (with its secrets) lives on the Rust side only.
     BitpayGateway(bitpay::Config) {
-        public_config: |config| public_json(config, &["api_key"]),
+        public_config: |config| public_json(config),
         notifications: BitpayUnverifiedNotification,
     }
 }

@@ -10,7 +10,7 @@ use crate::wire::public_json;
 gateway_class! {
     /// One CECA account. The configuration (with its secrets) lives on the Rust side only.
     CecaGateway(ceca::Config) {
-        public_config: |config| public_json(config, &["key"]),
+        public_config: |config| public_json(config),
         checkout: Order,
         notifications: CecaUnverifiedNotification,
         verify: CecaVerifiedNotification,

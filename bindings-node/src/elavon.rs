@@ -13,7 +13,7 @@ use crate::wire::{public_json, to_json};
 gateway_class! {
     /// One Santander Elavon account. The configuration (with its secrets) lives on the Rust side only.
     ElavonGateway(elavon::Config) {
-        public_config: |config| public_json(config, &["secret", "rebate_password"]),
+        public_config: |config| public_json(config),
         checkout: Order,
         notifications: ElavonUnverifiedNotification,
         verify: ElavonVerifiedNotification,

@@ -104,6 +104,14 @@ macro_rules! gateway_class {
                 $crate::error::OrThrow::or_throw(self.config.validate(), &env)
             }
 
+            /// The same configuration as the driver's `Config` (not validated again).
+            #[napi]
+            pub fn driver_config(&self) -> $crate::driver::DriverConfig {
+                $crate::driver::DriverConfig {
+                    inner: self.config.clone().into(),
+                }
+            }
+
             /// The configuration as JSON without its secrets.
             #[napi]
             pub fn public_config(&self) -> String {

@@ -23,6 +23,7 @@
 pub mod gateway;
 pub mod bitpay;
 pub mod ceca;
+pub mod driver;
 pub mod elavon;
 pub mod error;
 pub mod flocash;

@@ -14,7 +14,7 @@ use crate::wire::{public_json, to_json};
 gateway_class! {
     /// One PayPal account. The configuration (with its secrets) lives on the Rust side only.
     PaypalGateway(paypal::Config) {
-        public_config: |config| public_json(config, &[]),
+        public_config: |config| public_json(config),
         checkout: Order,
         notifications: PaypalUnverifiedNotification,
         postback: PaypalVerifiedNotification,

@@ -15,7 +15,7 @@ use crate::wire::{public_json, to_json};
 gateway_class! {
     /// One Redsys terminal. The configuration (with its secret key) lives on the Rust side only.
     RedsysGateway(redsys::Config) {
-        public_config: |config| public_json(config, &["secret_key"]),
+        public_config: |config| public_json(config),
         checkout: Order,
         notifications: RedsysUnverifiedNotification,
         verify: RedsysVerifiedNotification,

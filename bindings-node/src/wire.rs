@@ -1,10 +1,9 @@
 //! JSON text across the boundary, in the core's serde shapes.
 //!
-//! In: `lib/json.js` writes JavaScript values as JSON with `bigint`s as exact integer literals;
-//! here they are deserialized into core types. A value that does not fit is reported as a
-//! core [`Error`] naming the path of the offending key (`item_price.currency`), with the
-//! core's own code wherever the core can say what is wrong (an amount is re-checked by
-//! `Amount::parse`, so `"12.345"` EUR is `amount_precision`, not a generic failure).
+//! In: `lib/json.js` writes JavaScript values as JSON text with `bigint`s as exact integer
+//! literals (the value bridge); here the text becomes a `serde_json::Value` and the core's one
+//! conversion, [`vpos_core::json::from_value`], reads it: the same `code`, `field` (the dotted
+//! path) and redaction as the wasm and Python bindings for the same input.
 //!
 //! Out: every integer under a key `minor` or `*_minor` is written as a decimal string, which
 //! `lib/json.js` turns into a `bigint`; everything else is the core's JSON unchanged.
@@ -12,7 +11,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use vpos_core::{Amount, Currency, Error, ErrorCode};
+use vpos_core::{Error, ErrorCode};
 
 /// Whose value failed to deserialize: a configuration is `invalid_config` (as the core's own
 /// `validate()` reports it), anything else a field of the data.
@@ -29,164 +28,38 @@ pub(crate) fn is_minor_key(key: &str) -> bool {
     key == "minor" || key.ends_with("_minor")
 }
 
-/// Deserializes JSON text written by `lib/json.js` into a core type.
-pub(crate) fn parse<T: DeserializeOwned>(json: &str, role: Role) -> Result<T, Error> {
-    // The direct path costs one pass; only a failure pays for a tree and a path.
-    if let Ok(value) = serde_json::from_str(json) {
-        return Ok(value);
-    }
-    let value: Value = serde_json::from_str(json).map_err(|e| {
+/// The value bridge: JSON text written by `lib/json.js` as a `serde_json::Value`.
+pub(crate) fn value(json: &str) -> Result<Value, Error> {
+    serde_json::from_str(json).map_err(|e| {
         Error::new(
             ErrorCode::FieldInvalid,
             format!("input is not a JSON value ({e})"),
         )
-    })?;
-    match serde_path_to_error::deserialize::<_, T>(&value) {
-        Ok(parsed) => Ok(parsed),
-        Err(e) => {
-            let path: Vec<String> = e.path().iter().map(segment).collect();
-            Err(classify(&value, path, &e.into_inner().to_string(), role))
-        }
-    }
-}
-
-fn segment(s: &serde_path_to_error::Segment) -> String {
-    use serde_path_to_error::Segment;
-    match s {
-        Segment::Seq { index } => format!("[{index}]"),
-        Segment::Map { key } => key.clone(),
-        Segment::Enum { variant } => variant.clone(),
-        Segment::Unknown => "?".into(),
-    }
-}
-
-fn join(path: &[String]) -> String {
-    let mut out = String::new();
-    for part in path {
-        if !out.is_empty() && !part.starts_with('[') {
-            out.push('.');
-        }
-        out.push_str(part);
-    }
-    out
-}
-
-/// The name between the first pair of backticks in a serde message (`missing field `x``).
-fn quoted(message: &str) -> Option<&str> {
-    let start = message.find('`')? + 1;
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
-}
-
-fn classify(root: &Value, mut path: Vec<String>, message: &str, role: Role) -> Error {
-    // An amount that does not parse: let the core say why, with its own code.
-    if let Some((at, err)) = amount_error(root, &path) {
-        return err.with_field(if at.is_empty() {
-            "amount".to_string()
-        } else {
-            join(&at)
-        });
-    }
-    let missing = message.starts_with("missing field");
-    if missing || message.starts_with("unknown field") {
-        // serde names the key in the message; the path stops at the object holding it.
-        if let Some(name) = quoted(message)
-            && path.last().map(String::as_str) != Some(name)
-        {
-            path.push(name.to_string());
-        }
-    }
-    let field = join(&path);
-    let at = if field.is_empty() {
-        String::new()
-    } else {
-        format!("{field}: ")
-    };
-    match role {
-        Role::Config => {
-            // A secret of the wrong type would otherwise be echoed by serde ("invalid type:
-            // integer `1234…`"): for every configuration key (tokens, keys, shared secrets),
-            // say what is expected, never what was given.
-            let message =
-                if message.starts_with("invalid type") || message.starts_with("invalid value") {
-                    match message.split_once(", expected ") {
-                        Some((_, expected)) => format!("expected {expected}"),
-                        None => "has the wrong type".to_string(),
-                    }
-                } else {
-                    message.to_string()
-                };
-            let err = Error::new(
-                ErrorCode::InvalidConfig,
-                format!("configuration {at}{message}"),
-            );
-            if field.is_empty() {
-                err
-            } else {
-                err.with_field(field)
-            }
-        }
-        Role::Data => {
-            let code = if missing {
-                ErrorCode::FieldMissing
-            } else {
-                ErrorCode::FieldInvalid
-            };
-            let err = Error::new(code, format!("{at}{message}"));
-            if field.is_empty() {
-                err
-            } else {
-                err.with_field(field)
-            }
-        }
-    }
-}
-
-/// Walks `path` from the root and, at the deepest object shaped like an amount
-/// (`{currency, value | minor}`), asks the core what is wrong with it.
-fn amount_error(root: &Value, path: &[String]) -> Option<(Vec<String>, Error)> {
-    let mut nodes = vec![(0, root)];
-    let mut node = root;
-    for (i, part) in path.iter().enumerate() {
-        node = match (node, part.strip_prefix('[')) {
-            (Value::Array(items), Some(index)) => {
-                items.get(index.trim_end_matches(']').parse::<usize>().ok()?)?
-            }
-            (Value::Object(map), None) => map.get(part)?,
-            _ => break,
-        };
-        nodes.push((i + 1, node));
-    }
-    nodes.into_iter().rev().find_map(|(depth, node)| {
-        let map = node.as_object()?;
-        let code = map.get("currency")?.as_str()?;
-        let currency = match Currency::from_code(code) {
-            Ok(c) => c,
-            Err(e) => return Some((path[..depth].to_vec(), e)),
-        };
-        let checked = match (map.get("value"), map.get("minor")) {
-            (Some(Value::String(v)), _) => Amount::parse(v, currency).err(),
-            (_, Some(Value::Number(n))) => match n.as_i64() {
-                Some(m) => Amount::from_minor(m, currency).err(),
-                None => Some(Error::new(
-                    ErrorCode::AmountOverflow,
-                    "minor does not fit in 64-bit minor units",
-                )),
-            },
-            _ => None,
-        };
-        checked.map(|e| (path[..depth].to_vec(), e))
     })
 }
 
-/// A configuration as JSON without its secrets. The core serializes a secret as `***`; the
-/// public view leaves the keys out altogether, so it can be shown or sent anywhere.
-pub(crate) fn public_json<T: Serialize>(config: &T, secrets: &[&str]) -> String {
-    let mut value = serde_json::to_value(config).unwrap_or_default();
+/// Deserializes JSON text written by `lib/json.js` into a core type with
+/// [`vpos_core::json::from_value`].
+pub(crate) fn parse<T: DeserializeOwned>(json: &str, role: Role) -> Result<T, Error> {
+    // The direct read costs one pass and decides nothing: only a failure pays for the tree,
+    // and then the core's conversion alone names the code, the field and the message.
+    if let Ok(parsed) = serde_json::from_str(json) {
+        return Ok(parsed);
+    }
+    let fallback = match role {
+        Role::Config => ErrorCode::InvalidConfig,
+        Role::Data => ErrorCode::FieldInvalid,
+    };
+    vpos_core::json::from_value(&value(json)?, fallback)
+}
+
+/// A gateway's configuration as JSON without its secrets: the core's
+/// [`Config::public`](vpos_core::driver::Config::public), whose secret keys are the core's one
+/// list, without the `gateway` tag (the class names it).
+pub(crate) fn public_json<C: Clone + Into<vpos_core::driver::Config>>(config: &C) -> String {
+    let mut value = config.clone().into().public();
     if let Some(map) = value.as_object_mut() {
-        for key in secrets {
-            map.remove(*key);
-        }
+        map.remove("gateway");
     }
     to_json(&value)
 }
@@ -300,6 +173,7 @@ impl serde_json::ser::Formatter for MinorAsString {
 mod tests {
     use super::*;
     use vpos_core::gateways::flocash::{Config, Order};
+    use vpos_core::{Amount, Currency};
 
     #[test]
     fn minor_units_become_strings_and_fields_keep_the_core_order() {

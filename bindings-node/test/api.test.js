@@ -61,7 +61,7 @@ describe('errors', () => {
     const precise = thrown(() => g.checkout({ ...order, item_price: { value: '2.505', currency: 'USD' } }));
     assert.deepEqual([precise.code, precise.field], ['amount_precision', 'item_price']);
     const currency = thrown(() => g.checkout({ ...order, item_price: { value: '2.50', currency: 'usd' } }));
-    assert.deepEqual([currency.code, currency.field], ['unknown_currency', 'item_price']);
+    assert.deepEqual([currency.code, currency.field], ['unknown_currency', 'item_price.currency']);
     const typo = thrown(() => g.checkout({ ...order, customer: { frist_name: 'Jo' } }));
     assert.deepEqual([typo.code, typo.field], ['field_invalid', 'customer.frist_name']);
     const missing = thrown(() => g.checkout({ ...order, item_name: undefined }));
@@ -74,7 +74,8 @@ describe('errors', () => {
 
   test('reject() refuses a code the core does not have', () => {
     const e = thrown(() => flocash.reject({ code: 'teapot', message: 'no' }));
-    assert.deepEqual([e.code, e.field], ['field_invalid', 'code']);
+    assert.deepEqual([e.code, e.field], ['field_invalid', null]);
+    assert.match(e.message, /teapot/);
     assert.equal(flocash.reject(thrown(() => money.parse('x', 'EUR'))).status, 422);
   });
 

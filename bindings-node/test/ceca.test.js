@@ -49,7 +49,7 @@ test('ceca handleNotification: stored first, verified, applied, $*$OKY$*$', asyn
     body: Buffer.from(input.body),
     headers: FORM,
     onReceived: () => steps.push('received'),
-    payment: (n, event) => (steps.push(`payment ${event.order_id}`), input.payment),
+    payment: (event) => (steps.push(`payment ${event.order_id}`), input.payment),
   });
   assert.equal(result.status, 200);
   assert.equal(result.body, '$*$OKY$*$');

@@ -92,8 +92,9 @@ describe('examples/express.js', () => {
     assert.equal((await res.json()).errors[0].code, 'unsupported_content_type');
   });
 
-  test('an unknown order makes the route fail (500), so FloCash delivers again later', async () => {
+  test('an unknown order is answered payment_not_found (503), so FloCash delivers again later', async () => {
     const res = await post(`/flocash/notify/${TOKEN}`, BODY.replace('AT000001', 'AT000999'));
-    assert.equal(res.status, 500);
+    assert.equal(res.status, 503);
+    assert.equal(await res.text(), 'payment_not_found');
   });
 });

@@ -106,6 +106,7 @@ describe('handleNotification with a real post-back server', () => {
     await closed.stop(); // its port is now closed
     const unreachable = new flocash.Gateway(config(closed.baseUrl));
     const result = await unreachable.handleNotification({
+      token: TOKEN,
       body: BODY,
       headers: { 'content-type': FORM },
       payment: payment(),
@@ -136,8 +137,8 @@ describe('handleNotification with a real post-back server', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
         steps.push(`stored ${body.length} bytes as ${contentType}; post-backs so far: ${server.received.length}`);
       },
-      payment: (notification, event) => {
-        steps.push(`loaded ${notification.order_id} for ${event.key}`);
+      payment: (event, verified) => {
+        steps.push(`loaded ${verified.notification.order_id} for ${event.key}`);
         return payment();
       },
     });
@@ -150,8 +151,12 @@ describe('handleNotification with a real post-back server', () => {
     assert.equal(server.received.length, 0);
   });
 
-  test('a payment loader that finds nothing is thrown to the host (its framework answers 500)', async () => {
-    await assert.rejects(notify({ payment: () => undefined }), /no stored payment for order "AT000001"/);
+  test('a payment loader that finds nothing: payment_not_found, answered 503 so FloCash delivers again', async () => {
+    const result = await notify({ payment: () => undefined });
+    assert.equal(result.status, 503);
+    assert.equal(result.verdict, 'no_payment');
+    assert.equal(result.error.code, 'payment_not_found');
+    assert.equal(result.outcome, null);
   });
 
   test('a malformed notification: 422 with the core errors, no post-back', async () => {

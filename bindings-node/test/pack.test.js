@@ -39,7 +39,7 @@ test('npm pack installs into an empty folder and works there', { timeout: 120_00
   try {
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', work], root))[0];
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'vpos.linux-x64-gnu.node', 'lib/handler.js', 'README.md', 'package.json']) {
+    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'vpos.linux-x64-gnu.node', 'lib/driver.js', 'README.md', 'package.json']) {
       assert.ok(files.includes(needed), `${needed} missing from the tarball: ${files}`);
     }
     for (const f of files) assert.doesNotMatch(f, /^(src|test|examples|bench|node_modules)\//, `${f} should not ship`);

@@ -93,7 +93,7 @@ describe('redsys handleNotification', () => {
       body: Buffer.from(input.body),
       headers: FORM,
       onReceived: ({ body, contentType }) => steps.push(['received', body.toString(), contentType]),
-      payment: (notification, event) => (steps.push(['payment', notification.order, event.key]), input.payment),
+      payment: (event, verified) => (steps.push(['payment', verified.notification.order, event.key]), input.payment),
     });
     assert.equal(result.status, 200);
     assert.equal(result.body, '');

@@ -29,7 +29,9 @@ async function handle(input) {
   const result = await g.handleNotification({
     body: body(input),
     headers: { 'content-type': contentType(input) },
-    ...(input.token !== undefined ? { token: input.token } : {}),
+    // FloCash's token is checked every time (the driver): a vector without one is a host
+    // that checked it already, so the configuration's own token is given.
+    token: input.token !== undefined ? input.token : input.config.notification_token,
     payment: input.payment,
     postback: async () => {
       if (input.reply.error !== undefined) throw new Error(input.reply.error);
@@ -37,7 +39,8 @@ async function handle(input) {
     },
   });
   const response = { status: result.status, headers: result.headers, body: result.body };
-  return result.error ? { error: result.error, response } : { outcome: result.outcome, response };
+  // A rejected outcome carries its error too (the error to store): the outcome is the result.
+  return result.outcome ? { outcome: result.outcome, response } : { error: result.error, response };
 }
 
 /** The host flow of a gateway with its own `handleNotification`, as a vector's result. */
@@ -49,7 +52,7 @@ async function flow(g, input, extra = {}) {
     ...extra,
   });
   const response = { status: result.status, headers: result.headers, body: result.body };
-  return result.error ? { error: result.error, response } : { ...result, response };
+  return result.outcome ? { ...result, response } : { error: result.error, response };
 }
 
 const b64json = (text) => JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
@@ -105,7 +108,7 @@ const OPERATIONS = {
   'redsys.soap_answer': (i) => rs(i).soapAnswer(i.order, i.accept),
   'redsys.handle': async (i) => {
     const { outcome, error, response } = await flow(rs(i), i);
-    return error ? { error, response } : { outcome, response };
+    return outcome ? { outcome, response } : { error, response };
   },
   'redsys.operation_request': (i) => {
     const request = rs(i).operationRequest(i.operation);
@@ -124,13 +127,13 @@ const OPERATIONS = {
     new ceca.Gateway(i.config, { validate: false }).parseNotification(contentType(i), body(i)).untrusted,
   'ceca.handle': async (i) => {
     const { outcome, error, response } = await flow(new ceca.Gateway(i.config, { validate: false }), i);
-    return error ? { error, response } : { outcome, response };
+    return outcome ? { outcome, response } : { error, response };
   },
   'elavon.hash': (i) => ({ hash: elavon.hash(i.fields, i.secret) }),
   'elavon.checkout': (i) => new elavon.Gateway(i.config, { validate: false }).checkout(i.order),
   'elavon.handle': async (i) => {
     const { notification, outcome, error, response } = await flow(new elavon.Gateway(i.config, { validate: false }), i);
-    return error ? { error, response } : { notification, outcome, response };
+    return outcome ? { notification, outcome, response } : { error, response };
   },
   'elavon.remote_request': (i) => new elavon.Gateway(i.config, { validate: false }).remoteRequest(i.operation),
   'elavon.remote_response': (i) => {
@@ -154,7 +157,7 @@ const OPERATIONS = {
         return i.reply;
       },
     });
-    return error ? { error, response } : { outcome, response };
+    return outcome ? { outcome, response } : { error, response };
   },
   'paypal.nvp_set_express_checkout': (i) => nvp(pp(i).setExpressCheckoutRequest(i.order)),
   'paypal.nvp_get_express_checkout_details': (i) => nvp(pp(i).getExpressCheckoutDetailsRequest(i.token)),
@@ -181,7 +184,7 @@ const OPERATIONS = {
         return i.reply;
       },
     });
-    return error ? { error, response } : { fetch: fetched, outcome, response };
+    return outcome ? { fetch: fetched, outcome, response } : { error, response };
   },
 };
 

@@ -206,3 +206,37 @@ export { onBitpay, bpStatus };
 export { cecaForm, cecaAnswer };
 export { redsysForm, redsysAnswer, onRedsys, redsysStatus };
 export { firstField, cents, bad, orderId, key, describe, onNotification, codes, statuses, answerHeaders };
+
+// The driver: one configuration, one notification path, one operation path for every gateway.
+import * as driver from 'vpos';
+import type { Answer, Proof, Verdict, OperationKind, Summary } from 'vpos';
+const account = new driver.Config({
+  gateway: 'redsys',
+  merchant_code: '999008881',
+  terminal: '1',
+  secret_key: 'sq7HjrUOBfKmC576ILgskD5srU870gJ7',
+  checkout_url: 'https://sis-t.redsys.es:25443/sis/realizarPago',
+});
+// @ts-expect-error a configuration names its gateway
+void new driver.Config({ merchant_code: '999008881' });
+const secretsOf: readonly string[] = account.secretKeys;
+async function onAnyGateway(raw: Buffer, token?: string): Promise<Verdict> {
+  const unverified = driver.parseNotification(account, { body: raw, contentType: 'application/x-www-form-urlencoded', token });
+  const summary: Summary = unverified.summary;
+  const proof: Proof = driver.prove(account, unverified);
+  const verified = proof.verified ?? proof.pending.finish(account, { status: 200, body: 'VERIFIED' });
+  const outcome = driver.transition({ ...payment, order_id: summary.order_id }, verified);
+  const answer: Answer = driver.acknowledge(account, verified, outcome);
+  void answer.paymentFields.authorisation_code;
+  const result = await driver.handleNotification(account, { body: raw, headers: {} }, { payment: async (event) => ({ ...payment, order_id: event.order_id }) });
+  void result.summary?.order_id;
+  // @ts-expect-error the driver's verified notification is not a plain object
+  driver.acknowledge(account, { event: verified.event }, outcome);
+  return result.verdict;
+}
+const allowed: OperationKind[] = driver.allowedOperations('paid');
+driver.checkOperation(payment, 'refund', 100n);
+// @ts-expect-error minor units are bigints
+driver.checkOperation(payment, 'refund', 100);
+const opRequest = driver.operationRequest(account, { kind: 'refund', order_id: '0726qI3H7sZx', amount: { value: '1.00', currency: 'EUR' } });
+export { onAnyGateway, allowed, opRequest, secretsOf };

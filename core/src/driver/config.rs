@@ -156,6 +156,28 @@ impl Config {
         secret_keys(self.gateway())
     }
 
+    /// Checks the secret path segment of the notification URL, for gateways that guard the
+    /// URL with one (FloCash, in constant time); the others have none and pass. `None` is a
+    /// wrong token where one is needed (`token_mismatch`). [`parse_notification`](super::parse_notification)
+    /// checks it again; a host calls this first to refuse a wrong URL before storing anything.
+    ///
+    /// ```
+    /// use vpos_core::driver::Config;
+    /// let config = Config::from_json(&serde_json::json!({"gateway": "flocash",
+    ///     "merchant": "sales@demoshop.com", "merchant_name": "Demo Shop",
+    ///     "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
+    ///     "base_url": "https://fcms.flocash.com", "notification_token": "a-long-random-token"}))?;
+    /// assert!(config.check_token(Some("a-long-random-token")).is_ok());
+    /// assert_eq!(config.check_token(None).unwrap_err().code(), vpos_core::ErrorCode::TokenMismatch);
+    /// # Ok::<(), vpos_core::Error>(())
+    /// ```
+    pub fn check_token(&self, token: Option<&str>) -> Result<()> {
+        match self {
+            Config::Flocash(c) => c.check_token(token.unwrap_or("")),
+            _ => Ok(()),
+        }
+    }
+
     /// The gateway's own check of every value.
     pub fn validate(&self) -> Result<()> {
         match self {
@@ -249,6 +271,26 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.field(), Some("notification_urll"));
         assert!(Config::from_json(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn only_a_token_guarded_gateway_checks_the_token() {
+        let config = Config::from_json(&json!({"gateway": "bitpay", "api_key": "k",
+            "api_url": "https://test.bitpay.com/api/invoice", "invoice_url": "https://test.bitpay.com/invoice"}))
+        .unwrap();
+        assert!(config.check_token(None).is_ok());
+        let config = Config::from_json(&json!({"gateway": "flocash",
+            "merchant": "sales@demoshop.com", "merchant_name": "Demo Shop",
+            "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
+            "base_url": "https://fcms.flocash.com", "notification_token": "a-long-random-token"}))
+        .unwrap();
+        assert!(config.check_token(Some("a-long-random-token")).is_ok());
+        for wrong in [None, Some(""), Some("a-long-random-tokeN")] {
+            assert_eq!(
+                config.check_token(wrong).unwrap_err().code(),
+                ErrorCode::TokenMismatch
+            );
+        }
     }
 
     #[test]

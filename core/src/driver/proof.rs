@@ -25,8 +25,9 @@ pub enum Proof {
     },
 }
 
-/// A notification waiting for the gateway's reply to [`Proof::NeedsReply`]'s request.
-#[derive(Debug)]
+/// A notification waiting for the gateway's reply to [`Proof::NeedsReply`]'s request. A
+/// clone may be finished again, so a host can retry a post-back that failed.
+#[derive(Debug, Clone)]
 pub struct Pending(Notification);
 
 impl Pending {

@@ -1,0 +1,264 @@
+// One JS API: the same assertions against every package that exposes the vpos core to
+// JavaScript with the driver (the Node addon `vpos`, the wasm edge module `vpos-web/edge`).
+// Each package runs it from a two-line loader in its own test folder:
+//
+//   bindings-node/test/api.shared.test.js   (make node-test)
+//   bindings-wasm/test/api.shared.test.mjs  (make wasm-test)
+//
+// `run(t, vpos)` registers the cases as subtests of `t` (node:test). Inputs are the shared
+// vectors' (tests/vectors), so nothing here is signed by hand.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+
+const vectors = (area, file) =>
+  JSON.parse(readFileSync(new URL(`../vectors/${area}/${file}`, import.meta.url), 'utf8')).cases;
+const find = (cases, re) => {
+  const c = cases.find((x) => re.test(x.description));
+  assert.ok(c, `no vector matching ${re}`);
+  return c.input;
+};
+const withMinor = (payment) => ({
+  ...payment,
+  amount: payment.amount.minor === undefined ? payment.amount : { ...payment.amount, minor: BigInt(payment.amount.minor) },
+});
+
+const REDSYS = find(vectors('redsys', 'handle.json'), /^paid: pending -> paid/);
+const FORM = 'application/x-www-form-urlencoded';
+const FLOCASH = {
+  gateway: 'flocash',
+  merchant: 'test@merchant.com',
+  merchant_name: 'test name',
+  checkout_url: 'https://fcms.flocash.com/ecom/ecommerce.do',
+  base_url: 'https://flocash.example.com',
+  notification_token: 'test-test-test',
+};
+const FLOCASH_BODY =
+  'merchant=test%40merchant.com&order_id=AT000001&amount=23.45&item_name=Call+Credit' +
+  '&item_price=23.45&currency_code=USD&quantity=1&trans_id=T1001&fpn_id=F2001&status=0000' +
+  '&status_msg=Payment+is+successful.&payment_channel=Mobile';
+const FLOCASH_PAYMENT = {
+  gateway: 'flocash',
+  merchant: 'test@merchant.com',
+  order_id: 'AT000001',
+  amount: { value: '23.45', currency: 'USD' },
+  status: 'pending',
+};
+const PAYPAL = {
+  gateway: 'paypal',
+  business: 'shop@example.com',
+  checkout_url: 'https://www.sandbox.paypal.com/cgi-bin/webscr',
+  ipn_url: 'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr',
+  nvp: { user: 'api-user', password: 'LEAK-pw-1234', signature: 'LEAK-sig-5678', api_url: 'https://api-3t.sandbox.paypal.com/nvp' },
+};
+const redsysConfig = () => ({ gateway: 'redsys', ...REDSYS.config, rest_url: 'https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST' });
+
+/** The error `fn` throws (fails when it returns). */
+function thrown(fn) {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  assert.fail('expected a throw');
+}
+
+/** The names both packages export, with what each must be. */
+const NAMES = {
+  Config: 'function',
+  parseNotification: 'function',
+  prove: 'function',
+  acknowledge: 'function',
+  reject: 'function',
+  rejectUnread: 'function',
+  unknownAccount: 'function',
+  paymentNotFound: 'function',
+  handleNotification: 'function',
+  transition: 'function',
+  gateways: 'function',
+  secretKeys: 'function',
+  maxBodyBytes: 'function',
+  allowedOperations: 'function',
+  supportedOperations: 'function',
+  checkOperation: 'function',
+  operationRequest: 'function',
+  parseOperationReply: 'function',
+  operationStatus: 'object',
+  errorCodes: 'function',
+  money: 'object',
+};
+
+export async function run(t, vpos) {
+  await t.test('the same names and kinds', () => {
+    for (const [name, kind] of Object.entries(NAMES)) assert.equal(typeof vpos[name], kind, name);
+    for (const name of ['parse', 'fromMinor', 'currency']) assert.equal(typeof vpos.money[name], 'function', `money.${name}`);
+    for (const name of ['afterReply', 'afterError']) assert.equal(typeof vpos.operationStatus[name], 'function', name);
+    assert.deepEqual([...vpos.gateways()], ['flocash', 'redsys', 'paypal', 'ceca', 'elavon', 'bitpay']);
+  });
+
+  await t.test('money', () => {
+    assert.deepEqual(vpos.money.parse('23.45', 'EUR'), { minor: 2345n, currency: 'EUR', value: '23.45' });
+    assert.deepEqual(vpos.money.fromMinor(100n, 'JPY'), { minor: 100n, currency: 'JPY', value: '100' });
+    assert.equal(vpos.money.currency('EUR').numeric, 978);
+    assert.equal(thrown(() => vpos.money.parse('12.345', 'EUR')).code, 'amount_precision');
+  });
+
+  await t.test('Config: gateway, the core secret list, public() and JSON without a secret', () => {
+    const config = new vpos.Config(PAYPAL);
+    assert.equal(config.gateway, 'paypal');
+    assert.deepEqual([...config.secretKeys], ['nvp.password', 'nvp.signature']);
+    assert.deepEqual([...vpos.secretKeys('redsys')], ['secret_key']);
+    const pub = config.public();
+    assert.equal(pub.gateway, 'paypal');
+    assert.deepEqual(pub.nvp, { user: 'api-user', api_url: PAYPAL.nvp.api_url });
+    for (const shown of [JSON.stringify(config), JSON.stringify(pub), inspect(config, { depth: 9, showHidden: true })]) {
+      assert.ok(!shown.includes('LEAK'), shown);
+    }
+  });
+
+  await t.test('the same misspelling gives the same code and field (the core conversion)', () => {
+    const cases = [
+      [{ ...FLOCASH, merchant_nmae: 'x' }, 'invalid_config', 'merchant_nmae'],
+      [{ ...PAYPAL, nvp: { ...PAYPAL.nvp, pasword: 'LEAK-typo' } }, 'invalid_config', 'nvp.pasword'],
+      [{ ...PAYPAL, nvp: { ...PAYPAL.nvp, password: 12345678 } }, 'invalid_config', 'nvp.password'],
+      [{ ...redsysConfig(), secret_key: undefined }, 'invalid_config', 'secret_key'],
+      [{ ...FLOCASH, gateway: undefined }, 'invalid_config', 'gateway'],
+      [{ ...FLOCASH, gateway: 'visa' }, 'unsupported', 'gateway'],
+      // A secret pasted under the wrong key is never quoted back.
+      [{ ...redsysConfig(), merchant_name: undefined, signature_version: 'LEAK-sq7Hjr' }, 'invalid_config', 'signature_version'],
+    ];
+    for (const [input, code, field] of cases) {
+      const e = thrown(() => new vpos.Config(input));
+      assert.deepEqual([e.code, e.field], [code, field], e.message);
+      assert.ok(!/LEAK|12345678|sq7Hjr/.test(e.message), e.message);
+      assert.ok(e instanceof Error);
+    }
+    const config = new vpos.Config(redsysConfig());
+    const op = { kind: 'refund', order_id: 'A1', amount: { value: '1.00', currency: 'EUR' } };
+    const typo = thrown(() => vpos.operationRequest(config, { ...op, order_idd: 'A1' }));
+    assert.deepEqual([typo.code, typo.field], ['field_invalid', 'order_idd']);
+    const precise = thrown(() => vpos.operationRequest(config, { ...op, amount: { value: '1.001', currency: 'EUR' } }));
+    assert.deepEqual([precise.code, precise.field], ['amount_precision', 'amount']);
+    const missing = thrown(() => vpos.operationRequest(config, { kind: 'refund', amount: op.amount }));
+    assert.deepEqual([missing.code, missing.field], ['field_missing', 'order_id']);
+  });
+
+  await t.test('a signature gateway: parse → prove (verified) → transition → acknowledge', () => {
+    const config = new vpos.Config(redsysConfig());
+    const unverified = vpos.parseNotification(config, { contentType: FORM, body: REDSYS.body });
+    assert.equal(unverified.summary.order_id, '0726qI3H7sZx');
+    assert.equal(unverified.summary.amount.minor, 4999n);
+    const proof = vpos.prove(config, unverified);
+    assert.ok(proof.verified && proof.request === undefined);
+    const verified = proof.verified;
+    assert.equal(typeof verified.event, 'object', 'event is a property');
+    assert.equal(verified.event, verified.event, 'read once, cached');
+    assert.equal(verified.event.key, 'redsys:999008881:1:0726qI3H7sZx:0:0000:4999:052029');
+    assert.deepEqual({ ...verified.paymentFields }, { authorisation_code: '052029' });
+    assert.equal(verified.notification.order, '0726qI3H7sZx');
+    const outcome = vpos.transition(withMinor(REDSYS.payment), verified);
+    assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+    const answer = vpos.acknowledge(config, verified, outcome);
+    assert.equal(answer.verdict, 'applied');
+    assert.equal(answer.response.status, 200);
+    assert.deepEqual({ ...answer.paymentFields }, { authorisation_code: '052029' });
+    assert.equal(answer.error, null);
+    const look = thrown(() => vpos.transition(withMinor(REDSYS.payment), { event: verified.event }));
+    assert.equal(look.code, 'field_invalid');
+  });
+
+  await t.test('a post-back gateway: prove → { request, pending } → finish', () => {
+    const config = new vpos.Config(FLOCASH);
+    const wrong = thrown(() => vpos.parseNotification(config, { contentType: FORM, body: FLOCASH_BODY }));
+    assert.equal(wrong.code, 'token_mismatch', 'FloCash without its URL token');
+    const unverified = vpos.parseNotification(config, { contentType: FORM, body: FLOCASH_BODY, token: FLOCASH.notification_token });
+    const { verified, request, pending } = vpos.prove(config, unverified);
+    assert.equal(verified, undefined);
+    assert.equal(request.url, 'https://flocash.example.com/validateNotify.do');
+    assert.equal(pending.summary.order_id, 'AT000001');
+    const refused = thrown(() => pending.finish(config, { status: 200, body: 'INVALID' }));
+    assert.equal(refused.code, 'postback_invalid');
+    assert.equal(vpos.reject(config, refused).verdict, 'unverified');
+    const proven = pending.finish(config, { status: 200, body: 'VERIFIED' });
+    const outcome = vpos.transition(FLOCASH_PAYMENT, proven);
+    const answer = vpos.acknowledge(config, proven, outcome);
+    assert.deepEqual([answer.verdict, answer.response.status, answer.response.body], ['applied', 200, '00']);
+  });
+
+  await t.test('the answers: reject, rejectUnread, unknownAccount, paymentNotFound', () => {
+    const answer = vpos.reject('redsys', { code: 'signature_mismatch', message: 'bad', field: null });
+    assert.deepEqual([answer.verdict, answer.response.status], ['unverified', 403]);
+    assert.equal(answer.error.code, 'signature_mismatch');
+    assert.deepEqual([vpos.rejectUnread('flocash').verdict, vpos.rejectUnread('flocash').response.status], ['invalid', 413]);
+    assert.deepEqual([vpos.unknownAccount('ceca').verdict, vpos.unknownAccount('ceca').response.status], ['unknown_account', 404]);
+    assert.equal(vpos.paymentNotFound('paypal', 'A1').verdict, 'no_payment');
+    assert.ok(vpos.maxBodyBytes('redsys') > 1000 && Number.isInteger(vpos.maxBodyBytes('bitpay')));
+  });
+
+  await t.test('handleNotification: one path, every gateway', async () => {
+    const redsys = await vpos.handleNotification(
+      new vpos.Config(redsysConfig()),
+      { body: REDSYS.body, headers: { 'content-type': FORM } },
+      { payment: (event) => (assert.equal(event.order_id, '0726qI3H7sZx'), withMinor(REDSYS.payment)) },
+    );
+    assert.deepEqual([redsys.status, redsys.verdict, redsys.outcome.to], [200, 'applied', 'paid']);
+    assert.equal(redsys.summary.order_id, '0726qI3H7sZx');
+    assert.deepEqual({ ...redsys.paymentFields }, { authorisation_code: '052029' });
+
+    const sent = [];
+    const flocash = await vpos.handleNotification(
+      new vpos.Config(FLOCASH),
+      { body: FLOCASH_BODY, contentType: FORM, token: FLOCASH.notification_token },
+      { payment: FLOCASH_PAYMENT, fetch: async (request) => (sent.push(request.url), { status: 200, body: 'VERIFIED' }) },
+    );
+    assert.deepEqual([flocash.status, flocash.body, flocash.verdict], [200, '00', 'applied']);
+    assert.deepEqual(sent, ['https://flocash.example.com/validateNotify.do']);
+
+    const none = await vpos.handleNotification(
+      new vpos.Config(FLOCASH),
+      { body: FLOCASH_BODY, contentType: FORM, token: FLOCASH.notification_token },
+      { payment: () => null, fetch: async () => ({ status: 200, body: 'VERIFIED' }) },
+    );
+    assert.deepEqual([none.verdict, none.error.code, none.outcome], ['no_payment', 'payment_not_found', null]);
+
+    const big = await vpos.handleNotification(new vpos.Config(FLOCASH), { body: 'a'.repeat(vpos.maxBodyBytes('flocash') + 1), contentType: FORM }, { payment: FLOCASH_PAYMENT });
+    assert.deepEqual([big.status, big.verdict, big.summary], [413, 'invalid', null]);
+
+    const badToken = await vpos.handleNotification(new vpos.Config(FLOCASH), { body: FLOCASH_BODY, contentType: FORM, token: 'nope' }, { payment: FLOCASH_PAYMENT });
+    assert.deepEqual([badToken.status, badToken.verdict], [404, 'token_mismatch']);
+  });
+
+  await t.test('operations: allowed, supported, checked, asked and read', () => {
+    assert.deepEqual([...vpos.allowedOperations('paid')], ['refund']);
+    assert.deepEqual([...vpos.allowedOperations('authorized')], ['capture', 'release']);
+    assert.deepEqual([...vpos.supportedOperations('flocash')], []);
+    const paid = { ...withMinor(REDSYS.payment), status: 'paid' };
+    vpos.checkOperation(paid, 'refund', 100n);
+    assert.equal(thrown(() => vpos.checkOperation(paid, 'refund', 5000n)).code, 'refund_exceeds_amount');
+    assert.equal(thrown(() => vpos.checkOperation(paid, 'capture', 100n)).field, 'status');
+    const config = new vpos.Config(redsysConfig());
+    const request = vpos.operationRequest(config, { kind: 'refund', order_id: '0726qI3H7sZx', amount: { value: '10.00', currency: 'EUR' } });
+    assert.equal(request.url, 'https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST');
+    const unsupported = thrown(() => vpos.operationRequest(new vpos.Config({ ...PAYPAL, gateway: 'bitpay', business: undefined, checkout_url: undefined, ipn_url: undefined, nvp: undefined, api_key: 'k', api_url: 'https://test.bitpay.com/api/invoice', invoice_url: 'https://test.bitpay.com/invoice' }), { kind: 'capture', order_id: 'A', amount: { value: '1.00', currency: 'EUR' } }));
+    assert.deepEqual([unsupported.code, unsupported.field], ['unsupported', 'gateway']);
+    const rest = find(vectors('redsys', 'rest.json'), /^REST reply \(trataPeticion\) verifies/);
+    const restConfig = new vpos.Config({ gateway: 'redsys', ...rest.config });
+    const op = { kind: 'capture', order_id: '1446068581', amount: { value: '1.45', currency: 'EUR' } };
+    const reply = vpos.parseOperationReply(restConfig, op, rest.reply);
+    assert.equal(reply.event.order_id, '1446068581');
+    assert.equal(typeof reply.paymentFields, 'object');
+    const status = vpos.operationStatus.afterError({ code: 'gateway_unavailable', message: 'timeout' });
+    assert.deepEqual({ ...status }, { state: 'pending', code: 'gateway_unavailable' });
+    const refused = thrown(() => vpos.parseOperationReply(restConfig, op, { status: 200, body: '{"errorCode":"SIS0059"}' }));
+    assert.equal(vpos.operationStatus.afterError(refused).state, 'failed');
+  });
+
+  await t.test('checkoutHtml takes the same options object', () => {
+    const gateway = new vpos.redsys.Gateway(REDSYS.config);
+    const order = { order: '0726qI3H7sZy', amount: { value: '49.99', currency: 'EUR' } };
+    const plain = gateway.checkoutHtml(order);
+    const auto = gateway.checkoutHtml(order, { autoSubmit: true });
+    assert.ok(!plain.includes('<script') && auto.includes('<script'), auto);
+  });
+}
