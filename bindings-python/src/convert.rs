@@ -1,8 +1,9 @@
 //! Python values <-> the core's serde JSON shapes.
 //!
-//! Dicts crossing into the core are turned into `serde_json::Value` here and deserialized by
-//! the core's own types, so a dict's shape is exactly the core's JSON shape
-//! (docs/conformance.md). Floats are refused with a `TypeError` naming the field: money is
+//! Dicts crossing into the core are turned into `serde_json::Value` here (the value bridge)
+//! and read by `vpos_core::json::from_value`, the one host-JSON conversion every binding
+//! shares: a dict's shape is exactly the core's JSON shape (docs/conformance.md), and the
+//! error's code, `field` (dotted path) and redaction are the core's, not this binding's. Floats are refused with a `TypeError` naming the field: money is
 //! `decimal.Decimal`, an exact string or integer minor units, never binary floating point.
 
 use pyo3::IntoPyObjectExt;
@@ -12,7 +13,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use vpos_core::{Amount, Currency, Error, ErrorCode};
+use vpos_core::{Error, ErrorCode};
 
 use crate::error::to_py_err;
 
@@ -140,135 +141,31 @@ pub fn ser<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bou
     to_py(py, &json)
 }
 
-/// What is being deserialized: decides the error code and the message prefix.
+/// What is being deserialized: decides the code of a shape problem.
 #[derive(Clone, Copy)]
 pub enum Kind {
-    /// A gateway configuration: every failure is `invalid_config`.
+    /// A gateway configuration: every shape problem is `invalid_config`, and no value is
+    /// quoted in a message.
     Config,
-    /// Anything else (order, payment snapshot): `field_missing` / `field_invalid`.
+    /// Anything else (order, payment snapshot, operation): `field_missing` / `field_invalid`.
+    /// The name is for the reader only; the core's `field` is the path.
+    #[allow(dead_code)]
     Value(&'static str),
 }
 
-/// Deserializes a Python value into a core type, reporting failures as core errors that name
-/// the field (dotted path). Amount failures keep their own code (`amount_precision`,
-/// `unknown_currency` …): the amount is rebuilt by the core to find out which.
+/// Deserializes a Python value into a core type: the value bridge (`to_json`), then the
+/// core's one conversion, `vpos_core::json::from_value`, which decides the code, the `field`
+/// (dotted path) and what a message may quote.
 pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, kind: Kind) -> PyResult<T> {
     let value = to_json(obj, "")?;
     from_json(obj.py(), &value, kind)
 }
 
+/// [`from_py`] for a value already bridged to JSON.
 pub fn from_json<T: DeserializeOwned>(py: Python<'_>, value: &Value, kind: Kind) -> PyResult<T> {
-    serde_path_to_error::deserialize::<_, T>(value)
-        .map_err(|e| to_py_err(py, &describe(value, e.path(), &e.inner().to_string(), kind)))
-}
-
-fn describe(root: &Value, path: &serde_path_to_error::Path, serde_msg: &str, kind: Kind) -> Error {
-    let segments: Vec<String> = path
-        .iter()
-        .filter_map(|seg| match seg {
-            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
-            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-            serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
-            serde_path_to_error::Segment::Unknown => None,
-        })
-        .collect();
-    // An amount somewhere on the path: let the core say what is wrong with it.
-    let mut at = root;
-    for (i, seg) in segments.iter().enumerate() {
-        at = match at {
-            Value::Object(m) => match m.get(seg) {
-                Some(v) => v,
-                None => break,
-            },
-            Value::Array(a) => match seg.parse::<usize>().ok().and_then(|n| a.get(n)) {
-                Some(v) => v,
-                None => break,
-            },
-            _ => break,
-        };
-        if let Some(err) = amount_error(at) {
-            return err.with_field(segments[..=i].join("."));
-        }
-    }
-    let mut field = segments.join(".");
-    let (code, what) = match kind {
-        Kind::Config => (ErrorCode::InvalidConfig, "configuration"),
-        Kind::Value(what) => (ErrorCode::FieldInvalid, what),
+    let fallback = match kind {
+        Kind::Config => ErrorCode::InvalidConfig,
+        Kind::Value(_) => ErrorCode::FieldInvalid,
     };
-    // serde says "missing field `x`" at the parent's path.
-    if let Some(name) = serde_msg
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split('`').next())
-    {
-        field = if field.is_empty() {
-            name.to_string()
-        } else {
-            format!("{field}.{name}")
-        };
-        let code = match kind {
-            Kind::Config => ErrorCode::InvalidConfig,
-            Kind::Value(_) => ErrorCode::FieldMissing,
-        };
-        return Error::new(code, format!("{what}: {field} is required")).with_field(field);
-    }
-    // serde echoes the offending value in type errors ("invalid type: integer `12345`"); a
-    // configuration holds secrets under many names (password, signature, key …), so no
-    // configuration value is ever echoed, only what was expected.
-    let echoes = ["invalid type", "invalid value", "invalid length"]
-        .iter()
-        .any(|p| serde_msg.starts_with(p));
-    let redact = matches!(kind, Kind::Config) && echoes
-        || field.contains("token")
-        || field.contains("secret")
-        || field.contains("key")
-        || field.contains("password")
-        || field.contains("signature");
-    let message = if redact {
-        let expected = serde_msg
-            .split_once(", expected ")
-            .map_or("a value of another type", |(_, e)| e);
-        if field.is_empty() {
-            format!("{what}: expected {expected}")
-        } else {
-            format!("{what}: {field}: expected {expected}")
-        }
-    } else if field.is_empty() {
-        format!("{what}: {serde_msg}")
-    } else {
-        format!("{what}: {field}: {serde_msg}")
-    };
-    let err = Error::new(code, message);
-    if field.is_empty() {
-        err
-    } else {
-        err.with_field(field)
-    }
-}
-
-/// The core's own verdict on an amount-shaped object (`{"currency", "value"|"minor"}`).
-fn amount_error(v: &Value) -> Option<Error> {
-    let map = v.as_object()?;
-    let currency = map.get("currency")?.as_str()?;
-    if !map.contains_key("value") && !map.contains_key("minor") {
-        return None;
-    }
-    let currency = match Currency::from_code(currency) {
-        Ok(c) => c,
-        Err(e) => return Some(e),
-    };
-    if let Some(Err(e)) = map
-        .get("value")
-        .and_then(Value::as_str)
-        .map(|s| Amount::parse(s, currency))
-    {
-        return Some(e);
-    }
-    if let Some(Err(e)) = map
-        .get("minor")
-        .and_then(Value::as_i64)
-        .map(|m| Amount::from_minor(m, currency))
-    {
-        return Some(e);
-    }
-    None
+    vpos_core::json::from_value(value, fallback).map_err(|e| to_py_err(py, &e))
 }

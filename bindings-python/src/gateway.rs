@@ -111,6 +111,12 @@ macro_rules! gateway_classes {
                 Ok(Gateway { config })
             }
 
+            /// This configuration as the gateway-neutral `vpos.driver.Config` (not validated
+            /// again).
+            fn driver_config(&self) -> $crate::driver::Config {
+                $crate::driver::Config(self.config.clone().into())
+            }
+
             /// Checks every configuration value; raises `ConfigError` naming the first bad key.
             fn validate(&self, py: Python<'_>) -> PyResult<()> {
                 $crate::error::IntoPy::py(self.config.validate(), py)

@@ -7,7 +7,8 @@
 //! `vpos.VposError` subclasses carrying the stable `.code` and the `.field`. Verified
 //! notifications, events and outcomes are opaque classes Python cannot construct.
 //!
-//! The Python-facing modules (`vpos.flocash`, `vpos.redsys`, `vpos.paypal`, `vpos.ceca`, `vpos.elavon`, `vpos.bitpay`, `vpos.money`, `vpos.state`, `vpos.http`)
+//! `vpos.driver` is every gateway behind one set of verbs (`vpos_core::driver`): what the
+//! Django app uses. The per-gateway modules (`vpos.flocash`, `vpos.redsys`, `vpos.paypal`, `vpos.ceca`, `vpos.elavon`, `vpos.bitpay`, `vpos.money`, `vpos.state`, `vpos.http`)
 //! re-export the submodules built here.
 
 use pyo3::prelude::*;
@@ -16,6 +17,7 @@ mod account;
 mod bitpay;
 mod ceca;
 mod convert;
+mod driver;
 mod elavon;
 mod error;
 mod flocash;
@@ -193,6 +195,8 @@ fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     st.add_function(wrap_pyfunction!(state::allowed, &st)?)?;
     st.add("PAYMENT_STATUSES", state::payment_statuses())?;
     m.add_submodule(&st)?;
+
+    driver::register(py, m)?;
 
     let http = PyModule::new(py, "http")?;
     http.add_class::<http::RedirectForm>()?;

@@ -17,7 +17,7 @@ from vpos.errors import (
     VerificationError,
     VposError,
 )
-from vpos import account, bitpay, ceca, elavon, flocash, http, money, paypal, redsys, state
+from vpos import account, bitpay, ceca, driver, elavon, flocash, http, money, paypal, redsys, state
 from vpos.state import PAYMENT_STATUSES, transition
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "GatewayError",
     "UnsupportedError",
     "account",
+    "driver",
     "flocash",
     "redsys",
     "paypal",

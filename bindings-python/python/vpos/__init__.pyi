@@ -2,7 +2,7 @@
 
 from typing import List, Literal, Tuple
 
-from vpos import account as account, bitpay as bitpay, ceca as ceca, elavon as elavon, flocash as flocash, http as http, money as money, paypal as paypal, redsys as redsys, state as state
+from vpos import account as account, bitpay as bitpay, ceca as ceca, driver as driver, elavon as elavon, flocash as flocash, http as http, money as money, paypal as paypal, redsys as redsys, state as state
 from vpos.errors import (
     AmountError as AmountError,
     ConfigError as ConfigError,

@@ -1,5 +1,6 @@
 from typing import Any, Dict, List, Mapping, Optional, Tuple, TypedDict
 
+from vpos import driver as _driver
 from vpos.errors import VposError
 from vpos.http import HttpRequest, HttpResponse, RedirectForm, Reply
 from vpos.money import Amount
@@ -62,6 +63,7 @@ class Gateway:
     """One FloCash merchant account (validated unless ``validate=False``)."""
     def __init__(self, config: Mapping[str, Any], *, validate: bool = True) -> None: ...
     def validate(self) -> None: ...
+    def driver_config(self) -> _driver.Config: ...
     @property
     def name(self) -> str: ...
     @property

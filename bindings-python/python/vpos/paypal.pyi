@@ -1,5 +1,6 @@
 from typing import Any, Dict, List, Optional, Tuple, TypedDict
 
+from vpos import driver as _driver
 from vpos.errors import VposError
 from vpos.http import HttpRequest, HttpResponse, RedirectForm, Reply
 from vpos.state import AmountIn, Event, Outcome
@@ -64,6 +65,7 @@ class Verified:
 class Gateway:
     def __init__(self, config: Config, *, validate: bool = True) -> None: ...
     def validate(self) -> None: ...
+    def driver_config(self) -> _driver.Config: ...
     @property
     def name(self) -> str: ...
     @property
