@@ -1,8 +1,10 @@
 //! Redsys merchant configuration.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
-use super::sign::{MerchantKey, SignatureVersion};
+use super::sign::{KeyCache, MerchantKey, SignatureVersion};
 use crate::error::{Error, Result};
 use crate::fields;
 use crate::secret::Secret;
@@ -24,7 +26,7 @@ pub const LIVE_CHECKOUT_URL: &str = "https://sis.redsys.es/sis/realizarPago";
 /// assert!(!format!("{config:?}").contains("sq7H"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// `DS_MERCHANT_MERCHANTCODE` (FUC), up to 9 digits.
@@ -56,6 +58,30 @@ pub struct Config {
     /// `DS_MERCHANT_MERCHANTNAME`, up to 25 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_name: Option<String>,
+    /// The key's cipher schedules, built by the first signature, verification or `validate`
+    /// and reused (issue #23: rebuilding them was a twentieth of every verification). Not
+    /// configuration: never read or written by serde, left out of `Debug`.
+    #[serde(skip)]
+    keys: KeyCache,
+}
+
+// By hand to print exactly what the derived `Debug` printed before the key cache, which is
+// no setting (and holds the secret it was built from; `Secret` prints `***` anyway).
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("merchant_code", &self.merchant_code)
+            .field("terminal", &self.terminal)
+            .field("secret_key", &self.secret_key)
+            .field("signature_version", &self.signature_version)
+            .field("checkout_url", &self.checkout_url)
+            .field("rest_url", &self.rest_url)
+            .field("merchant_url", &self.merchant_url)
+            .field("url_ok", &self.url_ok)
+            .field("url_ko", &self.url_ko)
+            .field("merchant_name", &self.merchant_name)
+            .finish()
+    }
 }
 
 impl Config {
@@ -83,9 +109,9 @@ impl Config {
         self.key_for(self.signature_version)
     }
 
-    /// The key for `version` (a notification names its own).
+    /// The key for `version` (a notification names its own), its schedule built once.
     pub(crate) fn key_for(&self, version: SignatureVersion) -> Result<MerchantKey> {
-        MerchantKey::new(&self.secret_key, version)
+        self.keys.key(&self.secret_key, version)
     }
 }
 
@@ -97,4 +123,67 @@ fn digits(key: &'static str, value: &str, max: usize) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        serde_json::from_str(
+            r#"{"merchant_code":"999008881","terminal":"1","secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+                "checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago"}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn cached_key_follows_a_replaced_secret() {
+        let mut config = config();
+        config.validate().unwrap();
+        let before = super::super::sign(&config, "0726qI3H7sZx", b"x").unwrap();
+        assert_eq!(
+            super::super::sign(&config, "0726qI3H7sZx", b"x").unwrap(),
+            before
+        );
+        // peers-and-vectors R1: the other public key, set after the schedule was cached.
+        config.secret_key = Secret::new("Mk9m98IfEblmPfrpsawt7BmxObt98Jev");
+        assert_eq!(
+            super::super::order_key(&config, "165446").unwrap(),
+            "fKbHvdchVfk="
+        );
+        assert_ne!(
+            super::super::sign(&config, "0726qI3H7sZx", b"x").unwrap(),
+            before
+        );
+        // A clone keeps the cache and still follows its own secret.
+        let mut clone = config.clone();
+        clone.secret_key = Secret::new("not base64!");
+        assert!(clone.validate().is_err());
+        assert_eq!(
+            super::super::order_key(&config, "165446").unwrap(),
+            "fKbHvdchVfk="
+        );
+    }
+
+    #[test]
+    fn key_cache_is_not_configuration() {
+        fn shared<T: Send + Sync + Clone>() {}
+        shared::<Config>();
+        let config = config();
+        let fresh = format!("{config:?}");
+        let json = serde_json::to_string(&config).unwrap();
+        config.validate().unwrap();
+        // Debug and serde read the same before and after the schedule is built.
+        assert_eq!(format!("{config:?}"), fresh);
+        assert_eq!(serde_json::to_string(&config).unwrap(), json);
+        assert!(!fresh.contains("sq7H") && !fresh.contains("keys"));
+        assert!(fresh.starts_with(r#"Config { merchant_code: "999008881", terminal: "1", secret_key: Secret(***), signature_version: HmacSha256V1, checkout_url: "#));
+        assert!(!json.contains("keys"));
+        let refused = serde_json::from_str::<Config>(
+            r#"{"merchant_code":"999008881","terminal":"1","secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+                "checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago","keys":{}}"#,
+        );
+        assert!(refused.is_err());
+    }
 }

@@ -11,6 +11,8 @@
 //! and the MAC bytes compared in constant time. A string that only matches after dropping
 //! characters does not match, and neither does one with both alphabets mixed.
 
+use std::sync::OnceLock;
+
 use aes::Aes128;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -101,8 +103,8 @@ impl SignatureVersion {
 }
 
 /// The merchant secret, checked for one signature version.
-// Built per operation and dropped right after, on the stack; boxing would only add an
-// allocation to every signature.
+// Built once per configuration ([`KeyCache`]) and copied out per operation; boxing would only
+// add an allocation to every signature.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub(crate) enum MerchantKey {
@@ -142,6 +144,14 @@ impl MerchantKey {
         let cipher = Aes128::new_from_slice(&key)
             .map_err(|_| Error::config("secret_key", "cannot be used as an AES-128 key"))?;
         Ok(MerchantKey::Aes(cipher, version))
+    }
+
+    /// The same cipher for `version` (the AES schedule serves both SHA-512 versions).
+    fn with_version(mut self, version: SignatureVersion) -> MerchantKey {
+        if let MerchantKey::Aes(_, v) = &mut self {
+            *v = version;
+        }
+        self
     }
 
     fn version(&self) -> SignatureVersion {
@@ -218,6 +228,43 @@ impl MerchantKey {
                 ),
             )
             .with_field("Ds_Signature"))
+        }
+    }
+}
+
+/// The merchant key's cipher schedules, built on first use and kept with the configuration.
+/// A 3DES schedule is three DES key expansions after a base64 decode (about a twentieth of a
+/// verification), and one configuration signs and verifies many messages with one secret.
+///
+/// Each entry keeps the secret it was built from, because `Config`'s fields are public: a
+/// secret replaced after first use must never sign with the old schedule, so a mismatch builds
+/// afresh (uncached; a configuration whose secret keeps changing only loses the speed-up).
+/// Comparing the two copies is not constant-time, and needs not be: no one outside chooses
+/// either. A secret that does not make a key is not cached; the error comes back every time.
+#[derive(Clone, Default)]
+pub(crate) struct KeyCache {
+    tdes: OnceLock<(Secret, MerchantKey)>,
+    aes: OnceLock<(Secret, MerchantKey)>,
+}
+
+impl KeyCache {
+    /// The key for `version` from `secret`, from the cache when it was built from this secret.
+    pub(crate) fn key(&self, secret: &Secret, version: SignatureVersion) -> Result<MerchantKey> {
+        let cell = match version {
+            SignatureVersion::HmacSha256V1 => &self.tdes,
+            SignatureVersion::HmacSha512V1 | SignatureVersion::HmacSha512V2 => &self.aes,
+        };
+        match cell.get() {
+            Some((built_from, key)) if built_from.expose() == secret.expose() => {
+                Ok(key.clone().with_version(version))
+            }
+            Some(_) => MerchantKey::new(secret, version),
+            None => {
+                let key = MerchantKey::new(secret, version)?;
+                // Another thread may have filled the cell meanwhile, from the same secret.
+                let _ = cell.set((secret.clone(), key.clone()));
+                Ok(key)
+            }
         }
     }
 }
