@@ -15,6 +15,39 @@ pub(crate) fn de_error<E: serde::de::Error>(error: Error) -> E {
     E::custom(format!("{}{SEPARATOR}{}", error.code(), error.message()))
 }
 
+/// Appends `s` as a JSON string literal, byte for byte what `serde_json::to_string(s)` writes
+/// (`\"`, `\\`, the short escapes for `\b \t \n \f \r`, `\u00xx` for other control
+/// characters, everything else as is), without a `String` per value: signed JSON such as
+/// Redsys's merchant parameters is written straight into one buffer.
+pub(crate) fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let mut rest = s;
+    // Copy the runs between escapes whole: most values have none.
+    while let Some(at) = rest.bytes().position(needs_escape) {
+        out.push_str(&rest[..at]);
+        match rest.as_bytes()[at] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+        }
+        // The escaped byte is ASCII, so `at + 1` is a character boundary.
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
 /// Reads `text` as `T`. A shape problem (missing key, wrong type, unknown key) is `fallback`
 /// (`field_invalid` for data, `invalid_config` for configuration); a value the core refused
 /// keeps its own code. `field` is the path of the value.
@@ -267,5 +300,26 @@ mod tests {
     fn unquoted_replaces_debug_strings() {
         assert_eq!(unquoted(r#"a "b\"c" d "e""#), "a the value d the value");
         assert_eq!(unquoted("no quotes"), "no quotes");
+    }
+
+    #[test]
+    fn write_string_is_serde_json_to_string() {
+        let mut every_ascii: String = (0u8..0x80).map(char::from).collect();
+        every_ascii.push_str("é€𝄞 \u{2028}\u{feff}/");
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "\u{0}\u{1f}\u{7f}x",
+            every_ascii.as_str(),
+        ] {
+            let mut out = String::from("k:");
+            write_string(&mut out, s);
+            assert_eq!(
+                out,
+                format!("k:{}", serde_json::to_string(s).unwrap()),
+                "{s:?}"
+            );
+        }
     }
 }

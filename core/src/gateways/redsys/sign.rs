@@ -163,61 +163,70 @@ impl MerchantKey {
 
     /// The order key: CBC with a zero IV, zero padding (3DES) or PKCS#7 (AES).
     pub(crate) fn order_key(&self, order: &str) -> Vec<u8> {
+        // One buffer, padded, then encrypted in place.
+        let (block, pad) = match self {
+            MerchantKey::Tdes(_) => (8, 0),
+            MerchantKey::Aes(..) => (16, 16 - order.len() % 16),
+        };
+        let padded = if pad == 0 {
+            order.len().div_ceil(block) * block
+        } else {
+            order.len() + pad
+        };
+        let mut data = Vec::with_capacity(padded);
+        data.extend_from_slice(order.as_bytes());
+        data.resize(padded, pad as u8);
         match self {
-            MerchantKey::Tdes(cipher) => {
-                let padded = order.len().div_ceil(8) * 8;
-                let mut data = order.as_bytes().to_vec();
-                data.resize(padded, 0);
-                cbc::<8>(&data, |block: &mut [u8; 8]| {
-                    let mut b = (*block).into();
-                    cipher.encrypt_block(&mut b);
-                    *block = b.into();
-                })
-            }
-            MerchantKey::Aes(cipher, _) => {
-                let pad = 16 - order.len() % 16;
-                let mut data = order.as_bytes().to_vec();
-                data.resize(order.len() + pad, pad as u8);
-                cbc::<16>(&data, |block: &mut [u8; 16]| {
-                    let mut b = (*block).into();
-                    cipher.encrypt_block(&mut b);
-                    *block = b.into();
-                })
-            }
+            MerchantKey::Tdes(cipher) => cbc::<8>(&mut data, |block: &mut [u8; 8]| {
+                let mut b = (*block).into();
+                cipher.encrypt_block(&mut b);
+                *block = b.into();
+            }),
+            MerchantKey::Aes(cipher, _) => cbc::<16>(&mut data, |block: &mut [u8; 16]| {
+                let mut b = (*block).into();
+                cipher.encrypt_block(&mut b);
+                *block = b.into();
+            }),
         }
+        data
     }
 
-    /// The raw MAC of `message` for `order`.
-    pub(crate) fn mac(&self, order: &str, message: &[u8]) -> Vec<u8> {
+    /// The raw MAC of `message` for `order`, on the stack (SHA-256 fills 32 of the 64 bytes).
+    pub(crate) fn mac(&self, order: &str, message: &[u8]) -> MacBytes {
         let order_key = self.order_key(order);
+        let mut out = MacBytes([0; 64], 0);
         // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
         match self {
             MerchantKey::Tdes(_) => {
                 let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&order_key)
                     .expect("HMAC key of any length");
                 mac.update(message);
-                mac.finalize().into_bytes().to_vec()
+                out.0[..32].copy_from_slice(&mac.finalize().into_bytes());
+                out.1 = 32;
             }
             MerchantKey::Aes(..) => {
                 let key_text = STANDARD.encode(&order_key);
                 let mut mac = <Hmac<Sha512> as KeyInit>::new_from_slice(key_text.as_bytes())
                     .expect("HMAC key of any length");
                 mac.update(message);
-                mac.finalize().into_bytes().to_vec()
+                out.0.copy_from_slice(&mac.finalize().into_bytes());
+                out.1 = 64;
             }
         }
+        out
     }
 
     /// The signature as this version sends it.
     pub(crate) fn sign(&self, order: &str, message: &[u8]) -> String {
-        self.version().encode_signature(&self.mac(order, message))
+        self.version()
+            .encode_signature(self.mac(order, message).as_slice())
     }
 
     /// Checks a received signature (either base64 alphabet, padding optional) in constant time.
     pub(crate) fn verify(&self, order: &str, message: &[u8], signature: &str) -> Result<()> {
         let received = decode_signature(signature, self.version().mac_len())?;
         let expected = self.mac(order, message);
-        if bool::from(received.as_slice().ct_eq(&expected)) {
+        if bool::from(received.as_slice().ct_eq(expected.as_slice())) {
             Ok(())
         } else {
             Err(Error::new(
@@ -241,10 +250,12 @@ impl MerchantKey {
 /// afresh (uncached; a configuration whose secret keeps changing only loses the speed-up).
 /// Comparing the two copies is not constant-time, and needs not be: no one outside chooses
 /// either. A secret that does not make a key is not cached; the error comes back every time.
+// Boxed: the schedules are hundreds of bytes, and every `Config` (and the driver's enum of
+// them) would carry them inline.
 #[derive(Clone, Default)]
 pub(crate) struct KeyCache {
-    tdes: OnceLock<(Secret, MerchantKey)>,
-    aes: OnceLock<(Secret, MerchantKey)>,
+    tdes: OnceLock<Box<(Secret, MerchantKey)>>,
+    aes: OnceLock<Box<(Secret, MerchantKey)>>,
 }
 
 impl KeyCache {
@@ -254,7 +265,7 @@ impl KeyCache {
             SignatureVersion::HmacSha256V1 => &self.tdes,
             SignatureVersion::HmacSha512V1 | SignatureVersion::HmacSha512V2 => &self.aes,
         };
-        match cell.get() {
+        match cell.get().map(|entry| &**entry) {
             Some((built_from, key)) if built_from.expose() == secret.expose() => {
                 Ok(key.clone().with_version(version))
             }
@@ -262,27 +273,34 @@ impl KeyCache {
             None => {
                 let key = MerchantKey::new(secret, version)?;
                 // Another thread may have filled the cell meanwhile, from the same secret.
-                let _ = cell.set((secret.clone(), key.clone()));
+                let _ = cell.set(Box::new((secret.clone(), key.clone())));
                 Ok(key)
             }
         }
     }
 }
 
-/// CBC encryption with a zero IV over whole blocks.
-fn cbc<const N: usize>(data: &[u8], mut encrypt: impl FnMut(&mut [u8; N])) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len());
+/// An HMAC value: SHA-256 (32 bytes) or SHA-512 (64), without an allocation.
+pub(crate) struct MacBytes([u8; 64], usize);
+
+impl MacBytes {
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        &self.0[..self.1]
+    }
+}
+
+/// CBC encryption with a zero IV over whole blocks, in place.
+fn cbc<const N: usize>(data: &mut [u8], mut encrypt: impl FnMut(&mut [u8; N])) {
     let mut previous = [0u8; N];
-    for chunk in data.chunks_exact(N) {
+    for chunk in data.chunks_exact_mut(N) {
         let mut block = [0u8; N];
-        for ((b, c), p) in block.iter_mut().zip(chunk).zip(previous) {
+        for ((b, c), p) in block.iter_mut().zip(chunk.iter()).zip(previous) {
             *b = c ^ p;
         }
         encrypt(&mut block);
         previous = block;
-        out.extend_from_slice(&block);
+        chunk.copy_from_slice(&block);
     }
-    out
 }
 
 /// Decodes a received signature in either base64 alphabet. Mixed alphabets, stray characters
