@@ -118,7 +118,7 @@ def test_the_token_is_in_no_log_record(client: Any, vpos_settings: Any, monkeypa
     assert post(URL).status_code == 500
     monkeypatch.undo()
     # Something raising outside post's own guard (the log line itself).
-    monkeypatch.setattr(views.FlocashNotificationView, "log", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(views.NotificationView, "log", lambda *a, **k: 1 / 0)
     assert post(URL).status_code == 500
     monkeypatch.undo()
     # Django's handler logging an uncaught exception for this path, as it would for a

@@ -278,9 +278,9 @@ def test_injected_http_client(client, settings) -> None:
     assert post(client, payload(fpn_id="other")).status_code == 503
 
     # as_view(http_client=...) wins over the setting.
-    from vpos.django.views import FlocashNotificationView
+    from vpos.django.views import NotificationView
 
-    view = FlocashNotificationView.as_view(http_client=client_fn)
+    view = NotificationView.as_view(gateway_name="flocash", http_client=client_fn)
     from django.test import RequestFactory
 
     request = RequestFactory().post(URL, data=payload(fpn_id="third", status="0004"), content_type=CT)

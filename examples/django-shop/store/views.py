@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 import vpos
 from store.models import Order, Product
 from vpos.django.models import Notification, Payment
-from vpos.django.views import ElavonNotificationView
+from vpos.django.views import NotificationView
 
 logger = logging.getLogger("store")
 
@@ -131,9 +131,12 @@ def back(request):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class ElavonResponse(ElavonNotificationView):
-    """The HPP's response, posted by the customer's browser: vpos.django stores, verifies and
-    applies it; the customer then sees a short page that leads back to the order."""
+class ElavonResponse(NotificationView):
+    """The HPP's response, posted by the customer's browser: vpos.django's notification view
+    (for Elavon) stores, verifies and applies it; the customer then sees a short page that
+    leads back to the order."""
+
+    gateway_name = "elavon"
 
     def post(self, request, account="default"):
         answer = super().post(request, account)

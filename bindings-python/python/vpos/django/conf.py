@@ -159,6 +159,12 @@ class Account:
     pk: Optional[int] = None
 
     @property
+    def config(self) -> Any:
+        """The account's configuration as the core's gateway-neutral ``vpos.driver.Config``:
+        what the notification view and the operations hand to ``vpos.driver``."""
+        return self.gateway.driver_config()
+
+    @property
     def environment(self) -> str:
         """``"production"`` for a live account, ``"testing"`` otherwise."""
         return "production" if self.live else "testing"
@@ -250,8 +256,8 @@ def _database_account(gateway: str, name: str) -> Any:
 
     if not django_apps.ready or not isinstance(name, str) or not ACCOUNT_NAME.match(name):
         return None
-    from vpos.django.accounts import MerchantAccount
-
+    # Through the app registry, not an import: conf is the settings layer, below the models.
+    MerchantAccount = django_apps.get_model("vpos", "MerchantAccount")
     return MerchantAccount.objects.filter(gateway=gateway, name=name).first()
 
 

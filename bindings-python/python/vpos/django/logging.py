@@ -179,10 +179,10 @@ def _token_segment(segments: List[str], start: int, end: int) -> Optional[int]:
     match = _resolve(unquote(candidate))
     if match is None or "token" not in match.kwargs:
         return None
-    from vpos.django.views import FlocashNotificationView
-
+    # vpos.django.views.NotificationView, recognised by its marker: no import of the views
+    # from this settings-level module.
     view_class = getattr(match.func, "view_class", None)
-    if not (isinstance(view_class, type) and issubclass(view_class, FlocashNotificationView)):
+    if not (isinstance(view_class, type) and getattr(view_class, "vpos_notification_view", False)):
         return None
     return end - 1  # the token is the last segment of both notification URLs
 

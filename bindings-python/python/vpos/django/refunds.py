@@ -40,6 +40,7 @@ from django.utils import timezone
 import vpos
 from vpos.django import conf
 from vpos.django.models import EventKeyConflict, Notification, Refund, _to_minor, get_payment_model
+from vpos.django.services.notifications import apply_event
 
 logger = logging.getLogger("vpos.django")
 
@@ -199,15 +200,13 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
         record.payment = payment
         return record
     # 4. Apply the event through the one locked transition path.
-    from vpos.django.views import apply_event
-
     note = Notification.objects.create(
         gateway=acct.gateway_name, account=acct.name, content_type=ops.content_type,
         headers={}, body=_body_bytes(reply), order_id=event.order_id[:64],
         transaction_id=event.transaction_id[:64], status_code=event.status_code[:16])
     try:
-        result = apply_event(note, acct, event, lambda outcome: {"status": 200, "headers": [], "body": ""},
-                             payment_fields)
+        result = apply_event(note, acct, event, lambda outcome: ({"status": 200, "headers": [], "body": ""},
+                                                                 payment_fields or {}))
     except EventKeyConflict as e:  # the reply's event already moved another payment: a person looks
         record.reference = event.transaction_id[:128]
         record.notification = note

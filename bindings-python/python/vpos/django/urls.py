@@ -14,28 +14,24 @@ include ``vpos.django.urls.djflocash_urlpatterns`` at the root.
 from django.urls import path
 
 from vpos.django.conf import DEFAULT_ACCOUNT
-from vpos.django.views import (
-    BitpayNotificationView,
-    CecaNotificationView,
-    ElavonNotificationView,
-    FlocashNotificationView,
-    PaypalNotificationView,
-    RedsysNotificationView,
-)
+from vpos.django.views import NotificationView
 
 app_name = "vpos"
 
+#: The registration of each gateway: its URL (FloCash's carries the secret token) and name.
+#: One view class serves them all; the core's driver decides everything else.
 urlpatterns = [
-    path("flocash/<str:account>/<str:token>/", FlocashNotificationView.as_view(), name="flocash-notification"),
-    path("redsys/<str:account>/", RedsysNotificationView.as_view(), name="redsys-notification"),
-    path("paypal/<str:account>/", PaypalNotificationView.as_view(), name="paypal-notification"),
-    path("ceca/<str:account>/", CecaNotificationView.as_view(), name="ceca-notification"),
-    path("elavon/<str:account>/", ElavonNotificationView.as_view(), name="elavon-notification"),
-    path("bitpay/<str:account>/", BitpayNotificationView.as_view(), name="bitpay-notification"),
+    path("flocash/<str:account>/<str:token>/", NotificationView.as_view(gateway_name="flocash"),
+         name="flocash-notification"),
+    path("redsys/<str:account>/", NotificationView.as_view(gateway_name="redsys"), name="redsys-notification"),
+    path("paypal/<str:account>/", NotificationView.as_view(gateway_name="paypal"), name="paypal-notification"),
+    path("ceca/<str:account>/", NotificationView.as_view(gateway_name="ceca"), name="ceca-notification"),
+    path("elavon/<str:account>/", NotificationView.as_view(gateway_name="elavon"), name="elavon-notification"),
+    path("bitpay/<str:account>/", NotificationView.as_view(gateway_name="bitpay"), name="bitpay-notification"),
 ]
 
 #: djflocash's URL, ``notification/<token>/``, for the default FloCash account.
 djflocash_urlpatterns = [
-    path("notification/<str:token>/", FlocashNotificationView.as_view(), {"account": DEFAULT_ACCOUNT},
+    path("notification/<str:token>/", NotificationView.as_view(gateway_name="flocash"), {"account": DEFAULT_ACCOUNT},
          name="vpos-flocash-notification-legacy"),
 ]

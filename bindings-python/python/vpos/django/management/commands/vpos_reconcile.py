@@ -3,7 +3,7 @@
 FloCash retries a notification hourly for 72 hours, then gives up; a listener down longer
 leaves payments waiting forever. This command asks FloCash (``pollPayInbyRef`` /
 ``pollPayInbyTime``) and applies what it answers through the same locked transition path as
-the notification view (``views.apply_event``: ``select_for_update`` on the payment, the core's
+the notification view (``services.notifications.apply_event``: ``select_for_update`` on the payment, the core's
 ``transition``, the event key under the unique constraint), so it is safe to run from cron or a
 task queue while notifications keep arriving: a payment notified and polled moves once.
 
@@ -50,7 +50,7 @@ import vpos
 from vpos import flocash
 from vpos.django import conf
 from vpos.django.models import Notification, get_payment_model
-from vpos.django.views import apply_event
+from vpos.django.services.notifications import apply_event
 
 #: Statuses still waiting for FloCash's final answer: ``new`` (no notification arrived at all)
 #: and ``pending``.
@@ -217,7 +217,7 @@ class Command(BaseCommand):
                 status_code=event.status_code[:16],
             )
             try:
-                result = apply_event(record, acct, event, flocash.acknowledge)
+                result = apply_event(record, acct, event, lambda outcome: (flocash.acknowledge(outcome), {}))
             except Exception as e:  # noqa: BLE001 - one payment's failure must not stop the run
                 self.stderr.write(f"flocash/{acct.name} {payment.order_id}: {type(e).__name__}: {e}")
                 return "failed"

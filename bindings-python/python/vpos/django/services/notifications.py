@@ -1,0 +1,128 @@
+"""Applying a verified event to a payment: the one path by which a payment moves.
+
+Notifications (``vpos.django.views.NotificationView``), operation replies
+(:mod:`vpos.django.services.operations`) and ``vpos_reconcile`` all call :func:`apply_event`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+import vpos
+from vpos.django import conf, events
+from vpos.django.models import EventKeyConflict, Notification, get_payment_model
+from vpos.django.signals import notification_processed
+
+logger = logging.getLogger("vpos.django")
+
+#: ``acknowledge(outcome) -> (response, payment_fields)``: the gateway's answer for the
+#: outcome (the core's ``HttpResponse`` shape) and what to save on the payment (the core's
+#: ``PaymentFields`` to store: empty unless a successful sale or authorisation was applied).
+Acknowledge = Callable[[Any], Tuple[Dict[str, Any], Mapping[str, str]]]
+
+
+def apply_event(record: Notification, acct: conf.Account, event: Any,
+                acknowledge: Acknowledge) -> Optional[Tuple[Any, Dict[str, Any]]]:
+    """Applies a verified ``event`` to its payment.
+
+    In one transaction: lock the payment of ``(gateway, account, event.order_id)``
+    (``select_for_update``), let the core decide with the event keys already applied, save the
+    status, save the payment fields ``acknowledge`` returns (the core decides which: only after
+    a successful sale or authorisation applied, so a refusal, a retry or a forgery never writes
+    them), store ``record`` with its verdict and (when applied) its event key under the unique
+    constraint and a ``PaymentEvent``, then on commit deliver the event
+    (``payment_status_changed``, see :mod:`vpos.django.events`) and send
+    ``notification_processed``; a receiver that raises changes neither the answer nor the
+    verdict. Returns ``(outcome, response)``, or ``None`` when no payment has that order.
+    Raises ``EventKeyConflict`` when the event's key is applied to another payment.
+    """
+    Payment = get_payment_model()
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                payment = (Payment.objects.select_for_update()
+                           .filter(gateway=acct.gateway_name, account=acct.name, order_id=event.order_id)
+                           .first())
+                if payment is None:
+                    return None
+                outcome = vpos.transition(payment.snapshot(), event)
+                if outcome.kind == "applied":
+                    refuse_key_of_another_payment(record, payment, event)
+                old_status = payment.status
+                if outcome.new_status is not None:
+                    payment.apply_outcome(outcome)
+                    payment.save_transition()
+                response, payment_fields = acknowledge(outcome)
+                if payment_fields:
+                    store_payment_fields(payment, payment_fields)
+                record.payment = payment
+                record.event_key = event.key
+                record.applied_event_key = event.key if outcome.kind == "applied" else None
+                record.verdict = outcome.kind
+                record.error_code = outcome.error.code if outcome.error is not None else ""
+                record.detail = outcome.to_dict()
+                record.response_status = response["status"]
+                record.processed_at = timezone.now()
+                record.save()
+                if outcome.kind == "applied":
+                    # Stored with the move; payment_status_changed is sent after the commit,
+                    # and again by vpos_deliver_events while a receiver raises.
+                    stored = events.record(payment, old_status, record, record.detail, event.key)
+                    events.deliver_on_commit(stored, payment)
+                transaction.on_commit(lambda: events.send_quietly(
+                    notification_processed, sender=Notification, notification=record, verdict=record.verdict))
+            return outcome, response
+        except IntegrityError:
+            # Another delivery of the same event committed its key between our lock and
+            # our save (only where the database cannot lock rows, as SQLite): run the core
+            # again, which now sees the key and answers already_applied.
+            record.applied_event_key = None
+            if attempt == 2:
+                raise
+    return None  # pragma: no cover - the loop returns or raises
+
+
+def refuse_key_of_another_payment(record: Notification, payment: Any, event: Any) -> None:
+    """Raises ``EventKeyConflict`` (``order_mismatch``) when ``event``'s key is already applied
+    to another payment: the unique key would refuse it at the save, on every retry."""
+    other = (Notification.objects.filter(gateway=record.gateway, applied_event_key=event.key)
+             .exclude(payment_id=payment.pk).exists())
+    if other:
+        raise EventKeyConflict(payment, event.key)
+
+
+def store_payment_fields(payment: Any, values: Mapping[str, str]) -> None:
+    """Saves the non-empty ``values`` on ``payment`` (by ``UPDATE``: the status is untouched).
+    A value longer than its column is left out, never cut: a cut card reference would be a
+    wrong one. (The core already left out empty values and values holding a NUL.)"""
+    keep: Dict[str, str] = {}
+    for name, value in values.items():
+        if not value or "\x00" in value:
+            continue
+        if len(value) > (payment._meta.get_field(name).max_length or 0):
+            logger.warning("%s/%s %s: %s too long, not stored", payment.gateway, payment.account,
+                           payment.order_id, name)
+            continue
+        keep[name] = value
+    if keep:
+        for name, value in keep.items():
+            setattr(payment, name, value)
+        type(payment).objects.filter(pk=payment.pk).update(**keep)
+
+
+def unstorable(event: Any) -> Optional[vpos.VposError]:
+    """The error for a verified event whose order id or key the database cannot take: a NUL
+    (PostgreSQL refuses it in text), or longer than the payment's ``order_id`` or the
+    notification's ``event_key`` column (no payment can have such an order id)."""
+    limits = (("order_id", event.order_id, get_payment_model()._meta.get_field("order_id").max_length),
+              ("event_key", event.key, Notification._meta.get_field("event_key").max_length))
+    for field, value, limit in limits:
+        if "\x00" in value:
+            return vpos.ParseError("field_invalid", f"{field} holds a NUL character", field)
+        if limit is not None and len(value) > limit:
+            return vpos.ParseError("field_too_long", f"{field} is longer than {limit} characters", field)
+    return None
