@@ -197,7 +197,7 @@ pub fn parse_operation_response(config: &Config, reply: &Reply) -> Result<Verifi
         text("Ds_MerchantParameters").ok_or_else(|| Error::missing("Ds_MerchantParameters"))?;
     let notification = from_signed_parameters(
         Format::Rest,
-        parameters,
+        parameters.into(),
         text("Ds_Signature").map(str::to_string),
         text("Ds_SignatureVersion").unwrap_or_default().to_string(),
         body,

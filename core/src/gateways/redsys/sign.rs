@@ -304,8 +304,9 @@ fn cbc<const N: usize>(data: &mut [u8], mut encrypt: impl FnMut(&mut [u8; N])) {
 }
 
 /// Decodes a received signature in either base64 alphabet. Mixed alphabets, stray characters
-/// and wrong lengths are refused rather than "cleaned".
-fn decode_signature(signature: &str, mac_len: usize) -> Result<Vec<u8>> {
+/// and wrong lengths are refused rather than "cleaned". Decoded on the stack: 96 bytes hold
+/// any text that can decode to a SHA-512 MAC, and a longer one is malformed either way.
+fn decode_signature(signature: &str, mac_len: usize) -> Result<MacBytes> {
     let malformed = || {
         Error::new(
             ErrorCode::SignatureMismatch,
@@ -313,19 +314,22 @@ fn decode_signature(signature: &str, mac_len: usize) -> Result<Vec<u8>> {
         )
         .with_field("Ds_Signature")
     };
-    let has_std = signature.contains(['+', '/']);
-    let has_url = signature.contains(['-', '_']);
+    let bytes = signature.as_bytes();
+    let has_std = memchr::memchr2(b'+', b'/', bytes).is_some();
+    let has_url = memchr::memchr2(b'-', b'_', bytes).is_some();
+    let mut buffer = [0u8; 96];
     let decoded = match (has_std, has_url) {
         (true, true) => return Err(malformed()),
-        (false, true) => URL_LENIENT.decode(signature),
-        _ => STANDARD_LENIENT.decode(signature),
+        (false, true) => URL_LENIENT.decode_slice(bytes, &mut buffer),
+        _ => STANDARD_LENIENT.decode_slice(bytes, &mut buffer),
     }
     .map_err(|_| malformed())?;
-    if decoded.len() == mac_len {
-        Ok(decoded)
-    } else {
-        Err(malformed())
+    if decoded != mac_len {
+        return Err(malformed());
     }
+    let mut mac = MacBytes([0; 64], mac_len);
+    mac.0[..mac_len].copy_from_slice(&buffer[..mac_len]);
+    Ok(mac)
 }
 
 /// Decodes `Ds_MerchantParameters` (either alphabet, padding optional).
@@ -337,7 +341,9 @@ pub(crate) fn decode_parameters(text: &str) -> Result<Vec<u8>> {
         )
         .with_field("Ds_MerchantParameters")
     };
-    if text.contains(['-', '_']) {
+    // A byte search (memchr) rather than a char-pattern `contains`, which was half the cost
+    // of decoding.
+    if memchr::memchr2(b'-', b'_', text.as_bytes()).is_some() {
         URL_LENIENT.decode(text).map_err(|_| bad())
     } else {
         STANDARD_LENIENT.decode(text).map_err(|_| bad())
