@@ -133,7 +133,7 @@ def test_authorised_then_settled_then_rebated_in_parts(client: Any, remote: Remo
                                                         status_changes: List[Dict[str, Any]]) -> None:
     payment = authorized(client, "ORD-SETTLE-1")
     record = payment.settle()
-    assert (record.kind, record.status, record.error_code, record.amount_minor) == ("settle", "succeeded", "", 5000)
+    assert (record.kind, record.status, record.error_code, record.amount_minor) == ("capture", "succeeded", "", 5000)
     assert payment.status == "paid"
     [request] = remote.received
     assert 'type="settle"' in request and "<pasref>13649024563820</pasref>" in request
@@ -160,7 +160,7 @@ def test_authorised_then_settled_then_rebated_in_parts(client: Any, remote: Remo
     assert (payment.status, payment.refunded_minor) == ("refunded", 5000)
     assert [c["new_status"] for c in status_changes] == ["authorized", "paid", "partially_refunded", "refunded"]
     assert list(payment.refunds.order_by("id").values_list("kind", "status")) == [
-        ("settle", "succeeded"), ("refund", "succeeded"), ("refund", "succeeded")]
+        ("capture", "succeeded"), ("refund", "succeeded"), ("refund", "succeeded")]
     assert len(remote.received) == 3
     assert "rebate-pw" not in "".join(str(r.reply) for r in Refund.objects.all())
 
@@ -168,7 +168,7 @@ def test_authorised_then_settled_then_rebated_in_parts(client: Any, remote: Remo
 def test_void_cancels_an_authorisation(client: Any, remote: RemoteServer) -> None:
     payment = authorized(client, "ORD-VOID-1", "12.34")
     record = payment.void()
-    assert (record.kind, record.status) == ("void", "succeeded")
+    assert (record.kind, record.status) == ("release", "succeeded")
     assert payment.status == "cancelled"
     [request] = remote.received
     assert 'type="void"' in request and "<amount" not in request
@@ -206,7 +206,9 @@ def test_forged_hpp_response_stores_no_pasref(client: Any, remote: RemoteServer)
 def test_admin_actions_settle_and_void(client: Any, remote: RemoteServer, admin_client: Any) -> None:
     to_settle = authorized(client, "ORD-ADMIN-1")
     to_void = authorized(client, "ORD-ADMIN-2", "7.00")
-    for action, payment, word in (("capture_authorized", to_settle, "settle"), ("release_authorized", to_void, "void")):
+    # Refund.kind is the core's operation kind since 0008 (issue 16): capture, release.
+    for action, payment, word in (("capture_authorized", to_settle, "capture"),
+                                  ("release_authorized", to_void, "release")):
         response = admin_client.post("/admin/vpos/payment/", {"action": action, "_selected_action": [payment.pk]},
                                      follow=True)
         assert f"{payment.order_id}: {word} succeeded" in [str(m) for m in response.context["messages"]]

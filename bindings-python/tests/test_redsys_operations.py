@@ -177,7 +177,7 @@ def test_confirm_moves_authorized_to_paid_once(redsys_settings: Any, client: Any
         payment.refund("1.00", http_client=rest)
     assert exc.value.code == "refund_exceeds_amount"
     record = payment.confirm(http_client=rest)
-    assert (record.kind, record.status, record.amount_minor, record.error_code) == ("confirm", "succeeded", 4999, "")
+    assert (record.kind, record.status, record.amount_minor, record.error_code) == ("capture", "succeeded", 4999, "")
     assert payment.status == "paid"
     sent = asked(rest.requests[0][0])
     assert (sent["DS_MERCHANT_TRANSACTIONTYPE"], sent["DS_MERCHANT_AMOUNT"]) == ("2", "4999")
@@ -204,7 +204,7 @@ def test_cancel_moves_authorized_to_cancelled_over_http(settings: Any, client: A
         settings.VPOS = {"redsys": {**REDSYS, "rest_url": rest.url}}
         payment = authorized_payment(client, "12.00")
         record = payment.cancel()
-        assert (record.kind, record.status) == ("cancel", "succeeded")
+        assert (record.kind, record.status) == ("release", "succeeded")
         assert payment.status == "cancelled"
         sent = asked(rest.stand_in.requests[0][0])
         assert (sent["DS_MERCHANT_TRANSACTIONTYPE"], sent["DS_MERCHANT_AMOUNT"]) == ("9", "1200")
@@ -246,16 +246,17 @@ def test_admin_actions_confirm_and_cancel(redsys_settings: Any, client: Any, adm
                                                           "_selected_action": [to_confirm.pk, paid.pk]}, follow=True)
     assert response.status_code == 200
     texts = [str(m) for m in response.context["messages"]]
-    assert f"{to_confirm.order_id}: confirm succeeded" in texts
+    # Refund.kind is the core's operation kind since 0008 (issue 16): capture, release.
+    assert f"{to_confirm.order_id}: capture succeeded" in texts
     assert any(t.startswith(f"{paid.order_id}: invalid_transition") for t in texts)
     response = admin_client.post("/admin/vpos/payment/", {"action": "release_authorized",
                                                           "_selected_action": [to_cancel.pk]}, follow=True)
-    assert f"{to_cancel.order_id}: cancel succeeded" in [str(m) for m in response.context["messages"]]
+    assert f"{to_cancel.order_id}: release succeeded" in [str(m) for m in response.context["messages"]]
     for payment in (to_confirm, to_cancel, paid):
         payment.refresh_from_db()
     assert (to_confirm.status, to_cancel.status, paid.status) == ("paid", "cancelled", "paid")
-    assert sorted(Refund.objects.values_list("kind", "status")) == [("cancel", "succeeded"), ("confirm", "succeeded")]
-    record = Refund.objects.get(kind="confirm")
+    assert sorted(Refund.objects.values_list("kind", "status")) == [("capture", "succeeded"), ("release", "succeeded")]
+    record = Refund.objects.get(kind="capture")
     page = admin_client.get(f"/admin/vpos/payment/{to_confirm.pk}/change/")
-    assert page.status_code == 200 and b"Confirm pre-authorisation" in page.content
+    assert page.status_code == 200 and b"Capture pre-authorisation" in page.content
     assert admin_client.get(f"/admin/vpos/refund/{record.pk}/change/").status_code == 200

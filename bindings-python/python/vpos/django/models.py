@@ -467,30 +467,24 @@ class AbstractPayment(models.Model):
 
     def refundable_minor(self) -> int:
         """What can still be refunded, in minor units (captured amount less refunds)."""
-        if self.status not in ("paid", "partially_refunded"):
+        if "refund" not in vpos.driver.allowed_operations(self.status):  # the core's state table
             return 0
         return self.amount_minor - self.refunded_minor
 
     def refund(self, amount: Any, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
         """Refunds ``amount`` (``Decimal``, exact string or ``int`` in ``currency``) through the
         gateway's API (Redsys REST, Elavon Remote ``rebate``); see
-        :func:`vpos.django.refunds.operate`. Returns the ``Refund``."""
-        from vpos.django.refunds import refund
-
-        return refund(self, amount, http_client=http_client, timeout=timeout)
+        :func:`vpos.django.services.operations.operate`. Returns the ``Refund``."""
+        return _operations().refund(self, amount, http_client=http_client, timeout=timeout)
 
     def capture(self, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
         """Captures this ``authorized`` payment (Redsys confirm, Elavon settle): ``paid`` once
         the gateway's verified reply says so. Returns the ``Refund`` record of the operation."""
-        from vpos.django.refunds import capture
-
-        return capture(self, http_client=http_client, timeout=timeout)
+        return _operations().capture(self, http_client=http_client, timeout=timeout)
 
     def release(self, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
         """Releases this ``authorized`` payment (Redsys cancel, Elavon void): ``cancelled``."""
-        from vpos.django.refunds import release
-
-        return release(self, http_client=http_client, timeout=timeout)
+        return _operations().release(self, http_client=http_client, timeout=timeout)
 
     #: Redsys names (types 2 and 9) and Elavon names (Remote ``settle`` and ``void``).
     confirm = settle = capture
@@ -500,11 +494,18 @@ class AbstractPayment(models.Model):
                                  http_client: Any = None, timeout: Optional[float] = None,
                                  **fields: Any) -> "Refund":
         """Charges the card this payment stored, merchant-initiated, as a new payment; see
-        :func:`vpos.django.refunds.charge_stored_credential`. ``result.payment`` is the new one."""
-        from vpos.django.refunds import charge_stored_credential
-
-        return charge_stored_credential(self, amount, cof_type=cof_type, order_id=order_id,
+        :func:`vpos.django.services.operations.charge_stored_credential`. ``result.payment`` is the new one."""
+        return _operations().charge_stored_credential(self, amount, cof_type=cof_type, order_id=order_id,
                                         http_client=http_client, timeout=timeout, **fields)
+
+
+def _operations() -> Any:
+    """:mod:`vpos.django.services.operations`, looked up when an operation is asked: the models
+    sit below the services and import none of them (the layers contract, ``.importlinter``);
+    these methods are the models' convenience entry to that layer."""
+    import importlib
+
+    return importlib.import_module("vpos.django.services.operations")
 
 
 class Payment(AbstractPayment):
@@ -627,11 +628,15 @@ class Refund(models.Model):
     """
 
     STATUSES = [("pending", "Pending"), ("succeeded", "Succeeded"), ("failed", "Failed")]
-    #: What was asked: a refund (Redsys type 3, Elavon rebate, PayPal RefundTransaction), the
-    #: capture or release of a pre-authorisation (Redsys confirm 2 / cancel 9, Elavon settle /
-    #: void), or a merchant-initiated charge of a stored card (Redsys payment by reference).
-    KINDS = [("refund", "Refund"), ("confirm", "Confirm pre-authorisation"), ("cancel", "Cancel pre-authorisation"),
-             ("settle", "Settle"), ("void", "Void"), ("charge", "Charge stored card")]
+    #: What was asked, in the core's words (``vpos.driver.OPERATION_KINDS``): a refund (Redsys
+    #: type 3, Elavon rebate, PayPal RefundTransaction), the capture or release of a
+    #: pre-authorisation (Redsys confirm 2 / cancel 9, Elavon settle / void), or a
+    #: merchant-initiated charge of a stored card (Redsys payment by reference).
+    KINDS = [("refund", "Refund"), ("capture", "Capture pre-authorisation"),
+             ("release", "Release pre-authorisation"), ("charge", "Charge stored card")]
+    #: The gateway names rows had before 0008 (migrated to ``capture``/``release``); still
+    #: accepted where a kind is given (``operate(payment, "settle")``).
+    LEGACY_KINDS = {"confirm": "capture", "settle": "capture", "cancel": "release", "void": "release"}
 
     payment = models.ForeignKey(conf.payment_model_label(), on_delete=models.PROTECT, related_name="refunds")
     kind = models.CharField(max_length=16, choices=KINDS, default="refund", db_index=True)
