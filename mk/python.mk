@@ -1,7 +1,9 @@
 # Python package `vpos` and Django app `vpos.django` (bindings-python/).
 #
-# python-test: builds the abi3 wheel with maturin (pinned, from PyPI, in bindings-python/.venv
-# with pytest, Django 5.2 and psycopg), installs that wheel (never the source tree) and runs
+# python-test: checks the import contracts of the source tree (import-linter,
+# bindings-python/.importlinter: vpos.django layered settings -> models -> services -> views,
+# admin, commands, so no import circle comes back), builds the abi3 wheel with maturin
+# (pinned, from PyPI, in bindings-python/.venv with pytest, Django 5.2 and psycopg), installs that wheel (never the source tree) and runs
 # pytest on SQLite, then on PostgreSQL when DATABASE_URL is set (.ci/run sets it). Then a
 # fresh venv gets the same wheel by `pip install`, imports it without Django, and runs the
 # suite again on Django 4.2 LTS and SQLite. pytest's exit code is kept as is (5, "no tests",
@@ -36,6 +38,7 @@ python-test: python-venv
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	cd $(PY_DIR); \
 	set -x; \
+	PYTHONPATH=python .venv/bin/lint-imports --no-cache .importlinter; \
 	.venv/bin/maturin build --release --locked --out "$$tmp/dist"; \
 	.venv/bin/pip install -q --force-reinstall --no-deps "$$tmp"/dist/vpos-*.whl; \
 	{ set +x; echo "== python: Django 5.2, SQLite"; set -x; } 2>/dev/null; \

@@ -109,3 +109,12 @@ def test_operations_are_checked_built_and_settled_by_the_core() -> None:
     charge = driver.Operation.charge_stored_card(
         "1234NEXT", {"value": "9.99", "currency": "EUR"}, {"card_reference": "ab12cd34"}, "recurring")
     assert charge.to_dict()["stored_credential"]["direct_payment"] is True
+
+
+def test_the_django_secret_keys_are_the_cores() -> None:
+    from vpos.django.accounts import SECRET_KEYS
+
+    assert set(SECRET_KEYS) == set(driver.GATEWAYS)
+    for gateway, keys in SECRET_KEYS.items():
+        assert set(keys) == {path.split(".")[0] for path in driver.secret_keys(gateway)}
+    assert SECRET_KEYS["paypal"] == ("nvp",) and SECRET_KEYS["elavon"] == ("secret", "rebate_password")

@@ -20,7 +20,7 @@ the database in clear: they are encrypted with ``VPOS_ENCRYPTION_KEYS``
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -33,15 +33,23 @@ from vpos.django import conf, crypto
 GATEWAY_CHOICES = [("flocash", "FloCash"), ("redsys", "Redsys"), ("paypal", "PayPal"), ("ceca", "CECA"),
                    ("elavon", "Santander Elavon"), ("bitpay", "Bitpay")]
 ENVIRONMENT_CHOICES = [("testing", "Testing"), ("production", "Production")]
-#: The configuration keys of each gateway that are secret: encrypted, write-only.
-SECRET_KEYS: Dict[str, tuple] = {
-    "flocash": ("notification_token",),
-    "redsys": ("secret_key",),
-    "paypal": ("nvp",),
-    "ceca": ("key",),
-    "elavon": ("secret", "rebate_password"),
-    "bitpay": ("api_key",),
-}
+
+
+def _top_level_secrets(gateway: str) -> tuple:
+    """The top-level configuration keys holding ``gateway``'s secrets (the core's
+    ``vpos.driver.secret_keys``, the only list: PayPal's ``nvp.password`` and ``nvp.signature``
+    make the whole ``nvp`` object secret here)."""
+    keys: List[str] = []
+    for path in vpos.driver.secret_keys(gateway):
+        top = path.split(".")[0]
+        if top not in keys:
+            keys.append(top)
+    return tuple(keys)
+
+
+#: The configuration keys of each gateway that are secret: encrypted, write-only. Derived from
+#: the core's list (``vpos.driver.secret_keys``), never written here.
+SECRET_KEYS: Dict[str, tuple] = {gateway: _top_level_secrets(gateway) for gateway in vpos.driver.GATEWAYS}
 
 
 def _no_secret(account: Any, values: Dict[str, Any]) -> Dict[str, Any]:
@@ -200,9 +208,11 @@ class MerchantAccount(models.Model):
 
     def payments(self) -> Any:
         """The payments made with this account."""
-        from vpos.django.models import get_payment_model
+        # Through the app registry: the payment models sit above this module.
+        from django.apps import apps
 
-        return get_payment_model().objects.filter(gateway=self.gateway, account=self.name)
+        return apps.get_model(conf.payment_model_label(), require_ready=False).objects.filter(
+            gateway=self.gateway, account=self.name)
 
     # Validation and saving.
     def clean(self) -> None:
