@@ -378,6 +378,12 @@ fn run_only(spec: &str) {
             "flocash_parse/core" => drop(black_box(
                 flocash::parse_notification(&fc, FORM, black_box(BODY)).unwrap(),
             )),
+            // Not a reference path: the whole FloCash listener step (parse, then the post-back
+            // request that echoes every field), to see that parse savings are not paid later.
+            "flocash_postback/core" => {
+                let n = flocash::parse_notification(&fc, FORM, black_box(BODY)).unwrap();
+                drop(black_box(flocash::postback_request(&fc, &n)));
+            }
             "flocash_parse/reference" => drop(black_box(reference::flocash_parse(black_box(BODY)))),
             other => panic!("unknown path {other}"),
         }

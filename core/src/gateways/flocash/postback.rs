@@ -14,12 +14,11 @@ use crate::trust::{Unverified, Verified};
 /// An invalid `base_url` yields a request whose URL is empty; [`Config::validate`] at start-up
 /// catches that, and [`verify_postback`] refuses to verify against such a config.
 pub fn postback_request(config: &Config, notification: &Unverified<Notification>) -> HttpRequest {
-    let fields = notification
-        .untrusted()
-        .received
+    let received = notification.untrusted().received_pairs();
+    let fields = received
         .iter()
         .filter(|(name, _)| !name.eq_ignore_ascii_case("cmd"))
-        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .copied()
         .chain([("cmd", "notify-validate")]);
     HttpRequest {
         method: Method::Post,
