@@ -317,10 +317,7 @@ pub fn parse_notification(
     let mut action = None;
     let mut extra = Vec::new();
     for (name, value) in &received {
-        match FIELDS
-            .iter()
-            .position(|(f, _)| f.eq_ignore_ascii_case(name))
-        {
+        match field_index(name) {
             Some(i) => slots.0[i] = Some(value.as_ref()),
             None if name.eq_ignore_ascii_case("action") => action = Some(value.as_ref()),
             None => extra.push((name.to_string(), value.to_string())),
@@ -386,6 +383,38 @@ pub fn parse_notification(
     Ok(Unverified(notification))
 }
 
+/// The index in [`FIELDS`] of a received name, in any letter case: one lower-casing and one
+/// `match`, rather than a case-insensitive comparison with every documented name (a sixth
+/// of the parse). A test keeps the two lists the same.
+fn field_index(name: &str) -> Option<usize> {
+    let mut lower = [0u8; 16];
+    let bytes = name.as_bytes();
+    let lower = lower.get_mut(..bytes.len())?;
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    Some(match &*lower {
+        b"merchant" => 0,
+        b"sender_acct" => 1,
+        b"order_id" => 2,
+        b"amount" => 3,
+        b"item_name" => 4,
+        b"item_price" => 5,
+        b"currency_code" => 6,
+        b"quantity" => 7,
+        b"trans_id" => 8,
+        b"fpn_id" => 9,
+        b"custom" => 10,
+        b"customer" => 11,
+        b"status" => 12,
+        b"status_msg" => 13,
+        b"payer_email" => 14,
+        b"payment_channel" => 15,
+        b"txn_partner_ref" => 16,
+        _ => return None,
+    })
+}
+
 fn parse_action(value: &str) -> Result<Action> {
     const ACTIONS: [(&str, Action); 5] = [
         ("sale", Action::Sale),
@@ -447,6 +476,25 @@ mod tests {
             .unwrap()
             .untrusted()
             .clone()
+    }
+
+    #[test]
+    fn field_index_is_the_position_in_fields() {
+        for (i, (name, _)) in FIELDS.iter().enumerate() {
+            assert_eq!(field_index(name), Some(i), "{name}");
+            assert_eq!(field_index(&name.to_ascii_uppercase()), Some(i), "{name}");
+        }
+        for other in [
+            "",
+            "action",
+            "merchant_",
+            "amoun",
+            "flo_user_cabin",
+            "a_name_longer_than_any",
+        ] {
+            assert_eq!(field_index(other), None, "{other}");
+        }
+        assert_eq!(field_index("Amount"), Some(F::Amount as usize));
     }
 
     #[test]
