@@ -30,6 +30,8 @@ from django.urls import NoReverseMatch, reverse
 import vpos
 from vpos.django import conf, crypto
 
+#: The gateways vpos.django serves, by name (the core's ``vpos.driver.GATEWAYS``) and label: the
+#: registration list the payment, notification and account models share.
 GATEWAY_CHOICES = [("flocash", "FloCash"), ("redsys", "Redsys"), ("paypal", "PayPal"), ("ceca", "CECA"),
                    ("elavon", "Santander Elavon"), ("bitpay", "Bitpay")]
 ENVIRONMENT_CHOICES = [("testing", "Testing"), ("production", "Production")]

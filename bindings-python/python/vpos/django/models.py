@@ -24,9 +24,11 @@ from django.core.validators import MinValueValidator
 from django.db import models, router
 
 import vpos
-from vpos.django import conf
+from vpos.django import accounts, conf
 
-GATEWAY_CHOICES = [("flocash", "FloCash"), ("redsys", "Redsys"), ("paypal", "PayPal"), ("ceca", "CECA"), ("elavon", "Santander Elavon"), ("bitpay", "Bitpay")]
+#: The gateways payments and notifications may name: the registration list of
+#: ``vpos.django.accounts`` (one list; a new gateway adds its line there, and a migration).
+GATEWAY_CHOICES = accounts.GATEWAY_CHOICES
 STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in vpos.PAYMENT_STATUSES]
 
 
