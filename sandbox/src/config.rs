@@ -209,19 +209,15 @@ impl Default for RedsysConfig {
 impl RedsysConfig {
     /// The vpos-core config that signs and verifies for this terminal with `version`.
     pub fn core(&self, version: SignatureVersion) -> redsys::Config {
-        redsys::Config {
-            merchant_code: self.merchant_code.clone(),
-            terminal: self.terminal.clone(),
-            secret_key: self.secret_key.clone(),
-            signature_version: version,
+        let mut config = redsys::Config::new(
+            self.merchant_code.clone(),
+            self.terminal.clone(),
+            self.secret_key.clone(),
             // Only needed to pass validation; the sandbox never redirects through it.
-            checkout_url: "http://127.0.0.1/sis/realizarPago".into(),
-            rest_url: None,
-            merchant_url: None,
-            url_ok: None,
-            url_ko: None,
-            merchant_name: None,
-        }
+            "http://127.0.0.1/sis/realizarPago",
+        );
+        config.signature_version = version;
+        config
     }
 }
 

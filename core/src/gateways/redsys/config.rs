@@ -85,6 +85,41 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
+    /// A terminal with the default signature version (`HMAC_SHA256_V1`) and no optional
+    /// settings; set those on the public fields. For Rust hosts that build the configuration
+    /// in code: the key cache is a private field, so a struct literal cannot (serde can).
+    ///
+    /// ```
+    /// use vpos_core::{Secret, gateways::redsys};
+    /// let mut config = redsys::Config::new(
+    ///     "999008881", "1", Secret::new("sq7HjrUOBfKmC576ILgskD5srU870gJ7"),
+    ///     redsys::TEST_CHECKOUT_URL,
+    /// );
+    /// config.signature_version = redsys::SignatureVersion::HmacSha512V2;
+    /// config.validate()?;
+    /// # Ok::<(), vpos_core::Error>(())
+    /// ```
+    pub fn new(
+        merchant_code: impl Into<String>,
+        terminal: impl Into<String>,
+        secret_key: Secret,
+        checkout_url: impl Into<String>,
+    ) -> Config {
+        Config {
+            merchant_code: merchant_code.into(),
+            terminal: terminal.into(),
+            secret_key,
+            signature_version: SignatureVersion::default(),
+            checkout_url: checkout_url.into(),
+            rest_url: None,
+            merchant_url: None,
+            url_ok: None,
+            url_ko: None,
+            merchant_name: None,
+            keys: KeyCache::default(),
+        }
+    }
+
     /// Checks every value, including that the key decodes to a 3DES key.
     pub fn validate(&self) -> Result<()> {
         digits("merchant_code", &self.merchant_code, 9)?;
