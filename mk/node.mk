@@ -1,7 +1,8 @@
 # Node binding: npm package `vpos` (bindings-node/, napi-rs).
 # node-test: install the pinned npm tools if needed, build the addon, run `node --test`
 # (vectors, handler against a local post-back server, Express example over HTTP, tsc --strict
-# on index.d.ts, npm pack installed into an empty folder). node-bench: parse + verify calls/s.
+# on index.d.ts, npm pack installed into an empty folder, and the shared JS API test
+# tests/js/api.shared.mjs through test/api.shared.test.js). node-bench: parse + verify calls/s.
 
 TEST_SUITES += node-test
 BENCH_SUITES += node-bench

@@ -3,10 +3,11 @@
 # version, Debian's chromium, npm ci), build both modules (browser: `vpos-web`; edge, cargo
 # feature `edge`: `vpos-web/edge`) for web and node with the ship profile and wasm-opt -Oz,
 # run tests/vectors through the edge builds and the browser module's share through its builds,
-# the API tests, tsc --strict on the .d.ts, then headless Chromium: the example page against a
+# the API tests (with the shared JS API test tests/js/api.shared.mjs against both edge builds,
+# test/api.shared.test.mjs), tsc --strict on the .d.ts, then headless Chromium: the example page against a
 # local shop and fake FloCash, and the edge ES module verifying a Redsys notification.
 # wasm-bench: the browser module's size against the 100 KB gzipped budget and the edge
-# module's size, parse + verify calls/s in wasm (FloCash; Redsys in the edge module) against
+# module's size, parse + verify calls/s in the edge module (FloCash, Redsys) against
 # the same core compiled natively.
 
 TEST_SUITES += wasm-test

@@ -29,6 +29,8 @@ before(async () => {
   const files = {
     '/': ['text/html; charset=utf-8', '<!doctype html><title>edge</title>'],
     '/edge/vpos_web_edge.js': ['text/javascript; charset=utf-8', readFileSync(pkg('vpos_web_edge.js'))],
+    '/edge/vpos_web_edge_core.js': ['text/javascript; charset=utf-8', readFileSync(pkg('vpos_web_edge_core.js'))],
+    '/edge/glue.js': ['text/javascript; charset=utf-8', readFileSync(pkg('glue.js'))],
     '/edge/vpos_web_edge_bg.wasm': ['application/wasm', readFileSync(pkg('vpos_web_edge_bg.wasm'))],
   };
   server = createServer((req, res) => {

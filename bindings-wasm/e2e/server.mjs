@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const vpos = createRequire(import.meta.url)('../pkg/node/vpos_web.js');
+// The shop's server holds the token: the edge module (the page gets the browser module).
+const vpos = createRequire(import.meta.url)('../pkg/edge/node/vpos_web_edge.js');
 const file = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 export const TOKEN = 'e2e-secret-notification-token';

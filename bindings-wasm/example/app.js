@@ -4,7 +4,7 @@
 //
 // ?mode=server asks the server to build the form instead (`Gateway.checkout` on the server),
 // the way a signing gateway must; the page only renders and submits what it gets.
-import init, { flocash, parseAmount, renderForm } from './vpos-web/vpos_web.js';
+import init, { flocash, money, renderForm } from './vpos-web/vpos_web.js';
 
 const form = document.getElementById('order');
 const mode = new URLSearchParams(location.search).get('mode') === 'server' ? 'server' : 'browser';
@@ -17,7 +17,7 @@ function readOrder() {
   const v = (name) => form.elements[name].value.trim();
   let itemPrice;
   try {
-    itemPrice = parseAmount(v('price'), v('currency'));
+    itemPrice = money.parse(v('price'), v('currency'));
   } catch (e) {
     // The price input is the only place this amount comes from: the error is the price's.
     e.field = 'item_price';

@@ -1,7 +1,7 @@
 // Derives the publishable files of `vpos-web` in pkg/ from what the build produced, so
 // nothing is written twice: the version comes from Cargo, `ErrorCode` from the core's own
 // catalogue (errorCodes() of the fresh build), the README from bindings-wasm/README.md.
-import { readFileSync, writeFileSync, copyFileSync, appendFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, appendFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -53,3 +53,42 @@ const union = `\n/** Every \`VposError.code\`, from the core's catalogue (genera
   `export type ErrorCode =\n${codes.map((c) => `  | ${JSON.stringify(c)}`).join('\n')};\n`;
 for (const dir of ['web', 'node']) appendFileSync(here(`pkg/${dir}/vpos_web.d.ts`), union);
 for (const dir of ['web', 'node']) appendFileSync(here(`pkg/edge/${dir}/vpos_web_edge.d.ts`), union);
+
+// The edge module's entry = the wasm-bindgen module (renamed vpos_web_edge_core.js) plus the JS
+// glue of the driver (js/edge-glue.js: handleNotification, operate, fetchPostback and a
+// `transition` that takes the driver's handles), as an ES module for web and CommonJS for node.
+const glue = readFileSync(here('js/edge-glue.js'), 'utf8');
+const GLUE_NAMES = 'transition, handleNotification, operate, fetchPostback, DEFAULT_TIMEOUT_MS';
+for (const dir of ['web', 'node']) {
+  const at = (f) => here(`pkg/edge/${dir}/${f}`);
+  renameSync(at('vpos_web_edge.js'), at('vpos_web_edge_core.js'));
+  const banner = '/* @ts-self-types="./vpos_web_edge.d.ts" */\n// vpos-web/edge: the wasm module (vpos_web_edge_core.js) and the driver\'s JS glue (glue.js).\n';
+  if (dir === 'web') {
+    writeFileSync(at('glue.js'), `${glue}\nexport { extend, DEFAULT_TIMEOUT_MS };\n`);
+    writeFileSync(at('vpos_web_edge.js'), `${banner}import * as core from './vpos_web_edge_core.js';\n`
+      + `import { extend } from './glue.js';\n`
+      + `export * from './vpos_web_edge_core.js';\nexport { default } from './vpos_web_edge_core.js';\n`
+      + `export const { ${GLUE_NAMES} } = extend(core);\n`);
+  } else {
+    writeFileSync(at('glue.js'), `'use strict';\n${glue}\nmodule.exports = { extend, DEFAULT_TIMEOUT_MS };\n`);
+    // One `exports.name =` line per name, so Node's ESM import finds every named export.
+    const glueNames = GLUE_NAMES.split(', ');
+    const coreNames = Object.keys(createRequire(import.meta.url)(at('vpos_web_edge_core.js'))).filter((n) => !glueNames.includes(n));
+    writeFileSync(at('vpos_web_edge.js'), `${banner}'use strict';\nconst core = require('./vpos_web_edge_core.js');\n`
+      + `const glue = require('./glue.js').extend(core);\n`
+      + coreNames.map((n) => `exports.${n} = core.${n};\n`).join('')
+      + glueNames.map((n) => `exports.${n} = glue.${n};\n`).join(''));
+  }
+  appendFileSync(at('vpos_web_edge.d.ts'), `
+/** The one notification path, every gateway: size → token → onReceived → parse → prove → payment → transition → acknowledge. */
+export function handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
+/** operationRequest → fetch (deadline) → parseOperationReply. */
+export function operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;
+/** The default fetch of handleNotification and operate: the global fetch, redirects not followed. */
+export function fetchPostback(request: HttpRequest, options?: { signal?: AbortSignal }): Promise<{ status: number; body: string }>;
+/** Default deadline of a proof's or an operation's request: 10 000 ms. */
+export const DEFAULT_TIMEOUT_MS: number;
+/** What a driver handle (VerifiedNotification, OperationReply) does to the stored payment: a plain outcome. */
+export function transition(payment: PaymentSnapshot, verified: VerifiedNotification | OperationReply): OutcomeJson;
+`);
+}

@@ -43,9 +43,9 @@ impl Gateway {
     pub fn checkout_html(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ElavonOrder")] order: JsValue,
-        auto_submit: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "{ autoSubmit?: boolean }")] options: JsValue,
     ) -> Result<String, Thrown> {
-        gateway::checkout_html(&self.config, order, auto_submit, elavon::checkout)
+        gateway::checkout_html(&self.config, order, options, elavon::checkout)
     }
 
     /// Checks the signature (in constant time) and the merchant; throws `signature_mismatch`

@@ -1,18 +1,25 @@
 //! `flocash.*`: the FloCash verbs of `vpos_core::gateways::flocash`, one call each.
 //!
 //! Browser-safe: [`checkout_public`], [`validate_order`], [`status`] (no secret involved).
-//! Server/edge only: [`Gateway`], because its configuration holds the notification token.
+//! Edge module only: `Gateway`, because its configuration holds the notification token (the
+//! browser module `vpos-web` has no secret-keyed gateway).
 
 use serde::Serialize;
-use vpos_core::gateways::flocash::{self, Config, Notification, Order, PublicConfig};
-use vpos_core::{ErrorCode, Reply, Reported, Unverified, Verified};
+use vpos_core::Reported;
+use vpos_core::gateways::flocash::{self, Order, PublicConfig};
+#[cfg(feature = "edge")]
+use vpos_core::gateways::flocash::{Config, Notification};
+#[cfg(feature = "edge")]
+use vpos_core::{ErrorCode, Reply, Unverified, Verified};
 use wasm_bindgen::prelude::*;
 
-use crate::gateway::{self, verified_notification};
-use crate::js::{Arg, Thrown, core_error, from_js, to_js};
 #[cfg(feature = "edge")]
-use crate::state::Event;
-use crate::state::Outcome;
+use crate::js::core_error;
+use crate::js::{Arg, Thrown, from_js, to_js};
+#[cfg(feature = "edge")]
+use crate::state::{Event, Outcome};
+#[cfg(feature = "edge")]
+use crate::{gateway, gateway::verified_notification};
 
 const ORDER: Arg = Arg::value("order");
 
@@ -65,11 +72,13 @@ pub fn status(code: &str) -> Result<JsValue, Thrown> {
 ///
 /// The constructor reads the configuration without judging it, as the core does; call
 /// `validate()` at start-up to have every bad key named.
+#[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct Gateway {
     config: Config,
 }
 
+#[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash, js_class = Gateway)]
 impl Gateway {
     /// Reads a configuration (`merchant`, `merchant_name`, `checkout_url`, `base_url`,
@@ -193,15 +202,18 @@ impl Gateway {
 
 /// A parsed notification whose authenticity is not proven. Opaque: JS cannot build one, and
 /// only `Gateway.verifyPostback` turns it into a `VerifiedNotification`, spending it.
+#[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct UnverifiedNotification(Option<Unverified<Notification>>);
 
+#[cfg(feature = "edge")]
 impl UnverifiedNotification {
     fn get(&self) -> Result<&Unverified<Notification>, Thrown> {
         self.0.as_ref().ok_or_else(spent)
     }
 }
 
+#[cfg(feature = "edge")]
 fn spent() -> Thrown {
     Thrown::new(
         ErrorCode::FieldInvalid,
@@ -210,6 +222,7 @@ fn spent() -> Thrown {
     )
 }
 
+#[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash, js_class = UnverifiedNotification)]
 impl UnverifiedNotification {
     /// The parsed fields, to be read with suspicion (to find and lock the payment row).
@@ -227,9 +240,11 @@ impl UnverifiedNotification {
 
 /// A notification FloCash confirmed by post-back. Opaque: only `verifyPostback` makes one.
 /// "Verified" says it is authentic, not that the payment succeeded: read `event()`.
+#[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct VerifiedNotification(Verified<Notification>);
 
+#[cfg(feature = "edge")]
 verified_notification!(flocash, "FlocashNotification");
 
 /// Merchant Polling (edge module only: the polling configuration holds the API password).

@@ -16,14 +16,15 @@ struct FormJson {
 }
 
 /// The form as HTML, every value escaped by the core (`RedirectForm::to_html`): hidden
-/// inputs and a submit button. With `autoSubmit`, an inline script submits it on load, which
+/// inputs and a submit button. With `{ autoSubmit: true }`, an inline script submits it on load, which
 /// only runs when the HTML is served as a page; a script that inserts the HTML with
 /// `innerHTML` should render without it and call `form.submit()`.
 #[wasm_bindgen(js_name = renderForm)]
 pub fn render_form(
     #[wasm_bindgen(unchecked_param_type = "RedirectForm")] form: JsValue,
-    auto_submit: Option<bool>,
+    #[wasm_bindgen(unchecked_param_type = "{ autoSubmit?: boolean }")] options: JsValue,
 ) -> Result<String, Thrown> {
+    let auto_submit = crate::js::auto_submit(&options)?;
     let FormJson {
         action,
         method,
@@ -34,5 +35,5 @@ pub fn render_form(
         method,
         fields,
     };
-    Ok(form.to_html(auto_submit.unwrap_or(false)))
+    Ok(form.to_html(auto_submit))
 }

@@ -59,15 +59,16 @@ pub fn checkout<C, O: DeserializeOwned>(
     to_js(&checkout_form(config, order, checkout)?)
 }
 
-/// [`checkout_form`] as HTML, every value escaped by the core.
+/// [`checkout_form`] as HTML, every value escaped by the core; `options` is `{ autoSubmit? }`.
 #[cfg(feature = "edge")]
 pub fn checkout_html<C, O: DeserializeOwned>(
     config: &C,
     order: JsValue,
-    auto_submit: Option<bool>,
+    options: JsValue,
     checkout: impl FnOnce(&C, &O) -> Result<RedirectForm, Error>,
 ) -> Result<String, Thrown> {
-    Ok(checkout_form(config, order, checkout)?.to_html(auto_submit.unwrap_or(false)))
+    let auto_submit = crate::js::auto_submit(&options)?;
+    Ok(checkout_form(config, order, checkout)?.to_html(auto_submit))
 }
 
 /// The shared methods of a gateway's `Gateway` class (a struct holding the core `Config` in

@@ -1,7 +1,9 @@
 //! Crossing the JS boundary: values in and out through serde (so JS sees the core's JSON
 //! shapes), and failures out as `Error` objects carrying the core's stable `code` and `field`.
 
-use js_sys::{Array, ArrayBuffer, Number, Reflect, Uint8Array};
+use js_sys::{Array, Number, Reflect};
+#[cfg(feature = "edge")]
+use js_sys::{ArrayBuffer, Uint8Array};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -65,60 +67,29 @@ impl Arg {
     }
 }
 
-/// Reads a JS value into a core type with the core's own `Deserialize`, exactly as the core
-/// reads JSON: unknown keys are refused (`deny_unknown_fields`: a misspelt setting fails),
-/// amounts are exact and a float is never taken for minor units. On failure `field` is the
-/// argument's name and serde's message names the key (``unknown field `notify_ulr` ``).
+/// Reads a JS value into a core type through the core's one conversion,
+/// [`vpos_core::json::from_value`]: unknown keys are refused (`deny_unknown_fields`: a misspelt
+/// setting fails), amounts are exact, a float is never taken for minor units, and the error's
+/// `code`, `field` (the dotted path: `merchant_nmae`, `item_price.currency`, `nvp.password`)
+/// and redaction are the core's, the same as in Node and Python. This binding keeps only the
+/// value bridge ([`json_value`]: JS value → `serde_json::Value`).
 ///
 /// Why through `serde_json::Value` and not serde-wasm-bindgen's deserializer: the latter reads
-/// only the keys a struct declares, so it silently ignores unknown ones. (A dedicated
-/// self-describing JsValue deserializer was measured: 2 KB gzipped bigger than this route,
-/// whose serde_json code the core links anyway.)
+/// only the keys a struct declares, so it silently ignores unknown ones.
 pub fn from_js<T: DeserializeOwned>(value: JsValue, arg: Arg) -> Result<T, Thrown> {
-    // Generic only where it must be: everything else is shared by every `T` (one copy of the
-    // error handling in the module instead of one per argument type).
-    let json = json_arg(&value, arg)?;
-    // Read through `&Value`, not `from_value(Value)`: the same rules and messages, but the
-    // borrowing deserializer never moves or drops the tree inside each `T`'s code (2.8 kB
-    // gzipped off the edge module, 1.3 kB off the browser module, measured 2026-11-26).
-    T::deserialize(&json).map_err(|e| shape_error(&e, arg))
+    let json = json_value(&value, arg)?;
+    Ok(vpos_core::json::from_value(&json, arg.code)?)
 }
 
 fn arg_error(arg: Arg, why: &str) -> Thrown {
     Thrown::new(arg.code, Some(arg.name), &format!("{}: {why}", arg.name))
 }
 
+/// The value bridge: the JSON value a JS argument stands for (see [`json_of`]); what cannot be
+/// one (a function, a cycle, a BigInt beyond 64 bits) is refused naming the argument.
 #[inline(never)]
-fn json_arg(value: &JsValue, arg: Arg) -> Result<Value, Thrown> {
+pub fn json_value(value: &JsValue, arg: Arg) -> Result<Value, Thrown> {
     json_of(value, 0).map_err(|why| arg_error(arg, &why))
-}
-
-#[inline(never)]
-fn shape_error(e: &serde_json::Error, arg: Arg) -> Thrown {
-    let message = e.to_string();
-    if arg.code == ErrorCode::InvalidConfig
-        && (message.starts_with("invalid type") || message.starts_with("invalid value"))
-    {
-        // serde repeats the value it refused ("invalid type: integer `1234…`"), and in a
-        // configuration that value may be a key or a token: say only what was expected.
-        return match message.split_once(", expected ") {
-            Some((_, expected)) => arg_error(arg, &format!("expected {expected}")),
-            None => arg_error(arg, "a value has the wrong type"),
-        };
-    }
-    // A value the core refused while reading keeps the core's own code (the core writes
-    // `<code>: <message>` into serde's text-only errors): `amount_precision`, not a generic
-    // shape error. In a configuration every bad value stays `invalid_config`, as the core's
-    // `validate()` reports it.
-    if let Some((code, why)) = message.split_once(": ")
-        && let Some(code) = ErrorCode::from_code(code)
-    {
-        return match arg.code {
-            ErrorCode::InvalidConfig => arg_error(arg, why),
-            _ => Thrown::new(code, Some(arg.name), why),
-        };
-    }
-    arg_error(arg, &message)
 }
 
 /// A configuration as a plain JS object without its secret keys (the core writes a secret as
@@ -208,13 +179,38 @@ fn json_of(value: &JsValue, depth: usize) -> Result<Value, String> {
         let mut map = serde_json::Map::new();
         for entry in entries.iter() {
             let entry = Array::from(&entry);
+            let item = entry.get(1);
+            // As JSON.stringify (and the Node package): a key holding `undefined` is absent.
+            if item.is_undefined() {
+                continue;
+            }
             let key = entry.get(0).as_string().unwrap_or_default();
-            map.insert(key, json_of(&entry.get(1), depth + 1)?);
+            map.insert(key, json_of(&item, depth + 1)?);
         }
         Ok(Value::Object(map))
     } else {
         Err("functions and symbols are not values".to_string())
     }
+}
+
+/// `options.autoSubmit` of `checkoutHtml(order, options?)` / `renderForm(form, options?)`: the
+/// same options object as the Node package. A bare boolean (the 0.x positional argument) is
+/// refused rather than read as no options.
+pub fn auto_submit(options: &JsValue) -> Result<bool, Thrown> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(false);
+    }
+    if !options.is_object() {
+        return Err(Thrown::new(
+            ErrorCode::FieldInvalid,
+            Some("options"),
+            "options must be an object such as { autoSubmit: true }",
+        ));
+    }
+    Ok(Reflect::get(options, &"autoSubmit".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false))
 }
 
 /// Writes a core value as a plain JS value with the core's JSON shape: `None` becomes `null`
@@ -234,12 +230,14 @@ fn conversion_error(e: impl std::fmt::Display) -> Thrown {
     Thrown(js_sys::Error::new(&format!("vpos-web could not convert a result: {e}")).into())
 }
 
+#[cfg(feature = "edge")]
 /// The bytes of a request body given as a string (encoded as UTF-8), a `Uint8Array` (Node's
 /// `Buffer` is one) or an `ArrayBuffer`. Raw bytes matter: invalid UTF-8 must reach the core.
 pub fn body_bytes(body: &JsValue) -> Result<Vec<u8>, Thrown> {
     bytes_of(body, "body")
 }
 
+#[cfg(feature = "edge")]
 /// The bytes of any argument given as a string, `Uint8Array` or `ArrayBuffer`; `name` is the
 /// `field` of the error for anything else.
 pub fn bytes_of(value: &JsValue, name: &'static str) -> Result<Vec<u8>, Thrown> {
@@ -258,27 +256,30 @@ pub fn bytes_of(value: &JsValue, name: &'static str) -> Result<Vec<u8>, Thrown> 
     }
 }
 
+#[cfg(feature = "edge")]
 /// Reads a core error back from a JS value with `code` (one of the catalogue), `message`
 /// and optional `field`: an error this module threw, or one the host builds itself (a
 /// post-back that timed out is `{code: "postback_failed", message: "…"}`).
 pub fn core_error(value: &JsValue) -> Result<vpos_core::Error, Thrown> {
+    // The value bridge: the three properties as JSON; the core's own `Deserialize` for
+    // `Error` (an unknown code is refused) through the core's one conversion.
     let get = |key: &str| {
         Reflect::get(value, &key.into())
             .ok()
             .and_then(|v| v.as_string())
+            .map(Value::String)
     };
-    let code = get("code")
-        .and_then(|c| ErrorCode::from_code(&c))
-        .ok_or_else(|| {
-            Thrown::new(
-                ErrorCode::FieldInvalid,
-                Some("error"),
-                "error must carry a vpos error code (see errorCodes())",
-            )
-        })?;
-    let error = vpos_core::Error::new(code, get("message").unwrap_or_default());
-    Ok(match get("field") {
-        Some(field) => error.with_field(field),
-        None => error,
-    })
+    let mut map = serde_json::Map::new();
+    map.insert("code".into(), get("code").unwrap_or(Value::Null));
+    if let Some(field) = get("field") {
+        map.insert("field".into(), field);
+    }
+    map.insert(
+        "message".into(),
+        get("message").unwrap_or_else(|| Value::String(String::new())),
+    );
+    Ok(vpos_core::json::from_value(
+        &Value::Object(map),
+        ErrorCode::FieldInvalid,
+    )?)
 }

@@ -15,12 +15,14 @@
 //! `BigInt`: money never passes through a JS number. Failures are thrown as `Error` objects
 //! (`name` `"VposError"`) with `code`, one of [`error_codes`], and `field`.
 //!
-//! What must stay out of a browser: anything holding a secret. `flocash.Gateway` carries
-//! the notification token and is for servers and edge functions only (it is in both modules,
-//! as it was before the split); pages use `flocash.checkoutPublic` /
-//! `flocash.validateOrder` with the public configuration, and `renderForm` for a form the
-//! server built and signed. Every other gateway class holds a secret and exists in the edge
-//! module only.
+//! What must stay out of a browser: anything holding a secret. The browser module has no
+//! secret-keyed gateway: pages use `flocash.checkoutPublic` / `flocash.validateOrder` with the
+//! public configuration, and `renderForm` for a form the server built and signed.
+//! `flocash.Gateway` (the notification token) and every other gateway class, `transition`, and
+//! the driver (`Config`, `parseNotification`, `prove`, `acknowledge`, the operations; module
+//! `driver`, with the async `handleNotification` in the JS glue `js/edge-glue.js`) are in the
+//! edge module only. Every host value is read by the core's one conversion,
+//! `vpos_core::json::from_value` (`js::from_js`), so `code` and `field` are the Node package's.
 //!
 //! Notifications and events are opaque classes (`<gateway>.UnverifiedNotification`,
 //! `<gateway>.VerifiedNotification`, `elavon.VerifiedEvent`, `paypal.VerifiedEvent`,
@@ -32,9 +34,12 @@ mod bitpay;
 #[cfg(feature = "edge")]
 mod ceca;
 #[cfg(feature = "edge")]
+mod driver;
+#[cfg(feature = "edge")]
 mod elavon;
 mod flocash;
 mod form;
+#[cfg(feature = "edge")]
 mod gateway;
 mod js;
 mod money;
@@ -46,6 +51,9 @@ mod paypal;
 mod paypal_edge;
 #[cfg(feature = "edge")]
 mod redsys;
+// Events, outcomes and `transition` move a payment from a verified notification, which only
+// the edge module makes.
+#[cfg(feature = "edge")]
 mod state;
 
 /// Which module this is: `"browser"` (forms without secrets, rendering, money) or `"edge"`
@@ -152,6 +160,54 @@ export interface FlocashStatus { status_code: string; status: Reported; label: s
 #[cfg(feature = "edge")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EDGE_TYPES: &str = r#"
+/** A configuration for any gateway (the driver's `Config`): the gateway's keys with its name beside them. */
+export type ConfigInput =
+  | ({ gateway: "flocash" } & FlocashConfig)
+  | ({ gateway: "redsys" } & RedsysConfig)
+  | ({ gateway: "ceca" } & CecaConfig)
+  | ({ gateway: "elavon" } & ElavonConfig)
+  | ({ gateway: "paypal" } & PaypalConfig)
+  | ({ gateway: "bitpay" } & BitpayConfig);
+/** A configuration without its secret keys, tagged with `gateway`. */
+export type PublicConfigView = { gateway: GatewayName } & Record<string, unknown>;
+/** What identifies a notification before it is proven. */
+export interface Summary { gateway: GatewayName; order_id: string; transaction_id: string; status_code: string; amount: Amount | null }
+/** What a proven notification or operation reply leaves on the payment. */
+export interface PaymentFields {
+  transaction_id?: string; authorisation_code?: string; card_reference?: string; card_expiry?: string; cof_transaction_id?: string;
+}
+export type Notification = FlocashNotification | RedsysNotification | CecaNotification | ElavonNotification | PaypalNotification | BitpayNotification;
+/** What the host received for a notification. */
+export interface NotificationRequest {
+  body: string | Uint8Array | ArrayBuffer; headers?: Headers | [string, string][] | Record<string, string | string[] | undefined>;
+  contentType?: string; query?: string; token?: string | undefined;
+}
+export type Proof =
+  | { verified: VerifiedNotification; request?: undefined; pending?: undefined }
+  | { verified?: undefined; request: HttpRequest; pending: PendingNotification };
+export type Verdict = "unknown_account" | "token_mismatch" | "invalid" | "unverified" | "postback_failed" | "no_payment"
+  | "applied" | "already_applied" | "ignored" | "rejected" | "error";
+/** What to store and what to answer. */
+export interface Answer { verdict: Verdict; response: HttpResponse; paymentFields: PaymentFields; error: VposErrorJson | null }
+export type FetchFunction = (request: HttpRequest, options: { signal: AbortSignal }) => Promise<{ status: number; body: string | Uint8Array } | Response>;
+/** The host's side of `handleNotification`. */
+export interface HandleOptions {
+  payment: PaymentSnapshot | ((event: EventJson, verified: VerifiedNotification) => PaymentSnapshot | null | undefined | Promise<PaymentSnapshot | null | undefined>);
+  onReceived?: (received: { body: Uint8Array; headers: NotificationRequest["headers"]; contentType: string }) => void | Promise<void>;
+  fetch?: FetchFunction; postback?: FetchFunction; timeoutMs?: number;
+}
+export interface NotificationResult extends HttpResponse {
+  verdict: Verdict; outcome: OutcomeJson | null; error: VposErrorJson | null; event: EventJson | null;
+  summary: Summary | null; paymentFields: PaymentFields; notification: Notification | null; rawBody: Uint8Array;
+}
+export type OperationKind = "refund" | "capture" | "release" | "charge";
+/** An operation, whichever gateway: each reads what it quotes. */
+export interface Operation {
+  kind: OperationKind; order_id: string; amount: AmountInput; captured?: AmountInput | null; refunded_minor?: bigint | number;
+  transaction_id?: string; authorisation_code?: string; timestamp?: string; stored_credential?: RedsysStoredCredential | null;
+}
+export interface OperationStatus { state: "pending" | "succeeded" | "failed"; code: string | null }
+
 export type RedsysSignatureVersion = "HMAC_SHA256_V1" | "HMAC_SHA512_V1" | "HMAC_SHA512_V2";
 /** A Redsys terminal. Holds the secret key: edge and servers only. */
 export interface RedsysConfig {

@@ -1,4 +1,5 @@
-//! Money and currencies: exact amounts in, `{minor: bigint, currency, value}` out.
+//! Money and currencies (`money.parse`, `money.fromMinor`, `money.currency`, the names of the
+//! Node package): exact amounts in, `{minor: bigint, currency, value}` out.
 
 use serde::Serialize;
 use vpos_core::{Amount, Currency};
@@ -9,7 +10,7 @@ use crate::js::{Arg, Thrown, from_js, to_js};
 /// Parses a plain decimal string exactly (`"23.45"` EUR → `{minor: 2345n, currency: "EUR",
 /// value: "23.45"}`). More decimals than the currency has is `amount_precision`, never a
 /// rounding.
-#[wasm_bindgen(js_name = parseAmount, unchecked_return_type = "Amount")]
+#[wasm_bindgen(js_namespace = money, js_name = parse, unchecked_return_type = "Amount")]
 pub fn parse_amount(value: &str, currency: &str) -> Result<JsValue, Thrown> {
     let currency = Currency::from_code(currency)?;
     to_js(&Amount::parse(value, currency)?)
@@ -17,7 +18,7 @@ pub fn parse_amount(value: &str, currency: &str) -> Result<JsValue, Thrown> {
 
 /// An amount from minor units, given as a `BigInt` or a safe integer (a number with a
 /// fraction, or beyond 2^53, is refused).
-#[wasm_bindgen(js_name = amountFromMinor, unchecked_return_type = "Amount")]
+#[wasm_bindgen(js_namespace = money, js_name = fromMinor, unchecked_return_type = "Amount")]
 pub fn amount_from_minor(
     #[wasm_bindgen(unchecked_param_type = "bigint | number")] minor: JsValue,
     currency: &str,
@@ -29,7 +30,7 @@ pub fn amount_from_minor(
 
 /// Looks a currency up in the ISO 4217 table by alphabetic code (`"XOF"`) or numeric code
 /// (`952`): `{code, numeric, exponent, name}`.
-#[wasm_bindgen(js_name = currencyInfo, unchecked_return_type = "CurrencyInfo")]
+#[wasm_bindgen(js_namespace = money, js_name = currency, unchecked_return_type = "CurrencyInfo")]
 pub fn currency_info(
     #[wasm_bindgen(unchecked_param_type = "string | number")] code: JsValue,
 ) -> Result<JsValue, Thrown> {

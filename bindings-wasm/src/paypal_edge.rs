@@ -42,9 +42,9 @@ impl Gateway {
     pub fn checkout_html(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PaypalOrder")] order: JsValue,
-        auto_submit: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "{ autoSubmit?: boolean }")] options: JsValue,
     ) -> Result<String, Thrown> {
-        gateway::checkout_html(&self.config, order, auto_submit, paypal::checkout)
+        gateway::checkout_html(&self.config, order, options, paypal::checkout)
     }
 
     /// The post-back to perform: the body exactly as received, after `cmd=_notify-validate&`.

@@ -66,9 +66,9 @@ impl Gateway {
     pub fn checkout_html(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RedsysOrder")] order: JsValue,
-        auto_submit: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "{ autoSubmit?: boolean }")] options: JsValue,
     ) -> Result<String, Thrown> {
-        gateway::checkout_html(&self.config, order, auto_submit, redsys::checkout)
+        gateway::checkout_html(&self.config, order, options, redsys::checkout)
     }
 
     /// Parses an HTTP POST (form) or SOAP (`text/xml`) notification from its raw body.

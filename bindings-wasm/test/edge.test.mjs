@@ -37,7 +37,13 @@ test('the browser module holds no secret-keyed gateway; the edge module has them
   for (const { name, api } of await builds()) {
     assert.equal(api.flavour(), 'browser', name);
     for (const gw of ['redsys', 'ceca', 'elavon', 'paypal', 'bitpay']) assert.equal(api[gw], undefined, `${name}: ${gw}`);
-    assert.equal(api.flocash.Gateway.prototype.pollByReferenceRequest, undefined, `${name}: polling holds an API password`);
+    // FloCash's Gateway holds the notification token; without a verified notification there is
+    // nothing to transition, and the driver (Config holds secrets) is the edge module's.
+    for (const gone of ['Gateway', 'UnverifiedNotification', 'VerifiedNotification']) {
+      assert.equal(api.flocash[gone], undefined, `${name}: flocash.${gone}`);
+    }
+    for (const gone of ['transition', 'Event', 'Outcome', 'Config', 'handleNotification']) assert.equal(api[gone], undefined, `${name}: ${gone}`);
+    assert.equal(typeof api.flocash.checkoutPublic, 'function', `${name}: the unsigned form stays`);
   }
   for (const { name, api } of await edgeBuilds()) {
     assert.equal(api.flavour(), 'edge', name);
@@ -71,16 +77,18 @@ for (const { name, api } of await edgeBuilds()) {
 
     test('a secret of the wrong type is refused without being repeated', () => {
       const e = vposError(() => new redsys.Gateway({ ...redsysSandbox.config, secret_key: 987654321987654 }));
-      assert.deepEqual(fields(e), ['invalid_config', 'config']);
+      assert.deepEqual(fields(e), ['invalid_config', 'secret_key']);
       assert.doesNotMatch(e.message, /987654321987654/);
       assert.match(e.message, /expected/);
       const u = vposError(() => new redsys.Gateway({ ...redsysSandbox.config, secret_kye: 'x' }));
       assert.match(u.message, /unknown field `secret_kye`/);
       const el = sample('elavon/elavon.json', 'elavon.handle').config;
-      assert.deepEqual(fields(vposError(() => new elavon.Gateway({ ...el, currency: 'XXY' }))), ['invalid_config', 'config'],
-        'a bad value in a configuration is invalid_config, whatever the core calls it elsewhere');
+      // The core's conversion keeps the code of a value it refused, and quotes nothing of a configuration.
+      const bad = vposError(() => new elavon.Gateway({ ...el, currency: 'XXY' }));
+      assert.deepEqual(fields(bad), ['unknown_currency', 'currency']);
+      assert.doesNotMatch(bad.message, /XXY/);
       assert.deepEqual(fields(vposError(() => new redsys.Gateway(redsysSandbox.config)
-        .checkout({ order: '1447961844', amount: { value: '1.455', currency: 'EUR' } }))), ['amount_precision', 'order']);
+        .checkout({ order: '1447961844', amount: { value: '1.455', currency: 'EUR' } }))), ['amount_precision', 'amount']);
     });
 
     test('Redsys: parse, verify (repeatable), transition, answer; a forged signature is signature_mismatch', () => {
@@ -121,7 +129,7 @@ for (const { name, api } of await edgeBuilds()) {
       assert.equal(params.DS_MERCHANT_COF_TYPE, 'R');
       assert.equal(params.DS_MERCHANT_EXCEP_SCA, 'MIT');
       assert.deepEqual(fields(vposError(() => g.checkout({ order: '1447961844', amount: { value: '1', currency: 'EUR' },
-        stored_credential: { cof_type: 'weekly' } }))), ['field_invalid', 'order']);
+        stored_credential: { cof_type: 'weekly' } }))), ['field_invalid', 'stored_credential.cof_type']);
       const stored = sample('redsys/notification.json', 'redsys.verify', 'card reference');
       const n = new redsys.Gateway(stored.config).verify(new redsys.Gateway(stored.config)
         .parseNotification(stored.content_type ?? FORM, stored.body)).notification();
@@ -193,7 +201,7 @@ for (const { name, api } of await edgeBuilds()) {
       const order = { invoice: 'A-1', item_name: 'Tea', amount: { value: '15', currency: 'EUR' } };
       assert.deepEqual(paypal.checkoutPublic(pub, order), new paypal.Gateway(withNvp).checkout(order));
       const e = vposError(() => paypal.checkoutPublic(withNvp, order));
-      assert.deepEqual(fields(e), ['invalid_config', 'public_config']);
+      assert.deepEqual(fields(e), ['invalid_config', 'nvp']);
       assert.match(e.message, /unknown field `nvp`/);
       assert.doesNotMatch(e.message, new RegExp(nvp.password));
       assert.equal(paypal.validateOrder(pub, order), undefined);

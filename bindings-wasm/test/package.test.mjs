@@ -22,44 +22,44 @@ before(() => {
 after(() => project && rmSync(project, { recursive: true, force: true }));
 
 const node = (args, code) => execFileSync(process.execPath, [...args, code], { cwd: project, encoding: 'utf8' }).trim();
-const probe = `parseAmount('1.5', 'KWD').minor + ' ' + typeof flocash.Gateway`;
+const probe = `money.parse('1.5', 'KWD').minor + ' ' + typeof flocash.checkoutPublic`;
 
 test('require("vpos-web") is the CommonJS build, ready at once', () => {
-  assert.equal(node(['-e'], `const { parseAmount, flocash } = require('vpos-web'); console.log(${probe})`), '1500 function');
+  assert.equal(node(['-e'], `const { money, flocash } = require('vpos-web'); console.log(${probe})`), '1500 function');
 });
 
 test('import from "vpos-web" in Node works with named exports', () => {
-  assert.equal(node(['--input-type=module', '-e'], `import { parseAmount, flocash } from 'vpos-web'; console.log(${probe})`), '1500 function');
+  assert.equal(node(['--input-type=module', '-e'], `import { money, flocash } from 'vpos-web'; console.log(${probe})`), '1500 function');
 });
 
 test('"vpos-web/web" is the ES module, initialised with the wasm bytes as an edge runtime does', () => {
   const code = `import { readFileSync } from 'node:fs';
     import { createRequire } from 'node:module';
-    import { initSync, parseAmount, flocash } from 'vpos-web/web';
+    import { initSync, money, flocash } from 'vpos-web/web';
     const wasm = createRequire(import.meta.url).resolve('vpos-web/vpos_web_bg.wasm');
     initSync({ module: readFileSync(wasm) });
     console.log(${probe});`;
   assert.equal(node(['--input-type=module', '-e'], code), '1500 function');
 });
 
-const edgeProbe = `redsys.status('0', '0').status + ' ' + flavour()`;
+const edgeProbe = `redsys.status('0', '0').status + ' ' + flavour() + ' ' + typeof handleNotification`;
 
 test('require("vpos-web/edge") is the CommonJS edge build, with every gateway', () => {
-  assert.equal(node(['-e'], `const { redsys, flavour } = require('vpos-web/edge'); console.log(${edgeProbe})`), 'succeeded edge');
+  assert.equal(node(['-e'], `const { redsys, flavour, handleNotification } = require('vpos-web/edge'); console.log(${edgeProbe})`), 'succeeded edge function');
 });
 
 test('import from "vpos-web/edge" in Node works with named exports', () => {
-  assert.equal(node(['--input-type=module', '-e'], `import { redsys, flavour } from 'vpos-web/edge'; console.log(${edgeProbe})`), 'succeeded edge');
+  assert.equal(node(['--input-type=module', '-e'], `import { redsys, flavour, handleNotification } from 'vpos-web/edge'; console.log(${edgeProbe})`), 'succeeded edge function');
 });
 
 test('"vpos-web/edge/web" is the edge ES module, initialised with its wasm bytes as an edge runtime does', () => {
   const code = `import { readFileSync } from 'node:fs';
     import { createRequire } from 'node:module';
-    import { initSync, redsys, flavour } from 'vpos-web/edge/web';
+    import { initSync, redsys, flavour, handleNotification } from 'vpos-web/edge/web';
     const wasm = createRequire(import.meta.url).resolve('vpos-web/vpos_web_edge_bg.wasm');
     initSync({ module: readFileSync(wasm) });
     console.log(${edgeProbe});`;
-  assert.equal(node(['--input-type=module', '-e'], code), 'succeeded edge');
+  assert.equal(node(['--input-type=module', '-e'], code), 'succeeded edge function');
 });
 
 test('the package ships the README, both builds of both modules and their types, nothing else', () => {
@@ -67,9 +67,10 @@ test('the package ships the README, both builds of both modules and their types,
   const files = listing.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
     'README.md',
-    'edge/node/package.json', 'edge/node/vpos_web_edge.d.ts', 'edge/node/vpos_web_edge.js', 'edge/node/vpos_web_edge_bg.wasm',
-    'edge/node/vpos_web_edge_bg.wasm.d.ts', 'edge/web/package.json', 'edge/web/vpos_web_edge.d.ts', 'edge/web/vpos_web_edge.js',
-    'edge/web/vpos_web_edge_bg.wasm', 'edge/web/vpos_web_edge_bg.wasm.d.ts',
+    'edge/node/glue.js', 'edge/node/package.json', 'edge/node/vpos_web_edge.d.ts', 'edge/node/vpos_web_edge.js',
+    'edge/node/vpos_web_edge_bg.wasm', 'edge/node/vpos_web_edge_bg.wasm.d.ts', 'edge/node/vpos_web_edge_core.js',
+    'edge/web/glue.js', 'edge/web/package.json', 'edge/web/vpos_web_edge.d.ts', 'edge/web/vpos_web_edge.js',
+    'edge/web/vpos_web_edge_bg.wasm', 'edge/web/vpos_web_edge_bg.wasm.d.ts', 'edge/web/vpos_web_edge_core.js',
     'node/package.json', 'node/vpos_web.d.ts', 'node/vpos_web.js', 'node/vpos_web_bg.wasm',
     'node/vpos_web_bg.wasm.d.ts', 'package.json', 'web/package.json', 'web/vpos_web.d.ts', 'web/vpos_web.js',
     'web/vpos_web_bg.wasm', 'web/vpos_web_bg.wasm.d.ts',

@@ -68,3 +68,25 @@ terminal.operationRequest({ kind: 'capture', order: 'o', amount: { value: '1', c
 transition({ gateway: 'redsys', merchant: 'm', order_id: 'o', amount: n.amount, status: 'new' }, verified);
 // @ts-expect-error the CECA config needs its key
 new ceca.Gateway({ merchant_id: '1', acquirer_bin: '2', terminal_id: '3', checkout_url: 'u', url_ok: 'u', url_nok: 'u' });
+
+// The driver: the names and shapes of the Node package.
+import { Config, parseNotification, prove, acknowledge, handleNotification, allowedOperations, checkOperation, operationRequest } from '../../pkg/edge/web/vpos_web_edge.js';
+import type { Answer, NotificationResult, OperationKind, Summary, Verdict } from '../../pkg/edge/web/vpos_web_edge.js';
+const account = new Config({ gateway: 'redsys', ...config });
+// @ts-expect-error a configuration names its gateway
+void new Config({ merchant_code: '999008881' });
+const secretsOf: string[] = account.secretKeys;
+const unverifiedAny = parseNotification(account, { contentType: 'application/x-www-form-urlencoded', body: new Uint8Array() });
+const summaryAny: Summary = unverifiedAny.summary;
+const proofAny = prove(account, unverifiedAny);
+const verifiedAny = proofAny.verified ?? proofAny.pending.finish(account, { status: 200, body: 'VERIFIED' });
+const outcomeAny: OutcomeJson = transition({ gateway: 'redsys', merchant: '999008881', order_id: summaryAny.order_id, amount: { minor: 145n, currency: 'EUR' }, status: 'pending' }, verifiedAny);
+const answerAny: Answer = acknowledge(account, verifiedAny, outcomeAny);
+const verdictAny: Verdict = answerAny.verdict;
+async function onAnyGateway(raw: Uint8Array): Promise<NotificationResult> {
+  return handleNotification(account, { body: raw, headers: {} }, { payment: async (event) => ({ gateway: 'redsys', merchant: event.merchant, order_id: event.order_id, amount: event.amount, status: 'pending' }) });
+}
+const allowedAny: OperationKind[] = allowedOperations('paid') as OperationKind[];
+checkOperation({ gateway: 'redsys', merchant: 'm', order_id: 'o', amount: { minor: 1n, currency: 'EUR' }, status: 'paid' }, 'refund', 1n, undefined);
+const refundRequest: HttpRequest = operationRequest(account, { kind: 'refund', order_id: '1447961844', amount: { value: '1.45', currency: 'EUR' } });
+export { secretsOf, verdictAny, onAnyGateway, allowedAny, refundRequest };

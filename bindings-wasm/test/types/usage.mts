@@ -1,11 +1,12 @@
 // Type-checked by test/types.test.mjs (tsc --strict) against the generated .d.ts: what a
 // TypeScript user writes must compile, and each @ts-expect-error line must stay an error.
-import init, { flocash, parseAmount, renderForm, transition, errorCodes } from '../../pkg/web/vpos_web.js';
+import init, { flocash, money, renderForm, errorCodes } from '../../pkg/web/vpos_web.js';
 import type { Amount, ErrorCode, FlocashOrder, OutcomeJson, RedirectForm, VposError } from '../../pkg/web/vpos_web.js';
-import * as edge from '../../pkg/node/vpos_web.js';
+// The FloCash Gateway holds the notification token: edge module only.
+import * as edge from '../../pkg/edge/node/vpos_web_edge.js';
 
 await init();
-const price: Amount = parseAmount('2.50', 'USD');
+const price: Amount = money.parse('2.50', 'USD');
 const minor: bigint = price.minor;
 const order: FlocashOrder = {
   order_id: 'AT000001', custom: 'C0000001', item_name: 'Call Credit',
@@ -14,7 +15,7 @@ const order: FlocashOrder = {
 };
 flocash.validateOrder(order);
 const form: RedirectForm = flocash.checkoutPublic({ merchant: 'm', merchant_name: 'n', checkout_url: 'https://x.example' }, order);
-const html: string = renderForm(form, false);
+const html: string = renderForm(form, { autoSubmit: false });
 const codes: ErrorCode[] = errorCodes();
 
 try {
@@ -42,7 +43,7 @@ if (json.outcome === 'applied') {
   void refunded;
 }
 const answer: edge.HttpResponse = gateway.acknowledge(outcome);
-void [minor, html, codes, request, answer, transition];
+void [minor, html, codes, request, answer];
 
 // @ts-expect-error minor units are a bigint, never a number
 const asNumber: number = price.minor;

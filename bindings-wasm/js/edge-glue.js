@@ -1,0 +1,213 @@
+// The edge module's JS glue (`vpos-web/edge`): what needs a Promise or `fetch`, over the
+// wasm exports. scripts/package.mjs ships it beside each edge build (as an ES module for the
+// web build, CommonJS for the node build) and the entry file re-exports the wasm module with
+// these added: `handleNotification`, `operate`, `fetchPostback`, `DEFAULT_TIMEOUT_MS`, and a
+// `transition` that takes the driver's handles as well as an `Event`.
+//
+// The same algorithm as the Node package's lib/driver.js; tests/js/api.shared.mjs holds both
+// to the same answers. Every decision is the core's (through the wasm exports).
+
+/* eslint-disable no-unused-vars */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function extend(core) {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  const vposError = (code, field, message) => {
+    const e = new Error(message);
+    e.name = 'VposError';
+    e.code = code;
+    e.field = field;
+    return e;
+  };
+  const isVposError = (e) => e instanceof Error && e.name === 'VposError' && typeof e.code === 'string';
+
+  /** The body as bytes; an object means a body parser decoded it first: the host's mistake. */
+  function bytes(body) {
+    if (body === undefined || body === null) return new Uint8Array(0);
+    if (typeof body === 'string') return encoder.encode(body);
+    if (body instanceof Uint8Array) return body;
+    if (body instanceof ArrayBuffer) return new Uint8Array(body);
+    if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    throw vposError('field_invalid', 'body', 'body must be the raw bytes (Uint8Array, ArrayBuffer) or a string, never a parsed object');
+  }
+
+  /** One header from a fetch `Headers`, pairs, or a plain object. */
+  function header(headers, name) {
+    if (!headers) return '';
+    let value;
+    if (typeof headers.get === 'function') {
+      value = headers.get(name);
+    } else if (Array.isArray(headers)) {
+      const pair = headers.find((p) => Array.isArray(p) && String(p[0]).toLowerCase() === name);
+      value = pair && pair[1];
+    } else {
+      const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+      value = key === undefined ? undefined : headers[key];
+    }
+    if (Array.isArray(value)) value = value[0];
+    return typeof value === 'string' ? value : '';
+  }
+
+  /** The default: the global `fetch`, redirects not followed. */
+  async function fetchPostback(request, { signal } = {}) {
+    const res = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
+      redirect: 'manual',
+      signal,
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  function describe(err) {
+    if (!(err instanceof Error)) return `request failed: ${String(err).slice(0, 80)}`;
+    const cause = err.cause && (err.cause.code || err.cause.message);
+    return cause ? `${err.message} (${cause})` : err.message;
+  }
+
+  async function toReply(answer) {
+    if (answer && typeof answer.text === 'function' && typeof answer.status === 'number') {
+      return { status: answer.status, body: await answer.text() };
+    }
+    if (answer && Number.isInteger(answer.status)) {
+      const body = answer.body ?? '';
+      if (typeof body === 'string') return { status: answer.status, body };
+      if (ArrayBuffer.isView(body) || body instanceof ArrayBuffer) return { status: answer.status, body: decoder.decode(body) };
+    }
+    throw new Error('the fetch function must resolve to { status, body } or a Response');
+  }
+
+  /** `fetch(request)` under a deadline; never throws: no answer is `{ error }` for the core. */
+  async function perform(fetchFn, request, timeoutMs) {
+    const controller = new AbortController();
+    let timer;
+    const deadline = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new Error(`request timed out after ${timeoutMs} ms`);
+        controller.abort(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        Promise.resolve()
+          .then(() => fetchFn(request, { signal: controller.signal }))
+          .then(toReply),
+        deadline,
+      ]);
+    } catch (err) {
+      return { error: describe(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function checkIo(fetchFn, timeoutMs) {
+    if (typeof fetchFn !== 'function') throw new TypeError('fetch must be a function');
+    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new TypeError('timeoutMs must be a positive number');
+  }
+
+  /** What a verified handle does to the stored payment: a plain outcome for the driver's handles. */
+  function transition(payment, verified) {
+    if (verified instanceof core.VerifiedNotification) return core.transitionVerified(payment, verified);
+    if (verified instanceof core.OperationReply) return core.transitionReply(payment, verified);
+    if (verified instanceof core.Event) return core.transition(payment, verified);
+    throw vposError('field_invalid', 'verified', 'verified must be a verified notification handle vpos returned, not a look-alike');
+  }
+
+  /** The one notification path, every gateway (see the README). */
+  async function handleNotification(config, request, options = {}) {
+    if (!(config instanceof core.Config)) throw new TypeError('config must be a vpos Config (new Config({ gateway, ... }))');
+    if (!request || typeof request !== 'object') throw new TypeError('handleNotification needs a request object');
+    const { payment, onReceived, timeoutMs = DEFAULT_TIMEOUT_MS } = options ?? {};
+    const fetchFn = options.fetch ?? options.postback ?? fetchPostback;
+    checkIo(fetchFn, timeoutMs);
+    if (payment === undefined) throw new TypeError('payment is required: the stored snapshot or a function returning it');
+
+    const rawBody = bytes(request.body);
+    const contentType = typeof request.contentType === 'string' ? request.contentType : header(request.headers, 'content-type');
+    const gateway = config.gateway;
+    let known = null;
+    const result = (a, fields) => {
+      const out = {
+        status: a.response.status,
+        headers: a.response.headers,
+        body: a.response.body,
+        verdict: a.verdict,
+        outcome: null,
+        error: a.error ?? null,
+        event: null,
+        summary: known ? known.summary : null,
+        paymentFields: a.paymentFields,
+        rawBody,
+        ...fields,
+      };
+      const handle = known;
+      Object.defineProperty(out, 'notification', { enumerable: true, get: () => (handle ? handle.notification : null) });
+      return out;
+    };
+    const refuse = (err, fields) => {
+      if (!isVposError(err)) throw err;
+      return result(core.reject(gateway, err), fields);
+    };
+
+    if (rawBody.length > core.maxBodyBytes(gateway)) return result(core.rejectUnread(gateway));
+    const token = typeof request.token === 'string' ? request.token : undefined;
+    try {
+      config.checkToken(token);
+    } catch (err) {
+      return refuse(err);
+    }
+    if (onReceived) await onReceived({ body: rawBody, headers: request.headers, contentType });
+
+    let unverified;
+    try {
+      unverified = core.parseNotification(config, { contentType, body: rawBody, query: request.query, token });
+    } catch (err) {
+      return refuse(err);
+    }
+    known = unverified;
+    let verified;
+    try {
+      const proof = core.prove(config, unverified);
+      if (proof.verified) {
+        verified = proof.verified;
+      } else {
+        const reply = await perform(fetchFn, proof.request, timeoutMs);
+        verified = proof.pending.finish(config, reply);
+      }
+    } catch (err) {
+      return refuse(err);
+    }
+    known = verified;
+    const event = verified.event;
+    let snapshot;
+    try {
+      snapshot = typeof payment === 'function' ? await payment(event, verified) : payment;
+    } catch (err) {
+      if (isVposError(err) && err.code === 'payment_not_found') return refuse(err, { event });
+      throw err;
+    }
+    if (snapshot === null || snapshot === undefined) return result(core.paymentNotFound(gateway, event.order_id), { event });
+    const outcome = core.transitionVerified(snapshot, verified);
+    let a;
+    try {
+      a = core.acknowledge(config, verified, outcome);
+    } catch (err) {
+      return refuse(err, { outcome, event });
+    }
+    return result(a, { outcome, event });
+  }
+
+  /** `operationRequest` → `fetch` (deadline; no answer is `gateway_unavailable`) → `parseOperationReply`. */
+  async function operate(config, operation, { fetch: fetchFn = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+    checkIo(fetchFn, timeoutMs);
+    const request = core.operationRequest(config, operation);
+    return core.parseOperationReply(config, operation, await perform(fetchFn, request, timeoutMs));
+  }
+
+  return { transition, handleNotification, operate, fetchPostback, DEFAULT_TIMEOUT_MS };
+}
