@@ -1,11 +1,29 @@
 'use strict';
 // The notification handles are native classes (opaque, type-tagged, no JS constructor). This
 // module gives them readable properties: the addon hands JSON text over, `decode` makes the
-// minor units bigints.
+// minor units bigints. Each part is read once per handle and cached; an event (the hot path:
+// `handleNotification`, `transition`) is parsed without a reviver, its one amount fixed up.
 
 const util = require('node:util');
 const native = require('../native.js');
 const { decode } = require('./json.js');
+
+const CACHE = new WeakMap();
+
+/** `make()` once per handle and key. */
+function cached(handle, key, make) {
+  let parts = CACHE.get(handle);
+  if (parts === undefined) CACHE.set(handle, (parts = new Map()));
+  if (!parts.has(key)) parts.set(key, make());
+  return parts.get(key);
+}
+
+/** An event's JSON: minor units only in `amount.minor`. */
+function decodeEvent(text) {
+  const event = JSON.parse(text);
+  if (event.amount && typeof event.amount.minor === 'string') event.amount.minor = BigInt(event.amount.minor);
+  return event;
+}
 
 const UnverifiedNotification = native.FlocashUnverifiedNotification;
 const VerifiedNotification = native.FlocashVerifiedNotification;
@@ -21,7 +39,7 @@ function decorate(name, Unverified, Verified, summary) {
     Object.defineProperties(Unverified.prototype, {
       untrusted: {
         get() {
-          return decode(this.untrustedJson());
+          return cached(this, 'untrusted', () => decode(this.untrustedJson()));
         },
       },
       [util.inspect.custom]: {
@@ -34,12 +52,12 @@ function decorate(name, Unverified, Verified, summary) {
   Object.defineProperties(Verified.prototype, {
     notification: {
       get() {
-        return decode(this.notificationJson());
+        return cached(this, 'notification', () => decode(this.notificationJson()));
       },
     },
     event: {
       get() {
-        return decode(this.eventJson());
+        return cached(this, 'event', () => decodeEvent(this.eventJson()));
       },
     },
     [util.inspect.custom]: {
@@ -61,7 +79,7 @@ function decorateEvent(name, EventClass, summary) {
   Object.defineProperties(EventClass.prototype, {
     event: {
       get() {
-        return decode(this.eventJson());
+        return cached(this, 'event', () => decodeEvent(this.eventJson()));
       },
     },
     [util.inspect.custom]: {
