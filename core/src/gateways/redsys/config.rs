@@ -1,5 +1,6 @@
 //! Redsys merchant configuration.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -140,12 +141,12 @@ impl Config {
     }
 
     /// The key for the configured signature version.
-    pub(crate) fn key(&self) -> Result<MerchantKey> {
+    pub(crate) fn key(&self) -> Result<Cow<'_, MerchantKey>> {
         self.key_for(self.signature_version)
     }
 
     /// The key for `version` (a notification names its own), its schedule built once.
-    pub(crate) fn key_for(&self, version: SignatureVersion) -> Result<MerchantKey> {
+    pub(crate) fn key_for(&self, version: SignatureVersion) -> Result<Cow<'_, MerchantKey>> {
         self.keys.key(&self.secret_key, version)
     }
 }

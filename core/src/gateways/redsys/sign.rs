@@ -11,6 +11,7 @@
 //! and the MAC bytes compared in constant time. A string that only matches after dropping
 //! characters does not match, and neither does one with both alphabets mixed.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use aes::Aes128;
@@ -103,8 +104,7 @@ impl SignatureVersion {
 }
 
 /// The merchant secret, checked for one signature version.
-// Built once per configuration ([`KeyCache`]) and copied out per operation; boxing would only
-// add an allocation to every signature.
+// Built once per configuration and lent by its [`KeyCache`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub(crate) enum MerchantKey {
@@ -144,14 +144,6 @@ impl MerchantKey {
         let cipher = Aes128::new_from_slice(&key)
             .map_err(|_| Error::config("secret_key", "cannot be used as an AES-128 key"))?;
         Ok(MerchantKey::Aes(cipher, version))
-    }
-
-    /// The same cipher for `version` (the AES schedule serves both SHA-512 versions).
-    fn with_version(mut self, version: SignatureVersion) -> MerchantKey {
-        if let MerchantKey::Aes(_, v) = &mut self {
-            *v = version;
-        }
-        self
     }
 
     fn version(&self) -> SignatureVersion {
@@ -251,30 +243,34 @@ impl MerchantKey {
 /// Comparing the two copies is not constant-time, and needs not be: no one outside chooses
 /// either. A secret that does not make a key is not cached; the error comes back every time.
 // Boxed: the schedules are hundreds of bytes, and every `Config` (and the driver's enum of
-// them) would carry them inline.
+// them) would carry them inline. One cell per version, so that a cached key is lent as it is
+// (the two SHA-512 versions share a schedule but not the signature encoding).
 #[derive(Clone, Default)]
-pub(crate) struct KeyCache {
-    tdes: OnceLock<Box<(Secret, MerchantKey)>>,
-    aes: OnceLock<Box<(Secret, MerchantKey)>>,
-}
+pub(crate) struct KeyCache([OnceLock<Box<(Secret, MerchantKey)>>; 3]);
 
 impl KeyCache {
-    /// The key for `version` from `secret`, from the cache when it was built from this secret.
-    pub(crate) fn key(&self, secret: &Secret, version: SignatureVersion) -> Result<MerchantKey> {
+    /// The key for `version` from `secret`: lent from the cache when it was built from this
+    /// secret, else built (and cached if the cell is empty).
+    pub(crate) fn key(
+        &self,
+        secret: &Secret,
+        version: SignatureVersion,
+    ) -> Result<Cow<'_, MerchantKey>> {
         let cell = match version {
-            SignatureVersion::HmacSha256V1 => &self.tdes,
-            SignatureVersion::HmacSha512V1 | SignatureVersion::HmacSha512V2 => &self.aes,
+            SignatureVersion::HmacSha256V1 => &self.0[0],
+            SignatureVersion::HmacSha512V1 => &self.0[1],
+            SignatureVersion::HmacSha512V2 => &self.0[2],
         };
         match cell.get().map(|entry| &**entry) {
             Some((built_from, key)) if built_from.expose() == secret.expose() => {
-                Ok(key.clone().with_version(version))
+                Ok(Cow::Borrowed(key))
             }
-            Some(_) => MerchantKey::new(secret, version),
+            Some(_) => MerchantKey::new(secret, version).map(Cow::Owned),
             None => {
                 let key = MerchantKey::new(secret, version)?;
-                // Another thread may have filled the cell meanwhile, from the same secret.
-                let _ = cell.set(Box::new((secret.clone(), key.clone())));
-                Ok(key)
+                // Another thread may have filled the cell meanwhile; either way it is full now.
+                let _ = cell.set(Box::new((secret.clone(), key)));
+                self.key(secret, version)
             }
         }
     }
