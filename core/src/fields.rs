@@ -20,9 +20,14 @@ pub(crate) fn optional(field: &str, value: Option<&str>, max: usize) -> Result<(
 }
 
 fn bounded(field: &str, value: &str, max: usize) -> Result<()> {
-    // Nearly every value is ASCII: one byte scan answers both questions.
-    let (len, control) = if value.is_ascii() {
-        (value.len(), value.bytes().any(|b| b.is_ascii_control()))
+    // Nearly every value is ASCII: one branch-free byte scan (it vectorises) answers both
+    // questions. Checkout validates a dozen fields, and the byte-at-a-time scans were a tenth
+    // of a Redsys checkout.
+    let (non_ascii, ascii_control) = value.bytes().fold((false, false), |(n, c), b| {
+        (n | (b >= 0x80), c | (b < 0x20) | (b == 0x7f))
+    });
+    let (len, control) = if !non_ascii {
+        (value.len(), ascii_control)
     } else {
         (value.chars().count(), value.chars().any(char::is_control))
     };
@@ -51,6 +56,16 @@ pub(crate) fn shaped(
     }
 }
 
+/// `s.contains(char::is_whitespace)`, by bytes when `s` is ASCII (the ASCII whitespace
+/// characters are exactly space and tab to carriage return).
+fn has_whitespace(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().any(|b| b == b' ' || (b'\t'..=b'\r').contains(&b))
+    } else {
+        s.contains(char::is_whitespace)
+    }
+}
+
 /// An absolute `http://` or `https://` URL without whitespace, at most `max` characters.
 pub(crate) fn url(field: &str, value: Option<&str>, max: usize) -> Result<()> {
     let Some(v) = value.filter(|v| !v.is_empty()) else {
@@ -61,10 +76,30 @@ pub(crate) fn url(field: &str, value: Option<&str>, max: usize) -> Result<()> {
         .strip_prefix("https://")
         .or_else(|| v.strip_prefix("http://"));
     match rest {
-        Some(r) if !r.is_empty() && !r.contains(char::is_whitespace) => Ok(()),
+        Some(r) if !r.is_empty() && !has_whitespace(r) => Ok(()),
         _ => Err(Error::invalid(
             field.to_string(),
             "must be an absolute http(s) URL",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_scans_agree_with_the_char_rules() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            let s = format!("ab{c}cd");
+            assert_eq!(has_whitespace(&s), s.contains(char::is_whitespace), "{c:?}");
+            let control = bounded("f", &s, 10).is_err();
+            assert_eq!(control, c.is_control(), "{c:?}");
+        }
+        assert!(
+            bounded("f", "ééé", 3).is_ok(),
+            "length in characters, not bytes"
+        );
+        assert!(bounded("f", "abcd", 3).is_err());
     }
 }
