@@ -68,11 +68,17 @@ class BaseGateway {
     return this.publicConfig;
   }
 
-  /** `util.inspect` shows the public fields named by the subclass and `***` for each secret. */
+  /** `util.inspect` shows the public fields named by the subclass and `***` for each of the core's secret keys. */
   [util.inspect.custom](depth, options, inspect) {
     const c = this.publicConfig;
     const shown = Object.fromEntries(this.constructor.INSPECT.map((k) => [k, c[k]]));
-    for (const k of this.constructor.SECRETS) shown[k] = '***';
+    // The core's one secret list (Config::secret_keys), as dotted paths (`nvp.password`).
+    for (const path of this.config.secretKeys) {
+      const parts = path.split('.');
+      let at = shown;
+      for (const part of parts.slice(0, -1)) at = at[part] = { ...(at[part] ?? c[part] ?? {}) };
+      at[parts[parts.length - 1]] = '***';
+    }
     return `${this.constructor.NAME}.Gateway ${inspect(shown, options)}`;
   }
 }

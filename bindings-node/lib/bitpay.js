@@ -33,7 +33,6 @@ function checkFetch(fetch, timeoutMs) {
 class Gateway extends BaseGateway {
   static NAME = 'bitpay';
   static INSPECT = ['api_url', 'invoice_url'];
-  static SECRETS = ['api_key'];
   static ANSWERS = answers;
 
   /**

@@ -24,7 +24,6 @@ const answers = { acknowledge: native.cecaAcknowledge, reject: native.cecaReject
 class Gateway extends BaseGateway {
   static NAME = 'ceca';
   static INSPECT = ['merchant_id', 'acquirer_bin', 'terminal_id'];
-  static SECRETS = ['key'];
   static ANSWERS = answers;
 
   /**

@@ -31,7 +31,6 @@ const answers = { acknowledge: native.elavonAcknowledge, reject: native.elavonRe
 class Gateway extends BaseGateway {
   static NAME = 'elavon';
   static INSPECT = ['merchant_id', 'account'];
-  static SECRETS = ['secret', 'rebate_password'];
   static ANSWERS = answers;
 
   /**

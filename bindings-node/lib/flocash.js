@@ -155,7 +155,9 @@ class Gateway {
   }
 
   [util.inspect.custom](depth, options, inspect) {
-    return `flocash.Gateway ${inspect({ merchant: this.merchant, notification_token: '***' }, options)}`;
+    const shown = { merchant: this.merchant };
+    for (const key of this.config.secretKeys) shown[key] = '***'; // the core's one list
+    return `flocash.Gateway ${inspect(shown, options)}`;
   }
 }
 

@@ -59,7 +59,6 @@ const answers = { acknowledge: native.paypalAcknowledge, reject: native.paypalRe
 class Gateway extends BaseGateway {
   static NAME = 'paypal';
   static INSPECT = ['business', 'ipn_url'];
-  static SECRETS = [];
   static ANSWERS = answers;
 
   /**

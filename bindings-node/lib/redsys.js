@@ -158,7 +158,9 @@ class Gateway {
 
   [util.inspect.custom](depth, options, inspect) {
     const c = this.publicConfig;
-    return `redsys.Gateway ${inspect({ merchant_code: c.merchant_code, terminal: c.terminal, secret_key: '***' }, options)}`;
+    const shown = { merchant_code: c.merchant_code, terminal: c.terminal };
+    for (const key of this.config.secretKeys) shown[key] = '***'; // the core's one list
+    return `redsys.Gateway ${inspect(shown, options)}`;
   }
 }
 

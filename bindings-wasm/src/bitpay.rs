@@ -21,7 +21,7 @@ gateway_class! {
     namespace: bitpay,
     config: "BitpayConfig",
     public_config: "BitpayPublicConfig",
-    secrets: ["api_key"],
+    also_drop: [],
     public_doc: " The configuration without `api_key`.",
     notifications: bitpay,
 }

@@ -21,7 +21,7 @@ gateway_class! {
     namespace: ceca,
     config: "CecaConfig",
     public_config: "CecaPublicConfig",
-    secrets: ["key"],
+    also_drop: [],
     public_doc: " The configuration without `key`.",
     notifications: ceca,
 }

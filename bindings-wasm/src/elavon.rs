@@ -22,7 +22,7 @@ gateway_class! {
     namespace: elavon,
     config: "ElavonConfig",
     public_config: "ElavonPublicConfig",
-    secrets: ["secret", "rebate_password"],
+    also_drop: [],
     public_doc: " The configuration without `secret` and `rebate_password`.",
     notifications: elavon,
 }

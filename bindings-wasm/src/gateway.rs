@@ -73,7 +73,8 @@ pub fn checkout_html<C, O: DeserializeOwned>(
 
 /// The shared methods of a gateway's `Gateway` class (a struct holding the core `Config` in
 /// `config`): the constructor (read with `from_js`, refusing unknown keys), `validate` and
-/// `publicConfig` (the configuration without `secrets`, documented by `public_doc`).
+/// `publicConfig` (the core's `Config::public`, the one secret list, less `also_drop`; documented by
+/// `public_doc`).
 ///
 /// With `notifications: <core module>` it also writes the usual notification glue:
 /// `parseNotification` with the module's `parse_notification`, and `acknowledge` / `reject`
@@ -85,7 +86,7 @@ macro_rules! gateway_class {
         namespace: $ns:ident,
         config: $config:literal,
         public_config: $public:literal,
-        secrets: $secrets:expr,
+        also_drop: $secrets:expr,
         public_doc: $public_doc:literal,
         notifications: $module:ident $(,)?
     ) => {
@@ -140,7 +141,7 @@ macro_rules! gateway_class {
         namespace: $ns:ident,
         config: $config:literal,
         public_config: $public:literal,
-        secrets: $secrets:expr,
+        also_drop: $secrets:expr,
         public_doc: $public_doc:literal,
         new_doc: [$($new_doc:literal),* $(,)?] $(,)?
     ) => {

@@ -92,13 +92,18 @@ pub fn json_value(value: &JsValue, arg: Arg) -> Result<Value, Thrown> {
     json_of(value, 0).map_err(|why| arg_error(arg, &why))
 }
 
-/// A configuration as a plain JS object without its secret keys (the core writes a secret as
-/// `***`; the public view leaves the key out, so it can be sent to a page).
+/// A gateway's configuration as a plain JS object without its secret keys: the core's
+/// `driver::Config::public` (the one secret list) without the `gateway` tag, and without the
+/// `also_drop` keys a page-safe view leaves out besides (PayPal's whole `nvp` block).
 #[cfg(feature = "edge")]
-pub fn public_config<T: Serialize>(config: &T, secrets: &[&str]) -> Result<JsValue, Thrown> {
-    let mut value = serde_json::to_value(config).map_err(conversion_error)?;
+pub fn public_config<C: Clone + Into<vpos_core::driver::Config>>(
+    config: &C,
+    also_drop: &[&str],
+) -> Result<JsValue, Thrown> {
+    let mut value = config.clone().into().public();
     if let Some(map) = value.as_object_mut() {
-        for key in secrets {
+        map.remove("gateway");
+        for key in also_drop {
             map.remove(*key);
         }
     }

@@ -21,7 +21,7 @@ gateway_class! {
     namespace: paypal,
     config: "PaypalConfig",
     public_config: "PaypalPublicConfig",
-    secrets: ["nvp"],
+    also_drop: ["nvp"],
     public_doc: " The configuration without the NVP credentials (`nvp`).",
     notifications: paypal,
 }

@@ -24,7 +24,7 @@ gateway_class! {
     namespace: redsys,
     config: "RedsysConfig",
     public_config: "RedsysPublicConfig",
-    secrets: ["secret_key"],
+    also_drop: [],
     public_doc: " The configuration without `secret_key`.",
     new_doc: [
         " Reads a configuration (`merchant_code`, `terminal`, `secret_key`, `checkout_url`, …).",
