@@ -283,7 +283,8 @@ fn interleaved(
 }
 
 /// One line per path: `ratio <path>: core … µs, reference … µs, core/reference …× (target ≤ 1.10×)`.
-/// Skipped when criterion only tests, lists or profiles.
+/// Skipped when criterion only tests, lists or profiles. To print only these lines, give a
+/// filter no benchmark matches: `cargo bench -p vpos-core --bench core -- ratios-only`.
 fn ratio_lines() {
     let args: Vec<String> = std::env::args().collect();
     if args
@@ -343,7 +344,7 @@ fn ratio_lines() {
     ];
     for (name, (core, reference, ratio)) in lines {
         println!(
-            "ratio {name}: core {:.2} µs, reference {:.2} µs, core/reference {ratio:.2}× (target ≤ 1.10×, {})",
+            "ratio {name}: core {:.2} µs, reference {:.2} µs, core/reference {ratio:.3}× (target ≤ 1.10×, {})",
             core * 1e6,
             reference * 1e6,
             if ratio <= 1.10 { "met" } else { "not met" }

@@ -155,49 +155,70 @@ impl MerchantKey {
 
     /// The order key: CBC with a zero IV, zero padding (3DES) or PKCS#7 (AES).
     pub(crate) fn order_key(&self, order: &str) -> Vec<u8> {
-        // One buffer, padded, then encrypted in place.
-        let (block, pad) = match self {
-            MerchantKey::Tdes(_) => (8, 0),
-            MerchantKey::Aes(..) => (16, 16 - order.len() % 16),
-        };
-        let padded = if pad == 0 {
-            order.len().div_ceil(block) * block
-        } else {
-            order.len() + pad
-        };
-        let mut data = Vec::with_capacity(padded);
-        data.extend_from_slice(order.as_bytes());
-        data.resize(padded, pad as u8);
+        let mut data = vec![0; self.padded_len(order)];
+        self.order_key_into(order, &mut data);
+        data
+    }
+
+    /// The order's length padded to whole blocks.
+    fn padded_len(&self, order: &str) -> usize {
         match self {
-            MerchantKey::Tdes(cipher) => cbc::<8>(&mut data, |block: &mut [u8; 8]| {
+            MerchantKey::Tdes(_) => order.len().div_ceil(8) * 8,
+            MerchantKey::Aes(..) => order.len() + (16 - order.len() % 16),
+        }
+    }
+
+    /// [`MerchantKey::order_key`] into `data`, exactly [`MerchantKey::padded_len`] long: the
+    /// order, padded, then encrypted in place.
+    fn order_key_into(&self, order: &str, data: &mut [u8]) {
+        let pad = match self {
+            MerchantKey::Tdes(_) => 0,
+            MerchantKey::Aes(..) => data.len() - order.len(),
+        };
+        data[..order.len()].copy_from_slice(order.as_bytes());
+        data[order.len()..].fill(pad as u8);
+        match self {
+            MerchantKey::Tdes(cipher) => cbc::<8>(data, |block: &mut [u8; 8]| {
                 let mut b = (*block).into();
                 cipher.encrypt_block(&mut b);
                 *block = b.into();
             }),
-            MerchantKey::Aes(cipher, _) => cbc::<16>(&mut data, |block: &mut [u8; 16]| {
+            MerchantKey::Aes(cipher, _) => cbc::<16>(data, |block: &mut [u8; 16]| {
                 let mut b = (*block).into();
                 cipher.encrypt_block(&mut b);
                 *block = b.into();
             }),
         }
-        data
     }
 
     /// The raw MAC of `message` for `order`, on the stack (SHA-256 fills 32 of the 64 bytes).
     pub(crate) fn mac(&self, order: &str, message: &[u8]) -> MacBytes {
-        let order_key = self.order_key(order);
+        // Orders are 4 to 12 characters (a received Ds_Order can be anything): the order key
+        // goes on the stack when it fits.
+        let mut stack = [0u8; 32];
+        let heap;
+        let order_key: &[u8] = match stack.get_mut(..self.padded_len(order)) {
+            Some(buffer) => {
+                self.order_key_into(order, buffer);
+                buffer
+            }
+            None => {
+                heap = self.order_key(order);
+                &heap
+            }
+        };
         let mut out = MacBytes([0; 64], 0);
         // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
         match self {
             MerchantKey::Tdes(_) => {
-                let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&order_key)
+                let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(order_key)
                     .expect("HMAC key of any length");
                 mac.update(message);
                 out.0[..32].copy_from_slice(&mac.finalize().into_bytes());
                 out.1 = 32;
             }
             MerchantKey::Aes(..) => {
-                let key_text = STANDARD.encode(&order_key);
+                let key_text = STANDARD.encode(order_key);
                 let mut mac = <Hmac<Sha512> as KeyInit>::new_from_slice(key_text.as_bytes())
                     .expect("HMAC key of any length");
                 mac.update(message);
@@ -378,6 +399,37 @@ mod tests {
                 expected,
                 "{order}"
             );
+        }
+    }
+
+    #[test]
+    fn macs_of_long_orders_use_the_same_order_key() {
+        // Up to 32 padded bytes the order key is built on the stack, beyond in a vector.
+        for version in SignatureVersion::ALL {
+            let key = MerchantKey::new(&Secret::new(K_TEST), version).unwrap();
+            for order in [
+                "0726qI3H7sZx",
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                &"9".repeat(33),
+            ] {
+                let order_key = key.order_key(order);
+                let expected = match version {
+                    SignatureVersion::HmacSha256V1 => {
+                        let mut mac =
+                            <Hmac<Sha256> as KeyInit>::new_from_slice(&order_key).unwrap();
+                        mac.update(b"message");
+                        mac.finalize().into_bytes().to_vec()
+                    }
+                    _ => {
+                        let text = STANDARD.encode(&order_key);
+                        let mut mac =
+                            <Hmac<Sha512> as KeyInit>::new_from_slice(text.as_bytes()).unwrap();
+                        mac.update(b"message");
+                        mac.finalize().into_bytes().to_vec()
+                    }
+                };
+                assert_eq!(key.mac(order, b"message").as_slice(), expected, "{order}");
+            }
         }
     }
 
