@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// An HTTP method.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HttpMethod"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
@@ -29,6 +30,7 @@ impl Method {
 /// `SIGNATURE`), so `Debug` shows the method, the URL, header names with credential values
 /// masked, and only the body's length. Serialising gives everything: that is what the host
 /// sends.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct HttpRequest {
     /// The method.
@@ -63,6 +65,7 @@ impl std::fmt::Debug for HttpRequest {
 }
 
 /// The answer the host must give to the gateway, exactly.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HttpResponse {
     /// Status code.
@@ -141,6 +144,7 @@ pub(crate) fn require_content_type(
 /// (timeout, DNS, connection reset). Reporting the failure is how the host says "I tried".
 ///
 /// JSON: `{"status": 200, "body": "VERIFIED"}` or `{"error": "timed out after 10 s"}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PostbackReply"))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum Reply {
@@ -149,6 +153,7 @@ pub enum Reply {
         /// Status code.
         status: u16,
         /// Body bytes (the post-back answer is compared byte-wise).
+        #[cfg_attr(feature = "ts", ts(type = "string | Uint8Array"))]
         #[serde(with = "body_text")]
         body: Vec<u8>,
     },

@@ -63,6 +63,8 @@ pub mod secret;
 pub mod state;
 pub mod status;
 pub mod trust;
+#[cfg(feature = "ts")]
+pub mod ts;
 pub(crate) mod xml;
 
 pub use error::{Error, ErrorCode, Result};

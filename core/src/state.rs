@@ -166,6 +166,7 @@ pub fn check_operation(
 /// "applied_event_keys": ["flocash:…"]}`. `live` defaults to `true` (so a `Test` message is
 /// ignored unless the host says the payment is a test), `refunded_minor` to 0 and
 /// `applied_event_keys` to none.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentSnapshot {
@@ -176,17 +177,21 @@ pub struct PaymentSnapshot {
     /// The shop's order id sent to the gateway.
     pub order_id: String,
     /// The amount charged.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// Current status.
     pub status: PaymentStatus,
     /// `false` for payments made against a test account.
     #[serde(default = "yes")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub live: bool,
     /// Minor units refunded or charged back so far.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<i64>", optional))]
     pub refunded_minor: i64,
     /// Keys of the events already applied to this payment.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<String>>", optional))]
     pub applied_event_keys: Vec<String>,
 }
 
@@ -197,6 +202,7 @@ fn yes() -> bool {
 /// A verified, gateway-neutral fact about a payment: "this happened". Only a verified
 /// notification (or an authenticated poll reply) can produce one, so an `Event` in hand means
 /// its authenticity was checked.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     pub(crate) gateway: Gateway,
@@ -270,6 +276,7 @@ pub(crate) fn event_key(parts: &[&str]) -> String {
 }
 
 /// Why an event changed nothing, though it was fine.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Ignored"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum IgnoreReason {
@@ -291,6 +298,7 @@ pub enum IgnoreReason {
 /// What [`transition`] decided.
 /// JSON as in `docs/conformance.md`; it also deserialises, so a host can hand an outcome it
 /// stored back to `acknowledge`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Outcome {

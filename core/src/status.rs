@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a payment stands. The moves between these are in [`crate::state`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
@@ -108,6 +109,7 @@ impl Serialize for Reported {
 }
 
 /// What kind of operation a notification reports.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {

@@ -12,6 +12,7 @@ use crate::state::Outcome;
 use crate::trust::Verified;
 
 /// The label a host stores with a notification: what became of it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -48,6 +48,7 @@ pub enum Notification {
 
 /// What identifies a notification, read before it is proven: enough for the host to store it
 /// and find (and lock) the payment. Untrusted until it comes from a `Verified` notification.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// The gateway.
@@ -64,6 +65,7 @@ pub struct Summary {
 
 /// What a proven notification leaves on the payment, for later operations and stored-card
 /// charges. Values are never empty and never hold a NUL (left out instead).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PaymentFields {
     /// The id a refund or capture quotes (PayPal `txn_id`, Elavon `PASREF`).

@@ -14,6 +14,7 @@ use crate::status::{Action, Reported};
 use crate::trust::Verified;
 
 /// What to ask the gateway for.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
@@ -98,6 +99,7 @@ pub fn supported_operations(gateway: Gateway) -> &'static [OperationKind] {
 
 /// An operation on a stored payment. JSON: `{"kind": "refund", "order_id": "…", "amount":
 /// {"value": "10.00", "currency": "EUR"}, …}`; the other keys are what some gateway quotes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
@@ -106,25 +108,32 @@ pub struct Operation {
     /// The order id sent at checkout.
     pub order_id: String,
     /// The amount refunded, captured, released or charged.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// The payment's amount; a refund of all of it with nothing refunded before is PayPal's
     /// `Full` refund, anything else `Partial`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::ts::AmountInput>", optional = nullable))]
     pub captured: Option<Amount>,
     /// Minor units refunded so far.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<i64>", optional))]
     pub refunded_minor: i64,
     /// The stored `transaction_id` (PayPal `txn_id`, Elavon `PASREF`).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub transaction_id: String,
     /// The stored `authorisation_code` (Elavon `AUTHCODE`).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub authorisation_code: String,
     /// `YYYYMMDDHHMMSS` from the host's clock (Elavon signs it; vpos reads no clock).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub timestamp: String,
     /// For a [`OperationKind::Charge`]: the stored card and its COF/SCA parameters (Redsys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::ts::StoredCredential>", optional = nullable))]
     pub stored_credential: Option<redsys::StoredCredential>,
 }
 
@@ -346,6 +355,7 @@ fn elavon_operation(op: &Operation) -> Result<elavon::RemoteOperation> {
 }
 
 /// Where an operation the host recorded stands.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationState {
@@ -359,6 +369,7 @@ pub enum OperationState {
 }
 
 /// An operation's state and, unless it succeeded, the code a host stores with it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OperationStatus {
     /// The state.

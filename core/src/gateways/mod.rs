@@ -11,6 +11,7 @@ pub mod paypal;
 pub mod redsys;
 
 /// The gateways vpos speaks.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "GatewayName"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -1,0 +1,150 @@
+//! TypeScript declarations of the JSON shapes hosts see (cargo feature `ts`, never in a shipped
+//! build). The derived types carry `#[cfg_attr(feature = "ts", derive(ts_rs::TS))]` beside their
+//! serde derive, so rename_all, tag, untagged and skip_serializing_if are read from the same
+//! attributes serde reads; the types with a hand-written `Serialize` (Amount, Currency, Error,
+//! Reported, Secret) get their TypeScript here, next to a note of the JSON they write.
+//!
+//! JS hosts get every 64-bit integer as a `bigint` (ts-rs's default for `i64`), and give amounts
+//! as [`AmountInput`]. [`declarations`] is the whole file; `core/tests/ts_types.rs` compares it
+//! with the committed `types/vpos.d.ts` (`VPOS_TS_WRITE=1` rewrites it).
+
+use ts_rs::{Config, TS};
+
+use crate::{Amount, Currency, Error, ErrorCode, Reported, Secret};
+
+macro_rules! named {
+    ($ty:ty, $name:literal, $inline:expr) => {
+        impl TS for $ty {
+            type WithoutGenerics = Self;
+            type OptionInnerType = Self;
+            fn name(_: &Config) -> String {
+                $name.to_string()
+            }
+            fn inline(_: &Config) -> String {
+                $inline
+            }
+        }
+    };
+}
+
+/// An amount as a host gives it: `value` (the exact decimal string) or `minor`, or both if
+/// they agree. Only a TypeScript name: the core reads it as an [`Amount`].
+pub struct AmountInput;
+
+// `{"minor": 2345, "currency": "EUR", "value": "23.45"}` (Amount's Serialize).
+named!(
+    Amount,
+    "Amount",
+    "{ minor: bigint, currency: string, value: string, }".to_string()
+);
+named!(
+    AmountInput,
+    "AmountInput",
+    "{ currency: string, value: string, minor?: bigint, } | { currency: string, minor: bigint, value?: string, }"
+        .to_string()
+);
+// The alphabetic code (Currency's Serialize).
+named!(Currency, "string", "string".to_string());
+// A secret is given as its string; it serialises as "***" (Secret's Serialize).
+named!(Secret, "string", "string".to_string());
+// `{"code", "field", "message"}` (Error's Serialize).
+named!(
+    Error,
+    "ErrorInfo",
+    "{ code: ErrorCode, field: string | null, message: string, }".to_string()
+);
+// Every code of the catalogue, in its order.
+named!(
+    ErrorCode,
+    "ErrorCode",
+    ErrorCode::ALL
+        .iter()
+        .map(|c| format!("\"{}\"", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(" | ")
+);
+// The snake_case name (Reported's Serialize; `unknown` keeps no code in JSON).
+named!(
+    Reported,
+    "ReportedStatus",
+    "\"pending\" | \"authorized\" | \"succeeded\" | \"failed\" | \"cancelled\" | \"unknown\""
+        .to_string()
+);
+
+/// Redsys's stored credential, declared by hand until `gateways/redsys` derives it.
+pub struct StoredCredential;
+named!(
+    StoredCredential,
+    "StoredCredential",
+    "{ identifier?: string | null, cof_ini?: boolean | null, cof_type?: \"installment\" | \"recurring\" | \"reauthorization\" | \"resubmission\" | \"delayed\" | \"incremental\" | \"no_show\" | \"unscheduled\" | null, cof_txnid?: string | null, excep_sca?: \"lwv\" | \"tra\" | \"mit\" | \"cor\" | \"atd\" | \"ask\" | null, direct_payment?: boolean | null, }"
+        .to_string()
+);
+
+fn alias<T: TS>(cfg: &Config, doc: &str) -> String {
+    format!(
+        "/** {doc} */\nexport type {} = {};\n",
+        T::name(cfg),
+        T::inline(cfg)
+    )
+}
+
+fn derived<T: TS>(cfg: &Config) -> String {
+    let docs = T::docs().unwrap_or_default();
+    format!("{docs}export {}\n", T::decl(cfg))
+}
+
+/// The whole generated `types/vpos.d.ts`: every JSON shape, one declaration each.
+pub fn declarations() -> String {
+    use crate::driver::{
+        OperationKind, OperationState, OperationStatus, PaymentFields, Summary, Verdict,
+    };
+    use crate::gateways::Gateway;
+    use crate::http::{HttpRequest, HttpResponse, Method, Reply};
+    use crate::state::{Event, IgnoreReason, Outcome, PaymentSnapshot};
+    use crate::status::{Action, PaymentStatus};
+
+    let cfg = Config::default();
+    let cfg = &cfg;
+    let parts = [
+        "// Generated from vpos-core's serde types by ts-rs (core/src/ts.rs). Do not edit:\n\
+         // `make types` rewrites it, `make types-check` fails when it is stale.\n"
+            .to_string(),
+        alias::<ErrorCode>(cfg, "Every error code, in the core's catalogue order."),
+        alias::<Error>(cfg, "An error as data, as the core serialises it."),
+        alias::<Amount>(
+            cfg,
+            "An exact amount: `minor` units (a bigint) of the ISO 4217 `currency`, and the exact decimal `value`.",
+        ),
+        alias::<AmountInput>(
+            cfg,
+            "An amount as input: the decimal `value`, or `minor` units, or both if they agree (an Amount passes back as is).",
+        ),
+        alias::<Reported>(
+            cfg,
+            "What a gateway reports about an operation, after its code table.",
+        ),
+        derived::<Gateway>(cfg),
+        derived::<PaymentStatus>(cfg),
+        derived::<Action>(cfg),
+        derived::<PaymentSnapshot>(cfg),
+        derived::<Event>(cfg),
+        derived::<IgnoreReason>(cfg),
+        derived::<Outcome>(cfg),
+        derived::<Method>(cfg),
+        derived::<HttpRequest>(cfg),
+        derived::<HttpResponse>(cfg),
+        derived::<Reply>(cfg),
+        derived::<Summary>(cfg),
+        derived::<PaymentFields>(cfg),
+        derived::<Verdict>(cfg),
+        derived::<OperationKind>(cfg),
+        alias::<StoredCredential>(
+            cfg,
+            "Redsys stored credentials (COF/MIT) and SCA for a `charge`.",
+        ),
+        derived::<crate::driver::Operation>(cfg),
+        derived::<OperationState>(cfg),
+        derived::<OperationStatus>(cfg),
+    ];
+    parts.join("\n")
+}
