@@ -170,7 +170,7 @@ pub(crate) fn parse_borrowed(
 /// The first `a` or `b` in `hay`. memchr reads a vector at a time rather than a byte (a base64
 /// value is hundreds of bytes, and byte loops were a fifth of a Redsys verification), but a
 /// call costs a setup that a plain loop over a short name or value does not.
-fn find(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
+pub(crate) fn find(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
     if hay.len() < 48 {
         hay.iter().position(|&c| c == a || c == b)
     } else {

@@ -111,17 +111,16 @@ pub fn parse_notification(
 ) -> Result<Unverified<Notification>> {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     let is = |name: &str| essence.eq_ignore_ascii_case(name);
-    let notification = if is("application/x-www-form-urlencoded") {
-        parse_http(body)?
+    if is("application/x-www-form-urlencoded") {
+        parse_http(body).map(Unverified)
     } else if is("text/xml") || is("application/xml") || is("application/soap+xml") {
-        parse_soap(body)?
+        parse_soap(body).map(Unverified)
     } else {
-        return Err(Error::new(
+        Err(Error::new(
             ErrorCode::UnsupportedContentType,
             "Redsys notifications are form-encoded (HTTP) or XML (SOAP)",
-        ));
-    };
-    Ok(Unverified(notification))
+        ))
+    }
 }
 
 fn parse_http(body: &[u8]) -> Result<Notification> {
@@ -431,7 +430,8 @@ impl<'de> serde::Deserialize<'de> for Scalar {
 /// (`"2.0%"` in DCC markups). Decode when the whole value decodes cleanly, else keep it.
 fn percent_decode_lenient(s: &str) -> Cow<'_, str> {
     let bytes = s.as_bytes();
-    let Some(first) = memchr::memchr(b'%', bytes) else {
+    // Values are mostly short: `find` loops over those and leaves long ones to memchr.
+    let Some(first) = crate::form::find(b'%', b'%', bytes) else {
         return Cow::Borrowed(s);
     };
     let mut out = Vec::with_capacity(bytes.len());
@@ -497,7 +497,9 @@ pub fn verify(
     config: &Config,
     notification: Unverified<Notification>,
 ) -> Result<Verified<Notification>> {
-    let n = notification.0;
+    // Checked through a reference and moved once at the end: a notification is some 500
+    // bytes, and each move is a copy.
+    let n = &notification.0;
     // The version the message names decides the scheme; an unknown one is refused, never
     // guessed. (HMAC_SHA256_V1 is matched exactly: Redsys writes it in upper case.)
     let version = SignatureVersion::from_wire(n.signature_version.trim())?;
@@ -511,7 +513,7 @@ pub fn verify(
     config
         .key_for(version)?
         .verify(&n.order, n.signed_text.as_bytes(), signature)?;
-    Ok(Verified(n))
+    Ok(Verified(notification.0))
 }
 
 impl Verified<Notification> {
