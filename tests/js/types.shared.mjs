@@ -1,0 +1,122 @@
+// The generated declarations (types/vpos.d.ts, from the core's serde types by ts-rs) describe
+// what a JS package really hands out and takes: `samples(vpos)` collects values the package
+// returns (and inputs it accepts) with the generated type each must have, `typeCheckSource`
+// writes them as TypeScript (`const v0: Amount = {minor: 2345n, …};`), and each package's test
+// (bindings-node/test/types.generated.test.js, bindings-wasm/test/types.generated.test.mjs)
+// compiles that under tsc --strict against the generated file.
+
+import { readFileSync } from 'node:fs';
+
+const vectors = (area, file) =>
+  JSON.parse(readFileSync(new URL(`../vectors/${area}/${file}`, import.meta.url), 'utf8')).cases;
+const find = (cases, re) => {
+  const c = cases.find((x) => re.test(x.description));
+  if (!c) throw new Error(`types.shared: no vector matching ${re}`);
+  return c.input;
+};
+const withMinor = (payment) => ({
+  ...payment,
+  amount: payment.amount.minor === undefined ? payment.amount : { ...payment.amount, minor: BigInt(payment.amount.minor) },
+});
+
+const FORM = 'application/x-www-form-urlencoded';
+const FLOCASH = {
+  gateway: 'flocash',
+  merchant: 'test@merchant.com',
+  merchant_name: 'test name',
+  checkout_url: 'https://fcms.flocash.com/ecom/ecommerce.do',
+  base_url: 'https://flocash.example.com',
+  notification_token: 'test-test-test',
+};
+const FLOCASH_BODY =
+  'merchant=test%40merchant.com&order_id=AT000001&amount=23.45&item_name=Call+Credit' +
+  '&item_price=23.45&currency_code=USD&quantity=1&trans_id=T1001&fpn_id=F2001&status=0000' +
+  '&status_msg=Payment+is+successful.&payment_channel=Mobile';
+const FLOCASH_PAYMENT = {
+  gateway: 'flocash',
+  merchant: 'test@merchant.com',
+  order_id: 'AT000001',
+  amount: { value: '23.45', currency: 'USD' },
+  status: 'pending',
+};
+
+/** `[typeName, value]` pairs: what `vpos` returns or accepts, and the generated type of each. */
+export async function samples(vpos) {
+  const out = [];
+  const add = (type, value) => out.push([type, value]);
+  const REDSYS = find(vectors('redsys', 'handle.json'), /^paid: pending -> paid/);
+  const redsysConfig = { gateway: 'redsys', ...REDSYS.config, rest_url: 'https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST' };
+
+  add('Amount', vpos.money.parse('23.45', 'EUR'));
+  add('Amount', vpos.money.fromMinor(100n, 'JPY'));
+  for (const code of vpos.errorCodes()) add('ErrorCode', code);
+  for (const gateway of vpos.gateways()) add('GatewayName', gateway);
+
+  // The notification path, two gateways (a signed one and a post-back one), and its failures.
+  const results = [
+    await vpos.handleNotification(new vpos.Config(redsysConfig), { body: REDSYS.body, headers: { 'content-type': FORM } },
+      { payment: () => withMinor(REDSYS.payment) }),
+    await vpos.handleNotification(new vpos.Config(FLOCASH), { body: FLOCASH_BODY, contentType: FORM, token: FLOCASH.notification_token },
+      { payment: FLOCASH_PAYMENT, fetch: async () => ({ status: 200, body: 'VERIFIED' }) }),
+    await vpos.handleNotification(new vpos.Config(FLOCASH), { body: FLOCASH_BODY, contentType: FORM, token: FLOCASH.notification_token },
+      { payment: { ...FLOCASH_PAYMENT, status: 'paid' }, fetch: async () => ({ status: 200, body: 'VERIFIED' }) }),
+    await vpos.handleNotification(new vpos.Config(FLOCASH), { body: FLOCASH_BODY, contentType: FORM, token: FLOCASH.notification_token },
+      { payment: { ...FLOCASH_PAYMENT, amount: { value: '1.00', currency: 'USD' } }, fetch: async () => ({ status: 200, body: 'VERIFIED' }) }),
+    await vpos.handleNotification(new vpos.Config(FLOCASH), { body: FLOCASH_BODY, contentType: FORM, token: 'nope' }, { payment: FLOCASH_PAYMENT }),
+  ];
+  for (const r of results) {
+    add('Verdict', r.verdict);
+    add('PaymentFields', { ...r.paymentFields });
+    add('HttpResponse', { status: r.status, headers: r.headers, body: r.body });
+    if (r.event) add('Event', r.event);
+    if (r.outcome) add('Outcome', r.outcome);
+    if (r.summary) add('Summary', r.summary);
+    if (r.error) add('ErrorInfo', r.error);
+  }
+  add('Summary', { ...results[0].summary, amount: null });
+  add('PaymentSnapshot', FLOCASH_PAYMENT);
+  add('PaymentSnapshot', { ...withMinor(REDSYS.payment), live: false, refunded_minor: 0n, applied_event_keys: ['k'] });
+
+  for (const answer of [vpos.rejectUnread('redsys'), vpos.unknownAccount('ceca'), vpos.paymentNotFound('flocash', 'A1')]) {
+    add('Verdict', answer.verdict);
+    add('HttpResponse', answer.response);
+    add('PaymentFields', { ...answer.paymentFields });
+    if (answer.error) add('ErrorInfo', answer.error);
+  }
+
+  // Operations.
+  for (const kind of [...vpos.allowedOperations('paid'), ...vpos.allowedOperations('authorized'), ...vpos.allowedOperations('new')]) {
+    add('OperationKind', kind);
+  }
+  const op = { kind: 'refund', order_id: '0726qI3H7sZx', amount: { value: '10.00', currency: 'EUR' } };
+  add('Operation', op);
+  add('Operation', { ...op, kind: 'charge', captured: vpos.money.parse('10.00', 'EUR'), refunded_minor: 0n, transaction_id: 'T', authorisation_code: 'A', timestamp: '20260101000000', stored_credential: { identifier: 'REQUIRED', cof_type: 'recurring', excep_sca: 'mit', direct_payment: true } });
+  add('HttpRequest', vpos.operationRequest(new vpos.Config(redsysConfig), op));
+  const rest = find(vectors('redsys', 'rest.json'), /^REST reply \(trataPeticion\) verifies/);
+  const restOp = { kind: 'capture', order_id: '1446068581', amount: { value: '1.45', currency: 'EUR' } };
+  const reply = vpos.parseOperationReply(new vpos.Config({ gateway: 'redsys', ...rest.config }), restOp, rest.reply);
+  add('Event', reply.event);
+  add('PaymentFields', { ...reply.paymentFields });
+  add('PostbackReply', rest.reply);
+  add('PostbackReply', { error: 'timed out' });
+  add('OperationStatus', { ...vpos.operationStatus.afterError({ code: 'gateway_unavailable', message: 'timeout' }) });
+  add('OperationStatus', { ...vpos.operationStatus.afterReply('capture', reply, vpos.transition({ ...withMinor(REDSYS.payment), order_id: '1446068581', amount: { value: '1.45', currency: 'EUR' }, status: 'authorized' }, reply)) });
+  return out;
+}
+
+/** A TypeScript literal of `value` (bigint as `123n`, bytes as a Uint8Array, undefined left out). */
+export function literal(value) {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof Uint8Array) return `new Uint8Array([${[...value].join(', ')}])`;
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${literal(v)}`).join(', ')} }`;
+}
+
+/** The module to compile: each sample as a typed constant of the generated file at `typesPath`. */
+export function typeCheckSource(pairs, typesPath) {
+  const types = [...new Set(pairs.map(([t]) => t))].sort();
+  return `import type { ${types.join(', ')} } from ${JSON.stringify(typesPath)};\n\n`
+    + pairs.map(([t, v], i) => `export const v${i}: ${t} = ${literal(v)};`).join('\n') + '\n';
+}
