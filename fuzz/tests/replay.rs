@@ -4,6 +4,15 @@
 
 use std::path::Path;
 
+/// A panic's message, as far as it is text.
+fn message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(not text)")
+}
+
 fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("regressions")
@@ -34,13 +43,13 @@ fn every_target_replays_its_seeds_and_regressions() {
         for seed in &seeds {
             let name = vpos_fuzz::seeds::name(seed);
             if let Err(e) = std::panic::catch_unwind(|| run(seed)) {
-                panic!("{target}: seed {name} panicked: {e:?}");
+                panic!("{target}: seed {name} panicked: {}", message(&*e));
             }
         }
         let saved = regressions(target);
         for (path, data) in &saved {
             if let Err(e) = std::panic::catch_unwind(|| run(data)) {
-                panic!("{target}: regression {path} panicked: {e:?}");
+                panic!("{target}: regression {path} panicked: {}", message(&*e));
             }
         }
         println!(

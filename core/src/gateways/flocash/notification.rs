@@ -195,11 +195,16 @@ impl Text {
     /// `text`, from `parse_borrowed(body)`, as a span of `body` or an owned decoding.
     fn of(text: Cow<'_, str>, body: &[u8]) -> Text {
         match text {
-            // A borrowed text is a slice of the body: its offset is the distance between the
-            // two starts.
+            // A borrowed text is usually a slice of the body: its offset is the distance between
+            // the two starts. Not always: the empty value of a name without `=` is a static
+            // "" (fuzzing found the subtraction underflowing), so the span is checked.
             Cow::Borrowed(s) => {
-                let at = s.as_ptr().addr() - body.as_ptr().addr();
-                Text::Raw(at, at + s.len())
+                let at = s.as_ptr().addr().wrapping_sub(body.as_ptr().addr());
+                if at <= body.len() && s.len() <= body.len() - at {
+                    Text::Raw(at, at + s.len())
+                } else {
+                    Text::Decoded(s.to_string())
+                }
             }
             Cow::Owned(s) => Text::Decoded(s),
         }
@@ -524,5 +529,21 @@ mod tests {
         };
         assert_eq!(borrowed(&parse()), asked.received_fields());
         assert_eq!(borrowed(&asked), asked.received_fields());
+    }
+
+    /// A name without `=` has a static "" for its value, not a span of the body (a fuzzing
+    /// find: fuzz/regressions/flocash_notification/).
+    #[test]
+    fn a_name_without_a_value_is_received_empty() {
+        let body = [BODY, b"&flag"].concat();
+        let config: super::super::Config = serde_json::from_str(
+            r#"{"merchant":"sales@demoshop.com","merchant_name":"Demo Shop",
+                "checkout_url":"https://fcms.flocash.com/ecom/ecommerce.do",
+                "base_url":"https://fcms.flocash.com","notification_token":"0123456789abcdef"}"#,
+        )
+        .unwrap();
+        let n = parse_notification(&config, "application/x-www-form-urlencoded", &body).unwrap();
+        let pairs = n.untrusted().received_fields();
+        assert_eq!(pairs.last(), Some(&("flag".to_string(), String::new())));
     }
 }
