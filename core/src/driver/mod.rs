@@ -6,7 +6,8 @@
 //! notification ([`Summary`]), how it is proven ([`prove`]), what it leaves on the payment
 //! ([`PaymentFields`]), the label a host stores ([`Verdict`]), which configuration keys are
 //! secret ([`secret_keys`]), and how an operation is asked and read ([`operation_request`],
-//! [`parse_operation_reply`], [`OperationStatus`]). Which operations a payment's status
+//! [`parse_operation_reply`], [`OperationStatus`]), and how a payment becomes a checkout
+//! ([`Order::for_payment`], [`checkout`], [`parse_checkout_reply`], [`new_order_id`]). Which operations a payment's status
 //! allows is in [`crate::state::allowed_operations`], beside the state table.
 //!
 //! A notification, whatever the gateway:
@@ -46,6 +47,7 @@
 //! ```
 
 mod answer;
+mod checkout;
 mod config;
 mod notification;
 mod operation;
@@ -53,6 +55,9 @@ mod proof;
 
 pub use answer::{
     Answer, Verdict, acknowledge, payment_not_found, reject, reject_unread, unknown_account,
+};
+pub use checkout::{
+    Checkout, CheckoutReply, Order, OrderRequest, checkout, new_order_id, parse_checkout_reply,
 };
 pub use config::{Config, GATEWAYS, gateway, secret_keys};
 pub use notification::{
