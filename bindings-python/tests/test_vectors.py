@@ -1,13 +1,17 @@
 """Every case under tests/vectors/ through the Python API (docs/conformance.md).
 
-Mirrors core/tests/vectors.rs operation by operation. A file for a gateway this package does
-not bind yet is skipped with that reason; an unknown operation of a bound area fails.
+Mirrors core/tests/vectors.rs operation by operation; an unknown operation or area fails (this
+runner skips nothing). What ran goes to target/vector-runs/python.json, which
+scripts/vector_parity.py compares with the other runtimes' manifests, and one line per file is
+printed at the end of the module.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 from urllib.parse import parse_qsl
@@ -20,6 +24,7 @@ from vpos.errors import _from_core
 
 ROOT = Path(__file__).resolve().parents[2] / "tests"
 VECTORS = ROOT / "vectors"
+MANIFEST = Path(__file__).resolve().parents[2] / "target" / "vector-runs" / "python.json"
 # Every operation area of the vectors: an unknown one fails (a new gateway must be wired here).
 BOUND_AREAS = {"money", "currency", "flocash", "redsys", "paypal", "ceca", "elavon", "bitpay"}
 
@@ -31,11 +36,20 @@ def _cases() -> List[Tuple[str, Dict[str, Any]]]:
     for path in files:
         doc = json.loads(path.read_text(encoding="utf-8"))
         defaults = doc.get("defaults", {})
+        name = path.relative_to(VECTORS).as_posix()
+        FILES[name] = len(doc["cases"])
         for i, case in enumerate(doc["cases"]):
             merged = dict(defaults)
             merged.update(case["input"])
-            out.append((f"{path.relative_to(ROOT)}[{i}] {case['description']}", {**case, "input": merged}))
+            out.append((f"{path.relative_to(ROOT)}[{i}] {case['description']}",
+                        {**case, "input": merged, "_file": name, "_index": i}))
     return out
+
+
+# Every file's case count, and per file what ran: {"ran": [index], "failed": [index],
+# "errors": {index: {code, field}}} (target/vector-runs/python.json).
+FILES: Dict[str, int] = {}
+RUNS: Dict[str, Dict[str, Any]] = {}
 
 
 CASES = _cases()
@@ -322,8 +336,38 @@ def subset(expect: Any, actual: Any, path: str = "expect") -> None:
         assert type(expect) is type(actual) and expect == actual, f"{path}: expected {expect!r}, got {actual!r}"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _manifest(request: pytest.FixtureRequest) -> Any:
+    """After the module: one line per file (past pytest's capture), and the manifest of what ran."""
+    yield
+    lines, files = [], {}
+    for name, count in FILES.items():
+        run = RUNS.get(name, {"ran": [], "failed": [], "errors": {}})
+        files[name] = {"cases": count, "ran": sorted(run["ran"]), "failed": sorted(run["failed"]),
+                       "skipped": [], "errors": run["errors"]}
+        lines.append(f"vectors python: {name}: {count} cases, {len(run['ran'])} ran, "
+                     f"{len(run['failed'])} failed, 0 skipped")
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    manifest = {"runtime": "python", "run_id": os.environ.get("VPOS_VECTOR_RUN_ID"), "files": files}
+    MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    if capture is not None:
+        with capture.global_and_fixture_disabled():
+            sys.stderr.write("\n" + "\n".join(lines) + "\n")
+
+
 @pytest.mark.parametrize("case", [c for _, c in CASES], ids=[i for i, _ in CASES])
 def test_vector(case: Dict[str, Any]) -> None:
+    run_of_file = RUNS.setdefault(case["_file"], {"ran": [], "failed": [], "errors": {}})
+    run_of_file["ran"].append(case["_index"])
+    try:
+        _check(case, run_of_file["errors"])
+    except BaseException:
+        run_of_file["failed"].append(case["_index"])
+        raise
+
+
+def _check(case: Dict[str, Any], errors: Dict[str, Any]) -> None:
     op = case["operation"]
     assert case.get("source"), "every vector names its source"
     area = op.split(".", 1)[0]
@@ -333,7 +377,9 @@ def test_vector(case: Dict[str, Any]) -> None:
     try:
         actual = run(op, case["input"])
     except vpos.VposError as err:
+        errors[str(case["_index"])] = {"code": err.code, "field": err.field}
         assert has_error, f"expected success, got error {err.to_dict()}"
+        # `field` is matched whenever the vector names it, null included (then the error has none).
         subset(case["error"], err.to_dict(), "error")
         return
     assert has_expect, f"expected an error, got {actual!r}"

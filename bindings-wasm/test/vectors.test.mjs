@@ -2,9 +2,13 @@
 // core/tests/vectors.rs operation by operation (docs/conformance.md): all of them through both
 // builds (web, node) of the edge module, and the browser module's share (money, FloCash
 // without polling, whose configuration holds a password) through both of its builds.
-import { test, describe } from 'node:test';
+// What each build ran goes to target/vector-runs/wasm-<module>-<build>.json
+// (scripts/vector_parity.py: the edge builds must run every case, as the other runtimes do;
+// the browser builds declare every case outside their share as skipped, with the reason), and
+// one line per file on stderr.
+import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builds, edgeBuilds, parseJson, errorJson, subsetMismatch } from './support.mjs';
@@ -15,6 +19,18 @@ const vectorsDir = fileURLToPath(new URL('../../tests/vectors/', import.meta.url
 const AREAS = ['bitpay', 'ceca', 'elavon', 'flocash', 'money', 'paypal', 'redsys'];
 // What the browser module has: no gateway secret, so no secret-keyed gateway (FloCash's
 // Gateway holds the notification token), only money, the unsigned FloCash form and its codes.
+const BROWSER_SKIP =
+  'browser module: no secret-keyed gateway (only money, flocash/public_checkout.json and ' +
+  'flocash/status.json); the edge module runs this file';
+// Cases this module is known to get wrong, for now: each runs as a `todo` test (reported, not
+// failing), is listed by scripts/vector_parity.py on every run, and fails the parity check as
+// soon as it passes (then delete it here).
+const KNOWN = {
+  'paypal/nvp.json': {
+    15: 'refundTransactionRequest: from_js names no field when the whole `amount` is refused (null); the core and Python say "amount"',
+    16: 'refundTransactionRequest: from_js names no field when the whole `amount` is refused (null); the core and Python say "amount"',
+  },
+};
 const inBrowser = (file) => {
   const [area, name] = relative(vectorsDir, file).split(sep);
   return area === 'money' || (area === 'flocash' && ['public_checkout.json', 'status.json'].includes(name));
@@ -206,7 +222,7 @@ function operations(api) {
 }
 
 /** One case: the operation must exist, and its result or error must match. */
-function check(ops, c, input) {
+function check(ops, c, input, record, index) {
   assert.ok('source' in c, 'a case needs a source');
   assert.ok(('expect' in c) !== ('error' in c), 'a case needs exactly one of expect / error');
   const op = ops[c.operation];
@@ -217,6 +233,7 @@ function check(ops, c, input) {
     actual = op(input);
   } catch (e) {
     thrown = e;
+    if (e?.name === 'VposError') record.errors[index] = { code: e.code, field: e.field ?? null };
   }
   if ('expect' in c) {
     if (thrown) assert.fail(`expected success, got ${thrown.code ?? 'a non-vpos error'}: ${thrown.stack}`);
@@ -226,7 +243,8 @@ function check(ops, c, input) {
     if (!thrown) assert.fail(`expected error ${JSON.stringify(c.error)}, got success`);
     assert.ok(thrown instanceof Error, 'vpos errors are Error objects');
     assert.equal(thrown.name, 'VposError', `not a vpos error: ${thrown.stack}`);
-    const miss = subsetMismatch(c.error, errorJson(thrown), 'error');
+    // `field` is matched whenever the vector names it, null included: absent and null agree.
+    const miss = subsetMismatch(c.error, { ...errorJson(thrown), field: thrown.field ?? null }, 'error');
     assert.equal(miss, null, miss ?? '');
   }
 }
@@ -243,23 +261,62 @@ test('every area has vector files, and no area is unknown (a new one must be wir
   assert.ok(browserFiles.length >= 4, `browser share: ${browserFiles.length} files`);
 });
 
-function runFiles(api, list, root) {
+/** Runs `list` (of all `files`) through `api`, recording it as target/vector-runs/<runtime>.json. */
+function runFiles(api, list, root, runtime) {
   const ops = operations(api);
-  for (const file of list) {
+  const manifest = {};
+  for (const file of files) {
     const doc = parseJson(readFileSync(file, 'utf8'));
     const label = relative(root, file);
+    const cases = doc.cases ?? [];
+    const key = label.split(sep).join('/');
+    const known = list.includes(file) ? (KNOWN[key] ?? {}) : {};
+    const record = { cases: cases.length, ran: [], failed: [], skipped: [], errors: {}, known };
+    manifest[key] = record;
+    if (!list.includes(file)) {
+      record.skipped = cases.map((_, index) => ({ index, reason: BROWSER_SKIP }));
+      continue;
+    }
     describe(label, () => {
       test('has cases', () => assert.ok(Array.isArray(doc.cases) && doc.cases.length > 0, `${label}: no cases`));
-      for (const [index, c] of (doc.cases ?? []).entries()) {
-        test(`#${index} ${c.description}`, () => check(ops, c, { ...(doc.defaults ?? {}), ...c.input }));
+      for (const [index, c] of cases.entries()) {
+        test(`#${index} ${c.description}`, { todo: known[index] }, () => {
+          record.ran.push(index);
+          try {
+            check(ops, c, { ...(doc.defaults ?? {}), ...c.input }, record, index);
+          } catch (e) {
+            record.failed.push(index);
+            throw e;
+          }
+        });
       }
     });
   }
+  manifests.push({ runtime, files: manifest });
 }
 
+const manifests = [];
+// 'node (CommonJS)' → wasm-browser-node, 'edge web (ES module, initSync)' → wasm-edge-web.
+const runtimeName = (module, name) => `wasm-${module}-${/\bweb\b/.test(name) ? 'web' : 'node'}`;
+
 for (const { name, api } of await builds()) {
-  describe(`vectors through the browser module, ${name} build`, () => runFiles(api, browserFiles, vectorsDir));
+  describe(`vectors through the browser module, ${name} build`, () =>
+    runFiles(api, browserFiles, vectorsDir, runtimeName('browser', name)));
 }
 for (const { name, api } of await edgeBuilds()) {
-  describe(`vectors through the ${name} build`, () => runFiles(api, files, vectorsDir));
+  describe(`vectors through the ${name} build`, () => runFiles(api, files, vectorsDir, runtimeName('edge', name)));
 }
+
+after(() => {
+  const dir = fileURLToPath(new URL('../../target/vector-runs/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const run_id = process.env.VPOS_VECTOR_RUN_ID ?? null;
+  for (const { runtime, files: manifest } of manifests) {
+    writeFileSync(join(dir, `${runtime}.json`), `${JSON.stringify({ runtime, run_id, files: manifest }, null, 2)}\n`);
+    for (const [name, r] of Object.entries(manifest)) {
+      process.stderr.write(
+        `vectors ${runtime}: ${name}: ${r.cases} cases, ${r.ran.length} ran, ${r.failed.length} failed, ${r.skipped.length} skipped\n`,
+      );
+    }
+  }
+});

@@ -237,7 +237,9 @@ fn run(op: &str, input: &Value) -> Outcome {
         "paypal.nvp_refund_transaction" => {
             let config: paypal::Config = de(input, "config");
             let amount = match input.get("amount") {
-                Some(a) if !a.is_null() => Some(amount_in(a)?),
+                // A host passes this as the call's `amount` argument, and every binding names
+                // it in the error (`field: "amount"`): so does this runner.
+                Some(a) if !a.is_null() => Some(amount_in(a).map_err(|e| e.with_field("amount"))?),
                 _ => None,
             };
             let txn = input["transaction_id"].as_str().unwrap();
@@ -555,6 +557,61 @@ fn subset(expect: &Value, actual: &Value, path: &str) -> Result<(), String> {
     }
 }
 
+/// Where every runner writes the manifest of what it ran (`scripts/vector_parity.py` compares
+/// them): `target/vector-runs/<runtime>.json`.
+fn manifest_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/vector-runs")
+}
+
+/// One file's record in the manifest: every case is either ran (and passed or failed) or
+/// skipped with a reason (this runner skips none); an error case's actual `{code, field}`.
+#[derive(Default)]
+struct FileRun {
+    cases: usize,
+    ran: Vec<usize>,
+    failed: Vec<usize>,
+    errors: serde_json::Map<String, Value>,
+}
+
+/// `target/vector-runs/rust.json`, and one line per file on the terminal (written to stderr
+/// directly, so the test harness does not capture it).
+fn write_manifest(runs: &[(String, FileRun)]) {
+    use std::io::Write as _;
+    let mut files = serde_json::Map::new();
+    let mut err = std::io::stderr().lock();
+    for (name, run) in runs {
+        let _ = writeln!(
+            err,
+            "vectors rust: {name}: {} cases, {} ran, {} failed, 0 skipped",
+            run.cases,
+            run.ran.len(),
+            run.failed.len()
+        );
+        files.insert(
+            name.clone(),
+            json!({
+                "cases": run.cases,
+                "ran": run.ran,
+                "failed": run.failed,
+                "skipped": [],
+                "errors": run.errors,
+            }),
+        );
+    }
+    let manifest = json!({
+        "runtime": "rust",
+        "run_id": std::env::var("VPOS_VECTOR_RUN_ID").ok(),
+        "files": files,
+    });
+    let dir = manifest_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("rust.json"),
+        serde_json::to_string_pretty(&manifest).unwrap() + "\n",
+    )
+    .unwrap();
+}
+
 #[test]
 fn every_vector() {
     let mut paths = Vec::new();
@@ -571,16 +628,28 @@ fn every_vector() {
             "no vector files under tests/{dir}"
         );
     }
-    let (mut ran, mut failures) = (0, Vec::new());
+    let root = vector_dirs().remove(0);
+    let (mut ran, mut failures, mut runs) = (0, Vec::new(), Vec::new());
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
         let file: Value =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let defaults = file.get("defaults").cloned().unwrap_or_else(|| json!({}));
-        for case in file["cases"]
+        let cases = file["cases"]
             .as_array()
-            .unwrap_or_else(|| panic!("{}: no cases", path.display()))
-        {
+            .unwrap_or_else(|| panic!("{}: no cases", path.display()));
+        let name = path
+            .strip_prefix(&root)
+            .unwrap()
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let mut run_of_file = FileRun {
+            cases: cases.len(),
+            ..FileRun::default()
+        };
+        for (index, case) in cases.iter().enumerate() {
             let desc = case["description"].as_str().expect("description");
             assert!(case.get("source").is_some(), "{desc}: no source");
             let mut input = defaults.clone();
@@ -589,6 +658,12 @@ fn every_vector() {
             }
             let op = case["operation"].as_str().expect("operation");
             let result = run(op, &input);
+            if let Err(err) = &result {
+                run_of_file.errors.insert(
+                    index.to_string(),
+                    json!({"code": err.code().as_str(), "field": err.field()}),
+                );
+            }
             let verdict = match (case.get("expect"), case.get("error"), result) {
                 (Some(e), None, Ok(actual)) => subset(e, &actual, "expect"),
                 (None, Some(e), Err(err)) => subset(e, &to_json(&err), "error"),
@@ -599,14 +674,15 @@ fn every_vector() {
                 _ => Err("a case needs exactly one of expect / error".into()),
             };
             ran += 1;
+            run_of_file.ran.push(index);
             if let Err(why) = verdict {
-                failures.push(format!(
-                    "{} — {desc}: {why}",
-                    path.file_name().unwrap().to_string_lossy()
-                ));
+                run_of_file.failed.push(index);
+                failures.push(format!("{name} #{index} — {desc}: {why}"));
             }
         }
+        runs.push((name, run_of_file));
     }
+    write_manifest(&runs);
     assert!(
         failures.is_empty(),
         "{} of {ran} vectors failed:\n{}",
