@@ -12,6 +12,8 @@ WASM_TARGET := wasm32-unknown-unknown
 TEST_SUITES := rust-test wasm-check
 BENCH_SUITES := rust-bench
 include $(sort $(wildcard mk/*.mk))
+# Suites that check what the others did (mk/vectors.mk: vector-parity) run after them all.
+TEST_SUITES += $(TEST_SUITES_LAST)
 
 test: tools lint no-floats $(TEST_SUITES)
 	@echo "make test: all suites passed ($(TEST_SUITES))"
