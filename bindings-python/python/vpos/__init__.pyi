@@ -15,6 +15,32 @@ from vpos.errors import (
 )
 from vpos.state import PaymentStatus, transition as transition
 
+__all__ = [
+    "__version__",
+    "error_codes",
+    "VposError",
+    "ParseError",
+    "AmountError",
+    "ConfigError",
+    "VerificationError",
+    "ConsistencyError",
+    "GatewayError",
+    "UnsupportedError",
+    "account",
+    "driver",
+    "flocash",
+    "redsys",
+    "paypal",
+    "ceca",
+    "elavon",
+    "bitpay",
+    "http",
+    "money",
+    "state",
+    "transition",
+    "PAYMENT_STATUSES",
+]
+
 __version__: str
 
 #: Every stable error code of the core, in catalogue order (tests check it equals error_codes()).

@@ -2,6 +2,14 @@ from typing import Any, Dict, List, Mapping
 
 from vpos.errors import VposError
 
+__all__ = [
+    "ENVIRONMENTS",
+    "config_errors",
+    "endpoints",
+    "check_refund",
+    "check_preauthorisation",
+]
+
 ENVIRONMENTS: List[str]
 
 def config_errors(gateway: str, config: Mapping[str, Any]) -> List[VposError]: ...

@@ -1,22 +1,36 @@
-from typing import Any, Dict, Optional, TypedDict
+from typing import Any, Dict, Optional, TypedDict, final, type_check_only
 
 from vpos import driver as _driver
 from vpos.errors import VposError
 from vpos.http import HttpRequest, HttpResponse, RedirectForm, Reply
 from vpos.state import AmountIn, Event, Outcome
 
+__all__ = [
+    "Gateway",
+    "Invoice",
+    "Unverified",
+    "Verified",
+    "map_status",
+    "acknowledge",
+    "reject",
+    "MAX_BODY_BYTES",
+]
+
+@type_check_only
 class Config(TypedDict, total=False):
     api_key: str  # required
     api_url: str  # required
     invoice_url: str  # required
     notification_url: Optional[str]
 
+@type_check_only
 class InvoiceRequest(TypedDict, total=False):
     price: AmountIn  # required
     order_id: str  # required
     item_desc: str
     redirect_url: str
 
+@final
 class Invoice:
     def to_dict(self) -> Dict[str, Any]: ...
     @property
@@ -26,6 +40,7 @@ class Invoice:
     @property
     def url(self) -> Optional[str]: ...
 
+@final
 class Unverified:
     def untrusted(self) -> Dict[str, Any]: ...
     @property
@@ -37,12 +52,14 @@ class Unverified:
     @property
     def raw_body(self) -> bytes: ...
 
+@final
 class Verified:
     def notification(self) -> Dict[str, Any]: ...
     def event(self) -> Event: ...
 
+@final
 class Gateway:
-    def __init__(self, config: Config, *, validate: bool = True) -> None: ...
+    def __new__(cls, config: Config, *, validate: bool = True) -> Gateway: ...
     def validate(self) -> None: ...
     def driver_config(self) -> _driver.Config: ...
     @property

@@ -1,10 +1,23 @@
-from typing import Any, Dict, Literal, TypedDict
+from typing import Any, Dict, Literal, TypedDict, final, type_check_only
 
 from vpos import driver as _driver
 from vpos.errors import VposError
 from vpos.http import HttpResponse, RedirectForm
 from vpos.state import AmountIn, Event, Outcome
 
+__all__ = [
+    "Gateway",
+    "Unverified",
+    "Verified",
+    "acknowledge",
+    "reject",
+    "MAX_BODY_BYTES",
+    "OK_BODY",
+    "TEST_CHECKOUT_URL",
+    "LIVE_CHECKOUT_URL",
+]
+
+@type_check_only
 class Config(TypedDict, total=False):
     merchant_id: str  # required, 9 digits
     acquirer_bin: str  # required, 10 digits
@@ -15,12 +28,14 @@ class Config(TypedDict, total=False):
     url_ok: str  # required
     url_nok: str  # required
 
+@type_check_only
 class Order(TypedDict, total=False):
     operation: str  # required
     amount: AmountIn  # required
     description: str
     language: str
 
+@final
 class Unverified:
     def untrusted(self) -> Dict[str, Any]: ...
     @property
@@ -32,14 +47,16 @@ class Unverified:
     @property
     def raw_body(self) -> bytes: ...
 
+@final
 class Verified:
     def notification(self) -> Dict[str, Any]: ...
     def event(self) -> Event: ...
     @property
     def operation(self) -> str: ...
 
+@final
 class Gateway:
-    def __init__(self, config: Config, *, validate: bool = True) -> None: ...
+    def __new__(cls, config: Config, *, validate: bool = True) -> Gateway: ...
     def validate(self) -> None: ...
     def driver_config(self) -> _driver.Config: ...
     @property

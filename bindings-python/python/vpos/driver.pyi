@@ -1,9 +1,39 @@
-from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, TypedDict, Union, overload
+from typing import (
+    Any, Dict, List, Literal, Mapping, Optional, Tuple, TypedDict, Union, final, overload, type_check_only,
+)
 
 from vpos import bitpay, ceca, elavon, flocash, paypal, redsys
 from vpos.errors import VposError
 from vpos.http import HttpRequest, HttpResponse, Reply
 from vpos.state import AmountIn, Event, Outcome, PaymentSnapshot, PaymentStatus
+
+__all__ = [
+    "Config",
+    "Unverified",
+    "Verified",
+    "Pending",
+    "Answer",
+    "Operation",
+    "OperationReply",
+    "OperationStatus",
+    "parse_notification",
+    "prove",
+    "acknowledge",
+    "reject",
+    "reject_unread",
+    "unknown_account",
+    "payment_not_found",
+    "max_body_bytes",
+    "secret_keys",
+    "supported_operations",
+    "allowed_operations",
+    "check_operation",
+    "operation_request",
+    "parse_operation_reply",
+    "GATEWAYS",
+    "VERDICTS",
+    "OPERATION_KINDS",
+]
 
 GatewayName = Literal["flocash", "redsys", "paypal", "ceca", "elavon", "bitpay"]
 Verdict = Literal[
@@ -24,6 +54,7 @@ OperationState = Literal["pending", "succeeded", "failed"]
 CofType = Literal["installment", "recurring", "reauthorization", "resubmission", "delayed", "incremental",
                   "no_show", "unscheduled"]
 
+@type_check_only
 class Summary(TypedDict):
     gateway: GatewayName
     order_id: str
@@ -31,6 +62,7 @@ class Summary(TypedDict):
     status_code: str
     amount: Optional[Dict[str, Any]]
 
+@type_check_only
 class PaymentFields(TypedDict, total=False):
     transaction_id: str
     authorisation_code: str
@@ -42,22 +74,23 @@ GATEWAYS: Tuple[GatewayName, ...]
 VERDICTS: Tuple[Verdict, ...]
 OPERATION_KINDS: Tuple[OperationKind, ...]
 
+@final
 class Config:
     """A merchant account's configuration, whichever gateway it is for (validated)."""
     @overload
-    def __init__(self, gateway_name: Literal["flocash"], config: flocash.Config) -> None: ...
+    def __new__(cls, gateway_name: Literal["flocash"], config: flocash.Config) -> Config: ...
     @overload
-    def __init__(self, gateway_name: Literal["redsys"], config: redsys.Config) -> None: ...
+    def __new__(cls, gateway_name: Literal["redsys"], config: redsys.Config) -> Config: ...
     @overload
-    def __init__(self, gateway_name: Literal["paypal"], config: paypal.Config) -> None: ...
+    def __new__(cls, gateway_name: Literal["paypal"], config: paypal.Config) -> Config: ...
     @overload
-    def __init__(self, gateway_name: Literal["ceca"], config: ceca.Config) -> None: ...
+    def __new__(cls, gateway_name: Literal["ceca"], config: ceca.Config) -> Config: ...
     @overload
-    def __init__(self, gateway_name: Literal["elavon"], config: elavon.Config) -> None: ...
+    def __new__(cls, gateway_name: Literal["elavon"], config: elavon.Config) -> Config: ...
     @overload
-    def __init__(self, gateway_name: Literal["bitpay"], config: bitpay.Config) -> None: ...
+    def __new__(cls, gateway_name: Literal["bitpay"], config: bitpay.Config) -> Config: ...
     @overload
-    def __init__(self, gateway_name: str, config: Mapping[str, Any]) -> None: ...
+    def __new__(cls, gateway_name: str, config: Mapping[str, Any]) -> Config: ...
     @staticmethod
     def from_json(config: Mapping[str, Any]) -> Config: ...
     @property
@@ -67,6 +100,7 @@ class Config:
     def validate(self) -> None: ...
     def public(self) -> Dict[str, Any]: ...
 
+@final
 class Unverified:
     @property
     def summary(self) -> Summary: ...
@@ -76,6 +110,7 @@ class Unverified:
     def raw_body(self) -> bytes: ...
     def untrusted(self) -> Dict[str, Any]: ...
 
+@final
 class Verified:
     @property
     def summary(self) -> Summary: ...
@@ -86,11 +121,13 @@ class Verified:
     def event(self) -> Event: ...
     def notification(self) -> Dict[str, Any]: ...
 
+@final
 class Pending:
     @property
     def summary(self) -> Summary: ...
     def finish(self, config: Config, reply: Reply) -> Verified: ...
 
+@final
 class Answer:
     @property
     def verdict(self) -> Verdict: ...
@@ -102,8 +139,9 @@ class Answer:
     def error(self) -> Optional[VposError]: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class Operation:
-    def __init__(self, operation: Mapping[str, Any]) -> None: ...
+    def __new__(cls, operation: Mapping[str, Any]) -> Operation: ...
     @staticmethod
     def on_payment(kind: OperationKind, payment: PaymentSnapshot, *, amount: Optional[AmountIn] = None,
                    stored: Optional[Mapping[str, str]] = None, timestamp: str = "") -> Operation: ...
@@ -118,12 +156,14 @@ class Operation:
     def amount(self) -> Dict[str, Any]: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class OperationReply:
     def event(self) -> Event: ...
     @property
     def payment_fields(self) -> PaymentFields: ...
     def fields_to_store(self, outcome: Outcome) -> PaymentFields: ...
 
+@final
 class OperationStatus:
     @staticmethod
     def after_reply(kind: OperationKind, event: Event, outcome: Outcome) -> OperationStatus: ...

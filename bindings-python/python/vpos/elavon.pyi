@@ -1,10 +1,25 @@
-from typing import Any, Dict, List, Literal, Optional, TypedDict
+from typing import Any, Dict, List, Literal, Optional, TypedDict, final, type_check_only
 
 from vpos import driver as _driver
 from vpos.errors import VposError
 from vpos.http import HttpRequest, HttpResponse, RedirectForm, Reply
 from vpos.state import AmountIn, Event, Outcome
 
+__all__ = [
+    "Gateway",
+    "Unverified",
+    "Verified",
+    "hash",
+    "acknowledge",
+    "reject",
+    "MAX_BODY_BYTES",
+    "TEST_CHECKOUT_URL",
+    "LIVE_CHECKOUT_URL",
+    "TEST_REMOTE_URL",
+    "LIVE_REMOTE_URL",
+]
+
+@type_check_only
 class Config(TypedDict, total=False):
     merchant_id: str  # required
     account: str  # required
@@ -16,11 +31,13 @@ class Config(TypedDict, total=False):
     currency: Optional[str]
     auto_settle: bool
 
+@type_check_only
 class Order(TypedDict):
     order_id: str
     amount: AmountIn
     timestamp: str  # YYYYMMDDHHMMSS, UTC, from the host's clock
 
+@type_check_only
 class RemoteOperation(TypedDict, total=False):
     kind: Literal["settle", "void", "rebate"]  # required
     order_id: str  # required
@@ -29,6 +46,7 @@ class RemoteOperation(TypedDict, total=False):
     amount: AmountIn  # required
     timestamp: str  # required
 
+@final
 class Unverified:
     def untrusted(self) -> Dict[str, Any]: ...
     @property
@@ -40,14 +58,16 @@ class Unverified:
     @property
     def raw_body(self) -> bytes: ...
 
+@final
 class Verified:
     def notification(self) -> Dict[str, Any]: ...
     def event(self) -> Event: ...
     @property
     def order_id(self) -> str: ...
 
+@final
 class Gateway:
-    def __init__(self, config: Config, *, validate: bool = True) -> None: ...
+    def __new__(cls, config: Config, *, validate: bool = True) -> Gateway: ...
     def validate(self) -> None: ...
     def driver_config(self) -> _driver.Config: ...
     @property

@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Mapping, Optional, Tuple, TypedDict
+from typing import Any, Dict, List, Mapping, Optional, Tuple, TypedDict, final, type_check_only
 
 from vpos import driver as _driver
 from vpos.errors import VposError
@@ -6,6 +6,23 @@ from vpos.http import HttpRequest, HttpResponse, RedirectForm, Reply
 from vpos.money import Amount
 from vpos.state import AmountIn, Event, Outcome, Reported
 
+__all__ = [
+    "Gateway",
+    "Unverified",
+    "Verified",
+    "checkout_public",
+    "acknowledge",
+    "reject",
+    "normalize_status",
+    "map_status",
+    "status_label",
+    "STATUS_CODES",
+    "FIELDS",
+    "MAX_BODY_BYTES",
+    "MIN_TOKEN_LEN",
+]
+
+@type_check_only
 class Config(TypedDict, total=False):
     merchant: str
     merchant_name: str
@@ -17,6 +34,7 @@ class Config(TypedDict, total=False):
     cancel_url: Optional[str]
     notify_url: Optional[str]
 
+@type_check_only
 class Customer(TypedDict, total=False):
     first_name: str
     last_name: str
@@ -27,6 +45,7 @@ class Customer(TypedDict, total=False):
     email: str
     mobile: str
 
+@type_check_only
 class Order(TypedDict, total=False):
     order_id: str
     custom: str
@@ -42,6 +61,7 @@ class Order(TypedDict, total=False):
     notify_url: str
     extra: List[Tuple[str, str]]
 
+@type_check_only
 class PollConfig(TypedDict, total=False):
     """Merchant Polling: ``namespace`` is the WSDL's targetNamespace (FloCash's guide does not
     print it); ``success_codes`` the Header statusCode values meaning success (none documented)."""
@@ -53,15 +73,17 @@ class PollConfig(TypedDict, total=False):
     merchant_code: str
     element_form: str  # "qualified" (default) or "unqualified"
 
+@type_check_only
 class PollReply(TypedDict):
     status_code: str
     status_msg: Optional[str]
     payments: List[Dict[str, Any]]
     events: List[Event]
 
+@final
 class Gateway:
     """One FloCash merchant account (validated unless ``validate=False``)."""
-    def __init__(self, config: Mapping[str, Any], *, validate: bool = True) -> None: ...
+    def __new__(cls, config: Mapping[str, Any], *, validate: bool = True) -> Gateway: ...
     def validate(self) -> None: ...
     def driver_config(self) -> _driver.Config: ...
     @property
@@ -83,6 +105,7 @@ class Gateway:
     def reject(self, error: VposError) -> HttpResponse: ...
     def refund_request(self, order_id: str, amount: Mapping[str, Any]) -> None: ...
 
+@final
 class Unverified:
     """A parsed notification, not yet proven; only ``Gateway.parse_notification`` makes one."""
     def untrusted(self) -> Dict[str, Any]: ...
@@ -99,6 +122,7 @@ class Unverified:
     @property
     def received_fields(self) -> List[Tuple[str, str]]: ...
 
+@final
 class Verified:
     """A notification FloCash confirmed; only ``Gateway.verify_postback`` makes one."""
     def notification(self) -> Dict[str, Any]: ...

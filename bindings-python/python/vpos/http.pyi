@@ -1,11 +1,18 @@
-from typing import Any, Dict, List, Mapping, Tuple, TypedDict, Union
+from typing import Any, Dict, List, Mapping, Tuple, TypedDict, Union, final, type_check_only
 
+__all__ = [
+    "RedirectForm",
+    "send",
+]
+
+@type_check_only
 class HttpRequest(TypedDict):
     method: str
     url: str
     headers: List[List[str]]
     body: str
 
+@type_check_only
 class HttpResponse(TypedDict):
     status: int
     headers: List[List[str]]
@@ -16,6 +23,7 @@ Reply = Dict[str, Union[int, bytes, str]]
 
 MAX_REPLY_BYTES: int
 
+@final
 class RedirectForm:
     """The form that sends the customer to the gateway; Python cannot build one."""
     @property

@@ -1,11 +1,22 @@
 from decimal import Decimal
-from typing import List, TypedDict, Union
+from typing import List, TypedDict, Union, type_check_only
 
+__all__ = [
+    "parse",
+    "from_minor",
+    "currency",
+    "currency_by_numeric",
+    "currencies",
+    "to_decimal",
+]
+
+@type_check_only
 class Amount(TypedDict):
     minor: int
     currency: str
     value: str
 
+@type_check_only
 class CurrencyInfo(TypedDict):
     code: str
     numeric: int

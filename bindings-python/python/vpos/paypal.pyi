@@ -1,16 +1,35 @@
-from typing import Any, Dict, List, Optional, Tuple, TypedDict
+from typing import Any, Dict, List, Optional, Tuple, TypedDict, final, type_check_only
 
 from vpos import driver as _driver
 from vpos.errors import VposError
 from vpos.http import HttpRequest, HttpResponse, RedirectForm, Reply
 from vpos.state import AmountIn, Event, Outcome
 
+__all__ = [
+    "Gateway",
+    "Unverified",
+    "Verified",
+    "NvpReply",
+    "acknowledge",
+    "reject",
+    "MAX_BODY_BYTES",
+    "LIVE_CHECKOUT_URL",
+    "SANDBOX_CHECKOUT_URL",
+    "LIVE_IPN_URL",
+    "SANDBOX_IPN_URL",
+    "LIVE_NVP_URL",
+    "SANDBOX_NVP_URL",
+    "NVP_VERSION",
+]
+
+@type_check_only
 class NvpCredentials(TypedDict):
     user: str
     password: str
     signature: str
     api_url: str
 
+@type_check_only
 class Config(TypedDict, total=False):
     business: str  # required
     checkout_url: str  # required
@@ -20,6 +39,7 @@ class Config(TypedDict, total=False):
     cancel_url: Optional[str]
     nvp: Optional[NvpCredentials]
 
+@type_check_only
 class Order(TypedDict, total=False):
     invoice: str  # required
     item_name: str  # required
@@ -29,6 +49,7 @@ class Order(TypedDict, total=False):
     return_url: str
     cancel_url: str
 
+@type_check_only
 class ExpressOrder(TypedDict):
     invoice: str
     amount: AmountIn
@@ -36,6 +57,7 @@ class ExpressOrder(TypedDict):
     return_url: str
     cancel_url: str
 
+@final
 class NvpReply:
     @property
     def ack(self) -> str: ...
@@ -45,6 +67,7 @@ class NvpReply:
     def token(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class Unverified:
     def untrusted(self) -> Dict[str, Any]: ...
     @property
@@ -56,14 +79,16 @@ class Unverified:
     @property
     def raw_body(self) -> bytes: ...
 
+@final
 class Verified:
     def notification(self) -> Dict[str, Any]: ...
     def event(self) -> Event: ...
     @property
     def order_id(self) -> str: ...
 
+@final
 class Gateway:
-    def __init__(self, config: Config, *, validate: bool = True) -> None: ...
+    def __new__(cls, config: Config, *, validate: bool = True) -> Gateway: ...
     def validate(self) -> None: ...
     def driver_config(self) -> _driver.Config: ...
     @property

@@ -1,12 +1,30 @@
-from typing import Any, Dict, Literal, Optional, Tuple, TypedDict, Union
+from typing import Any, Dict, Literal, Optional, Tuple, TypedDict, Union, final, type_check_only
 
 from vpos import driver as _driver
 from vpos.errors import VposError
 from vpos.http import HttpRequest, HttpResponse, RedirectForm, Reply
 from vpos.state import AmountIn, Event, Outcome
 
+__all__ = [
+    "Gateway",
+    "Unverified",
+    "Verified",
+    "reject",
+    "order_number",
+    "check_order_number",
+    "normalize_response",
+    "map_status",
+    "response_message",
+    "MAX_BODY_BYTES",
+    "TEST_CHECKOUT_URL",
+    "LIVE_CHECKOUT_URL",
+    "TEST_REST_URL",
+    "LIVE_REST_URL",
+]
+
 SignatureVersion = Literal["HMAC_SHA256_V1", "HMAC_SHA512_V1", "HMAC_SHA512_V2"]
 
+@type_check_only
 class Config(TypedDict, total=False):
     merchant_code: str  # required
     terminal: str  # required
@@ -19,6 +37,7 @@ class Config(TypedDict, total=False):
     url_ko: Optional[str]
     merchant_name: Optional[str]
 
+@type_check_only
 class Order(TypedDict, total=False):
     order: str  # required
     amount: AmountIn  # required
@@ -34,6 +53,7 @@ class Order(TypedDict, total=False):
     identifier: str
     stored_credential: StoredCredential
 
+@type_check_only
 class StoredCredential(TypedDict, total=False):
     """Card-on-file and SCA parameters (``DS_MERCHANT_IDENTIFIER``, ``COF_*``, ``EXCEP_SCA``)."""
     identifier: str  # "REQUIRED" to ask for a token, or the token to charge
@@ -44,6 +64,7 @@ class StoredCredential(TypedDict, total=False):
     excep_sca: Literal["lwv", "tra", "mit", "cor", "atd", "ask"]
     direct_payment: bool
 
+@type_check_only
 class Operation(TypedDict, total=False):
     kind: Literal["refund", "confirm", "cancel", "payment"]  # required
     order: str  # required
@@ -52,6 +73,7 @@ class Operation(TypedDict, total=False):
 
 Format = Literal["http", "soap", "rest"]
 
+@final
 class Unverified:
     def untrusted(self) -> Dict[str, Any]: ...
     @property
@@ -65,6 +87,7 @@ class Unverified:
     @property
     def raw_body(self) -> bytes: ...
 
+@final
 class Verified:
     def notification(self) -> Dict[str, Any]: ...
     def parameters(self) -> Dict[str, str]: ...
@@ -78,8 +101,9 @@ class Verified:
     @property
     def format(self) -> Format: ...
 
+@final
 class Gateway:
-    def __init__(self, config: Config, *, validate: bool = True) -> None: ...
+    def __new__(cls, config: Config, *, validate: bool = True) -> Gateway: ...
     def validate(self) -> None: ...
     def driver_config(self) -> _driver.Config: ...
     @property

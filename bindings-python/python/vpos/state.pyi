@@ -1,8 +1,18 @@
 from decimal import Decimal
-from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, TypedDict, Union
+from typing import (
+    Any, Dict, List, Literal, Mapping, Optional, Tuple, TypedDict, Union, final, type_check_only,
+)
 
 from vpos.errors import VposError
 from vpos.money import Amount
+
+__all__ = [
+    "Event",
+    "Outcome",
+    "transition",
+    "allowed",
+    "PAYMENT_STATUSES",
+]
 
 PaymentStatus = Literal[
     "new", "pending", "authorized", "paid", "failed", "cancelled",
@@ -11,11 +21,13 @@ PaymentStatus = Literal[
 Reported = Literal["pending", "authorized", "succeeded", "failed", "cancelled", "unknown"]
 Action = Literal["sale", "refund", "chargeback", "cancel", "test"]
 
+@type_check_only
 class AmountIn(TypedDict, total=False):
     minor: int
     value: Union[Decimal, str]
     currency: str
 
+@type_check_only
 class PaymentSnapshot(TypedDict, total=False):
     gateway: str
     merchant: str
@@ -26,6 +38,7 @@ class PaymentSnapshot(TypedDict, total=False):
     refunded_minor: int
     applied_event_keys: List[str]
 
+@final
 class Event:
     """A verified fact about a payment; only ``Verified.event()`` makes one."""
     @property
@@ -48,6 +61,7 @@ class Event:
     def status_code(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class Outcome:
     """What ``transition`` decided; answer with ``vpos.flocash.acknowledge(outcome)``."""
     @property
