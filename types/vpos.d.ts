@@ -2,7 +2,67 @@
 // `make types` rewrites it, `make types-check` fails when it is stale.
 
 /** Every error code, in the core's catalogue order. */
-export type ErrorCode = "field_missing" | "field_too_long" | "field_invalid" | "duplicate_field" | "body_too_large" | "invalid_utf8" | "invalid_encoding" | "unsupported_content_type" | "amount_syntax" | "amount_precision" | "amount_negative" | "amount_overflow" | "unknown_currency" | "invalid_config" | "token_mismatch" | "postback_invalid" | "postback_failed" | "gateway_mismatch" | "merchant_mismatch" | "order_mismatch" | "amount_mismatch" | "currency_mismatch" | "refund_exceeds_amount" | "invalid_transition" | "unsupported" | "signature_mismatch" | "unsupported_signature_version" | "gateway_error" | "gateway_unavailable" | "payment_not_found";
+export type ErrorCode =
+  /** A required field is absent or empty. */
+  | "field_missing"
+  /** A field is longer than the gateway allows. */
+  | "field_too_long"
+  /** A field has the wrong format (not a number, not a country code, bad characters …). */
+  | "field_invalid"
+  /** The same key appears twice in a form body (a classic parameter-pollution attack). */
+  | "duplicate_field"
+  /** The request body exceeds the size vpos accepts for this gateway. */
+  | "body_too_large"
+  /** A value is not valid UTF-8 after percent-decoding. */
+  | "invalid_utf8"
+  /** A form body has a malformed percent escape. */
+  | "invalid_encoding"
+  /** The request's content type is not one the gateway sends. */
+  | "unsupported_content_type"
+  /** An amount is not a plain non-negative decimal number. */
+  | "amount_syntax"
+  /** An amount has more significant decimals than its currency's minor unit. */
+  | "amount_precision"
+  /** An amount is negative. */
+  | "amount_negative"
+  /** An amount does not fit in 64-bit minor units. */
+  | "amount_overflow"
+  /** A currency code is not in the ISO 4217 table. */
+  | "unknown_currency"
+  /** Configuration is missing a value or holds a malformed one. */
+  | "invalid_config"
+  /** The secret token presented with a notification does not match the configured one. */
+  | "token_mismatch"
+  /** The gateway answered the post-back with something other than `VERIFIED`. */
+  | "postback_invalid"
+  /** The post-back could not be completed (transport failure or non-200 answer); retry later. */
+  | "postback_failed"
+  /** The notification concerns another gateway than the stored payment. */
+  | "gateway_mismatch"
+  /** The notification names another merchant account than the stored payment. */
+  | "merchant_mismatch"
+  /** The notification names another order than the stored payment. */
+  | "order_mismatch"
+  /** The notified amount differs from the stored payment's amount. */
+  | "amount_mismatch"
+  /** The notified currency differs from the stored payment's currency (or two amounts of one order disagree on currency). */
+  | "currency_mismatch"
+  /** A refund or chargeback exceeds what is left of the captured amount. */
+  | "refund_exceeds_amount"
+  /** The state table has no such move (for example `refunded` → `paid`). */
+  | "invalid_transition"
+  /** The gateway does not offer this operation. */
+  | "unsupported"
+  /** A signature is absent, malformed, or does not match the merchant key. */
+  | "signature_mismatch"
+  /** The message is signed with a scheme vpos does not implement (yet). */
+  | "unsupported_signature_version"
+  /** The gateway answered an operation with an error of its own (Redsys `SIS0059` …). */
+  | "gateway_error"
+  /** No usable answer from the gateway (transport failure, non-200); try again later. */
+  | "gateway_unavailable"
+  /** A verified notification names a payment the host does not hold (yet): keep the notification and have the gateway deliver it again. */
+  | "payment_not_found";
 
 /** An error as data, as the core serialises it. */
 export type ErrorInfo = { code: ErrorCode, field: string | null, message: string, };

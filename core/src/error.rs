@@ -34,6 +34,12 @@ macro_rules! error_codes {
             pub fn from_code(code: &str) -> Option<ErrorCode> {
                 match code { $( $code => Some(ErrorCode::$variant), )* _ => None }
             }
+
+            /// The code's doc comment, as `doc = "…"` lines (the TypeScript declarations quote it).
+            #[cfg(feature = "ts")]
+            pub(crate) const fn doc_attrs(self) -> &'static str {
+                match self { $( ErrorCode::$variant => concat!($(stringify!($doc), "\n",)*), )* }
+            }
         }
     };
 }

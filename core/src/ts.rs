@@ -53,16 +53,26 @@ named!(
     "ErrorInfo",
     "{ code: ErrorCode, field: string | null, message: string, }".to_string()
 );
-// Every code of the catalogue, in its order.
+// Every code of the catalogue, in its order, with its doc comment.
 named!(
     ErrorCode,
     "ErrorCode",
     ErrorCode::ALL
         .iter()
-        .map(|c| format!("\"{}\"", c.as_str()))
-        .collect::<Vec<_>>()
-        .join(" | ")
+        .map(|c| format!("\n  /** {} */\n  | \"{}\"", doc(c.doc_attrs()), c.as_str()))
+        .collect::<String>()
 );
+
+/// The text of `doc = "…"` lines, joined.
+fn doc(attrs: &str) -> String {
+    attrs
+        .lines()
+        .filter_map(|l| Some(l.split_once('"')?.1.rsplit_once('"')?.0.trim()))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("\\\"", "\"")
+}
+
 // The snake_case name (Reported's Serialize; `unknown` keeps no code in JSON).
 named!(
     Reported,
@@ -81,11 +91,9 @@ named!(
 );
 
 fn alias<T: TS>(cfg: &Config, doc: &str) -> String {
-    format!(
-        "/** {doc} */\nexport type {} = {};\n",
-        T::name(cfg),
-        T::inline(cfg)
-    )
+    let body = T::inline(cfg);
+    let sep = if body.starts_with('\n') { "" } else { " " };
+    format!("/** {doc} */\nexport type {} ={sep}{body};\n", T::name(cfg))
 }
 
 fn derived<T: TS>(cfg: &Config) -> String {
