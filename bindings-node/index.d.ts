@@ -13,73 +13,61 @@
  * @packageDocumentation
  */
 
-// ───────────────────────────── errors ─────────────────────────────
+// The JSON shapes are generated from the core's serde types (types.d.ts, a copy of the
+// repository's types/vpos.d.ts: `make types`); this file declares the functions and classes.
+import type {
+  ErrorCode,
+  ErrorInfo,
+  Amount,
+  AmountInput,
+  PaymentStatus,
+  ReportedStatus,
+  Action,
+  GatewayName,
+  PaymentSnapshot,
+  Event,
+  Outcome,
+  HttpRequest,
+  HttpResponse,
+  PostbackReply,
+  Summary,
+  PaymentFields,
+  Verdict,
+  OperationKind,
+  StoredCredential,
+  Operation,
+  OperationStatus,
+  Ignored,
+} from './types';
+export type {
+  ErrorCode,
+  ErrorInfo,
+  Amount,
+  AmountInput,
+  PaymentStatus,
+  ReportedStatus,
+  Action,
+  GatewayName,
+  PaymentSnapshot,
+  Event,
+  Outcome,
+  HttpRequest,
+  HttpResponse,
+  PostbackReply,
+  Summary,
+  PaymentFields,
+  Verdict,
+  OperationKind,
+  StoredCredential,
+  Operation,
+  OperationStatus,
+  Ignored,
+} from './types';
 
-/**
- * The core's stable error codes. They are never renamed or reused; branch on these, never on
- * a message.
- */
-export type ErrorCode =
-  /** A required field is absent or empty. */
-  | 'field_missing'
-  /** A field is longer than the gateway allows. */
-  | 'field_too_long'
-  /** A field has the wrong format (not a number, not a country code, bad characters …). */
-  | 'field_invalid'
-  /** The same key appears twice in a form body (a classic parameter-pollution attack). */
-  | 'duplicate_field'
-  /** The request body exceeds the size vpos accepts for this gateway. */
-  | 'body_too_large'
-  /** A value is not valid UTF-8 after percent-decoding. */
-  | 'invalid_utf8'
-  /** A form body has a malformed percent escape. */
-  | 'invalid_encoding'
-  /** The request's content type is not one the gateway sends. */
-  | 'unsupported_content_type'
-  /** An amount is not a plain non-negative decimal number. */
-  | 'amount_syntax'
-  /** An amount has more significant decimals than its currency's minor unit. */
-  | 'amount_precision'
-  /** An amount is negative. */
-  | 'amount_negative'
-  /** An amount does not fit in 64-bit minor units. */
-  | 'amount_overflow'
-  /** A currency code is not in the ISO 4217 table. */
-  | 'unknown_currency'
-  /** Configuration is missing a value or holds a malformed one. */
-  | 'invalid_config'
-  /** The secret token presented with a notification does not match the configured one. */
-  | 'token_mismatch'
-  /** The gateway answered the post-back with something other than `VERIFIED`. */
-  | 'postback_invalid'
-  /** The post-back could not be completed (transport failure or non-200 answer); retry later. */
-  | 'postback_failed'
-  /** The notification concerns another gateway than the stored payment. */
-  | 'gateway_mismatch'
-  /** The notification names another merchant account than the stored payment. */
-  | 'merchant_mismatch'
-  /** The notification names another order than the stored payment. */
-  | 'order_mismatch'
-  /** The notified amount differs from the stored payment's amount. */
-  | 'amount_mismatch'
-  /** The notified currency differs from the stored payment's currency. */
-  | 'currency_mismatch'
-  /** A refund or chargeback exceeds what is left of the captured amount. */
-  | 'refund_exceeds_amount'
-  /** The state table has no such move (for example `refunded` → `paid`). */
-  | 'invalid_transition'
-  /** The gateway does not offer this operation. */
-  | 'unsupported'
-  /** A signature is absent, malformed, or does not match the merchant key. */
-  | 'signature_mismatch'
-  /** The message is signed with a scheme vpos does not implement (yet). */
-  | 'unsupported_signature_version'
-  /** The gateway answered an operation with an error of its own (Redsys `SIS0059` …). */
-  | 'gateway_error'
-  /** No usable answer from the gateway (transport failure, non-200); try again later. */
-  | 'gateway_unavailable'
-  /** A verified notification names a payment the host does not hold (yet); the gateway must deliver again. */
-  | 'payment_not_found';
+/** Why an event changed nothing, though it was fine (an `ignored` outcome's `reason`, but `unknown_status`). */
+export type IgnoreReason = Exclude<Ignored['reason'], 'unknown_status'>;
+
+// ───────────────────────────── errors ─────────────────────────────
 
 /** What vpos throws: a plain `Error` carrying the core's code and the field concerned. */
 export interface VposError extends Error {
@@ -89,13 +77,6 @@ export interface VposError extends Error {
   readonly field: string | null;
 }
 
-/** An error as data (`{code, field, message}`), as the core serialises it. */
-export interface ErrorInfo {
-  code: ErrorCode;
-  field: string | null;
-  message: string;
-}
-
 /** Every error code, in the core's catalogue order. */
 export function errorCodes(): readonly ErrorCode[];
 
@@ -103,24 +84,6 @@ export function errorCodes(): readonly ErrorCode[];
 export function isVposError(e: unknown): e is VposError;
 
 // ───────────────────────────── money ─────────────────────────────
-
-/** An exact amount: integer minor units of an ISO 4217 currency. */
-export interface Amount {
-  /** Minor units (cents for EUR, yen for JPY, fils for KWD). */
-  minor: bigint;
-  /** ISO 4217 alphabetic code, upper case. */
-  currency: string;
-  /** The decimal string with exactly the currency's exponent (`"23.45"`, JPY `"100"`). */
-  value: string;
-}
-
-/**
- * An amount as input: a decimal string `value`, or `bigint` `minor` units, or both if they
- * agree (so an {@link Amount} can be passed back as is). Never a `number`.
- */
-export type AmountInput =
-  | { currency: string; value: string; minor?: bigint }
-  | { currency: string; minor: bigint; value?: string };
 
 /** One row of the ISO 4217 table. */
 export interface Currency {
@@ -149,79 +112,9 @@ export namespace money {
 
 // ───────────────────────────── statuses and transitions ─────────────────────────────
 
-/** Where a payment stands (the one status model of every gateway). */
-export type PaymentStatus =
-  | 'new'
-  | 'pending'
-  | 'authorized'
-  | 'paid'
-  | 'failed'
-  | 'cancelled'
-  | 'partially_refunded'
-  | 'refunded'
-  | 'charged_back';
-
 /** Every payment status, in lifecycle order. */
 export function paymentStatuses(): readonly PaymentStatus[];
 
-/** What a gateway reports about an operation, after its code table. */
-export type ReportedStatus = 'pending' | 'authorized' | 'succeeded' | 'failed' | 'cancelled' | 'unknown';
-
-/** The kind of operation a notification reports. */
-export type Action = 'sale' | 'refund' | 'chargeback' | 'cancel' | 'test';
-
-/** The gateways vpos speaks. */
-export type GatewayName = 'flocash' | 'redsys' | 'ceca' | 'elavon' | 'paypal' | 'bitpay';
-
-/** What the host stored about a payment: what {@link transition} needs to decide. */
-export interface PaymentSnapshot {
-  gateway: GatewayName;
-  /** The merchant account the payment was made with. */
-  merchant: string;
-  /** The shop's order id sent to the gateway. */
-  order_id: string;
-  /** The amount charged. */
-  amount: AmountInput;
-  /** Current status. */
-  status: PaymentStatus;
-  /** `false` for payments against a test account (default `true`: `test` messages are ignored). */
-  live?: boolean;
-  /** Minor units refunded or charged back so far (default `0n`). */
-  refunded_minor?: bigint;
-  /** Keys of the events already applied (default none). Keep them under a unique constraint. */
-  applied_event_keys?: string[];
-}
-
-/** A verified, gateway-neutral fact about a payment. */
-export interface Event {
-  gateway: GatewayName;
-  /** Idempotency key (`flocash:<fpn_id>:<trans_id>:<action>:<status_code>`): store it when applied. */
-  key: string;
-  merchant: string;
-  order_id: string;
-  transaction_id: string;
-  amount: Amount;
-  action: Action;
-  status: ReportedStatus;
-  /** The gateway's own status code, verbatim (normalised to four digits for FloCash). */
-  status_code: string;
-}
-
-/** Why an event changed nothing, though it was fine. */
-export type IgnoreReason = 'stale' | 'already_in_status' | 'test_on_live_payment' | 'not_completed';
-
-/** What {@link transition} decided. */
-export type Outcome =
-  /** Move the payment: store `to`, `refunded_minor` and the event key, under a row lock. */
-  | { outcome: 'applied'; from: PaymentStatus; to: PaymentStatus; refunded_minor: bigint }
-  /** This event key was applied before: a retry, which is normal. */
-  | { outcome: 'already_applied' }
-  /** Nothing to change. */
-  | { outcome: 'ignored'; reason: IgnoreReason }
-  /** A status code the gateway's table does not know: nothing changes, the gateway must retry. */
-  | { outcome: 'ignored'; reason: 'unknown_status'; code: string }
-  /** The event contradicts the stored payment (amount, currency, merchant, order) or the state table. */
-  | { outcome: 'rejected'; error: ErrorInfo };
 
 /**
  * Decides what a verified notification does to the stored payment. Pure: apply the result in
@@ -244,27 +137,6 @@ export type VerifiedHandle =
   | bitpay.VerifiedNotification;
 
 // ───────────────────────────── HTTP as values ─────────────────────────────
-
-/** A request the host must perform (the FloCash post-back). */
-export interface HttpRequest {
-  method: 'GET' | 'POST';
-  /** Absolute URL. */
-  url: string;
-  /** Headers in order. */
-  headers: [name: string, value: string][];
-  /** The body, already encoded. */
-  body: string;
-}
-
-/** The exact answer to give the gateway. `headers` pairs work with `new Headers(...)` too. */
-export interface HttpResponse {
-  status: number;
-  headers: [name: string, value: string][];
-  body: string;
-}
-
-/** What the host got for a post-back: the server's answer, or its own failure to get one. */
-export type PostbackReply = { status: number; body: string | Uint8Array } | { error: string };
 
 /**
  * Performs a post-back. Must honour `signal` (the handler aborts it at the deadline and, in any
@@ -345,27 +217,6 @@ export class Config {
 /** {@link Config}, by a name that namespaces with a `Config` of their own can refer to. */
 export type DriverConfig = Config;
 
-/** What identifies a notification before it is proven (untrusted until it comes from a verified one). */
-export interface Summary {
-  gateway: GatewayName;
-  /** The shop's order id (empty when the message carries none). */
-  order_id: string;
-  /** The gateway's id of the transaction (empty when it has none yet). */
-  transaction_id: string;
-  /** The gateway's status code, verbatim. */
-  status_code: string;
-  amount: Amount | null;
-}
-
-/** What a proven notification (or an operation's reply) leaves on the payment; absent keys have no value. */
-export interface PaymentFields {
-  transaction_id?: string;
-  authorisation_code?: string;
-  card_reference?: string;
-  card_expiry?: string;
-  cof_transaction_id?: string;
-}
-
 /** Any gateway's parsed notification. */
 export type Notification =
   | flocash.Notification
@@ -428,20 +279,6 @@ export class VerifiedNotification {
 export type Proof =
   | { verified: VerifiedNotification; request?: undefined; pending?: undefined }
   | { verified?: undefined; request: HttpRequest; pending: PendingNotification };
-
-/** The label a host stores with a notification: what became of it (one rule for every gateway). */
-export type Verdict =
-  | 'unknown_account'
-  | 'token_mismatch'
-  | 'invalid'
-  | 'unverified'
-  | 'postback_failed'
-  | 'no_payment'
-  | 'applied'
-  | 'already_applied'
-  | 'ignored'
-  | 'rejected'
-  | 'error';
 
 /** What to store and what to answer. */
 export interface Answer {
@@ -525,36 +362,6 @@ export interface NotificationResult<N = Notification> extends HttpResponse {
  */
 export function handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
 
-/** What to ask of a gateway about a payment. */
-export type OperationKind = 'refund' | 'capture' | 'release' | 'charge';
-
-/** Redsys stored credentials (COF/MIT) for a `charge`. */
-export interface StoredCredential {
-  identifier?: string | null;
-  cof_ini?: boolean | null;
-  cof_type?: string | null;
-  cof_txnid?: string | null;
-  excep_sca?: string | null;
-  direct_payment?: boolean | null;
-}
-
-/** An operation, whichever gateway: each reads what it quotes. */
-export interface Operation {
-  kind: OperationKind;
-  order_id: string;
-  amount: AmountInput;
-  /** The payment's amount (PayPal: a refund of all of it with nothing refunded before is `Full`). */
-  captured?: AmountInput | null;
-  refunded_minor?: bigint;
-  /** PayPal `txn_id`, Elavon `PASREF`. */
-  transaction_id?: string;
-  /** Elavon `AUTHCODE`. */
-  authorisation_code?: string;
-  /** `YYYYMMDDHHMMSS` from the host's clock (Elavon). */
-  timestamp?: string;
-  stored_credential?: StoredCredential | null;
-}
-
 /** The gateway's verified reply to an operation. */
 export class OperationReply {
   #private;
@@ -562,12 +369,6 @@ export class OperationReply {
   /** The event for {@link transition}. */
   readonly event: Event;
   readonly paymentFields: PaymentFields;
-}
-
-/** Where an operation the host recorded stands, and the code to store unless it succeeded. */
-export interface OperationStatus {
-  state: 'pending' | 'succeeded' | 'failed';
-  code: string | null;
 }
 
 /** The operations a payment's status allows (`paid` → `['refund']`). */

@@ -11,14 +11,17 @@ const vpos = require('vpos');
 const { TOKEN, config, FORM, BODY } = require('./support/fixtures.js');
 
 const { flocash, money } = vpos;
-// Comments stripped: their prose may hold quotes and semicolons.
-const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+// index.d.ts and the generated JSON shapes it re-exports (types.d.ts), comments stripped:
+// their prose may hold quotes and semicolons.
+const dts = ['index.d.ts', 'types.d.ts']
+  .map((f) => fs.readFileSync(path.join(__dirname, '..', f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''))
+  .join('\n');
 
-/** The string literals of `export type <name> = 'a' | 'b' ...;` in index.d.ts. */
+/** The string literals of `export type <name> = 'a' | 'b' ...;` in the declarations. */
 function dtsUnion(name) {
   const m = new RegExp(`export type ${name} =([^;]*);`).exec(dts);
-  assert.ok(m, `index.d.ts has no union ${name}`);
-  return [...m[1].matchAll(/'([a-z0-9_]+)'/g)].map((x) => x[1]);
+  assert.ok(m, `the declarations have no union ${name}`);
+  return [...m[1].matchAll(/['"]([a-z0-9_]+)['"]/g)].map((x) => x[1]);
 }
 
 /** Runs `fn`, expects a vpos error, returns it. */
