@@ -81,12 +81,26 @@ pub fn error_codes() -> Vec<String> {
         .collect()
 }
 
-// The value types of the `.d.ts`: the core's JSON shapes (docs/conformance.md), as TypeScript.
-// `ErrorCode` is appended by scripts/package.mjs from `errorCodes()`, so it cannot drift.
+// The value types of the `.d.ts`. The core's JSON shapes are generated from its serde types
+// (types/vpos.d.ts, `make types`; scripts/package.mjs ships it beside each .d.ts as
+// vpos_types.d.ts); what is declared here by hand is this package's own: inputs that also
+// take a JS number for minor units, errors as thrown, and the gateways' own shapes.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** An exact amount. `minor` is a BigInt: money never passes through a JS number. */
-export interface Amount { minor: bigint; currency: string; value: string }
+import type {
+  Amount, ErrorCode, ErrorInfo, ReportedStatus, GatewayName, PaymentStatus, Action, HttpMethod, HttpRequest,
+  HttpResponse, Event as GeneratedEvent, Outcome as GeneratedOutcome,
+} from "./vpos_types.js";
+export type {
+  Amount, ErrorCode, ErrorInfo, ReportedStatus, GatewayName, PaymentStatus, Action, HttpMethod, HttpRequest,
+  HttpResponse,
+} from "./vpos_types.js";
+/** What a gateway reports (the generated ReportedStatus, by this package's name). */
+export type Reported = ReportedStatus;
+/** A verified fact about a payment as JSON (the generated Event; `Event` is the edge module's class). */
+export type EventJson = GeneratedEvent;
+/** What `transition` decided as JSON (the generated Outcome; `Outcome` is the edge module's class). */
+export type OutcomeJson = GeneratedOutcome;
 /** An amount on input: `minor` (a BigInt or safe integer) or the exact decimal `value`, or both if they agree. */
 export type AmountInput =
   | { currency: string; minor: bigint | number; value?: string }
@@ -97,36 +111,16 @@ export interface CurrencyInfo { code: string; numeric: number; exponent: number;
 export interface VposError extends Error { name: "VposError"; code: ErrorCode; field: string | null }
 export interface VposErrorJson { code: ErrorCode; field?: string | null; message: string }
 
-export type HttpMethod = "GET" | "POST";
 /** A form for the customer's browser to submit; `fields` in the gateway's documented order. */
 export interface RedirectForm { action: string; method: HttpMethod; fields: [string, string][] }
-/** A request the host must perform, then hand the reply back. */
-export interface HttpRequest { method: HttpMethod; url: string; headers: [string, string][]; body: string }
-/** The exact answer to give the gateway. */
-export interface HttpResponse { status: number; headers: [string, string][]; body: string }
 /** What the host got for an HttpRequest: the response, or its own failure to get one. */
 export type Reply = { status: number; body: string } | { error: string };
 
-export type GatewayName = "flocash" | "redsys" | "ceca" | "elavon" | "paypal" | "bitpay";
-export type PaymentStatus = "new" | "pending" | "authorized" | "paid" | "failed" | "cancelled"
-  | "partially_refunded" | "refunded" | "charged_back";
-export type Reported = "pending" | "authorized" | "succeeded" | "failed" | "cancelled" | "unknown";
-export type Action = "sale" | "refund" | "chargeback" | "cancel" | "test";
 /** What the host stored about a payment. */
 export interface PaymentSnapshot {
   gateway: GatewayName; merchant: string; order_id: string; amount: AmountInput; status: PaymentStatus;
   live?: boolean; refunded_minor?: bigint | number; applied_event_keys?: string[];
 }
-export interface EventJson {
-  gateway: GatewayName; key: string; merchant: string; order_id: string; transaction_id: string;
-  amount: Amount; action: Action; status: Reported; status_code: string;
-}
-export type OutcomeJson =
-  | { outcome: "applied"; from: PaymentStatus; to: PaymentStatus; refunded_minor: bigint }
-  | { outcome: "already_applied" }
-  | { outcome: "ignored"; reason: "stale" | "already_in_status" | "test_on_live_payment" | "not_completed" }
-  | { outcome: "ignored"; reason: "unknown_status"; code: string }
-  | { outcome: "rejected"; error: VposErrorJson };
 
 /** The FloCash settings a browser may see: no secret. */
 export interface FlocashPublicConfig {
@@ -160,6 +154,8 @@ export interface FlocashStatus { status_code: string; status: Reported; label: s
 #[cfg(feature = "edge")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EDGE_TYPES: &str = r#"
+import type { Summary, PaymentFields, Verdict, OperationKind, OperationStatus } from "./vpos_types.js";
+export type { Summary, PaymentFields, Verdict, OperationKind, OperationStatus } from "./vpos_types.js";
 /** A configuration for any gateway (the driver's `Config`): the gateway's keys with its name beside them. */
 export type ConfigInput =
   | ({ gateway: "flocash" } & FlocashConfig)
@@ -170,12 +166,6 @@ export type ConfigInput =
   | ({ gateway: "bitpay" } & BitpayConfig);
 /** A configuration without its secret keys, tagged with `gateway`. */
 export type PublicConfigView = { gateway: GatewayName } & Record<string, unknown>;
-/** What identifies a notification before it is proven. */
-export interface Summary { gateway: GatewayName; order_id: string; transaction_id: string; status_code: string; amount: Amount | null }
-/** What a proven notification or operation reply leaves on the payment. */
-export interface PaymentFields {
-  transaction_id?: string; authorisation_code?: string; card_reference?: string; card_expiry?: string; cof_transaction_id?: string;
-}
 export type Notification = FlocashNotification | RedsysNotification | CecaNotification | ElavonNotification | PaypalNotification | BitpayNotification;
 /** What the host received for a notification. */
 export interface NotificationRequest {
@@ -185,8 +175,6 @@ export interface NotificationRequest {
 export type Proof =
   | { verified: VerifiedNotification; request?: undefined; pending?: undefined }
   | { verified?: undefined; request: HttpRequest; pending: PendingNotification };
-export type Verdict = "unknown_account" | "token_mismatch" | "invalid" | "unverified" | "postback_failed" | "no_payment"
-  | "applied" | "already_applied" | "ignored" | "rejected" | "error";
 /** What to store and what to answer. */
 export interface Answer { verdict: Verdict; response: HttpResponse; paymentFields: PaymentFields; error: VposErrorJson | null }
 export type FetchFunction = (request: HttpRequest, options: { signal: AbortSignal }) => Promise<{ status: number; body: string | Uint8Array } | Response>;
@@ -200,13 +188,11 @@ export interface NotificationResult extends HttpResponse {
   verdict: Verdict; outcome: OutcomeJson | null; error: VposErrorJson | null; event: EventJson | null;
   summary: Summary | null; paymentFields: PaymentFields; notification: Notification | null; rawBody: Uint8Array;
 }
-export type OperationKind = "refund" | "capture" | "release" | "charge";
 /** An operation, whichever gateway: each reads what it quotes. */
 export interface Operation {
   kind: OperationKind; order_id: string; amount: AmountInput; captured?: AmountInput | null; refunded_minor?: bigint | number;
   transaction_id?: string; authorisation_code?: string; timestamp?: string; stored_credential?: RedsysStoredCredential | null;
 }
-export interface OperationStatus { state: "pending" | "succeeded" | "failed"; code: string | null }
 
 export type RedsysSignatureVersion = "HMAC_SHA256_V1" | "HMAC_SHA512_V1" | "HMAC_SHA512_V2";
 /** A Redsys terminal. Holds the secret key: edge and servers only. */

@@ -69,10 +69,12 @@ test('the package ships the README, both builds of both modules and their types,
     'README.md',
     'edge/node/glue.js', 'edge/node/package.json', 'edge/node/vpos_web_edge.d.ts', 'edge/node/vpos_web_edge.js',
     'edge/node/vpos_web_edge_bg.wasm', 'edge/node/vpos_web_edge_bg.wasm.d.ts', 'edge/node/vpos_web_edge_core.js',
+    'edge/node/vpos_types.d.ts',
     'edge/web/glue.js', 'edge/web/package.json', 'edge/web/vpos_web_edge.d.ts', 'edge/web/vpos_web_edge.js',
     'edge/web/vpos_web_edge_bg.wasm', 'edge/web/vpos_web_edge_bg.wasm.d.ts', 'edge/web/vpos_web_edge_core.js',
-    'node/package.json', 'node/vpos_web.d.ts', 'node/vpos_web.js', 'node/vpos_web_bg.wasm',
-    'node/vpos_web_bg.wasm.d.ts', 'package.json', 'web/package.json', 'web/vpos_web.d.ts', 'web/vpos_web.js',
+    'edge/web/vpos_types.d.ts',
+    'node/package.json', 'node/vpos_types.d.ts', 'node/vpos_web.d.ts', 'node/vpos_web.js', 'node/vpos_web_bg.wasm',
+    'node/vpos_web_bg.wasm.d.ts', 'package.json', 'web/package.json', 'web/vpos_types.d.ts', 'web/vpos_web.d.ts', 'web/vpos_web.js',
     'web/vpos_web_bg.wasm', 'web/vpos_web_bg.wasm.d.ts',
-  ]);
+  ].sort());
 });
