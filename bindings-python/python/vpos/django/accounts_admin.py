@@ -9,7 +9,7 @@ a dummy order with each selected account's key through the gateway's own checkou
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -27,7 +27,8 @@ TEST_AMOUNT = {"minor": 100, "currency": "EUR"}
 
 
 def _secret_field(gateway: str, key: str) -> forms.Field:
-    label = f"{dict(MerchantAccount._meta.get_field('gateway').choices)[gateway]} {key.replace('_', ' ')}"
+    choices = cast(List[Tuple[str, str]], MerchantAccount._meta.get_field("gateway").choices)  # flat, set
+    label = f"{dict(choices)[gateway]} {key.replace('_', ' ')}"
     if key == "nvp":
         return forms.CharField(
             label=label, required=False, strip=True,
@@ -57,7 +58,7 @@ class MerchantAccountForm(forms.ModelForm):
         self._secrets: Dict[str, Any] = {}
 
     def clean(self) -> Dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(Dict[str, Any], super().clean())  # ModelForm.clean returns cleaned_data
         gateway = cleaned.get("gateway")
         config = cleaned.get("configuration")
         if not gateway or "configuration" in self.errors:
@@ -119,7 +120,7 @@ class MerchantAccountForm(forms.ModelForm):
         instance.set_secrets(self._secrets)
         if commit:
             instance.save()
-            self._save_m2m()
+            self._save_m2m()  # type: ignore[attr-defined]  # Django's, private: not in django-stubs
         return instance
 
 

@@ -115,7 +115,8 @@ def deliver(pk: int, payment: Any = None) -> Optional[bool]:
         try:
             with transaction.atomic(using=using):  # the receivers' writes, undone if one raises
                 responses = payment_status_changed.send_robust(sender=type(payment), **kwargs)
-                failures = [(r, e) for r, e in responses if isinstance(e, BaseException)]
+                failures: List[Tuple[Any, BaseException]] = [
+                    (r, e) for r, e in responses if isinstance(e, BaseException)]
                 if failures:
                     raise _Undelivered(failures)
         except _Undelivered as undelivered:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import os
 from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -189,7 +189,8 @@ class AbstractPayment(models.Model):
         instance._vpos_remember(TRANSITION_FIELDS)
         return instance
 
-    def refresh_from_db(self, using: Any = None, fields: Any = None, **kwargs: Any) -> None:
+    # from_queryset (Django 5.1+) goes on by keyword: Django 4.2's refresh_from_db has no such parameter.
+    def refresh_from_db(self, using: Any = None, fields: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
         super().refresh_from_db(using, fields, **kwargs)
         self._vpos_remember(TRANSITION_FIELDS if fields is None else TRANSITION_FIELDS.intersection(fields))
 
@@ -232,7 +233,7 @@ class AbstractPayment(models.Model):
             raise ValueError("set currency before item_price")
         self.item_price_minor = _to_minor(value, self.currency, "item_price")
 
-    def amount_json(self) -> Dict[str, Any]:
+    def amount_json(self) -> vpos.money.Amount:
         """The core's Amount shape."""
         return vpos.money.from_minor(self.amount_minor, self.currency)
 
@@ -304,8 +305,8 @@ class AbstractPayment(models.Model):
 
     def applied_event_keys(self) -> List[str]:
         """Keys of the events already applied to this payment."""
-        return list(Notification.objects.filter(payment_id=self.pk, applied_event_key__isnull=False)
-                    .values_list("applied_event_key", flat=True))
+        return cast(List[str], list(Notification.objects.filter(payment_id=self.pk, applied_event_key__isnull=False)
+                                    .values_list("applied_event_key", flat=True)))
 
     def snapshot(self) -> Dict[str, Any]:
         """The core's ``PaymentSnapshot`` of this payment (read it under the row lock)."""
@@ -469,7 +470,8 @@ class AbstractPayment(models.Model):
 
     def refundable_minor(self) -> int:
         """What can still be refunded, in minor units (captured amount less refunds)."""
-        if "refund" not in vpos.driver.allowed_operations(self.status):  # the core's state table
+        # The core's state table (a status it does not know: it raises).
+        if "refund" not in vpos.driver.allowed_operations(cast("vpos.state.PaymentStatus", self.status)):
             return 0
         return self.amount_minor - self.refunded_minor
 

@@ -44,7 +44,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, RawPostDataException
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed, RawPostDataException
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -125,7 +125,7 @@ class NotificationView(View):
     gateway_name = "flocash"
     http_client: Optional[HttpClient] = None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Nothing escapes to Django's handler, whose "Internal Server Error: <path>" line
         # would print the URL token.
         self._token_in_url = "token" in kwargs
@@ -288,7 +288,7 @@ class NotificationView(View):
         if refused is not None:
             return self.reject(record, refused)
 
-        def acknowledge(outcome: Any) -> Tuple[Dict[str, Any], Mapping[str, str]]:
+        def acknowledge(outcome: Any) -> Tuple[Mapping[str, Any], Mapping[str, Any]]:
             answer = driver.acknowledge(config, verified, outcome)
             return answer.response, answer.payment_fields
 
@@ -329,7 +329,8 @@ class NotificationView(View):
 
     def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Django's version logs the path, which holds the token.
-        return self.quiet(HttpResponseNotAllowed(self._allowed_methods()))
+        # View._allowed_methods: Django's own (4.2 and 5.2), private, so not in django-stubs.
+        return self.quiet(HttpResponseNotAllowed(self._allowed_methods()))  # type: ignore[attr-defined]
 
     @staticmethod
     def quiet(response: HttpResponse) -> HttpResponse:

@@ -22,11 +22,11 @@ logger = logging.getLogger("vpos.django")
 #: ``acknowledge(outcome) -> (response, payment_fields)``: the gateway's answer for the
 #: outcome (the core's ``HttpResponse`` shape) and what to save on the payment (the core's
 #: ``PaymentFields`` to store: empty unless a successful sale or authorisation was applied).
-Acknowledge = Callable[[Any], Tuple[Dict[str, Any], Mapping[str, str]]]
+Acknowledge = Callable[[Any], Tuple[Mapping[str, Any], Mapping[str, Any]]]
 
 
 def apply_event(record: Notification, acct: conf.Account, event: Any,
-                acknowledge: Acknowledge) -> Optional[Tuple[Any, Dict[str, Any]]]:
+                acknowledge: Acknowledge) -> Optional[Tuple[Any, Mapping[str, Any]]]:
     """Applies a verified ``event`` to its payment.
 
     In one transaction: lock the payment of ``(gateway, account, event.order_id)``

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, cast
 
 from django.db import transaction
 from django.db.models import Sum
@@ -44,6 +44,10 @@ from vpos import driver
 from vpos.django import conf
 from vpos.django.models import EventKeyConflict, Notification, Refund, _to_minor, get_payment_model
 from vpos.django.services.notifications import apply_event
+
+if TYPE_CHECKING:  # names of the stubs only
+    from vpos.driver import CofType, OperationKind
+    from vpos.state import AmountIn
 
 logger = logging.getLogger("vpos.django")
 
@@ -102,7 +106,7 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
     ``invalid_transition``, ``refund_exceeds_amount``, a bad amount, a missing
     ``rest_url``/``remote_url``); otherwise returns the stored ``Refund`` whatever its status.
     """
-    kind = Refund.LEGACY_KINDS.get(kind, kind)
+    kind = cast("OperationKind", Refund.LEGACY_KINDS.get(kind, kind))  # an unknown one: the core refuses it
     acct = payment.account_settings()
     config = acct.config
     minor = payment.amount_minor if amount is None else _to_minor(amount, payment.currency, "amount")
@@ -218,13 +222,14 @@ def charge_stored_credential(payment: Any, amount: Any, *, cof_type: str = "recu
     acct = payment.account_settings()
     _refuse_unsupported(acct, payment, "charge", minor)
     stored = stored_fields(payment)
-    money = {"minor": minor, "currency": payment.currency}
-    driver.Operation.charge_stored_card(payment.order_id, money, stored, cof_type)  # no card: refused now
+    money: AmountIn = {"minor": minor, "currency": payment.currency}
+    # No card: refused now. (cof_type is checked by the core.)
+    driver.Operation.charge_stored_card(payment.order_id, money, stored, cast("CofType", cof_type))
     Payment = type(payment)
     new = Payment(gateway=payment.gateway, account=payment.account, order_id=order_id, currency=payment.currency,
                   item_name=payment.item_name, client=payment.client, card_reference=payment.card_reference,
                   card_expiry=payment.card_expiry, cof_transaction_id=payment.cof_transaction_id, **fields)
     new.amount_minor = minor
     new.save()
-    operation = driver.Operation.charge_stored_card(new.order_id, money, stored, cof_type)
+    operation = driver.Operation.charge_stored_card(new.order_id, money, stored, cast("CofType", cof_type))
     return operate(new, "charge", http_client=http_client, timeout=timeout, operation=operation)
