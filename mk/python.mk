@@ -4,7 +4,11 @@
 # bindings-python/.importlinter: vpos.django layered settings -> models -> services -> views,
 # admin, commands, so no import circle comes back), builds the abi3 wheel with maturin
 # (pinned, from PyPI, in bindings-python/.venv with pytest, Django 5.2 and psycopg), installs that wheel (never the source tree) and runs
-# pytest on SQLite, then on PostgreSQL when DATABASE_URL is set (.ci/run sets it). Then a
+# the type checks, then pytest on SQLite, then on PostgreSQL when DATABASE_URL is set (.ci/run
+# sets it). The type checks (mypy and django-stubs, pinned in requirements-dev.txt; config in
+# bindings-python/pyproject.toml): stubtest holds the .pyi to the built wheel (names,
+# signatures, classes; bindings-python/stubtest-allowlist.txt lists the commented exceptions),
+# and mypy checks the package, vpos.django included. They run in .venv only (Django 5.2). Then a
 # fresh venv gets the same wheel by `pip install`, imports it without Django, and runs the
 # suite again on Django 4.2 LTS and SQLite. pytest's exit code is kept as is (5, "no tests",
 # fails the build). The wheel and the fresh venv live in a temporary directory of their own,
@@ -41,6 +45,9 @@ python-test: python-venv
 	PYTHONPATH=python .venv/bin/lint-imports --no-cache .importlinter; \
 	.venv/bin/maturin build --release --locked --out "$$tmp/dist"; \
 	.venv/bin/pip install -q --force-reinstall --no-deps "$$tmp"/dist/vpos-*.whl; \
+	{ set +x; echo "== python: stubtest (the .pyi against the wheel), mypy (vpos, vpos.django)"; set -x; } 2>/dev/null; \
+	.venv/bin/python -m mypy.stubtest vpos --mypy-config-file pyproject.toml --allowlist stubtest-allowlist.txt; \
+	.venv/bin/python -m mypy --cache-dir "$$tmp/mypy-cache"; \
 	{ set +x; echo "== python: Django 5.2, SQLite"; set -x; } 2>/dev/null; \
 	env -u DATABASE_URL .venv/bin/python -m pytest; \
 	if [ -n "$${DATABASE_URL:-}" ]; then \
