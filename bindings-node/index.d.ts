@@ -38,6 +38,9 @@ import type {
   Operation,
   OperationStatus,
   Ignored,
+  CecaConfig,
+  CecaOrder,
+  CecaNotification,
 } from './types';
 export type {
   ErrorCode,
@@ -383,6 +386,16 @@ export function operationRequest(config: Config, operation: Operation): HttpRequ
 export function parseOperationReply(config: Config, operation: Operation, reply: PostbackReply): OperationReply;
 /** {@link operationRequest} → `fetch` (deadline) → {@link parseOperationReply}. */
 export function operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;
+/** A checkout order: the tagged `{ gateway, ...the gateway's own order keys }` (docs/driver.md). */
+export type DriverOrder = { gateway: GatewayName } & Record<string, unknown>;
+/** The gateway's order for a gateway-neutral request (`{ order_id, amount, description, return_url, timestamp, store_card, fields, ... }`). */
+export function orderForPayment(gateway: GatewayName | Config, request: Record<string, unknown>): DriverOrder;
+/** The checkout: `{ form }`, or `{ request }` when the gateway makes its page by API (Bitpay). */
+export function checkout(config: Config, order: DriverOrder): { form: RedirectForm; request?: undefined } | { request: HttpRequest; form?: undefined };
+/** Reads the reply to {@link checkout}'s request: the redirect and the reference to store. */
+export function parseCheckoutReply(config: Config, reply: PostbackReply): { form: RedirectForm; reference: string };
+/** A fresh order id where the gateway shapes it (Redsys), else `null`. */
+export function newOrderId(gateway: GatewayName | Config, prefix: string, random: Uint8Array): string | null;
 /** Settles a recorded operation after its reply's transition, or after an error. */
 export const operationStatus: {
   afterReply(kind: OperationKind, reply: OperationReply, outcome: Outcome): OperationStatus;
@@ -897,60 +910,17 @@ export namespace redsys {
  * notification is not so answered within about 30 seconds.
  */
 export namespace ceca {
-  /** One CECA terminal. Unknown keys are refused. */
-  interface Config {
-    /** `MerchantID`, 9 digits. */
-    merchant_id: string;
-    /** `AcquirerBIN`, 10 digits. */
-    acquirer_bin: string;
-    /** `TerminalID`, 8 digits. */
-    terminal_id: string;
-    /** The encryption key. Never shown by `util.inspect` or `JSON.stringify`. */
-    key: string;
-    /** `Cifrado`: `SHA2` (default) or the legacy `SHA1`. */
-    cipher?: 'SHA2' | 'SHA1';
-    /** Where the form is posted. */
-    checkout_url: string;
-    /** `URL_OK`: must match the one in Cecabank's panel byte for byte. */
-    url_ok: string;
-    /** `URL_NOK`: likewise. */
-    url_nok: string;
-  }
+  /** One CECA terminal (generated: CecaConfig). Unknown keys are refused; `key` is never shown by `util.inspect` or `JSON.stringify`. */
+  type Config = CecaConfig;
 
   /** {@link Config} without `key`. */
   type PublicConfig = Omit<Config, 'key'>;
 
-  /** A payment to send to CECA. */
-  interface Order {
-    /** `Num_operacion`: unique, 1–50 letters, digits or `-`. */
-    operation: string;
-    /** `Importe` / `TipoMoneda` / `Exponente`: any ISO 4217 currency. */
-    amount: AmountInput;
-    /** `Descripcion`, up to 1000 characters. */
-    description?: string;
-    /** `Idioma`: `1` Spanish, `6` English, `7` French … */
-    language?: string;
-  }
+  /** A payment to send to CECA (generated: CecaOrder). */
+  type Order = CecaOrder;
 
-  /** A parsed CECA notification. */
-  interface Notification {
-    merchant_id: string;
-    acquirer_bin: string;
-    terminal_id: string;
-    /** `Num_operacion`. */
-    operation: string;
-    /** `Importe` in `TipoMoneda`, `Exponente` checked against the currency. */
-    amount: Amount;
-    /** `Referencia`: CECA's reference for the payment. */
-    reference: string;
-    /** `Num_aut`. */
-    authorisation: string | null;
-    /** `Pais` (numeric). */
-    country: string | null;
-    description: string | null;
-    /** Every field as received, in order. */
-    fields: [name: string, value: string][];
-  }
+  /** A parsed CECA notification (generated: CecaNotification). */
+  type Notification = CecaNotification;
 
   /** A parsed notification whose `Firma` is not checked yet. Only `parseNotification` makes one. */
   class UnverifiedNotification {

@@ -368,3 +368,122 @@ state: OperationState,
  * with the gateway's own status code.
  */
 code: string | null, };
+
+/**
+ * The digest behind `Firma` (`Cifrado`).
+ */
+export type CecaCipher = "SHA2" | "SHA1";
+
+/**
+ * One CECA terminal.
+ *
+ * ```
+ * let config: vpos_core::gateways::ceca::Config = serde_json::from_str(r#"{
+ *     "merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003",
+ *     "key": "99888888", "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action",
+ *     "url_ok": "http://www.ceca.es", "url_nok": "http://www.ceca.es"
+ * }"#)?;
+ * config.validate()?;
+ * assert!(!format!("{config:?}").contains("99888888"));
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type CecaConfig = { 
+/**
+ * `MerchantID`, 9 digits.
+ */
+merchant_id: string, 
+/**
+ * `AcquirerBIN`, 10 digits.
+ */
+acquirer_bin: string, 
+/**
+ * `TerminalID`, 8 digits.
+ */
+terminal_id: string, 
+/**
+ * The encryption key (`Clave de encriptación`).
+ */
+key: string, 
+/**
+ * `Cifrado`: `SHA2` (default) or `SHA1`.
+ */
+cipher?: CecaCipher, 
+/**
+ * Where the form is posted ([`TEST_CHECKOUT_URL`] or [`LIVE_CHECKOUT_URL`]).
+ */
+checkout_url: string, 
+/**
+ * `URL_OK`: must match the one in Cecabank's panel byte for byte.
+ */
+url_ok: string, 
+/**
+ * `URL_NOK`: likewise.
+ */
+url_nok: string, };
+
+/**
+ * A payment to send to the CECA payment page.
+ */
+export type CecaOrder = { 
+/**
+ * `Num_operacion`: the shop's unique operation number, 1–50 letters, digits or `-`.
+ */
+operation: string, 
+/**
+ * `Importe` (minor units), `TipoMoneda` (numeric ISO 4217) and `Exponente`.
+ */
+amount: AmountInput, 
+/**
+ * `Descripcion`, up to 1000 characters.
+ */
+description?: string | null, 
+/**
+ * `Idioma`: 1 Spanish, 6 English, 7 French, 8 German, 9 Portuguese, 10 Italian …
+ */
+language?: string | null, };
+
+/**
+ * A parsed CECA notification.
+ */
+export type CecaNotification = { 
+/**
+ * `MerchantID`.
+ */
+merchant_id: string, 
+/**
+ * `AcquirerBIN`.
+ */
+acquirer_bin: string, 
+/**
+ * `TerminalID`.
+ */
+terminal_id: string, 
+/**
+ * `Num_operacion`.
+ */
+operation: string, 
+/**
+ * `Importe` in `TipoMoneda`, with `Exponente` checked against the currency.
+ */
+amount: Amount, 
+/**
+ * `Referencia`: CECA's reference for the payment.
+ */
+reference: string, 
+/**
+ * `Num_aut`: the authorisation number.
+ */
+authorisation: string | null, 
+/**
+ * `Pais`: the card's country (numeric).
+ */
+country: string | null, 
+/**
+ * `Descripcion`.
+ */
+description: string | null, 
+/**
+ * Every field as received, in order.
+ */
+fields: Array<[string, string]>, };

@@ -154,8 +154,12 @@ export interface FlocashStatus { status_code: string; status: Reported; label: s
 #[cfg(feature = "edge")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EDGE_TYPES: &str = r#"
-import type { Summary, PaymentFields, Verdict, OperationKind, OperationStatus } from "./vpos_types.js";
-export type { Summary, PaymentFields, Verdict, OperationKind, OperationStatus } from "./vpos_types.js";
+import type {
+  Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
+} from "./vpos_types.js";
+export type {
+  Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
+} from "./vpos_types.js";
 /** A configuration for any gateway (the driver's `Config`): the gateway's keys with its name beside them. */
 export type ConfigInput =
   | ({ gateway: "flocash" } & FlocashConfig)
@@ -231,18 +235,8 @@ export interface RedsysNotification {
 }
 export interface RedsysStatus { action: Action; status: Reported; response: string }
 
-/** A CECA terminal. Holds the key: edge and servers only. */
-export interface CecaConfig {
-  merchant_id: string; acquirer_bin: string; terminal_id: string; key: string; cipher?: "SHA2" | "SHA1";
-  checkout_url: string; url_ok: string; url_nok: string;
-}
 export type CecaPublicConfig = Omit<CecaConfig, "key">;
 export interface CecaOrder { operation: string; amount: AmountInput; description?: string | null; language?: string | null }
-export interface CecaNotification {
-  merchant_id: string; acquirer_bin: string; terminal_id: string; operation: string; amount: Amount;
-  reference: string; authorisation: string | null; country: string | null; description: string | null;
-  fields: [string, string][];
-}
 
 /** A Santander Elavon account. Holds the shared secret and rebate password: edge and servers only. */
 export interface ElavonConfig {

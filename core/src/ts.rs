@@ -153,6 +153,10 @@ pub fn declarations() -> String {
         derived::<crate::driver::Operation>(cfg),
         derived::<OperationState>(cfg),
         derived::<OperationStatus>(cfg),
+        derived::<crate::gateways::ceca::Cipher>(cfg),
+        derived::<crate::gateways::ceca::Config>(cfg),
+        derived::<crate::gateways::ceca::Order>(cfg),
+        derived::<crate::gateways::ceca::Notification>(cfg),
     ];
     parts.join("\n")
 }

@@ -84,6 +84,21 @@ export async function samples(vpos) {
     if (answer.error) add('ErrorInfo', answer.error);
   }
 
+  // A gateway's own shapes: CECA's configuration, order and parsed notification.
+  const ceca = vectors('ceca', 'ceca.json');
+  const cecaPaid = find(ceca, /^notification verifies/);
+  const cecaOrder = find(ceca, /^SHA2 Firma of the Cecabank manual example/).order;
+  add('CecaConfig', cecaPaid.config);
+  add('CecaConfig', { ...cecaPaid.config, cipher: 'SHA1' });
+  add('CecaOrder', { ...cecaOrder, amount: { ...cecaOrder.amount, minor: BigInt(cecaOrder.amount.minor) } });
+  add('CecaOrder', { operation: '124', amount: { value: '5.00', currency: 'EUR' }, description: 'Tea', language: '6' });
+  const cecaResult = await vpos.handleNotification(new vpos.Config({ gateway: 'ceca', ...cecaPaid.config }),
+    { body: cecaPaid.body, contentType: FORM }, { payment: withMinor(cecaPaid.payment) });
+  if (!cecaResult.notification) throw new Error(`types.shared: the CECA vector gave ${cecaResult.verdict}`);
+  add('CecaNotification', cecaResult.notification);
+  add('Outcome', cecaResult.outcome);
+  add('Event', cecaResult.event);
+
   // Operations.
   for (const kind of [...vpos.allowedOperations('paid'), ...vpos.allowedOperations('authorized'), ...vpos.allowedOperations('new')]) {
     add('OperationKind', kind);

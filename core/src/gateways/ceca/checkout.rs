@@ -11,12 +11,14 @@ use crate::http::Method;
 use crate::money::Amount;
 
 /// A payment to send to the CECA payment page.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CecaOrder"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     /// `Num_operacion`: the shop's unique operation number, 1–50 letters, digits or `-`.
     pub operation: String,
     /// `Importe` (minor units), `TipoMoneda` (numeric ISO 4217) and `Exponente`.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// `Descripcion`, up to 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,6 +14,7 @@ pub const TEST_CHECKOUT_URL: &str = "https://tpv.ceca.es/tpvweb/tpv/compra.actio
 pub const LIVE_CHECKOUT_URL: &str = "https://pgw.ceca.es/tpvweb/tpv/compra.action";
 
 /// The digest behind `Firma` (`Cifrado`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CecaCipher"))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cipher {
     /// `SHA2`: SHA-256, Cecabank's current scheme.
@@ -63,6 +64,7 @@ impl Cipher {
 /// assert!(!format!("{config:?}").contains("99888888"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CecaConfig"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -76,6 +78,7 @@ pub struct Config {
     pub key: Secret,
     /// `Cifrado`: `SHA2` (default) or `SHA1`.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Cipher>", optional))]
     pub cipher: Cipher,
     /// Where the form is posted ([`TEST_CHECKOUT_URL`] or [`LIVE_CHECKOUT_URL`]).
     pub checkout_url: String,

@@ -19,6 +19,7 @@ use crate::trust::{Unverified, Verified};
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
 
 /// A parsed CECA notification.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CecaNotification"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     /// `MerchantID`.
