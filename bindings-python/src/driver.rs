@@ -18,7 +18,7 @@ use vpos_core::{Amount, PaymentSnapshot, PaymentStatus};
 
 use crate::convert::{Kind, from_json, from_py, ser, to_json};
 use crate::error::{IntoPy, from_py_err, to_py_err};
-use crate::http::reply_from_py;
+use crate::http::{RedirectForm, reply_from_py};
 use crate::state::{Event, Outcome};
 
 fn gateway(py: Python<'_>, name: &str) -> PyResult<Gateway> {
@@ -674,6 +674,104 @@ impl OperationStatus {
     }
 }
 
+/// A checkout order, whichever gateway it is for: `Order(gateway, {...})` with the gateway's
+/// own order keys, or better `Order.for_payment(gateway, {...})` from the gateway-neutral
+/// request (`order_id`, `amount`, `description`, `custom`, `return_url`, `timestamp`,
+/// `store_card`, `fields` …), which decides each gateway's field names and lengths.
+#[pyclass(module = "vpos.driver", name = "Order", frozen)]
+pub struct Order(driver::Order);
+
+#[pymethods]
+impl Order {
+    #[new]
+    fn new(py: Python<'_>, gateway_name: &str, order: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let g = gateway(py, gateway_name)?;
+        let value = to_json(order, "")?;
+        Ok(Order(driver::Order::new(g, &value).py(py)?))
+    }
+
+    /// Reads the tagged shape `{"gateway": "…", …}`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, order: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let value = to_json(order, "")?;
+        Ok(Order(driver::Order::from_json(&value).py(py)?))
+    }
+
+    /// `gateway`'s order for a gateway-neutral `request` (the core's `OrderRequest`).
+    #[staticmethod]
+    fn for_payment(
+        py: Python<'_>,
+        gateway_name: &str,
+        request: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let g = gateway(py, gateway_name)?;
+        let request: driver::OrderRequest = from_py(request, Kind::Value("request"))?;
+        Ok(Order(driver::Order::for_payment(g, &request).py(py)?))
+    }
+
+    /// The gateway's name.
+    #[getter]
+    fn gateway(&self) -> &'static str {
+        self.0.gateway().as_str()
+    }
+
+    /// True when the order only reserves the money (Redsys pre-authorisation).
+    #[getter]
+    fn is_preauthorisation(&self) -> bool {
+        self.0.is_preauthorisation()
+    }
+
+    /// The tagged JSON shape.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        ser(py, &self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<vpos.driver.Order {}>", self.0.gateway().as_str())
+    }
+}
+
+/// The checkout of `order` with `config`: a `vpos.http.RedirectForm`, or (Bitpay) the request
+/// that makes the payment page (`{"method", "url", "headers", "body"}`): send it, then
+/// `parse_checkout_reply`. An order for another gateway is `gateway_mismatch`.
+#[pyfunction]
+pub fn checkout<'py>(
+    py: Python<'py>,
+    config: &Config,
+    order: &Order,
+) -> PyResult<Bound<'py, PyAny>> {
+    match driver::checkout(&config.0, &order.0).py(py)? {
+        driver::Checkout::Form(form) => Ok(Bound::new(py, RedirectForm(form))?.into_any()),
+        driver::Checkout::NeedsReply(request) => ser(py, &request),
+    }
+}
+
+/// Reads the reply to `checkout`'s request: `(RedirectForm, reference)`, the reference (Bitpay's
+/// invoice id) to store on the payment.
+#[pyfunction]
+pub fn parse_checkout_reply(
+    py: Python<'_>,
+    config: &Config,
+    reply: &Bound<'_, PyAny>,
+) -> PyResult<(RedirectForm, String)> {
+    let reply = reply_from_py(reply)?;
+    let done = driver::parse_checkout_reply(&config.0, &reply).py(py)?;
+    Ok((RedirectForm(done.form), done.reference))
+}
+
+/// A fresh order id when `gateway` constrains its shape (Redsys: from the `prefix` of up to 4
+/// digits and at least 12 bytes the host draws, `os.urandom(12)`); `None` when the host's own
+/// id will do.
+#[pyfunction]
+pub fn new_order_id(
+    py: Python<'_>,
+    gateway_name: &str,
+    prefix: &str,
+    random: &[u8],
+) -> PyResult<Option<String>> {
+    driver::new_order_id(gateway(py, gateway_name)?, prefix, random).py(py)
+}
+
 /// Every gateway the driver speaks, in the order hosts list them.
 pub fn gateways() -> Vec<&'static str> {
     driver::GATEWAYS.iter().map(|g| g.as_str()).collect()
@@ -700,6 +798,10 @@ pub fn register(py: Python<'_>, parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Operation>()?;
     m.add_class::<OperationReply>()?;
     m.add_class::<OperationStatus>()?;
+    m.add_class::<Order>()?;
+    m.add_function(wrap_pyfunction!(checkout, &m)?)?;
+    m.add_function(wrap_pyfunction!(parse_checkout_reply, &m)?)?;
+    m.add_function(wrap_pyfunction!(new_order_id, &m)?)?;
     m.add_function(wrap_pyfunction!(parse_notification, &m)?)?;
     m.add_function(wrap_pyfunction!(prove, &m)?)?;
     m.add_function(wrap_pyfunction!(acknowledge, &m)?)?;

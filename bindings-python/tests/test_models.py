@@ -110,9 +110,14 @@ def test_flocash_order_and_default_model() -> None:
     assert get_payment_model() is Payment
     p = Payment(order_id="A1", custom="C1", item_name="Tea", currency="USD", amount="5.00", item_price="2.50",
                 quantity=2, country="KE")
-    assert p.flocash_order(return_url="https://shop.example/thanks") == {
-        "order_id": "A1", "custom": "C1", "item_name": "Tea",
-        "item_price": {"minor": 250, "currency": "USD"}, "quantity": 2,
-        "amount": {"minor": 500, "currency": "USD"}, "country": "KE",
-        "return_url": "https://shop.example/thanks",
+    assert p.checkout_order(return_url="https://shop.example/thanks").to_dict() == {
+        "gateway": "flocash", "order_id": "A1", "custom": "C1", "item_name": "Tea",
+        "item_price": {"minor": 250, "currency": "USD", "value": "2.50"}, "quantity": 2,
+        "amount": {"minor": 500, "currency": "USD", "value": "5.00"}, "country": "KE",
+        "customer": {}, "return_url": "https://shop.example/thanks",
     }
+    # The per-gateway helper stays, deprecated, over the same path.
+    with pytest.deprecated_call():
+        old = p.flocash_order(return_url="https://shop.example/thanks")
+    assert old == {k: v for k, v in p.checkout_order(return_url="https://shop.example/thanks").to_dict().items()
+                   if k != "gateway"}

@@ -31,6 +31,17 @@ An operation (refund, capture, release, stored-card charge)::
     reply = vpos.driver.parse_operation_reply(config, op, vpos.http.send(request, timeout=30))
     outcome = vpos.transition(snapshot, reply.event())
     status = vpos.driver.OperationStatus.after_reply("refund", reply.event(), outcome)
+
+A checkout::
+
+    order_id = vpos.driver.new_order_id("redsys", "26", os.urandom(12)) or my_order_id
+    order = vpos.driver.Order.for_payment(config.gateway, {"order_id": order_id,
+        "amount": {"value": "10.00", "currency": "EUR"}, "description": "Tea",
+        "return_url": ..., "timestamp": "20260101120000"})       # or Order(gateway, {...own keys})
+    result = vpos.driver.checkout(config, order)
+    if not isinstance(result, vpos.http.RedirectForm):           # Bitpay: create the invoice
+        result, reference = vpos.driver.parse_checkout_reply(config, vpos.http.send(result, timeout=10))
+    render(result.to_html())
 """
 
 from __future__ import annotations
@@ -59,6 +70,10 @@ allowed_operations = _native.allowed_operations
 check_operation = _native.check_operation
 operation_request = _native.operation_request
 parse_operation_reply = _native.parse_operation_reply
+Order = _native.Order
+checkout = _native.checkout
+parse_checkout_reply = _native.parse_checkout_reply
+new_order_id = _native.new_order_id
 GATEWAYS = tuple(_native.GATEWAYS)
 VERDICTS = tuple(_native.VERDICTS)
 OPERATION_KINDS = tuple(_native.OPERATION_KINDS)
@@ -86,6 +101,10 @@ __all__ = [
     "check_operation",
     "operation_request",
     "parse_operation_reply",
+    "Order",
+    "checkout",
+    "parse_checkout_reply",
+    "new_order_id",
     "GATEWAYS",
     "VERDICTS",
     "OPERATION_KINDS",

@@ -4,7 +4,7 @@ from typing import (
 
 from vpos import bitpay, ceca, elavon, flocash, paypal, redsys
 from vpos.errors import VposError
-from vpos.http import HttpRequest, HttpResponse, Reply
+from vpos.http import HttpRequest, HttpResponse, RedirectForm, Reply
 from vpos.state import AmountIn, Event, Outcome, PaymentSnapshot, PaymentStatus
 
 __all__ = [
@@ -30,6 +30,10 @@ __all__ = [
     "check_operation",
     "operation_request",
     "parse_operation_reply",
+    "Order",
+    "checkout",
+    "parse_checkout_reply",
+    "new_order_id",
     "GATEWAYS",
     "VERDICTS",
     "OPERATION_KINDS",
@@ -190,3 +194,22 @@ def check_operation(payment: PaymentSnapshot, kind: OperationKind, amount_minor:
                     in_flight_minor: int = 0) -> None: ...
 def operation_request(config: Config, operation: Operation) -> HttpRequest: ...
 def parse_operation_reply(config: Config, operation: Operation, reply: Reply) -> OperationReply: ...
+
+# Checkout (the core's driver::Order, checkout, parse_checkout_reply, new_order_id).
+@final
+class Order:
+    """A checkout order, whichever gateway it is for."""
+    def __new__(cls, gateway_name: str, order: Mapping[str, Any]) -> Order: ...
+    @staticmethod
+    def from_json(order: Mapping[str, Any]) -> Order: ...
+    @staticmethod
+    def for_payment(gateway_name: str, request: Mapping[str, Any]) -> Order: ...
+    @property
+    def gateway(self) -> GatewayName: ...
+    @property
+    def is_preauthorisation(self) -> bool: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+def checkout(config: Config, order: Order) -> Union[RedirectForm, HttpRequest]: ...
+def parse_checkout_reply(config: Config, reply: Reply) -> Tuple[RedirectForm, str]: ...
+def new_order_id(gateway_name: str, prefix: str, random: bytes) -> Optional[str]: ...

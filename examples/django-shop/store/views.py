@@ -31,9 +31,9 @@ LABELS = {name: label for name, label, _ in GATEWAYS}
 ORDER_KEY = "store_order_key"
 
 
-def new_order_id():
-    """A fresh order id every gateway takes (Redsys makes its own when left blank)."""
-    return "DS" + secrets.token_hex(5).upper()
+def new_order_id(gateway):
+    """A fresh order id: the core's where the gateway shapes it (Redsys), else the shop's own."""
+    return vpos.driver.new_order_id(gateway, "", secrets.token_bytes(12)) or "DS" + secrets.token_hex(5).upper()
 
 
 def product(request):
@@ -50,7 +50,7 @@ def buy(request):
     if not 1 <= quantity <= 10:
         return render(request, "store/product.html", {"product": item, "error": "Choose 1 to 10."}, status=400)
     with transaction.atomic():
-        payment = Payment(gateway="flocash", order_id=new_order_id(),
+        payment = Payment(gateway="flocash", order_id=new_order_id("flocash"),
                           custom="demo-customer", item_name=item.name, currency=item.currency,
                           quantity=quantity)
         payment.item_price = item.price          # Decimal; vpos stores exact minor units
@@ -93,7 +93,7 @@ def pay(request, key, gateway):
     with transaction.atomic():
         old = order.payment
         if old.gateway != gateway:
-            payment = Payment(gateway=gateway, order_id="" if gateway == "redsys" else new_order_id(),
+            payment = Payment(gateway=gateway, order_id=new_order_id(gateway),
                               custom=old.custom, item_name=old.item_name, currency=old.currency,
                               quantity=old.quantity, amount_minor=old.amount_minor,
                               item_price_minor=old.item_price_minor)
@@ -104,14 +104,10 @@ def pay(request, key, gateway):
     # CECA and Elavon send the customer to one fixed URL: the session says which order.
     request.session[ORDER_KEY] = str(order.key)
     here = request.build_absolute_uri(reverse("order", kwargs={"key": order.key}))
-    overrides = {
-        "flocash": {"return_url": here, "cancel_url": here},
-        "redsys": {"url_ok": here, "url_ko": here},
-        "paypal": {"return_url": here, "cancel_url": here},
-        "bitpay": {"redirect_url": here},
-    }.get(gateway, {})
     try:
-        form = payment.checkout_form(**overrides)
+        # The core maps the return URLs to each gateway's names (CECA and Elavon take theirs
+        # from the account's settings).
+        form = payment.checkout_form(return_url=here, cancel_url=here)
     except vpos.VposError as e:
         logger.warning("order %s: no %s checkout: %s", payment.order_id, gateway, e)
         return render(request, "store/checkout.html",

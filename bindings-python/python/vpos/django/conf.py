@@ -75,6 +75,7 @@ the admin): :func:`get_account` looks in these settings first, then in the datab
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -87,16 +88,16 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 import vpos
-from vpos import bitpay, ceca, elavon, flocash, paypal, redsys
 
 DEFAULT_ACCOUNT = "default"
 DEFAULT_PAYMENT_MODEL = "vpos.Payment"
 DEFAULT_POSTBACK_TIMEOUT = 10.0
 DEFAULT_REST_TIMEOUT = 30.0
-#: Gateways this version of vpos.django serves, and their core configuration class.
-GATEWAYS: Dict[str, Callable[..., Any]] = {"flocash": flocash.Gateway, "redsys": redsys.Gateway,
-                                           "paypal": paypal.Gateway, "ceca": ceca.Gateway,
-                                           "elavon": elavon.Gateway, "bitpay": bitpay.Gateway}
+#: Gateways this version of vpos.django serves (the core's ``vpos.driver.GATEWAYS``), and the
+#: binding's configuration class of each (``vpos.<name>.Gateway``, whose ``driver_config()`` is
+#: what the app hands to ``vpos.driver``).
+GATEWAYS: Dict[str, Callable[..., Any]] = {
+    name: importlib.import_module(f"vpos.{name}").Gateway for name in vpos.driver.GATEWAYS}
 #: Per-account options read by the Django app and never sent to the core.
 HOST_OPTIONS = ("live", "postback_timeout", "rest_timeout", "order_prefix", "partial_refunds", "total_refunds",
                 "preauthorisation")
@@ -176,12 +177,12 @@ class Account:
                 "unsupported", f"the {self.gateway_name} account {self.name!r} is retired: no new checkouts",
                 "account")
 
-    def check_checkout(self, gateway_name: str, order: Mapping[str, Any]) -> None:
-        """Raises ``UnsupportedError`` when the account is retired, or when ``order`` asks a
-        pre-authorisation (Redsys ``transaction_type="preauthorization"``) of an account that
-        allows none (the core's ``Capabilities::check_preauthorisation``)."""
+    def check_checkout(self, order: Any) -> None:
+        """Raises ``UnsupportedError`` when the account is retired, or when ``order`` (a
+        ``vpos.driver.Order``) asks a pre-authorisation of an account that allows none (the
+        core's ``Order.is_preauthorisation`` and ``Capabilities::check_preauthorisation``)."""
         self.require_checkout()
-        if gateway_name == "redsys" and order.get("transaction_type") == "preauthorization":
+        if order.is_preauthorisation:
             vpos.account.check_preauthorisation(preauthorisation=self.preauthorisation)
 
     def check_refund(self, amount_minor: int, captured_minor: int) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import warnings
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, cast
 
@@ -83,6 +84,10 @@ class PaymentQuerySet(models.QuerySet):
 
 #: The payment fields only the core's transitions write (``apply_outcome`` + ``save_transition``).
 TRANSITION_FIELDS = frozenset({"status", "refunded_minor"})
+#: The keys of the core's gateway-neutral ``OrderRequest`` that ``checkout_form`` overrides may
+#: set; any other override is one of the gateway's own order keys.
+ORDER_REQUEST_KEYS = frozenset({"order_id", "amount", "description", "custom", "item_price", "quantity", "country",
+                                "payment_option", "return_url", "cancel_url", "notify_url", "timestamp"})
 
 
 class StatusChangeRefused(vpos.ConsistencyError):
@@ -262,8 +267,9 @@ class AbstractPayment(models.Model):
             account = self.account_settings()
         except (conf.UnknownAccount, vpos.VposError):
             account = None  # notifications for it will be refused (merchant_mismatch or 404)
-        if self.gateway == "redsys" and not self.order_id and account is not None:
-            self.order_id = self.new_redsys_order_number(account)
+        if not self.order_id and account is not None:
+            # A gateway that constrains the id's shape (Redsys) gets a fresh one from the core.
+            self.order_id = vpos.driver.new_order_id(self.gateway, account.order_prefix, os.urandom(12)) or ""
         if account is not None:
             if not self.merchant:
                 self.merchant = account.gateway.merchant
@@ -335,138 +341,116 @@ class AbstractPayment(models.Model):
         finally:
             self._vpos_transition = False
 
-    def flocash_order(self, **overrides: Any) -> Dict[str, Any]:
-        """The core's FloCash ``Order`` for this payment; ``overrides`` win (``customer``,
-        ``return_url``, ``cancel_url``, ``notify_url``, ``extra`` …)."""
-        order: Dict[str, Any] = {
+    def order_request(self, **overrides: Any) -> Dict[str, Any]:
+        """The core's gateway-neutral ``OrderRequest`` for this payment (``vpos.driver.Order.for_payment``
+        maps it to the gateway's order). ``overrides``: the request's own keys (``return_url``,
+        ``cancel_url``, ``notify_url``, ``timestamp``, ``description``, ``custom`` …) replace
+        the payment's; ``store_card=True`` (with ``cof_type``, default ``"recurring"``) asks for
+        a stored card; any other key is one of the gateway's own order keys (Redsys
+        ``transaction_type``, FloCash ``customer`` …), laid over the mapped order by the core."""
+        store_card = overrides.pop("store_card", False)
+        cof_type = overrides.pop("cof_type", "recurring")
+        request: Dict[str, Any] = {
             "order_id": self.order_id,
-            "custom": self.custom,
-            "item_name": self.item_name,
-            "item_price": {"minor": self.item_price_minor if self.item_price_minor is not None else self.amount_minor,
-                           "currency": self.currency},
-            "quantity": self.quantity,
             "amount": {"minor": self.amount_minor, "currency": self.currency},
+            "quantity": self.quantity,
+            # The host's clock, UTC (Elavon signs it; the other gateways ignore it).
+            "timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S"),
         }
-        if self.country:
-            order["country"] = self.country
-        if self.payment_option:
-            order["payment_option"] = self.payment_option
-        order.update(overrides)
+        if self.item_price_minor is not None:
+            request["item_price"] = {"minor": self.item_price_minor, "currency": self.currency}
+        for key, value in (("description", self.item_name), ("custom", self.custom), ("country", self.country),
+                           ("payment_option", self.payment_option)):
+            if value:
+                request[key] = value
+        if store_card:
+            request["store_card"] = cof_type
+        fields: Dict[str, Any] = {}
+        for key, value in overrides.items():
+            if key in ORDER_REQUEST_KEYS:
+                request[key] = value
+            else:
+                fields[key] = value
+        if fields:
+            request["fields"] = fields
+        return request
+
+    def checkout_order(self, **overrides: Any) -> Any:
+        """The core's ``vpos.driver.Order`` for this payment (see ``order_request``)."""
+        return vpos.driver.Order.for_payment(self.gateway, self.order_request(**overrides))
+
+    def _gateway_order(self, name: str, **overrides: Any) -> Dict[str, Any]:
+        warnings.warn(f"Payment.{name} is deprecated: use checkout_order(**overrides) (vpos.driver.Order)",
+                      DeprecationWarning, stacklevel=3)
+        order = self.checkout_order(**overrides).to_dict()
+        order.pop("gateway", None)
         return order
+
+    def flocash_order(self, **overrides: Any) -> Dict[str, Any]:
+        """Deprecated: ``checkout_order(**overrides).to_dict()`` (the core's FloCash ``Order``)."""
+        return self._gateway_order("flocash_order", **overrides)
 
     @staticmethod
     def new_redsys_order_number(account: conf.Account) -> str:
-        """A fresh ``DS_MERCHANT_ORDER``: the core's ``order_number`` over the account's
-        ``order_prefix`` and 12 bytes from ``os.urandom`` (randomness comes from the host)."""
-        return vpos.redsys.order_number(account.order_prefix, os.urandom(12))
+        """Deprecated: ``vpos.driver.new_order_id("redsys", account.order_prefix, os.urandom(12))``."""
+        warnings.warn("Payment.new_redsys_order_number is deprecated: use vpos.driver.new_order_id",
+                      DeprecationWarning, stacklevel=2)
+        return vpos.driver.new_order_id("redsys", account.order_prefix, os.urandom(12)) or ""
 
     def redsys_order(self, **overrides: Any) -> Dict[str, Any]:
-        """The core's Redsys ``Order`` for this payment (``order_id`` is ``DS_MERCHANT_ORDER``);
-        ``overrides`` win (``transaction_type``, ``product_description``, ``url_ok`` …).
-
-        ``store_card=True`` asks Redsys for a card reference for later merchant-initiated
-        charges (``DS_MERCHANT_IDENTIFIER`` ``REQUIRED``, ``COF_INI`` ``S``, ``COF_TYPE`` from
-        ``cof_type``, default ``"recurring"``); the notification view stores what comes back."""
-        store_card = overrides.pop("store_card", False)
-        cof_type = overrides.pop("cof_type", "recurring")
-        order: Dict[str, Any] = {
-            "order": self.order_id,
-            "amount": {"minor": self.amount_minor, "currency": self.currency},
-        }
-        if self.item_name:
-            order["product_description"] = self.item_name[:125]
-        if store_card:
-            order["identifier"] = "REQUIRED"
-            order["stored_credential"] = {"cof_ini": True, "cof_type": cof_type}
-        order.update(overrides)
-        return order
+        """Deprecated: ``checkout_order(**overrides).to_dict()`` (the core's Redsys ``Order``)."""
+        return self._gateway_order("redsys_order", **overrides)
 
     def paypal_order(self, **overrides: Any) -> Dict[str, Any]:
-        """The core's PayPal ``Order`` (``invoice`` is ``order_id``); ``overrides`` win
-        (``notify_url``, ``return_url``, ``cancel_url`` …)."""
-        order: Dict[str, Any] = {
-            "invoice": self.order_id,
-            "item_name": (self.item_name or self.order_id)[:127],
-            "amount": {"minor": self.amount_minor, "currency": self.currency},
-        }
-        if self.custom:
-            order["custom"] = self.custom[:255]
-        order.update(overrides)
-        return order
+        """Deprecated: ``checkout_order(**overrides).to_dict()`` (the core's PayPal ``Order``)."""
+        return self._gateway_order("paypal_order", **overrides)
 
     def ceca_order(self, **overrides: Any) -> Dict[str, Any]:
-        """The core's CECA ``Order`` (``operation`` is ``order_id``, ``Num_operacion``);
-        ``overrides`` win (``description``, ``language`` …)."""
-        order: Dict[str, Any] = {
-            "operation": self.order_id,
-            "amount": {"minor": self.amount_minor, "currency": self.currency},
-        }
-        if self.item_name:
-            order["description"] = self.item_name
-        order.update(overrides)
-        return order
+        """Deprecated: ``checkout_order(**overrides).to_dict()`` (the core's CECA ``Order``)."""
+        return self._gateway_order("ceca_order", **overrides)
 
     def elavon_order(self, **overrides: Any) -> Dict[str, Any]:
-        """The core's Elavon ``Order``: ``timestamp`` is the host's clock, ``YYYYMMDDHHMMSS``
-        in UTC; ``overrides`` win."""
-        order: Dict[str, Any] = {
-            "order_id": self.order_id,
-            "amount": {"minor": self.amount_minor, "currency": self.currency},
-            "timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S"),
-        }
-        order.update(overrides)
-        return order
+        """Deprecated: ``checkout_order(**overrides).to_dict()`` (the core's Elavon ``Order``)."""
+        return self._gateway_order("elavon_order", **overrides)
 
     def bitpay_invoice_request(self, **overrides: Any) -> Dict[str, Any]:
-        """The core's Bitpay ``InvoiceRequest`` (``orderId`` is ``order_id``)."""
-        request: Dict[str, Any] = {
-            "price": {"minor": self.amount_minor, "currency": self.currency},
-            "order_id": self.order_id,
-        }
-        if self.item_name:
-            request["item_desc"] = self.item_name
-        request.update(overrides)
-        return request
+        """Deprecated: ``checkout_order(**overrides).to_dict()`` (the core's Bitpay ``InvoiceRequest``)."""
+        return self._gateway_order("bitpay_invoice_request", **overrides)
 
     def create_bitpay_invoice(self, *, http_client: Any = None, timeout: Optional[float] = None,
                               **overrides: Any) -> vpos.http.RedirectForm:
-        """Creates the Bitpay invoice through the HTTP client (``http_client``,
-        ``VPOS_HTTP_CLIENT`` or ``vpos.http.send``; the account's ``postback_timeout``), stores
-        its id in ``reference`` and returns the buyer redirect. Raises ``GatewayError`` when
-        Bitpay gives no invoice."""
+        """Deprecated: ``checkout_form`` (which creates the invoice for a Bitpay payment)."""
+        warnings.warn("Payment.create_bitpay_invoice is deprecated: use checkout_form", DeprecationWarning,
+                      stacklevel=2)
+        return self.checkout_form(http_client=http_client, timeout=timeout, **overrides)
+
+    def checkout_form(self, *, http_client: Any = None, timeout: Optional[float] = None,
+                      **overrides: Any) -> vpos.http.RedirectForm:
+        """The core's redirect form for this payment, from its account's settings, through
+        ``vpos.driver.checkout`` (a retired account refuses: ``UnsupportedError`` on
+        ``account``; a pre-authorisation on an account without them: ``UnsupportedError``).
+
+        A gateway that makes its payment page by API (Bitpay's invoice) is called through the
+        HTTP client (``http_client``, ``VPOS_HTTP_CLIENT`` or ``vpos.http.send``; the account's
+        ``postback_timeout``) and the page's reference is stored in ``reference``: each call
+        makes a new page, so render once. Raises ``GatewayError`` when the gateway makes none."""
         account = self.account_settings()
-        gateway = account.gateway
-        request = gateway.invoice_request(self.bitpay_invoice_request(**overrides))
+        order = self.checkout_order(**overrides)
+        account.check_checkout(order)
+        config = account.config
+        result = vpos.driver.checkout(config, order)
+        if isinstance(result, vpos.http.RedirectForm):
+            return result
         client = http_client or conf.http_client()
         try:
-            reply = client(request, timeout if timeout is not None else account.postback_timeout)
+            reply = client(result, timeout if timeout is not None else account.postback_timeout)
         except Exception as e:  # noqa: BLE001 - a failing client is "no answer"
             reply = {"error": f"{type(e).__name__}: {e}"}
-        invoice = gateway.parse_invoice_response(reply)
-        self.reference = invoice.id[:128]
+        form, reference = vpos.driver.parse_checkout_reply(config, reply)
+        self.reference = reference[:128]
         if self.pk is not None:
             type(self).objects.filter(pk=self.pk).update(reference=self.reference)
-        return gateway.checkout_form(invoice)
-
-    def checkout_form(self, **overrides: Any) -> vpos.http.RedirectForm:
-        """The core's redirect form for this payment, from its account's settings (a retired
-        account refuses: ``UnsupportedError`` on ``account``)."""
-        account = self.account_settings()
-        account.check_checkout(self.gateway, overrides)
-        gateway = account.gateway
-        if self.gateway == "flocash":
-            return gateway.checkout(self.flocash_order(**overrides))
-        if self.gateway == "redsys":
-            return gateway.checkout(self.redsys_order(**overrides))
-        if self.gateway == "paypal":
-            return gateway.checkout(self.paypal_order(**overrides))
-        if self.gateway == "ceca":
-            return gateway.checkout(self.ceca_order(**overrides))
-        if self.gateway == "elavon":
-            return gateway.checkout(self.elavon_order(**overrides))
-        if self.gateway == "bitpay":
-            return self.create_bitpay_invoice(**overrides)
-        raise vpos.UnsupportedError("unsupported", f"no checkout for gateway {self.gateway!r}", "gateway")
+        return form
 
     def refundable_minor(self) -> int:
         """What can still be refunded, in minor units (captured amount less refunds)."""
