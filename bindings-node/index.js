@@ -62,4 +62,8 @@ module.exports = {
   parseOperationReply: driver.parseOperationReply,
   operate: driver.operate,
   operationStatus: driver.operationStatus,
+  orderForPayment: driver.orderForPayment,
+  checkout: driver.checkout,
+  parseCheckoutReply: driver.parseCheckoutReply,
+  newOrderId: driver.newOrderId,
 };

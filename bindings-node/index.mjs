@@ -11,5 +11,6 @@ export const {
   gateways, secretKeys, maxBodyBytes, parseNotification, prove, acknowledge, reject, rejectUnread,
   unknownAccount, paymentNotFound, handleNotification, allowedOperations, supportedOperations,
   checkOperation, operationRequest, parseOperationReply, operate, operationStatus,
+  orderForPayment, checkout, parseCheckoutReply, newOrderId,
 } = vpos;
 export default vpos;

@@ -261,6 +261,35 @@ function parseOperationReply(config, operation, reply) {
   return native.driverParseOperationReply(nativeConfig(config), encode(operation, 'operation'), replyJson(reply));
 }
 
+/**
+ * A checkout order for `gateway` from the gateway-neutral request (`{ order_id, amount,
+ * description, custom, return_url, cancel_url, notify_url, timestamp, store_card, fields, ... }`):
+ * the tagged `{ gateway, ...the gateway's own order }` the core maps it to.
+ */
+function orderForPayment(gateway, request) {
+  return decode(native.driverOrderForPayment(gatewayName(gateway), encode(request, 'request')));
+}
+
+/**
+ * The checkout of `order` (tagged `{ gateway, ... }`): `{ form }` (the redirect form) or, when
+ * the gateway makes its page by API (Bitpay's invoice), `{ request }`: perform it with a
+ * deadline, then `parseCheckoutReply(config, reply)`.
+ */
+function checkout(config, order) {
+  return decode(native.driverCheckout(nativeConfig(config), encode(order, 'order')));
+}
+
+/** Reads the reply to `checkout`'s request: `{ form, reference }` (Bitpay's invoice id, to store). */
+function parseCheckoutReply(config, reply) {
+  return decode(native.driverParseCheckoutReply(nativeConfig(config), replyJson(reply)));
+}
+
+/** A fresh order id where the gateway shapes it (Redsys; `random`: at least 12 random bytes), else `null`. */
+function newOrderId(gateway, prefix, random) {
+  if (!(random instanceof Uint8Array)) throw new TypeError('random must be a Uint8Array of at least 12 random bytes');
+  return native.driverNewOrderId(gatewayName(gateway), str(prefix), Buffer.from(random)) ?? null;
+}
+
 /** `operationRequest` → `fetch` (deadline `timeoutMs`; a failure is `gateway_unavailable`) → `parseOperationReply`. */
 async function operate(config, operation, { fetch = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
   checkIo(fetch, timeoutMs);
@@ -449,6 +478,10 @@ module.exports = {
   operationRequest,
   parseOperationReply,
   operate,
+  orderForPayment,
+  checkout,
+  parseCheckoutReply,
+  newOrderId,
   operationStatus,
   handleNotification,
   header,

@@ -485,3 +485,57 @@ pub fn driver_operation_status_after_error(env: Env, error: String) -> napi::Res
     let error = parse_error(&error).or_throw(&env)?;
     Ok(to_json(&OperationStatus::after_error(&error)))
 }
+
+/// `checkout(config, order)` (`order`: the tagged `{gateway, ...}` shape) as JSON:
+/// `{"form": RedirectForm}` or, when the gateway makes its page by API (Bitpay),
+/// `{"request": HttpRequest}`.
+#[napi]
+pub fn driver_checkout(env: Env, config: &DriverConfig, order: String) -> napi::Result<String> {
+    let order = value(&order).or_throw(&env)?;
+    let order = driver::Order::from_json(&order).or_throw(&env)?;
+    match driver::checkout(&config.inner, &order).or_throw(&env)? {
+        driver::Checkout::Form(form) => Ok(to_json(&serde_json::json!({ "form": form }))),
+        driver::Checkout::NeedsReply(request) => {
+            Ok(to_json(&serde_json::json!({ "request": request })))
+        }
+    }
+}
+
+/// `Order::for_payment(gateway, request)` as the tagged order JSON.
+#[napi]
+pub fn driver_order_for_payment(
+    env: Env,
+    gateway_name: String,
+    request: String,
+) -> napi::Result<String> {
+    let g = gateway(&env, &gateway_name)?;
+    let request: driver::OrderRequest = parse(&request, Role::Data).or_throw(&env)?;
+    driver::Order::for_payment(g, &request)
+        .map(|order| to_json(&order))
+        .or_throw(&env)
+}
+
+/// `parse_checkout_reply(config, reply)` as `{"form", "reference"}` JSON.
+#[napi]
+pub fn driver_parse_checkout_reply(
+    env: Env,
+    config: &DriverConfig,
+    reply: String,
+) -> napi::Result<String> {
+    let reply: Reply = parse(&reply, Role::Data).or_throw(&env)?;
+    driver::parse_checkout_reply(&config.inner, &reply)
+        .map(|done| to_json(&done))
+        .or_throw(&env)
+}
+
+/// `new_order_id(gateway, prefix, random)`: a fresh id where the gateway shapes it (Redsys).
+#[napi]
+pub fn driver_new_order_id(
+    env: Env,
+    gateway_name: String,
+    prefix: String,
+    random: Buffer,
+) -> napi::Result<Option<String>> {
+    let g = gateway(&env, &gateway_name)?;
+    driver::new_order_id(g, &prefix, &random).or_throw(&env)
+}

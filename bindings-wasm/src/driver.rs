@@ -544,3 +544,70 @@ pub fn after_error(
 ) -> Result<JsValue, Thrown> {
     to_js(&OperationStatus::after_error(&core_error(&error)?))
 }
+
+/// The gateway's checkout order for a gateway-neutral request (`{order_id, amount,
+/// description, custom, return_url, cancel_url, notify_url, timestamp, store_card, fields,
+/// …}`): the tagged `{gateway, …the gateway's own order}` the core maps it to.
+#[wasm_bindgen(js_name = orderForPayment, unchecked_return_type = "{ gateway: GatewayName } & Record<string, unknown>")]
+pub fn order_for_payment(
+    #[wasm_bindgen(unchecked_param_type = "GatewayName | Config")] gateway: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] request: JsValue,
+) -> Result<JsValue, Thrown> {
+    let g = gateway_of(&gateway)?;
+    let request: driver::OrderRequest = from_js(request, Arg::value("request"))?;
+    to_js(&driver::Order::for_payment(g, &request)?)
+}
+
+/// The checkout of `order` (tagged `{gateway, …}`): `{form}`, or `{request}` when the gateway
+/// makes its page by API (Bitpay's invoice): perform it, then `parseCheckoutReply`.
+#[wasm_bindgen(
+    unchecked_return_type = "{ form: RedirectForm; request?: undefined } | { request: HttpRequest; form?: undefined }"
+)]
+pub fn checkout(
+    config: &DriverConfig,
+    #[wasm_bindgen(unchecked_param_type = "{ gateway: GatewayName } & Record<string, unknown>")]
+    order: JsValue,
+) -> Result<JsValue, Thrown> {
+    let order = json_value(&order, Arg::value("order"))?;
+    let order = driver::Order::from_json(&order)?;
+    /// `{form}` or `{request}` as a plain object (a struct, not a map).
+    #[derive(Serialize)]
+    struct CheckoutJs {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        form: Option<vpos_core::RedirectForm>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request: Option<vpos_core::HttpRequest>,
+    }
+    to_js(&match driver::checkout(&config.inner, &order)? {
+        driver::Checkout::Form(form) => CheckoutJs {
+            form: Some(form),
+            request: None,
+        },
+        driver::Checkout::NeedsReply(request) => CheckoutJs {
+            form: None,
+            request: Some(request),
+        },
+    })
+}
+
+/// Reads the reply to `checkout`'s request: `{form, reference}` (Bitpay's invoice id, to store).
+#[wasm_bindgen(js_name = parseCheckoutReply, unchecked_return_type = "{ form: RedirectForm; reference: string }")]
+pub fn parse_checkout_reply(
+    config: &DriverConfig,
+    #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
+) -> Result<JsValue, Thrown> {
+    let reply: Reply = from_js(reply, Arg::value("reply"))?;
+    to_js(&driver::parse_checkout_reply(&config.inner, &reply)?)
+}
+
+/// A fresh order id where the gateway shapes it (Redsys; `random`: at least 12 random bytes),
+/// else `null`.
+#[wasm_bindgen(js_name = newOrderId, unchecked_return_type = "string | null")]
+pub fn new_order_id(
+    #[wasm_bindgen(unchecked_param_type = "GatewayName | Config")] gateway: JsValue,
+    prefix: &str,
+    random: &[u8],
+) -> Result<JsValue, Thrown> {
+    Ok(driver::new_order_id(gateway_of(&gateway)?, prefix, random)?
+        .map_or(JsValue::NULL, |id| JsValue::from_str(&id)))
+}

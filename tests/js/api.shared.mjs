@@ -84,6 +84,10 @@ const NAMES = {
   checkOperation: 'function',
   operationRequest: 'function',
   parseOperationReply: 'function',
+  orderForPayment: 'function',
+  checkout: 'function',
+  parseCheckoutReply: 'function',
+  newOrderId: 'function',
   operationStatus: 'object',
   errorCodes: 'function',
   money: 'object',
@@ -252,6 +256,34 @@ export async function run(t, vpos) {
     assert.deepEqual({ ...status }, { state: 'pending', code: 'gateway_unavailable' });
     const refused = thrown(() => vpos.parseOperationReply(restConfig, op, { status: 200, body: '{"errorCode":"SIS0059"}' }));
     assert.equal(vpos.operationStatus.afterError(refused).state, 'failed');
+  });
+
+  await t.test('checkout through the driver: the gateway\'s own form, Bitpay\'s request and reply', () => {
+    const checkout = find(vectors('redsys', 'checkout.json'), /.*/);
+    checkout.order = withMinor(checkout.order);
+    const config = new vpos.Config({ gateway: 'redsys', ...checkout.config });
+    const own = new vpos.redsys.Gateway(checkout.config).checkout(checkout.order);
+    const { form, request } = vpos.checkout(config, { gateway: 'redsys', ...checkout.order });
+    assert.equal(request, undefined);
+    assert.deepEqual(form, own);
+    const order = vpos.orderForPayment('redsys', { order_id: '2601ABCDEFGH', amount: { value: '10.00', currency: 'EUR' },
+      description: 'Tea', return_url: 'https://shop.example/ok', store_card: 'recurring' });
+    assert.deepEqual([order.gateway, order.order, order.url_ok, order.identifier], ['redsys', '2601ABCDEFGH', 'https://shop.example/ok', 'REQUIRED']);
+    assert.ok(vpos.checkout(config, order).form.fields.some(([name]) => name === 'Ds_Signature'));
+    const typo = thrown(() => vpos.checkout(config, { ...order, url_okk: 'x' }));
+    assert.deepEqual([typo.code, typo.field], ['field_invalid', 'url_okk']);
+    const elsewhere = thrown(() => vpos.checkout(new vpos.Config(FLOCASH), order));
+    assert.equal(elsewhere.code, 'gateway_mismatch');
+    const bitpay = new vpos.Config({ gateway: 'bitpay', api_key: 'k', api_url: 'https://test.bitpay.com/api/invoice', invoice_url: 'https://test.bitpay.com/invoice' });
+    const made = vpos.checkout(bitpay, vpos.orderForPayment(bitpay, { order_id: 'A1', amount: { value: '10.00', currency: 'EUR' } }));
+    assert.equal(made.form, undefined);
+    assert.equal(made.request.url, 'https://test.bitpay.com/api/invoice');
+    const done = vpos.parseCheckoutReply(bitpay, { status: 200, body: '{"data":{"id":"INV1","status":"new","price":10,"currency":"EUR"}}' });
+    assert.equal(done.reference, 'INV1');
+    assert.equal(done.form.method, 'GET');
+    const id = vpos.newOrderId('redsys', '26', new Uint8Array(12));
+    assert.ok(id.startsWith('26') && id.length === 12, id);
+    assert.equal(vpos.newOrderId('paypal', '', new Uint8Array(12)), null);
   });
 
   await t.test('checkoutHtml takes the same options object', () => {
