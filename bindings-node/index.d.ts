@@ -386,6 +386,16 @@ export function operationRequest(config: Config, operation: Operation): HttpRequ
 export function parseOperationReply(config: Config, operation: Operation, reply: PostbackReply): OperationReply;
 /** {@link operationRequest} → `fetch` (deadline) → {@link parseOperationReply}. */
 export function operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;
+/** A checkout order: the tagged `{ gateway, ...the gateway's own order keys }` (docs/driver.md). */
+export type DriverOrder = { gateway: GatewayName } & Record<string, unknown>;
+/** The gateway's order for a gateway-neutral request (`{ order_id, amount, description, return_url, timestamp, store_card, fields, ... }`). */
+export function orderForPayment(gateway: GatewayName | Config, request: Record<string, unknown>): DriverOrder;
+/** The checkout: `{ form }`, or `{ request }` when the gateway makes its page by API (Bitpay). */
+export function checkout(config: Config, order: DriverOrder): { form: RedirectForm; request?: undefined } | { request: HttpRequest; form?: undefined };
+/** Reads the reply to {@link checkout}'s request: the redirect and the reference to store. */
+export function parseCheckoutReply(config: Config, reply: PostbackReply): { form: RedirectForm; reference: string };
+/** A fresh order id where the gateway shapes it (Redsys), else `null`. */
+export function newOrderId(gateway: GatewayName | Config, prefix: string, random: Uint8Array): string | null;
 /** Settles a recorded operation after its reply's transition, or after an error. */
 export const operationStatus: {
   afterReply(kind: OperationKind, reply: OperationReply, outcome: Outcome): OperationStatus;
