@@ -38,6 +38,7 @@ if ! command -v g++ >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends g++ >/dev/null
 fi
 
+# Not --locked: see fuzz-replay in mk/fuzz.mk (the lock follows the core's dependencies).
 # Instrumentation on stable rustc: the sancov module pass with the flags cargo-fuzz passes.
 # `--target` keeps them off build scripts and proc macros. Release, with debug assertions and
 # overflow checks on (fuzz/Cargo.toml's [profile.release]).
@@ -46,11 +47,11 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing"
 bin_args=()
 for t in "${targets[@]}"; do bin_args+=(--bin "$t"); done
-"$CARGO" build --release --locked --features libfuzzer --target "$HOST" "${bin_args[@]}"
+"$CARGO" build --release --features libfuzzer --target "$HOST" "${bin_args[@]}"
 unset RUSTFLAGS
 
 # Seed corpora from tests/vectors (plain build, target/debug).
-"$CARGO" run -q --locked --bin seed -- "${targets[@]}"
+"$CARGO" run -q --bin seed -- "${targets[@]}"
 [ "$build_only" = 0 ] || exit 0
 
 mkdir -p artifacts

@@ -18,5 +18,8 @@ FUZZ_TARGETS ?=
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) CARGO=$(CARGO) fuzz/run.sh $(FUZZ_TARGETS)
 
+# Not --locked: fuzz/ has its own Cargo.lock, and a dependency the core gains must not fail
+# `make test` until someone syncs it; cargo adds what is missing and changes no locked version
+# (commit the updated fuzz/Cargo.lock when git shows it).
 fuzz-replay:
-	$(CARGO) test --manifest-path fuzz/Cargo.toml --locked
+	$(CARGO) test --manifest-path fuzz/Cargo.toml
