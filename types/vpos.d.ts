@@ -304,8 +304,46 @@ export type Verdict = "unknown_account" | "token_mismatch" | "invalid" | "unveri
  */
 export type OperationKind = "refund" | "capture" | "release" | "charge";
 
-/** Redsys stored credentials (COF/MIT) and SCA for a `charge`. */
-export type StoredCredential = { identifier?: string | null, cof_ini?: boolean | null, cof_type?: "installment" | "recurring" | "reauthorization" | "resubmission" | "delayed" | "incremental" | "no_show" | "unscheduled" | null, cof_txnid?: string | null, excep_sca?: "lwv" | "tra" | "mit" | "cor" | "atd" | "ask" | null, direct_payment?: boolean | null, };
+/**
+ * `DS_MERCHANT_COF_TYPE`: why a stored card is used.
+ */
+export type RedsysCofType = "installment" | "recurring" | "reauthorization" | "resubmission" | "delayed" | "incremental" | "no_show" | "unscheduled";
+
+/**
+ * `DS_MERCHANT_EXCEP_SCA`: the strong-customer-authentication exemption claimed.
+ */
+export type RedsysScaExemption = "lwv" | "tra" | "mit" | "cor" | "atd" | "ask";
+
+/**
+ * The stored-credential and SCA parameters of one request.
+ */
+export type StoredCredential = { 
+/**
+ * `DS_MERCHANT_IDENTIFIER`: `REQUIRED` to ask for a card reference at checkout, or the
+ * reference Redsys returned (`Ds_Merchant_Identifier`) to charge it later.
+ */
+identifier?: string | null, 
+/**
+ * `DS_MERCHANT_COF_INI`: `true` (`S`) for the first payment that stores the card.
+ */
+cof_ini?: boolean | null, 
+/**
+ * `DS_MERCHANT_COF_TYPE`.
+ */
+cof_type?: RedsysCofType | null, 
+/**
+ * `DS_MERCHANT_COF_TXNID`: the transaction id of the first payment
+ * (`Ds_Merchant_Cof_Txnid`).
+ */
+cof_txnid?: string | null, 
+/**
+ * `DS_MERCHANT_EXCEP_SCA`.
+ */
+excep_sca?: RedsysScaExemption | null, 
+/**
+ * `DS_MERCHANT_DIRECTPAYMENT`: `true` charges without the customer (sent as a JSON boolean).
+ */
+direct_payment?: boolean | null, };
 
 /**
  * An operation on a stored payment. JSON: `{"kind": "refund", "order_id": "…", "amount":
@@ -487,3 +525,561 @@ description: string | null,
  * Every field as received, in order.
  */
 fields: Array<[string, string]>, };
+
+/**
+ * A form for the customer's browser to submit to the gateway's hosted payment page.
+ *
+ * ```
+ * use vpos_core::{RedirectForm, Method};
+ * let form = RedirectForm {
+ *     action: "https://pay.example/checkout".into(),
+ *     method: Method::Post,
+ *     fields: vec![("item_name".into(), "Tea & \"cake\"".into())],
+ * };
+ * let html = form.to_html(false);
+ * assert!(html.contains(r#"<input type="hidden" name="item_name" value="Tea &amp; &quot;cake&quot;">"#));
+ * ```
+ */
+export type RedirectForm = { 
+/**
+ * Where the form is submitted.
+ */
+action: string, 
+/**
+ * How.
+ */
+method: HttpMethod, 
+/**
+ * Hidden fields, in the order the gateway documents them.
+ */
+fields: Array<[string, string]>, };
+
+/**
+ * A Redsys signature scheme (`Ds_SignatureVersion`).
+ */
+export type RedsysSignatureVersion = "HMAC_SHA256_V1" | "HMAC_SHA512_V1" | "HMAC_SHA512_V2";
+
+/**
+ * One Redsys terminal.
+ *
+ * ```
+ * let config: vpos_core::gateways::redsys::Config = serde_json::from_str(r#"{
+ *     "merchant_code": "999008881", "terminal": "1",
+ *     "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+ *     "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago"
+ * }"#)?;
+ * config.validate()?;
+ * assert!(!format!("{config:?}").contains("sq7H"));
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type RedsysConfig = { 
+/**
+ * `DS_MERCHANT_MERCHANTCODE` (FUC), up to 9 digits.
+ */
+merchant_code: string, 
+/**
+ * `DS_MERCHANT_TERMINAL`, up to 3 digits.
+ */
+terminal: string, 
+/**
+ * The terminal's secret key, base64 (24 bytes decoded).
+ */
+secret_key: string, 
+/**
+ * How requests are signed: `HMAC_SHA256_V1` (the default, every contract),
+ * `HMAC_SHA512_V1` or `HMAC_SHA512_V2`. Notifications are verified with the version
+ * they name.
+ */
+signature_version?: RedsysSignatureVersion, 
+/**
+ * Redirect endpoint ([`TEST_CHECKOUT_URL`] or [`LIVE_CHECKOUT_URL`]).
+ */
+checkout_url: string, 
+/**
+ * REST endpoint for refunds, confirmations and cancellations
+ * ([`super::TEST_REST_URL`] or [`super::LIVE_REST_URL`]).
+ */
+rest_url?: string | null, 
+/**
+ * Default `DS_MERCHANT_MERCHANTURL`: where Redsys posts the notification.
+ */
+merchant_url?: string | null, 
+/**
+ * Default `DS_MERCHANT_URLOK`.
+ */
+url_ok?: string | null, 
+/**
+ * Default `DS_MERCHANT_URLKO`.
+ */
+url_ko?: string | null, 
+/**
+ * `DS_MERCHANT_MERCHANTNAME`, up to 25 characters.
+ */
+merchant_name?: string | null, };
+
+/**
+ * What the payment page should do.
+ */
+export type RedsysTransactionType = "authorization" | "preauthorization";
+
+/**
+ * A payment to send to the Redsys payment page.
+ */
+export type RedsysOrder = { 
+/**
+ * `DS_MERCHANT_ORDER`: 4–12 characters, the first four digits, the rest letters or digits.
+ * Unique per terminal: build it with [`order_number`] from random bytes the host draws.
+ */
+order: string, 
+/**
+ * `DS_MERCHANT_AMOUNT` (in minor units) and `DS_MERCHANT_CURRENCY` (numeric code).
+ */
+amount: AmountInput, 
+/**
+ * `DS_MERCHANT_TRANSACTIONTYPE`.
+ */
+transaction_type?: RedsysTransactionType, 
+/**
+ * `DS_MERCHANT_PRODUCTDESCRIPTION`, up to 125 characters.
+ */
+product_description?: string | null, 
+/**
+ * `DS_MERCHANT_TITULAR` (card holder), up to 60 characters.
+ */
+titular?: string | null, 
+/**
+ * `DS_MERCHANT_MERCHANTDATA`, returned in the notification, up to 1024 characters.
+ */
+merchant_data?: string | null, 
+/**
+ * `DS_MERCHANT_CONSUMERLANGUAGE`: Redsys language number (`001` Spanish, `002` English …).
+ */
+consumer_language?: string | null, 
+/**
+ * `DS_MERCHANT_PAYMETHODS`: `C` card, `z` Bizum, `p` PayPal, `R` transfer …
+ */
+pay_methods?: string | null, 
+/**
+ * Overrides the configured `DS_MERCHANT_MERCHANTURL`.
+ */
+merchant_url?: string | null, 
+/**
+ * Overrides the configured `DS_MERCHANT_URLOK`.
+ */
+url_ok?: string | null, 
+/**
+ * Overrides the configured `DS_MERCHANT_URLKO`.
+ */
+url_ko?: string | null, 
+/**
+ * `DS_MERCHANT_IDENTIFIER`: `REQUIRED` asks Redsys for a card reference.
+ */
+identifier?: string | null, 
+/**
+ * Stored-credential (COF) and SCA parameters (`cof_ini`, `cof_type`, `excep_sca` …).
+ */
+stored_credential?: StoredCredential | null, };
+
+/**
+ * Which operation.
+ */
+export type RedsysOperationKind = "payment" | "refund" | "confirm" | "cancel";
+
+/**
+ * An operation on an existing order.
+ */
+export type RedsysOperation = { 
+/**
+ * What to do.
+ */
+kind: RedsysOperationKind, 
+/**
+ * The order's `DS_MERCHANT_ORDER`, as sent at checkout.
+ */
+order: string, 
+/**
+ * The amount: charged, refunded, captured, or released.
+ */
+amount: AmountInput, 
+/**
+ * Stored-credential and SCA parameters; for a [`OperationKind::Payment`] at least the
+ * card reference, usually with `direct_payment: true` and `excep_sca: "mit"`.
+ */
+stored_credential?: StoredCredential | null, };
+
+/**
+ * How the notification arrived.
+ */
+export type RedsysNotificationFormat = "http" | "soap" | "rest";
+
+/**
+ * A parsed Redsys notification. The decoded parameters are kept in full (keys as sent, values
+ * URL-decoded where they were encoded), the typed fields beside them.
+ */
+export type RedsysNotification = { 
+/**
+ * HTTP POST or SOAP.
+ */
+format: RedsysNotificationFormat, 
+/**
+ * `Ds_SignatureVersion` as received (SOAP notifications are always `HMAC_SHA256_V1`).
+ */
+signature_version: string, 
+/**
+ * `Ds_Order`.
+ */
+order: string, 
+/**
+ * `Ds_Amount` in `Ds_Currency`.
+ */
+amount: Amount, 
+/**
+ * `Ds_MerchantCode`.
+ */
+merchant_code: string, 
+/**
+ * `Ds_Terminal`.
+ */
+terminal: string | null, 
+/**
+ * `Ds_Response` normalised to four digits.
+ */
+response: string, 
+/**
+ * `Ds_TransactionType`.
+ */
+transaction_type: string, 
+/**
+ * What the response means for this transaction type.
+ */
+action: Action, 
+/**
+ * The mapped status.
+ */
+status: ReportedStatus, 
+/**
+ * `Ds_AuthorisationCode`.
+ */
+authorisation_code: string | null, 
+/**
+ * `Ds_ErrorCode` (`SIS…`), when Redsys sends one.
+ */
+error_code: string | null, 
+/**
+ * `Ds_MerchantData`.
+ */
+merchant_data: string | null, 
+/**
+ * `Ds_Merchant_Identifier`: the card reference, when one was requested.
+ */
+identifier: string | null, 
+/**
+ * `Ds_ExpiryDate` (`YYMM`) of the stored card, with the reference.
+ */
+expiry_date: string | null, 
+/**
+ * `Ds_Merchant_Cof_Txnid`: the transaction id to quote in later merchant-initiated charges.
+ */
+cof_txnid: string | null, 
+/**
+ * Every decoded parameter, in order, keys as sent.
+ */
+parameters: Array<[string, string]>, };
+
+/**
+ * One FloCash merchant account.
+ *
+ * JSON (every key required unless marked optional; unknown keys are refused so a misspelt
+ * setting fails loudly):
+ *
+ * ```
+ * let config: vpos_core::gateways::flocash::Config = serde_json::from_str(r#"{
+ *     "merchant": "sales@demoshop.com",
+ *     "merchant_name": "Demo Shop",
+ *     "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
+ *     "base_url": "https://fcms.flocash.com",
+ *     "notification_token": "s3cret-path-token",
+ *     "return_url": "https://shop.example/thanks"
+ * }"#)?;
+ * config.validate()?;
+ * assert!(!format!("{config:?}").contains("s3cret"));
+ * assert_eq!(config.postback_url()?, "https://fcms.flocash.com/validateNotify.do");
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type FlocashConfig = { 
+/**
+ * Merchant account (FloCash uses the registered e-mail address), 1–50 characters.
+ */
+merchant: string, 
+/**
+ * Name shown on the payment page, 1–100 characters.
+ */
+merchant_name: string, 
+/**
+ * Where the checkout form is posted (production: `https://fcms.flocash.com/ecom/ecommerce.do`).
+ */
+checkout_url: string, 
+/**
+ * FloCash's base URL; the post-back goes to `<scheme>://<host>/validateNotify.do`.
+ */
+base_url: string, 
+/**
+ * Secret path segment of the notification URL registered with FloCash.
+ */
+notification_token: string, 
+/**
+ * Optional logo URL shown on the payment page (`image_url`).
+ */
+image_url?: string | null, 
+/**
+ * Optional default `return_url`.
+ */
+return_url?: string | null, 
+/**
+ * Optional default `cancel_url`.
+ */
+cancel_url?: string | null, 
+/**
+ * Optional default `notify_url` (otherwise the one set in FloCash's back office applies).
+ */
+notify_url?: string | null, };
+
+/**
+ * The part of [`Config`] that may be shown to a browser: everything the checkout form needs,
+ * and no secret. Build it on the server with [`Config::public`] and send it to the page, or
+ * write it by hand for a page that only validates orders.
+ *
+ * ```
+ * # let config: vpos_core::gateways::flocash::Config = serde_json::from_str(r#"{"merchant":"m@x.example",
+ * #   "merchant_name":"n","checkout_url":"https://x.example/c","base_url":"https://x.example",
+ * #   "notification_token":"0123456789abcdef"}"#)?;
+ * let public = config.public();
+ * assert!(!serde_json::to_string(&public)?.contains("0123456789abcdef"));
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type FlocashPublicConfig = { 
+/**
+ * As [`Config::merchant`].
+ */
+merchant: string, 
+/**
+ * As [`Config::merchant_name`].
+ */
+merchant_name: string, 
+/**
+ * As [`Config::checkout_url`].
+ */
+checkout_url: string, 
+/**
+ * As [`Config::image_url`].
+ */
+image_url?: string | null, 
+/**
+ * As [`Config::return_url`].
+ */
+return_url?: string | null, 
+/**
+ * As [`Config::cancel_url`].
+ */
+cancel_url?: string | null, 
+/**
+ * As [`Config::notify_url`].
+ */
+notify_url?: string | null, };
+
+/**
+ * The customer details FloCash can pre-fill on its payment page. All optional.
+ */
+export type FlocashCustomer = { 
+/**
+ * `user_firstName`, 1–250 characters.
+ */
+first_name?: string | null, 
+/**
+ * `user_lastName`, 1–250 characters.
+ */
+last_name?: string | null, 
+/**
+ * `user_address`, 1–250 characters.
+ */
+address?: string | null, 
+/**
+ * `user_city`, 1–250 characters.
+ */
+city?: string | null, 
+/**
+ * `user_state`, exactly 2 characters.
+ */
+state?: string | null, 
+/**
+ * `user_postalCode`, 1–250 characters.
+ */
+postal_code?: string | null, 
+/**
+ * `user_email`, 1–250 characters, an e-mail address.
+ */
+email?: string | null, 
+/**
+ * `user_mobile`, 1–250 characters: digits, spaces, `+ - ( )`.
+ */
+mobile?: string | null, };
+
+/**
+ * An order to send to FloCash.
+ *
+ * ```
+ * use vpos_core::{gateways::flocash::Order, Amount, Currency};
+ * let kes = Currency::from_code("KES")?;
+ * let order = Order::new("AT000001", "C0000001", "Call Credit", Amount::parse("250", kes)?, 3)?;
+ * assert_eq!(order.total()?.to_decimal_string(), "750.00");
+ * # Ok::<(), vpos_core::Error>(())
+ * ```
+ */
+export type FlocashOrder = { 
+/**
+ * `order_id`: the shop's unique id for this payment, 1–25 characters.
+ */
+order_id: string, 
+/**
+ * `custom`: merchant-defined value (a customer id), 1–25 characters.
+ */
+custom: string, 
+/**
+ * `item_name`, 1–250 characters.
+ */
+item_name: string, 
+/**
+ * `item_price`: price of one item.
+ */
+item_price: AmountInput, 
+/**
+ * `quantity`, at least 1.
+ */
+quantity: number, 
+/**
+ * `amount`: the total to pay. When absent, `item_price × quantity`.
+ */
+amount?: AmountInput | null, 
+/**
+ * `country`: ISO 3166-1 alpha-2, upper case.
+ */
+country?: string | null, 
+/**
+ * `payment_option`: pre-selected payment option for the country.
+ */
+payment_option?: string | null, 
+/**
+ * Customer details (`user_*`).
+ */
+customer?: FlocashCustomer, 
+/**
+ * Overrides the configured `image_url` (logo) for this order.
+ */
+image_url?: string | null, 
+/**
+ * Overrides the configured `return_url` for this order.
+ */
+return_url?: string | null, 
+/**
+ * Overrides the configured `cancel_url` for this order.
+ */
+cancel_url?: string | null, 
+/**
+ * Overrides the configured `notify_url` for this order.
+ */
+notify_url?: string | null, 
+/**
+ * Custom `flo_user_<name>` parameters, in order; names must start with `flo_user_`.
+ */
+extra?: Array<[string, string]>, };
+
+/**
+ * A parsed FloCash notification. Every documented field is typed; anything else FloCash
+ * sends is kept in `extra`, and the raw body is kept for the host to store.
+ */
+export type FlocashNotification = { 
+/**
+ * `merchant`: the merchant account (required; checked against the stored payment).
+ */
+merchant: string, 
+/**
+ * `sender_acct`: the payer's account.
+ */
+sender_acct: string | null, 
+/**
+ * `order_id`: the shop's order id (required).
+ */
+order_id: string, 
+/**
+ * `amount` in `currency_code`, exact (required).
+ */
+amount: Amount, 
+/**
+ * `item_name`.
+ */
+item_name: string | null, 
+/**
+ * `item_price`, in `currency_code`.
+ */
+item_price: Amount | null, 
+/**
+ * `currency_code` (required).
+ */
+currency_code: string, 
+/**
+ * `quantity`.
+ */
+quantity: number | null, 
+/**
+ * `trans_id`: FloCash's transaction id (`0` when the transaction failed early).
+ */
+trans_id: string, 
+/**
+ * `fpn_id`: FloCash's notification id.
+ */
+fpn_id: string, 
+/**
+ * `custom`: the merchant-defined value sent at checkout.
+ */
+custom: string | null, 
+/**
+ * `customer`: the payer's name or e-mail.
+ */
+customer: string | null, 
+/**
+ * `status` normalised to four digits (`"0004"`).
+ */
+status_code: string, 
+/**
+ * The status mapped into the unified model.
+ */
+status: ReportedStatus, 
+/**
+ * `status_msg`.
+ */
+status_msg: string | null, 
+/**
+ * `payer_email`.
+ */
+payer_email: string | null, 
+/**
+ * `payment_channel` (`Mobile`, `Card`, `Wallet` …).
+ */
+payment_channel: string | null, 
+/**
+ * `txn_partner_ref`: the bank's reference.
+ */
+txn_partner_ref: string | null, 
+/**
+ * The kind of operation. FloCash lists Sale, Refund, Chargeback, Cancel and Test but
+ * documents no parameter carrying it; vpos reads an `action` parameter when one is sent
+ * (case-insensitive) and otherwise takes the notification to report a sale.
+ */
+action: Action, 
+/**
+ * Fields FloCash sent that are not documented, in order.
+ */
+extra: Array<[string, string]>, };

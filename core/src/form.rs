@@ -292,6 +292,7 @@ fn encode_component(out: &mut String, s: &str) {
 /// let html = form.to_html(false);
 /// assert!(html.contains(r#"<input type="hidden" name="item_name" value="Tea &amp; &quot;cake&quot;">"#));
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RedirectForm {
     /// Where the form is submitted.

@@ -81,15 +81,6 @@ named!(
         .to_string()
 );
 
-/// Redsys's stored credential, declared by hand until `gateways/redsys` derives it.
-pub struct StoredCredential;
-named!(
-    StoredCredential,
-    "StoredCredential",
-    "{ identifier?: string | null, cof_ini?: boolean | null, cof_type?: \"installment\" | \"recurring\" | \"reauthorization\" | \"resubmission\" | \"delayed\" | \"incremental\" | \"no_show\" | \"unscheduled\" | null, cof_txnid?: string | null, excep_sca?: \"lwv\" | \"tra\" | \"mit\" | \"cor\" | \"atd\" | \"ask\" | null, direct_payment?: boolean | null, }"
-        .to_string()
-);
-
 fn alias<T: TS>(cfg: &Config, doc: &str) -> String {
     let body = T::inline(cfg);
     let sep = if body.starts_with('\n') { "" } else { " " };
@@ -146,10 +137,9 @@ pub fn declarations() -> String {
         derived::<PaymentFields>(cfg),
         derived::<Verdict>(cfg),
         derived::<OperationKind>(cfg),
-        alias::<StoredCredential>(
-            cfg,
-            "Redsys stored credentials (COF/MIT) and SCA for a `charge`.",
-        ),
+        derived::<crate::gateways::redsys::CofType>(cfg),
+        derived::<crate::gateways::redsys::ScaExemption>(cfg),
+        derived::<crate::gateways::redsys::StoredCredential>(cfg),
         derived::<crate::driver::Operation>(cfg),
         derived::<OperationState>(cfg),
         derived::<OperationStatus>(cfg),
@@ -157,6 +147,20 @@ pub fn declarations() -> String {
         derived::<crate::gateways::ceca::Config>(cfg),
         derived::<crate::gateways::ceca::Order>(cfg),
         derived::<crate::gateways::ceca::Notification>(cfg),
+        derived::<crate::form::RedirectForm>(cfg),
+        derived::<crate::gateways::redsys::SignatureVersion>(cfg),
+        derived::<crate::gateways::redsys::Config>(cfg),
+        derived::<crate::gateways::redsys::TransactionType>(cfg),
+        derived::<crate::gateways::redsys::Order>(cfg),
+        derived::<crate::gateways::redsys::OperationKind>(cfg),
+        derived::<crate::gateways::redsys::Operation>(cfg),
+        derived::<crate::gateways::redsys::Format>(cfg),
+        derived::<crate::gateways::redsys::Notification>(cfg),
+        derived::<crate::gateways::flocash::Config>(cfg),
+        derived::<crate::gateways::flocash::PublicConfig>(cfg),
+        derived::<crate::gateways::flocash::Customer>(cfg),
+        derived::<crate::gateways::flocash::Order>(cfg),
+        derived::<crate::gateways::flocash::Notification>(cfg),
     ];
     parts.join("\n")
 }

@@ -99,6 +99,28 @@ export async function samples(vpos) {
   add('Outcome', cecaResult.outcome);
   add('Event', cecaResult.event);
 
+  // Redsys and FloCash: configurations, orders, the redirect forms the driver builds, and the
+  // notifications parsed above (a signed one and a post-back one).
+  const { gateway: _r, ...redsysOwn } = redsysConfig;
+  const { gateway: _f, ...flocashOwn } = FLOCASH;
+  add('RedsysConfig', redsysOwn);
+  add('RedsysConfig', { ...redsysOwn, signature_version: 'HMAC_SHA512_V2', merchant_name: null });
+  add('FlocashConfig', flocashOwn);
+  const redsysCheckout = find(vectors('redsys', 'checkout.json'), /.*/);
+  const redsysOrder = withMinor(redsysCheckout.order);
+  add('RedsysOrder', redsysOrder);
+  add('RedsysOrder', { ...redsysOrder, transaction_type: 'preauthorization', identifier: 'REQUIRED',
+    stored_credential: { cof_ini: true, cof_type: 'recurring' } });
+  add('RedirectForm', vpos.checkout(new vpos.Config({ gateway: 'redsys', ...redsysCheckout.config }), { gateway: 'redsys', ...redsysOrder }).form);
+  const flocashOrder = find(vectors('flocash', 'checkout.json'), /^djflocash's test order/).order;
+  add('FlocashOrder', flocashOrder);
+  add('FlocashOrder', { ...flocashOrder, customer: { first_name: 'Ada', mobile: '+251 911' }, extra: [['flo_user_ref', '7']] });
+  add('RedirectForm', vpos.checkout(new vpos.Config(FLOCASH), { gateway: 'flocash', ...flocashOrder }).form);
+  if (!results[0].notification || !results[1].notification) throw new Error('types.shared: no Redsys or FloCash notification');
+  add('RedsysNotification', results[0].notification);
+  add('FlocashNotification', results[1].notification);
+  add('StoredCredential', { identifier: 'REQUIRED', cof_ini: null, excep_sca: 'ask' });
+
   // Operations.
   for (const kind of [...vpos.allowedOperations('paid'), ...vpos.allowedOperations('authorized'), ...vpos.allowedOperations('new')]) {
     add('OperationKind', kind);

@@ -133,7 +133,6 @@ pub struct Operation {
     pub timestamp: String,
     /// For a [`OperationKind::Charge`]: the stored card and its COF/SCA parameters (Redsys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(as = "Option<crate::ts::StoredCredential>", optional = nullable))]
     pub stored_credential: Option<redsys::StoredCredential>,
 }
 

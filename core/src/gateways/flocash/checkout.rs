@@ -11,6 +11,7 @@ use crate::http::Method;
 use crate::money::Amount;
 
 /// The customer details FloCash can pre-fill on its payment page. All optional.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashCustomer"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
@@ -49,6 +50,7 @@ pub struct Customer {
 /// assert_eq!(order.total()?.to_decimal_string(), "750.00");
 /// # Ok::<(), vpos_core::Error>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashOrder"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
@@ -59,11 +61,13 @@ pub struct Order {
     /// `item_name`, 1–250 characters.
     pub item_name: String,
     /// `item_price`: price of one item.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub item_price: Amount,
     /// `quantity`, at least 1.
     pub quantity: u32,
     /// `amount`: the total to pay. When absent, `item_price × quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::ts::AmountInput>"))]
     pub amount: Option<Amount>,
     /// `country`: ISO 3166-1 alpha-2, upper case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,6 +77,7 @@ pub struct Order {
     pub payment_option: Option<String>,
     /// Customer details (`user_*`).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Customer>", optional))]
     pub customer: Customer,
     /// Overrides the configured `image_url` (logo) for this order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,6 +93,7 @@ pub struct Order {
     pub notify_url: Option<String>,
     /// Custom `flo_user_<name>` parameters, in order; names must start with `flo_user_`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<(String, String)>>", optional))]
     pub extra: Vec<(String, String)>,
 }
 

@@ -25,6 +25,7 @@ use crate::secret::Secret;
 /// assert_eq!(config.postback_url()?, "https://fcms.flocash.com/validateNotify.do");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashConfig"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -64,6 +65,7 @@ pub struct Config {
 /// assert!(!serde_json::to_string(&public)?.contains("0123456789abcdef"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashPublicConfig"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublicConfig {

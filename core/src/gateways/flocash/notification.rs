@@ -95,6 +95,7 @@ impl<'a> Slots<'a> {
 
 /// A parsed FloCash notification. Every documented field is typed; anything else FloCash
 /// sends is kept in `extra`, and the raw body is kept for the host to store.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashNotification"))]
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     /// `merchant`: the merchant account (required; checked against the stored payment).

@@ -12,6 +12,11 @@ use crate::json;
 use crate::money::Amount;
 
 /// What the payment page should do.
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "RedsysTransactionType")
+)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionType {
@@ -32,6 +37,7 @@ impl TransactionType {
 }
 
 /// A payment to send to the Redsys payment page.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RedsysOrder"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
@@ -39,9 +45,11 @@ pub struct Order {
     /// Unique per terminal: build it with [`order_number`] from random bytes the host draws.
     pub order: String,
     /// `DS_MERCHANT_AMOUNT` (in minor units) and `DS_MERCHANT_CURRENCY` (numeric code).
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// `DS_MERCHANT_TRANSACTIONTYPE`.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<TransactionType>", optional))]
     pub transaction_type: TransactionType,
     /// `DS_MERCHANT_PRODUCTDESCRIPTION`, up to 125 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -27,6 +27,7 @@ pub const LIVE_CHECKOUT_URL: &str = "https://sis.redsys.es/sis/realizarPago";
 /// assert!(!format!("{config:?}").contains("sq7H"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RedsysConfig"))]
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -40,6 +41,7 @@ pub struct Config {
     /// `HMAC_SHA512_V1` or `HMAC_SHA512_V2`. Notifications are verified with the version
     /// they name.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<SignatureVersion>", optional))]
     pub signature_version: SignatureVersion,
     /// Redirect endpoint ([`TEST_CHECKOUT_URL`] or [`LIVE_CHECKOUT_URL`]).
     pub checkout_url: String,

@@ -21,6 +21,11 @@ use crate::xml;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// How the notification arrived.
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "RedsysNotificationFormat")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
@@ -34,6 +39,7 @@ pub enum Format {
 
 /// A parsed Redsys notification. The decoded parameters are kept in full (keys as sent, values
 /// URL-decoded where they were encoded), the typed fields beside them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RedsysNotification"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     /// HTTP POST or SOAP.

@@ -23,6 +23,7 @@ pub const LIVE_REST_URL: &str = "https://sis.redsys.es/sis/rest/trataPeticionRES
 const MAX_REPLY_BYTES: usize = 64 * 1024;
 
 /// Which operation.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RedsysOperationKind"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
@@ -49,6 +50,7 @@ impl OperationKind {
 }
 
 /// An operation on an existing order.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RedsysOperation"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
@@ -57,6 +59,7 @@ pub struct Operation {
     /// The order's `DS_MERCHANT_ORDER`, as sent at checkout.
     pub order: String,
     /// The amount: charged, refunded, captured, or released.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// Stored-credential and SCA parameters; for a [`OperationKind::Payment`] at least the
     /// card reference, usually with `direct_payment: true` and `excep_sca: "mit"`.

@@ -34,6 +34,11 @@ const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::
 const URL_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
 
 /// A Redsys signature scheme (`Ds_SignatureVersion`).
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "RedsysSignatureVersion")
+)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SignatureVersion {
     /// `HMAC_SHA256_V1`: 3DES order key, HMAC-SHA256 (every contract; SOAP uses only this).

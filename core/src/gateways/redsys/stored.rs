@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::fields::optional;
 
 /// `DS_MERCHANT_COF_TYPE`: why a stored card is used.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RedsysCofType"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CofType {
@@ -45,6 +46,7 @@ impl CofType {
 }
 
 /// `DS_MERCHANT_EXCEP_SCA`: the strong-customer-authentication exemption claimed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RedsysScaExemption"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScaExemption {
@@ -76,6 +78,7 @@ impl ScaExemption {
 }
 
 /// The stored-credential and SCA parameters of one request.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoredCredential {
