@@ -41,6 +41,17 @@ import type {
   CecaConfig,
   CecaOrder,
   CecaNotification,
+  RedirectForm as GeneratedRedirectForm,
+  RedsysSignatureVersion,
+  RedsysConfig,
+  RedsysOrder,
+  RedsysOperation,
+  RedsysNotification,
+  FlocashConfig,
+  FlocashPublicConfig,
+  FlocashCustomer,
+  FlocashOrder,
+  FlocashNotification,
 } from './types';
 export type {
   ErrorCode,
@@ -174,12 +185,8 @@ export interface PostbackNotificationInput<N> extends GatewayNotificationInput<N
 /** The exact answer for the gateway and what happened; persist an `applied` outcome first. */
 export type GatewayNotificationResult<N> = NotificationResult<N>;
 
-/** The redirect form that sends the customer to a gateway's page, fields in the gateway's order. */
-export interface RedirectForm {
-  action: string;
-  method: 'GET' | 'POST';
-  fields: [name: string, value: string][];
-}
+/** The redirect form that sends the customer to a gateway's page, fields in the gateway's order (generated). */
+export type RedirectForm = GeneratedRedirectForm;
 
 // ───────────────────────────── the driver: every gateway, one path ─────────────────────────────
 
@@ -411,103 +418,23 @@ export namespace flocash {
   /** Default post-back deadline of {@link Gateway.handleNotification}: 10 000 ms. */
   const DEFAULT_TIMEOUT_MS: number;
 
-  /** One FloCash merchant account. Unknown keys are refused, so a misspelt setting fails. */
-  interface Config {
-    /** Merchant account (the registered e-mail address), 1–50 characters. */
-    merchant: string;
-    /** Name shown on the payment page, 1–100 characters. */
-    merchant_name: string;
-    /** Where the checkout form posts (production `https://fcms.flocash.com/ecom/ecommerce.do`). */
-    checkout_url: string;
-    /** FloCash's base URL; the post-back goes to `<scheme>://<host>/validateNotify.do`. */
-    base_url: string;
-    /** Secret path segment of your notification URL: ≥ 12 characters of `A-Za-z0-9-_.~`. */
-    notification_token: string;
-    /** Logo shown on the payment page. */
-    image_url?: string;
-    /** Default `return_url`. */
-    return_url?: string;
-    /** Default `cancel_url`. */
-    cancel_url?: string;
-    /** Default `notify_url` (otherwise the one in FloCash's back office applies). */
-    notify_url?: string;
-  }
+  /** One FloCash merchant account (generated: FlocashConfig). Unknown keys are refused, so a misspelt setting fails; `notification_token` is never shown by `util.inspect` or `JSON.stringify`. */
+  type Config = FlocashConfig;
 
-  /** The browser-safe part of {@link Config}: no token. */
-  type PublicConfig = Omit<Config, 'base_url' | 'notification_token'>;
+  /** The browser-safe part of {@link Config}: no token (generated: FlocashPublicConfig). */
+  type PublicConfig = FlocashPublicConfig;
 
-  /** Customer details FloCash can pre-fill. All optional. */
-  interface Customer {
-    first_name?: string;
-    last_name?: string;
-    address?: string;
-    city?: string;
-    /** Exactly 2 letters or digits. */
-    state?: string;
-    postal_code?: string;
-    email?: string;
-    /** Digits, spaces and `+ - ( )`. */
-    mobile?: string;
-  }
+  /** Customer details FloCash can pre-fill; all optional (generated: FlocashCustomer). */
+  type Customer = FlocashCustomer;
 
-  /** An order to send to FloCash. */
-  interface Order {
-    /** The shop's unique id for this payment, 1–25 characters. */
-    order_id: string;
-    /** Merchant-defined value (a customer id), 1–25 characters. */
-    custom: string;
-    /** 1–250 characters. */
-    item_name: string;
-    /** Price of one item. */
-    item_price: AmountInput;
-    /** At least 1. */
-    quantity: number;
-    /** The total to pay; default `item_price × quantity`. */
-    amount?: AmountInput;
-    /** ISO 3166-1 alpha-2, upper case. */
-    country?: string;
-    payment_option?: string;
-    customer?: Customer;
-    return_url?: string;
-    cancel_url?: string;
-    notify_url?: string;
-    /** Custom `flo_user_<name>` parameters, in order. */
-    extra?: [name: string, value: string][];
-  }
+  /** An order to send to FloCash (generated: FlocashOrder). */
+  type Order = FlocashOrder;
 
   /** The form that sends the customer to FloCash, fields in FloCash's documented order. */
-  interface RedirectForm {
-    action: string;
-    method: 'GET' | 'POST';
-    fields: [name: string, value: string][];
-  }
+  type RedirectForm = GeneratedRedirectForm;
 
-  /** A parsed FloCash notification: every documented field typed, the rest in `extra`. */
-  interface Notification {
-    merchant: string;
-    sender_acct: string | null;
-    order_id: string;
-    amount: Amount;
-    item_name: string | null;
-    item_price: Amount | null;
-    currency_code: string;
-    quantity: number | null;
-    trans_id: string;
-    fpn_id: string;
-    custom: string | null;
-    customer: string | null;
-    /** `status` normalised to four digits (`"0004"`). */
-    status_code: string;
-    status: ReportedStatus;
-    status_msg: string | null;
-    payer_email: string | null;
-    payment_channel: string | null;
-    txn_partner_ref: string | null;
-    /** From an `action` parameter when FloCash sends one, else `sale`. */
-    action: Action;
-    /** Undocumented fields, in order. */
-    extra: [name: string, value: string][];
-  }
+  /** A parsed FloCash notification: every documented field typed, the rest in `extra` (generated: FlocashNotification). */
+  type Notification = FlocashNotification;
 
   /** A FloCash status code, explained. */
   interface StatusInfo {
@@ -702,101 +629,23 @@ export namespace redsys {
   /** Default deadline of {@link Gateway.operate}: 10 000 ms. */
   const DEFAULT_TIMEOUT_MS: number;
 
-  /** How requests are signed; notifications are verified with the version they name. */
-  type SignatureVersion = 'HMAC_SHA256_V1' | 'HMAC_SHA512_V1' | 'HMAC_SHA512_V2';
+  /** How requests are signed; notifications are verified with the version they name (generated: RedsysSignatureVersion). */
+  type SignatureVersion = RedsysSignatureVersion;
 
-  /** One Redsys terminal. Unknown keys are refused. */
-  interface Config {
-    /** `DS_MERCHANT_MERCHANTCODE` (FUC), up to 9 digits. */
-    merchant_code: string;
-    /** `DS_MERCHANT_TERMINAL`, up to 3 digits. */
-    terminal: string;
-    /** The terminal's secret key, base64. Never shown by `util.inspect` or `JSON.stringify`. */
-    secret_key: string;
-    /** Default `HMAC_SHA256_V1`. */
-    signature_version?: SignatureVersion;
-    /** Redirect endpoint (test `https://sis-t.redsys.es:25443/sis/realizarPago`). */
-    checkout_url: string;
-    /** REST endpoint for refunds, confirmations and cancellations. */
-    rest_url?: string;
-    /** Default `DS_MERCHANT_MERCHANTURL`: where Redsys posts the notification. */
-    merchant_url?: string;
-    /** Default `DS_MERCHANT_URLOK`. */
-    url_ok?: string;
-    /** Default `DS_MERCHANT_URLKO`. */
-    url_ko?: string;
-    /** `DS_MERCHANT_MERCHANTNAME`, up to 25 characters. */
-    merchant_name?: string;
-  }
+  /** One Redsys terminal (generated: RedsysConfig). Unknown keys are refused; `secret_key` is never shown by `util.inspect` or `JSON.stringify`. */
+  type Config = RedsysConfig;
 
   /** {@link Config} without `secret_key`. */
   type PublicConfig = Omit<Config, 'secret_key'>;
 
-  /** A payment to send to the Redsys payment page. */
-  interface Order {
-    /** `DS_MERCHANT_ORDER`: 4–12 characters, the first four digits. Unique per terminal. */
-    order: string;
-    /** `DS_MERCHANT_AMOUNT` / `DS_MERCHANT_CURRENCY`. */
-    amount: AmountInput;
-    /** Default `authorization` (`0`); `preauthorization` (`1`) reserves only. */
-    transaction_type?: 'authorization' | 'preauthorization';
-    /** `DS_MERCHANT_PRODUCTDESCRIPTION`, up to 125 characters. */
-    product_description?: string;
-    /** `DS_MERCHANT_TITULAR`, up to 60 characters. */
-    titular?: string;
-    /** `DS_MERCHANT_MERCHANTDATA`, returned in the notification. */
-    merchant_data?: string;
-    /** `DS_MERCHANT_CONSUMERLANGUAGE` (`001` Spanish, `002` English …). */
-    consumer_language?: string;
-    /** `DS_MERCHANT_PAYMETHODS`. */
-    pay_methods?: string;
-    /** Overrides the configured `merchant_url`. */
-    merchant_url?: string;
-    /** Overrides the configured `url_ok`. */
-    url_ok?: string;
-    /** Overrides the configured `url_ko`. */
-    url_ko?: string;
-    /** `DS_MERCHANT_IDENTIFIER` (`REQUIRED` asks for a card reference). */
-    identifier?: string;
-  }
+  /** A payment to send to the Redsys payment page (generated: RedsysOrder). */
+  type Order = RedsysOrder;
 
-  /** A REST operation on an existing order. */
-  interface Operation {
-    /** `refund` (`3`), `confirm` a pre-authorisation (`2`), `cancel` it (`9`). */
-    kind: 'refund' | 'confirm' | 'cancel';
-    /** The order's `DS_MERCHANT_ORDER`, as sent at checkout. */
-    order: string;
-    /** The amount refunded, captured or released. */
-    amount: AmountInput;
-  }
+  /** A REST operation on an existing order (generated: RedsysOperation): `refund`, `confirm`, `cancel`, or `payment` by card reference. */
+  type Operation = RedsysOperation;
 
-  /** A parsed Redsys notification (or REST reply). */
-  interface Notification {
-    /** How it arrived: HTTP POST, SOAP, or the reply to a REST operation. */
-    format: 'http' | 'soap' | 'rest';
-    /** `Ds_SignatureVersion` as received. */
-    signature_version: string;
-    /** `Ds_Order`. */
-    order: string;
-    /** `Ds_Amount` in `Ds_Currency`. */
-    amount: Amount;
-    merchant_code: string;
-    terminal: string | null;
-    /** `Ds_Response`, four digits. */
-    response: string;
-    /** `Ds_TransactionType`. */
-    transaction_type: string;
-    action: Action;
-    status: ReportedStatus;
-    authorisation_code: string | null;
-    /** `Ds_ErrorCode` (`SIS…`). */
-    error_code: string | null;
-    merchant_data: string | null;
-    /** `Ds_Merchant_Identifier`. */
-    identifier: string | null;
-    /** Every decoded parameter, in order, keys as sent. */
-    parameters: [name: string, value: string][];
-  }
+  /** A parsed Redsys notification or REST reply (generated: RedsysNotification). */
+  type Notification = RedsysNotification;
 
   /** A `Ds_Response` explained for a transaction type. */
   interface StatusInfo {

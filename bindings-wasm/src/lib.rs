@@ -84,16 +84,18 @@ pub fn error_codes() -> Vec<String> {
 // The value types of the `.d.ts`. The core's JSON shapes are generated from its serde types
 // (types/vpos.d.ts, `make types`; scripts/package.mjs ships it beside each .d.ts as
 // vpos_types.d.ts); what is declared here by hand is this package's own: inputs that also
-// take a JS number for minor units, errors as thrown, and the gateways' own shapes.
+// take a JS number for minor units (payments, operations, the gateways' orders), errors as
+// thrown, and the gateways' shapes not generated yet.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
 import type {
   Amount, ErrorCode, ErrorInfo, ReportedStatus, GatewayName, PaymentStatus, Action, HttpMethod, HttpRequest,
-  HttpResponse, Event as GeneratedEvent, Outcome as GeneratedOutcome,
+  HttpResponse, Event as GeneratedEvent, Outcome as GeneratedOutcome, RedirectForm, FlocashPublicConfig,
+  FlocashConfig, FlocashCustomer, FlocashNotification,
 } from "./vpos_types.js";
 export type {
   Amount, ErrorCode, ErrorInfo, ReportedStatus, GatewayName, PaymentStatus, Action, HttpMethod, HttpRequest,
-  HttpResponse,
+  HttpResponse, RedirectForm, FlocashPublicConfig, FlocashConfig, FlocashCustomer, FlocashNotification,
 } from "./vpos_types.js";
 /** What a gateway reports (the generated ReportedStatus, by this package's name). */
 export type Reported = ReportedStatus;
@@ -111,8 +113,6 @@ export interface CurrencyInfo { code: string; numeric: number; exponent: number;
 export interface VposError extends Error { name: "VposError"; code: ErrorCode; field: string | null }
 export interface VposErrorJson { code: ErrorCode; field?: string | null; message: string }
 
-/** A form for the customer's browser to submit; `fields` in the gateway's documented order. */
-export interface RedirectForm { action: string; method: HttpMethod; fields: [string, string][] }
 /** What the host got for an HttpRequest: the response, or its own failure to get one. */
 export type Reply = { status: number; body: string } | { error: string };
 
@@ -122,29 +122,11 @@ export interface PaymentSnapshot {
   live?: boolean; refunded_minor?: bigint | number; applied_event_keys?: string[];
 }
 
-/** The FloCash settings a browser may see: no secret. */
-export interface FlocashPublicConfig {
-  merchant: string; merchant_name: string; checkout_url: string;
-  image_url?: string | null; return_url?: string | null; cancel_url?: string | null; notify_url?: string | null;
-}
-/** A FloCash merchant account. Holds the notification token: servers and edge functions only. */
-export interface FlocashConfig extends FlocashPublicConfig { base_url: string; notification_token: string }
-export interface FlocashCustomer {
-  first_name?: string | null; last_name?: string | null; address?: string | null; city?: string | null;
-  state?: string | null; postal_code?: string | null; email?: string | null; mobile?: string | null;
-}
 export interface FlocashOrder {
   order_id: string; custom: string; item_name: string; item_price: AmountInput; quantity: number;
   amount?: AmountInput | null; country?: string | null; payment_option?: string | null;
   customer?: FlocashCustomer; return_url?: string | null; cancel_url?: string | null;
   notify_url?: string | null; extra?: [string, string][];
-}
-export interface FlocashNotification {
-  merchant: string; sender_acct: string | null; order_id: string; amount: Amount; item_name: string | null;
-  item_price: Amount | null; currency_code: string; quantity: number | null; trans_id: string; fpn_id: string;
-  custom: string | null; customer: string | null; status_code: string; status: Reported;
-  status_msg: string | null; payer_email: string | null; payment_channel: string | null;
-  txn_partner_ref: string | null; action: Action; extra: [string, string][];
 }
 export interface FlocashStatus { status_code: string; status: Reported; label: string | null }
 
@@ -156,10 +138,14 @@ export interface FlocashStatus { status_code: string; status: Reported; label: s
 const TS_EDGE_TYPES: &str = r#"
 import type {
   Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
+  RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, StoredCredential, RedsysNotification,
 } from "./vpos_types.js";
 export type {
   Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
+  RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, RedsysNotification,
 } from "./vpos_types.js";
+/** Stored credentials (COF/MIT) and SCA (the generated StoredCredential). */
+export type RedsysStoredCredential = StoredCredential;
 /** A configuration for any gateway (the driver's `Config`): the gateway's keys with its name beside them. */
 export type ConfigInput =
   | ({ gateway: "flocash" } & FlocashConfig)
@@ -198,22 +184,7 @@ export interface Operation {
   transaction_id?: string; authorisation_code?: string; timestamp?: string; stored_credential?: RedsysStoredCredential | null;
 }
 
-export type RedsysSignatureVersion = "HMAC_SHA256_V1" | "HMAC_SHA512_V1" | "HMAC_SHA512_V2";
-/** A Redsys terminal. Holds the secret key: edge and servers only. */
-export interface RedsysConfig {
-  merchant_code: string; terminal: string; secret_key: string; signature_version?: RedsysSignatureVersion;
-  checkout_url: string; rest_url?: string | null; merchant_url?: string | null; url_ok?: string | null;
-  url_ko?: string | null; merchant_name?: string | null;
-}
 export type RedsysPublicConfig = Omit<RedsysConfig, "secret_key">;
-export type RedsysCofType = "installment" | "recurring" | "reauthorization" | "resubmission" | "delayed"
-  | "incremental" | "no_show" | "unscheduled";
-export type RedsysScaExemption = "lwv" | "tra" | "mit" | "cor" | "atd" | "ask";
-/** Stored credentials (COF/MIT) and SCA: `DS_MERCHANT_IDENTIFIER`, `COF_INI/TYPE/TXNID`, `EXCEP_SCA`, `DIRECTPAYMENT`. */
-export interface RedsysStoredCredential {
-  identifier?: string | null; cof_ini?: boolean | null; cof_type?: RedsysCofType | null;
-  cof_txnid?: string | null; excep_sca?: RedsysScaExemption | null; direct_payment?: boolean | null;
-}
 export interface RedsysOrder {
   order: string; amount: AmountInput; transaction_type?: "authorization" | "preauthorization";
   product_description?: string | null; titular?: string | null; merchant_data?: string | null;
@@ -225,13 +196,6 @@ export interface RedsysOrder {
 export interface RedsysOperation {
   kind: "payment" | "refund" | "confirm" | "cancel"; order: string; amount: AmountInput;
   stored_credential?: RedsysStoredCredential | null;
-}
-export interface RedsysNotification {
-  format: "http" | "soap" | "rest"; signature_version: string; order: string; amount: Amount;
-  merchant_code: string; terminal: string | null; response: string; transaction_type: string;
-  action: Action; status: Reported; authorisation_code: string | null; error_code: string | null;
-  merchant_data: string | null; identifier: string | null; expiry_date: string | null;
-  cof_txnid: string | null; parameters: [string, string][];
 }
 export interface RedsysStatus { action: Action; status: Reported; response: string }
 
