@@ -52,6 +52,19 @@ import type {
   FlocashCustomer,
   FlocashOrder,
   FlocashNotification,
+  ElavonConfig,
+  ElavonOrder,
+  ElavonRemoteOperation,
+  ElavonNotification,
+  PaypalConfig,
+  PaypalNvpCredentials,
+  PaypalExpressOrder,
+  PaypalOrder,
+  PaypalNotification,
+  BitpayConfig,
+  BitpayInvoiceRequest,
+  BitpayInvoice,
+  BitpayNotification,
 } from './types';
 export type {
   ErrorCode,
@@ -832,72 +845,20 @@ export namespace elavon {
   /** Default deadline of {@link Gateway.remote}: 10 000 ms. */
   const DEFAULT_TIMEOUT_MS: number;
 
-  /** One Elavon merchant account. Unknown keys are refused. */
-  interface Config {
-    /** `MERCHANT_ID`. */
-    merchant_id: string;
-    /** `ACCOUNT` (sub-account). */
-    account: string;
-    /** The shared secret. Never shown by `util.inspect` or `JSON.stringify`. */
-    secret: string;
-    /** The rebate (refund) password; sent only as its SHA-1. Never shown either. */
-    rebate_password?: string;
-    /** HPP URL. */
-    checkout_url: string;
-    /** Remote XML URL for settle, void and rebate. */
-    remote_url?: string;
-    /** `MERCHANT_RESPONSE_URL`: where the HPP posts the result. */
-    response_url?: string;
-    /** The account's currency, for HPP responses that carry `AMOUNT` without `CURRENCY`. */
-    currency?: string;
-    /** `AUTO_SETTLE_FLAG`: `true` captures at once; `false` (default) only authorises. */
-    auto_settle?: boolean;
-  }
+  /** One Elavon merchant account (generated: ElavonConfig). Unknown keys are refused; `secret` and `rebate_password` are never shown by `util.inspect` or `JSON.stringify`. */
+  type Config = ElavonConfig;
 
   /** {@link Config} without `secret` and `rebate_password`. */
   type PublicConfig = Omit<Config, 'secret' | 'rebate_password'>;
 
-  /** A payment to send to the HPP. */
-  interface Order {
-    /** `ORDER_ID`: unique, 1–50 letters, digits, `-` or `_`. */
-    order_id: string;
-    amount: AmountInput;
-    /** `YYYYMMDDHHMMSS` from the host's clock. */
-    timestamp: string;
-  }
+  /** A payment to send to the HPP (generated: ElavonOrder). */
+  type Order = ElavonOrder;
 
-  /** A Remote operation on a payment the HPP took. */
-  interface RemoteOperation {
-    /** `settle` an authorisation, `void` it, or `rebate` (refund) a settled payment. */
-    kind: 'settle' | 'void' | 'rebate';
-    order_id: string;
-    /** The payment's `PASREF`. */
-    pasref: string;
-    /** The payment's `AUTHCODE`. */
-    authcode?: string;
-    /** The amount (the payment's own for a full settle or void). */
-    amount: AmountInput;
-    /** `YYYYMMDDHHMMSS` from the host's clock. */
-    timestamp: string;
-  }
+  /** A Remote operation on a payment the HPP took (generated: ElavonRemoteOperation). */
+  type RemoteOperation = ElavonRemoteOperation;
 
-  /** A parsed HPP response. */
-  interface Notification {
-    merchant_id: string;
-    order_id: string;
-    timestamp: string;
-    /** `RESULT` (`00` success). */
-    result: string;
-    message: string;
-    /** `PASREF`: needed to settle, void or rebate. */
-    pasref: string;
-    authcode: string;
-    amount: Amount;
-    /** Whether the values arrived base64-encoded (and were decoded before hashing). */
-    base64_values: boolean;
-    /** Every field as received (decoded when `base64_values`), in order. */
-    fields: [name: string, value: string][];
-  }
+  /** A parsed HPP response (generated: ElavonNotification). */
+  type Notification = ElavonNotification;
 
   /** A parsed HPP response whose hash is not checked yet. */
   class UnverifiedNotification {
@@ -973,46 +934,14 @@ export namespace paypal {
   /** Default post-back deadline of {@link Gateway.handleNotification}: 10 000 ms. */
   const DEFAULT_TIMEOUT_MS: number;
 
-  /** One PayPal business account. Unknown keys are refused. */
-  interface Config {
-    /** The business account's e-mail (or merchant id), checked against every IPN's receiver. */
-    business: string;
-    /** Where the form is posted (sandbox `https://www.sandbox.paypal.com/cgi-bin/webscr`). */
-    checkout_url: string;
-    /** Where IPNs are posted back (sandbox `https://ipnpb.sandbox.paypal.com/cgi-bin/webscr`). */
-    ipn_url: string;
-    notify_url?: string;
-    return_url?: string;
-    cancel_url?: string;
-    /** NVP API credentials, for Express Checkout and refunds. */
-    nvp?: NvpCredentials;
-  }
+  /** One PayPal business account (generated: PaypalConfig). Unknown keys are refused. */
+  type Config = PaypalConfig;
 
-  /** NVP API credentials (signature flavour); `password` and `signature` stay native (`***` in `publicConfig`). */
-  interface NvpCredentials {
-    /** `USER`. */
-    user: string;
-    /** `PWD`. */
-    password: string;
-    /** `SIGNATURE`. */
-    signature: string;
-    /** `https://api-3t.paypal.com/nvp` (live) or `https://api-3t.sandbox.paypal.com/nvp`. */
-    api_url: string;
-  }
+  /** NVP API credentials (generated: PaypalNvpCredentials); `password` and `signature` stay native (`***` in `publicConfig`). */
+  type NvpCredentials = PaypalNvpCredentials;
 
-  /** What to sell through Express Checkout. */
-  interface ExpressOrder {
-    /** `PAYMENTREQUEST_0_INVNUM`: the shop's order id, up to 127 characters. */
-    invoice: string;
-    /** `PAYMENTREQUEST_0_AMT` with exactly the currency's decimals (yen without). */
-    amount: AmountInput;
-    /** `L_PAYMENTREQUEST_0_NAME0`. */
-    description: string;
-    /** `RETURNURL`: PayPal sends the buyer back here with `token` and `PayerID`. */
-    return_url: string;
-    /** `CANCELURL`. */
-    cancel_url: string;
-  }
+  /** What to sell through Express Checkout (generated: PaypalExpressOrder). */
+  type ExpressOrder = PaypalExpressOrder;
 
   /** A successful NVP reply (`Success` / `SuccessWithWarning`). Only `parseNvpResponse` makes one. */
   class NvpReply {
@@ -1036,46 +965,11 @@ export namespace paypal {
     readonly event: Event;
   }
 
-  /** A payment to send to PayPal. */
-  interface Order {
-    /** `invoice`: the shop's unique order id, up to 127 characters. */
-    invoice: string;
-    item_name: string;
-    /** `amount` / `currency_code` (decimal string as PayPal wants it; yen without decimals). */
-    amount: AmountInput;
-    /** `custom`: passed back in the IPN. */
-    custom?: string;
-    notify_url?: string;
-    return_url?: string;
-    cancel_url?: string;
-  }
+  /** A payment to send to PayPal (generated: PaypalOrder). */
+  type Order = PaypalOrder;
 
-  /** A parsed IPN. */
-  interface Notification {
-    txn_id: string;
-    /** Set on refunds and reversals. */
-    parent_txn_id: string | null;
-    /** Verbatim (`Completed`, `Pending`, `Refunded` …). */
-    payment_status: string;
-    pending_reason: string | null;
-    txn_type: string | null;
-    action: Action;
-    status: ReportedStatus;
-    /** `mc_gross` in `mc_currency`, positive (refunds arrive negative). */
-    gross: Amount;
-    fee: Amount | null;
-    /** `receiver_email`, else `business`. */
-    receiver: string;
-    /** `invoice`, else `custom`. */
-    order_id: string | null;
-    payer_email: string | null;
-    /** `test_ipn=1`: sent from the sandbox. */
-    test: boolean;
-    /** The body's character set. */
-    charset: string;
-    /** Every field, decoded, in order. */
-    fields: [name: string, value: string][];
-  }
+  /** A parsed IPN (generated: PaypalNotification). */
+  type Notification = PaypalNotification;
 
   /** A parsed IPN not yet confirmed by PayPal. Only `parseNotification` makes one. */
   class UnverifiedNotification {
@@ -1154,48 +1048,20 @@ export namespace bitpay {
   /** Default deadline of the invoice fetch and {@link Gateway.createInvoice}: 10 000 ms. */
   const DEFAULT_TIMEOUT_MS: number;
 
-  /** One Bitpay merchant. Unknown keys are refused. */
-  interface Config {
-    /** The legacy API key (HTTP Basic user). Never shown by `util.inspect` or `JSON.stringify`. */
-    api_key: string;
-    /** Invoice API (`https://bitpay.com/api/invoice`, test `https://test.bitpay.com/api/invoice`). */
-    api_url: string;
-    /** Buyer page (`https://bitpay.com/invoice`). */
-    invoice_url: string;
-    /** `notificationURL` for every invoice. */
-    notification_url?: string;
-  }
+  /** One Bitpay merchant (generated: BitpayConfig). Unknown keys are refused; `api_key` is never shown by `util.inspect` or `JSON.stringify`. */
+  type Config = BitpayConfig;
 
   /** {@link Config} without `api_key`. */
   type PublicConfig = Omit<Config, 'api_key'>;
 
-  /** What to invoice. */
-  interface InvoiceRequest {
-    /** `price` / `currency`, written as the exact decimal. */
-    price: AmountInput;
-    /** `orderId`, echoed in notifications. */
-    order_id: string;
-    item_desc?: string;
-    /** `redirectURL`: where the buyer returns. */
-    redirect_url?: string;
-  }
+  /** What to invoice (generated: BitpayInvoiceRequest). */
+  type InvoiceRequest = BitpayInvoiceRequest;
 
-  /** An invoice as Bitpay describes it. */
-  interface Invoice {
-    id: string;
-    /** Verbatim (`new`, `paid`, `confirmed`, `complete`, `expired`, `invalid`). */
-    status: string;
-    price: Amount;
-    order_id: string | null;
-    /** The buyer page. */
-    url: string | null;
-  }
+  /** An invoice as Bitpay describes it (generated: BitpayInvoice). */
+  type Invoice = BitpayInvoice;
 
-  /** A notification: what it claims, and (once verified) what Bitpay answered. */
-  interface Notification {
-    claimed: Invoice;
-    invoice: Invoice | null;
-  }
+  /** A notification: what it claims, and (once verified) what Bitpay answered (generated: BitpayNotification). */
+  type Notification = BitpayNotification;
 
   /** A parsed notification not yet confirmed by a fetch. Only `parseNotification` makes one. */
   class UnverifiedNotification {

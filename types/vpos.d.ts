@@ -1083,3 +1083,432 @@ action: Action,
  * Fields FloCash sent that are not documented, in order.
  */
 extra: Array<[string, string]>, };
+
+/**
+ * One Elavon merchant account.
+ *
+ * ```
+ * let config: vpos_core::gateways::elavon::Config = serde_json::from_str(r#"{
+ *     "merchant_id": "thestore", "account": "internet", "secret": "mysecret",
+ *     "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay"
+ * }"#)?;
+ * config.validate()?;
+ * assert!(!format!("{config:?}").contains("mysecret"));
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type ElavonConfig = { 
+/**
+ * `MERCHANT_ID`.
+ */
+merchant_id: string, 
+/**
+ * `ACCOUNT` (sub-account).
+ */
+account: string, 
+/**
+ * The shared secret.
+ */
+secret: string, 
+/**
+ * The refund (rebate) password, when refunds are enabled; sent only as its SHA-1.
+ */
+rebate_password?: string | null, 
+/**
+ * HPP URL ([`TEST_CHECKOUT_URL`] or [`LIVE_CHECKOUT_URL`]).
+ */
+checkout_url: string, 
+/**
+ * Remote XML URL for settle, void and refund.
+ */
+remote_url?: string | null, 
+/**
+ * `MERCHANT_RESPONSE_URL`: where the HPP posts the result.
+ */
+response_url?: string | null, 
+/**
+ * The account's currency, for HPP responses that carry `AMOUNT` without `CURRENCY`.
+ */
+currency?: string | null, 
+/**
+ * `AUTO_SETTLE_FLAG`: `true` captures at once (a `00` result is paid); `false` (the
+ * default, as django-virtual-pos) only authorises, and a settle request captures.
+ */
+auto_settle?: boolean, };
+
+/**
+ * A payment to send to the hosted payment page.
+ */
+export type ElavonOrder = { 
+/**
+ * `ORDER_ID`: unique per merchant, 1–50 letters, digits, `-` or `_`.
+ */
+order_id: string, 
+/**
+ * `AMOUNT` (minor units) and `CURRENCY` (alphabetic code).
+ */
+amount: AmountInput, 
+/**
+ * `TIMESTAMP`, `YYYYMMDDHHMMSS`, from the host's clock.
+ */
+timestamp: string, };
+
+/**
+ * Which Remote operation.
+ */
+export type ElavonRemoteKind = "settle" | "void" | "rebate";
+
+/**
+ * An operation on a payment the HPP took.
+ */
+export type ElavonRemoteOperation = { 
+/**
+ * What to do.
+ */
+kind: ElavonRemoteKind, 
+/**
+ * The payment's `ORDER_ID`.
+ */
+order_id: string, 
+/**
+ * The payment's `PASREF`.
+ */
+pasref: string, 
+/**
+ * The payment's `AUTHCODE`.
+ */
+authcode?: string, 
+/**
+ * The amount (the payment's own amount for a full settle or void).
+ */
+amount: AmountInput, 
+/**
+ * `YYYYMMDDHHMMSS` from the host's clock.
+ */
+timestamp: string, };
+
+/**
+ * A parsed HPP response.
+ */
+export type ElavonNotification = { 
+/**
+ * `MERCHANT_ID`.
+ */
+merchant_id: string, 
+/**
+ * `ORDER_ID`.
+ */
+order_id: string, 
+/**
+ * `TIMESTAMP`.
+ */
+timestamp: string, 
+/**
+ * `RESULT` (`00` success).
+ */
+result: string, 
+/**
+ * `MESSAGE`.
+ */
+message: string, 
+/**
+ * `PASREF`: Realex's reference (needed to settle, void or refund).
+ */
+pasref: string, 
+/**
+ * `AUTHCODE`.
+ */
+authcode: string, 
+/**
+ * `AMOUNT` with `CURRENCY` (or the configured currency when the HPP omits it).
+ */
+amount: Amount, 
+/**
+ * Whether the values arrived base64-encoded (and were decoded before hashing).
+ */
+base64_values: boolean, 
+/**
+ * Every field as received (decoded when `base64_values`), in order.
+ */
+fields: Array<[string, string]>, };
+
+/**
+ * NVP API credentials (signature flavour).
+ */
+export type PaypalNvpCredentials = { 
+/**
+ * `USER`.
+ */
+user: string, 
+/**
+ * `PWD`.
+ */
+password: string, 
+/**
+ * `SIGNATURE`.
+ */
+signature: string, 
+/**
+ * [`LIVE_NVP_URL`] or [`SANDBOX_NVP_URL`].
+ */
+api_url: string, };
+
+/**
+ * One PayPal business account.
+ *
+ * ```
+ * let config: vpos_core::gateways::paypal::Config = serde_json::from_str(r#"{
+ *     "business": "tobi@leetsoft.com",
+ *     "checkout_url": "https://www.sandbox.paypal.com/cgi-bin/webscr",
+ *     "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr"
+ * }"#)?;
+ * config.validate()?;
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type PaypalConfig = { 
+/**
+ * The business account's e-mail (or merchant id): `business` in the form, checked against
+ * `receiver_email` / `business` in every IPN.
+ */
+business: string, 
+/**
+ * Where the form is posted.
+ */
+checkout_url: string, 
+/**
+ * Where IPNs are posted back.
+ */
+ipn_url: string, 
+/**
+ * Default `notify_url`.
+ */
+notify_url?: string | null, 
+/**
+ * Default `return`.
+ */
+return_url?: string | null, 
+/**
+ * Default `cancel_return`.
+ */
+cancel_url?: string | null, 
+/**
+ * NVP API credentials, for Express Checkout and refunds.
+ */
+nvp?: PaypalNvpCredentials | null, };
+
+/**
+ * A payment to send to PayPal.
+ */
+export type PaypalOrder = { 
+/**
+ * `invoice`: the shop's unique order id (PayPal refuses a repeated one), up to 127 characters.
+ */
+invoice: string, 
+/**
+ * `item_name`, up to 127 characters.
+ */
+item_name: string, 
+/**
+ * `amount` and `currency_code`.
+ */
+amount: AmountInput, 
+/**
+ * `custom`: passed back in the IPN, up to 255 characters.
+ */
+custom?: string | null, 
+/**
+ * Overrides the configured `notify_url`.
+ */
+notify_url?: string | null, 
+/**
+ * Overrides the configured `return`.
+ */
+return_url?: string | null, 
+/**
+ * Overrides the configured `cancel_return`.
+ */
+cancel_url?: string | null, };
+
+/**
+ * What to sell through Express Checkout.
+ */
+export type PaypalExpressOrder = { 
+/**
+ * `PAYMENTREQUEST_0_INVNUM`: the shop's order id.
+ */
+invoice: string, 
+/**
+ * `PAYMENTREQUEST_0_AMT` and `PAYMENTREQUEST_0_CURRENCYCODE`.
+ */
+amount: AmountInput, 
+/**
+ * `L_PAYMENTREQUEST_0_NAME0`.
+ */
+description: string, 
+/**
+ * `RETURNURL`: PayPal sends the buyer back here with `token` and `PayerID`.
+ */
+return_url: string, 
+/**
+ * `CANCELURL`.
+ */
+cancel_url: string, };
+
+/**
+ * A successful NVP reply: `ACK` and every field, in order.
+ */
+export type PaypalNvpReply = { 
+/**
+ * `Success` or `SuccessWithWarning`.
+ */
+ack: string, 
+/**
+ * Every field of the reply.
+ */
+fields: Array<[string, string]>, };
+
+/**
+ * A parsed IPN.
+ */
+export type PaypalNotification = { 
+/**
+ * `txn_id`.
+ */
+txn_id: string, 
+/**
+ * `parent_txn_id` (set on refunds and reversals).
+ */
+parent_txn_id: string | null, 
+/**
+ * `payment_status` verbatim (`Completed`, `Pending`, `Refunded` …).
+ */
+payment_status: string, 
+/**
+ * `pending_reason`, when pending.
+ */
+pending_reason: string | null, 
+/**
+ * `txn_type` (`web_accept`, `cart` …).
+ */
+txn_type: string | null, 
+/**
+ * What the status means.
+ */
+action: Action, 
+/**
+ * The mapped status.
+ */
+status: ReportedStatus, 
+/**
+ * `mc_gross` in `mc_currency`, as a positive amount (refunds and reversals arrive negative).
+ */
+gross: Amount, 
+/**
+ * `mc_fee`, when present.
+ */
+fee: Amount | null, 
+/**
+ * `receiver_email`, else `business`.
+ */
+receiver: string, 
+/**
+ * `invoice` (the shop's order id), else `custom`.
+ */
+order_id: string | null, 
+/**
+ * `payer_email`.
+ */
+payer_email: string | null, 
+/**
+ * `test_ipn=1`: sent from the sandbox.
+ */
+test: boolean, 
+/**
+ * The body's character set.
+ */
+charset: string, 
+/**
+ * Every field, decoded, in order.
+ */
+fields: Array<[string, string]>, };
+
+/**
+ * One Bitpay merchant.
+ */
+export type BitpayConfig = { 
+/**
+ * The legacy API key, sent as HTTP Basic user with an empty password.
+ */
+api_key: string, 
+/**
+ * Invoice API (`https://bitpay.com/api/invoice`, test `https://test.bitpay.com/api/invoice`).
+ */
+api_url: string, 
+/**
+ * Buyer page (`https://bitpay.com/invoice`, test `https://test.bitpay.com/invoice`).
+ */
+invoice_url: string, 
+/**
+ * `notificationURL` for every invoice.
+ */
+notification_url?: string | null, };
+
+/**
+ * What to invoice.
+ */
+export type BitpayInvoiceRequest = { 
+/**
+ * `price` and `currency`.
+ */
+price: AmountInput, 
+/**
+ * `orderId`: the shop's order id, echoed in notifications.
+ */
+order_id: string, 
+/**
+ * `itemDesc`.
+ */
+item_desc?: string | null, 
+/**
+ * `redirectURL`: where the buyer returns.
+ */
+redirect_url?: string | null, };
+
+/**
+ * An invoice as Bitpay describes it.
+ */
+export type BitpayInvoice = { 
+/**
+ * `id`.
+ */
+id: string, 
+/**
+ * `status` verbatim.
+ */
+status: string, 
+/**
+ * `price` in `currency`, read exactly from the JSON number.
+ */
+price: Amount, 
+/**
+ * `orderId`, when set.
+ */
+order_id: string | null, 
+/**
+ * `url`: the buyer page.
+ */
+url: string | null, };
+
+/**
+ * A notification: the invoice as Bitpay posted it (unsigned, so only a fetch can prove it).
+ */
+export type BitpayNotification = { 
+/**
+ * What the notification claims.
+ */
+claimed: BitpayInvoice, 
+/**
+ * What Bitpay answered when asked (set by [`verify_invoice`]).
+ */
+invoice: BitpayInvoice | null, };

@@ -139,10 +139,14 @@ const TS_EDGE_TYPES: &str = r#"
 import type {
   Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
   RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, StoredCredential, RedsysNotification,
+  ElavonConfig, ElavonNotification, PaypalNvpCredentials, PaypalConfig, PaypalNotification, PaypalNvpReply,
+  BitpayConfig, BitpayInvoice, BitpayNotification,
 } from "./vpos_types.js";
 export type {
   Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
   RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, RedsysNotification,
+  ElavonConfig, ElavonNotification, PaypalNvpCredentials, PaypalConfig, PaypalNotification, PaypalNvpReply,
+  BitpayConfig, BitpayInvoice, BitpayNotification,
 } from "./vpos_types.js";
 /** Stored credentials (COF/MIT) and SCA (the generated StoredCredential). */
 export type RedsysStoredCredential = StoredCredential;
@@ -202,11 +206,6 @@ export interface RedsysStatus { action: Action; status: Reported; response: stri
 export type CecaPublicConfig = Omit<CecaConfig, "key">;
 export interface CecaOrder { operation: string; amount: AmountInput; description?: string | null; language?: string | null }
 
-/** A Santander Elavon account. Holds the shared secret and rebate password: edge and servers only. */
-export interface ElavonConfig {
-  merchant_id: string; account: string; secret: string; rebate_password?: string | null; checkout_url: string;
-  remote_url?: string | null; response_url?: string | null; currency?: string | null; auto_settle?: boolean;
-}
 export type ElavonPublicConfig = Omit<ElavonConfig, "secret" | "rebate_password">;
 /** `timestamp` is `YYYYMMDDHHMMSS` from the host's clock: vpos reads no clock. */
 export interface ElavonOrder { order_id: string; amount: AmountInput; timestamp: string }
@@ -214,16 +213,8 @@ export interface ElavonRemoteOperation {
   kind: "settle" | "void" | "rebate"; order_id: string; pasref: string; authcode?: string | null;
   amount: AmountInput; timestamp: string;
 }
-export interface ElavonNotification {
-  merchant_id: string; order_id: string; timestamp: string; result: string; message: string; pasref: string;
-  authcode: string; amount: Amount; base64_values: boolean; fields: [string, string][];
-}
-
 /** PayPal Website Payments Standard settings: no secret (NVP credentials never go to a page). */
-export interface PaypalPublicConfig {
-  business: string; checkout_url: string; ipn_url: string;
-  notify_url?: string | null; return_url?: string | null; cancel_url?: string | null;
-}
+export type PaypalPublicConfig = Omit<PaypalConfig, "nvp">;
 export interface PaypalOrder {
   invoice: string; item_name: string; amount: AmountInput; custom?: string | null;
   notify_url?: string | null; return_url?: string | null; cancel_url?: string | null;
@@ -242,27 +233,12 @@ export interface FlocashPolledPayment {
 }
 export interface FlocashPollReply { status_code: string; status_msg: string | null; payments: FlocashPolledPayment[] }
 
-/** NVP API credentials (Express Checkout, refunds): secrets, edge and servers only. */
-export interface PaypalNvpCredentials { user: string; password: string; signature: string; api_url: string }
-export interface PaypalConfig extends PaypalPublicConfig { nvp?: PaypalNvpCredentials | null }
-export interface PaypalNotification {
-  txn_id: string; parent_txn_id: string | null; payment_status: string; pending_reason: string | null;
-  txn_type: string | null; action: Action; status: Reported; gross: Amount; fee: Amount | null;
-  receiver: string; order_id: string | null; payer_email: string | null; test: boolean; charset: string;
-  fields: [string, string][];
-}
 export interface PaypalExpressOrder {
   invoice: string; amount: AmountInput; description: string; return_url: string; cancel_url: string;
 }
-export interface PaypalNvpReply { ack: string; fields: [string, string][] }
-
-/** A Bitpay merchant. Holds the API key: edge and servers only. */
-export interface BitpayConfig { api_key: string; api_url: string; invoice_url: string; notification_url?: string | null }
 export type BitpayPublicConfig = Omit<BitpayConfig, "api_key">;
 export interface BitpayInvoiceRequest {
   price: AmountInput; order_id: string; item_desc?: string | null; redirect_url?: string | null;
 }
-export interface BitpayInvoice { id: string; status: string; price: Amount; order_id: string | null; url: string | null }
 export interface BitpayCreated { invoice: BitpayInvoice; form: RedirectForm }
-export interface BitpayNotification { claimed: BitpayInvoice; invoice: BitpayInvoice | null }
 "#;

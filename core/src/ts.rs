@@ -161,6 +161,21 @@ pub fn declarations() -> String {
         derived::<crate::gateways::flocash::Customer>(cfg),
         derived::<crate::gateways::flocash::Order>(cfg),
         derived::<crate::gateways::flocash::Notification>(cfg),
+        derived::<crate::gateways::elavon::Config>(cfg),
+        derived::<crate::gateways::elavon::Order>(cfg),
+        derived::<crate::gateways::elavon::RemoteKind>(cfg),
+        derived::<crate::gateways::elavon::RemoteOperation>(cfg),
+        derived::<crate::gateways::elavon::Notification>(cfg),
+        derived::<crate::gateways::paypal::NvpCredentials>(cfg),
+        derived::<crate::gateways::paypal::Config>(cfg),
+        derived::<crate::gateways::paypal::Order>(cfg),
+        derived::<crate::gateways::paypal::ExpressOrder>(cfg),
+        derived::<crate::gateways::paypal::NvpReply>(cfg),
+        derived::<crate::gateways::paypal::Notification>(cfg),
+        derived::<crate::gateways::bitpay::Config>(cfg),
+        derived::<crate::gateways::bitpay::InvoiceRequest>(cfg),
+        derived::<crate::gateways::bitpay::Invoice>(cfg),
+        derived::<crate::gateways::bitpay::Notification>(cfg),
     ];
     parts.join("\n")
 }

@@ -121,6 +121,42 @@ export async function samples(vpos) {
   add('FlocashNotification', results[1].notification);
   add('StoredCredential', { identifier: 'REQUIRED', cof_ini: null, excep_sca: 'ask' });
 
+  // Elavon, PayPal and Bitpay: configurations, orders, and the notifications both packages
+  // parse from the vectors' handle flows (an HPP response, a verified IPN, a fetched invoice).
+  const elavon = vectors('elavon', 'elavon.json');
+  const elavonPaid = find(elavon, /^real HPP response/);
+  const elavonForm = find(elavon, /^HPP form for X2/);
+  add('ElavonConfig', elavonPaid.config);
+  add('ElavonConfig', { ...elavonForm.config, auto_settle: true });
+  add('ElavonOrder', withMinor(elavonForm.order));
+  add('RedirectForm', vpos.checkout(new vpos.Config({ gateway: 'elavon', ...elavonForm.config }), { gateway: 'elavon', ...withMinor(elavonForm.order) }).form);
+  add('ElavonRemoteOperation', { kind: 'settle', order_id: 'ORD453-11', pasref: '13649024563820', amount: { value: '299.00', currency: 'EUR' }, timestamp: '20130814122239' });
+  const paypal = vectors('paypal', 'paypal.json');
+  const ipn = find(paypal, /^VERIFIED Completed IPN/);
+  const paypalOrder = find(paypal, /^checkout form: _xclick/);
+  add('PaypalConfig', ipn.config);
+  add('PaypalConfig', { ...ipn.config, nvp: { user: 'u', password: 'p', signature: 's', api_url: 'https://api-3t.sandbox.paypal.com/nvp' } });
+  add('PaypalOrder', withMinor(paypalOrder.order));
+  add('PaypalExpressOrder', { invoice: 'A-1', amount: { value: '15.00', currency: 'EUR' }, description: 'Tea', return_url: 'https://shop.example/r', cancel_url: 'https://shop.example/c' });
+  const bitpay = find(vectors('bitpay', 'bitpay.json'), /^notification says confirmed/);
+  add('BitpayConfig', bitpay.config);
+  add('BitpayInvoiceRequest', { price: { value: '5.00', currency: 'EUR' }, order_id: 'A-1', item_desc: 'Tea' });
+  const flows = [
+    ['ElavonNotification', await vpos.handleNotification(new vpos.Config({ gateway: 'elavon', ...elavonPaid.config }),
+      { body: elavonPaid.body, contentType: FORM }, { payment: withMinor(elavonPaid.payment) })],
+    ['PaypalNotification', await vpos.handleNotification(new vpos.Config({ gateway: 'paypal', ...ipn.config }),
+      { body: ipn.body, contentType: FORM }, { payment: withMinor(ipn.payment), fetch: async () => ipn.reply })],
+    ['BitpayNotification', await vpos.handleNotification(new vpos.Config({ gateway: 'bitpay', ...bitpay.config }),
+      { body: bitpay.body, contentType: bitpay.content_type }, { payment: withMinor(bitpay.payment), fetch: async () => bitpay.reply })],
+  ];
+  for (const [type, r] of flows) {
+    if (!r.notification || r.verdict !== 'applied') throw new Error(`types.shared: the ${type} vector gave ${r.verdict}`);
+    add(type, r.notification);
+    add('Event', r.event);
+    add('Outcome', r.outcome);
+  }
+  add('BitpayInvoice', flows[2][1].notification.invoice);
+
   // Operations.
   for (const kind of [...vpos.allowedOperations('paid'), ...vpos.allowedOperations('authorized'), ...vpos.allowedOperations('new')]) {
     add('OperationKind', kind);

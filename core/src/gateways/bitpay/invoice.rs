@@ -21,6 +21,7 @@ use crate::trust::{Unverified, Verified};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// One Bitpay merchant.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BitpayConfig"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -62,10 +63,12 @@ impl Config {
 }
 
 /// What to invoice.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BitpayInvoiceRequest"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceRequest {
     /// `price` and `currency`.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub price: Amount,
     /// `orderId`: the shop's order id, echoed in notifications.
     pub order_id: String,
@@ -116,6 +119,7 @@ pub fn invoice_request(config: &Config, request: &InvoiceRequest) -> Result<Http
 }
 
 /// An invoice as Bitpay describes it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BitpayInvoice"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Invoice {
     /// `id`.
@@ -228,6 +232,7 @@ pub fn checkout_form(config: &Config, invoice: &Invoice) -> RedirectForm {
 }
 
 /// A notification: the invoice as Bitpay posted it (unsigned, so only a fetch can prove it).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BitpayNotification"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     /// What the notification claims.

@@ -9,12 +9,14 @@ use crate::http::Method;
 use crate::money::Amount;
 
 /// A payment to send to the hosted payment page.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ElavonOrder"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     /// `ORDER_ID`: unique per merchant, 1–50 letters, digits, `-` or `_`.
     pub order_id: String,
     /// `AMOUNT` (minor units) and `CURRENCY` (alphabetic code).
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// `TIMESTAMP`, `YYYYMMDDHHMMSS`, from the host's clock.
     pub timestamp: String,

@@ -26,6 +26,7 @@ pub const LIVE_REMOTE_URL: &str = "https://remote.santanderelavontpvvirtual.es/r
 /// assert!(!format!("{config:?}").contains("mysecret"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ElavonConfig"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -52,6 +53,7 @@ pub struct Config {
     /// `AUTO_SETTLE_FLAG`: `true` captures at once (a `00` result is paid); `false` (the
     /// default, as django-virtual-pos) only authorises, and a settle request captures.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub auto_settle: bool,
 }
 

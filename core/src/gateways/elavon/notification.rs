@@ -20,6 +20,7 @@ use crate::trust::{Unverified, Verified};
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
 
 /// A parsed HPP response.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ElavonNotification"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     /// `MERCHANT_ID`.

@@ -17,6 +17,7 @@ use crate::trust::{Unverified, Verified};
 use crate::xml;
 
 /// Which Remote operation.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ElavonRemoteKind"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RemoteKind {
@@ -40,6 +41,11 @@ impl RemoteKind {
 }
 
 /// An operation on a payment the HPP took.
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "ElavonRemoteOperation")
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RemoteOperation {
@@ -51,8 +57,10 @@ pub struct RemoteOperation {
     pub pasref: String,
     /// The payment's `AUTHCODE`.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub authcode: String,
     /// The amount (the payment's own amount for a full settle or void).
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// `YYYYMMDDHHMMSS` from the host's clock.
     pub timestamp: String,

@@ -10,6 +10,7 @@ use crate::http::Method;
 use crate::money::Amount;
 
 /// A payment to send to PayPal.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalOrder"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
@@ -18,6 +19,7 @@ pub struct Order {
     /// `item_name`, up to 127 characters.
     pub item_name: String,
     /// `amount` and `currency_code`.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// `custom`: passed back in the IPN, up to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -25,6 +25,7 @@ pub const SANDBOX_IPN_URL: &str = "https://ipnpb.sandbox.paypal.com/cgi-bin/webs
 /// config.validate()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalConfig"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {

@@ -17,6 +17,7 @@ use crate::trust::{Unverified, Verified};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A parsed IPN.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalNotification"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     /// `txn_id`.

@@ -26,6 +26,7 @@ pub const SANDBOX_NVP_URL: &str = "https://api-3t.sandbox.paypal.com/nvp";
 pub const NVP_VERSION: &str = "124.0";
 
 /// NVP API credentials (signature flavour).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalNvpCredentials"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NvpCredentials {
@@ -40,12 +41,14 @@ pub struct NvpCredentials {
 }
 
 /// What to sell through Express Checkout.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalExpressOrder"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpressOrder {
     /// `PAYMENTREQUEST_0_INVNUM`: the shop's order id.
     pub invoice: String,
     /// `PAYMENTREQUEST_0_AMT` and `PAYMENTREQUEST_0_CURRENCYCODE`.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// `L_PAYMENTREQUEST_0_NAME0`.
     pub description: String,
@@ -134,6 +137,7 @@ pub fn set_express_checkout_request(config: &Config, order: &ExpressOrder) -> Re
 }
 
 /// A successful NVP reply: `ACK` and every field, in order.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalNvpReply"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NvpReply {
     /// `Success` or `SuccessWithWarning`.
