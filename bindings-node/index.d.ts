@@ -65,6 +65,8 @@ import type {
   BitpayInvoiceRequest,
   BitpayInvoice,
   BitpayNotification,
+  OrderRequest,
+  DriverOrder,
 } from './types';
 export type {
   ErrorCode,
@@ -89,6 +91,8 @@ export type {
   Operation,
   OperationStatus,
   Ignored,
+  OrderRequest,
+  DriverOrder,
 } from './types';
 
 /** Why an event changed nothing, though it was fine (an `ignored` outcome's `reason`, but `unknown_status`). */
@@ -406,10 +410,8 @@ export function operationRequest(config: Config, operation: Operation): HttpRequ
 export function parseOperationReply(config: Config, operation: Operation, reply: PostbackReply): OperationReply;
 /** {@link operationRequest} → `fetch` (deadline) → {@link parseOperationReply}. */
 export function operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;
-/** A checkout order: the tagged `{ gateway, ...the gateway's own order keys }` (docs/driver.md). */
-export type DriverOrder = { gateway: GatewayName } & Record<string, unknown>;
-/** The gateway's order for a gateway-neutral request (`{ order_id, amount, description, return_url, timestamp, store_card, fields, ... }`). */
-export function orderForPayment(gateway: GatewayName | Config, request: Record<string, unknown>): DriverOrder;
+/** The gateway's order for a gateway-neutral request (generated: OrderRequest, DriverOrder, the tagged `{ gateway, ...the gateway's own order keys }`). */
+export function orderForPayment(gateway: GatewayName | Config, request: OrderRequest): DriverOrder;
 /** The checkout: `{ form }`, or `{ request }` when the gateway makes its page by API (Bitpay). */
 export function checkout(config: Config, order: DriverOrder): { form: RedirectForm; request?: undefined } | { request: HttpRequest; form?: undefined };
 /** Reads the reply to {@link checkout}'s request: the redirect and the reference to store. */

@@ -1512,3 +1512,90 @@ claimed: BitpayInvoice,
  * What Bitpay answered when asked (set by [`verify_invoice`]).
  */
 invoice: BitpayInvoice | null, };
+
+/**
+ * A payment to check out, in the gateway-neutral words a shop stores; [`Order::for_payment`]
+ * maps it to the gateway's order. JSON: `{"order_id": "…", "amount": {…}, …}`.
+ */
+export type OrderRequest = { 
+/**
+ * The shop's order id as sent to the gateway (Redsys `DS_MERCHANT_ORDER`, CECA
+ * `Num_operacion`, PayPal `invoice`, Bitpay `orderId`).
+ */
+order_id: string, 
+/**
+ * The total.
+ */
+amount?: AmountInput | null, 
+/**
+ * What is bought (Redsys product description, PayPal and FloCash `item_name`, CECA
+ * `Descripcion`, Bitpay `itemDesc`), cut to the gateway's length.
+ */
+description?: string | null, 
+/**
+ * A merchant value echoed back (PayPal and FloCash `custom`).
+ */
+custom?: string | null, 
+/**
+ * The price of one item (FloCash), the amount when absent.
+ */
+item_price?: AmountInput | null, 
+/**
+ * How many items (FloCash), 1 when absent.
+ */
+quantity?: number | null, 
+/**
+ * The buyer's country, ISO 3166-1 alpha-2 (FloCash).
+ */
+country?: string | null, 
+/**
+ * The payment option offered (FloCash).
+ */
+payment_option?: string | null, 
+/**
+ * Where the buyer returns after paying (Redsys `url_ok`, PayPal `return`, FloCash
+ * `return_url`, Bitpay `redirectURL`); the configuration's when absent.
+ */
+return_url?: string | null, 
+/**
+ * Where the buyer returns on cancel or failure (Redsys `url_ko`, PayPal `cancel_return`,
+ * FloCash `cancel_url`).
+ */
+cancel_url?: string | null, 
+/**
+ * Where the gateway notifies (Redsys `merchant_url`, PayPal and FloCash `notify_url`).
+ */
+notify_url?: string | null, 
+/**
+ * The host's clock, `YYYYMMDDHHMMSS` in UTC (Elavon signs it; vpos reads no clock).
+ */
+timestamp?: string, 
+/**
+ * Ask the gateway to store the card for later merchant-initiated charges, and why (Redsys
+ * `DS_MERCHANT_IDENTIFIER=REQUIRED`, `COF_INI=S`, `COF_TYPE`); refused by gateways
+ * without stored cards in vpos.
+ */
+store_card?: RedsysCofType | null, 
+/**
+ * Keys of the gateway's own order, laid over the mapped one (Redsys `transaction_type`,
+ * FloCash `customer` …); an unknown key is refused naming it.
+ */
+fields?: Record<string, unknown>, };
+
+/**
+ * A checkout order, whichever gateway it is for: the gateway's own order type with its name
+ * beside it. JSON: `{"gateway": "redsys", "order": "2601AB3CD4EF", "amount": {…}, …}`
+ * (Bitpay's is its `InvoiceRequest`).
+ *
+ * ```
+ * use vpos_core::driver::Order;
+ * let order = Order::from_json(&serde_json::json!({"gateway": "ceca", "operation": "A-1",
+ *     "amount": {"value": "10.00", "currency": "EUR"}}))?;
+ * assert_eq!(order.gateway().as_str(), "ceca");
+ * let err = Order::from_json(&serde_json::json!({"gateway": "ceca", "operation": "A-1",
+ *     "amount": {"value": "10.00", "currency": "EUR"}, "idioma": "1"})).unwrap_err();
+ * assert_eq!(err.field(), Some("idioma"));
+ * # Ok::<(), vpos_core::Error>(())
+ * ```
+ */
+export type DriverOrder = { "gateway": "flocash" } & FlocashOrder | { "gateway": "redsys" } & RedsysOrder | { "gateway": "ceca" } & CecaOrder | { "gateway": "elavon" } & ElavonOrder | { "gateway": "paypal" } & PaypalOrder | { "gateway": "bitpay" } & BitpayInvoiceRequest;

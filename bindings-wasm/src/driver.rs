@@ -548,7 +548,7 @@ pub fn after_error(
 /// The gateway's checkout order for a gateway-neutral request (`{order_id, amount,
 /// description, custom, return_url, cancel_url, notify_url, timestamp, store_card, fields,
 /// …}`): the tagged `{gateway, …the gateway's own order}` the core maps it to.
-#[wasm_bindgen(js_name = orderForPayment, unchecked_return_type = "{ gateway: GatewayName } & Record<string, unknown>")]
+#[wasm_bindgen(js_name = orderForPayment, unchecked_return_type = "DriverOrder")]
 pub fn order_for_payment(
     #[wasm_bindgen(unchecked_param_type = "GatewayName | Config")] gateway: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] request: JsValue,

@@ -140,13 +140,13 @@ import type {
   Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
   RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, StoredCredential, RedsysNotification,
   ElavonConfig, ElavonNotification, PaypalNvpCredentials, PaypalConfig, PaypalNotification, PaypalNvpReply,
-  BitpayConfig, BitpayInvoice, BitpayNotification,
+  BitpayConfig, BitpayInvoice, BitpayNotification, DriverOrder, OrderRequest,
 } from "./vpos_types.js";
 export type {
   Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
   RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, RedsysNotification,
   ElavonConfig, ElavonNotification, PaypalNvpCredentials, PaypalConfig, PaypalNotification, PaypalNvpReply,
-  BitpayConfig, BitpayInvoice, BitpayNotification,
+  BitpayConfig, BitpayInvoice, BitpayNotification, DriverOrder, OrderRequest,
 } from "./vpos_types.js";
 /** Stored credentials (COF/MIT) and SCA (the generated StoredCredential). */
 export type RedsysStoredCredential = StoredCredential;

@@ -43,6 +43,14 @@ named!(
     "{ currency: string, value: string, minor?: bigint, } | { currency: string, minor: bigint, value?: string, }"
         .to_string()
 );
+/// A JSON object of any keys (serde_json's `Map`): only a TypeScript name.
+pub struct JsonObject;
+named!(
+    JsonObject,
+    "Record<string, unknown>",
+    "Record<string, unknown>".to_string()
+);
+
 // The alphabetic code (Currency's Serialize).
 named!(Currency, "string", "string".to_string());
 // A secret is given as its string; it serialises as "***" (Secret's Serialize).
@@ -176,6 +184,8 @@ pub fn declarations() -> String {
         derived::<crate::gateways::bitpay::InvoiceRequest>(cfg),
         derived::<crate::gateways::bitpay::Invoice>(cfg),
         derived::<crate::gateways::bitpay::Notification>(cfg),
+        derived::<crate::driver::OrderRequest>(cfg),
+        derived::<crate::driver::Order>(cfg),
     ];
     parts.join("\n")
 }

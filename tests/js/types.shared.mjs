@@ -157,6 +157,16 @@ export async function samples(vpos) {
   }
   add('BitpayInvoice', flows[2][1].notification.invoice);
 
+  // The driver's checkout: a gateway-neutral request and the tagged order it maps to, each gateway.
+  const request = { order_id: '2601ABCDEFGH', amount: { value: '10.00', currency: 'EUR' }, description: 'Tea',
+    return_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/ko', timestamp: '20260101000000' };
+  add('OrderRequest', request);
+  add('OrderRequest', { order_id: 'A1', amount: null, item_price: { minor: 250n, currency: 'KES' }, quantity: 3, store_card: 'recurring', fields: { transaction_type: 'preauthorization' } });
+  for (const gateway of vpos.gateways()) {
+    const order = vpos.orderForPayment(gateway, gateway === 'flocash' ? { ...request, order_id: 'AT000001', custom: 'C1' } : request);
+    add('DriverOrder', order);
+  }
+
   // Operations.
   for (const kind of [...vpos.allowedOperations('paid'), ...vpos.allowedOperations('authorized'), ...vpos.allowedOperations('new')]) {
     add('OperationKind', kind);

@@ -29,6 +29,7 @@ use crate::money::Amount;
 /// assert_eq!(err.field(), Some("idioma"));
 /// # Ok::<(), vpos_core::Error>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DriverOrder"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "gateway", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -49,6 +50,7 @@ pub enum Order {
 
 /// A payment to check out, in the gateway-neutral words a shop stores; [`Order::for_payment`]
 /// maps it to the gateway's order. JSON: `{"order_id": "…", "amount": {…}, …}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderRequest {
@@ -56,6 +58,7 @@ pub struct OrderRequest {
     /// `Num_operacion`, PayPal `invoice`, Bitpay `orderId`).
     pub order_id: String,
     /// The total.
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::ts::AmountInput>", optional = nullable))]
     pub amount: Option<Amount>,
     /// What is bought (Redsys product description, PayPal and FloCash `item_name`, CECA
     /// `Descripcion`, Bitpay `itemDesc`), cut to the gateway's length.
@@ -66,6 +69,7 @@ pub struct OrderRequest {
     pub custom: Option<String>,
     /// The price of one item (FloCash), the amount when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::ts::AmountInput>"))]
     pub item_price: Option<Amount>,
     /// How many items (FloCash), 1 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +93,7 @@ pub struct OrderRequest {
     pub notify_url: Option<String>,
     /// The host's clock, `YYYYMMDDHHMMSS` in UTC (Elavon signs it; vpos reads no clock).
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub timestamp: String,
     /// Ask the gateway to store the card for later merchant-initiated charges, and why (Redsys
     /// `DS_MERCHANT_IDENTIFIER=REQUIRED`, `COF_INI=S`, `COF_TYPE`); refused by gateways
@@ -98,6 +103,7 @@ pub struct OrderRequest {
     /// Keys of the gateway's own order, laid over the mapped one (Redsys `transaction_type`,
     /// FloCash `customer` …); an unknown key is refused naming it.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::ts::JsonObject>", optional))]
     pub fields: Map<String, Value>,
 }
 
