@@ -8,7 +8,6 @@
 //! kept out of every public view, message and `Debug`.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -16,69 +15,30 @@ use vpos_core::driver::{self, Config, Operation, OperationKind, Proof, Request, 
 use vpos_core::gateways::{Gateway, bitpay, ceca, elavon, flocash, paypal, redsys};
 use vpos_core::{Error, ErrorCode, HttpRequest, HttpResponse, Outcome, PaymentSnapshot, Reply};
 
-fn de<T: serde::de::DeserializeOwned>(v: &Value, key: &str) -> T {
-    serde_json::from_value(v.get(key).cloned().unwrap_or(Value::Null))
-        .unwrap_or_else(|e| panic!("input.{key} does not deserialize: {e}"))
-}
-
-fn body(input: &Value) -> Vec<u8> {
-    if let Some(b) = input.get("body_base64") {
-        return base64::engine::general_purpose::STANDARD
-            .decode(b.as_str().unwrap())
-            .unwrap();
-    }
-    input
-        .get("body")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .as_bytes()
-        .to_vec()
-}
-
-fn content_type(input: &Value) -> &str {
-    input
-        .get("content_type")
-        .and_then(Value::as_str)
-        .unwrap_or("application/x-www-form-urlencoded")
-}
-
-fn to_json<T: serde::Serialize>(t: &T) -> Value {
-    serde_json::to_value(t).unwrap()
-}
+mod common;
+use common::{body, content_type, de, to_json};
 
 /// Every case of every vector file: `(file, description, operation, input, case)`.
 fn cases() -> Vec<(String, String, String, Value, Value)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
     let mut out = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.sort();
-    for dir in dirs.iter().filter(|d| d.is_dir()) {
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let defaults = file.get("defaults").cloned().unwrap_or_else(|| json!({}));
-            for case in file["cases"].as_array().unwrap() {
-                let mut input = defaults.clone();
-                for (k, v) in case["input"].as_object().unwrap() {
-                    input[k] = v.clone();
-                }
-                out.push((
-                    path.file_name().unwrap().to_string_lossy().into_owned(),
-                    case["description"].as_str().unwrap().to_string(),
-                    case["operation"].as_str().unwrap().to_string(),
-                    input,
-                    case.clone(),
-                ));
+    let mut paths = Vec::new();
+    common::files(&common::vectors_root(), &mut paths);
+    for path in paths {
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let defaults = file.get("defaults").cloned().unwrap_or_else(|| json!({}));
+        for case in file["cases"].as_array().unwrap() {
+            let mut input = defaults.clone();
+            for (k, v) in case["input"].as_object().unwrap() {
+                input[k] = v.clone();
             }
+            out.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                case["description"].as_str().unwrap().to_string(),
+                case["operation"].as_str().unwrap().to_string(),
+                input,
+                case.clone(),
+            ));
         }
     }
     out

@@ -1,35 +1,13 @@
 //! For every checkout vector under `tests/vectors/`, the driver's `checkout` gives exactly what
 //! the gateway's own function gives: the same form, the same request, or the same error.
 
-use std::path::{Path, PathBuf};
-
 use serde_json::{Value, json};
 use vpos_core::driver::{self, Checkout, Config, Order};
 use vpos_core::gateways::{Gateway, bitpay, ceca, elavon, flocash, paypal, redsys};
 use vpos_core::{Error, ErrorCode, json as vjson};
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
-
-fn de<T: serde::de::DeserializeOwned>(input: &Value, key: &str) -> T {
-    serde_json::from_value(input[key].clone()).unwrap()
-}
-
-fn to_json<T: serde::Serialize>(t: &T) -> Value {
-    serde_json::to_value(t).unwrap()
-}
+mod common;
+use common::{de, files, to_json};
 
 /// The gateway's own checkout: the gateway, the order key in the input, and the result.
 fn direct(op: &str, input: &Value) -> Option<(Gateway, &'static str, Result<Value, Error>)> {
@@ -80,7 +58,7 @@ fn through_driver(gateway: Gateway, order_key: &str, input: &Value) -> Result<Va
 
 #[test]
 fn the_driver_checks_out_every_vector_as_the_gateway_does() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let root = common::vectors_root();
     let mut paths = Vec::new();
     files(&root, &mut paths);
     let mut ran = std::collections::BTreeMap::<&str, usize>::new();

@@ -12,57 +12,15 @@ use serde_json::{Value, json};
 use vpos_core::gateways::{bitpay, ceca, elavon, flocash, paypal, redsys};
 use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
 
-/// `tests/vectors`: one directory per gateway (and `money`), run by every binding too.
-fn vector_dirs() -> Vec<PathBuf> {
-    vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")]
-}
+mod common;
+use common::{body, content_type, de, files, to_json};
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
+/// `tests/vectors` (see `common::vectors_root`).
+fn vector_dirs() -> Vec<PathBuf> {
+    vec![common::vectors_root()]
 }
 
 type Outcome = Result<Value, Error>;
-
-fn de<T: serde::de::DeserializeOwned>(v: &Value, key: &str) -> T {
-    serde_json::from_value(v.get(key).cloned().unwrap_or(Value::Null))
-        .unwrap_or_else(|e| panic!("input.{key} does not deserialize: {e}"))
-}
-
-fn body(input: &Value) -> Vec<u8> {
-    if let Some(b) = input.get("body_base64") {
-        return base64::engine::general_purpose::STANDARD
-            .decode(b.as_str().unwrap())
-            .unwrap();
-    }
-    input
-        .get("body")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .as_bytes()
-        .to_vec()
-}
-
-fn content_type(input: &Value) -> &str {
-    input
-        .get("content_type")
-        .and_then(Value::as_str)
-        .unwrap_or("application/x-www-form-urlencoded")
-}
-
-fn to_json<T: serde::Serialize>(t: &T) -> Value {
-    serde_json::to_value(t).unwrap()
-}
 
 fn run(op: &str, input: &Value) -> Outcome {
     match op {
