@@ -1,8 +1,7 @@
 // `make bench` for vpos-web: the browser module's size against the 100 KB gzipped budget, the
 // edge module's size beside it, and parse + verify calls/s in wasm under Node against the same
 // core compiled natively (FloCash post-back in the browser module, Redsys signature in the edge
-// module), measured side by side in this one run (shared/performance.md: verify in wasm ≤ 4×
-// native).
+// module), measured side by side in this one run (target: verify in wasm ≤ 4× native).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
@@ -24,7 +23,7 @@ const edgeGzipped = gzipSync(edgeWasm, { level: 9 }).length;
 console.log(`vpos-web/edge module: ${edgeWasm.length} bytes raw, ${edgeGzipped} bytes gzipped `
   + `(${(edgeGzipped / 1024).toFixed(1)} KB; no budget: servers and edge functions only)`);
 
-// A 17-field notification of about 430 bytes, as in shared/performance.md.
+// A 17-field notification of about 430 bytes, as in the core's benches.
 const body = 'merchant=sales%40demoshop.com&sender_acct=254700000001&order_id=AT000001&amount=23.45'
   + '&item_name=Call+Credit&item_price=23.45&currency_code=USD&quantity=1&trans_id=T100200300'
   + '&fpn_id=F200300400&custom=C0000001&customer=John+Kamau&status=0000'

@@ -1,4 +1,4 @@
-//! `make bench`: criterion medians for the hot paths (targets in shared/performance.md).
+//! `make bench`: criterion medians for the hot paths, each beside a lean reference.
 //!
 //! The `vs_reference` group times the core's Redsys verify and sign and FloCash parse next to
 //! lean references (`reference/`: plain RustCrypto, borrowed parsing, cached key schedule),
