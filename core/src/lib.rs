@@ -62,6 +62,7 @@ pub mod money;
 pub mod secret;
 pub mod state;
 pub mod status;
+pub mod testing;
 pub mod trust;
 #[cfg(feature = "ts")]
 pub mod ts;
