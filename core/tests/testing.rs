@@ -277,27 +277,72 @@ fn a_tampered_body_is_refused_and_a_disowned_or_unanswered_one_applies_nothing()
 }
 
 #[test]
-fn a_signed_notification_verifies_only_with_the_key_that_signed_it() {
+fn a_signed_notification_verifies_only_with_its_key_and_the_mismatch_hints_without_secrets() {
     for raw in configs() {
         let config = Config::from_json(&raw).unwrap();
-        let key = match config.gateway().as_str() {
-            "redsys" => "secret_key",
-            "ceca" => "key",
-            "elavon" => "secret",
+        let (key, other_secret, hints) = match config.gateway().as_str() {
+            "redsys" => (
+                "secret_key",
+                "Mk9m98IfEblmPfrpsawt7BmxObt98Jev",
+                &[
+                    "Ds_MerchantParameters",
+                    "merchant_code 999008881, terminal 1",
+                    "Ds_Order \"1234ABCD\"",
+                ][..],
+            ),
+            "ceca" => (
+                "key",
+                "12345678",
+                &["Num_operacion", "MerchantID 111950028", "hex"][..],
+            ),
+            "elavon" => (
+                "secret",
+                "other-secret",
+                &[
+                    "TIMESTAMP.MERCHANT_ID",
+                    "merchant_id shopid, account internet",
+                    "hex",
+                ][..],
+            ),
             _ => continue,
         };
         let status = cases(&config)[0].0;
-        let sent =
-            testing::notification(&config, &Payment::new(order_id(&config), eur(1000), status))
-                .unwrap();
+        let payment = Payment::new(order_id(&config), eur(1000), status);
+        let sent = testing::notification(&config, &payment).unwrap();
         let mut other = raw.clone();
-        other[key] = json!(if key == "secret_key" {
-            "Mk9m98IfEblmPfrpsawt7BmxObt98Jev"
-        } else {
-            "12345678"
-        });
+        other[key] = json!(other_secret);
         let other = Config::from_json(&other).unwrap();
+        // What the other key would have signed: the expected value, which must not leak.
+        let expected = testing::notification(&other, &payment).unwrap().body;
         let e = prove(&other, &sent, Mode::Verified).unwrap_err();
         assert_eq!(e.code(), ErrorCode::SignatureMismatch, "{raw}");
+        let message = e.message();
+        assert!(message.contains("Hint: signed text: "), "{message}");
+        assert!(message.contains("expected key: "), "{message}");
+        assert!(message.contains("expected alphabet: "), "{message}");
+        for hint in hints {
+            assert!(message.contains(hint), "{hint:?} not in {message}");
+        }
+        for secret in [raw[key].as_str().unwrap(), other_secret] {
+            assert!(!message.contains(secret), "{message}");
+        }
+        let signature_of = |body: &str| -> String {
+            let value = body.rsplit('&').find_map(|p| {
+                p.strip_prefix("Ds_Signature=")
+                    .or_else(|| p.strip_prefix("Firma="))
+                    .or_else(|| p.strip_prefix("SHA1HASH="))
+            });
+            value
+                .unwrap()
+                .replace("%2B", "+")
+                .replace("%2F", "/")
+                .replace("%3D", "=")
+        };
+        let expected = signature_of(&expected);
+        assert!(!message.contains(&expected[..16]), "{message}");
+        assert!(
+            !message.contains(&signature_of(&sent.body)[..16]),
+            "{message}"
+        );
     }
 }

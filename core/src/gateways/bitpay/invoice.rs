@@ -296,7 +296,8 @@ pub fn verify_invoice(
     if fetched.id != n.claimed.id {
         return Err(Error::new(
             ErrorCode::SignatureMismatch,
-            "Bitpay answered about another invoice",
+            "Bitpay answered about another invoice. Hint: a Bitpay notification is proven by \
+             fetching its invoice id from api_url with the api_key; the answer named another id",
         )
         .with_field("id"));
     }

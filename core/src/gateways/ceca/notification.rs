@@ -249,8 +249,15 @@ pub fn verify(
         return Err(Error::new(
             ErrorCode::SignatureMismatch,
             format!(
-                "Firma does not match the key ({} digest of the notification fields)",
-                config.cipher.as_str()
+                "Firma does not match the key ({} digest of the notification fields). Hint: \
+                 signed text: the key followed by MerchantID, AcquirerBIN, TerminalID, \
+                 Num_operacion, Importe, TipoMoneda, Exponente and Referencia as received, \
+                 no separators; expected key: the key (clave de encriptación) of MerchantID {}, \
+                 AcquirerBIN {}, TerminalID {}; expected alphabet: hex, either case",
+                config.cipher.as_str(),
+                config.merchant_id,
+                config.acquirer_bin,
+                config.terminal_id
             ),
         )
         .with_field("Firma"));

@@ -243,7 +243,13 @@ pub fn verify(
     }
     Err(Error::new(
         ErrorCode::SignatureMismatch,
-        "SHA1HASH does not match the shared secret",
+        format!(
+            "SHA1HASH does not match the shared secret. Hint: signed text: \
+             SHA1(SHA1(TIMESTAMP.MERCHANT_ID.ORDER_ID.RESULT.MESSAGE.PASREF.AUTHCODE as received, \
+             or base64-decoded).secret); expected key: the secret of merchant_id {}, account {}; \
+             expected alphabet: hex, either case",
+            config.merchant_id, config.account
+        ),
     )
     .with_field("SHA1HASH"))
 }

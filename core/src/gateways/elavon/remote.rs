@@ -194,7 +194,13 @@ pub fn parse_remote_response(
     if received.is_empty() || !bool::from(received.as_bytes().ct_eq(expected.as_bytes())) {
         return Err(Error::new(
             ErrorCode::SignatureMismatch,
-            "reply sha1hash does not match the shared secret",
+            format!(
+                "reply sha1hash does not match the shared secret. Hint: signed text: \
+                 SHA1(SHA1(timestamp.merchantid.orderid.result.message.pasref.authcode as \
+                 received).secret); expected key: the secret of merchant_id {}, account {}; \
+                 expected alphabet: hex, either case",
+                config.merchant_id, config.account
+            ),
         )
         .with_field("sha1hash"));
     }

@@ -518,8 +518,55 @@ pub fn verify(
     })?;
     config
         .key_for(version)?
-        .verify(&n.order, n.signed_text.as_bytes(), signature)?;
+        .verify(&n.order, n.signed_text.as_bytes(), signature)
+        .map_err(|e| with_hint(config, n, version, e))?;
     Ok(Verified(notification.0))
+}
+
+/// Adds to a signature mismatch what was checked: the signed text, the key expected (which
+/// account's, and its form) and the signature's alphabet, so that the person setting up an
+/// account sees which of the three is off. Never the key, nor the signature expected.
+fn with_hint(config: &Config, n: &Notification, version: SignatureVersion, e: Error) -> Error {
+    if e.code() != ErrorCode::SignatureMismatch {
+        return e;
+    }
+    let signed = match n.format {
+        Format::Http | Format::Rest => "Ds_MerchantParameters exactly as received",
+        Format::Soap => "the <Request> element exactly as received",
+    };
+    let (key, alphabet) = match version {
+        SignatureVersion::HmacSha256V1 => (
+            "base64 of a 24-byte 3DES key; the order key is Ds_Order 3DES-CBC encrypted, zero-padded",
+            "base64 (+ and /, = padding)",
+        ),
+        SignatureVersion::HmacSha512V1 => (
+            "the ASCII key Redsys issued, its first 16 characters an AES-128 key; the order key is Ds_Order AES-CBC encrypted, PKCS#7-padded",
+            "base64url (- and _) with = padding",
+        ),
+        SignatureVersion::HmacSha512V2 => (
+            "the ASCII key Redsys issued, its first 16 characters an AES-128 key; the order key is Ds_Order AES-CBC encrypted, PKCS#7-padded",
+            "base64url (- and _) without padding",
+        ),
+    };
+    let order: String = n.order.chars().take(12).collect();
+    let message = format!(
+        "{}. Hint: signed text: {signed}, HMAC-{} keyed with the order key of Ds_Order {order:?}; \
+         expected key: the secret_key of merchant_code {}, terminal {}, {key}; \
+         expected alphabet: {alphabet} (either alphabet is read)",
+        e.message(),
+        if version == SignatureVersion::HmacSha256V1 {
+            "SHA256"
+        } else {
+            "SHA512"
+        },
+        config.merchant_code,
+        config.terminal,
+    );
+    let out = Error::new(ErrorCode::SignatureMismatch, message);
+    match e.field() {
+        Some(field) => out.with_field(field.to_string()),
+        None => out,
+    }
 }
 
 impl Verified<Notification> {
