@@ -27,6 +27,7 @@ mod money;
 mod paypal;
 mod redsys;
 mod state;
+mod testing;
 
 #[pymodule]
 fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -197,6 +198,7 @@ fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_submodule(&st)?;
 
     driver::register(py, m)?;
+    testing::register(py, m)?;
 
     let http = PyModule::new(py, "http")?;
     http.add_class::<http::RedirectForm>()?;

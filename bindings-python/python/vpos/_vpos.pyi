@@ -1,4 +1,4 @@
-"""The native module; use the public modules (vpos.flocash, vpos.redsys, vpos.paypal, vpos.ceca, vpos.elavon, vpos.bitpay, vpos.money, vpos.state, vpos.http)."""
+"""The native module; use the public modules (vpos.flocash, vpos.redsys, vpos.paypal, vpos.ceca, vpos.elavon, vpos.bitpay, vpos.money, vpos.state, vpos.http, vpos.testing)."""
 
 from types import ModuleType
 from typing import List
@@ -18,6 +18,7 @@ __all__ = [
     "money",
     "state",
     "driver",
+    "testing",
     "http",
 ]
 
@@ -36,6 +37,7 @@ paypal: ModuleType
 money: ModuleType
 state: ModuleType
 driver: ModuleType
+testing: ModuleType
 http: ModuleType
 
 def error_codes() -> List[ErrorCode]: ...

@@ -124,7 +124,18 @@ class Gateway:
     def reject(self, error: VposError) -> HttpResponse: ...
     def operation_request(self, operation: Operation) -> HttpRequest: ...
     def parse_operation_response(self, reply: Reply) -> Verified: ...
-    def sign(self, order: str, message: Union[bytes, str]) -> str: ...
+    def sign(self, order: str, message: Union[bytes, str]) -> str:
+        """``Ds_Signature`` of ``message`` for ``order``, as the configured version encodes it.
+
+        ``message`` is the signed text exactly as sent: the ``Ds_MerchantParameters`` value
+        (base64 of the parameters JSON; base64url without padding for ``HMAC_SHA512_V2``), not
+        the JSON, nor the form. The key is the order key: ``order`` (``Ds_Order``, or
+        ``DS_MERCHANT_ORDER`` in a request) encrypted with the configured ``secret_key`` (3DES
+        for ``HMAC_SHA256_V1``, AES-128 for the SHA-512 versions); the HMAC is SHA-256 or
+        SHA-512, encoded base64 (``HMAC_SHA256_V1``), base64url with padding
+        (``HMAC_SHA512_V1``) or without (``HMAC_SHA512_V2``). To build a whole notification
+        for a test, use :func:`vpos.testing.notification`.
+        """
     def order_key(self, order: str) -> str: ...
 
 def reject(error: VposError) -> HttpResponse: ...
