@@ -1,4 +1,5 @@
 # vpos: `make test` runs every suite that exists; `make demo` runs the demo; `make bench` the benchmarks.
+# `make bench-peers` times vpos side by side with its peers (mk/bench.mk, docs/performance.md).
 # Every target installs what it needs on a fresh machine (see scripts/tools.sh).
 
 SHELL := /bin/bash

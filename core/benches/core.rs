@@ -342,6 +342,7 @@ fn ratio_lines() {
             ),
         ),
     ];
+    let mut rows = Vec::new();
     for (name, (core, reference, ratio)) in lines {
         println!(
             "ratio {name}: core {:.2} µs, reference {:.2} µs, core/reference {ratio:.3}× (target ≤ 1.10×, {})",
@@ -349,6 +350,22 @@ fn ratio_lines() {
             reference * 1e6,
             if ratio <= 1.10 { "met" } else { "not met" }
         );
+        rows.push(serde_json::json!({
+            "name": format!("core: {} vs the lean reference", name.replace('_', " ")),
+            "vpos": (core * 1e9).round() / 1e3,
+            "peer": (reference * 1e9).round() / 1e3,
+            "ratio": (ratio * 1e3).round() / 1e3,
+            "target": "core/reference <= 1.1x",
+            "met": ratio <= 1.10,
+            "unit": "us",
+            "peer_impl": "lean RustCrypto reference (core/benches/reference)",
+            "load_average": load.split(' ').next().and_then(|l| l.parse::<f64>().ok()),
+        }));
+    }
+    // `make bench-peers` collects these rows into target/bench/peers.json.
+    if let Ok(path) = std::env::var("VPOS_BENCH_JSON") {
+        let json = serde_json::to_string_pretty(&rows).expect("rows serialize");
+        std::fs::write(&path, json + "\n").expect("VPOS_BENCH_JSON is writable");
     }
 }
 
