@@ -131,7 +131,8 @@ impl Payment {
 }
 
 /// How the gateway answers the request that proves a notification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Proof {
     /// The method of the request ([`crate::driver::prove`] describes the same one).
     pub method: Method,
