@@ -15,8 +15,9 @@ __all__ = [
     "notification",
 ]
 
-Mode = Literal["verified", "invalid", "timeout", "server_error"]
-Status = Literal["paid", "authorized", "failed", "refunded"]
+# Aliases for type checkers only (private: the module has no such names at run time).
+_Mode = Literal["verified", "invalid", "timeout", "server_error"]
+_Status = Literal["paid", "authorized", "failed", "refunded"]
 
 @type_check_only
 class Proof(TypedDict):
@@ -30,8 +31,8 @@ class TestPayment(TypedDict):
     order_id: str
     amount: AmountIn
 
-MODES: Tuple[Mode, ...]
-STATUSES: Tuple[Status, ...]
+MODES: Tuple[_Mode, ...]
+STATUSES: Tuple[_Status, ...]
 
 class Notification:
     gateway: str
@@ -47,7 +48,7 @@ class Notification:
 
 def notification(
     payment: Any,
-    status: Status = "paid",
+    status: _Status = "paid",
     *,
     config: Optional[Config] = None,
     account: Optional[str] = None,
@@ -56,9 +57,9 @@ def notification(
 ) -> Notification: ...
 
 class FakeGateway:
-    mode: Mode
+    mode: _Mode
     requests: List[Dict[str, Any]]
-    def __init__(self, mode: Mode = "verified") -> None: ...
+    def __init__(self, mode: _Mode = "verified") -> None: ...
     def __call__(self, request: Mapping[str, Any], timeout: float = 10.0) -> Reply: ...
 
 def activate(gateway: FakeGateway) -> None: ...
