@@ -346,3 +346,105 @@ fn a_signed_notification_verifies_only_with_its_key_and_the_mismatch_hints_witho
         );
     }
 }
+
+/// A paid (or, for Elavon without auto-settle, authorised) payment: its notification's fields,
+/// and the fake gateway answering a refund or a capture on it.
+#[test]
+fn operations_are_answered_for_redsys_rest_and_elavon_remote() {
+    use vpos_core::driver::{Operation, OperationKind};
+    let cases = [
+        (
+            json!({"gateway": "redsys", "merchant_code": "999008881", "terminal": "1",
+                "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7", "signature_version": "HMAC_SHA512_V2",
+                "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
+                "rest_url": "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}),
+            Status::Paid,
+            PaymentStatus::Paid,
+            OperationKind::Refund,
+            PaymentStatus::PartiallyRefunded,
+        ),
+        (
+            json!({"gateway": "elavon", "merchant_id": "shopid", "account": "internet", "secret": "secret123",
+                "rebate_password": "rebate", "auto_settle": true,
+                "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay",
+                "remote_url": "https://remote.prueba.santanderelavontpvvirtual.es/remote"}),
+            Status::Paid,
+            PaymentStatus::Paid,
+            OperationKind::Refund,
+            PaymentStatus::PartiallyRefunded,
+        ),
+        (
+            json!({"gateway": "elavon", "merchant_id": "shopid", "account": "internet", "secret": "secret123",
+                "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay",
+                "remote_url": "https://remote.prueba.santanderelavontpvvirtual.es/remote"}),
+            Status::Authorized,
+            PaymentStatus::Authorized,
+            OperationKind::Capture,
+            PaymentStatus::Paid,
+        ),
+    ];
+    for (raw, status, before, kind, after) in cases {
+        let config = Config::from_json(&raw).unwrap();
+        let sent =
+            testing::notification(&config, &Payment::new(order_id(&config), eur(1000), status))
+                .unwrap();
+        let Proof::Verified(verified) = driver::prove(
+            &config,
+            driver::parse_notification(&config, &sent.request()).unwrap(),
+        )
+        .unwrap() else {
+            panic!("signed")
+        };
+        let event = verified.event();
+        let payment = snapshot(&config, &event, before);
+        let amount = (kind == OperationKind::Refund).then(|| eur(400));
+        let operation = Operation::on_payment(
+            kind,
+            &payment,
+            amount,
+            &verified.payment_fields(),
+            "20261201110000",
+        );
+        let request = driver::operation_request(&config, &operation).unwrap();
+        let reply = testing::operation_reply(&config, &request, Mode::Verified).unwrap();
+        let read = driver::parse_operation_reply(&config, &operation, &reply).unwrap();
+        match transition(&payment, &read.event) {
+            vpos_core::Outcome::Applied { to, .. } => assert_eq!(to, after, "{raw}"),
+            other => panic!("{raw}: {other:?}"),
+        }
+        // Refused, unanswered, or answered 500: an error, the payment not moved.
+        for (mode, code) in [
+            (Mode::Invalid, ErrorCode::GatewayError),
+            (Mode::Timeout, ErrorCode::GatewayUnavailable),
+            (Mode::ServerError, ErrorCode::GatewayUnavailable),
+        ] {
+            let reply = testing::operation_reply(&config, &request, mode).unwrap();
+            let e = driver::parse_operation_reply(&config, &operation, &reply).unwrap_err();
+            assert_eq!(e.code(), code, "{raw} {mode:?}: {e}");
+        }
+        // A request signed with another key is refused as the gateway refuses it.
+        let mut other = raw.clone();
+        let key = if raw["gateway"] == "redsys" {
+            "secret_key"
+        } else {
+            "secret"
+        };
+        other[key] = json!(if key == "secret_key" {
+            "Mk9m98IfEblmPfrpsawt7BmxObt98Jev"
+        } else {
+            "other"
+        });
+        let forged =
+            driver::operation_request(&Config::from_json(&other).unwrap(), &operation).unwrap();
+        let reply = testing::operation_reply(&config, &forged, Mode::Verified).unwrap();
+        let e = driver::parse_operation_reply(&config, &operation, &reply).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::GatewayError, "{raw}: {e}");
+        // A request to another URL is not this gateway's to answer.
+        let elsewhere = vpos_core::HttpRequest {
+            url: "https://elsewhere.example/".into(),
+            ..request
+        };
+        let e = testing::operation_reply(&config, &elsewhere, Mode::Verified).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Unsupported);
+    }
+}

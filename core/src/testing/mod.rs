@@ -35,6 +35,7 @@ mod bitpay;
 mod ceca;
 mod elavon;
 mod flocash;
+mod operation;
 mod paypal;
 mod redsys;
 
@@ -44,6 +45,8 @@ use crate::driver::{Config, Request};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Reply};
 use crate::money::Amount;
+
+pub use operation::operation_reply;
 
 /// The outcome a test notification reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
