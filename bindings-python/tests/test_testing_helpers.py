@@ -34,12 +34,15 @@ ACCOUNTS: Dict[str, Dict[str, Any]] = {
                 "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
                 "base_url": "https://flocash.example.com", "notification_token": "test-test-test"},
     "redsys": {"merchant_code": "999008881", "terminal": "1", "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
-               "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago"},
+               "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
+               "rest_url": "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"},
     "ceca": {"merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003",
              "key": "99888888", "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action",
              "url_ok": "https://shop.example/ok/", "url_nok": "https://shop.example/ko/"},
     "elavon": {"merchant_id": "thestore", "account": "internet", "secret": "shared-secret",
-               "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay", "auto_settle": True},
+               "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay", "auto_settle": True,
+               "remote_url": "https://remote.prueba.santanderelavontpvvirtual.es/remote",
+               "rebate_password": "rebate-pw"},
     "paypal": {"business": "shop@example.com", "checkout_url": "https://www.sandbox.paypal.com/cgi-bin/webscr",
                "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr"},
     "bitpay": {"api_key": "K3yFromBitpay", "api_url": "https://test.bitpay.com/api/invoice",
@@ -108,6 +111,27 @@ def test_a_disowned_or_unanswered_notification_leaves_the_payment(
     assert vpos_notify(payment).status_code == 200
     payment.refresh_from_db()
     assert payment.status == "paid"
+
+
+@pytest.mark.parametrize("gateway", ["redsys", "elavon"])
+def test_refunds_are_answered_by_the_fake_gateway(gateway: str, vpos_notify: Callable[..., Any],
+                                                  vpos_gateway: testing.FakeGateway) -> None:
+    payment = new_payment(gateway)
+    vpos_notify(payment)
+    payment.refresh_from_db()
+    refund = payment.refund(Decimal("4.00"))
+    assert refund.status == "succeeded", (refund.error_code, refund.reply)
+    assert (payment.status, payment.refunded_minor) == ("partially_refunded", 400)
+    # Refused: the refund failed, the payment as it was; no answer: still pending.
+    vpos_gateway.mode = "invalid"
+    refused = payment.refund(Decimal("1.00"))
+    assert (refused.status, refused.error_code) == ("failed", "gateway_error")
+    vpos_gateway.mode = "timeout"
+    unanswered = payment.refund(Decimal("1.00"))
+    assert unanswered.status == "pending"
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_minor) == ("partially_refunded", 400)
+    assert len(vpos_gateway.requests) == 3
 
 
 def test_a_tampered_body_is_refused(vpos_gateway: testing.FakeGateway, client: Any) -> None:

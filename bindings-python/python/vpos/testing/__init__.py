@@ -22,9 +22,10 @@ Without them: ``notification(payment)`` builds it, ``.post(client)`` sends it, a
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from vpos._vpos import testing as _native
+from vpos.errors import UnsupportedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from vpos.driver import Config
@@ -50,6 +51,9 @@ STATUSES = ("paid", "authorized", "failed", "refunded")
 #: The gateway's answers to the proving requests of the notifications built so far, by
 #: (method, URL): FloCash's and PayPal's post-back URL, Bitpay's invoice URL.
 _proofs: Dict[Tuple[str, str], Dict[str, Any]] = {}
+#: The configurations notifications were built with, by (gateway, account): the fake gateway
+#: answers their operations (Redsys REST, Elavon Remote) too.
+_configs: Dict[Tuple[str, str], "Config"] = {}
 _lock = threading.Lock()
 _current: List["FakeGateway"] = []
 
@@ -127,31 +131,57 @@ def notification(payment: Any, status: str = "paid", *, config: "Optional[Config
     if transaction_id is not None:
         spec["transaction_id"] = transaction_id
     built = Notification(gateway, name, _native.notification(config, spec))
-    if built.proof is not None:
-        with _lock:
+    with _lock:
+        _configs[(gateway, name)] = config
+        if built.proof is not None:
             _proofs[(built.proof["method"], built.proof["url"])] = built.proof
     return built
 
 
 class FakeGateway:
     """An HTTP client (``(request, timeout) -> reply``, :func:`vpos.http.send`'s shape) that
-    plays the gateway when vpos proves a notification built by :func:`notification`: it
-    answers FloCash's and PayPal's post-backs and Bitpay's invoice fetch as ``mode`` says
-    (:data:`MODES`). Any other request gets a 404. ``requests`` holds what it was asked."""
+    plays the gateway, as ``mode`` says (:data:`MODES`): it answers the requests that prove a
+    notification built by :func:`notification` (FloCash's and PayPal's post-backs, Bitpay's
+    invoice fetch) and the operations (refund, capture, release) of Redsys's REST API and
+    Elavon's Remote API for the accounts in ``configs``, those notifications were built for,
+    and the ``vpos.django`` accounts in the settings. Any other request gets a 404.
+    ``requests`` holds what it was asked."""
 
-    def __init__(self, mode: str = "verified") -> None:
+    def __init__(self, mode: str = "verified", configs: "Sequence[Config]" = ()) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         self.mode = mode
+        self.configs: List["Config"] = list(configs)
         self.requests: List[Dict[str, Any]] = []
 
     def __call__(self, request: Mapping[str, Any], timeout: float = 10.0) -> Dict[str, Any]:
         with _lock:
             self.requests.append(dict(request))
             proof = _proofs.get((str(request.get("method")), str(request.get("url"))))
-        if proof is None:
-            return {"status": 404, "body": b"vpos.testing: no notification was built for this request"}
-        return dict(_native.reply(proof, self.mode))
+            known = list(_configs.values())
+        if proof is not None:
+            return dict(_native.reply(proof, self.mode))
+        for config in [*self.configs, *known, *_settings_configs()]:
+            if config.gateway not in ("redsys", "elavon"):
+                continue
+            try:
+                return dict(_native.operation_reply(config, dict(request), self.mode))
+            except UnsupportedError:
+                continue  # another account's URL
+        return {"status": 404, "body": b"vpos.testing: no notification or operation of a known account"}
+
+
+def _settings_configs() -> "List[Config]":
+    """The configurations of the ``vpos.django`` accounts in the settings, when Django is set up."""
+    try:
+        from django.apps import apps
+    except ImportError:
+        return []
+    if not apps.ready:
+        return []
+    from vpos.django import conf
+
+    return [account.config for account in conf.load().accounts.values()]
 
 
 def activate(gateway: FakeGateway) -> None:
@@ -167,6 +197,7 @@ def deactivate(gateway: FakeGateway) -> None:
             _current.remove(gateway)
         if not _current:
             _proofs.clear()
+            _configs.clear()
 
 
 def http_client(request: Mapping[str, Any], timeout: float = 10.0) -> Dict[str, Any]:

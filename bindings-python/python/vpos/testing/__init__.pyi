@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, TypedDict, type_check_only
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, type_check_only
 
 from vpos.driver import Config
 from vpos.http import Reply
@@ -58,8 +58,9 @@ def notification(
 
 class FakeGateway:
     mode: _Mode
+    configs: List[Config]
     requests: List[Dict[str, Any]]
-    def __init__(self, mode: _Mode = "verified") -> None: ...
+    def __init__(self, mode: _Mode = "verified", configs: Sequence[Config] = ()) -> None: ...
     def __call__(self, request: Mapping[str, Any], timeout: float = 10.0) -> Reply: ...
 
 def activate(gateway: FakeGateway) -> None: ...
