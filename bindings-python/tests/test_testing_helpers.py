@@ -142,7 +142,44 @@ def test_a_tampered_body_is_refused(vpos_gateway: testing.FakeGateway, client: A
     assert response.status_code == 403
     payment.refresh_from_db()
     assert payment.status == "new"
-    assert Notification.objects.get().verdict == "unverified"
+    row = Notification.objects.get()
+    assert (row.verdict, row.error_code) == ("unverified", "signature_mismatch")
+    # The stored error says what was checked, and never the key.
+    message = row.detail["message"]
+    assert "Hint: signed text: Ds_MerchantParameters" in message, message
+    assert "merchant_code 999008881, terminal 1" in message and "expected alphabet: base64" in message
+    assert ACCOUNTS["redsys"]["secret_key"] not in message and ACCOUNTS["redsys"]["secret_key"] not in str(row.detail)
+
+
+def test_redsys_sign_says_what_it_signs() -> None:
+    doc = vpos.redsys.Gateway.sign.__doc__ or ""
+    assert "Ds_MerchantParameters" in doc and "order key" in doc and "base64url" in doc
+
+
+def test_the_plugin_is_registered_once_through_the_entry_point(request: Any) -> None:
+    from vpos.testing import pytest_plugin
+
+    manager = request.config.pluginmanager
+    assert manager.get_plugin("vpos") is pytest_plugin
+    assert [p for p in manager.get_plugins() if p is pytest_plugin] == [pytest_plugin]
+
+
+def test_the_plugin_leaves_a_project_without_django_alone(tmp_path: Path) -> None:
+    (tmp_path / "test_plain.py").write_text(
+        "import vpos\n"
+        "from vpos import testing\n"
+        "def test_fake(vpos_gateway):\n"
+        "    config = vpos.driver.Config('paypal', {'business': 'shop@example.com',\n"
+        "        'checkout_url': 'https://www.sandbox.paypal.com/cgi-bin/webscr',\n"
+        "        'ipn_url': 'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr'})\n"
+        "    sent = testing.notification({'order_id': 'A1', 'amount': {'value': '5.00', 'currency': 'EUR'}},\n"
+        "                                config=config)\n"
+        "    assert testing.http_client({'method': 'POST', 'url': sent.proof['url']})['body'] == b'VERIFIED'\n",
+        encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_ADDOPTS")}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:django"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
 
 
 def test_statuses_a_gateway_never_sends_are_refused_by_name() -> None:
