@@ -11,13 +11,15 @@ sends the undelivered ones again.
 
 Each delivery runs in its own transaction with the event's row locked
 (``select_for_update(skip_locked=True)`` where the database has it; a deliverer finding the
-row locked skips it), and claims the event by counting the attempt first, so two deliverers
-never send one event at the same time. On SQLite, which has no row locks, that first write
-takes the database's write lock and a second deliverer waits, then finds the event delivered
-(or gives up with ``database is locked``: the event stays for the next run).
+row locked skips it), so two deliverers never send one event at the same time; the attempt is
+counted with the result (``delivered_at``, or ``last_error``). On SQLite, which has no row
+locks, the delivery claims the event by counting the attempt first: that write takes the
+database's write lock and a second deliverer waits, then finds the event delivered (or gives
+up with ``database is locked``: the event stays for the next run).
 The receivers run inside that transaction: their database writes commit together with
-``delivered_at``, or roll back together when one of them raises (every receiver is called
-again on the next attempt, so make receivers idempotent; ``event.pk`` is a good key).
+``delivered_at``, or roll back together when one of them raises (the attempt and the error
+are then stored on their own; every receiver is called again on the next attempt, so make
+receivers idempotent; ``event.pk`` is a good key).
 """
 
 from __future__ import annotations
@@ -47,18 +49,19 @@ def record(payment: Any, old_status: str, notification: Any = None, outcome: Any
         notification=notification, event_key=event_key or "", outcome=outcome)
 
 
-def deliver_on_commit(event: PaymentEvent, payment: Any = None) -> None:
+def deliver_on_commit(event: PaymentEvent, payment: Any = None, notification: Any = None) -> None:
     """Delivers ``event`` once the current transaction commits; never raises from there.
-    ``payment`` is the instance the receivers get (default: read again)."""
+    ``payment`` and ``notification`` are the instances the receivers get (default: read again)."""
     pk = event.pk
-    transaction.on_commit(lambda: deliver_quietly(pk, payment), using=router.db_for_write(PaymentEvent))
+    transaction.on_commit(lambda: deliver_quietly(pk, payment, notification),
+                          using=router.db_for_write(PaymentEvent))
 
 
-def deliver_quietly(pk: int, payment: Any = None) -> Optional[bool]:
+def deliver_quietly(pk: int, payment: Any = None, notification: Any = None) -> Optional[bool]:
     """:func:`deliver`, logging instead of raising (the database went away, SQLite stayed
     locked): the event stays for ``vpos_deliver_events``."""
     try:
-        return deliver(pk, payment)
+        return deliver(pk, payment, notification)
     except Exception as e:  # noqa: BLE001 - the answer to the gateway must not depend on this
         logger.warning("payment event #%s: not delivered now (%s), left for vpos_deliver_events",
                        pk, type(e).__name__)
@@ -86,55 +89,69 @@ class _Undelivered(Exception):
         self.failures = failures
 
 
-def deliver(pk: int, payment: Any = None) -> Optional[bool]:
+def deliver(pk: int, payment: Any = None, notification: Any = None) -> Optional[bool]:
     """Sends ``payment_status_changed`` for the event ``pk`` unless it is delivered already or
     another deliverer holds it. Returns ``True`` (every receiver took it: ``delivered_at`` set),
     ``False`` (a receiver raised: ``attempts`` and ``last_error`` updated) or ``None``
-    (skipped: delivered or being delivered elsewhere)."""
+    (skipped: delivered or being delivered elsewhere). ``payment`` and ``notification``: the
+    instances the receivers get when they are the event's (default: read again)."""
     using = router.db_for_write(PaymentEvent)
     features = connections[using].features
-    with transaction.atomic(using=using):
-        rows = PaymentEvent.objects.using(using).filter(pk=pk, delivered_at__isnull=True)
-        if features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
-        elif features.has_select_for_update:
-            rows = rows.select_for_update()
-        event = rows.first()
-        if event is None:
-            return None
-        # The claim: where rows cannot be locked (SQLite) this write takes the database's
-        # write lock, and a concurrent deliverer finds the event delivered once it gets it.
-        if not PaymentEvent.objects.using(using).filter(pk=pk, delivered_at__isnull=True).update(
-                attempts=F("attempts") + 1):
-            return None
-        event.attempts += 1
-        if payment is None or payment.pk != event.payment_id:
-            payment = get_payment_model()._base_manager.using(using).get(pk=event.payment_id)
-        kwargs = {"payment": payment, "old_status": event.from_status, "new_status": event.to_status,
-                  "notification": event.notification, "outcome": event.outcome, "event": event}
-        try:
-            with transaction.atomic(using=using):  # the receivers' writes, undone if one raises
-                responses = payment_status_changed.send_robust(sender=type(payment), **kwargs)
-                failures: List[Tuple[Any, BaseException]] = [
-                    (r, e) for r, e in responses if isinstance(e, BaseException)]
-                if failures:
-                    raise _Undelivered(failures)
-        except _Undelivered as undelivered:
-            failures = undelivered.failures
-        except DatabaseError as e:  # a receiver broke the transaction and swallowed the error
-            failures = [(None, e)]
-        if not failures:
+    events = PaymentEvent.objects.using(using)
+    sending = False
+    try:
+        with transaction.atomic(using=using):
+            rows = events.filter(pk=pk, delivered_at__isnull=True)
+            if features.has_select_for_update_skip_locked:
+                rows = rows.select_for_update(skip_locked=True)
+            elif features.has_select_for_update:
+                rows = rows.select_for_update()
+            event = rows.first()
+            if event is None:
+                return None
+            # The claim, where rows cannot be locked (SQLite): this write takes the database's
+            # write lock, and a concurrent deliverer finds the event delivered once it gets
+            # it. Where they can, the row lock is the claim and the attempt is counted below.
+            if not features.has_select_for_update and not events.filter(
+                    pk=pk, delivered_at__isnull=True).update(attempts=F("attempts") + 1):
+                return None
+            event.attempts += 1
+            if payment is None or payment.pk != event.payment_id:
+                payment = get_payment_model()._base_manager.using(using).get(pk=event.payment_id)
+            if notification is not None and notification.pk == event.notification_id:
+                event.notification = notification
+            kwargs = {"payment": payment, "old_status": event.from_status, "new_status": event.to_status,
+                      "notification": event.notification, "outcome": event.outcome, "event": event}
+            sending = True
+            # The receivers run in this transaction: their writes commit with delivered_at, or
+            # roll back with it when one raises (then the attempt is counted on its own below).
+            responses = payment_status_changed.send_robust(sender=type(payment), **kwargs)
+            failures: List[Tuple[Any, BaseException]] = [
+                (r, e) for r, e in responses if isinstance(e, BaseException)]
+            if failures:
+                raise _Undelivered(failures)
             event.delivered_at = timezone.now()
             event.last_error = ""
-            PaymentEvent.objects.using(using).filter(pk=pk).update(delivered_at=event.delivered_at, last_error="")
+            done: dict = {"delivered_at": event.delivered_at, "last_error": ""}
+            if features.has_select_for_update:
+                done["attempts"] = F("attempts") + 1
+            events.filter(pk=pk).update(**done)
             return True
-        lines = []
-        for receiver, error in failures:
-            name = _receiver_name(receiver) if receiver is not None else "(transaction)"
-            lines.append(f"{name}: {type(error).__name__}: {error}")
-            logger.error("payment event #%s (%s -> %s, payment #%s %s): receiver %s raised %s",
-                         event.pk, event.from_status, event.to_status, payment.pk, payment.order_id, name,
-                         type(error).__name__, exc_info=(type(error), error, error.__traceback__))
-        event.last_error = "\n".join(lines)[:LAST_ERROR_MAX]
-        PaymentEvent.objects.using(using).filter(pk=pk).update(last_error=event.last_error)
-        return False
+    except _Undelivered as undelivered:
+        failures = undelivered.failures
+    except DatabaseError as e:
+        if not sending:
+            raise
+        failures = [(None, e)]  # a receiver broke the transaction and swallowed the error
+    lines = []
+    for receiver, error in failures:
+        name = _receiver_name(receiver) if receiver is not None else "(transaction)"
+        lines.append(f"{name}: {type(error).__name__}: {error}")
+        logger.error("payment event #%s (%s -> %s, payment #%s %s): receiver %s raised %s",
+                     event.pk, event.from_status, event.to_status, payment.pk, payment.order_id, name,
+                     type(error).__name__, exc_info=(type(error), error, error.__traceback__))
+    event.last_error = "\n".join(lines)[:LAST_ERROR_MAX]
+    # Rolled back with the receivers' writes: the attempt is counted now, unless another
+    # deliverer took the event meanwhile.
+    events.filter(pk=pk, delivered_at__isnull=True).update(attempts=F("attempts") + 1, last_error=event.last_error)
+    return False

@@ -263,10 +263,14 @@ class AbstractPayment(models.Model):
             self._vpos_refuse_status_edit(kwargs.get("using"))
             if not self._state.adding and kwargs.get("using") in (None, self._state.db):
                 kwargs["update_fields"] = self._vpos_update_fields(kwargs.get("update_fields"))
-        try:
-            account = self.account_settings()
-        except (conf.UnknownAccount, vpos.VposError):
-            account = None  # notifications for it will be refused (merchant_mismatch or 404)
+        account = None
+        # Looked up only when needed: a database account costs a query, and a transition's save
+        # (the notification path) writes none of what it fills.
+        if self._state.adding or not self.order_id or not self.merchant:
+            try:
+                account = self.account_settings()
+            except (conf.UnknownAccount, vpos.VposError):
+                pass  # notifications for it will be refused (merchant_mismatch or 404)
         if not self.order_id and account is not None:
             # A gateway that constrains the id's shape (Redsys) gets a fresh one from the core.
             self.order_id = vpos.driver.new_order_id(self.gateway, account.order_prefix, os.urandom(12)) or ""
@@ -314,8 +318,11 @@ class AbstractPayment(models.Model):
         return cast(List[str], list(Notification.objects.filter(payment_id=self.pk, applied_event_key__isnull=False)
                                     .values_list("applied_event_key", flat=True)))
 
-    def snapshot(self) -> Dict[str, Any]:
-        """The core's ``PaymentSnapshot`` of this payment (read it under the row lock)."""
+    def snapshot(self, applied_event_keys: Optional[List[str]] = None) -> Dict[str, Any]:
+        """The core's ``PaymentSnapshot`` of this payment (read it under the row lock).
+        ``applied_event_keys``: the keys already applied, when the caller looked them up
+        (the core only asks whether the event's own key is among them); default: every key
+        applied to this payment, read with one query."""
         return {
             "gateway": self.gateway,
             "merchant": self.merchant,
@@ -324,7 +331,7 @@ class AbstractPayment(models.Model):
             "status": self.status,
             "live": self.live,
             "refunded_minor": self.refunded_minor,
-            "applied_event_keys": self.applied_event_keys(),
+            "applied_event_keys": self.applied_event_keys() if applied_event_keys is None else applied_event_keys,
         }
 
     def apply_outcome(self, outcome: Any) -> None:
@@ -335,9 +342,11 @@ class AbstractPayment(models.Model):
         self.refunded_minor = outcome.refunded_minor
         self._vpos_transition = True
 
-    def save_transition(self) -> None:
+    def save_transition(self, fields: Any = ()) -> None:
+        """Saves the move ``apply_outcome`` stored (status, refunded total, ``modified``) and
+        the other ``fields`` named, in one ``UPDATE``."""
         try:
-            self.save(update_fields=["status", "refunded_minor", "modified"])
+            self.save(update_fields=["status", "refunded_minor", "modified", *fields])
         finally:
             self._vpos_transition = False
 

@@ -7,7 +7,7 @@ Notifications (``vpos.django.views.NotificationView``), operation replies
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, List, Mapping, Optional, Tuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,9 +30,10 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
     """Applies a verified ``event`` to its payment.
 
     In one transaction: lock the payment of ``(gateway, account, event.order_id)``
-    (``select_for_update``), let the core decide with the event keys already applied, save the
-    status, save the payment fields ``acknowledge`` returns (the core decides which: only after
-    a successful sale or authorisation applied, so a refusal, a retry or a forgery never writes
+    (``select_for_update``), look up which payment the event's key is applied to (one query
+    on the unique key), let the core decide, save the status and the payment fields
+    ``acknowledge`` returns in one ``UPDATE`` (the core decides which fields: only after a
+    successful sale or authorisation applied, so a refusal, a retry or a forgery never writes
     them), store ``record`` with its verdict and (when applied) its event key under the unique
     constraint and a ``PaymentEvent``, then on commit deliver the event
     (``payment_status_changed``, see :mod:`vpos.django.events`) and send
@@ -49,16 +50,22 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
                            .first())
                 if payment is None:
                     return None
-                outcome = vpos.transition(payment.snapshot(), event)
-                if outcome.kind == "applied":
-                    refuse_key_of_another_payment(record, payment, event)
+                # Read under the lock, so a delivery of the same event that committed while
+                # we waited is seen here (and answered already_applied), not at the save.
+                applied_to = applied_payment(record.gateway, event.key)
+                keys = [event.key] if applied_to == (payment.pk,) else []
+                outcome = vpos.transition(payment.snapshot(applied_event_keys=keys), event)
+                if outcome.kind == "applied" and applied_to is not None and applied_to != (payment.pk,):
+                    raise EventKeyConflict(payment, event.key)
                 old_status = payment.status
+                # The answer first: it may refuse (Redsys SOAP), before anything is written.
+                response, payment_fields = acknowledge(outcome)
+                fields = storable_payment_fields(payment, payment_fields)
                 if outcome.new_status is not None:
                     payment.apply_outcome(outcome)
-                    payment.save_transition()
-                response, payment_fields = acknowledge(outcome)
-                if payment_fields:
-                    store_payment_fields(payment, payment_fields)
+                    payment.save_transition(fields)
+                elif fields:
+                    type(payment).objects.filter(pk=payment.pk).update(**{n: getattr(payment, n) for n in fields})
                 record.payment = payment
                 record.event_key = event.key
                 record.applied_event_key = event.key if outcome.kind == "applied" else None
@@ -72,7 +79,7 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
                     # Stored with the move; payment_status_changed is sent after the commit,
                     # and again by vpos_deliver_events while a receiver raises.
                     stored = events.record(payment, old_status, record, record.detail, event.key)
-                    events.deliver_on_commit(stored, payment)
+                    events.deliver_on_commit(stored, payment, record)
                 transaction.on_commit(lambda: events.send_quietly(
                     notification_processed, sender=Notification, notification=record, verdict=record.verdict))
             return outcome, response
@@ -86,20 +93,21 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
     return None  # pragma: no cover - the loop returns or raises
 
 
-def refuse_key_of_another_payment(record: Notification, payment: Any, event: Any) -> None:
-    """Raises ``EventKeyConflict`` (``order_mismatch``) when ``event``'s key is already applied
-    to another payment: the unique key would refuse it at the save, on every retry."""
-    other = (Notification.objects.filter(gateway=record.gateway, applied_event_key=event.key)
-             .exclude(payment_id=payment.pk).exists())
-    if other:
-        raise EventKeyConflict(payment, event.key)
+def applied_payment(gateway: str, key: str) -> Optional[Tuple[Any]]:
+    """``(payment_id,)`` of the notification that applied ``key`` on ``gateway`` (``payment_id``
+    is ``None`` when that payment was deleted), or ``None`` when no notification applied it.
+    One indexed lookup on the unique ``(gateway, applied_event_key)``: whether the event is
+    already applied to the locked payment, or to another one."""
+    rows = list(Notification.objects.filter(gateway=gateway, applied_event_key=key)
+                .order_by().values_list("payment_id")[:1])
+    return tuple(rows[0]) if rows else None  # type: ignore[return-value]
 
 
-def store_payment_fields(payment: Any, values: Mapping[str, str]) -> None:
-    """Saves the non-empty ``values`` on ``payment`` (by ``UPDATE``: the status is untouched).
-    A value longer than its column is left out, never cut: a cut card reference would be a
-    wrong one. (The core already left out empty values and values holding a NUL.)"""
-    keep: Dict[str, str] = {}
+def storable_payment_fields(payment: Any, values: Mapping[str, str]) -> List[str]:
+    """Sets the non-empty ``values`` on ``payment`` (not saved) and returns their names. A value
+    longer than its column is left out, never cut: a cut card reference would be a wrong one.
+    (The core already left out empty values and values holding a NUL.)"""
+    keep: List[str] = []
     for name, value in values.items():
         if not value or "\x00" in value:
             continue
@@ -107,11 +115,17 @@ def store_payment_fields(payment: Any, values: Mapping[str, str]) -> None:
             logger.warning("%s/%s %s: %s too long, not stored", payment.gateway, payment.account,
                            payment.order_id, name)
             continue
-        keep[name] = value
+        setattr(payment, name, value)
+        keep.append(name)
+    return keep
+
+
+def store_payment_fields(payment: Any, values: Mapping[str, str]) -> None:
+    """Saves the non-empty ``values`` on ``payment`` (by ``UPDATE``: the status is untouched);
+    see :func:`storable_payment_fields` for what is left out."""
+    keep = storable_payment_fields(payment, values)
     if keep:
-        for name, value in keep.items():
-            setattr(payment, name, value)
-        type(payment).objects.filter(pk=payment.pk).update(**keep)
+        type(payment).objects.filter(pk=payment.pk).update(**{n: getattr(payment, n) for n in keep})
 
 
 def unstorable(event: Any) -> Optional[vpos.VposError]:
