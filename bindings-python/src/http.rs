@@ -2,8 +2,9 @@
 //! `Reply` to a request the core described.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use vpos_core::{RedirectForm as CoreForm, Reply};
 
 use crate::convert::ser;
@@ -28,8 +29,13 @@ impl RedirectForm {
     }
     /// Hidden fields, in the gateway's documented order.
     #[getter]
-    fn fields(&self) -> Vec<(String, String)> {
-        self.0.fields.clone()
+    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        // Straight from the borrowed strings: a cloned Vec would copy the signed parameters
+        // (most of a Redsys form) only to copy them again into Python strings.
+        PyList::new(
+            py,
+            self.0.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        )
     }
     /// The form as HTML; with `auto_submit`, a script submits it on load (a `<noscript>`
     /// button remains). The script is inline: a strict CSP must allow it.
@@ -57,17 +63,27 @@ impl RedirectForm {
 
 /// Reads the host's reply: `{"status": int, "body": bytes | str}` or `{"error": str}`.
 pub fn reply_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Reply> {
+    let py = obj.py();
     let dict = obj
         .cast::<PyDict>()
         .map_err(|_| PyTypeError::new_err("reply: expected a dict {status, body} or {error}"))?;
-    let get = |k: &str| dict.get_item(k);
-    for key in dict.keys() {
-        let key: String = key.extract()?;
-        if !matches!(key.as_str(), "status" | "body" | "error") {
-            return Err(PyValueError::new_err(format!("reply: unknown key {key:?}")));
+    // Looked up by interned keys; only a dict holding something else is walked, to name it.
+    let status = dict.get_item(intern!(py, "status"))?;
+    let body = dict.get_item(intern!(py, "body"))?;
+    let error = dict.get_item(intern!(py, "error"))?;
+    let known = [&status, &body, &error]
+        .iter()
+        .filter(|v| v.is_some())
+        .count();
+    if known != dict.len() {
+        for key in dict.keys() {
+            let key: String = key.extract()?;
+            if !matches!(key.as_str(), "status" | "body" | "error") {
+                return Err(PyValueError::new_err(format!("reply: unknown key {key:?}")));
+            }
         }
     }
-    if let Some(error) = get("error")? {
+    if let Some(error) = error {
         if dict.len() != 1 {
             return Err(PyValueError::new_err(
                 "reply: give either {status, body} or {error}, not both",
@@ -77,11 +93,11 @@ pub fn reply_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Reply> {
             error: error.extract::<String>()?,
         });
     }
-    let status = get("status")?
+    let status = status
         .ok_or_else(|| PyValueError::new_err("reply: status is required"))?
         .extract::<u16>()
         .map_err(|_| PyValueError::new_err("reply: status must be an int 0..65535"))?;
-    let body = match get("body")? {
+    let body = match body {
         None => Vec::new(),
         Some(b) => {
             if let Ok(b) = b.cast::<PyBytes>() {

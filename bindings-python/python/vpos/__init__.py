@@ -17,8 +17,30 @@ from vpos.errors import (
     VerificationError,
     VposError,
 )
-from vpos import account, bitpay, ceca, driver, elavon, flocash, http, money, paypal, redsys, state
-from vpos.state import PAYMENT_STATUSES, transition
+
+# The submodules load on first use (PEP 562): a host that uses one gateway does not pay for the
+# other five at `import vpos` (budget: 5 ms, docs/performance.md). `vpos.redsys`,
+# `from vpos import redsys` and `import vpos.redsys` work as if they had been imported here.
+_SUBMODULES = frozenset(
+    ("account", "bitpay", "ceca", "driver", "elavon", "flocash", "http", "money", "paypal", "redsys", "state")
+)
+_FROM_STATE = frozenset(("PAYMENT_STATUSES", "transition"))
+
+
+def __getattr__(name: str) -> object:
+    if name in _SUBMODULES or name in _FROM_STATE:
+        from importlib import import_module
+
+        module = import_module("vpos." + (name if name in _SUBMODULES else "state"))
+        value = module if name in _SUBMODULES else getattr(module, name)
+        globals()[name] = value  # later lookups are plain attribute reads
+        return value
+    raise AttributeError(f"module 'vpos' has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | _SUBMODULES | _FROM_STATE)
+
 
 __all__ = [
     "__version__",
