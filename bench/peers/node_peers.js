@@ -19,8 +19,9 @@ const { redsys } = require(path.resolve(vposDir));
 
 const DATA = JSON.parse(fs.readFileSync(path.join(__dirname, 'data', 'redsys_mn000049.json'), 'utf8'));
 const FORM_CT = 'application/x-www-form-urlencoded';
-const ROUNDS = Number(process.env.VPOS_BENCH_ROUNDS || 21);
-const BATCH_SECONDS = Number(process.env.VPOS_BENCH_BATCH_SECONDS || 0.02);
+// As in timing.py: short batches, so that most finish inside one scheduler time slice.
+const ROUNDS = Number(process.env.VPOS_BENCH_ROUNDS || 51);
+const BATCH_SECONDS = Number(process.env.VPOS_BENCH_BATCH_SECONDS || 0.002);
 
 // --- the two implementations -----------------------------------------------------------------
 
@@ -129,7 +130,7 @@ function interleaved(vpos, other) {
   }
   const nv = callsPerBatch(vpos);
   const np = callsPerBatch(other);
-  const s = { vpos: [], vpos_cpu: [], peer: [], peer_cpu: [] };
+  const s = { vpos: [], vpos_cpu: [], peer: [], peer_cpu: [], ratio: [] };
   for (let r = 0; r < ROUNDS; r++) {
     let [w, c] = batch(vpos, nv);
     s.vpos.push(w);
@@ -137,13 +138,15 @@ function interleaved(vpos, other) {
     [w, c] = batch(other, np);
     s.peer.push(w);
     s.peer_cpu.push(c);
+    // Back to back, under the same load: the median of these is the row's ratio.
+    s.ratio.push(s.peer[r] / s.vpos[r]);
   }
   return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
 }
 
 function row(name, t, peerImpl, atLeast) {
   const us = (x) => Math.round(x * 1e9) / 1e3;
-  const ratio = t.peer / t.vpos;
+  const ratio = t.ratio;
   return {
     name,
     vpos: us(t.vpos),
@@ -154,6 +157,7 @@ function row(name, t, peerImpl, atLeast) {
     unit: 'us',
     vpos_cpu: us(t.vpos_cpu),
     peer_cpu: us(t.peer_cpu),
+    ratio_cpu: Math.round((t.peer_cpu / t.vpos_cpu) * 1000) / 1000,
     peer_impl: peerImpl,
     rounds: ROUNDS,
     load_average: require('node:os').loadavg()[0],
