@@ -143,6 +143,7 @@ def deliver(pk: int, payment: Any = None, notification: Any = None) -> Optional[
         if not sending:
             raise
         failures = [(None, e)]  # a receiver broke the transaction and swallowed the error
+    assert event is not None  # read before sending; only a send's failure comes here
     lines = []
     for receiver, error in failures:
         name = _receiver_name(receiver) if receiver is not None else "(transaction)"
