@@ -1,0 +1,1 @@
+"""The Django bench site: settings, URLs, WSGI entry and the statement-counting middleware."""

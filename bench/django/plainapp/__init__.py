@@ -1,0 +1,1 @@
+"""The plain notification view the Django bench compares vpos with (``views.py``)."""
