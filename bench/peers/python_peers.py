@@ -277,25 +277,32 @@ def check_flocash(django_flocash) -> None:
 # --- import cost ------------------------------------------------------------------------------
 
 
-def import_seconds(module: str, runs: int = 11) -> float:
-    """Median time of `import <module>` in fresh interpreters (interpreter start not counted)."""
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    times = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-        for _ in range(runs)
-    ]
-    return statistics.median(times)
+def import_seconds(module: str) -> "tuple[float, float]":
+    """Wall and CPU time of `import <module>` in a fresh interpreter (its start not counted)."""
+    code = (
+        "import time; w, c = time.perf_counter(), time.process_time(); import " + module
+        + "; print(time.perf_counter() - w, time.process_time() - c)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    wall, cpu = out.split()
+    return float(wall), float(cpu)
 
 
-def import_row() -> dict:
-    ours, theirs = [], []
-    for _ in range(3):  # interleaved too: vpos, python-redsys, vpos, ...
-        ours.append(import_seconds("vpos", 5))
-        theirs.append(import_seconds("redsys.clients", 5))
-    times = {"vpos": statistics.median(ours), "peer": statistics.median(theirs)}
+def import_row(runs: int = 15) -> dict:
+    samples: dict = {"vpos": [], "vpos_cpu": [], "peer": [], "peer_cpu": []}
+    for _ in range(runs):  # interleaved too: vpos, python-redsys, vpos, ...
+        for side, module in (("vpos", "vpos"), ("peer", "redsys.clients")):
+            wall, cpu = import_seconds(module)
+            samples[side].append(wall)
+            samples[side + "_cpu"].append(cpu)
+    times = {k: statistics.median(v) for k, v in samples.items()}
     r = timing.row("python: import vpos", times, "import redsys.clients", unit="ms")
-    r["target"] = "vpos <= 5 ms"
-    r["met"] = times["vpos"] <= 0.005
+    # An absolute budget, unlike the ratios: judged on CPU time, which waiting for a core on a
+    # shared machine does not inflate (on an idle machine the two agree); wall time beside it.
+    r["ratio"] = round(times["peer"] / times["vpos"], 3)
+    r["target"] = "vpos <= 5 ms (CPU time)"
+    r["met"] = times["vpos_cpu"] <= 0.005
+    r["rounds"] = runs
     return r
 
 
