@@ -106,9 +106,10 @@ def deliver(pk: int, payment: Any = None, notification: Any = None) -> Optional[
                 rows = rows.select_for_update(skip_locked=True)
             elif features.has_select_for_update:
                 rows = rows.select_for_update()
-            event = rows.first()
-            if event is None:
+            found = list(rows.order_by()[:1])  # by primary key: no ORDER BY for first() to add
+            if not found:
                 return None
+            event = found[0]
             # The claim, where rows cannot be locked (SQLite): this write takes the database's
             # write lock, and a concurrent deliverer finds the event delivered once it gets
             # it. Where they can, the row lock is the claim and the attempt is counted below.
@@ -143,7 +144,6 @@ def deliver(pk: int, payment: Any = None, notification: Any = None) -> Optional[
         if not sending:
             raise
         failures = [(None, e)]  # a receiver broke the transaction and swallowed the error
-    assert event is not None  # read before sending; only a send's failure comes here
     lines = []
     for receiver, error in failures:
         name = _receiver_name(receiver) if receiver is not None else "(transaction)"

@@ -25,6 +25,12 @@ logger = logging.getLogger("vpos.django")
 Acknowledge = Callable[[Any], Tuple[Mapping[str, Any], Mapping[str, Any]]]
 
 
+#: What ``apply_event`` writes of a stored ``record``: the verdict, and the untrusted summary
+#: (order id, transaction id, status code) its caller read before the proof.
+RECORD_FIELDS = ["order_id", "transaction_id", "status_code", "payment", "event_key", "applied_event_key", "verdict",
+                 "error_code", "detail", "response_status", "processed_at"]
+
+
 def apply_event(record: Notification, acct: conf.Account, event: Any,
                 acknowledge: Acknowledge) -> Optional[Tuple[Any, Mapping[str, Any]]]:
     """Applies a verified ``event`` to its payment.
@@ -35,7 +41,8 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
     ``acknowledge`` returns in one ``UPDATE`` (the core decides which fields: only after a
     successful sale or authorisation applied, so a refusal, a retry or a forgery never writes
     them), store ``record`` with its verdict and (when applied) its event key under the unique
-    constraint and a ``PaymentEvent``, then on commit deliver the event
+    constraint (a stored ``record``: its ``RECORD_FIELDS`` only; an unsaved one is inserted)
+    and a ``PaymentEvent``, then on commit deliver the event
     (``payment_status_changed``, see :mod:`vpos.django.events`) and send
     ``notification_processed``; a receiver that raises changes neither the answer nor the
     verdict. Returns ``(outcome, response)``, or ``None`` when no payment has that order.
@@ -45,11 +52,12 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                payment = (Payment.objects.select_for_update()
-                           .filter(gateway=acct.gateway_name, account=acct.name, order_id=event.order_id)
-                           .first())
-                if payment is None:
+                # One row at most (unique per account): no ORDER BY for first() to add.
+                locked = list(Payment.objects.select_for_update().order_by()
+                              .filter(gateway=acct.gateway_name, account=acct.name, order_id=event.order_id)[:1])
+                if not locked:
                     return None
+                payment = locked[0]
                 # Read under the lock, so a delivery of the same event that committed while
                 # we waited is seen here (and answered already_applied), not at the save.
                 applied_to = applied_payment(record.gateway, event.key)
@@ -74,7 +82,10 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
                 record.detail = outcome.to_dict()
                 record.response_status = response["status"]
                 record.processed_at = timezone.now()
-                record.save()
+                if record._state.adding:
+                    record.save()
+                else:  # the verdict only: the raw body, headers and the rest are stored already
+                    record.save(update_fields=RECORD_FIELDS)
                 if outcome.kind == "applied":
                     # Stored with the move; payment_status_changed is sent after the commit,
                     # and again by vpos_deliver_events while a receiver raises.
