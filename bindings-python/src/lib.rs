@@ -29,6 +29,12 @@ mod redsys;
 mod state;
 mod testing;
 
+/// Every allocation of this module's Rust code (never Python's objects, which keep pymalloc)
+/// goes to mimalloc: parsing, copying and freeing a notification's many small strings cost
+/// about 14 % less of a Redsys verify than with the system malloc (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[pymodule]
 fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
