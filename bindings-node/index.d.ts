@@ -100,8 +100,9 @@ export type IgnoreReason = Exclude<Ignored['reason'], 'unknown_status'>;
 
 // ───────────────────────────── errors ─────────────────────────────
 
-/** What vpos throws: a plain `Error` carrying the core's code and the field concerned. */
+/** What vpos throws: an `Error` named `VposError` carrying the core's code and the field concerned. */
 export interface VposError extends Error {
+  readonly name: 'VposError';
   /** The stable code; one of {@link errorCodes}. */
   readonly code: ErrorCode;
   /** The wire name of the field (or config key, or path such as `item_price.currency`), if any. */
@@ -145,6 +146,15 @@ export namespace money {
 
 /** Every payment status, in lifecycle order. */
 export function paymentStatuses(): readonly PaymentStatus[];
+
+/** Which vpos module this is: `"node"` (the wasm package's modules say `"browser"` and `"edge"`). */
+export function flavour(): 'node';
+
+/**
+ * A redirect form a server built (and signed) as HTML, every value escaped by the core;
+ * `autoSubmit` adds the inline submitting script.
+ */
+export function renderForm(form: RedirectForm, options?: { autoSubmit?: boolean }): string;
 
 
 /**
@@ -626,6 +636,8 @@ export namespace flocash {
 
   /** The checkout form from the token-free configuration (what `vpos-web` runs in a browser). */
   function checkoutPublic(config: PublicConfig, order: Order): RedirectForm;
+  /** FloCash's field rules for `order`, for field errors before submit: returns nothing, throws naming the first bad field. */
+  function validateOrder(order: Order): void;
   /** Normalises (`"4"` → `"0004"`), maps and labels a status code; else `field_invalid`. */
   function status(code: string): StatusInfo;
   /** The answer for an outcome (as {@link Gateway.acknowledge}). */
@@ -1036,6 +1048,12 @@ export namespace paypal {
     toJSON(): Config;
   }
 
+  /** The "Buy Now" form from a configuration without `nvp` (refused as an unknown key: API secrets never ride into a page). */
+  function checkoutPublic(config: Omit<Config, 'nvp'>, order: PaypalOrder): RedirectForm;
+  /** The rules of {@link checkoutPublic}, for field errors before submit: returns nothing, throws naming the first bad field. */
+  function validateOrder(config: Omit<Config, 'nvp'>, order: PaypalOrder): void;
+  /** Reads an NVP reply (`{ status, body }` or `{ error }`): `Failure` is `gateway_error`; no usable answer `gateway_unavailable`. */
+  function parseNvpResponse(reply: PostbackReply): NvpReply;
   function acknowledge(outcome: Outcome): HttpResponse;
   function reject(error: ErrorInfo | VposError): HttpResponse;
 }

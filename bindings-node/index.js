@@ -5,6 +5,7 @@
 
 const native = require('./native.js');
 const { errorCodes, isVposError } = require('./lib/errors.js');
+const { encode } = require('./lib/json.js');
 const money = require('./lib/money.js');
 const flocash = require('./lib/flocash.js');
 const redsys = require('./lib/redsys.js');
@@ -17,6 +18,19 @@ const { fetchPostback, DEFAULT_TIMEOUT_MS } = require('./lib/postback.js');
 const driver = require('./lib/driver.js');
 
 const STATUSES = Object.freeze(native.paymentStatuses());
+
+/** Which vpos module this is: `"node"` (the wasm package says `"browser"` or `"edge"`). */
+function flavour() {
+  return 'node';
+}
+
+/**
+ * A redirect form a server built (and signed) as HTML, every value escaped by the core;
+ * `autoSubmit` adds the inline submitting script.
+ */
+function renderForm(form, { autoSubmit = false } = {}) {
+  return native.renderForm(encode(form, 'form'), Boolean(autoSubmit));
+}
 
 /** Every payment status of the one status model, in lifecycle order. */
 function paymentStatuses() {
@@ -35,6 +49,8 @@ module.exports = {
   errorCodes,
   isVposError,
   paymentStatuses,
+  flavour,
+  renderForm,
   fetchPostback,
   DEFAULT_TIMEOUT_MS,
   // The gateway-neutral driver (docs/driver.md): one configuration, one notification path,

@@ -6,6 +6,7 @@ const vpos = require('./index.js');
 
 export const {
   flocash, redsys, ceca, elavon, paypal, bitpay, money, transition, errorCodes, isVposError, paymentStatuses,
+  flavour, renderForm,
   fetchPostback, DEFAULT_TIMEOUT_MS,
   Config, UnverifiedNotification, PendingNotification, VerifiedNotification, OperationReply,
   gateways, secretKeys, maxBodyBytes, parseNotification, prove, acknowledge, reject, rejectUnread,

@@ -13,6 +13,10 @@ const { gatewayConfig } = require('./driver.js');
 
 const NATIVE = new WeakMap();
 
+// What a subclass tells the base class (`{ name, inspect, answers }`), under a symbol so that it is
+// no public property: the Node and wasm packages expose the same names (tests/js/api.shared.mjs).
+const KIND = Symbol('vpos.gatewayKind');
+
 /** The native gateway behind `gateway` (module-private to lib/). */
 function nativeOf(gateway) {
   return NATIVE.get(gateway);
@@ -55,12 +59,12 @@ class BaseGateway {
 
   /** The exact answer to the gateway for an outcome. */
   acknowledge(outcome) {
-    return JSON.parse(this.constructor.ANSWERS.acknowledge(encode(outcome, 'outcome')));
+    return JSON.parse(this.constructor[KIND].answers.acknowledge(encode(outcome, 'outcome')));
   }
 
   /** The exact answer to the gateway for an error. */
   reject(error) {
-    return JSON.parse(this.constructor.ANSWERS.reject(errorJson(error)));
+    return JSON.parse(this.constructor[KIND].answers.reject(errorJson(error)));
   }
 
   /** JSON of a gateway is its public configuration: never a secret. */
@@ -71,7 +75,7 @@ class BaseGateway {
   /** `util.inspect` shows the public fields named by the subclass and `***` for each of the core's secret keys. */
   [util.inspect.custom](depth, options, inspect) {
     const c = this.publicConfig;
-    const shown = Object.fromEntries(this.constructor.INSPECT.map((k) => [k, c[k]]));
+    const shown = Object.fromEntries(this.constructor[KIND].inspect.map((k) => [k, c[k]]));
     // The core's one secret list (Config::secret_keys), as dotted paths (`nvp.password`).
     for (const path of this.config.secretKeys) {
       const parts = path.split('.');
@@ -79,7 +83,7 @@ class BaseGateway {
       for (const part of parts.slice(0, -1)) at = at[part] = { ...(at[part] ?? c[part] ?? {}) };
       at[parts[parts.length - 1]] = '***';
     }
-    return `${this.constructor.NAME}.Gateway ${inspect(shown, options)}`;
+    return `${this.constructor[KIND].name}.Gateway ${inspect(shown, options)}`;
   }
 }
 
@@ -103,4 +107,4 @@ function answerFunctions(answers) {
   };
 }
 
-module.exports = { BaseGateway, nativeOf, checkoutMethods, answerFunctions };
+module.exports = { BaseGateway, KIND, nativeOf, checkoutMethods, answerFunctions };

@@ -9,7 +9,7 @@ const { withHandle, registerVerified } = require('./state.js');
 const { handleGatewayNotification } = require('./driver.js');
 const { perform, fetchPostback, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { replyJson } = require('./wire.js');
-const { BaseGateway, nativeOf, answerFunctions } = require('./base.js');
+const { BaseGateway, KIND, nativeOf, answerFunctions } = require('./base.js');
 
 const UnverifiedNotification = native.BitpayUnverifiedNotification;
 const VerifiedNotification = native.BitpayVerifiedNotification;
@@ -31,9 +31,7 @@ function checkFetch(fetch, timeoutMs) {
 
 /** One Bitpay merchant. The API key is held natively: never in inspect or JSON output. */
 class Gateway extends BaseGateway {
-  static NAME = 'bitpay';
-  static INSPECT = ['api_url', 'invoice_url'];
-  static ANSWERS = answers;
+  static [KIND] = { name: 'bitpay', inspect: ['api_url', 'invoice_url'], answers };
 
   /**
    * @param {object} config Bitpay configuration, in the core's JSON shape.

@@ -6,7 +6,7 @@ const native = require('../native.js');
 const { decorate } = require('./notifications.js');
 const { withHandle, registerVerified } = require('./state.js');
 const { handleGatewayNotification } = require('./driver.js');
-const { BaseGateway, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
+const { BaseGateway, KIND, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
 
 const UnverifiedNotification = native.CecaUnverifiedNotification;
 const VerifiedNotification = native.CecaVerifiedNotification;
@@ -22,9 +22,7 @@ const answers = { acknowledge: native.cecaAcknowledge, reject: native.cecaReject
 
 /** One CECA terminal. The key is held natively: never in inspect or JSON output. */
 class Gateway extends BaseGateway {
-  static NAME = 'ceca';
-  static INSPECT = ['merchant_id', 'acquirer_bin', 'terminal_id'];
-  static ANSWERS = answers;
+  static [KIND] = { name: 'ceca', inspect: ['merchant_id', 'acquirer_bin', 'terminal_id'], answers };
 
   /**
    * @param {object} config CECA configuration, in the core's JSON shape.

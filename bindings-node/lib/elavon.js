@@ -10,7 +10,7 @@ const { withHandle, registerVerified } = require('./state.js');
 const { handleGatewayNotification } = require('./driver.js');
 const { perform, fetchPostback, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { replyJson } = require('./wire.js');
-const { BaseGateway, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
+const { BaseGateway, KIND, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
 
 const UnverifiedNotification = native.ElavonUnverifiedNotification;
 const VerifiedNotification = native.ElavonVerifiedNotification;
@@ -29,9 +29,7 @@ const answers = { acknowledge: native.elavonAcknowledge, reject: native.elavonRe
 
 /** One Elavon merchant account. The shared secret and rebate password are held natively. */
 class Gateway extends BaseGateway {
-  static NAME = 'elavon';
-  static INSPECT = ['merchant_id', 'account'];
-  static ANSWERS = answers;
+  static [KIND] = { name: 'elavon', inspect: ['merchant_id', 'account'], answers };
 
   /**
    * @param {object} config Elavon configuration, in the core's JSON shape.

@@ -22,6 +22,7 @@ function errorCodes() {
 function vposError(code, field, message) {
   if (!KNOWN.has(code)) throw new Error(`vpos bug: ${code} is not a core error code`);
   const err = new Error(message);
+  err.name = 'VposError';
   err.code = code;
   err.field = field;
   return err;

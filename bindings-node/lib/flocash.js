@@ -166,6 +166,11 @@ function checkoutPublic(publicConfig, order) {
   return decode(native.flocashCheckoutPublic(encode(publicConfig, ''), encode(order, '')));
 }
 
+/** FloCash's field rules for `order`, for field errors before submit: returns nothing, throws naming the first bad field. */
+function validateOrder(order) {
+  native.flocashValidateOrder(encode(order, ''));
+}
+
 /** A FloCash status code: `{ status_code, status, label }`. */
 function status(code) {
   return JSON.parse(native.flocashStatus(typeof code === 'string' ? code : String(code)));
@@ -187,6 +192,7 @@ module.exports = {
   UnverifiedNotification,
   VerifiedNotification,
   checkoutPublic,
+  validateOrder,
   status,
   acknowledge,
   reject,

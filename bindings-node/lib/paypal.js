@@ -13,7 +13,7 @@ const { withHandle, registerVerified } = require('./state.js');
 const { handleGatewayNotification } = require('./driver.js');
 const { perform, fetchPostback, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { replyJson } = require('./wire.js');
-const { BaseGateway, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
+const { BaseGateway, KIND, nativeOf, checkoutMethods, answerFunctions } = require('./base.js');
 
 const UnverifiedNotification = native.PaypalUnverifiedNotification;
 const VerifiedNotification = native.PaypalVerifiedNotification;
@@ -57,9 +57,7 @@ const answers = { acknowledge: native.paypalAcknowledge, reject: native.paypalRe
 
 /** One PayPal business account (PayPal Standard has no secret: the post-back is the proof). */
 class Gateway extends BaseGateway {
-  static NAME = 'paypal';
-  static INSPECT = ['business', 'ipn_url'];
-  static ANSWERS = answers;
+  static [KIND] = { name: 'paypal', inspect: ['business', 'ipn_url'], answers };
 
   /**
    * @param {object} config PayPal configuration, in the core's JSON shape.
@@ -144,12 +142,33 @@ class Gateway extends BaseGateway {
 }
 Object.assign(Gateway.prototype, checkoutMethods);
 
+/**
+ * The "Buy Now" form from a configuration without NVP credentials (`nvp` is refused as an
+ * unknown key: API secrets never ride into a page), with `Gateway.checkout`'s rules.
+ */
+function checkoutPublic(publicConfig, order) {
+  return decode(native.paypalCheckoutPublic(encode(publicConfig, ''), encode(order, '')));
+}
+
+/** The rules of `checkoutPublic`, for field errors before submit: returns nothing, throws naming the first bad field. */
+function validateOrder(publicConfig, order) {
+  checkoutPublic(publicConfig, order);
+}
+
+/** Reads an NVP reply (`{ status, body }` or `{ error }`), as `Gateway.parseNvpResponse`. */
+function parseNvpResponse(reply) {
+  return native.paypalParseNvpResponse(replyJson(reply));
+}
+
 module.exports = {
   Gateway,
   UnverifiedNotification,
   VerifiedNotification,
   NvpReply,
   VerifiedEvent,
+  checkoutPublic,
+  validateOrder,
+  parseNvpResponse,
   DEFAULT_TIMEOUT_MS,
   ...answerFunctions(answers),
 };

@@ -1,4 +1,4 @@
-//! Core errors as JavaScript `Error` objects carrying `.code` and `.field`.
+//! Core errors as JavaScript `Error` objects named `VposError`, carrying `.code` and `.field`.
 
 use napi::bindgen_prelude::{JsObjectValue, JsValue, Null};
 use napi::{Env, Status};
@@ -17,6 +17,8 @@ fn build(env: &Env, err: &CoreError) -> napi::Result<napi::Error> {
         Status::GenericFailure,
         err.message().to_string(),
     ))?;
+    // The wasm package's errors carry the same name: one JS API (tests/js/api.shared.mjs).
+    obj.set_named_property("name", "VposError")?;
     obj.set_named_property("code", err.code().as_str())?;
     match err.field() {
         Some(field) => obj.set_named_property("field", field)?,

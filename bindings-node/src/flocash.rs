@@ -64,6 +64,13 @@ pub fn flocash_checkout_public(
         .or_throw(&env)
 }
 
+/// `Order::validate`: the order's field rules, for field errors before submit (browser-safe).
+#[napi]
+pub fn flocash_validate_order(env: Env, order: String) -> napi::Result<()> {
+    let order: Order = parse(&order, Role::Data).or_throw(&env)?;
+    order.validate().or_throw(&env)
+}
+
 /// A FloCash status code normalised, mapped into the unified model, and labelled:
 /// `{status_code, status, label}`.
 #[napi]

@@ -54,3 +54,12 @@ pub fn payment_statuses() -> Vec<&'static str> {
         .map(|s| s.as_str())
         .collect()
 }
+
+/// `RedirectForm::to_html` for a form JSON the host's server built (and signed): every value
+/// escaped by the core; `auto_submit` adds the inline submitting script.
+#[napi]
+pub fn render_form(env: napi::Env, form: String, auto_submit: bool) -> napi::Result<String> {
+    use crate::error::OrThrow;
+    let form: vpos_core::RedirectForm = wire::parse(&form, wire::Role::Data).or_throw(&env)?;
+    Ok(form.to_html(auto_submit))
+}

@@ -4,12 +4,14 @@
 
 use napi::Env;
 use napi_derive::napi;
-use vpos_core::gateways::paypal::{self, ExpressOrder, Notification, NvpReply, Order};
+use vpos_core::gateways::paypal::{
+    self, ExpressOrder, Notification, NvpReply, Order, PublicConfig,
+};
 use vpos_core::{Amount, Reply};
 
 use crate::error::OrThrow;
 use crate::gateway::read;
-use crate::wire::{public_json, to_json};
+use crate::wire::{Role, parse, public_json, to_json};
 
 gateway_class! {
     /// One PayPal account. The configuration (with its secrets) lives on the Rust side only.
@@ -174,4 +176,28 @@ notification_functions! {
     transition: paypal_transition(PaypalVerifiedNotification);
     acknowledge: paypal_acknowledge;
     reject: paypal_reject;
+}
+
+/// `paypal::checkout` from the `PublicConfig` (no NVP credentials: `nvp` is an unknown key),
+/// as `RedirectForm` JSON: the page-safe "Buy Now" form.
+#[napi]
+pub fn paypal_checkout_public(
+    env: Env,
+    public_config: String,
+    order: String,
+) -> napi::Result<String> {
+    let config: PublicConfig = parse(&public_config, Role::Config).or_throw(&env)?;
+    let order: Order = parse(&order, Role::Data).or_throw(&env)?;
+    paypal::checkout(&config.into_config(), &order)
+        .map(|form| to_json(&form))
+        .or_throw(&env)
+}
+
+/// `paypal::parse_nvp_response` on the host's `Reply` JSON (needs no configuration).
+#[napi]
+pub fn paypal_parse_nvp_response(env: Env, reply: String) -> napi::Result<PaypalNvpReply> {
+    let reply: Reply = read(&env, &reply)?;
+    paypal::parse_nvp_response(&reply)
+        .map(|inner| PaypalNvpReply { inner })
+        .or_throw(&env)
 }

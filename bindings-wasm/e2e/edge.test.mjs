@@ -1,7 +1,8 @@
 // The edge module (`vpos-web/edge`) in a real web runtime: headless Chromium loads its ES module
 // and .wasm over HTTP, as a Workers-style runtime would, verifies a Redsys sandbox
 // notification and signs a Redsys form. Results are judged against the vectors, so this proves
-// the edge build runs (3DES, HMAC, XML) outside Node, not merely that it loads.
+// the edge build runs (3DES, HMAC, XML) outside Node, not merely that it loads; and the JS
+// glue (gateway.handleNotification, transition taking the verified handle) runs there too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -63,8 +64,19 @@ test('the edge ES module verifies a Redsys notification and signs a form in Chro
     const gateway = new edge.redsys.Gateway(n.input.config);
     const unverified = gateway.parseNotification('application/x-www-form-urlencoded', n.input.body);
     const verified = gateway.verify(unverified);
-    const outcome = edge.transition(n.input.payment, verified.event());
+    const outcome = edge.transition(n.input.payment, verified);
     const answer = gateway.acknowledge(verified, outcome);
+    let lookAlike;
+    try {
+      edge.transition(n.input.payment, { ...verified.event });
+    } catch (e) {
+      lookAlike = { name: e.name, code: e.code, field: e.field };
+    }
+    // The async verb, with the page's own fetch never called (Redsys proves by signature).
+    const handled = await gateway.handleNotification({
+      body: new TextEncoder().encode(n.input.body), contentType: 'application/x-www-form-urlencoded',
+      payment: n.input.payment, fetch: () => { throw new Error('no post-back for Redsys'); },
+    });
     let forged;
     try {
       gateway.verify(gateway.parseNotification('application/x-www-form-urlencoded',
@@ -73,14 +85,16 @@ test('the edge ES module verifies a Redsys notification and signs a form in Chro
       forged = { name: e.name, code: e.code, field: e.field };
     }
     const form = new edge.redsys.Gateway(c.input.config).checkout(c.input.order);
-    const json = outcome.toJSON();
     return {
       flavour: edge.flavour(),
-      order: verified.notification().order,
-      amount: String(verified.notification().amount.minor),
-      key: verified.event().key,
-      outcome: { outcome: json.outcome, from: json.from, to: json.to },
+      order: verified.notification.order,
+      amount: String(verified.notification.amount.minor),
+      key: verified.event.key,
+      outcome: { outcome: outcome.outcome, from: outcome.from, to: outcome.to },
+      refunded: typeof outcome.refunded_minor,
       answer: { status: answer.status, body: answer.body },
+      handled: { status: handled.status, body: handled.body, verdict: handled.verdict, key: handled.event.key },
+      lookAlike,
       forged,
       form,
     };
@@ -91,7 +105,10 @@ test('the edge ES module verifies a Redsys notification and signs a form in Chro
   assert.equal(result.amount, '4999');
   assert.match(result.key, /^redsys:/);
   assert.deepEqual(result.outcome, notification.expect.outcome);
+  assert.equal(result.refunded, 'bigint');
   assert.deepEqual(result.answer, notification.expect.response);
+  assert.deepEqual(result.handled, { ...notification.expect.response, verdict: 'applied', key: result.key });
+  assert.deepEqual(result.lookAlike, { name: 'VposError', code: 'field_invalid', field: 'verified' });
   assert.deepEqual(result.forged, { name: 'VposError', code: 'signature_mismatch', field: 'Ds_Signature' });
   assert.deepEqual(result.form, checkout.expect);
 });

@@ -42,7 +42,7 @@ export async function startShop() {
         return send(200, TYPES[name.slice(name.lastIndexOf('.'))], await readFile(file(`pkg/web/${name}`)));
       }
       if (req.method === 'GET' && url.pathname === '/api/public-config') {
-        return send(200, 'application/json', JSON.stringify(gateway.publicConfig()));
+        return send(200, 'application/json', JSON.stringify(gateway.publicConfig));
       }
       if (req.method === 'POST' && url.pathname === '/api/checkout') {
         try {

@@ -1,8 +1,12 @@
 // The edge module's JS glue (`vpos-web/edge`): what needs a Promise or `fetch`, over the
 // wasm exports. scripts/package.mjs ships it beside each edge build (as an ES module for the
 // web build, CommonJS for the node build) and the entry file re-exports the wasm module with
-// these added: `handleNotification`, `operate`, `fetchPostback`, `DEFAULT_TIMEOUT_MS`, and a
-// `transition` that takes the driver's handles as well as an `Event`.
+// these added: `handleNotification`, `operate`, `fetchPostback`, `DEFAULT_TIMEOUT_MS`,
+// `isVposError`, and a `transition` that takes every verified handle (the driver's and the
+// gateway classes'). It also gives the gateway classes the Node package's async verbs
+// (`handleNotification`, Redsys `operate`, Elavon `remote`, Bitpay `createInvoice`), their
+// `transition`, each namespace its `DEFAULT_TIMEOUT_MS`, and caches what the handles' getters
+// convert (read once per handle, as in Node).
 //
 // The same algorithm as the Node package's lib/driver.js; tests/js/api.shared.mjs holds both
 // to the same answers. Every decision is the core's (through the wasm exports).
@@ -110,11 +114,24 @@ function extend(core) {
     if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new TypeError('timeoutMs must be a positive number');
   }
 
-  /** What a verified handle does to the stored payment: a plain outcome for the driver's handles. */
+  const GATEWAYS = ['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'bitpay'];
+  // The gateway classes whose handles may move a payment: each has a hidden `__transition`,
+  // called only once `instanceof` proved the handle is the module's own.
+  const VERIFIED = GATEWAYS.flatMap((ns) =>
+    ['VerifiedNotification', 'VerifiedEvent', 'PolledEvent'].map((name) => core[ns]?.[name]).filter(Boolean),
+  );
+
+  // A live handle the module made: an `Object.create(Class.prototype)` look-alike passes
+  // `instanceof` but holds no pointer of its own, and a freed handle holds 0.
+  const live = (v) => v !== null && typeof v === 'object' && Object.hasOwn(v, '__wbg_ptr') && v.__wbg_ptr !== 0;
+
+  /** What a verified handle does to the stored payment: a plain outcome. */
   function transition(payment, verified) {
-    if (verified instanceof core.VerifiedNotification) return core.transitionVerified(payment, verified);
-    if (verified instanceof core.OperationReply) return core.transitionReply(payment, verified);
-    if (verified instanceof core.Event) return core.transition(payment, verified);
+    if (live(verified)) {
+      if (verified instanceof core.VerifiedNotification) return core.transitionVerified(payment, verified);
+      if (verified instanceof core.OperationReply) return core.transitionReply(payment, verified);
+      if (VERIFIED.some((Class) => verified instanceof Class)) return verified.__transition(payment);
+    }
     throw vposError('field_invalid', 'verified', 'verified must be a verified notification handle vpos returned, not a look-alike');
   }
 
@@ -209,5 +226,68 @@ function extend(core) {
     return core.parseOperationReply(config, operation, await perform(fetchFn, request, timeoutMs));
   }
 
-  return { transition, handleNotification, operate, fetchPostback, DEFAULT_TIMEOUT_MS };
+  // ── The gateway classes: the Node package's names and shapes ──────────────────────────
+
+  /** Each getter of `Class` named in `names` converts once per handle (as Node's do). */
+  function cacheGetters(Class, names) {
+    for (const name of names) {
+      const d = Object.getOwnPropertyDescriptor(Class.prototype, name);
+      if (!d || !d.get) continue;
+      const cache = new WeakMap();
+      Object.defineProperty(Class.prototype, name, {
+        ...d,
+        get() {
+          if (!cache.has(this)) cache.set(this, d.get.call(this));
+          return cache.get(this);
+        },
+      });
+    }
+  }
+
+  /** `gateway.handleNotification(input)`: the driver's one path with the gateway's `config`. */
+  function handleGatewayNotification(input) {
+    if (!input || typeof input !== 'object') return Promise.reject(new TypeError('handleNotification needs an input object'));
+    const { body, headers, contentType, query, token, ...options } = input;
+    return handleNotification(this.config, { body, headers, contentType, query, token }, options);
+  }
+
+  /** `request(...args)` → fetch (deadline; no answer is `{ error }`) → `read(...args, reply)`. */
+  function fetched(request, read) {
+    return async function (...args) {
+      const options = args.length > request.length ? args.pop() ?? {} : {};
+      const { fetch: fetchFn = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+      checkIo(fetchFn, timeoutMs);
+      const reply = await perform(fetchFn, request.apply(this, args), timeoutMs);
+      return read.call(this, ...args, reply);
+    };
+  }
+
+  for (const ns of GATEWAYS) {
+    const space = core[ns];
+    const Gateway = space.Gateway;
+    Object.defineProperty(Gateway.prototype, 'transition', {
+      value: (payment, verified) => transition(payment, verified), writable: true, configurable: true,
+    });
+    Object.defineProperty(Gateway.prototype, 'handleNotification', { value: handleGatewayNotification, writable: true, configurable: true });
+    cacheGetters(Gateway, ['config']);
+    for (const name of ['UnverifiedNotification', 'VerifiedNotification', 'VerifiedEvent', 'PolledEvent']) {
+      if (space[name]) cacheGetters(space[name], ['untrusted', 'notification', 'parameters', 'event']);
+    }
+    if (ns !== 'ceca') space.DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
+  }
+  const verb = (Class, name, fn) => Object.defineProperty(Class.prototype, name, { value: fn, writable: true, configurable: true });
+  verb(core.redsys.Gateway, 'operate', fetched(
+    function (operation) { return this.operationRequest(operation); },
+    function (operation, reply) { return this.parseOperationResponse(reply); },
+  ));
+  verb(core.elavon.Gateway, 'remote', fetched(
+    function (operation) { return this.remoteRequest(operation); },
+    function (operation, reply) { return this.parseRemoteResponse(operation, reply); },
+  ));
+  verb(core.bitpay.Gateway, 'createInvoice', fetched(
+    function (request) { return this.invoiceRequest(request); },
+    function (request, reply) { return this.invoiceResponse(reply); },
+  ));
+
+  return { transition, handleNotification, operate, fetchPostback, isVposError, DEFAULT_TIMEOUT_MS };
 }

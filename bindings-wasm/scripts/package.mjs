@@ -62,7 +62,7 @@ for (const dir of ['web', 'node']) appendFileSync(here(`pkg/edge/${dir}/vpos_web
 // glue of the driver (js/edge-glue.js: handleNotification, operate, fetchPostback and a
 // `transition` that takes the driver's handles), as an ES module for web and CommonJS for node.
 const glue = readFileSync(here('js/edge-glue.js'), 'utf8');
-const GLUE_NAMES = 'transition, handleNotification, operate, fetchPostback, DEFAULT_TIMEOUT_MS';
+const GLUE_NAMES = 'transition, handleNotification, operate, fetchPostback, isVposError, DEFAULT_TIMEOUT_MS';
 // The core functions only the glue calls (skip_typescript in src/driver.rs): not exports.
 const GLUE_ONLY = ['transitionVerified', 'transitionReply'];
 const glueNames = GLUE_NAMES.split(', ');
@@ -87,7 +87,45 @@ for (const dir of ['web', 'node']) {
       + coreNames.map((n) => `exports.${n} = core.${n};\n`).join('')
       + glueNames.map((n) => `exports.${n} = glue.${n};\n`).join(''));
   }
-  appendFileSync(at('vpos_web_edge.d.ts'), `
+  // The namespaces' DEFAULT_TIMEOUT_MS (the glue sets it): wasm-bindgen declares each namespace
+  // as one object type, so the member goes into that declaration.
+  const dts = at('vpos_web_edge.d.ts');
+  let declared = readFileSync(dts, 'utf8');
+  for (const ns of ['flocash', 'redsys', 'elavon', 'paypal', 'bitpay']) {
+    const head = `export let ${ns}: {\n`;
+    if (!declared.includes(head)) throw new Error(`package.mjs: no namespace ${ns} in ${dts}`);
+    declared = declared.replace(head, `${head}    /** Default deadline of the gateway's async verbs: 10 000 ms. */\n    DEFAULT_TIMEOUT_MS: number,\n`);
+  }
+  writeFileSync(dts, declared);
+  appendFileSync(dts, `
+/** Whether \`e\` is an error vpos threw (\`name\` "VposError", a string \`code\`). */
+export function isVposError(e: unknown): e is VposError;
+/** A gateway class's notification flow: the request and the options of {@link handleNotification} in one object. */
+export type GatewayNotificationInput = NotificationRequest & HandleOptions;
+type GatewayVerified = flocash__VerifiedNotification | flocash__PolledEvent | redsys__VerifiedNotification | ceca__VerifiedNotification
+  | elavon__VerifiedNotification | elavon__VerifiedEvent | paypal__VerifiedNotification | paypal__VerifiedEvent | bitpay__VerifiedNotification;
+/** The verbs the JS glue gives every gateway class (as the Node package's). */
+interface GatewayGlue {
+  /** Same as the top-level {@link transition}. */
+  transition(payment: PaymentSnapshot, verified: GatewayVerified): OutcomeJson;
+  /** The whole notification flow through the driver with this gateway's \`config\` (see {@link handleNotification}). */
+  handleNotification(input: GatewayNotificationInput): Promise<NotificationResult>;
+}
+interface flocash__Gateway extends GatewayGlue {}
+interface ceca__Gateway extends GatewayGlue {}
+interface paypal__Gateway extends GatewayGlue {}
+interface redsys__Gateway extends GatewayGlue {
+  /** operationRequest → fetch (deadline; no answer is gateway_unavailable) → parseOperationResponse. */
+  operate(operation: RedsysOperation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<redsys__VerifiedNotification>;
+}
+interface elavon__Gateway extends GatewayGlue {
+  /** remoteRequest → fetch (deadline; no answer is gateway_unavailable) → parseRemoteResponse. */
+  remote(operation: ElavonRemoteOperation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<elavon__VerifiedEvent>;
+}
+interface bitpay__Gateway extends GatewayGlue {
+  /** invoiceRequest → fetch (deadline; no answer is gateway_unavailable) → invoiceResponse. */
+  createInvoice(request: BitpayInvoiceRequest, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<BitpayCreated>;
+}
 /** The one notification path, every gateway: size → token → onReceived → parse → prove → payment → transition → acknowledge. */
 export function handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
 /** operationRequest → fetch (deadline) → parseOperationReply. */
@@ -96,7 +134,7 @@ export function operate(config: Config, operation: Operation, options?: { fetch?
 export function fetchPostback(request: HttpRequest, options?: { signal?: AbortSignal }): Promise<{ status: number; body: string }>;
 /** Default deadline of a proof's or an operation's request: 10 000 ms. */
 export const DEFAULT_TIMEOUT_MS: number;
-/** What a driver handle (VerifiedNotification, OperationReply) does to the stored payment: a plain outcome. */
-export function transition(payment: PaymentSnapshot, verified: VerifiedNotification | OperationReply): OutcomeJson;
+/** What a verified handle (the driver's VerifiedNotification or OperationReply, a gateway class's verified notification or event) does to the stored payment: a plain outcome. */
+export function transition(payment: PaymentSnapshot, verified: VerifiedNotification | OperationReply | GatewayVerified): OutcomeJson;
 `);
 }

@@ -2,7 +2,7 @@
 //! notification path and one operation path for every gateway, with the names and shapes of
 //! the Node package (`Config`, `parseNotification`, `prove`, `acknowledge`, `reject`, …). The
 //! async `handleNotification` and `operate` are JS glue over these (scripts/package.mjs), as is
-//! `transition`, which accepts these handles beside the gateway modules' `Event`.
+//! `transition`, which accepts these handles beside the gateway modules' verified handles.
 //!
 //! Handles are opaque classes; their parts (`summary`, `event`, `paymentFields`,
 //! `notification`) are getters converted once per handle and cached.
@@ -71,6 +71,13 @@ fn word<T: serde::de::DeserializeOwned>(word: &str, field: &'static str) -> Resu
 #[wasm_bindgen(js_name = Config)]
 pub struct DriverConfig {
     inner: driver::Config,
+}
+
+impl DriverConfig {
+    /// A gateway class's configuration as the driver's (`redsys.Gateway.config`, …).
+    pub(crate) fn of(inner: driver::Config) -> DriverConfig {
+        DriverConfig { inner }
+    }
 }
 
 #[wasm_bindgen(js_class = Config)]

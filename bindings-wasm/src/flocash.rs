@@ -10,16 +10,14 @@ use vpos_core::gateways::flocash::{self, Order, PublicConfig};
 #[cfg(feature = "edge")]
 use vpos_core::gateways::flocash::{Config, Notification};
 #[cfg(feature = "edge")]
-use vpos_core::{ErrorCode, Reply, Unverified, Verified};
+use vpos_core::{Amount, Reply, Unverified, Verified};
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "edge")]
+use crate::gateway::{self, answers, unverified_notification, verified_notification};
+#[cfg(feature = "edge")]
 use crate::js::core_error;
 use crate::js::{Arg, Thrown, from_js, to_js};
-#[cfg(feature = "edge")]
-use crate::state::{Event, Outcome};
-#[cfg(feature = "edge")]
-use crate::{gateway, gateway::verified_notification};
 
 const ORDER: Arg = Arg::value("order");
 
@@ -70,8 +68,8 @@ pub fn status(code: &str) -> Result<JsValue, Thrown> {
 /// One FloCash merchant account. **Server and edge only**: the configuration holds the
 /// notification token, a secret that must never be shipped to a browser.
 ///
-/// The constructor reads the configuration without judging it, as the core does; call
-/// `validate()` at start-up to have every bad key named.
+/// The constructor validates the configuration (as the Node package's does) unless given
+/// `{ validate: false }`.
 #[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct Gateway {
@@ -82,14 +80,20 @@ pub struct Gateway {
 #[wasm_bindgen(js_namespace = flocash, js_class = Gateway)]
 impl Gateway {
     /// Reads a configuration (`merchant`, `merchant_name`, `checkout_url`, `base_url`,
-    /// `notification_token`, optional URLs). Unknown keys are refused (`invalid_config`).
+    /// `notification_token`, optional URLs). Unknown keys are refused (`invalid_config`), and
+    /// every value is checked unless `{ validate: false }`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "FlocashConfig")] config: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ validate?: boolean }")] options: JsValue,
     ) -> Result<Gateway, Thrown> {
-        Ok(Gateway {
+        let gateway = Gateway {
             config: from_js(config, Arg::config("config"))?,
-        })
+        };
+        if crate::js::validate_option(&options)? {
+            gateway.config.validate()?;
+        }
+        Ok(gateway)
     }
 
     /// Checks every configuration value; throws `invalid_config` naming the first bad key.
@@ -98,17 +102,35 @@ impl Gateway {
         Ok(())
     }
 
+    /// This account as the driver's `Config` (for `handleNotification` and the operations).
+    #[wasm_bindgen(getter)]
+    pub fn config(&self) -> crate::driver::DriverConfig {
+        crate::driver::DriverConfig::of(self.config.clone().into())
+    }
+
+    /// The merchant's FloCash account e-mail.
+    #[wasm_bindgen(getter)]
+    pub fn merchant(&self) -> String {
+        self.config.merchant.clone()
+    }
+
     /// The post-back URL derived from `base_url` (`https://host/validateNotify.do`).
-    #[wasm_bindgen(js_name = postbackUrl)]
+    #[wasm_bindgen(getter, js_name = postbackUrl)]
     pub fn postback_url(&self) -> Result<String, Thrown> {
         Ok(self.config.postback_url()?)
     }
 
     /// The browser-safe part of the configuration (no token), to hand to a page that calls
     /// `flocash.checkoutPublic`.
-    #[wasm_bindgen(js_name = publicConfig, unchecked_return_type = "FlocashPublicConfig")]
+    #[wasm_bindgen(getter, js_name = publicConfig, unchecked_return_type = "FlocashPublicConfig")]
     pub fn public_config(&self) -> Result<JsValue, Thrown> {
         to_js(&self.config.public())
+    }
+
+    /// JSON of a gateway is its public configuration: never the token.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "FlocashPublicConfig")]
+    pub fn to_json(&self) -> Result<JsValue, Thrown> {
+        self.public_config()
     }
 
     /// The checkout form for `order`: `{action, method, fields: [[name, value], …]}`.
@@ -117,8 +139,18 @@ impl Gateway {
         &self,
         #[wasm_bindgen(unchecked_param_type = "FlocashOrder")] order: JsValue,
     ) -> Result<JsValue, Thrown> {
-        let order: Order = from_js(order, ORDER)?;
-        to_js(&flocash::checkout(&self.config, &order)?)
+        gateway::checkout(&self.config, order, flocash::checkout)
+    }
+
+    /// The checkout form as HTML, every value escaped by the core; `autoSubmit` adds the
+    /// submitting script.
+    #[wasm_bindgen(js_name = checkoutHtml)]
+    pub fn checkout_html(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FlocashOrder")] order: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ autoSubmit?: boolean }")] options: JsValue,
+    ) -> Result<String, Thrown> {
+        gateway::checkout_html(&self.config, order, options, flocash::checkout)
     }
 
     /// Compares the token from the notification URL with the configured one in constant
@@ -140,13 +172,12 @@ impl Gateway {
         content_type: Option<String>,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] body: JsValue,
     ) -> Result<UnverifiedNotification, Thrown> {
-        let parsed = gateway::parse_notification(
+        Ok(UnverifiedNotification(gateway::parse_notification(
             &self.config,
             content_type,
             &body,
             flocash::parse_notification,
-        )?;
-        Ok(UnverifiedNotification(Some(parsed)))
+        )?))
     }
 
     /// The post-back to perform (with a timeout): `{method, url, headers, body}`.
@@ -155,37 +186,31 @@ impl Gateway {
         &self,
         notification: &UnverifiedNotification,
     ) -> Result<JsValue, Thrown> {
-        to_js(&flocash::postback_request(
-            &self.config,
-            notification.get()?,
-        ))
+        to_js(&flocash::postback_request(&self.config, &notification.0))
     }
 
     /// Judges the post-back reply: `{status, body}` as received, or `{error}` when the
     /// host could not get one. Verified only on `200 VERIFIED`; otherwise throws
-    /// `postback_invalid` or `postback_failed`.
-    ///
-    /// Spends `notification`, as the core consumes it, whatever the verdict: a notification
-    /// is verified once. (FloCash delivers a failed one again; parse that delivery.)
+    /// `postback_invalid` or `postback_failed`. The unverified handle stays usable.
     #[wasm_bindgen(js_name = verifyPostback)]
     pub fn verify_postback(
         &self,
-        notification: &mut UnverifiedNotification,
+        notification: &UnverifiedNotification,
         #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
     ) -> Result<VerifiedNotification, Thrown> {
         let reply: Reply = from_js(reply, Arg::value("reply"))?;
-        let Some(unverified) = notification.0.take() else {
-            return Err(spent());
-        };
-        let verified = flocash::verify_postback(&self.config, unverified, &reply)?;
+        let verified = flocash::verify_postback(&self.config, notification.0.clone(), &reply)?;
         Ok(VerifiedNotification(verified))
     }
 
     /// The answer FloCash must get once `transition` decided: `200 00` when settled,
     /// otherwise a status that makes FloCash deliver again.
     #[wasm_bindgen(unchecked_return_type = "HttpResponse")]
-    pub fn acknowledge(&self, outcome: &Outcome) -> Result<JsValue, Thrown> {
-        to_js(&flocash::acknowledge(outcome.inner()))
+    pub fn acknowledge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "OutcomeJson")] outcome: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        acknowledge(outcome)
     }
 
     /// The answer FloCash must get when a notification could not be taken in: `error` is a
@@ -198,54 +223,41 @@ impl Gateway {
         let error = core_error(&error)?;
         to_js(&flocash::reject(&error))
     }
+
+    /// FloCash has no refund API: always throws `unsupported` (refund in the back office; the
+    /// Refund notification then updates the payment).
+    #[wasm_bindgen(js_name = refundRequest)]
+    pub fn refund_request(
+        &self,
+        order_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "AmountInput")] amount: JsValue,
+    ) -> Result<(), Thrown> {
+        let amount: Amount = from_js(amount, Arg::value("amount"))?;
+        flocash::refund_request(&self.config, order_id, amount)?;
+        Ok(())
+    }
 }
 
 /// A parsed notification whose authenticity is not proven. Opaque: JS cannot build one, and
-/// only `Gateway.verifyPostback` turns it into a `VerifiedNotification`, spending it.
+/// only `Gateway.verifyPostback` turns it into a `VerifiedNotification`.
 #[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash)]
-pub struct UnverifiedNotification(Option<Unverified<Notification>>);
+pub struct UnverifiedNotification(Unverified<Notification>);
 
 #[cfg(feature = "edge")]
-impl UnverifiedNotification {
-    fn get(&self) -> Result<&Unverified<Notification>, Thrown> {
-        self.0.as_ref().ok_or_else(spent)
-    }
-}
-
-#[cfg(feature = "edge")]
-fn spent() -> Thrown {
-    Thrown::new(
-        ErrorCode::FieldInvalid,
-        Some("notification"),
-        "this notification was already passed to verifyPostback; parse the raw body again",
-    )
-}
-
-#[cfg(feature = "edge")]
-#[wasm_bindgen(js_namespace = flocash, js_class = UnverifiedNotification)]
-impl UnverifiedNotification {
-    /// The parsed fields, to be read with suspicion (to find and lock the payment row).
-    #[wasm_bindgen(unchecked_return_type = "FlocashNotification")]
-    pub fn untrusted(&self) -> Result<JsValue, Thrown> {
-        to_js(self.get()?.untrusted())
-    }
-
-    /// The body exactly as received, to store before acting on it.
-    #[wasm_bindgen(js_name = rawBody)]
-    pub fn raw_body(&self) -> Result<Vec<u8>, Thrown> {
-        Ok(self.get()?.untrusted().raw_body().to_vec())
-    }
-}
+unverified_notification!(flocash, "FlocashNotification");
 
 /// A notification FloCash confirmed by post-back. Opaque: only `verifyPostback` makes one.
-/// "Verified" says it is authentic, not that the payment succeeded: read `event()`.
+/// "Verified" says it is authentic, not that the payment succeeded: read `event`.
 #[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct VerifiedNotification(Verified<Notification>);
 
 #[cfg(feature = "edge")]
 verified_notification!(flocash, "FlocashNotification");
+
+#[cfg(feature = "edge")]
+answers!(flocash, flocash);
 
 /// Merchant Polling (edge module only: the polling configuration holds the API password).
 #[cfg(feature = "edge")]
@@ -277,38 +289,54 @@ impl Gateway {
         to_js(&flocash::poll_by_time_request(&config, &from, &to)?)
     }
 
-    /// Reads a polling reply (`{status, body}` or `{error}`): `gateway_error` for a SOAP fault
-    /// or an error header, `gateway_unavailable` without an answer, `field_invalid` for
-    /// malformed XML, and the field and money errors of the payments.
-    #[wasm_bindgen(js_name = parsePollResponse)]
+    /// Reads a polling reply (`{status, body}` or `{error}`): `{status_code, status_msg,
+    /// payments, events}`, `events` one `PolledEvent` handle per payment, in order.
+    /// `gateway_error` for a SOAP fault or an error header, `gateway_unavailable` without an
+    /// answer, `field_invalid` for malformed XML, and the field and money errors of the
+    /// payments.
+    #[wasm_bindgen(js_name = parsePollResponse, unchecked_return_type = "FlocashPolled")]
     pub fn parse_poll_response(
         &self,
         #[wasm_bindgen(unchecked_param_type = "FlocashPollConfig")] poll_config: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
-    ) -> Result<PollReply, Thrown> {
+    ) -> Result<JsValue, Thrown> {
         let config: flocash::PollConfig = from_js(poll_config, Arg::config("poll_config"))?;
         let reply: Reply = from_js(reply, Arg::value("reply"))?;
-        Ok(PollReply(flocash::parse_poll_response(&config, &reply)?))
+        let polled = flocash::parse_poll_response(&config, &reply)?;
+        let out = to_js(&*polled)?;
+        let events: js_sys::Array = polled
+            .events()
+            .into_iter()
+            .map(|event| JsValue::from(PolledEvent(event)))
+            .collect();
+        js_sys::Reflect::set(&out, &"events".into(), &events).map_err(|_| {
+            Thrown::new(
+                vpos_core::ErrorCode::FieldInvalid,
+                None,
+                "could not convert the polling reply",
+            )
+        })?;
+        Ok(out)
     }
 }
 
-/// A successful polling reply. Opaque: only `parsePollResponse` makes one, so its events can
-/// move payments.
+/// One polled payment's event: authenticated by the polling exchange, so it may drive a
+/// `transition`. Opaque: only `parsePollResponse` makes one.
 #[cfg(feature = "edge")]
 #[wasm_bindgen(js_namespace = flocash)]
-pub struct PollReply(Verified<flocash::PollReply>);
+pub struct PolledEvent(vpos_core::Event);
 
 #[cfg(feature = "edge")]
-#[wasm_bindgen(js_namespace = flocash, js_class = PollReply)]
-impl PollReply {
-    /// `{status_code, status_msg, payments}`.
-    #[wasm_bindgen(unchecked_return_type = "FlocashPollReply")]
-    pub fn reply(&self) -> Result<JsValue, Thrown> {
-        to_js(&*self.0)
+#[wasm_bindgen(js_namespace = flocash, js_class = PolledEvent)]
+impl PolledEvent {
+    /// The gateway-neutral event, with its idempotency `key` (give `transition` this handle).
+    #[wasm_bindgen(getter, unchecked_return_type = "EventJson")]
+    pub fn event(&self) -> Result<JsValue, Thrown> {
+        to_js(&self.0)
     }
 
-    /// One event per payment, in order, each for `transition`.
-    pub fn events(&self) -> Vec<Event> {
-        self.0.events().into_iter().map(Event::new).collect()
+    #[wasm_bindgen(js_name = __transition, skip_typescript)]
+    pub fn transition_payment(&self, payment: JsValue) -> Result<JsValue, Thrown> {
+        crate::state::transition(payment, &self.0)
     }
 }

@@ -93,8 +93,8 @@ macro_rules! gateway_class {
         $crate::gateway::gateway_class!(
             @config $ns, $config, $public, $secrets, $public_doc,
             [
-                " Reads a configuration; unknown keys are refused (`invalid_config`). Reads without",
-                " judging, as the core does: call `validate()` at start-up."
+                " Reads a configuration; unknown keys are refused (`invalid_config`), and every value",
+                " is checked unless `{ validate: false }` (then call `validate()` yourself)."
             ]
         );
 
@@ -117,11 +117,11 @@ macro_rules! gateway_class {
                 )?))
             }
 
-            #[doc = " The answer once `transition` decided."]
+            #[doc = " The answer once `transition` decided (`outcome` as `transition` returned it)."]
             #[wasm_bindgen(unchecked_return_type = "HttpResponse")]
             pub fn acknowledge(
                 &self,
-                outcome: &$crate::state::Outcome,
+                #[wasm_bindgen(unchecked_param_type = "OutcomeJson")] outcome: JsValue,
             ) -> Result<JsValue, $crate::js::Thrown> {
                 acknowledge(outcome)
             }
@@ -159,10 +159,15 @@ macro_rules! gateway_class {
             #[wasm_bindgen(constructor)]
             pub fn new(
                 #[wasm_bindgen(unchecked_param_type = $config)] config: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "{ validate?: boolean }")] options: JsValue,
             ) -> Result<Gateway, $crate::js::Thrown> {
-                Ok(Gateway {
+                let gateway = Gateway {
                     config: $crate::js::from_js(config, $crate::js::Arg::config("config"))?,
-                })
+                };
+                if $crate::js::validate_option(&options)? {
+                    gateway.config.validate()?;
+                }
+                Ok(gateway)
             }
 
             #[doc = " Checks every configuration value; throws `invalid_config` naming the first bad key."]
@@ -172,9 +177,21 @@ macro_rules! gateway_class {
             }
 
             #[doc = $public_doc]
-            #[wasm_bindgen(js_name = publicConfig, unchecked_return_type = $public)]
+            #[wasm_bindgen(getter, js_name = publicConfig, unchecked_return_type = $public)]
             pub fn public_config(&self) -> Result<JsValue, $crate::js::Thrown> {
                 $crate::js::public_config(&self.config, &$secrets)
+            }
+
+            #[doc = " JSON of a gateway is its public configuration: never a secret."]
+            #[wasm_bindgen(js_name = toJSON, unchecked_return_type = $public)]
+            pub fn to_json(&self) -> Result<JsValue, $crate::js::Thrown> {
+                self.public_config()
+            }
+
+            #[doc = " This account as the driver's `Config` (for `handleNotification` and the operations)."]
+            #[wasm_bindgen(getter)]
+            pub fn config(&self) -> $crate::driver::DriverConfig {
+                $crate::driver::DriverConfig::of(self.config.clone().into())
             }
         }
     };
@@ -189,9 +206,9 @@ macro_rules! answers {
         #[doc = " The answer once `transition` decided (as `Gateway.acknowledge`)."]
         #[wasm_bindgen(js_namespace = $ns, unchecked_return_type = "HttpResponse")]
         pub fn acknowledge(
-            outcome: &$crate::state::Outcome,
+            #[wasm_bindgen(unchecked_param_type = "OutcomeJson")] outcome: JsValue,
         ) -> Result<JsValue, $crate::js::Thrown> {
-            $crate::js::to_js(&$module::acknowledge(outcome.inner()))
+            $crate::js::to_js(&$module::acknowledge(&$crate::state::outcome(outcome)?))
         }
 
         $crate::gateway::answers!(
@@ -214,21 +231,21 @@ macro_rules! answers {
     };
 }
 
-/// The methods of an `UnverifiedNotification(Unverified<Notification>)` class: `untrusted()`
-/// (typed as `$ts`) and `rawBody()`.
+/// The getters of an `UnverifiedNotification(Unverified<Notification>)` class: `untrusted`
+/// (typed as `$ts`) and `rawBody`.
 #[cfg(feature = "edge")]
 macro_rules! unverified_notification {
     ($ns:ident, $ts:literal) => {
         #[wasm_bindgen(js_namespace = $ns, js_class = UnverifiedNotification)]
         impl UnverifiedNotification {
             #[doc = " The parsed fields, to be read with suspicion (to find the payment)."]
-            #[wasm_bindgen(unchecked_return_type = $ts)]
+            #[wasm_bindgen(getter, unchecked_return_type = $ts)]
             pub fn untrusted(&self) -> Result<JsValue, $crate::js::Thrown> {
                 $crate::js::to_js(self.0.untrusted())
             }
 
             #[doc = " The body exactly as received."]
-            #[wasm_bindgen(js_name = rawBody)]
+            #[wasm_bindgen(getter, js_name = rawBody)]
             pub fn raw_body(&self) -> Vec<u8> {
                 self.0.untrusted().raw_body().to_vec()
             }
@@ -236,15 +253,16 @@ macro_rules! unverified_notification {
     };
 }
 
-/// The methods of a `VerifiedNotification(Verified<Notification>)` class: `notification()`
-/// (typed as `$ts`), `event()` and `rawBody()`; with `event_only`, only the last two (for a
-/// gateway that writes its own `notification()`).
+/// The getters of a `VerifiedNotification(Verified<Notification>)` class: `notification`
+/// (typed as `$ts`), `event` and `rawBody`, and the hidden `__transition` the glue's
+/// `transition` calls; with `event_only`, all but `notification` (for a gateway that writes its
+/// own).
 macro_rules! verified_notification {
     ($ns:ident, $ts:literal) => {
         #[wasm_bindgen(js_namespace = $ns, js_class = VerifiedNotification)]
         impl VerifiedNotification {
             #[doc = " The notification's fields."]
-            #[wasm_bindgen(unchecked_return_type = $ts)]
+            #[wasm_bindgen(getter, unchecked_return_type = $ts)]
             pub fn notification(&self) -> Result<JsValue, $crate::js::Thrown> {
                 $crate::js::to_js(&*self.0)
             }
@@ -255,30 +273,42 @@ macro_rules! verified_notification {
     ($ns:ident, event_only) => {
         #[wasm_bindgen(js_namespace = $ns, js_class = VerifiedNotification)]
         impl VerifiedNotification {
-            #[doc = " The gateway-neutral event to hand to `transition`."]
-            pub fn event(&self) -> $crate::state::Event {
-                $crate::state::Event::new(self.0.event())
+            #[doc = " The gateway-neutral event, with its idempotency `key` (give `transition` this handle)."]
+            #[wasm_bindgen(getter, unchecked_return_type = "EventJson")]
+            pub fn event(&self) -> Result<JsValue, $crate::js::Thrown> {
+                $crate::js::to_js(&self.0.event())
             }
 
             #[doc = " The body exactly as received."]
-            #[wasm_bindgen(js_name = rawBody)]
+            #[wasm_bindgen(getter, js_name = rawBody)]
             pub fn raw_body(&self) -> Vec<u8> {
                 self.0.raw_body().to_vec()
+            }
+
+            #[wasm_bindgen(js_name = __transition, skip_typescript)]
+            pub fn transition_payment(&self, payment: JsValue) -> Result<JsValue, $crate::js::Thrown> {
+                $crate::state::transition(payment, &self.0.event())
             }
         }
     };
 }
 
-/// The method of a `VerifiedEvent(vpos_core::Event)` class (an event from a verified API
-/// reply): `event()`.
+/// The `event` getter (and hidden `__transition`) of a `VerifiedEvent(vpos_core::Event)` class
+/// (an event from a verified API reply).
 #[cfg(feature = "edge")]
 macro_rules! verified_event {
     ($ns:ident) => {
         #[wasm_bindgen(js_namespace = $ns, js_class = VerifiedEvent)]
         impl VerifiedEvent {
-            #[doc = " The gateway-neutral event to hand to `transition`."]
-            pub fn event(&self) -> $crate::state::Event {
-                $crate::state::Event::new(self.0.clone())
+            #[doc = " The gateway-neutral event, with its idempotency `key` (give `transition` this handle)."]
+            #[wasm_bindgen(getter, unchecked_return_type = "EventJson")]
+            pub fn event(&self) -> Result<JsValue, $crate::js::Thrown> {
+                $crate::js::to_js(&self.0)
+            }
+
+            #[wasm_bindgen(js_name = __transition, skip_typescript)]
+            pub fn transition_payment(&self, payment: JsValue) -> Result<JsValue, $crate::js::Thrown> {
+                $crate::state::transition(payment, &self.0)
             }
         }
     };

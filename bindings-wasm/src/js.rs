@@ -218,6 +218,26 @@ pub fn auto_submit(options: &JsValue) -> Result<bool, Thrown> {
         .unwrap_or(false))
 }
 
+/// `options.validate` of a gateway class's constructor (`new redsys.Gateway(config, options?)`),
+/// as the Node package reads it: the configuration is validated unless `validate: false`.
+#[cfg(feature = "edge")]
+pub fn validate_option(options: &JsValue) -> Result<bool, Thrown> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(true);
+    }
+    if !options.is_object() {
+        return Err(Thrown::new(
+            ErrorCode::FieldInvalid,
+            Some("options"),
+            "options must be an object such as { validate: false }",
+        ));
+    }
+    Ok(Reflect::get(options, &"validate".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        != Some(false))
+}
+
 /// Writes a core value as a plain JS value with the core's JSON shape: `None` becomes `null`
 /// (as in JSON, not `undefined`) and 64-bit integers (`minor`, `refunded_minor`) become
 /// `BigInt`, so money never passes through a float.

@@ -24,10 +24,13 @@
 //! edge module only. Every host value is read by the core's one conversion,
 //! `vpos_core::json::from_value` (`js::from_js`), so `code` and `field` are the Node package's.
 //!
-//! Notifications and events are opaque classes (`<gateway>.UnverifiedNotification`,
+//! Notifications are opaque classes (`<gateway>.UnverifiedNotification`,
 //! `<gateway>.VerifiedNotification`, `elavon.VerifiedEvent`, `paypal.VerifiedEvent`,
-//! `paypal.NvpReply`, `flocash.PollReply`, `Event`, `Outcome`): JS code can read them but has
-//! no way to construct one, so a plain object can never pass for a verified payment event.
+//! `paypal.NvpReply`, `flocash.PolledEvent`), with the names, getters and plain-object shapes
+//! of the Node package (`verified.event`, `verified.notification`, `gateway.publicConfig`;
+//! tests/js/api.shared.mjs holds both packages to them). JS code can read them but has no way to
+//! construct one, and `transition` takes the handle, never its plain `event`, so a plain object
+//! can never pass for a verified payment event.
 
 #[cfg(feature = "edge")]
 mod bitpay;
@@ -51,8 +54,7 @@ mod paypal;
 mod paypal_edge;
 #[cfg(feature = "edge")]
 mod redsys;
-// Events, outcomes and `transition` move a payment from a verified notification, which only
-// the edge module makes.
+// `transition` moves a payment from a verified notification, which only the edge module makes.
 #[cfg(feature = "edge")]
 mod state;
 
@@ -70,6 +72,15 @@ pub fn flavour() -> String {
 
 use vpos_core::ErrorCode;
 use wasm_bindgen::prelude::*;
+
+/// Every payment status of the one status model, in lifecycle order.
+#[wasm_bindgen(js_name = paymentStatuses, unchecked_return_type = "PaymentStatus[]")]
+pub fn payment_statuses() -> Vec<String> {
+    vpos_core::PaymentStatus::ALL
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect()
+}
 
 /// Every code of the core's error catalogue, in catalogue order: the values `error.code`
 /// can take.
@@ -99,10 +110,11 @@ export type {
 } from "./vpos_types.js";
 /** What a gateway reports (the generated ReportedStatus, by this package's name). */
 export type Reported = ReportedStatus;
-/** A verified fact about a payment as JSON (the generated Event; `Event` is the edge module's class). */
+/** A verified fact about a payment (the generated Event). */
 export type EventJson = GeneratedEvent;
-/** What `transition` decided as JSON (the generated Outcome; `Outcome` is the edge module's class). */
+/** What `transition` decided (the generated Outcome). */
 export type OutcomeJson = GeneratedOutcome;
+export type { GeneratedEvent as Event, GeneratedOutcome as Outcome };
 /** An amount on input: `minor` (a BigInt or safe integer) or the exact decimal `value`, or both if they agree. */
 export type AmountInput =
   | { currency: string; minor: bigint | number; value?: string }
@@ -241,4 +253,6 @@ export interface BitpayInvoiceRequest {
   price: AmountInput; order_id: string; item_desc?: string | null; redirect_url?: string | null;
 }
 export interface BitpayCreated { invoice: BitpayInvoice; form: RedirectForm }
+/** A polling reply read by `parsePollResponse`: the reply and one `PolledEvent` per payment. */
+export interface FlocashPolled extends FlocashPollReply { events: flocash__PolledEvent[] }
 "#;

@@ -10,11 +10,10 @@ use crate::gateway::{
     self, answers, gateway_class, unverified_notification, verified_notification,
 };
 use crate::js::{Arg, Thrown, bytes_of, from_js, pairs_object, to_js};
-use crate::state::Outcome;
 
 /// One Redsys terminal. **Edge/server only**: the configuration holds the secret key, which
-/// stays inside the module (no getter returns it). The constructor reads without judging, as
-/// the core does; call `validate()` at start-up.
+/// stays inside the module (no getter returns it). The constructor validates the configuration
+/// unless given `{ validate: false }`, as the Node package's does.
 #[wasm_bindgen(js_namespace = redsys)]
 pub struct Gateway {
     config: Config,
@@ -28,12 +27,19 @@ gateway_class! {
     public_doc: " The configuration without `secret_key`.",
     new_doc: [
         " Reads a configuration (`merchant_code`, `terminal`, `secret_key`, `checkout_url`, …).",
-        " Unknown keys are refused (`invalid_config`).",
+        " Unknown keys are refused (`invalid_config`), and every value is checked unless",
+        " `{ validate: false }`.",
     ],
 }
 
 #[wasm_bindgen(js_namespace = redsys, js_class = Gateway)]
 impl Gateway {
+    /// `DS_MERCHANT_MERCHANTCODE`.
+    #[wasm_bindgen(getter, js_name = merchantCode)]
+    pub fn merchant_code(&self) -> String {
+        self.config.merchant_code.clone()
+    }
+
     /// Base64 of the per-order key (3DES or AES by the configured version).
     #[wasm_bindgen(js_name = orderKey)]
     pub fn order_key(&self, order: &str) -> Result<String, Thrown> {
@@ -66,7 +72,7 @@ impl Gateway {
     pub fn checkout_html(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RedsysOrder")] order: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ autoSubmit?: boolean }")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ autoSubmit?: boolean }")] options: JsValue,
     ) -> Result<String, Thrown> {
         gateway::checkout_html(&self.config, order, options, redsys::checkout)
     }
@@ -103,12 +109,12 @@ impl Gateway {
     pub fn acknowledge(
         &self,
         notification: &VerifiedNotification,
-        outcome: &Outcome,
+        #[wasm_bindgen(unchecked_param_type = "OutcomeJson")] outcome: JsValue,
     ) -> Result<JsValue, Thrown> {
         to_js(&redsys::acknowledge(
             &self.config,
             &notification.0,
-            outcome.inner(),
+            &crate::state::outcome(outcome)?,
         )?)
     }
 
@@ -170,13 +176,13 @@ pub struct VerifiedNotification(Verified<Notification>);
 impl VerifiedNotification {
     /// The notification's fields (with `identifier`, `expiry_date` and `cof_txnid` when a
     /// card was stored).
-    #[wasm_bindgen(unchecked_return_type = "RedsysNotification")]
+    #[wasm_bindgen(getter, unchecked_return_type = "RedsysNotification")]
     pub fn notification(&self) -> Result<JsValue, Thrown> {
         to_js(&*self.0)
     }
 
     /// The decoded parameters as an object (the last of a repeated key wins).
-    #[wasm_bindgen(unchecked_return_type = "Record<string, string>")]
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, string>")]
     pub fn parameters(&self) -> Result<JsValue, Thrown> {
         pairs_object(&self.0.parameters)
     }

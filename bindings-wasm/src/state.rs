@@ -1,80 +1,21 @@
-//! The payment state machine: `transition(payment, event)` and its two opaque values.
+//! The payment state machine's values as plain JS objects, as the Node package gives them: an
+//! event is `EventJson`, an outcome `OutcomeJson`. What keeps JS from forging an event is that
+//! `transition` takes the verified *handle* (a class only this module makes), never the plain
+//! event: each verified class has a hidden `__transition(payment)` that the glue's
+//! `transition(payment, verified)` calls after an `instanceof` check (js/edge-glue.js).
 
-use vpos_core::PaymentSnapshot;
-use wasm_bindgen::prelude::*;
+use vpos_core::{Outcome, PaymentSnapshot};
+use wasm_bindgen::JsValue;
 
 use crate::js::{Arg, Thrown, from_js, to_js};
 
-/// A verified, gateway-neutral fact about a payment. Opaque: only a verified notification
-/// produces one, so JS cannot forge an event to move a payment.
-#[wasm_bindgen]
-pub struct Event(vpos_core::Event);
-
-impl Event {
-    pub(crate) fn new(event: vpos_core::Event) -> Event {
-        Event(event)
-    }
-}
-
-#[wasm_bindgen]
-impl Event {
-    /// The idempotency key (`flocash:<fpn_id>:<trans_id>:<action>:<status_code>`): keep it
-    /// under a unique constraint with the payment.
-    #[wasm_bindgen(getter)]
-    pub fn key(&self) -> String {
-        self.0.key().to_string()
-    }
-
-    /// The event as JSON: `{gateway, key, merchant, order_id, transaction_id, amount,
-    /// action, status, status_code}`.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "EventJson")]
-    pub fn to_json(&self) -> Result<JsValue, Thrown> {
-        to_js(&self.0)
-    }
-}
-
-/// What `transition` decided. Opaque so that `acknowledge` gets exactly what the core
-/// decided; read it with `toJSON()` (`{outcome: "applied", from, to, refunded_minor}`, …),
-/// `newStatus` and `isAcknowledged`.
-#[wasm_bindgen]
-pub struct Outcome(vpos_core::Outcome);
-
-impl Outcome {
-    pub(crate) fn inner(&self) -> &vpos_core::Outcome {
-        &self.0
-    }
-}
-
-#[wasm_bindgen]
-impl Outcome {
-    /// The status to store, when the payment must change (`undefined` otherwise).
-    #[wasm_bindgen(getter, js_name = newStatus, unchecked_return_type = "PaymentStatus | undefined")]
-    pub fn new_status(&self) -> Option<String> {
-        self.0.new_status().map(|s| s.as_str().to_string())
-    }
-
-    /// Whether the gateway is told "received, stop sending" (`false` for rejections and
-    /// unknown statuses, which need a person).
-    #[wasm_bindgen(getter, js_name = isAcknowledged)]
-    pub fn is_acknowledged(&self) -> bool {
-        self.0.is_acknowledged()
-    }
-
-    /// The outcome as JSON, the shape every vpos binding returns.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "OutcomeJson")]
-    pub fn to_json(&self) -> Result<JsValue, Thrown> {
-        to_js(&self.0)
-    }
-}
-
-/// Decides what a verified event does to the stored payment (`{gateway, merchant, order_id,
-/// amount, status, live?, refunded_minor?, applied_event_keys?}`). Pure: apply the result
-/// under a row lock, with the event key.
-#[wasm_bindgen]
-pub fn transition(
-    #[wasm_bindgen(unchecked_param_type = "PaymentSnapshot")] payment: JsValue,
-    event: &Event,
-) -> Result<Outcome, Thrown> {
+/// What `event` does to the stored `payment` (a `PaymentSnapshot` from JS), as `OutcomeJson`.
+pub(crate) fn transition(payment: JsValue, event: &vpos_core::Event) -> Result<JsValue, Thrown> {
     let payment: PaymentSnapshot = from_js(payment, Arg::value("payment"))?;
-    Ok(Outcome(vpos_core::transition(&payment, &event.0)))
+    to_js(&vpos_core::transition(&payment, event))
+}
+
+/// An `OutcomeJson` read back for an answer (`acknowledge`): the core re-reads what it decided.
+pub(crate) fn outcome(value: JsValue) -> Result<Outcome, Thrown> {
+    from_js(value, Arg::value("outcome"))
 }

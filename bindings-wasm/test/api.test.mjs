@@ -65,7 +65,7 @@ for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
       const e = vposError(() => api.money.parse('12.345', 'EUR'));
       assert.equal(e.code, 'amount_precision');
       if (edge) {
-        const n = new flocash.Gateway(config).parseNotification(FORM, body).untrusted();
+        const n = new flocash.Gateway(config).parseNotification(FORM, body).untrusted;
         assert.equal(typeof n.amount.minor, 'bigint');
         assert.equal(n.amount.minor, 500n);
       }
@@ -91,7 +91,7 @@ for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
       assert.deepEqual([e.code, e.field], ['field_invalid', 'item_price.minor']);
       e = vposError(() => flocash.checkoutPublic(config, order));
       assert.deepEqual([e.code, e.field], ['invalid_config', 'base_url'], 'a full config is not a public one');
-      e = vposError(() => api.transition({ ...payment, status: 'done' }, verifiedEvent(api)));
+      e = vposError(() => api.transition({ ...payment, status: 'done' }, verifiedFlocash(api)));
       assert.deepEqual([e.code, e.field], ['field_invalid', 'status']);
       // The value itself is wrong: no path inside it (a function is refused by the value bridge, naming the argument).
       for (const junk of [undefined, null, 42, 'order', []]) {
@@ -102,11 +102,23 @@ for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
 
     edgeTest('the public side never holds the token, and builds the same form as the server', () => {
       const g = new flocash.Gateway(config);
-      const pub = g.publicConfig();
+      const pub = g.publicConfig;
       assert.ok(!JSON.stringify(pub).includes(config.notification_token));
       assert.deepEqual(Object.keys(pub).sort(), ['checkout_url', 'merchant', 'merchant_name']);
+      // Every other view of the gateway leaves the token out too.
+      assert.deepEqual(g.toJSON(), pub);
+      assert.ok(!JSON.stringify(g).includes(config.notification_token));
+      assert.ok(!JSON.stringify(g.config.public()).includes(config.notification_token));
+      assert.deepEqual([g.merchant, g.postbackUrl], [config.merchant, 'https://fcms.flocash.com/validateNotify.do']);
+      assert.equal(g.config.gateway, 'flocash');
+      assert.equal(g.config, g.config, 'the driver Config is converted once per gateway');
       assert.deepEqual(flocash.checkoutPublic(pub, order), g.checkout(order));
       assert.deepEqual(g.checkout(order).fields.slice(4, 5), [['amount', '5.00']]);
+      const html = g.checkoutHtml(order, { autoSubmit: true });
+      assert.equal(html, api.renderForm(g.checkout(order), { autoSubmit: true }));
+      assert.ok(!html.includes(config.notification_token));
+      // FloCash has no refund API: refunds are made in its back office.
+      assert.equal(vposError(() => g.refundRequest(order.order_id, { value: '1.00', currency: 'USD' })).code, 'unsupported');
     });
 
     edgeTest('the notification flow: parse, post-back, verify, transition, answer', () => {
@@ -121,40 +133,51 @@ for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
         headers: [['Content-Type', 'application/x-www-form-urlencoded']],
         body: `${body.replace('+is+', '+is+')}&cmd=notify-validate`,
       });
-      assert.deepEqual(Buffer.from(unverified.rawBody()).toString(), body);
-      // A bad reply shape is refused before the notification is spent ...
+      assert.deepEqual(Buffer.from(unverified.rawBody).toString(), body);
+      // A bad reply shape is refused ...
       assert.equal(vposError(() => g.verifyPostback(unverified, { status: '200', body: 'VERIFIED' })).code, 'field_invalid');
-      assert.equal(unverified.untrusted().order_id, 'AT000001');
-      // ... and a verdict, even a failed post-back, spends it, as the core consumes it.
+      assert.equal(unverified.untrusted.order_id, 'AT000001');
+      // ... and a failed post-back is postback_failed (503: FloCash delivers again); the
+      // unverified handle stays usable, as in the Node package: the host may retry.
       const failed = vposError(() => g.verifyPostback(unverified, { error: 'timed out' }));
       assert.equal(failed.code, 'postback_failed');
       assert.equal(g.reject(failed).status, 503);
-      for (const use of [() => unverified.untrusted(), () => g.verifyPostback(unverified, VERIFIED), () => g.postbackRequest(unverified)]) {
-        assert.deepEqual(errorFields(vposError(use)), ['field_invalid', 'notification']);
-      }
-      const verified = g.verifyPostback(g.parseNotification(FORM, body), VERIFIED);
-      assert.equal(verified.notification().status, 'succeeded');
-      const event = verified.event();
+      assert.equal(flocash.reject(failed).status, 503);
+      assert.equal(unverified.untrusted.order_id, 'AT000001');
+      assert.equal(g.postbackRequest(unverified).url, 'https://fcms.flocash.com/validateNotify.do');
+      const verified = g.verifyPostback(unverified, VERIFIED);
+      const twice = g.verifyPostback(unverified, VERIFIED);
+      assert.notEqual(twice, verified);
+      assert.deepEqual(twice.event, verified.event, 'verify twice gives the same event');
+      assert.equal(verified.notification.status, 'succeeded');
+      assert.deepEqual(Buffer.from(verified.rawBody).toString(), body);
+      const event = verified.event;
+      assert.equal(event, verified.event, 'converted once per handle');
       assert.equal(event.key, 'flocash:F1:T1:sale:0000');
-      assert.equal(JSON.parse(JSON.stringify({ e: event.toJSON() }, (_, v) => (typeof v === 'bigint' ? String(v) : v))).e.key, event.key);
-      const outcome = api.transition(payment, event);
-      assert.deepEqual(outcome.toJSON(), { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
-      assert.equal(outcome.newStatus, 'paid');
-      assert.equal(outcome.isAcknowledged, true);
-      assert.deepEqual(g.acknowledge(outcome), { status: 200, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: '00' });
-      const again = api.transition({ ...payment, status: 'paid', applied_event_keys: [event.key] }, event);
-      assert.deepEqual(again.toJSON(), { outcome: 'already_applied' });
-      assert.equal(again.newStatus, undefined);
-      const foreign = api.transition({ ...payment, amount: { minor: 501n, currency: 'USD' } }, event);
-      assert.equal(foreign.toJSON().error.code, 'amount_mismatch');
+      assert.equal(event.amount.minor, 500n);
+      assert.equal(JSON.parse(JSON.stringify({ e: event }, (_, v) => (typeof v === 'bigint' ? String(v) : v))).e.key, event.key);
+      const outcome = api.transition(payment, verified);
+      assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+      assert.deepEqual(g.transition(payment, verified), outcome);
+      assert.deepEqual(api.transition(payment, twice), outcome);
+      const ok = { status: 200, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: '00' };
+      assert.deepEqual(g.acknowledge(outcome), ok);
+      assert.deepEqual(flocash.acknowledge(outcome), ok);
+      const again = api.transition({ ...payment, status: 'paid', applied_event_keys: [event.key] }, verified);
+      assert.deepEqual(again, { outcome: 'already_applied' });
+      assert.equal(g.acknowledge(again).body, '00');
+      const foreign = api.transition({ ...payment, amount: { minor: 501n, currency: 'USD' } }, verified);
+      assert.equal(foreign.outcome, 'rejected');
+      assert.equal(foreign.error.code, 'amount_mismatch');
       assert.equal(g.acknowledge(foreign).status, 409);
+      assert.deepEqual(errorFields(vposError(() => g.acknowledge({ outcome: 'bogus' }))), ['field_invalid', 'outcome']);
     });
 
     edgeTest('bodies: string, Buffer, Uint8Array and ArrayBuffer bytes reach the core unchanged', () => {
       const g = new flocash.Gateway(config);
       const bytes = new TextEncoder().encode(body);
       for (const b of [body, Buffer.from(body), bytes, bytes.buffer]) {
-        assert.equal(g.parseNotification(FORM, b).untrusted().order_id, 'AT000001');
+        assert.equal(g.parseNotification(FORM, b).untrusted.order_id, 'AT000001');
       }
       const latin1 = Buffer.concat([Buffer.from(`${body}&customer=Abeb`), Buffer.from([0xe9])]);
       assert.deepEqual(errorFields(vposError(() => g.parseNotification(FORM, latin1))), ['invalid_utf8', 'customer']);
@@ -176,17 +199,44 @@ for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
       assert.deepEqual(errorFields(vposError(() => g.reject({ code: 'ENOENT', message: 'x' }))), ['field_invalid', null]);
     });
 
-    edgeTest('notifications and events are opaque: plain objects cannot pass for them', () => {
+    edgeTest('notifications are opaque: plain objects, copied events and other classes cannot pass for them', () => {
       const g = new flocash.Gateway(config);
       const unverified = g.parseNotification(FORM, body);
-      const forged = { key: 'flocash:F1:T1:sale:0000', toJSON: () => ({}) };
-      assert.throws(() => api.transition(payment, forged));
-      assert.throws(() => api.transition(payment, unverified));
-      assert.throws(() => api.transition(payment, Object.create(api.Event.prototype)));
-      assert.throws(() => new flocash.VerifiedNotification().event());
-      assert.throws(() => g.verifyPostback({ untrusted: () => ({}) }, VERIFIED));
+      const verified = g.verifyPostback(unverified, VERIFIED);
+      const forgeries = {
+        'a plain object': { key: 'flocash:F1:T1:sale:0000', toJSON: () => ({}) },
+        'verified.event': verified.event,
+        'a copy of verified.event': { ...verified.event },
+        'a look-alike holding the real getters\' values': {
+          notification: verified.notification, event: verified.event, rawBody: verified.rawBody,
+        },
+        'the unverified handle': unverified,
+        'another gateway\'s unverified handle': redsysUnverified(api),
+        'a PayPal NvpReply': api.paypal.parseNvpResponse({ status: 200, body: 'ACK=Success&TOKEN=EC-1' }),
+        'the gateway\'s driver Config': g.config,
+        'null': null,
+      };
+      for (const [what, forged] of Object.entries(forgeries)) {
+        assert.deepEqual(errorFields(vposError(() => api.transition(payment, forged))), ['field_invalid', 'verified'], what);
+        assert.deepEqual(errorFields(vposError(() => g.transition(payment, forged))), ['field_invalid', 'verified'], what);
+      }
+      // A verified handle of another gateway is a real handle: it moves only its own gateway's payments.
+      assert.deepEqual(api.transition(payment, verifiedRedsys(api)).error.code, 'gateway_mismatch');
+      assert.throws(() => g.acknowledge(verified));
+      assert.throws(() => new flocash.VerifiedNotification().event);
+      assert.throws(() => g.verifyPostback({ untrusted: {} }, VERIFIED));
+      assert.throws(() => g.verifyPostback(verified, VERIFIED));
+      assert.throws(() => g.postbackRequest(Object.create(flocash.UnverifiedNotification.prototype)));
       // The module is intact after all of that.
-      assert.equal(api.transition(payment, g.verifyPostback(unverified, VERIFIED).event()).newStatus, 'paid');
+      assert.equal(api.transition(payment, g.verifyPostback(unverified, VERIFIED)).to, 'paid');
+    });
+
+    edgeTest('an Object.create(VerifiedNotification.prototype) look-alike is refused by transition: field_invalid on verified', () => {
+      for (const Class of [flocash.VerifiedNotification, flocash.PolledEvent, api.VerifiedNotification]) {
+        const forged = Object.create(Class.prototype);
+        assert.deepEqual(errorFields(vposError(() => api.transition(payment, forged))), ['field_invalid', 'verified'], Class.name);
+      }
+      assert.equal(api.transition(payment, verifiedFlocash(api)).to, 'paid');
     });
 
     test('renderForm escapes every value of a server-built form and refuses unknown shapes', () => {
@@ -228,14 +278,30 @@ for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
       let deep = {};
       for (let k = 0; k < 5000; k++) deep = { customer: deep };
       assert.equal(vposError(() => flocash.validateOrder(deep)).field, 'order');
-      assert.equal(g.parseNotification(FORM, body).untrusted().order_id, 'AT000001');
+      assert.equal(g.parseNotification(FORM, body).untrusted.order_id, 'AT000001');
     });
   });
 }
 
-function verifiedEvent(api) {
+/** A verified FloCash notification handle (what `transition` takes). */
+function verifiedFlocash(api) {
   const g = new api.flocash.Gateway(config);
-  return g.verifyPostback(g.parseNotification(FORM, body), VERIFIED).event();
+  return g.verifyPostback(g.parseNotification(FORM, body), VERIFIED);
+}
+
+/** The Redsys sandbox notification of the vectors: a gateway and its unverified handle. */
+function redsysUnverified(api) {
+  const doc = JSON.parse(readFileSync(new URL('../../tests/vectors/redsys/handle.json', import.meta.url), 'utf8'));
+  const c = doc.cases.find((x) => x.operation === 'redsys.handle' && 'expect' in x);
+  const input = { ...(doc.defaults ?? {}), ...c.input };
+  const gateway = new api.redsys.Gateway(input.config);
+  return Object.assign(gateway.parseNotification(FORM, input.body), { gateway });
+}
+
+/** A verified Redsys notification handle: a real handle of another gateway's class. */
+function verifiedRedsys(api) {
+  const unverified = redsysUnverified(api);
+  return unverified.gateway.verify(unverified);
 }
 
 const errorFields = (e) => [e.code, e.field];

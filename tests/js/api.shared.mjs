@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { surface } from './surface.mjs';
 
 const vectors = (area, file) =>
   JSON.parse(readFileSync(new URL(`../vectors/${area}/${file}`, import.meta.url), 'utf8')).cases;
@@ -93,7 +94,79 @@ const NAMES = {
   money: 'object',
 };
 
+const SURFACE = JSON.parse(readFileSync(new URL('./surface.json', import.meta.url), 'utf8'));
+
 export async function run(t, vpos) {
+  await t.test('the same surface: every export, namespace, class, method and getter (tests/js/surface.json)', () => {
+    const actual = surface(vpos);
+    const extra = actual.filter((line) => !SURFACE.includes(line));
+    const missing = SURFACE.filter((line) => !actual.includes(line));
+    assert.deepEqual({ extra, missing }, { extra: [], missing: [] });
+  });
+
+  await t.test('gateway classes: validated construction, getters, plain events read once, look-alikes refused', () => {
+    const short = { ...REDSYS.config, secret_key: 'c2hvcnQ=' };
+    const bad = thrown(() => new vpos.redsys.Gateway(short));
+    assert.deepEqual([bad.name, bad.code, bad.field], ['VposError', 'invalid_config', 'secret_key']);
+    assert.ok(vpos.isVposError(bad));
+    assert.equal(new vpos.redsys.Gateway(short, { validate: false }).merchantCode, REDSYS.config.merchant_code);
+
+    const gateway = new vpos.redsys.Gateway(REDSYS.config);
+    assert.equal(gateway.config, gateway.config, 'the driver Config is made once');
+    assert.equal(gateway.config.gateway, 'redsys');
+    assert.equal(gateway.publicConfig.secret_key, undefined);
+    assert.ok(!JSON.stringify(gateway).includes(REDSYS.config.secret_key));
+    const unverified = gateway.parseNotification(FORM, REDSYS.body);
+    assert.equal(unverified.untrusted.order, '0726qI3H7sZx');
+    assert.ok(unverified.rawBody instanceof Uint8Array);
+    const verified = gateway.verify(unverified);
+    assert.equal(verified.event, verified.event, 'read once, cached');
+    assert.equal(verified.event.key, 'redsys:999008881:1:0726qI3H7sZx:0:0000:4999:052029');
+    assert.equal(verified.event.amount.minor, 4999n);
+    assert.equal(verified.notification.order, '0726qI3H7sZx');
+    assert.equal(verified.parameters.Ds_Order, '0726qI3H7sZx');
+    const payment = withMinor(REDSYS.payment);
+    const outcome = gateway.transition(payment, verified);
+    assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+    assert.deepEqual(vpos.transition(payment, verified), outcome);
+    assert.equal(gateway.acknowledge(verified, outcome).status, 200);
+    const lookAlikes = [verified.event, { ...verified }, Object.create(Object.getPrototypeOf(verified)), unverified, gateway];
+    for (const fake of lookAlikes) {
+      const e = thrown(() => vpos.transition(payment, fake));
+      assert.deepEqual([e.name, e.code, e.field], ['VposError', 'field_invalid', 'verified']);
+    }
+  });
+
+  await t.test('FloCash: the handle stays usable, polling gives event handles, public helpers', () => {
+    const gateway = new vpos.flocash.Gateway({ ...FLOCASH, gateway: undefined });
+    assert.equal(gateway.postbackUrl, 'https://flocash.example.com/validateNotify.do');
+    assert.equal(gateway.merchant, 'test@merchant.com');
+    const unverified = gateway.parseNotification(FORM, FLOCASH_BODY);
+    const once = gateway.verifyPostback(unverified, { status: 200, body: 'VERIFIED' });
+    const twice = gateway.verifyPostback(unverified, { status: 200, body: 'VERIFIED' });
+    assert.deepEqual(twice.event, once.event);
+    assert.equal(thrown(() => gateway.refundRequest('AT000001', { value: '1.00', currency: 'USD' })).code, 'unsupported');
+    assert.equal(thrown(() => vpos.flocash.validateOrder({})).name, 'VposError');
+    assert.equal(vpos.flocash.acknowledge(vpos.transition(FLOCASH_PAYMENT, once)).body, '00');
+    const html = vpos.renderForm({ action: 'https://pay.example/', method: 'POST', fields: [['a', '<b>']] });
+    assert.ok(html.includes('&lt;b&gt;') && !html.includes('<script'), html);
+    assert.ok(vpos.renderForm({ action: 'https://pay.example/', method: 'POST', fields: [] }, { autoSubmit: true }).includes('<script'));
+    assert.equal(typeof vpos.flavour(), 'string');
+    assert.deepEqual([...vpos.paymentStatuses()].slice(0, 2), ['new', 'pending']);
+  });
+
+  await t.test('PayPal: the public form refuses NVP credentials; NVP replies read without a gateway', () => {
+    const { nvp, ...publicConfig } = PAYPAL;
+    const order = { invoice: 'A-1', item_name: 'Tea', amount: { value: '15', currency: 'EUR' } };
+    const form = vpos.paypal.checkoutPublic({ ...publicConfig, gateway: undefined }, order);
+    assert.ok(form.fields.some(([n, v]) => n === 'amount' && v === '15.00'));
+    const leak = thrown(() => vpos.paypal.checkoutPublic({ ...publicConfig, gateway: undefined, nvp }, order));
+    assert.deepEqual([leak.code, leak.field], ['invalid_config', 'nvp']);
+    assert.ok(!/LEAK/.test(leak.message));
+    const reply = vpos.paypal.parseNvpResponse({ status: 200, body: 'ACK=Success&TOKEN=EC-1' });
+    assert.deepEqual([reply.ack, reply.token()], ['Success', 'EC-1']);
+  });
+
   await t.test('the same names and kinds', () => {
     for (const [name, kind] of Object.entries(NAMES)) assert.equal(typeof vpos[name], kind, name);
     for (const name of ['parse', 'fromMinor', 'currency']) assert.equal(typeof vpos.money[name], 'function', `money.${name}`);

@@ -50,6 +50,63 @@ pub struct Config {
     pub nvp: Option<super::nvp::NvpCredentials>,
 }
 
+/// The settings a page may hold: every key of [`Config`] but the NVP credentials, so that
+/// `nvp` is an unknown key here (`invalid_config`) and API secrets cannot ride along into a
+/// browser. Built back into a [`Config`] field by field ([`PublicConfig::into_config`]), so a
+/// field added to `Config` fails to compile here until it is judged public or secret.
+///
+/// ```
+/// let public: vpos_core::gateways::paypal::PublicConfig = serde_json::from_str(r#"{
+///     "business": "shop@example.com",
+///     "checkout_url": "https://www.sandbox.paypal.com/cgi-bin/webscr",
+///     "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr"
+/// }"#)?;
+/// assert!(public.into_config().nvp.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicConfig {
+    /// As [`Config::business`].
+    pub business: String,
+    /// As [`Config::checkout_url`].
+    pub checkout_url: String,
+    /// As [`Config::ipn_url`].
+    pub ipn_url: String,
+    /// As [`Config::notify_url`].
+    #[serde(default)]
+    pub notify_url: Option<String>,
+    /// As [`Config::return_url`].
+    #[serde(default)]
+    pub return_url: Option<String>,
+    /// As [`Config::cancel_url`].
+    #[serde(default)]
+    pub cancel_url: Option<String>,
+}
+
+impl PublicConfig {
+    /// The configuration without NVP credentials.
+    pub fn into_config(self) -> Config {
+        let PublicConfig {
+            business,
+            checkout_url,
+            ipn_url,
+            notify_url,
+            return_url,
+            cancel_url,
+        } = self;
+        Config {
+            business,
+            checkout_url,
+            ipn_url,
+            notify_url,
+            return_url,
+            cancel_url,
+            nvp: None,
+        }
+    }
+}
+
 impl Config {
     /// Checks every value.
     pub fn validate(&self) -> Result<()> {

@@ -19,7 +19,9 @@ mod nvp;
 
 pub use amount::{amount_decimals, format_amount, parse_amount};
 pub use checkout::{Order, checkout};
-pub use config::{Config, LIVE_CHECKOUT_URL, LIVE_IPN_URL, SANDBOX_CHECKOUT_URL, SANDBOX_IPN_URL};
+pub use config::{
+    Config, LIVE_CHECKOUT_URL, LIVE_IPN_URL, PublicConfig, SANDBOX_CHECKOUT_URL, SANDBOX_IPN_URL,
+};
 pub use ipn::{
     MAX_BODY_BYTES, Notification, map_payment_status, parse_notification, postback_request,
     verify_postback,
