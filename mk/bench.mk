@@ -31,7 +31,7 @@ $(BENCH_NODE)/.installed: bench/peers/package.json bench/peers/package-lock.json
 	cd $(BENCH_NODE) && npm ci --no-audit --no-fund
 	touch $@
 
-bench-peers: python-venv node-build $(BENCH_VENV)/.installed $(BENCH_NODE)/.installed
+bench-peers: tools python-venv node-build $(BENCH_VENV)/.installed $(BENCH_NODE)/.installed
 	rm -rf $(BENCH_DIR)/dist $(BENCH_DIR)/python.json $(BENCH_DIR)/node.json $(BENCH_DIR)/core.json
 	cd $(PY_DIR) && .venv/bin/maturin build --release --locked --out $(abspath $(BENCH_DIR))/dist
 	$(BENCH_VENV)/bin/pip install -q --force-reinstall --no-deps $(BENCH_DIR)/dist/vpos-*.whl
