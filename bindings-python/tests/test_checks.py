@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Dict, List
 
 import pytest
@@ -217,3 +218,77 @@ def test_djflocash_settings_with_plain_http_base_url(settings) -> None:
     settings.FLOCASH_BASE_URL, settings.FLOCASH_NOTIFICATION_TOKEN = "http://fcms.flocash.com", "test-test-test"
     settings.FLOCASH_CHECKOUT_URL = "https://fcms.flocash.com/ecom/ecommerce.do"
     assert ids() == ["vpos.E010"]
+
+
+# Issue #17: one `manage.py check` names every bad key of every account, with the likely name.
+def test_every_bad_key_of_every_account_at_once(settings) -> None:
+    flocash = {k: v for k, v in FLOCASH.items() if k != "merchant"}
+    settings.VPOS = {
+        "flocash": {**flocash, "merchnt": "shop@example.com", "notification_token": "short",
+                    "return_url": "javascript:alert(1)", "postback_timout": 3,
+                    "accounts": {"second": {**FLOCASH, "chekout_url": "https://x.example/pay"}}},
+        "redsys": {**REDSYS, "secret_key": "too-short-secret", "terminl": "2"},
+    }
+    messages = vpos_messages()
+    assert {m.id for m in messages} == {"vpos.E003"} and all(m.level == checks.ERROR for m in messages)
+    by_key = {}
+    for m in messages:
+        for key in ("merchnt", "merchant", "notification_token", "return_url", "postback_timout",
+                    "chekout_url", "secret_key", "terminl"):
+            if f"[{key!r}]" in m.msg or f": {key} " in m.msg or f": {key}:" in m.msg:
+                by_key.setdefault(key, []).append(m)
+    assert sorted(by_key) == sorted(["merchnt", "merchant", "notification_token", "return_url",
+                                     "postback_timout", "chekout_url", "secret_key", "terminl"]), \
+        [m.msg for m in messages]
+    assert len(messages) == 8, [m.msg for m in messages]
+    hints = {key: ms[0].hint for key, ms in by_key.items()}
+    assert hints["merchnt"] == "Did you mean 'merchant'?"
+    assert hints["postback_timout"] == "Did you mean 'postback_timeout'?"
+    assert hints["chekout_url"] == "Did you mean 'checkout_url'?"
+    assert hints["terminl"] == "Did you mean 'terminal'?"
+    assert by_key["chekout_url"][0].msg.startswith("VPOS['flocash']['accounts']['second']")
+    assert by_key["terminl"][0].msg.startswith("VPOS['redsys']")
+    # Never a secret in what `check` prints.
+    printed = " ".join(m.msg + str(m.hint) for m in messages)
+    assert "too-short-secret" not in printed and "'short'" not in printed
+
+
+def test_an_unknown_key_far_from_every_name_lists_the_known_ones(settings) -> None:
+    settings.VPOS = {"flocash": {**FLOCASH, "zzz": 1}}
+    [m] = vpos_messages()
+    assert m.id == "vpos.E003" and "['zzz']" in m.msg
+    assert m.hint.startswith("The keys it knows: ") and "'merchant_name'" in m.hint and "'live'" in m.hint
+
+
+def test_the_readme_placeholder_token_warns(settings) -> None:
+    placeholder = "change-me-to-a-long-random-token"
+    settings.VPOS = {"flocash": {**FLOCASH, "notification_token": placeholder,
+                                 "accounts": {"ke": dict(FLOCASH)}}}
+    [m] = vpos_messages()
+    assert (m.id, m.level) == ("vpos.W004", checks.WARNING)
+    assert m.msg.startswith("VPOS['flocash'] ") and "secrets.token_urlsafe" in m.hint
+    settings.VPOS = None
+    settings.FLOCASH_MERCHANT = "test@merchant.com"
+    settings.FLOCASH_MERCHANT_NAME = "test name"
+    settings.FLOCASH_NOTIFICATION_TOKEN = placeholder
+    settings.FLOCASH_BASE_URL = "https://flocash.example.com"
+    settings.FLOCASH_CHECKOUT_URL = "https://fcms.flocash.com/ecom/ecommerce.do"
+    assert ids() == ["vpos.W004"]
+
+
+def test_database_accounts_without_cryptography_are_an_error(settings, monkeypatch) -> None:
+    from cryptography.fernet import Fernet
+
+    settings.VPOS = {"flocash": dict(FLOCASH)}
+    settings.VPOS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    assert ids() == []
+    # As on a machine where `pip install vpos` left the [django] extra out.
+    monkeypatch.setitem(sys.modules, "cryptography", None)
+    monkeypatch.setitem(sys.modules, "cryptography.fernet", None)
+    [m] = vpos_messages()
+    assert (m.id, m.level) == ("vpos.E011", checks.ERROR)
+    assert "cryptography" in m.msg and 'vpos[django]' in m.hint
+    assert settings.VPOS_ENCRYPTION_KEYS[0] not in m.msg + m.hint
+    # Without database accounts (no keys), cryptography is not needed.
+    settings.VPOS_ENCRYPTION_KEYS = None
+    assert ids() == []

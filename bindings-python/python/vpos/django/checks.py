@@ -9,28 +9,52 @@ core refuses (the message names the key); ``E004`` bad ``accounts``; ``E005`` ba
 of database accounts' secrets); ``E009`` a malformed ``VPOS_FLOCASH_POLLING`` (``vpos_reconcile``);
 ``E010`` an ``http://`` URL that vpos calls (FloCash ``base_url``, Redsys ``rest_url``, PayPal
 ``ipn_url`` and ``nvp.api_url``, Elavon ``remote_url``, Bitpay ``api_url``) on a live account
-of the settings, unless it is the machine itself (``localhost``, ``127.0.0.1``, ``::1``).
+of the settings, unless it is the machine itself (``localhost``, ``127.0.0.1``, ``::1``);
+``E011`` ``VPOS_ENCRYPTION_KEYS`` set (database accounts are used) but ``cryptography`` not
+installed (``pip install "vpos[django]"``); ``W004`` a ``notification_token`` still the README's
+placeholder (``change-me-to-a-long-random-token``).
+
+``E003`` lists every bad key of every account in one run (the core's
+``vpos.account.config_errors``), and a key the gateway does not know gets the closest known
+name as its hint (``'merchnt'`` -> ``'merchant'``).
 """
 
 from __future__ import annotations
 
-from typing import Any, List
+import difflib
+import importlib.util
+import re
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
 
+import vpos.account
 from vpos.django import conf
+
+#: The token of the README's quick start: copied verbatim it is public, so anyone can post to
+#: the notification URL (the post-back still protects the payment, but not the log).
+PLACEHOLDER_TOKEN = "change-me-to-a-long-random-token"
+#: The core's unknown-key message lists the keys it knows: "expected one of `a`, `b`".
+_KNOWN_KEYS = re.compile(r"expected one of (.*)$")
 
 
 @checks.register(checks.Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckMessage]:
     """Validates VPOS / FLOCASH_* through the core."""
     loaded = conf.load()
+    every = dict(_every_config_error())
     messages: List[checks.CheckMessage] = []
     for p in loaded.problems:
+        where = p.msg.split(": ", 1)[0]
+        if p.id == "vpos.E003" and where in every:
+            # The core stopped at the first bad key; report them all, once, in its place.
+            messages.extend(every.pop(where))
+            continue
         cls = checks.Error if p.error else checks.Warning
         messages.append(cls(p.msg, hint=p.hint, id=p.id))
+    messages.extend(_placeholder_tokens())
     if not loaded.accounts and not loaded.broken and not loaded.problems:
         messages.append(checks.Warning(
             "No payment gateway is configured for vpos.django.",
@@ -91,11 +115,98 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> List[checks
 
     from vpos.django import crypto
 
-    if not crypto.configured_keys():
-        return []
+    if not crypto.configured_keys() or not _importable("cryptography.fernet"):
+        return []  # without cryptography the keys cannot be read: vpos.E011 says so
     try:
         crypto.check_keys()
     except ImproperlyConfigured as e:
         return [checks.Error(str(e), hint="Generate one with cryptography.fernet.Fernet.generate_key().",
                              id="vpos.E008")]
     return []
+
+
+def _vpos_accounts() -> Iterator[Tuple[str, str, Dict[str, Any]]]:
+    """(gateway, where, the keys handed to the core) of every well-shaped account of ``VPOS``,
+    walked as :mod:`vpos.django.conf` walks it (its shape errors are reported there)."""
+    raw = getattr(settings, "VPOS", None)
+    if not isinstance(raw, dict):
+        return
+    for gw, gw_settings in raw.items():
+        if gw not in conf.GATEWAYS or not isinstance(gw_settings, dict):
+            continue
+        top = {k: v for k, v in gw_settings.items() if k != "accounts"}
+        if any(k not in conf.HOST_OPTIONS for k in top):
+            yield gw, f"VPOS[{gw!r}]", top
+        named = gw_settings.get("accounts")
+        for name, acct in (named.items() if isinstance(named, dict) else ()):
+            if isinstance(name, str) and conf.ACCOUNT_NAME.match(name) and isinstance(acct, dict):
+                yield gw, f"VPOS[{gw!r}]['accounts'][{name!r}]", dict(acct)
+
+
+def _every_config_error() -> Iterator[Tuple[str, List[checks.CheckMessage]]]:
+    """vpos.E003 for every bad key of each account (where -> its errors), through the core."""
+    for gw, where, values in _vpos_accounts():
+        config = {k: v for k, v in values.items() if k not in conf.HOST_OPTIONS}
+        try:
+            errors = vpos.account.config_errors(gw, config)
+        except (TypeError, OverflowError):
+            continue  # not JSON-like: conf's own E003 says so
+        found = [_config_error(where, e, top_level=where.count("[") == 1) for e in errors]
+        if found:
+            yield where, found
+
+
+def _config_error(where: str, e: Any, top_level: bool) -> checks.CheckMessage:
+    field: Optional[str] = getattr(e, "field", None)
+    message = str(getattr(e, "message", e))
+    known = _KNOWN_KEYS.search(message)
+    if field and known:
+        # A key the gateway does not know: most often a typo of one it does.
+        names = re.findall(r"`([^`]+)`", known.group(1)) + list(conf.HOST_OPTIONS)
+        if top_level:
+            names.append("accounts")
+        leaf = field.rsplit(".", 1)[-1]
+        close = difflib.get_close_matches(leaf, names, n=1)
+        hint = (f"Did you mean {close[0]!r}?" if close
+                else "The keys it knows: " + ", ".join(repr(n) for n in names) + ".")
+        return checks.Error(f"{where}[{field!r}] is not a setting of this gateway ({e.code}).", hint=hint,
+                            id="vpos.E003")
+    message = message.removeprefix("configuration ")  # the where says it
+    return checks.Error(f"{where}: {message} ({e.code})", hint=f"Set {where}[{field!r}]." if field else None,
+                        id="vpos.E003")
+
+
+def _placeholder_tokens() -> List[checks.CheckMessage]:
+    """vpos.W004: a notification token copied from the README."""
+    found = [where for gw, where, values in _vpos_accounts()
+             if values.get("notification_token") == PLACEHOLDER_TOKEN]
+    if getattr(settings, "FLOCASH_NOTIFICATION_TOKEN", None) == PLACEHOLDER_TOKEN:
+        found.append("FLOCASH_NOTIFICATION_TOKEN")
+    return [checks.Warning(
+        f"{where} notification_token is the README's placeholder, {PLACEHOLDER_TOKEN!r}.",
+        hint="Anyone who read the README knows it: use a long random one, e.g. "
+             "python -c \"import secrets; print(secrets.token_urlsafe(32))\".",
+        id="vpos.W004") for where in found]
+
+
+@checks.register(checks.Tags.security)
+def check_cryptography(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckMessage]:
+    """vpos.E011: database accounts are used (``VPOS_ENCRYPTION_KEYS`` is set) but their
+    secrets cannot be encrypted or read: ``cryptography`` is not installed."""
+    from vpos.django import crypto
+
+    if not crypto.configured_keys() or _importable("cryptography.fernet"):
+        return []
+    return [checks.Error(
+        f"{crypto.SETTING} is set (database merchant accounts) but the 'cryptography' package is not "
+        "installed: saving or using a database account fails.",
+        hint='Install vpos with its Django dependencies: pip install "vpos[django]" '
+             '(or pip install "cryptography>=42").',
+        id="vpos.E011")]
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
