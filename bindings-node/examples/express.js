@@ -1,13 +1,26 @@
 'use strict';
-// A FloCash shop on Express with vpos: a checkout page and the notification route.
+// A FloCash shop on Express with vpos: a checkout page, the notification route and an order
+// page that shows the payment's status.
 //
-//   node examples/express.js        (then open http://127.0.0.1:3000/pay/AT000001)
+//   npm install vpos express
+//   node node_modules/vpos/examples/express.js   (then open http://127.0.0.1:3000/pay/AT000001)
 //
+// The payment's amount is the order's total (item price × quantity), the amount FloCash charges
+// and notifies: vpos refuses a notification whose amount differs (409 amount_mismatch).
 // `memoryStore()` keeps everything in memory; in a real shop `db` is your database, and
 // `apply` runs in a transaction holding the payment row's lock.
 
 const express = require('express');
-const { handleNotification } = require('vpos');
+const { flocash, handleNotification, money } = require('vpos');
+
+/** What the customer pays for `order`: its `amount`, else item price × quantity (as FloCash
+ * computes it), exact in minor units. */
+function orderTotal(order) {
+  if (order.amount) return order.amount;
+  const { currency } = order.item_price;
+  const price = order.item_price.minor ?? money.parse(order.item_price.value, currency).minor;
+  return money.fromMinor(price * BigInt(order.quantity), currency);
+}
 
 /** A stand-in for the shop's database: payments by order id and every notification received. */
 function memoryStore() {
@@ -21,7 +34,7 @@ function memoryStore() {
         gateway: 'flocash',
         merchant,
         order_id: order.order_id,
-        amount: order.amount ?? { value: order.item_price.value, currency: order.item_price.currency },
+        amount: orderTotal(order),
         status: 'new',
         refunded_minor: 0n,
         applied_event_keys: [],
@@ -55,6 +68,14 @@ function createApp({ gateway, db }) {
     res.type('html').send(`<!doctype html><title>Paying</title>${gateway.checkoutHtml(payment.order, { autoSubmit: true })}`);
   });
 
+  // The customer's order page (as JSON here): the status the notifications moved it to.
+  app.get('/orders/:orderId', (req, res) => {
+    const snapshot = db.snapshot(req.params.orderId);
+    if (!snapshot) return res.sendStatus(404);
+    const { order_id, status, amount, applied_event_keys } = snapshot;
+    res.json({ order_id, status, amount: amount.value, currency: amount.currency, applied: applied_event_keys.length });
+  });
+
   // ANCHOR: notify
   // FloCash's server-to-server notification. express.raw(): vpos needs the exact bytes.
   app.post('/flocash/notify/:token', express.raw({ type: () => true, limit: '100kb' }), async (req, res) => {
@@ -78,7 +99,7 @@ function createApp({ gateway, db }) {
   return app;
 }
 
-module.exports = { createApp, memoryStore };
+module.exports = { createApp, memoryStore, orderTotal };
 
 if (require.main === module) {
   const config = {
@@ -95,7 +116,8 @@ if (require.main === module) {
     config.merchant,
   );
   const port = Number(process.env.PORT ?? 3000);
-  createApp({ gateway, db }).listen(port, '127.0.0.1', () => {
-    console.log(`shop on http://127.0.0.1:${port}/pay/AT000001; notifications at /flocash/notify/<token>`);
+  const server = createApp({ gateway, db }).listen(port, '127.0.0.1', () => {
+    const { port: bound } = server.address();
+    console.log(`shop on http://127.0.0.1:${bound}/pay/AT000001 (order page /orders/AT000001); notifications at /flocash/notify/<token>`);
   });
 }

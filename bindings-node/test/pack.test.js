@@ -1,10 +1,11 @@
 'use strict';
 // `npm pack` gives a tarball that installs into an empty folder and works there, from both
-// `require` and `import`, with nothing from this repository on the path.
+// `require` and `import`, with nothing from this repository on the path; its Express example
+// runs from node_modules/vpos/examples/ and answers over HTTP.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -34,15 +35,37 @@ import { flocash } from 'vpos';
 console.log(flocash.status('4').status);
 `;
 
-test('npm pack installs into an empty folder and works there', { timeout: 120_000 }, () => {
+/** Runs the installed Express example on a free port (express from this repository's dev
+ * dependencies: the empty folder is offline) and returns its base URL and the process. */
+function startExample(app) {
+  const child = spawn(process.execPath, [path.join(app, 'node_modules', 'vpos', 'examples', 'express.js')], {
+    cwd: app,
+    env: { ...process.env, PORT: '0', NODE_PATH: path.join(root, 'node_modules') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`the example did not start: ${out}`)); }, 30_000);
+    const read = (chunk) => {
+      out += chunk;
+      const m = /shop on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) { clearTimeout(timer); resolve({ base: m[1], child }); }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the example exited ${code}: ${out}`)); });
+  });
+}
+
+test('npm pack installs into an empty folder and works there', { timeout: 120_000 }, async () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vpos-pack-'));
   try {
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', work], root))[0];
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'vpos.linux-x64-gnu.node', 'lib/driver.js', 'README.md', 'package.json']) {
+    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'vpos.linux-x64-gnu.node', 'lib/driver.js', 'README.md', 'package.json', 'examples/express.js']) {
       assert.ok(files.includes(needed), `${needed} missing from the tarball: ${files}`);
     }
-    for (const f of files) assert.doesNotMatch(f, /^(src|test|examples|bench|node_modules)\//, `${f} should not ship`);
+    for (const f of files) assert.doesNotMatch(f, /^(src|test|bench|node_modules)\//, `${f} should not ship`);
 
     const app = path.join(work, 'app');
     fs.mkdirSync(app);
@@ -58,6 +81,18 @@ test('npm pack installs into an empty folder and works there', { timeout: 120_00
     assert.ok(result.codes > 0);
     assert.ok(result.where.startsWith(path.join(app, 'node_modules', 'vpos')), result.where);
     assert.equal(run('use.mjs'), 'pending');
+
+    // The example as a user finds it in node_modules: its checkout page and its order page.
+    const { base, child } = await startExample(app);
+    try {
+      const pay = await fetch(`${base}/pay/AT000001`);
+      assert.equal(pay.status, 200);
+      assert.match(await pay.text(), /name="amount" value="5\.00"/);
+      const order = await (await fetch(`${base}/orders/AT000001`)).json();
+      assert.deepEqual([order.status, order.amount, order.currency], ['new', '5.00', 'USD']);
+    } finally {
+      child.kill();
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
