@@ -10,7 +10,11 @@ if ! command -v cargo >/dev/null; then
 fi
 for component in rustfmt clippy; do
   if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    echo "tools.sh: adding $component to the rustup toolchain (rustup component add)"
     rustup component add "$component"
   fi
 done
-have_target wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+if ! have_target wasm32-unknown-unknown; then
+  echo "tools.sh: adding the wasm32-unknown-unknown target to the rustup toolchain (rustup target add)"
+  rustup target add wasm32-unknown-unknown
+fi

@@ -13,16 +13,19 @@ if [ -z "$want" ]; then
 fi
 if [ "$have" != "$want" ]; then
   # No --locked: the CLI's own lockfile pins a webpki-roots the registry here lacks.
+  echo "tools.sh: installing wasm-bindgen-cli $want (have: ${have:-none}) with cargo install into ${CARGO_HOME:-$HOME/.cargo}/bin (a few minutes, once)"
   cargo install wasm-bindgen-cli --version "=$want"
 fi
 
 # The wasm32 standard library for the toolchain cargo uses here (a fresh machine lacks it).
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "tools.sh: adding the wasm32-unknown-unknown target to the rustup toolchain (rustup target add)"
   rustup target add wasm32-unknown-unknown
 fi
 
 # Debian's chromium for the browser test (never a downloaded browser build).
 if [ ! -x /usr/bin/chromium ]; then
+  echo "tools.sh: installing Debian's chromium system-wide with apt-get (/usr/bin/chromium, for the browser test)"
   apt-get update
   apt-get install -y --no-install-recommends chromium
 fi

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 if [ ! -x /usr/bin/chromium ]; then
+  echo "e2e/tools.sh: installing Debian's chromium system-wide with apt-get (/usr/bin/chromium, for the demo's browser test)"
   apt-get update
   apt-get install -y --no-install-recommends chromium
 fi
