@@ -1,9 +1,11 @@
 # The demo shop (examples/django-shop/): a small Django project on SQLite using vpos.django,
 # paid through vpos-sandbox. Installs everything it needs on a fresh machine.
 #
-# demo:     builds the vpos wheel (python-wheel) and pip-installs it with Django into the
-#           shop's venv, builds the sandbox, then runs demo.py: vpos-sandbox and the shop on
-#           free ports of 127.0.0.1, the URL to open printed; Ctrl-C (or SIGTERM) stops both.
+# demo:     builds the vpos wheel (python-wheel) and pip-installs it with its Django extra
+#           (Django, cryptography) into the shop's venv, builds the sandbox, then runs demo.py:
+#           vpos-sandbox and the shop on free ports of 127.0.0.1, the URL to open printed;
+#           Ctrl-C (or SIGTERM) stops both. Each phase prints a `== demo:` line first, and the
+#           long builds show cargo's progress: nothing stays silent for minutes.
 # demo-e2e: the same two servers and a customer in headless Chromium (playwright-core,
 #           Debian's chromium): for each gateway (FloCash, Redsys, CECA, Santander Elavon,
 #           PayPal, Bitpay) a purchase paid on the sandbox's page, then (for those that notify
@@ -20,32 +22,46 @@ DEMO_SANDBOX := target/debug/vpos-sandbox
 # Bitpay's first retry after 17 ms.
 DEMO_TIME_SCALE ?= 3600
 
-.PHONY: demo-setup demo-venv demo-sandbox demo-e2e-tools demo-e2e
+.PHONY: demo-setup demo-venv demo-wheel-phase demo-sandbox demo-e2e-tools demo-e2e
 
 # The shop's own pins (Django), re-created when they change.
 $(DEMO_VENV)/.installed: $(DEMO_DIR)/requirements.txt
+	@echo "== demo: creating $(DEMO_VENV) (Django from $(DEMO_DIR)/requirements.txt, from PyPI)"
 	rm -rf $(DEMO_VENV)
 	$(PYTHON3) -m venv $(DEMO_VENV)
 	$(DEMO_VENV)/bin/pip install -q -r $(DEMO_DIR)/requirements.txt
 	touch $@
 
-# vpos from the wheel the Python suite builds (bindings-python/dist), installed as a shop would.
-demo-venv: $(DEMO_VENV)/.installed python-wheel
-	$(DEMO_VENV)/bin/pip install -q --force-reinstall --no-deps $(PY_DIR)/dist/vpos-*.whl
+# Printed before python-wheel runs (prerequisites are made left to right).
+demo-wheel-phase:
+	@echo "== demo: building the vpos wheel (a release build of the Rust core: about 2 minutes on a fresh machine)"
+
+# vpos from the wheel the Python suite builds (bindings-python/dist), installed as a shop would:
+# with its [django] extra, so cryptography (the secrets of merchant accounts added in the admin)
+# comes too. The wheel is reinstalled without touching the rest, then the extra fills in
+# whatever is missing (pip leaves the Django of requirements.txt alone: it satisfies the extra).
+demo-venv: $(DEMO_VENV)/.installed demo-wheel-phase python-wheel
+	@echo "== demo: installing the wheel with its dependencies (vpos[django]) into $(DEMO_VENV)"
+	whl=$$(ls $(PY_DIR)/dist/vpos-*.whl); \
+	$(DEMO_VENV)/bin/pip install -q --force-reinstall --no-deps "$$whl"; \
+	$(DEMO_VENV)/bin/pip install -q "$$whl[django]"
 
 demo-sandbox: tools
-	$(CARGO) build -q -p vpos-sandbox --locked
+	@echo "== demo: building the sandbox ($(DEMO_SANDBOX): about a minute on a fresh machine)"
+	$(CARGO) build -p vpos-sandbox --locked
 
 demo-setup: demo-venv demo-sandbox
 
 # The root Makefile's `demo: tools` runs this recipe; exec so that Ctrl-C and SIGTERM reach
 # demo.py, which stops the sandbox and the shop.
 demo: demo-setup
-DEMO_RUN = exec $(DEMO_VENV)/bin/python -u $(DEMO_DIR)/demo.py --sandbox $(DEMO_SANDBOX) --time-scale $(DEMO_TIME_SCALE)
+DEMO_RUN = echo "== demo: starting the sandbox and the shop (migrations, then the URLs to open)"; \
+	exec $(DEMO_VENV)/bin/python -u $(DEMO_DIR)/demo.py --sandbox $(DEMO_SANDBOX) --time-scale $(DEMO_TIME_SCALE)
 
 demo-e2e-tools:
 	@$(DEMO_DIR)/e2e/tools.sh
 
 demo-e2e: demo-setup demo-e2e-tools
+	@echo "== demo-e2e: the shop and the sandbox driven by headless Chromium (a few minutes)"
 	cd $(DEMO_DIR)/e2e && DEMO_PYTHON=$(CURDIR)/$(DEMO_VENV)/bin/python DEMO_SANDBOX=$(CURDIR)/$(DEMO_SANDBOX) \
 	  node --test --test-reporter=spec shop.test.mjs

@@ -290,6 +290,20 @@ test('a customer buys, pays on the FloCash page, and the order page reaches paid
   await page.screenshot({ path: join(SHOTS, '05-admin-payments.png'), fullPage: true });
   const listed = await page.locator('#result_list').textContent({ timeout: 5_000 }).catch(() => page.content());
   assert.ok(listed.includes(orderId), `the payment is in the admin: ${listed.slice(0, 2000)}`);
+
+  // A merchant account added in the admin: its secret is encrypted with cryptography (from the
+  // wheel's [django] extra) and the demo's key; a missing package was a bare 500 here.
+  const name = `brand-${Date.now()}`;
+  await page.goto(`${demo.info.shop}/admin/vpos/merchantaccount/add/`);
+  await page.selectOption('#id_gateway', 'redsys');
+  await page.fill('#id_name', name);
+  await page.fill('#id_configuration', JSON.stringify({ merchant_code: '999008881', terminal: '2' }));
+  await page.fill('#id_redsys_secret_key', 'sq7HjrUOBfKmC576ILgskD5srU870gJ7');
+  const [saved] = await Promise.all([page.waitForNavigation(), page.click('input[name=_save]')]);
+  await page.screenshot({ path: join(SHOTS, '06-admin-merchant-account.png'), fullPage: true });
+  assert.equal(saved.status(), 200, `the admin answered ${saved.status()}: ${(await page.content()).slice(0, 2000)}`);
+  assert.match(page.url(), /\/admin\/vpos\/merchantaccount\/$/, `no error on the form: ${await page.locator('.errornote, .errorlist').allTextContents()}`);
+  assert.ok((await page.locator('#result_list').textContent()).includes(name), 'the account is listed');
   assert.deepEqual(errors, []);
   await page.close();
   t.diagnostic(`screenshots: ${SHOTS}`);

@@ -129,6 +129,11 @@ VPOS = {
     },
 }
 
+# Merchant accounts added in the admin (Vpos › Merchant accounts) keep their secrets encrypted
+# with this Fernet key (vpos[django] installs cryptography). A fixed demo-only key, so that
+# db.sqlite3 stays readable from one run to the next; never deploy it.
+VPOS_ENCRYPTION_KEYS = [os.environ.get("VPOS_ENCRYPTION_KEY", "pRqyx40IVo0vMc42DqcMPv1OETpm_7KVUP3hnlrWZhQ=")]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -138,5 +143,9 @@ LOGGING = {
         # One line per notification, the URL token shown as ***.
         "vpos.django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "store": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A 500 with its traceback on the terminal, even with DEBUG off (Django's default only
+        # mails it to ADMINS, so an error page came with nothing logged).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
