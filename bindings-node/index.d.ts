@@ -52,6 +52,9 @@ import type {
   FlocashCustomer,
   FlocashOrder,
   FlocashNotification,
+  FlocashPollConfig,
+  FlocashPolledPayment,
+  FlocashPollReply,
   ElavonConfig,
   ElavonOrder,
   ElavonRemoteOperation,
@@ -470,48 +473,14 @@ export namespace flocash {
   }
 
   /**
-   * Merchant Polling settings (the core's `PollConfig`). FloCash's guide prints neither the
-   * operations' namespace nor a success `statusCode`: copy `namespace` from the WSDL FloCash
-   * gives you (`…/APIMerchantService?wsdl`) and list the success codes FloCash confirms.
+   * Merchant Polling settings (generated: FlocashPollConfig). FloCash's guide prints neither
+   * the operations' namespace nor a success `statusCode`: copy `namespace` from the WSDL
+   * FloCash gives you (`…/APIMerchantService?wsdl`) and list the success codes FloCash confirms.
    */
-  interface PollConfig {
-    api_username: string;
-    api_password: string;
-    /** The WSDL's `targetNamespace`. */
-    namespace: string;
-    /** `Header/statusCode` values meaning success; any other is `gateway_error`. */
-    success_codes: string[];
-    /** Default `http://api.flocash.com:8080/FloCMS/services/APIMerchantService`. */
-    endpoint?: string;
-    /** `MerchantCode` ("currently not used" by FloCash); empty by default. */
-    merchant_code?: string;
-    /** The WSDL schema's `elementFormDefault`; default `qualified`. */
-    element_form?: 'qualified' | 'unqualified';
-  }
+  type PollConfig = FlocashPollConfig;
 
-  /** One `Payment` of a polling reply. */
-  interface PolledPayment {
-    transid: string;
-    trace_number: string;
-    /** `postDate`, canonical `xsd:dateTime`. */
-    post_date: string;
-    currency_code: string;
-    amount: Amount;
-    status_code: string;
-    status: ReportedStatus;
-    message: string | null;
-    /** `sender/account`: the merchant account. */
-    merchant: string;
-    custom: string | null;
-    order_id: string;
-    quantity: number | null;
-    item_price: Amount | null;
-    item_name: string | null;
-    payment_channel: string | null;
-    payer_email: string | null;
-    txn_partner_ref: string | null;
-    extra: [name: string, value: string][];
-  }
+  /** One `Payment` of a polling reply (generated: FlocashPolledPayment). */
+  type PolledPayment = FlocashPolledPayment;
 
   /** A polled payment's event (authenticated by the polling exchange): `transition` takes it. */
   class PolledEvent {
@@ -521,14 +490,8 @@ export namespace flocash {
     readonly event: Event;
   }
 
-  /** A successful polling reply. */
-  interface PollReply {
-    status_code: string;
-    status_msg: string | null;
-    payments: PolledPayment[];
-    /** One per payment, in order. */
-    events: PolledEvent[];
-  }
+  /** A successful polling reply (generated: FlocashPollReply) and one event handle per payment, in order. */
+  type PollReply = FlocashPollReply & { events: PolledEvent[] };
 
   /** A parsed notification whose authenticity is not proven yet. Only `parseNotification` makes one. */
   class UnverifiedNotification {

@@ -1085,6 +1085,159 @@ action: Action,
 extra: Array<[string, string]>, };
 
 /**
+ * Whether the operation's child elements are in the operation's namespace (the WSDL
+ * schema's `elementFormDefault`).
+ */
+export type FlocashElementForm = "qualified" | "unqualified";
+
+/**
+ * The merchant's Merchant Polling credentials and service description.
+ *
+ * JSON (unknown keys refused):
+ *
+ * ```
+ * use vpos_core::gateways::flocash::PollConfig;
+ * let config: PollConfig = serde_json::from_str(r#"{
+ *     "api_username": "shop-api",
+ *     "api_password": "s3cret-password",
+ *     "namespace": "http://merchant.service.example/",
+ *     "success_codes": ["0000"]
+ * }"#)?;
+ * config.validate()?;
+ * assert_eq!(config.endpoint, "http://api.flocash.com:8080/FloCMS/services/APIMerchantService");
+ * assert!(!format!("{config:?}").contains("s3cret"));
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type FlocashPollConfig = { 
+/**
+ * `APIUsername`, provided by FloCash.
+ */
+api_username: string, 
+/**
+ * `APIPassword`, provided by FloCash. Never printed.
+ */
+api_password: string, 
+/**
+ * The operations' XML namespace: the WSDL's `targetNamespace`, copied from the WSDL
+ * FloCash gives the merchant. FloCash's guide does not print it, so there is no default.
+ */
+namespace: string, 
+/**
+ * The `Header/statusCode` values that mean success. FloCash documents none, so the
+ * merchant sets the ones FloCash confirms; any other code is [`ErrorCode::GatewayError`].
+ */
+success_codes: Array<string>, 
+/**
+ * Where the SOAP requests go; default [`DEFAULT_ENDPOINT`], as documented.
+ */
+endpoint?: string, 
+/**
+ * `MerchantCode`: "currently not used" by FloCash; sent empty unless set.
+ */
+merchant_code?: string, 
+/**
+ * The schema's `elementFormDefault`.
+ */
+element_form?: FlocashElementForm, };
+
+/**
+ * One `Payment` of a polling reply, every documented element typed.
+ */
+export type FlocashPolledPayment = { 
+/**
+ * `transid`: FloCash's transaction id (the notification's `trans_id`).
+ */
+transid: string, 
+/**
+ * `trace_number`: the reference polled by.
+ */
+trace_number: string, 
+/**
+ * `postDate`: when the transaction was made.
+ */
+post_date: string, 
+/**
+ * `currency_code`.
+ */
+currency_code: string, 
+/**
+ * `amount`, exact in `currency_code`.
+ */
+amount: Amount, 
+/**
+ * `status` normalised to four digits (Appendix A, as notifications).
+ */
+status_code: string, 
+/**
+ * The status in the unified model; an undocumented code is `Unknown`, which the
+ * transition ignores (the payment stays untouched).
+ */
+status: ReportedStatus, 
+/**
+ * `message`.
+ */
+message: string | null, 
+/**
+ * `sender/account`: the merchant account (FloCash: "usually registered email address of
+ * merchant"), checked against the stored payment's merchant.
+ */
+merchant: string, 
+/**
+ * `custom`.
+ */
+custom: string | null, 
+/**
+ * `order_id`: the shop's order id.
+ */
+order_id: string, 
+/**
+ * `quantity`.
+ */
+quantity: number | null, 
+/**
+ * `item_price`, in `currency_code`.
+ */
+item_price: Amount | null, 
+/**
+ * `item_name`.
+ */
+item_name: string | null, 
+/**
+ * `payment_channel` (Mobile, Wallet, Card).
+ */
+payment_channel: string | null, 
+/**
+ * `payer_email`.
+ */
+payer_email: string | null, 
+/**
+ * `txn_partner_ref`: the bank's reference.
+ */
+txn_partner_ref: string | null, 
+/**
+ * Undocumented leaf elements of the `Payment`, in order.
+ */
+extra: Array<[string, string]>, };
+
+/**
+ * A successful polling reply: FloCash's header and the payments it listed (maybe none).
+ */
+export type FlocashPollReply = { 
+/**
+ * `Header/statusCode`, one of [`PollConfig::success_codes`].
+ */
+status_code: string, 
+/**
+ * `Header/statusMsg`.
+ */
+status_msg: string | null, 
+/**
+ * `Payments/Payment`, in order.
+ */
+payments: Array<FlocashPolledPayment>, };
+
+/**
  * One Elavon merchant account.
  *
  * ```

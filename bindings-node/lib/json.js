@@ -24,11 +24,15 @@ const isMinorKey = (key) => key === 'minor' || key.endsWith('_minor');
  * @returns {string}
  */
 function encode(value, path = '') {
-  return write(value, path, '', 0);
+  return write(value, path, '', 0, '');
 }
 
-function write(value, path, key, depth) {
+// `path` names the value in messages (`operation.amount.minor`); an error's `field` is `rel`,
+// the path inside the argument, as the core names it (`amount.minor`), or the argument's own
+// name when the value itself is wrong.
+function write(value, path, key, depth, rel) {
   const where = path || 'value';
+  const field = rel || path;
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -37,34 +41,34 @@ function write(value, path, key, depth) {
     case 'bigint':
       if (value < I64_MIN || value > I64_MAX) {
         throw isMinorKey(key)
-          ? vposError('amount_overflow', path, `${where} does not fit in 64-bit minor units`)
-          : vposError('field_invalid', path, `${where} does not fit in a 64-bit integer`);
+          ? vposError('amount_overflow', field, `${where} does not fit in 64-bit minor units`)
+          : vposError('field_invalid', field, `${where} does not fit in a 64-bit integer`);
       }
       return value.toString();
     case 'number':
       if (isMinorKey(key)) {
         throw vposError(
           'field_invalid',
-          path,
+          field,
           `${where} must be a bigint (${Number.isSafeInteger(value) ? `${value}n` : 'for example 2345n'}), ` +
             'or give the amount as a decimal string in `value`: money is never a number',
         );
       }
-      if (!Number.isFinite(value)) throw vposError('field_invalid', path, `${where} is not a finite number`);
+      if (!Number.isFinite(value)) throw vposError('field_invalid', field, `${where} is not a finite number`);
       return JSON.stringify(value);
     case 'object':
       break;
     default:
-      throw vposError('field_invalid', path, `${where} is a ${typeof value}, not a JSON value`);
+      throw vposError('field_invalid', field, `${where} is a ${typeof value}, not a JSON value`);
   }
   if (value === null) return 'null';
-  if (depth >= MAX_DEPTH) throw vposError('field_invalid', path, `${where} is nested too deeply`);
+  if (depth >= MAX_DEPTH) throw vposError('field_invalid', field, `${where} is nested too deeply`);
   if (ArrayBuffer.isView(value)) {
-    throw vposError('field_invalid', path, `${where} is binary data, not a JSON value`);
+    throw vposError('field_invalid', field, `${where} is binary data, not a JSON value`);
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) =>
-      item === undefined ? 'null' : write(item, `${path}[${i}]`, '', depth + 1),
+      item === undefined ? 'null' : write(item, `${path}[${i}]`, '', depth + 1, `${rel}[${i}]`),
     );
     return `[${items.join(',')}]`;
   }
@@ -72,7 +76,7 @@ function write(value, path, key, depth) {
   for (const k of Object.keys(value)) {
     const item = value[k];
     if (item === undefined) continue; // as JSON.stringify: an absent optional
-    parts.push(`${JSON.stringify(k)}:${write(item, path ? `${path}.${k}` : k, k, depth + 1)}`);
+    parts.push(`${JSON.stringify(k)}:${write(item, path ? `${path}.${k}` : k, k, depth + 1, rel ? `${rel}.${k}` : k)}`);
   }
   return `{${parts.join(',')}}`;
 }

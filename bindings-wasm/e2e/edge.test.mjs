@@ -61,6 +61,8 @@ test('the edge ES module verifies a Redsys notification and signs a form in Chro
   const result = await page.evaluate(async ({ n, c }) => {
     const edge = await import('/edge/vpos_web_edge.js');
     await edge.default(); // fetches vpos_web_edge_bg.wasm beside the module
+    // The vector's minor units as BigInt, as a shop stores them (a JS number is refused).
+    n.input.payment = { ...n.input.payment, amount: { ...n.input.payment.amount, minor: BigInt(n.input.payment.amount.minor) } };
     const gateway = new edge.redsys.Gateway(n.input.config);
     const unverified = gateway.parseNotification('application/x-www-form-urlencoded', n.input.body);
     const verified = gateway.verify(unverified);
@@ -84,7 +86,8 @@ test('the edge ES module verifies a Redsys notification and signs a form in Chro
     } catch (e) {
       forged = { name: e.name, code: e.code, field: e.field };
     }
-    const form = new edge.redsys.Gateway(c.input.config).checkout(c.input.order);
+    const order = { ...c.input.order, amount: { ...c.input.order.amount, minor: BigInt(c.input.order.amount.minor) } };
+    const form = new edge.redsys.Gateway(c.input.config).checkout(order);
     return {
       flavour: edge.flavour(),
       order: verified.notification.order,

@@ -89,7 +89,7 @@ fn arg_error(arg: Arg, why: &str) -> Thrown {
 /// one (a function, a cycle, a BigInt beyond 64 bits) is refused naming the argument.
 #[inline(never)]
 pub fn json_value(value: &JsValue, arg: Arg) -> Result<Value, Thrown> {
-    json_of(value, 0).map_err(|why| arg_error(arg, &why))
+    json_of(value, 0, "").map_err(|why| arg_error(arg, &why))
 }
 
 /// A gateway's configuration as a plain JS object without its secret keys: the core's
@@ -147,8 +147,11 @@ extern "C" {
 
 /// The JSON value a JS value stands for: `null`/`undefined` → null, safe integers and
 /// `BigInt`s → integers, other numbers → floats (which integer fields then refuse), strings,
-/// arrays, and plain objects by their own enumerable string keys.
-fn json_of(value: &JsValue, depth: usize) -> Result<Value, String> {
+/// arrays, and plain objects by their own enumerable string keys. Under a key `minor` or
+/// `*_minor` a `number` stays a float even when it is whole, so the core refuses it naming the
+/// path (`item_price.minor`), as the Node package does: a `number` there may already have lost
+/// digits, and money is never a `number` in vpos (give a `BigInt`, or the decimal `value`).
+fn json_of(value: &JsValue, depth: usize, key: &str) -> Result<Value, String> {
     if depth > MAX_DEPTH {
         return Err(format!("nested more than {MAX_DEPTH} levels deep"));
     }
@@ -159,7 +162,7 @@ fn json_of(value: &JsValue, depth: usize) -> Result<Value, String> {
     } else if let Some(s) = value.as_string() {
         Ok(Value::String(s))
     } else if let Some(n) = value.as_f64() {
-        if Number::is_safe_integer(value) {
+        if key != "minor" && !key.ends_with("_minor") && Number::is_safe_integer(value) {
             Ok(Value::from(n as i64))
         } else {
             // No `{n}` in the message: formatting an f64 would link 20 KB of float printing.
@@ -175,7 +178,7 @@ fn json_of(value: &JsValue, depth: usize) -> Result<Value, String> {
     } else if Array::is_array(value) {
         Array::from(value)
             .iter()
-            .map(|item| json_of(&item, depth + 1))
+            .map(|item| json_of(&item, depth + 1, ""))
             .collect::<Result<_, _>>()
             .map(Value::Array)
     } else if value.is_object() && !value.is_function() {
@@ -190,7 +193,8 @@ fn json_of(value: &JsValue, depth: usize) -> Result<Value, String> {
                 continue;
             }
             let key = entry.get(0).as_string().unwrap_or_default();
-            map.insert(key, json_of(&item, depth + 1)?);
+            let item = json_of(&item, depth + 1, &key)?;
+            map.insert(key, item);
         }
         Ok(Value::Object(map))
     } else {

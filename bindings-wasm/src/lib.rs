@@ -100,13 +100,14 @@ pub fn error_codes() -> Vec<String> {
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
 import type {
-  Amount, ErrorCode, ErrorInfo, ReportedStatus, GatewayName, PaymentStatus, Action, HttpMethod, HttpRequest,
-  HttpResponse, Event as GeneratedEvent, Outcome as GeneratedOutcome, RedirectForm, FlocashPublicConfig,
-  FlocashConfig, FlocashCustomer, FlocashNotification,
+  Amount, AmountInput, ErrorCode, ErrorInfo, ReportedStatus, GatewayName, PaymentStatus, Action, HttpMethod, HttpRequest,
+  HttpResponse, PostbackReply, PaymentSnapshot, Event as GeneratedEvent, Outcome as GeneratedOutcome, RedirectForm,
+  FlocashPublicConfig, FlocashConfig, FlocashCustomer, FlocashOrder, FlocashNotification,
 } from "./vpos_types.js";
 export type {
-  Amount, ErrorCode, ErrorInfo, ReportedStatus, GatewayName, PaymentStatus, Action, HttpMethod, HttpRequest,
-  HttpResponse, RedirectForm, FlocashPublicConfig, FlocashConfig, FlocashCustomer, FlocashNotification,
+  Amount, AmountInput, ErrorCode, ErrorInfo, ReportedStatus, GatewayName, PaymentStatus, Action, HttpMethod, HttpRequest,
+  HttpResponse, PaymentSnapshot, RedirectForm, FlocashPublicConfig, FlocashConfig, FlocashCustomer, FlocashOrder,
+  FlocashNotification,
 } from "./vpos_types.js";
 /** What a gateway reports (the generated ReportedStatus, by this package's name). */
 export type Reported = ReportedStatus;
@@ -115,31 +116,14 @@ export type EventJson = GeneratedEvent;
 /** What `transition` decided (the generated Outcome). */
 export type OutcomeJson = GeneratedOutcome;
 export type { GeneratedEvent as Event, GeneratedOutcome as Outcome };
-/** An amount on input: `minor` (a BigInt or safe integer) or the exact decimal `value`, or both if they agree. */
-export type AmountInput =
-  | { currency: string; minor: bigint | number; value?: string }
-  | { currency: string; value: string; minor?: bigint | number };
 export interface CurrencyInfo { code: string; numeric: number; exponent: number; name: string }
 
 /** A thrown vpos failure: `code` is stable, `message` is prose for people. */
 export interface VposError extends Error { name: "VposError"; code: ErrorCode; field: string | null }
 export interface VposErrorJson { code: ErrorCode; field?: string | null; message: string }
 
-/** What the host got for an HttpRequest: the response, or its own failure to get one. */
-export type Reply = { status: number; body: string } | { error: string };
-
-/** What the host stored about a payment. */
-export interface PaymentSnapshot {
-  gateway: GatewayName; merchant: string; order_id: string; amount: AmountInput; status: PaymentStatus;
-  live?: boolean; refunded_minor?: bigint | number; applied_event_keys?: string[];
-}
-
-export interface FlocashOrder {
-  order_id: string; custom: string; item_name: string; item_price: AmountInput; quantity: number;
-  amount?: AmountInput | null; country?: string | null; payment_option?: string | null;
-  customer?: FlocashCustomer; return_url?: string | null; cancel_url?: string | null;
-  notify_url?: string | null; extra?: [string, string][];
-}
+/** What the host got for an HttpRequest: the response, or its own failure to get one (the generated PostbackReply). */
+export type Reply = PostbackReply;
 export interface FlocashStatus { status_code: string; status: Reported; label: string | null }
 
 "#;
@@ -149,16 +133,20 @@ export interface FlocashStatus { status_code: string; status: Reported; label: s
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EDGE_TYPES: &str = r#"
 import type {
-  Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
-  RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, StoredCredential, RedsysNotification,
-  ElavonConfig, ElavonNotification, PaypalNvpCredentials, PaypalConfig, PaypalNotification, PaypalNvpReply,
-  BitpayConfig, BitpayInvoice, BitpayNotification, DriverOrder, OrderRequest,
+  Summary, PaymentFields, Verdict, OperationKind, OperationStatus, Operation, CecaCipher, CecaConfig, CecaOrder,
+  CecaNotification, RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, StoredCredential,
+  RedsysOrder, RedsysOperation, RedsysNotification, ElavonConfig, ElavonOrder, ElavonRemoteOperation,
+  ElavonNotification, PaypalNvpCredentials, PaypalConfig, PaypalOrder, PaypalExpressOrder, PaypalNotification,
+  PaypalNvpReply, BitpayConfig, BitpayInvoiceRequest, BitpayInvoice, BitpayNotification, DriverOrder, OrderRequest,
+  FlocashPollConfig, FlocashPolledPayment, FlocashPollReply,
 } from "./vpos_types.js";
 export type {
-  Summary, PaymentFields, Verdict, OperationKind, OperationStatus, CecaCipher, CecaConfig, CecaNotification,
-  RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, RedsysNotification,
-  ElavonConfig, ElavonNotification, PaypalNvpCredentials, PaypalConfig, PaypalNotification, PaypalNvpReply,
-  BitpayConfig, BitpayInvoice, BitpayNotification, DriverOrder, OrderRequest,
+  Summary, PaymentFields, Verdict, OperationKind, OperationStatus, Operation, CecaCipher, CecaConfig, CecaOrder,
+  CecaNotification, RedsysSignatureVersion, RedsysConfig, RedsysCofType, RedsysScaExemption, RedsysOrder,
+  RedsysOperation, RedsysNotification, ElavonConfig, ElavonOrder, ElavonRemoteOperation, ElavonNotification,
+  PaypalNvpCredentials, PaypalConfig, PaypalOrder, PaypalExpressOrder, PaypalNotification, PaypalNvpReply,
+  BitpayConfig, BitpayInvoiceRequest, BitpayInvoice, BitpayNotification, DriverOrder, OrderRequest,
+  FlocashPollConfig, FlocashPolledPayment, FlocashPollReply,
 } from "./vpos_types.js";
 /** Stored credentials (COF/MIT) and SCA (the generated StoredCredential). */
 export type RedsysStoredCredential = StoredCredential;
@@ -194,64 +182,13 @@ export interface NotificationResult extends HttpResponse {
   verdict: Verdict; outcome: OutcomeJson | null; error: VposErrorJson | null; event: EventJson | null;
   summary: Summary | null; paymentFields: PaymentFields; notification: Notification | null; rawBody: Uint8Array;
 }
-/** An operation, whichever gateway: each reads what it quotes. */
-export interface Operation {
-  kind: OperationKind; order_id: string; amount: AmountInput; captured?: AmountInput | null; refunded_minor?: bigint | number;
-  transaction_id?: string; authorisation_code?: string; timestamp?: string; stored_credential?: RedsysStoredCredential | null;
-}
-
 export type RedsysPublicConfig = Omit<RedsysConfig, "secret_key">;
-export interface RedsysOrder {
-  order: string; amount: AmountInput; transaction_type?: "authorization" | "preauthorization";
-  product_description?: string | null; titular?: string | null; merchant_data?: string | null;
-  consumer_language?: string | null; pay_methods?: string | null; merchant_url?: string | null;
-  url_ok?: string | null; url_ko?: string | null; identifier?: string | null;
-  stored_credential?: RedsysStoredCredential | null;
-}
-/** A REST operation: `payment` charges a stored card by reference (needs `stored_credential.identifier`). */
-export interface RedsysOperation {
-  kind: "payment" | "refund" | "confirm" | "cancel"; order: string; amount: AmountInput;
-  stored_credential?: RedsysStoredCredential | null;
-}
 export interface RedsysStatus { action: Action; status: Reported; response: string }
-
 export type CecaPublicConfig = Omit<CecaConfig, "key">;
-export interface CecaOrder { operation: string; amount: AmountInput; description?: string | null; language?: string | null }
-
 export type ElavonPublicConfig = Omit<ElavonConfig, "secret" | "rebate_password">;
-/** `timestamp` is `YYYYMMDDHHMMSS` from the host's clock: vpos reads no clock. */
-export interface ElavonOrder { order_id: string; amount: AmountInput; timestamp: string }
-export interface ElavonRemoteOperation {
-  kind: "settle" | "void" | "rebate"; order_id: string; pasref: string; authcode?: string | null;
-  amount: AmountInput; timestamp: string;
-}
 /** PayPal Website Payments Standard settings: no secret (NVP credentials never go to a page). */
 export type PaypalPublicConfig = Omit<PaypalConfig, "nvp">;
-export interface PaypalOrder {
-  invoice: string; item_name: string; amount: AmountInput; custom?: string | null;
-  notify_url?: string | null; return_url?: string | null; cancel_url?: string | null;
-}
-/** FloCash Merchant Polling settings. Holds the API password: edge and servers only. */
-export interface FlocashPollConfig {
-  api_username: string; api_password: string; namespace: string; success_codes: string[];
-  endpoint?: string; merchant_code?: string; element_form?: "qualified" | "unqualified";
-}
-export interface FlocashPolledPayment {
-  transid: string; trace_number: string; post_date: string; currency_code: string; amount: Amount;
-  status_code: string; status: Reported; message: string | null; merchant: string; custom: string | null;
-  order_id: string; quantity: number | null; item_price: Amount | null; item_name: string | null;
-  payment_channel: string | null; payer_email: string | null; txn_partner_ref: string | null;
-  extra: [string, string][];
-}
-export interface FlocashPollReply { status_code: string; status_msg: string | null; payments: FlocashPolledPayment[] }
-
-export interface PaypalExpressOrder {
-  invoice: string; amount: AmountInput; description: string; return_url: string; cancel_url: string;
-}
 export type BitpayPublicConfig = Omit<BitpayConfig, "api_key">;
-export interface BitpayInvoiceRequest {
-  price: AmountInput; order_id: string; item_desc?: string | null; redirect_url?: string | null;
-}
 export interface BitpayCreated { invoice: BitpayInvoice; form: RedirectForm }
 /** A polling reply read by `parsePollResponse`: the reply and one `PolledEvent` per payment. */
 export interface FlocashPolled extends FlocashPollReply { events: flocash__PolledEvent[] }

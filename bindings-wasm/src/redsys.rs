@@ -72,7 +72,8 @@ impl Gateway {
     pub fn checkout_html(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RedsysOrder")] order: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ autoSubmit?: boolean }")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ autoSubmit?: boolean }")]
+        options: JsValue,
     ) -> Result<String, Thrown> {
         gateway::checkout_html(&self.config, order, options, redsys::checkout)
     }

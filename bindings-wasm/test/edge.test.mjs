@@ -5,9 +5,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { builds, edgeBuilds, parseJson } from './support.mjs';
+import { moneyAsBigint } from '../../tests/js/vectors.support.mjs';
 
 const FORM = 'application/x-www-form-urlencoded';
-const vector = (p) => parseJson(readFileSync(new URL(`../../tests/vectors/${p}`, import.meta.url), 'utf8'));
+// Minor units as BigInt: money never crosses as a JS number (a number is refused).
+const vector = (p) => moneyAsBigint(parseJson(readFileSync(new URL(`../../tests/vectors/${p}`, import.meta.url), 'utf8')));
 /** The first case of `file` for `operation` that expects success (or the one whose description matches). */
 const sample = (file, operation, match = '') => {
   const doc = vector(file);

@@ -217,6 +217,10 @@ export async function run(t, vpos) {
     assert.deepEqual([typo.code, typo.field], ['field_invalid', 'order_idd']);
     const precise = thrown(() => vpos.operationRequest(config, { ...op, amount: { value: '1.001', currency: 'EUR' } }));
     assert.deepEqual([precise.code, precise.field], ['amount_precision', 'amount']);
+    // Money is never a JS number: a whole number of minor units is refused too, naming the path.
+    const number = thrown(() => vpos.operationRequest(config, { ...op, amount: { minor: 100, currency: 'EUR' } }));
+    assert.deepEqual([number.code, number.field], ['field_invalid', 'amount.minor']);
+    assert.equal(vpos.operationRequest(config, { ...op, order_id: '0726qI3H7sZx', amount: { minor: 100n, currency: 'EUR' } }).url, config.public().rest_url);
     const missing = thrown(() => vpos.operationRequest(config, { kind: 'refund', amount: op.amount }));
     assert.deepEqual([missing.code, missing.field], ['field_missing', 'order_id']);
   });

@@ -46,6 +46,7 @@ const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
 /// Whether the operation's child elements are in the operation's namespace (the WSDL
 /// schema's `elementFormDefault`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashElementForm"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ElementForm {
@@ -73,6 +74,7 @@ pub enum ElementForm {
 /// assert!(!format!("{config:?}").contains("s3cret"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashPollConfig"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PollConfig {
@@ -88,12 +90,15 @@ pub struct PollConfig {
     pub success_codes: Vec<String>,
     /// Where the SOAP requests go; default [`DEFAULT_ENDPOINT`], as documented.
     #[serde(default = "default_endpoint")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub endpoint: String,
     /// `MerchantCode`: "currently not used" by FloCash; sent empty unless set.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub merchant_code: String,
     /// The schema's `elementFormDefault`.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub element_form: ElementForm,
 }
 
@@ -396,6 +401,7 @@ fn envelope(config: &PollConfig, operation: &str, inner: &str) -> Result<HttpReq
 }
 
 /// One `Payment` of a polling reply, every documented element typed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashPolledPayment"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolledPayment {
     /// `transid`: FloCash's transaction id (the notification's `trans_id`).
@@ -403,6 +409,7 @@ pub struct PolledPayment {
     /// `trace_number`: the reference polled by.
     pub trace_number: String,
     /// `postDate`: when the transaction was made.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub post_date: Timestamp,
     /// `currency_code`.
     pub currency_code: Currency,
@@ -439,6 +446,7 @@ pub struct PolledPayment {
 }
 
 /// A successful polling reply: FloCash's header and the payments it listed (maybe none).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FlocashPollReply"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PollReply {
     /// `Header/statusCode`, one of [`PollConfig::success_codes`].
