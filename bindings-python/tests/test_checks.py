@@ -292,3 +292,14 @@ def test_database_accounts_without_cryptography_are_an_error(settings, monkeypat
     # Without database accounts (no keys), cryptography is not needed.
     settings.VPOS_ENCRYPTION_KEYS = None
     assert ids() == []
+
+
+def test_a_nested_unknown_key_is_named_by_its_path(settings) -> None:
+    settings.VPOS = {"paypal": {"business": "shop@example.com", "checkout_url": "https://www.paypal.com/cgi-bin/webscr",
+                                "ipn_url": "https://ipnpb.paypal.com/cgi-bin/webscr",
+                                "nvp": {"user": "u", "password": "pw-SECRET", "signature": "sig-SECRET",
+                                        "api_ur": "https://api-3t.paypal.com/nvp"}}}
+    [m] = vpos_messages()
+    assert m.id == "vpos.E003" and m.msg.startswith("VPOS['paypal']['nvp']['api_ur'] is not a setting")
+    assert m.hint == "Did you mean 'api_url'?"
+    assert "SECRET" not in m.msg + m.hint

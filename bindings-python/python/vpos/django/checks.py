@@ -158,21 +158,23 @@ def _every_config_error() -> Iterator[Tuple[str, List[checks.CheckMessage]]]:
 
 def _config_error(where: str, e: Any, top_level: bool) -> checks.CheckMessage:
     field: Optional[str] = getattr(e, "field", None)
+    # The core names a nested key by its path ("nvp.api_url"): shown as the settings spell it.
+    path = field.split(".") if field else []
+    key = "".join(f"[{part!r}]" for part in path)
     message = str(getattr(e, "message", e))
     known = _KNOWN_KEYS.search(message)
-    if field and known:
+    if path and known:
         # A key the gateway does not know: most often a typo of one it does.
-        names = re.findall(r"`([^`]+)`", known.group(1)) + list(conf.HOST_OPTIONS)
-        if top_level:
-            names.append("accounts")
-        leaf = field.rsplit(".", 1)[-1]
-        close = difflib.get_close_matches(leaf, names, n=1)
+        names = re.findall(r"`([^`]+)`", known.group(1))
+        if len(path) == 1:
+            names += list(conf.HOST_OPTIONS) + (["accounts"] if top_level else [])
+        close = difflib.get_close_matches(path[-1], names, n=1)
         hint = (f"Did you mean {close[0]!r}?" if close
                 else "The keys it knows: " + ", ".join(repr(n) for n in names) + ".")
-        return checks.Error(f"{where}[{field!r}] is not a setting of this gateway ({e.code}).", hint=hint,
+        return checks.Error(f"{where}{key} is not a setting of this gateway ({e.code}).", hint=hint,
                             id="vpos.E003")
     message = message.removeprefix("configuration ")  # the where says it
-    return checks.Error(f"{where}: {message} ({e.code})", hint=f"Set {where}[{field!r}]." if field else None,
+    return checks.Error(f"{where}: {message} ({e.code})", hint=f"Set {where}{key}." if path else None,
                         id="vpos.E003")
 
 
