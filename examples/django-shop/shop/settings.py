@@ -146,6 +146,5 @@ LOGGING = {
         # A 500 with its traceback on the terminal, even with DEBUG off (Django's default only
         # mails it to ADMINS, so an error page came with nothing logged).
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
