@@ -7,12 +7,13 @@
 # signed notifications plus duplicates from 16 client threads (at most 60 s a round, vpos and
 # plain rounds alternating), checks exactly-once in the database and writes
 # target/bench/django.json (notifications/s, p50/p99, statements per notification, the ratio).
-# The database: BENCH_DJANGO_DATABASE_URL, else DATABASE_URL, else the default below; it is
-# created when missing and its vpos tables are emptied first. See docs/performance.md.
+# The database: BENCH_DJANGO_DATABASE_URL, else the default below (never DATABASE_URL: the bench
+# empties its vpos tables, so it gets a database of its own); it is created when missing. See
+# docs/performance.md.
 
 BENCH_DJANGO_VENV := target/bench/django-venv
 BENCH_DJANGO_WHEEL := target/bench/django-wheel
-BENCH_DJANGO_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/h2_db)
+BENCH_DJANGO_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vpos_bench
 
 .PHONY: bench-django
 

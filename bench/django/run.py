@@ -286,7 +286,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--pairs", type=int, default=3, help="vpos/plain round pairs, after the warm-up pair")
     parser.add_argument("--seed", type=int, default=23)
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/h2_db"
+    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/vpos_bench"
 
     ensure_database(url)
     setup_django(url)
