@@ -33,8 +33,8 @@ from django.core import checks
 import vpos.account
 from vpos.django import conf
 
-#: The token of the README's quick start: copied verbatim it is public, so anyone can post to
-#: the notification URL (the post-back still protects the payment, but not the log).
+#: The token of the README's quick start. Copied verbatim it is public: anyone can post to the
+#: notification URL and fill the stored notifications (the post-back still decides the payment).
 PLACEHOLDER_TOKEN = "change-me-to-a-long-random-token"
 #: The core's unknown-key message lists the keys it knows: "expected one of `a`, `b`".
 _KNOWN_KEYS = re.compile(r"expected one of (.*)$")
@@ -47,7 +47,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckM
     every = dict(_every_config_error())
     messages: List[checks.CheckMessage] = []
     for p in loaded.problems:
-        where = p.msg.split(": ", 1)[0]
+        where = p.msg.split(": ", 1)[0]  # conf writes an E003 as "<where>: <the core's message>"
         if p.id == "vpos.E003" and where in every:
             # The core stopped at the first bad key; report them all, once, in its place.
             messages.extend(every.pop(where))
