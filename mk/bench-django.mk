@@ -1,7 +1,7 @@
 # The Django notification endpoint under load (issue #23 item 5): vpos next to a plain view.
 #
 # bench-django: a bench-only venv (target/bench/django-venv; bench/django/requirements.txt:
-# Django, psycopg, gunicorn, python-redsys 2.1.0) with the vpos wheel built from this tree;
+# Django, psycopg, gunicorn, python-redsys 2.1.0) with the hostedpay wheel built from this tree;
 # bench/django/run.py serves the vpos Redsys endpoint and a plain python-redsys view on the
 # same tables from one gunicorn (4 workers, 127.0.0.1, a free port) on PostgreSQL, posts
 # signed notifications plus duplicates from 16 client threads (at most 60 s a round, vpos and
@@ -27,6 +27,6 @@ $(BENCH_DJANGO_VENV)/.installed: bench/django/requirements.txt
 bench-django: python-venv $(BENCH_DJANGO_VENV)/.installed
 	rm -rf $(BENCH_DJANGO_WHEEL)
 	cd $(PY_DIR) && .venv/bin/maturin build --release --locked --out $(abspath $(BENCH_DJANGO_WHEEL))
-	$(BENCH_DJANGO_VENV)/bin/pip install -q --force-reinstall --no-deps $(BENCH_DJANGO_WHEEL)/vpos-*.whl
+	$(BENCH_DJANGO_VENV)/bin/pip install -q --force-reinstall --no-deps $(BENCH_DJANGO_WHEEL)/hostedpay-*.whl
 	DATABASE_URL=$(BENCH_DJANGO_DATABASE_URL) $(BENCH_DJANGO_VENV)/bin/python bench/django/run.py \
 	  --out target/bench/django.json

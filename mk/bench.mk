@@ -34,7 +34,7 @@ $(BENCH_NODE)/.installed: bench/peers/package.json bench/peers/package-lock.json
 bench-peers: tools python-venv node-build $(BENCH_VENV)/.installed $(BENCH_NODE)/.installed
 	rm -rf $(BENCH_DIR)/dist $(BENCH_DIR)/python.json $(BENCH_DIR)/node.json $(BENCH_DIR)/core.json
 	cd $(PY_DIR) && .venv/bin/maturin build --release --locked --out $(abspath $(BENCH_DIR))/dist
-	$(BENCH_VENV)/bin/pip install -q --force-reinstall --no-deps $(BENCH_DIR)/dist/vpos-*.whl
+	$(BENCH_VENV)/bin/pip install -q --force-reinstall --no-deps $(BENCH_DIR)/dist/hostedpay-*.whl
 	cd $(BENCH_DIR) && venv/bin/python $(CURDIR)/bench/peers/python_peers.py python.json
 	node bench/peers/node_peers.js $(BENCH_DIR)/node.json $(BENCH_NODE) $(NODE_DIR)
 	VPOS_BENCH_JSON=$(abspath $(BENCH_DIR))/core.json \

@@ -1,7 +1,7 @@
-# The demo shop (examples/django-shop/): a small Django project on SQLite using vpos.django,
+# The demo shop (examples/django-shop/): a small Django project on SQLite using hostedpay.django,
 # paid through vpos-sandbox. Installs everything it needs on a fresh machine.
 #
-# demo:     builds the vpos wheel (python-wheel) and pip-installs it with its Django extra
+# demo:     builds the hostedpay wheel (python-wheel) and pip-installs it with its Django extra
 #           (Django, cryptography) into the shop's venv, builds the sandbox, then runs demo.py:
 #           vpos-sandbox and the shop on free ports of 127.0.0.1, the URL to open printed;
 #           Ctrl-C (or SIGTERM) stops both. Each phase prints a `== demo:` line first, and the
@@ -34,15 +34,18 @@ $(DEMO_VENV)/.installed: $(DEMO_DIR)/requirements.txt
 
 # Printed before python-wheel runs (prerequisites are made left to right).
 demo-wheel-phase:
-	@echo "== demo: building the vpos wheel (a release build of the Rust core: about 2 minutes on a fresh machine)"
+	@echo "== demo: building the hostedpay wheel (a release build of the Rust core: about 2 minutes on a fresh machine)"
 
-# vpos from the wheel the Python suite builds (bindings-python/dist), installed as a shop would:
+# hostedpay from the wheel the Python suite builds (bindings-python/dist), installed as a shop would:
 # with its [django] extra, so cryptography (the secrets of merchant accounts added in the admin)
 # comes too. The wheel is reinstalled without touching the rest, then the extra fills in
 # whatever is missing (pip leaves the Django of requirements.txt alone: it satisfies the extra).
+# A venv made before the rename (issue 17) still holds the old `vpos` package: it goes first,
+# so that nothing in the shop can import it unnoticed.
 demo-venv: $(DEMO_VENV)/.installed demo-wheel-phase python-wheel
-	@echo "== demo: installing the wheel with its dependencies (vpos[django]) into $(DEMO_VENV)"
-	whl=$$(ls $(PY_DIR)/dist/vpos-*.whl); \
+	@echo "== demo: installing the wheel with its dependencies (hostedpay[django]) into $(DEMO_VENV)"
+	whl=$$(ls $(PY_DIR)/dist/hostedpay-*.whl); \
+	$(DEMO_VENV)/bin/pip uninstall -q -y vpos 2>/dev/null || true; \
 	$(DEMO_VENV)/bin/pip install -q --force-reinstall --no-deps "$$whl"; \
 	$(DEMO_VENV)/bin/pip install -q "$$whl[django]"
 

@@ -97,13 +97,13 @@ def signed_body(gateway: Any, order: str, auth: str) -> bytes:
 def prepare_round(index: int, count: int, duplicates: float, seed: int) -> Tuple[List[str], List[Tuple[str, bytes]]]:
     """Creates ``count`` payments for round ``index`` and returns their orders and the
     shuffled requests (each notification once, a ``duplicates`` share of them twice)."""
-    import vpos
+    import hostedpay
     from django.conf import settings
-    from vpos.django import conf
-    from vpos.django.models import Payment
+    from hostedpay.django import conf
+    from hostedpay.django.models import Payment
 
     account = conf.get_account("redsys", "default")
-    gateway = vpos.redsys.Gateway(dict(settings.VPOS["redsys"]))
+    gateway = hostedpay.redsys.Gateway(dict(settings.VPOS["redsys"]))
     orders = [f"{index + 1:02d}{i:010d}" for i in range(count)]
     Payment.objects.bulk_create(
         [Payment(gateway="redsys", account="default", order_id=o, merchant=settings.REDSYS_MERCHANT,
@@ -229,7 +229,7 @@ def check_exactly_once(orders: List[str], results: List[Tuple[str, int, float, i
     from collections import Counter
 
     from django.db.models import Count, Q
-    from vpos.django.models import Notification, Payment, PaymentEvent
+    from hostedpay.django.models import Notification, Payment, PaymentEvent
 
     problems: List[str] = []
     answered = Counter(r[0] for r in results)

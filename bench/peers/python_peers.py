@@ -1,9 +1,9 @@
 """vpos from Python next to its peers: Redsys verify and sign against PyPI python-redsys 2.1.0,
 FloCash parse + post-back verdict against a stdlib by-hand listener and a Django form in
-djflocash's style, and the cost of `import vpos`.
+djflocash's style, and the cost of `import hostedpay`.
 
 Run by `make bench-peers` in the bench-only venv (target/bench/venv: python-redsys, Django and the
-built vpos wheel). Before timing anything, every implementation must accept the real MN000049
+built hostedpay wheel). Before timing anything, every implementation must accept the real MN000049
 notification and reject a tampered copy; if one does not, this exits non-zero. A missed speed
 target does not fail the run: it is `"met": false` in the rows.
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 import timing  # noqa: E402
 
-import vpos  # noqa: E402
+import hostedpay  # noqa: E402
 from redsys.clients import HMAC_SHA256_V1, RedirectClient  # noqa: E402
 
 DATA = json.loads((HERE / "data" / "redsys_mn000049.json").read_text())
@@ -65,7 +65,7 @@ TAMPERED_BODY = "&".join(
     for k, v in TAMPERED_FIELDS.items()
 ).encode()
 
-RS_GATEWAY = vpos.redsys.Gateway(DATA["config"])
+RS_GATEWAY = hostedpay.redsys.Gateway(DATA["config"])
 RS_PEER = RedirectClient(
     DATA["secret_key"], merchant_code="999008881", terminal=1, signature_version=HMAC_SHA256_V1
 )
@@ -78,7 +78,7 @@ SIGN_CONFIG = {
     "secret_key": DATA["secret_key"],
     "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
 }
-SIGN_GATEWAY = vpos.redsys.Gateway(SIGN_CONFIG)
+SIGN_GATEWAY = hostedpay.redsys.Gateway(SIGN_CONFIG)
 ORDER = {
     "order": "0726qI3H7sZx",
     "amount": {"minor": 4999, "currency": "EUR"},
@@ -130,7 +130,7 @@ def check_redsys() -> None:
     check(theirs.get_order() == "MN000049", "python-redsys: MN000049 not accepted")
     try:
         vpos_verify(TAMPERED_BODY)
-    except vpos.VerificationError as e:
+    except hostedpay.VerificationError as e:
         check(e.code == "signature_mismatch", f"vpos: tampered copy refused with {e.code}")
     else:
         raise BenchFailure("vpos accepted the tampered notification")
@@ -165,7 +165,7 @@ FLOCASH_BODY = (
 )
 VERIFIED = {"status": 200, "body": b"VERIFIED"}
 INVALID = {"status": 200, "body": b"INVALID"}
-FC_GATEWAY = vpos.flocash.Gateway({
+FC_GATEWAY = hostedpay.flocash.Gateway({
     "merchant": "sales@demoshop.com",
     "merchant_name": "Demo Shop",
     "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
@@ -263,7 +263,7 @@ def check_flocash(django_flocash) -> None:
     check(stdlib_flocash()["order_id"] == "AT000001", "stdlib: the FloCash notification not accepted")
     check(django_flocash()["order_id"] == "AT000001", "Django form: the FloCash notification not accepted")
     for name, fn, error in (
-        ("vpos", vpos_flocash, vpos.VerificationError),
+        ("vpos", vpos_flocash, hostedpay.VerificationError),
         ("stdlib", stdlib_flocash, ValueError),
         ("Django form", django_flocash, ValueError),
     ):
@@ -291,12 +291,12 @@ def import_seconds(module: str) -> "tuple[float, float]":
 def import_row(runs: int = 15) -> dict:
     samples: dict = {"vpos": [], "vpos_cpu": [], "peer": [], "peer_cpu": []}
     for _ in range(runs):  # interleaved too: vpos, python-redsys, vpos, ...
-        for side, module in (("vpos", "vpos"), ("peer", "redsys.clients")):
+        for side, module in (("vpos", "hostedpay"), ("peer", "redsys.clients")):
             wall, cpu = import_seconds(module)
             samples[side].append(wall)
             samples[side + "_cpu"].append(cpu)
     times = {k: statistics.median(v) for k, v in samples.items()}
-    r = timing.row("python: import vpos", times, "import redsys.clients", unit="ms")
+    r = timing.row("python: import hostedpay", times, "import redsys.clients", unit="ms")
     # An absolute budget, unlike the ratios: judged on CPU time, which waiting for a core on a
     # shared machine does not inflate (on an idle machine the two agree); wall time beside it.
     r["ratio"] = round(times["peer"] / times["vpos"], 3)

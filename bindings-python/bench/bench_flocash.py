@@ -1,7 +1,7 @@
 """FloCash parse + verify through the binding, next to a stdlib by-hand version; import time.
 
 Prints per-call medians (best of several timeit repeats) and the ratio; targets: the binding
-at least 4x faster than the by-hand version, ``import vpos`` at most 5 ms. Figures, not tests:
+at least 4x faster than the by-hand version, ``import hostedpay`` at most 5 ms. Figures, not tests:
 nothing here fails on a slow machine.
 """
 
@@ -14,7 +14,7 @@ import timeit
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs
 
-import vpos
+import hostedpay
 
 CT = "application/x-www-form-urlencoded"
 BODY = (
@@ -24,7 +24,7 @@ BODY = (
     b"&payer_email=joan%40example.com&payment_channel=Mobile&txn_partner_ref=MPESA123"
 )
 REPLY = {"status": 200, "body": b"VERIFIED"}
-GW = vpos.flocash.Gateway({
+GW = hostedpay.flocash.Gateway({
     "merchant": "sales@demoshop.com", "merchant_name": "Demo Shop",
     "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
     "base_url": "https://fcms.flocash.com", "notification_token": "change-me-to-a-long-random-token",
@@ -66,7 +66,7 @@ def per_call(fn, number: int = 20000, repeat: int = 7) -> float:
 
 
 def import_time(runs: int = 9) -> float:
-    code = "import time; t = time.perf_counter(); import vpos; print(time.perf_counter() - t)"
+    code = "import time; t = time.perf_counter(); import hostedpay; print(time.perf_counter() - t)"
     times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
              for _ in range(runs)]
     return statistics.median(times)
@@ -80,7 +80,7 @@ def main() -> None:
     print(f"python-bench: flocash parse+verify  vpos {ours * 1e6:7.2f} us/call   "
           f"stdlib parse_qs+Decimal {theirs * 1e6:7.2f} us/call   ratio {ratio:4.1f}x "
           f"(target >= 4x: {'met' if ratio >= 4 else 'NOT met'})")
-    print(f"python-bench: import vpos {imp * 1e3:.2f} ms (median of 9 fresh interpreters; "
+    print(f"python-bench: import hostedpay {imp * 1e3:.2f} ms (median of 9 fresh interpreters; "
           f"target <= 5 ms: {'met' if imp <= 0.005 else 'NOT met'})")
 
 

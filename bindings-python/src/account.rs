@@ -1,4 +1,4 @@
-//! `vpos.account`: merchant-account rules from `vpos_core::account` (environment endpoints,
+//! `hostedpay.account`: merchant-account rules from `vpos_core::account` (environment endpoints,
 //! capability checks, and a configuration check naming every bad field).
 
 use pyo3::prelude::*;

@@ -1,4 +1,4 @@
-//! `vpos.bitpay`: the Bitpay invoice verbs on a `Gateway(config)`.
+//! `hostedpay.bitpay`: the Bitpay invoice verbs on a `Gateway(config)`.
 
 use pyo3::prelude::*;
 use vpos_core::gateways::bitpay::{self, Invoice as CoreInvoice, InvoiceRequest};
@@ -8,7 +8,7 @@ use crate::error::IntoPy;
 use crate::http::{RedirectForm, reply_from_py};
 
 crate::gateway::gateway_classes! {
-    module = "vpos.bitpay", name = "bitpay", core = bitpay, answer_to = "";
+    module = "hostedpay.bitpay", name = "bitpay", core = bitpay, answer_to = "";
 
     /// One Bitpay merchant. Building it validates the configuration (`ConfigError` with
     /// `.field`). The API key never appears in `repr`.
@@ -101,7 +101,7 @@ crate::gateway::gateway_classes! {
         fn __repr__(&self) -> String {
             let n = &self.0.untrusted().claimed;
             format!(
-                "<vpos.bitpay.Unverified invoice_id={:?} status={}>",
+                "<hostedpay.bitpay.Unverified invoice_id={:?} status={}>",
                 n.id, n.status
             )
         }
@@ -113,11 +113,11 @@ crate::gateway::gateway_classes! {
         /// The notification with the fetched invoice (the core's Notification shape).
     ;
     event:
-        /// The gateway-neutral event for `vpos.transition`, from the fetched invoice.
+        /// The gateway-neutral event for `hostedpay.transition`, from the fetched invoice.
     ;
     impl Verified {
         fn __repr__(&self) -> String {
-            format!("<vpos.bitpay.Verified invoice_id={:?}>", self.0.claimed.id)
+            format!("<hostedpay.bitpay.Verified invoice_id={:?}>", self.0.claimed.id)
         }
     }
 
@@ -128,7 +128,7 @@ crate::gateway::gateway_classes! {
 }
 
 /// An invoice as Bitpay described it. Only `Gateway.parse_invoice_response` makes one.
-#[pyclass(module = "vpos.bitpay", name = "Invoice", frozen)]
+#[pyclass(module = "hostedpay.bitpay", name = "Invoice", frozen)]
 pub struct Invoice(CoreInvoice);
 
 #[pymethods]
@@ -154,7 +154,7 @@ impl Invoice {
     }
     fn __repr__(&self) -> String {
         format!(
-            "<vpos.bitpay.Invoice id={:?} status={}>",
+            "<hostedpay.bitpay.Invoice id={:?} status={}>",
             self.0.id, self.0.status
         )
     }

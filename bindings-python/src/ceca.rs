@@ -1,9 +1,9 @@
-//! `vpos.ceca`: the CECA (Cecabank TPV virtual) verbs on a `Gateway(config)`.
+//! `hostedpay.ceca`: the CECA (Cecabank TPV virtual) verbs on a `Gateway(config)`.
 
 use pyo3::prelude::*;
 
 crate::gateway::gateway_classes! {
-    module = "vpos.ceca", name = "ceca", core = ceca, answer_to = " to CECA";
+    module = "hostedpay.ceca", name = "ceca", core = ceca, answer_to = " to CECA";
 
     /// One CECA terminal. Building it validates the configuration (`ConfigError` with `.field`).
     /// The encryption key never appears in `repr`.
@@ -49,7 +49,7 @@ crate::gateway::gateway_classes! {
         fn __repr__(&self) -> String {
             let n = self.0.untrusted();
             format!(
-                "<vpos.ceca.Unverified operation={:?} reference={:?}>",
+                "<hostedpay.ceca.Unverified operation={:?} reference={:?}>",
                 n.operation, n.reference
             )
         }
@@ -61,7 +61,7 @@ crate::gateway::gateway_classes! {
         /// The notification's fields (the core's Notification shape).
     ;
     event:
-        /// The gateway-neutral event for `vpos.transition`.
+        /// The gateway-neutral event for `hostedpay.transition`.
     ;
     impl Verified {
         /// `Num_operacion`.
@@ -71,7 +71,7 @@ crate::gateway::gateway_classes! {
         }
         fn __repr__(&self) -> String {
             format!(
-                "<vpos.ceca.Verified operation={:?} reference={:?}>",
+                "<hostedpay.ceca.Verified operation={:?} reference={:?}>",
                 self.0.operation, self.0.reference
             )
         }

@@ -1,4 +1,4 @@
-//! `vpos.driver`: every gateway behind one set of verbs (`vpos_core::driver`). A host writes
+//! `hostedpay.driver`: every gateway behind one set of verbs (`vpos_core::driver`). A host writes
 //! one notification path and one operation path and never names a gateway's wire field: the
 //! summary, the proof, the verdict, the fields left on the payment, the secret keys and the
 //! operations all come from the core. This file only extracts, calls and converts.
@@ -93,7 +93,7 @@ fn fields_to_py<'py>(py: Python<'py>, fields: &PaymentFields) -> PyResult<Bound<
 /// `Config.from_json({"gateway": "redsys", ...})`. Building it validates every value
 /// (`ConfigError` naming the key's dotted path, no value quoted). `repr` and `public()` never
 /// show a secret.
-#[pyclass(module = "vpos.driver", name = "Config", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "Config", frozen)]
 #[derive(Clone)]
 pub struct Config(pub driver::Config);
 
@@ -137,14 +137,14 @@ impl Config {
 
     fn __repr__(&self) -> String {
         format!(
-            "vpos.driver.Config({})",
+            "hostedpay.driver.Config({})",
             serde_json::to_string(&self.0.public()).unwrap_or_default()
         )
     }
 }
 
 /// A parsed notification whose authenticity is not proven yet. Python cannot build one.
-#[pyclass(module = "vpos.driver", name = "Unverified", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "Unverified", frozen)]
 pub struct Unverified(vpos_core::Unverified<Notification>);
 
 #[pymethods]
@@ -176,7 +176,7 @@ impl Unverified {
     fn __repr__(&self) -> String {
         let s = self.0.summary();
         format!(
-            "<vpos.driver.Unverified {} order_id={:?}>",
+            "<hostedpay.driver.Unverified {} order_id={:?}>",
             s.gateway.as_str(),
             s.order_id
         )
@@ -184,7 +184,7 @@ impl Unverified {
 }
 
 /// A proven notification. Only `prove` and `Pending.finish` make one.
-#[pyclass(module = "vpos.driver", name = "Verified", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "Verified", frozen)]
 pub struct Verified(vpos_core::Verified<Notification>);
 
 #[pymethods]
@@ -202,7 +202,7 @@ impl Verified {
         self.0.gateway().as_str()
     }
 
-    /// The gateway-neutral event for `vpos.transition`.
+    /// The gateway-neutral event for `hostedpay.transition`.
     fn event(&self) -> Event {
         Event(self.0.event())
     }
@@ -223,7 +223,7 @@ impl Verified {
     fn __repr__(&self) -> String {
         let s = self.0.summary();
         format!(
-            "<vpos.driver.Verified {} order_id={:?}>",
+            "<hostedpay.driver.Verified {} order_id={:?}>",
             s.gateway.as_str(),
             s.order_id
         )
@@ -231,7 +231,7 @@ impl Verified {
 }
 
 /// A notification waiting for the gateway's reply to the request `prove` returned with it.
-#[pyclass(module = "vpos.driver", name = "Pending", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "Pending", frozen)]
 pub struct Pending(Mutex<Option<driver::Pending>>);
 
 #[pymethods]
@@ -270,12 +270,12 @@ impl Pending {
     }
 
     fn __repr__(&self) -> String {
-        "<vpos.driver.Pending>".to_string()
+        "<hostedpay.driver.Pending>".to_string()
     }
 }
 
 /// What to store and what to answer, for every gateway.
-#[pyclass(module = "vpos.driver", name = "Answer", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "Answer", frozen)]
 pub struct Answer(CoreAnswer);
 
 #[pymethods]
@@ -317,7 +317,7 @@ impl Answer {
 
     fn __repr__(&self) -> String {
         format!(
-            "<vpos.driver.Answer {} {}>",
+            "<hostedpay.driver.Answer {} {}>",
             self.0.verdict.as_str(),
             self.0.response.status
         )
@@ -470,7 +470,7 @@ pub fn check_operation(
 /// An operation on a stored payment (refund, capture, release, stored-card charge):
 /// `Operation({"kind", "order_id", "amount", ...})`, or better `Operation.on_payment(...)` /
 /// `Operation.charge_stored_card(...)`, which decide what each gateway quotes.
-#[pyclass(module = "vpos.driver", name = "Operation", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "Operation", frozen)]
 pub struct Operation(CoreOperation);
 
 #[pymethods]
@@ -556,7 +556,7 @@ impl Operation {
 
     fn __repr__(&self) -> String {
         format!(
-            "<vpos.driver.Operation {} {} {}>",
+            "<hostedpay.driver.Operation {} {} {}>",
             self.0.kind.as_str(),
             self.0.order_id,
             self.0.amount.minor()
@@ -580,12 +580,12 @@ pub fn operation_request<'py>(
 }
 
 /// What the gateway's verified reply to an operation says.
-#[pyclass(module = "vpos.driver", name = "OperationReply", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "OperationReply", frozen)]
 pub struct OperationReply(CoreReply);
 
 #[pymethods]
 impl OperationReply {
-    /// The event for `vpos.transition` (authentic: a signed reply, or the host's own
+    /// The event for `hostedpay.transition` (authentic: a signed reply, or the host's own
     /// authenticated call).
     fn event(&self) -> Event {
         Event((*self.0.event).clone())
@@ -609,7 +609,7 @@ impl OperationReply {
     }
 
     fn __repr__(&self) -> String {
-        format!("<vpos.driver.OperationReply {}>", self.0.event.key())
+        format!("<hostedpay.driver.OperationReply {}>", self.0.event.key())
     }
 }
 
@@ -631,12 +631,12 @@ pub fn parse_operation_reply(
 
 /// Where an operation the host recorded stands: `state` (`"pending"`, `"succeeded"`,
 /// `"failed"`) and, unless it succeeded, the `code` to store.
-#[pyclass(module = "vpos.driver", name = "OperationStatus", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "OperationStatus", frozen)]
 pub struct OperationStatus(CoreStatus);
 
 #[pymethods]
 impl OperationStatus {
-    /// After the reply's event went through `vpos.transition`.
+    /// After the reply's event went through `hostedpay.transition`.
     #[staticmethod]
     fn after_reply(py: Python<'_>, kind: &str, event: &Event, outcome: &Outcome) -> PyResult<Self> {
         let k = self::kind(py, kind)?;
@@ -668,7 +668,7 @@ impl OperationStatus {
 
     fn __repr__(&self) -> String {
         format!(
-            "<vpos.driver.OperationStatus {}>",
+            "<hostedpay.driver.OperationStatus {}>",
             serde_json::to_string(&self.0).unwrap_or_default()
         )
     }
@@ -678,7 +678,7 @@ impl OperationStatus {
 /// own order keys, or better `Order.for_payment(gateway, {...})` from the gateway-neutral
 /// request (`order_id`, `amount`, `description`, `custom`, `return_url`, `timestamp`,
 /// `store_card`, `fields` …), which decides each gateway's field names and lengths.
-#[pyclass(module = "vpos.driver", name = "Order", frozen)]
+#[pyclass(module = "hostedpay.driver", name = "Order", frozen)]
 pub struct Order(driver::Order);
 
 #[pymethods]
@@ -727,11 +727,11 @@ impl Order {
     }
 
     fn __repr__(&self) -> String {
-        format!("<vpos.driver.Order {}>", self.0.gateway().as_str())
+        format!("<hostedpay.driver.Order {}>", self.0.gateway().as_str())
     }
 }
 
-/// The checkout of `order` with `config`: a `vpos.http.RedirectForm`, or (Bitpay) the request
+/// The checkout of `order` with `config`: a `hostedpay.http.RedirectForm`, or (Bitpay) the request
 /// that makes the payment page (`{"method", "url", "headers", "body"}`): send it, then
 /// `parse_checkout_reply`. An order for another gateway is `gateway_mismatch`.
 #[pyfunction]
@@ -787,7 +787,7 @@ pub fn operation_kinds() -> Vec<&'static str> {
     OperationKind::ALL.iter().map(|k| k.as_str()).collect()
 }
 
-/// Registers `vpos._vpos.driver`.
+/// Registers `hostedpay._hostedpay.driver`.
 pub fn register(py: Python<'_>, parent: &Bound<'_, PyModule>) -> PyResult<()> {
     let m = PyModule::new(py, "driver")?;
     m.add_class::<Config>()?;

@@ -1,4 +1,4 @@
-//! `vpos.elavon`: the Santander Elavon (Realex HPP) verbs on a `Gateway(config)`.
+//! `hostedpay.elavon`: the Santander Elavon (Realex HPP) verbs on a `Gateway(config)`.
 
 use pyo3::prelude::*;
 use vpos_core::gateways::elavon::{self, RemoteOperation};
@@ -9,7 +9,7 @@ use crate::http::reply_from_py;
 use crate::state::Event;
 
 crate::gateway::gateway_classes! {
-    module = "vpos.elavon", name = "elavon", core = elavon, answer_to = "";
+    module = "hostedpay.elavon", name = "elavon", core = elavon, answer_to = "";
 
     /// One Santander Elavon merchant account. Building it validates the configuration
     /// (`ConfigError` with `.field`). The shared secret and rebate password never appear in `repr`.
@@ -78,7 +78,7 @@ crate::gateway::gateway_classes! {
         fn __repr__(&self) -> String {
             let n = self.0.untrusted();
             format!(
-                "<vpos.elavon.Unverified order_id={:?} pasref={:?} result={}>",
+                "<hostedpay.elavon.Unverified order_id={:?} pasref={:?} result={}>",
                 n.order_id, n.pasref, n.result
             )
         }
@@ -90,7 +90,7 @@ crate::gateway::gateway_classes! {
         /// The notification's fields (the core's Notification shape).
     ;
     event:
-        /// The gateway-neutral event for `vpos.transition`.
+        /// The gateway-neutral event for `hostedpay.transition`.
     ;
     impl Verified {
         /// `ORDER_ID`.
@@ -100,7 +100,7 @@ crate::gateway::gateway_classes! {
         }
         fn __repr__(&self) -> String {
             format!(
-                "<vpos.elavon.Verified order_id={:?} pasref={:?} result={}>",
+                "<hostedpay.elavon.Verified order_id={:?} pasref={:?} result={}>",
                 self.0.order_id, self.0.pasref, self.0.result
             )
         }

@@ -1,4 +1,4 @@
-//! Core errors become `vpos.VposError` subclasses (defined in Python, `vpos/errors.py`), and
+//! Core errors become `hostedpay.VposError` subclasses (defined in Python, `hostedpay/errors.py`), and
 //! back: `flocash.reject` takes a `VposError` and asks the core for the answer.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -8,10 +8,10 @@ use vpos_core::{Error, ErrorCode};
 
 static FROM_CORE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// The Python exception for a core error: `vpos.errors` picks the subclass from the code.
+/// The Python exception for a core error: `hostedpay.errors` picks the subclass from the code.
 pub fn to_py_err(py: Python<'_>, err: &Error) -> PyErr {
     let make = || -> PyResult<PyErr> {
-        let from_core = FROM_CORE.import(py, "vpos.errors", "_from_core")?;
+        let from_core = FROM_CORE.import(py, "hostedpay.errors", "_from_core")?;
         let exc = from_core.call1((err.code().as_str(), err.message(), err.field()))?;
         Ok(PyErr::from_value(exc))
     };
@@ -35,7 +35,7 @@ impl<T> IntoPy<T> for Result<T, Error> {
 /// Rebuilds a core error from a `VposError` (or anything with `code`, `message`, `field`).
 pub fn from_py_err(obj: &Bound<'_, PyAny>) -> PyResult<Error> {
     let code: String = obj.getattr("code").and_then(|c| c.extract()).map_err(|_| {
-        PyTypeError::new_err("expected a vpos.VposError (with .code, .message, .field)")
+        PyTypeError::new_err("expected a hostedpay.VposError (with .code, .message, .field)")
     })?;
     let code = ErrorCode::from_code(&code)
         .ok_or_else(|| PyValueError::new_err(format!("{code:?} is not a vpos error code")))?;

@@ -1,4 +1,4 @@
-//! `vpos.flocash`: the FloCash verbs on a `Gateway(config)`.
+//! `hostedpay.flocash`: the FloCash verbs on a `Gateway(config)`.
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -11,7 +11,7 @@ use crate::http::{RedirectForm, reply_from_py};
 use crate::state::Event;
 
 crate::gateway::gateway_classes! {
-    module = "vpos.flocash", name = "flocash", core = flocash, answer_to = " to FloCash";
+    module = "hostedpay.flocash", name = "flocash", core = flocash, answer_to = " to FloCash";
 
     /// One FloCash merchant account. Building it validates the configuration (every bad key is
     /// named: `ConfigError` with `.field`). The notification token never appears in `repr`.
@@ -126,7 +126,7 @@ crate::gateway::gateway_classes! {
 
         /// Reads a polling reply (`{"status": int, "body": bytes|str}` or `{"error": str}`):
         /// `{"status_code", "status_msg", "payments": [dict], "events": [Event]}`, one event per
-        /// payment for `vpos.transition`. Raises `GatewayError` (`gateway_error` for a SOAP fault
+        /// payment for `hostedpay.transition`. Raises `GatewayError` (`gateway_error` for a SOAP fault
         /// or an error header, `gateway_unavailable` for no answer) or `ParseError`/`AmountError`.
         fn parse_poll_response<'py>(
             &self,
@@ -182,7 +182,7 @@ crate::gateway::gateway_classes! {
         fn __repr__(&self) -> String {
             let n = self.0.untrusted();
             format!(
-                "<vpos.flocash.Unverified order_id={:?} trans_id={:?} status={}>",
+                "<hostedpay.flocash.Unverified order_id={:?} trans_id={:?} status={}>",
                 n.order_id, n.trans_id, n.status_code
             )
         }
@@ -194,7 +194,7 @@ crate::gateway::gateway_classes! {
         /// The notification's fields (the core's Notification shape).
     ;
     event:
-        /// The gateway-neutral event for `vpos.transition`.
+        /// The gateway-neutral event for `hostedpay.transition`.
     ;
     impl Verified {
         /// `order_id`.
@@ -209,7 +209,7 @@ crate::gateway::gateway_classes! {
         }
         fn __repr__(&self) -> String {
             format!(
-                "<vpos.flocash.Verified order_id={:?} trans_id={:?} status={}>",
+                "<hostedpay.flocash.Verified order_id={:?} trans_id={:?} status={}>",
                 self.0.order_id, self.0.trans_id, self.0.status_code
             )
         }

@@ -1,4 +1,4 @@
-//! The class shapes every `vpos.<gateway>` module shares: `Gateway(config, *, validate=True)`,
+//! The class shapes every `hostedpay.<gateway>` module shares: `Gateway(config, *, validate=True)`,
 //! `Unverified` and `Verified`. A `#[pyclass]` cannot be generic, so `gateway_classes!` stamps
 //! the three classes out per gateway and each module writes only its wire-specific methods;
 //! the bodies they share live here once as generic functions.
@@ -25,7 +25,7 @@ pub fn config_from_py<C: DeserializeOwned>(
     Ok(config)
 }
 
-/// `vpos.<gateway>.Gateway({...})`: the core serializes every secret as `"***"`, so the JSON
+/// `hostedpay.<gateway>.Gateway({...})`: the core serializes every secret as `"***"`, so the JSON
 /// form is safe to show.
 pub fn repr<C: Serialize>(module: &str, config: &C) -> String {
     format!(
@@ -111,7 +111,7 @@ macro_rules! gateway_classes {
                 Ok(Gateway { config })
             }
 
-            /// This configuration as the gateway-neutral `vpos.driver.Config` (not validated
+            /// This configuration as the gateway-neutral `hostedpay.driver.Config` (not validated
             /// again).
             fn driver_config(&self) -> $crate::driver::Config {
                 $crate::driver::Config(self.config.clone().into())

@@ -1,4 +1,4 @@
-//! `vpos.http` shapes: `RedirectForm` (what the customer's browser posts) and the host's
+//! `hostedpay.http` shapes: `RedirectForm` (what the customer's browser posts) and the host's
 //! `Reply` to a request the core described.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -12,7 +12,7 @@ use crate::convert::ser;
 /// The form that sends the customer to the gateway's payment page. Render it with
 /// `to_html()` (every value escaped by the core); Django templates can output it directly
 /// (`__html__`).
-#[pyclass(module = "vpos.http", name = "RedirectForm", frozen)]
+#[pyclass(module = "hostedpay.http", name = "RedirectForm", frozen)]
 pub struct RedirectForm(pub CoreForm);
 
 #[pymethods]
@@ -53,7 +53,7 @@ impl RedirectForm {
     }
     fn __repr__(&self) -> String {
         format!(
-            "<vpos.http.RedirectForm {} {} ({} fields)>",
+            "<hostedpay.http.RedirectForm {} {} ({} fields)>",
             self.0.method.as_str(),
             self.0.action,
             self.0.fields.len()

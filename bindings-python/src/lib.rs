@@ -1,14 +1,14 @@
-//! The native half of the Python package `vpos` (`vpos._vpos`): thin wrappers over
+//! The native half of the Python package `hostedpay` (`hostedpay._hostedpay`): thin wrappers over
 //! `vpos-core`. Extract, call the core, convert. No protocol logic lives here: validation,
 //! status mapping, event keys and HTTP answers all come from the core.
 //!
 //! Values cross as the core's serde JSON shapes (docs/conformance.md), amounts as
 //! `{"minor": int, "currency": str, "value": str}`; floats are refused. Core errors become
-//! `vpos.VposError` subclasses carrying the stable `.code` and the `.field`. Verified
+//! `hostedpay.VposError` subclasses carrying the stable `.code` and the `.field`. Verified
 //! notifications, events and outcomes are opaque classes Python cannot construct.
 //!
-//! `vpos.driver` is every gateway behind one set of verbs (`vpos_core::driver`): what the
-//! Django app uses. The per-gateway modules (`vpos.flocash`, `vpos.redsys`, `vpos.paypal`, `vpos.ceca`, `vpos.elavon`, `vpos.bitpay`, `vpos.money`, `vpos.state`, `vpos.http`)
+//! `hostedpay.driver` is every gateway behind one set of verbs (`vpos_core::driver`): what the
+//! Django app uses. The per-gateway modules (`hostedpay.flocash`, `hostedpay.redsys`, `hostedpay.paypal`, `hostedpay.ceca`, `hostedpay.elavon`, `hostedpay.bitpay`, `hostedpay.money`, `hostedpay.state`, `hostedpay.http`)
 //! re-export the submodules built here.
 
 use pyo3::prelude::*;
@@ -36,7 +36,7 @@ mod testing;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[pymodule]
-fn _vpos(m: &Bound<'_, PyModule>) -> PyResult<()> {
+fn _hostedpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_function(wrap_pyfunction!(error::error_codes, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

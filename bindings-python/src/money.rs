@@ -1,4 +1,4 @@
-//! `vpos.money`: exact amounts and the ISO 4217 table.
+//! `hostedpay.money`: exact amounts and the ISO 4217 table.
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;

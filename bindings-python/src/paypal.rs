@@ -1,4 +1,4 @@
-//! `vpos.paypal`: the PayPal Website Payments Standard (IPN) verbs and the Express Checkout
+//! `hostedpay.paypal`: the PayPal Website Payments Standard (IPN) verbs and the Express Checkout
 //! (NVP) calls on a `Gateway(config)`.
 
 use pyo3::prelude::*;
@@ -17,7 +17,7 @@ struct AmountArg {
 }
 
 crate::gateway::gateway_classes! {
-    module = "vpos.paypal", name = "paypal", core = paypal, answer_to = " to PayPal";
+    module = "hostedpay.paypal", name = "paypal", core = paypal, answer_to = " to PayPal";
 
     /// One PayPal business account. Building it validates the configuration (`ConfigError` with
     /// `.field`). NVP credentials never appear in `repr`.
@@ -139,14 +139,14 @@ crate::gateway::gateway_classes! {
             )
         }
 
-        /// The event a `DoExpressCheckoutPayment` reply reports, for `vpos.transition`. `invoice`
+        /// The event a `DoExpressCheckoutPayment` reply reports, for `hostedpay.transition`. `invoice`
         /// is the shop's order id.
         fn payment_event(&self, py: Python<'_>, invoice: &str, reply: &NvpReplyPy) -> PyResult<Event> {
             let event = paypal::payment_event(&self.config, invoice, &reply.0).py(py)?;
             Ok(Event((*event).clone()))
         }
 
-        /// The event a `RefundTransaction` reply reports, for `vpos.transition`.
+        /// The event a `RefundTransaction` reply reports, for `hostedpay.transition`.
         fn refund_event(&self, py: Python<'_>, invoice: &str, reply: &NvpReplyPy) -> PyResult<Event> {
             let event = paypal::refund_event(&self.config, invoice, &reply.0).py(py)?;
             Ok(Event((*event).clone()))
@@ -177,7 +177,7 @@ crate::gateway::gateway_classes! {
         fn __repr__(&self) -> String {
             let n = self.0.untrusted();
             format!(
-                "<vpos.paypal.Unverified order_id={:?} txn_id={:?} status={}>",
+                "<hostedpay.paypal.Unverified order_id={:?} txn_id={:?} status={}>",
                 n.order_id, n.txn_id, n.payment_status
             )
         }
@@ -189,7 +189,7 @@ crate::gateway::gateway_classes! {
         /// The notification's fields (the core's Notification shape).
     ;
     event:
-        /// The gateway-neutral event for `vpos.transition`.
+        /// The gateway-neutral event for `hostedpay.transition`.
     ;
     impl Verified {
         /// `invoice` (else `custom`); `""` when absent.
@@ -199,7 +199,7 @@ crate::gateway::gateway_classes! {
         }
         fn __repr__(&self) -> String {
             format!(
-                "<vpos.paypal.Verified order_id={:?} txn_id={:?} status={}>",
+                "<hostedpay.paypal.Verified order_id={:?} txn_id={:?} status={}>",
                 self.0.order_id, self.0.txn_id, self.0.payment_status
             )
         }
@@ -214,7 +214,7 @@ crate::gateway::gateway_classes! {
 /// A successful NVP reply (`ACK` `Success` or `SuccessWithWarning`). Only
 /// `Gateway.parse_nvp_response` makes one: the host got it over TLS from the endpoint it
 /// called with its credentials.
-#[pyclass(module = "vpos.paypal", name = "NvpReply", frozen)]
+#[pyclass(module = "hostedpay.paypal", name = "NvpReply", frozen)]
 pub struct NvpReplyPy(NvpReply);
 
 #[pymethods]
@@ -243,7 +243,7 @@ impl NvpReplyPy {
     }
     fn __repr__(&self) -> String {
         format!(
-            "<vpos.paypal.NvpReply ack={} ({} fields)>",
+            "<hostedpay.paypal.NvpReply ack={} ({} fields)>",
             self.0.ack,
             self.0.fields.len()
         )

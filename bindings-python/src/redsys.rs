@@ -1,4 +1,4 @@
-//! `vpos.redsys`: the Redsys verbs on a `Gateway(config)`.
+//! `hostedpay.redsys`: the Redsys verbs on a `Gateway(config)`.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -11,7 +11,7 @@ use crate::http::reply_from_py;
 use crate::state::Outcome;
 
 crate::gateway::gateway_classes! {
-    module = "vpos.redsys", name = "redsys", core = redsys, answer_to = " to Redsys";
+    module = "hostedpay.redsys", name = "redsys", core = redsys, answer_to = " to Redsys";
 
     /// One Redsys terminal. Building it validates the configuration (every bad key is named:
     /// `ConfigError` with `.field`). The secret key never appears in `repr` or messages.
@@ -115,7 +115,7 @@ crate::gateway::gateway_classes! {
         /// the configured `secret_key` (3DES for `HMAC_SHA256_V1`, AES-128 for the SHA-512
         /// versions); the HMAC is SHA-256 or SHA-512, encoded base64 (`HMAC_SHA256_V1`),
         /// base64url with padding (`HMAC_SHA512_V1`) or without (`HMAC_SHA512_V2`). To build a
-        /// whole notification for a test, use `vpos.testing.notification`.
+        /// whole notification for a test, use `hostedpay.testing.notification`.
         fn sign(&self, py: Python<'_>, order: &str, message: &Bound<'_, PyAny>) -> PyResult<String> {
             let message = bytes_or_str(message, "message")?;
             redsys::sign(&self.config, order, &message).py(py)
@@ -157,7 +157,7 @@ crate::gateway::gateway_classes! {
         fn __repr__(&self) -> String {
             let n = self.0.untrusted();
             format!(
-                "<vpos.redsys.Unverified order={:?} response={} format={}>",
+                "<hostedpay.redsys.Unverified order={:?} response={} format={}>",
                 n.order,
                 n.response,
                 format_str(n.format)
@@ -172,7 +172,7 @@ crate::gateway::gateway_classes! {
         /// The notification's fields (the core's Notification shape).
     ;
     event:
-        /// The gateway-neutral event for `vpos.transition`.
+        /// The gateway-neutral event for `hostedpay.transition`.
     ;
     impl Verified {
         /// Every decoded parameter as a dict (keys as sent).
@@ -207,7 +207,7 @@ crate::gateway::gateway_classes! {
         }
         fn __repr__(&self) -> String {
             format!(
-                "<vpos.redsys.Verified order={:?} response={} format={}>",
+                "<hostedpay.redsys.Verified order={:?} response={} format={}>",
                 self.0.order,
                 self.0.response,
                 format_str(self.0.format)

@@ -1,4 +1,4 @@
-//! `vpos.state`: the payment state machine. `Event` and `Outcome` are opaque: Python can read
+//! `hostedpay.state`: the payment state machine. `Event` and `Outcome` are opaque: Python can read
 //! them but never build one, so a transition can only be driven by a verified notification.
 
 use pyo3::prelude::*;
@@ -9,7 +9,7 @@ use crate::convert::{Kind, from_py, ser};
 use crate::error::to_py_err;
 
 /// A verified, gateway-neutral fact about a payment. Only `Verified.event()` makes one.
-#[pyclass(module = "vpos.state", name = "Event", frozen)]
+#[pyclass(module = "hostedpay.state", name = "Event", frozen)]
 pub struct Event(pub vpos_core::Event);
 
 #[pymethods]
@@ -65,12 +65,12 @@ impl Event {
         ser(py, &self.0)
     }
     fn __repr__(&self) -> String {
-        format!("<vpos.state.Event {}>", self.0.key())
+        format!("<hostedpay.state.Event {}>", self.0.key())
     }
 }
 
 /// What `transition` decided. Opaque; read it, answer with `flocash.acknowledge(outcome)`.
-#[pyclass(module = "vpos.state", name = "Outcome", frozen)]
+#[pyclass(module = "hostedpay.state", name = "Outcome", frozen)]
 pub struct Outcome(pub CoreOutcome);
 
 #[pymethods]
@@ -130,7 +130,7 @@ impl Outcome {
     }
     fn __repr__(&self) -> String {
         format!(
-            "<vpos.state.Outcome {}>",
+            "<hostedpay.state.Outcome {}>",
             serde_json::to_string(&self.0).unwrap_or_default()
         )
     }

@@ -1,6 +1,6 @@
-//! `vpos._vpos.testing`: the core's test helpers (`vpos_core::testing`), the gateway's side
+//! `hostedpay._hostedpay.testing`: the core's test helpers (`vpos_core::testing`), the gateway's side
 //! of a notification for a merchant's own tests. Only extracts, calls and converts; the
-//! Python package `vpos.testing` builds the fake HTTP client and the pytest plugin on it.
+//! Python package `hostedpay.testing` builds the fake HTTP client and the pytest plugin on it.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -40,7 +40,7 @@ pub fn reply<'py>(
 }
 
 /// The reply `config`'s gateway gives to the operation `request` (the core's `HttpRequest`
-/// shape, as `vpos.driver.operation_request` returns it) in `mode`: Redsys REST and Elavon
+/// shape, as `hostedpay.driver.operation_request` returns it) in `mode`: Redsys REST and Elavon
 /// Remote; `UnsupportedError` for anything else.
 #[pyfunction]
 pub fn operation_reply<'py>(
@@ -75,7 +75,7 @@ fn read_mode(py: Python<'_>, mode: &str) -> PyResult<Mode> {
     from_json(py, &Value::String(mode.to_string()), Kind::Value("mode"))
 }
 
-/// A reply in the shape an HTTP client returns (`vpos.http.send`'s).
+/// A reply in the shape an HTTP client returns (`hostedpay.http.send`'s).
 fn reply_to_py<'py>(py: Python<'py>, reply: &Reply) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     match reply {

@@ -59,7 +59,7 @@ def vpos_settings(settings: Any, postback: PostbackServer) -> Any:
 
 @pytest.fixture
 def status_changes() -> Iterator[List[Dict[str, Any]]]:
-    from vpos.django.signals import payment_status_changed
+    from hostedpay.django.signals import payment_status_changed
 
     seen: List[Dict[str, Any]] = []
 

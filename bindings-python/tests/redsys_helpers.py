@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
 from urllib.parse import urlencode
 
-import vpos
+import hostedpay
 
 REPO = Path(__file__).resolve().parents[2]
 REDSYS_VECTORS = REPO / "tests" / "vectors" / "redsys"
@@ -88,7 +88,7 @@ def signed_notification(config: Mapping[str, Any], order: str, amount_minor: int
         "Ds_TransactionType": transaction_type, "Ds_AuthorisationCode": authorisation,
         "Ds_SecurePayment": "1", "Ds_MerchantData": "", **(extra or {}),
     }, version)
-    signature = vpos.redsys.Gateway(dict(config)).sign(order, params)
+    signature = hostedpay.redsys.Gateway(dict(config)).sign(order, params)
     return urlencode({"Ds_SignatureVersion": version, "Ds_MerchantParameters": params,
                       "Ds_Signature": signature}).encode()
 
@@ -102,7 +102,7 @@ class RestStandIn:
     RESPONSES = {"0": "0000", "9": "0400"}
 
     def __init__(self, config: Mapping[str, Any]) -> None:
-        self.gateway = vpos.redsys.Gateway(dict(config))
+        self.gateway = hostedpay.redsys.Gateway(dict(config))
         self.requests: list = []
         self.answer: Optional[Dict[str, Any]] = None
         self.counter = 0

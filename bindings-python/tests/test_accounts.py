@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-import vpos
-from vpos.django import conf, crypto
-from vpos.django.accounts import MerchantAccount
-from vpos.django.models import Notification, Payment, Refund
+import hostedpay
+from hostedpay.django import conf, crypto
+from hostedpay.django.accounts import MerchantAccount
+from hostedpay.django.models import Notification, Payment, Refund
 
 from tests.conftest import FLOCASH, payload
 from tests.redsys_helpers import K_PHP, K_TEST, REDSYS, RestStandIn, signed_notification
@@ -58,33 +58,33 @@ def full(config: Dict[str, Any]) -> Dict[str, Any]:
 def test_config_errors_name_every_bad_field_with_the_gateways_rules() -> None:
     bad = {"merchant_code": "99900888100", "terminal": "abcd", "secret_key": "s3cr3t-VALUE!",
            "checkout_url": "ftp://x", "colour": "blue"}
-    errors = vpos.account.config_errors("redsys", bad)
+    errors = hostedpay.account.config_errors("redsys", bad)
     assert [(e.field, e.code) for e in errors] == [
         ("checkout_url", "invalid_config"), ("colour", "invalid_config"), ("merchant_code", "invalid_config"),
         ("secret_key", "invalid_config"), ("terminal", "invalid_config")]
-    assert all(isinstance(e, vpos.ConfigError) for e in errors)
+    assert all(isinstance(e, hostedpay.ConfigError) for e in errors)
     assert "s3cr3t-VALUE" not in " ".join(e.message for e in errors)
     # The same rules as Gateway(config): each bad key alone is refused there too, naming it.
     good = full(BRAND_A)
-    assert vpos.account.config_errors("redsys", good) == []
+    assert hostedpay.account.config_errors("redsys", good) == []
     for key in ("merchant_code", "terminal", "secret_key", "checkout_url"):
-        with pytest.raises(vpos.ConfigError) as raised:
-            vpos.redsys.Gateway({**good, key: bad[key]})
+        with pytest.raises(hostedpay.ConfigError) as raised:
+            hostedpay.redsys.Gateway({**good, key: bad[key]})
         assert raised.value.field == key
-        assert [e.field for e in vpos.account.config_errors("redsys", {**good, key: bad[key]})] == [key]
-    missing = vpos.account.config_errors("ceca", {"merchant_id": "111950028"})
+        assert [e.field for e in hostedpay.account.config_errors("redsys", {**good, key: bad[key]})] == [key]
+    missing = hostedpay.account.config_errors("ceca", {"merchant_id": "111950028"})
     assert [e.field for e in missing] == ["acquirer_bin", "checkout_url", "key", "terminal_id", "url_nok", "url_ok"]
-    assert [e.code for e in vpos.account.config_errors("visa", {})] == ["unsupported"]
+    assert [e.code for e in hostedpay.account.config_errors("visa", {})] == ["unsupported"]
 
 
 def test_environment_selects_endpoints() -> None:
-    assert vpos.account.ENVIRONMENTS == ["testing", "production"]
-    assert vpos.account.endpoints("redsys", "production") == {
+    assert hostedpay.account.ENVIRONMENTS == ["testing", "production"]
+    assert hostedpay.account.endpoints("redsys", "production") == {
         "checkout_url": "https://sis.redsys.es/sis/realizarPago",
         "rest_url": "https://sis.redsys.es/sis/rest/trataPeticionREST"}
-    assert vpos.account.endpoints("ceca", "testing") == {"checkout_url": vpos.ceca.TEST_CHECKOUT_URL}
-    with pytest.raises(vpos.ParseError) as raised:
-        vpos.account.endpoints("redsys", "live")
+    assert hostedpay.account.endpoints("ceca", "testing") == {"checkout_url": hostedpay.ceca.TEST_CHECKOUT_URL}
+    with pytest.raises(hostedpay.ParseError) as raised:
+        hostedpay.account.endpoints("redsys", "live")
     assert (raised.value.code, raised.value.field) == ("field_invalid", "environment")
 
 
@@ -137,10 +137,10 @@ def test_retired_account_verifies_late_notifications_but_takes_no_checkout(clien
     assert old.checkout_form().action == TEST_CHECKOUT
     account.active = False
     account.save()
-    with pytest.raises(vpos.UnsupportedError) as raised:
+    with pytest.raises(hostedpay.UnsupportedError) as raised:
         old.checkout_form()
     assert (raised.value.code, raised.value.field) == ("unsupported", "account")
-    with pytest.raises(vpos.UnsupportedError):
+    with pytest.raises(hostedpay.UnsupportedError):
         make_payment("old-terminal", order_id="100100000002").checkout_form()
     body = signed_notification(full(BRAND_A), old.order_id, 4999)
     assert client.post("/vpos/redsys/old-terminal/", data=body, content_type=CT).status_code == 200
@@ -207,7 +207,7 @@ def test_key_rotation(settings: Any, keys: list, client: Any) -> None:
     settings.VPOS_ENCRYPTION_KEYS = [old_key]
     with pytest.raises(crypto.Undecryptable):
         account.get_secrets()
-    with pytest.raises(vpos.ConfigError) as raised:
+    with pytest.raises(hostedpay.ConfigError) as raised:
         conf.get_account("redsys", "brand-a")
     assert (raised.value.code, raised.value.field) == ("invalid_config", "secrets")
     assert old_key not in str(raised.value) and new_key not in str(raised.value)
@@ -275,7 +275,7 @@ def test_admin_test_signature_action(admin_client: Any, keys: list) -> None:
     shown = [str(m) for m in response.context["messages"]]
     order = {"order": "000000000001", "amount": {"minor": 100, "currency": "EUR"}}
     for config, name in ((BRAND_A, "brand-a"), (BRAND_B, "brand-b")):
-        signature = dict(vpos.redsys.Gateway(full(config)).checkout(order).fields)["Ds_Signature"]
+        signature = dict(hostedpay.redsys.Gateway(full(config)).checkout(order).fields)["Ds_Signature"]
         assert any(m.startswith(f"redsys/{name}:") and m.endswith(f"Ds_Signature = {signature}") for m in shown), shown
     # A broken account reports its core error instead.
     MerchantAccount.objects.filter(pk=b.pk).update(configuration={"merchant_code": "x", "terminal": "2"})
@@ -290,7 +290,7 @@ def test_admin_test_signature_action(admin_client: Any, keys: list) -> None:
 def test_refund_respects_the_accounts_flags(keys: list) -> None:
     make_account("no-partial", BRAND_A, partial_refunds=False)
     payment = make_payment("no-partial", status="paid")
-    with pytest.raises(vpos.UnsupportedError) as raised:
+    with pytest.raises(hostedpay.UnsupportedError) as raised:
         payment.refund(Decimal("10.00"))
     assert (raised.value.code, raised.value.field) == ("unsupported", "amount")
     assert not Refund.objects.exists()
@@ -300,27 +300,27 @@ def test_refund_respects_the_accounts_flags(keys: list) -> None:
     assert payment.status == "refunded"
     MerchantAccount.objects.filter(name="no-partial").update(total_refunds=False, partial_refunds=True)
     other = make_payment("no-partial", order_id="100100000002", status="paid")
-    with pytest.raises(vpos.UnsupportedError, match="total refunds"):
+    with pytest.raises(hostedpay.UnsupportedError, match="total refunds"):
         other.refund(Decimal("49.99"))
 
 
 def test_settings_accounts_take_capability_flags_and_preauthorisation_is_checked(settings: Any, keys: list) -> None:
     settings.VPOS = {"redsys": {**full(BRAND_A), "partial_refunds": False, "preauthorisation": False}}
     payment = make_payment("default", status="paid")
-    with pytest.raises(vpos.UnsupportedError, match="partial refunds"):
+    with pytest.raises(hostedpay.UnsupportedError, match="partial refunds"):
         payment.refund("1.00")
-    with pytest.raises(vpos.UnsupportedError) as raised:
+    with pytest.raises(hostedpay.UnsupportedError) as raised:
         payment.checkout_form(transaction_type="preauthorization")
     assert (raised.value.code, raised.value.field) == ("unsupported", "transaction_type")
     assert payment.checkout_form().action == TEST_CHECKOUT
     settings.VPOS = {"redsys": {**full(BRAND_A), "total_refunds": "no"}}
-    from vpos.django.checks import check_settings
+    from hostedpay.django.checks import check_settings
 
     assert [m.id for m in check_settings()] == ["vpos.E005"]
 
 
 def test_malformed_encryption_keys_fail_the_checks(settings: Any) -> None:
-    from vpos.django.checks import check_encryption_keys
+    from hostedpay.django.checks import check_encryption_keys
 
     settings.VPOS_ENCRYPTION_KEYS = ["not-a-fernet-key-value"]
     [error] = check_encryption_keys()
@@ -362,8 +362,8 @@ def test_account_stub_matches_the_runtime() -> None:
     import ast
     from pathlib import Path
 
-    stub = ast.parse((Path(vpos.__file__).parent / "account.pyi").read_text())
+    stub = ast.parse((Path(hostedpay.__file__).parent / "account.pyi").read_text())
     names = {n.name for n in stub.body if isinstance(n, ast.FunctionDef)}
     names |= {n.target.id for n in stub.body if isinstance(n, ast.AnnAssign)}
-    assert names == set(vpos.account.__all__)
-    assert all(hasattr(vpos.account, n) for n in names)
+    assert names == set(hostedpay.account.__all__)
+    assert all(hasattr(hostedpay.account, n) for n in names)

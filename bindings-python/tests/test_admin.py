@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from vpos.django.models import Notification, Payment
+from hostedpay.django.models import Notification, Payment
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from typing import Any, Dict
 
 import pytest
 
-import vpos
-from vpos import flocash, money
-from vpos.errors import _FAMILIES
+import hostedpay
+from hostedpay import flocash, money
+from hostedpay.errors import _FAMILIES
 
 from tests.conftest import BASE_PAYLOAD, FLOCASH
 
-PKG = Path(vpos.__file__).parent
+PKG = Path(hostedpay.__file__).parent
 ORDER: Dict[str, Any] = {
     "order_id": "AT000001",
     "custom": "C0000001",
@@ -34,10 +34,10 @@ def gw() -> flocash.Gateway:
 
 
 def test_error_codes_are_the_core_catalogue_and_every_code_has_a_family() -> None:
-    codes = vpos.error_codes()
+    codes = hostedpay.error_codes()
     assert codes[:3] == ["field_missing", "field_too_long", "field_invalid"]
     assert "unsupported" in codes and "postback_failed" in codes and len(codes) == len(set(codes))
-    assert set(_FAMILIES) == set(codes), "vpos/errors.py families drifted from the core catalogue"
+    assert set(_FAMILIES) == set(codes), "hostedpay/errors.py families drifted from the core catalogue"
 
 
 def test_pyi_lists_every_error_code() -> None:
@@ -47,7 +47,7 @@ def test_pyi_lists_every_error_code() -> None:
         if isinstance(n, ast.Assign) and any(getattr(t, "id", None) == "ErrorCode" for t in n.targets)
     )
     listed = [e.value for e in literal.slice.elts]  # type: ignore[attr-defined]
-    assert listed == vpos.error_codes()
+    assert listed == hostedpay.error_codes()
 
 
 def _stub_classes(path: Path) -> Dict[str, set]:
@@ -69,7 +69,7 @@ def _stub_classes(path: Path) -> Dict[str, set]:
 @pytest.mark.parametrize("module", ["flocash", "redsys", "state", "http", "driver"])
 def test_stubs_match_the_runtime(module: str) -> None:
     """Every public name and method in the .pyi exists at run time, and vice versa."""
-    runtime = getattr(vpos, module)
+    runtime = getattr(hostedpay, module)
     tree = ast.parse((PKG / f"{module}.pyi").read_text())
     stub_names = set()
     for node in tree.body:
@@ -88,14 +88,14 @@ def test_stubs_match_the_runtime(module: str) -> None:
 
 
 def test_vpos_error_shape_and_pickle() -> None:
-    with pytest.raises(vpos.AmountError) as exc:
+    with pytest.raises(hostedpay.AmountError) as exc:
         money.parse("12.345", "EUR")
     e = exc.value
-    assert isinstance(e, vpos.VposError) and isinstance(e, ValueError)
+    assert isinstance(e, hostedpay.VposError) and isinstance(e, ValueError)
     assert (e.code, e.field) == ("amount_precision", None)
     assert e.to_dict()["code"] == "amount_precision" and str(e) == e.message
     again = pickle.loads(pickle.dumps(e))
-    assert type(again) is vpos.AmountError and again.to_dict() == e.to_dict()
+    assert type(again) is hostedpay.AmountError and again.to_dict() == e.to_dict()
 
 
 def test_money_is_exact_and_refuses_floats() -> None:
@@ -105,10 +105,10 @@ def test_money_is_exact_and_refuses_floats() -> None:
     assert money.to_decimal(money.from_minor(1234, "KWD")) == Decimal("1.234")
     with pytest.raises(TypeError, match="value: float"):
         money.parse(23.45, "EUR")
-    with pytest.raises(vpos.AmountError) as exc:
+    with pytest.raises(hostedpay.AmountError) as exc:
         money.parse(Decimal("NaN"), "EUR")
     assert exc.value.code == "amount_syntax"
-    with pytest.raises(vpos.AmountError):
+    with pytest.raises(hostedpay.AmountError):
         money.parse("1.00", "ZZZ")
     assert money.currency("XOF")["exponent"] == 0
     assert money.currency_by_numeric(978)["code"] == "EUR"
@@ -122,22 +122,22 @@ def test_floats_are_refused_anywhere_and_the_field_is_named() -> None:
     g = gw()
     event = g.verify_postback(g.parse_notification(CT, BASE_PAYLOAD.encode()), {"status": 200, "body": "VERIFIED"}).event()
     with pytest.raises(TypeError, match=r"amount\.minor: float"):
-        vpos.transition({"amount": {"minor": 1.0, "currency": "EUR"}}, event)
+        hostedpay.transition({"amount": {"minor": 1.0, "currency": "EUR"}}, event)
 
 
 def test_amount_errors_inside_an_order_keep_their_code_and_field() -> None:
-    with pytest.raises(vpos.AmountError) as exc:
+    with pytest.raises(hostedpay.AmountError) as exc:
         gw().checkout(dict(ORDER, item_price={"value": "2.505", "currency": "USD"}))
     assert (exc.value.code, exc.value.field) == ("amount_precision", "item_price")
-    with pytest.raises(vpos.AmountError) as exc:
+    with pytest.raises(hostedpay.AmountError) as exc:
         gw().checkout(dict(ORDER, amount={"value": "5", "currency": "ZZZ"}))
     # The core's json::from_value names the value's own path (issue #16: one conversion in
     # every binding); the binding used to stop at the amount.
     assert (exc.value.code, exc.value.field) == ("unknown_currency", "amount.currency")
-    with pytest.raises(vpos.ParseError) as exc:
+    with pytest.raises(hostedpay.ParseError) as exc:
         gw().checkout({k: v for k, v in ORDER.items() if k != "quantity"})
     assert (exc.value.code, exc.value.field) == ("field_missing", "quantity")
-    with pytest.raises(vpos.ParseError) as exc:
+    with pytest.raises(hostedpay.ParseError) as exc:
         gw().checkout(dict(ORDER, colour="red"))
     assert exc.value.code == "field_invalid" and "colour" in exc.value.message
 
@@ -155,17 +155,17 @@ def test_checkout_form_from_decimal_and_html() -> None:
 def test_config_errors_name_the_key_and_never_show_the_token() -> None:
     secret = "s3cret-path-token-value"
     bad = dict(FLOCASH, notification_token=secret, base_url="ftp://x")
-    with pytest.raises(vpos.ConfigError) as exc:
+    with pytest.raises(hostedpay.ConfigError) as exc:
         flocash.Gateway(bad)
     assert (exc.value.code, exc.value.field) == ("invalid_config", "base_url")
     assert secret not in str(exc.value) and secret not in repr(exc.value)
-    with pytest.raises(vpos.ConfigError) as exc:
+    with pytest.raises(hostedpay.ConfigError) as exc:
         flocash.Gateway(dict(FLOCASH, notification_token=123456789012345))
     assert exc.value.field == "notification_token" and "123456789012345" not in exc.value.message
-    with pytest.raises(vpos.ConfigError) as exc:
+    with pytest.raises(hostedpay.ConfigError) as exc:
         flocash.Gateway({k: v for k, v in FLOCASH.items() if k != "merchant"})
     assert exc.value.field == "merchant"
-    with pytest.raises(vpos.ConfigError) as exc:
+    with pytest.raises(hostedpay.ConfigError) as exc:
         flocash.Gateway(dict(FLOCASH, merchnt="typo"))
     assert "merchnt" in exc.value.message
 
@@ -178,12 +178,12 @@ def test_repr_never_shows_the_token() -> None:
 
 
 def test_verified_things_cannot_be_forged() -> None:
-    for cls in (flocash.Unverified, flocash.Verified, vpos.state.Event, vpos.state.Outcome):
+    for cls in (flocash.Unverified, flocash.Verified, hostedpay.state.Event, hostedpay.state.Outcome):
         with pytest.raises(TypeError):
             cls()
     # An Event is the only thing transition() accepts.
     with pytest.raises(TypeError):
-        vpos.transition({}, {"key": "flocash:x"})  # type: ignore[arg-type]
+        hostedpay.transition({}, {"key": "flocash:x"})  # type: ignore[arg-type]
 
 
 def test_flow_through_the_binding() -> None:
@@ -195,7 +195,7 @@ def test_flow_through_the_binding() -> None:
     req = g.postback_request(u)
     assert req["url"] == "https://flocash.example.com/validateNotify.do"
     assert req["body"].endswith("&cmd=notify-validate")
-    with pytest.raises(vpos.VerificationError) as exc:
+    with pytest.raises(hostedpay.VerificationError) as exc:
         g.verify_postback(u, {"status": 200, "body": b"INVALID"})
     assert exc.value.code == "postback_invalid"
     assert flocash.reject(exc.value) == {"status": 409, "headers": [["Content-Type", "text/plain; charset=utf-8"]], "body": "INVALID"}
@@ -205,14 +205,14 @@ def test_flow_through_the_binding() -> None:
     assert ev.key == "flocash:test fpn:test trans:sale:0000" and ev.amount["value"] == "123.00"
     payment = {"gateway": "flocash", "merchant": "test@merchant.com", "order_id": "test order",
                "amount": {"value": Decimal("123"), "currency": "EUR"}, "status": "new"}
-    out = vpos.transition(payment, ev)
+    out = hostedpay.transition(payment, ev)
     assert (out.kind, out.new_status, out.refunded_minor, out.is_acknowledged()) == ("applied", "paid", 0, True)
     assert flocash.acknowledge(out)["body"] == "00" and g.acknowledge(out)["status"] == 200
-    again = vpos.transition(dict(payment, status="paid", applied_event_keys=[ev.key]), ev)
+    again = hostedpay.transition(dict(payment, status="paid", applied_event_keys=[ev.key]), ev)
     assert (again.kind, again.new_status) == ("already_applied", None)
-    wrong = vpos.transition(dict(payment, amount={"minor": 1, "currency": "EUR"}), ev)
+    wrong = hostedpay.transition(dict(payment, amount={"minor": 1, "currency": "EUR"}), ev)
     assert wrong.kind == "rejected" and wrong.error.code == "amount_mismatch"
-    assert isinstance(wrong.error, vpos.ConsistencyError) and not wrong.is_acknowledged()
+    assert isinstance(wrong.error, hostedpay.ConsistencyError) and not wrong.is_acknowledged()
     assert flocash.acknowledge(wrong)["status"] == 409
 
 
@@ -220,7 +220,7 @@ def test_reply_shapes() -> None:
     g = gw()
     u = g.parse_notification(CT, BASE_PAYLOAD.encode())
     for reply in ({"error": "timed out"}, {"status": 500, "body": b"VERIFIED"}, {"status": 200, "body": b"VERIFIED\n"}):
-        with pytest.raises(vpos.VerificationError):
+        with pytest.raises(hostedpay.VerificationError):
             g.verify_postback(u, reply)
     for bad in ({"status": 200, "error": "x"}, {"status": "200"}, {"status": 200, "body": 1}, [200], {"stat": 1}):
         with pytest.raises((TypeError, ValueError)):
@@ -231,12 +231,12 @@ def test_reject_needs_a_vpos_error() -> None:
     with pytest.raises(TypeError):
         flocash.reject(ValueError("x"))
     with pytest.raises(ValueError):
-        flocash.reject(vpos.VposError("not_a_code", "x"))
-    assert flocash.reject(vpos.ParseError("field_missing", "order_id is required", "order_id"))["status"] == 422
+        flocash.reject(hostedpay.VposError("not_a_code", "x"))
+    assert flocash.reject(hostedpay.ParseError("field_missing", "order_id is required", "order_id"))["status"] == 422
 
 
 def test_refund_is_unsupported() -> None:
-    with pytest.raises(vpos.UnsupportedError) as exc:
+    with pytest.raises(hostedpay.UnsupportedError) as exc:
         gw().refund_request("A1", {"value": "1.00", "currency": "EUR"})
     assert exc.value.code == "unsupported"
 
@@ -253,8 +253,8 @@ def test_hostile_bodies_only_ever_raise_vpos_errors() -> None:
             try:
                 g.parse_notification(ct, body)
                 parsed += 1
-            except vpos.VposError as e:
-                assert e.code in vpos.error_codes()
+            except hostedpay.VposError as e:
+                assert e.code in hostedpay.error_codes()
     assert parsed == 0  # none of these carries every required field
 
 
@@ -264,8 +264,8 @@ def test_status_table_and_constants() -> None:
     assert flocash.status_label("0002") == "Customer cancelled the payment."
     assert flocash.STATUS_CODES[0] == ("0000", "succeeded", "Payment is successful.")
     assert dict(flocash.FIELDS)["order_id"] == 25 and flocash.MAX_BODY_BYTES == 65536
-    assert vpos.state.allowed("pending", "paid") and not vpos.state.allowed("paid", "pending")
-    assert vpos.PAYMENT_STATUSES[0] == "new"
+    assert hostedpay.state.allowed("pending", "paid") and not hostedpay.state.allowed("paid", "pending")
+    assert hostedpay.PAYMENT_STATUSES[0] == "new"
 
 
 def test_http_send_reports_failures_as_values() -> None:
@@ -274,15 +274,15 @@ def test_http_send_reports_failures_as_values() -> None:
     with PostbackServer() as server:
         req = {"method": "POST", "url": server.base_url + "/validateNotify.do",
                "headers": [["Content-Type", "application/x-www-form-urlencoded"]], "body": "a=1&cmd=notify-validate"}
-        assert vpos.http.send(req, 5) == {"status": 200, "body": b"VERIFIED"}
+        assert hostedpay.http.send(req, 5) == {"status": 200, "body": b"VERIFIED"}
         assert server.received[0][0] == "/validateNotify.do" and server.received[0][2] == b"a=1&cmd=notify-validate"
         server.status, server.body = 500, b"oops"
-        assert vpos.http.send(req, 5) == {"status": 500, "body": b"oops"}
+        assert hostedpay.http.send(req, 5) == {"status": 500, "body": b"oops"}
         server.status, server.body = 302, b""
-        assert vpos.http.send(req, 5)["status"] == 302  # redirects are not followed
+        assert hostedpay.http.send(req, 5)["status"] == 302  # redirects are not followed
         port = server.httpd.server_address[1]
     closed = dict(req, url=f"http://127.0.0.1:{port}/validateNotify.do")
-    assert "error" in vpos.http.send(closed, 2)
+    assert "error" in hostedpay.http.send(closed, 2)
 
 
 def test_signatures_are_introspectable() -> None:
@@ -296,13 +296,13 @@ REDSYS = {"merchant_code": "999008881", "terminal": "1", "secret_key": "sq7HjrUO
 
 
 def test_redsys_repr_and_errors_never_show_the_secret_key() -> None:
-    g = vpos.redsys.Gateway(REDSYS)
+    g = hostedpay.redsys.Gateway(REDSYS)
     assert "sq7H" not in repr(g) + str(g) and '"secret_key":"***"' in repr(g)
-    with pytest.raises(vpos.ConfigError) as exc:
-        vpos.redsys.Gateway(dict(REDSYS, secret_key="not-base64-but-secret!!"))
+    with pytest.raises(hostedpay.ConfigError) as exc:
+        hostedpay.redsys.Gateway(dict(REDSYS, secret_key="not-base64-but-secret!!"))
     assert exc.value.field == "secret_key" and "not-base64-but-secret" not in repr(exc.value)
-    with pytest.raises(vpos.ConfigError) as exc:
-        vpos.redsys.Gateway(dict(REDSYS, secret_key=123456789))
+    with pytest.raises(hostedpay.ConfigError) as exc:
+        hostedpay.redsys.Gateway(dict(REDSYS, secret_key=123456789))
     assert "123456789" not in exc.value.message
 
 
@@ -311,11 +311,11 @@ def test_redsys_round_trip_with_the_binding_signer() -> None:
     import json
     import os
 
-    g = vpos.redsys.Gateway(REDSYS)
-    order = vpos.redsys.order_number("26", os.urandom(12))
-    vpos.redsys.check_order_number(order)
-    with pytest.raises(vpos.ParseError):
-        vpos.redsys.order_number("26", b"short")
+    g = hostedpay.redsys.Gateway(REDSYS)
+    order = hostedpay.redsys.order_number("26", os.urandom(12))
+    hostedpay.redsys.check_order_number(order)
+    with pytest.raises(hostedpay.ParseError):
+        hostedpay.redsys.order_number("26", b"short")
     form = g.checkout({"order": order, "amount": {"value": Decimal("49.99"), "currency": "EUR"}})
     fields = dict(form.fields)
     assert fields["Ds_SignatureVersion"] == "HMAC_SHA256_V1"
@@ -337,16 +337,16 @@ def test_redsys_round_trip_with_the_binding_signer() -> None:
     snapshot = {"gateway": "redsys", "merchant": "999008881", "order_id": order,
                 "amount": {"minor": 4999, "currency": "EUR"}, "status": "pending", "live": True,
                 "refunded_minor": 0, "applied_event_keys": []}
-    outcome = vpos.transition(snapshot, verified.event())
+    outcome = hostedpay.transition(snapshot, verified.event())
     assert outcome.new_status == "paid"
     answer = g.acknowledge(verified, outcome)
     assert (answer["status"], answer["body"]) == (200, "")
     tampered = body.replace("Ds_Signature=", "Ds_Signature=AAAA")
-    with pytest.raises(vpos.VerificationError) as exc:
+    with pytest.raises(hostedpay.VerificationError) as exc:
         g.verify(g.parse_notification(CT, tampered.encode()))
-    assert vpos.redsys.reject(exc.value)["status"] == 403
+    assert hostedpay.redsys.reject(exc.value)["status"] == 403
     request = g.operation_request({"kind": "refund", "order": order, "amount": {"value": "10.00", "currency": "EUR"}})
     assert request["url"].endswith("trataPeticionREST") and "sq7H" not in request["body"]
-    with pytest.raises(vpos.GatewayError) as gexc:
+    with pytest.raises(hostedpay.GatewayError) as gexc:
         g.parse_operation_response({"error": "timed out"})
     assert gexc.value.code == "gateway_unavailable"

@@ -15,8 +15,8 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 from django.template import Context, Template
 
-import vpos
-from vpos.django.models import Notification, Payment
+import hostedpay
+from hostedpay.django.models import Notification, Payment
 
 from tests.conftest import FLOCASH
 
@@ -180,5 +180,5 @@ def test_no_payment_and_malformed(client: Any, bitpay_settings: Any) -> None:
 
 
 def test_repr_hides_the_api_key() -> None:
-    text = repr(vpos.bitpay.Gateway(BITPAY))
+    text = repr(hostedpay.bitpay.Gateway(BITPAY))
     assert "K3yFromBitpay" not in text and "***" in text

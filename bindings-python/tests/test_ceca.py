@@ -11,8 +11,8 @@ from typing import Any, Dict, List
 import pytest
 from django.template import Context, Template
 
-import vpos
-from vpos.django.models import Notification, Payment
+import hostedpay
+from hostedpay.django.models import Notification, Payment
 
 from tests.conftest import FLOCASH
 
@@ -106,7 +106,7 @@ def test_no_payment_and_unknown_account(client: Any, ceca_settings: Any) -> None
 
 
 def test_repr_hides_the_key() -> None:
-    text = repr(vpos.ceca.Gateway(CECA))
+    text = repr(hostedpay.ceca.Gateway(CECA))
     assert "99888888" not in text and "***" in text and "111950028" in text
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from vpos.django.models import Payment
-from vpos.django.views import render_checkout
+from hostedpay.django.models import Payment
+from hostedpay.django.views import render_checkout
 
 from tests.conftest import FLOCASH
 
@@ -62,9 +62,9 @@ def test_render_checkout_view_helper(payment: Payment) -> None:
 
 
 def test_invalid_order_raises_the_core_error(payment: Payment) -> None:
-    import vpos
+    import hostedpay
 
     payment.custom = ""
-    with pytest.raises(vpos.ParseError) as exc:
+    with pytest.raises(hostedpay.ParseError) as exc:
         payment.checkout_form()
     assert (exc.value.code, exc.value.field) == ("field_missing", "custom")

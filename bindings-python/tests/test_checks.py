@@ -8,8 +8,8 @@ from typing import Any, Dict, List
 import pytest
 from django.core import checks
 
-import vpos
-from vpos.django import conf
+import hostedpay
+from hostedpay.django import conf
 
 from tests.conftest import FLOCASH
 
@@ -49,7 +49,7 @@ def test_malformed_values_are_errors_naming_the_key(settings, change: Dict[str, 
     assert m.id == "vpos.E003" and m.level == checks.ERROR
     assert field in m.msg + (m.hint or "")
     assert "test-test-test" not in m.msg and "has/slash" not in m.msg
-    with pytest.raises(vpos.ConfigError):
+    with pytest.raises(hostedpay.ConfigError):
         conf.get_account("flocash")
 
 
@@ -131,9 +131,9 @@ def test_payment_model_and_http_client_settings(settings) -> None:
     settings.VPOS_PAYMENT_MODEL = "vpos.Payment"
     settings.VPOS_HTTP_CLIENT = "no.such.module.send"
     assert ids() == ["vpos.E007"]
-    settings.VPOS_HTTP_CLIENT = "vpos.http.MAX_REPLY_BYTES"
+    settings.VPOS_HTTP_CLIENT = "hostedpay.http.MAX_REPLY_BYTES"
     assert ids() == ["vpos.E007"]
-    settings.VPOS_HTTP_CLIENT = "vpos.http.send"
+    settings.VPOS_HTTP_CLIENT = "hostedpay.http.send"
     assert ids() == []
 
 
@@ -282,12 +282,12 @@ def test_database_accounts_without_cryptography_are_an_error(settings, monkeypat
     settings.VPOS = {"flocash": dict(FLOCASH)}
     settings.VPOS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     assert ids() == []
-    # As on a machine where `pip install vpos` left the [django] extra out.
+    # As on a machine where `pip install hostedpay` left the [django] extra out.
     monkeypatch.setitem(sys.modules, "cryptography", None)
     monkeypatch.setitem(sys.modules, "cryptography.fernet", None)
     [m] = vpos_messages()
     assert (m.id, m.level) == ("vpos.E011", checks.ERROR)
-    assert "cryptography" in m.msg and 'vpos[django]' in m.hint
+    assert "cryptography" in m.msg and 'hostedpay[django]' in m.hint
     assert settings.VPOS_ENCRYPTION_KEYS[0] not in m.msg + m.hint
     # Without database accounts (no keys), cryptography is not needed.
     settings.VPOS_ENCRYPTION_KEYS = None

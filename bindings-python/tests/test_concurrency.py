@@ -16,8 +16,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
-from vpos.django.models import Notification, Payment
-from vpos.django.signals import payment_status_changed
+from hostedpay.django.models import Notification, Payment
+from hostedpay.django.signals import payment_status_changed
 
 from tests.conftest import BASE_PAYLOAD, payload
 

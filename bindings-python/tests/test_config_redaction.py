@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 import pytest
 
-import vpos
+import hostedpay
 
 from tests.test_paypal import PAYPAL
 
@@ -17,8 +17,8 @@ NVP = {"user": "api-user", "password": "pw", "signature": "sig",
 @pytest.mark.parametrize("name", ["password", "signature", "user"])
 def test_a_number_where_a_secret_belongs_is_named_not_echoed(name: str) -> None:
     nvp: Dict[str, Any] = {**NVP, name: 987654321}
-    with pytest.raises(vpos.ConfigError) as e:
-        vpos.paypal.Gateway({**PAYPAL, "nvp": nvp})
+    with pytest.raises(hostedpay.ConfigError) as e:
+        hostedpay.paypal.Gateway({**PAYPAL, "nvp": nvp})
     assert e.value.code == "invalid_config"
     assert e.value.field == f"nvp.{name}"
     assert "987654321" not in str(e.value) and "987654321" not in repr(e.value)

@@ -1,11 +1,11 @@
-"""``vpos.driver``: every gateway behind one set of verbs, as the Django app uses it."""
+"""``hostedpay.driver``: every gateway behind one set of verbs, as the Django app uses it."""
 
 from __future__ import annotations
 
 import pytest
 
-import vpos
-from vpos import driver
+import hostedpay
+from hostedpay import driver
 
 from tests.conftest import BASE_PAYLOAD, FLOCASH
 from tests.redsys_helpers import REDSYS, signed_notification
@@ -20,19 +20,19 @@ def test_config_names_its_gateway_hides_its_secrets_and_names_a_bad_key() -> Non
     assert config.gateway == "flocash" and config.secret_keys == ["notification_token"]
     assert "notification_token" not in config.public() and "test-test-test" not in repr(config)
     assert driver.Config.from_json({"gateway": "flocash", **FLOCASH}).gateway == "flocash"
-    with pytest.raises(vpos.ConfigError) as e:
+    with pytest.raises(hostedpay.ConfigError) as e:
         driver.Config("paypal", {"business": "x", "nvp": {"password": 12345678}})
     assert e.value.field and "12345678" not in e.value.message
-    with pytest.raises(vpos.UnsupportedError) as e:
+    with pytest.raises(hostedpay.UnsupportedError) as e:
         driver.Config("visa", {})
     assert e.value.field == "gateway"
-    assert vpos.flocash.Gateway(FLOCASH).driver_config().gateway == "flocash"
+    assert hostedpay.flocash.Gateway(FLOCASH).driver_config().gateway == "flocash"
 
 
 def test_tables_come_from_the_core() -> None:
     assert driver.GATEWAYS == ("flocash", "redsys", "paypal", "ceca", "elavon", "bitpay")
     assert driver.secret_keys("paypal") == ["nvp.password", "nvp.signature"]
-    assert driver.max_body_bytes("redsys") == vpos.redsys.MAX_BODY_BYTES
+    assert driver.max_body_bytes("redsys") == hostedpay.redsys.MAX_BODY_BYTES
     assert driver.supported_operations("paypal") == ["refund"]
     assert driver.allowed_operations("authorized") == ["capture", "release"]
     assert driver.allowed_operations("refunded") == []
@@ -41,21 +41,21 @@ def test_tables_come_from_the_core() -> None:
 
 def test_a_flocash_notification_through_the_driver() -> None:
     config = driver.Config("flocash", FLOCASH)
-    with pytest.raises(vpos.VerificationError) as e:
+    with pytest.raises(hostedpay.VerificationError) as e:
         driver.parse_notification(config, CT, BASE_PAYLOAD.encode())  # no URL token
     assert driver.reject("flocash", e.value).verdict == "token_mismatch"
     unverified = driver.parse_notification(config, CT, BASE_PAYLOAD.encode(), token="test-test-test")
     assert unverified.summary["order_id"] == "test order" and unverified.summary["transaction_id"] == "test trans"
     request, pending = driver.prove(config, unverified)
     assert request["url"].startswith("https://flocash.example.com")
-    with pytest.raises(vpos.VerificationError) as e:
+    with pytest.raises(hostedpay.VerificationError) as e:
         driver.Pending.finish(pending, config, {"status": 200, "body": "INVALID"})
     assert driver.reject("flocash", e.value).verdict == "unverified"
     with pytest.raises(RuntimeError):  # a Pending is finished once
         pending.finish(config, {"status": 200, "body": "VERIFIED"})
     _, pending = driver.prove(config, unverified)
     verified = pending.finish(config, {"status": 200, "body": "VERIFIED"})
-    outcome = vpos.transition(PAID, verified.event())
+    outcome = hostedpay.transition(PAID, verified.event())
     answer = driver.acknowledge(config, verified, outcome)
     assert (answer.verdict, answer.response["body"], answer.payment_fields) == ("applied", "00", {})
     assert driver.payment_not_found("flocash", "x").verdict == "no_payment"
@@ -71,39 +71,39 @@ def test_a_redsys_notification_leaves_its_fields_not_the_required_marker() -> No
     assert verified.payment_fields == {"authorisation_code": "123456"}
     payment = {"gateway": "redsys", "merchant": REDSYS["merchant_code"], "order_id": "1234ABCD",
                "amount": {"minor": 1000, "currency": "EUR"}, "status": "pending"}
-    answer = driver.acknowledge(config, verified, vpos.transition(payment, verified.event()))
+    answer = driver.acknowledge(config, verified, hostedpay.transition(payment, verified.event()))
     assert (answer.verdict, answer.payment_fields) == ("applied", {"authorisation_code": "123456"})
     forged = body.replace(b"Ds_Signature=", b"Ds_Signature=AA")
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         driver.prove(config, driver.parse_notification(config, CT, forged))
     assert driver.reject("redsys", e.value).verdict == "unverified"
 
 
 def test_operations_are_checked_built_and_settled_by_the_core() -> None:
-    config = driver.Config("redsys", {**REDSYS, "rest_url": vpos.redsys.TEST_REST_URL})
+    config = driver.Config("redsys", {**REDSYS, "rest_url": hostedpay.redsys.TEST_REST_URL})
     payment = {"gateway": "redsys", "merchant": REDSYS["merchant_code"], "order_id": "1234ABCD",
                "amount": {"minor": 1000, "currency": "EUR"}, "status": "paid", "refunded_minor": 400}
     driver.check_operation(payment, "refund", 600)
-    with pytest.raises(vpos.ConsistencyError) as e:
+    with pytest.raises(hostedpay.ConsistencyError) as e:
         driver.check_operation(payment, "refund", 600, 1)
     assert (e.value.code, e.value.field) == ("refund_exceeds_amount", "amount")
-    with pytest.raises(vpos.ConsistencyError) as e:
+    with pytest.raises(hostedpay.ConsistencyError) as e:
         driver.check_operation(payment, "capture", 1000)
     assert (e.value.code, e.value.field) == ("invalid_transition", "status")
     op = driver.Operation.on_payment("refund", payment, amount={"minor": 600, "currency": "EUR"})
     assert (op.kind, op.order_id, op.amount["minor"]) == ("refund", "1234ABCD", 600)
     request = driver.operation_request(config, op)
-    assert request["url"] == vpos.redsys.TEST_REST_URL
-    with pytest.raises(vpos.GatewayError) as e:
+    assert request["url"] == hostedpay.redsys.TEST_REST_URL
+    with pytest.raises(hostedpay.GatewayError) as e:
         driver.parse_operation_reply(config, op, {"error": "timed out"})
     status = driver.OperationStatus.after_error(e.value)
     assert (status.state, status.code) == ("pending", "gateway_unavailable")
-    with pytest.raises(vpos.UnsupportedError):
+    with pytest.raises(hostedpay.UnsupportedError):
         driver.operation_request(driver.Config("ceca", {
             "merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003", "key": "k",
             "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action", "url_ok": "https://s/ok/",
             "url_nok": "https://s/ko/"}), op)
-    with pytest.raises(vpos.ParseError) as e:
+    with pytest.raises(hostedpay.ParseError) as e:
         driver.Operation.charge_stored_card("1234NEXT", {"value": "9.99", "currency": "EUR"}, {})
     assert e.value.field == "card_reference"
     charge = driver.Operation.charge_stored_card(
@@ -112,7 +112,7 @@ def test_operations_are_checked_built_and_settled_by_the_core() -> None:
 
 
 def test_the_django_secret_keys_are_the_cores() -> None:
-    from vpos.django.accounts import SECRET_KEYS
+    from hostedpay.django.accounts import SECRET_KEYS
 
     assert set(SECRET_KEYS) == set(driver.GATEWAYS)
     for gateway, keys in SECRET_KEYS.items():

@@ -1,4 +1,4 @@
-"""``vpos.driver`` checkout: one order shape, one verb, whatever the gateway."""
+"""``hostedpay.driver`` checkout: one order shape, one verb, whatever the gateway."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-import vpos
-from vpos import driver
-from vpos.django import conf
+import hostedpay
+from hostedpay import driver
+from hostedpay.django import conf
 
 from tests.conftest import FLOCASH
 from tests.redsys_helpers import REDSYS
@@ -23,8 +23,8 @@ def test_the_driver_gives_the_gateways_own_form() -> None:
                                                 "description": "Tea", "return_url": "https://s.example/ok"})
     assert order.gateway == "redsys" and not order.is_preauthorisation
     form = driver.checkout(driver.Config("redsys", REDSYS), order)
-    assert isinstance(form, vpos.http.RedirectForm)
-    own = vpos.redsys.Gateway(REDSYS).checkout({"order": "2601ABCDEFGH", "amount": EUR10,
+    assert isinstance(form, hostedpay.http.RedirectForm)
+    own = hostedpay.redsys.Gateway(REDSYS).checkout({"order": "2601ABCDEFGH", "amount": EUR10,
                                                "product_description": "Tea", "url_ok": "https://s.example/ok"})
     assert form.fields == own.fields and form.action == own.action
     tagged = driver.Order.from_json({"gateway": "redsys", "order": "2601ABCDEFGH", "amount": EUR10,
@@ -33,13 +33,13 @@ def test_the_driver_gives_the_gateways_own_form() -> None:
 
 
 def test_order_errors_name_the_key_and_the_gateway() -> None:
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         driver.Order("redsys", {"order": "2601ABCDEFGH", "amount": EUR10, "url_okk": "x"})
     assert e.value.field == "url_okk"
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         driver.Order.for_payment("paypal", {"order_id": "A1", "amount": EUR10, "store_card": "recurring"})
     assert (e.value.code, e.value.field) == ("unsupported", "store_card")
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         driver.checkout(driver.Config("flocash", FLOCASH),
                         driver.Order.for_payment("redsys", {"order_id": "2601ABCDEFGH", "amount": EUR10}))
     assert e.value.code == "gateway_mismatch"
@@ -56,7 +56,7 @@ def test_bitpay_checkout_is_a_request_then_a_redirect() -> None:
     body = json.dumps({"data": {"id": "INV1", "status": "new", "price": 10, "currency": "EUR"}})
     form, reference = driver.parse_checkout_reply(config, {"status": 200, "body": body})
     assert reference == "INV1" and form.method == "GET" and form.fields == [("id", "INV1")]
-    with pytest.raises(vpos.GatewayError):
+    with pytest.raises(hostedpay.GatewayError):
         driver.parse_checkout_reply(config, {"error": "timed out"})
 
 

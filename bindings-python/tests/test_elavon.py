@@ -12,8 +12,8 @@ from typing import Any, Dict, List
 import pytest
 from django.template import Context, Template
 
-import vpos
-from vpos.django.models import Notification, Payment
+import hostedpay
+from hostedpay.django.models import Notification, Payment
 
 from tests.conftest import FLOCASH
 
@@ -59,7 +59,7 @@ def test_checkout_form_carries_the_hosts_utc_timestamp(elavon_settings: Any) -> 
     assert re.fullmatch(r"20\d{12}", fields["TIMESTAMP"])
     assert fields["ORDER_ID"] == ORDER and fields["AMOUNT"] == "5000" and fields["CURRENCY"] == "USD"
     # X2-style hash chain over the host's timestamp, as the core computes it.
-    assert fields["SHA1HASH"] == vpos.elavon.hash([fields["TIMESTAMP"], "thestore", ORDER, "5000", "USD"],
+    assert fields["SHA1HASH"] == hostedpay.elavon.hash([fields["TIMESTAMP"], "thestore", ORDER, "5000", "USD"],
                                                   "shared-secret")
     fixed = payment.checkout_form(timestamp="20130814122239")
     assert dict(fixed.fields)["TIMESTAMP"] == "20130814122239"
@@ -107,5 +107,5 @@ def test_amount_mismatch_is_rejected(client: Any, elavon_settings: Any) -> None:
 
 
 def test_repr_hides_the_secrets() -> None:
-    text = repr(vpos.elavon.Gateway(ELAVON))
+    text = repr(hostedpay.elavon.Gateway(ELAVON))
     assert "shared-secret" not in text and "rebate-pw" not in text and "***" in text and "thestore" in text

@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-import vpos
-from vpos.django.models import Notification, Payment, Refund
+import hostedpay
+from hostedpay.django.models import Notification, Payment, Refund
 
 from tests.conftest import FLOCASH
 
@@ -71,7 +71,7 @@ class RemoteServer:
 
         timestamp = re.search(r'timestamp="(\d+)"', body).group(1)  # type: ignore[union-attr]
         amount = re.search(r'<amount currency="([A-Z]{3})">(\d+)</amount>', body)
-        expected = vpos.elavon.hash([timestamp, tag("merchantid"), tag("orderid"),
+        expected = hostedpay.elavon.hash([timestamp, tag("merchantid"), tag("orderid"),
                                      amount.group(2) if amount else "", amount.group(1) if amount else "", ""],
                                     SECRET)
         result, message = (self.result, "Settled Successfully") if tag("sha1hash") == expected else (
@@ -79,7 +79,7 @@ class RemoteServer:
         self.counter += 1
         pasref = f"1510{self.counter:06d}"
         authcode = tag("authcode")
-        sha1 = vpos.elavon.hash([timestamp, tag("merchantid"), tag("orderid"), result, message, pasref, authcode],
+        sha1 = hostedpay.elavon.hash([timestamp, tag("merchantid"), tag("orderid"), result, message, pasref, authcode],
                                 SECRET)
         return (f'<?xml version="1.0" encoding="UTF-8"?><response timestamp="{timestamp}">'
                 f"<merchantid>{tag('merchantid')}</merchantid><account>internet</account>"
@@ -112,7 +112,7 @@ def hpp_response(order_id: str, amount_minor: int, *, pasref: str = "13649024563
                  secret: str = SECRET) -> bytes:
     """The HPP response Elavon posts to ``response_url``, hashed with ``secret``."""
     timestamp, result, message = "20261126010203", "00", f"AUTHCODE={authcode}"
-    sha1 = vpos.elavon.hash([timestamp, "thestore", order_id, result, message, pasref, authcode], secret)
+    sha1 = hostedpay.elavon.hash([timestamp, "thestore", order_id, result, message, pasref, authcode], secret)
     return urlencode([("MERCHANT_ID", "thestore"), ("ACCOUNT", "internet"), ("ORDER_ID", order_id),
                       ("TIMESTAMP", timestamp), ("AMOUNT", str(amount_minor)), ("SHA1HASH", sha1),
                       ("RESULT", result), ("AUTHCODE", authcode), ("MESSAGE", message), ("PASREF", pasref)]).encode()
@@ -141,7 +141,7 @@ def test_authorised_then_settled_then_rebated_in_parts(client: Any, remote: Remo
     assert record.reference == "1510000001" and record.notification.verdict == "applied"
     # Settled once: settle or void again is refused before asking.
     for again in (payment.settle, payment.void):
-        with pytest.raises(vpos.ConsistencyError) as exc:
+        with pytest.raises(hostedpay.ConsistencyError) as exc:
             again()
         assert exc.value.code == "invalid_transition"
     assert len(remote.received) == 1
@@ -152,7 +152,7 @@ def test_authorised_then_settled_then_rebated_in_parts(client: Any, remote: Remo
     rebate = remote.received[-1]
     assert 'type="rebate"' in rebate and '<amount currency="USD">2000</amount>' in rebate
     assert f"<refundhash>{hashlib.sha1(b'rebate-pw').hexdigest()}</refundhash>" in rebate
-    with pytest.raises(vpos.ConsistencyError) as exc:
+    with pytest.raises(hostedpay.ConsistencyError) as exc:
         payment.refund("30.01")
     assert exc.value.code == "refund_exceeds_amount"
     last = payment.refund(Decimal("30.00"))
@@ -172,7 +172,7 @@ def test_void_cancels_an_authorisation(client: Any, remote: RemoteServer) -> Non
     assert payment.status == "cancelled"
     [request] = remote.received
     assert 'type="void"' in request and "<amount" not in request
-    with pytest.raises(vpos.ConsistencyError):
+    with pytest.raises(hostedpay.ConsistencyError):
         payment.refund("1.00")
 
 
@@ -190,7 +190,7 @@ def test_refused_and_unreadable_remote_replies(client: Any, remote: RemoteServer
     forged = payment.settle()
     assert (forged.status, forged.error_code) == ("pending", "signature_mismatch")
     assert payment.status == "authorized"
-    with pytest.raises(vpos.ConsistencyError):  # a capture still pending blocks another
+    with pytest.raises(hostedpay.ConsistencyError):  # a capture still pending blocks another
         payment.void()
     assert Notification.objects.filter(gateway="elavon", order_id="ORD-REFUSED-1").count() == 1  # the HPP one
 

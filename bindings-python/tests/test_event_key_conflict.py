@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from vpos.django.models import EventKeyConflict, Notification, Payment, PaymentEvent
+from hostedpay.django.models import EventKeyConflict, Notification, Payment, PaymentEvent
 
 from tests.conftest import BASE_PAYLOAD, payload
 
@@ -43,15 +43,15 @@ def test_an_event_key_applied_to_another_payment_is_a_stable_4xx(client, vpos_se
 
 
 def test_event_key_conflict_is_a_consistency_error_with_a_core_code() -> None:
-    import vpos
+    import hostedpay
 
     e = EventKeyConflict(Payment(order_id="B1"), "flocash:f:t:sale:0000")
-    assert isinstance(e, vpos.ConsistencyError) and e.code in vpos.error_codes()
+    assert isinstance(e, hostedpay.ConsistencyError) and e.code in hostedpay.error_codes()
     assert e.to_dict()["code"] == "order_mismatch"
 
 
 def test_an_operation_reply_whose_event_moved_another_payment_is_left_for_a_person(settings, client) -> None:
-    import vpos
+    import hostedpay
     from tests.conftest import FLOCASH
     from tests.redsys_helpers import REDSYS, RestStandIn, signed_notification
 
@@ -65,7 +65,7 @@ def test_an_operation_reply_whose_event_moved_another_payment_is_left_for_a_pers
     def rest(request, timeout):
         reply = stand_in(request, timeout)
         # The same event key already applied to another payment (a corrupt or replayed reply).
-        key = vpos.redsys.Gateway(dict(REDSYS)).parse_operation_response(reply).event().key
+        key = hostedpay.redsys.Gateway(dict(REDSYS)).parse_operation_response(reply).event().key
         Notification.objects.create(gateway="redsys", body=b"", payment=decoy, applied_event_key=key, verdict="applied")
         return reply
 

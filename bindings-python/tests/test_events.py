@@ -14,8 +14,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from vpos.django.models import Notification, Payment, PaymentEvent
-from vpos.django.signals import notification_processed, payment_status_changed
+from hostedpay.django.models import Notification, Payment, PaymentEvent
+from hostedpay.django.signals import notification_processed, payment_status_changed
 
 from tests.conftest import BASE_PAYLOAD, payload
 

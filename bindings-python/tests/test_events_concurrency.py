@@ -18,9 +18,9 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
-from vpos.django.events import deliver
-from vpos.django.models import Payment, PaymentEvent
-from vpos.django.signals import payment_status_changed
+from hostedpay.django.events import deliver
+from hostedpay.django.models import Payment, PaymentEvent
+from hostedpay.django.signals import payment_status_changed
 
 pytestmark = [
     pytest.mark.postgres,

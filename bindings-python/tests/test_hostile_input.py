@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-import vpos
-from vpos.django.models import Notification, Payment
+import hostedpay
+from hostedpay.django.models import Notification, Payment
 
 from tests.conftest import BASE_PAYLOAD, FLOCASH, payload
 from tests.redsys_helpers import REDSYS, signed_notification
@@ -86,7 +86,7 @@ def ceca(order: str, txn: str) -> Tuple[str, str, bytes]:
 
 def elavon(order: str, txn: str) -> Tuple[str, str, bytes]:
     stamp, message, authcode = "20130814122239", "AUTHCODE=123420", "123420"
-    sha1 = vpos.elavon.hash([stamp, "thestore", order, "00", message, txn, authcode], "shared-secret")
+    sha1 = hostedpay.elavon.hash([stamp, "thestore", order, "00", message, txn, authcode], "shared-secret")
     return "/vpos/elavon/default/", FORM, urlencode({
         "MERCHANT_ID": "thestore", "ACCOUNT": "internet", "ORDER_ID": order, "TIMESTAMP": stamp, "AMOUNT": "12300",
         "X-CURRENCY": "USD", "SHA1HASH": sha1, "RESULT": "00", "AUTHCODE": authcode, "MESSAGE": message,

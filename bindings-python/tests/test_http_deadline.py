@@ -13,8 +13,8 @@ from typing import Iterator
 
 import pytest
 
-import vpos
-from vpos.django.models import Notification, Payment
+import hostedpay
+from hostedpay.django.models import Notification, Payment
 
 from tests.conftest import BASE_PAYLOAD, FLOCASH
 
@@ -81,7 +81,7 @@ def test_a_dripped_reply_is_cut_off_at_the_deadline(drip: DripServer) -> None:
     request = {"method": "POST", "url": drip.url + "/validateNotify.do",
                "headers": [["Content-Type", "application/x-www-form-urlencoded"]], "body": "a=1"}
     started = time.monotonic()
-    reply = vpos.http.send(request, TIMEOUT)
+    reply = hostedpay.http.send(request, TIMEOUT)
     elapsed = time.monotonic() - started
     assert set(reply) == {"error"} and "TimeoutError" in reply["error"]
     assert elapsed < TIMEOUT * 2
@@ -91,7 +91,7 @@ def test_a_dripped_reply_is_cut_off_at_the_deadline(drip: DripServer) -> None:
 def test_a_slow_reply_within_the_deadline_still_arrives() -> None:
     with DripServer(step=0.005) as slow:
         request = {"method": "POST", "url": slow.url + "/validateNotify.do", "headers": [], "body": "a=1"}
-        assert vpos.http.send(request, 30) == {"status": 200, "body": b"VERIFIED"}
+        assert hostedpay.http.send(request, 30) == {"status": 200, "body": b"VERIFIED"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,9 +18,9 @@ from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from django.test import RequestFactory
 from django.utils.log import log_response
 
-from vpos.django import views
-from vpos.django.logging import RedactTokenFilter, redact, redact_path
-from vpos.django.models import Notification, Payment
+from hostedpay.django import views
+from hostedpay.django.logging import RedactTokenFilter, redact, redact_path
+from hostedpay.django.models import Notification, Payment
 
 from tests.conftest import BASE_PAYLOAD
 

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-import vpos
-from vpos.django.models import Notification, Payment, get_payment_model
+import hostedpay
+from hostedpay.django.models import Notification, Payment, get_payment_model
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,10 @@ def test_amounts_are_exact_minor_units() -> None:
 def test_amount_refuses_floats_and_rounding() -> None:
     with pytest.raises(TypeError, match="amount: .*float"):
         Payment(order_id="A1", currency="EUR", amount=400.0)
-    with pytest.raises(vpos.AmountError) as exc:
+    with pytest.raises(hostedpay.AmountError) as exc:
         Payment(order_id="A1", currency="EUR", amount="12.345")
     assert (exc.value.code, exc.value.field) == ("amount_precision", "amount")
-    with pytest.raises(vpos.AmountError) as exc:
+    with pytest.raises(hostedpay.AmountError) as exc:
         Payment(order_id="A1", currency="JPY", item_price="1.5")
     assert exc.value.field == "item_price"
     with pytest.raises(ValueError, match="currency before amount"):

@@ -20,9 +20,9 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-import vpos
-from vpos.django import views
-from vpos.django.models import Notification, Payment
+import hostedpay
+from hostedpay.django import views
+from hostedpay.django.models import Notification, Payment
 
 from tests.conftest import BASE_PAYLOAD, FLOCASH
 from tests.redsys_helpers import REDSYS, signed_notification
@@ -32,12 +32,12 @@ FORM = "application/x-www-form-urlencoded"
 URL = "/vpos/flocash/default/test-test-test/"
 #: Each gateway's notification URL (default account) and its limit, from the core.
 LIMITS = {
-    "flocash": (URL, vpos.flocash.MAX_BODY_BYTES),
-    "redsys": ("/vpos/redsys/default/", vpos.redsys.MAX_BODY_BYTES),
-    "paypal": ("/vpos/paypal/default/", vpos.paypal.MAX_BODY_BYTES),
-    "ceca": ("/vpos/ceca/default/", vpos.ceca.MAX_BODY_BYTES),
-    "elavon": ("/vpos/elavon/default/", vpos.elavon.MAX_BODY_BYTES),
-    "bitpay": ("/vpos/bitpay/default/", vpos.bitpay.MAX_BODY_BYTES),
+    "flocash": (URL, hostedpay.flocash.MAX_BODY_BYTES),
+    "redsys": ("/vpos/redsys/default/", hostedpay.redsys.MAX_BODY_BYTES),
+    "paypal": ("/vpos/paypal/default/", hostedpay.paypal.MAX_BODY_BYTES),
+    "ceca": ("/vpos/ceca/default/", hostedpay.ceca.MAX_BODY_BYTES),
+    "elavon": ("/vpos/elavon/default/", hostedpay.elavon.MAX_BODY_BYTES),
+    "bitpay": ("/vpos/bitpay/default/", hostedpay.bitpay.MAX_BODY_BYTES),
 }
 
 
@@ -55,8 +55,8 @@ def code(response: Any) -> str:
 
 
 def test_the_limits_are_the_cores() -> None:
-    assert {name: limit for name, (_, limit) in LIMITS.items()} == {g: vpos.driver.max_body_bytes(g) for g in LIMITS}
-    assert (vpos.flocash.MAX_BODY_BYTES, vpos.ceca.MAX_BODY_BYTES, vpos.bitpay.MAX_BODY_BYTES) == \
+    assert {name: limit for name, (_, limit) in LIMITS.items()} == {g: hostedpay.driver.max_body_bytes(g) for g in LIMITS}
+    assert (hostedpay.flocash.MAX_BODY_BYTES, hostedpay.ceca.MAX_BODY_BYTES, hostedpay.bitpay.MAX_BODY_BYTES) == \
         (64 * 1024, 32 * 1024, 64 * 1024)
 
 
@@ -89,7 +89,7 @@ def test_the_declared_length_alone_decides_even_for_an_unknown_account(client: A
 def test_a_body_without_an_honest_length_is_cut_while_reading(declared: Any) -> None:
     """Where the server hands over more than the declared length (ASGI, a chunked upload),
     reading stops past the limit."""
-    limit = vpos.flocash.MAX_BODY_BYTES
+    limit = hostedpay.flocash.MAX_BODY_BYTES
     request = RequestFactory().post(URL, data=b"", content_type=FORM)
     request._stream = io.BytesIO(b"a=" + b"x" * (limit * 3))  # what the client keeps sending
     request.META.pop("CONTENT_LENGTH", None)
@@ -149,7 +149,7 @@ def test_verdict_saves_never_write_the_body_again(client: Any) -> None:
 
 
 def test_admin_shows_the_body_digest_read_only(client: Any) -> None:
-    from vpos.django.admin import NotificationAdmin
+    from hostedpay.django.admin import NotificationAdmin
 
     for name in ("body_size", "body_sha256", "body_truncated"):
         assert name in NotificationAdmin.fields and name in NotificationAdmin.readonly_fields

@@ -11,8 +11,8 @@ from urllib.parse import parse_qsl
 import pytest
 from django.urls import resolve, reverse
 
-from vpos.django.models import Notification, Payment
-from vpos.django.signals import notification_processed
+from hostedpay.django.models import Notification, Payment
+from hostedpay.django.signals import notification_processed
 
 from tests.conftest import BASE_PAYLOAD, payload
 
@@ -278,7 +278,7 @@ def test_injected_http_client(client, settings) -> None:
     assert post(client, payload(fpn_id="other")).status_code == 503
 
     # as_view(http_client=...) wins over the setting.
-    from vpos.django.views import NotificationView
+    from hostedpay.django.views import NotificationView
 
     view = NotificationView.as_view(gateway_name="flocash", http_client=client_fn)
     from django.test import RequestFactory

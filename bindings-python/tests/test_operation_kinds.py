@@ -8,10 +8,10 @@ import importlib
 import pytest
 from django.apps import apps
 
-from vpos import driver
-from vpos.django.models import Payment, Refund
+from hostedpay import driver
+from hostedpay.django.models import Payment, Refund
 
-migration = importlib.import_module("vpos.django.migrations.0008_operation_kinds")
+migration = importlib.import_module("hostedpay.django.migrations.0008_operation_kinds")
 
 
 @pytest.mark.django_db

@@ -11,8 +11,8 @@ from typing import Any, Dict, Iterator, List
 import pytest
 from django.template import Context, Template
 
-import vpos
-from vpos.django.models import Notification, Payment
+import hostedpay
+from hostedpay.django.models import Notification, Payment
 
 from tests.conftest import FLOCASH
 from tests.postback import PostbackServer
@@ -158,7 +158,7 @@ def test_wrong_amount_is_rejected_not_applied(client: Any, paypal_settings: Any)
 
 
 def test_repr_hides_nvp_secrets() -> None:
-    gw = vpos.paypal.Gateway({**PAYPAL, "nvp": {"user": "api-user", "password": "pw-SECRET-1",
+    gw = hostedpay.paypal.Gateway({**PAYPAL, "nvp": {"user": "api-user", "password": "pw-SECRET-1",
                                                "signature": "sig-SECRET-2",
                                                "api_url": "https://api-3t.sandbox.paypal.com/nvp"}})
     text = repr(gw)
@@ -166,7 +166,7 @@ def test_repr_hides_nvp_secrets() -> None:
 
 
 def test_config_errors_name_the_key() -> None:
-    with pytest.raises(vpos.ConfigError) as e:
-        vpos.paypal.Gateway({**PAYPAL, "ipn_url": "not a url"})
+    with pytest.raises(hostedpay.ConfigError) as e:
+        hostedpay.paypal.Gateway({**PAYPAL, "ipn_url": "not a url"})
     assert e.value.field == "ipn_url"
-    vpos.paypal.Gateway({**PAYPAL, "ipn_url": "not a url"}, validate=False)
+    hostedpay.paypal.Gateway({**PAYPAL, "ipn_url": "not a url"}, validate=False)

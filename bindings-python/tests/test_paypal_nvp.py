@@ -1,5 +1,5 @@
 """PayPal Express Checkout (NVP) through the Python API: each call's exact request, reply
-parsing with PayPal's error codes, the payment and refund events driving `vpos.transition`,
+parsing with PayPal's error codes, the payment and refund events driving `hostedpay.transition`,
 and credentials kept out of every repr and message."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-import vpos
-import vpos.state
-from vpos import paypal
+import hostedpay
+import hostedpay.state
+from hostedpay import paypal
 
 CONFIG: Dict[str, Any] = {
     "business": "shop@example.com",
@@ -67,30 +67,30 @@ def test_amounts_follow_the_currency_exponent(gw: paypal.Gateway) -> None:
     assert (jpy["PAYMENTREQUEST_0_AMT"], jpy["PAYMENTREQUEST_0_CURRENCYCODE"]) == ("1500", "JPY")
     minor = dict(fields(gw.set_express_checkout_request({**ORDER, "amount": {"minor": 5, "currency": "USD"}})))
     assert minor["PAYMENTREQUEST_0_AMT"] == "0.05"
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         gw.set_express_checkout_request({**ORDER, "amount": {"value": "15.001", "currency": "EUR"}})
     assert (e.value.code, e.value.field) == ("amount_precision", "amount")
     with pytest.raises(TypeError):
         gw.set_express_checkout_request({**ORDER, "amount": {"value": 15.0, "currency": "EUR"}})
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         gw.set_express_checkout_request({**ORDER, "amount": {"value": "0", "currency": "EUR"}})
     assert (e.value.code, e.value.field) == ("field_invalid", "PAYMENTREQUEST_0_AMT")
 
 
 def test_set_express_checkout_requires_both_urls_and_nvp_credentials(gw: paypal.Gateway) -> None:
     for key, field in [("return_url", "RETURNURL"), ("cancel_url", "CANCELURL")]:
-        with pytest.raises(vpos.VposError) as e:
+        with pytest.raises(hostedpay.VposError) as e:
             gw.set_express_checkout_request({**ORDER, key: ""})
         assert (e.value.code, e.value.field) == ("field_missing", field)
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         gw.set_express_checkout_request({**ORDER, "cancel_url": "javascript:alert(1)"})
     assert (e.value.code, e.value.field) == ("field_invalid", "CANCELURL")
     no_nvp = paypal.Gateway({k: v for k, v in CONFIG.items() if k != "nvp"})
-    with pytest.raises(vpos.ConfigError) as e:
+    with pytest.raises(hostedpay.ConfigError) as e:
         no_nvp.set_express_checkout_request(ORDER)
     assert (e.value.code, e.value.field) == ("invalid_config", "nvp")
     no_url = paypal.Gateway({**CONFIG, "nvp": {**CONFIG["nvp"], "api_url": ""}})
-    with pytest.raises(vpos.ConfigError) as e:
+    with pytest.raises(hostedpay.ConfigError) as e:
         no_url.get_express_checkout_details_request("EC-8A1")
     assert e.value.field == "api_url"
 
@@ -128,7 +128,7 @@ def test_missing_identifiers_are_typed_errors(gw: paypal.Gateway) -> None:
          "amount.currency"),  # the core's json::from_value names the value's path
     ]
     for call, code, field in cases:
-        with pytest.raises(vpos.VposError) as e:
+        with pytest.raises(hostedpay.VposError) as e:
             call()
         assert (e.value.code, e.value.field) == (code, field)
 
@@ -142,7 +142,7 @@ def test_reply_parsing(gw: paypal.Gateway) -> None:
                                                          ["VERSION", "124.0"]]}
     warned = gw.parse_nvp_response({"status": 200, "body": "ACK=SuccessWithWarning&L_ERRORCODE0=11607"})
     assert warned.ack == "SuccessWithWarning"
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         warned.token()
     assert (e.value.code, e.value.field) == ("field_missing", "TOKEN")
 
@@ -152,7 +152,7 @@ def test_failures_carry_paypals_error_code(gw: paypal.Gateway) -> None:
     body = ("TIMESTAMP=2011%2d11%2d15T20%3a27%3a02Z&CORRELATIONID=5be53331d9700&ACK=Failure&VERSION=78%2e0"
             "&BUILD=000000&L_ERRORCODE0=15005&L_SHORTMESSAGE0=Processor%20Decline"
             "&L_LONGMESSAGE0=This%20transaction%20cannot%20be%20processed%2e&L_SEVERITYCODE0=Error")
-    with pytest.raises(vpos.GatewayError) as e:
+    with pytest.raises(hostedpay.GatewayError) as e:
         gw.parse_nvp_response({"status": 200, "body": body})
     assert (e.value.code, e.value.field) == ("gateway_error", "ACK")
     assert "15005" in e.value.message and "This transaction cannot be processed." in e.value.message
@@ -161,7 +161,7 @@ def test_failures_carry_paypals_error_code(gw: paypal.Gateway) -> None:
                         ({"status": 200, "body": "TOKEN=EC-1"}, "field_missing"),
                         ({"status": 200, "body": "ACK=Success&TOKEN=EC%2"}, "invalid_encoding"),
                         ({"status": 200, "body": "ACK=Success&TOKEN=A&TOKEN=B"}, "duplicate_field")]:
-        with pytest.raises(vpos.VposError) as e:
+        with pytest.raises(hostedpay.VposError) as e:
             gw.parse_nvp_response(reply)
         assert e.value.code == code, reply
 
@@ -175,13 +175,13 @@ def test_redirect_sends_the_buyer_to_paypal_with_the_token(gw: paypal.Gateway) -
 def test_payment_then_partial_refund_drive_the_state_machine(gw: paypal.Gateway) -> None:
     paid = gw.parse_nvp_response({"status": 200, "body": PAID})
     event = gw.payment_event("A-1", paid)
-    assert isinstance(event, vpos.state.Event)
+    assert isinstance(event, hostedpay.state.Event)
     assert (event.gateway, event.action, event.status, event.status_code) == ("paypal", "sale", "succeeded",
                                                                              "Completed")
     assert (event.order_id, event.transaction_id, event.merchant) == ("A-1", "8SC56973LM923823H",
                                                                       "shop@example.com")
     assert event.amount == {"minor": 1500, "currency": "EUR", "value": "15.00"}
-    outcome = vpos.transition(snapshot(), event)
+    outcome = hostedpay.transition(snapshot(), event)
     assert (outcome.kind, outcome.new_status) == ("applied", "paid")
 
     refund = gw.parse_nvp_response({"status": 200, "body": (
@@ -190,13 +190,13 @@ def test_payment_then_partial_refund_drive_the_state_machine(gw: paypal.Gateway)
     r = gw.refund_event("A-1", refund)
     assert (r.action, r.status, r.transaction_id) == ("refund", "succeeded", "9E679139T5135712L")
     assert r.amount["minor"] == 500
-    outcome = vpos.transition(snapshot("paid"), r)
+    outcome = hostedpay.transition(snapshot("paid"), r)
     assert outcome.kind == "applied"
     assert outcome.to_dict()["refunded_minor"] == 500
 
 
 def test_pending_and_denied_payments(gw: paypal.Gateway) -> None:
-    def event_for(status: str) -> vpos.state.Event:
+    def event_for(status: str) -> hostedpay.state.Event:
         body = PAID.replace("PAYMENTSTATUS=Completed", "PAYMENTSTATUS=" + status)
         return gw.payment_event("A-1", gw.parse_nvp_response({"status": 200, "body": body}))
     pending = event_for("Pending")
@@ -204,11 +204,11 @@ def test_pending_and_denied_payments(gw: paypal.Gateway) -> None:
     assert event_for("Denied").status == "failed"
     assert pending.key != event_for("Completed").key
     no_txn = gw.parse_nvp_response({"status": 200, "body": "ACK=Success&PAYMENTINFO_0_PAYMENTSTATUS=Completed"})
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         gw.payment_event("A-1", no_txn)
     assert (e.value.code, e.value.field) == ("field_missing", "PAYMENTINFO_0_TRANSACTIONID")
     bad_amt = gw.parse_nvp_response({"status": 200, "body": PAID.replace("AMT=15%2e00", "AMT=15%2e001")})
-    with pytest.raises(vpos.VposError) as e:
+    with pytest.raises(hostedpay.VposError) as e:
         gw.payment_event("A-1", bad_amt)
     assert (e.value.code, e.value.field) == ("amount_precision", "PAYMENTINFO_0_AMT")
 

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-import vpos
-from vpos.django.models import Notification, Payment, Refund
+import hostedpay
+from hostedpay.django.models import Notification, Payment, Refund
 
 from tests.conftest import FLOCASH
 from tests.postback import PostbackServer
@@ -71,7 +71,7 @@ def test_partial_refunds_until_the_capture_is_used_up(client: Any, servers: Dict
     last = payment.refund("400.00")
     assert last.status == "succeeded"
     assert (payment.status, payment.refunded_minor) == ("refunded", 50000)
-    with pytest.raises(vpos.ConsistencyError) as exc:
+    with pytest.raises(hostedpay.ConsistencyError) as exc:
         payment.refund("0.01")
     assert exc.value.code == "refund_exceeds_amount" and len(nvp.received) == 2
     assert [c["new_status"] for c in status_changes] == ["paid", "partially_refunded", "refunded"]
@@ -114,5 +114,5 @@ def test_refused_delayed_and_lost_refunds(client: Any, servers: Dict[str, Postba
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_minor) == ("paid", 0)
     # Pending refunds count against what can still be refunded.
-    with pytest.raises(vpos.ConsistencyError):
+    with pytest.raises(hostedpay.ConsistencyError):
         payment.refund("485.01")

@@ -41,7 +41,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from vpos.django.models import Notification, Payment, PaymentEvent
+from hostedpay.django.models import Notification, Payment, PaymentEvent
 
 from tests import test_bitpay, test_ceca, test_elavon, test_paypal
 from tests.conftest import BASE_PAYLOAD, FLOCASH

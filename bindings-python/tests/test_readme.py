@@ -32,7 +32,7 @@ body = ("merchant=sales%40shop.example&order_id=AT000001&amount=2.50&currency_co
 r = c.post("/vpos/flocash/default/change-me-to-a-long-random-token/", data=body,
            content_type="application/x-www-form-urlencoded")
 print("answer", r.status_code, r.content.decode())
-from vpos.django.models import Payment
+from hostedpay.django.models import Payment
 print("status", Payment.objects.get(order_id="AT000001").status)
 """
 

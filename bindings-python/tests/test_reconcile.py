@@ -2,7 +2,7 @@
 
 The fake is a real SOAP-over-HTTP server on 127.0.0.1 (``http.server`` in a thread) answering
 ``pollPayInbyRef`` / ``pollPayInbyTime`` at FloCash's path from the payments a test gives it;
-the command reaches it through the app's HTTP client (``vpos.http.send``), and the payments
+the command reaches it through the app's HTTP client (``hostedpay.http.send``), and the payments
 move through the real database (SQLite, or PostgreSQL with ``DATABASE_URL``).
 """
 
@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import FLOCASH
-from vpos.django.models import Notification, Payment
+from hostedpay.django.models import Notification, Payment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

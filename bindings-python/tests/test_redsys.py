@@ -15,9 +15,9 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-import vpos
-from vpos.django.models import Notification, Payment, Refund
-from vpos.django.views import render_checkout
+import hostedpay
+from hostedpay.django.models import Notification, Payment, Refund
+from hostedpay.django.views import render_checkout
 
 from tests.conftest import FLOCASH
 from tests.redsys_helpers import (
@@ -64,7 +64,7 @@ def stored(order_id: str) -> List[Notification]:
 def test_checkout_form_generates_the_order_number_and_signs(redsys_settings: Any) -> None:
     payment = new_payment()
     assert len(payment.order_id) == 12 and payment.order_id.startswith("26")
-    vpos.redsys.check_order_number(payment.order_id)
+    hostedpay.redsys.check_order_number(payment.order_id)
     assert payment.merchant == "999008881"
     html = Template("{% load vpos %}{% vpos_checkout_form payment %}").render(Context({"payment": payment}))
     assert 'action="https://sis-t.redsys.es:25443/sis/realizarPago"' in html
@@ -75,7 +75,7 @@ def test_checkout_form_generates_the_order_number_and_signs(redsys_settings: Any
     assert params["DS_MERCHANT_ORDER"] == payment.order_id and params["DS_MERCHANT_AMOUNT"] == "4999"
     assert params["DS_MERCHANT_CURRENCY"] == "978" and params["DS_MERCHANT_MERCHANTURL"] == REDSYS["merchant_url"]
     # The signature is the terminal key's over the parameters, as the binding computes it.
-    gw = vpos.redsys.Gateway(REDSYS)
+    gw = hostedpay.redsys.Gateway(REDSYS)
     fields = dict(form.fields)
     assert fields["Ds_Signature"] == gw.sign(payment.order_id, fields["Ds_MerchantParameters"])
     page = render_checkout(RequestFactory().get("/pay/"), payment).render()
@@ -139,7 +139,7 @@ def test_soap_notification_authorizes_and_is_answered_with_the_signed_ok(redsys_
     content_type, body = soap_r5()
     response = client.post("/vpos/redsys/php/", body, content_type=content_type)
     assert response.status_code == 200 and response["Content-Type"] == "text/xml; charset=utf-8"
-    expected = vpos.redsys.Gateway(REDSYS_PHP).soap_answer("165446", True)
+    expected = hostedpay.redsys.Gateway(REDSYS_PHP).soap_answer("165446", True)
     assert response.content.decode() == expected["body"]
     assert "&lt;Ds_Response_Merchant&gt;OK&lt;/Ds_Response_Merchant&gt;" in expected["body"]
     payment.refresh_from_db()
@@ -153,7 +153,7 @@ def test_soap_notification_contradicting_the_payment_is_answered_ko(redsys_setti
     content_type, body = soap_r5()
     response = client.post("/vpos/redsys/php/", body, content_type=content_type)
     assert response.status_code == 200
-    assert response.content.decode() == vpos.redsys.Gateway(REDSYS_PHP).soap_answer("165446", False)["body"]
+    assert response.content.decode() == hostedpay.redsys.Gateway(REDSYS_PHP).soap_answer("165446", False)["body"]
     payment.refresh_from_db()
     assert payment.status == "new"
     [row] = stored("165446")
@@ -213,7 +213,7 @@ def test_the_secret_key_never_reaches_a_notification_or_a_log(
 
 def paid_payment(client: Any, amount: str = "49.99") -> Payment:
     payment = new_payment(amount=amount)
-    minor = vpos.money.parse(amount, "EUR")["minor"]
+    minor = hostedpay.money.parse(amount, "EUR")["minor"]
     assert client.post(URL, signed_notification(REDSYS, payment.order_id, minor), content_type=CT).status_code == 200
     payment.refresh_from_db()
     assert payment.status == "paid"
@@ -238,7 +238,7 @@ def test_partial_refunds_through_an_injected_client(
     # The replies are stored as notifications; their event keys are the applied ones.
     assert first.notification.verdict == "applied" and first.notification.applied_event_key
     assert first.reply["status"] == 200 and "Ds_MerchantParameters" in first.reply["body"]
-    with pytest.raises(vpos.ConsistencyError) as exc:
+    with pytest.raises(hostedpay.ConsistencyError) as exc:
         payment.refund("0.01", http_client=rest)
     assert exc.value.code == "refund_exceeds_amount" and len(rest.requests) == 2
     with pytest.raises(TypeError):
@@ -253,7 +253,7 @@ def test_refund_replies_that_do_not_say_refunded(redsys_settings: Any, client: A
     assert (lost.status, lost.error_code) == ("pending", "gateway_unavailable")
     assert lost.notification is None
     # A pending refund counts against what can still be refunded.
-    with pytest.raises(vpos.ConsistencyError):
+    with pytest.raises(hostedpay.ConsistencyError):
         payment.refund("40.00", http_client=rest)
     rest.answer = {"status": 200, "body": b'{"errorCode":"SIS0057"}'}
     refused = payment.refund("5.00", http_client=rest)
@@ -266,7 +266,7 @@ def test_refund_replies_that_do_not_say_refunded(redsys_settings: Any, client: A
     assert (payment.status, payment.refunded_minor) == ("paid", 0)
     assert Refund.objects.filter(payment=payment).count() == 3
     flocash = Payment.objects.create(order_id="AT1", currency="USD", amount=Decimal("2.50"))
-    with pytest.raises(vpos.UnsupportedError):
+    with pytest.raises(hostedpay.UnsupportedError):
         flocash.refund("1.00", http_client=rest)
 
 
@@ -337,7 +337,7 @@ def test_checkout_to_paid_to_two_partial_refunds_against_vpos_sandbox(
             assert second.status == "succeeded", (second.error_code, second.reply)
             assert (payment.status, payment.refunded_minor) == ("partially_refunded", 2500)
             assert first.notification.applied_event_key != second.notification.applied_event_key
-            with pytest.raises(vpos.ConsistencyError) as exc:
+            with pytest.raises(hostedpay.ConsistencyError) as exc:
                 payment.refund(Decimal("25.00"))   # 24.99 remain
             assert exc.value.code == "refund_exceeds_amount"
             last = payment.refund(Decimal("24.99"))

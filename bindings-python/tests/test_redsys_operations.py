@@ -13,8 +13,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-import vpos
-from vpos.django.models import Notification, Payment, Refund
+import hostedpay
+from hostedpay.django.models import Notification, Payment, Refund
 
 from tests.conftest import FLOCASH
 from tests.redsys_helpers import K_PHP, K_TEST, REDSYS, RestServer, RestStandIn, decode, signed_notification
@@ -90,7 +90,7 @@ def test_store_card_then_charge_it_by_reference_against_a_rest_server(
         assert first.status == "paid"
         assert [c["new_status"] for c in status_changes] == ["paid", "paid"]
     # A payment without a stored card cannot be charged; nothing is asked.
-    with pytest.raises(vpos.ParseError) as exc:
+    with pytest.raises(hostedpay.ParseError) as exc:
         new_payment().charge_stored_credential("1.00")
     assert exc.value.code == "field_missing"
     assert CARD["Ds_Merchant_Identifier"] not in caplog.text and K_TEST not in caplog.text
@@ -109,7 +109,7 @@ def test_a_refused_charge_by_reference_is_failed_and_leaves_the_new_payment_new(
     assert charge.payment.status == "new"
     # A reference charge is never asked for a payment of another gateway.
     flocash = Payment.objects.create(order_id="AT1", currency="USD", amount=Decimal("2.50"))
-    with pytest.raises(vpos.UnsupportedError):
+    with pytest.raises(hostedpay.UnsupportedError):
         flocash.charge_stored_credential("1.00", http_client=rest)
 
 
@@ -119,7 +119,7 @@ def test_a_denied_payment_stores_no_card(redsys_settings: Any, client: Any) -> N
     assert client.post(URL, body, content_type=CT).status_code == 200
     payment.refresh_from_db()
     assert (payment.status, payment.card_reference, payment.cof_transaction_id) == ("failed", "", "")
-    with pytest.raises(vpos.ParseError):
+    with pytest.raises(hostedpay.ParseError):
         payment.charge_stored_credential("1.00", http_client=RestStandIn(REDSYS))
 
 
@@ -173,7 +173,7 @@ def test_confirm_moves_authorized_to_paid_once(redsys_settings: Any, client: Any
     payment = authorized_payment(client)
     rest = RestStandIn(REDSYS)
     # Nothing to refund before the capture.
-    with pytest.raises(vpos.ConsistencyError) as exc:
+    with pytest.raises(hostedpay.ConsistencyError) as exc:
         payment.refund("1.00", http_client=rest)
     assert exc.value.code == "refund_exceeds_amount"
     record = payment.confirm(http_client=rest)
@@ -185,7 +185,7 @@ def test_confirm_moves_authorized_to_paid_once(redsys_settings: Any, client: Any
     assert [c["new_status"] for c in status_changes] == ["authorized", "paid"]
     # Confirmed once: a second confirm or a cancel is refused before asking.
     for again in (payment.confirm, payment.cancel):
-        with pytest.raises(vpos.ConsistencyError) as exc:
+        with pytest.raises(hostedpay.ConsistencyError) as exc:
             again(http_client=rest)
         assert exc.value.code == "invalid_transition"
     assert len(rest.requests) == 1
@@ -219,7 +219,7 @@ def test_confirm_without_an_answer_stays_pending_and_blocks_another(redsys_setti
     assert (lost.status, lost.error_code) == ("pending", "gateway_unavailable")
     assert payment.status == "authorized"
     rest.answer = None
-    with pytest.raises(vpos.ConsistencyError) as exc:
+    with pytest.raises(hostedpay.ConsistencyError) as exc:
         payment.cancel(http_client=rest)
     assert exc.value.code == "invalid_transition" and len(rest.requests) == 1
     # A refusal by Redsys is failed, the payment still authorised.
@@ -229,7 +229,7 @@ def test_confirm_without_an_answer_stays_pending_and_blocks_another(redsys_setti
     assert (refused.status, refused.error_code) == ("failed", "gateway_error")
     assert other.status == "authorized"
     # A new payment has nothing to confirm.
-    with pytest.raises(vpos.ConsistencyError):
+    with pytest.raises(hostedpay.ConsistencyError):
         new_payment().confirm(http_client=rest)
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-import vpos
-from vpos.django.models import Payment, StatusChangeRefused
+import hostedpay
+from hostedpay.django.models import Payment, StatusChangeRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,8 @@ def test_save_of_a_loaded_row_refuses_a_status_change(old: str, new: str) -> Non
     with pytest.raises(StatusChangeRefused) as exc:
         loaded.save()
     e = exc.value
-    assert isinstance(e, vpos.ConsistencyError) and isinstance(e, ValueError)  # `except ValueError` still works
-    assert (e.code, e.field) == ("invalid_transition", "status") and e.code in vpos.error_codes()
+    assert isinstance(e, hostedpay.ConsistencyError) and isinstance(e, ValueError)  # `except ValueError` still works
+    assert (e.code, e.field) == ("invalid_transition", "status") and e.code in hostedpay.error_codes()
     assert f"{old} -> {new} refused" in e.message
     assert stored(p) == (old, 0)
     # Pickles (e.g. through a task queue) as the same refusal.

@@ -1,4 +1,4 @@
-"""vpos.testing, as a shop uses it: with only the helpers and the plugin's fixtures (loaded
+"""hostedpay.testing, as a shop uses it: with only the helpers and the plugin's fixtures (loaded
 through the pytest11 entry point, never from conftest), a payment of every gateway goes to
 ``paid`` through the real notification view, test client and database; a gateway that
 disowns the notification, never answers or answers 500 leaves the payment untouched with the
@@ -18,9 +18,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-import vpos
-from vpos import testing
-from vpos.django.models import Notification, Payment
+import hostedpay
+from hostedpay import testing
+from hostedpay.django.models import Notification, Payment
 
 from tests.redsys_helpers import CaptureServer, Sandbox, cargo
 
@@ -152,24 +152,24 @@ def test_a_tampered_body_is_refused(vpos_gateway: testing.FakeGateway, client: A
 
 
 def test_redsys_sign_says_what_it_signs() -> None:
-    doc = vpos.redsys.Gateway.sign.__doc__ or ""
+    doc = hostedpay.redsys.Gateway.sign.__doc__ or ""
     assert "Ds_MerchantParameters" in doc and "order key" in doc and "base64url" in doc
 
 
 def test_the_plugin_is_registered_once_through_the_entry_point(request: Any) -> None:
-    from vpos.testing import pytest_plugin
+    from hostedpay.testing import pytest_plugin
 
     manager = request.config.pluginmanager
-    assert manager.get_plugin("vpos") is pytest_plugin
+    assert manager.get_plugin("hostedpay") is pytest_plugin
     assert [p for p in manager.get_plugins() if p is pytest_plugin] == [pytest_plugin]
 
 
 def test_the_plugin_leaves_a_project_without_django_alone(tmp_path: Path) -> None:
     (tmp_path / "test_plain.py").write_text(
-        "import vpos\n"
-        "from vpos import testing\n"
+        "import hostedpay\n"
+        "from hostedpay import testing\n"
         "def test_fake(vpos_gateway):\n"
-        "    config = vpos.driver.Config('paypal', {'business': 'shop@example.com',\n"
+        "    config = hostedpay.driver.Config('paypal', {'business': 'shop@example.com',\n"
         "        'checkout_url': 'https://www.sandbox.paypal.com/cgi-bin/webscr',\n"
         "        'ipn_url': 'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr'})\n"
         "    sent = testing.notification({'order_id': 'A1', 'amount': {'value': '5.00', 'currency': 'EUR'}},\n"
@@ -183,16 +183,16 @@ def test_the_plugin_leaves_a_project_without_django_alone(tmp_path: Path) -> Non
 
 
 def test_statuses_a_gateway_never_sends_are_refused_by_name() -> None:
-    with pytest.raises(vpos.UnsupportedError) as e:
+    with pytest.raises(hostedpay.UnsupportedError) as e:
         testing.notification(new_payment("ceca"), "failed")
     assert e.value.field == "status"
 
 
 def test_without_django_a_config_and_a_dict_are_enough() -> None:
-    config = vpos.driver.Config("paypal", ACCOUNTS["paypal"])
+    config = hostedpay.driver.Config("paypal", ACCOUNTS["paypal"])
     sent = testing.notification({"order_id": "A1", "amount": {"value": "5.00", "currency": "EUR"}}, config=config)
     gateway = testing.FakeGateway()
-    proof = vpos.driver.prove(config, vpos.driver.parse_notification(config, sent.content_type, sent.body))
+    proof = hostedpay.driver.prove(config, hostedpay.driver.parse_notification(config, sent.content_type, sent.body))
     assert isinstance(proof, tuple)
     request, pending = proof
     verified = pending.finish(config, gateway(request, 5))

@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-import vpos
-from vpos import bitpay, ceca, elavon, flocash, money, paypal, redsys
-from vpos.errors import _from_core
+import hostedpay
+from hostedpay import bitpay, ceca, elavon, flocash, money, paypal, redsys
+from hostedpay.errors import _from_core
 
 ROOT = Path(__file__).resolve().parents[2] / "tests"
 VECTORS = ROOT / "vectors"
@@ -78,8 +78,8 @@ def _handle(inp: Dict[str, Any]) -> Dict[str, Any]:
             gw.check_token(inp["token"])
         unverified = gw.parse_notification(_ct(inp), _body(inp))
         verified = gw.verify_postback(unverified, inp["reply"])
-        outcome = vpos.transition(inp["payment"], verified.event())
-    except vpos.VposError as e:
+        outcome = hostedpay.transition(inp["payment"], verified.event())
+    except hostedpay.VposError as e:
         return {"error": e.to_dict(), "response": flocash.reject(e)}
     return {"outcome": outcome.to_dict(), "response": flocash.acknowledge(outcome)}
 
@@ -96,7 +96,7 @@ def _poll(op: str, inp: Dict[str, Any]) -> Any:
         reply = {k: polled[k] for k in ("status_code", "status_msg", "payments")}
         return {"reply": reply, "events": [e.to_dict() for e in polled["events"]]}
     if op == "flocash.poll_event":
-        return {"outcomes": [vpos.transition(inp["payment"], e).to_dict() for e in polled["events"]]}
+        return {"outcomes": [hostedpay.transition(inp["payment"], e).to_dict() for e in polled["events"]]}
     raise AssertionError(f"unknown operation {op}")
 
 
@@ -109,9 +109,9 @@ def _redsys_handle(inp: Dict[str, Any]) -> Dict[str, Any]:
     gw = _redsys(inp)
     try:
         verified = gw.verify(gw.parse_notification(_ct(inp), _body(inp)))
-        outcome = vpos.transition(inp["payment"], verified.event())
+        outcome = hostedpay.transition(inp["payment"], verified.event())
         response = gw.acknowledge(verified, outcome)
-    except vpos.VposError as e:
+    except hostedpay.VposError as e:
         return {"error": e.to_dict(), "response": redsys.reject(e)}
     return {"outcome": outcome.to_dict(), "response": response}
 
@@ -149,7 +149,7 @@ def run_redsys(op: str, inp: Dict[str, Any]) -> Any:
         verified = _redsys(inp).parse_operation_response(inp["reply"])
         result = {"notification": verified.notification(), "event": verified.event().to_dict()}
         if "payment" in inp:
-            result["outcome"] = vpos.transition(inp["payment"], verified.event()).to_dict()
+            result["outcome"] = hostedpay.transition(inp["payment"], verified.event()).to_dict()
         return result
     if op == "redsys.status":
         response = redsys.normalize_response(inp["response"])
@@ -171,8 +171,8 @@ def run_paypal(op: str, inp: Dict[str, Any]) -> Any:
     if op == "paypal.handle":
         try:
             verified = gw.verify_postback(gw.parse_notification(_ct(inp), _body(inp)), inp["reply"])
-            outcome = vpos.transition(inp["payment"], verified.event())
-        except vpos.VposError as e:
+            outcome = hostedpay.transition(inp["payment"], verified.event())
+        except hostedpay.VposError as e:
             return {"error": e.to_dict(), "response": paypal.reject(e)}
         return {"outcome": outcome.to_dict(), "response": paypal.acknowledge(outcome)}
     if op.startswith("paypal.nvp_"):
@@ -205,7 +205,7 @@ def run_paypal_nvp(gw: paypal.Gateway, op: str, inp: Dict[str, Any]) -> Any:
         event = make(inp["invoice"], reply)
         result = {"event": event.to_dict()}
         if "payment" in inp:
-            result["outcome"] = vpos.transition(inp["payment"], event).to_dict()
+            result["outcome"] = hostedpay.transition(inp["payment"], event).to_dict()
         return result
     raise AssertionError(f"unknown operation {op!r}")
 
@@ -219,8 +219,8 @@ def run_ceca(op: str, inp: Dict[str, Any]) -> Any:
     if op == "ceca.handle":
         try:
             verified = gw.verify(gw.parse_notification(_ct(inp), _body(inp)))
-            outcome = vpos.transition(inp["payment"], verified.event())
-        except vpos.VposError as e:
+            outcome = hostedpay.transition(inp["payment"], verified.event())
+        except hostedpay.VposError as e:
             return {"error": e.to_dict(), "response": ceca.reject(e)}
         return {"outcome": outcome.to_dict(), "response": ceca.acknowledge(outcome)}
     raise AssertionError(f"unknown operation {op!r}")
@@ -235,8 +235,8 @@ def run_elavon(op: str, inp: Dict[str, Any]) -> Any:
     if op == "elavon.handle":
         try:
             verified = gw.verify(gw.parse_notification(_ct(inp), _body(inp)))
-            outcome = vpos.transition(inp["payment"], verified.event())
-        except vpos.VposError as e:
+            outcome = hostedpay.transition(inp["payment"], verified.event())
+        except hostedpay.VposError as e:
             return {"error": e.to_dict(), "response": elavon.reject(e)}
         return {"notification": verified.notification(), "outcome": outcome.to_dict(),
                 "response": elavon.acknowledge(outcome)}
@@ -246,7 +246,7 @@ def run_elavon(op: str, inp: Dict[str, Any]) -> Any:
         event = gw.parse_remote_response(inp["operation"], inp["reply"])
         result = {"event": event.to_dict()}
         if "payment" in inp:
-            result["outcome"] = vpos.transition(inp["payment"], event).to_dict()
+            result["outcome"] = hostedpay.transition(inp["payment"], event).to_dict()
         return result
     raise AssertionError(f"unknown operation {op!r}")
 
@@ -264,8 +264,8 @@ def run_bitpay(op: str, inp: Dict[str, Any]) -> Any:
             unverified = gw.parse_notification(_ct(inp), _body(inp))
             fetch = gw.invoice_status_request(unverified)
             verified = gw.verify_invoice(unverified, inp["reply"])
-            outcome = vpos.transition(inp["payment"], verified.event())
-        except vpos.VposError as e:
+            outcome = hostedpay.transition(inp["payment"], verified.event())
+        except hostedpay.VposError as e:
             return {"error": e.to_dict(), "response": bitpay.reject(e)}
         return {"fetch": fetch, "outcome": outcome.to_dict(), "response": bitpay.acknowledge(outcome)}
     raise AssertionError(f"unknown operation {op!r}")
@@ -376,7 +376,7 @@ def _check(case: Dict[str, Any], errors: Dict[str, Any]) -> None:
     assert has_expect != has_error, "a case needs exactly one of expect / error"
     try:
         actual = run(op, case["input"])
-    except vpos.VposError as err:
+    except hostedpay.VposError as err:
         errors[str(case["_index"])] = {"code": err.code, "field": err.field}
         assert has_error, f"expected success, got error {err.to_dict()}"
         # `field` is matched whenever the vector names it, null included (then the error has none).

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from vpos.django.urls import djflocash_urlpatterns
+from hostedpay.django.urls import djflocash_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("vpos/", include("vpos.django.urls")),
+    path("vpos/", include("hostedpay.django.urls")),
     *djflocash_urlpatterns,
 ]

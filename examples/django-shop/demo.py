@@ -90,7 +90,7 @@ def main():
     class RequestHandler(WSGIRequestHandler):
         def log_message(self, format, *args):
             path = getattr(self, "path", "")
-            # The order page polls every second; vpos.django logs notifications itself, with
+            # The order page polls every second; hostedpay.django logs notifications itself, with
             # the token in their URL hidden.
             if path.startswith(("/vpos/", "/static/")) or path.endswith("/status.json"):
                 return

@@ -19,7 +19,7 @@ USE_TZ = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "benchsite.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "vpos.django", "plainapp"]
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "hostedpay.django", "plainapp"]
 MIDDLEWARE = ["benchsite.counting.CountStatements"]
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "loggers": {"vpos.django": {"level": "WARNING"}}}

@@ -5,6 +5,6 @@ from django.urls import include, path
 from plainapp.views import notification
 
 urlpatterns = [
-    path("vpos/", include("vpos.django.urls")),
+    path("vpos/", include("hostedpay.django.urls")),
     path("plain/redsys/", notification),
 ]

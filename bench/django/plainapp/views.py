@@ -34,8 +34,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from redsys.clients import RedirectClient
 
-from vpos.django.models import Notification, PaymentEvent, get_payment_model
-from vpos.django.signals import payment_status_changed
+from hostedpay.django.models import Notification, PaymentEvent, get_payment_model
+from hostedpay.django.signals import payment_status_changed
 
 CLIENT = RedirectClient(secret_key=settings.REDSYS_TEST_KEY, merchant_code=settings.REDSYS_MERCHANT,
                         terminal=int(settings.REDSYS_TERMINAL), sandbox=True, signature_version="HMAC_SHA256_V1")

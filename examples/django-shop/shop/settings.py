@@ -1,4 +1,4 @@
-"""Settings of the vpos demo shop: SQLite, vpos.django, every gateway pointed at vpos-sandbox.
+"""Settings of the vpos demo shop: SQLite, hostedpay.django, every gateway pointed at vpos-sandbox.
 
 demo.py sets the environment variables below for each run; with `manage.py` the defaults
 fit a sandbox started by hand (`make sandbox`, port 8700).
@@ -21,7 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "vpos.django",
+    "hostedpay.django",
     "store.apps.StoreConfig",
 ]
 MIDDLEWARE = [
@@ -130,7 +130,7 @@ VPOS = {
 }
 
 # Merchant accounts added in the admin (Vpos › Merchant accounts) keep their secrets encrypted
-# with this Fernet key (vpos[django] installs cryptography). A fixed demo-only key, so that
+# with this Fernet key (hostedpay[django] installs cryptography). A fixed demo-only key, so that
 # db.sqlite3 stays readable from one run to the next; never deploy it.
 VPOS_ENCRYPTION_KEYS = [os.environ.get("VPOS_ENCRYPTION_KEY", "pRqyx40IVo0vMc42DqcMPv1OETpm_7KVUP3hnlrWZhQ=")]
 

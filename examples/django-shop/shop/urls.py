@@ -15,6 +15,6 @@ urlpatterns = [
     path("elavon/response/", views.ElavonResponse.as_view(), name="elavon-response"),
     path("admin/", admin.site.urls),
     # FloCash posts to vpos/flocash/default/<token>/, Redsys, CECA, PayPal and Bitpay to
-    # vpos/<gateway>/default/: vpos.django stores, verifies, applies.
-    path("vpos/", include("vpos.django.urls")),
+    # vpos/<gateway>/default/: hostedpay.django stores, verifies, applies.
+    path("vpos/", include("hostedpay.django.urls")),
 ]

@@ -3,7 +3,7 @@ import logging
 from django.dispatch import receiver
 
 from store.models import Order, StatusChange
-from vpos.django.signals import payment_status_changed
+from hostedpay.django.signals import payment_status_changed
 
 logger = logging.getLogger("store")
 

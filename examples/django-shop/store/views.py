@@ -11,10 +11,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-import vpos
+import hostedpay
 from store.models import Order, Product
-from vpos.django.models import Notification, Payment
-from vpos.django.views import NotificationView
+from hostedpay.django.models import Notification, Payment
+from hostedpay.django.views import NotificationView
 
 logger = logging.getLogger("store")
 
@@ -33,7 +33,7 @@ ORDER_KEY = "store_order_key"
 
 def new_order_id(gateway):
     """A fresh order id: the core's where the gateway shapes it (Redsys), else the shop's own."""
-    return vpos.driver.new_order_id(gateway, "", secrets.token_bytes(12)) or "DS" + secrets.token_hex(5).upper()
+    return hostedpay.driver.new_order_id(gateway, "", secrets.token_bytes(12)) or "DS" + secrets.token_hex(5).upper()
 
 
 def product(request):
@@ -108,7 +108,7 @@ def pay(request, key, gateway):
         # The core maps the return URLs to each gateway's names (CECA and Elavon take theirs
         # from the account's settings).
         form = payment.checkout_form(return_url=here, cancel_url=here)
-    except vpos.VposError as e:
+    except hostedpay.VposError as e:
         logger.warning("order %s: no %s checkout: %s", payment.order_id, gateway, e)
         return render(request, "store/checkout.html",
                       {"order": order, "gateways": GATEWAYS, "error": f"{LABELS[gateway]}: {e}"}, status=502)
@@ -128,7 +128,7 @@ def back(request):
 
 @method_decorator(csrf_exempt, name="dispatch")
 class ElavonResponse(NotificationView):
-    """The HPP's response, posted by the customer's browser: vpos.django's notification view
+    """The HPP's response, posted by the customer's browser: hostedpay.django's notification view
     (for Elavon) stores, verifies and applies it; the customer then sees a short page that
     leads back to the order."""
 

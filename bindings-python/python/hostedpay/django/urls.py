@@ -1,0 +1,37 @@
+"""URLs: ``include("hostedpay.django.urls")`` under a prefix of your choice (``vpos/``, say).
+
+``flocash/<account>/<token>/`` receives FloCash notifications; register
+``https://<host>/<prefix>/flocash/default/<notification_token>/`` in FloCash's back office (or
+set ``notify_url``). ``redsys/<account>/`` receives Redsys notifications (HTTP-POST and SOAP):
+set it as ``merchant_url`` (``DS_MERCHANT_MERCHANTURL``) or in Redsys's back office.
+``paypal/<account>/`` receives PayPal IPNs: set it as ``notify_url``. ``ceca/<account>/``
+receives CECA notifications: set it as the on-line communication URL in Cecabank's panel.
+``elavon/<account>/`` receives Santander Elavon's HPP responses: set it as ``response_url``.
+``bitpay/<account>/`` receives Bitpay notifications: set it as ``notification_url``. djflocash projects that registered ``/notification/<token>/`` can also
+include ``hostedpay.django.urls.djflocash_urlpatterns`` at the root.
+"""
+
+from django.urls import path
+
+from hostedpay.django.conf import DEFAULT_ACCOUNT
+from hostedpay.django.views import NotificationView
+
+app_name = "vpos"
+
+#: The registration of each gateway: its URL (FloCash's carries the secret token) and name.
+#: One view class serves them all; the core's driver decides everything else.
+urlpatterns = [
+    path("flocash/<str:account>/<str:token>/", NotificationView.as_view(gateway_name="flocash"),
+         name="flocash-notification"),
+    path("redsys/<str:account>/", NotificationView.as_view(gateway_name="redsys"), name="redsys-notification"),
+    path("paypal/<str:account>/", NotificationView.as_view(gateway_name="paypal"), name="paypal-notification"),
+    path("ceca/<str:account>/", NotificationView.as_view(gateway_name="ceca"), name="ceca-notification"),
+    path("elavon/<str:account>/", NotificationView.as_view(gateway_name="elavon"), name="elavon-notification"),
+    path("bitpay/<str:account>/", NotificationView.as_view(gateway_name="bitpay"), name="bitpay-notification"),
+]
+
+#: djflocash's URL, ``notification/<token>/``, for the default FloCash account.
+djflocash_urlpatterns = [
+    path("notification/<str:token>/", NotificationView.as_view(gateway_name="flocash"), {"account": DEFAULT_ACCOUNT},
+         name="vpos-flocash-notification-legacy"),
+]
