@@ -597,7 +597,7 @@ export namespace flocash {
     toJSON(): PublicConfig;
   }
 
-  /** The checkout form from the token-free configuration (what `vpos-web` runs in a browser). */
+  /** The checkout form from the token-free configuration (what `hostedpay-web` runs in a browser). */
   function checkoutPublic(config: PublicConfig, order: Order): RedirectForm;
   /** FloCash's field rules for `order`, for field errors before submit: returns nothing, throws naming the first bad field. */
   function validateOrder(order: Order): void;

@@ -1,4 +1,4 @@
-# Node binding: npm package `vpos` (bindings-node/, napi-rs).
+# Node binding: npm package `hostedpay` (bindings-node/, napi-rs).
 # node-test: install the pinned npm tools if needed, build the addon, run `node --test`
 # (vectors, handler against a local post-back server, Express example over HTTP, tsc --strict
 # on index.d.ts, npm pack installed into an empty folder, and the shared JS API test

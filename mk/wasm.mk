@@ -1,7 +1,7 @@
-# Browser and edge binding: npm package `vpos-web` (bindings-wasm/, wasm-bindgen).
+# Browser and edge binding: npm package `hostedpay-web` (bindings-wasm/, wasm-bindgen).
 # wasm-test: install the tools if needed (the wasm32 target, wasm-bindgen-cli at the Cargo.lock
-# version, Debian's chromium, npm ci), build both modules (browser: `vpos-web`; edge, cargo
-# feature `edge`: `vpos-web/edge`) for web and node with the ship profile and wasm-opt -Oz,
+# version, Debian's chromium, npm ci), build both modules (browser: `hostedpay-web`; edge, cargo
+# feature `edge`: `hostedpay-web/edge`) for web and node with the ship profile and wasm-opt -Oz,
 # run tests/vectors through the edge builds and the browser module's share through its builds,
 # the API tests (with the shared JS API test tests/js/api.shared.mjs against both edge builds,
 # test/api.shared.test.mjs), tsc --strict on the .d.ts, then headless Chromium: the example page against a

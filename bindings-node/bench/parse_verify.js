@@ -1,12 +1,12 @@
 'use strict';
 // `make bench` (node-bench): FloCash parse + verify from Node, in calls per second.
 // Side by side in one run: the same work through vpos, the whole handler, and a by-hand
-// URLSearchParams version (what a Node shop writes without vpos), plus `require('vpos')` cost.
+// URLSearchParams version (what a Node shop writes without vpos), plus `require('hostedpay')` cost.
 // Absolute numbers vary with the machine; compare the lines of one run.
 
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { flocash } = require('vpos');
+const { flocash } = require('hostedpay');
 
 // The 17-field, ~430-byte notification of core/benches/core.rs.
 const BODY = Buffer.from(
@@ -85,7 +85,7 @@ function line(name, perSecond, note = '') {
 
 async function main() {
   const requireMs = JSON.parse(
-    execFileSync(process.execPath, ['-e', "const t=process.hrtime.bigint();require('vpos');console.log(Number(process.hrtime.bigint()-t)/1e6)"], {
+    execFileSync(process.execPath, ['-e', "const t=process.hrtime.bigint();require('hostedpay');console.log(Number(process.hrtime.bigint()-t)/1e6)"], {
       cwd: path.join(__dirname, '..'),
       encoding: 'utf8',
     }),
@@ -116,7 +116,7 @@ async function main() {
   );
   const hand = await rate(() => byHand(BODY));
   line('by hand: URLSearchParams + checks (no verify)', hand, `  (vpos parse + verify: ${(parseVerify / hand).toFixed(2)}× its rate)`);
-  console.log(`require('vpos'): ${requireMs.toFixed(1)} ms`);
+  console.log(`require('hostedpay'): ${requireMs.toFixed(1)} ms`);
 }
 
 main().catch((e) => {

@@ -2,7 +2,7 @@
 // A FloCash shop on Express with vpos: a checkout page, the notification route and an order
 // page that shows the payment's status.
 //
-//   npm install vpos express
+//   npm install hostedpay express
 //   node node_modules/vpos/examples/express.js   (then open http://127.0.0.1:3000/pay/AT000001)
 //
 // The payment's amount is the order's total (item price × quantity), the amount FloCash charges
@@ -11,7 +11,7 @@
 // `apply` runs in a transaction holding the payment row's lock.
 
 const express = require('express');
-const { flocash, handleNotification, money } = require('vpos');
+const { flocash, handleNotification, money } = require('hostedpay');
 
 /** What the customer pays for `order`: its `amount`, else item price × quantity (as FloCash
  * computes it), exact in minor units. */

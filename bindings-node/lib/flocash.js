@@ -59,7 +59,7 @@ class Gateway {
     return this.#native.postbackUrl();
   }
 
-  /** Everything but the token: safe to send to a browser (`vpos-web`). */
+  /** Everything but the token: safe to send to a browser (`hostedpay-web`). */
   get publicConfig() {
     return decode(this.#native.publicConfig());
   }

@@ -1,6 +1,6 @@
 //! # vpos-node
 //!
-//! The native half of the npm package `vpos`: napi-rs glue over `vpos-core`.
+//! The native half of the npm package `hostedpay`: napi-rs glue over `vpos-core`.
 //!
 //! What it refuses to do: decide anything. Every function here converts its input, calls the
 //! core and converts the answer back; validation, status mapping, state moves and the HTTP

@@ -3,7 +3,7 @@
 // module runs the same file from bindings-wasm/test/api.shared.test.mjs.
 
 const { test } = require('node:test');
-const vpos = require('vpos');
+const vpos = require('hostedpay');
 
 test('shared JS API: vpos (Node addon)', async (t) => {
   const { run } = await import('../../tests/js/api.shared.mjs');

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
-const vpos = require('vpos');
+const vpos = require('hostedpay');
 const { TOKEN, config, FORM, BODY } = require('./support/fixtures.js');
 
 const { flocash, money } = vpos;
@@ -272,7 +272,7 @@ describe('hostile input', () => {
 
 describe('module systems', () => {
   test('import and require give the same objects', async () => {
-    const esm = await import('vpos');
+    const esm = await import('hostedpay');
     assert.equal(esm.flocash, vpos.flocash);
     assert.equal(esm.default, vpos);
     assert.equal(esm.money.parse('1', 'JPY').minor, 1n);

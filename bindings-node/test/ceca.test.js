@@ -3,7 +3,7 @@
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const vpos = require('vpos');
+const vpos = require('hostedpay');
 const { vectorCases, vectorInput, assertHidden } = require('./support/cases.js');
 
 const { ceca } = vpos;

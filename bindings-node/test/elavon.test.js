@@ -5,7 +5,7 @@
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
-const vpos = require('vpos');
+const vpos = require('hostedpay');
 const { vectorCases, vectorInput, assertHidden } = require('./support/cases.js');
 const { startReplyServer } = require('./support/reply-server.js');
 

@@ -1,5 +1,5 @@
 'use strict';
-// Every runtime export of `vpos` (CommonJS and ESM entries, namespaces included) is declared
+// Every runtime export of `hostedpay` (CommonJS and ESM entries, namespaces included) is declared
 // in index.d.ts, and every value index.d.ts declares exists (tests/js/exports.shared.mjs).
 
 const { test } = require('node:test');

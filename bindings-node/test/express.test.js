@@ -7,7 +7,7 @@ process.env.NODE_ENV = 'test';
 
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { flocash } = require('vpos');
+const { flocash } = require('hostedpay');
 const { createApp, memoryStore, orderTotal } = require('../examples/express.js');
 const { startFlocash } = require('./support/flocash-server.js');
 const { TOKEN, config, FORM, BODY, EVENT_KEY } = require('./support/fixtures.js');

@@ -4,7 +4,7 @@
 
 const { test, describe, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
-const { flocash } = require('vpos');
+const { flocash } = require('hostedpay');
 const { startFlocash } = require('./support/flocash-server.js');
 const { TOKEN, config, FORM, BODY, EVENT_KEY, payment } = require('./support/fixtures.js');
 

@@ -1,7 +1,7 @@
 'use strict';
 // `npm pack` gives a tarball that installs into an empty folder and works there, from both
 // `require` and `import`, with nothing from this repository on the path; its Express example
-// runs from node_modules/vpos/examples/ and answers over HTTP.
+// runs from node_modules/hostedpay/examples/ and answers over HTTP.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -20,25 +20,25 @@ const npm = (args, cwd) =>
   });
 
 const USE = `
-const { flocash, money, errorCodes } = require('vpos');
+const { flocash, money, errorCodes } = require('hostedpay');
 const g = new flocash.Gateway({ merchant: 'm@shop.example', merchant_name: 'Shop', checkout_url: 'https://x.example/c',
   base_url: 'https://x.example', notification_token: 'a-long-random-token' });
 const n = g.parseNotification('application/x-www-form-urlencoded',
   'merchant=m%40shop.example&order_id=A1&amount=5.00&currency_code=USD&trans_id=T&fpn_id=F&status=0');
 const v = g.verifyPostback(n, { status: 200, body: 'VERIFIED' });
 console.log(JSON.stringify({ key: v.event.key, minor: String(money.parse('5.00', 'USD').minor), codes: errorCodes().length,
-  where: require.resolve('vpos') }));
+  where: require.resolve('hostedpay') }));
 `;
 
 const IMPORT = `
-import { flocash } from 'vpos';
+import { flocash } from 'hostedpay';
 console.log(flocash.status('4').status);
 `;
 
 /** Runs the installed Express example on a free port (express from this repository's dev
  * dependencies: the empty folder is offline) and returns its base URL and the process. */
 function startExample(app) {
-  const child = spawn(process.execPath, [path.join(app, 'node_modules', 'vpos', 'examples', 'express.js')], {
+  const child = spawn(process.execPath, [path.join(app, 'node_modules', 'hostedpay', 'examples', 'express.js')], {
     cwd: app,
     env: { ...process.env, PORT: '0', NODE_PATH: path.join(root, 'node_modules') },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +62,7 @@ test('npm pack installs into an empty folder and works there', { timeout: 120_00
   try {
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', work], root))[0];
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'vpos.linux-x64-gnu.node', 'lib/driver.js', 'README.md', 'package.json', 'examples/express.js']) {
+    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'hostedpay.linux-x64-gnu.node', 'lib/driver.js', 'README.md', 'package.json', 'examples/express.js']) {
       assert.ok(files.includes(needed), `${needed} missing from the tarball: ${files}`);
     }
     for (const f of files) assert.doesNotMatch(f, /^(src|test|bench|node_modules)\//, `${f} should not ship`);
@@ -79,7 +79,7 @@ test('npm pack installs into an empty folder and works there', { timeout: 120_00
     assert.equal(result.key, 'flocash:F:T:sale:0000');
     assert.equal(result.minor, '500');
     assert.ok(result.codes > 0);
-    assert.ok(result.where.startsWith(path.join(app, 'node_modules', 'vpos')), result.where);
+    assert.ok(result.where.startsWith(path.join(app, 'node_modules', 'hostedpay')), result.where);
     assert.equal(run('use.mjs'), 'pending');
 
     // The example as a user finds it in node_modules: its checkout page and its order page.

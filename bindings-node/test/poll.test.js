@@ -5,7 +5,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
-const vpos = require('vpos');
+const vpos = require('hostedpay');
 
 const { flocash } = vpos;
 const NS = 'http://merchant.api.flocash.example/';

@@ -8,7 +8,7 @@ const { execFile, execFileSync } = require('node:child_process');
 const { promisify } = require('node:util');
 const fs = require('node:fs');
 const path = require('node:path');
-const { errorCodes } = require('vpos');
+const { errorCodes } = require('hostedpay');
 const { startFlocash } = require('./support/flocash-server.js');
 const { TOKEN, config, FORM, BODY, payment } = require('./support/fixtures.js');
 
@@ -31,7 +31,7 @@ test('the verbs snippet runs against a post-back server and answers 200 00', asy
   const server = await startFlocash('verified');
   try {
     const prelude = `
-      const { flocash } = require('vpos');
+      const { flocash } = require('hostedpay');
       const gateway = new flocash.Gateway(${JSON.stringify(config(server.baseUrl))});
       const tokenFromUrl = ${JSON.stringify(TOKEN)};
       const contentType = ${JSON.stringify(FORM)};

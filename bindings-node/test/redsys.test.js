@@ -7,7 +7,7 @@ const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const util = require('node:util');
-const vpos = require('vpos');
+const vpos = require('hostedpay');
 const { VECTORS_DIR, loadCases, moneyAsBigint } = require('./support/vectors.js');
 const { startReplyServer } = require('./support/reply-server.js');
 

@@ -4,6 +4,6 @@
 import { createRequire } from 'node:module';
 import { runVectors } from '../../tests/js/vectors.shared.mjs';
 
-const vpos = createRequire(import.meta.url)('vpos');
+const vpos = createRequire(import.meta.url)('hostedpay');
 
 runVectors(vpos, { runtime: 'node', label: 'the Node addon' });

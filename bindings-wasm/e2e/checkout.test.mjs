@@ -18,7 +18,7 @@ let profile;
 
 before(async () => {
   shop = await startShop();
-  profile = mkdtempSync(join(tmpdir(), 'vpos-web-e2e-'));
+  profile = mkdtempSync(join(tmpdir(), 'hostedpay-web-e2e-'));
   // A persistent context is how playwright takes a fresh --user-data-dir of our own.
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: FLAGS,

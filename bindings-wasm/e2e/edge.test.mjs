@@ -1,4 +1,4 @@
-// The edge module (`vpos-web/edge`) in a real web runtime: headless Chromium loads its ES module
+// The edge module (`hostedpay-web/edge`) in a real web runtime: headless Chromium loads its ES module
 // and .wasm over HTTP, as a Workers-style runtime would, verifies a Redsys sandbox
 // notification and signs a Redsys form. Results are judged against the vectors, so this proves
 // the edge build runs (3DES, HMAC, XML) outside Node, not merely that it loads; and the JS
@@ -41,7 +41,7 @@ before(async () => {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
-  profile = mkdtempSync(join(tmpdir(), 'vpos-web-edge-'));
+  profile = mkdtempSync(join(tmpdir(), 'hostedpay-web-edge-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: FLAGS,
   });

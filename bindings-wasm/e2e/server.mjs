@@ -1,6 +1,6 @@
 // The example shop for the browser test, and for trying the example by hand
 // (`node e2e/server.mjs`, after scripts/build.sh): serves example/ and the web build of
-// vpos-web, holds the FloCash configuration (with its token) on the server side, and plays
+// hostedpay-web, holds the FloCash configuration (with its token) on the server side, and plays
 // FloCash's checkout page by recording what the browser posts to it.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -37,8 +37,8 @@ export async function startShop() {
         const name = url.pathname === '/' ? 'index.html' : 'app.js';
         return send(200, TYPES[name.slice(name.lastIndexOf('.'))], await readFile(file(`example/${name}`)));
       }
-      if (req.method === 'GET' && /^\/vpos-web\/vpos_web(_bg\.wasm|\.js)$/.test(url.pathname)) {
-        const name = url.pathname.slice('/vpos-web/'.length);
+      if (req.method === 'GET' && /^\/hostedpay-web\/vpos_web(_bg\.wasm|\.js)$/.test(url.pathname)) {
+        const name = url.pathname.slice('/hostedpay-web/'.length);
         return send(200, TYPES[name.slice(name.lastIndexOf('.'))], await readFile(file(`pkg/web/${name}`)));
       }
       if (req.method === 'GET' && url.pathname === '/api/public-config') {

@@ -1,10 +1,10 @@
-// vpos-web in a page: validate a FloCash order with the server's own rules while the
+// hostedpay-web in a page: validate a FloCash order with the server's own rules while the
 // customer types, then render and submit the checkout form. No secret is ever here: the page
 // gets the public configuration (no notification token) from its server.
 //
 // ?mode=server asks the server to build the form instead (`Gateway.checkout` on the server),
 // the way a signing gateway must; the page only renders and submits what it gets.
-import init, { flocash, money, renderForm } from './vpos-web/vpos_web.js';
+import init, { flocash, money, renderForm } from './hostedpay-web/vpos_web.js';
 
 const form = document.getElementById('order');
 const mode = new URLSearchParams(location.search).get('mode') === 'server' ? 'server' : 'browser';

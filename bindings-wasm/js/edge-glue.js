@@ -1,4 +1,4 @@
-// The edge module's JS glue (`vpos-web/edge`): what needs a Promise or `fetch`, over the
+// The edge module's JS glue (`hostedpay-web/edge`): what needs a Promise or `fetch`, over the
 // wasm exports. scripts/package.mjs ships it beside each edge build (as an ES module for the
 // web build, CommonJS for the node build) and the entry file re-exports the wasm module with
 // these added: `handleNotification`, `operate`, `fetchPostback`, `DEFAULT_TIMEOUT_MS`,

@@ -1,4 +1,4 @@
-// `make bench` for vpos-web: the browser module's size against the 100 KB gzipped budget, the
+// `make bench` for hostedpay-web: the browser module's size against the 100 KB gzipped budget, the
 // edge module's size beside it, and parse + verify calls/s in wasm under Node against the same
 // core compiled natively (FloCash post-back in the browser module, Redsys signature in the edge
 // module), measured side by side in this one run (target: verify in wasm ≤ 4× native).
@@ -16,11 +16,11 @@ const SECONDS = Number(process.env.VPOS_BENCH_SECONDS ?? 2);
 const wasm = readFileSync(here('pkg/web/vpos_web_bg.wasm'));
 const gzipped = gzipSync(wasm, { level: 9 }).length;
 const holds = (ok) => (ok ? 'holds' : 'MISSES');
-console.log(`vpos-web module: ${wasm.length} bytes raw, ${gzipped} bytes gzipped `
+console.log(`hostedpay-web module: ${wasm.length} bytes raw, ${gzipped} bytes gzipped `
   + `(${(gzipped / 1024).toFixed(1)} KB; budget ≤ 100 KB): ${holds(gzipped <= BUDGET)}`);
 const edgeWasm = readFileSync(here('pkg/edge/web/vpos_web_edge_bg.wasm'));
 const edgeGzipped = gzipSync(edgeWasm, { level: 9 }).length;
-console.log(`vpos-web/edge module: ${edgeWasm.length} bytes raw, ${edgeGzipped} bytes gzipped `
+console.log(`hostedpay-web/edge module: ${edgeWasm.length} bytes raw, ${edgeGzipped} bytes gzipped `
   + `(${(edgeGzipped / 1024).toFixed(1)} KB; no budget: servers and edge functions only)`);
 
 // A 17-field notification of about 430 bytes, as in the core's benches.

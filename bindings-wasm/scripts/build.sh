@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the npm package `vpos-web` into bindings-wasm/pkg/: the ship profile, wasm-bindgen for
+# Builds the npm package `hostedpay-web` into bindings-wasm/pkg/: the ship profile, wasm-bindgen for
 # the web (ES module: browsers, bundlers, Deno, Workers) and for Node (CommonJS), wasm-opt -Oz,
 # then package.json and the .d.ts additions (scripts/package.mjs).
 set -euo pipefail

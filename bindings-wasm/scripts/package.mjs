@@ -1,4 +1,4 @@
-// Derives the publishable files of `vpos-web` in pkg/ from what the build produced, so
+// Derives the publishable files of `hostedpay-web` in pkg/ from what the build produced, so
 // nothing is written twice: the version comes from Cargo, the JSON shapes (`ErrorCode`
 // included) from the core's generated types/vpos.d.ts, the README from bindings-wasm/README.md.
 import { readFileSync, writeFileSync, copyFileSync, appendFileSync, renameSync } from 'node:fs';
@@ -14,7 +14,7 @@ if (!version || !license) throw new Error('package.mjs: no [workspace.package] v
 const entry = (dir, name = 'vpos_web') => ({ types: `./${dir}/${name}.d.ts`, default: `./${dir}/${name}.js` });
 const edge = (dir) => entry(`edge/${dir}`, 'vpos_web_edge');
 const pkg = {
-  name: 'vpos-web',
+  name: 'hostedpay-web',
   version,
   description: 'vpos in the browser and at the edge: payment-gateway forms, notifications and transitions from the Rust core, as WebAssembly.',
   license,
@@ -71,7 +71,7 @@ const coreNames = Object.keys(createRequire(import.meta.url)(here('pkg/edge/node
 for (const dir of ['web', 'node']) {
   const at = (f) => here(`pkg/edge/${dir}/${f}`);
   renameSync(at('vpos_web_edge.js'), at('vpos_web_edge_core.js'));
-  const banner = '/* @ts-self-types="./vpos_web_edge.d.ts" */\n// vpos-web/edge: the wasm module (vpos_web_edge_core.js) and the driver\'s JS glue (glue.js).\n';
+  const banner = '/* @ts-self-types="./vpos_web_edge.d.ts" */\n// hostedpay-web/edge: the wasm module (vpos_web_edge_core.js) and the driver\'s JS glue (glue.js).\n';
   if (dir === 'web') {
     writeFileSync(at('glue.js'), `${glue}\nexport { extend, DEFAULT_TIMEOUT_MS };\n`);
     writeFileSync(at('vpos_web_edge.js'), `${banner}import * as core from './vpos_web_edge_core.js';\n`

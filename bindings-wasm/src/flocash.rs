@@ -2,7 +2,7 @@
 //!
 //! Browser-safe: [`checkout_public`], [`validate_order`], [`status`] (no secret involved).
 //! Edge module only: `Gateway`, because its configuration holds the notification token (the
-//! browser module `vpos-web` has no secret-keyed gateway).
+//! browser module `hostedpay-web` has no secret-keyed gateway).
 
 use serde::Serialize;
 use vpos_core::Reported;

@@ -256,7 +256,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Thrown> {
 /// bug, reported, not hidden.
 #[inline(never)]
 fn conversion_error(e: impl std::fmt::Display) -> Thrown {
-    Thrown(js_sys::Error::new(&format!("vpos-web could not convert a result: {e}")).into())
+    Thrown(js_sys::Error::new(&format!("hostedpay-web could not convert a result: {e}")).into())
 }
 
 #[cfg(feature = "edge")]

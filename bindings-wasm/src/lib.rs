@@ -1,9 +1,9 @@
-//! # vpos-web
+//! # hostedpay-web
 //!
 //! The vpos core (`vpos-core`) in the browser and at the edge, through wasm-bindgen. The npm
-//! package `vpos-web` is built from this crate (`scripts/build.sh`) twice: the browser module
-//! (default features: `vpos-web`) and, with the cargo feature `edge`, the edge module
-//! (`vpos-web/edge`: every gateway of the core, Redsys, CECA, Elavon, PayPal and Bitpay
+//! package `hostedpay-web` is built from this crate (`scripts/build.sh`) twice: the browser module
+//! (default features: `hostedpay-web`) and, with the cargo feature `edge`, the edge module
+//! (`hostedpay-web/edge`: every gateway of the core, Redsys, CECA, Elavon, PayPal and Bitpay
 //! included). Each is an ES module for browsers, bundlers, Deno and Workers-style runtimes,
 //! and a CommonJS build for Node. The browser module must stay within its 100 KB gzipped
 //! budget, so anything that needs a secret, or is not needed in a page, is gated on `edge`.

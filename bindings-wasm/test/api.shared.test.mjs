@@ -5,5 +5,5 @@ import { run } from '../../tests/js/api.shared.mjs';
 import { edgeBuilds } from './support.mjs';
 
 for (const { name, api } of await edgeBuilds()) {
-  test(`shared JS API: vpos-web/edge, ${name}`, (t) => run(t, api));
+  test(`shared JS API: hostedpay-web/edge, ${name}`, (t) => run(t, api));
 }

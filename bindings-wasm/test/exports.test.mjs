@@ -1,4 +1,4 @@
-// Every runtime export of both modules (browser `vpos-web`, edge `vpos-web/edge`), in both
+// Every runtime export of both modules (browser `hostedpay-web`, edge `hostedpay-web/edge`), in both
 // builds (web ES module, node CommonJS), namespaces included, is declared in the build's
 // .d.ts, and every value the .d.ts declares exists (tests/js/exports.shared.mjs).
 import { test } from 'node:test';

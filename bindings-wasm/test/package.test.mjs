@@ -11,7 +11,7 @@ import { pkgPath } from './support.mjs';
 let project;
 
 before(() => {
-  project = mkdtempSync(join(tmpdir(), 'vpos-web-pkg-'));
+  project = mkdtempSync(join(tmpdir(), 'hostedpay-web-pkg-'));
   const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project, pkgPath('')],
     { encoding: 'utf8' }).trim().split('\n').at(-1);
   writeFileSync(join(project, 'package.json'), '{ "name": "shop", "private": true }\n');
@@ -24,19 +24,19 @@ after(() => project && rmSync(project, { recursive: true, force: true }));
 const node = (args, code) => execFileSync(process.execPath, [...args, code], { cwd: project, encoding: 'utf8' }).trim();
 const probe = `money.parse('1.5', 'KWD').minor + ' ' + typeof flocash.checkoutPublic`;
 
-test('require("vpos-web") is the CommonJS build, ready at once', () => {
-  assert.equal(node(['-e'], `const { money, flocash } = require('vpos-web'); console.log(${probe})`), '1500 function');
+test('require("hostedpay-web") is the CommonJS build, ready at once', () => {
+  assert.equal(node(['-e'], `const { money, flocash } = require('hostedpay-web'); console.log(${probe})`), '1500 function');
 });
 
-test('import from "vpos-web" in Node works with named exports', () => {
-  assert.equal(node(['--input-type=module', '-e'], `import { money, flocash } from 'vpos-web'; console.log(${probe})`), '1500 function');
+test('import from "hostedpay-web" in Node works with named exports', () => {
+  assert.equal(node(['--input-type=module', '-e'], `import { money, flocash } from 'hostedpay-web'; console.log(${probe})`), '1500 function');
 });
 
-test('"vpos-web/web" is the ES module, initialised with the wasm bytes as an edge runtime does', () => {
+test('"hostedpay-web/web" is the ES module, initialised with the wasm bytes as an edge runtime does', () => {
   const code = `import { readFileSync } from 'node:fs';
     import { createRequire } from 'node:module';
-    import { initSync, money, flocash } from 'vpos-web/web';
-    const wasm = createRequire(import.meta.url).resolve('vpos-web/vpos_web_bg.wasm');
+    import { initSync, money, flocash } from 'hostedpay-web/web';
+    const wasm = createRequire(import.meta.url).resolve('hostedpay-web/vpos_web_bg.wasm');
     initSync({ module: readFileSync(wasm) });
     console.log(${probe});`;
   assert.equal(node(['--input-type=module', '-e'], code), '1500 function');
@@ -44,19 +44,19 @@ test('"vpos-web/web" is the ES module, initialised with the wasm bytes as an edg
 
 const edgeProbe = `redsys.status('0', '0').status + ' ' + flavour() + ' ' + typeof handleNotification`;
 
-test('require("vpos-web/edge") is the CommonJS edge build, with every gateway', () => {
-  assert.equal(node(['-e'], `const { redsys, flavour, handleNotification } = require('vpos-web/edge'); console.log(${edgeProbe})`), 'succeeded edge function');
+test('require("hostedpay-web/edge") is the CommonJS edge build, with every gateway', () => {
+  assert.equal(node(['-e'], `const { redsys, flavour, handleNotification } = require('hostedpay-web/edge'); console.log(${edgeProbe})`), 'succeeded edge function');
 });
 
-test('import from "vpos-web/edge" in Node works with named exports', () => {
-  assert.equal(node(['--input-type=module', '-e'], `import { redsys, flavour, handleNotification } from 'vpos-web/edge'; console.log(${edgeProbe})`), 'succeeded edge function');
+test('import from "hostedpay-web/edge" in Node works with named exports', () => {
+  assert.equal(node(['--input-type=module', '-e'], `import { redsys, flavour, handleNotification } from 'hostedpay-web/edge'; console.log(${edgeProbe})`), 'succeeded edge function');
 });
 
-test('"vpos-web/edge/web" is the edge ES module, initialised with its wasm bytes as an edge runtime does', () => {
+test('"hostedpay-web/edge/web" is the edge ES module, initialised with its wasm bytes as an edge runtime does', () => {
   const code = `import { readFileSync } from 'node:fs';
     import { createRequire } from 'node:module';
-    import { initSync, redsys, flavour, handleNotification } from 'vpos-web/edge/web';
-    const wasm = createRequire(import.meta.url).resolve('vpos-web/vpos_web_edge_bg.wasm');
+    import { initSync, redsys, flavour, handleNotification } from 'hostedpay-web/edge/web';
+    const wasm = createRequire(import.meta.url).resolve('hostedpay-web/vpos_web_edge_bg.wasm');
     initSync({ module: readFileSync(wasm) });
     console.log(${edgeProbe});`;
   assert.equal(node(['--input-type=module', '-e'], code), 'succeeded edge function');

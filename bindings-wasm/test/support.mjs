@@ -1,4 +1,4 @@
-// Shared by the Node test files: both builds of vpos-web, and JSON read without losing
+// Shared by the Node test files: both builds of hostedpay-web, and JSON read without losing
 // integers past 2^53 (the vectors hold i64::MAX minor units).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +22,7 @@ export async function builds() {
 }
 
 /**
- * The edge module (`vpos-web/edge`: every gateway) the same two ways: CommonJS, and the ES
+ * The edge module (`hostedpay-web/edge`: every gateway) the same two ways: CommonJS, and the ES
  * module initialised from its bytes as an edge runtime does.
  */
 export async function edgeBuilds() {

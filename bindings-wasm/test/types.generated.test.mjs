@@ -18,7 +18,7 @@ test('values the edge module returns and takes type-check against the generated 
   const pairs = [];
   for (const { api } of await edgeBuilds()) pairs.push(...(await samples(api)));
   assert.ok(pairs.length > 120, `only ${pairs.length} samples`);
-  const dir = mkdtempSync(join(tmpdir(), 'vpos-web-types-'));
+  const dir = mkdtempSync(join(tmpdir(), 'hostedpay-web-types-'));
   try {
     const file = join(dir, 'samples.ts');
     writeFileSync(file, typeCheckSource(pairs, generated));

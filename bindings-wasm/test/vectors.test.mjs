@@ -1,4 +1,4 @@
-// Every case under tests/vectors through vpos-web, by the one JS runner
+// Every case under tests/vectors through hostedpay-web, by the one JS runner
 // (tests/js/vectors.shared.mjs, which the Node package runs too): all of them through both
 // builds (web, node) of the edge module, and the browser module's share (money, and FloCash's
 // public form and status codes: no secret-keyed gateway) through both of its builds.

@@ -1,5 +1,5 @@
 // One JS API: the same assertions against every package that exposes the vpos core to
-// JavaScript with the driver (the Node addon `vpos`, the wasm edge module `vpos-web/edge`).
+// JavaScript with the driver (the Node addon `hostedpay`, the wasm edge module `hostedpay-web/edge`).
 // Each package runs it from a two-line loader in its own test folder:
 //
 //   bindings-node/test/api.shared.test.js   (make node-test)

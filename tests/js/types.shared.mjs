@@ -40,7 +40,7 @@ const FLOCASH_PAYMENT = {
   status: 'pending',
 };
 
-/** `[typeName, value]` pairs: what `vpos` returns or accepts, and the generated type of each. */
+/** `[typeName, value]` pairs: what `hostedpay` returns or accepts, and the generated type of each. */
 export async function samples(vpos) {
   const out = [];
   const add = (type, value) => out.push([type, value]);

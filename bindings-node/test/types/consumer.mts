@@ -1,5 +1,5 @@
 // The same package from an ES module.
-import vpos, { flocash, money } from 'vpos';
+import vpos, { flocash, money } from 'hostedpay';
 
 const amount = money.fromMinor(9_223_372_036_854_775_807n, 'EUR');
 const value: string = amount.value;

@@ -1,7 +1,7 @@
 // Compiled by `tsc --strict` in test/types.test.js: what a TypeScript shop writes, and what the
 // types must refuse (each `@ts-expect-error` fails the build if the line stops being an error).
-import { flocash, redsys, ceca, elavon, paypal, bitpay, money, transition, errorCodes, isVposError, paymentStatuses } from 'vpos';
-import type { ErrorCode, Outcome, PaymentSnapshot, PaymentStatus, Amount } from 'vpos';
+import { flocash, redsys, ceca, elavon, paypal, bitpay, money, transition, errorCodes, isVposError, paymentStatuses } from 'hostedpay';
+import type { ErrorCode, Outcome, PaymentSnapshot, PaymentStatus, Amount } from 'hostedpay';
 
 const gateway = new flocash.Gateway({
   merchant: 'sales@demoshop.com',
@@ -171,7 +171,7 @@ const ecOrder: paypal.ExpressOrder = {
   return_url: 'https://x.example/r',
   cancel_url: 'https://x.example/c',
 };
-async function expressCheckout(send: (r: import('vpos').HttpRequest) => Promise<{ status: number; body: string }>): Promise<string> {
+async function expressCheckout(send: (r: import('hostedpay').HttpRequest) => Promise<{ status: number; body: string }>): Promise<string> {
   const set = ec.parseNvpResponse(await send(ec.setExpressCheckoutRequest(ecOrder)));
   const form = ec.expressCheckoutRedirect(set.token());
   void form.action;
@@ -208,8 +208,8 @@ export { redsysForm, redsysAnswer, onRedsys, redsysStatus };
 export { firstField, cents, bad, orderId, key, describe, onNotification, codes, statuses, answerHeaders };
 
 // The driver: one configuration, one notification path, one operation path for every gateway.
-import * as driver from 'vpos';
-import type { Answer, Proof, Verdict, OperationKind, Summary } from 'vpos';
+import * as driver from 'hostedpay';
+import type { Answer, Proof, Verdict, OperationKind, Summary } from 'hostedpay';
 const account = new driver.Config({
   gateway: 'redsys',
   merchant_code: '999008881',
