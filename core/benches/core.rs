@@ -178,7 +178,7 @@ fn check_references(key: &reference::RedsysKey) {
     assert_eq!(params.len(), 14, "the sign bench is a 14-field checkout");
 
     let n = core_flocash(&fc, BODY);
-    let r = reference::flocash_parse(BODY).expect("reference parses");
+    let r = reference::flocash_parse(FORM, BODY).expect("reference parses");
     let text = |i: usize| {
         r.fields[i]
             .as_deref()
@@ -221,6 +221,44 @@ fn check_references(key: &reference::RedsysKey) {
         (text(8), text(9))
     );
     assert_eq!(Some(n.currency_code.code().to_string()), text(6));
+    assert_eq!(
+        (
+            n.item_price.map(Amount::minor),
+            n.quantity,
+            n.action.as_str()
+        ),
+        (r.item_price_minor, r.quantity, r.action)
+    );
+    // The reference checks what a correct listener must: it refuses what the core refuses.
+    let body = std::str::from_utf8(BODY).unwrap();
+    for bad in [
+        body.replace("amount=23.45", "amount=23.456"),
+        body.replace("amount=23.45", "amount=23.45&Amount=0.01"),
+        body.replace("&fpn_id=T45021034274064", ""),
+        body.replace("fpn_id=T45021034274064", "fpn_id=+"),
+        body.replace("order_id=AT000001", "order_id=AT0000010000000000000000000"),
+        body.replace("Joan+Njiru", "Joan%0ANjiru"),
+        body.replace("Joan+Njiru", "Joan%4"),
+        body.replace("Joan+Njiru", "Joan%FF"),
+        body.replace("currency_code=USD", "currency_code=usd"),
+        body.replace("status=0000", "status=%2B4"),
+        body.replace("quantity=1", "quantity=1.0"),
+        body.replace("item_price=23.45", "item_price=.5"),
+        format!("{body}&action=Refunded"),
+    ] {
+        assert!(
+            flocash::parse_notification(&fc, FORM, bad.as_bytes()).is_err(),
+            "core refuses {bad}"
+        );
+        assert!(
+            reference::flocash_parse(FORM, bad.as_bytes()).is_none(),
+            "reference refuses {bad}"
+        );
+    }
+    assert!(reference::flocash_parse("text/plain", BODY).is_none());
+    let refund = format!("{body}&ACTION=refund");
+    let r = reference::flocash_parse(FORM, refund.as_bytes()).expect("reference parses");
+    assert_eq!(r.action, "refund");
 }
 
 fn vs_reference(c: &mut Criterion) {
@@ -244,7 +282,7 @@ fn vs_reference(c: &mut Criterion) {
         b.iter(|| flocash::parse_notification(&fc, FORM, black_box(BODY)).unwrap())
     });
     g.bench_function("flocash_parse/reference", |b| {
-        b.iter(|| reference::flocash_parse(black_box(BODY)).unwrap())
+        b.iter(|| reference::flocash_parse(FORM, black_box(BODY)).unwrap())
     });
     g.finish();
 }
@@ -336,7 +374,7 @@ fn ratio_lines() {
                     black_box(flocash::parse_notification(&fc, FORM, black_box(BODY)).unwrap());
                 },
                 || {
-                    black_box(reference::flocash_parse(black_box(BODY)));
+                    black_box(reference::flocash_parse(FORM, black_box(BODY)));
                 },
                 budget,
             ),
@@ -402,7 +440,9 @@ fn run_only(spec: &str) {
                 let n = flocash::parse_notification(&fc, FORM, black_box(BODY)).unwrap();
                 drop(black_box(flocash::postback_request(&fc, &n)));
             }
-            "flocash_parse/reference" => drop(black_box(reference::flocash_parse(black_box(BODY)))),
+            "flocash_parse/reference" => {
+                drop(black_box(reference::flocash_parse(FORM, black_box(BODY))))
+            }
             other => panic!("unknown path {other}"),
         }
     }

@@ -183,43 +183,102 @@ pub fn redsys_sign(key: &RedsysKey, pairs: &[(&str, &str)]) -> [String; 3] {
     ["HMAC_SHA256_V1".to_string(), parameters, signature]
 }
 
-/// A FloCash notification read borrowed: the 17 documented fields, the amount exact.
+/// A FloCash notification read borrowed, checked as any correct listener must check it.
 #[derive(Debug, Default)]
 pub struct Flocash<'a> {
+    /// The 17 documented fields, in [`FLOCASH_FIELDS`] order; empty ones read as absent.
     pub fields: [Option<Cow<'a, str>>; 17],
     pub amount_minor: i64,
+    pub item_price_minor: Option<i64>,
+    pub quantity: Option<u32>,
+    /// `status`, normalised to at least four digits.
     pub status: String,
+    /// `action` in lower case (`sale` when absent).
+    pub action: &'static str,
 }
 
-pub const FLOCASH_FIELDS: [&str; 17] = [
-    "merchant",
-    "sender_acct",
-    "order_id",
-    "amount",
-    "item_name",
-    "item_price",
-    "currency_code",
-    "quantity",
-    "trans_id",
-    "fpn_id",
-    "custom",
-    "customer",
-    "status",
-    "status_msg",
-    "payer_email",
-    "payment_channel",
-    "txn_partner_ref",
+/// The documented fields and their longest values, as FloCash's Payment Notification document
+/// tables them (`trans_id` widened from 20 to 50, as djflocash did for real ids).
+pub const FLOCASH_FIELDS: [(&str, usize); 17] = [
+    ("merchant", 50),
+    ("sender_acct", 50),
+    ("order_id", 25),
+    ("amount", 32),
+    ("item_name", 250),
+    ("item_price", 32),
+    ("currency_code", 3),
+    ("quantity", 10),
+    ("trans_id", 50),
+    ("fpn_id", 50),
+    ("custom", 25),
+    ("customer", 250),
+    ("status", 8),
+    ("status_msg", 250),
+    ("payer_email", 250),
+    ("payment_channel", 250),
+    ("txn_partner_ref", 250),
 ];
 
-/// Parses `23.45`-style amounts exactly into minor units for a currency of `exponent` digits.
+/// The fields FloCash always sends and djflocash's notification form requires: `merchant`,
+/// `order_id`, `amount`, `currency_code`, `trans_id`, `fpn_id`, `status`.
+const FLOCASH_REQUIRED: [usize; 7] = [0, 2, 3, 6, 8, 9, 12];
+
+/// The slot of a received name in any letter case (FloCash's own tables write `Amount`,
+/// `Quantity`, `Custom`, `Customer`, `Status`); 17 is `action`.
+fn flocash_slot(name: &str) -> Option<usize> {
+    let mut lower = [0u8; 16];
+    let lower = lower.get_mut(..name.len())?;
+    for (l, b) in lower.iter_mut().zip(name.bytes()) {
+        *l = b.to_ascii_lowercase();
+    }
+    Some(match &*lower {
+        b"merchant" => 0,
+        b"sender_acct" => 1,
+        b"order_id" => 2,
+        b"amount" => 3,
+        b"item_name" => 4,
+        b"item_price" => 5,
+        b"currency_code" => 6,
+        b"quantity" => 7,
+        b"trans_id" => 8,
+        b"fpn_id" => 9,
+        b"custom" => 10,
+        b"customer" => 11,
+        b"status" => 12,
+        b"status_msg" => 13,
+        b"payer_email" => 14,
+        b"payment_channel" => 15,
+        b"txn_partner_ref" => 16,
+        b"action" => 17,
+        _ => return None,
+    })
+}
+
+/// At most `max` characters and no control characters.
+fn flocash_text_ok(v: &str, max: usize) -> bool {
+    if v.is_ascii() {
+        v.len() <= max && !v.bytes().any(|b| b < 0x20 || b == 0x7f)
+    } else {
+        v.chars().count() <= max && !v.chars().any(char::is_control)
+    }
+}
+
+/// A plain decimal (`23`, `23.4`, `23.45`) exactly in minor units of a currency of `exponent`
+/// digits: digits beyond the exponent must be zeros (`100.00` XOF is 100, `12.345` EUR is
+/// refused), no sign, no exponent, no lone `.`, no overflow.
 fn parse_decimal(s: &str, exponent: usize) -> Option<i64> {
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() || frac.len() > exponent {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) if !f.is_empty() => (i, f),
+        Some(_) => return None,
+        None => (s, ""),
+    };
+    if int.is_empty() || frac.bytes().skip(exponent).any(|b| b != b'0') {
         return None;
     }
-    let mut minor: i64 = 0;
+    let frac = frac.as_bytes().get(..exponent).unwrap_or(frac.as_bytes());
     let padding = std::iter::repeat_n(b'0', exponent - frac.len());
-    for b in int.bytes().chain(frac.bytes()).chain(padding) {
+    let mut minor: i64 = 0;
+    for b in int.bytes().chain(frac.iter().copied()).chain(padding) {
         if !b.is_ascii_digit() {
             return None;
         }
@@ -228,24 +287,106 @@ fn parse_decimal(s: &str, exponent: usize) -> Option<i64> {
     Some(minor)
 }
 
-/// FloCash notification: a borrowed split of the body into the 17 documented slots, the
-/// required ones present, the amount exact in the currency's minor unit.
-pub fn flocash_parse(body: &[u8]) -> Option<Flocash<'_>> {
-    let mut out = Flocash::default();
-    for (name, value) in form_pairs(body) {
-        if let Some(i) = FLOCASH_FIELDS.iter().position(|f| f.as_bytes() == name) {
-            out.fields[i] = Some(form_decode(value)?);
+/// A whole number of ASCII digits (no sign: `str::parse` alone would take `+4`).
+fn parse_digits(s: &str) -> Option<u32> {
+    match s.bytes().all(|b| b.is_ascii_digit()) {
+        true => s.parse().ok(),
+        false => None,
+    }
+}
+
+/// FloCash notification, as a correct listener must read it. Each check and why it is needed:
+///
+/// - **Content type**: `application/x-www-form-urlencoded`, UTF-8 (FloCash posts an HTML form;
+///   another body is not a notification). **Size**: at most 64 KiB (the 17 fields at their
+///   longest are far below; reading more is a denial of service).
+/// - **Form decoding** (WHATWG URL Standard, `application/x-www-form-urlencoded` parsing): `+`
+///   is a space, `%XX` needs two hex digits (else refused), names and values must be UTF-8
+///   after decoding. Every pair is decoded, not only the read ones: the post-back echoes them.
+/// - **Names in any letter case** (FloCash's Payment Notification document writes `Amount`,
+///   `Quantity`, `Custom`, `Customer`, `Status`); **no read field twice**, in any case: a
+///   second `amount` is how a value is smuggled past a check (docs/security.md: the merchant,
+///   order, amount and currency decide the payment).
+/// - **Required fields** present and not blank: the seven of `FLOCASH_REQUIRED` (djflocash's
+///   notification form, <https://github.com/jurismarches/djflocash>, answers 422 without them).
+/// - **Lengths** of every read field within the document's table, in characters, and **no
+///   control characters** (values are stored and echoed; the lengths are the columns' sizes).
+/// - **Amount** exact in the minor unit of `currency_code` (ISO 4217 exponents, the core's
+///   table: data, not parsing), over-precision refused; `item_price` likewise when sent.
+/// - **`quantity`** a whole number, **`status`** 1 to 8 digits normalised to four (djflocash
+///   reads both as integers), **`action`** one of Sale, Refund, Chargeback, Cancel, Test.
+///
+/// Lean where the core is not obliged to be: fields borrowed (decoded copies only where
+/// `%`/`+` forced one), undocumented fields neither kept nor checked for duplicates, the raw
+/// body not copied, `None` instead of typed errors.
+pub fn flocash_parse<'a>(content_type: &str, body: &'a [u8]) -> Option<Flocash<'a>> {
+    let mut parts = content_type.split(';');
+    if !parts
+        .next()?
+        .trim()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    {
+        return None;
+    }
+    for param in parts {
+        if let Some((k, v)) = param.split_once('=')
+            && k.trim().eq_ignore_ascii_case("charset")
+            && !v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        {
+            return None;
         }
     }
-    let get = |i: usize| out.fields[i].as_deref().filter(|v| !v.is_empty());
-    for required in [0, 2, 3, 6, 8, 9, 12] {
-        get(required)?;
+    if body.len() > 64 * 1024 {
+        return None;
     }
-    // The ISO 4217 table is data, not parsing: the reference borrows the core's.
+    let mut out = Flocash::default();
+    let (mut seen, mut action) = (0u32, None);
+    for (name, value) in form_pairs(body) {
+        let (name, value) = (form_decode(name)?, form_decode(value)?);
+        let Some(slot) = flocash_slot(&name) else {
+            continue;
+        };
+        if seen & 1 << slot != 0 {
+            return None;
+        }
+        seen |= 1 << slot;
+        match out.fields.get_mut(slot) {
+            Some(field) => *field = Some(value),
+            None => action = Some(value),
+        }
+    }
+    for (field, (_, max)) in out.fields.iter_mut().zip(FLOCASH_FIELDS) {
+        if field.as_deref().is_some_and(str::is_empty) {
+            *field = None;
+        }
+        if field.as_deref().is_some_and(|v| !flocash_text_ok(v, max)) {
+            return None;
+        }
+    }
+    let get = |i: usize| out.fields[i].as_deref();
+    if FLOCASH_REQUIRED
+        .iter()
+        .any(|&i| get(i).is_none_or(|v| v.trim().is_empty()))
+    {
+        return None;
+    }
     let currency = vpos_core::Currency::from_code(get(6)?).ok()?;
-    let amount_minor = parse_decimal(get(3)?, usize::from(currency.exponent()))?;
-    let status: u32 = get(12)?.parse().ok()?;
-    out.amount_minor = amount_minor;
-    out.status = format!("{status:04}");
+    let exponent = usize::from(currency.exponent());
+    out.amount_minor = parse_decimal(get(3)?, exponent)?;
+    out.item_price_minor = match get(5) {
+        Some(p) => Some(parse_decimal(p, exponent)?),
+        None => None,
+    };
+    out.quantity = match get(7) {
+        Some(q) => Some(parse_digits(q)?),
+        None => None,
+    };
+    out.status = format!("{:04}", parse_digits(get(12)?)?);
+    out.action = match action.as_deref().filter(|a| !a.is_empty()) {
+        None => "sale",
+        Some(a) => ["sale", "refund", "chargeback", "cancel", "test"]
+            .into_iter()
+            .find(|known| known.eq_ignore_ascii_case(a))?,
+    };
     Some(out)
 }

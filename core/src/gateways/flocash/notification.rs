@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::status::{map_status, normalize_status};
 use crate::error::{Error, ErrorCode, Result};
 use crate::fields::{optional, required};
-use crate::form::{Charset, Pairs, parse_borrowed};
+use crate::form::{Charset, Pairs, count_pairs, duplicate, for_each_pair};
 use crate::gateways::Gateway;
 use crate::money::{Amount, Currency};
 use crate::state::{Event, event_key};
@@ -66,8 +66,32 @@ enum F {
     TxnPartnerRef,
 }
 
+/// The fields of [`FIELDS`], by index.
+const FIELD_ORDER: [F; FIELDS.len()] = [
+    F::Merchant,
+    F::SenderAcct,
+    F::OrderId,
+    F::Amount,
+    F::ItemName,
+    F::ItemPrice,
+    F::CurrencyCode,
+    F::Quantity,
+    F::TransId,
+    F::FpnId,
+    F::Custom,
+    F::Customer,
+    F::Status,
+    F::StatusMsg,
+    F::PayerEmail,
+    F::PaymentChannel,
+    F::TxnPartnerRef,
+];
+
+/// The slot index of `action`, after the documented fields.
+const ACTION: usize = FIELDS.len();
+
 /// The received values of the documented fields, each looked up once.
-struct Slots<'a>([Option<&'a str>; FIELDS.len()]);
+struct Slots<'a>([Option<Cow<'a, str>>; FIELDS.len()]);
 
 impl<'a> Slots<'a> {
     fn name(f: F) -> &'static str {
@@ -75,21 +99,31 @@ impl<'a> Slots<'a> {
     }
 
     /// A present, non-empty value within its length, or `field_missing`.
-    fn req(&self, f: F) -> Result<&'a str> {
-        let v = self.0[f as usize].unwrap_or("");
+    fn req(&self, f: F) -> Result<&str> {
+        let v = self.0[f as usize].as_deref().unwrap_or("");
         required(Self::name(f), v, FIELDS[f as usize].1)?;
         Ok(v)
     }
 
+    /// As [`Slots::req`], taking the value: a decoded one moves rather than being copied.
+    fn req_string(&mut self, f: F) -> Result<String> {
+        self.req(f)?;
+        Ok(self.0[f as usize].take().unwrap_or_default().into_owned())
+    }
+
     /// An optional value; empty reads as absent.
-    fn opt(&self, f: F) -> Result<Option<&'a str>> {
-        let v = self.0[f as usize].filter(|v| !v.is_empty());
+    fn opt(&self, f: F) -> Result<Option<&str>> {
+        let v = self.0[f as usize].as_deref().filter(|v| !v.is_empty());
         optional(Self::name(f), v, FIELDS[f as usize].1)?;
         Ok(v)
     }
 
-    fn opt_string(&self, f: F) -> Result<Option<String>> {
-        Ok(self.opt(f)?.map(str::to_string))
+    fn opt_string(&mut self, f: F) -> Result<Option<String>> {
+        self.opt(f)?;
+        Ok(self.0[f as usize]
+            .take()
+            .filter(|v| !v.is_empty())
+            .map(Cow::into_owned))
     }
 }
 
@@ -180,8 +214,28 @@ impl Notification {
             // UTF-8 checked by the parse already; checked again rather than trusted.
             Text::Raw(at, to) => std::str::from_utf8(&self.raw[*at..*to]).unwrap_or_default(),
             Text::Decoded(s) => s,
+            Text::Field(f) => match f {
+                F::Merchant => &self.merchant,
+                F::OrderId => &self.order_id,
+                F::TransId => &self.trans_id,
+                F::FpnId => &self.fpn_id,
+                F::SenderAcct => or_empty(&self.sender_acct),
+                F::ItemName => or_empty(&self.item_name),
+                F::Custom => or_empty(&self.custom),
+                F::Customer => or_empty(&self.customer),
+                F::StatusMsg => or_empty(&self.status_msg),
+                F::PayerEmail => or_empty(&self.payer_email),
+                F::PaymentChannel => or_empty(&self.payment_channel),
+                F::TxnPartnerRef => or_empty(&self.txn_partner_ref),
+                // Never made for a field that is not kept verbatim (`Text::for_slot`).
+                _ => "",
+            },
         }
     }
+}
+
+fn or_empty(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or_default()
 }
 
 /// A received name or value: where it lies in the raw body when it needed no decoding, or the
@@ -190,6 +244,8 @@ impl Notification {
 enum Text {
     Raw(usize, usize),
     Decoded(String),
+    /// A decoded value the notification keeps verbatim in this typed field: one copy, not two.
+    Field(F),
 }
 
 impl Text {
@@ -210,6 +266,24 @@ impl Text {
             Cow::Owned(s) => Text::Decoded(s),
         }
     }
+
+    /// The received text of documented field `f`, and what its slot keeps: a decoded value
+    /// of a field kept verbatim moves into the slot and is found there again.
+    fn for_slot<'a>(f: F, value: Cow<'a, str>, body: &[u8]) -> (Text, Cow<'a, str>) {
+        match value {
+            Cow::Owned(s) if is_verbatim(f) => (Text::Field(f), Cow::Owned(s)),
+            Cow::Owned(s) => (Text::Decoded(s.clone()), Cow::Owned(s)),
+            value => (Text::of(value.clone(), body), value),
+        }
+    }
+}
+
+/// Whether the notification keeps field `f`'s value as received (not parsed or normalised).
+fn is_verbatim(f: F) -> bool {
+    !matches!(
+        f,
+        F::Amount | F::ItemPrice | F::CurrencyCode | F::Quantity | F::Status
+    )
 }
 
 /// The received pairs. Copying every name and value at parse time was a fifth of the parse
@@ -315,29 +389,51 @@ pub fn parse_notification(
     body: &[u8],
 ) -> Result<Unverified<Notification>> {
     check_content_type(content_type)?;
-    // Borrowed: the typed fields copy what they keep, `received` keeps spans and decodings.
-    let received = parse_borrowed(body, MAX_BODY_BYTES, Charset::Utf8)?;
-    // One pass sorts every received pair into a documented slot, `action`, or `extra`.
-    // (`parse_borrowed` already refused duplicate names, in any letter case.)
-    let mut slots = Slots([None; FIELDS.len()]);
+    // One pass decodes every pair and sorts it into a documented slot, `action`, or `extra`;
+    // `received` keeps spans of the body, or where a decoded value is kept (`Text`).
+    let mut slots = Slots(Default::default());
     let mut action = None;
-    let mut extra = Vec::new();
-    for (name, value) in &received {
-        match field_index(name) {
-            Some(i) => slots.0[i] = Some(value.as_ref()),
-            None if name.eq_ignore_ascii_case("action") => action = Some(value.as_ref()),
-            None => extra.push((name.to_string(), value.to_string())),
+    let mut extra: Vec<(String, String)> = Vec::new();
+    let mut entries = Vec::with_capacity(count_pairs(body));
+    // Which slots (and bit 17, `action`) were received: no name twice, in any letter case.
+    // Undocumented names are compared with the other undocumented ones only: a name equal to
+    // a documented one in some letter case has that one's slot.
+    let mut seen = 0u32;
+    for_each_pair(body, MAX_BODY_BYTES, Charset::Utf8, |name, value| {
+        let slot = match field_index(&name) {
+            Some(i) => Some(i),
+            None if name.eq_ignore_ascii_case("action") => Some(ACTION),
+            None if extra.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) => None,
+            None => {
+                extra.push((name.to_string(), value.to_string()));
+                entries.push((Text::of(name, body), Text::of(value, body)));
+                return Ok(());
+            }
+        };
+        let Some(i) = slot.filter(|i| seen & 1 << i == 0) else {
+            return Err(duplicate(name));
+        };
+        seen |= 1 << i;
+        let (text, value) = match FIELD_ORDER.get(i) {
+            Some(&f) => Text::for_slot(f, value, body),
+            None => (Text::of(value.clone(), body), value),
+        };
+        entries.push((Text::of(name, body), text));
+        match slots.0.get_mut(i) {
+            Some(slot) => *slot = Some(value),
+            None => action = Some(value),
         }
-    }
+        Ok(())
+    })?;
 
-    let merchant = slots.req(F::Merchant)?.to_string();
-    let order_id = slots.req(F::OrderId)?.to_string();
+    let merchant = slots.req_string(F::Merchant)?;
+    let order_id = slots.req_string(F::OrderId)?;
     let currency_code = Currency::from_code(slots.req(F::CurrencyCode)?)
         .map_err(|e| e.or_field("currency_code"))?;
     let amount =
         Amount::parse(slots.req(F::Amount)?, currency_code).map_err(|e| e.or_field("amount"))?;
-    let trans_id = slots.req(F::TransId)?.to_string();
-    let fpn_id = slots.req(F::FpnId)?.to_string();
+    let trans_id = slots.req_string(F::TransId)?;
+    let fpn_id = slots.req_string(F::FpnId)?;
     let status_code = normalize_status(slots.req(F::Status)?)?;
     let item_price = slots
         .opt(F::ItemPrice)?
@@ -352,7 +448,7 @@ pub fn parse_notification(
             false => Err(Error::invalid("quantity", "must be a whole number")),
         })
         .transpose()?;
-    let action = match action.filter(|a| !a.is_empty()) {
+    let action = match action.as_deref().filter(|a| !a.is_empty()) {
         None => Action::Sale,
         Some(a) => parse_action(a)?,
     };
@@ -379,10 +475,7 @@ pub fn parse_notification(
         extra,
         raw: body.to_vec(),
         received: Received {
-            entries: received
-                .into_iter()
-                .map(|(name, value)| (Text::of(name, body), Text::of(value, body)))
-                .collect(),
+            entries,
             pairs: OnceLock::new(),
         },
     };
