@@ -455,6 +455,7 @@ function gatewayConfig(gateway, nativeGateway) {
 module.exports = {
   Config,
   configOfNative,
+  nativeConfig,
   handleGatewayNotification,
   gatewayConfig,
   UnverifiedNotification: Unverified,

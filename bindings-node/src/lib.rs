@@ -33,6 +33,7 @@ pub mod outcome;
 pub mod paypal;
 pub mod redsys;
 pub mod state;
+pub mod testing;
 pub mod wire;
 
 use napi_derive::napi;

@@ -62,7 +62,7 @@ test('npm pack installs into an empty folder and works there', { timeout: 120_00
   try {
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', work], root))[0];
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'hostedpay.linux-x64-gnu.node', 'lib/driver.js', 'README.md', 'package.json', 'examples/express.js']) {
+    for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'hostedpay.linux-x64-gnu.node', 'lib/driver.js', 'README.md', 'package.json', 'examples/express.js', 'testing.js', 'testing.mjs', 'testing.d.ts']) {
       assert.ok(files.includes(needed), `${needed} missing from the tarball: ${files}`);
     }
     for (const f of files) assert.doesNotMatch(f, /^(src|test|bench|node_modules)\//, `${f} should not ship`);

@@ -25,6 +25,15 @@ test('the quick start runs and prints what its comments say', () => {
   assert.match(out, /amount_precision null/);
 });
 
+test('the "Test your integration locally" block prints what its comments say', () => {
+  const m = /<!-- readme-test: testing -->\n```js\n([\s\S]*?)```/.exec(readme);
+  assert.ok(m, 'no testing block in README.md');
+  const expected = [...m[1].matchAll(/^\/\/ (\w+ \d{3} \w+ \w+)$/gm)].map((x) => x[1]);
+  assert.equal(expected.length, 3, 'the block states its three outputs');
+  const out = execFileSync(process.execPath, ['-e', m[1]], { cwd: root, encoding: 'utf8' });
+  assert.deepEqual(out.trim().split('\n'), expected);
+});
+
 test('the verbs snippet runs against a post-back server and answers 200 00', async () => {
   const m = /<!-- readme-test: verbs -->\n```js\n([\s\S]*?)```/.exec(readme);
   assert.ok(m, 'no verbs block in README.md');

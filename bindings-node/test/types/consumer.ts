@@ -240,3 +240,20 @@ driver.checkOperation(payment, 'refund', 100n);
 driver.checkOperation(payment, 'refund', 100);
 const opRequest = driver.operationRequest(account, { kind: 'refund', order_id: '0726qI3H7sZx', amount: { value: '1.00', currency: 'EUR' } });
 export { onAnyGateway, allowed, opRequest, secretsOf };
+
+// hostedpay/testing: a shop's own test.
+import * as testing from 'hostedpay/testing';
+import { Config, handleNotification } from 'hostedpay';
+async function testingConsumer(): Promise<void> {
+  const account = new Config({ gateway: 'paypal', business: 'shop@example.com', checkout_url: 'https://www.sandbox.paypal.com/cgi-bin/webscr', ipn_url: 'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr' });
+  const fake: testing.FakeGateway = testing.gateway(account, { mode: 'invalid' });
+  const sent = fake.notification({ order_id: 'A1', amount: { value: '10.00', currency: 'EUR' } });
+  const result = await handleNotification(account, sent.request, { payment: null as unknown as PaymentSnapshot, fetch: fake.fetch });
+  const verdict: string = result.verdict;
+  void verdict;
+  // @ts-expect-error: not a mode
+  testing.gateway(account, { mode: 'maybe' });
+  // @ts-expect-error: money is never a number
+  testing.notification(account, { order_id: 'A1', amount: { minor: 1000, currency: 'EUR' } });
+}
+void testingConsumer;
