@@ -1,6 +1,7 @@
 //! Field rules shared by every gateway: presence, length in characters, no control characters.
 
 use crate::error::{Error, Result};
+use crate::form::{splat, zero_bytes};
 
 /// A required text field: not empty (after trimming), at most `max` characters, no control
 /// characters. The error names `field`.
@@ -20,12 +21,9 @@ pub(crate) fn optional(field: &str, value: Option<&str>, max: usize) -> Result<(
 }
 
 fn bounded(field: &str, value: &str, max: usize) -> Result<()> {
-    // Nearly every value is ASCII: one branch-free byte scan (it vectorises) answers both
-    // questions. Checkout validates a dozen fields, and the byte-at-a-time scans were a tenth
-    // of a Redsys checkout.
-    let (non_ascii, ascii_control) = value.bytes().fold((false, false), |(n, c), b| {
-        (n | (b >= 0x80), c | (b < 0x20) | (b == 0x7f))
-    });
+    // Nearly every value is ASCII: one scan answers both questions. Checkout validates a
+    // dozen fields, and the byte-at-a-time scans were a tenth of a Redsys checkout.
+    let (non_ascii, ascii_control) = ascii_flags(value.as_bytes());
     let (len, control) = if !non_ascii {
         (value.len(), ascii_control)
     } else {
@@ -41,6 +39,36 @@ fn bounded(field: &str, value: &str, max: usize) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Whether `bytes` holds a byte above ASCII, and whether it holds an ASCII control character
+/// (below 0x20, or 0x7f), read eight bytes at a time: the byte-at-a-time fold was a tenth of a
+/// FloCash parse, which checks seventeen values.
+fn ascii_flags(bytes: &[u8]) -> (bool, bool) {
+    let flags = |w: u64| {
+        // Bytes below 0x20: the borrow trick of `zero_bytes`, exact as a yes-or-no answer.
+        let below_space = w.wrapping_sub(splat(0x20)) & !w & splat(0x80);
+        (w & splat(0x80), below_space | zero_bytes(w ^ splat(0x7f)))
+    };
+    let word = |chunk: &[u8]| {
+        // Short values are padded with a letter, which is neither answer.
+        let mut w = [b'a'; 8];
+        w[..chunk.len()].copy_from_slice(chunk);
+        flags(u64::from_le_bytes(w))
+    };
+    let (mut high, mut control) = (0, 0);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let (h, c) = word(chunk);
+        (high, control) = (high | h, control | c);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Re-reading bytes already read changes neither answer: the last eight bytes.
+        let (h, c) = word(bytes.get(bytes.len().saturating_sub(8)..).unwrap_or(rest));
+        (high, control) = (high | h, control | c);
+    }
+    (high != 0, control != 0)
 }
 
 /// An optional field that, when present, must satisfy `ok`; `rule` says how in the error.
@@ -101,5 +129,32 @@ mod tests {
             "length in characters, not bytes"
         );
         assert!(bounded("f", "abcd", 3).is_err());
+    }
+
+    #[test]
+    fn ascii_flags_agree_with_a_byte_loop() {
+        let slow = |b: &[u8]| {
+            (
+                b.iter().any(|&b| b >= 0x80),
+                b.iter().any(|&b| b < 0x20 || b == 0x7f),
+            )
+        };
+        let bytes: Vec<u8> = (0..40usize)
+            .map(|i| [b'a', b' ', 0x1f, 0x7f, 0x80, 0xff, b'~', 0x20, 0][i * 5 % 13 % 9])
+            .collect();
+        for start in 0..bytes.len() {
+            for end in start..=bytes.len() {
+                let b = &bytes[start..end];
+                assert_eq!(ascii_flags(b), slow(b), "{b:?}");
+            }
+        }
+        for b in 0..=255u8 {
+            for at in 0..12 {
+                let mut v = vec![b'x'; 12];
+                v[at] = b;
+                assert_eq!(ascii_flags(&v[..at + 1]), slow(&v[..at + 1]), "{b} at {at}");
+                assert_eq!(ascii_flags(&v), slow(&v), "{b} at {at}");
+            }
+        }
     }
 }

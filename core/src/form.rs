@@ -141,7 +141,7 @@ pub(crate) fn parse_borrowed(
 }
 
 /// An upper bound on the pairs in `body`, to size a vector once.
-pub(crate) fn count_pairs(body: &[u8]) -> usize {
+fn count_pairs(body: &[u8]) -> usize {
     memchr::memchr_iter(b'&', body).count() + 1
 }
 
@@ -180,22 +180,43 @@ pub(crate) fn for_each_pair<'a>(
     };
     let mut at = 0;
     while at < body.len() {
-        let end = find(b'&', b'&', &body[at..]).map_or(body.len(), |i| at + i);
-        let segment = at..end;
+        let start = at;
+        // One scan of the segment finds its end, its `=` and the first escape of the name
+        // and of the value; the bytes after a value's first escape only need the `&` looked
+        // for (the decoder reads them again).
+        let (mut eq, mut name_escape, mut value_escape) = (None, None, None);
+        let mut i = start;
+        let end = loop {
+            let hay = &body[i..];
+            let next = match (eq, value_escape) {
+                (None, _) => find_any([b'&', b'=', b'%', b'+'], hay),
+                (Some(_), None) => find3(b'&', b'%', b'+', hay),
+                (Some(_), Some(_)) => find1(b'&', hay),
+            };
+            let Some(j) = next.map(|j| i + j) else {
+                break body.len();
+            };
+            match body[j] {
+                b'&' => break j,
+                b'=' => eq = Some(j),
+                _ if eq.is_none() => name_escape = name_escape.or(Some(j)),
+                _ => value_escape = Some(j),
+            }
+            i = j + 1;
+        };
         at = end + 1;
-        if segment.is_empty() {
+        if start == end {
             continue;
         }
-        let (name, value) = match find(b'=', b'=', &body[segment.clone()]) {
-            Some(i) => {
-                let name =
-                    decode_component(body, text, segment.start..segment.start + i, None, charset)?;
+        let (name, value) = match eq {
+            Some(eq) => {
+                let name = decode_component(body, text, start..eq, name_escape, None, charset)?;
                 let value =
-                    decode_component(body, text, segment.start + i + 1..end, Some(&name), charset)?;
+                    decode_component(body, text, eq + 1..end, value_escape, Some(&name), charset)?;
                 (name, value)
             }
             None => {
-                let name = decode_component(body, text, segment, None, charset)?;
+                let name = decode_component(body, text, start..end, name_escape, None, charset)?;
                 (name, Cow::Borrowed(""))
             }
         };
@@ -212,14 +233,37 @@ pub(crate) fn find(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
     if hay.len() >= 48 {
         return memchr::memchr2(a, b, hay);
     }
+    find_any([a, b], hay)
+}
+
+/// How far [`find3`] and [`find1`] read a word at a time before handing over to memchr: the
+/// next byte looked for is usually that close in a form, and a base64 value much further.
+const SHORT: usize = 32;
+
+/// The first `a`, `b` or `c` in `hay`, which may be the rest of a whole body.
+fn find3(a: u8, b: u8, c: u8, hay: &[u8]) -> Option<usize> {
+    let (head, tail) = hay.split_at(hay.len().min(SHORT));
+    find_any([a, b, c], head).or_else(|| Some(SHORT + memchr::memchr3(a, b, c, tail)?))
+}
+
+/// The first `a` in `hay`, which may be the rest of a whole body.
+fn find1(a: u8, hay: &[u8]) -> Option<usize> {
+    let (head, tail) = hay.split_at(hay.len().min(SHORT));
+    find_any([a], head).or_else(|| Some(SHORT + memchr::memchr(a, tail)?))
+}
+
+/// The first byte of `hay` that is one of `needles`, read eight bytes at a time.
+fn find_any<const N: usize>(needles: [u8; N], hay: &[u8]) -> Option<usize> {
     if hay.len() < 8 {
-        return hay.iter().position(|&c| c == a || c == b);
+        return hay.iter().position(|c| needles.contains(c));
     }
     let word = |at: usize| {
         let mut w = [0u8; 8];
         w.copy_from_slice(&hay[at..at + 8]);
         let w = u64::from_le_bytes(w);
-        zero_bytes(w ^ splat(a)) | zero_bytes(w ^ splat(b))
+        needles
+            .iter()
+            .fold(0, |found, &n| found | zero_bytes(w ^ splat(n)))
     };
     let mut at = 0;
     while at + 8 <= hay.len() {
@@ -228,7 +272,7 @@ pub(crate) fn find(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
         }
         at += 8;
     }
-    // The last word overlaps bytes already read, which held neither byte.
+    // The last word overlaps bytes already read, which held none of the needles.
     let last = hay.len() - 8;
     match word(last) {
         0 => None,
@@ -237,22 +281,24 @@ pub(crate) fn find(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
 }
 
 /// `b` in every byte of a `u64`.
-const fn splat(b: u8) -> u64 {
+pub(crate) const fn splat(b: u8) -> u64 {
     u64::from_le_bytes([b; 8])
 }
 
 /// The high bit of each zero byte of `x`, exact up to and including the lowest one (a borrow
 /// can only flag bytes above a zero byte), which is all [`find`] reads.
-const fn zero_bytes(x: u64) -> u64 {
+pub(crate) const fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(splat(1)) & !x & splat(0x80)
 }
 
 /// Decodes `body[range]`, a name (`name` is `None`) or the value of `name`. `text` is the
-/// whole body when it is valid UTF-8 (and the charset is UTF-8).
+/// whole body when it is valid UTF-8 (and the charset is UTF-8); `first_escape` is where in
+/// the body the range's first `%` or `+` is, if it has one.
 fn decode_component<'a>(
     body: &'a [u8],
     text: Option<&'a str>,
     range: std::ops::Range<usize>,
+    first_escape: Option<usize>,
     name: Option<&str>,
     charset: Charset,
 ) -> Result<Cow<'a, str>> {
@@ -274,10 +320,11 @@ fn decode_component<'a>(
     let raw = &body[range.clone()];
     // The range starts and ends at the body's ends or next to an ASCII `&` or `=`, so it
     // always cuts valid text at character boundaries; `get` rather than trust.
+    let start = range.start;
     if let Some(text) = text.and_then(|t| t.get(range)) {
-        return match find(b'%', b'+', raw) {
+        return match first_escape {
             None => Ok(Cow::Borrowed(text)),
-            Some(first) => decode_text(text, first)
+            Some(first) => decode_text(text, first - start)
                 .map(Cow::Owned)
                 .map_err(|bad_escape| if bad_escape { malformed() } else { not_text() }),
         };
@@ -523,7 +570,7 @@ mod tests {
             .map(|i| [b'a', b'%', b'+', b'&', 0x80, 0x25 ^ 0x80, 0, 1][i * 7 % 11 % 8])
             .collect();
         for start in 0..bytes.len() {
-            for end in start..=bytes.len().min(start + 56) {
+            for end in start..=bytes.len() {
                 let hay = &bytes[start..end];
                 for (a, b) in [
                     (b'%', b'+'),
@@ -534,6 +581,10 @@ mod tests {
                 ] {
                     let slow = hay.iter().position(|&c| c == a || c == b);
                     assert_eq!(find(a, b, hay), slow, "{hay:?} {a} {b}");
+                    let slow = hay.iter().position(|&c| c == a || c == b || c == b'&');
+                    assert_eq!(find3(a, b, b'&', hay), slow, "{hay:?} {a} {b}");
+                    let slow = hay.iter().position(|&c| c == a);
+                    assert_eq!(find1(a, hay), slow, "{hay:?} {a}");
                 }
             }
         }
