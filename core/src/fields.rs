@@ -51,21 +51,36 @@ fn ascii_flags(bytes: &[u8]) -> (bool, bool) {
         (w & splat(0x80), below_space | zero_bytes(w ^ splat(0x7f)))
     };
     let word = |chunk: &[u8]| {
-        // Short values are padded with a letter, which is neither answer.
-        let mut w = [b'a'; 8];
-        w[..chunk.len()].copy_from_slice(chunk);
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
         flags(u64::from_le_bytes(w))
     };
+    if bytes.len() < 8 {
+        // Loads straight from the value (a padded copy stalled the load on the copy): two
+        // overlapping halves from 4 bytes, else byte by byte.
+        let Some(rest) = bytes.len().checked_sub(4) else {
+            return (
+                bytes.iter().any(|&b| b >= 0x80),
+                bytes.iter().any(|&b| b < 0x20 || b == 0x7f),
+            );
+        };
+        let half = |at: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&bytes[at..at + 4]);
+            u64::from(u32::from_le_bytes(w))
+        };
+        let (high, control) = flags(half(0) | half(rest) << 32);
+        return (high != 0, control != 0);
+    }
     let (mut high, mut control) = (0, 0);
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let (h, c) = word(chunk);
         (high, control) = (high | h, control | c);
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
+    if !chunks.remainder().is_empty() {
         // Re-reading bytes already read changes neither answer: the last eight bytes.
-        let (h, c) = word(bytes.get(bytes.len().saturating_sub(8)..).unwrap_or(rest));
+        let (h, c) = word(&bytes[bytes.len() - 8..]);
         (high, control) = (high | h, control | c);
     }
     (high != 0, control != 0)

@@ -208,16 +208,26 @@ pub(crate) fn for_each_pair<'a>(
         if start == end {
             continue;
         }
-        let (name, value) = match eq {
-            Some(eq) => {
-                let name = decode_component(body, text, start..eq, name_escape, None, charset)?;
-                let value =
-                    decode_component(body, text, eq + 1..end, value_escape, Some(&name), charset)?;
-                (name, value)
-            }
-            None => {
-                let name = decode_component(body, text, start..end, name_escape, None, charset)?;
-                (name, Cow::Borrowed(""))
+        // Most names and values have nothing to decode in a valid body: borrowed here,
+        // without a call.
+        let plain = |range: std::ops::Range<usize>, escape: Option<usize>| match (text, escape) {
+            (Some(text), None) => text.get(range).map(Cow::Borrowed),
+            _ => None,
+        };
+        let (name_range, value_range) = match eq {
+            Some(eq) => (start..eq, eq + 1..end),
+            None => (start..end, end..end),
+        };
+        let name = match plain(name_range.clone(), name_escape) {
+            Some(name) => name,
+            None => decode_component(body, text, name_range, name_escape, None, charset)?,
+        };
+        let value = match (eq, plain(value_range.clone(), value_escape)) {
+            // A name without `=` has the empty value.
+            (None, _) => Cow::Borrowed(""),
+            (Some(_), Some(value)) => value,
+            (Some(_), None) => {
+                decode_component(body, text, value_range, value_escape, Some(&name), charset)?
             }
         };
         pair(name, value)?;

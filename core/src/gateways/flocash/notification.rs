@@ -483,42 +483,67 @@ pub fn parse_notification(
     Ok(Unverified(notification))
 }
 
-/// The index in [`FIELDS`] of a received name, in any letter case: the name, lower-cased in
-/// one `u128` and compared with each documented name's, rather than a case-insensitive
-/// comparison with every documented name (a sixth of the parse) or a lower-cased copy and a
-/// `match` (a fourteenth). A test keeps the two lists the same.
+/// The index in [`FIELDS`] of a received name, in any letter case: the name read as two
+/// words, lower-cased a word at a time and compared with each documented name's, rather than
+/// a case-insensitive comparison with every documented name (a sixth of the parse) or a
+/// lower-cased copy and a `match` (a fourteenth). A test keeps the two lists the same.
 fn field_index(name: &str) -> Option<usize> {
-    let bytes = name.as_bytes();
-    let mut padded = [0u8; 16];
-    padded.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    let key = ascii_lowercase(u128::from_le_bytes(padded));
-    // The length too: `amount` and `amount%00` pad alike.
-    (0..KEYS.len()).find(|&i| KEYS[i] == key && FIELDS[i].0.len() == bytes.len())
+    let key = name_key(name.as_bytes())?;
+    let key = (key.0, ascii_lowercase(key.1), ascii_lowercase(key.2));
+    KEYS.iter().position(|k| *k == key)
 }
 
-/// Each documented name, zero-padded to 16 bytes, as a `u128` (the longest is 15 bytes).
-const KEYS: [u128; FIELDS.len()] = {
-    let mut keys = [0; FIELDS.len()];
+/// Every documented name's [`name_key`].
+const KEYS: [(usize, u64, u64); FIELDS.len()] = {
+    let mut keys = [(0, 0, 0); FIELDS.len()];
     let mut i = 0;
     while i < FIELDS.len() {
         let name = FIELDS[i].0.as_bytes();
-        let mut padded = [0u8; 16];
+        let (half, n) = if name.len() >= 8 {
+            (8, name.len())
+        } else {
+            (4, name.len())
+        };
+        let (mut lo, mut hi) = ([0u8; 8], [0u8; 8]);
         let mut j = 0;
-        while j < name.len() {
-            padded[j] = name[j];
+        while j < half {
+            lo[j] = name[j];
+            hi[j] = name[n - half + j];
             j += 1;
         }
-        keys[i] = u128::from_le_bytes(padded);
+        keys[i] = (n, u64::from_le_bytes(lo), u64::from_le_bytes(hi));
         i += 1;
     }
     keys
 };
 
-/// `to_ascii_lowercase` of each of the 16 bytes: 0x20 added to the bytes `A` to `Z`. No sum
+/// A name of 4 to 16 bytes as its length, its first and its last 8 bytes (4 and 4 below 8
+/// bytes; the two overlap and together cover the name): loads straight from the name, where
+/// copying it into a padded buffer first stalled each load on the copy's stores.
+fn name_key(name: &[u8]) -> Option<(usize, u64, u64)> {
+    let n = name.len();
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&name[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&name[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    match n {
+        8..=16 => Some((n, word(0), word(n - 8))),
+        4..8 => Some((n, half(0), half(n - 4))),
+        _ => None,
+    }
+}
+
+/// `to_ascii_lowercase` of each of the 8 bytes: 0x20 added to the bytes `A` to `Z`. No sum
 /// carries into the next byte (each adds at most 0xBE to a byte below 0x80).
-const fn ascii_lowercase(w: u128) -> u128 {
-    const fn splat(b: u8) -> u128 {
-        u128::from_le_bytes([b; 16])
+const fn ascii_lowercase(w: u64) -> u64 {
+    const fn splat(b: u8) -> u64 {
+        u64::from_le_bytes([b; 8])
     }
     let low7 = w & !splat(0x80);
     let at_least_a = low7 + splat(0x80 - b'A');
@@ -611,6 +636,31 @@ mod tests {
             assert_eq!(field_index(other), None, "{other}");
         }
         assert_eq!(field_index("Amount"), Some(F::Amount as usize));
+        let names = FIELDS.iter().map(|(name, _)| name.to_string());
+        let variants = names.flat_map(|name| {
+            (0..=name.len()).flat_map(move |at| {
+                let (a, b) = name.split_at(at);
+                [format!("{a}_{b}"), format!("{a}\0{b}"), format!("{a}é{b}")]
+                    .into_iter()
+                    .chain((at < name.len()).then(|| format!("{a}{}", &b[1..])))
+            })
+        });
+        let more = [
+            "amount\0",
+            "AMOUNT[",
+            "AMOUNT\u{c0}",
+            "Merchant",
+            "MERCHANT",
+        ];
+        for near in variants.chain(more.map(String::from)) {
+            assert_eq!(
+                field_index(&near),
+                FIELDS
+                    .iter()
+                    .position(|(f, _)| f.eq_ignore_ascii_case(&near)),
+                "{near:?}"
+            );
+        }
         for near in [
             "amount\0",
             "\0amount",
@@ -624,10 +674,10 @@ mod tests {
         // Every byte lower-cases as `to_ascii_lowercase` does.
         for b in 0..=255u8 {
             for c in [0, b'@', b'A', b'Z', b'[', 0x7f, 0x80, 0xc1, 0xda, 0xff] {
-                let mixed: [u8; 16] = std::array::from_fn(|i| [b, c][i % 2]);
+                let mixed: [u8; 8] = std::array::from_fn(|i| [b, c][i % 2]);
                 let lower = mixed.map(|b| b.to_ascii_lowercase());
-                let w = ascii_lowercase(u128::from_le_bytes(mixed));
-                assert_eq!(w, u128::from_le_bytes(lower), "{b} {c}");
+                let w = ascii_lowercase(u64::from_le_bytes(mixed));
+                assert_eq!(w, u64::from_le_bytes(lower), "{b} {c}");
             }
         }
     }
