@@ -6,7 +6,7 @@
 // post-back failing, every notification delivered twice, as far as the gateway has each),
 // another purchase still moves the payment to `paid` exactly once.
 //
-// Needs: `make demo-setup` (the venv with the vpos wheel, the sandbox binary), chromium and
+// Needs: `make demo-setup` (the venv with the hostedpay wheel, the sandbox binary), chromium and
 // `npm ci` (tools.sh). DEMO_PYTHON / DEMO_SANDBOX override where they are; SCREENSHOT_DIR
 // where the screenshots go (default e2e/screenshots/).
 import { test, before, after } from 'node:test';
