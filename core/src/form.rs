@@ -574,6 +574,82 @@ mod tests {
         assert_eq!(err(&[b'a'; 65]).code(), ErrorCode::BodyTooLarge);
     }
 
+    /// The decoder the one-scan decoder replaced, byte by byte, component by component: the
+    /// oracle for its answers and errors.
+    fn old_parse(body: &[u8], charset: Charset) -> Result<Pairs> {
+        let mut pairs: Pairs = Vec::new();
+        for segment in body.split(|&b| b == b'&').filter(|s| !s.is_empty()) {
+            let (name, value) = match segment.iter().position(|&b| b == b'=') {
+                Some(i) => (&segment[..i], &segment[i + 1..]),
+                None => (segment, &b""[..]),
+            };
+            let name = old_component(name, None, charset)?;
+            let value = old_component(value, Some(&name), charset)?;
+            if pairs.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                return Err(duplicate(Cow::Owned(name)));
+            }
+            pairs.push((name, value));
+        }
+        Ok(pairs)
+    }
+
+    fn old_component(raw: &[u8], name: Option<&str>, charset: Charset) -> Result<String> {
+        let field = || name.map_or_else(|| "(field name)".to_string(), str::to_string);
+        let (mut out, mut i) = (Vec::new(), 0);
+        while i < raw.len() {
+            match raw[i] {
+                b'+' => out.push(b' '),
+                b'%' => match (hex(raw.get(i + 1)), hex(raw.get(i + 2))) {
+                    (Some(h), Some(l)) => {
+                        out.push(h << 4 | l);
+                        i += 2;
+                    }
+                    _ => {
+                        return Err(Error::new(
+                            ErrorCode::InvalidEncoding,
+                            format!("{} has a malformed %-escape", field()),
+                        )
+                        .with_field(field()));
+                    }
+                },
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        let plain = !raw.iter().any(|&b| b == b'%' || b == b'+');
+        charset.decode(out).ok_or_else(|| {
+            let message = match (plain, charset) {
+                (true, Charset::Utf8) => format!("{} is not valid UTF-8", field()),
+                _ => format!("{} is not valid {} text", field(), charset.label()),
+            };
+            Error::new(ErrorCode::InvalidUtf8, message).with_field(field())
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn decodes_as_the_byte_decoder_did(
+            picks in proptest::collection::vec(0usize..24, 0..40),
+        ) {
+            // Pieces of bodies: plain text, separators, escapes of ASCII and of the bytes of
+            // `é` and `€` (whole, split or stray), raw UTF-8 and bytes that are never UTF-8.
+            const PIECES: [&[u8]; 24] = [
+                b"a", b"A", b"=", b"&", b"%", b"+", b"2", b"%2F", b"%41", b"%C3", b"%A9",
+                b"%E2", b"%82", b"%AC", b"%c3%a9", b"%G1", b"%4", "é".as_bytes(), "€".as_bytes(),
+                b"\xc3", b"\xa9", b"\xff", b"\x80", b"%0A",
+            ];
+            let body: Vec<u8> = picks.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+            for charset in [Charset::Utf8, Charset::Latin1] {
+                let new = parse_urlencoded_in(&body, 1024, charset)
+                    .map_err(|e| (e.code(), e.field().map(str::to_string), e.to_string()));
+                let old = old_parse(&body, charset)
+                    .map_err(|e| (e.code(), e.field().map(str::to_string), e.to_string()));
+                proptest::prop_assert_eq!(new, old, "{:?}", String::from_utf8_lossy(&body));
+            }
+        }
+    }
+
     #[test]
     fn find_agrees_with_a_byte_loop() {
         let bytes: Vec<u8> = (0..64usize)
