@@ -15,7 +15,11 @@ use crate::wire::to_json;
 /// `testing::notification` for `config`'s gateway and the payment JSON (`{order_id, amount,
 /// status?, transaction_id?}`): `{content_type, body, token?, proof?}` JSON.
 #[napi]
-pub fn testing_notification(env: Env, config: &DriverConfig, payment: String) -> napi::Result<String> {
+pub fn testing_notification(
+    env: Env,
+    config: &DriverConfig,
+    payment: String,
+) -> napi::Result<String> {
     let payment: Payment = read(&env, &payment)?;
     testing::notification(&config.inner, &payment)
         .map(|n| to_json(&n))
