@@ -3,9 +3,14 @@
 //! The bench runs them beside the core's functions, so the core's distance to "the limit" is
 //! measured in one run, on one machine state.
 //!
-//! They are deliberately lean: no limits, no duplicate checks, no letter-case leniency, exact
-//! field names only. They must still give the same answers as the core on the bench inputs
-//! (`check` asserts that once, before anything is timed).
+//! They are deliberately lean: borrowed where they can be, `None` rather than typed errors,
+//! nothing kept that a caller did not ask for. The Redsys ones stop at what the signature
+//! proves (no limits, no duplicate checks, exact names). The FloCash one has no signature to
+//! lean on, so it makes the checks any correct listener must (see [`flocash_parse`]):
+//! otherwise the target would compare a validating parser with one that validates nothing.
+//! They must give the same answers as the core on the bench inputs, and the FloCash one must
+//! refuse what the core refuses (`check_references` asserts both once, before anything is
+//! timed).
 
 use std::borrow::Cow;
 
