@@ -1,9 +1,9 @@
 # The demo shop (examples/django-shop/): a small Django project on SQLite using hostedpay.django,
-# paid through vpos-sandbox. Installs everything it needs on a fresh machine.
+# paid through hostedpay-sandbox. Installs everything it needs on a fresh machine.
 #
 # demo:     builds the hostedpay wheel (python-wheel) and pip-installs it with its Django extra
 #           (Django, cryptography) into the shop's venv, builds the sandbox, then runs demo.py:
-#           vpos-sandbox and the shop on free ports of 127.0.0.1, the URL to open printed;
+#           hostedpay-sandbox and the shop on free ports of 127.0.0.1, the URL to open printed;
 #           Ctrl-C (or SIGTERM) stops both. Each phase prints a `== demo:` line first, and the
 #           long builds show cargo's progress: nothing stays silent for minutes.
 # demo-e2e: the same two servers and a customer in headless Chromium (playwright-core,
@@ -17,7 +17,7 @@ TEST_SUITES += demo-e2e
 
 DEMO_DIR := examples/django-shop
 DEMO_VENV := $(DEMO_DIR)/.venv
-DEMO_SANDBOX := target/debug/vpos-sandbox
+DEMO_SANDBOX := target/debug/hostedpay-sandbox
 # Sandbox time runs this much faster: FloCash's hourly retry comes every second, PayPal's and
 # Bitpay's first retry after 17 ms.
 DEMO_TIME_SCALE ?= 3600

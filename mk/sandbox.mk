@@ -1,4 +1,4 @@
-# vpos-sandbox: the local gateway emulator (sandbox/README.md).
+# hostedpay-sandbox: the local gateway emulator (sandbox/README.md).
 TEST_SUITES += sandbox-test
 
 .PHONY: sandbox-test sandbox

@@ -1,5 +1,5 @@
 """Redsys test helpers: settings with the public test keys, notifications signed with the
-binding's own signer, a capture server for sandbox deliveries, the vpos-sandbox process, and
+binding's own signer, a capture server for sandbox deliveries, the hostedpay-sandbox process, and
 a REST stand-in that answers with replies signed by the binding."""
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def cargo() -> Optional[str]:
 
 
 class Sandbox:
-    """The project's own ``vpos-sandbox`` on a free port (``cargo run``), stopped at exit."""
+    """The project's own ``hostedpay-sandbox`` on a free port (``cargo run``), stopped at exit."""
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
@@ -219,10 +219,10 @@ class Sandbox:
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
-        prefix = "vpos-sandbox listening on "
+        prefix = "hostedpay-sandbox listening on "
         if not line.startswith(prefix):
             self.close()
-            raise RuntimeError(f"vpos-sandbox did not start: {line!r}")
+            raise RuntimeError(f"hostedpay-sandbox did not start: {line!r}")
         self.base = line[len(prefix):].strip()
         # Keep reading its output so a full pipe never blocks it.
         threading.Thread(target=self._drain, daemon=True).start()

@@ -196,7 +196,7 @@ def test_plain_http_is_allowed_on_a_test_account_or_on_this_machine(settings, na
     gateway = name.split("-")[0]
     settings.VPOS = {gateway: {**config, "live": False}}
     assert ids() == []
-    # A local sandbox (vpos-sandbox on http://127.0.0.1:8700, the demo shop's): never leaves the machine.
+    # A local sandbox (hostedpay-sandbox on http://127.0.0.1:8700, the demo shop's): never leaves the machine.
     for host in ("localhost", "127.0.0.1", "[::1]", "sandbox.localhost"):
         local = {k: (v.replace(v.split("/")[2], f"{host}:8700") if isinstance(v, str) and v.startswith("http://")
                      else v) for k, v in config.items()}

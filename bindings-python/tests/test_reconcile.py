@@ -301,9 +301,9 @@ def test_bad_settings_and_options_are_command_errors(flocash_poll: PollingServer
         reconcile()
 
 
-@pytest.mark.skipif(shutil.which("cargo") is None, reason="needs cargo to run the project's vpos-sandbox")
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="needs cargo to run the project's hostedpay-sandbox")
 def test_dropped_notification_reaches_paid_through_vpos_sandbox(settings: Any) -> None:
-    """The whole gap, against the project's FloCash emulator: checkout posted to vpos-sandbox,
+    """The whole gap, against the project's FloCash emulator: checkout posted to hostedpay-sandbox,
     paid there, its notification sent to a listener that is down (dropped), then
     ``vpos_reconcile`` polls the sandbox's APIMerchantService and the payment is paid."""
     from tests.redsys_helpers import Sandbox

@@ -1,6 +1,6 @@
 """Redsys in Django, end to end through the test client and a real database: checkout form,
 HTTP-POST and SOAP notifications (verified by signature), duplicates, bad signatures, the
-public R3 sandbox notification, and refunds through the REST API (vpos-sandbox)."""
+public R3 sandbox notification, and refunds through the REST API (hostedpay-sandbox)."""
 
 from __future__ import annotations
 
@@ -301,11 +301,11 @@ def test_admin_action_refunds_what_remains(redsys_settings: Any, client: Any, ad
 admin_rest = RestStandIn(REDSYS)
 
 
-@pytest.mark.skipif(cargo() is None, reason="needs cargo to run the project's vpos-sandbox")
+@pytest.mark.skipif(cargo() is None, reason="needs cargo to run the project's hostedpay-sandbox")
 def test_checkout_to_paid_to_two_partial_refunds_against_vpos_sandbox(
         settings: Any, client: Any, status_changes: List[Dict[str, Any]]) -> None:
     """A Redsys payment from checkout to paid to two partial refunds: the checkout form is
-    posted to vpos-sandbox as a browser would, the sandbox's own signed notification is
+    posted to hostedpay-sandbox as a browser would, the sandbox's own signed notification is
     delivered to a real local server and handed to the view, and the refunds go through
     trataPeticionREST over HTTP with the stdlib client."""
     box = Sandbox()

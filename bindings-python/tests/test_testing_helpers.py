@@ -258,7 +258,7 @@ def section_blocks() -> Dict[str, str]:
     return {kind: text for kind, _, text in BLOCK.findall(section)}
 
 
-@pytest.mark.skipif(cargo() is None, reason="needs cargo to run the project's vpos-sandbox")
+@pytest.mark.skipif(cargo() is None, reason="needs cargo to run the project's hostedpay-sandbox")
 def test_the_readme_sandbox_lines(settings: Any, client: Any) -> None:
     """The section's sandbox path: its settings lines on its Redsys account, the checkout form
     posted to the sandbox, its pay call, and the sandbox's own signed notification applied."""

@@ -2,7 +2,7 @@
 """`make demo`: the gateway sandbox and the demo shop, both on free ports of 127.0.0.1.
 
 1. binds the shop's socket (port 0: a free one), so its notification URLs are known;
-2. starts vpos-sandbox with the "back office" notification URLs of FloCash and CECA (a
+2. starts hostedpay-sandbox with the "back office" notification URLs of FloCash and CECA (a
    --config file) and reads the sandbox's address from its first line;
 3. points the shop at the sandbox, migrates the SQLite database, sets a fresh password for
    the `admin` user, and serves the shop (Django's threaded WSGI server, static files for the
@@ -61,10 +61,10 @@ def start_sandbox(binary, port, time_scale, shop_url, token, workdir):
         [binary, "--listen", f"127.0.0.1:{port}", "--time-scale", str(time_scale), "--config", str(config)],
         stdout=subprocess.PIPE, text=True, preexec_fn=_die_with_parent)
     first = proc.stdout.readline()
-    prefix = "vpos-sandbox listening on "
+    prefix = "hostedpay-sandbox listening on "
     if not first.startswith(prefix):
         proc.kill()
-        raise SystemExit(f"demo: vpos-sandbox did not start (said {first!r})")
+        raise SystemExit(f"demo: hostedpay-sandbox did not start (said {first!r})")
 
     def relay():
         for line in proc.stdout:
@@ -76,7 +76,7 @@ def start_sandbox(binary, port, time_scale, shop_url, token, workdir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sandbox", required=True, help="the vpos-sandbox binary")
+    parser.add_argument("--sandbox", required=True, help="the hostedpay-sandbox binary")
     parser.add_argument("--time-scale", type=int, default=3600,
                         help="sandbox time runs this many times faster (3600: FloCash's hourly retry every second)")
     parser.add_argument("--port", type=int, default=0, help="shop port (0: a free one)")
@@ -130,7 +130,7 @@ def main():
             print(f"""
   vpos demo shop          {shop_url}/        <- open this
   Django admin            {shop_url}/admin/  (user admin, password {password})
-  gateways (vpos-sandbox) {sandbox_url}/_sandbox/  event log and fault injection
+  gateways (hostedpay-sandbox) {sandbox_url}/_sandbox/  event log and fault injection
   database                {args.db}
   Buy, pay with FloCash, Redsys, CECA, Santander Elavon, PayPal or Bitpay, pick an outcome on
   the gateway's page, watch the order page follow the notifications.

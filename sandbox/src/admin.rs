@@ -250,7 +250,7 @@ fn tagged(gateway: &str, paid: impl serde::Serialize) -> serde_json::Value {
 async fn dashboard(State(app): State<Arc<App>>) -> Response {
     let inner = app.lock();
     let base = &app.base_url;
-    let mut body = String::from("<h1>vpos-sandbox</h1>");
+    let mut body = String::from("<h1>hostedpay-sandbox</h1>");
     body.push_str("<h2>Point your shop here</h2>");
     body.push_str(&html::rows(&[
         ("FloCash checkout_url", format!("{base}/ecom/ecommerce.do")),
@@ -367,5 +367,5 @@ async fn dashboard(State(app): State<Arc<App>>) -> Response {
     }
     body.push_str("</table>");
     drop(inner);
-    html::respond(StatusCode::OK, "vpos-sandbox", &body)
+    html::respond(StatusCode::OK, "hostedpay-sandbox", &body)
 }

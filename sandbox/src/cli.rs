@@ -9,16 +9,16 @@ use crate::faults::Faults;
 
 /// `--help` text.
 pub const USAGE: &str = "\
-vpos-sandbox: a local emulator of the payment gateways vpos speaks (FloCash, Redsys, CECA,
+hostedpay-sandbox: a local emulator of the payment gateways vpos speaks (FloCash, Redsys, CECA,
 PayPal, Santander Elavon, Bitpay)
 
 USAGE:
-    vpos-sandbox [--listen ADDR] [--time-scale N] [--config FILE] [--fault SPEC]...
+    hostedpay-sandbox [--listen ADDR] [--time-scale N] [--config FILE] [--fault SPEC]...
                  [--seed N] [--deliver-anywhere]
 
 OPTIONS:
     --listen ADDR     where to listen (default 127.0.0.1:8700; port 0 picks a free port).
-                      The first line on stdout is `vpos-sandbox listening on http://ADDR`.
+                      The first line on stdout is `hostedpay-sandbox listening on http://ADDR`.
     --time-scale N    gateway time runs N times faster: FloCash's hourly retries come every
                       3600/N seconds, PayPal's and Bitpay's retries, pending payments and
                       Bitpay confirmations come N times sooner (default 1)
@@ -183,7 +183,7 @@ mod tests {
             &["--fault", "nope"],
             &["--listen"],
             &["--bogus"],
-            &["--config", "/nonexistent/vpos-sandbox.json"],
+            &["--config", "/nonexistent/hostedpay-sandbox.json"],
         ] {
             assert!(run(bad).is_err(), "{bad:?}");
         }

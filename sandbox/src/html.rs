@@ -33,7 +33,7 @@ pub fn page(title: &str, body: &str) -> String {
             ".errors li{{color:#a00}}.warnings li{{color:#875f00}}",
             "pre{{white-space:pre-wrap;word-break:break-all;margin:0;font-size:.8rem}}td pre{{min-width:30rem}}",
             "</style></head><body>\n",
-            "<p class=\"banner\">vpos-sandbox: a local emulator. No money moves.</p>\n",
+            "<p class=\"banner\">hostedpay-sandbox: a local emulator. No money moves.</p>\n",
             "{body}\n</body></html>\n"
         ),
         title = esc(title),

@@ -94,7 +94,7 @@ impl HttpClient {
         let uri: hyper::Uri = url.parse().map_err(|e| format!("bad URL: {e}"))?;
         let mut builder = hyper::Request::builder().method(method).uri(uri).header(
             "user-agent",
-            concat!("vpos-sandbox/", env!("CARGO_PKG_VERSION")),
+            concat!("hostedpay-sandbox/", env!("CARGO_PKG_VERSION")),
         );
         for (name, value) in headers {
             builder = builder.header(*name, *value);

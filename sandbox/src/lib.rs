@@ -1,4 +1,4 @@
-//! # vpos-sandbox
+//! # hostedpay-sandbox
 //!
 //! A local emulator of the payment gateways vpos speaks, so that a shop (and vpos's own
 //! end-to-end tests) can run a whole payment without any real gateway. A shop configures the
@@ -202,7 +202,7 @@ fn router(app: Arc<App>) -> Router {
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
-                "vpos-sandbox: no such path (the dashboard is at /_sandbox/)\n",
+                "hostedpay-sandbox: no such path (the dashboard is at /_sandbox/)\n",
             )
         })
         .layer(middleware::from_fn_with_state(app.clone(), log_requests))

@@ -1,4 +1,4 @@
-//! `vpos-sandbox`: runs the gateway emulator until Ctrl-C or SIGTERM.
+//! `hostedpay-sandbox`: runs the gateway emulator until Ctrl-C or SIGTERM.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -14,11 +14,11 @@ async fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Command::Version) => {
-            println!("vpos-sandbox {}", env!("CARGO_PKG_VERSION"));
+            println!("hostedpay-sandbox {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("vpos-sandbox: {e}");
+            eprintln!("hostedpay-sandbox: {e}");
             return ExitCode::from(2);
         }
     };
@@ -27,14 +27,14 @@ async fn main() -> ExitCode {
     let sandbox = match vpos_sandbox::start(options).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("vpos-sandbox: cannot start: {e}");
+            eprintln!("hostedpay-sandbox: cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };
     let url = sandbox.url();
     // The first line is a contract: tests and `make demo` read the address from it.
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "vpos-sandbox listening on {url}");
+    let _ = writeln!(out, "hostedpay-sandbox listening on {url}");
     let _ = writeln!(
         out,
         "  FloCash  checkout_url {url}/ecom/ecommerce.do  base_url {url}"
@@ -67,7 +67,7 @@ async fn main() -> ExitCode {
     drop(out);
     if !sandbox.addr().ip().is_loopback() {
         eprintln!(
-            "vpos-sandbox: warning: listening on {}, not loopback; anyone who can reach it can fake payments to your shop",
+            "hostedpay-sandbox: warning: listening on {}, not loopback; anyone who can reach it can fake payments to your shop",
             sandbox.addr()
         );
     }
@@ -75,7 +75,7 @@ async fn main() -> ExitCode {
     match sandbox.shutdown().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("vpos-sandbox: {e}");
+            eprintln!("hostedpay-sandbox: {e}");
             ExitCode::FAILURE
         }
     }

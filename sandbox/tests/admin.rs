@@ -10,7 +10,7 @@ use vpos_sandbox::Config;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_prints_its_address_first() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vpos-sandbox"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hostedpay-sandbox"))
         .args([
             "--listen",
             "127.0.0.1:0",
@@ -40,7 +40,7 @@ async fn the_binary_prints_its_address_first() {
     };
     let url = line
         .trim_end()
-        .strip_prefix("vpos-sandbox listening on ")
+        .strip_prefix("hostedpay-sandbox listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_string();
     let port: u16 = url
@@ -57,13 +57,13 @@ async fn the_binary_prints_its_address_first() {
 
 #[test]
 fn the_binary_refuses_bad_flags() {
-    let out = Command::new(env!("CARGO_BIN_EXE_vpos-sandbox"))
+    let out = Command::new(env!("CARGO_BIN_EXE_hostedpay-sandbox"))
         .args(["--fault", "explode"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault"));
-    let help = Command::new(env!("CARGO_BIN_EXE_vpos-sandbox"))
+    let help = Command::new(env!("CARGO_BIN_EXE_hostedpay-sandbox"))
         .arg("--help")
         .output()
         .unwrap();

@@ -1,5 +1,5 @@
 // The demo shop in a real headless Chromium (Debian's, driven by playwright-core) against the
-// real gateway emulator: demo.py starts vpos-sandbox and the Django shop on free ports of
+// real gateway emulator: demo.py starts hostedpay-sandbox and the Django shop on free ports of
 // 127.0.0.1, exactly as `make demo` does. For every gateway (FloCash, Redsys, CECA, Santander
 // Elavon, PayPal, Bitpay) a customer buys, pays on the sandbox's page and watches the order
 // page reach `paid`; then, with the gateway misbehaving (first delivery dropped, first
@@ -21,7 +21,7 @@ import { chromium } from 'playwright-core';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHOP_DIR = resolve(HERE, '..');
 const PYTHON = process.env.DEMO_PYTHON ?? join(SHOP_DIR, '.venv/bin/python');
-const SANDBOX = process.env.DEMO_SANDBOX ?? resolve(SHOP_DIR, '../../target/debug/vpos-sandbox');
+const SANDBOX = process.env.DEMO_SANDBOX ?? resolve(SHOP_DIR, '../../target/debug/hostedpay-sandbox');
 const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? join(HERE, 'screenshots'));
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];

@@ -1,4 +1,4 @@
-"""Settings of the vpos demo shop: SQLite, hostedpay.django, every gateway pointed at vpos-sandbox.
+"""Settings of the vpos demo shop: SQLite, hostedpay.django, every gateway pointed at hostedpay-sandbox.
 
 demo.py sets the environment variables below for each run; with `manage.py` the defaults
 fit a sandbox started by hand (`make sandbox`, port 8700).
@@ -65,7 +65,7 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "static/"
 
-# Every gateway is vpos-sandbox (sandbox/README.md) with its public test keys: the gateway URLs
+# Every gateway is hostedpay-sandbox (sandbox/README.md) with its public test keys: the gateway URLs
 # are the sandbox's, the notification and return URLs are ours. FloCash's notification URL
 # holds a secret token, so it is registered in the sandbox's "back office" (its --config
 # notify_url, which demo.py writes) and never shown to the customer; so is CECA's (Cecabank's
@@ -121,7 +121,7 @@ VPOS = {
         "postback_timeout": 5,
     },
     "bitpay": {
-        "api_key": "sandbox-bitpay-api-key",  # vpos-sandbox's default key
+        "api_key": "sandbox-bitpay-api-key",  # hostedpay-sandbox's default key
         "api_url": f"{SANDBOX_URL}/invoices",
         "invoice_url": f"{SANDBOX_URL}/invoice",
         "notification_url": f"{SHOP_URL}/vpos/bitpay/default/",
