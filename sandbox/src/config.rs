@@ -2,7 +2,7 @@
 //!
 //! ```json
 //! {
-//!   "flocash": { "merchant": "sales@demoshop.com", "notify_url": "http://127.0.0.1:8000/flocash/notify/TOKEN/",
+//!   "flocash": { "merchant": "sales@demoshop.com", "notify_url": "http://127.0.0.1:8000/vpos/flocash/default/TOKEN/",
 //!                "pending_seconds": 60 },
 //!   "redsys":  { "merchant_code": "999008881", "terminal": "1",
 //!                "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7" }
