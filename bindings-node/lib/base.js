@@ -6,6 +6,7 @@
 
 const util = require('node:util');
 const { encode, decode } = require('./json.js');
+const { form } = require('./flat.js');
 const { bodyBytes } = require('./bytes.js');
 const { transition } = require('./state.js');
 const { errorJson } = require('./wire.js');
@@ -91,7 +92,8 @@ class BaseGateway {
 const checkoutMethods = {
   /** The redirect form for `order`: `{ action, method, fields: [name, value][] }`. */
   checkout(order) {
-    return decode(nativeOf(this).checkout(encode(order, '')));
+    const json = encode(order, '');
+    return form(nativeOf(this).checkoutFlat(json)) ?? decode(nativeOf(this).checkout(json));
   },
   /** The redirect form as HTML, every value escaped; `autoSubmit` adds the submitting script. */
   checkoutHtml(order, { autoSubmit = false } = {}) {

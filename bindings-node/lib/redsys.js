@@ -9,6 +9,8 @@ const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { bodyBytes } = require('./bytes.js');
 const { decorate } = require('./notifications.js');
+const flat = require('./flat.js');
+const { opt, pairs } = flat;
 const { transition, withHandle, registerVerified } = require('./state.js');
 const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { handleGatewayNotification, gatewayConfig } = require('./driver.js');
@@ -17,13 +19,51 @@ const { replyJson, errorJson } = require('./wire.js');
 const UnverifiedNotification = native.RedsysUnverifiedNotification;
 const VerifiedNotification = native.RedsysVerifiedNotification;
 
-decorate('Redsys', UnverifiedNotification, VerifiedNotification, (n) => ({
-  format: n.format,
-  order: n.order,
-  response: n.response,
-  amount: n.amount.value,
-  currency: n.amount.currency,
-}));
+/**
+ * A notification from the addon's flat text (src/redsys.rs `notification_flat`: the values of the
+ * JSON shape in its order, `\0` between them, `\u0001` for null), without `JSON.parse`; the same
+ * object `decode(notificationJson())` gives. `undefined` (the addon could not write it flat): JSON.
+ */
+function fromFlat(text) {
+  if (typeof text !== 'string') return undefined;
+  const v = text.split('\0');
+  return {
+    format: v[0],
+    signature_version: v[1],
+    order: v[2],
+    amount: { minor: BigInt(v[3]), currency: v[4], value: v[5] },
+    merchant_code: v[6],
+    terminal: opt(v[7]),
+    response: v[8],
+    transaction_type: v[9],
+    action: v[10],
+    status: v[11],
+    authorisation_code: opt(v[12]),
+    error_code: opt(v[13]),
+    merchant_data: opt(v[14]),
+    identifier: opt(v[15]),
+    expiry_date: opt(v[16]),
+    cof_txnid: opt(v[17]),
+    parameters: pairs(v, 18),
+  };
+}
+
+decorate(
+  'Redsys',
+  UnverifiedNotification,
+  VerifiedNotification,
+  (n) => ({
+    format: n.format,
+    order: n.order,
+    response: n.response,
+    amount: n.amount.value,
+    currency: n.amount.currency,
+  }),
+  {
+    untrusted: (handle) => fromFlat(native.redsysUntrustedFlat(handle)),
+    notification: (handle) => fromFlat(native.redsysNotificationFlat(handle)),
+  },
+);
 Object.defineProperty(VerifiedNotification.prototype, 'parameters', {
   get() {
     return Object.fromEntries(this.notification.parameters);
@@ -80,7 +120,8 @@ class Gateway {
 
   /** The signed redirect form for `order`: `{ action, method, fields: [name, value][] }`. */
   checkout(order) {
-    return decode(this.#native.checkout(encode(order, '')));
+    const json = encode(order, '');
+    return flat.form(this.#native.checkoutFlat(json)) ?? decode(this.#native.checkout(json));
   }
 
   /** The redirect form as HTML, every value escaped; `autoSubmit` adds the submitting script. */

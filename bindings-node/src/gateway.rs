@@ -131,6 +131,23 @@ macro_rules! gateway_class {
                     )
                 }
 
+                /// The gateway's `checkout` as flat text (`crate::flat::redirect_form`:
+                /// action, method, the fields' names and values), or `undefined` when the form
+                /// must travel as JSON (`checkout`).
+                #[napi]
+                pub fn checkout_flat(
+                    &self,
+                    env: Env,
+                    order: String,
+                ) -> napi::Result<Option<String>> {
+                    let order: $order = $crate::gateway::read(&env, &order)?;
+                    $crate::error::OrThrow::or_throw(
+                        $gateway::checkout(&self.config, &order)
+                            .map(|form| $crate::flat::redirect_form(&form)),
+                        &env,
+                    )
+                }
+
                 /// `RedirectForm::to_html` for a checkout form.
                 #[napi]
                 pub fn checkout_html(

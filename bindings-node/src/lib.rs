@@ -26,6 +26,7 @@ pub mod ceca;
 pub mod driver;
 pub mod elavon;
 pub mod error;
+pub mod flat;
 pub mod flocash;
 pub mod money;
 pub mod notification;

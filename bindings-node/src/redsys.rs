@@ -120,3 +120,52 @@ pub fn redsys_status(env: Env, transaction_type: String, response: String) -> na
         response,
     }))
 }
+
+/// A Redsys notification as flat text (`crate::flat`), in the order of its JSON shape:
+/// format, signature_version, order, amount (minor, currency, value), merchant_code, terminal,
+/// response, transaction_type, action, status, authorisation_code, error_code, merchant_data,
+/// identifier, expiry_date, cof_txnid, then the parameters' names and values. `lib/redsys.js`
+/// rebuilds the object; `None` when a value cannot be written flat (then JSON).
+fn notification_flat(n: &Notification) -> Option<String> {
+    let mut f = crate::flat::Flat::with_capacity(
+        256 + n
+            .parameters
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 2)
+            .sum::<usize>(),
+    );
+    f.name(&n.format);
+    f.str(&n.signature_version);
+    f.str(&n.order);
+    f.display(n.amount.minor());
+    f.display(n.amount.currency());
+    f.str(&n.amount.to_decimal_string());
+    f.str(&n.merchant_code);
+    f.opt(n.terminal.as_deref());
+    f.str(&n.response);
+    f.str(&n.transaction_type);
+    f.name(&n.action);
+    f.str(n.status.as_str());
+    f.opt(n.authorisation_code.as_deref());
+    f.opt(n.error_code.as_deref());
+    f.opt(n.merchant_data.as_deref());
+    f.opt(n.identifier.as_deref());
+    f.opt(n.expiry_date.as_deref());
+    f.opt(n.cof_txnid.as_deref());
+    f.pairs(&n.parameters);
+    f.finish()
+}
+
+/// A parsed notification as flat text (`lib/redsys.js` reads it), or `undefined` when it must
+/// travel as JSON. A function, not a method: the handles' methods are the public surface.
+#[napi]
+pub fn redsys_untrusted_flat(notification: &RedsysUnverifiedNotification) -> Option<String> {
+    notification_flat(notification.inner.untrusted())
+}
+
+/// A verified notification as flat text (`lib/redsys.js` reads it), or `undefined` when it must
+/// travel as JSON.
+#[napi]
+pub fn redsys_notification_flat(verified: &RedsysVerifiedNotification) -> Option<String> {
+    notification_flat(&verified.inner)
+}

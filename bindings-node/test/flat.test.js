@@ -1,0 +1,120 @@
+'use strict';
+// The hot paths' flat text (src/flat.rs, lib/flat.js) gives exactly what the JSON path gives:
+// every Redsys notification of the shared vectors (parsed and, where it verifies, verified)
+// and every checkout form, and a value that cannot travel flat falls back to JSON.
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const vpos = require('hostedpay');
+const native = require('../native.js');
+const { decode, encode } = require('../lib/json.js');
+const fs = require('node:fs');
+const { VECTORS_DIR, loadCases, moneyAsBigint, subset } = require('./support/vectors.js');
+
+const FORM = 'application/x-www-form-urlencoded';
+const cases = (gateway, file) =>
+  loadCases(path.join(VECTORS_DIR, gateway, file)).map((c) => ({ ...c, input: moneyAsBigint(c.input) }));
+
+test('redsys: .untrusted and .notification equal the JSON reading for every vector', () => {
+  let parsed = 0;
+  let verified = 0;
+  for (const file of ['notification.json', 'handle.json', 'soap.json', 'sha512.json', 'signatures.json']) {
+    for (const c of cases('redsys', file)) {
+      const { config, body, content_type: contentType = FORM } = c.input;
+      if (config === undefined || body === undefined) continue;
+      let g;
+      let unverified;
+      try {
+        g = new vpos.redsys.Gateway(config, { validate: false });
+        unverified = g.parseNotification(contentType, body);
+      } catch {
+        continue;
+      }
+      assert.deepStrictEqual(unverified.untrusted, decode(unverified.untrustedJson()), c.description);
+      parsed++;
+      let v;
+      try {
+        v = g.verify(unverified);
+      } catch {
+        continue;
+      }
+      assert.deepStrictEqual(v.notification, decode(v.notificationJson()), c.description);
+      assert.equal(typeof v.notification.amount.minor, 'bigint');
+      verified++;
+    }
+  }
+  assert.ok(parsed >= 30 && verified >= 20, `${parsed} parsed, ${verified} verified`);
+});
+
+test('redsys: REST replies read flat as they read from JSON', () => {
+  for (const c of cases('redsys', 'rest.json')) {
+    if (c.input.reply === undefined || c.input.config === undefined) continue;
+    let v;
+    try {
+      v = new vpos.redsys.Gateway(c.input.config, { validate: false }).parseOperationResponse(c.input.reply);
+    } catch {
+      continue;
+    }
+    assert.deepStrictEqual(v.notification, decode(v.notificationJson()), c.description);
+  }
+});
+
+test('redsys: a value holding \\0 or \\u0001 travels as JSON, unchanged', () => {
+  const config = {
+    merchant_code: '999008881',
+    terminal: '1',
+    secret_key: 'sq7HjrUOBfKmC576ILgskD5srU870gJ7',
+    checkout_url: 'https://sis-t.redsys.es:25443/sis/realizarPago',
+  };
+  const g = new vpos.redsys.Gateway(config);
+  for (const odd of ['a\u0000b', 'a\u0001b', '\u0001']) {
+    const params = Buffer.from(
+      JSON.stringify({
+        Ds_Amount: '4999',
+        Ds_Currency: '978',
+        Ds_Order: '0726qI3H7sZx',
+        Ds_MerchantCode: '999008881',
+        Ds_Terminal: '1',
+        Ds_Response: '0000',
+        Ds_TransactionType: '0',
+        Ds_MerchantData: odd,
+      }),
+    ).toString('base64');
+    const body = new URLSearchParams({
+      Ds_SignatureVersion: 'HMAC_SHA256_V1',
+      Ds_MerchantParameters: params,
+      Ds_Signature: g.sign('0726qI3H7sZx', params),
+    }).toString();
+    const unverified = g.parseNotification(FORM, body);
+    assert.equal(native.redsysUntrustedFlat(unverified) ?? undefined, undefined);
+    assert.equal(unverified.untrusted.merchant_data, odd);
+    const v = g.verify(unverified);
+    assert.equal(native.redsysNotificationFlat(v) ?? undefined, undefined);
+    assert.equal(v.notification.merchant_data, odd);
+    assert.deepStrictEqual(v.notification, decode(v.notificationJson()));
+    assert.deepStrictEqual(v.parameters.Ds_MerchantData, odd);
+  }
+});
+
+test('checkout: the flat form is the form the vectors expect, for every gateway', () => {
+  let n = 0;
+  for (const gateway of ['redsys', 'ceca', 'elavon', 'paypal', 'bitpay']) {
+    const dir = path.join(VECTORS_DIR, gateway);
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      for (const c of loadCases(path.join(dir, file))) {
+        if (c.operation !== `${gateway}.checkout` || c.error !== undefined) continue;
+        const input = moneyAsBigint(c.input);
+        const form = new vpos[gateway].Gateway(input.config, { validate: false }).checkout(input.order);
+        assert.ok(Array.isArray(form.fields) && form.fields.every((f) => f.length === 2), c.description);
+        assert.deepStrictEqual(Object.keys(form), ['action', 'method', 'fields']);
+        if (c.expect !== undefined) assert.equal(subset(c.expect, form), null, c.description);
+        const NativeGateway = native[`${gateway[0].toUpperCase()}${gateway.slice(1)}Gateway`];
+        const raw = new NativeGateway(encode(input.config, ''), false);
+        assert.deepStrictEqual(form, decode(raw.checkout(encode(input.order, ''))), c.description);
+        n++;
+      }
+    }
+  }
+  assert.ok(n >= 8, `${n} checkouts`);
+});
