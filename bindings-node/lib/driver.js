@@ -16,17 +16,9 @@ const { isVposError } = require('./errors.js');
 const { errorJson, replyJson } = require('./wire.js');
 const { transition, withHandle, registerVerified } = require('./state.js');
 const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
+const { cached } = require('./cache.js');
 
 const NATIVE = new WeakMap();
-const CACHE = new WeakMap();
-
-/** `make()` once per handle and key. */
-function cached(handle, key, make) {
-  let parts = CACHE.get(handle);
-  if (parts === undefined) CACHE.set(handle, (parts = new Map()));
-  if (!parts.has(key)) parts.set(key, make());
-  return parts.get(key);
-}
 
 // The addon writes minor units as decimal strings; these shapes hold them in known places
 // only, so a plain JSON.parse and one fix-up beat a reviver called for every key.

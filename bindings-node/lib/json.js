@@ -72,13 +72,22 @@ function write(value, path, key, depth, rel) {
     );
     return `[${items.join(',')}]`;
   }
-  const parts = [];
-  for (const k of Object.keys(value)) {
+  // One string, no parts array; a string or boolean member is written here, so its path (only
+  // ever needed for an error message) is not built (measured 2026-12-06: a 10-key order, about
+  // half the time of the general recursion).
+  let out = '{';
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     const item = value[k];
     if (item === undefined) continue; // as JSON.stringify: an absent optional
-    parts.push(`${JSON.stringify(k)}:${write(item, path ? `${path}.${k}` : k, k, depth + 1, rel ? `${rel}.${k}` : k)}`);
+    let text;
+    if (typeof item === 'string') text = JSON.stringify(item);
+    else if (typeof item === 'boolean') text = item ? 'true' : 'false';
+    else text = write(item, path ? `${path}.${k}` : k, k, depth + 1, rel ? `${rel}.${k}` : k);
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${text}`;
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }
 
 /** Turns the minor units under `value` (decimal strings from the addon) into `bigint`s, in place. */

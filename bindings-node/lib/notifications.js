@@ -1,22 +1,14 @@
 'use strict';
 // The notification handles are native classes (opaque, type-tagged, no JS constructor). This
-// module gives them readable properties: the addon hands JSON text over, `decode` makes the
-// minor units bigints. Each part is read once per handle and cached; an event (the hot path:
-// `handleNotification`, `transition`) is parsed without a reviver, its one amount fixed up.
+// module gives them readable properties: the addon hands JSON text (or, for a gateway that
+// gives a faster reader, flat text) over, `decode` makes the minor units bigints. Each part is
+// read once per handle and cached (lib/cache.js); an event (the hot path: `handleNotification`,
+// `transition`) is parsed without a reviver, its one amount fixed up.
 
 const util = require('node:util');
 const native = require('../native.js');
 const { decode } = require('./json.js');
-
-const CACHE = new WeakMap();
-
-/** `make()` once per handle and key. */
-function cached(handle, key, make) {
-  let parts = CACHE.get(handle);
-  if (parts === undefined) CACHE.set(handle, (parts = new Map()));
-  if (!parts.has(key)) parts.set(key, make());
-  return parts.get(key);
-}
+const { cached } = require('./cache.js');
 
 /** An event's JSON: minor units only in `amount.minor`. */
 function decodeEvent(text) {
