@@ -85,7 +85,9 @@ macro_rules! gateway_class {
         $(#[$doc])*
         #[napi]
         pub struct $name {
-            config: $gateway::$config,
+            // Shared, so that a notification handle can keep the configuration it was parsed
+            // with (Redsys: to parse its raw body again) without a copy.
+            config: std::sync::Arc<$gateway::$config>,
         }
 
         #[napi]
@@ -95,7 +97,9 @@ macro_rules! gateway_class {
             #[napi(constructor)]
             pub fn new(env: Env, config: String, validate: bool) -> napi::Result<Self> {
                 $crate::gateway::read_config(&env, &config, validate, $gateway::$config::validate)
-                    .map(|config| $name { config })
+                    .map(|config| $name {
+                        config: std::sync::Arc::new(config),
+                    })
             }
 
             /// `Config::validate`.
@@ -108,14 +112,14 @@ macro_rules! gateway_class {
             #[napi]
             pub fn driver_config(&self) -> $crate::driver::DriverConfig {
                 $crate::driver::DriverConfig {
-                    inner: self.config.clone().into(),
+                    inner: (*self.config).clone().into(),
                 }
             }
 
             /// The configuration as JSON without its secrets.
             #[napi]
             pub fn public_config(&self) -> String {
-                let $public = &self.config;
+                let $public = &*self.config;
                 $public_config
             }
 

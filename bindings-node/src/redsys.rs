@@ -1,11 +1,18 @@
 //! Redsys: the gateway class with the verbs of design §2 (checkout, notification parse and
 //! verify, the answers, REST operations), the opaque notification handles, and the
-//! config-free functions.
+//! config-free functions. Unlike the other gateways' (`gateway.rs` macros), the handles are
+//! written out here: `verify` moves the parsed notification instead of copying it.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use napi::Env;
+use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use vpos_core::gateways::redsys::{self, Notification, Operation, Order};
-use vpos_core::{Error, ErrorCode, Reply};
+use vpos_core::{Error, ErrorCode, Reply, Unverified, Verified};
 
 use crate::error::OrThrow;
 use crate::gateway::read;
@@ -17,13 +24,186 @@ gateway_class! {
     RedsysGateway(redsys::Config) {
         public_config: |config| public_json(config),
         checkout: Order,
-        notifications: RedsysUnverifiedNotification,
-        verify: RedsysVerifiedNotification,
+    }
+}
+
+/// What an unverified handle holds. `redsys::verify` takes the parsed notification by value
+/// and hands it on unchanged, so the handle gives it up instead of a copy (measured
+/// 2026-12-06: the copy, some fifty strings, was the largest part of `verify` after the
+/// crypto) and still reads it through the verified handle it became.
+// The handle is boxed by napi already; boxing the parsed notification would add an allocation
+// per parse for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Held {
+    /// As parsed.
+    Parsed(Unverified<Notification>),
+    /// Moved into the verified handle (the same notification, now proven).
+    Proven(Rc<Verified<Notification>>),
+    /// A `verify` refused it and the core dropped it: parsed again from this raw body when
+    /// read or verified again (parsing is pure and it parsed before).
+    Refused(Vec<u8>),
+}
+
+/// A parsed Redsys notification whose signature is not checked yet.
+#[napi]
+pub struct RedsysUnverifiedNotification {
+    held: RefCell<Held>,
+    /// What it was parsed with, to parse the raw body again.
+    config: Arc<redsys::Config>,
+    content_type: Cow<'static, str>,
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+impl RedsysUnverifiedNotification {
+    fn new(
+        config: &Arc<redsys::Config>,
+        content_type: &str,
+        inner: Unverified<Notification>,
+    ) -> Self {
+        RedsysUnverifiedNotification {
+            held: RefCell::new(Held::Parsed(inner)),
+            config: Arc::clone(config),
+            content_type: if content_type == FORM {
+                Cow::Borrowed(FORM)
+            } else {
+                Cow::Owned(content_type.to_owned())
+            },
+        }
+    }
+
+    /// The raw body parsed again, as when the handle was made.
+    fn parse_again(&self, raw: &[u8]) -> Result<Unverified<Notification>, Error> {
+        redsys::parse_notification(&self.config, &self.content_type, raw)
+    }
+
+    /// Reads the notification (as parsed, or as proven: the same one), parsed again first if a
+    /// `verify` refused it.
+    fn with<R>(&self, read: impl FnOnce(&Notification) -> R) -> Result<R, Error> {
+        let again = match &*self.held.borrow() {
+            Held::Refused(raw) => Some(self.parse_again(raw)?),
+            _ => None,
+        };
+        if let Some(parsed) = again {
+            *self.held.borrow_mut() = Held::Parsed(parsed);
+        }
+        match &*self.held.borrow() {
+            Held::Parsed(n) => Ok(read(n.untrusted())),
+            Held::Proven(v) => Ok(read(v)),
+            Held::Refused(_) => Err(Error::new(
+                ErrorCode::FieldInvalid,
+                "the notification could not be parsed again",
+            )),
+        }
+    }
+
+    /// `redsys::verify` without a copy of the notification: a parsed one is moved into the
+    /// verified handle (this handle then reads it there); a refused one leaves its raw body
+    /// here; a proven one is parsed again and checked again (another gateway may ask).
+    fn verify(&self, config: &redsys::Config) -> Result<Rc<Verified<Notification>>, Error> {
+        let held = std::mem::replace(&mut *self.held.borrow_mut(), Held::Refused(Vec::new()));
+        let (unverified, keep) = match held {
+            Held::Parsed(u) => {
+                let raw = u.untrusted().raw_body().to_vec();
+                (Ok(u), Held::Refused(raw))
+            }
+            Held::Proven(v) => (self.parse_again(v.raw_body()), Held::Proven(v)),
+            Held::Refused(raw) => (self.parse_again(&raw), Held::Refused(raw)),
+        };
+        let checked = unverified.and_then(|u| redsys::verify(config, u));
+        match (checked, keep) {
+            (Ok(v), Held::Refused(_)) => {
+                let v = Rc::new(v);
+                *self.held.borrow_mut() = Held::Proven(Rc::clone(&v));
+                Ok(v)
+            }
+            (Ok(v), keep) => {
+                *self.held.borrow_mut() = keep;
+                Ok(Rc::new(v))
+            }
+            (Err(e), keep) => {
+                *self.held.borrow_mut() = keep;
+                Err(e)
+            }
+        }
+    }
+}
+
+#[napi]
+impl RedsysUnverifiedNotification {
+    /// The parsed notification as JSON, to be read with suspicion (to find the payment).
+    #[napi]
+    pub fn untrusted_json(&self, env: Env) -> napi::Result<String> {
+        self.with(to_json).or_throw(&env)
+    }
+
+    /// The raw body exactly as received.
+    #[napi(getter)]
+    pub fn raw_body(&self) -> Buffer {
+        Buffer::from(match &*self.held.borrow() {
+            Held::Parsed(n) => n.untrusted().raw_body(),
+            Held::Proven(v) => v.raw_body(),
+            Held::Refused(raw) => raw.as_slice(),
+        })
+    }
+}
+
+/// A Redsys notification (or REST reply) whose signature is proven; its status may still be a
+/// decline.
+#[napi]
+pub struct RedsysVerifiedNotification {
+    pub(crate) inner: Rc<Verified<Notification>>,
+}
+
+#[napi]
+impl RedsysVerifiedNotification {
+    /// The notification as JSON.
+    #[napi]
+    pub fn notification_json(&self) -> String {
+        to_json(&**self.inner)
+    }
+
+    /// The gateway-neutral event (with its idempotency `key`) as JSON.
+    #[napi]
+    pub fn event_json(&self) -> String {
+        to_json(&self.inner.event())
+    }
+
+    /// The raw body exactly as received.
+    #[napi(getter)]
+    pub fn raw_body(&self) -> Buffer {
+        Buffer::from(self.inner.raw_body())
     }
 }
 
 #[napi]
 impl RedsysGateway {
+    /// `redsys::parse_notification` on the raw body.
+    #[napi]
+    pub fn parse_notification(
+        &self,
+        env: Env,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<RedsysUnverifiedNotification> {
+        redsys::parse_notification(&self.config, &content_type, body)
+            .map(|inner| RedsysUnverifiedNotification::new(&self.config, &content_type, inner))
+            .or_throw(&env)
+    }
+
+    /// `redsys::verify`: the signature. The unverified handle stays usable.
+    #[napi]
+    pub fn verify(
+        &self,
+        env: Env,
+        notification: &RedsysUnverifiedNotification,
+    ) -> napi::Result<RedsysVerifiedNotification> {
+        notification
+            .verify(&self.config)
+            .map(|inner| RedsysVerifiedNotification { inner })
+            .or_throw(&env)
+    }
+
     /// `redsys::order_key`: base64 of the per-order key.
     #[napi]
     pub fn order_key(&self, env: Env, order: String) -> napi::Result<String> {
@@ -77,18 +257,11 @@ impl RedsysGateway {
     ) -> napi::Result<RedsysVerifiedNotification> {
         let reply: Reply = read(&env, &reply)?;
         redsys::parse_operation_response(&self.config, &reply)
-            .map(|inner| RedsysVerifiedNotification { inner })
+            .map(|inner| RedsysVerifiedNotification {
+                inner: Rc::new(inner),
+            })
             .or_throw(&env)
     }
-}
-
-notification_handles! {
-    Notification;
-    /// A parsed Redsys notification whose signature is not checked yet.
-    RedsysUnverifiedNotification;
-    /// A Redsys notification (or REST reply) whose signature is proven; its status may still be a
-    /// decline.
-    RedsysVerifiedNotification;
 }
 
 notification_functions! {
@@ -160,7 +333,7 @@ fn notification_flat(n: &Notification) -> Option<String> {
 /// travel as JSON. A function, not a method: the handles' methods are the public surface.
 #[napi]
 pub fn redsys_untrusted_flat(notification: &RedsysUnverifiedNotification) -> Option<String> {
-    notification_flat(notification.inner.untrusted())
+    notification.with(notification_flat).ok().flatten()
 }
 
 /// A verified notification as flat text (`lib/redsys.js` reads it), or `undefined` when it must
