@@ -118,3 +118,11 @@ test('checkout: the flat form is the form the vectors expect, for every gateway'
   }
   assert.ok(n >= 8, `${n} checkouts`);
 });
+
+test('encode writes every string as JSON.stringify does (its fast path for plain strings)', () => {
+  const strings = ['', 'a', 'a"b', 'a\\b', '\u0000x', '\u001f', '\u007f', '\ud800', 'x\udfff', '\ud83d\ude00', '\u2028', 'é', 'Call credit 49.99 EUR'];
+  for (const s of strings) {
+    assert.equal(encode({ [s]: s, list: [s] }), JSON.stringify({ [s]: s, list: [s] }), JSON.stringify(s));
+    assert.equal(encode(s), JSON.stringify(s));
+  }
+});
