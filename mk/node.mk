@@ -21,7 +21,7 @@ node-build: $(NODE_STAMP)
 	cd $(NODE_DIR) && npx napi build --platform --release --js native.js --dts native.d.ts -- --locked
 
 node-test: node-build
-	cd $(NODE_DIR) && node --test test/*.test.js
+	cd $(NODE_DIR) && node --test test/*.test.js test/*.test.mjs
 
 node-bench: node-build
 	cd $(NODE_DIR) && node bench/parse_verify.js
