@@ -8,8 +8,8 @@
 //                                          every case; the browser module's two builds run
 //                                          their share and declare the rest skipped)
 //
-// What each runtime ran goes to target/vector-runs/<runtime>.json (scripts/vector_parity.py
-// compares the runtimes), one line per file on stderr.
+// What each runtime ran goes to target/vector-runs/<runtime>.json when its suite ends
+// (scripts/vector_parity.py compares the runtimes), one line per file on stderr.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -231,7 +231,19 @@ async function check(ops, c, record, index) {
 
 const files = vectorFiles();
 const keyOf = (file) => relative(VECTORS_DIR, file).split(sep).join('/');
-const manifests = [];
+
+/** Writes what `runtime` ran to target/vector-runs/<runtime>.json, one line per file on stderr. */
+function writeManifest(runtime, manifest) {
+  const dir = fileURLToPath(new URL('../../target/vector-runs/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const run_id = process.env.VPOS_VECTOR_RUN_ID ?? null;
+  writeFileSync(`${dir}${runtime}.json`, `${JSON.stringify({ runtime, run_id, files: manifest }, null, 2)}\n`);
+  for (const [name, r] of Object.entries(manifest)) {
+    process.stderr.write(
+      `vectors ${runtime}: ${name}: ${r.cases} cases, ${r.ran.length} ran, ${r.failed.length} failed, ${r.skipped.length} skipped\n`,
+    );
+  }
+}
 
 test('every area has vector files, and no area is unknown (a new one must be wired in tests/js/vectors.shared.mjs)', () => {
   const areas = [...new Set(files.map((f) => keyOf(f).split('/')[0]))].sort();
@@ -247,8 +259,10 @@ test('every area has vector files, and no area is unknown (a new one must be wir
 export function runVectors(api, { runtime, label = runtime, share, skipReason } = {}) {
   const ops = operations(api);
   const manifest = {};
-  manifests.push({ runtime, files: manifest });
   describe(`vectors through ${label}`, () => {
+    // The suite's own hook: a loader may register its runs after a top-level await, when a
+    // file-level hook would already have run.
+    after(() => writeManifest(runtime, manifest));
     for (const file of files) {
       const key = keyOf(file);
       const cases = loadCases(file);
@@ -278,16 +292,3 @@ export function runVectors(api, { runtime, label = runtime, share, skipReason } 
   });
 }
 
-after(() => {
-  const dir = fileURLToPath(new URL('../../target/vector-runs/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const run_id = process.env.VPOS_VECTOR_RUN_ID ?? null;
-  for (const { runtime, files: manifest } of manifests) {
-    writeFileSync(`${dir}${runtime}.json`, `${JSON.stringify({ runtime, run_id, files: manifest }, null, 2)}\n`);
-    for (const [name, r] of Object.entries(manifest)) {
-      process.stderr.write(
-        `vectors ${runtime}: ${name}: ${r.cases} cases, ${r.ran.length} ran, ${r.failed.length} failed, ${r.skipped.length} skipped\n`,
-      );
-    }
-  }
-});
