@@ -267,6 +267,27 @@ def test_admin_form_puts_every_core_error_on_its_field(admin_client: Any, keys: 
     assert not MerchantAccount.objects.exists()
 
 
+def test_admin_form_without_cryptography_is_a_form_error_not_a_500(admin_client: Any, keys: list,
+                                                                       monkeypatch: Any) -> None:
+    # As on an install without the [django] extra: the import of cryptography fails. The admin
+    # must say what to install, on the form, instead of a bare 500 with nothing logged.
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_cryptography(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "cryptography" or name.startswith("cryptography."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cryptography)
+    response = admin_client.post("/admin/vpos/merchantaccount/add/", _form())
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert any("'cryptography' package" in e and "hostedpay[django]" in e for e in errors), errors
+    assert not MerchantAccount.objects.exists()
+
+
 def test_admin_test_signature_action(admin_client: Any, keys: list) -> None:
     a = make_account("brand-a", BRAND_A)
     b = make_account("brand-b", BRAND_B)

@@ -33,13 +33,26 @@ def configured_keys() -> List[str]:
     return [k.decode("ascii", "replace") if isinstance(k, bytes) else k for k in raw]
 
 
-def _multi() -> Any:
-    from cryptography.fernet import Fernet, MultiFernet
+def _fernet() -> Any:
+    """The ``cryptography.fernet`` module, or ``ImproperlyConfigured`` saying how to get it (the
+    admin shows that as a form error; a bare ``ImportError`` was a 500 with nothing logged)."""
+    try:
+        from cryptography import fernet
+    except ImportError:
+        raise ImproperlyConfigured(
+            "database merchant accounts keep their secrets encrypted with the 'cryptography' package, "
+            'which is not installed: pip install "hostedpay[django]" (or "cryptography>=42").'
+        ) from None
+    return fernet
 
+
+def _multi() -> Any:
     keys = configured_keys()
     if not keys:
         raise ImproperlyConfigured(f"{SETTING} is not set: database accounts keep their secrets encrypted "
                                    "with it (a list of Fernet keys, newest first).")
+    fernet = _fernet()
+    Fernet, MultiFernet = fernet.Fernet, fernet.MultiFernet
     fernets = []
     for i, key in enumerate(keys):
         try:
@@ -66,10 +79,9 @@ class Undecryptable(ValueError):
 
 def decrypt(token: str) -> Dict[str, Any]:
     """The values of a token made by :func:`encrypt`, with any configured key."""
-    from cryptography.fernet import InvalidToken
-
     if not token:
         return {}
+    InvalidToken = _fernet().InvalidToken
     try:
         return json.loads(_multi().decrypt(token.encode()))
     except InvalidToken:
@@ -78,10 +90,9 @@ def decrypt(token: str) -> Dict[str, Any]:
 
 def rotate(token: str) -> str:
     """The same secrets, re-encrypted with the newest key."""
-    from cryptography.fernet import InvalidToken
-
     if not token:
         return token
+    InvalidToken = _fernet().InvalidToken
     try:
         return _multi().rotate(token.encode()).decode()
     except InvalidToken:
