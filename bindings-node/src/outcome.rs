@@ -33,6 +33,8 @@ mod tests {
                 from: PaymentStatus::Pending,
                 to: PaymentStatus::Paid,
                 refunded_minor: 0,
+                captured_minor: 0,
+                released_minor: 0,
             },
             Outcome::AlreadyApplied,
             Outcome::Ignored(IgnoreReason::Stale),
@@ -48,8 +50,10 @@ mod tests {
         ];
         for outcome in outcomes {
             // `lib/json.js` turns the minor-units string back into a bigint, written as a number.
-            let json =
-                to_json(&outcome).replace(r#""refunded_minor":"0""#, r#""refunded_minor":0"#);
+            let json = to_json(&outcome)
+                .replace(r#""refunded_minor":"0""#, r#""refunded_minor":0"#)
+                .replace(r#""captured_minor":"0""#, r#""captured_minor":0"#)
+                .replace(r#""released_minor":"0""#, r#""released_minor":0"#);
             assert_eq!(parse_outcome(&json).unwrap(), outcome, "{json}");
         }
         assert_eq!(

@@ -75,6 +75,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         status: PaymentStatus::New,
         live: true,
         refunded_minor: 0,
+        captured_minor: None,
+        released_minor: 0,
+        multiple_captures: false,
         applied_event_keys: vec![],
     };
     let event = verified.event();

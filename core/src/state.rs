@@ -22,6 +22,14 @@
 //!
 //! Rule 4: integrity before state. Gateway, merchant, order, currency and amount are checked
 //! against the stored payment before any move; a mismatch is `Rejected` and changes nothing.
+//!
+//! Rule 5: money is counted, not inferred. A payment's `amount` is what the customer
+//! authorised; the snapshot also carries what was captured, released and refunded. A capture
+//! of less than the authorisation is a normal move (`authorized → paid`): the rest is released
+//! at once unless the payment was authorised for several captures (`multiple_captures`), when
+//! it stays open for more captures (`paid → paid`) or a release of the remainder. Refunds and
+//! chargebacks are bounded by what was captured, and `refunded` means all of the captured
+//! amount came back.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +46,9 @@ const MOVES: &[(PaymentStatus, &[PaymentStatus])] = &[
     (New, &[Pending, Authorized, Paid, Failed, Cancelled]),
     (Pending, &[Authorized, Paid, Failed, Cancelled]),
     (Authorized, &[Paid, Cancelled]),
-    (Paid, &[PartiallyRefunded, Refunded, ChargedBack]),
+    // `paid → paid` and `partially_refunded → partially_refunded`: another capture, or the
+    // release of what was left of a multi-capture authorisation (amounts move, status stays).
+    (Paid, &[Paid, PartiallyRefunded, Refunded, ChargedBack]),
     (
         PartiallyRefunded,
         &[PartiallyRefunded, Refunded, ChargedBack],
@@ -64,6 +74,8 @@ pub fn allowed(from: PaymentStatus, to: PaymentStatus) -> bool {
 /// The operations a host may ask the gateway for, by the payment's status: the moves above
 /// that the merchant starts rather than the gateway. A charge starts a new payment; a
 /// pre-authorisation is captured or released; captured money is refunded until none is left.
+/// A paid payment whose authorisation is still open (a multi-capture authorisation not yet
+/// fully captured or released) also takes `capture` and `release`: see [`operations_for`].
 const OPERATIONS: &[(PaymentStatus, &[OperationKind])] = &[
     (New, &[OperationKind::Charge]),
     (
@@ -73,6 +85,28 @@ const OPERATIONS: &[(PaymentStatus, &[OperationKind])] = &[
     (Paid, &[OperationKind::Refund]),
     (PartiallyRefunded, &[OperationKind::Refund]),
 ];
+
+/// The operations `payment` allows now: [`allowed_operations`] by its status, plus `capture`
+/// and `release` while part of a multi-capture authorisation is still open.
+///
+/// ```
+/// use vpos_core::{state::{operations_for, PaymentSnapshot}, driver::OperationKind::*};
+/// let payment: PaymentSnapshot = serde_json::from_value(serde_json::json!({"gateway": "elavon",
+///     "merchant": "thestore", "order_id": "ORD1", "amount": {"minor": 10000, "currency": "EUR"},
+///     "status": "paid", "captured_minor": 6000, "multiple_captures": true})).unwrap();
+/// assert_eq!(operations_for(&payment), [Refund, Capture, Release]);
+/// ```
+pub fn operations_for(payment: &PaymentSnapshot) -> Vec<OperationKind> {
+    let mut kinds = allowed_operations(payment.status).to_vec();
+    if payment.capturable() > 0 {
+        for kind in [OperationKind::Capture, OperationKind::Release] {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+    }
+    kinds
+}
 
 /// The operations a payment in `status` allows (whatever its gateway offers: see
 /// [`crate::driver::supported_operations`]).
@@ -93,8 +127,9 @@ pub fn allowed_operations(status: PaymentStatus) -> &'static [OperationKind] {
 /// Refuses, before anything is asked, an operation the payment cannot take: `amount_minor`
 /// not above zero (`field_invalid` on `amount`); a refund beyond what is left of the capture
 /// once `in_flight_minor` (refunds asked and not settled) is set aside
-/// (`refund_exceeds_amount` on `amount`); any other kind its status does not allow
-/// (`invalid_transition` on `status`).
+/// (`refund_exceeds_amount` on `amount`); a capture beyond what is still authorised
+/// (`amount_mismatch` on `amount`); any other kind the payment does not allow now
+/// (`invalid_transition` on `status`; see [`operations_for`]).
 ///
 /// ```
 /// use vpos_core::{state::{check_operation, PaymentSnapshot}, driver::OperationKind};
@@ -119,24 +154,18 @@ pub fn check_operation(
             "of an operation must be greater than zero",
         ));
     }
-    let allows = allowed_operations(payment.status).contains(&kind);
+    let allows = operations_for(payment).contains(&kind);
     if kind == OperationKind::Refund {
-        let refundable = if allows {
-            payment
-                .amount
-                .minor()
-                .saturating_sub(payment.refunded_minor)
-        } else {
-            0
-        };
+        let refundable = if allows { payment.refundable() } else { 0 };
         let available = refundable.saturating_sub(in_flight_minor);
         if amount_minor > available {
             return Err(Error::new(
                 ErrorCode::RefundExceedsAmount,
                 format!(
-                    "{amount_minor} minor units asked, {} refundable (status {}, {} refunded, {in_flight_minor} pending)",
+                    "{amount_minor} minor units asked, {} refundable (status {}, {} captured, {} refunded, {in_flight_minor} pending)",
                     available.max(0),
                     payment.status.as_str(),
+                    payment.captured(),
                     payment.refunded_minor
                 ),
             )
@@ -144,10 +173,8 @@ pub fn check_operation(
         }
         return Ok(());
     }
-    if allows {
-        Ok(())
-    } else {
-        Err(Error::new(
+    if !allows {
+        return Err(Error::new(
             ErrorCode::InvalidTransition,
             format!(
                 "cannot {} a payment in status {}",
@@ -155,16 +182,30 @@ pub fn check_operation(
                 payment.status.as_str()
             ),
         )
-        .with_field("status"))
+        .with_field("status"));
     }
+    if kind == OperationKind::Capture && amount_minor > payment.capturable() {
+        return Err(Error::new(
+            ErrorCode::AmountMismatch,
+            format!(
+                "a capture of {amount_minor} minor units exceeds the {} still authorised",
+                payment.capturable()
+            ),
+        )
+        .with_field("amount"));
+    }
+    Ok(())
 }
 
 /// What the host stored about a payment, as the transition function needs it.
 ///
 /// JSON: `{"gateway": "flocash", "merchant": "…", "order_id": "…", "amount": {"minor": 12300,
 /// "currency": "EUR"}, "status": "pending", "live": true, "refunded_minor": 0,
+/// "captured_minor": 12300, "released_minor": 0, "multiple_captures": false,
 /// "applied_event_keys": ["flocash:…"]}`. `live` defaults to `true` (so a `Test` message is
-/// ignored unless the host says the payment is a test), `refunded_minor` to 0 and
+/// ignored unless the host says the payment is a test), `refunded_minor` and `released_minor`
+/// to 0, `captured_minor` to "all of `amount` once paid or later, none before" (what a host
+/// that does not track captures means), `multiple_captures` to `false` and
 /// `applied_event_keys` to none.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +230,19 @@ pub struct PaymentSnapshot {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(as = "Option<i64>", optional))]
     pub refunded_minor: i64,
+    /// Minor units captured so far (see [`PaymentSnapshot::captured`] for the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub captured_minor: Option<i64>,
+    /// Minor units of the authorisation released without being captured.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<i64>", optional))]
+    pub released_minor: i64,
+    /// Whether the authorisation takes several captures (Elavon `multisettle`, PayPal
+    /// authorisations): a partial capture then leaves the rest open instead of releasing it.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub multiple_captures: bool,
     /// Keys of the events already applied to this payment.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(as = "Option<Vec<String>>", optional))]
@@ -197,6 +251,57 @@ pub struct PaymentSnapshot {
 
 fn yes() -> bool {
     true
+}
+
+impl PaymentSnapshot {
+    /// Minor units captured: `captured_minor` when the host stores it; otherwise all of the
+    /// amount once the payment is paid (or refunded, or charged back), none before.
+    ///
+    /// ```
+    /// use vpos_core::state::PaymentSnapshot;
+    /// let mut p: PaymentSnapshot = serde_json::from_value(serde_json::json!({"gateway": "redsys",
+    ///     "merchant": "999008881", "order_id": "A1", "amount": {"minor": 1000, "currency": "EUR"},
+    ///     "status": "paid"})).unwrap();
+    /// assert_eq!(p.captured(), 1000);
+    /// p.captured_minor = Some(600);
+    /// assert_eq!((p.captured(), p.refundable()), (600, 600));
+    /// ```
+    pub fn captured(&self) -> i64 {
+        match self.captured_minor {
+            Some(minor) => minor.clamp(0, self.amount.minor()),
+            None if matches!(
+                self.status,
+                Paid | PartiallyRefunded | Refunded | ChargedBack
+            ) =>
+            {
+                self.amount.minor()
+            }
+            None => 0,
+        }
+    }
+
+    /// Minor units still authorised and open to capture: none unless the payment is
+    /// `authorized`, or `paid` / `partially_refunded` with part of a multi-capture
+    /// authorisation left.
+    pub fn capturable(&self) -> i64 {
+        match self.status {
+            Authorized | Paid | PartiallyRefunded => self
+                .amount
+                .minor()
+                .saturating_sub(self.captured())
+                .saturating_sub(self.released_minor.max(0))
+                .max(0),
+            _ => 0,
+        }
+    }
+
+    /// Minor units that can still be refunded: what was captured less what came back.
+    pub fn refundable(&self) -> i64 {
+        match self.status {
+            Paid | PartiallyRefunded => self.captured().saturating_sub(self.refunded_minor).max(0),
+            _ => 0,
+        }
+    }
 }
 
 /// A verified, gateway-neutral fact about a payment: "this happened". Only a verified
@@ -302,7 +407,7 @@ pub enum IgnoreReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Outcome {
-    /// Move the payment: store `to`, the new refunded total, and the event key.
+    /// Move the payment: store `to`, the new totals, and the event key.
     Applied {
         /// Status before.
         from: PaymentStatus,
@@ -310,6 +415,12 @@ pub enum Outcome {
         to: PaymentStatus,
         /// Total refunded or charged back after this event, in minor units.
         refunded_minor: i64,
+        /// Total captured after this event, in minor units.
+        #[serde(default)]
+        captured_minor: i64,
+        /// Total of the authorisation released after this event, in minor units.
+        #[serde(default)]
+        released_minor: i64,
     },
     /// This event key was applied before: a retry, which is normal.
     AlreadyApplied,
@@ -428,17 +539,11 @@ pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
     }
     let completed = &event.status;
     let from = payment.status;
-    let refunded = payment.refunded_minor;
+    let totals = Totals::of(payment);
     match event.action {
         Action::Sale | Action::Test => {
             if event.amount != payment.amount {
-                return reject(
-                    ErrorCode::AmountMismatch,
-                    format!(
-                        "event amount {} differs from payment amount {}",
-                        event.amount, payment.amount
-                    ),
-                );
+                return partial_capture(payment, event, totals);
             }
             let to = match completed {
                 Reported::Pending => Pending,
@@ -453,11 +558,12 @@ pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
             if from == to {
                 Outcome::Ignored(IgnoreReason::AlreadyInStatus)
             } else if allowed(from, to) {
-                Outcome::Applied {
-                    from,
-                    to,
-                    refunded_minor: refunded,
-                }
+                let captured = if to == Paid {
+                    payment.amount.minor()
+                } else {
+                    totals.captured
+                };
+                totals.captured(captured).applied(from, to)
             } else {
                 Outcome::Ignored(IgnoreReason::Stale)
             }
@@ -466,28 +572,35 @@ pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
             if *completed != Reported::Succeeded {
                 return Outcome::Ignored(IgnoreReason::NotCompleted);
             }
-            let total = refunded
+            // Before anything is captured the bound is the amount, so a refund of an
+            // authorisation is the table's `invalid_transition`, as it always was.
+            let bound = if payment.captured() > 0 {
+                payment.captured()
+            } else {
+                payment.amount.minor()
+            };
+            let total = totals
+                .refunded
                 .checked_add(event.amount.minor())
-                .filter(|t| *t <= payment.amount.minor());
+                .filter(|t| *t <= bound);
             let Some(total) = total else {
                 return reject(
                     ErrorCode::RefundExceedsAmount,
                     format!(
-                        "{} {} on top of {} already returned exceeds the payment amount {}",
+                        "{} {} on top of {} already returned exceeds the {} captured",
                         event.action.as_str(),
                         event.amount,
-                        Amount::from_minor(refunded, payment.amount.currency())
-                            .map_or_else(|_| refunded.to_string(), |a| a.to_string()),
-                        payment.amount
+                        minor_text(totals.refunded, payment),
+                        minor_text(bound, payment),
                     ),
                 );
             };
             let to = match event.action {
                 Action::Chargeback => ChargedBack,
-                _ if total == payment.amount.minor() => Refunded,
+                _ if total == bound => Refunded,
                 _ => PartiallyRefunded,
             };
-            move_or_reject(from, to, total)
+            move_or_reject(from, to, totals.refunded(total))
         }
         Action::Cancel => {
             if *completed != Reported::Succeeded && *completed != Reported::Cancelled {
@@ -496,18 +609,118 @@ pub fn transition(payment: &PaymentSnapshot, event: &Event) -> Outcome {
             if from == Cancelled {
                 return Outcome::Ignored(IgnoreReason::AlreadyInStatus);
             }
-            move_or_reject(from, Cancelled, refunded)
+            let open = payment.capturable();
+            if matches!(from, Paid | PartiallyRefunded) && open > 0 {
+                // The release of what a multi-capture authorisation had left: the captured
+                // money stays, the rest is let go.
+                return totals.released(totals.released + open).applied(from, from);
+            }
+            let released = if from == Authorized {
+                totals.released + open
+            } else {
+                totals.released
+            };
+            move_or_reject(from, Cancelled, totals.released(released))
         }
     }
 }
 
-fn move_or_reject(from: PaymentStatus, to: PaymentStatus, refunded_minor: i64) -> Outcome {
-    if allowed(from, to) {
+/// The amounts an applied outcome stores, as they stand before the event.
+#[derive(Clone, Copy)]
+struct Totals {
+    refunded: i64,
+    captured: i64,
+    released: i64,
+}
+
+impl Totals {
+    fn of(payment: &PaymentSnapshot) -> Totals {
+        Totals {
+            refunded: payment.refunded_minor,
+            captured: payment.captured(),
+            released: payment.released_minor.max(0),
+        }
+    }
+    fn refunded(self, refunded: i64) -> Totals {
+        Totals { refunded, ..self }
+    }
+    fn captured(self, captured: i64) -> Totals {
+        Totals { captured, ..self }
+    }
+    fn released(self, released: i64) -> Totals {
+        Totals { released, ..self }
+    }
+    fn applied(self, from: PaymentStatus, to: PaymentStatus) -> Outcome {
         Outcome::Applied {
             from,
             to,
-            refunded_minor,
+            refunded_minor: self.refunded,
+            captured_minor: self.captured,
+            released_minor: self.released,
         }
+    }
+}
+
+fn minor_text(minor: i64, payment: &PaymentSnapshot) -> String {
+    Amount::from_minor(minor, payment.amount.currency())
+        .map_or_else(|_| minor.to_string(), |a| a.to_string())
+}
+
+/// A sale event for another amount than the payment's: only a capture of part of an open
+/// authorisation (rule 5); anything else is `amount_mismatch`.
+fn partial_capture(payment: &PaymentSnapshot, event: &Event, totals: Totals) -> Outcome {
+    let open = payment.capturable();
+    let from = payment.status;
+    if open == 0 {
+        return Outcome::Rejected {
+            error: Error::new(
+                ErrorCode::AmountMismatch,
+                format!(
+                    "event amount {} differs from payment amount {}",
+                    event.amount, payment.amount
+                ),
+            ),
+        };
+    }
+    if event.amount.minor() <= 0 || event.amount.minor() > open {
+        return Outcome::Rejected {
+            error: Error::new(
+                ErrorCode::AmountMismatch,
+                format!(
+                    "a capture of {} exceeds the {} still authorised",
+                    event.amount,
+                    minor_text(open, payment)
+                ),
+            )
+            .with_field("amount"),
+        };
+    }
+    match &event.status {
+        Reported::Succeeded => {}
+        Reported::Unknown(code) => {
+            return Outcome::Ignored(IgnoreReason::UnknownStatus { code: code.clone() });
+        }
+        // A capture refused or not finished leaves the authorisation as it was.
+        _ => return Outcome::Ignored(IgnoreReason::NotCompleted),
+    }
+    let captured = totals.captured + event.amount.minor();
+    let rest = payment.amount.minor() - captured - totals.released;
+    let released = if payment.multiple_captures {
+        totals.released
+    } else {
+        // One capture per authorisation: the gateway lets the rest go.
+        totals.released + rest
+    };
+    let to = if from == Authorized { Paid } else { from };
+    totals
+        .captured(captured)
+        .released(released)
+        .applied(from, to)
+}
+
+fn move_or_reject(from: PaymentStatus, to: PaymentStatus, totals: Totals) -> Outcome {
+    if allowed(from, to) {
+        totals.applied(from, to)
     } else {
         Outcome::Rejected {
             error: Error::new(
@@ -540,6 +753,9 @@ mod tests {
             status,
             live: true,
             refunded_minor: 0,
+            captured_minor: None,
+            released_minor: 0,
+            multiple_captures: false,
             applied_event_keys: vec![],
         }
     }
@@ -588,25 +804,11 @@ mod tests {
     fn refunds_accumulate_and_never_exceed() {
         let mut p = payment(Paid);
         let out = transition(&p, &event(Action::Refund, Reported::Succeeded, 400));
-        assert_eq!(
-            out,
-            Outcome::Applied {
-                from: Paid,
-                to: PartiallyRefunded,
-                refunded_minor: 400
-            }
-        );
+        assert_eq!(out, applied(Paid, PartiallyRefunded, 400, 1000, 0));
         p.status = PartiallyRefunded;
         p.refunded_minor = 400;
         let out = transition(&p, &event(Action::Refund, Reported::Succeeded, 600));
-        assert_eq!(
-            out,
-            Outcome::Applied {
-                from: PartiallyRefunded,
-                to: Refunded,
-                refunded_minor: 1000
-            }
-        );
+        assert_eq!(out, applied(PartiallyRefunded, Refunded, 1000, 1000, 0));
         let out = transition(&p, &event(Action::Refund, Reported::Succeeded, 601));
         assert!(
             matches!(out, Outcome::Rejected { ref error } if error.code() == ErrorCode::RefundExceedsAmount)
@@ -694,6 +896,165 @@ mod tests {
         );
         assert!(check_operation(&payment(New), OperationKind::Charge, 1000, 0).is_ok());
         assert!(check_operation(&payment(Paid), OperationKind::Capture, 1000, 0).is_err());
+    }
+
+    fn applied(
+        from: PaymentStatus,
+        to: PaymentStatus,
+        refunded: i64,
+        captured: i64,
+        released: i64,
+    ) -> Outcome {
+        Outcome::Applied {
+            from,
+            to,
+            refunded_minor: refunded,
+            captured_minor: captured,
+            released_minor: released,
+        }
+    }
+
+    fn keyed(mut e: Event, key: &str) -> Event {
+        e.key = key.into();
+        e
+    }
+
+    #[test]
+    fn a_partial_capture_releases_the_rest_unless_the_authorisation_takes_several() {
+        let auth = payment(Authorized);
+        let capture = event(Action::Sale, Reported::Succeeded, 600);
+        assert_eq!(
+            transition(&auth, &capture),
+            applied(Authorized, Paid, 0, 600, 400)
+        );
+        let mut multi = payment(Authorized);
+        multi.multiple_captures = true;
+        assert_eq!(
+            transition(&multi, &capture),
+            applied(Authorized, Paid, 0, 600, 0)
+        );
+        // The second capture: paid → paid, the totals move.
+        multi.status = Paid;
+        multi.captured_minor = Some(600);
+        let second = keyed(event(Action::Sale, Reported::Succeeded, 300), "c2");
+        assert_eq!(transition(&multi, &second), applied(Paid, Paid, 0, 900, 0));
+        // The release of the remainder: the captured money stays.
+        multi.captured_minor = Some(900);
+        let release = event(Action::Cancel, Reported::Succeeded, 100);
+        assert_eq!(
+            transition(&multi, &release),
+            applied(Paid, Paid, 0, 900, 100)
+        );
+        multi.released_minor = 100;
+        assert_eq!(multi.capturable(), 0);
+        assert_eq!(operations_for(&multi), [OperationKind::Refund]);
+        // Nothing open: a second release is the table's refusal, a capture an amount mismatch.
+        assert!(matches!(
+            transition(&multi, &keyed(release.clone(), "r2")),
+            Outcome::Rejected { ref error } if error.code() == ErrorCode::InvalidTransition
+        ));
+        assert!(matches!(
+            transition(&multi, &keyed(event(Action::Sale, Reported::Succeeded, 1), "c3")),
+            Outcome::Rejected { ref error } if error.code() == ErrorCode::AmountMismatch
+        ));
+    }
+
+    #[test]
+    fn a_capture_beyond_the_authorisation_or_unfinished_changes_nothing() {
+        let auth = payment(Authorized);
+        let too_much = transition(&auth, &event(Action::Sale, Reported::Succeeded, 1001));
+        assert!(
+            matches!(too_much, Outcome::Rejected { ref error } if error.code() == ErrorCode::AmountMismatch && error.field() == Some("amount"))
+        );
+        // A partial sale on a payment that was never authorised is the old amount mismatch.
+        for status in [New, Pending, Paid, Failed] {
+            let out = transition(
+                &payment(status),
+                &event(Action::Sale, Reported::Succeeded, 600),
+            );
+            assert!(
+                matches!(out, Outcome::Rejected { ref error } if error.code() == ErrorCode::AmountMismatch),
+                "{status:?}"
+            );
+        }
+        let declined = transition(&auth, &event(Action::Sale, Reported::Failed, 600));
+        assert_eq!(declined, Outcome::Ignored(IgnoreReason::NotCompleted));
+        let unknown = transition(
+            &auth,
+            &event(Action::Sale, Reported::Unknown("77".into()), 600),
+        );
+        assert!(matches!(
+            unknown,
+            Outcome::Ignored(IgnoreReason::UnknownStatus { .. })
+        ));
+    }
+
+    #[test]
+    fn refunds_are_bounded_by_what_was_captured() {
+        let mut p = payment(Paid);
+        p.captured_minor = Some(600);
+        p.released_minor = 400;
+        assert_eq!(p.refundable(), 600);
+        let over = transition(&p, &event(Action::Refund, Reported::Succeeded, 601));
+        assert!(
+            matches!(over, Outcome::Rejected { ref error } if error.code() == ErrorCode::RefundExceedsAmount)
+        );
+        let all = transition(&p, &event(Action::Refund, Reported::Succeeded, 600));
+        assert_eq!(all, applied(Paid, Refunded, 600, 600, 400));
+        let part = transition(&p, &event(Action::Refund, Reported::Succeeded, 200));
+        assert_eq!(part, applied(Paid, PartiallyRefunded, 200, 600, 400));
+        let chargeback = transition(&p, &event(Action::Chargeback, Reported::Succeeded, 600));
+        assert_eq!(chargeback, applied(Paid, ChargedBack, 600, 600, 400));
+        assert_eq!(
+            check_operation(&p, OperationKind::Refund, 601, 0)
+                .unwrap_err()
+                .code(),
+            ErrorCode::RefundExceedsAmount
+        );
+        assert!(check_operation(&p, OperationKind::Refund, 600, 0).is_ok());
+    }
+
+    #[test]
+    fn check_operation_bounds_captures_by_what_is_still_authorised() {
+        let mut p = payment(Authorized);
+        assert!(check_operation(&p, OperationKind::Capture, 600, 0).is_ok());
+        let err = check_operation(&p, OperationKind::Capture, 1001, 0).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            (ErrorCode::AmountMismatch, Some("amount"))
+        );
+        p.status = Paid;
+        p.captured_minor = Some(600);
+        // A single-capture authorisation let the rest go with the first capture.
+        p.released_minor = 400;
+        let err = check_operation(&p, OperationKind::Capture, 100, 0).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidTransition);
+        p.released_minor = 0;
+        p.multiple_captures = true;
+        assert!(check_operation(&p, OperationKind::Capture, 400, 0).is_ok());
+        assert!(check_operation(&p, OperationKind::Release, 400, 0).is_ok());
+        assert_eq!(
+            check_operation(&p, OperationKind::Capture, 401, 0)
+                .unwrap_err()
+                .code(),
+            ErrorCode::AmountMismatch
+        );
+    }
+
+    #[test]
+    fn a_whole_capture_and_a_whole_release_record_their_amounts() {
+        let auth = payment(Authorized);
+        assert_eq!(
+            transition(&auth, &event(Action::Sale, Reported::Succeeded, 1000)),
+            applied(Authorized, Paid, 0, 1000, 0)
+        );
+        assert_eq!(
+            transition(&auth, &event(Action::Cancel, Reported::Succeeded, 1000)),
+            applied(Authorized, Cancelled, 0, 0, 1000)
+        );
+        // A host that does not store captures: a paid payment captured all of it.
+        assert_eq!(payment(Paid).captured(), 1000);
+        assert_eq!(payment(Pending).captured(), 0);
     }
 
     #[test]

@@ -397,6 +397,8 @@ mod tests {
             from: crate::PaymentStatus::New,
             to: crate::PaymentStatus::Paid,
             refunded_minor: 0,
+            captured_minor: 100,
+            released_minor: 0,
         };
         assert_eq!(fields.to_store(&event, &applied), fields);
         assert!(fields.to_store(&event, &Outcome::AlreadyApplied).is_empty());

@@ -491,6 +491,8 @@ mod tests {
             from: crate::PaymentStatus::Paid,
             to: crate::PaymentStatus::Refunded,
             refunded_minor: 100,
+            captured_minor: 100,
+            released_minor: 0,
         };
         let done = event(Action::Refund, Reported::Succeeded, "0900");
         let ok = OperationStatus::after_reply(OperationKind::Refund, &done, &applied);
