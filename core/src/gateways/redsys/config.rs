@@ -49,6 +49,11 @@ pub struct Config {
     /// ([`super::TEST_REST_URL`] or [`super::LIVE_REST_URL`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rest_url: Option<String>,
+    /// SOAP endpoint of the transaction status query (`SerClsWSConsulta`,
+    /// [`super::TEST_QUERY_URL`] or [`super::LIVE_QUERY_URL`]); needed only by
+    /// [`super::query_request`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_url: Option<String>,
     /// Default `DS_MERCHANT_MERCHANTURL`: where Redsys posts the notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_url: Option<String>,
@@ -79,6 +84,7 @@ impl fmt::Debug for Config {
             .field("signature_version", &self.signature_version)
             .field("checkout_url", &self.checkout_url)
             .field("rest_url", &self.rest_url)
+            .field("query_url", &self.query_url)
             .field("merchant_url", &self.merchant_url)
             .field("url_ok", &self.url_ok)
             .field("url_ko", &self.url_ko)
@@ -115,6 +121,7 @@ impl Config {
             signature_version: SignatureVersion::default(),
             checkout_url: checkout_url.into(),
             rest_url: None,
+            query_url: None,
             merchant_url: None,
             url_ok: None,
             url_ko: None,
@@ -134,6 +141,7 @@ impl Config {
             ("merchant_url", &self.merchant_url),
             ("url_ok", &self.url_ok),
             ("url_ko", &self.url_ko),
+            ("query_url", &self.query_url),
         ] {
             fields::url(key, value.as_deref(), 250).map_err(Error::into_config)?;
         }

@@ -6,6 +6,7 @@
 //! | `checkout` | [`checkout`]: the signed redirect form |
 //! | `parse_notification` / `verify` | [`parse_notification`] (HTTP POST and SOAP), [`verify`] |
 //! | `refund_request` / … | [`operation_request`] (refund, confirm, cancel), [`parse_operation_response`] |
+//! | status query | [`query_request`] (SOAP `consultaOperaciones`), [`parse_query_response`]: events keyed like the notifications' |
 //! | `acknowledge` | [`acknowledge`] for an [`Outcome`] (signed [`soap_answer`] for SOAP), [`reject`] for an [`Error`] |
 //!
 //! Signature versions `HMAC_SHA256_V1`, `HMAC_SHA512_V1` and `HMAC_SHA512_V2` ([`SignatureVersion`]).
@@ -15,6 +16,7 @@
 mod checkout;
 mod config;
 mod notification;
+mod query;
 mod rest;
 mod sign;
 mod status;
@@ -26,6 +28,7 @@ pub use stored::{CofType, ScaExemption, StoredCredential};
 pub use checkout::{Order, TransactionType, check_order_number, checkout, order_number};
 pub use config::{Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};
 pub use notification::{Format, MAX_BODY_BYTES, Notification, parse_notification, verify};
+pub use query::{LIVE_QUERY_URL, TEST_QUERY_URL, parse_query_response, query_request};
 pub use rest::{
     LIVE_REST_URL, Operation, OperationKind, TEST_REST_URL, operation_request,
     parse_operation_response,
