@@ -7,7 +7,8 @@
 //! ([`PaymentFields`]), the label a host stores ([`Verdict`]), which configuration keys are
 //! secret ([`secret_keys`]), and how an operation is asked and read ([`operation_request`],
 //! [`parse_operation_reply`], [`OperationStatus`]), and how a payment becomes a checkout
-//! ([`Order::for_payment`], [`checkout`], [`parse_checkout_reply`], [`new_order_id`]). Which operations a payment's status
+//! ([`Order::for_payment`], [`checkout`], [`parse_checkout_reply`], [`new_order_id`]), and what
+//! became of a payment ([`status_query_request`], [`parse_status_reply`]). Which operations a payment's status
 //! allows is in [`crate::state::allowed_operations`], beside the state table.
 //!
 //! A notification, whatever the gateway:
@@ -52,6 +53,7 @@ mod config;
 mod notification;
 mod operation;
 mod proof;
+mod query;
 
 pub use answer::{
     Answer, Verdict, acknowledge, payment_not_found, reject, reject_unread, unknown_account,
@@ -68,3 +70,6 @@ pub use operation::{
     parse_operation_reply, supported_operations,
 };
 pub use proof::{Pending, Proof, prove};
+pub use query::{
+    StatusQuery, StatusReply, parse_status_reply, status_query_request, supports_status_query,
+};

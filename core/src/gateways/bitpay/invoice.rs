@@ -275,14 +275,80 @@ pub fn invoice_status_request(
         .claimed
         .id
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .filter(|c| id_char(*c))
         .collect();
+    fetch_request(config, &id)
+}
+
+fn id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+fn fetch_request(config: &Config, id: &str) -> HttpRequest {
     HttpRequest {
         method: Method::Get,
         url: format!("{}/{}", config.api_url.trim_end_matches('/'), id),
         headers: vec![("Authorization".into(), config.authorization())],
         body: String::new(),
     }
+}
+
+/// Describes the fetch of the invoice `invoice_id` (the reference the checkout reply gave):
+/// `GET <api_url>/<id>`, as a notification's proof, for a host asking on its own. An id that
+/// is not letters, digits, `-` and `_` is `field_invalid` on `id` (never altered: it would be
+/// another invoice).
+///
+/// ```
+/// # let config: vpos_core::gateways::bitpay::Config = serde_json::from_str(r#"{"api_key":"k",
+/// #   "api_url":"https://test.bitpay.com/api/invoice","invoice_url":"https://test.bitpay.com/invoice"}"#)?;
+/// let request = vpos_core::gateways::bitpay::invoice_fetch_request(&config, "G3viJEJgE8Jk2oekSdgT2A")?;
+/// assert_eq!(request.url, "https://test.bitpay.com/api/invoice/G3viJEJgE8Jk2oekSdgT2A");
+/// assert!(vpos_core::gateways::bitpay::invoice_fetch_request(&config, "../x").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn invoice_fetch_request(config: &Config, invoice_id: &str) -> Result<HttpRequest> {
+    config.validate()?;
+    fields::required("id", invoice_id, 100)?;
+    if !invoice_id.chars().all(id_char) {
+        return Err(Error::invalid(
+            "id",
+            "a Bitpay invoice id is letters, digits, '-' and '_'",
+        ));
+    }
+    Ok(fetch_request(config, invoice_id))
+}
+
+/// Bitpay's answer about `invoice_id`, which must name that invoice (another is
+/// `signature_mismatch`, as for a notification's proof).
+fn fetched(invoice_id: &str, reply: &Reply) -> Result<Invoice> {
+    let fetched = read_invoice(ok_body(reply)?, "invoice")?;
+    if fetched.id != invoice_id {
+        return Err(Error::new(
+            ErrorCode::SignatureMismatch,
+            "Bitpay answered about another invoice. Hint: a Bitpay invoice is read by \
+             fetching its id from api_url with the api_key; the answer named another id",
+        )
+        .with_field("id"));
+    }
+    Ok(fetched)
+}
+
+/// Reads the answer to [`invoice_fetch_request`]: the invoice as Bitpay describes it, proven
+/// by the exchange itself (the host asked Bitpay over TLS with its API key). Not HTTP 200, or
+/// no answer: `gateway_unavailable`; an `error` object: `gateway_error`; another id:
+/// `signature_mismatch`.
+///
+/// ```
+/// use vpos_core::{gateways::bitpay, Reply};
+/// let body = br#"{"data":{"id":"G3viJEJgE8Jk2oekSdgT2A","status":"confirmed","price":10,
+///     "currency":"USD","orderId":"20210511_fghij"}}"#;
+/// let reply = Reply::Response { status: 200, body: body.to_vec() };
+/// let invoice = bitpay::parse_fetched_invoice("G3viJEJgE8Jk2oekSdgT2A", &reply)?;
+/// assert_eq!(invoice.event().key(), "bitpay:G3viJEJgE8Jk2oekSdgT2A:confirmed");
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+pub fn parse_fetched_invoice(invoice_id: &str, reply: &Reply) -> Result<Verified<Invoice>> {
+    Ok(Verified(fetched(invoice_id, reply)?))
 }
 
 /// Verifies a notification with Bitpay's own answer about the invoice: the ids must match, and
@@ -292,15 +358,7 @@ pub fn verify_invoice(
     reply: &Reply,
 ) -> Result<Verified<Notification>> {
     let mut n = notification.0;
-    let fetched = read_invoice(ok_body(reply)?, "invoice")?;
-    if fetched.id != n.claimed.id {
-        return Err(Error::new(
-            ErrorCode::SignatureMismatch,
-            "Bitpay answered about another invoice. Hint: a Bitpay notification is proven by \
-             fetching its invoice id from api_url with the api_key; the answer named another id",
-        )
-        .with_field("id"));
-    }
+    let fetched = fetched(&n.claimed.id, reply)?;
     n.invoice = Some(fetched);
     Ok(Verified(n))
 }
@@ -319,17 +377,28 @@ pub fn map_status(status: &str) -> Reported {
 impl Verified<Notification> {
     /// The event, from the fetched invoice. Key: `bitpay:<invoice id>:<status>`.
     pub fn event(&self) -> Event {
-        let invoice = self.0.invoice.as_ref().unwrap_or(&self.0.claimed);
-        Event {
-            gateway: Gateway::Bitpay,
-            key: event_key(&["bitpay", &invoice.id, &invoice.status]),
-            merchant: String::new(),
-            order_id: invoice.order_id.clone().unwrap_or_default(),
-            transaction_id: invoice.id.clone(),
-            amount: invoice.price,
-            action: Action::Sale,
-            status: map_status(&invoice.status),
-            status_code: invoice.status.clone(),
-        }
+        invoice_event(self.0.invoice.as_ref().unwrap_or(&self.0.claimed))
+    }
+}
+
+impl Verified<Invoice> {
+    /// The event, keyed `bitpay:<invoice id>:<status>` as a notification's, so a query and a
+    /// notification reporting one status of one invoice are one event.
+    pub fn event(&self) -> Event {
+        invoice_event(&self.0)
+    }
+}
+
+fn invoice_event(invoice: &Invoice) -> Event {
+    Event {
+        gateway: Gateway::Bitpay,
+        key: event_key(&["bitpay", &invoice.id, &invoice.status]),
+        merchant: String::new(),
+        order_id: invoice.order_id.clone().unwrap_or_default(),
+        transaction_id: invoice.id.clone(),
+        amount: invoice.price,
+        action: Action::Sale,
+        status: map_status(&invoice.status),
+        status_code: invoice.status.clone(),
     }
 }

@@ -7,6 +7,7 @@
 //! | `checkout` | [`invoice_request`] then [`parse_invoice_response`] → [`RedirectForm`](crate::RedirectForm) via [`checkout_form`] |
 //! | `parse_notification` | [`parse_notification`] (JSON) |
 //! | verify by fetching | [`invoice_status_request`], [`verify_invoice`] |
+//! | status query | [`invoice_fetch_request`], [`parse_fetched_invoice`] |
 //! | `acknowledge` | [`acknowledge`], [`reject`] |
 //!
 //! Statuses: `new` and `paid` (seen but not yet confirmed on the chain) are pending,
@@ -17,8 +18,9 @@
 mod invoice;
 
 pub use invoice::{
-    Config, Invoice, InvoiceRequest, MAX_BODY_BYTES, Notification, checkout_form, invoice_request,
-    invoice_status_request, map_status, parse_invoice_response, parse_notification, verify_invoice,
+    Config, Invoice, InvoiceRequest, MAX_BODY_BYTES, Notification, checkout_form,
+    invoice_fetch_request, invoice_request, invoice_status_request, map_status,
+    parse_fetched_invoice, parse_invoice_response, parse_notification, verify_invoice,
 };
 
 use crate::error::{Error, ErrorCode};

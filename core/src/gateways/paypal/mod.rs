@@ -10,10 +10,12 @@
 //! | amounts | [`format_amount`], [`parse_amount`]: HUF, JPY and TWD in whole units, as PayPal requires |
 //!
 //! | Express Checkout (NVP) | [`set_express_checkout_request`], [`express_checkout_redirect`], [`get_express_checkout_details_request`], [`do_express_checkout_payment_request`], [`refund_transaction_request`], [`parse_nvp_response`], [`payment_event`], [`refund_event`] |
+//! | status query (NVP) | [`transaction_details_request`], [`parse_transaction_details`], [`map_transaction_status`] |
 
 mod amount;
 mod checkout;
 mod config;
+mod details;
 mod ipn;
 mod nvp;
 
@@ -22,6 +24,7 @@ pub use checkout::{Order, checkout};
 pub use config::{
     Config, LIVE_CHECKOUT_URL, LIVE_IPN_URL, PublicConfig, SANDBOX_CHECKOUT_URL, SANDBOX_IPN_URL,
 };
+pub use details::{map_transaction_status, parse_transaction_details, transaction_details_request};
 pub use ipn::{
     MAX_BODY_BYTES, Notification, map_payment_status, parse_notification, postback_request,
     verify_postback,

@@ -75,7 +75,11 @@ fn credentials(config: &Config) -> Result<&NvpCredentials> {
     Ok(c)
 }
 
-fn request(config: &Config, method: &str, fields: &[(&str, String)]) -> Result<HttpRequest> {
+pub(super) fn request(
+    config: &Config,
+    method: &str,
+    fields: &[(&str, String)],
+) -> Result<HttpRequest> {
     let c = credentials(config)?;
     let mut pairs: Vec<(&str, &str)> = vec![
         ("METHOD", method),
@@ -165,25 +169,7 @@ impl NvpReply {
 /// Reads an NVP reply. `Failure` / `FailureWithWarning` is [`ErrorCode::GatewayError`] with
 /// PayPal's first error code and message; no reply is [`ErrorCode::GatewayUnavailable`].
 pub fn parse_nvp_response(reply: &Reply) -> Result<NvpReply> {
-    let body = match reply {
-        Reply::Response { status: 200, body } => body,
-        Reply::Response { status, .. } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!("PayPal answered HTTP {status}"),
-            ));
-        }
-        Reply::Failed { error } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!(
-                    "no answer from PayPal ({})",
-                    error.chars().take(120).collect::<String>()
-                ),
-            ));
-        }
-    };
-    let fields = parse_urlencoded(body, 64 * 1024)?;
+    let fields = read_nvp_fields(reply)?;
     let get = |n: &str| {
         fields
             .iter()
@@ -205,6 +191,31 @@ pub fn parse_nvp_response(reply: &Reply) -> Result<NvpReply> {
         )
         .with_field("ACK")),
     }
+}
+
+/// The fields of an NVP reply whatever its `ACK`, so a caller can read PayPal's own error
+/// codes (a status query tells "no such transaction" from other refusals). No reply, or one
+/// other than HTTP 200, is [`ErrorCode::GatewayUnavailable`].
+pub(super) fn read_nvp_fields(reply: &Reply) -> Result<Vec<(String, String)>> {
+    let body = match reply {
+        Reply::Response { status: 200, body } => body,
+        Reply::Response { status, .. } => {
+            return Err(Error::new(
+                ErrorCode::GatewayUnavailable,
+                format!("PayPal answered HTTP {status}"),
+            ));
+        }
+        Reply::Failed { error } => {
+            return Err(Error::new(
+                ErrorCode::GatewayUnavailable,
+                format!(
+                    "no answer from PayPal ({})",
+                    error.chars().take(120).collect::<String>()
+                ),
+            ));
+        }
+    };
+    parse_urlencoded(body, 64 * 1024)
 }
 
 /// Where to send the buyer after `SetExpressCheckout`: `GET <checkout_url>?cmd=_express-checkout&token=…`.
@@ -285,7 +296,11 @@ pub fn refund_transaction_request(
     request(config, "RefundTransaction", &fields)
 }
 
-fn amount_of(reply: &NvpReply, amount: &'static str, currency: &'static str) -> Result<Amount> {
+pub(super) fn amount_of(
+    reply: &NvpReply,
+    amount: &'static str,
+    currency: &'static str,
+) -> Result<Amount> {
     let c = Currency::from_code(
         reply
             .get(currency)
