@@ -19,8 +19,8 @@ CARGO="${CARGO:-cargo}"
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
 BIN="target/$HOST/release"
 ALL_TARGETS=(amount bitpay_invoice ceca_notification elavon_hpp elavon_remote
-  flocash_notification flocash_poll paypal_ipn paypal_nvp redsys_notification redsys_rest
-  redsys_soap)
+  flocash_notification flocash_poll paypal_ipn paypal_nvp redsys_notification redsys_query
+  redsys_rest redsys_soap)
 
 build_only=0
 targets=()

@@ -195,6 +195,47 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
                 out.push(b);
             }
         }
+        // No shared vector feeds the status query (yet): replies written here, in the shapes
+        // the public clients read (hyperswitch's Redsys connector, Redsys query PHP clients).
+        "redsys_query" => {
+            let op = |t: &str, amount: &str, response: &str, date: &str| {
+                format!(
+                    concat!(
+                        r#"<Response Ds_Version="0.0"><Ds_MerchantCode>999008881</Ds_MerchantCode>"#,
+                        "<Ds_Terminal>001</Ds_Terminal><Ds_Order>{}</Ds_Order>",
+                        "<Ds_TransactionType>{}</Ds_TransactionType><Ds_Date>{}</Ds_Date>",
+                        "<Ds_Hour>12:00</Ds_Hour><Ds_Amount>{}</Ds_Amount><Ds_Currency>978</Ds_Currency>",
+                        "<Ds_State>F</Ds_State><Ds_Response>{}</Ds_Response>",
+                        "<Ds_AuthorisationCode>123456</Ds_AuthorisationCode></Response>"
+                    ),
+                    crate::REDSYS_QUERY_ORDER,
+                    t,
+                    date,
+                    amount,
+                    response
+                )
+            };
+            let messages = |inner: &str| {
+                format!(r#"<Messages><Version Ds_Version="0.0"><Message>{inner}</Message></Version></Messages>"#)
+            };
+            let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            let sale_and_refund = messages(&format!(
+                "{}{}",
+                op("0", "145", "0000", "06/12/2026"),
+                op("3", "45", "0900", "07/12/2026")
+            ));
+            let preauth = messages(&format!(
+                "{}{}",
+                op("1", "145", "0000", "2026-12-06"),
+                op("2", "145", "0900", "2026-12-08")
+            ));
+            let none = messages("<ErrorMsg><Ds_ErrorCode>XML0024</Ds_ErrorCode></ErrorMsg>");
+            for m in [&sale_and_refund, &preauth, &none] {
+                out.push(crate::redsys_query_envelope(&escape(m)).into_bytes());
+                out.push(m.as_bytes().to_vec());
+            }
+            out.push(crate::redsys_query_envelope(&sale_and_refund).into_bytes());
+        }
         other => panic!("no seeds for unknown target {other}"),
     }
     out.retain(|s| !s.is_empty());
