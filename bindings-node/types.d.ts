@@ -386,7 +386,13 @@ timestamp?: string,
 /**
  * For a [`OperationKind::Charge`]: the stored card and its COF/SCA parameters (Redsys).
  */
-stored_credential?: StoredCredential | null, };
+stored_credential?: StoredCredential | null, 
+/**
+ * The host's [`super::operation_key`] for this operation, the same on every attempt:
+ * sent where the gateway dedupes by it (PayPal `MSGSUBID`), ignored elsewhere; empty
+ * sends none.
+ */
+idempotency_key?: string, };
 
 /**
  * Where an operation the host recorded stands.

@@ -134,6 +134,12 @@ pub struct Operation {
     /// For a [`OperationKind::Charge`]: the stored card and its COF/SCA parameters (Redsys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored_credential: Option<redsys::StoredCredential>,
+    /// The host's [`super::operation_key`] for this operation, the same on every attempt:
+    /// sent where the gateway dedupes by it (PayPal `MSGSUBID`), ignored elsewhere; empty
+    /// sends none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+    pub idempotency_key: String,
 }
 
 impl Operation {
@@ -170,6 +176,7 @@ impl Operation {
             authorisation_code: stored.authorisation_code.clone().unwrap_or_default(),
             timestamp: timestamp.to_string(),
             stored_credential: None,
+            idempotency_key: String::new(),
         }
     }
 
@@ -220,6 +227,7 @@ impl Operation {
                 excep_sca: Some(redsys::ScaExemption::Mit),
                 direct_payment: Some(true),
             }),
+            idempotency_key: String::new(),
         })
     }
 }
@@ -280,7 +288,12 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
             let whole =
                 operation.captured == Some(operation.amount) && operation.refunded_minor == 0;
             let amount = if whole { None } else { Some(operation.amount) };
-            paypal::refund_transaction_request(c, &operation.transaction_id, amount)
+            paypal::refund_transaction_request_keyed(
+                c,
+                &operation.transaction_id,
+                amount,
+                &operation.idempotency_key,
+            )
         }
         _ => Err(unsupported(config.gateway(), kind)),
     }
