@@ -54,6 +54,7 @@ mod notification;
 mod operation;
 mod proof;
 mod query;
+mod retry;
 
 pub use answer::{
     Answer, Verdict, acknowledge, payment_not_found, reject, reject_unread, unknown_account,
@@ -72,4 +73,7 @@ pub use operation::{
 pub use proof::{Pending, Proof, prove};
 pub use query::{
     StatusQuery, StatusReply, parse_status_reply, status_query_request, supports_status_query,
+};
+pub use retry::{
+    Failure, MAX_KEY_LEN, RetryPolicy, operation_key, retry_after, supports_idempotency_key,
 };

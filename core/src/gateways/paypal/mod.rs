@@ -33,7 +33,7 @@ pub use nvp::{
     ExpressOrder, LIVE_NVP_URL, NVP_VERSION, NvpCredentials, NvpReply, SANDBOX_NVP_URL,
     do_express_checkout_payment_request, express_checkout_redirect,
     get_express_checkout_details_request, parse_nvp_response, payment_event, refund_event,
-    refund_transaction_request, set_express_checkout_request,
+    refund_transaction_request, refund_transaction_request_keyed, set_express_checkout_request,
 };
 
 use crate::error::{Error, ErrorCode};

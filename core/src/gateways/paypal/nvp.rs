@@ -274,7 +274,39 @@ pub fn refund_transaction_request(
     transaction_id: &str,
     amount: Option<Amount>,
 ) -> Result<HttpRequest> {
+    refund_transaction_request_keyed(config, transaction_id, amount, "")
+}
+
+/// [`refund_transaction_request`] carrying `msg_sub_id` as `MSGSUBID` (left out when empty):
+/// PayPal answers a request repeating it with the first one's result instead of refunding
+/// again, so a refund whose answer was lost can be asked again. At most 38 printable ASCII
+/// characters (`field_invalid` on `MSGSUBID`).
+///
+/// ```
+/// # let config: vpos_core::gateways::paypal::Config = serde_json::from_str(r#"{
+/// #   "business": "shop@example.com", "checkout_url": "https://www.sandbox.paypal.com/cgi-bin/webscr",
+/// #   "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr",
+/// #   "nvp": {"user": "u", "password": "p", "signature": "s",
+/// #           "api_url": "https://api-3t.sandbox.paypal.com/nvp"}}"#).unwrap();
+/// use vpos_core::gateways::paypal::refund_transaction_request_keyed;
+/// let r = refund_transaction_request_keyed(&config, "8XY12345AB678901C", None,
+///     "vpos1-59693b306f9b614b122d1ac734622588")?;
+/// assert!(r.body.ends_with("&MSGSUBID=vpos1-59693b306f9b614b122d1ac734622588"));
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
+pub fn refund_transaction_request_keyed(
+    config: &Config,
+    transaction_id: &str,
+    amount: Option<Amount>,
+    msg_sub_id: &str,
+) -> Result<HttpRequest> {
     required("TRANSACTIONID", transaction_id, 64)?;
+    if msg_sub_id.len() > 38 || !msg_sub_id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            "MSGSUBID",
+            "at most 38 printable ASCII characters, no spaces",
+        ));
+    }
     let mut fields = vec![("TRANSACTIONID", transaction_id.to_string())];
     match amount {
         None => fields.push(("REFUNDTYPE", "Full".into())),
@@ -292,6 +324,9 @@ pub fn refund_transaction_request(
             ));
             fields.push(("CURRENCYCODE", a.currency().code().into()));
         }
+    }
+    if !msg_sub_id.is_empty() {
+        fields.push(("MSGSUBID", msg_sub_id.into()));
     }
     request(config, "RefundTransaction", &fields)
 }
