@@ -102,6 +102,22 @@ impl Outcome {
             _ => None,
         }
     }
+    /// The captured total after an applied event, in minor units; otherwise `None`.
+    #[getter]
+    fn captured_minor(&self) -> Option<i64> {
+        match &self.0 {
+            CoreOutcome::Applied { captured_minor, .. } => Some(*captured_minor),
+            _ => None,
+        }
+    }
+    /// The released total after an applied event, in minor units; otherwise `None`.
+    #[getter]
+    fn released_minor(&self) -> Option<i64> {
+        match &self.0 {
+            CoreOutcome::Applied { released_minor, .. } => Some(*released_minor),
+            _ => None,
+        }
+    }
     /// Why nothing changed, for `ignored` (`"stale"`, `"unknown_status"` …); otherwise `None`.
     #[getter]
     fn reason(&self) -> Option<&'static str> {

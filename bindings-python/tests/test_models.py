@@ -93,7 +93,8 @@ def test_snapshot_is_the_core_shape_with_applied_keys() -> None:
     assert p.snapshot() == {
         "gateway": "flocash", "merchant": "m@x.example", "order_id": "A1",
         "amount": {"minor": 2345, "currency": "EUR"}, "status": "new", "live": False,
-        "refunded_minor": 0, "applied_event_keys": ["flocash:F:T:sale:0004"],
+        "refunded_minor": 0, "released_minor": 0, "multiple_captures": False,
+        "applied_event_keys": ["flocash:F:T:sale:0004"],
     }
 
 

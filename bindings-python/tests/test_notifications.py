@@ -56,7 +56,8 @@ def test_verified_notification_pays_the_payment(client, vpos_settings, postback,
     assert (n.payment_id, n.verdict, n.response_status) == (payment.pk, "applied", 200)
     assert n.applied_event_key == n.event_key == "flocash:test fpn:test trans:sale:0000"
     assert (n.order_id, n.transaction_id, n.status_code) == ("test order", "test trans", "0000")
-    assert n.detail == {"outcome": "applied", "from": "new", "to": "paid", "refunded_minor": 0}
+    assert n.detail == {"outcome": "applied", "from": "new", "to": "paid", "refunded_minor": 0,
+                        "captured_minor": 12300, "released_minor": 0}
     [change] = status_changes
     assert (change["payment"].pk, change["old_status"], change["new_status"]) == (payment.pk, "new", "paid")
     assert change["notification"].pk == n.pk and change["outcome"]["to"] == "paid"

@@ -27,7 +27,8 @@ def stored(p: Payment) -> tuple:
 
 def transition(p: Payment, new_status: str, refunded_minor: int = 0) -> None:
     """What apply_event does with an applied outcome (the legitimate path)."""
-    p.apply_outcome(SimpleNamespace(new_status=new_status, refunded_minor=refunded_minor))
+    p.apply_outcome(SimpleNamespace(new_status=new_status, refunded_minor=refunded_minor,
+                                    captured_minor=p.amount_minor if new_status == "paid" else 0, released_minor=0))
     p.save_transition()
 
 

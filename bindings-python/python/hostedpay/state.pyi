@@ -36,6 +36,9 @@ class PaymentSnapshot(TypedDict, total=False):
     status: PaymentStatus
     live: bool
     refunded_minor: int
+    captured_minor: int
+    released_minor: int
+    multiple_captures: bool
     applied_event_keys: List[str]
 
 @final
@@ -71,6 +74,10 @@ class Outcome:
     def new_status(self) -> Optional[PaymentStatus]: ...
     @property
     def refunded_minor(self) -> Optional[int]: ...
+    @property
+    def captured_minor(self) -> Optional[int]: ...
+    @property
+    def released_minor(self) -> Optional[int]: ...
     @property
     def reason(self) -> Optional[str]: ...
     @property

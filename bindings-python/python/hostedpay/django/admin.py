@@ -101,7 +101,7 @@ class PaymentAdmin(admin.ModelAdmin):
     search_fields = ("order_id", "custom", "merchant")
     date_hierarchy = "created"
     # The stored card reference is left out: it charges the card (with the terminal key).
-    readonly_fields = ("status", "refunded_minor", "merchant", "transaction_id", "authorisation_code", "card_expiry",
+    readonly_fields = ("status", "refunded_minor", "captured_minor", "released_minor", "merchant", "transaction_id", "authorisation_code", "card_expiry",
                        "created", "modified")
     inlines = [NotificationInline, RefundInline]
     actions = [refund_remaining, capture_authorized, release_authorized]
