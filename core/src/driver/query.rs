@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::config::Config;
 use super::notification::PaymentFields;
 use crate::error::{Error, ErrorCode, Result};
-use crate::gateways::{Gateway, bitpay, paypal};
+use crate::gateways::{Gateway, bitpay, paypal, redsys};
 use crate::http::{HttpRequest, Reply};
 use crate::money::Amount;
 use crate::state::{Event, PaymentSnapshot};
@@ -24,7 +24,7 @@ use crate::trust::Verified;
 /// `gateways::flocash::poll_by_reference_request` with their own `PollConfig`.
 const QUERYABLE: [(Gateway, bool); 6] = [
     (Gateway::Flocash, false),
-    (Gateway::Redsys, false),
+    (Gateway::Redsys, true),
     (Gateway::Ceca, false),
     (Gateway::Elavon, false),
     (Gateway::Paypal, true),
@@ -135,7 +135,8 @@ fn required(field: &'static str, value: &str) -> Result<()> {
 
 /// Describes the status query for `query`; the host sends it (with a deadline) and hands the
 /// reply to [`parse_status_reply`]. PayPal: `GetTransactionDetails` by `transaction_id`
-/// (`field_missing` without one); Bitpay: `GET <api_url>/<reference>`. A gateway without a
+/// (`field_missing` without one); Bitpay: `GET <api_url>/<reference>`; Redsys: the SOAP
+/// `consultaOperaciones` for `order_id` to the configured `query_url`. A gateway without a
 /// query is `unsupported` on `gateway`, before anything is asked.
 ///
 /// ```
@@ -174,6 +175,7 @@ pub fn status_query_request(config: &Config, query: &StatusQuery) -> Result<Http
                 }
             })
         }
+        Config::Redsys(c) => redsys::query_request(c, &query.order_id),
         _ => Err(unsupported(config.gateway())),
     }
 }
@@ -237,6 +239,32 @@ pub fn parse_status_reply(
                 events: vec![Verified(invoice.event())],
                 // As its notification: Bitpay leaves nothing an operation would quote.
                 payment_fields: PaymentFields::default(),
+            })
+        }
+        Config::Redsys(c) => {
+            // Every operation on the order, oldest first; none when Redsys holds no such order.
+            let events = redsys::parse_query_response(c, &query.order_id, reply)?;
+            // What the notification of the sale leaves that the query also reports: the
+            // authorisation code (an event's transaction id is the code, or the order without one).
+            let authorisation_code = events
+                .iter()
+                .find(|e| {
+                    e.action() == crate::status::Action::Sale
+                        && matches!(
+                            e.status(),
+                            crate::status::Reported::Succeeded
+                                | crate::status::Reported::Authorized
+                        )
+                        && e.transaction_id() != e.order_id()
+                })
+                .map(|e| e.transaction_id().to_string());
+            Ok(StatusReply {
+                found: !events.is_empty(),
+                events: events.into_iter().map(Verified).collect(),
+                payment_fields: PaymentFields {
+                    authorisation_code,
+                    ..PaymentFields::default()
+                },
             })
         }
         _ => Err(unsupported(config.gateway())),
@@ -362,7 +390,7 @@ mod tests {
             );
             assert_eq!(
                 supports_status_query(g),
-                matches!(g, Gateway::Paypal | Gateway::Bitpay)
+                matches!(g, Gateway::Paypal | Gateway::Bitpay | Gateway::Redsys)
             );
         }
         let redsys = Config::from_json(&serde_json::json!({"gateway": "redsys",
@@ -668,5 +696,80 @@ mod tests {
             *odd.events[0].status(),
             Reported::Unknown("refundPending".into())
         );
+    }
+
+    /// Redsys through the driver: the signed `consultaOperaciones` for `order_id`, every
+    /// operation as events keyed as their notifications, `found: false` on `XML0024`.
+    #[test]
+    fn redsys_queries_by_order_id() {
+        let config = Config::from_json(&serde_json::json!({"gateway": "redsys",
+            "merchant_code": "999008881", "terminal": "1",
+            "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+            "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
+            "query_url": "https://sis-t.redsys.es:25443/apl02/services/SerClsWSConsulta"}))
+        .unwrap();
+        let q: StatusQuery = serde_json::from_value(serde_json::json!({"order_id": "1446117555",
+            "amount": {"value": "1.45", "currency": "EUR"}}))
+        .unwrap();
+        let request = status_query_request(&config, &q).unwrap();
+        assert!(
+            request
+                .body
+                .contains("<Monitor><Ds_MerchantCode>999008881</Ds_MerchantCode>")
+        );
+        assert!(request.body.contains("<Ds_Order>1446117555</Ds_Order>"));
+
+        let answer = |messages: &str| {
+            let escaped = messages
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            ok(&format!(
+                "<Envelope><Body><consultaOperacionesResponse><consultaOperacionesReturn>{escaped}\
+                 </consultaOperacionesReturn></consultaOperacionesResponse></Body></Envelope>"
+            ))
+        };
+        let none = answer(
+            "<Messages><Version Ds_Version=\"0.0\"><Message><ErrorMsg>\
+             <Ds_ErrorCode>XML0024</Ds_ErrorCode></ErrorMsg></Message></Version></Messages>",
+        );
+        let reply = parse_status_reply(&config, &q, &none).unwrap();
+        assert!(!reply.found && reply.events.is_empty() && reply.payment_fields.is_empty());
+
+        let sale = answer(
+            "<Messages><Version Ds_Version=\"0.0\"><Message><Response Ds_Version=\"0.0\">\
+             <Ds_MerchantCode>999008881</Ds_MerchantCode><Ds_Terminal>001</Ds_Terminal>\
+             <Ds_Order>1446117555</Ds_Order><Ds_TransactionType>0</Ds_TransactionType>\
+             <Ds_Amount>145</Ds_Amount><Ds_Currency>978</Ds_Currency><Ds_State>F</Ds_State>\
+             <Ds_Response>0000</Ds_Response><Ds_AuthorisationCode>123456</Ds_AuthorisationCode>\
+             </Response></Message></Version></Messages>",
+        );
+        let reply = parse_status_reply(&config, &q, &sale).unwrap();
+        assert!(reply.found);
+        assert_eq!(
+            reply.events[0].key(),
+            "redsys:999008881:1:1446117555:0:0000:145:123456"
+        );
+        assert_eq!(
+            reply.payment_fields.authorisation_code.as_deref(),
+            Some("123456")
+        );
+        let payment: PaymentSnapshot = serde_json::from_value(serde_json::json!({
+            "gateway": "redsys", "merchant": "999008881", "order_id": "1446117555",
+            "amount": {"value": "1.45", "currency": "EUR"}, "status": "pending"}))
+        .unwrap();
+        assert_eq!(
+            transition(&payment, &reply.events[0]).new_status(),
+            Some(PaymentStatus::Paid)
+        );
+        let e = parse_status_reply(
+            &config,
+            &q,
+            &Reply::Failed {
+                error: "timeout".into(),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::GatewayUnavailable);
     }
 }
