@@ -96,8 +96,11 @@ export type Action = "sale" | "refund" | "chargeback" | "cancel" | "test";
  *
  * JSON: `{"gateway": "flocash", "merchant": "…", "order_id": "…", "amount": {"minor": 12300,
  * "currency": "EUR"}, "status": "pending", "live": true, "refunded_minor": 0,
+ * "captured_minor": 12300, "released_minor": 0, "multiple_captures": false,
  * "applied_event_keys": ["flocash:…"]}`. `live` defaults to `true` (so a `Test` message is
- * ignored unless the host says the payment is a test), `refunded_minor` to 0 and
+ * ignored unless the host says the payment is a test), `refunded_minor` and `released_minor`
+ * to 0, `captured_minor` to "all of `amount` once paid or later, none before" (what a host
+ * that does not track captures means), `multiple_captures` to `false` and
  * `applied_event_keys` to none.
  */
 export type PaymentSnapshot = { 
@@ -129,6 +132,19 @@ live?: boolean,
  * Minor units refunded or charged back so far.
  */
 refunded_minor?: bigint, 
+/**
+ * Minor units captured so far (see [`PaymentSnapshot::captured`] for the default).
+ */
+captured_minor?: bigint, 
+/**
+ * Minor units of the authorisation released without being captured.
+ */
+released_minor?: bigint, 
+/**
+ * Whether the authorisation takes several captures (Elavon `multisettle`, PayPal
+ * authorisations): a partial capture then leaves the rest open instead of releasing it.
+ */
+multiple_captures?: boolean, 
 /**
  * Keys of the events already applied to this payment.
  */
@@ -167,7 +183,15 @@ to: PaymentStatus,
 /**
  * Total refunded or charged back after this event, in minor units.
  */
-refunded_minor: bigint, } | { "outcome": "already_applied" } | { "outcome": "ignored" } & Ignored | { "outcome": "rejected", 
+refunded_minor: bigint, 
+/**
+ * Total captured after this event, in minor units.
+ */
+captured_minor: bigint, 
+/**
+ * Total of the authorisation released after this event, in minor units.
+ */
+released_minor: bigint, } | { "outcome": "already_applied" } | { "outcome": "ignored" } & Ignored | { "outcome": "rejected", 
 /**
  * Why.
  */
@@ -607,6 +631,12 @@ checkout_url: string,
  * ([`super::TEST_REST_URL`] or [`super::LIVE_REST_URL`]).
  */
 rest_url?: string | null, 
+/**
+ * SOAP endpoint of the transaction status query (`SerClsWSConsulta`,
+ * [`super::TEST_QUERY_URL`] or [`super::LIVE_QUERY_URL`]); needed only by
+ * [`super::query_request`].
+ */
+query_url?: string | null, 
 /**
  * Default `DS_MERCHANT_MERCHANTURL`: where Redsys posts the notification.
  */
