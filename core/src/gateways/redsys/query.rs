@@ -238,12 +238,13 @@ fn element_span(lower: &str, name: &str, from: usize) -> Option<(usize, usize)> 
         let start = at + lower.get(at..)?.find(&open)?;
         let after = lower.as_bytes().get(start + open.len()).copied();
         match after {
-            Some(b'>' | b' ' | b'\t' | b'\r' | b'\n') => {
-                let end = start + lower[start..].find(&close)? + close.len();
-                return Some((start, end));
-            }
-            Some(b'/') => {
-                let end = start + lower[start..].find('>')? + 1;
+            Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n') => {
+                let tag_end = start + lower[start..].find('>')? + 1;
+                // `<Response …/>`: an element of its own, not the start of the next one's span.
+                if lower.as_bytes()[tag_end - 2] == b'/' {
+                    return Some((start, tag_end));
+                }
+                let end = tag_end + lower[tag_end..].find(&close)? + close.len();
                 return Some((start, end));
             }
             _ => at = start + open.len(),
@@ -286,13 +287,16 @@ struct Operation {
 
 impl Operation {
     fn read(config: &Config, order: &str, pairs: &[(String, String)]) -> Result<Operation> {
-        let get = |names: &[&str]| {
+        // Verbatim, as the notification reads its values: the authorisation code is part of
+        // the key, and Redsys pads it with spaces on some declines.
+        let raw = |names: &[&str]| {
             pairs
                 .iter()
                 .find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
-                .map(|(_, v)| v.trim())
+                .map(|(_, v)| v.as_str())
                 .filter(|v| !v.is_empty())
         };
+        let get = |names: &[&str]| raw(names).map(str::trim).filter(|v| !v.is_empty());
         let received_order = get(&["Ds_Order"]).ok_or_else(|| Error::missing("Ds_Order"))?;
         if received_order != order {
             return Err(Error::new(
@@ -354,8 +358,8 @@ impl Operation {
             transaction_type,
             action,
             status,
-            authorisation_code: get(&["Ds_AuthorisationCode"]).map(str::to_string),
-            error_code: get(&["Ds_ErrorCode"]).map(str::to_string),
+            authorisation_code: raw(&["Ds_AuthorisationCode"]).map(str::to_string),
+            error_code: raw(&["Ds_ErrorCode"]).map(str::to_string),
             merchant_data: None,
             identifier: None,
             expiry_date: None,
@@ -767,6 +771,24 @@ mod tests {
         // Two partial refunds of different amounts are two events.
         let twice = parse(&reply(&[refund("45", "09:30"), refund("100", "10:00")])).unwrap();
         assert_ne!(twice[0].key(), twice[1].key());
+    }
+
+    #[test]
+    fn a_decline_keeps_its_padded_authorisation_code_as_the_notification_does() {
+        let queried = parse(&reply(&[sale("0190", "      ")])).unwrap();
+        let notification = notified(
+            r#"{"Ds_Amount":"145","Ds_Currency":"978","Ds_Order":"1446117555","Ds_MerchantCode":"999008881",
+                "Ds_Terminal":"1","Ds_Response":"0190","Ds_TransactionType":"0","Ds_AuthorisationCode":"      "}"#,
+        );
+        assert_eq!(queried, std::slice::from_ref(&notification));
+        assert_eq!(queried[0].status(), &Reported::Failed);
+        // A self-closing operation is one (empty, so refused), not the start of the next one.
+        let e = parse(&reply(&[
+            r#"<Response Ds_Version="0.0"/>"#.into(),
+            sale("0000", "1"),
+        ]))
+        .unwrap_err();
+        assert_eq!(e.field(), Some("Ds_Order"));
     }
 
     #[test]
