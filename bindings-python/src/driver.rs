@@ -32,7 +32,10 @@ fn kind(py: Python<'_>, name: &str) -> PyResult<OperationKind> {
 /// A `PaymentFields` from a dict of field name -> str (empty values left out); the names are
 /// the core's (`transaction_id`, `authorisation_code`, `card_reference`, `card_expiry`,
 /// `cof_transaction_id`).
-fn fields_from_py(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<PaymentFields> {
+pub(crate) fn fields_from_py(
+    py: Python<'_>,
+    obj: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PaymentFields> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(PaymentFields::default());
     };
@@ -85,7 +88,10 @@ fn fields_from_py(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Pa
     Ok(fields)
 }
 
-fn fields_to_py<'py>(py: Python<'py>, fields: &PaymentFields) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn fields_to_py<'py>(
+    py: Python<'py>,
+    fields: &PaymentFields,
+) -> PyResult<Bound<'py, PyAny>> {
     ser(py, fields)
 }
 
@@ -799,6 +805,7 @@ pub fn register(py: Python<'_>, parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<OperationReply>()?;
     m.add_class::<OperationStatus>()?;
     m.add_class::<Order>()?;
+    crate::query::register(&m)?;
     m.add_function(wrap_pyfunction!(checkout, &m)?)?;
     m.add_function(wrap_pyfunction!(parse_checkout_reply, &m)?)?;
     m.add_function(wrap_pyfunction!(new_order_id, &m)?)?;

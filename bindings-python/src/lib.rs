@@ -25,6 +25,7 @@ mod gateway;
 mod http;
 mod money;
 mod paypal;
+mod query;
 mod redsys;
 mod state;
 mod testing;

@@ -42,6 +42,15 @@ A checkout::
     if not isinstance(result, hostedpay.http.RedirectForm):           # Bitpay: create the invoice
         result, reference = hostedpay.driver.parse_checkout_reply(config, hostedpay.http.send(result, timeout=10))
     render(result.to_html())
+
+A status query (what became of a payment; PayPal and Bitpay, see docs/status-queries.md)::
+
+    if hostedpay.driver.supports_status_query(config.gateway):
+        query = hostedpay.driver.StatusQuery.on_payment(snapshot, stored=fields, reference=invoice_id)
+        request = hostedpay.driver.status_query_request(config, query)
+        answer = hostedpay.driver.parse_status_reply(config, query, hostedpay.http.send(request, timeout=10))
+        for event in answer.events():                       # keyed as the notifications: applied once
+            outcome = hostedpay.transition(locked_snapshot, event)
 """
 
 from __future__ import annotations
@@ -74,6 +83,11 @@ Order = _native.Order
 checkout = _native.checkout
 parse_checkout_reply = _native.parse_checkout_reply
 new_order_id = _native.new_order_id
+StatusQuery = _native.StatusQuery
+StatusReply = _native.StatusReply
+supports_status_query = _native.supports_status_query
+status_query_request = _native.status_query_request
+parse_status_reply = _native.parse_status_reply
 GATEWAYS = tuple(_native.GATEWAYS)
 VERDICTS = tuple(_native.VERDICTS)
 OPERATION_KINDS = tuple(_native.OPERATION_KINDS)
@@ -105,6 +119,11 @@ __all__ = [
     "checkout",
     "parse_checkout_reply",
     "new_order_id",
+    "StatusQuery",
+    "StatusReply",
+    "supports_status_query",
+    "status_query_request",
+    "parse_status_reply",
     "GATEWAYS",
     "VERDICTS",
     "OPERATION_KINDS",
