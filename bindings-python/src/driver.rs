@@ -555,6 +555,20 @@ impl Operation {
         ser(py, &self.0.amount)
     }
 
+    /// The idempotency key sent where the gateway dedupes by it (PayPal `MSGSUBID`); `""`
+    /// when none was set.
+    #[getter]
+    fn idempotency_key(&self) -> &str {
+        &self.0.idempotency_key
+    }
+
+    /// This operation under `key` (`operation_key(...)`): the same key on every attempt.
+    fn with_idempotency_key(&self, key: &str) -> Operation {
+        let mut op = self.0.clone();
+        op.idempotency_key = key.to_string();
+        Operation(op)
+    }
+
     /// The core's JSON shape.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         ser(py, &self.0)
@@ -632,6 +646,72 @@ pub fn parse_operation_reply(
     let reply = reply_from_py(reply)?;
     Ok(OperationReply(
         driver::parse_operation_reply(&config.0, &operation.0, &reply).py(py)?,
+    ))
+}
+
+/// The idempotency key of an operation (`vpos1-` and 32 hex digits, 38 characters): the same
+/// for the same `gateway`, `merchant`, `order_id`, `kind` and `sequence` (the 1-based count of
+/// operations of `kind` on the payment, this one included) in every runtime. Record it
+/// always; `Operation.with_idempotency_key` sends it where the gateway reads it.
+#[pyfunction]
+pub fn operation_key(
+    py: Python<'_>,
+    gateway_name: &str,
+    merchant: &str,
+    order_id: &str,
+    kind: &str,
+    sequence: u32,
+) -> PyResult<String> {
+    Ok(driver::operation_key(
+        gateway(py, gateway_name)?,
+        merchant,
+        order_id,
+        self::kind(py, kind)?,
+        sequence,
+    ))
+}
+
+/// Whether `gateway`'s operation API dedupes a resent operation by its idempotency key (PayPal
+/// `MSGSUBID`): only then is an attempt that may have been executed sent again.
+#[pyfunction]
+pub fn supports_idempotency_key(py: Python<'_>, gateway_name: &str) -> PyResult<bool> {
+    Ok(driver::supports_idempotency_key(gateway(py, gateway_name)?))
+}
+
+/// The default retry policy, `{"max_attempts", "base_delay_ms", "max_delay_ms"}`.
+pub fn default_retry_policy(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    ser(py, &driver::RetryPolicy::default())
+}
+
+/// After attempt `attempt` (1-based) of an operation on `gateway` failed: the wait in
+/// milliseconds before sending it again, or `None` to stop (the operation stays as it is).
+/// `failure` is `"not_sent"` (the request never left: connection refused), `"no_answer"`,
+/// `"refused"`, or the reply the core could not use (`{"status", "body"}` or `{"error"}`).
+/// `policy` is a dict (`max_attempts`, `base_delay_ms`, `max_delay_ms`; missing keys take
+/// the defaults, unknown ones are refused), `None` for the default. No jitter: add your own.
+#[pyfunction]
+#[pyo3(signature = (gateway_name, attempt, failure, policy = None))]
+pub fn retry_after(
+    py: Python<'_>,
+    gateway_name: &str,
+    attempt: u32,
+    failure: &Bound<'_, PyAny>,
+    policy: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<u64>> {
+    let policy: driver::RetryPolicy = match policy.filter(|p| !p.is_none()) {
+        Some(p) => from_py(p, Kind::Value("policy"))?,
+        None => driver::RetryPolicy::default(),
+    };
+    let failure = if let Ok(name) = failure.extract::<String>() {
+        from_json(py, &Value::String(name), Kind::Value("failure"))?
+    } else {
+        driver::Failure::of_reply(&reply_from_py(failure)?)
+    };
+    Ok(driver::retry_after(
+        &policy,
+        gateway(py, gateway_name)?,
+        attempt,
+        &failure,
     ))
 }
 
@@ -823,6 +903,10 @@ pub fn register(py: Python<'_>, parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_operation, &m)?)?;
     m.add_function(wrap_pyfunction!(operation_request, &m)?)?;
     m.add_function(wrap_pyfunction!(parse_operation_reply, &m)?)?;
+    m.add_function(wrap_pyfunction!(operation_key, &m)?)?;
+    m.add_function(wrap_pyfunction!(supports_idempotency_key, &m)?)?;
+    m.add_function(wrap_pyfunction!(retry_after, &m)?)?;
+    m.add("DEFAULT_RETRY_POLICY", default_retry_policy(py)?)?;
     m.add("GATEWAYS", gateways())?;
     m.add("VERDICTS", verdicts())?;
     m.add("OPERATION_KINDS", operation_kinds())?;

@@ -31,6 +31,9 @@ An operation (refund, capture, release, stored-card charge)::
     reply = hostedpay.driver.parse_operation_reply(config, op, hostedpay.http.send(request, timeout=30))
     outcome = hostedpay.transition(snapshot, reply.event())
     status = hostedpay.driver.OperationStatus.after_reply("refund", reply.event(), outcome)
+    # Retries: op = op.with_idempotency_key(hostedpay.driver.operation_key(gateway, merchant,
+    # order_id, "refund", n)) (recorded; sent as PayPal's MSGSUBID), and after a failed attempt
+    # wait hostedpay.driver.retry_after(gateway, attempt, reply or "not_sent") ms, or stop on None.
 
 A checkout::
 
@@ -79,6 +82,10 @@ allowed_operations = _native.allowed_operations
 check_operation = _native.check_operation
 operation_request = _native.operation_request
 parse_operation_reply = _native.parse_operation_reply
+operation_key = _native.operation_key
+supports_idempotency_key = _native.supports_idempotency_key
+retry_after = _native.retry_after
+DEFAULT_RETRY_POLICY = dict(_native.DEFAULT_RETRY_POLICY)
 Order = _native.Order
 checkout = _native.checkout
 parse_checkout_reply = _native.parse_checkout_reply
@@ -115,6 +122,10 @@ __all__ = [
     "check_operation",
     "operation_request",
     "parse_operation_reply",
+    "operation_key",
+    "supports_idempotency_key",
+    "retry_after",
+    "DEFAULT_RETRY_POLICY",
     "Order",
     "checkout",
     "parse_checkout_reply",

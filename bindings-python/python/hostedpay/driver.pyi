@@ -30,6 +30,10 @@ __all__ = [
     "check_operation",
     "operation_request",
     "parse_operation_reply",
+    "operation_key",
+    "supports_idempotency_key",
+    "retry_after",
+    "DEFAULT_RETRY_POLICY",
     "Order",
     "checkout",
     "parse_checkout_reply",
@@ -163,6 +167,9 @@ class Operation:
     def order_id(self) -> str: ...
     @property
     def amount(self) -> Dict[str, Any]: ...
+    @property
+    def idempotency_key(self) -> str: ...
+    def with_idempotency_key(self, key: str) -> Operation: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
 @final
@@ -199,6 +206,21 @@ def check_operation(payment: PaymentSnapshot, kind: OperationKind, amount_minor:
                     in_flight_minor: int = 0) -> None: ...
 def operation_request(config: Config, operation: Operation) -> HttpRequest: ...
 def parse_operation_reply(config: Config, operation: Operation, reply: Reply) -> OperationReply: ...
+
+@type_check_only
+class RetryPolicy(TypedDict, total=False):
+    max_attempts: int
+    base_delay_ms: int
+    max_delay_ms: int
+
+def operation_key(gateway_name: str, merchant: str, order_id: str, kind: OperationKind, sequence: int) -> str: ...
+def supports_idempotency_key(gateway_name: str) -> bool: ...
+# failure: "not_sent" (the request never left), "no_answer", "refused", or the reply the core
+# could not use.
+def retry_after(gateway_name: str, attempt: int, failure: Union[Literal["not_sent", "no_answer", "refused"], Reply],
+                policy: Optional[RetryPolicy] = None) -> Optional[int]: ...
+
+DEFAULT_RETRY_POLICY: RetryPolicy
 
 # Checkout (the core's driver::Order, checkout, parse_checkout_reply, new_order_id).
 @final

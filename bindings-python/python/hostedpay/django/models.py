@@ -646,6 +646,9 @@ class Refund(models.Model):
     #: The gateway's id of this operation, from its reply (PayPal ``REFUNDTRANSACTIONID``,
     #: Elavon ``PASREF``, Redsys ``Ds_AuthorisationCode``).
     reference = models.CharField(max_length=128, blank=True)
+    #: The core's ``operation_key`` of this operation: the same on every attempt, sent where
+    #: the gateway dedupes a repeat by it (PayPal ``MSGSUBID``); empty on rows from before 0010.
+    idempotency_key = models.CharField(max_length=64, blank=True, db_index=True)
     #: The core's outcome or error, as JSON.
     detail = models.JSONField(null=True, blank=True)
     #: The stored reply that moved the payment (its event key is the applied one).

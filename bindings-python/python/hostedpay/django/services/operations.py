@@ -23,6 +23,17 @@ pre-authorisation), ``release`` (of one) and ``charge`` (a stored card, merchant
    notification the gateway sends for the same operation later is ``already_applied``;
    ``driver.OperationStatus.after_reply`` settles the operation.
 
+Retries and idempotency keys: each operation gets the core's ``driver.operation_key`` (from the
+gateway, merchant, order and kind, and how many operations of that kind the payment had,
+counted under the lock), stored on the ``Refund`` and set on the ``Operation`` (PayPal sends it
+as ``MSGSUBID``). An attempt the core cannot read is asked again only when
+``driver.retry_after`` says so: never after a refusal; always when the request never left
+(the client raised ``ConnectionRefusedError`` or a DNS failure); after a timeout or a 5xx only
+where the gateway dedupes by the key (PayPal), under the same key. Otherwise the operation stays
+``pending`` with its error code, for the status query or a person. The policy is the
+``VPOS_OPERATION_RETRY`` setting (``{"max_attempts", "base_delay_ms", "max_delay_ms"}``, the
+core's default when unset); the wait is ``_sleep`` (``time.sleep``), plus up to 10 % jitter.
+
 Which gateway offers which operation is the core's table (``driver.supported_operations``:
 Redsys all four, Elavon refund/capture/release, PayPal refund); what each quotes (Redsys's
 order, Elavon's ``PASREF``/``AUTHCODE``, PayPal's ``txn_id`` and ``Full``/``Partial``, the
@@ -33,8 +44,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import random
+import socket
+import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, cast
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -59,6 +74,10 @@ PAYMENT_FIELDS = ("transaction_id", "authorisation_code", "card_reference", "car
 SINGLE_KINDS = ("capture", "release", "charge")
 #: What ``operate`` answers when a reply was read: the stored reply needs no HTTP answer.
 _NO_ANSWER: Dict[str, Any] = {"status": 200, "headers": [], "body": ""}
+#: How the host waits between attempts (seconds); tests replace it.
+_sleep: Callable[[float], None] = time.sleep
+#: Exceptions of a client that mean the request never reached the gateway.
+_NOT_SENT = (ConnectionRefusedError, socket.gaierror)
 
 
 def _jsonable_reply(reply: Mapping[str, Any]) -> Dict[str, Any]:
@@ -126,27 +145,51 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
             operation = driver.Operation.on_payment(
                 kind, snapshot, amount={"minor": minor, "currency": locked.currency},
                 stored=stored_fields(locked), timestamp=_timestamp())
+        # The same operation asked again (a retry) keeps its key; the next one of its kind
+        # on this payment gets another.
+        sequence = locked.refunds.filter(kind=kind).count() + 1
+        key = driver.operation_key(locked.gateway, snapshot["merchant"], operation.order_id, kind, sequence)
+        operation = operation.with_idempotency_key(key)
         request = driver.operation_request(config, operation)
-        record = Refund.objects.create(payment=locked, kind=kind, amount_minor=minor, currency=locked.currency)
-    # 2. Ask the gateway.
+        record = Refund.objects.create(payment=locked, kind=kind, amount_minor=minor, currency=locked.currency,
+                                       idempotency_key=key)
+    # 2. Ask the gateway, again only when the core says it is safe.
     client = http_client or conf.http_client()
-    try:
-        reply = client(request, timeout if timeout is not None else acct.rest_timeout)
-    except Exception as e:  # noqa: BLE001 - an injected client's failure is "no answer"
-        reply = {"error": f"{type(e).__name__}: {e}"}
-    record.reply = _jsonable_reply(reply)
-    # 3. Read the verified reply.
-    try:
-        read = driver.parse_operation_reply(config, operation, reply)
-    except hostedpay.VposError as e:
-        status = driver.OperationStatus.after_error(e)
-        record.status = status.state
-        record.error_code = e.code
-        record.detail = e.to_dict()
-        record.save()
-        logger.warning("%s #%s of %s/%s %s: %s", kind, record.pk, acct.gateway_name, acct.name,
-                       payment.order_id, e.code)
-        return _done(record, payment)
+    policy = getattr(settings, "VPOS_OPERATION_RETRY", None)
+    attempt = 0
+    while True:
+        attempt += 1
+        failure: Any
+        try:
+            reply = client(request, timeout if timeout is not None else acct.rest_timeout)
+            failure = reply
+        except _NOT_SENT as e:
+            reply = {"error": f"{type(e).__name__}: {e}"}
+            failure = "not_sent"
+        except Exception as e:  # noqa: BLE001 - an injected client's failure is "no answer"
+            reply = {"error": f"{type(e).__name__}: {e}"}
+            failure = "no_answer"
+        record.reply = _jsonable_reply(reply)
+        # 3. Read the verified reply.
+        try:
+            read = driver.parse_operation_reply(config, operation, reply)
+            break
+        except hostedpay.VposError as e:
+            status = driver.OperationStatus.after_error(e)
+            delay = (driver.retry_after(acct.gateway_name, attempt, failure, policy)
+                     if status.state == "pending" else None)
+            if delay is not None:
+                logger.info("%s #%s of %s/%s %s: %s on attempt %d, asking again in %d ms", kind, record.pk,
+                            acct.gateway_name, acct.name, payment.order_id, e.code, attempt, delay)
+                _sleep(delay / 1000 * (1 + random.random() / 10))  # jitter: the core has none
+                continue
+            record.status = status.state
+            record.error_code = e.code
+            record.detail = e.to_dict()
+            record.save()
+            logger.warning("%s #%s of %s/%s %s: %s", kind, record.pk, acct.gateway_name, acct.name,
+                           payment.order_id, e.code)
+            return _done(record, payment)
     event = read.event()
     # 4. Apply the event through the one locked transition path.
     headers = {str(k).lower(): str(v) for k, v in request.get("headers", [])}
