@@ -69,6 +69,11 @@ pub struct StatusQuery {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub timestamp: String,
+    /// When the payment was created, `YYYYMMDDHHMMSS` UTC: where PayPal's `TransactionSearch`
+    /// starts when no IPN left a `transaction_id` (a lost IPN). Ignored by the others.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+    pub since: String,
 }
 
 impl StatusQuery {
@@ -99,6 +104,7 @@ impl StatusQuery {
             amount: payment.amount,
             reference: reference.to_string(),
             timestamp: timestamp.to_string(),
+            since: String::new(),
         }
     }
 }
@@ -134,8 +140,9 @@ fn required(field: &'static str, value: &str) -> Result<()> {
 }
 
 /// Describes the status query for `query`; the host sends it (with a deadline) and hands the
-/// reply to [`parse_status_reply`]. PayPal: `GetTransactionDetails` by `transaction_id`
-/// (`field_missing` without one); Bitpay: `GET <api_url>/<reference>`; Redsys: the SOAP
+/// reply to [`parse_status_reply`]. PayPal: `GetTransactionDetails` by `transaction_id`, or,
+/// when no IPN left one, `TransactionSearch` by `order_id` from `since` (`field_missing` on
+/// `since` without either); Bitpay: `GET <api_url>/<reference>`; Redsys: the SOAP
 /// `consultaOperaciones` for `order_id` to the configured `query_url`. A gateway without a
 /// query is `unsupported` on `gateway`, before anything is asked.
 ///
@@ -161,10 +168,11 @@ pub fn status_query_request(config: &Config, query: &StatusQuery) -> Result<Http
         return Err(unsupported(config.gateway()));
     }
     match config {
-        Config::Paypal(c) => {
-            required("transaction_id", &query.transaction_id)?;
-            paypal::transaction_details_request(c, &query.transaction_id)
+        Config::Paypal(c) if query.transaction_id.is_empty() => {
+            required("since", &query.since)?;
+            paypal::transaction_search_request(c, &query.order_id, &query.since)
         }
+        Config::Paypal(c) => paypal::transaction_details_request(c, &query.transaction_id),
         Config::Bitpay(c) => {
             required("reference", &query.reference)?;
             bitpay::invoice_fetch_request(c, &query.reference).map_err(|e| {
@@ -215,8 +223,21 @@ pub fn parse_status_reply(
         return Err(unsupported(config.gateway()));
     }
     match config {
+        Config::Paypal(c) if query.transaction_id.is_empty() => {
+            let (found, events) = paypal::parse_transaction_search(c, &query.order_id, reply)?;
+            let sale = events
+                .iter()
+                .find(|e| e.action() == crate::status::Action::Sale);
+            Ok(StatusReply {
+                found,
+                payment_fields: PaymentFields {
+                    transaction_id: sale.map(|e| e.transaction_id().to_string()),
+                    ..PaymentFields::default()
+                },
+                events,
+            })
+        }
         Config::Paypal(c) => {
-            required("transaction_id", &query.transaction_id)?;
             let event = paypal::parse_transaction_details(c, &query.transaction_id, reply)?;
             let payment_fields = match &event {
                 Some(e) => PaymentFields {
@@ -418,10 +439,26 @@ mod tests {
             reference: String::new(),
             ..query()
         };
+        // No transaction id (a lost IPN): the search by order id needs the creation time.
         let e = status_query_request(&paypal(), &q).unwrap_err();
         assert_eq!(
             (e.code(), e.field()),
-            (ErrorCode::FieldMissing, Some("transaction_id"))
+            (ErrorCode::FieldMissing, Some("since"))
+        );
+        let search = StatusQuery {
+            since: "20261125100000".into(),
+            ..q.clone()
+        };
+        let r = status_query_request(&paypal(), &search).unwrap();
+        assert!(r.body.starts_with("METHOD=TransactionSearch&"));
+        let body = "L_TIMESTAMP0=2026-11-25T10:00:00Z&L_TYPE0=Payment&L_TRANSACTIONID0=8SC56973LM923823H\
+            &L_STATUS0=Completed&L_AMT0=15.00&L_CURRENCYCODE0=EUR&ACK=Success";
+        let answer = parse_status_reply(&paypal(), &search, &ok(body)).unwrap();
+        assert!(answer.found);
+        assert_eq!(answer.events[0].key(), "paypal:8SC56973LM923823H:Completed");
+        assert_eq!(
+            answer.payment_fields.transaction_id.as_deref(),
+            Some("8SC56973LM923823H")
         );
         let e = status_query_request(&bitpay(), &q).unwrap_err();
         assert_eq!(e.field(), Some("reference"));

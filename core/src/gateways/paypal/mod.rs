@@ -10,7 +10,9 @@
 //! | amounts | [`format_amount`], [`parse_amount`]: HUF, JPY and TWD in whole units, as PayPal requires |
 //!
 //! | Express Checkout (NVP) | [`set_express_checkout_request`], [`express_checkout_redirect`], [`get_express_checkout_details_request`], [`do_express_checkout_payment_request`], [`refund_transaction_request`], [`parse_nvp_response`], [`payment_event`], [`refund_event`] |
-//! | status query (NVP) | [`transaction_details_request`], [`parse_transaction_details`], [`map_transaction_status`] |
+//! | status query (NVP) | [`transaction_details_request`], [`parse_transaction_details`], [`map_transaction_status`]; by order id: [`transaction_search_request`], [`parse_transaction_search`] |
+//! | REST: OAuth2 token | [`RestConfig`], [`token_request`], [`parse_token_reply`], [`AccessToken`], [`is_token_rejected`] (docs/paypal-orders.md) |
+//! | REST: Orders v2, Payments v2 | [`create_order_request`], [`get_order_request`], [`capture_order_request`], [`authorize_order_request`], [`capture_authorization_request`], [`void_authorization_request`], [`refund_capture_request`]; [`parse_order_reply`], [`parse_capture_reply`], [`parse_authorization_reply`], [`parse_refund_reply`] |
 
 mod amount;
 mod checkout;
@@ -18,6 +20,9 @@ mod config;
 mod details;
 mod ipn;
 mod nvp;
+mod oauth;
+mod orders;
+mod search;
 
 pub use amount::{amount_decimals, format_amount, parse_amount};
 pub use checkout::{Order, checkout};
@@ -34,6 +39,21 @@ pub use nvp::{
     do_express_checkout_payment_request, express_checkout_redirect,
     get_express_checkout_details_request, parse_nvp_response, payment_event, refund_event,
     refund_transaction_request, refund_transaction_request_keyed, set_express_checkout_request,
+};
+pub use search::{parse_transaction_search, transaction_search_request};
+
+pub use oauth::{
+    AccessToken, LIVE_API_BASE, RestConfig, SANDBOX_API_BASE, is_token_rejected,
+    parse_token_reply, token_request,
+};
+pub use orders::reply::{
+    OrderReply, Payment, PaymentKind, parse_authorization_reply, parse_capture_reply,
+    parse_order_reply, parse_refund_reply,
+};
+pub use orders::{
+    Intent, MAX_REQUEST_ID_LEN, OrderCreate, authorize_order_request,
+    capture_authorization_request, capture_order_request, create_order_request,
+    get_order_request, refund_capture_request, void_authorization_request,
 };
 
 use crate::error::{Error, ErrorCode};
