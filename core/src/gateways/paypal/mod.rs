@@ -43,8 +43,8 @@ pub use nvp::{
 pub use search::{parse_transaction_search, transaction_search_request};
 
 pub use oauth::{
-    AccessToken, LIVE_API_BASE, RestConfig, SANDBOX_API_BASE, is_token_rejected,
-    parse_token_reply, token_request,
+    AccessToken, LIVE_API_BASE, RestConfig, SANDBOX_API_BASE, is_token_rejected, parse_token_reply,
+    token_request,
 };
 pub use orders::reply::{
     OrderReply, Payment, PaymentKind, parse_authorization_reply, parse_capture_reply,
@@ -52,8 +52,8 @@ pub use orders::reply::{
 };
 pub use orders::{
     Intent, MAX_REQUEST_ID_LEN, OrderCreate, authorize_order_request,
-    capture_authorization_request, capture_order_request, create_order_request,
-    get_order_request, refund_capture_request, void_authorization_request,
+    capture_authorization_request, capture_order_request, create_order_request, get_order_request,
+    refund_capture_request, void_authorization_request,
 };
 
 use crate::error::{Error, ErrorCode};
