@@ -81,6 +81,8 @@ fn faults_json(state: &FaultState) -> serde_json::Value {
         "faults": state.config,
         "drops_left": state.drops_left,
         "postback_fails_left": state.postback_fails_left,
+        "lost_notifications_left": state.lost_payments_left,
+        "lost_replies_left": state.lost_replies_left,
     })
 }
 

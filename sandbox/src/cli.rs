@@ -25,7 +25,9 @@ OPTIONS:
     --config FILE     JSON merchant settings (see sandbox/README.md); defaults are the public
                       test values (Redsys merchant 999008881, terminal 1; CECA 111950028;
                       Elavon thestore/internet)
-    --fault SPEC      fault injection, e.g. delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1
+    --fault SPEC      fault injection, e.g. delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1,
+                      lose-notifications=1 (a payment's notifications never sent),
+                      lose-replies=1 (an operation carried out, its reply a 504)
     --seed N          seed the id generator (reproducible ids and codes)
     --deliver-anywhere
                       send notifications to any host; by default only to this machine
@@ -126,6 +128,12 @@ impl Faults {
         }
         if self.postback_fail > 0 {
             parts.push(format!("postback-fail={}", self.postback_fail));
+        }
+        if self.lose_notifications > 0 {
+            parts.push(format!("lose-notifications={}", self.lose_notifications));
+        }
+        if self.lose_replies > 0 {
+            parts.push(format!("lose-replies={}", self.lose_replies));
         }
         if parts.is_empty() {
             "none".into()

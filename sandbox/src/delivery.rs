@@ -1,5 +1,5 @@
 //! Notification delivery: POST to the shop, judge the answer by the gateway's rule, retry on
-//! the gateway's schedule, log every attempt. Faults (delay, drop, duplicate) apply here.
+//! the gateway's schedule, log every attempt. Faults (delay, drop, duplicate, lose) apply here.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,6 +51,46 @@ pub(crate) fn postback_fails(
         format!("{what} answered HTTP 500 (postback-fail fault)"),
     ));
     true
+}
+
+/// Most of a lost reply kept in the event log.
+const LOST_REPLY_CHARS: usize = 8 * 1024;
+
+/// The `lose-replies` fault, for a server-to-server operation already carried out:
+/// `response` goes back to the shop, unless the fault loses it (counting it down). A lost
+/// reply is logged, the reply it would have been in the event's `response_body`, and the
+/// shop gets HTTP 504 Gateway Timeout with an empty body instead: what a shop sees when a
+/// proxy or load balancer in front of the gateway gives up waiting for the answer. The
+/// request reached the gateway, so the operation may well have happened, and only asking
+/// again (a status query, or the same request with its idempotency key) can tell.
+pub(crate) async fn unless_reply_lost(
+    app: &crate::app::App,
+    gateway: &'static str,
+    order: &str,
+    what: &str,
+    response: axum::response::Response,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    if !app.lock().faults.take_lost_reply() {
+        return response;
+    }
+    let body = axum::body::to_bytes(response.into_body(), crate::MAX_BODY_BYTES)
+        .await
+        .unwrap_or_default();
+    // Whole (operation replies are a few hundred bytes), so a test can read the reply the
+    // shop never got and compare it with what a status query reports.
+    let lost = String::from_utf8_lossy(&body[..body.len().min(LOST_REPLY_CHARS)]).into_owned();
+    app.log(Event {
+        response_body: Some(lost),
+        ..Event::note(
+            Some(gateway),
+            Some(order),
+            format!(
+                "{what} carried out; its reply lost (lose-replies fault): HTTP 504, empty body"
+            ),
+        )
+    });
+    (axum::http::StatusCode::GATEWAY_TIMEOUT, "").into_response()
 }
 
 /// FloCash: "anything but `00`" is retried an hour later, for up to 72 hours: the first
@@ -172,6 +212,33 @@ pub(crate) fn dispatch(app: &Arc<App>, delivery: Delivery, after: Duration) {
 
 async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, generation: u64) {
     if !after.is_zero() && !app.sleep_unless_reset(after, generation).await {
+        return;
+    }
+    // Decided when the notification is due, so a payment's later notification (PayPal's
+    // `Completed` after `Pending`) is lost at its own time, as the payment's first was.
+    let lost = {
+        let mut inner = app.lock();
+        if inner.generation != generation {
+            return;
+        }
+        inner.faults.take_lost_notification(d.gateway, &d.order)
+    };
+    if lost {
+        app.log(Event {
+            kind: "delivery",
+            gateway: Some(d.gateway),
+            order: Some(d.order.clone()),
+            method: Some("POST".into()),
+            url: Some(excerpt(d.url.as_bytes())),
+            request_body: Some(excerpt(d.body.as_bytes())),
+            copy,
+            outcome: Some("lost"),
+            message: Some(format!(
+                "{}: lost by the lose-notifications fault (never sent, never retried; a status query finds it)",
+                d.label
+            )),
+            ..Event::default()
+        });
         return;
     }
     let max = d.policy.max_attempts;

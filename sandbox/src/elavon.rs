@@ -21,6 +21,7 @@ use vpos_core::{Amount, Currency};
 use crate::app::{App, Bounded, Inner, PayError};
 use crate::clock;
 use crate::config::ElavonConfig;
+use crate::delivery;
 use crate::html::{self, esc};
 use crate::pay_page;
 
@@ -412,8 +413,19 @@ fn reply(
 /// for a rebate, its `refundhash` (`elavon::verify_remote_request`); then Elavon's rules: settle
 /// an authorised order once, void an unsettled one, rebate a settled one up to what is left.
 async fn remote(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
+    match remote_operation(&app, &body) {
+        (answer, Some((order, what))) => {
+            delivery::unless_reply_lost(&app, "elavon", &order, &what, answer).await
+        }
+        (answer, None) => answer,
+    }
+}
+
+/// The Remote operation and its reply, with the order and operation when it was carried out
+/// (whose reply the `lose-replies` fault may lose).
+fn remote_operation(app: &App, body: &[u8]) -> (Response, Option<(String, String)>) {
     let config = &app.config.elavon;
-    let request = match elavon::parse_remote_request(&body) {
+    let request = match elavon::parse_remote_request(body) {
         Ok(request) => request,
         Err(e) => {
             app.note(
@@ -421,7 +433,7 @@ async fn remote(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
                 "",
                 format!("Remote request refused: 501 {}", e.message()),
             );
-            return reply(config, "", "501", e.message(), "", "");
+            return (reply(config, "", "501", e.message(), "", ""), None);
         }
     };
     let kind = request.untrusted().kind;
@@ -432,7 +444,7 @@ async fn remote(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
             &order,
             format!("Remote {} refused: {result} {message}", kind.as_str()),
         );
-        reply(config, &order, result, &message, "", "")
+        (reply(config, &order, result, &message, "", ""), None)
     };
     if request.untrusted().merchant_id != config.merchant_id {
         return fail("501", "merchantid is not this sandbox's merchant".into());
@@ -495,7 +507,9 @@ async fn remote(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
                 &order,
                 format!("Remote {} accepted", kind.as_str()),
             );
-            reply(config, &order, "00", message, &pasref, &authcode)
+            let what = format!("Remote {}", kind.as_str());
+            let answer = reply(config, &order, "00", message, &pasref, &authcode);
+            (answer, Some((order.clone(), what)))
         }
         Err((code, message)) => fail(code, message),
     }

@@ -54,7 +54,8 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy: Option<u32>,
     /// Delivery: `delivered`, `failed` (retry scheduled), `dropped` (fault), `given_up`,
-    /// `refused` (not a URL on this machine; see `--deliver-anywhere`).
+    /// `refused` (not a URL on this machine; see `--deliver-anywhere`), `lost` (the
+    /// `lose-notifications` fault: never sent, never retried).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<&'static str>,
     /// Delivery: when the next attempt is due (RFC 3339 UTC, real time).

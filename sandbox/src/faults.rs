@@ -2,8 +2,11 @@
 //!
 //! Set at start with `--fault delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1`, or at
 //! run time with `POST /_sandbox/faults` and the JSON
-//! `{"delay_ms": 2000, "drop_first": 1, "duplicate": 2, "reorder": true, "postback_fail": 1}`
+//! `{"delay_ms": 2000, "drop_first": 1, "duplicate": 2, "reorder": true, "postback_fail": 1,
+//! "lose_notifications": 1, "lose_replies": 1}`
 //! (every key optional; the body replaces the whole set, so `{}` switches everything off).
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_DELAY_MS: u64 = 600_000;
 /// Most copies of one notification (`duplicate`).
 pub const MAX_COPIES: u32 = 10;
-/// Largest `drop_first` / `postback_fail` count.
+/// Largest `drop_first` / `postback_fail` / `lose_notifications` / `lose_replies` count.
 pub const MAX_COUNT: u32 = 1000;
 
 /// The fault switches.
@@ -34,12 +37,22 @@ pub struct Faults {
     /// `_notify-validate`, the Bitpay invoice fetch.
     #[serde(alias = "postback-fail")]
     pub postback_fail: u32,
+    /// The next N payments' notifications are lost outright: every notification of those
+    /// payments (each copy, each retry) is logged as `lost` and never sent, so only a status
+    /// query can tell the shop what happened (unlike `drop_first`, whose retries deliver).
+    #[serde(alias = "lose-notifications")]
+    pub lose_notifications: u32,
+    /// The next N server-to-server operation calls (Redsys `trataPeticionREST`, Elavon
+    /// `/remote`, PayPal NVP `RefundTransaction`) are carried out, but their reply is lost:
+    /// HTTP 504 with an empty body, the answer of a proxy whose upstream went silent.
+    #[serde(alias = "lose-replies")]
+    pub lose_replies: u32,
 }
 
 impl Faults {
     /// Parses the `--fault` syntax: comma-separated `delay=2s` (`ms`, `s`, `m`),
     /// `drop-first=N`, `duplicate=N`, `reorder` (or `reorder=true|false`), `postback-fail=N`,
-    /// or `none`. Applied over `self`, so repeated `--fault` flags add up.
+    /// `lose-notifications=N`, `lose-replies=N`, or `none`. Applied over `self`, so repeated `--fault` flags add up.
     pub fn apply_spec(&mut self, spec: &str) -> Result<(), String> {
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (name, value) = match item.split_once('=') {
@@ -57,6 +70,8 @@ impl Faults {
                 "drop-first" => self.drop_first = count(need()?)?,
                 "duplicate" => self.duplicate = count(need()?)?,
                 "postback-fail" => self.postback_fail = count(need()?)?,
+                "lose-notifications" => self.lose_notifications = count(need()?)?,
+                "lose-replies" => self.lose_replies = count(need()?)?,
                 "reorder" => {
                     self.reorder = match value {
                         None | Some("true") | Some("1") | Some("on") => true,
@@ -66,7 +81,7 @@ impl Faults {
                 }
                 _ => {
                     return Err(format!(
-                        "unknown fault {name:?} (known: delay, drop-first, duplicate, reorder, postback-fail, none)"
+                        "unknown fault {name:?} (known: delay, drop-first, duplicate, reorder, postback-fail, lose-notifications, lose-replies, none)"
                     ));
                 }
             }
@@ -89,9 +104,15 @@ impl Faults {
         if self.duplicate > MAX_COPIES {
             return Err(format!("duplicate is at most {MAX_COPIES}"));
         }
-        if self.drop_first > MAX_COUNT || self.postback_fail > MAX_COUNT {
+        let counts = [
+            self.drop_first,
+            self.postback_fail,
+            self.lose_notifications,
+            self.lose_replies,
+        ];
+        if counts.iter().any(|n| *n > MAX_COUNT) {
             return Err(format!(
-                "drop-first and postback-fail are at most {MAX_COUNT}"
+                "drop-first, postback-fail, lose-notifications and lose-replies are at most {MAX_COUNT}"
             ));
         }
         Ok(())
@@ -125,6 +146,11 @@ pub(crate) struct FaultState {
     pub config: Faults,
     pub drops_left: u32,
     pub postback_fails_left: u32,
+    pub lost_payments_left: u32,
+    pub lost_replies_left: u32,
+    /// `(gateway, order)` of the payments whose notifications are being lost: at most
+    /// [`MAX_COUNT`] (each took one count), and cleared whenever the faults are replaced.
+    losing: HashSet<(&'static str, String)>,
 }
 
 impl FaultState {
@@ -132,8 +158,32 @@ impl FaultState {
         FaultState {
             drops_left: config.drop_first,
             postback_fails_left: config.postback_fail,
+            lost_payments_left: config.lose_notifications,
+            lost_replies_left: config.lose_replies,
+            losing: HashSet::new(),
             config,
         }
+    }
+
+    /// Whether the notifications of `gateway`'s payment `order` are lost: those of a payment
+    /// already chosen, or of the next one while `lose_notifications` counts down. A payment
+    /// is chosen whole, so its later notifications (PayPal's `Completed` after `Pending`,
+    /// Bitpay's `confirmed` after `paid`) are lost too.
+    pub fn take_lost_notification(&mut self, gateway: &'static str, order: &str) -> bool {
+        let key = (gateway, order.to_string());
+        if self.losing.contains(&key) {
+            return true;
+        }
+        if take(&mut self.lost_payments_left) {
+            self.losing.insert(key);
+            return true;
+        }
+        false
+    }
+
+    /// Whether this operation's reply is to be lost (counts it down).
+    pub fn take_lost_reply(&mut self) -> bool {
+        take(&mut self.lost_replies_left)
     }
 
     /// Whether this delivery attempt is to be dropped (counts it down).
@@ -170,9 +220,12 @@ mod tests {
                 drop_first: 1,
                 duplicate: 2,
                 reorder: true,
-                postback_fail: 1
+                postback_fail: 1,
+                ..Faults::default()
             }
         );
+        let lose = Faults::parse("lose-notifications=2,lose_replies=3").unwrap();
+        assert_eq!((lose.lose_notifications, lose.lose_replies), (2, 3));
         assert_eq!(Faults::parse("delay=250ms").unwrap().delay_ms, 250);
         assert_eq!(Faults::parse("reorder=false").unwrap(), Faults::default());
         assert_eq!(
@@ -186,6 +239,9 @@ mod tests {
             "explode",
             "duplicate=99",
             "delay=11m",
+            "lose-notifications=1001",
+            "lose-replies",
+            "lose-replies=-1",
         ] {
             assert!(Faults::parse(bad).is_err(), "{bad}");
         }
@@ -198,5 +254,29 @@ mod tests {
         assert!(serde_json::from_str::<Faults>(r#"{"dorp_first": 2}"#).is_err());
         let mut s = FaultState::new(f);
         assert!(s.take_drop() && s.take_drop() && !s.take_drop());
+        let f: Faults =
+            serde_json::from_str(r#"{"lose-notifications": 1, "lose_replies": 1}"#).unwrap();
+        assert!(
+            serde_json::from_str::<Faults>(r#"{"lose_replies": 1001}"#)
+                .is_ok_and(|f| f.validate().is_err())
+        );
+        let mut s = FaultState::new(f);
+        assert!(s.take_lost_reply() && !s.take_lost_reply());
+    }
+
+    #[test]
+    fn a_lost_payment_loses_all_its_notifications() {
+        let mut s = FaultState::new(Faults::parse("lose-notifications=1").unwrap());
+        assert!(s.take_lost_notification("paypal", "A-1"));
+        assert!(
+            s.take_lost_notification("paypal", "A-1"),
+            "its second IPN too"
+        );
+        assert!(
+            !s.take_lost_notification("bitpay", "A-1"),
+            "another payment"
+        );
+        assert!(!s.take_lost_notification("paypal", "A-2"));
+        assert!(s.take_lost_notification("paypal", "A-1"));
     }
 }

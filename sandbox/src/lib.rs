@@ -11,11 +11,13 @@
 //! - **Redsys** at its real paths: `POST /sis/realizarPago` (signature checked, all three
 //!   versions), a payment page, the signed HTTP-POST notification to `DS_MERCHANT_MERCHANTURL`,
 //!   the signed return to URLOK/URLKO, and `POST /sis/rest/trataPeticionREST` for refunds
-//!   (partial, repeated, until the captured amount is used up), confirmations and cancellations.
+//!   (partial, repeated, until the captured amount is used up), confirmations and cancellations;
+//!   the SOAP status query `POST /apl02/services/SerClsWSConsulta` (`consultaOperaciones`).
 //! - **CECA**: `POST /tpvweb/tpv/compra.action`, a payment page, the signed notification to
 //!   the panel URL (`ceca.notify_url`) that counts only when answered `$*$OKY$*$`.
 //! - **PayPal** Website Payments Standard: `POST /cgi-bin/webscr` (Buy Now form and the IPN
-//!   post-back), a payment page, IPNs resent with a growing interval until HTTP 200.
+//!   post-back), a payment page, IPNs resent with a growing interval until HTTP 200; the NVP
+//!   API `POST /nvp` (`RefundTransaction`, `GetTransactionDetails`).
 //! - **Santander Elavon**: `POST /pay` (HPP), the signed response posted through the browser,
 //!   `POST /remote` (settle, void, rebate).
 //! - **Bitpay**: `POST /invoices`, `GET /invoices/{id}`, the invoice page, notifications.
@@ -58,7 +60,9 @@ mod html;
 pub mod http_client;
 mod pay_page;
 mod paypal;
+mod paypal_nvp;
 mod redsys;
+mod redsys_query;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -194,8 +198,10 @@ fn router(app: Arc<App>) -> Router {
         .merge(flocash::routes())
         .merge(flocash_poll::routes())
         .merge(redsys::routes())
+        .merge(redsys_query::routes())
         .merge(ceca::routes())
         .merge(paypal::routes())
+        .merge(paypal_nvp::routes())
         .merge(elavon::routes())
         .merge(bitpay::routes())
         .merge(admin::routes())
@@ -218,11 +224,11 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
     {
         return next.run(request).await;
     }
-    let gateway = if path.starts_with("/sis/") {
+    let gateway = if path.starts_with("/sis/") || path.starts_with("/apl02/") {
         Some("redsys")
     } else if path.starts_with("/tpvweb/") {
         Some("ceca")
-    } else if path.starts_with("/cgi-bin/webscr") {
+    } else if path.starts_with("/cgi-bin/webscr") || path == "/nvp" {
         Some("paypal")
     } else if path == "/pay" || path.starts_with("/pay/") || path == "/remote" {
         Some("elavon")

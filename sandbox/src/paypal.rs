@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub payments: Bounded<Payment>,
     /// Every IPN body sent, for `_notify-validate`.
     pub sent: Bounded<()>,
+    /// The first NVP answer to each `MSGSUBID`, repeated to a request that repeats it.
+    pub answered: Bounded<String>,
 }
 
 impl Default for State {
@@ -47,6 +49,7 @@ impl Default for State {
         State {
             payments: Bounded::new(MAX_PAYMENTS),
             sent: Bounded::new(MAX_SENT),
+            answered: Bounded::new(MAX_PAYMENTS),
         }
     }
 }
@@ -64,6 +67,29 @@ pub(crate) struct Payment {
     pub cancel_url: Option<String>,
     pub status: &'static str,
     pub txn_id: Option<String>,
+    /// A pending payment completes at this time (ms since the epoch, real time), when its
+    /// `Completed` IPN is due.
+    pub completes_at_ms: Option<u64>,
+    /// Refunded so far, minor units (NVP `RefundTransaction`).
+    pub refunded: i64,
+}
+
+impl Payment {
+    /// The sale's `PAYMENTSTATUS` now, as `GetTransactionDetails` reports it.
+    pub fn payment_status(&self) -> Option<&'static str> {
+        let completed = match self.status {
+            "completed" => true,
+            "pending" => self.completes_at_ms.is_some_and(|at| clock::now_ms() >= at),
+            "denied" => return Some("Denied"),
+            _ => return None,
+        };
+        Some(match (completed, self.refunded) {
+            (false, _) => "Pending",
+            (true, 0) => "Completed",
+            (true, r) if r >= self.amount.minor() => "Refunded",
+            (true, _) => "Partially-Refunded",
+        })
+    }
 }
 
 /// What the buyer chooses.
@@ -204,6 +230,8 @@ fn read_checkout(app: &App, fields: &[(String, String)]) -> Result<String, Strin
             cancel_url: get("cancel_return"),
             status: "open",
             txn_id: None,
+            completes_at_ms: None,
+            refunded: 0,
         },
     );
     drop(inner);
@@ -325,6 +353,37 @@ fn ipn_body(
     payment_status: &str,
     track: &str,
 ) -> String {
+    let fields = ipn_fields(business, p, txn_id, payment_status, track);
+    encode_urlencoded(fields.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+/// The IPN of a refund: a transaction of its own (`txn_id` the refund's, `parent_txn_id` the
+/// sale's), `payment_status=Refunded`, `mc_gross` negative, `reason_code=refund`.
+pub(crate) fn refund_ipn_body(
+    business: &str,
+    p: &Payment,
+    refund_id: &str,
+    gross: &str,
+    track: &str,
+) -> String {
+    let mut fields = ipn_fields(business, p, refund_id, "Refunded", track);
+    for (k, v) in fields.iter_mut() {
+        if *k == "mc_gross" {
+            *v = format!("-{gross}");
+        }
+    }
+    fields.push(("parent_txn_id", p.txn_id.clone().unwrap_or_default()));
+    fields.push(("reason_code", "refund".into()));
+    encode_urlencoded(fields.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+fn ipn_fields(
+    business: &str,
+    p: &Payment,
+    txn_id: &str,
+    payment_status: &str,
+    track: &str,
+) -> Vec<(&'static str, String)> {
     // PayPal writes HUF, JPY and TWD in whole units ("1000", not "1000.00"); the form the
     // sandbox accepted already holds whole units for those, so formatting cannot fail here.
     let gross = vpos_core::gateways::paypal::format_amount(p.amount)
@@ -341,7 +400,7 @@ fn ipn_body(
         c.day,
         c.year
     );
-    let mut fields: Vec<(&str, String)> = vec![
+    let mut fields: Vec<(&'static str, String)> = vec![
         ("mc_gross", gross.clone()),
         ("invoice", p.invoice.clone()),
         ("protection_eligibility", "Eligible".into()),
@@ -372,11 +431,11 @@ fn ipn_body(
     if let Some(custom) = &p.custom {
         fields.push(("custom", custom.clone()));
     }
-    encode_urlencoded(fields.iter().map(|(k, v)| (*k, v.as_str())))
+    fields
 }
 
 /// Records and delivers one IPN after `after`.
-fn send_ipn(
+pub(crate) fn send_ipn(
     app: &Arc<App>,
     p_invoice: &str,
     url: Option<String>,
@@ -452,6 +511,9 @@ pub(crate) fn pay(app: &Arc<App>, select: Select<'_>, outcome: Outcome) -> Resul
             }
             Outcome::Pending => {
                 p.status = "pending";
+                let later = Duration::from_secs(app.config.paypal.pending_seconds);
+                let later_ms = u64::try_from(app.scaled(later).as_millis()).unwrap_or(u64::MAX);
+                p.completes_at_ms = Some(clock::now_ms().saturating_add(later_ms));
                 ipns.push((
                     "Pending",
                     ipn_body(&business, p, &txn_id, "Pending", &track),
@@ -514,6 +576,7 @@ pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
                 "amount": p.amount,
                 "status": p.status,
                 "txn_id": p.txn_id,
+                "refunded_minor": p.refunded,
                 "created": p.created,
                 "payment_page": format!("/cgi-bin/webscr/pay/{}", p.id),
                 "notify_url": p.notify_url,

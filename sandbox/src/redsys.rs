@@ -99,6 +99,52 @@ pub(crate) struct Payment {
     pub captured: i64,
     pub refunded: i64,
     pub preauth: Preauth,
+    /// What Redsys's status query reports for the order: the sale (or pre-authorisation)
+    /// once the customer chose, then each confirm, cancel and refund carried out, oldest first.
+    pub operations: Vec<Recorded>,
+}
+
+/// Most operations remembered per order (a sale and its refunds; beyond it the oldest
+/// refunds are forgotten, the sale never).
+const MAX_OPERATIONS: usize = 100;
+
+/// One operation on an order, as the status query reports it.
+#[derive(Debug, Clone)]
+pub(crate) struct Recorded {
+    /// `Ds_TransactionType`: `0`, `1`, `2`, `3` or `9`.
+    pub transaction_type: String,
+    /// `Ds_Amount`, minor units.
+    pub amount: i64,
+    /// `Ds_Response`.
+    pub response: &'static str,
+    /// `Ds_AuthorisationCode` as the notification or REST reply of the operation carried it.
+    pub authorisation_code: Option<String>,
+    /// `Ds_Date` (`dd/mm/yyyy`) and `Ds_Hour` (`hh:mm:ss`), UTC.
+    pub date: String,
+    pub hour: String,
+}
+
+impl Payment {
+    fn record(
+        &mut self,
+        transaction_type: &str,
+        amount: i64,
+        response: &'static str,
+        code: Option<String>,
+    ) {
+        let c = clock::civil(clock::now_ms());
+        if self.operations.len() >= MAX_OPERATIONS {
+            self.operations.remove(1);
+        }
+        self.operations.push(Recorded {
+            transaction_type: transaction_type.to_string(),
+            amount,
+            response,
+            authorisation_code: code,
+            date: format!("{:02}/{:02}/{:04}", c.day, c.month, c.year),
+            hour: format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second),
+        });
+    }
 }
 
 /// What the customer chooses on the payment page.
@@ -568,6 +614,7 @@ fn start_payment(app: &App, signed: &Signed, transaction_type: &str) -> Result<(
             captured: 0,
             refunded: 0,
             preauth: Preauth::None,
+            operations: Vec::new(),
         },
     );
     Ok(())
@@ -932,6 +979,12 @@ pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid,
                 data.error_code = Some("SIS9915".into());
             }
         }
+        p.record(
+            p.transaction_type,
+            p.amount.minor(),
+            outcome.response(),
+            data.authorisation_code.clone(),
+        );
         let back = match outcome {
             Outcome::Authorised => p.url_ok.clone(),
             _ => p.url_ko.clone(),
@@ -1128,6 +1181,7 @@ fn operate(app: &App, signed: &Signed, kind: &str, amount: Amount) -> Result<Ope
             "0400"
         }
     };
+    p.record(kind, minor, response, Some(authorisation_code.clone()));
     Ok(Operated {
         response,
         authorisation_code,
@@ -1251,12 +1305,14 @@ async fn trata_peticion(
             done.response
         ),
     );
-    axum::Json(serde_json::json!({
+    let answer = axum::Json(serde_json::json!({
         "Ds_SignatureVersion": signed.version.as_str(),
         "Ds_MerchantParameters": parameters,
         "Ds_Signature": signature,
     }))
-    .into_response()
+    .into_response();
+    let what = format!("REST operation {kind}");
+    delivery::unless_reply_lost(&app, "redsys", &order, &what, answer).await
 }
 
 /// The orders, newest first, for `/_sandbox/orders` and the dashboard.
