@@ -38,6 +38,14 @@ pub enum Intent {
 
 impl Intent {
     /// PayPal's name: `CAPTURE` or `AUTHORIZE`.
+    ///
+    /// ```
+    /// use vpos_core::gateways::paypal::Intent;
+    /// assert_eq!(Intent::Authorize.as_str(), "AUTHORIZE");
+    /// let intent: Intent = serde_json::from_str(r#""capture""#)?;
+    /// assert_eq!(intent, Intent::Capture);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Intent::Capture => "CAPTURE",

@@ -41,7 +41,12 @@ pub enum PaymentKind {
 }
 
 impl PaymentKind {
-    /// `capture`, `authorization` or `refund`.
+    /// `capture`, `authorization` or `refund` (the second part of an event key).
+    ///
+    /// ```
+    /// use vpos_core::gateways::paypal::PaymentKind;
+    /// assert_eq!(PaymentKind::Authorization.as_str(), "authorization");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             PaymentKind::Capture => "capture",
@@ -79,6 +84,22 @@ pub struct Payment {
 
 impl Payment {
     /// The event for [`crate::state::transition`].
+    ///
+    /// ```
+    /// use vpos_core::{Reply, PaymentSnapshot, PaymentStatus, transition};
+    /// use vpos_core::gateways::paypal::{RestConfig, parse_capture_reply};
+    /// # let config: RestConfig = serde_json::from_str(r#"{"client_id": "c", "secret": "s",
+    /// #     "api_base": "https://api-m.sandbox.paypal.com", "merchant": "shop@example.com"}"#)?;
+    /// let reply = Reply::Response { status: 201, body: br#"{"id": "2GG279541U471931P",
+    ///     "status": "COMPLETED", "amount": {"currency_code": "EUR", "value": "25.00"}}"#.to_vec() };
+    /// let capture = parse_capture_reply(&config, "ORDER-1", &reply)?;
+    /// let payment: PaymentSnapshot = serde_json::from_value(serde_json::json!({"gateway": "paypal",
+    ///     "merchant": "shop@example.com", "order_id": "ORDER-1",
+    ///     "amount": {"value": "25", "currency": "EUR"}, "status": "authorized"}))?;
+    /// assert_eq!(transition(&payment, capture.event()).new_status(), Some(PaymentStatus::Paid));
+    /// assert_eq!(capture.event().key(), "paypal:capture:2GG279541U471931P:succeeded");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn event(&self) -> &Verified<Event> {
         &self.event
     }
@@ -105,6 +126,18 @@ pub struct OrderReply {
 
 impl OrderReply {
     /// The events of every payment, in order: apply them one by one.
+    ///
+    /// ```
+    /// use vpos_core::{Reply, Reported, gateways::paypal::{RestConfig, parse_order_reply}};
+    /// # let config: RestConfig = serde_json::from_str(r#"{"client_id": "c", "secret": "s",
+    /// #     "api_base": "https://api-m.sandbox.paypal.com", "merchant": "shop@example.com"}"#)?;
+    /// let reply = Reply::Response { status: 201, body: br#"{"id": "5O190127TN364715T", "status": "COMPLETED",
+    ///     "purchase_units": [{"payments": {"authorizations": [{"id": "0AW2184448108334S",
+    ///         "status": "CREATED", "amount": {"currency_code": "USD", "value": "100.00"}}]}}]}"#.to_vec() };
+    /// let order = parse_order_reply(&config, "ORDER-1", &reply)?;
+    /// assert_eq!(order.events()[0].status(), &Reported::Authorized);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn events(&self) -> Vec<Verified<Event>> {
         self.payments.iter().map(|p| p.event.clone()).collect()
     }
@@ -348,7 +381,10 @@ fn check_order(
         {
             return Err(Error::new(
                 ErrorCode::OrderMismatch,
-                format!("the reply is for order {v:?}, not {expected_order:?}"),
+                format!(
+                    "the reply is for order {:?}, not {expected_order:?}",
+                    v.chars().take(127).collect::<String>()
+                ),
             )
             .with_field(format!("{field}{name}")));
         }
