@@ -455,6 +455,28 @@ pub fn allowed_operations(py: Python<'_>, status: &str) -> PyResult<Vec<&'static
         .collect())
 }
 
+/// What `payment` (the core's `PaymentSnapshot` shape) holds in money and what it allows now:
+/// `{"captured_minor", "capturable_minor", "refundable_minor", "operations"}` (the state table's
+/// `operations_for`: a paid payment with part of a multi-capture authorisation open takes
+/// `capture` and `release` too).
+#[pyfunction]
+pub fn payment_amounts<'py>(
+    py: Python<'py>,
+    payment: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+    let snapshot: PaymentSnapshot = from_py(payment, Kind::Value("payment"))?;
+    let out = pyo3::types::PyDict::new(py);
+    out.set_item("captured_minor", snapshot.captured())?;
+    out.set_item("capturable_minor", snapshot.capturable())?;
+    out.set_item("refundable_minor", snapshot.refundable())?;
+    let kinds: Vec<&'static str> = vpos_core::state::operations_for(&snapshot)
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    out.set_item("operations", kinds)?;
+    Ok(out)
+}
+
 /// Refuses, before anything is asked, an operation `payment` (the core's `PaymentSnapshot`
 /// shape) cannot take: `field_invalid` on `amount` for an amount not above zero,
 /// `refund_exceeds_amount` beyond what is left once `in_flight_minor` is set aside,
@@ -901,6 +923,7 @@ pub fn register(py: Python<'_>, parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(supported_operations, &m)?)?;
     m.add_function(wrap_pyfunction!(allowed_operations, &m)?)?;
     m.add_function(wrap_pyfunction!(check_operation, &m)?)?;
+    m.add_function(wrap_pyfunction!(payment_amounts, &m)?)?;
     m.add_function(wrap_pyfunction!(operation_request, &m)?)?;
     m.add_function(wrap_pyfunction!(parse_operation_reply, &m)?)?;
     m.add_function(wrap_pyfunction!(operation_key, &m)?)?;

@@ -160,6 +160,8 @@ def test_redsys_settings_are_checked_by_the_core(settings) -> None:
 PLAIN_HTTP = {
     "flocash": ({**FLOCASH, "base_url": "http://fcms.flocash.com"}, "['base_url']"),
     "redsys": ({**REDSYS, "rest_url": "http://sis.redsys.es/sis/rest/trataPeticionREST"}, "['rest_url']"),
+    "redsys-query": ({**REDSYS, "query_url": "http://sis.redsys.es/apl02/services/SerClsWSConsulta"},
+                     "['query_url']"),
     "paypal": ({"business": "shop@example.com", "checkout_url": "https://www.paypal.com/cgi-bin/webscr",
                 "ipn_url": "http://ipnpb.paypal.com/cgi-bin/webscr"}, "['ipn_url']"),
     "paypal-nvp": ({"business": "shop@example.com", "checkout_url": "https://www.paypal.com/cgi-bin/webscr",

@@ -80,6 +80,7 @@ secret_keys = _native.secret_keys
 supported_operations = _native.supported_operations
 allowed_operations = _native.allowed_operations
 check_operation = _native.check_operation
+payment_amounts = _native.payment_amounts
 operation_request = _native.operation_request
 parse_operation_reply = _native.parse_operation_reply
 operation_key = _native.operation_key
@@ -120,6 +121,7 @@ __all__ = [
     "supported_operations",
     "allowed_operations",
     "check_operation",
+    "payment_amounts",
     "operation_request",
     "parse_operation_reply",
     "operation_key",

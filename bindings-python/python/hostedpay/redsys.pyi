@@ -32,6 +32,7 @@ class Config(TypedDict, total=False):
     checkout_url: str  # required
     signature_version: SignatureVersion
     rest_url: Optional[str]
+    query_url: Optional[str]
     merchant_url: Optional[str]
     url_ok: Optional[str]
     url_ko: Optional[str]

@@ -108,7 +108,7 @@ ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 #: remote API, invoice fetch): on a live account it must be https:// (system check vpos.E010).
 SERVER_URL_KEYS: Dict[str, Tuple[Tuple[str, ...], ...]] = {
     "flocash": (("base_url",),),
-    "redsys": (("rest_url",),),
+    "redsys": (("rest_url",), ("query_url",)),
     "paypal": (("ipn_url",), ("nvp", "api_url")),
     "elavon": (("remote_url",),),
     "bitpay": (("api_url",),),

@@ -83,7 +83,7 @@ class PaymentQuerySet(models.QuerySet):
 
 
 #: The payment fields only the core's transitions write (``apply_outcome`` + ``save_transition``).
-TRANSITION_FIELDS = frozenset({"status", "refunded_minor"})
+TRANSITION_FIELDS = frozenset({"status", "refunded_minor", "captured_minor", "released_minor"})
 #: The keys of the core's gateway-neutral ``OrderRequest`` that ``checkout_form`` overrides may
 #: set; any other override is one of the gateway's own order keys.
 ORDER_REQUEST_KEYS = frozenset({"order_id", "amount", "description", "custom", "item_price", "quantity", "country",
@@ -166,6 +166,14 @@ class AbstractPayment(models.Model):
     #: False for payments against a test account: the gateway's Test messages then apply.
     live = models.BooleanField(default=True)
     refunded_minor = models.BigIntegerField(default=0, editable=False)
+    #: Minor units captured; ``None`` on rows from before captures were counted: the core then
+    #: reads "all of the amount once paid, none before".
+    captured_minor = models.BigIntegerField(null=True, blank=True, editable=False)
+    #: Minor units of the authorisation released without being captured.
+    released_minor = models.BigIntegerField(default=0, editable=False)
+    #: The authorisation takes several captures (Elavon multisettle, PayPal authorisations): a
+    #: partial capture leaves the rest open for more captures or a release.
+    multiple_captures = models.BooleanField(default=False)
     client = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     modified = models.DateTimeField(auto_now=True)
@@ -331,22 +339,28 @@ class AbstractPayment(models.Model):
             "status": self.status,
             "live": self.live,
             "refunded_minor": self.refunded_minor,
+            **({} if self.captured_minor is None else {"captured_minor": self.captured_minor}),
+            "released_minor": self.released_minor,
+            "multiple_captures": self.multiple_captures,
             "applied_event_keys": self.applied_event_keys() if applied_event_keys is None else applied_event_keys,
         }
 
     def apply_outcome(self, outcome: Any) -> None:
-        """Stores what an applied core outcome says (status, refunded total). Saves nothing."""
+        """Stores what an applied core outcome says (status; refunded, captured and released
+        totals). Saves nothing."""
         if outcome.new_status is None:
             return
         self.status = outcome.new_status
         self.refunded_minor = outcome.refunded_minor
+        self.captured_minor = outcome.captured_minor
+        self.released_minor = outcome.released_minor
         self._vpos_transition = True
 
     def save_transition(self, fields: Any = ()) -> None:
-        """Saves the move ``apply_outcome`` stored (status, refunded total, ``modified``) and
-        the other ``fields`` named, in one ``UPDATE``."""
+        """Saves the move ``apply_outcome`` stored (status, the totals, ``modified``) and the
+        other ``fields`` named, in one ``UPDATE``."""
         try:
-            self.save(update_fields=["status", "refunded_minor", "modified", *fields])
+            self.save(update_fields=[*sorted(TRANSITION_FIELDS), "modified", *fields])
         finally:
             self._vpos_transition = False
 
@@ -462,11 +476,14 @@ class AbstractPayment(models.Model):
         return form
 
     def refundable_minor(self) -> int:
-        """What can still be refunded, in minor units (captured amount less refunds)."""
-        # The core's state table (a status it does not know: it raises).
-        if "refund" not in hostedpay.driver.allowed_operations(cast("hostedpay.state.PaymentStatus", self.status)):
-            return 0
-        return self.amount_minor - self.refunded_minor
+        """What can still be refunded, in minor units (captured amount less refunds): the core's
+        ``payment_amounts``."""
+        return int(hostedpay.driver.payment_amounts(self.snapshot([]))["refundable_minor"])
+
+    def capturable_minor(self) -> int:
+        """What is still authorised and open to capture, in minor units: the whole amount of an
+        ``authorized`` payment, the rest of a multi-capture authorisation, otherwise 0."""
+        return int(hostedpay.driver.payment_amounts(self.snapshot([]))["capturable_minor"])
 
     def refund(self, amount: Any, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
         """Refunds ``amount`` (``Decimal``, exact string or ``int`` in ``currency``) through the
@@ -474,13 +491,16 @@ class AbstractPayment(models.Model):
         :func:`hostedpay.django.services.operations.operate`. Returns the ``Refund``."""
         return _operations().refund(self, amount, http_client=http_client, timeout=timeout)
 
-    def capture(self, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
-        """Captures this ``authorized`` payment (Redsys confirm, Elavon settle): ``paid`` once
-        the gateway's verified reply says so. Returns the ``Refund`` record of the operation."""
-        return _operations().capture(self, http_client=http_client, timeout=timeout)
+    def capture(self, amount: Any = None, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
+        """Captures ``amount`` (default: all that is still authorised) of this pre-authorised
+        payment (Redsys confirm, Elavon settle): ``paid`` once the gateway's verified reply says
+        so. Less than the authorisation is a normal capture: the rest is released, or stays
+        open for more captures when ``multiple_captures``. Returns the ``Refund`` record."""
+        return _operations().capture(self, amount, http_client=http_client, timeout=timeout)
 
     def release(self, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
-        """Releases this ``authorized`` payment (Redsys cancel, Elavon void): ``cancelled``."""
+        """Releases what is still authorised (Redsys cancel, Elavon void): an ``authorized``
+        payment becomes ``cancelled``; a paid one releases the open rest of its authorisation."""
         return _operations().release(self, http_client=http_client, timeout=timeout)
 
     #: Redsys names (types 2 and 9) and Elavon names (Remote ``settle`` and ``void``).

@@ -128,7 +128,13 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
     kind = cast("OperationKind", Refund.LEGACY_KINDS.get(kind, kind))  # an unknown one: the core refuses it
     acct = payment.account_settings()
     config = acct.config
-    minor = payment.amount_minor if amount is None else _to_minor(amount, payment.currency, "amount")
+    if amount is not None:
+        minor = _to_minor(amount, payment.currency, "amount")
+    elif kind in ("capture", "release"):
+        # What is still authorised (the core's count); the check under the lock holds it.
+        minor = payment.capturable_minor() or payment.amount_minor
+    else:
+        minor = payment.amount_minor
     _refuse_unsupported(acct, payment, kind, minor)
     Payment = get_payment_model()
     # 1. Check and record under the row lock; committed before the network call.
@@ -241,15 +247,22 @@ def refund(payment: Any, amount: Any, *, http_client: Optional[HttpClient] = Non
     return operate(payment, "refund", amount, http_client=http_client, timeout=timeout)
 
 
-def capture(payment: Any, *, http_client: Optional[HttpClient] = None, timeout: Optional[float] = None) -> Refund:
-    """Captures an ``authorized`` payment in full (Redsys confirm, type 2; Elavon ``settle``):
-    ``authorized`` -> ``paid`` when the gateway's verified reply says so."""
-    return operate(payment, "capture", http_client=http_client, timeout=timeout)
+def capture(payment: Any, amount: Any = None, *, http_client: Optional[HttpClient] = None,
+            timeout: Optional[float] = None) -> Refund:
+    """Captures ``amount`` (default: all that is still authorised) of a pre-authorised payment
+    (Redsys confirm, type 2; Elavon ``settle``): ``authorized`` -> ``paid`` when the gateway's
+    verified reply says so. Less than the authorisation is a normal capture: the core then
+    counts the rest released, or still open when the payment has ``multiple_captures`` (a
+    further ``capture`` or a ``release`` of the rest). More than is open is refused before
+    anything is asked (``amount_mismatch`` on ``amount``)."""
+    return operate(payment, "capture", amount, http_client=http_client, timeout=timeout)
 
 
 def release(payment: Any, *, http_client: Optional[HttpClient] = None, timeout: Optional[float] = None) -> Refund:
-    """Releases an ``authorized`` payment (Redsys cancel, type 9; Elavon ``void``):
-    ``authorized`` -> ``cancelled`` when the gateway's verified reply says so."""
+    """Releases what is still authorised (Redsys cancel, type 9; Elavon ``void``): an
+    ``authorized`` payment becomes ``cancelled`` when the gateway's verified reply says so; a
+    paid one with part of a multi-capture authorisation open keeps its status and counts the
+    rest released."""
     return operate(payment, "release", http_client=http_client, timeout=timeout)
 
 
