@@ -264,6 +264,10 @@ async fn dashboard(State(app): State<Arc<App>>) -> Response {
             format!("{base}/sis/rest/trataPeticionREST"),
         ),
         (
+            "Redsys query_url",
+            format!("{base}{}", crate::redsys_query::QUERY_PATH),
+        ),
+        (
             "Redsys merchant / terminal",
             format!(
                 "{} / {}",
@@ -289,6 +293,10 @@ async fn dashboard(State(app): State<Arc<App>>) -> Response {
             format!("{base}/cgi-bin/webscr"),
         ),
         ("PayPal business", app.config.paypal.business.clone()),
+        (
+            "PayPal nvp.api_url",
+            format!("{base}{}", crate::paypal_nvp::NVP_PATH),
+        ),
         ("Elavon checkout_url", format!("{base}/pay")),
         ("Elavon remote_url", format!("{base}/remote")),
         (

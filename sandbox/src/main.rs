@@ -45,11 +45,15 @@ async fn main() -> ExitCode {
     );
     let _ = writeln!(
         out,
+        "           query_url {url}/apl02/services/SerClsWSConsulta"
+    );
+    let _ = writeln!(
+        out,
         "  CECA     checkout_url {url}/tpvweb/tpv/compra.action"
     );
     let _ = writeln!(
         out,
-        "  PayPal   checkout_url and ipn_url {url}/cgi-bin/webscr"
+        "  PayPal   checkout_url and ipn_url {url}/cgi-bin/webscr  nvp.api_url {url}/nvp"
     );
     let _ = writeln!(
         out,

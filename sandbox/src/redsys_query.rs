@@ -43,6 +43,10 @@ fn refused(code: &'static str, detail: impl Into<String>) -> Refused {
     }
 }
 
+/// Not a `consultaOperaciones` request at all: the SOAP stack answers a Fault, before the
+/// query service sees anything to give an `XML00xx` code to.
+const NOT_SOAP: &str = "soap-fault";
+
 /// What the `Monitor` message asks.
 struct Asked {
     order: String,
@@ -58,6 +62,9 @@ async fn consulta(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
                 "",
                 format!("status query refused: {} ({})", e.code, e.detail),
             );
+            if e.code == NOT_SOAP {
+                return soap_fault();
+            }
             return answer(&error_messages(e.code));
         }
     };
@@ -162,6 +169,23 @@ fn answer(messages: &str) -> Response {
         .into_response()
 }
 
+/// HTTP 500 with a SOAP 1.1 Fault, as a SOAP service answers a request it cannot dispatch.
+fn soap_fault() -> Response {
+    let body = concat!(
+        r#"<?xml version="1.0" encoding="utf-8"?>"#,
+        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">"#,
+        "<soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode>",
+        "<faultstring>not a consultaOperaciones request</faultstring>",
+        "</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
+    );
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -197,7 +221,7 @@ fn read_request(app: &App, envelope: &str) -> Result<Asked, Refused> {
             let close = envelope[..close].rfind("</")?;
             Some(&envelope[open_end..close])
         })
-        .ok_or_else(|| refused("XML0000", "no cadenaXML in the SOAP request"))?;
+        .ok_or_else(|| refused(NOT_SOAP, "no cadenaXML: not a consultaOperaciones request"))?;
     let cadena = cadena.trim();
     let messages = match cadena
         .strip_prefix("<![CDATA[")

@@ -347,7 +347,7 @@ async fn redsys_query_unknown_order_bad_signature_and_other_terminal() {
     let e = ask(&other, &q).await.unwrap_err();
     assert!(e.message().contains("XML0023"), "{}", e.message());
 
-    // Not a SOAP request at all.
+    // Not a SOAP request at all: a SOAP Fault (HTTP 500), which the core reads as unavailable.
     let e = driver::parse_status_reply(
         &driver_config,
         &q,
@@ -358,7 +358,7 @@ async fn redsys_query_unknown_order_bad_signature_and_other_terminal() {
         .await,
     )
     .unwrap_err();
-    assert_eq!(e.code(), ErrorCode::GatewayError);
+    assert_eq!(e.code(), ErrorCode::GatewayUnavailable);
     sandbox.shutdown().await.unwrap();
 }
 
