@@ -300,6 +300,13 @@ fn gateway_error(status: u16, body: &[u8]) -> Error {
     Error::new(ErrorCode::GatewayError, message)
 }
 
+/// The configuration (its `api_base` decides which links are acceptable) and the shop's
+/// order id every event is for.
+fn check_inputs(config: &RestConfig, expected_order: &str) -> Result<()> {
+    config.validate()?;
+    crate::fields::required("order_id", expected_order, 127)
+}
+
 fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     crate::json::from_str(text, ErrorCode::FieldInvalid)
 }
@@ -555,6 +562,7 @@ pub fn parse_order_reply(
     expected_order: &str,
     reply: &Reply,
 ) -> Result<OrderReply> {
+    check_inputs(config, expected_order)?;
     let wire: WireOrder = read(success_body(reply)?)?;
     let id = checked_id("id".into(), &wire.id)?;
     let status = checked_status("status".into(), &wire.status)?;
@@ -640,6 +648,7 @@ fn single(
     kind: PaymentKind,
     reply: &Reply,
 ) -> Result<Payment> {
+    check_inputs(config, expected_order)?;
     let wire: WirePayment = read(success_body(reply)?)?;
     payment(config, expected_order, kind, "", &wire, None)
 }
@@ -1174,6 +1183,50 @@ mod tests {
             let e = parse_order_reply(&config(), "ORDER-1", &r).unwrap_err();
             assert_eq!(e.code(), ErrorCode::GatewayUnavailable, "{r:?}");
             assert!(!crate::gateways::paypal::is_token_rejected(&e));
+        }
+    }
+
+    #[test]
+    fn the_shop_order_id_is_required() {
+        let e = parse_order_reply(&config(), "", &reply(201, CAPTURED)).unwrap_err();
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::FieldMissing, Some("order_id"))
+        );
+        let e = parse_refund_reply(&config(), "", &reply(201, "{}")).unwrap_err();
+        assert_eq!(e.field(), Some("order_id"));
+        let bad = RestConfig {
+            api_base: "http://paypal.example".into(),
+            ..config()
+        };
+        let e = parse_order_reply(&bad, "ORDER-1", &reply(201, CAPTURED)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidConfig);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn any_value_anywhere_is_a_result_never_a_panic(
+            at in 0usize..6,
+            value in proptest::prelude::any::<String>(),
+            status in 0u16..700,
+        ) {
+            const SLOTS: [&str; 6] = [
+                "3C679366HH908993F", "COMPLETED", "100.00", "USD", "ORDER-1", "7KNGBPH2U58GQ",
+            ];
+            let escaped = serde_json::to_string(&value).unwrap();
+            let body = CAPTURED.replace(&format!("\"{}\"", SLOTS[at]), &escaped);
+            for r in [reply(status, &body), reply(201, &body), reply(200, &value)] {
+                if let Ok(o) = parse_order_reply(&config(), "ORDER-1", &r) {
+                    for p in &o.payments {
+                        proptest::prop_assert!(p.amount.minor() >= 0);
+                        proptest::prop_assert!(!p.event().key().is_empty());
+                    }
+                }
+                let _ = parse_capture_reply(&config(), "ORDER-1", &r);
+                let _ = parse_refund_reply(&config(), "ORDER-1", &r);
+                let _ = crate::gateways::paypal::parse_token_reply(&r);
+            }
         }
     }
 
