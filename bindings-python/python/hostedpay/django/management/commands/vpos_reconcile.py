@@ -8,10 +8,11 @@ moved). This command closes both gaps, per gateway:
 - **Redsys, PayPal, Bitpay**: the core's status query (``hostedpay.driver.status_query_request``
   / ``parse_status_reply``; docs/status-queries.md): Redsys's SOAP ``consultaOperaciones``
   (every operation on the order; needs ``query_url`` in the account), PayPal's
-  ``GetTransactionDetails`` (needs the sale's ``transaction_id`` stored on the payment, and the
-  ``nvp`` credentials), Bitpay's invoice ``GET`` (by the invoice id the checkout stored in
-  ``reference``). Asked about: every payment still waiting (``new``, ``pending``,
-  ``authorized``) created before ``--older-than``, and every payment with an operation
+  ``GetTransactionDetails`` by the stored ``transaction_id``, or ``TransactionSearch`` by the
+  order from the payment's creation when no IPN left one or an operation is pending (it lists
+  the refunds too; needs the ``nvp`` credentials), Bitpay's invoice ``GET`` (by the invoice id
+  the checkout stored in ``reference``). Asked about: every payment still waiting (``new``,
+  ``pending``, ``authorized``) created before ``--older-than``, and every payment with an operation
   (``Refund``: refund, capture, release, charge) still ``pending`` and older than that. One
   query per payment, sent through the host HTTP client (``VPOS_HTTP_CLIENT``, else
   ``hostedpay.http.send``) with the account's ``rest_timeout``.
@@ -20,8 +21,8 @@ moved). This command closes both gaps, per gateway:
   then gives up.
 - **CECA, Santander Elavon**: no status query in vpos. Their waiting payments and pending
   operations are listed as skipped, with the reason, as are FloCash accounts without polling
-  settings, Redsys accounts without ``query_url``, PayPal payments without a stored
-  transaction id and Bitpay payments without an invoice reference.
+  settings, Redsys accounts without ``query_url``, Bitpay payments without an invoice
+  reference, and payments of an account that no longer exists.
 
 Every answer is stored as ``Notification`` rows (``headers={"source": "vpos_reconcile"}``)
 before anything is applied, then each event goes through the one locked transition path of
