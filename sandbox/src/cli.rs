@@ -179,6 +179,8 @@ mod tests {
         assert_eq!(o.time_scale, 3600.0);
         assert!(o.faults.reorder && o.faults.drop_first == 1);
         assert_eq!(o.faults.to_spec(), "drop-first=1,reorder");
+        let lose = run(&["--fault", "lose-notifications=2,lose-replies=1"]).unwrap();
+        assert_eq!(lose.faults.to_spec(), "lose-notifications=2,lose-replies=1");
         assert_eq!(o.seed, Some(7));
     }
 

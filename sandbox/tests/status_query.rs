@@ -329,6 +329,20 @@ async fn redsys_query_unknown_order_bad_signature_and_other_terminal() {
 
     // A tampered signature is Redsys's XML0023, which the core reads as gateway_error.
     let request = driver::status_query_request(&driver_config, &q).unwrap();
+    // The same request with cadenaXML escaped instead of in CDATA (as some clients send it)
+    // is read the same.
+    let start = request.body.find("<![CDATA[").unwrap();
+    let end = request.body.find("]]>").unwrap() + 3;
+    let inner = &request.body[start + 9..end - 3];
+    let escaped = inner
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    let mut plain = request.clone();
+    plain.body.replace_range(start..end, &escaped);
+    let answer = driver::parse_status_reply(&driver_config, &q, &send(&plain).await).unwrap();
+    assert!(!answer.found, "read, signature accepted: XML0024");
     let start = request.body.find("<Signature>").unwrap() + "<Signature>".len();
     let mut tampered = request.clone();
     let first = if &request.body[start..start + 1] == "A" {
