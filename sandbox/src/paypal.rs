@@ -72,6 +72,8 @@ pub(crate) struct Payment {
     pub completes_at_ms: Option<u64>,
     /// Refunded so far, minor units (NVP `RefundTransaction`).
     pub refunded: i64,
+    /// Each refund, oldest first: `TransactionSearch` lists them under their own ids.
+    pub refunds: Vec<crate::paypal_nvp::Refund>,
 }
 
 impl Payment {
@@ -232,6 +234,7 @@ fn read_checkout(app: &App, fields: &[(String, String)]) -> Result<String, Strin
             txn_id: None,
             completes_at_ms: None,
             refunded: 0,
+            refunds: Vec::new(),
         },
     );
     drop(inner);

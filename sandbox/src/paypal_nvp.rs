@@ -2,7 +2,8 @@
 //! sandbox's Website Payments Standard sales: `RefundTransaction` (full or partial, until the
 //! sale is used up; a repeated `MSGSUBID` gets the first answer again, not a second refund;
 //! the refund's own IPN goes to the sale's `notify_url`) and `GetTransactionDetails`
-//! (`PAYMENTSTATUS` `Pending`, `Completed`, `Partially-Refunded`, `Refunded`, `Denied`).
+//! (`PAYMENTSTATUS` `Pending`, `Completed`, `Partially-Refunded`, `Refunded`, `Denied`), and
+//! `TransactionSearch` (see [`search`]).
 //! Failures are `ACK=Failure` with `L_ERRORCODE0` and `L_LONGMESSAGE0`, HTTP 200, as PayPal
 //! answers; an unknown `TRANSACTIONID` is `10004` "The transaction id is not valid".
 //! Credentials: any non-empty `USER`, `PWD`, `SIGNATURE` (the sandbox keeps no API accounts).
@@ -25,6 +26,8 @@ use crate::clock;
 use crate::delivery;
 use crate::paypal;
 
+mod search;
+
 /// The NVP endpoint's path.
 pub const NVP_PATH: &str = "/nvp";
 
@@ -33,6 +36,19 @@ const BUILD: &str = "000000";
 
 pub(crate) fn routes() -> Router<Arc<App>> {
     Router::new().route(NVP_PATH, post(nvp))
+}
+
+/// Most refunds of one sale (a bound of the sandbox's, not PayPal's: `TransactionSearch`
+/// lists at most 100 transactions).
+const MAX_REFUNDS: usize = 99;
+
+/// A refund made through `RefundTransaction`: a transaction of its own, under the id its reply
+/// (`REFUNDTRANSACTIONID`) and its IPN (`txn_id`) carry.
+pub(crate) struct Refund {
+    pub id: String,
+    pub amount: Amount,
+    /// When it was made, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub at: String,
 }
 
 /// A PayPal API error: code, short and long message.
@@ -120,6 +136,11 @@ async fn nvp(AppState(app): AppState<Arc<App>>, body: Bytes) -> Response {
     match method {
         "GetTransactionDetails" => respond(details(&app, get("TRANSACTIONID").unwrap_or(""))),
         "RefundTransaction" => refund(&app, &get).await,
+        "TransactionSearch" => respond(search::transaction_search(
+            &app,
+            get("STARTDATE"),
+            get("INVNUM"),
+        )),
         other => {
             let f = failure(
                 "81002",
@@ -241,7 +262,7 @@ fn refund_now<'a>(
     let refund_id = inner.random_from(b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ", 17);
     let track = inner.random_from(b"0123456789abcdef", 13);
     let txn = get("TRANSACTIONID").unwrap_or("").to_string();
-    let outcome = carry_out(&mut inner, &txn, get);
+    let outcome = carry_out(&mut inner, &txn, get, &refund_id);
     let (body, ipn) = match outcome {
         Ok((amount, total)) => {
             let mut fields = vec![
@@ -303,6 +324,7 @@ fn carry_out<'a>(
     inner: &mut Inner,
     txn: &str,
     get: &(dyn Fn(&str) -> Option<&'a str> + Sync),
+    refund_id: &str,
 ) -> Result<(Amount, Amount), Failure> {
     let id = inner
         .paypal
@@ -325,6 +347,11 @@ fn carry_out<'a>(
                 "You can not refund this type of transaction (it is not completed)".into(),
             ));
         }
+    }
+    if p.refunds.len() >= MAX_REFUNDS {
+        return Err(refused(format!(
+            "The sandbox makes at most {MAX_REFUNDS} refunds of one sale"
+        )));
     }
     let currency = p.amount.currency();
     let left = p.amount.minor() - p.refunded;
@@ -369,9 +396,15 @@ fn carry_out<'a>(
             ));
         }
     };
-    p.refunded += minor;
     let amount = Amount::from_minor(minor, currency).map_err(|e| refused(e.to_string()))?;
-    let total = Amount::from_minor(p.refunded, currency).map_err(|e| refused(e.to_string()))?;
+    let total =
+        Amount::from_minor(p.refunded + minor, currency).map_err(|e| refused(e.to_string()))?;
+    p.refunded += minor;
+    p.refunds.push(Refund {
+        id: refund_id.to_string(),
+        amount,
+        at: search::to_second(&clock::rfc3339(clock::now_ms())),
+    });
     Ok((amount, total))
 }
 
