@@ -17,7 +17,7 @@
 //!   the panel URL (`ceca.notify_url`) that counts only when answered `$*$OKY$*$`.
 //! - **PayPal** Website Payments Standard: `POST /cgi-bin/webscr` (Buy Now form and the IPN
 //!   post-back), a payment page, IPNs resent with a growing interval until HTTP 200; the NVP
-//!   API `POST /nvp` (`RefundTransaction`, `GetTransactionDetails`).
+//!   API `POST /nvp` (`RefundTransaction`, `GetTransactionDetails`, `TransactionSearch`).
 //! - **Santander Elavon**: `POST /pay` (HPP), the signed response posted through the browser,
 //!   `POST /remote` (settle, void, rebate).
 //! - **Bitpay**: `POST /invoices`, `GET /invoices/{id}`, the invoice page, notifications.
