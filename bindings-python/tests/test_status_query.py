@@ -91,7 +91,11 @@ def test_the_query_names_what_the_gateway_asks_by() -> None:
     assert "SECRET" not in repr(query)
     with pytest.raises(hostedpay.ParseError) as e:
         driver.status_query_request(config, {"order_id": "A-1", "amount": {"value": "15", "currency": "EUR"}})
-    assert (e.value.code, e.value.field) == ("field_missing", "transaction_id")
+    # No transaction id (a lost IPN): PayPal's search by order id needs the payment's creation.
+    assert (e.value.code, e.value.field) == ("field_missing", "since")
+    search = driver.status_query_request(config, {"order_id": "A-1", "amount": {"value": "15", "currency": "EUR"},
+                                                  "since": "20261125100000"})
+    assert search["body"].startswith("METHOD=TransactionSearch&") and search["body"].endswith("&INVNUM=A-1")
     with pytest.raises(hostedpay.ParseError):
         driver.StatusQuery({"order_id": "A-1", "amount": {"value": "15", "currency": "EUR"}, "txn": "x"})
 

@@ -478,12 +478,12 @@ class AbstractPayment(models.Model):
     def refundable_minor(self) -> int:
         """What can still be refunded, in minor units (captured amount less refunds): the core's
         ``payment_amounts``."""
-        return int(hostedpay.driver.payment_amounts(self.snapshot([]))["refundable_minor"])
+        return int(hostedpay.driver.payment_amounts(cast("hostedpay.state.PaymentSnapshot", self.snapshot([])))["refundable_minor"])
 
     def capturable_minor(self) -> int:
         """What is still authorised and open to capture, in minor units: the whole amount of an
         ``authorized`` payment, the rest of a multi-capture authorisation, otherwise 0."""
-        return int(hostedpay.driver.payment_amounts(self.snapshot([]))["capturable_minor"])
+        return int(hostedpay.driver.payment_amounts(cast("hostedpay.state.PaymentSnapshot", self.snapshot([])))["capturable_minor"])
 
     def refund(self, amount: Any, *, http_client: Any = None, timeout: Optional[float] = None) -> "Refund":
         """Refunds ``amount`` (``Decimal``, exact string or ``int`` in ``currency``) through the
