@@ -165,6 +165,38 @@ impl FaultState {
         }
     }
 
+    /// Sets one switch from a single `--fault` item (`drop-first=2`, `reorder=off`, `none`),
+    /// as the dashboard's per-fault forms do. Only that switch's counter restarts: the others
+    /// keep what is left of theirs, so switching `delay` on does not re-arm a half-used
+    /// `drop-first`. On error nothing changes.
+    pub fn apply_one(&mut self, item: &str) -> Result<(), String> {
+        if item.contains(',') {
+            return Err("one fault at a time".into());
+        }
+        let mut config = self.config.clone();
+        config.apply_spec(item)?;
+        let name = item
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .replace('_', "-");
+        match name.as_str() {
+            "none" => *self = FaultState::new(config.clone()),
+            "drop-first" => self.drops_left = config.drop_first,
+            "postback-fail" => self.postback_fails_left = config.postback_fail,
+            "lose-replies" => self.lost_replies_left = config.lose_replies,
+            "lose-notifications" => {
+                self.lost_payments_left = config.lose_notifications;
+                // The payments already chosen stop losing theirs too, as with a JSON replace.
+                self.losing.clear();
+            }
+            _ => {}
+        }
+        self.config = config;
+        Ok(())
+    }
+
     /// Whether the notifications of `gateway`'s payment `order` are lost: those of a payment
     /// already chosen, or of the next one while `lose_notifications` counts down. A payment
     /// is chosen whole, so its later notifications (PayPal's `Completed` after `Pending`,
@@ -278,5 +310,28 @@ mod tests {
         );
         assert!(!s.take_lost_notification("paypal", "A-2"));
         assert!(s.take_lost_notification("paypal", "A-1"));
+    }
+
+    #[test]
+    fn one_switch_at_a_time_keeps_the_other_counters() {
+        let mut s = FaultState::new(Faults::parse("drop-first=2,lose-notifications=1").unwrap());
+        assert!(s.take_drop() && s.take_lost_notification("paypal", "A-1"));
+        s.apply_one("delay=250ms").unwrap();
+        assert_eq!((s.config.delay_ms, s.drops_left), (250, 1));
+        s.apply_one("drop-first=3").unwrap();
+        assert_eq!((s.config.drop_first, s.drops_left), (3, 3));
+        s.apply_one("lose-notifications=0").unwrap();
+        assert!(!s.take_lost_notification("paypal", "A-1"), "forgotten");
+        for bad in [
+            "duplicate=99",
+            "explode=1",
+            "delay=1s,reorder",
+            "drop-first=x",
+        ] {
+            assert!(s.apply_one(bad).is_err(), "{bad}");
+        }
+        assert_eq!((s.config.delay_ms, s.config.duplicate), (250, 0));
+        s.apply_one("none").unwrap();
+        assert_eq!((s.config.clone(), s.drops_left), (Faults::default(), 0));
     }
 }

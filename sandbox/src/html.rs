@@ -31,7 +31,12 @@ pub fn page(title: &str, body: &str) -> String {
             "table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}}",
             "button{{margin:.25rem;padding:.5rem 1rem;font-size:1rem}}",
             ".errors li{{color:#a00}}.warnings li{{color:#875f00}}",
-            "pre{{white-space:pre-wrap;word-break:break-all;margin:0;font-size:.8rem}}td pre{{min-width:30rem}}",
+            "pre{{white-space:pre-wrap;word-break:break-all;margin:0;font-size:.8rem}}",
+            // Event bodies and URLs are long unbroken strings: wrap them in a bounded column.
+            ".wrap{{white-space:pre-wrap;word-break:break-all}}td.body{{min-width:20rem;max-width:40rem}}",
+            "td.wrap{{max-width:24rem}}details summary{{cursor:pointer;font-size:.8rem;color:#555}}",
+            "form.inline{{display:inline}}form.inline button{{margin:.1rem .25rem;padding:.2rem .6rem;font-size:.9rem}}",
+            "input[type=number]{{width:6rem}}.pager a{{margin:0 .2rem}}",
             "</style></head><body>\n",
             "<p class=\"banner\">hostedpay-sandbox: a local emulator. No money moves.</p>\n",
             "{body}\n</body></html>\n"

@@ -5,8 +5,13 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{client, events, pay, post_json, sandbox};
-use vpos_sandbox::Config;
+use std::time::{Duration, Instant};
+
+use common::{Shop, client, events, pay, post_form, post_json, sandbox};
+use serde_json::{Value, json};
+use vpos_core::gateways::{paypal, redsys};
+use vpos_sandbox::http_client::Response;
+use vpos_sandbox::{Config, Sandbox};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_prints_its_address_first() {
@@ -248,5 +253,366 @@ async fn notifications_stay_on_this_machine_by_default() {
     let d = common::deliveries(&log, "FAR1");
     assert_eq!(d.len(), 1, "no attempt was made: {d:?}");
     assert!(d[0].get("attempt").is_none());
+    sandbox.shutdown().await.unwrap();
+}
+
+/// A form POST to the dashboard's fault endpoint with the given extra headers.
+async fn fault_form(sandbox: &Sandbox, form: &str, headers: &[(&str, &str)]) -> Response {
+    let mut all = vec![("content-type", "application/x-www-form-urlencoded")];
+    all.extend_from_slice(headers);
+    client()
+        .request(
+            "POST",
+            &format!("{}/_sandbox/faults/form", sandbox.url()),
+            &all,
+            form.to_string().into(),
+        )
+        .await
+        .unwrap()
+}
+
+async fn faults(sandbox: &Sandbox) -> Value {
+    client()
+        .get(&format!("{}/_sandbox/faults", sandbox.url()))
+        .await
+        .unwrap()
+        .json()
+        .unwrap()
+}
+
+async fn dashboard(sandbox: &Sandbox, query: &str) -> String {
+    let r = client()
+        .get(&format!("{}/_sandbox/{query}", sandbox.url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    r.text()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fault_form_switches_one_fault_and_refuses_other_origins() {
+    let sandbox = sandbox(1.0, "drop-first=2", Config::default()).await;
+    let own = sandbox.url();
+    let origin = [("origin", own.as_str())];
+
+    let r = fault_form(&sandbox, "fault=duplicate&value=3", &origin).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.header("location"), Some("/_sandbox/#faults"));
+    let f = faults(&sandbox).await;
+    assert_eq!(f["faults"]["duplicate"], 3);
+    assert_eq!(
+        (&f["faults"]["drop_first"], &f["drops_left"]),
+        (&json!(2), &json!(2)),
+        "the other faults are kept: {f}"
+    );
+    assert_eq!(
+        fault_form(&sandbox, "fault=reorder&value=on", &origin)
+            .await
+            .status,
+        303
+    );
+    // A browser that sends only a Referer, from the dashboard's second page.
+    let referer = format!("{own}/_sandbox/?page=2");
+    let r = fault_form(
+        &sandbox,
+        "fault=delay&value=250",
+        &[("referer", referer.as_str())],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    // `localhost` on the sandbox's port is the same sandbox.
+    let port = own.rsplit(':').next().unwrap();
+    let localhost = format!("http://localhost:{port}");
+    let r = fault_form(
+        &sandbox,
+        "fault=lose-replies&value=2",
+        &[("origin", localhost.as_str()), ("host", &localhost[7..])],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let f = faults(&sandbox).await;
+    assert_eq!(f["faults"]["reorder"], true);
+    assert_eq!(f["faults"]["delay_ms"], 250);
+    assert_eq!(
+        (&f["faults"]["lose_replies"], &f["lost_replies_left"]),
+        (&json!(2), &json!(2))
+    );
+
+    let html = dashboard(&sandbox, "").await;
+    for row in [
+        "<tr><th>duplicate</th><td class=\"fault-now\">3</td><td></td>",
+        "<tr><th>drop-first</th><td class=\"fault-now\">2</td><td>2</td>",
+        "<tr><th>delay</th><td class=\"fault-now\">250 ms</td>",
+        "<tr><th>reorder</th><td class=\"fault-now\">on</td>",
+        "<tr><th>postback-fail</th><td class=\"fault-now\">off</td><td>0</td>",
+        "<tr><th>lose-replies</th><td class=\"fault-now\">2</td><td>2</td>",
+    ] {
+        assert!(html.contains(row), "{row} in {html}");
+    }
+    assert!(html.contains("action=\"/_sandbox/faults/form\""));
+    assert!(html.contains("id=\"fault-drop-first\""));
+
+    // Another site's page, a sandboxed (null) origin, a rebound DNS name, another port, no
+    // header at all: refused, nothing changed.
+    let rebound = format!("evil.example:{port}");
+    let rebound_origin = format!("http://{rebound}");
+    let other_port = "http://127.0.0.1:1".to_string();
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("origin", "null")],
+        vec![("referer", "http://evil.example/page")],
+        vec![
+            ("origin", rebound_origin.as_str()),
+            ("host", rebound.as_str()),
+        ],
+        vec![("origin", other_port.as_str())],
+        vec![],
+    ] {
+        let r = fault_form(&sandbox, "fault=drop-first&value=9", &headers).await;
+        assert_eq!(r.status, 403, "{headers:?}: {}", r.text());
+    }
+    let r = fault_form(
+        &sandbox,
+        "fault=drop-first&value=9",
+        &[("origin", "http://evil.example")],
+    )
+    .await;
+    assert!(r.text().contains("evil.example"), "{}", r.text());
+    // Bad values and unknown faults: 400, nothing changed.
+    for form in [
+        "fault=duplicate&value=99",
+        "fault=drop-first&value=x",
+        "fault=explode&value=1",
+        "fault=reorder&value=maybe",
+        "fault=delay&value=1,duplicate=2",
+    ] {
+        let r = fault_form(&sandbox, form, &origin).await;
+        assert_eq!(r.status, 400, "{form}: {}", r.text());
+    }
+    let after = faults(&sandbox).await;
+    assert_eq!(after, f, "refused posts change nothing");
+
+    // An emptied number box is the fault off; `none` switches everything off.
+    assert_eq!(
+        fault_form(&sandbox, "fault=duplicate&value=", &origin)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(faults(&sandbox).await["faults"]["duplicate"], 0);
+    assert_eq!(
+        fault_form(&sandbox, "fault=none", &origin).await.status,
+        303
+    );
+    let f = faults(&sandbox).await;
+    assert_eq!(
+        f["faults"],
+        json!({"delay_ms": 0, "drop_first": 0, "duplicate": 0,
+        "reorder": false, "postback_fail": 0, "lose_notifications": 0, "lose_replies": 0})
+    );
+    assert!(events(&sandbox).await.iter().any(|e| {
+        e["message"].as_str().is_some_and(|m| {
+            m.contains("fault set from the dashboard: drop-first") || m.contains("dashboard: none")
+        })
+    }));
+    sandbox.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_are_paginated_and_long_bodies_escaped() {
+    let sandbox = sandbox(1.0, "", Config::default()).await;
+    for i in 0..120 {
+        let r = client()
+            .get(&format!("{}/nowhere?n={i}", sandbox.url()))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 404);
+    }
+    assert_eq!(events(&sandbox).await.len(), 120);
+    let rows = |html: &str| html.matches("<tr class=\"event\"").count();
+    let first = dashboard(&sandbox, "").await;
+    assert_eq!(rows(&first), 50);
+    assert!(first.contains("page <span class=\"page\">1</span> of 3 (120 events)"));
+    let newest = events(&sandbox).await.last().unwrap()["seq"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        first.contains(&format!("id=\"event-{newest}\"")),
+        "newest first"
+    );
+    assert!(first.contains("href=\"/_sandbox/?page=2#events\">older</a>"));
+    assert_eq!(rows(&dashboard(&sandbox, "?page=2").await), 50);
+    let third = dashboard(&sandbox, "?page=3").await;
+    assert_eq!(rows(&third), 20);
+    assert!(
+        third.contains("/nowhere?n=0"),
+        "the oldest is on the last page"
+    );
+    assert!(!third.contains("/nowhere?n=20<"));
+    assert!(!third.contains(">older</a>"));
+    // Past the end or not a number: the nearest page.
+    assert_eq!(rows(&dashboard(&sandbox, "?page=9").await), 20);
+    assert_eq!(rows(&dashboard(&sandbox, "?page=x").await), 50);
+
+    // A long body whose `<script>` lies past the preview: cut in the table, whole in
+    // `<details>`, escaped in both.
+    let body = format!("a={}&b=<script>alert(1)</script>", "x".repeat(400));
+    let r = client()
+        .post(
+            &format!("{}/nowhere", sandbox.url()),
+            "application/x-www-form-urlencoded",
+            body,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 404);
+    let html = dashboard(&sandbox, "").await;
+    assert!(
+        html.contains("&amp;b=&lt;script&gt;alert(1)&lt;/script&gt;</pre></details>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("<summary>whole body ("));
+    let preview = format!("<pre>a={}…</pre>", "x".repeat(298));
+    assert!(html.contains(&preview), "the preview is cut");
+    assert!(html.contains("white-space:pre-wrap;word-break:break-all"));
+    sandbox.shutdown().await.unwrap();
+}
+
+/// The dashboard row of `gateway`'s `order`.
+fn order_row(html: &str, gateway: &str, order: &str) -> String {
+    let start = html
+        .find(&format!(
+            "data-gateway=\"{gateway}\" data-order=\"{order}\""
+        ))
+        .unwrap_or_else(|| panic!("no row for {gateway} {order}: {html}"));
+    let end = start + html[start..].find("</tr>").unwrap();
+    html[start..end].to_string()
+}
+
+async fn order_json(sandbox: &Sandbox, gateway: &str, order: &str) -> Value {
+    let all = client()
+        .get(&format!("{}/_sandbox/orders", sandbox.url()))
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    all["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["gateway"] == gateway && o["order"] == order)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {gateway} order {order}: {all}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn order_rows_follow_later_events() {
+    let mut options = Config::default();
+    // Completed 600 s of PayPal time (0.6 s) after Pending.
+    options.paypal.pending_seconds = 600;
+    let sandbox = sandbox(1000.0, "", options).await;
+    let shop = Shop::start((200, ""), &[]).await;
+
+    // Redsys: authorised, partially refunded, refunded.
+    let config: redsys::Config = serde_json::from_value(json!({
+        "merchant_code": "999008881",
+        "terminal": "1",
+        "secret_key": "sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+        "checkout_url": format!("{}/sis/realizarPago", sandbox.url()),
+        "rest_url": format!("{}/sis/rest/trataPeticionREST", sandbox.url()),
+        "merchant_url": format!("{}/redsys/notify", shop.url),
+        "url_ok": format!("{}/ok", shop.url),
+        "url_ko": format!("{}/ko", shop.url),
+    }))
+    .unwrap();
+    let order: redsys::Order = serde_json::from_value(json!({
+        "order": "3001Dash", "amount": { "value": "30.00", "currency": "EUR" },
+    }))
+    .unwrap();
+    let form = redsys::checkout(&config, &order).unwrap();
+    assert_eq!(post_form(&form.action, &form.fields).await.status, 303);
+    assert_eq!(
+        pay(&sandbox, "redsys", "3001Dash", "authorised")
+            .await
+            .status,
+        200
+    );
+    let row = order_row(&dashboard(&sandbox, "").await, "redsys", "3001Dash");
+    assert!(
+        row.contains("<td class=\"state\">authorised</td><td>30.00 EUR</td><td>0.00 EUR</td>"),
+        "{row}"
+    );
+    let refund = |value: &str| {
+        let operation: redsys::Operation = serde_json::from_value(json!({
+            "kind": "refund", "order": "3001Dash", "amount": { "value": value, "currency": "EUR" }
+        }))
+        .unwrap();
+        redsys::operation_request(&config, &operation).unwrap()
+    };
+    for (value, state, refunded) in [
+        ("12.50", "partially refunded", "12.50 EUR"),
+        ("17.50", "refunded", "30.00 EUR"),
+    ] {
+        let request = refund(value);
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = client()
+            .request("POST", &request.url, &headers, request.body.clone().into())
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+        let row = order_row(&dashboard(&sandbox, "").await, "redsys", "3001Dash");
+        assert!(
+            row.contains(&format!(
+                "<td class=\"state\">{state}</td><td>30.00 EUR</td><td>{refunded}</td>"
+            )),
+            "{row}"
+        );
+        assert!(
+            row.contains("<td>authorised</td>"),
+            "the choice on the page stays: {row}"
+        );
+    }
+    assert_eq!(
+        order_json(&sandbox, "redsys", "3001Dash").await["state"],
+        "refunded"
+    );
+
+    // PayPal: pending, then completed when its time comes.
+    let config: paypal::Config = serde_json::from_value(json!({
+        "business": "sales@demoshop.com",
+        "checkout_url": format!("{}/cgi-bin/webscr", sandbox.url()),
+        "ipn_url": format!("{}/cgi-bin/webscr", sandbox.url()),
+        "notify_url": format!("{}/paypal/ipn", shop.url),
+    }))
+    .unwrap();
+    let order: paypal::Order = serde_json::from_value(json!({
+        "invoice": "PP-DASH", "item_name": "Tea", "amount": {"value": "40.00", "currency": "EUR"},
+    }))
+    .unwrap();
+    let form = paypal::checkout(&config, &order).unwrap();
+    assert_eq!(post_form(&form.action, &form.fields).await.status, 303);
+    assert_eq!(
+        pay(&sandbox, "paypal", "PP-DASH", "pending").await.status,
+        200
+    );
+    let row = order_row(&dashboard(&sandbox, "").await, "paypal", "PP-DASH");
+    assert!(row.contains("<td class=\"state\">pending</td>"), "{row}");
+    let start = Instant::now();
+    while order_json(&sandbox, "paypal", "PP-DASH").await["state"] != "completed" {
+        assert!(start.elapsed() < common::DEADLINE, "never completed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let row = order_row(&dashboard(&sandbox, "").await, "paypal", "PP-DASH");
+    assert!(
+        row.contains(
+            "<td class=\"state\">completed</td><td>40.00 EUR</td><td>0.00 EUR</td><td>pending</td>"
+        ),
+        "{row}"
+    );
     sandbox.shutdown().await.unwrap();
 }
