@@ -18,7 +18,7 @@ from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 from urllib.parse import parse_qsl
 
 from hostedpay.django.accounts import MerchantAccount
@@ -27,6 +27,8 @@ from hostedpay.django.services.importers import exact_minor, flocash_status, Ref
 
 pytestmark = pytest.mark.django_db
 SQLITE = connection.vendor == "sqlite"
+#: Where the old tables are built: the default database, or another alias (``old_alias``).
+OLD = [connection]
 FLOAT = 0.1 + 0.2  # 0.30000000000000004: no exact number of cents
 K_TEST = "sq7HjrUOBfKmC576ILgskD5srU870gJ7"
 
@@ -38,23 +40,23 @@ def _type(kind: str) -> str:
               "posint": 'smallint unsigned', "bool": "bool", "text": "text", "int": "integer"}
     pg = {"pk": "serial NOT NULL PRIMARY KEY", "decimal": "numeric", "datetime": "timestamp with time zone",
           "posint": "smallint", "bool": "boolean", "text": "text", "int": "integer"}
-    return (sqlite if SQLITE else pg)[kind]
+    return (sqlite if OLD[0].vendor == "sqlite" else pg)[kind]
 
 
 def _decimal(digits: int, places: int) -> str:
-    return "decimal" if SQLITE else f"numeric({digits}, {places})"
+    return "decimal" if OLD[0].vendor == "sqlite" else f"numeric({digits}, {places})"
 
 
 def _create(table: str, columns: Sequence[Tuple[str, str]]) -> None:
-    q = connection.ops.quote_name
+    q = OLD[0].ops.quote_name
     body = ", ".join(f"{q(name)} {sql}" for name, sql in columns)
-    with connection.cursor() as cursor:
+    with OLD[0].cursor() as cursor:
         cursor.execute(f"CREATE TABLE {q(table)} ({body})")
 
 
 def _insert(table: str, rows: Sequence[Dict[str, Any]]) -> None:
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    q = OLD[0].ops.quote_name
+    with OLD[0].cursor() as cursor:
         for row in rows:
             cols = ", ".join(q(c) for c in row)
             cursor.execute(f"INSERT INTO {q(table)} ({cols}) VALUES ({', '.join(['%s'] * len(row))})", list(row.values()))
@@ -62,7 +64,7 @@ def _insert(table: str, rows: Sequence[Dict[str, Any]]) -> None:
 
 def _ts(text: str) -> Any:
     """A stored timestamp: SQLite holds Django's naive UTC text, PostgreSQL a timestamptz."""
-    if SQLITE:
+    if OLD[0].vendor == "sqlite":
         return text
     return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
 
@@ -71,18 +73,19 @@ def v(n: int) -> str:
     return f"varchar({n})"
 
 
-ORDER_MIXIN = [("order_id", f"{v(25)} NOT NULL"), ("custom", f"{v(25)} NULL"),
-               ("amount", f"{_decimal(10, 2)} NOT NULL"), ("item_name", f"{v(250)} NOT NULL"),
-               ("item_price", f"{_decimal(10, 2)} NOT NULL"), ("currency_code", f"{v(3)} NOT NULL"),
-               ("quantity", "integer NOT NULL")]
+def order_mixin() -> List[Tuple[str, str]]:
+    return [("order_id", f"{v(25)} NOT NULL"), ("custom", f"{v(25)} NULL"),
+            ("amount", f"{_decimal(10, 2)} NOT NULL"), ("item_name", f"{v(250)} NOT NULL"),
+            ("item_price", f"{_decimal(10, 2)} NOT NULL"), ("currency_code", f"{v(3)} NOT NULL"),
+            ("quantity", "integer NOT NULL")]
 
 
 def create_djflocash_tables() -> None:
     _create("djflocash_payment", [
-        ("id", _type("pk")), *ORDER_MIXIN, ("country", f"{v(2)} NULL"), ("payment_option", f"{v(250)} NULL"),
+        ("id", _type("pk")), *order_mixin(), ("country", f"{v(2)} NULL"), ("payment_option", f"{v(250)} NULL"),
         ("created", f"{_type('datetime')} NOT NULL"), ("client_id", "integer NULL")])
     _create("djflocash_notification", [
-        ("id", _type("pk")), *ORDER_MIXIN, ("sender_acct", f"{v(50)} NOT NULL"),
+        ("id", _type("pk")), *order_mixin(), ("sender_acct", f"{v(50)} NOT NULL"),
         ("trans_id", f"{v(50)} NOT NULL"), ("fpn_id", f"{v(50)} NOT NULL"),
         ("status", f'{_type("posint")} NOT NULL CHECK ("status" >= 0)'), ("status_msg", f"{v(250)} NOT NULL"),
         ("customer", f"{v(250)} NOT NULL"), ("payer_email", f"{v(250)} NOT NULL"),
@@ -152,12 +155,17 @@ def note(id: int, payment_id: Any, order_id: str, status: int, **kw: Any) -> Dic
 
 @pytest.fixture
 def djflocash() -> Dict[str, Any]:
-    create_djflocash_tables()
     user = get_user_model().objects.create(username="user-1", email="user-1@example.com")
+    fill_djflocash(user.pk)
+    return {"user": user}
+
+
+def fill_djflocash(user_pk: int) -> None:
+    create_djflocash_tables()
     created = _ts("2019-03-01 09:00:00")
     _insert("djflocash_payment", [
         {"id": 1, **order("order-1", Decimal("120.00"), custom="custom-1"), "country": "ET", "payment_option": None,
-         "created": created, "client_id": user.pk},
+         "created": created, "client_id": user_pk},
         {"id": 2, **order("order-2", Decimal("49.99")), "country": None, "payment_option": None, "created": created,
          "client_id": None},
         {"id": 3, **order("order-3", Decimal("10")), "country": None, "payment_option": None, "created": created,
@@ -176,7 +184,6 @@ def djflocash() -> Dict[str, Any]:
         note(4, 3, "order-3", 4), note(5, 3, "order-3", 2), note(6, 4, "order-4", 0), note(7, 7, "order-7", 3),
         note(8, None, "lost-order", 0),
     ])
-    return {"user": user}
 
 
 @pytest.fixture
@@ -428,3 +435,38 @@ def test_virtualpos_without_accounts_or_encryption_keys(virtualpos: None, settin
     out, _ = run("vpos_import_virtualpos")
     assert "accounts: read 3, imported 0, skipped existing 0, refused 3" in out
     assert MerchantAccount.objects.count() == 0
+
+
+# The old tables in another database: an SQLite file beside the vpos database (SQLite or PostgreSQL).
+
+@pytest.fixture
+def old_alias(tmp_path: Any) -> Iterator[str]:
+    alias = "djflocash_old"
+    connections.settings[alias] = connections.configure_settings(
+        {"default": {"ENGINE": "django.db.backends.dummy"},
+         alias: {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "old.sqlite3")}})[alias]
+    OLD[0] = connections[alias]
+    # Connected here: Django's test case refuses to open connections to aliases it was not
+    # told about, and this one did not exist when the test case was set up.
+    OLD[0].connect()
+    try:
+        yield alias
+    finally:
+        OLD[0] = connection
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
+
+
+def test_djflocash_from_another_database(old_alias: str) -> None:
+    user = get_user_model().objects.create(username="user-1", email="user-1@example.com")
+    fill_djflocash(user.pk)
+    out, _ = run("vpos_import_djflocash", "--database", old_alias)
+    assert f"djflocash from database {old_alias!r}" in out
+    # SQLite held the float as a float: refused whatever database vpos uses.
+    assert "payments: read 7, imported 4, skipped existing 0, refused 3" in out
+    assert "notifications: read 8, imported 7" in out
+    assert Payment.objects.get(order_id="order-1").client_id == user.pk
+    assert Notification.objects.filter(error_code="imported").count() == 7
+    out, _ = run("vpos_import_djflocash", "--database", old_alias)
+    assert "payments: read 7, imported 0, skipped existing 4, refused 3" in out
