@@ -12,6 +12,7 @@ import datetime
 import io
 from decimal import Decimal
 from typing import Any, Dict, Iterator, List, Sequence, Tuple
+from urllib.parse import parse_qsl
 
 import pytest
 from cryptography.fernet import Fernet
@@ -19,11 +20,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
-from urllib.parse import parse_qsl
 
 from hostedpay.django.accounts import MerchantAccount
 from hostedpay.django.models import Notification, Payment
-from hostedpay.django.services.importers import exact_minor, flocash_status, Refused
+from hostedpay.django.services.importers import Refused, exact_minor, flocash_status
 
 pytestmark = pytest.mark.django_db
 SQLITE = connection.vendor == "sqlite"

@@ -44,7 +44,7 @@ from django.db import connections, router, transaction
 from django.utils.dateparse import parse_datetime
 
 import hostedpay
-from hostedpay.django import conf, crypto
+from hostedpay.django import conf
 from hostedpay.django.accounts import MerchantAccount
 from hostedpay.django.models import Notification, get_payment_model
 
