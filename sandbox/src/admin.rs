@@ -820,3 +820,109 @@ fn body_cell(bodies: &str) -> String {
         esc(bodies)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(row: serde_json::Value) -> (String, serde_json::Value, serde_json::Value) {
+        let mut row = row;
+        derive_state(&mut row);
+        (
+            row["state"].as_str().unwrap().to_string(),
+            row["captured_minor"].clone(),
+            row["refunded_minor"].clone(),
+        )
+    }
+
+    #[test]
+    fn states_follow_later_events() {
+        let eur = json!({"value": "30.00", "currency": "EUR"});
+        let redsys = |preauth: &str, captured: i64, refunded: i64| {
+            state(
+                json!({"gateway": "redsys", "status": "authorised", "amount": eur,
+                "preauth": preauth, "captured_minor": captured, "refunded_minor": refunded}),
+            )
+        };
+        assert_eq!(redsys("none", 3000, 0).0, "authorised");
+        assert_eq!(redsys("none", 3000, 1000).0, "partially refunded");
+        assert_eq!(redsys("none", 3000, 3000).0, "refunded");
+        assert_eq!(redsys("open", 0, 0).0, "pre-authorised");
+        assert_eq!(
+            redsys("confirmed", 2000, 0),
+            ("captured".into(), json!(2000), json!(0))
+        );
+        assert_eq!(redsys("confirmed", 2000, 2000).0, "refunded");
+        assert_eq!(redsys("released", 0, 0).0, "released");
+        let paypal = |status: &str, payment_status: serde_json::Value| {
+            state(json!({"gateway": "paypal", "status": status, "amount": eur,
+                "payment_status": payment_status, "refunded_minor": 500}))
+        };
+        assert_eq!(paypal("pending", json!("Pending")).0, "pending");
+        assert_eq!(
+            paypal("pending", json!("Partially-Refunded")),
+            ("partially refunded".into(), json!(3000), json!(500))
+        );
+        assert_eq!(paypal("cancelled", json!(null)).0, "cancelled");
+        let elavon = |rebated: i64| {
+            state(
+                json!({"gateway": "elavon", "status": "settled", "amount": eur,
+                "rebated_minor": rebated}),
+            )
+        };
+        assert_eq!(elavon(0).0, "settled");
+        assert_eq!(elavon(3000), ("refunded".into(), json!(3000), json!(3000)));
+        assert_eq!(
+            state(json!({"gateway": "flocash", "status": "paid", "amount": eur})).1,
+            json!(3000)
+        );
+        assert_eq!(
+            state(json!({"gateway": "ceca", "status": "declined", "amount": eur})),
+            ("declined".into(), json!(null), json!(null))
+        );
+    }
+
+    #[test]
+    fn only_the_sandbox_itself_may_post_the_forms() {
+        let base = "http://127.0.0.1:8700";
+        let headers = |pairs: &[(&str, &str)]| {
+            let mut h = HeaderMap::new();
+            for (n, v) in pairs {
+                h.insert(
+                    header::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                    v.parse().unwrap(),
+                );
+            }
+            h
+        };
+        for ok in [
+            headers(&[("origin", base)]),
+            headers(&[("origin", "http://localhost:8700")]),
+            headers(&[("origin", "http://[::1]:8700")]),
+            headers(&[("referer", "http://127.0.0.1:8700/_sandbox/?page=2#events")]),
+            // `--listen 0.0.0.0:8700` reached by a LAN address: an IP, nothing to re-point.
+            headers(&[
+                ("origin", "http://192.168.1.5:8700"),
+                ("host", "192.168.1.5:8700"),
+            ]),
+        ] {
+            assert!(same_origin(base, &ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            headers(&[]),
+            headers(&[("origin", "null")]),
+            headers(&[("origin", "http://127.0.0.1:8701")]),
+            headers(&[("origin", "https://127.0.0.1:8700")]),
+            headers(&[("origin", "http://127.0.0.1:8700.evil.example")]),
+            headers(&[("referer", "http://evil.example/http://127.0.0.1:8700")]),
+            headers(&[
+                ("origin", "http://evil.example:8700"),
+                ("host", "evil.example:8700"),
+            ]),
+        ] {
+            assert!(same_origin(base, &bad).is_err(), "{bad:?}");
+        }
+        assert!(host_is_ip("[::1]:8700") && host_is_ip("10.0.0.1") && !host_is_ip("a.b:80"));
+        assert_eq!(origin_of("http://h:1/p?q#f"), "http://h:1");
+    }
+}
