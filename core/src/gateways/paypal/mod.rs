@@ -13,6 +13,7 @@
 //! | status query (NVP) | [`transaction_details_request`], [`parse_transaction_details`], [`map_transaction_status`]; by order id: [`transaction_search_request`], [`parse_transaction_search`] |
 //! | REST: OAuth2 token | [`RestConfig`], [`token_request`], [`parse_token_reply`], [`AccessToken`], [`is_token_rejected`] (docs/paypal-orders.md) |
 //! | REST: Orders v2, Payments v2 | [`create_order_request`], [`get_order_request`], [`capture_order_request`], [`authorize_order_request`], [`capture_authorization_request`], [`void_authorization_request`], [`refund_capture_request`]; [`parse_order_reply`], [`parse_capture_reply`], [`parse_authorization_reply`], [`parse_refund_reply`] |
+//! | REST: webhooks | [`parse_webhook`] ([`WebhookNotification`], [`WebhookFact`]); post-back [`verify_webhook_signature_request`], [`finish_postback`]; offline [`cert_request`], [`verify_offline`] (docs/paypal-orders.md, "Webhooks") |
 
 mod amount;
 mod checkout;
@@ -23,6 +24,7 @@ mod nvp;
 mod oauth;
 mod orders;
 mod search;
+mod webhook;
 
 pub use amount::{amount_decimals, format_amount, parse_amount};
 pub use checkout::{Order, checkout};
@@ -54,6 +56,11 @@ pub use orders::{
     Intent, MAX_REQUEST_ID_LEN, OrderCreate, authorize_order_request,
     capture_authorization_request, capture_order_request, create_order_request, get_order_request,
     refund_capture_request, void_authorization_request,
+};
+pub use webhook::{
+    CERT_HOSTS, DEFAULT_TOLERANCE_SECS, MAX_WEBHOOK_BYTES, Transmission, WebhookFact,
+    WebhookNotification, cert_request, finish_postback, parse_webhook, verify_offline,
+    verify_webhook_signature_request,
 };
 
 use crate::error::{Error, ErrorCode};

@@ -312,7 +312,7 @@ fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
 }
 
 /// An id PayPal gave: 1 to 64 letters, digits, `-` or `_`.
-fn checked_id(field: String, id: &str) -> Result<String> {
+pub(crate) fn checked_id(field: String, id: &str) -> Result<String> {
     if id.is_empty()
         || id.len() > 64
         || !id
@@ -328,7 +328,7 @@ fn checked_id(field: String, id: &str) -> Result<String> {
 }
 
 /// A status PayPal gave: 1 to 64 of `A-Z`, digits and `_`.
-fn checked_status(field: String, status: &str) -> Result<String> {
+pub(crate) fn checked_status(field: String, status: &str) -> Result<String> {
     if status.is_empty()
         || status.len() > 64
         || !status
