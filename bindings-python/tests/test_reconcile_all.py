@@ -235,7 +235,10 @@ def test_redsys_lost_notification_is_paid_once(client: Any, gateways: Gateways,
     assert "redsys/default: 1 payment(s) to query" in err
     # Again: nothing is waiting any more; asked again by window, the answer is already applied.
     assert reconcile()[0] == "checked 0, changed 0, unchanged 0, failed 0"
+    stored = Notification.objects.count()
     assert reconcile("--from", "2020-01-01T00:00:00Z")[0] == "checked 2, changed 0, unchanged 2, failed 0"
+    # An answer that says nothing new is not stored again (the table does not grow per run).
+    assert Notification.objects.count() == stored
     # The real notification, late: already applied, and the payment moved once.
     body = signed_notification(REDSYS, "2611000001", 4999, authorisation="123456")
     assert client.post("/vpos/redsys/default/", body, content_type=CT).status_code == 200

@@ -129,6 +129,8 @@ def query_payment(acct: conf.Account, payment: Any, client: HttpClient, *, timeo
             return Result("failed", [f"{where}: {_error_text(problem)}"])
     if dry_run:
         return _simulate(where, payment, events, operations_before)
+    if _nothing_new(payment, events, operations_before):
+        return Result("unchanged")
     # Stored before anything is applied: the answer is kept whatever happens next.
     notes = [Notification.objects.create(
         gateway=acct.gateway_name, account=acct.name, content_type=_content_type(reply),
@@ -160,6 +162,19 @@ def query_payment(acct: conf.Account, payment: Any, client: HttpClient, *, timeo
         _judge(result, where, event, outcome)
     _settle_operations(result, where, payment, applied, operations_before, write=True)
     return result
+
+
+def _nothing_new(payment: Any, events: Sequence[Any], before: Optional[datetime.datetime]) -> bool:
+    """Every event of the answer already applied to this payment and no operation of it waiting:
+    storing the answer again would only grow the table (an ``authorized`` payment is asked on
+    every run). Read without the lock: an applied key never goes away."""
+    keys = set(payment.applied_event_keys())
+    if not all(event.key in keys for event in events):
+        return False
+    pending = Refund.objects.filter(payment_id=payment.pk, status="pending", kind__in=OPERATION_KINDS)
+    if before is not None:
+        pending = pending.filter(created__lte=before)
+    return not pending.exists()
 
 
 def _acknowledge(answer: Any, event: Any) -> Acknowledge:
