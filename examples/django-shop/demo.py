@@ -8,14 +8,16 @@
    the `admin` user, and serves the shop (Django's threaded WSGI server, static files for the
    admin included) until Ctrl-C or SIGTERM, which stop both.
 
-The first lines printed are machine-readable (`shop: URL`, `sandbox: URL`, `admin: ...`): the
-end-to-end test reads them.
+The first lines printed are machine-readable (`shop: URL`, `sandbox: URL`, `admin: ...`,
+`reconcile: COMMAND`, the shell command that runs `manage.py vpos_reconcile` against this shop):
+the end-to-end test reads them.
 """
 
 import argparse
 import json
 import os
 import secrets
+import shlex
 import signal
 import subprocess
 import sys
@@ -127,6 +129,13 @@ def main():
             print(f"shop: {shop_url}/", flush=True)
             print(f"sandbox: {sandbox_url}/", flush=True)
             print(f"admin: {shop_url}/admin/ user admin password {password}", flush=True)
+            # What cron would run: the shop's settings (these URLs, this database), every
+            # payment still waiting and every operation still pending, whatever its age.
+            reconcile = " ".join(
+                [f"{k}={shlex.quote(os.environ[k])}" for k in ("SANDBOX_URL", "SHOP_URL", "SHOP_DB")]
+                + [shlex.quote(sys.executable), shlex.quote(str(HERE / "manage.py")), "vpos_reconcile",
+                   "--older-than", "0s"])
+            print(f"reconcile: {reconcile}", flush=True)
             print(f"""
   vpos demo shop          {shop_url}/        <- open this
   Django admin            {shop_url}/admin/  (user admin, password {password})
@@ -134,6 +143,15 @@ def main():
   database                {args.db}
   Buy, pay with FloCash, Redsys, CECA, Santander Elavon, PayPal or Bitpay, pick an outcome on
   the gateway's page, watch the order page follow the notifications.
+
+  Nothing stuck: lose the next payment's notifications and the next operation's reply
+    curl -X POST {sandbox_url}/_sandbox/faults -H 'content-type: application/json' \\
+         -d '{{"lose_notifications": 1, "lose_replies": 1}}'
+  pay with Redsys: the order page stays "new". Ask the gateways what became of it:
+    {reconcile}
+  and the order reads "paid". Refund it in the admin (Payments, action "Refund what
+  remains"): the refund stays "pending" (gateway_unavailable); run the same command again:
+  the refund reads "succeeded" and the order "refunded", the sandbox refunded it once.
   Ctrl-C stops both.
 """, flush=True)
             server.serve_forever()

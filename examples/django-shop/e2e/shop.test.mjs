@@ -4,18 +4,22 @@
 // Elavon, PayPal, Bitpay) a customer buys, pays on the sandbox's page and watches the order
 // page reach `paid`; then, with the gateway misbehaving (first delivery dropped, first
 // post-back failing, every notification delivered twice, as far as the gateway has each),
-// another purchase still moves the payment to `paid` exactly once.
+// another purchase still moves the payment to `paid` exactly once. Last, nothing stuck: a Redsys
+// payment whose notification the sandbox loses stays `new` until `manage.py vpos_reconcile`
+// (the command demo.py prints) asks the sandbox, then reads `paid`; a refund whose reply is
+// lost stays `pending` until the same command settles it `succeeded`, refunded once.
 //
 // Needs: `make demo-setup` (the venv with the hostedpay wheel, the sandbox binary), chromium and
 // `npm ci` (tools.sh). DEMO_PYTHON / DEMO_SANDBOX override where they are; SCREENSHOT_DIR
 // where the screenshots go (default e2e/screenshots/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -67,7 +71,8 @@ function startDemo(db) {
         if ((m = /^shop: (\S+?)\/?$/.exec(line))) info.shop = m[1];
         if ((m = /^sandbox: (\S+?)\/?$/.exec(line))) info.sandbox = m[1];
         if ((m = /^admin: \S+ user (\S+) password (\S+)$/.exec(line))) info.admin = { user: m[1], password: m[2] };
-        if (info.shop && info.sandbox && info.admin) { clearTimeout(timer); resolveReady(); }
+        if ((m = /^reconcile: (.+)$/.exec(line))) info.reconcile = m[1];
+        if (info.shop && info.sandbox && info.admin && info.reconcile) { clearTimeout(timer); resolveReady(); }
       }
     });
     exited.then(({ code, signal }) => {
@@ -346,5 +351,99 @@ test('dropped first delivery, failed first post-back, every notification twice: 
     await getJson(`${demo.info.sandbox}/_sandbox/faults`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
     });
+  }
+});
+
+
+/** Runs the `reconcile:` command demo.py printed (what cron would run); its stdout and stderr. */
+async function reconcile() {
+  const { stdout, stderr } = await promisify(execFile)('sh', ['-c', demo.info.reconcile], { timeout: 120_000 });
+  return { out: stdout.trim(), err: stderr };
+}
+
+/** The admin's payment list, logged in with the password demo.py printed. */
+async function adminPayments(page) {
+  await page.goto(`${demo.info.shop}/admin/vpos/payment/`);
+  if (await page.isVisible('#id_username')) {
+    await page.fill('#id_username', demo.info.admin.user);
+    await page.fill('#id_password', demo.info.admin.password);
+    await Promise.all([page.waitForURL('**/admin/vpos/payment/'), page.click('input[type=submit]')]);
+  }
+}
+
+test('nothing stuck: a lost notification and a lost refund reply, each settled once by vpos_reconcile', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  await sandboxJson('/_sandbox/faults', { lose_notifications: 1 });
+  const gw = GATEWAYS.find((g) => g.name === 'redsys');
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    await buyWith(page, gw);
+    const orderId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+    await Promise.all([page.waitForURL(`${demo.info.shop}/orders/**`), page.click(gw.button)]);
+    const orderUrl = page.url();
+
+    // The sandbox lost the notification (never sent, never retried): the order waits.
+    await until('the lost delivery in the sandbox log',
+      async () => (await deliveries(orderId)).some((e) => e.outcome === 'lost'));
+    let state = await orderState(page);
+    assert.equal(state.order_id, orderId);
+    assert.equal(state.status, 'new');
+    assert.deepEqual(state.notifications, []);
+    assert.equal(await page.getAttribute('#status', 'data-status'), 'new');
+    await page.screenshot({ path: join(SHOTS, 'reconcile-1-notification-lost.png'), fullPage: true });
+
+    // vpos_reconcile asks Redsys (the sandbox's consultaOperaciones): paid, once.
+    let run = await reconcile();
+    assert.match(run.out, /^checked \d+, changed 1, unchanged \d+, (skipped \d+, )?failed 0$/m, run.out + run.err);
+    await page.waitForSelector('#status[data-status="paid"]', { timeout: WAIT_MS });
+    state = await orderState(page);
+    assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid']]);
+    assert.deepEqual(state.notifications.map((n) => n.verdict), ['applied']);
+    await until('the page shows the change', async () => (await page.locator('#changes tbody tr').count()) === 1);
+    await page.screenshot({ path: join(SHOTS, 'reconcile-2-paid-after-reconcile.png'), fullPage: true });
+    run = await reconcile();
+    assert.match(run.out, /^checked \d+, changed 0, unchanged \d+, (skipped \d+, )?failed 0$/m, 'a second run changes nothing');
+    assert.equal((await orderState(page)).changes.length, 1);
+
+    // A refund whose reply is lost: the sandbox refunds, the shop hears nothing.
+    await sandboxJson('/_sandbox/faults', { lose_replies: 1 });
+    await adminPayments(page);
+    await page.locator('#result_list tbody tr', { hasText: orderId }).locator('input[name=_selected_action]').check();
+    await page.selectOption('select[name=action]', 'refund_remaining');
+    await Promise.all([page.waitForNavigation(), page.click('button[name=index]')]);
+    const message = await page.locator('ul.messagelist').textContent();
+    assert.ok(message.includes(`${orderId}: refund pending (gateway_unavailable)`), message);
+    await page.screenshot({ path: join(SHOTS, 'reconcile-3-refund-reply-lost.png'), fullPage: true });
+    await page.goto(orderUrl);
+    state = await orderState(page);
+    assert.equal(state.status, 'paid');
+    assert.deepEqual(state.refunds.map((r) => [r.status, r.error_code]), [['pending', 'gateway_unavailable']]);
+    const atSandbox = async () => (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
+      .find((o) => o.gateway === 'redsys' && o.order === orderId);
+    const amountMinor = Math.round(Number(state.amount) * 100);
+    assert.equal((await atSandbox()).refunded_minor, amountMinor, 'the sandbox did refund');
+
+    // vpos_reconcile again: the refund succeeded, the order is refunded, once; never re-sent.
+    run = await reconcile();
+    assert.match(run.out, /^checked \d+, changed 1, unchanged \d+, (skipped \d+, )?failed 0$/m, run.out + run.err);
+    await page.waitForSelector('#status[data-status="refunded"]', { timeout: WAIT_MS });
+    state = await orderState(page);
+    assert.deepEqual(state.refunds.map((r) => [r.status, r.error_code]), [['succeeded', '']]);
+    assert.equal(state.refunded, state.amount);
+    assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid'], ['paid', 'refunded']]);
+    assert.deepEqual(state.notifications.map((n) => n.verdict), ['applied', 'already_applied', 'applied']);
+    const refundCalls = (await getJson(`${demo.info.sandbox}/_sandbox/events`)).events
+      .filter((e) => e.kind === 'request' && (e.url ?? '').startsWith('/sis/rest/trataPeticionREST'));
+    assert.equal(refundCalls.length, 1, 'one refund request reached the sandbox');
+    assert.equal((await atSandbox()).refunded_minor, amountMinor, 'refunded once');
+    await until('the page shows the refund succeeded',
+      async () => (await page.locator('#refunds tbody tr').textContent()).includes('succeeded'));
+    await page.screenshot({ path: join(SHOTS, 'reconcile-4-refund-succeeded.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await sandboxJson('/_sandbox/faults', {});
+    await page.close();
   }
 });

@@ -89,6 +89,8 @@ VPOS = {
         "rest_url": f"{SANDBOX_URL}/sis/rest/trataPeticionREST",
         "merchant_url": f"{SHOP_URL}/vpos/redsys/default/",
         "merchant_name": "vpos Demo Shop",
+        # The status query (consultaOperaciones) `manage.py vpos_reconcile` asks.
+        "query_url": f"{SANDBOX_URL}/apl02/services/SerClsWSConsulta",
     },
     "ceca": {  # Cecabank's public test terminal
         "merchant_id": "111950028",
@@ -119,6 +121,10 @@ VPOS = {
         "ipn_url": f"{SANDBOX_URL}/cgi-bin/webscr",
         "notify_url": f"{SHOP_URL}/vpos/paypal/default/",
         "postback_timeout": 5,
+        # The NVP API: refunds (RefundTransaction) and vpos_reconcile's status queries
+        # (GetTransactionDetails, TransactionSearch). The sandbox takes any non-empty credentials.
+        "nvp": {"user": "demo-api-user", "password": "demo-api-password", "signature": "demo-api-signature",
+                "api_url": f"{SANDBOX_URL}/nvp"},
     },
     "bitpay": {
         "api_key": "sandbox-bitpay-api-key",  # hostedpay-sandbox's default key
@@ -126,6 +132,16 @@ VPOS = {
         "invoice_url": f"{SANDBOX_URL}/invoice",
         "notification_url": f"{SHOP_URL}/vpos/bitpay/default/",
         "postback_timeout": 5,
+    },
+}
+
+# FloCash's Merchant Polling (the sandbox serves it), so `manage.py vpos_reconcile` also asks
+# FloCash about payments whose notification never came. The sandbox checks no credentials.
+VPOS_FLOCASH_POLLING = {
+    "default": {
+        "api_username": "demo-api", "api_password": "demo-api-password",
+        "namespace": "http://sandbox.vpos.invalid/flocash/APIMerchantService",
+        "success_codes": ["0000"], "endpoint": f"{SANDBOX_URL}/FloCMS/services/APIMerchantService", "timeout": 10,
     },
 }
 

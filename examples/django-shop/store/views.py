@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 import hostedpay
 from store.models import Order, Product
-from hostedpay.django.models import Notification, Payment
+from hostedpay.django.models import Notification, Payment, Refund
 from hostedpay.django.views import NotificationView
 
 logger = logging.getLogger("store")
@@ -150,7 +150,9 @@ def order(request, key):
 
 @require_GET
 def status(request, key):
-    """What the order page polls: the payment's status, each change, each notification."""
+    """What the order page polls: the payment's status, each change, each notification, each
+    refund (asked in the admin; one whose reply was lost stays `pending` until
+    `manage.py vpos_reconcile` asks the gateway)."""
     order = _order(key)
     payment = order.payment
     notifications = Notification.objects.filter(gateway=payment.gateway, account=payment.account,
@@ -166,4 +168,9 @@ def status(request, key):
         "notifications": [{"id": n.id, "received_at": n.received_at.isoformat(), "status_code": n.status_code,
                            "verdict": n.verdict, "response_status": n.response_status}
                           for n in notifications],
+        "refunded": str(hostedpay.money.to_decimal(hostedpay.money.from_minor(payment.refunded_minor,
+                                                                               payment.currency))),
+        "refunds": [{"id": r.id, "created": r.created.isoformat(), "kind": r.kind, "amount": str(r.amount),
+                     "status": r.status, "error_code": r.error_code}
+                    for r in Refund.objects.filter(payment=payment).order_by("created", "id")],
     })
