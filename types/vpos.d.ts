@@ -1274,6 +1274,219 @@ status_msg: string | null,
 payments: Array<FlocashPolledPayment>, };
 
 /**
+ * What a shop knows about the person paying, for 3-D Secure 2.
+ *
+ * JSON: every key optional, unknown keys refused. Read it, then call [`Cardholder::validate`]
+ * (a gateway's checkout calls it too).
+ *
+ * ```
+ * use vpos_core::cardholder::{Cardholder, ChallengePreference};
+ * let c: Cardholder = serde_json::from_value(serde_json::json!({
+ *     "name": "Ana García", "challenge": "challenge_mandated"}))?;
+ * assert_eq!(c.challenge, Some(ChallengePreference::ChallengeMandated));
+ * c.validate()?;
+ * let err = serde_json::from_value::<Cardholder>(serde_json::json!({"nickname": "A"}));
+ * assert!(err.is_err());
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type Cardholder = { 
+/**
+ * The name on the card (EMV `cardholderName`, 2 to 45 characters).
+ */
+name?: string | null, 
+/**
+ * The e-mail address (EMV `email`, at most 254 characters).
+ */
+email?: string | null, 
+/**
+ * The mobile phone (EMV `mobilePhone`).
+ */
+mobile_phone?: CardholderPhone | null, 
+/**
+ * The home phone (EMV `homePhone`).
+ */
+home_phone?: CardholderPhone | null, 
+/**
+ * The work phone (EMV `workPhone`).
+ */
+work_phone?: CardholderPhone | null, 
+/**
+ * The billing address (EMV `billAddr*`).
+ */
+billing?: CardholderAddress | null, 
+/**
+ * The shipping address (EMV `shipAddr*`).
+ */
+shipping?: CardholderAddress | null, 
+/**
+ * Whether the shipping address is the billing address (EMV `addrMatch` `Y`/`N`).
+ */
+address_match?: boolean | null, 
+/**
+ * The cardholder's account with the shop (EMV `acctInfo`).
+ */
+account?: CardholderAccount | null, 
+/**
+ * Whether the shop wants the issuer to challenge (EMV `threeDSRequestorChallengeInd`).
+ */
+challenge?: CardholderChallengePreference | null, };
+
+/**
+ * A phone number as EMV 3DS splits it: the ITU-T E.164 country calling code and the
+ * subscriber number, digits only.
+ *
+ * ```
+ * use vpos_core::cardholder::Phone;
+ * let phone = Phone { country_code: "44".into(), subscriber: "7700900123".into() };
+ * phone.validate("cardholder.mobile_phone")?;
+ * let plus = Phone { country_code: "+44".into(), subscriber: "7700900123".into() };
+ * let e = plus.validate("cardholder.mobile_phone").unwrap_err();
+ * assert_eq!(e.field(), Some("cardholder.mobile_phone.country_code"));
+ * # Ok::<(), vpos_core::Error>(())
+ * ```
+ */
+export type CardholderPhone = { 
+/**
+ * The country calling code, 1 to 3 digits, no `+` (EMV `cc`): `34` for Spain.
+ */
+country_code: string, 
+/**
+ * The subscriber number, 1 to 15 digits, no spaces (EMV `subscriber`).
+ */
+subscriber: string, };
+
+/**
+ * A postal address as EMV 3DS carries it.
+ *
+ * ```
+ * use vpos_core::cardholder::Address;
+ * let a: Address = serde_json::from_value(serde_json::json!({
+ *     "line1": "1 Main St", "city": "Chicago", "state": "IL", "postal_code": "60601",
+ *     "country": "US"}))?;
+ * a.validate("cardholder.billing")?;
+ * assert_eq!(a.country_numeric(), Some("840"));
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type CardholderAddress = { 
+/**
+ * First line (at most 50 characters).
+ */
+line1?: string | null, 
+/**
+ * Second line (at most 50 characters).
+ */
+line2?: string | null, 
+/**
+ * Third line (at most 50 characters).
+ */
+line3?: string | null, 
+/**
+ * City (at most 50 characters).
+ */
+city?: string | null, 
+/**
+ * State or region: the ISO 3166-2 subdivision code without the country (`IL`, `M`),
+ * 1 to 3 letters or digits. EMV 3DS wants `country` beside it.
+ */
+state?: string | null, 
+/**
+ * Postal code (at most 16 characters).
+ */
+postal_code?: string | null, 
+/**
+ * Country, ISO 3166-1 alpha-2 upper case (`ES`; `GB`, not `UK`).
+ */
+country?: string | null, };
+
+/**
+ * The cardholder's account with the shop (EMV 3DS `acctInfo`). The indicators are the
+ * spec's: each enum lists its values in the spec's order, with the code in its doc.
+ *
+ * ```
+ * use vpos_core::cardholder::{AccountAge, AccountInfo};
+ * let info: AccountInfo = serde_json::from_value(serde_json::json!({
+ *     "age": "less_than_30_days", "purchases_last_6_months": 3}))?;
+ * assert_eq!(info.age.map(AccountAge::emv_code), Some("03"));
+ * info.validate("cardholder.account")?;
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type CardholderAccount = { 
+/**
+ * How long the cardholder has had the account (`chAccAgeInd`).
+ */
+age?: CardholderAccountAge | null, 
+/**
+ * When the account last changed, e.g. a new address (`chAccChangeInd`).
+ */
+changed?: CardholderRecency | null, 
+/**
+ * When the password last changed (`chAccPwChangeInd`).
+ */
+password_changed?: CardholderPasswordChange | null, 
+/**
+ * When this shipping address was first used with the shop (`shipAddressUsageInd`).
+ */
+shipping_address_first_used?: CardholderRecency | null, 
+/**
+ * Whether the shop has seen suspicious activity on the account (`suspiciousAccActivity`,
+ * `02` yes, `01` no).
+ */
+suspicious_activity?: boolean | null, 
+/**
+ * Purchases with the account in the last six months, 0 to 9999 (`nbPurchaseAccount`).
+ */
+purchases_last_6_months?: number | null, 
+/**
+ * Transactions (successful or not) in the last 24 hours, 0 to 999 (`txnActivityDay`).
+ */
+transactions_last_day?: number | null, 
+/**
+ * Transactions in the last year, 0 to 999 (`txnActivityYear`).
+ */
+transactions_last_year?: number | null, };
+
+/**
+ * EMV 3DS `chAccAgeInd`: how long the cardholder has had an account with the shop.
+ */
+export type CardholderAccountAge = "no_account" | "this_transaction" | "less_than_30_days" | "from_30_to_60_days" | "more_than_60_days";
+
+/**
+ * EMV 3DS `chAccPwChangeInd`: when the account's password last changed.
+ */
+export type CardholderPasswordChange = "no_change" | "this_transaction" | "less_than_30_days" | "from_30_to_60_days" | "more_than_60_days";
+
+/**
+ * When something first happened or last changed, in EMV 3DS's four steps
+ * (`chAccChangeInd`, `shipAddressUsageInd`).
+ */
+export type CardholderRecency = "this_transaction" | "less_than_30_days" | "from_30_to_60_days" | "more_than_60_days";
+
+/**
+ * Whether the shop asks the issuer to challenge the cardholder (EMV 3DS
+ * `threeDSRequestorChallengeInd`). The issuer decides; under PSD2 it may challenge anyway.
+ */
+export type CardholderChallengePreference = "no_preference" | "no_challenge_requested" | "challenge_requested" | "challenge_mandated";
+
+/**
+ * The digest of the HPP's two-step hash,
+ * `hex(H(hex(H(fields joined by ".")) + "." + secret))`: Global Payments' SDKs offer SHA-1
+ * and SHA-256 for the HPP (`ShaHashType`), each under its own field name.
+ *
+ * ```
+ * use vpos_core::gateways::elavon::HashAlgorithm;
+ * let fields = ["20130814122239", "thestore", "ORD453-11", "29900", "EUR"];
+ * assert_eq!(HashAlgorithm::Sha1.hash(&fields, "mysecret"),
+ *            "cc72c08e529b3bc153481eda9533b815cef29de3");
+ * assert_eq!(HashAlgorithm::Sha256.field(), "SHA256HASH");
+ * assert_eq!(HashAlgorithm::Sha256.hash(&fields, "mysecret").len(), 64);
+ * ```
+ */
+export type ElavonHashAlgorithm = "sha1" | "sha256";
+
+/**
  * One Elavon merchant account.
  *
  * ```
@@ -1323,7 +1536,12 @@ currency?: string | null,
  * `AUTO_SETTLE_FLAG`: `true` captures at once (a `00` result is paid); `false` (the
  * default, as django-virtual-pos) only authorises, and a settle request captures.
  */
-auto_settle?: boolean, };
+auto_settle?: boolean, 
+/**
+ * The HPP digest: `sha1` (the default, `SHA1HASH`) or `sha256` (`SHA256HASH`, on the
+ * form and expected on the response POST). The Remote XML requests stay `sha1hash`.
+ */
+hash_algorithm?: ElavonHashAlgorithm, };
 
 /**
  * A payment to send to the hosted payment page.
@@ -1340,7 +1558,14 @@ amount: AmountInput,
 /**
  * `TIMESTAMP`, `YYYYMMDDHHMMSS`, from the host's clock.
  */
-timestamp: string, };
+timestamp: string, 
+/**
+ * Cardholder data for 3-D Secure 2: when present the form says `HPP_VERSION=2` and
+ * carries the `HPP_CUSTOMER_*`, `HPP_BILLING_*`, `HPP_SHIPPING_*`,
+ * `HPP_ADDRESS_MATCH_INDICATOR` and `HPP_CHALLENGE_REQUEST_INDICATOR` fields (see
+ * docs/3ds.md). The name and the account information have no HPP field and are not sent.
+ */
+cardholder?: Cardholder | null, };
 
 /**
  * Which Remote operation.
@@ -1765,6 +1990,12 @@ timestamp?: string,
  * without stored cards in vpos.
  */
 store_card?: RedsysCofType | null, 
+/**
+ * Cardholder data for 3-D Secure 2 (see [`crate::cardholder`]). Santander Elavon sends it
+ * as its HPP v2 3DS2 fields; the other gateways ignore it for now (Redsys EMV3DS and CECA
+ * are to follow).
+ */
+cardholder?: Cardholder | null, 
 /**
  * Keys of the gateway's own order, laid over the mapped one (Redsys `transaction_type`,
  * FloCash `customer` …); an unknown key is refused naming it.

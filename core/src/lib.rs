@@ -49,6 +49,7 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod cardholder;
 pub mod country;
 pub mod driver;
 pub mod error;

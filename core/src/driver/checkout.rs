@@ -100,6 +100,11 @@ pub struct OrderRequest {
     /// without stored cards in vpos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_card: Option<redsys::CofType>,
+    /// Cardholder data for 3-D Secure 2 (see [`crate::cardholder`]). Santander Elavon sends it
+    /// as its HPP v2 3DS2 fields; the other gateways ignore it for now (Redsys EMV3DS and CECA
+    /// are to follow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cardholder: Option<crate::cardholder::Cardholder>,
     /// Keys of the gateway's own order, laid over the mapped one (Redsys `transaction_type`,
     /// FloCash `customer` …); an unknown key is refused naming it.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
@@ -222,6 +227,7 @@ impl Order {
                 order_id: request.order_id.clone(),
                 amount,
                 timestamp: request.timestamp.clone(),
+                cardholder: request.cardholder.clone(),
             }),
             Gateway::Paypal => Order::Paypal(paypal::Order {
                 invoice: request.order_id.clone(),

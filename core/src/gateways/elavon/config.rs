@@ -1,9 +1,11 @@
 //! Santander Elavon merchant configuration.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::fields;
+use crate::hex::hex;
 use crate::secret::Secret;
 
 /// HPP, test environment.
@@ -55,6 +57,59 @@ pub struct Config {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub auto_settle: bool,
+    /// The HPP digest: `sha1` (the default, `SHA1HASH`) or `sha256` (`SHA256HASH`, on the
+    /// form and expected on the response POST). The Remote XML requests stay `sha1hash`.
+    #[serde(default, skip_serializing_if = "HashAlgorithm::is_sha1")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<HashAlgorithm>", optional))]
+    pub hash_algorithm: HashAlgorithm,
+}
+
+/// The digest of the HPP's two-step hash,
+/// `hex(H(hex(H(fields joined by ".")) + "." + secret))`: Global Payments' SDKs offer SHA-1
+/// and SHA-256 for the HPP (`ShaHashType`), each under its own field name.
+///
+/// ```
+/// use vpos_core::gateways::elavon::HashAlgorithm;
+/// let fields = ["20130814122239", "thestore", "ORD453-11", "29900", "EUR"];
+/// assert_eq!(HashAlgorithm::Sha1.hash(&fields, "mysecret"),
+///            "cc72c08e529b3bc153481eda9533b815cef29de3");
+/// assert_eq!(HashAlgorithm::Sha256.field(), "SHA256HASH");
+/// assert_eq!(HashAlgorithm::Sha256.hash(&fields, "mysecret").len(), 64);
+/// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ElavonHashAlgorithm"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HashAlgorithm {
+    /// SHA-1, `SHA1HASH` (what every existing HPP account accepts).
+    #[default]
+    Sha1,
+    /// SHA-256, `SHA256HASH`.
+    Sha256,
+}
+
+impl HashAlgorithm {
+    /// The form and response field that carries the hash.
+    pub fn field(self) -> &'static str {
+        match self {
+            HashAlgorithm::Sha1 => "SHA1HASH",
+            HashAlgorithm::Sha256 => "SHA256HASH",
+        }
+    }
+
+    /// `hex(H(hex(H(fields.join("."))) + "." + secret))`, lower case.
+    pub fn hash(self, fields: &[&str], secret: &str) -> String {
+        match self {
+            HashAlgorithm::Sha1 => super::hash(fields, secret),
+            HashAlgorithm::Sha256 => {
+                let inner = hex(&Sha256::digest(fields.join(".").as_bytes()));
+                hex(&Sha256::digest(format!("{inner}.{secret}").as_bytes()))
+            }
+        }
+    }
+
+    fn is_sha1(&self) -> bool {
+        *self == HashAlgorithm::Sha1
+    }
 }
 
 impl Config {

@@ -2,14 +2,15 @@
 //!
 //! | verb | here |
 //! |---|---|
-//! | `checkout` | [`checkout`]: the HPP form with `SHA1HASH` |
+//! | `checkout` | [`checkout`]: the HPP form with `SHA1HASH` (or `SHA256HASH`, [`HashAlgorithm`]), and with `HPP_VERSION=2` and the 3-D Secure 2 fields when the order carries [`crate::cardholder::Cardholder`] data |
 //! | `parse_notification` / `verify` | [`parse_notification`], [`verify`] (the HPP response POST) |
 //! | settle / void / refund | [`remote_request`], [`parse_remote_response`] (Remote XML) |
 //! | `acknowledge` | [`acknowledge`], [`reject`] |
 //! | gateway side (emulators, tests) | [`parse_remote_request`], [`verify_remote_request`], [`rebate_hash`] |
 //!
-//! Every hash is `sha1_hex(sha1_hex(fields joined by ".") + "." + secret)`. The host supplies
-//! the timestamp (`YYYYMMDDHHMMSS`): vpos reads no clock.
+//! Every hash is `sha1_hex(sha1_hex(fields joined by ".") + "." + secret)` (on the HPP, the
+//! same two steps with SHA-256 when the configuration says `hash_algorithm: "sha256"`). The
+//! host supplies the timestamp (`YYYYMMDDHHMMSS`): vpos reads no clock.
 
 mod checkout;
 mod config;
@@ -17,7 +18,9 @@ mod notification;
 mod remote;
 
 pub use checkout::{Order, checkout};
-pub use config::{Config, LIVE_CHECKOUT_URL, LIVE_REMOTE_URL, TEST_CHECKOUT_URL, TEST_REMOTE_URL};
+pub use config::{
+    Config, HashAlgorithm, LIVE_CHECKOUT_URL, LIVE_REMOTE_URL, TEST_CHECKOUT_URL, TEST_REMOTE_URL,
+};
 pub use notification::{MAX_BODY_BYTES, Notification, map_result, parse_notification, verify};
 pub use remote::{
     RemoteKind, RemoteOperation, RemoteRequest, parse_remote_request, parse_remote_response,

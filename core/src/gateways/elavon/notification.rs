@@ -6,7 +6,7 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 use super::checkout::{check_order_id, check_timestamp};
-use super::{Config, hash};
+use super::{Config, HashAlgorithm};
 use crate::error::{Error, ErrorCode, Result};
 use crate::form::parse_urlencoded;
 use crate::gateways::Gateway;
@@ -45,6 +45,8 @@ pub struct Notification {
     pub fields: Vec<(String, String)>,
     #[serde(skip)]
     pub(crate) sha1hash: String,
+    #[serde(skip)]
+    pub(crate) sha256hash: String,
     #[serde(skip)]
     pub(crate) auto_settle: bool,
     #[serde(skip)]
@@ -100,12 +102,13 @@ pub fn parse_notification(
     }
 }
 
-/// Every value base64-decoded to UTF-8 (`SHA1HASH` as is), or `None` if one is not.
+/// Every value base64-decoded to UTF-8 (`SHA1HASH` and `SHA256HASH` as they are), or `None`
+/// if one is not.
 fn decode_all(fields: &[(String, String)]) -> Option<Vec<(String, String)>> {
     fields
         .iter()
         .map(|(k, v)| {
-            if k.eq_ignore_ascii_case("SHA1HASH") {
+            if k.eq_ignore_ascii_case("SHA1HASH") || k.eq_ignore_ascii_case("SHA256HASH") {
                 return Some((k.clone(), v.clone()));
             }
             STANDARD
@@ -171,6 +174,7 @@ fn build(
         amount,
         base64_values,
         sha1hash: get("SHA1HASH").unwrap_or_default().to_string(),
+        sha256hash: get("SHA256HASH").unwrap_or_default().to_string(),
         auto_settle: config.auto_settle,
         raw: raw.to_vec(),
         fields: fields.clone(),
@@ -207,8 +211,11 @@ fn check_id(name: &'static str, value: &str, extra: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Only the configured algorithm's field counts: a response carrying the other one alone is
+/// refused, so that an account moved to SHA-256 cannot be answered with SHA-1.
 fn hash_matches(config: &Config, n: &Notification) -> bool {
-    let expected = hash(
+    let algorithm = config.hash_algorithm;
+    let expected = algorithm.hash(
         &[
             &n.timestamp,
             &n.merchant_id,
@@ -220,12 +227,18 @@ fn hash_matches(config: &Config, n: &Notification) -> bool {
         ],
         config.secret.expose(),
     );
-    let received = n.sha1hash.to_ascii_lowercase();
+    let received = match algorithm {
+        HashAlgorithm::Sha1 => &n.sha1hash,
+        HashAlgorithm::Sha256 => &n.sha256hash,
+    }
+    .to_ascii_lowercase();
     !received.is_empty() && bool::from(received.as_bytes().ct_eq(expected.as_bytes()))
 }
 
-/// Verifies `SHA1HASH` over `TIMESTAMP.MERCHANT_ID.ORDER_ID.RESULT.MESSAGE.PASREF.AUTHCODE`
-/// (constant time), first with the values as sent, then base64-decoded.
+/// Verifies `SHA1HASH` (or `SHA256HASH` when the configuration's `hash_algorithm` is
+/// `sha256`; the other field alone is refused) over
+/// `TIMESTAMP.MERCHANT_ID.ORDER_ID.RESULT.MESSAGE.PASREF.AUTHCODE` (constant time), first
+/// with the values as sent, then base64-decoded.
 pub fn verify(
     config: &Config,
     notification: Unverified<Notification>,
@@ -241,17 +254,21 @@ pub fn verify(
     {
         return check_merchant(config, candidate);
     }
+    let (field, h) = match config.hash_algorithm {
+        HashAlgorithm::Sha1 => ("SHA1HASH", "SHA1"),
+        HashAlgorithm::Sha256 => ("SHA256HASH", "SHA256"),
+    };
     Err(Error::new(
         ErrorCode::SignatureMismatch,
         format!(
-            "SHA1HASH does not match the shared secret. Hint: signed text: \
-             SHA1(SHA1(TIMESTAMP.MERCHANT_ID.ORDER_ID.RESULT.MESSAGE.PASREF.AUTHCODE as received, \
+            "{field} does not match the shared secret. Hint: signed text: \
+             {h}({h}(TIMESTAMP.MERCHANT_ID.ORDER_ID.RESULT.MESSAGE.PASREF.AUTHCODE as received, \
              or base64-decoded).secret); expected key: the secret of merchant_id {}, account {}; \
              expected alphabet: hex, either case",
             config.merchant_id, config.account
         ),
     )
-    .with_field("SHA1HASH"))
+    .with_field(field))
 }
 
 fn check_merchant(config: &Config, n: Notification) -> Result<Verified<Notification>> {
@@ -280,5 +297,101 @@ impl Verified<Notification> {
             status: map_result(&n.result, n.auto_settle),
             status_code: n.result.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::encode_urlencoded;
+
+    // Computed apart from this code, with Python's hashlib over
+    // "20130814122239.thestore.ORD453-11.00.[ test system ] Authorised.3737468273643.79347":
+    //   inner = H(fields).hexdigest(); H((inner + ".mysecret").encode()).hexdigest()
+    const SHA1: &str = "ca04907e725010c8bb6f82bc20bc3871369a6cfc";
+    const SHA256: &str = "d5be369286c8b4c6e8a1a25ba5672caabbfd70319e2635a67d54c37e38052401";
+
+    fn config(algorithm: &str) -> Config {
+        serde_json::from_value(serde_json::json!({"merchant_id": "thestore",
+            "account": "internet", "secret": "mysecret", "hash_algorithm": algorithm,
+            "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay"}))
+        .unwrap()
+    }
+
+    fn body(hashes: &[(&str, &str)]) -> String {
+        let mut fields = vec![
+            ("TIMESTAMP", "20130814122239"),
+            ("MERCHANT_ID", "thestore"),
+            ("ORDER_ID", "ORD453-11"),
+            ("AMOUNT", "29900"),
+            ("CURRENCY", "EUR"),
+            ("RESULT", "00"),
+            ("MESSAGE", "[ test system ] Authorised"),
+            ("PASREF", "3737468273643"),
+            ("AUTHCODE", "79347"),
+        ];
+        fields.extend_from_slice(hashes);
+        encode_urlencoded(fields)
+    }
+
+    fn check(config: &Config, body: &str) -> Result<Verified<Notification>> {
+        let n = parse_notification(config, "application/x-www-form-urlencoded", body.as_bytes())?;
+        verify(config, n)
+    }
+
+    #[test]
+    fn each_algorithm_verifies_its_own_field() {
+        check(&config("sha1"), &body(&[("SHA1HASH", SHA1)])).unwrap();
+        let upper = SHA256.to_ascii_uppercase();
+        for sha256 in [SHA256, upper.as_str()] {
+            let verified = check(&config("sha256"), &body(&[("SHA256HASH", sha256)])).unwrap();
+            assert_eq!(verified.event().transaction_id, "3737468273643");
+        }
+        // Both present: only the configured one is read.
+        let both = body(&[("SHA1HASH", "0"), ("SHA256HASH", SHA256)]);
+        check(&config("sha256"), &both).unwrap();
+    }
+
+    #[test]
+    fn a_response_carrying_only_the_other_hash_is_refused() {
+        for (algorithm, hashes, field) in [
+            ("sha256", [("SHA1HASH", SHA1)], "SHA256HASH"),
+            ("sha1", [("SHA256HASH", SHA256)], "SHA1HASH"),
+            // The SHA-256 value under the SHA-1 name, and the other way round.
+            ("sha256", [("SHA256HASH", SHA1)], "SHA256HASH"),
+            ("sha1", [("SHA1HASH", SHA256)], "SHA1HASH"),
+            ("sha256", [("SHA256HASH", "")], "SHA256HASH"),
+        ] {
+            let e = check(&config(algorithm), &body(&hashes)).unwrap_err();
+            assert_eq!(
+                (e.code(), e.field()),
+                (ErrorCode::SignatureMismatch, Some(field)),
+                "{algorithm} {hashes:?}"
+            );
+            assert!(!e.message().contains("mysecret"));
+        }
+    }
+
+    #[test]
+    fn base64_values_verify_under_sha256_too() {
+        let enc = |v: &str| STANDARD.encode(v);
+        let fields: Vec<(String, String)> = [
+            ("TIMESTAMP", "20130814122239"),
+            ("MERCHANT_ID", "thestore"),
+            ("ORDER_ID", "ORD453-11"),
+            ("AMOUNT", "29900"),
+            ("CURRENCY", "EUR"),
+            ("RESULT", "00"),
+            ("MESSAGE", "[ test system ] Authorised"),
+            ("PASREF", "3737468273643"),
+            ("AUTHCODE", "79347"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), enc(v)))
+        .chain([("SHA256HASH".to_string(), SHA256.to_string())])
+        .collect();
+        let body = encode_urlencoded(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let verified = check(&config("sha256"), &body).unwrap();
+        assert!(verified.0.base64_values);
     }
 }
