@@ -79,6 +79,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("flocash_poll", flocash_poll),
     ("paypal_ipn", paypal_ipn),
     ("paypal_nvp", paypal_nvp),
+    ("paypal_webhook", paypal_webhook),
     ("redsys_notification", redsys_notification),
     ("redsys_query", redsys_query),
     ("redsys_rest", redsys_rest),
@@ -762,6 +763,97 @@ pub fn paypal_nvp(data: &[u8]) {
             }
             Err(e) => rejected(&e, paypal::reject),
         }
+    }
+}
+
+static PAYPAL_REST: LazyLock<paypal::RestConfig> = LazyLock::new(|| {
+    config(
+        r#"{"client_id": "CLIENT", "secret": "SECRET", "api_base": "https://api-m.sandbox.paypal.com",
+        "merchant": "7KNGBPH2U58GQ", "webhook_id": "8PT597110X687430LKGECATA"}"#,
+    )
+});
+
+/// The core's signed webhook fixture: its body, headers and the test certificate that
+/// verifies them (core/src/gateways/paypal/webhook/tests.rs says how they were made).
+pub const PAYPAL_WEBHOOK_BODY: &[u8] =
+    include_bytes!("../../core/src/gateways/paypal/webhook/testdata/capture_completed.json");
+/// See [`PAYPAL_WEBHOOK_BODY`].
+pub const PAYPAL_WEBHOOK_CERT: &[u8] =
+    include_bytes!("../../core/src/gateways/paypal/webhook/testdata/paypal_test_cert.pem");
+/// `PAYPAL-TRANSMISSION-TIME` of the fixture, in Unix seconds.
+const PAYPAL_WEBHOOK_SENT: i64 = 1_796_563_800;
+
+fn paypal_webhook_headers(sig: &str) -> Vec<(String, String)> {
+    [
+        (
+            "PAYPAL-TRANSMISSION-ID",
+            "69cd13f0-d67a-11e5-baa3-778b53f4ae55",
+        ),
+        ("PAYPAL-TRANSMISSION-TIME", "2026-12-06T13:30:00Z"),
+        ("PAYPAL-TRANSMISSION-SIG", sig),
+        (
+            "PAYPAL-CERT-URL",
+            "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-5edc0ebc",
+        ),
+        ("PAYPAL-AUTH-ALGO", "SHA256withRSA"),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .to_vec()
+}
+
+/// A PayPal REST webhook body: `parse_webhook`, the post-back request (the body embedded
+/// verbatim), `finish_postback` (`SUCCESS`, `FAILURE`), `verify_offline` against the test
+/// certificate (the fixture must), events, transitions. The input is
+/// also read as the signing certificate (PEM) for the fixture.
+pub fn paypal_webhook(data: &[u8]) {
+    const SIG: &str = "LBhLmcS9km/ezzZebQx6IchqBIzNtx07kmk2p9BQKufL/DBNEnUzjxNnimuHwHvv9CwDiCib0RimS+7dis0fdb1b+kxPSbodQFFxVJt7aqKr1F7VHOZ+jSMwjVQoOTx0Rc5UHQ64JB84OJa6ufxPhAj1Gm+s46n7xWS8JLLfCLtvzMbi6ysBMQO9pYWkU2VcABvMlsCnhWmLCAZQWwxye5feudihDqG/NwMW9Jz+CSdWYX/TRIK+H3GaAHa0SXtKCCq3YsY8tgyfAeD/qajM4hz/AtC99xupuMIUcloFD9cu4VSIv8PrE52PovMEDr/8wBikiGwZZHCLccgHiMELBQ==";
+    let config = &*PAYPAL_REST;
+    let headers = paypal_webhook_headers(SIG);
+    // The input as the certificate of the signed fixture.
+    if let Ok(n) = paypal::parse_webhook(config, &headers, PAYPAL_WEBHOOK_BODY) {
+        let verified =
+            paypal::verify_offline(n, data, PAYPAL_WEBHOOK_SENT, paypal::DEFAULT_TOLERANCE_SECS);
+        if let Err(e) = &verified {
+            rejected(e, paypal::reject);
+        }
+    }
+    let n = match paypal::parse_webhook(config, &headers, data) {
+        Ok(n) => n,
+        Err(e) => return rejected(&e, paypal::reject),
+    };
+    let _ = paypal::cert_request(&headers);
+    let token = paypal::AccessToken::new(
+        vpos_core::Secret::new("A21AAFEpH4PsADK7qSS7pSRsgzfENtu"),
+        32400,
+    )
+    .expect("token");
+    let request = paypal::verify_webhook_signature_request(config, &token, &headers, data)
+        .expect("a parsed body is a JSON object");
+    assert!(
+        request.body.ends_with(&format!("{}}}", text(data).trim())),
+        "the post-back embeds the body verbatim"
+    );
+    let offline = paypal::verify_offline(
+        n.clone(),
+        PAYPAL_WEBHOOK_CERT,
+        PAYPAL_WEBHOOK_SENT,
+        paypal::DEFAULT_TOLERANCE_SECS,
+    );
+    // Another body verifies only if its CRC32 is the fixture's (the scheme signs no more).
+    if data == PAYPAL_WEBHOOK_BODY {
+        assert!(offline.is_ok(), "the signed fixture verifies: {offline:?}");
+    }
+    let failure = ok_reply(br#"{"verification_status": "FAILURE"}"#);
+    assert!(paypal::finish_postback(n.clone(), &failure).is_err());
+    let success = ok_reply(br#"{"verification_status": "SUCCESS"}"#);
+    match paypal::finish_postback(n, &success) {
+        Ok(v) => {
+            for event in v.events() {
+                let outcome = apply(&event);
+                let _ = paypal::acknowledge(&outcome);
+            }
+        }
+        Err(e) => rejected(&e, paypal::reject),
     }
 }
 

@@ -216,9 +216,15 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
                 )
             };
             let messages = |inner: &str| {
-                format!(r#"<Messages><Version Ds_Version="0.0"><Message>{inner}</Message></Version></Messages>"#)
+                format!(
+                    r#"<Messages><Version Ds_Version="0.0"><Message>{inner}</Message></Version></Messages>"#
+                )
             };
-            let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            let escape = |s: &str| {
+                s.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+            };
             let sale_and_refund = messages(&format!(
                 "{}{}",
                 op("0", "145", "0000", "06/12/2026"),
@@ -235,6 +241,34 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
                 out.push(m.as_bytes().to_vec());
             }
             out.push(crate::redsys_query_envelope(&sale_and_refund).into_bytes());
+        }
+        // No shared vector feeds REST webhooks (yet): the core's signed fixture, its test
+        // certificate (the input is read as one too), and envelopes of the other mapped
+        // event types in the shapes of PayPal's samples.
+        "paypal_webhook" => {
+            out.push(crate::PAYPAL_WEBHOOK_BODY.to_vec());
+            out.push(crate::PAYPAL_WEBHOOK_CERT.to_vec());
+            let envelope = |event_type: &str, resource_type: &str, resource: &str| {
+                format!(
+                    r#"{{"id":"WH-7Y7254563A4550640-11V2185806837105M","event_version":"1.0","create_time":"2026-12-06T13:29:58.000Z","resource_type":"{resource_type}","resource_version":"2.0","event_type":"{event_type}","summary":"seed","resource":{resource}}}"#
+                )
+                .into_bytes()
+            };
+            let usd = r#""amount":{"currency_code":"USD","value":"2.51"}"#;
+            for (event_type, resource_type, resource) in [
+                ("PAYMENT.CAPTURE.PENDING", "capture", format!(r#"{{"id":"27M47624FP291604U","status":"PENDING",{usd},"custom_id":"ORDER-1"}}"#)),
+                ("PAYMENT.CAPTURE.DENIED", "capture", format!(r#"{{"id":"27M47624FP291604U","status":"DECLINED",{usd},"invoice_id":"ORDER-1"}}"#)),
+                ("PAYMENT.CAPTURE.REFUNDED", "refund", format!(r#"{{"id":"1Y107995YT783435V","status":"COMPLETED",{usd},"invoice_id":"ORDER-1","payer":{{"merchant_id":"7KNGBPH2U58GQ"}}}}"#)),
+                ("PAYMENT.CAPTURE.REVERSED", "refund", r#"{"id":"8GS60416DJ4549440","status":"COMPLETED","amount":{"currency_code":"USD","value":"-2.51"},"custom_id":"ORDER-1"}"#.to_string()),
+                ("PAYMENT.AUTHORIZATION.CREATED", "authorization", format!(r#"{{"id":"0VF52814937998046","status":"CREATED",{usd},"custom_id":"ORDER-1","payee":{{"merchant_id":"7KNGBPH2U58GQ"}}}}"#)),
+                ("PAYMENT.AUTHORIZATION.VOIDED", "authorization", format!(r#"{{"id":"0VF52814937998046","status":"VOIDED",{usd},"custom_id":"ORDER-1"}}"#)),
+                ("CHECKOUT.ORDER.APPROVED", "checkout-order", r#"{"id":"5O190127TN364715T","status":"APPROVED","purchase_units":[{"custom_id":"ORDER-1","invoice_id":"ORDER-1"}]}"#.to_string()),
+                ("CUSTOMER.DISPUTE.RESOLVED", "dispute", r#"{"dispute_id":"PP-D-21424","status":"RESOLVED","disputed_transactions":[{"invoice_number":"ORDER-1"}],"dispute_amount":{"currency_code":"USD","value":"2.51"},"dispute_outcome":{"outcome_code":"RESOLVED_BUYER_FAVOUR"}}"#.to_string()),
+                ("CUSTOMER.DISPUTE.CREATED", "dispute", r#"{"dispute_id":"PP-D-21424","status":"OPEN"}"#.to_string()),
+                ("BILLING.SUBSCRIPTION.CREATED", "subscription", r#"{"id":"I-BW452GLLEP1G"}"#.to_string()),
+            ] {
+                out.push(envelope(event_type, resource_type, &resource));
+            }
         }
         other => panic!("no seeds for unknown target {other}"),
     }
