@@ -402,6 +402,27 @@ mod tests {
     }
 
     #[test]
+    fn cardholder_data_reaches_elavon_and_no_other_gateway_yet() {
+        let base = json!({"order_id": "2601ABCDEFGH", "amount": {"minor": 1000, "currency": "EUR"},
+            "timestamp": "20260101120000",
+            "cardholder": {"email": "ana@example.com", "billing": {"country": "ES"}}});
+        let elavon = mapped(Gateway::Elavon, base.clone());
+        assert_eq!(elavon["cardholder"]["billing"]["country"], "ES");
+        for gateway in [
+            Gateway::Redsys,
+            Gateway::Ceca,
+            Gateway::Paypal,
+            Gateway::Bitpay,
+        ] {
+            assert!(!mapped(gateway, base.clone()).to_string().contains("ana@"));
+        }
+        let bad = json!({"order_id": "A1", "amount": {"minor": 1, "currency": "EUR"},
+            "cardholder": {"billing": {"street": "x"}}});
+        let e = json::from_value::<OrderRequest>(&bad, ErrorCode::FieldInvalid).unwrap_err();
+        assert_eq!(e.field(), Some("cardholder.billing.street"));
+    }
+
+    #[test]
     fn each_gateway_gets_the_id_description_and_urls_under_its_names() {
         let base = json!({"order_id": "2601ABCDEFGH", "amount": {"minor": 1000, "currency": "EUR"},
             "description": "x".repeat(130), "custom": "c1", "return_url": "https://s.example/ok",
