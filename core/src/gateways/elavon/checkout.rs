@@ -77,7 +77,9 @@ pub(crate) fn check_timestamp(ts: &str) -> Result<()> {
     }
 }
 
-/// Builds the signed HPP form.
+/// Builds the signed HPP form: `SHA1HASH`, or `SHA256HASH` when the configuration's
+/// `hash_algorithm` is `sha256`; with the order's cardholder data, `HPP_VERSION=2` and the
+/// 3-D Secure 2 fields after the usual ones (docs/3ds.md).
 ///
 /// ```
 /// use vpos_core::gateways::elavon::{self, Order};
@@ -88,6 +90,13 @@ pub(crate) fn check_timestamp(ts: &str) -> Result<()> {
 /// let form = elavon::checkout(&config, &order)?;
 /// let sha1 = &form.fields.iter().find(|(n, _)| n == "SHA1HASH").unwrap().1;
 /// assert_eq!(sha1, "cc72c08e529b3bc153481eda9533b815cef29de3");
+///
+/// let order: Order = serde_json::from_value(serde_json::json!({"order_id": "ORD453-11",
+///     "amount": {"minor": 29900, "currency": "EUR"}, "timestamp": "20130814122239",
+///     "cardholder": {"billing": {"country": "GB"}, "challenge": "no_preference"}}))?;
+/// let form = elavon::checkout(&config, &order)?;
+/// assert!(form.fields.contains(&("HPP_BILLING_COUNTRY".into(), "826".into())));
+/// assert!(form.fields.contains(&("HPP_CHALLENGE_REQUEST_INDICATOR".into(), "NO_PREFERENCE".into())));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn checkout(config: &Config, order: &Order) -> Result<RedirectForm> {
