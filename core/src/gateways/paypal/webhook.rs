@@ -296,6 +296,12 @@ pub fn parse_webhook(
     let webhook_id = signature::configured_webhook_id(config)?;
     let text = signature::body_text(body)?;
     let transmission = Transmission::from_headers(headers)?;
+    // One JSON object and nothing after it: the typed read below stops at the object's end,
+    // and the post-back embeds the whole body, so trailing bytes would reach PayPal unread.
+    match serde_json::from_str::<&RawValue>(text) {
+        Ok(whole) if whole.get().starts_with('{') => {}
+        _ => return Err(Error::invalid("body", "must be one JSON object")),
+    }
     let wire: WireEnvelope = crate::json::from_str(text, ErrorCode::FieldInvalid)?;
     let id = envelope_id(&wire.id)?;
     let event_type = event_type(&wire.event_type)?;
