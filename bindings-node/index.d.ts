@@ -170,6 +170,7 @@ export function transition(payment: PaymentSnapshot, verified: VerifiedHandle): 
 export type VerifiedHandle =
   | VerifiedNotification
   | OperationReply
+  | StatusEvent
   | flocash.VerifiedNotification
   | redsys.VerifiedNotification
   | ceca.VerifiedNotification
@@ -438,6 +439,75 @@ export const operationStatus: {
 };
 /** Default deadline of a proof's or an operation's request: 10 000 ms. */
 export const DEFAULT_TIMEOUT_MS: number;
+
+// ───────────────────────────── status queries and retries ─────────────────────────────
+
+/**
+ * What the host knows of the payment it asks about (the core's `StatusQuery`,
+ * docs/status-queries.md): PayPal queries by the stored `transaction_id` (else searches by
+ * `order_id` from `since`), Bitpay by the invoice `reference`, Redsys by `order_id`.
+ */
+export interface StatusQuery {
+  order_id: string;
+  amount: AmountInput;
+  transaction_id?: string;
+  reference?: string;
+  /** `YYYYMMDDHHMMSS` from the host's clock, for gateways that sign one. */
+  timestamp?: string;
+  /** The payment's creation, `YYYYMMDDHHMMSS` UTC: where PayPal's TransactionSearch starts when no IPN left a `transaction_id`. */
+  since?: string;
+}
+/** One event of a status query's answer, for {@link transition} (the host's own authenticated call). */
+export class StatusEvent {
+  #private;
+  private constructor();
+  /** The event, with the key the gateway's notification gives the same fact. */
+  readonly event: Event;
+}
+/** What a status query's reply says. */
+export interface StatusReply {
+  /** Whether the gateway knows the transaction (`false` comes with no events). */
+  found: boolean;
+  /** The events in the order they happened, each for {@link transition}. */
+  events: StatusEvent[];
+  /** What the answer leaves on the payment (PayPal: the sale's `transaction_id`), to store after the sale applied. */
+  paymentFields: PaymentFields;
+}
+/** Whether the gateway answers a status query in vpos (Redsys, PayPal, Bitpay). */
+export function supportsStatusQuery(gateway: GatewayName | Config): boolean;
+/** The status query's request (`unsupported` on `gateway` when the gateway has none; `field_missing` without what it queries by). */
+export function statusQueryRequest(config: Config, query: StatusQuery): HttpRequest;
+/** Reads the reply to {@link statusQueryRequest}'s request (`{ error }` when none came: `gateway_unavailable`). */
+export function parseStatusReply(config: Config, query: StatusQuery, reply: PostbackReply): StatusReply;
+/** {@link statusQueryRequest} → `fetch` (deadline) → {@link parseStatusReply}. */
+export function statusQuery(config: Config, query: StatusQuery, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<StatusReply>;
+/** The idempotency key of an operation (`vpos1-` + 32 hex digits): the same inputs give the same key in every runtime. `sequence` counts the operations of `kind` on the payment, this one included. */
+export function operationKey(gateway: GatewayName | Config, merchant: string, orderId: string, kind: OperationKind, sequence: number): string;
+/** Whether the gateway's operation API dedupes a resent operation by its idempotency key (PayPal `MSGSUBID`). */
+export function supportsIdempotencyKey(gateway: GatewayName | Config): boolean;
+/** How often and how patiently an operation is sent again; a missing key takes the default's (3 attempts, 500 ms, 5000 ms). */
+export interface RetryPolicy {
+  max_attempts?: number;
+  base_delay_ms?: number;
+  max_delay_ms?: number;
+}
+/** How an attempt failed: never sent, no answer, refused, or the reply the core could not use. */
+export type RetryFailure = 'not_sent' | 'no_answer' | 'refused' | PostbackReply;
+/**
+ * After attempt `attempt` (1-based) of an operation on `gateway` failed: the wait in ms before
+ * sending it again, or `null` to stop (a possibly executed attempt is resent only where the
+ * gateway dedupes by key). No jitter: add your own.
+ */
+export function retryAfter(gateway: GatewayName | Config, attempt: number, failure: RetryFailure, policy?: RetryPolicy | null): number | null;
+/** What a payment has taken and may still take, and the operations it allows now. */
+export interface PaymentAmounts {
+  captured_minor: bigint;
+  capturable_minor: bigint;
+  refundable_minor: bigint;
+  operations: OperationKind[];
+}
+/** The payment's captured, capturable and refundable minor units and its operations. */
+export function paymentAmounts(payment: PaymentSnapshot): PaymentAmounts;
 
 // ───────────────────────────── FloCash ─────────────────────────────
 

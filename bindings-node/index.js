@@ -60,6 +60,7 @@ module.exports = {
   PendingNotification: driver.PendingNotification,
   VerifiedNotification: driver.VerifiedNotification,
   OperationReply: driver.OperationReply,
+  StatusEvent: driver.StatusEvent,
   gateways: driver.gateways,
   secretKeys: driver.secretKeys,
   maxBodyBytes: driver.maxBodyBytes,
@@ -82,4 +83,13 @@ module.exports = {
   checkout: driver.checkout,
   parseCheckoutReply: driver.parseCheckoutReply,
   newOrderId: driver.newOrderId,
+  // Status queries, retries and a payment's amounts (docs/status-queries.md, docs/driver.md).
+  supportsStatusQuery: driver.supportsStatusQuery,
+  statusQueryRequest: driver.statusQueryRequest,
+  parseStatusReply: driver.parseStatusReply,
+  statusQuery: driver.statusQuery,
+  operationKey: driver.operationKey,
+  supportsIdempotencyKey: driver.supportsIdempotencyKey,
+  retryAfter: driver.retryAfter,
+  paymentAmounts: driver.paymentAmounts,
 };

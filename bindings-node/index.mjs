@@ -13,5 +13,7 @@ export const {
   unknownAccount, paymentNotFound, handleNotification, allowedOperations, supportedOperations,
   checkOperation, operationRequest, parseOperationReply, operate, operationStatus,
   orderForPayment, checkout, parseCheckoutReply, newOrderId,
+  StatusEvent, supportsStatusQuery, statusQueryRequest, parseStatusReply, statusQuery,
+  operationKey, supportsIdempotencyKey, retryAfter, paymentAmounts,
 } = vpos;
 export default vpos;

@@ -12,7 +12,7 @@ const util = require('node:util');
 const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { bodyBytes } = require('./bytes.js');
-const { isVposError } = require('./errors.js');
+const { isVposError, vposError } = require('./errors.js');
 const { errorJson, replyJson } = require('./wire.js');
 const { transition, withHandle, registerVerified } = require('./state.js');
 const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
@@ -119,6 +119,7 @@ const Unverified = native.DriverUnverified;
 const Pending = native.DriverPending;
 const Verified = native.DriverVerified;
 const OperationReply = native.DriverOperationReply;
+const StatusEvent = native.DriverStatusEvent;
 
 const inner = (text) => JSON.parse(text, (key, value) => (key === 'minor' || key.endsWith('_minor')) && typeof value === 'string' ? BigInt(value) : value).notification;
 const summaryInspect = (name) => ({
@@ -164,6 +165,16 @@ Object.defineProperties(OperationReply.prototype, {
 });
 registerVerified(Verified, (json, verified) => native.driverTransition(json, verified));
 registerVerified(OperationReply, (json, reply) => native.driverTransitionReply(json, reply));
+Object.defineProperties(StatusEvent.prototype, {
+  event: { get() { return cached(this, 'event', () => withAmount(this.eventJson())); } },
+  [util.inspect.custom]: {
+    value(depth, options, inspect) {
+      const e = this.event;
+      return `StatusEvent ${inspect({ key: e.key, order_id: e.order_id, action: e.action, status: e.status, amount: e.amount.value }, options)}`;
+    },
+  },
+});
+registerVerified(StatusEvent, (json, event) => native.driverTransitionStatusEvent(json, event));
 
 const str = (v) => (typeof v === 'string' ? v : '');
 
@@ -287,6 +298,72 @@ async function operate(config, operation, { fetch = fetchPostback, timeoutMs = D
   checkIo(fetch, timeoutMs);
   const request = operationRequest(config, operation);
   return parseOperationReply(config, operation, await perform(fetch, request, timeoutMs));
+}
+
+/** A whole number that fits 32 bits, as the core counts attempts and operations. */
+function checkCount(value, field) {
+  if (!(Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) throw vposError('field_invalid', field, `${field} must be a non-negative integer`);
+}
+
+/** Whether `gateway` (a name or a Config) answers a status query in vpos. */
+function supportsStatusQuery(gateway) {
+  return native.driverSupportsStatusQuery(gatewayName(gateway));
+}
+
+/**
+ * The status query for `query` (`{ order_id, amount, transaction_id?, reference?, timestamp? }`):
+ * `{ method, url, headers, body }`. PayPal needs the stored `transaction_id`, Bitpay the
+ * invoice `reference`; a gateway without a query is `unsupported` on `gateway`.
+ */
+function statusQueryRequest(config, query) {
+  return decode(native.driverStatusQueryRequest(nativeConfig(config), encode(query, 'query')));
+}
+
+/**
+ * Reads the gateway's reply to `statusQueryRequest`'s request: `{ found, events, paymentFields }`,
+ * each event a handle for `transition` (its `event` is the plain event), in the order they happened.
+ */
+function parseStatusReply(config, query, reply) {
+  const r = native.driverParseStatusReply(nativeConfig(config), encode(query, 'query'), replyJson(reply));
+  return { found: r.found, events: r.takeEvents(), paymentFields: JSON.parse(r.paymentFieldsJson()) };
+}
+
+/** `statusQueryRequest` → `fetch` (deadline `timeoutMs`; a failure is `gateway_unavailable`) → `parseStatusReply`. */
+async function statusQuery(config, query, { fetch = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+  checkIo(fetch, timeoutMs);
+  const request = statusQueryRequest(config, query);
+  return parseStatusReply(config, query, await perform(fetch, request, timeoutMs));
+}
+
+/** The idempotency key of an operation (`vpos1-` + 32 hex digits): the same inputs, the same key, everywhere. */
+function operationKey(gateway, merchant, orderId, kind, sequence) {
+  checkCount(sequence, 'sequence');
+  return native.driverOperationKey(gatewayName(gateway), str(merchant), str(orderId), String(kind), sequence);
+}
+
+/** Whether `gateway`'s operation API dedupes a resent operation by its idempotency key (PayPal `MSGSUBID`). */
+function supportsIdempotencyKey(gateway) {
+  return native.driverSupportsIdempotencyKey(gatewayName(gateway));
+}
+
+/**
+ * After attempt `attempt` (1-based) of an operation on `gateway` failed: the wait in
+ * milliseconds before sending it again, or `null` to stop. `failure` is `'not_sent'`,
+ * `'no_answer'`, `'refused'`, or the reply the core could not use (`{ status, body }` or
+ * `{ error }`); `policy` (`{ max_attempts, base_delay_ms, max_delay_ms }`, missing keys
+ * default) or, without one, the core's default (3 attempts, 500 ms then 1 s, at most 5 s). No jitter: add your own.
+ */
+function retryAfter(gateway, attempt, failure, policy) {
+  checkCount(attempt, 'attempt');
+  const isReply = typeof failure !== 'string';
+  const text = isReply ? replyJson(failure) : failure;
+  const wait = native.driverRetryAfter(gatewayName(gateway), attempt, text, isReply, policy === undefined || policy === null ? undefined : encode(policy, 'policy'));
+  return wait ?? null;
+}
+
+/** What a payment has taken and may still take: `{ captured_minor, capturable_minor, refundable_minor, operations }`. */
+function paymentAmounts(payment) {
+  return decode(native.driverPaymentAmounts(encode(payment, 'payment')));
 }
 
 /** What became of an operation: `{ state: 'succeeded' | 'pending' | 'failed', code }`. */
@@ -454,6 +531,7 @@ module.exports = {
   PendingNotification: Pending,
   VerifiedNotification: Verified,
   OperationReply,
+  StatusEvent,
   gateways,
   secretKeys,
   maxBodyBytes,
@@ -476,6 +554,14 @@ module.exports = {
   parseCheckoutReply,
   newOrderId,
   operationStatus,
+  supportsStatusQuery,
+  statusQueryRequest,
+  parseStatusReply,
+  statusQuery,
+  operationKey,
+  supportsIdempotencyKey,
+  retryAfter,
+  paymentAmounts,
   handleNotification,
   header,
   DEFAULT_TIMEOUT_MS,

@@ -32,6 +32,7 @@ pub mod money;
 pub mod notification;
 pub mod outcome;
 pub mod paypal;
+pub mod query;
 pub mod redsys;
 pub mod state;
 pub mod testing;

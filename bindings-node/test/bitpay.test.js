@@ -68,7 +68,7 @@ describe('bitpay against a local API server', () => {
       payment: () => (steps.push(`payment after ${server.received.length} fetch`), input.payment),
     });
     assert.equal(result.status, 200, JSON.stringify(result.error));
-    assert.deepEqual(result.outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+    assert.deepEqual(result.outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n, captured_minor: 500n, released_minor: 0n });
     assert.deepEqual(steps, ['received', 'payment after 1 fetch']);
     const [fetched] = server.received;
     assert.equal(fetched.method, 'GET');

@@ -48,7 +48,7 @@ describe('elavon handleNotification', () => {
         payment: () => (steps.push('payment'), input.payment),
       });
       assert.equal(result.status, 200, JSON.stringify(result.error));
-      assert.deepEqual(result.outcome, { outcome: 'applied', from: result.outcome.from, to: 'authorized', refunded_minor: 0n });
+      assert.deepEqual(result.outcome, { outcome: 'applied', from: result.outcome.from, to: 'authorized', refunded_minor: 0n, captured_minor: 0n, released_minor: 0n });
       assert.equal(result.notification.message, 'AUTHCODE=123420');
       assert.deepEqual(steps, ['received', 'payment']);
     });
@@ -85,7 +85,7 @@ describe('elavon Remote against a local server', () => {
     assert.equal(server.received[0].body, g.remoteRequest(input.operation).body);
     assert.match(util.inspect(verified), /ElavonVerifiedEvent/);
     assert.equal(verified.event.action, 'sale');
-    assert.deepEqual(vpos.transition(input.payment, verified), { outcome: 'applied', from: 'authorized', to: 'paid', refunded_minor: 0n });
+    assert.deepEqual(vpos.transition(input.payment, verified), { outcome: 'applied', from: 'authorized', to: 'paid', refunded_minor: 0n, captured_minor: 29900n, released_minor: 0n });
   });
 
   test('HTTP 503 and no answer in time are gateway_unavailable; a refused settle gateway_error', async () => {

@@ -35,7 +35,7 @@ describe('handleNotification with a real post-back server', () => {
     assert.equal(result.status, 200);
     assert.equal(result.body, '00');
     assert.deepEqual(result.headers, [['Content-Type', 'text/plain; charset=utf-8']]);
-    assert.deepEqual(result.outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+    assert.deepEqual(result.outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n, captured_minor: 2345n, released_minor: 0n });
     assert.equal(result.error, null);
     assert.equal(result.event.key, EVENT_KEY);
     assert.deepEqual(result.event.amount, { minor: 2345n, currency: 'USD', value: '23.45' });

@@ -168,13 +168,15 @@ test('paypal nvp: events drive transition; a look-alike reply or event is refuse
     status: 'succeeded',
     status_code: 'Completed',
   });
-  assert.deepEqual(vpos.transition(PAYMENT, paid), { outcome: 'applied', from: 'new', to: 'paid', refunded_minor: 0n });
+  assert.deepEqual(vpos.transition(PAYMENT, paid), { outcome: 'applied', from: 'new', to: 'paid', refunded_minor: 0n, captured_minor: 1500n, released_minor: 0n });
   const refund = g.refundEvent('A-1', g.parseNvpResponse({ status: 200, body: REFUNDED }));
   assert.deepEqual(g.transition({ ...PAYMENT, status: 'paid' }, refund), {
     outcome: 'applied',
     from: 'paid',
     to: 'partially_refunded',
     refunded_minor: 500n,
+    captured_minor: 1500n,
+    released_minor: 0n,
   });
   const pending = g.paymentEvent('A-1', g.parseNvpResponse({ status: 200, body: PAID.replace('Completed', 'Pending') }));
   assert.equal(pending.event.status, 'pending');

@@ -191,7 +191,7 @@ describe('redsys REST operations against a local server', () => {
     assert.equal(verified.notification.format, 'rest');
     assert.equal(verified.event.action, 'refund');
     const outcome = g.transition(reply.payment, verified);
-    assert.deepEqual(outcome, { outcome: 'applied', from: 'paid', to: 'partially_refunded', refunded_minor: 1000n });
+    assert.deepEqual(outcome, { outcome: 'applied', from: 'paid', to: 'partially_refunded', refunded_minor: 1000n, captured_minor: 4999n, released_minor: 0n });
   });
 
   test('Redsys error answer: gateway_error; HTTP 500: gateway_unavailable; no answer in time: gateway_unavailable', async () => {

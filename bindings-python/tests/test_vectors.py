@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2] / "tests"
 VECTORS = ROOT / "vectors"
 MANIFEST = Path(__file__).resolve().parents[2] / "target" / "vector-runs" / "python.json"
 # Every operation area of the vectors: an unknown one fails (a new gateway must be wired here).
-BOUND_AREAS = {"money", "currency", "flocash", "redsys", "paypal", "ceca", "elavon", "bitpay"}
+BOUND_AREAS = {"money", "currency", "flocash", "redsys", "paypal", "ceca", "elavon", "bitpay", "driver"}
 
 
 def _cases() -> List[Tuple[str, Dict[str, Any]]]:
@@ -271,7 +271,48 @@ def run_bitpay(op: str, inp: Dict[str, Any]) -> Any:
     raise AssertionError(f"unknown operation {op!r}")
 
 
+def _status_query(inp: Dict[str, Any]) -> Dict[str, Any]:
+    """The request, the reply read and, with `payment`, each event through `transition` in
+    order, every `applied` outcome stored on the snapshot before the next (as the core runner)."""
+    from hostedpay import driver
+
+    cfg = dict(inp["config"])
+    config = driver.Config(cfg.pop("gateway"), cfg)
+    request = driver.status_query_request(config, inp["query"])
+    answer = driver.parse_status_reply(config, inp["query"], inp["reply"])
+    events = answer.events()
+    result = {"request": request, "found": answer.found, "events": [e.to_dict() for e in events],
+              "payment_fields": answer.payment_fields}
+    if "payment" in inp:
+        payment = json.loads(json.dumps(inp["payment"]))
+        outcomes = []
+        for event in events:
+            outcome = hostedpay.transition(payment, event).to_dict()
+            if outcome["outcome"] == "applied":
+                payment["status"] = outcome["to"]
+                for total in ("refunded_minor", "captured_minor", "released_minor"):
+                    payment[total] = outcome[total]
+                payment.setdefault("applied_event_keys", []).append(event.to_dict()["key"])
+            outcomes.append(outcome)
+        result["outcomes"] = outcomes
+    return result
+
+
+def run_driver(op: str, inp: Dict[str, Any]) -> Any:
+    from hostedpay import driver
+
+    if op == "driver.status_query":
+        return _status_query(inp)
+    if op == "driver.operation_key":
+        return {"key": driver.operation_key(inp["gateway"], inp["merchant"], inp["order_id"], inp["kind"], inp["sequence"])}
+    if op == "driver.retry_after":
+        return {"wait_ms": driver.retry_after(inp["gateway"], inp["attempt"], inp["failure"], inp.get("policy"))}
+    raise AssertionError(f"unknown operation {op!r}")
+
+
 def run(op: str, inp: Dict[str, Any]) -> Any:
+    if op.startswith("driver."):
+        return run_driver(op, inp)
     if op.startswith("redsys."):
         return run_redsys(op, inp)
     if op.startswith("paypal."):

@@ -1,7 +1,7 @@
 // The edge module's JS glue (`hostedpay-web/edge`): what needs a Promise or `fetch`, over the
 // wasm exports. scripts/package.mjs ships it beside each edge build (as an ES module for the
 // web build, CommonJS for the node build) and the entry file re-exports the wasm module with
-// these added: `handleNotification`, `operate`, `fetchPostback`, `DEFAULT_TIMEOUT_MS`,
+// these added: `handleNotification`, `operate`, `statusQuery`, `fetchPostback`, `DEFAULT_TIMEOUT_MS`,
 // `isVposError`, and a `transition` that takes every verified handle (the driver's and the
 // gateway classes'). It also gives the gateway classes the Node package's async verbs
 // (`handleNotification`, Redsys `operate`, Elavon `remote`, Bitpay `createInvoice`), their
@@ -130,6 +130,7 @@ function extend(core) {
     if (live(verified)) {
       if (verified instanceof core.VerifiedNotification) return core.transitionVerified(payment, verified);
       if (verified instanceof core.OperationReply) return core.transitionReply(payment, verified);
+      if (verified instanceof core.StatusEvent) return core.transitionStatusEvent(payment, verified);
       if (VERIFIED.some((Class) => verified instanceof Class)) return verified.__transition(payment);
     }
     throw vposError('field_invalid', 'verified', 'verified must be a verified notification handle vpos returned, not a look-alike');
@@ -226,6 +227,13 @@ function extend(core) {
     return core.parseOperationReply(config, operation, await perform(fetchFn, request, timeoutMs));
   }
 
+  /** `statusQueryRequest` → `fetch` (deadline; no answer is `gateway_unavailable`) → `parseStatusReply`. */
+  async function statusQuery(config, query, { fetch: fetchFn = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+    checkIo(fetchFn, timeoutMs);
+    const request = core.statusQueryRequest(config, query);
+    return core.parseStatusReply(config, query, await perform(fetchFn, request, timeoutMs));
+  }
+
   // ── The gateway classes: the Node package's names and shapes ──────────────────────────
 
   /** Each getter of `Class` named in `names` converts once per handle (as Node's do). */
@@ -289,5 +297,5 @@ function extend(core) {
     function (request, reply) { return this.invoiceResponse(reply); },
   ));
 
-  return { transition, handleNotification, operate, fetchPostback, isVposError, DEFAULT_TIMEOUT_MS };
+  return { transition, handleNotification, operate, statusQuery, fetchPostback, isVposError, DEFAULT_TIMEOUT_MS };
 }

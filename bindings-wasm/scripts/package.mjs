@@ -62,9 +62,9 @@ for (const dir of ['web', 'node']) appendFileSync(here(`pkg/edge/${dir}/vpos_web
 // glue of the driver (js/edge-glue.js: handleNotification, operate, fetchPostback and a
 // `transition` that takes the driver's handles), as an ES module for web and CommonJS for node.
 const glue = readFileSync(here('js/edge-glue.js'), 'utf8');
-const GLUE_NAMES = 'transition, handleNotification, operate, fetchPostback, isVposError, DEFAULT_TIMEOUT_MS';
-// The core functions only the glue calls (skip_typescript in src/driver.rs): not exports.
-const GLUE_ONLY = ['transitionVerified', 'transitionReply'];
+const GLUE_NAMES = 'transition, handleNotification, operate, statusQuery, fetchPostback, isVposError, DEFAULT_TIMEOUT_MS';
+// The core functions only the glue calls (skip_typescript in src/driver.rs, src/query.rs): not exports.
+const GLUE_ONLY = ['transitionVerified', 'transitionReply', 'transitionStatusEvent'];
 const glueNames = GLUE_NAMES.split(', ');
 const coreNames = Object.keys(createRequire(import.meta.url)(here('pkg/edge/node/vpos_web_edge.js')))
   .filter((n) => !glueNames.includes(n) && !GLUE_ONLY.includes(n));
@@ -130,11 +130,13 @@ interface bitpay__Gateway extends GatewayGlue {
 export function handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
 /** operationRequest → fetch (deadline) → parseOperationReply. */
 export function operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;
+/** statusQueryRequest → fetch (deadline) → parseStatusReply. */
+export function statusQuery(config: Config, query: StatusQuery, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<StatusReply>;
 /** The default fetch of handleNotification and operate: the global fetch, redirects not followed. */
 export function fetchPostback(request: HttpRequest, options?: { signal?: AbortSignal }): Promise<{ status: number; body: string }>;
 /** Default deadline of a proof's or an operation's request: 10 000 ms. */
 export const DEFAULT_TIMEOUT_MS: number;
 /** What a verified handle (the driver's VerifiedNotification or OperationReply, a gateway class's verified notification or event) does to the stored payment: a plain outcome. */
-export function transition(payment: PaymentSnapshot, verified: VerifiedNotification | OperationReply | GatewayVerified): OutcomeJson;
+export function transition(payment: PaymentSnapshot, verified: VerifiedNotification | OperationReply | StatusEvent | GatewayVerified): OutcomeJson;
 `);
 }

@@ -21,7 +21,7 @@ use wasm_bindgen::prelude::*;
 use crate::js::{Arg, Thrown, body_bytes, core_error, from_js, json_value, to_js};
 
 /// A JSON value (a public configuration) as a plain JS object.
-fn plain(value: &Value) -> Result<JsValue, Thrown> {
+pub(crate) fn plain(value: &Value) -> Result<JsValue, Thrown> {
     let serializer = serde_wasm_bindgen::Serializer::new()
         .serialize_missing_as_null(true)
         .serialize_maps_as_objects(true);
@@ -31,7 +31,7 @@ fn plain(value: &Value) -> Result<JsValue, Thrown> {
 }
 
 /// `cell`'s value, made by `make` on first use.
-fn cached(
+pub(crate) fn cached(
     cell: &OnceCell<JsValue>,
     make: impl FnOnce() -> Result<JsValue, Thrown>,
 ) -> Result<JsValue, Thrown> {
@@ -43,7 +43,7 @@ fn cached(
 }
 
 /// A gateway given by name (`"redsys"`) or as a `Config` (its `gateway` getter).
-fn gateway_of(value: &JsValue) -> Result<Gateway, Thrown> {
+pub(crate) fn gateway_of(value: &JsValue) -> Result<Gateway, Thrown> {
     let name = match value.as_string() {
         Some(name) => name,
         None => js_sys::Reflect::get(value, &"gateway".into())
@@ -55,7 +55,10 @@ fn gateway_of(value: &JsValue) -> Result<Gateway, Thrown> {
 }
 
 /// A word (`"refund"`, `"paid"`) read as a core enum through the core's conversion.
-fn word<T: serde::de::DeserializeOwned>(word: &str, field: &'static str) -> Result<T, Thrown> {
+pub(crate) fn word<T: serde::de::DeserializeOwned>(
+    word: &str,
+    field: &'static str,
+) -> Result<T, Thrown> {
     vpos_core::json::from_value(&Value::String(word.to_string()), ErrorCode::FieldInvalid).map_err(
         |e: Error| {
             Error::new(e.code(), format!("{field}: {}", e.message()))
@@ -70,7 +73,7 @@ fn word<T: serde::de::DeserializeOwned>(word: &str, field: &'static str) -> Resu
 /// gateway's `validate`). The secrets stay inside the module.
 #[wasm_bindgen(js_name = Config)]
 pub struct DriverConfig {
-    inner: driver::Config,
+    pub(crate) inner: driver::Config,
 }
 
 impl DriverConfig {

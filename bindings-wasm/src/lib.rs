@@ -53,6 +53,8 @@ mod paypal;
 #[cfg(feature = "edge")]
 mod paypal_edge;
 #[cfg(feature = "edge")]
+mod query;
+#[cfg(feature = "edge")]
 mod redsys;
 // `transition` moves a payment from a verified notification, which only the edge module makes.
 #[cfg(feature = "edge")]

@@ -157,7 +157,7 @@ for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
       assert.equal(event.amount.minor, 500n);
       assert.equal(JSON.parse(JSON.stringify({ e: event }, (_, v) => (typeof v === 'bigint' ? String(v) : v))).e.key, event.key);
       const outcome = api.transition(payment, verified);
-      assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+      assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n, captured_minor: 500n, released_minor: 0n });
       assert.deepEqual(g.transition(payment, verified), outcome);
       assert.deepEqual(api.transition(payment, twice), outcome);
       const ok = { status: 200, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: '00' };

@@ -136,7 +136,7 @@ for (const { name, api } of await edgeBuilds()) {
       assert.equal(g.merchantCode, redsysSandbox.config.merchant_code);
       assert.deepEqual(Buffer.from(verified.rawBody).toString(), redsysSandbox.body);
       const outcome = transition(redsysSandbox.payment, verified);
-      assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+      assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n, captured_minor: 4999n, released_minor: 0n });
       assert.deepEqual(g.transition(redsysSandbox.payment, verified), outcome);
       assert.deepEqual(g.acknowledge(verified, outcome).status, 200);
       const forged = redsysSandbox.body.replace(/Ds_Signature=[^&]+/, 'Ds_Signature=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D');
@@ -360,7 +360,7 @@ for (const { name, api } of await edgeBuilds()) {
       assert.deepEqual(steps, [['received', redsysSandbox.body], ['payment', '0726qI3H7sZx']]);
       assert.equal(result.status, 200);
       assert.equal(result.verdict, 'applied');
-      assert.deepEqual(result.outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+      assert.deepEqual(result.outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n, captured_minor: 4999n, released_minor: 0n });
       assert.match(result.event.key, /^redsys:/);
       const forged = redsysSandbox.body.replace(/Ds_Signature=[^&]+/, 'Ds_Signature=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D');
       const refused = await g.handleNotification({ body: forged, contentType: FORM, payment: () => assert.fail('never loaded') });

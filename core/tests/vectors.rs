@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
+use vpos_core::driver;
 use vpos_core::gateways::{bitpay, ceca, elavon, flocash, paypal, redsys};
 use vpos_core::{Amount, Currency, Error, PaymentSnapshot, Reply, transition};
 
@@ -354,8 +355,79 @@ fn run(op: &str, input: &Value) -> Outcome {
                 redsys::map_status(input["transaction_type"].as_str().unwrap(), &response);
             Ok(json!({"action": action, "status": status.as_str(), "response": response}))
         }
+        "driver.status_query" => status_query(input),
+        "driver.operation_key" => {
+            let gateway = driver::gateway(input["gateway"].as_str().unwrap())?;
+            let kind: driver::OperationKind = de(input, "kind");
+            let sequence = u32::try_from(input["sequence"].as_u64().unwrap()).unwrap();
+            let key = driver::operation_key(
+                gateway,
+                input["merchant"].as_str().unwrap(),
+                input["order_id"].as_str().unwrap(),
+                kind,
+                sequence,
+            );
+            Ok(json!({ "key": key }))
+        }
+        "driver.retry_after" => {
+            let gateway = driver::gateway(input["gateway"].as_str().unwrap())?;
+            // A word (`not_sent`, `no_answer`, `refused`), or the reply the core could not use.
+            let failure: driver::Failure = if input["failure"].is_string() {
+                de(input, "failure")
+            } else {
+                driver::Failure::of_reply(&de(input, "failure"))
+            };
+            let policy: driver::RetryPolicy = match input.get("policy") {
+                Some(_) => de(input, "policy"),
+                None => driver::RetryPolicy::default(),
+            };
+            let attempt = u32::try_from(input["attempt"].as_u64().unwrap()).unwrap();
+            let wait = driver::retry_after(&policy, gateway, attempt, &failure);
+            Ok(json!({ "wait_ms": wait }))
+        }
         other => panic!("unknown operation {other}"),
     }
+}
+
+/// A status query as a host runs it: the request, the reply read, and (with `payment`) each
+/// event through `transition` in order, every `applied` outcome stored on the snapshot
+/// (status, the three totals, the event's key) before the next event.
+fn status_query(input: &Value) -> Outcome {
+    let config = driver::Config::from_json(&input["config"])?;
+    let query: driver::StatusQuery = de(input, "query");
+    let request = driver::status_query_request(&config, &query)?;
+    let reply: Reply = de(input, "reply");
+    let answer = driver::parse_status_reply(&config, &query, &reply)?;
+    let mut result = json!({
+        "request": to_json(&request),
+        "found": answer.found,
+        "events": answer.events.iter().map(|e| to_json(&**e)).collect::<Vec<_>>(),
+        "payment_fields": to_json(&answer.payment_fields),
+    });
+    if input.get("payment").is_some() {
+        let mut payment: PaymentSnapshot = de(input, "payment");
+        let mut outcomes = Vec::new();
+        for event in &answer.events {
+            let outcome = transition(&payment, event);
+            if let vpos_core::Outcome::Applied {
+                to,
+                refunded_minor,
+                captured_minor,
+                released_minor,
+                ..
+            } = &outcome
+            {
+                payment.status = *to;
+                payment.refunded_minor = *refunded_minor;
+                payment.captured_minor = Some(*captured_minor);
+                payment.released_minor = *released_minor;
+                payment.applied_event_keys.push(event.key().to_string());
+            }
+            outcomes.push(to_json(&outcome));
+        }
+        result["outcomes"] = Value::Array(outcomes);
+    }
+    Ok(result)
 }
 
 /// The whole notification flow as a host runs it: token, parse, post-back, transition, answer.

@@ -89,6 +89,15 @@ const NAMES = {
   checkout: 'function',
   parseCheckoutReply: 'function',
   newOrderId: 'function',
+  StatusEvent: 'function',
+  supportsStatusQuery: 'function',
+  statusQueryRequest: 'function',
+  parseStatusReply: 'function',
+  statusQuery: 'function',
+  operationKey: 'function',
+  supportsIdempotencyKey: 'function',
+  retryAfter: 'function',
+  paymentAmounts: 'function',
   operationStatus: 'object',
   errorCodes: 'function',
   money: 'object',
@@ -127,7 +136,7 @@ export async function run(t, vpos) {
     assert.equal(verified.parameters.Ds_Order, '0726qI3H7sZx');
     const payment = withMinor(REDSYS.payment);
     const outcome = gateway.transition(payment, verified);
-    assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+    assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n, captured_minor: 4999n, released_minor: 0n });
     assert.deepEqual(vpos.transition(payment, verified), outcome);
     assert.equal(gateway.acknowledge(verified, outcome).status, 200);
     const lookAlikes = [verified.event, { ...verified }, Object.create(Object.getPrototypeOf(verified)), unverified, gateway];
@@ -239,7 +248,7 @@ export async function run(t, vpos) {
     assert.deepEqual({ ...verified.paymentFields }, { authorisation_code: '052029' });
     assert.equal(verified.notification.order, '0726qI3H7sZx');
     const outcome = vpos.transition(withMinor(REDSYS.payment), verified);
-    assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n });
+    assert.deepEqual(outcome, { outcome: 'applied', from: 'pending', to: 'paid', refunded_minor: 0n, captured_minor: 4999n, released_minor: 0n });
     const answer = vpos.acknowledge(config, verified, outcome);
     assert.equal(answer.verdict, 'applied');
     assert.equal(answer.response.status, 200);
@@ -361,6 +370,70 @@ export async function run(t, vpos) {
     const id = vpos.newOrderId('redsys', '26', new Uint8Array(12));
     assert.ok(id.startsWith('26') && id.length === 12, id);
     assert.equal(vpos.newOrderId('paypal', '', new Uint8Array(12)), null);
+  });
+
+  await t.test('status queries: the request, the answer\'s event handles through transition, fetch and deadline', async () => {
+    const doc = JSON.parse(readFileSync(new URL('../vectors/paypal/query.json', import.meta.url), 'utf8'));
+    const config = new vpos.Config(doc.defaults.config);
+    const query = doc.defaults.query;
+    assert.deepEqual(['paypal', 'redsys', 'bitpay', 'ceca', 'flocash'].map((g) => vpos.supportsStatusQuery(g)), [true, true, true, false, false]);
+    assert.equal(vpos.supportsStatusQuery(config), true);
+    assert.ok(vpos.statusQueryRequest(config, query).body.startsWith('METHOD=GetTransactionDetails&'));
+    const paid = find(doc.cases, /^found and paid/);
+    const answer = vpos.parseStatusReply(config, query, paid.reply);
+    assert.deepEqual([answer.found, answer.events.length, answer.paymentFields.transaction_id], [true, 1, '8SC56973LM923823H']);
+    const [sale] = answer.events;
+    assert.ok(sale instanceof vpos.StatusEvent);
+    assert.equal(sale.event, sale.event, 'read once per handle');
+    assert.deepEqual([sale.event.key, sale.event.amount.minor], ['paypal:8SC56973LM923823H:Completed', 1500n]);
+    const payment = withMinor(paid.payment);
+    const outcome = vpos.transition(payment, sale);
+    assert.deepEqual([outcome.outcome, outcome.to], ['applied', 'paid']);
+    assert.equal(vpos.transition({ ...payment, applied_event_keys: [sale.event.key] }, sale).outcome, 'already_applied');
+    const lookAlike = thrown(() => vpos.transition(payment, { event: sale.event }));
+    assert.deepEqual([lookAlike.code, lookAlike.field], ['field_invalid', 'verified']);
+
+    let asked = null;
+    const fetched = await vpos.statusQuery(config, query, { fetch: async (request) => ((asked = request), paid.reply), timeoutMs: 1000 });
+    assert.deepEqual([asked.url, fetched.found, fetched.events[0].event.key], ['https://api-3t.sandbox.paypal.com/nvp', true, sale.event.key]);
+    await assert.rejects(vpos.statusQuery(config, query, { fetch: async () => { throw new Error('down'); } }), (e) => e.code === 'gateway_unavailable');
+    await assert.rejects(vpos.statusQuery(config, query, { fetch: () => new Promise(() => {}), timeoutMs: 20 }), (e) => e.code === 'gateway_unavailable');
+    const none = vpos.parseStatusReply(config, query, find(doc.cases, /^error 10004/).reply);
+    assert.deepEqual([none.found, none.events.length], [false, 0]);
+    const unsupported = thrown(() => vpos.statusQueryRequest(new vpos.Config(FLOCASH), query));
+    assert.deepEqual([unsupported.code, unsupported.field], ['unsupported', 'gateway']);
+    const typo = thrown(() => vpos.statusQueryRequest(config, { ...query, transactionid: 'x' }));
+    assert.deepEqual([typo.code, typo.field], ['field_invalid', 'transactionid']);
+  });
+
+  await t.test('retries: operation keys, which gateway dedupes, the wait; a payment\'s amounts', () => {
+    assert.equal(vpos.operationKey('paypal', 'shop@example.com', 'ORDER-1', 'refund', 1), 'vpos1-59693b306f9b614b122d1ac734622588');
+    assert.notEqual(vpos.operationKey('paypal', 'shop@example.com', 'ORDER-1', 'refund', 2), vpos.operationKey('paypal', 'shop@example.com', 'ORDER-1', 'refund', 1));
+    for (const bad of [-1, 1.5, 2 ** 32]) {
+      const e = thrown(() => vpos.operationKey('paypal', 'm', 'o', 'refund', bad));
+      assert.deepEqual([e.code, e.field], ['field_invalid', 'sequence'], String(bad));
+    }
+    assert.equal(thrown(() => vpos.operationKey('paypal', 'm', 'o', 'refundd', 1)).field, 'kind');
+    assert.deepEqual(['paypal', 'redsys', 'elavon'].map((g) => vpos.supportsIdempotencyKey(g)), [true, false, false]);
+    assert.equal(vpos.retryAfter('paypal', 1, { status: 503, body: '' }), 500);
+    assert.equal(vpos.retryAfter('paypal', 2, { error: 'timed out' }), 1000);
+    assert.equal(vpos.retryAfter('paypal', 3, 'no_answer'), null);
+    assert.equal(vpos.retryAfter('redsys', 1, 'no_answer'), null);
+    assert.equal(vpos.retryAfter('redsys', 1, 'not_sent'), 500);
+    assert.equal(vpos.retryAfter('paypal', 1, 'refused'), null);
+    assert.equal(vpos.retryAfter('paypal', 4, 'no_answer', { max_attempts: 10, base_delay_ms: 400, max_delay_ms: 2000 }), 2000);
+    assert.equal(vpos.retryAfter('paypal', 1, 'no_answer', null), 500);
+    const word = thrown(() => vpos.retryAfter('paypal', 1, 'timeout'));
+    assert.deepEqual([word.code, word.field], ['field_invalid', 'failure']);
+    assert.equal(thrown(() => vpos.retryAfter('paypal', 1, 'no_answer', { max_attempt: 3 })).field, 'max_attempt');
+
+    const base = { gateway: 'redsys', merchant: '999008881', order_id: '1446117555', amount: { value: '1.45', currency: 'EUR' } };
+    const refunded = vpos.paymentAmounts({ ...base, status: 'partially_refunded', refunded_minor: 45n });
+    assert.deepEqual({ ...refunded, operations: [...refunded.operations] },
+      { captured_minor: 145n, capturable_minor: 0n, refundable_minor: 100n, operations: ['refund'] });
+    const held = vpos.paymentAmounts({ ...base, status: 'authorized' });
+    assert.deepEqual([held.captured_minor, held.capturable_minor, held.refundable_minor, [...held.operations]], [0n, 145n, 0n, ['capture', 'release']]);
+    assert.equal(thrown(() => vpos.paymentAmounts({ ...base, status: 'paid', refunded_minor: 45 })).code, 'field_invalid');
   });
 
   await t.test('checkoutHtml takes the same options object', () => {

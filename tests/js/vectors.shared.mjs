@@ -179,6 +179,32 @@ function operations(api) {
     'paypal.nvp_payment_event': (i) => nvpEvent(i, (g, reply) => g.paymentEvent(i.invoice, reply)),
     'paypal.nvp_refund_event': (i) => nvpEvent(i, (g, reply) => g.refundEvent(i.invoice, reply)),
 
+    'driver.status_query': (i) => {
+      // The request, the reply read and, with `payment`, each event through `transition` in
+      // order, every `applied` outcome stored on the snapshot before the next (as the core runner).
+      const config = new api.Config(i.config);
+      const request = api.statusQueryRequest(config, i.query);
+      const answer = api.parseStatusReply(config, i.query, i.reply);
+      const result = { request, found: answer.found, events: answer.events.map((e) => e.event), payment_fields: answer.paymentFields };
+      if (i.payment !== undefined) {
+        const payment = { ...i.payment, applied_event_keys: [...(i.payment.applied_event_keys ?? [])] };
+        result.outcomes = answer.events.map((e) => {
+          const outcome = api.transition(payment, e);
+          if (outcome.outcome === 'applied') {
+            payment.status = outcome.to;
+            payment.refunded_minor = outcome.refunded_minor;
+            payment.captured_minor = outcome.captured_minor;
+            payment.released_minor = outcome.released_minor;
+            payment.applied_event_keys.push(e.event.key);
+          }
+          return outcome;
+        });
+      }
+      return result;
+    },
+    'driver.operation_key': (i) => ({ key: api.operationKey(i.gateway, i.merchant, i.order_id, i.kind, i.sequence) }),
+    'driver.retry_after': (i) => ({ wait_ms: api.retryAfter(i.gateway, i.attempt, i.failure, i.policy) }),
+
     'bitpay.invoice_request': (i) => {
       const request = bp(i).invoiceRequest(i.request);
       return { request, body: parseJson(request.body) };
