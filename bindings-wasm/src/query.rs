@@ -143,7 +143,7 @@ pub fn retry_after(
     #[wasm_bindgen(unchecked_param_type = "GatewayName | Config")] gateway: JsValue,
     attempt: f64,
     #[wasm_bindgen(unchecked_param_type = "RetryFailure")] failure: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RetryPolicy | null | undefined")] policy: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RetryPolicy | null")] policy: JsValue,
 ) -> Result<JsValue, Thrown> {
     let g = gateway_of(&gateway)?;
     let attempt = count(attempt, "attempt")?;

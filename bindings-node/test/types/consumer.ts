@@ -241,6 +241,34 @@ driver.checkOperation(payment, 'refund', 100);
 const opRequest = driver.operationRequest(account, { kind: 'refund', order_id: '0726qI3H7sZx', amount: { value: '1.00', currency: 'EUR' } });
 export { onAnyGateway, allowed, opRequest, secretsOf };
 
+// Status queries and retries through the driver.
+import type { StatusQuery, StatusReply, PaymentAmounts } from 'hostedpay';
+async function reconcile(): Promise<bigint> {
+  const query: StatusQuery = { order_id: '1446117555', amount: { value: '1.45', currency: 'EUR' } };
+  // @ts-expect-error a query names its order
+  void driver.statusQueryRequest(account, { amount: query.amount });
+  const asked: boolean = driver.supportsStatusQuery(account) && driver.supportsStatusQuery('paypal');
+  void asked;
+  const request = driver.statusQueryRequest(account, query);
+  const reply: StatusReply = driver.parseStatusReply(account, query, { status: 200, body: request.body });
+  const fetched: StatusReply = await driver.statusQuery(account, query, { timeoutMs: 1000 });
+  for (const event of [...reply.events, ...fetched.events]) {
+    const outcome = driver.transition(payment, event);
+    void [outcome.outcome, event.event.key];
+  }
+  void reply.paymentFields.authorisation_code;
+  const key: string = driver.operationKey(account, '999008881', query.order_id, 'refund', 1);
+  const wait: number | null = driver.retryAfter('paypal', 1, 'no_answer') ?? driver.retryAfter(account, 2, { status: 503, body: '' }, { max_attempts: 5 });
+  // @ts-expect-error not a failure
+  driver.retryAfter('paypal', 1, 'timeout');
+  void [key, wait, driver.supportsIdempotencyKey('paypal')];
+  const amounts: PaymentAmounts = driver.paymentAmounts(payment);
+  const kinds: OperationKind[] = amounts.operations;
+  void kinds;
+  return amounts.refundable_minor;
+}
+void reconcile;
+
 // hostedpay/testing: a shop's own test.
 import * as testing from 'hostedpay/testing';
 import { Config, handleNotification } from 'hostedpay';

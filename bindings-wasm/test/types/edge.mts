@@ -133,3 +133,28 @@ const allowedAny: OperationKind[] = allowedOperations('paid') as OperationKind[]
 checkOperation({ gateway: 'redsys', merchant: 'm', order_id: 'o', amount: { minor: 1n, currency: 'EUR' }, status: 'paid' }, 'refund', 1n, undefined);
 const refundRequest: HttpRequest = operationRequest(account, { kind: 'refund', order_id: '1447961844', amount: { value: '1.45', currency: 'EUR' } });
 export { secretsOf, verdictAny, onAnyGateway, allowedAny, refundRequest };
+
+// Status queries and retries, as in Node.
+import { supportsStatusQuery, statusQueryRequest, parseStatusReply, statusQuery, operationKey, supportsIdempotencyKey, retryAfter, paymentAmounts } from '../../pkg/edge/web/vpos_web_edge.js';
+import type { StatusQuery, StatusReply, PaymentAmounts } from '../../pkg/edge/web/vpos_web_edge.js';
+async function reconcile(): Promise<bigint> {
+  const query: StatusQuery = { order_id: '1446117555', amount: { value: '1.45', currency: 'EUR' } };
+  const asked: boolean = supportsStatusQuery(account) && supportsStatusQuery('paypal');
+  void asked;
+  const request: HttpRequest = statusQueryRequest(account, query);
+  const reply: StatusReply = parseStatusReply(account, query, { status: 200, body: request.body });
+  const fetched: StatusReply = await statusQuery(account, query, { timeoutMs: 1000 });
+  const payment = { gateway: 'redsys' as const, merchant: '999008881', order_id: query.order_id, amount: { minor: 145n, currency: 'EUR' }, status: 'pending' as const };
+  for (const event of [...reply.events, ...fetched.events]) {
+    const outcome: OutcomeJson = transition(payment, event);
+    void [outcome.outcome, event.event.key];
+  }
+  const key: string = operationKey(account, '999008881', query.order_id, 'refund', 1);
+  const wait: number | null = retryAfter('paypal', 1, 'no_answer') ?? retryAfter(account, 2, { status: 503, body: '' }, { max_attempts: 5 });
+  // @ts-expect-error not a failure
+  retryAfter('paypal', 1, 'timeout');
+  void [key, wait, supportsIdempotencyKey('paypal')];
+  const amounts: PaymentAmounts = paymentAmounts(payment);
+  return amounts.refundable_minor;
+}
+void reconcile;
