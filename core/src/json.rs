@@ -67,10 +67,24 @@ pub(crate) fn write_string(out: &mut String, s: &str) {
 ///     ErrorCode::FieldInvalid,
 /// ).unwrap_err();
 /// assert_eq!((err.code(), err.field()), (ErrorCode::AmountPrecision, Some("item_price")));
+/// // One value and nothing after it: trailing bytes are refused, not ignored.
+/// assert!(json::from_str::<serde_json::Value>(r#"{"a":1} {"b":2}"#, ErrorCode::FieldInvalid).is_err());
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str, fallback: ErrorCode) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| describe(e, fallback))
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| describe(e, fallback))?;
+    // serde_json's own `from_str` checks this; a streaming deserializer leaves it to us.
+    de.end().map_err(|e| {
+        Error::new(
+            fallback,
+            format!(
+                "trailing characters after the JSON value (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    Ok(value)
 }
 
 /// Reads a host's JSON value as `T`: the one conversion every binding goes through, so the

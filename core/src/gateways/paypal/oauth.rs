@@ -50,7 +50,7 @@ pub struct RestConfig {
     /// [`SANDBOX_API_BASE`] or [`LIVE_API_BASE`] (`http://` only on a loopback host, for the
     /// project's sandbox).
     pub api_base: String,
-    /// The id PayPal gave the webhook subscription, for webhook verification (a later slice).
+    /// The id PayPal gave the webhook subscription, which both webhook verifications cover ([`super::verify_offline`], [`super::verify_webhook_signature_request`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// The receiving account's merchant (payer) id or e-mail: every reply naming a payee must
