@@ -1,8 +1,9 @@
 //! Santander Elavon (Realex HPP and Remote XML) at its real paths: `POST /pay` (the HPP form,
-//! `SHA1HASH` checked with vpos-core's `elavon::hash`), the payment page, the signed response
+//! `SHA1HASH` or `SHA256HASH` checked with vpos-core's `elavon::HashAlgorithm`; `HPP_VERSION=2`
+//! and the 3DS2 `HPP_*` fields are accepted and ignored), the payment page, the signed response
 //! posted to `MERCHANT_RESPONSE_URL` through the customer's browser (an auto-submitting form, as
-//! the HPP does), and `POST /remote` answering `settle`, `void` and `rebate` with hashed replies.
-//! Every hash is made with vpos-core's `elavon::hash`.
+//! the HPP does, signed with the algorithm the form used), and `POST /remote` answering `settle`,
+//! `void` and `rebate` with hashed replies. Every hash is made with vpos-core.
 
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 use vpos_core::form::parse_urlencoded;
-use vpos_core::gateways::elavon::{self, RemoteKind};
+use vpos_core::gateways::elavon::{self, HashAlgorithm, RemoteKind};
 use vpos_core::{Amount, Currency};
 
 use crate::app::{App, Bounded, Inner, PayError};
@@ -41,6 +42,8 @@ pub(crate) struct Payment {
     pub amount: Amount,
     pub auto_settle: bool,
     pub response_url: Option<String>,
+    /// The digest the form was signed with, which the response is signed with too.
+    pub algorithm: HashAlgorithm,
     /// `open`, `authorised`, `settled`, `declined`, `voided`.
     pub status: &'static str,
     pub pasref: String,
@@ -140,15 +143,21 @@ fn read_hpp(config: &ElavonConfig, fields: &[(String, String)]) -> Result<Paymen
     let amount_text = req("AMOUNT")?;
     let currency_text = req("CURRENCY")?;
     let timestamp = req("TIMESTAMP")?;
-    let expected = elavon::hash(
+    // The HPP takes whichever digest the merchant chose; SHA-256 wins when a form carries both.
+    let algorithm = if get("SHA256HASH").is_some() {
+        HashAlgorithm::Sha256
+    } else {
+        HashAlgorithm::Sha1
+    };
+    let field = algorithm.field();
+    let expected = algorithm.hash(
         &[timestamp, merchant, order_id, amount_text, currency_text],
         config.secret.expose(),
     );
-    if !same(req("SHA1HASH")?, &expected) {
-        return Err(
-            "SHA1HASH does not match TIMESTAMP.MERCHANT_ID.ORDER_ID.AMOUNT.CURRENCY with the shared secret"
-                .into(),
-        );
+    if !same(req(field)?, &expected) {
+        return Err(format!(
+            "{field} does not match TIMESTAMP.MERCHANT_ID.ORDER_ID.AMOUNT.CURRENCY with the shared secret"
+        ));
     }
     let currency = Currency::from_code(currency_text).map_err(|e| format!("CURRENCY: {e}"))?;
     let minor = amount_text
@@ -163,6 +172,7 @@ fn read_hpp(config: &ElavonConfig, fields: &[(String, String)]) -> Result<Paymen
         amount,
         auto_settle: get("AUTO_SETTLE_FLAG") == Some("1"),
         response_url: get("MERCHANT_RESPONSE_URL").map(str::to_string),
+        algorithm,
         status: "open",
         pasref: String::new(),
         authcode: String::new(),
@@ -313,7 +323,10 @@ pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid,
         p.pasref = pasref.clone();
         p.authcode = authcode.clone();
         let ts = timestamp();
-        let sha1 = response_hash(config, &ts, order, result, message, &pasref, &authcode);
+        let digest = p.algorithm.hash(
+            &response_fields(config, &ts, order, result, message, &pasref, &authcode),
+            config.secret.expose(),
+        );
         let response: Vec<(String, String)> = [
             ("MERCHANT_ID", config.merchant_id.as_str()),
             ("ACCOUNT", &config.account),
@@ -327,7 +340,7 @@ pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid,
             ("AVSPOSTCODERESULT", "M"),
             ("AVSADDRESSRESULT", "M"),
             ("CVNRESULT", "M"),
-            ("SHA1HASH", &sha1),
+            (p.algorithm.field(), &digest),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -355,18 +368,18 @@ fn escape(s: &str) -> String {
     html::esc(s)
 }
 
-/// `SHA1HASH` of an HPP response or Remote reply, over
+/// What an HPP response or Remote reply is hashed over:
 /// `timestamp.merchantid.orderid.result.message.pasref.authcode`.
-fn response_hash(
-    config: &ElavonConfig,
-    ts: &str,
-    order: &str,
-    result: &str,
-    message: &str,
-    pasref: &str,
-    authcode: &str,
-) -> String {
-    let fields = [
+fn response_fields<'a>(
+    config: &'a ElavonConfig,
+    ts: &'a str,
+    order: &'a str,
+    result: &'a str,
+    message: &'a str,
+    pasref: &'a str,
+    authcode: &'a str,
+) -> [&'a str; 7] {
+    [
         ts,
         &config.merchant_id,
         order,
@@ -374,8 +387,7 @@ fn response_hash(
         message,
         pasref,
         authcode,
-    ];
-    elavon::hash(&fields, config.secret.expose())
+    ]
 }
 
 /// A Remote reply, hashed over `timestamp.merchantid.orderid.result.message.pasref.authcode`.
@@ -388,7 +400,10 @@ fn reply(
     authcode: &str,
 ) -> Response {
     let ts = timestamp();
-    let sha1 = response_hash(config, &ts, order, result, message, pasref, authcode);
+    let sha1 = elavon::hash(
+        &response_fields(config, &ts, order, result, message, pasref, authcode),
+        config.secret.expose(),
+    );
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><response timestamp=\"{ts}\"><merchantid>{}</merchantid><account>{}</account><orderid>{}</orderid><result>{}</result><message>{}</message><pasref>{}</pasref><authcode>{}</authcode><sha1hash>{sha1}</sha1hash></response>",
         escape(&config.merchant_id),

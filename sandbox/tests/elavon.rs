@@ -163,6 +163,73 @@ async fn auto_settled_payment_is_paid_and_the_browser_form_posts_the_signed_resp
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sha256_checkout_with_cardholder_data_is_answered_with_sha256hash() {
+    let sandbox = sandbox(1.0, "", Config::default()).await;
+    let sha1 = shop_config(&sandbox, true);
+    let mut config = sha1.clone();
+    config.hash_algorithm = elavon::HashAlgorithm::Sha256;
+    let order: elavon::Order = serde_json::from_value(serde_json::json!({
+        "order_id": "ORD-256", "amount": {"minor": 29900, "currency": "EUR"},
+        "timestamp": "20240101120000",
+        "cardholder": {"email": "ana@example.com",
+            "billing": {"line1": "Flat 123", "city": "Halifax", "postal_code": "W5 9HR",
+                        "country": "GB"},
+            "challenge": "no_preference"},
+    }))
+    .unwrap();
+    let form = elavon::checkout(&config, &order).unwrap();
+    let has = |name: &str| form.fields.iter().any(|(k, _)| k == name);
+    assert!(has("SHA256HASH") && !has("SHA1HASH") && has("HPP_VERSION"));
+    let r = post_form(&form.action, &form.fields).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let paid = pay(&sandbox, "elavon", "ORD-256", "authorised")
+        .await
+        .json()
+        .unwrap();
+    let names: Vec<&str> = paid["response"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"SHA256HASH") && !names.contains(&"SHA1HASH"),
+        "{names:?}"
+    );
+    let verified = response(&config, &paid).expect("SHA256HASH verifies with vpos-core");
+    assert_eq!(*verified.event().status(), Reported::Succeeded);
+    // A sha1 shop finds no SHA1HASH in it.
+    assert_eq!(
+        response(&sha1, &paid).unwrap_err().code(),
+        ErrorCode::SignatureMismatch
+    );
+
+    // A SHA256HASH that does not match the fields is refused.
+    let mut fields = elavon::checkout(
+        &config,
+        &serde_json::from_value(serde_json::json!({
+            "order_id": "ORD-257", "amount": {"minor": 100, "currency": "EUR"},
+            "timestamp": "20240101120000"}))
+        .unwrap(),
+    )
+    .unwrap()
+    .fields;
+    for (k, v) in &mut fields {
+        if k == "SHA256HASH" {
+            *v = "0".repeat(64);
+        }
+    }
+    let r = post_form(&form.action, &fields).await;
+    assert_eq!(r.status, 400);
+    assert!(
+        r.text().contains("SHA256HASH does not match"),
+        "{}",
+        r.text()
+    );
+    sandbox.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_settle_rebate_and_void_answer_hashed_replies() {
     let sandbox = sandbox(1.0, "", Config::default()).await;
     let config = shop_config(&sandbox, false);
