@@ -28,6 +28,7 @@ __all__ = [
     "supported_operations",
     "allowed_operations",
     "check_operation",
+    "payment_amounts",
     "operation_request",
     "parse_operation_reply",
     "operation_key",
