@@ -715,7 +715,11 @@ identifier?: string | null,
 /**
  * Stored-credential (COF) and SCA parameters (`cof_ini`, `cof_type`, `excep_sca` …).
  */
-stored_credential?: StoredCredential | null, };
+stored_credential?: StoredCredential | null, 
+/**
+ * 3-D Secure 2 cardholder data, sent as `DS_MERCHANT_EMV3DS` (see [`Cardholder`]).
+ */
+cardholder?: Cardholder | null, };
 
 /**
  * Which operation.
@@ -1992,8 +1996,8 @@ timestamp?: string,
 store_card?: RedsysCofType | null, 
 /**
  * Cardholder data for 3-D Secure 2 (see [`crate::cardholder`]). Santander Elavon sends it
- * as its HPP v2 3DS2 fields; the other gateways ignore it for now (Redsys EMV3DS and CECA
- * are to follow).
+ * as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`; the other gateways ignore it
+ * for now (CECA is to follow).
  */
 cardholder?: Cardholder | null, 
 /**

@@ -578,6 +578,7 @@ fn start_payment(app: &App, signed: &Signed, transaction_type: &str) -> Result<(
         url_ko: signed.string("DS_MERCHANT_URLKO"),
         identifier: signed.string("DS_MERCHANT_IDENTIFIER"),
         stored_credential: None,
+        cardholder: None,
     };
     order.validate().map_err(|e| core_error(&e))?;
     let mut inner = app.lock();

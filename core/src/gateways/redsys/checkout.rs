@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Config;
 use super::stored::StoredCredential;
+use crate::cardholder::{Address, Cardholder, Phone, present};
 use crate::error::{Error, Result};
 use crate::fields::{optional, url};
 use crate::form::RedirectForm;
@@ -81,6 +82,10 @@ pub struct Order {
     /// Stored-credential (COF) and SCA parameters (`cof_ini`, `cof_type`, `excep_sca` …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored_credential: Option<StoredCredential>,
+    /// 3-D Secure 2 cardholder data, sent as `DS_MERCHANT_EMV3DS` (see [`Cardholder`]).
+    // Boxed: it is large, most orders have none, and `driver::Order` holds every gateway's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cardholder: Option<Box<Cardholder>>,
 }
 
 impl Order {
@@ -128,6 +133,9 @@ impl Order {
         optional("DS_MERCHANT_IDENTIFIER", self.identifier.as_deref(), 40)?;
         if let Some(stored) = &self.stored_credential {
             stored.validate()?;
+        }
+        if let Some(cardholder) = &self.cardholder {
+            cardholder.validate()?;
         }
         Ok(())
     }
@@ -259,6 +267,126 @@ pub(crate) fn merchant_parameters(config: &Config, order: &Order) -> String {
             json.push_str(&v);
         }
     }
+    if let Some(cardholder) = &order.cardholder {
+        let emv3ds = emv3ds(cardholder);
+        // A cardholder with nothing to send adds nothing: the form stays as without one.
+        if emv3ds.len() > 2 {
+            key(&mut json, "DS_MERCHANT_EMV3DS");
+            json.push_str(&emv3ds);
+        }
+    }
+    json.push('}');
+    json
+}
+
+/// The `DS_MERCHANT_EMV3DS` object: EMV 3DS 2.x AReq field names, as Redsys reads them in
+/// the redirect (docs/3ds.md). Keys in a fixed order (the signature covers the text); empty
+/// values left out; countries ISO 3166-1 numeric; every value a JSON string, as EMV's JSON
+/// messages carry even their numbers.
+fn emv3ds(cardholder: &Cardholder) -> String {
+    fn put(json: &mut String, k: &str, v: Option<&str>) {
+        let Some(v) = v.filter(|v| !v.is_empty()) else {
+            return;
+        };
+        if json.len() > 1 {
+            json.push(',');
+        }
+        json.push('"');
+        json.push_str(k);
+        json.push_str("\":");
+        json::write_string(json, v);
+    }
+    fn phone(json: &mut String, k: &str, p: &Option<Phone>) {
+        let Some(p) = p else { return };
+        if json.len() > 1 {
+            json.push(',');
+        }
+        json.push('"');
+        json.push_str(k);
+        json.push_str("\":{\"cc\":");
+        json::write_string(json, &p.country_code);
+        json.push_str(",\"subscriber\":");
+        json::write_string(json, &p.subscriber);
+        json.push('}');
+    }
+    fn address(json: &mut String, prefix: &str, a: &Option<Address>) {
+        let Some(a) = a else { return };
+        for (part, value) in [
+            ("City", present(&a.city)),
+            ("Country", a.country_numeric()),
+            ("Line1", present(&a.line1)),
+            ("Line2", present(&a.line2)),
+            ("Line3", present(&a.line3)),
+            ("PostCode", present(&a.postal_code)),
+            ("State", present(&a.state)),
+        ] {
+            put(json, &format!("{prefix}{part}"), value);
+        }
+    }
+    let yes_no = |b: bool| if b { "Y" } else { "N" };
+    let mut json = String::from("{");
+    put(&mut json, "cardholderName", present(&cardholder.name));
+    put(&mut json, "email", present(&cardholder.email));
+    phone(&mut json, "homePhone", &cardholder.home_phone);
+    phone(&mut json, "mobilePhone", &cardholder.mobile_phone);
+    phone(&mut json, "workPhone", &cardholder.work_phone);
+    address(&mut json, "billAddr", &cardholder.billing);
+    address(&mut json, "shipAddr", &cardholder.shipping);
+    put(&mut json, "addrMatch", cardholder.address_match.map(yes_no));
+    if let Some(info) = &cardholder.account {
+        let mut acct = String::from("{");
+        let number = |n: Option<u16>| n.map(|n| n.to_string());
+        put(&mut acct, "chAccAgeInd", info.age.map(|a| a.emv_code()));
+        put(
+            &mut acct,
+            "chAccChangeInd",
+            info.changed.map(|r| r.emv_code()),
+        );
+        put(
+            &mut acct,
+            "chAccPwChangeInd",
+            info.password_changed.map(|p| p.emv_code()),
+        );
+        put(
+            &mut acct,
+            "nbPurchaseAccount",
+            number(info.purchases_last_6_months).as_deref(),
+        );
+        put(
+            &mut acct,
+            "shipAddressUsageInd",
+            info.shipping_address_first_used.map(|r| r.emv_code()),
+        );
+        put(
+            &mut acct,
+            "suspiciousAccActivity",
+            info.suspicious_activity
+                .map(|s| if s { "02" } else { "01" }),
+        );
+        put(
+            &mut acct,
+            "txnActivityDay",
+            number(info.transactions_last_day).as_deref(),
+        );
+        put(
+            &mut acct,
+            "txnActivityYear",
+            number(info.transactions_last_year).as_deref(),
+        );
+        acct.push('}');
+        if acct.len() > 2 {
+            if json.len() > 1 {
+                json.push(',');
+            }
+            json.push_str("\"acctInfo\":");
+            json.push_str(&acct);
+        }
+    }
+    put(
+        &mut json,
+        "threeDSRequestorChallengeInd",
+        cardholder.challenge.map(|c| c.emv_code()),
+    );
     json.push('}');
     json
 }
@@ -378,6 +506,152 @@ mod tests {
                 through_serde_json(&config, &order),
                 "{text}"
             );
+        }
+    }
+
+    fn emv3ds_config() -> Config {
+        serde_json::from_str(
+            r#"{"merchant_code":"999008881","terminal":"1","secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7",
+                "checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago",
+                "merchant_url":"https://shop.example/n","url_ok":"https://shop.example/ok",
+                "url_ko":"https://shop.example/ko"}"#,
+        )
+        .unwrap()
+    }
+
+    fn emv3ds_order(cardholder: serde_json::Value) -> Order {
+        let mut order = serde_json::json!({"order": "0726qI3H7sZx",
+            "amount": {"minor": 4999, "currency": "EUR"}});
+        if !cardholder.is_null() {
+            order["cardholder"] = cardholder;
+        }
+        serde_json::from_value(order).unwrap()
+    }
+
+    const BASE_PARAMETERS: &str = concat!(
+        r#"{"DS_MERCHANT_AMOUNT":"4999","DS_MERCHANT_ORDER":"0726qI3H7sZx","#,
+        r#""DS_MERCHANT_MERCHANTCODE":"999008881","DS_MERCHANT_CURRENCY":"978","#,
+        r#""DS_MERCHANT_TRANSACTIONTYPE":"0","DS_MERCHANT_TERMINAL":"1","#,
+        r#""DS_MERCHANT_MERCHANTURL":"https://shop.example/n","#,
+        r#""DS_MERCHANT_URLOK":"https://shop.example/ok","DS_MERCHANT_URLKO":"https://shop.example/ko""#,
+    );
+
+    fn decoded(form: &RedirectForm) -> String {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&form.fields[1].1)
+            .unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    // Signatures computed independently of vpos, with Python's json, hmac and cryptography:
+    //   text = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
+    //   key = b64decode("sq7HjrUOBfKmC576ILgskD5srU870gJ7")
+    //   order_key = TripleDES(key) CBC, IV 8 zero bytes, over b"0726qI3H7sZx" zero-padded to 16
+    //   b64encode(hmac.new(order_key, b64encode(text.encode()), sha256).digest())
+
+    #[test]
+    fn full_cardholder_is_the_emv3ds_object() {
+        let order = emv3ds_order(serde_json::json!({
+            "name": "Ana García", "email": "ana@example.com",
+            "mobile_phone": {"country_code": "34", "subscriber": "600123456"},
+            "home_phone": {"country_code": "34", "subscriber": "910000000"},
+            "work_phone": {"country_code": "351", "subscriber": "213000000"},
+            "billing": {"line1": "Calle Mayor 1", "line2": "2º B", "line3": "Esc. \"A\" \\ 3",
+                        "city": "Madrid", "state": "M", "postal_code": "28013", "country": "ES"},
+            "shipping": {"line1": "Rua Augusta 10", "line2": "", "city": "Lisboa",
+                         "postal_code": "1100-053", "country": "PT"},
+            "address_match": false,
+            "account": {"age": "more_than_60_days", "changed": "more_than_60_days",
+                        "password_changed": "no_change", "shipping_address_first_used": "less_than_30_days",
+                        "suspicious_activity": false, "purchases_last_6_months": 12,
+                        "transactions_last_day": 0, "transactions_last_year": 7},
+            "challenge": "challenge_mandated"}));
+        let form = checkout(&emv3ds_config(), &order).unwrap();
+        let expected = [
+            BASE_PARAMETERS,
+            r#","DS_MERCHANT_EMV3DS":{"cardholderName":"Ana García","email":"ana@example.com","#,
+            r#""homePhone":{"cc":"34","subscriber":"910000000"},"#,
+            r#""mobilePhone":{"cc":"34","subscriber":"600123456"},"#,
+            r#""workPhone":{"cc":"351","subscriber":"213000000"},"#,
+            r#""billAddrCity":"Madrid","billAddrCountry":"724","billAddrLine1":"Calle Mayor 1","#,
+            r#""billAddrLine2":"2º B","billAddrLine3":"Esc. \"A\" \\ 3","billAddrPostCode":"28013","#,
+            r#""billAddrState":"M","shipAddrCity":"Lisboa","shipAddrCountry":"620","#,
+            r#""shipAddrLine1":"Rua Augusta 10","shipAddrPostCode":"1100-053","addrMatch":"N","#,
+            r#""acctInfo":{"chAccAgeInd":"05","chAccChangeInd":"04","chAccPwChangeInd":"01","#,
+            r#""nbPurchaseAccount":"12","shipAddressUsageInd":"02","suspiciousAccActivity":"01","#,
+            r#""txnActivityDay":"0","txnActivityYear":"7"},"threeDSRequestorChallengeInd":"04"}}"#,
+        ]
+        .concat();
+        assert_eq!(decoded(&form), expected);
+        let parsed: serde_json::Value = serde_json::from_str(&expected).unwrap();
+        assert_eq!(
+            parsed["DS_MERCHANT_EMV3DS"]["billAddrLine3"],
+            "Esc. \"A\" \\ 3"
+        );
+        assert_eq!(
+            form.fields[2].1,
+            "w/aSobO2W8SyJUnj928qrKVQWzpC8BMiDNTcERsKn2A="
+        );
+    }
+
+    #[test]
+    fn minimal_cardholder_sends_only_what_it_has() {
+        let order = emv3ds_order(serde_json::json!({"email": "ana@example.com", "name": "",
+            "billing": {}, "account": {}}));
+        let form = checkout(&emv3ds_config(), &order).unwrap();
+        let expected =
+            format!(r#"{BASE_PARAMETERS},"DS_MERCHANT_EMV3DS":{{"email":"ana@example.com"}}}}"#);
+        assert_eq!(decoded(&form), expected);
+        assert_eq!(
+            form.fields[2].1,
+            "7/NdTA6+yKbmc5OeZZ+uUzhjjYO14oRnDPlHVeuc3ZE="
+        );
+    }
+
+    #[test]
+    fn without_cardholder_data_the_parameters_are_unchanged() {
+        let config = emv3ds_config();
+        let plain = checkout(&config, &emv3ds_order(serde_json::Value::Null)).unwrap();
+        assert_eq!(decoded(&plain), format!("{BASE_PARAMETERS}}}"));
+        // An empty cardholder has nothing to send: the same form, byte for byte.
+        let empty = checkout(&config, &emv3ds_order(serde_json::json!({}))).unwrap();
+        assert_eq!(empty, plain);
+        let blank = emv3ds_order(serde_json::json!({"email": "", "billing": {"city": ""}}));
+        assert_eq!(checkout(&config, &blank).unwrap(), plain);
+    }
+
+    #[test]
+    fn hostile_cardholder_values_are_escaped_or_refused() {
+        let config = emv3ds_config();
+        let order = emv3ds_order(serde_json::json!({
+            "name": "A\"}, \"x\": \"y\\", "billing": {"city": "Mad\"rid\\", "country": "ES"}}));
+        let text = decoded(&checkout(&config, &order).unwrap());
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let emv = &parsed["DS_MERCHANT_EMV3DS"];
+        assert_eq!(emv["cardholderName"], "A\"}, \"x\": \"y\\");
+        assert_eq!(emv["billAddrCity"], "Mad\"rid\\");
+        assert_eq!(emv.as_object().unwrap().len(), 3);
+        for (cardholder, field) in [
+            (
+                serde_json::json!({"name": "Ana\u{0}García"}),
+                "cardholder.name",
+            ),
+            (
+                serde_json::json!({"billing": {"line1": "a\nb"}}),
+                "cardholder.billing.line1",
+            ),
+            (
+                serde_json::json!({"mobile_phone": {"country_code": "34\"", "subscriber": "1"}}),
+                "cardholder.mobile_phone.country_code",
+            ),
+            (
+                serde_json::json!({"billing": {"country": "XX"}}),
+                "cardholder.billing.country",
+            ),
+        ] {
+            let e = checkout(&config, &emv3ds_order(cardholder)).unwrap_err();
+            assert_eq!(e.field(), Some(field));
         }
     }
 }
