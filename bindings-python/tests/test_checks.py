@@ -104,12 +104,13 @@ def test_djflocash_settings_are_accepted(settings) -> None:
     assert account.gateway.public_config()["return_url"] == "https://shop.example/thanks"
 
 
-def test_djflocash_settings_without_checkout_url_say_which_setting(settings) -> None:
+def test_djflocash_settings_with_a_bad_checkout_url_say_which_setting(settings) -> None:
     settings.VPOS = None
     settings.FLOCASH_MERCHANT = "test@merchant.com"
     settings.FLOCASH_MERCHANT_NAME = "test name"
     settings.FLOCASH_NOTIFICATION_TOKEN = "test-test-test"
     settings.FLOCASH_BASE_URL = "https://flocash.example.com"
+    settings.FLOCASH_CHECKOUT_URL = "not a url"  # none at all: FloCash's live one (test_djflocash_migration)
     [m] = vpos_messages()
     assert m.id == "vpos.E003" and "FLOCASH_CHECKOUT_URL" in m.hint
 

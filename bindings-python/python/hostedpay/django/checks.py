@@ -12,7 +12,8 @@ of database accounts' secrets); ``E009`` a malformed ``VPOS_FLOCASH_POLLING`` (`
 of the settings, unless it is the machine itself (``localhost``, ``127.0.0.1``, ``::1``);
 ``E011`` ``VPOS_ENCRYPTION_KEYS`` set (database accounts are used) but ``cryptography`` not
 installed (``pip install "hostedpay[django]"``); ``W004`` a ``notification_token`` still the README's
-placeholder (``change-me-to-a-long-random-token``).
+placeholder (``change-me-to-a-long-random-token``). A refused ``notification_token`` (too short,
+or not a URL segment) gets a hint saying what to change where (settings and FloCash's back office).
 
 ``E003`` lists every bad key of every account in one run (the core's
 ``hostedpay.account.config_errors``), and a key the gateway does not know gets the closest known
@@ -174,8 +175,10 @@ def _config_error(where: str, e: Any, top_level: bool) -> checks.CheckMessage:
         return checks.Error(f"{where}{key} is not a setting of this gateway ({e.code}).", hint=hint,
                             id="vpos.E003")
     message = message.removeprefix("configuration ")  # the where says it
-    return checks.Error(f"{where}: {message} ({e.code})", hint=f"Set {where}{key}." if path else None,
-                        id="vpos.E003")
+    set_it: Optional[str] = f"Set {where}{key}." if path else None
+    if path == ["notification_token"]:
+        set_it = conf.short_token_hint(f"{where}{key}")
+    return checks.Error(f"{where}: {message} ({e.code})", hint=set_it, id="vpos.E003")
 
 
 def _placeholder_tokens() -> List[checks.CheckMessage]:

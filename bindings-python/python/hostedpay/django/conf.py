@@ -65,7 +65,8 @@ each Bitpay account at ``bitpay/<account>/`` (verified by fetching the invoice),
 ``FLOCASH_MERCHANT``, ``FLOCASH_MERCHANT_NAME``, ``FLOCASH_BASE_URL``,
 ``FLOCASH_NOTIFICATION_TOKEN``, ``FLOCASH_IMAGE_URL``, ``FLOCASH_RETURN_URL``,
 ``FLOCASH_CANCEL_URL``, and the checkout URL from ``FLOCASH_CHECKOUT_URL`` or
-``FLOCASH_BASE_URL`` joined with ``FLOCASH_PAYMENT_URI``.
+``FLOCASH_BASE_URL`` joined with ``FLOCASH_PAYMENT_URI``, else FloCash's live one
+(:data:`FLOCASH_LIVE_CHECKOUT_URL`).
 
 Every value is validated by the core, at start-up, by the system checks (``checks.py``).
 
@@ -125,6 +126,9 @@ FLOCASH_SETTINGS = {
     "FLOCASH_CANCEL_URL": "cancel_url",
     "FLOCASH_CHECKOUT_URL": "checkout_url",
 }
+#: FloCash's live checkout URL: the default of djflocash-style settings (``FLOCASH_*``) that
+#: name none; ``VPOS["flocash"]`` names its own.
+FLOCASH_LIVE_CHECKOUT_URL = "https://fcms.flocash.com/ecom/ecommerce.do"
 WATCHED = {"VPOS", "VPOS_HTTP_CLIENT", "VPOS_PAYMENT_MODEL", "FLOCASH_PAYMENT_URI", *FLOCASH_SETTINGS}
 
 
@@ -420,6 +424,15 @@ def _add_account(out: Loaded, gw_name: str, name: str, values: Dict[str, Any], w
         out.broken[(gw_name, name)] = hostedpay.ConfigError("invalid_config", f"{where}: invalid host options")
 
 
+def short_token_hint(where: str) -> str:
+    """vpos.E003's hint for a notification token the core refuses (shorter than
+    ``hostedpay.flocash.MIN_TOKEN_LEN``, or holding characters a URL segment cannot)."""
+    return (f"Generate a new token of at least {hostedpay.flocash.MIN_TOKEN_LEN} letters, digits or -_.~ "
+            "(python -c \"import secrets; print(secrets.token_urlsafe(32))\"), set it in "
+            f"{where} AND in FloCash's back office, in the notify URL it calls "
+            "(.../notification/<token>/ or .../flocash/<account>/<token>/): the old URL stops answering.")
+
+
 def _is_loopback(host: str) -> bool:
     import ipaddress
 
@@ -469,12 +482,17 @@ def _load_djflocash(out: Loaded, from_vpos: bool) -> None:
     payment_uri = getattr(settings, "FLOCASH_PAYMENT_URI", None)
     if "checkout_url" not in values and payment_uri and isinstance(values.get("base_url"), str):
         values["checkout_url"] = urljoin(values["base_url"], payment_uri)
+    # djflocash's projects never named the checkout URL (its forms posted to FloCash's live
+    # one): the same default here. VPOS["flocash"] must still name it.
+    values.setdefault("checkout_url", FLOCASH_LIVE_CHECKOUT_URL)
     by_key = {key: s for s, key in FLOCASH_SETTINGS.items()}
 
     def hint(key: Optional[str]) -> str:
         if key == "checkout_url":
-            return ("Set FLOCASH_CHECKOUT_URL (FloCash production: https://fcms.flocash.com/ecom/ecommerce.do), "
+            return (f"Set FLOCASH_CHECKOUT_URL (FloCash production: {FLOCASH_LIVE_CHECKOUT_URL}), "
                     "or FLOCASH_PAYMENT_URI to join with FLOCASH_BASE_URL.")
+        if key == "notification_token":
+            return short_token_hint("FLOCASH_NOTIFICATION_TOKEN")
         return f"Set {by_key.get(key or '', 'the FLOCASH_* settings')}."
 
     _add_account(out, "flocash", DEFAULT_ACCOUNT, values, "FLOCASH_* settings", source="FLOCASH_*", hint_for=hint)

@@ -29,7 +29,9 @@ In this order:
 
 A proven notification for an order with no payment is kept (verdict ``no_payment``) and
 answered with the core's ``payment_not_found`` answer, so the gateway retries while a person
-looks. Anything unexpected is ``500``, which the gateways also retry.
+looks (FloCash with ``VPOS_FLOCASH_ACK_UNKNOWN_ORDERS = True``: ``200 00``, as djflocash did,
+and error code ``acknowledged_unknown_order``). Anything unexpected is ``500``, which the
+gateways also retry.
 
 FloCash's URL carries the secret token, so these responses are logged here with the token
 replaced by ``***``, never by Django's request logger.
@@ -68,6 +70,12 @@ MAX_HEADER_CHARS = 4096
 #: What is kept of a body until its account (and FloCash's URL token) is found right: anyone
 #: can post to a notification URL, and only a real notification is worth its whole body.
 UNAUTHENTICATED_BODY_BYTES = 4096
+
+#: Setting: answer FloCash ``200 00`` to a proven notification whose order has no payment, as
+#: djflocash did (default False: ``503``, FloCash delivers it again while a person looks).
+ACK_UNKNOWN_ORDERS = "VPOS_FLOCASH_ACK_UNKNOWN_ORDERS"
+#: The ``error_code`` of a ``no_payment`` notification answered ``00`` under that setting.
+ACKNOWLEDGED_UNKNOWN_ORDER = "acknowledged_unknown_order"
 
 HttpClient = Callable[[Mapping[str, Any], float], Dict[str, Any]]
 
@@ -301,22 +309,46 @@ class NotificationView(View):
             record.payment = None
             return self.reject(record, e, event_key=event.key)
         if result is None:
-            return self.finish(record, driver.payment_not_found(self.gateway_name, event.order_id),
-                               event_key=event.key)
+            not_found = driver.payment_not_found(self.gateway_name, event.order_id)
+            if self.gateway_name == "flocash" and getattr(settings, ACK_UNKNOWN_ORDERS, False) is True:
+                return self.acknowledge_unknown_order(record, acct, config, verified, event, not_found)
+            return self.finish(record, not_found, event_key=event.key)
         return to_django(result[1])
+
+    def acknowledge_unknown_order(self, record: Notification, acct: conf.Account, config: Any, verified: Any,
+                                  event: Any, not_found: Any) -> HttpResponse:
+        """djflocash's behaviour, opted into with ``VPOS_FLOCASH_ACK_UNKNOWN_ORDERS``: a proven
+        FloCash notification whose order has no payment is answered ``200 00`` (FloCash stops
+        redelivering) and kept as ``no_payment`` / ``acknowledged_unknown_order`` for a person."""
+        # The core answers "no payment" only with "deliver again"; FloCash's answer to a
+        # notification that changes nothing is its acknowledge of an already-applied outcome,
+        # asked of the core with a stand-in payment that holds the event's own key.
+        stand_in = {"gateway": event.gateway, "merchant": event.merchant, "order_id": event.order_id,
+                    "amount": {"minor": event.amount["minor"], "currency": event.amount["currency"]},
+                    "status": "new", "live": acct.live, "refunded_minor": 0, "released_minor": 0,
+                    "multiple_captures": False, "applied_event_keys": [event.key]}
+        outcome = hostedpay.transition(stand_in, event)
+        response = driver.acknowledge(config, verified, outcome).response
+        logger.warning("flocash/%s: verified notification #%s for order %r with no payment answered %s "
+                       "(VPOS_FLOCASH_ACK_UNKNOWN_ORDERS): FloCash will not deliver it again, look at it",
+                       printable(acct.name), record.pk, printable(event.order_id), response["status"])
+        return self.finish(record, not_found, event_key=event.key, response=response,
+                           error_code=ACKNOWLEDGED_UNKNOWN_ORDER)
 
     def reject(self, record: Notification, error: hostedpay.VposError, event_key: str = "") -> HttpResponse:
         """Stores and answers the core's ``reject`` for ``error``."""
         return self.finish(record, driver.reject(self.gateway_name, error), event_key=event_key)
 
     def finish(self, record: Notification, answer: Any, error: Optional[hostedpay.VposError] = None,
-               event_key: str = "") -> HttpResponse:
+               event_key: str = "", response: Optional[Mapping[str, Any]] = None,
+               error_code: str = "") -> HttpResponse:
         """Stores a verdict that changes no payment (the core's ``answer``, its error or
-        ``error``) and answers with the answer's response."""
+        ``error``) and answers with the answer's response (or ``response``; ``error_code``
+        replaces the error's code)."""
         error = answer.error if answer.error is not None else error
-        response = answer.response
+        response = answer.response if response is None else response
         record.verdict = answer.verdict
-        record.error_code = error.code if error is not None else ""
+        record.error_code = error_code or (error.code if error is not None else "")
         record.detail = error.to_dict() if error is not None else None
         record.event_key = event_key
         record.response_status = response["status"]
