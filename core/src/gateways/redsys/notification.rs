@@ -461,7 +461,7 @@ fn percent_decode_lenient(s: &str) -> Cow<'_, str> {
     String::from_utf8(out).map_or(Cow::Borrowed(s), Cow::Owned)
 }
 
-fn parse_numeric_currency(raw: &str) -> Result<Currency> {
+pub(super) fn parse_numeric_currency(raw: &str) -> Result<Currency> {
     raw.parse::<u16>()
         .ok()
         .filter(|_| raw.len() <= 3 && raw.bytes().all(|b| b.is_ascii_digit()))
@@ -477,7 +477,7 @@ fn parse_numeric_currency(raw: &str) -> Result<Currency> {
         .map_err(|e| e.or_field("Ds_Currency"))
 }
 
-fn parse_minor(raw: &str, currency: Currency) -> Result<Amount> {
+pub(super) fn parse_minor(raw: &str, currency: Currency) -> Result<Amount> {
     if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::new(
             ErrorCode::AmountSyntax,

@@ -9,12 +9,11 @@
 
 use super::Config;
 use super::checkout::check_order_number;
-use super::notification::{Format, Notification};
+use super::notification::{Format, Notification, parse_minor, parse_numeric_currency};
 use super::sign::SignatureVersion;
 use super::status::{map_status, normalize_response};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, Method, Reply};
-use crate::money::{Amount, Currency};
 use crate::state::Event;
 use crate::status::Reported;
 use crate::trust::Verified;
@@ -323,12 +322,14 @@ impl Operation {
         if terminal.trim_start_matches('0') != config.terminal.trim_start_matches('0') {
             return Err(mismatch("Ds_Terminal", "terminal", terminal));
         }
-        let currency =
-            parse_currency(get(&["Ds_Currency"]).ok_or_else(|| Error::missing("Ds_Currency"))?)?;
+        let currency = parse_numeric_currency(
+            get(&["Ds_Currency"]).ok_or_else(|| Error::missing("Ds_Currency"))?,
+        )?;
         let amount = parse_minor(
             get(&["Ds_Amount"]).ok_or_else(|| Error::missing("Ds_Amount"))?,
             currency,
-        )?;
+        )
+        .map_err(|e| e.or_field("Ds_Amount"))?;
         // As in a notification: a missing type is an authorisation.
         let transaction_type = get(&["Ds_TransactionType"]).unwrap_or("0").to_string();
         let state = get(&["Ds_State"]);
@@ -421,40 +422,6 @@ fn mismatch(field: &'static str, what: &str, received: &str) -> Error {
         ),
     )
     .with_field(field)
-}
-
-fn parse_currency(raw: &str) -> Result<Currency> {
-    raw.parse::<u16>()
-        .ok()
-        .filter(|_| raw.len() <= 3 && raw.bytes().all(|b| b.is_ascii_digit()))
-        .map_or_else(
-            || {
-                Err(Error::new(
-                    ErrorCode::UnknownCurrency,
-                    "Ds_Currency is not a numeric ISO 4217 code",
-                ))
-            },
-            Currency::from_numeric,
-        )
-        .map_err(|e| e.or_field("Ds_Currency"))
-}
-
-fn parse_minor(raw: &str, currency: Currency) -> Result<Amount> {
-    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::new(
-            ErrorCode::AmountSyntax,
-            "Ds_Amount must be minor units, digits only",
-        )
-        .with_field("Ds_Amount"));
-    }
-    let minor = raw.parse::<i64>().map_err(|_| {
-        Error::new(
-            ErrorCode::AmountOverflow,
-            "Ds_Amount does not fit in 64-bit minor units",
-        )
-        .with_field("Ds_Amount")
-    })?;
-    Amount::from_minor(minor, currency).map_err(|e| e.or_field("Ds_Amount"))
 }
 
 /// `dd/mm/yyyy` (as in notifications) or `yyyy-mm-dd` as `yyyymmdd`.
