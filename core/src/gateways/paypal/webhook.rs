@@ -30,9 +30,12 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::gateways::Gateway;
 use crate::gateways::paypal::oauth::RestConfig;
 use crate::gateways::paypal::orders::reply::{
-    PaymentKind, checked_id, checked_status, map_authorization_status, map_capture_status,
-    map_refund_status,
+    PaymentKind, WireMoney, WireParty, check_party, checked_id, checked_status,
+    map_authorization_status, map_capture_status, map_refund_status,
 };
+
+/// Why a webhook naming another account as payee (or a refund's payer) is refused.
+const PARTY_REFUSAL: &str = "the webhook names another PayPal account";
 use crate::money::{Amount, Currency};
 use crate::state::{Event, event_key};
 use crate::status::{Action, Reported};
@@ -169,20 +172,6 @@ struct WireEnvelope {
     #[serde(default)]
     summary: Option<String>,
     resource: Box<RawValue>,
-}
-
-#[derive(Deserialize)]
-struct WireMoney {
-    currency_code: String,
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct WireParty {
-    #[serde(default)]
-    email_address: Option<String>,
-    #[serde(default)]
-    merchant_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -451,9 +440,19 @@ impl Reader<'_> {
         )?;
         let amount = amount_of("resource.amount", wire.amount.as_ref(), false)?;
         let order_id = order_of(wire.custom_id.as_deref(), wire.invoice_id.as_deref())?;
-        check_party(self.config, "resource.payee", wire.payee.as_ref())?;
+        check_party(
+            self.config,
+            "resource.payee",
+            wire.payee.as_ref(),
+            PARTY_REFUSAL,
+        )?;
         if kind == PaymentKind::Refund {
-            check_party(self.config, "resource.payer", wire.payer.as_ref())?;
+            check_party(
+                self.config,
+                "resource.payer",
+                wire.payer.as_ref(),
+                PARTY_REFUSAL,
+            )?;
         }
         let mapped = match kind {
             PaymentKind::Capture => map_capture_status(&status),
@@ -492,7 +491,12 @@ impl Reader<'_> {
             .transpose()?;
         let amount = amount_of("resource.amount", wire.amount.as_ref(), true)?;
         let order_id = order_of(wire.custom_id.as_deref(), wire.invoice_id.as_deref())?;
-        check_party(self.config, "resource.payee", wire.payee.as_ref())?;
+        check_party(
+            self.config,
+            "resource.payee",
+            wire.payee.as_ref(),
+            PARTY_REFUSAL,
+        )?;
         let reported = match status.as_deref() {
             None | Some("COMPLETED" | "REVERSED") => Reported::Succeeded,
             Some("PENDING") => Reported::Pending,
@@ -526,6 +530,7 @@ impl Reader<'_> {
                     self.config,
                     "resource.purchase_units.0.payee",
                     unit.payee.as_ref(),
+                    PARTY_REFUSAL,
                 )?;
                 Some(order_of(
                     unit.custom_id.as_deref(),
@@ -642,29 +647,6 @@ fn order_of(custom_id: Option<&str>, invoice_id: Option<&str>) -> Result<String>
     };
     crate::fields::required("resource.custom_id", order, 127)?;
     Ok(order.to_string())
-}
-
-/// A payee (or a refund's payer) must be the configured account, by merchant id or e-mail.
-fn check_party(config: &RestConfig, field: &'static str, party: Option<&WireParty>) -> Result<()> {
-    let Some(party) = party else { return Ok(()) };
-    let named: Vec<&str> = [&party.merchant_id, &party.email_address]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    if named.is_empty()
-        || named
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(&config.merchant))
-    {
-        Ok(())
-    } else {
-        Err(Error::new(
-            ErrorCode::MerchantMismatch,
-            "the webhook names another PayPal account",
-        )
-        .with_field(field))
-    }
 }
 
 #[cfg(test)]

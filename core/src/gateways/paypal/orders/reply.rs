@@ -206,14 +206,16 @@ struct WireDetails {
     reason: Option<String>,
 }
 
+/// PayPal's money object, as Orders/Payments replies and webhook resources write it.
 #[derive(Deserialize)]
-struct WireMoney {
-    currency_code: String,
-    value: String,
+pub(in crate::gateways::paypal) struct WireMoney {
+    pub(in crate::gateways::paypal) currency_code: String,
+    pub(in crate::gateways::paypal) value: String,
 }
 
+/// A payee or payer, as Orders/Payments replies and webhook resources write it.
 #[derive(Deserialize)]
-struct WireParty {
+pub(in crate::gateways::paypal) struct WireParty {
     #[serde(default)]
     email_address: Option<String>,
     #[serde(default)]
@@ -352,8 +354,16 @@ fn amount_of(field: &str, money: &WireMoney) -> Result<Amount> {
         .map_err(|e| e.with_field(format!("{field}.value")))
 }
 
-/// A payee (or a refund's payer) must be the configured account, by merchant id or e-mail.
-fn check_party(config: &RestConfig, field: String, party: Option<&WireParty>) -> Result<()> {
+const PAYEE_REFUSAL: &str = "the reply names another PayPal account as payee";
+
+/// A payee (or a refund's payer) must be the configured account, by merchant id or e-mail;
+/// `refusal` is the message otherwise.
+pub(in crate::gateways::paypal) fn check_party(
+    config: &RestConfig,
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    party: Option<&WireParty>,
+    refusal: &'static str,
+) -> Result<()> {
     let Some(party) = party else { return Ok(()) };
     let named: Vec<&str> = [&party.merchant_id, &party.email_address]
         .into_iter()
@@ -367,11 +377,7 @@ fn check_party(config: &RestConfig, field: String, party: Option<&WireParty>) ->
     {
         Ok(())
     } else {
-        Err(Error::new(
-            ErrorCode::MerchantMismatch,
-            "the reply names another PayPal account as payee",
-        )
-        .with_field(field))
+        Err(Error::new(ErrorCode::MerchantMismatch, refusal).with_field(field))
     }
 }
 
@@ -477,9 +483,19 @@ fn payment(
         wire.custom_id.as_deref(),
         wire.invoice_id.as_deref(),
     )?;
-    check_party(config, format!("{field}payee"), wire.payee.as_ref())?;
+    check_party(
+        config,
+        format!("{field}payee"),
+        wire.payee.as_ref(),
+        PAYEE_REFUSAL,
+    )?;
     if kind == PaymentKind::Refund {
-        check_party(config, format!("{field}payer"), wire.payer.as_ref())?;
+        check_party(
+            config,
+            format!("{field}payer"),
+            wire.payer.as_ref(),
+            PAYEE_REFUSAL,
+        )?;
     }
     let (action, reported) = match kind {
         PaymentKind::Capture => map_capture_status(&status),
@@ -597,7 +613,12 @@ pub fn parse_order_reply(
             unit.custom_id.as_deref(),
             unit.invoice_id.as_deref(),
         )?;
-        check_party(config, "purchase_units.0.payee".into(), unit.payee.as_ref())?;
+        check_party(
+            config,
+            "purchase_units.0.payee",
+            unit.payee.as_ref(),
+            PAYEE_REFUSAL,
+        )?;
     }
     let approve_url = wire
         .links
