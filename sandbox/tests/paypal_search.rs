@@ -5,60 +5,22 @@
 
 mod common;
 
-use common::{Shop, client, deliveries, events, events_until, pay, post_form, sandbox};
+use common::{
+    Shop, apply, client, deliveries, events, events_until, pay, post_form, sandbox, send,
+};
 use serde_json::json;
 use vpos_core::driver::{self, StatusQuery};
 use vpos_core::gateways::paypal;
 use vpos_core::{
-    Amount, Currency, ErrorCode, Event, HttpRequest, Outcome, PaymentSnapshot, PaymentStatus,
-    Reply, transition,
+    Amount, Currency, ErrorCode, Event, HttpRequest, Outcome, PaymentSnapshot, PaymentStatus, Reply,
 };
 use vpos_sandbox::{Config, Sandbox};
-
-/// Sends a request vpos-core described, as a host does.
-async fn send(request: &HttpRequest) -> Reply {
-    let headers: Vec<(&str, &str)> = request
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let method = format!("{:?}", request.method).to_ascii_uppercase();
-    match client()
-        .request(
-            &method,
-            &request.url,
-            &headers,
-            request.body.clone().into_bytes().into(),
-        )
-        .await
-    {
-        Ok(r) => Reply::Response {
-            status: r.status,
-            body: r.body,
-        },
-        Err(error) => Reply::Failed { error },
-    }
-}
 
 fn body_text(reply: &Reply) -> String {
     match reply {
         Reply::Response { body, .. } => String::from_utf8_lossy(body).into_owned(),
         Reply::Failed { error } => panic!("no reply: {error}"),
     }
-}
-
-/// What the host does with an outcome: store the new status, totals and the key.
-fn apply(payment: &mut PaymentSnapshot, event: &Event) -> Outcome {
-    let outcome = transition(payment, event);
-    if let Outcome::Applied {
-        to, refunded_minor, ..
-    } = &outcome
-    {
-        payment.status = *to;
-        payment.refunded_minor = *refunded_minor;
-        payment.applied_event_keys.push(event.key().to_string());
-    }
-    outcome
 }
 
 fn stored(order: &str) -> PaymentSnapshot {

@@ -206,3 +206,45 @@ pub fn deliveries<'a>(events: &'a [Value], order: &str) -> Vec<&'a Value> {
         .filter(|e| e["kind"] == "delivery" && e["order"] == order)
         .collect()
 }
+
+/// Sends a request vpos-core described, as a host does.
+pub async fn send(request: &vpos_core::HttpRequest) -> vpos_core::Reply {
+    let headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let method = format!("{:?}", request.method).to_ascii_uppercase();
+    match client()
+        .request(
+            &method,
+            &request.url,
+            &headers,
+            request.body.clone().into_bytes().into(),
+        )
+        .await
+    {
+        Ok(r) => vpos_core::Reply::Response {
+            status: r.status,
+            body: r.body,
+        },
+        Err(error) => vpos_core::Reply::Failed { error },
+    }
+}
+
+/// What the host does with an outcome: store the new status, totals and the key.
+pub fn apply(
+    payment: &mut vpos_core::PaymentSnapshot,
+    event: &vpos_core::Event,
+) -> vpos_core::Outcome {
+    let outcome = vpos_core::transition(payment, event);
+    if let vpos_core::Outcome::Applied {
+        to, refunded_minor, ..
+    } = &outcome
+    {
+        payment.status = *to;
+        payment.refunded_minor = *refunded_minor;
+        payment.applied_event_keys.push(event.key().to_string());
+    }
+    outcome
+}
