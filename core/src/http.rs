@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, ErrorCode, Result};
+
 /// An HTTP method.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HttpMethod"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,6 +164,34 @@ pub enum Reply {
         /// The host's description of what failed.
         error: String,
     },
+}
+
+impl Reply {
+    /// The body of an HTTP 200 answer. Any other status, or no answer at all, is
+    /// `gateway_unavailable` naming `who` (`"Redsys answered HTTP 502"`): nothing usable came,
+    /// and the host may ask again.
+    pub(crate) fn ok_body(&self, who: &str) -> Result<&[u8]> {
+        match self {
+            Reply::Response { status: 200, body } => Ok(body),
+            Reply::Response { status, .. } => Err(Error::new(
+                ErrorCode::GatewayUnavailable,
+                format!("{who} answered HTTP {status}"),
+            )),
+            Reply::Failed { error } => Err(no_answer(who, error)),
+        }
+    }
+}
+
+/// `gateway_unavailable` for a call the host could not complete, quoting at most 120
+/// characters of its description.
+pub(crate) fn no_answer(who: &str, error: &str) -> Error {
+    Error::new(
+        ErrorCode::GatewayUnavailable,
+        format!(
+            "no answer from {who} ({})",
+            error.chars().take(120).collect::<String>()
+        ),
+    )
 }
 
 mod body_text {

@@ -199,27 +199,7 @@ fn read_invoice(body: &[u8], field: &'static str) -> Result<Invoice> {
 
 /// Reads the invoice creation reply.
 pub fn parse_invoice_response(reply: &Reply) -> Result<Invoice> {
-    read_invoice(ok_body(reply)?, "invoice")
-}
-
-fn ok_body(reply: &Reply) -> Result<&[u8]> {
-    match reply {
-        Reply::Response { status: 200, body } => Ok(body),
-        Reply::Response { status, body } => {
-            let _ = body;
-            Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!("Bitpay answered HTTP {status}"),
-            ))
-        }
-        Reply::Failed { error } => Err(Error::new(
-            ErrorCode::GatewayUnavailable,
-            format!(
-                "no answer from Bitpay ({})",
-                error.chars().take(120).collect::<String>()
-            ),
-        )),
-    }
+    read_invoice(reply.ok_body("Bitpay")?, "invoice")
 }
 
 /// The buyer redirect for an invoice: `GET <invoice_url>?id=<id>`.
@@ -321,7 +301,7 @@ pub fn invoice_fetch_request(config: &Config, invoice_id: &str) -> Result<HttpRe
 /// Bitpay's answer about `invoice_id`, which must name that invoice (another is
 /// `signature_mismatch`, as for a notification's proof).
 fn fetched(invoice_id: &str, reply: &Reply) -> Result<Invoice> {
-    let fetched = read_invoice(ok_body(reply)?, "invoice")?;
+    let fetched = read_invoice(reply.ok_body("Bitpay")?, "invoice")?;
     if fetched.id != invoice_id {
         return Err(Error::new(
             ErrorCode::SignatureMismatch,

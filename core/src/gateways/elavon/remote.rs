@@ -151,24 +151,7 @@ pub fn parse_remote_response(
     op: &RemoteOperation,
     reply: &Reply,
 ) -> Result<Verified<Event>> {
-    let body = match reply {
-        Reply::Response { status: 200, body } => body,
-        Reply::Response { status, .. } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!("Elavon answered HTTP {status}"),
-            ));
-        }
-        Reply::Failed { error } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!(
-                    "no answer from Elavon ({})",
-                    error.chars().take(120).collect::<String>()
-                ),
-            ));
-        }
-    };
+    let body = reply.ok_body("Elavon")?;
     let text = std::str::from_utf8(body)
         .map_err(|_| Error::new(ErrorCode::InvalidUtf8, "reply is not UTF-8"))?;
     let leaves = xml::leaves(text, "response")?;

@@ -532,15 +532,7 @@ impl Verified<PollReply> {
 pub fn parse_poll_response(config: &PollConfig, reply: &Reply) -> Result<Verified<PollReply>> {
     let (status, body) = match reply {
         Reply::Response { status, body } => (*status, body),
-        Reply::Failed { error } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!(
-                    "no answer from FloCash polling ({})",
-                    error.chars().take(120).collect::<String>()
-                ),
-            ));
-        }
+        Reply::Failed { error } => return Err(crate::http::no_answer("FloCash polling", error)),
     };
     if status != 200 && status != 500 {
         return Err(unavailable(status));

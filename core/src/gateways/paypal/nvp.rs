@@ -197,24 +197,7 @@ pub fn parse_nvp_response(reply: &Reply) -> Result<NvpReply> {
 /// codes (a status query tells "no such transaction" from other refusals). No reply, or one
 /// other than HTTP 200, is [`ErrorCode::GatewayUnavailable`].
 pub(super) fn read_nvp_fields(reply: &Reply) -> Result<Vec<(String, String)>> {
-    let body = match reply {
-        Reply::Response { status: 200, body } => body,
-        Reply::Response { status, .. } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!("PayPal answered HTTP {status}"),
-            ));
-        }
-        Reply::Failed { error } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!(
-                    "no answer from PayPal ({})",
-                    error.chars().take(120).collect::<String>()
-                ),
-            ));
-        }
-    };
+    let body = reply.ok_body("PayPal")?;
     parse_urlencoded(body, 64 * 1024)
 }
 

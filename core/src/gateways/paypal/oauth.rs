@@ -361,13 +361,7 @@ pub(super) fn unavailable(status: u16) -> Error {
 }
 
 pub(super) fn no_answer(error: &str) -> Error {
-    Error::new(
-        ErrorCode::GatewayUnavailable,
-        format!(
-            "no answer from PayPal ({})",
-            error.chars().take(120).collect::<String>()
-        ),
-    )
+    crate::http::no_answer("PayPal", error)
 }
 
 /// A code PayPal sent (`invalid_client`, `ORDER_NOT_APPROVED`), cut to what such a code is

@@ -161,24 +161,7 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
 /// host may retry); otherwise the signed parameters are verified like a notification and the
 /// result drives [`crate::state::transition`] (a refund `0900` is a `Refund` that succeeded).
 pub fn parse_operation_response(config: &Config, reply: &Reply) -> Result<Verified<Notification>> {
-    let body = match reply {
-        Reply::Response { status: 200, body } => body,
-        Reply::Response { status, .. } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!("Redsys answered HTTP {status}"),
-            ));
-        }
-        Reply::Failed { error } => {
-            return Err(Error::new(
-                ErrorCode::GatewayUnavailable,
-                format!(
-                    "no answer from Redsys ({})",
-                    error.chars().take(120).collect::<String>()
-                ),
-            ));
-        }
-    };
+    let body = reply.ok_body("Redsys")?;
     if body.len() > MAX_REPLY_BYTES {
         return Err(Error::new(
             ErrorCode::BodyTooLarge,
