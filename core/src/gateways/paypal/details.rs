@@ -178,23 +178,7 @@ fn receiver(config: &Config, reply: &NvpReply) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn config() -> Config {
-        serde_json::from_str(
-            r#"{"business":"shop@example.com","checkout_url":"https://www.sandbox.paypal.com/cgi-bin/webscr",
-                "ipn_url":"https://ipnpb.sandbox.paypal.com/cgi-bin/webscr",
-                "nvp":{"user":"api_user","password":"pw-SECRET","signature":"sig-SECRET",
-                       "api_url":"https://api-3t.sandbox.paypal.com/nvp"}}"#,
-        )
-        .unwrap()
-    }
-
-    fn reply(body: &str) -> Reply {
-        Reply::Response {
-            status: 200,
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::gateways::paypal::nvp::fixtures::{config, reply};
 
     const OK: &str = "RECEIVERBUSINESS=shop%40example.com&RECEIVEREMAIL=shop%40example.com\
         &RECEIVERID=CURD7J7GXR73G&TRANSACTIONID=8SC56973LM923823H&TRANSACTIONTYPE=cart\

@@ -378,12 +378,13 @@ pub fn refund_event(config: &Config, invoice: &str, reply: &NvpReply) -> Result<
     }))
 }
 
+/// The NVP configuration and reply this module's tests and the status queries' share.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::state::{Outcome, PaymentSnapshot, transition};
+pub(super) mod fixtures {
+    use super::Config;
+    use crate::http::Reply;
 
-    fn config() -> Config {
+    pub(in crate::gateways::paypal) fn config() -> Config {
         serde_json::from_str(
             r#"{"business":"shop@example.com","checkout_url":"https://www.sandbox.paypal.com/cgi-bin/webscr",
                 "ipn_url":"https://ipnpb.sandbox.paypal.com/cgi-bin/webscr",
@@ -393,19 +394,26 @@ mod tests {
         .unwrap()
     }
 
+    pub(in crate::gateways::paypal) fn reply(body: &str) -> Reply {
+        Reply::Response {
+            status: 200,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateways::paypal::nvp::fixtures::{config, reply};
+    use crate::state::{Outcome, PaymentSnapshot, transition};
+
     fn order() -> ExpressOrder {
         serde_json::from_str(
             r#"{"invoice":"A-1","amount":{"value":"15","currency":"EUR"},"description":"Tea",
                 "return_url":"https://shop.example/paypal/return","cancel_url":"https://shop.example/cart"}"#,
         )
         .unwrap()
-    }
-
-    fn reply(body: &str) -> Reply {
-        Reply::Response {
-            status: 200,
-            body: body.as_bytes().to_vec(),
-        }
     }
 
     #[test]

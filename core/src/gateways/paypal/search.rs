@@ -190,23 +190,7 @@ pub fn parse_transaction_search(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn config() -> Config {
-        serde_json::from_str(
-            r#"{"business":"shop@example.com","checkout_url":"https://www.sandbox.paypal.com/cgi-bin/webscr",
-                "ipn_url":"https://ipnpb.sandbox.paypal.com/cgi-bin/webscr",
-                "nvp":{"user":"api_user","password":"pw-SECRET","signature":"sig-SECRET",
-                       "api_url":"https://api-3t.sandbox.paypal.com/nvp"}}"#,
-        )
-        .unwrap()
-    }
-
-    fn reply(body: &str) -> Reply {
-        Reply::Response {
-            status: 200,
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::gateways::paypal::nvp::fixtures::{config, reply};
 
     // The shape of a public TransactionSearch reply (newest first, `%2d`/`%2e`/`%3a` escapes,
     // signed amounts): a refund of 5.00 after a 15.00 payment, and a fee row that is skipped.
