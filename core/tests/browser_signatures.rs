@@ -11,6 +11,7 @@ use proptest::prelude::*;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use vpos_core::form::encode_urlencoded;
+use vpos_core::gateways::elavon::HashAlgorithm;
 use vpos_core::gateways::{bitpay, ceca, elavon, flocash, paypal, redsys};
 use vpos_core::{Amount, Currency, ErrorCode, Reply, Reported};
 
@@ -337,9 +338,21 @@ proptest! {
 const ELAVON_SECRET: &str = "shared-secret";
 
 fn elavon_config(merchant_id: &str) -> elavon::Config {
+    elavon_config_with(merchant_id, HashAlgorithm::Sha1)
+}
+
+/// Both HPP digests: SHA-256 puts its hash in `SHA256HASH` and expects it there on the
+/// response, under the same field layout, so every argument below must hold for each.
+const ELAVON_ALGORITHMS: [HashAlgorithm; 2] = [HashAlgorithm::Sha1, HashAlgorithm::Sha256];
+
+fn elavon_config_with(merchant_id: &str, algorithm: HashAlgorithm) -> elavon::Config {
+    let name = match algorithm {
+        HashAlgorithm::Sha1 => "sha1",
+        HashAlgorithm::Sha256 => "sha256",
+    };
     serde_json::from_value(json!({
         "merchant_id": merchant_id, "account": "internet", "secret": ELAVON_SECRET,
-        "checkout_url": elavon::TEST_CHECKOUT_URL,
+        "checkout_url": elavon::TEST_CHECKOUT_URL, "hash_algorithm": name,
     }))
     .unwrap()
 }
@@ -378,8 +391,14 @@ fn elavon_splits(joined: &str) -> Vec<Vec<&str>> {
 }
 
 /// The response POST carrying `fields` (TIMESTAMP, MERCHANT_ID, ORDER_ID, RESULT, MESSAGE,
-/// PASREF, AUTHCODE) with `sha1hash`.
-fn elavon_response(fields: &[&str], amount: &str, currency: &str, sha1hash: &str) -> Vec<u8> {
+/// PASREF, AUTHCODE), the hash under the algorithm's own field (`SHA1HASH` or `SHA256HASH`).
+fn elavon_response_with(
+    fields: &[&str],
+    amount: &str,
+    currency: &str,
+    algorithm: HashAlgorithm,
+    hash: &str,
+) -> Vec<u8> {
     body(&[
         ("TIMESTAMP", fields[0]),
         ("MERCHANT_ID", fields[1]),
@@ -390,7 +409,7 @@ fn elavon_response(fields: &[&str], amount: &str, currency: &str, sha1hash: &str
         ("AUTHCODE", fields[6]),
         ("AMOUNT", amount),
         ("CURRENCY", currency),
-        ("SHA1HASH", sha1hash),
+        (algorithm.field(), hash),
     ])
 }
 
@@ -404,6 +423,8 @@ fn elavon_verifies(config: &elavon::Config, posted: &[u8]) -> Option<elavon::Not
 fn elavon_form_refused(config: &elavon::Config, order: &elavon::Order) {
     let form = elavon::checkout(config, order).unwrap();
     let f = |name| field(&form.fields, name);
+    let algorithm = config.hash_algorithm;
+    let hash_field = algorithm.field();
     let joined = [
         f("TIMESTAMP"),
         f("MERCHANT_ID"),
@@ -413,15 +434,16 @@ fn elavon_form_refused(config: &elavon::Config, order: &elavon::Order) {
     ]
     .join(".");
     for split in elavon_splits(&joined) {
-        assert_eq!(elavon::hash(&split, ELAVON_SECRET), f("SHA1HASH"));
-        let posted = elavon_response(&split, f("AMOUNT"), f("CURRENCY"), f("SHA1HASH"));
+        assert_eq!(algorithm.hash(&split, ELAVON_SECRET), f(hash_field));
+        let posted =
+            elavon_response_with(&split, f("AMOUNT"), f("CURRENCY"), algorithm, f(hash_field));
         assert!(
             elavon_verifies(config, &posted).is_none(),
             "the HPP form's hash verified as a response: {split:?}"
         );
     }
     // The naive forgery: the form's own fields, RESULT=00 and the form's hash.
-    let posted = elavon_response(
+    let posted = elavon_response_with(
         &[
             f("TIMESTAMP"),
             f("MERCHANT_ID"),
@@ -433,15 +455,20 @@ fn elavon_form_refused(config: &elavon::Config, order: &elavon::Order) {
         ],
         f("AMOUNT"),
         f("CURRENCY"),
-        f("SHA1HASH"),
+        algorithm,
+        f(hash_field),
     );
     assert!(elavon_verifies(config, &posted).is_none());
 }
 
 fn elavon_genuine_response_splits_uniquely(config: &elavon::Config, fields: &[&str]) {
-    let sha1 = elavon::hash(fields, ELAVON_SECRET);
-    let genuine = elavon_verifies(config, &elavon_response(fields, "5000", "USD", &sha1))
-        .expect("the genuine response verifies");
+    let algorithm = config.hash_algorithm;
+    let digest = algorithm.hash(fields, ELAVON_SECRET);
+    let genuine = elavon_verifies(
+        config,
+        &elavon_response_with(fields, "5000", "USD", algorithm, &digest),
+    )
+    .expect("the genuine response verifies");
     assert_eq!(
         [genuine.message.as_str(), &genuine.pasref, &genuine.authcode],
         fields[4..]
@@ -450,7 +477,7 @@ fn elavon_genuine_response_splits_uniquely(config: &elavon::Config, fields: &[&s
         if split == fields {
             continue;
         }
-        let posted = elavon_response(&split, "5000", "USD", &sha1);
+        let posted = elavon_response_with(&split, "5000", "USD", algorithm, &digest);
         assert!(
             elavon_verifies(config, &posted).is_none(),
             "a re-split response verified: {split:?}"
@@ -467,13 +494,42 @@ fn elavon_checkout_hash_is_not_a_response() {
             "order_id": "ORD453-11", "amount": {"minor": 29900, "currency": "EUR"},
             "timestamp": "20130814122239"}))
         .unwrap();
-        elavon_form_refused(&elavon_config(merchant), &order);
+        for algorithm in ELAVON_ALGORITHMS {
+            elavon_form_refused(&elavon_config_with(merchant, algorithm), &order);
+        }
+    }
+}
+
+#[test]
+fn elavon_hpp_v2_form_with_cardholder_data_is_not_a_response() {
+    // HPP v2 adds the 3-D Secure 2 fields (e-mail, phones, addresses) to what the browser
+    // sees; none of them is hashed, so the argument above is unchanged, for both digests.
+    let order: elavon::Order = serde_json::from_value(json!({
+        "order_id": "ORD453-11", "amount": {"minor": 29900, "currency": "EUR"},
+        "timestamp": "20130814122239",
+        "cardholder": {"name": "Ana García", "email": "ana@example.com",
+            "billing": {"line1": "Flat 123", "city": "Halifax", "postal_code": "W5 9HR",
+                        "country": "GB"},
+            "challenge": "challenge_requested"}}))
+    .unwrap();
+    for algorithm in ELAVON_ALGORITHMS {
+        let config = elavon_config_with("thestore", algorithm);
+        let form = elavon::checkout(&config, &order).unwrap();
+        assert_eq!(field(&form.fields, "HPP_VERSION"), "2");
+        assert_eq!(field(&form.fields, "HPP_CUSTOMER_EMAIL"), "ana@example.com");
+        elavon_form_refused(&config, &order);
     }
 }
 
 #[test]
 fn elavon_response_fields_cannot_shift_along_a_dot() {
-    let config = elavon_config("thestore");
+    for algorithm in ELAVON_ALGORITHMS {
+        response_fields_cannot_shift(algorithm);
+    }
+}
+
+fn response_fields_cannot_shift(algorithm: HashAlgorithm) {
+    let config = elavon_config_with("thestore", algorithm);
     let fields = [
         "20130814122239",
         "thestore",
@@ -494,12 +550,12 @@ fn elavon_response_fields_cannot_shift_along_a_dot() {
         " Ref 9",
         "3737468273643.79347",
     ];
-    let sha1 = elavon::hash(&fields, ELAVON_SECRET);
-    assert_eq!(elavon::hash(&shifted, ELAVON_SECRET), sha1);
+    let digest = algorithm.hash(&fields, ELAVON_SECRET);
+    assert_eq!(algorithm.hash(&shifted, ELAVON_SECRET), digest);
     let err = elavon::parse_notification(
         &config,
         FORM,
-        &elavon_response(&shifted, "5000", "USD", &sha1),
+        &elavon_response_with(&shifted, "5000", "USD", algorithm, &digest),
     )
     .unwrap_err();
     assert_eq!(
@@ -535,7 +591,9 @@ proptest! {
         let order: elavon::Order = serde_json::from_value(json!({
             "order_id": order_id, "amount": {"minor": minor, "currency": currency},
             "timestamp": timestamp})).unwrap();
-        elavon_form_refused(&elavon_config(&merchant), &order);
+        for algorithm in ELAVON_ALGORITHMS {
+            elavon_form_refused(&elavon_config_with(&merchant, algorithm), &order);
+        }
     }
 
     #[test]
@@ -547,11 +605,13 @@ proptest! {
         pasref in "[0-9]{0,17}",
         authcode in "[A-Z0-9]{0,6}",
     ) {
-        let config = elavon_config("thestore");
         let fields = [
             timestamp.as_str(), "thestore", &order_id, result, &message, &pasref, &authcode,
         ];
-        elavon_genuine_response_splits_uniquely(&config, &fields);
+        for algorithm in ELAVON_ALGORITHMS {
+            elavon_genuine_response_splits_uniquely(
+                &elavon_config_with("thestore", algorithm), &fields);
+        }
     }
 }
 
