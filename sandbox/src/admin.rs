@@ -17,7 +17,7 @@ use crate::app::{App, PayError};
 use crate::events::MAX_EVENTS;
 use crate::faults::{FaultState, Faults};
 use crate::html::{self, esc};
-use crate::{bitpay, ceca, elavon, flocash, paypal, redsys};
+use crate::{bitpay, ceca, elavon, flocash, paypal, paypal_rest, redsys};
 
 /// Orders shown on the dashboard.
 const DASHBOARD_ORDERS: usize = 200;
@@ -89,6 +89,7 @@ fn all_orders(inner: &Inner) -> Vec<serde_json::Value> {
     all.extend(paypal_rows);
     all.extend(elavon::orders(inner));
     all.extend(bitpay::orders(inner));
+    all.extend(paypal_rest::orders(inner));
     for row in &mut all {
         derive_state(row);
     }
@@ -150,6 +151,28 @@ fn derive_state(row: &mut serde_json::Value) {
                 whole,
                 Some(refunded),
             )
+        }
+        "paypal_rest" => {
+            let captured = row["captured_minor"].as_i64().unwrap_or(0);
+            let refunded = row["refunded_minor"].as_i64().unwrap_or(0);
+            let captures: Vec<&str> = row["captures"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|c| c["status"].as_str()).collect())
+                .unwrap_or_default();
+            let state = match (status.as_str(), row["authorization"].as_str()) {
+                ("CREATED", _) if row["cancelled"] == json!(true) => "cancelled".to_string(),
+                ("CREATED", _) => "created".to_string(),
+                ("APPROVED", _) => "approved".to_string(),
+                _ if captures.contains(&"PENDING") => "pending".to_string(),
+                (_, Some("VOIDED")) if captured == 0 => "voided".to_string(),
+                (_, Some("CREATED")) => "authorized".to_string(),
+                (_, Some("PARTIALLY_CAPTURED")) => {
+                    refund_state(captured, refunded, "partially captured")
+                }
+                _ if captured == 0 && captures.contains(&"DECLINED") => "declined".to_string(),
+                _ => refund_state(captured, refunded, "captured"),
+            };
+            (state, Some(captured), Some(refunded))
         }
         "flocash" | "ceca" if status == "paid" => (status, whole, None),
         "bitpay" if status == "confirmed" || status == "complete" => (status, whole, None),
@@ -455,12 +478,21 @@ async fn pay(State(app): State<Arc<App>>, body: Bytes) -> Response {
             };
             bitpay::pay(&app, &request.order, outcome).map(|p| tagged("bitpay", p))
         }
+        "paypal_rest" => {
+            let Some(outcome) = paypal_rest::Outcome::parse(&request.outcome) else {
+                return unknown_outcome(
+                    "PayPal REST",
+                    paypal_rest::Outcome::ALL.map(paypal_rest::Outcome::as_str),
+                );
+            };
+            paypal_rest::pay(&app, &request.order, outcome).map(|p| tagged("paypal_rest", p))
+        }
         other => {
             return error(
                 StatusCode::BAD_REQUEST,
                 "unknown_gateway",
                 format!(
-                    "gateway {other:?}: the sandbox plays flocash, redsys, ceca, paypal, elavon and bitpay"
+                    "gateway {other:?}: the sandbox plays flocash, redsys, ceca, paypal, paypal_rest, elavon and bitpay"
                 ),
             );
         }

@@ -61,6 +61,7 @@ pub mod http_client;
 mod pay_page;
 mod paypal;
 mod paypal_nvp;
+mod paypal_rest;
 mod redsys;
 mod redsys_query;
 
@@ -202,6 +203,7 @@ fn router(app: Arc<App>) -> Router {
         .merge(ceca::routes())
         .merge(paypal::routes())
         .merge(paypal_nvp::routes())
+        .merge(paypal_rest::routes())
         .merge(elavon::routes())
         .merge(bitpay::routes())
         .merge(admin::routes())
@@ -230,6 +232,8 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
         Some("ceca")
     } else if path.starts_with("/cgi-bin/webscr") || path == "/nvp" {
         Some("paypal")
+    } else if paypal_rest::owns(&path) {
+        Some(paypal_rest::GATEWAY)
     } else if path == "/pay" || path.starts_with("/pay/") || path == "/remote" {
         Some("elavon")
     } else if path.starts_with("/invoice") || path.starts_with("/api/invoice") {
