@@ -170,6 +170,12 @@ fn derive_state(row: &mut serde_json::Value) {
                     refund_state(captured, refunded, "partially captured")
                 }
                 _ if captured == 0 && captures.contains(&"DECLINED") => "declined".to_string(),
+                _ if row["captures"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|c| c["reversed"] == json!(true))) =>
+                {
+                    "reversed".to_string()
+                }
                 _ => refund_state(captured, refunded, "captured"),
             };
             (state, Some(captured), Some(refunded))
@@ -477,6 +483,9 @@ async fn pay(State(app): State<Arc<App>>, body: Bytes) -> Response {
                 );
             };
             bitpay::pay(&app, &request.order, outcome).map(|p| tagged("bitpay", p))
+        }
+        "paypal_rest" if request.outcome == "reverse" => {
+            paypal_rest::reverse(&app, &request.order).map(|p| tagged("paypal_rest", p))
         }
         "paypal_rest" => {
             let Some(outcome) = paypal_rest::Outcome::parse(&request.outcome) else {

@@ -21,6 +21,10 @@
 //! - **Santander Elavon**: `POST /pay` (HPP), the signed response posted through the browser,
 //!   `POST /remote` (settle, void, rebate).
 //! - **Bitpay**: `POST /invoices`, `GET /invoices/{id}`, the invoice page, notifications.
+//! - **PayPal REST**: `POST /v1/oauth2/token`, Orders v2 (`/v2/checkout/orders`), the approve
+//!   page (`/checkoutnow`), Payments v2 (authorisation capture and void, refunds), signed
+//!   webhooks with retries, `POST /v1/notifications/verify-webhook-signature`, the test
+//!   certificate.
 //! - **`/_sandbox/`**: the event log (every request, every delivery attempt), fault injection,
 //!   reset, and `POST /_sandbox/pay` for tests without a browser.
 //!

@@ -39,6 +39,7 @@ mod resources;
 pub(crate) mod webhook;
 
 pub(crate) use approve::{Outcome, pay};
+pub(crate) use payments::reverse;
 
 /// The event-log and fault-bookkeeping name of this gateway.
 pub(crate) const GATEWAY: &str = "paypal_rest";
@@ -118,6 +119,8 @@ pub(crate) struct Capture {
     pub final_capture: bool,
     /// Refunded so far (and reversed), minor units.
     pub refunded: i64,
+    /// PayPal took the rest back (`PAYMENT.CAPTURE.REVERSED`).
+    pub reversed: bool,
     pub authorization: Option<String>,
     pub created: String,
     pub updated: String,
@@ -452,7 +455,7 @@ pub(crate) fn orders(inner: &Inner) -> Vec<Value> {
             let captures: Vec<Value> = o
                 .captures
                 .iter()
-                .map(|c| json!({"id": c.id, "status": c.status, "amount": c.amount}))
+                .map(|c| json!({"id": c.id, "status": c.status, "amount": c.amount, "reversed": c.reversed}))
                 .collect();
             json!({
                 "gateway": GATEWAY,

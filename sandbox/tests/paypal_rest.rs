@@ -984,3 +984,73 @@ async fn webhook_faults_apply() {
     assert_eq!(now.payments[0].event().status(), &Reported::Succeeded);
     assert!(rest.shop.received().is_empty());
 }
+
+#[tokio::test]
+async fn a_reversal_takes_back_what_is_left() {
+    let shop = Shop::start((200, ""), &[]).await;
+    let rest = setup(1.0, "", shop, |_| {}).await;
+    let order = order_create(&rest, Intent::Capture, "ORDER-10", "40.00", "USD");
+    let (id, approve) = create(&rest, &order, "vpos1-create-10").await;
+    click(&approve, "approve").await;
+    let request =
+        paypal::capture_order_request(&rest.config, &rest.token, &id, "vpos1-capture-10").unwrap();
+    let captured =
+        paypal::parse_order_reply(&rest.config, "ORDER-10", &send(&request).await).unwrap();
+    let capture = &captured.payments[0];
+    let refund = paypal::refund_capture_request(
+        &rest.config,
+        &rest.token,
+        &capture.id,
+        Some(money("15.00", "USD")),
+        "vpos1-refund-10",
+    )
+    .unwrap();
+    paypal::parse_refund_reply(&rest.config, "ORDER-10", &send(&refund).await).unwrap();
+
+    let r = common::pay(&rest.sandbox, "paypal_rest", &id, "reverse").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let reversal = r.json().unwrap()["reversal"].as_str().unwrap().to_string();
+    let hook = &webhooks(&rest.shop, "PAYMENT.CAPTURE.REVERSED", 1).await[0];
+    let n = verified(&rest, hook).await;
+    assert_eq!(
+        n.fact,
+        WebhookFact::Reversal {
+            id: reversal.clone(),
+            status: Some("COMPLETED".into()),
+            amount: money("25.00", "USD"),
+        }
+    );
+    let event = &n.events()[0];
+    assert_eq!(event.action(), Action::Chargeback);
+    assert_eq!(event.key(), format!("paypal:reversal:{reversal}:succeeded"));
+
+    // Nothing is left to refund; a second reversal finds no capture.
+    let again = paypal::refund_capture_request(
+        &rest.config,
+        &rest.token,
+        &capture.id,
+        None,
+        "vpos1-refund-10b",
+    )
+    .unwrap();
+    gateway_error(
+        paypal::parse_refund_reply(&rest.config, "ORDER-10", &send(&again).await).unwrap_err(),
+        "CAPTURE_FULLY_REFUNDED",
+    );
+    let r = common::pay(&rest.sandbox, "paypal_rest", &id, "reverse").await;
+    assert_eq!(r.status, 409, "{}", r.text());
+    let orders = client()
+        .get(&format!("{}/_sandbox/orders", rest.sandbox.url()))
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    let row = orders["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["order"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["state"], "reversed");
+}

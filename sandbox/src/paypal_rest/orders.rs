@@ -372,6 +372,7 @@ pub(super) async fn capture(
                 amount: order.amount,
                 final_capture: true,
                 refunded: 0,
+                reversed: false,
                 authorization: None,
                 created: time.clone(),
                 updated: time.clone(),

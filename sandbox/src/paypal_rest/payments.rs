@@ -10,6 +10,7 @@ use axum::extract::{Path, State as AppState};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
+use serde_json::json;
 use vpos_core::Amount;
 
 use super::orders::{WireMoney, path_id, read_money};
@@ -153,6 +154,7 @@ pub(super) async fn capture_authorization(
                 amount,
                 final_capture,
                 refunded: 0,
+                reversed: false,
                 authorization: Some(id.clone()),
                 created: time.clone(),
                 updated: time.clone(),
@@ -493,4 +495,99 @@ pub(super) fn complete_later(app: &Arc<App>, order_id: &str, capture_id: &str) {
         );
         webhook::send(&app, hook);
     });
+}
+
+/// What a reversal did (`POST /_sandbox/pay`, outcome `reverse`).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct Reversed {
+    pub order: String,
+    pub outcome: &'static str,
+    pub capture: String,
+    /// The reversal's own id (the webhook resource's).
+    pub reversal: String,
+    pub amount: Amount,
+}
+
+/// A chargeback: PayPal takes back what is left of the order's first completed capture and
+/// sends `PAYMENT.CAPTURE.REVERSED` (a refund-type resource with a negative amount, as
+/// PayPal's sample). The capture is then `REFUNDED`: nothing is left to refund.
+pub(crate) fn reverse(app: &Arc<App>, order_id: &str) -> Result<Reversed, crate::app::PayError> {
+    let (reversed, hook) = {
+        let mut inner = app.lock();
+        let reversal_id = new_id(&mut inner);
+        let order = inner
+            .paypal_rest
+            .orders
+            .get_mut(order_id)
+            .ok_or_else(|| crate::app::PayError::unknown("PayPal REST"))?;
+        let Some(capture) = order
+            .captures
+            .iter_mut()
+            .find(|c| matches!(c.status, "COMPLETED" | "PARTIALLY_REFUNDED"))
+        else {
+            return Err(crate::app::PayError {
+                status: StatusCode::CONFLICT,
+                code: "nothing_to_reverse",
+                message: format!(
+                    "PayPal REST order {order_id} has no completed capture with money left"
+                ),
+            });
+        };
+        let amount = amount_minus(capture.amount, capture.refunded);
+        capture.refunded = capture.amount.minor();
+        capture.reversed = true;
+        capture.status = "REFUNDED";
+        let time = now();
+        capture.updated = time.clone();
+        let capture_id = capture.id.clone();
+        let mut resource = json!({
+            "id": reversal_id,
+            "status": "COMPLETED",
+            "amount": {"currency_code": amount.currency().code(),
+                       "value": format!("-{}", super::money(amount)["value"].as_str().unwrap_or("0"))},
+            "note_to_payer": "Payment reversed (chargeback)",
+            "create_time": time,
+            "update_time": time,
+            "links": [
+                {"href": format!("{}/v2/payments/captures/{capture_id}", app.base_url), "rel": "up", "method": "GET"},
+            ],
+        });
+        if let Some(c) = &order.custom_id {
+            resource["custom_id"] = json!(c);
+        }
+        if let Some(i) = &order.invoice_id {
+            resource["invoice_id"] = json!(i);
+        }
+        let hook = webhook::outgoing(
+            app,
+            &mut inner,
+            order_id,
+            "PAYMENT.CAPTURE.REVERSED",
+            "refund",
+            resource,
+        );
+        (
+            Reversed {
+                order: order_id.to_string(),
+                outcome: "reverse",
+                capture: capture_id,
+                reversal: reversal_id,
+                amount,
+            },
+            hook,
+        )
+    };
+    app.note(
+        super::GATEWAY,
+        order_id,
+        format!(
+            "capture {} reversed (chargeback) {} {}: reversal {}",
+            reversed.capture,
+            reversed.amount.to_decimal_string(),
+            reversed.amount.currency().code(),
+            reversed.reversal
+        ),
+    );
+    webhook::send(app, hook);
+    Ok(reversed)
 }
