@@ -206,6 +206,7 @@ fn faults_json(state: &FaultState) -> serde_json::Value {
         "postback_fails_left": state.postback_fails_left,
         "lost_notifications_left": state.lost_payments_left,
         "lost_replies_left": state.lost_replies_left,
+        "tampers_left": state.tampers_left,
     })
 }
 
@@ -239,7 +240,7 @@ async fn faults_set(State(app): State<Arc<App>>, body: Bytes) -> Response {
 }
 
 /// The dashboard's fault names, in the order it lists them.
-const FAULT_NAMES: [&str; 7] = [
+const FAULT_NAMES: [&str; 8] = [
     "delay",
     "drop-first",
     "duplicate",
@@ -247,6 +248,7 @@ const FAULT_NAMES: [&str; 7] = [
     "postback-fail",
     "lose-notifications",
     "lose-replies",
+    "tamper",
 ];
 
 /// `POST /_sandbox/faults/form` (form-encoded `fault` and `value`; `fault=none` switches
@@ -653,6 +655,12 @@ fn faults_section(state: &FaultState) -> String {
             "lose-replies" => (
                 f.lose_replies.into(),
                 Some(state.lost_replies_left),
+                crate::faults::MAX_COUNT.into(),
+                "",
+            ),
+            "tamper" => (
+                f.tamper.into(),
+                Some(state.tampers_left),
                 crate::faults::MAX_COUNT.into(),
                 "",
             ),

@@ -27,7 +27,8 @@ OPTIONS:
                       Elavon thestore/internet)
     --fault SPEC      fault injection, e.g. delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1,
                       lose-notifications=1 (a payment's notifications never sent),
-                      lose-replies=1 (an operation carried out, its reply a 504)
+                      lose-replies=1 (an operation carried out, its reply a 504),
+                      tamper=1 (a signed webhook's body changed after signing)
     --seed N          seed the id generator (reproducible ids and codes)
     --deliver-anywhere
                       send notifications to any host; by default only to this machine
@@ -134,6 +135,9 @@ impl Faults {
         }
         if self.lose_replies > 0 {
             parts.push(format!("lose-replies={}", self.lose_replies));
+        }
+        if self.tamper > 0 {
+            parts.push(format!("tamper={}", self.tamper));
         }
         if parts.is_empty() {
             "none".into()

@@ -262,12 +262,15 @@ async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, ge
     let max = d.policy.max_attempts;
     let mut interval = d.policy.interval;
     for attempt in 1..=max {
-        let (delay_ms, dropped) = {
+        let (delay_ms, dropped, tampered) = {
             let mut inner = app.lock();
             if inner.generation != generation {
                 return;
             }
-            (inner.faults.config.delay_ms, inner.faults.take_drop())
+            let dropped = inner.faults.take_drop();
+            // Only signed webhooks: elsewhere a changed body proves nothing about the shop.
+            let tampered = !dropped && d.signer.is_some() && inner.faults.take_tamper();
+            (inner.faults.config.delay_ms, dropped, tampered)
         };
         if delay_ms > 0
             && !app
@@ -307,21 +310,38 @@ async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, ge
             };
             let mut headers = vec![("content-type", d.content_type)];
             headers.extend(signed.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            // The tamper fault: one space after the first `{`, after signing. The JSON means
+            // the same; only a check over the raw bytes (PayPal's CRC32) sees it.
+            let body = if tampered {
+                d.body.replacen('{', "{ ", 1)
+            } else {
+                d.body.clone()
+            };
+            if tampered {
+                event.request_body = Some(excerpt(body.as_bytes()));
+            }
             match app
                 .client
-                .request("POST", &d.url, &headers, d.body.clone().into_bytes().into())
+                .request("POST", &d.url, &headers, body.into_bytes().into())
                 .await
             {
                 Ok(response) => {
                     event.status = Some(response.status);
                     event.response_body = Some(excerpt(&response.body));
                     let ok = (d.policy.accepts)(response.status, &response.body);
+                    let label = if tampered {
+                        format!(
+                            "{} (body tampered after signing by the tamper fault)",
+                            d.label
+                        )
+                    } else {
+                        d.label.clone()
+                    };
                     event.message = Some(if ok {
-                        format!("{}: accepted by the shop", d.label)
+                        format!("{label}: accepted by the shop")
                     } else {
                         format!(
-                            "{}: the shop answered HTTP {} {:?}, which the gateway does not take as received",
-                            d.label,
+                            "{label}: the shop answered HTTP {} {:?}, which the gateway does not take as received",
                             response.status,
                             excerpt(&response.body[..response.body.len().min(40)])
                         )

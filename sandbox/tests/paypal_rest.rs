@@ -1054,3 +1054,49 @@ async fn a_reversal_takes_back_what_is_left() {
         .clone();
     assert_eq!(row["state"], "reversed");
 }
+
+#[tokio::test]
+async fn a_tampered_webhook_is_refused_and_the_retry_brings_the_signed_body() {
+    // The listener answers 400 to the first delivery (as a shop refusing a bad signature does).
+    let shop = Shop::start((200, ""), &[(400, "bad signature")]).await;
+    let rest = setup(36_000.0, "tamper=1", shop, |_| {}).await;
+    let order = order_create(&rest, Intent::Capture, "ORDER-11", "9.00", "EUR");
+    let (_, approve) = create(&rest, &order, "vpos1-create-11").await;
+    click(&approve, "approve").await;
+    let [tampered, real] = &webhooks(&rest.shop, "CHECKOUT.ORDER.APPROVED", 2).await[..2] else {
+        unreachable!()
+    };
+    assert_eq!(tampered.body[..2], *b"{ ");
+    // The same JSON, but not the signed bytes: both verifications refuse it.
+    assert_eq!(
+        serde_json::from_slice::<Value>(&tampered.body).unwrap(),
+        serde_json::from_slice::<Value>(&real.body).unwrap()
+    );
+    let e = verify_postback(&rest, &tampered.headers, &tampered.body)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PostbackInvalid);
+    let e = verify_offline(&rest, &tampered.headers, &tampered.body)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.field()),
+        (
+            ErrorCode::SignatureMismatch,
+            Some("paypal-transmission-sig")
+        )
+    );
+    verified(&rest, real).await;
+    let log = events_until(&rest.sandbox, "the retry delivered", |e| {
+        e.iter()
+            .any(|e| e["kind"] == "delivery" && e["outcome"] == "delivered")
+    })
+    .await;
+    assert!(log.iter().any(|e| {
+        e["kind"] == "delivery"
+            && e["outcome"] == "failed"
+            && e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("tampered after signing"))
+    }));
+}
