@@ -592,6 +592,24 @@ async fn dashboard(State(app): State<Arc<App>>, Query(q): Query<DashboardQuery>)
         ),
         ("Bitpay api_url", format!("{base}/invoices")),
         ("Bitpay invoice_url", format!("{base}/invoice")),
+        ("PayPal REST api_base", base.to_string()),
+        (
+            "PayPal REST client_id / merchant / webhook_id",
+            format!(
+                "{} / {} / {}",
+                app.config.paypal_rest.client_id,
+                app.config.paypal_rest.merchant_id,
+                app.config.paypal_rest.webhook_id
+            ),
+        ),
+        (
+            "PayPal REST webhooks to",
+            app.config
+                .paypal_rest
+                .webhook_url
+                .clone()
+                .unwrap_or_else(|| "(none: set paypal_rest.webhook_url)".into()),
+        ),
         ("time scale", format!("{}×", app.time_scale)),
     ]));
     body.push_str(&faults_section(&inner.faults));
