@@ -721,27 +721,45 @@ async fn a_repeated_request_id_gets_the_first_answer_and_acts_once() {
 
     // One webhook per change, whatever the repeats.
     webhooks(&rest.shop, "PAYMENT.CAPTURE.REFUNDED", 1).await;
-    let log = events_until(&rest.sandbox, "the repeats noted", |e| {
+    // The sandbox notes each operation carried out before it answers, so the notes count the
+    // captures and refunds made; the deliveries are waited for, then counted.
+    let delivered = |e: &[Value], label: &str| {
         e.iter()
             .filter(|e| {
-                e["message"]
-                    .as_str()
-                    .is_some_and(|m| m.contains("PayPal-Request-Id repeated"))
-            })
-            .count()
-            >= 4
-    })
-    .await;
-    let sent = |label: &str| {
-        log.iter()
-            .filter(|e| {
                 e["kind"] == "delivery"
+                    && e["outcome"] == "delivered"
                     && e["message"].as_str().is_some_and(|m| m.starts_with(label))
             })
             .count()
     };
-    assert_eq!(sent("webhook PAYMENT.CAPTURE.COMPLETED"), 1);
-    assert_eq!(sent("webhook PAYMENT.CAPTURE.REFUNDED"), 1);
+    let log = events_until(
+        &rest.sandbox,
+        "the repeats noted, the webhooks delivered",
+        |e| {
+            e.iter()
+                .filter(|e| {
+                    e["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("PayPal-Request-Id repeated"))
+                })
+                .count()
+                == 4
+                && delivered(e, "webhook PAYMENT.CAPTURE.COMPLETED") >= 1
+                && delivered(e, "webhook PAYMENT.CAPTURE.REFUNDED") >= 1
+        },
+    )
+    .await;
+    let noted = |start: &str| {
+        log.iter()
+            .filter(|e| {
+                e["kind"] == "note" && e["message"].as_str().is_some_and(|m| m.starts_with(start))
+            })
+            .count()
+    };
+    assert_eq!(noted("order captured"), 1);
+    assert_eq!(noted(&format!("capture {capture_id} refunded")), 1);
+    assert_eq!(delivered(&log, "webhook PAYMENT.CAPTURE.COMPLETED"), 1);
+    assert_eq!(delivered(&log, "webhook PAYMENT.CAPTURE.REFUNDED"), 1);
 }
 
 #[tokio::test]
