@@ -17,7 +17,7 @@ use crate::app::{App, PayError};
 use crate::events::MAX_EVENTS;
 use crate::faults::{FaultState, Faults};
 use crate::html::{self, esc};
-use crate::{bitpay, ceca, elavon, flocash, paypal, redsys};
+use crate::{bitpay, ceca, elavon, flocash, paypal, paypal_rest, redsys};
 
 /// Orders shown on the dashboard.
 const DASHBOARD_ORDERS: usize = 200;
@@ -89,6 +89,7 @@ fn all_orders(inner: &Inner) -> Vec<serde_json::Value> {
     all.extend(paypal_rows);
     all.extend(elavon::orders(inner));
     all.extend(bitpay::orders(inner));
+    all.extend(paypal_rest::orders(inner));
     for row in &mut all {
         derive_state(row);
     }
@@ -151,6 +152,34 @@ fn derive_state(row: &mut serde_json::Value) {
                 Some(refunded),
             )
         }
+        "paypal_rest" => {
+            let captured = row["captured_minor"].as_i64().unwrap_or(0);
+            let refunded = row["refunded_minor"].as_i64().unwrap_or(0);
+            let captures: Vec<&str> = row["captures"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|c| c["status"].as_str()).collect())
+                .unwrap_or_default();
+            let state = match (status.as_str(), row["authorization"].as_str()) {
+                ("CREATED", _) if row["cancelled"] == json!(true) => "cancelled".to_string(),
+                ("CREATED", _) => "created".to_string(),
+                ("APPROVED", _) => "approved".to_string(),
+                _ if captures.contains(&"PENDING") => "pending".to_string(),
+                (_, Some("VOIDED")) if captured == 0 => "voided".to_string(),
+                (_, Some("CREATED")) => "authorized".to_string(),
+                (_, Some("PARTIALLY_CAPTURED")) => {
+                    refund_state(captured, refunded, "partially captured")
+                }
+                _ if captured == 0 && captures.contains(&"DECLINED") => "declined".to_string(),
+                _ if row["captures"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|c| c["reversed"] == json!(true))) =>
+                {
+                    "reversed".to_string()
+                }
+                _ => refund_state(captured, refunded, "captured"),
+            };
+            (state, Some(captured), Some(refunded))
+        }
         "flocash" | "ceca" if status == "paid" => (status, whole, None),
         "bitpay" if status == "confirmed" || status == "complete" => (status, whole, None),
         _ => (status, None, None),
@@ -177,6 +206,7 @@ fn faults_json(state: &FaultState) -> serde_json::Value {
         "postback_fails_left": state.postback_fails_left,
         "lost_notifications_left": state.lost_payments_left,
         "lost_replies_left": state.lost_replies_left,
+        "tampers_left": state.tampers_left,
     })
 }
 
@@ -210,7 +240,7 @@ async fn faults_set(State(app): State<Arc<App>>, body: Bytes) -> Response {
 }
 
 /// The dashboard's fault names, in the order it lists them.
-const FAULT_NAMES: [&str; 7] = [
+const FAULT_NAMES: [&str; 8] = [
     "delay",
     "drop-first",
     "duplicate",
@@ -218,6 +248,7 @@ const FAULT_NAMES: [&str; 7] = [
     "postback-fail",
     "lose-notifications",
     "lose-replies",
+    "tamper",
 ];
 
 /// `POST /_sandbox/faults/form` (form-encoded `fault` and `value`; `fault=none` switches
@@ -455,12 +486,24 @@ async fn pay(State(app): State<Arc<App>>, body: Bytes) -> Response {
             };
             bitpay::pay(&app, &request.order, outcome).map(|p| tagged("bitpay", p))
         }
+        "paypal_rest" if request.outcome == "reverse" => {
+            paypal_rest::reverse(&app, &request.order).map(|p| tagged("paypal_rest", p))
+        }
+        "paypal_rest" => {
+            let Some(outcome) = paypal_rest::Outcome::parse(&request.outcome) else {
+                return unknown_outcome(
+                    "PayPal REST",
+                    paypal_rest::Outcome::ALL.map(paypal_rest::Outcome::as_str),
+                );
+            };
+            paypal_rest::pay(&app, &request.order, outcome).map(|p| tagged("paypal_rest", p))
+        }
         other => {
             return error(
                 StatusCode::BAD_REQUEST,
                 "unknown_gateway",
                 format!(
-                    "gateway {other:?}: the sandbox plays flocash, redsys, ceca, paypal, elavon and bitpay"
+                    "gateway {other:?}: the sandbox plays flocash, redsys, ceca, paypal, paypal_rest, elavon and bitpay"
                 ),
             );
         }
@@ -549,6 +592,24 @@ async fn dashboard(State(app): State<Arc<App>>, Query(q): Query<DashboardQuery>)
         ),
         ("Bitpay api_url", format!("{base}/invoices")),
         ("Bitpay invoice_url", format!("{base}/invoice")),
+        ("PayPal REST api_base", base.to_string()),
+        (
+            "PayPal REST client_id / merchant / webhook_id",
+            format!(
+                "{} / {} / {}",
+                app.config.paypal_rest.client_id,
+                app.config.paypal_rest.merchant_id,
+                app.config.paypal_rest.webhook_id
+            ),
+        ),
+        (
+            "PayPal REST webhooks to",
+            app.config
+                .paypal_rest
+                .webhook_url
+                .clone()
+                .unwrap_or_else(|| "(none: set paypal_rest.webhook_url)".into()),
+        ),
         ("time scale", format!("{}×", app.time_scale)),
     ]));
     body.push_str(&faults_section(&inner.faults));
@@ -612,6 +673,12 @@ fn faults_section(state: &FaultState) -> String {
             "lose-replies" => (
                 f.lose_replies.into(),
                 Some(state.lost_replies_left),
+                crate::faults::MAX_COUNT.into(),
+                "",
+            ),
+            "tamper" => (
+                f.tamper.into(),
+                Some(state.tampers_left),
                 crate::faults::MAX_COUNT.into(),
                 "",
             ),

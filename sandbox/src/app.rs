@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::events::{Event, EventLog};
 use crate::faults::{FaultState, Faults};
 use crate::http_client::HttpClient;
-use crate::{Options, bitpay, ceca, elavon, flocash, paypal, redsys};
+use crate::{Options, bitpay, ceca, elavon, flocash, paypal, paypal_rest, redsys};
 
 /// How long one notification attempt may take before it counts as failed.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -51,6 +51,7 @@ pub(crate) struct Inner {
     pub redsys: redsys::State,
     pub ceca: ceca::State,
     pub paypal: paypal::State,
+    pub paypal_rest: paypal_rest::State,
     pub elavon: elavon::State,
     pub bitpay: bitpay::State,
 }
@@ -78,6 +79,7 @@ impl App {
                 redsys: redsys::State::default(),
                 ceca: ceca::State::default(),
                 paypal: paypal::State::default(),
+                paypal_rest: paypal_rest::State::default(),
                 elavon: elavon::State::default(),
                 bitpay: bitpay::State::default(),
             }),
@@ -145,6 +147,7 @@ impl App {
         inner.redsys = redsys::State::default();
         inner.ceca = ceca::State::default();
         inner.paypal = paypal::State::default();
+        inner.paypal_rest = paypal_rest::State::default();
         inner.elavon = elavon::State::default();
         inner.bitpay = bitpay::State::default();
         self.resets.send_replace(inner.generation);

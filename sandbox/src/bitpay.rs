@@ -448,6 +448,7 @@ fn set_status(app: &Arc<App>, id: &str, status: &'static str) {
                 backoff_to: Some(app.scaled(LONGEST_RETRY)),
                 accepts: delivery::http_200_accepts,
             },
+            signer: None,
         },
         Duration::ZERO,
     );

@@ -368,6 +368,7 @@ pub(crate) fn pay(app: &Arc<App>, operation: &str, outcome: Outcome) -> Result<P
                     content_type: "application/x-www-form-urlencoded",
                     body,
                     policy: Policy::once(delivery::ceca_accepts),
+                    signer: None,
                 },
                 Duration::ZERO,
             ),

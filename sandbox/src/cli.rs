@@ -14,7 +14,7 @@ PayPal, Santander Elavon, Bitpay)
 
 USAGE:
     hostedpay-sandbox [--listen ADDR] [--time-scale N] [--config FILE] [--fault SPEC]...
-                 [--seed N] [--deliver-anywhere]
+                 [--seed N] [--deliver-anywhere] [--paypal-webhook-url URL]
 
 OPTIONS:
     --listen ADDR     where to listen (default 127.0.0.1:8700; port 0 picks a free port).
@@ -27,11 +27,15 @@ OPTIONS:
                       Elavon thestore/internet)
     --fault SPEC      fault injection, e.g. delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1,
                       lose-notifications=1 (a payment's notifications never sent),
-                      lose-replies=1 (an operation carried out, its reply a 504)
+                      lose-replies=1 (an operation carried out, its reply a 504),
+                      tamper=1 (a signed webhook's body changed after signing)
     --seed N          seed the id generator (reproducible ids and codes)
     --deliver-anywhere
                       send notifications to any host; by default only to this machine
                       (localhost, 127.0.0.0/8, ::1), so a stray URL never leaves it
+    --paypal-webhook-url URL
+                      where PayPal REST webhooks go (overrides paypal_rest.webhook_url of
+                      --config); without it and without the config key none are sent
     -h, --help        this text
     -V, --version     the version
 ";
@@ -54,6 +58,7 @@ pub const MAX_TIME_SCALE: f64 = 1_000_000.0;
 pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
     let mut options = Options::default();
     let mut config_path: Option<PathBuf> = None;
+    let mut paypal_webhook_url: Option<String> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -94,6 +99,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
                     .map_err(|e| format!("--fault: {e}"))?;
             }
             "--deliver-anywhere" => options.deliver_anywhere = true,
+            "--paypal-webhook-url" => paypal_webhook_url = Some(value()?),
             "--seed" => {
                 let v = value()?;
                 options.seed = Some(
@@ -106,6 +112,13 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
     }
     if let Some(path) = config_path {
         options.config = Config::load(&path)?;
+    }
+    if let Some(url) = paypal_webhook_url {
+        options.config.paypal_rest.webhook_url = Some(url);
+        options
+            .config
+            .validate()
+            .map_err(|e| format!("--paypal-webhook-url: {e}"))?;
     }
     Ok(Command::Run(Box::new(options)))
 }
@@ -134,6 +147,9 @@ impl Faults {
         }
         if self.lose_replies > 0 {
             parts.push(format!("lose-replies={}", self.lose_replies));
+        }
+        if self.tamper > 0 {
+            parts.push(format!("tamper={}", self.tamper));
         }
         if parts.is_empty() {
             "none".into()
@@ -182,6 +198,11 @@ mod tests {
         let lose = run(&["--fault", "lose-notifications=2,lose-replies=1"]).unwrap();
         assert_eq!(lose.faults.to_spec(), "lose-notifications=2,lose-replies=1");
         assert_eq!(o.seed, Some(7));
+        let hook = run(&["--paypal-webhook-url", "http://127.0.0.1:8000/hook"]).unwrap();
+        assert_eq!(
+            hook.config.paypal_rest.webhook_url.as_deref(),
+            Some("http://127.0.0.1:8000/hook")
+        );
     }
 
     #[test]
@@ -194,6 +215,7 @@ mod tests {
             &["--listen"],
             &["--bogus"],
             &["--config", "/nonexistent/hostedpay-sandbox.json"],
+            &["--paypal-webhook-url", "ftp://127.0.0.1/hook"],
         ] {
             assert!(run(bad).is_err(), "{bad:?}");
         }

@@ -39,6 +39,8 @@ pub struct Config {
     pub elavon: ElavonConfig,
     /// The Bitpay merchant.
     pub bitpay: BitpayConfig,
+    /// The PayPal REST app (OAuth, Orders v2, webhooks).
+    pub paypal_rest: PaypalRestConfig,
 }
 
 /// CECA terminal settings (Cecabank's public test terminal by default).
@@ -105,6 +107,52 @@ impl Default for PaypalConfig {
     fn default() -> Self {
         PaypalConfig {
             business: "sales@demoshop.com".into(),
+            pending_seconds: 600,
+        }
+    }
+}
+
+/// The sandbox's PayPal REST client id (there is no public one).
+pub const PAYPAL_REST_CLIENT_ID: &str = "sandbox-paypal-client-id";
+/// The sandbox's PayPal REST secret.
+pub const PAYPAL_REST_SECRET: &str = "sandbox-paypal-secret";
+/// The sandbox's PayPal REST webhook id (what the shop configures as `webhook_id`).
+pub const PAYPAL_REST_WEBHOOK_ID: &str = "SANDBOXWEBHOOK0001";
+/// The sandbox's PayPal merchant (payer) id, the payee of every order.
+pub const PAYPAL_REST_MERCHANT_ID: &str = "HOSTEDPAY0001";
+
+/// PayPal REST app settings: the credentials the token endpoint takes, the payee, and the
+/// webhook subscription.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaypalRestConfig {
+    /// The REST app's client id (the Basic-auth user of `POST /v1/oauth2/token`).
+    pub client_id: String,
+    /// The REST app's secret (never printed).
+    pub secret: Secret,
+    /// The receiving account's merchant id; orders name it (and `paypal.business` as the
+    /// e-mail) as their payee.
+    pub merchant_id: String,
+    /// Where webhooks go (the subscription's listener URL); none: no webhooks are sent.
+    pub webhook_url: Option<String>,
+    /// The subscription's id, covered by every webhook signature.
+    pub webhook_id: String,
+    /// PayPal time an access token lives (`expires_in`; divided by `--time-scale`). `0`
+    /// makes every token expire at once: the shop's "fetch a new token" path.
+    pub token_seconds: u64,
+    /// PayPal time from a `PENDING` capture to `COMPLETED` (divided by `--time-scale`).
+    pub pending_seconds: u64,
+}
+
+impl Default for PaypalRestConfig {
+    fn default() -> Self {
+        PaypalRestConfig {
+            client_id: PAYPAL_REST_CLIENT_ID.into(),
+            secret: Secret::new(PAYPAL_REST_SECRET),
+            merchant_id: PAYPAL_REST_MERCHANT_ID.into(),
+            webhook_url: None,
+            webhook_id: PAYPAL_REST_WEBHOOK_ID.into(),
+            token_seconds: 32_400,
             pending_seconds: 600,
         }
     }
@@ -275,7 +323,51 @@ impl Config {
         if self.bitpay.api_key.is_empty() {
             return Err("bitpay.api_key is required".into());
         }
+        let r = &self.paypal_rest;
+        if r.client_id.is_empty()
+            || r.client_id.len() > 256
+            || !r
+                .client_id
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b':')
+        {
+            return Err(
+                "paypal_rest.client_id must be 1 to 256 printable ASCII characters without ':'"
+                    .into(),
+            );
+        }
+        if r.secret.is_empty()
+            || r.secret.expose().len() > 256
+            || !r.secret.expose().bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err("paypal_rest.secret must be 1 to 256 printable ASCII characters".into());
+        }
+        if r.merchant_id.is_empty()
+            || r.merchant_id.len() > 64
+            || !r.merchant_id.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err("paypal_rest.merchant_id must be 1 to 64 letters and digits".into());
+        }
+        // The same rule as vpos-core's `RestConfig.webhook_id`, so a shop can configure it.
+        if r.webhook_id.is_empty()
+            || r.webhook_id.len() > 50
+            || !r
+                .webhook_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err("paypal_rest.webhook_id must be 1 to 50 letters, digits or '-'".into());
+        }
+        if let Some(url) = &r.webhook_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err("paypal_rest.webhook_url must be an absolute http(s) URL".into());
+        }
+        if r.token_seconds > 7 * 24 * 3600 {
+            return Err("paypal_rest.token_seconds is at most a week".into());
+        }
         for (name, secs) in [
+            ("paypal_rest.pending_seconds", r.pending_seconds),
             ("paypal.pending_seconds", self.paypal.pending_seconds),
             ("bitpay.confirm_seconds", self.bitpay.confirm_seconds),
         ] {

@@ -121,6 +121,11 @@ pub(crate) fn ceca_accepts(status: u16, body: &[u8]) -> bool {
     status == 200 && body == b"$*$OKY$*$"
 }
 
+/// PayPal REST webhooks: any 2xx is received ("PayPal … expects an HTTP 200-level status").
+pub(crate) fn http_2xx_accepts(status: u16, _body: &[u8]) -> bool {
+    (200..300).contains(&status)
+}
+
 /// PayPal and Bitpay: HTTP 200 is received, whatever the body.
 pub(crate) fn http_200_accepts(status: u16, _body: &[u8]) -> bool {
     status == 200
@@ -161,6 +166,19 @@ pub(crate) struct Delivery {
     pub content_type: &'static str,
     pub body: String,
     pub policy: Policy,
+    /// Headers signed afresh for every attempt (PayPal REST webhooks), or none.
+    pub signer: Option<Signer>,
+}
+
+/// Who signs each attempt's headers.
+#[derive(Debug, Clone)]
+pub(crate) enum Signer {
+    /// The `PAYPAL-*` transmission headers, signed with the sandbox's test key over
+    /// `webhook_id` (a new transmission id and time per attempt, as PayPal's retries have).
+    PaypalWebhook {
+        webhook_id: String,
+        cert_url: String,
+    },
 }
 
 /// Starts delivering `delivery` after `after` (real time), once or, with the `duplicate`
@@ -244,12 +262,15 @@ async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, ge
     let max = d.policy.max_attempts;
     let mut interval = d.policy.interval;
     for attempt in 1..=max {
-        let (delay_ms, dropped) = {
+        let (delay_ms, dropped, tampered) = {
             let mut inner = app.lock();
             if inner.generation != generation {
                 return;
             }
-            (inner.faults.config.delay_ms, inner.faults.take_drop())
+            let dropped = inner.faults.take_drop();
+            // Only signed webhooks: elsewhere a changed body proves nothing about the shop.
+            let tampered = !dropped && d.signer.is_some() && inner.faults.take_tamper();
+            (inner.faults.config.delay_ms, dropped, tampered)
         };
         if delay_ms > 0
             && !app
@@ -274,21 +295,53 @@ async fn run(app: &App, d: Arc<Delivery>, after: Duration, copy: Option<u32>, ge
             event.message = Some(format!("{}: dropped by the drop-first fault", d.label));
             false
         } else {
+            // Signed now, after any delay: the transmission time is the attempt's.
+            let signed = match &d.signer {
+                Some(Signer::PaypalWebhook {
+                    webhook_id,
+                    cert_url,
+                }) => crate::paypal_rest::webhook::transmission_headers(
+                    &mut app.lock(),
+                    webhook_id,
+                    cert_url,
+                    d.body.as_bytes(),
+                ),
+                None => Vec::new(),
+            };
+            let mut headers = vec![("content-type", d.content_type)];
+            headers.extend(signed.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            // The tamper fault: one space after the first `{`, after signing. The JSON means
+            // the same; only a check over the raw bytes (PayPal's CRC32) sees it.
+            let body = if tampered {
+                d.body.replacen('{', "{ ", 1)
+            } else {
+                d.body.clone()
+            };
+            if tampered {
+                event.request_body = Some(excerpt(body.as_bytes()));
+            }
             match app
                 .client
-                .post(&d.url, d.content_type, d.body.clone().into_bytes())
+                .request("POST", &d.url, &headers, body.into_bytes().into())
                 .await
             {
                 Ok(response) => {
                     event.status = Some(response.status);
                     event.response_body = Some(excerpt(&response.body));
                     let ok = (d.policy.accepts)(response.status, &response.body);
+                    let label = if tampered {
+                        format!(
+                            "{} (body tampered after signing by the tamper fault)",
+                            d.label
+                        )
+                    } else {
+                        d.label.clone()
+                    };
                     event.message = Some(if ok {
-                        format!("{}: accepted by the shop", d.label)
+                        format!("{label}: accepted by the shop")
                     } else {
                         format!(
-                            "{}: the shop answered HTTP {} {:?}, which the gateway does not take as received",
-                            d.label,
+                            "{label}: the shop answered HTTP {} {:?}, which the gateway does not take as received",
                             response.status,
                             excerpt(&response.body[..response.body.len().min(40)])
                         )

@@ -3,7 +3,7 @@
 //! Set at start with `--fault delay=2s,drop-first=1,duplicate=2,reorder,postback-fail=1`, or at
 //! run time with `POST /_sandbox/faults` and the JSON
 //! `{"delay_ms": 2000, "drop_first": 1, "duplicate": 2, "reorder": true, "postback_fail": 1,
-//! "lose_notifications": 1, "lose_replies": 1}`
+//! "lose_notifications": 1, "lose_replies": 1, "tamper": 1}`
 //! (every key optional; the body replaces the whole set, so `{}` switches everything off).
 
 use std::collections::HashSet;
@@ -47,6 +47,10 @@ pub struct Faults {
     /// HTTP 504 with an empty body, the answer of a proxy whose upstream went silent.
     #[serde(alias = "lose-replies")]
     pub lose_replies: u32,
+    /// The next N signed webhook attempts (PayPal REST) carry a body changed after it was
+    /// signed (one space added, the JSON meaning the same): the signature no longer covers
+    /// it, so the shop must refuse it and not answer 2xx; the retry brings the real body.
+    pub tamper: u32,
 }
 
 impl Faults {
@@ -72,6 +76,7 @@ impl Faults {
                 "postback-fail" => self.postback_fail = count(need()?)?,
                 "lose-notifications" => self.lose_notifications = count(need()?)?,
                 "lose-replies" => self.lose_replies = count(need()?)?,
+                "tamper" => self.tamper = count(need()?)?,
                 "reorder" => {
                     self.reorder = match value {
                         None | Some("true") | Some("1") | Some("on") => true,
@@ -81,7 +86,7 @@ impl Faults {
                 }
                 _ => {
                     return Err(format!(
-                        "unknown fault {name:?} (known: delay, drop-first, duplicate, reorder, postback-fail, lose-notifications, lose-replies, none)"
+                        "unknown fault {name:?} (known: delay, drop-first, duplicate, reorder, postback-fail, lose-notifications, lose-replies, tamper, none)"
                     ));
                 }
             }
@@ -109,10 +114,11 @@ impl Faults {
             self.postback_fail,
             self.lose_notifications,
             self.lose_replies,
+            self.tamper,
         ];
         if counts.iter().any(|n| *n > MAX_COUNT) {
             return Err(format!(
-                "drop-first, postback-fail, lose-notifications and lose-replies are at most {MAX_COUNT}"
+                "drop-first, postback-fail, lose-notifications, lose-replies and tamper are at most {MAX_COUNT}"
             ));
         }
         Ok(())
@@ -148,6 +154,7 @@ pub(crate) struct FaultState {
     pub postback_fails_left: u32,
     pub lost_payments_left: u32,
     pub lost_replies_left: u32,
+    pub tampers_left: u32,
     /// `(gateway, order)` of the payments whose notifications are being lost: at most
     /// [`MAX_COUNT`] (each took one count), and cleared whenever the faults are replaced.
     losing: HashSet<(&'static str, String)>,
@@ -160,6 +167,7 @@ impl FaultState {
             postback_fails_left: config.postback_fail,
             lost_payments_left: config.lose_notifications,
             lost_replies_left: config.lose_replies,
+            tampers_left: config.tamper,
             losing: HashSet::new(),
             config,
         }
@@ -186,6 +194,7 @@ impl FaultState {
             "drop-first" => self.drops_left = config.drop_first,
             "postback-fail" => self.postback_fails_left = config.postback_fail,
             "lose-replies" => self.lost_replies_left = config.lose_replies,
+            "tamper" => self.tampers_left = config.tamper,
             "lose-notifications" => {
                 self.lost_payments_left = config.lose_notifications;
                 // The payments already chosen stop losing theirs too, as with a JSON replace.
@@ -216,6 +225,11 @@ impl FaultState {
     /// Whether this operation's reply is to be lost (counts it down).
     pub fn take_lost_reply(&mut self) -> bool {
         take(&mut self.lost_replies_left)
+    }
+
+    /// Whether this signed webhook attempt is to carry a tampered body (counts it down).
+    pub fn take_tamper(&mut self) -> bool {
+        take(&mut self.tampers_left)
     }
 
     /// Whether this delivery attempt is to be dropped (counts it down).
@@ -258,6 +272,8 @@ mod tests {
         );
         let lose = Faults::parse("lose-notifications=2,lose_replies=3").unwrap();
         assert_eq!((lose.lose_notifications, lose.lose_replies), (2, 3));
+        assert_eq!(Faults::parse("tamper=2").unwrap().tamper, 2);
+        assert!(Faults::parse("tamper=1001").is_err());
         assert_eq!(Faults::parse("delay=250ms").unwrap().delay_ms, 250);
         assert_eq!(Faults::parse("reorder=false").unwrap(), Faults::default());
         assert_eq!(

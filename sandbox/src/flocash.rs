@@ -833,6 +833,7 @@ fn deliver(
                 backoff_to: None,
                 accepts: delivery::flocash_accepts,
             },
+            signer: None,
         },
         after,
     );

@@ -21,6 +21,10 @@
 //! - **Santander Elavon**: `POST /pay` (HPP), the signed response posted through the browser,
 //!   `POST /remote` (settle, void, rebate).
 //! - **Bitpay**: `POST /invoices`, `GET /invoices/{id}`, the invoice page, notifications.
+//! - **PayPal REST**: `POST /v1/oauth2/token`, Orders v2 (`/v2/checkout/orders`), the approve
+//!   page (`/checkoutnow`), Payments v2 (authorisation capture and void, refunds), signed
+//!   webhooks with retries, `POST /v1/notifications/verify-webhook-signature`, the test
+//!   certificate.
 //! - **`/_sandbox/`**: the event log (every request, every delivery attempt), fault injection,
 //!   reset, and `POST /_sandbox/pay` for tests without a browser.
 //!
@@ -61,6 +65,7 @@ pub mod http_client;
 mod pay_page;
 mod paypal;
 mod paypal_nvp;
+mod paypal_rest;
 mod redsys;
 mod redsys_query;
 
@@ -202,6 +207,7 @@ fn router(app: Arc<App>) -> Router {
         .merge(ceca::routes())
         .merge(paypal::routes())
         .merge(paypal_nvp::routes())
+        .merge(paypal_rest::routes())
         .merge(elavon::routes())
         .merge(bitpay::routes())
         .merge(admin::routes())
@@ -230,6 +236,8 @@ async fn log_requests(State(app): State<Arc<App>>, request: Request, next: Next)
         Some("ceca")
     } else if path.starts_with("/cgi-bin/webscr") || path == "/nvp" {
         Some("paypal")
+    } else if paypal_rest::owns(&path) {
+        Some(paypal_rest::GATEWAY)
     } else if path == "/pay" || path.starts_with("/pay/") || path == "/remote" {
         Some("elavon")
     } else if path.starts_with("/invoice") || path.starts_with("/api/invoice") {

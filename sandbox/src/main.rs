@@ -24,6 +24,12 @@ async fn main() -> ExitCode {
     };
     let faults = options.faults.to_spec();
     let time_scale = options.time_scale;
+    let paypal_webhooks = options
+        .config
+        .paypal_rest
+        .webhook_url
+        .clone()
+        .unwrap_or_else(|| "(none: --paypal-webhook-url)".into());
     let sandbox = match vpos_sandbox::start(options).await {
         Ok(s) => s,
         Err(e) => {
@@ -62,6 +68,10 @@ async fn main() -> ExitCode {
     let _ = writeln!(
         out,
         "  Bitpay   api_url {url}/invoices  invoice_url {url}/invoice"
+    );
+    let _ = writeln!(
+        out,
+        "  PayPal REST api_base {url}  webhooks to {paypal_webhooks}"
     );
     let _ = writeln!(
         out,

@@ -470,6 +470,7 @@ pub(crate) fn send_ipn(
                 backoff_to: Some(app.scaled(LONGEST_RESEND)),
                 accepts: delivery::http_200_accepts,
             },
+            signer: None,
         },
         after,
     );

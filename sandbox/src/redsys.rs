@@ -1051,6 +1051,7 @@ pub(crate) fn pay(app: &Arc<App>, order: &str, outcome: Outcome) -> Result<Paid,
                 } else {
                     delivery::redsys_accepts
                 }),
+                signer: None,
             },
             Duration::ZERO,
         ),

@@ -408,7 +408,7 @@ async fn the_fault_form_switches_one_fault_and_refuses_other_origins() {
     assert_eq!(
         f["faults"],
         json!({"delay_ms": 0, "drop_first": 0, "duplicate": 0,
-        "reorder": false, "postback_fail": 0, "lose_notifications": 0, "lose_replies": 0})
+        "reorder": false, "postback_fail": 0, "lose_notifications": 0, "lose_replies": 0, "tamper": 0})
     );
     assert!(events(&sandbox).await.iter().any(|e| {
         e["message"].as_str().is_some_and(|m| {

@@ -40,6 +40,8 @@ pub async fn sandbox(time_scale: f64, faults: &str, config: Config) -> Sandbox {
 pub struct Received {
     pub path: String,
     pub content_type: String,
+    /// Every header, names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -124,12 +126,23 @@ async fn record(State(state): State<ShopState>, request: Request) -> impl IntoRe
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
     let body: Bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
         .await
         .unwrap_or_default();
     state.received.lock().unwrap().push(Received {
         path,
         content_type,
+        headers,
         body: body.to_vec(),
     });
     let (status, text) = state
