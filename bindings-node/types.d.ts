@@ -719,7 +719,12 @@ stored_credential?: StoredCredential | null,
 /**
  * 3-D Secure 2 cardholder data, sent as `DS_MERCHANT_EMV3DS` (see [`Cardholder`]).
  */
-cardholder?: Cardholder | null, };
+cardholder?: Cardholder | null, 
+/**
+ * `Ds_Merchant_*` parameters vpos does not model, written last and signed (see
+ * [`ExtraParameters`]); a modelled name is refused. Hosts log their names.
+ */
+extra_parameters?: { [key in string]: string }, };
 
 /**
  * Which operation.

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes tests/vectors/redsys/emv3ds.json (Redsys redirect with DS_MERCHANT_EMV3DS).
+"""Writes tests/vectors/redsys/emv3ds.json (Redsys redirect with DS_MERCHANT_EMV3DS) and
+tests/vectors/redsys/extra_parameters.json (the escape hatch for unmodelled Ds_Merchant_*).
 
 The parameters' JSON, its Base64 and every Ds_Signature are computed here with Python's json,
 base64, hmac and the `cryptography` package (3DES-CBC order key, zero IV, the order number
@@ -16,7 +17,9 @@ import pathlib
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "tests/vectors/redsys/emv3ds.json"
+VECTORS = pathlib.Path(__file__).resolve().parent.parent / "tests/vectors/redsys"
+OUT = VECTORS / "emv3ds.json"
+OUT_EXTRA = VECTORS / "extra_parameters.json"
 KEY = "sq7HjrUOBfKmC576ILgskD5srU870gJ7"  # Redsys's public test key
 CONFIG = {"merchant_code": "999008881", "terminal": "1", "secret_key": KEY,
           "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
@@ -79,7 +82,7 @@ def emv3ds(ch):
     return out
 
 
-def form(order, minor, cardholder, currency=("EUR", "978")):
+def form(order, minor, cardholder, currency=("EUR", "978"), extra=None):
     params = {"DS_MERCHANT_AMOUNT": str(minor), "DS_MERCHANT_ORDER": order,
               "DS_MERCHANT_MERCHANTCODE": "999008881", "DS_MERCHANT_CURRENCY": currency[1],
               "DS_MERCHANT_TRANSACTIONTYPE": "0", "DS_MERCHANT_TERMINAL": "1",
@@ -88,6 +91,9 @@ def form(order, minor, cardholder, currency=("EUR", "978")):
     emv = emv3ds(cardholder) if cardholder is not None else {}
     if emv:
         params["DS_MERCHANT_EMV3DS"] = emv
+    # The escape hatch: names upper-cased, written last in name order.
+    for name, value in sorted((k.upper(), v) for k, v in (extra or {}).items()):
+        params[name] = value
     text = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
     b64 = base64.b64encode(text.encode()).decode()
     return [["Ds_SignatureVersion", "HMAC_SHA256_V1"], ["Ds_MerchantParameters", b64],
@@ -152,3 +158,48 @@ for ch, field, why in [({"name": "Ana\u0000García"}, "cardholder.name", "a NUL 
 
 OUT.write_text(json.dumps({"cases": cases}, indent=2, ensure_ascii=False) + "\n")
 print(f"{OUT}: {len(cases)} cases")
+
+SOURCE_EXTRA = ("vpos's escape hatch for Ds_Merchant_* parameters it does not model "
+                "(core/src/gateways/redsys/extra.rs, docs/3ds.md); parameter names from Redsys's "
+                "input parameter list, https://pagosonline.redsys.es/parametros-entrada-salida.html; "
+                "signature computed with Python json/hmac/cryptography")
+cases = []
+
+
+def extra_case(description, extra, cardholder=None, error=None):
+    o = {"order": "0726qI3H7sZx", "amount": {"minor": 4999, "currency": "EUR"}, "extra_parameters": extra}
+    if cardholder is not None:
+        o["cardholder"] = cardholder
+    c = {"description": description, "source": SOURCE_EXTRA, "operation": "redsys.checkout",
+         "input": {"config": CONFIG, "order": o}}
+    if error:
+        c["error"] = error
+    else:
+        c["expect"] = {"action": CONFIG["checkout_url"], "method": "POST",
+                       "fields": form("0726qI3H7sZx", 4999, cardholder, extra=extra)}
+    cases.append(c)
+
+
+extra_case("one unmodelled parameter is written last and signed", {"DS_MERCHANT_GROUP": "tienda-1"})
+extra_case("a camel-case name is upper-cased (Redsys reads both spellings)", {"Ds_Merchant_P2f_ExpiryDate": "1440"})
+extra_case("several parameters are written in name order, whatever order the host's object had",
+           {"DS_MERCHANT_TAX_REFERENCE": "T-77", "DS_MERCHANT_CUSTOMER_SMS_TEXT": "Pague aquí", "DS_MERCHANT_GROUP": "g"})
+extra_case("with cardholder data: DS_MERCHANT_EMV3DS first, then the unmodelled parameters",
+           {"DS_MERCHANT_GROUP": "g"}, cardholder={"email": "ana@example.com"})
+extra_case("quotes and backslashes in a value stay inside the signed JSON string",
+           {"DS_MERCHANT_P2F_XMLDATA": "<textoLibre1>\"a\" \\ b</textoLibre1>"})
+extra_case("an empty object changes nothing: the plain form", {})
+for name in ("DS_MERCHANT_AMOUNT", "Ds_Merchant_UrlOk", "ds_merchant_emv3ds", "DS_MERCHANT_MERCHANTSIGNATURE"):
+    extra_case(f"a parameter vpos models ({name}) cannot be overridden through the hatch", {name: "1"},
+               error={"code": "field_invalid", "field": f"extra_parameters.{name.upper()}"})
+for name in ("Ds_Signature", "DS_MERCHANT_", "DS_MERCHANT_A-B"):
+    extra_case(f"a name outside DS_MERCHANT_[A-Z0-9_]{{1,40}} ({name}) is refused", {name: "x"},
+               error={"code": "field_invalid", "field": "extra_parameters"})
+extra_case("an empty value is refused", {"DS_MERCHANT_GROUP": ""},
+           error={"code": "field_missing", "field": "extra_parameters.DS_MERCHANT_GROUP"})
+extra_case("a value over 1024 characters is refused", {"DS_MERCHANT_GROUP": "x" * 1025},
+           error={"code": "field_too_long", "field": "extra_parameters.DS_MERCHANT_GROUP"})
+extra_case("a control character in a value is refused", {"DS_MERCHANT_GROUP": "a\u0007b"},
+           error={"code": "field_invalid", "field": "extra_parameters.DS_MERCHANT_GROUP"})
+OUT_EXTRA.write_text(json.dumps({"cases": cases}, indent=2, ensure_ascii=False) + "\n")
+print(f"{OUT_EXTRA}: {len(cases)} cases")

@@ -579,6 +579,7 @@ fn start_payment(app: &App, signed: &Signed, transaction_type: &str) -> Result<(
         identifier: signed.string("DS_MERCHANT_IDENTIFIER"),
         stored_credential: None,
         cardholder: None,
+        extra_parameters: Default::default(),
     };
     order.validate().map_err(|e| core_error(&e))?;
     let mut inner = app.lock();

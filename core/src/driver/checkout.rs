@@ -217,6 +217,7 @@ impl Order {
                     ..redsys::StoredCredential::default()
                 }),
                 cardholder: request.cardholder.clone().map(Box::new),
+                extra_parameters: redsys::ExtraParameters::default(),
             }),
             Gateway::Ceca => Order::Ceca(ceca::Order {
                 operation: request.order_id.clone(),

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Config;
+use super::extra::ExtraParameters;
 use super::stored::StoredCredential;
 use crate::cardholder::{Address, Cardholder, Phone, present};
 use crate::error::{Error, Result};
@@ -86,6 +87,14 @@ pub struct Order {
     // Boxed: it is large, most orders have none, and `driver::Order` holds every gateway's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cardholder: Option<Box<Cardholder>>,
+    /// `Ds_Merchant_*` parameters vpos does not model, written last and signed (see
+    /// [`ExtraParameters`]); a modelled name is refused. Hosts log their names.
+    #[serde(default, skip_serializing_if = "ExtraParameters::is_empty")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(as = "Option<std::collections::HashMap<String, String>>", optional)
+    )]
+    pub extra_parameters: ExtraParameters,
 }
 
 impl Order {
@@ -137,7 +146,7 @@ impl Order {
         if let Some(cardholder) = &self.cardholder {
             cardholder.validate()?;
         }
-        Ok(())
+        self.extra_parameters.validate()
     }
 }
 
@@ -274,6 +283,12 @@ pub(crate) fn merchant_parameters(config: &Config, order: &Order) -> String {
             key(&mut json, "DS_MERCHANT_EMV3DS");
             json.push_str(&emv3ds);
         }
+    }
+    // Last, so that every modelled parameter keeps its place and the escape hatch never
+    // changes what a form without it signs.
+    for (k, v) in order.extra_parameters.iter() {
+        key(&mut json, k);
+        json::write_string(&mut json, v);
     }
     json.push('}');
     json

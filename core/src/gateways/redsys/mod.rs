@@ -12,9 +12,12 @@
 //! Signature versions `HMAC_SHA256_V1`, `HMAC_SHA512_V1` and `HMAC_SHA512_V2` ([`SignatureVersion`]).
 //! Stored credentials (COF/MIT) and SCA exemptions: [`StoredCredential`] on the checkout
 //! [`Order`] and on the REST [`Operation`] (`kind: payment` charges a stored card).
+//! Parameters vpos does not model yet: [`ExtraParameters`] on the [`Order`] (validated names,
+//! never a modelled one, signed like the rest).
 
 mod checkout;
 mod config;
+mod extra;
 mod notification;
 mod query;
 mod rest;
@@ -27,6 +30,7 @@ pub use stored::{CofType, ScaExemption, StoredCredential};
 
 pub use checkout::{Order, TransactionType, check_order_number, checkout, order_number};
 pub use config::{Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};
+pub use extra::ExtraParameters;
 pub use notification::{Format, MAX_BODY_BYTES, Notification, parse_notification, verify};
 pub use query::{LIVE_QUERY_URL, TEST_QUERY_URL, parse_query_response, query_request};
 pub use rest::{
