@@ -256,10 +256,7 @@ class MerchantAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("environment (from its URLs)"))
     def environment_seen(self, obj: MerchantAccount) -> str:
-        urls = {k: v for k, v in obj.gateway_config(secrets={}).items() if isinstance(v, str)
-                and k in set(hostedpay.account.endpoints(obj.gateway, "production"))
-                | set(hostedpay.account.endpoints(obj.gateway, "testing"))}
-        code, host = owner.environment_of(obj.gateway, urls)
+        code, host = owner.environment_of(obj.gateway, owner.endpoint_urls(obj.gateway, obj.gateway_config(secrets={})))
         return owner.environment_label(code, host, obj.environment)
 
     @admin.display(description=_("secrets stored"))

@@ -190,6 +190,13 @@ class PaymentForm(forms.ModelForm):
         return instance
 
 
+class LockedPaymentForm(PaymentForm):
+    """A payment with an applied notification: its money is the gateway's fact, not a field."""
+
+    amount = None  # type: ignore[assignment]  # removes the declared field (Django's way)
+    item_price = None  # type: ignore[assignment]
+
+
 class OperationForm(forms.Form):
     """The payment page's refund / capture / release form."""
 
@@ -199,6 +206,8 @@ class OperationForm(forms.Form):
                                             "(capture). A release takes no amount."))
 
     def __init__(self, payment: Any, *args: Any, **kwargs: Any) -> None:
+        # Prefixed: the payment form on the same page has an "amount" too.
+        kwargs.setdefault("prefix", "vpos")
         super().__init__(*args, **kwargs)
         self.payment = payment
         labels = dict(Refund.KINDS)
@@ -285,6 +294,12 @@ class PaymentAdmin(admin.ModelAdmin):
         if self._locked(obj):
             readonly += tuple(f for f in self.get_fields(request, obj) if f not in self.other_fields)
         return readonly
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if self._locked(obj):
+            # The declared amount fields would be in the form whatever ``fields`` says.
+            kwargs["form"] = LockedPaymentForm
+        return super().get_form(request, obj, change, **kwargs)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A payment the gateway has spoken about is a record of money: never deleted.

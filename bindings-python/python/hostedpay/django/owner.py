@@ -75,15 +75,14 @@ def explain(error: hostedpay.VposError, account: Any = None, *, payment: Any = N
 
 def account_urls(account: Any) -> Dict[str, str]:
     """The endpoint URLs an account calls or sends customers to (the keys of the core's
-    published endpoints), read from its gateway configuration."""
-    keys = set(hostedpay.account.endpoints(account.gateway_name, "production")) | set(
-        hostedpay.account.endpoints(account.gateway_name, "testing"))
-    out: Dict[str, str] = {}
-    for key in sorted(keys):
-        value = getattr(account.gateway, key, None)
-        if isinstance(value, str) and value:
-            out[key] = value
-    return out
+    published endpoints), read from its configuration without secrets (``Config.public()``)."""
+    return endpoint_urls(account.gateway_name, account.config.public())
+
+
+def endpoint_urls(gateway: str, config: Mapping[str, Any]) -> Dict[str, str]:
+    """The values of ``config`` under the keys of the core's published endpoints for ``gateway``."""
+    keys = set(hostedpay.account.endpoints(gateway, "production")) | set(hostedpay.account.endpoints(gateway, "testing"))
+    return {k: v for k, v in sorted(config.items()) if k in keys and isinstance(v, str) and v}
 
 
 def _host(url: str) -> str:

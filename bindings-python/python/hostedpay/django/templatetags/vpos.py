@@ -38,7 +38,8 @@ def vpos_checkout_form(payment_or_form: Any, auto_submit: bool = False, **overri
     else:
         form = payment_or_form.checkout_form(**overrides)
     # The core escaped every attribute value, so its button text cannot occur inside one.
-    html = form.to_html(bool(auto_submit)).replace(CORE_BUTTON, f">{escape(gettext('Continue to payment'))}</button>")
+    label = gettext("Continue to payment")
+    html = form.to_html(bool(auto_submit)).replace(CORE_BUTTON, f">{escape(label)}</button>")
     return mark_safe(html)
 
 
