@@ -113,7 +113,8 @@ def test_partial_refund_from_the_payment_page(settings: Any, client: Any, staff:
         assert '<option value="refund"' in html
         done = staff.post(f"/admin/vpos/payment/{payment.pk}/operate/", {"vpos-kind": "refund", "vpos-amount": "10.00"},
                           follow=True)
-        assert any("Refund of 10.00 EUR Succeeded" in m for m in messages_of(done)), messages_of(done)
+        assert any(m.startswith(f"{payment.order_id}: refund succeeded — Refund of 10.00 EUR: Succeeded")
+                   for m in messages_of(done)), messages_of(done)
         payment.refresh_from_db()
         assert (payment.status, payment.refunded_minor) == ("partially_refunded", 1000)
         assert len(rest.stand_in.requests) == 1

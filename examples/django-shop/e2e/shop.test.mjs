@@ -495,7 +495,7 @@ test('admin: a partial refund from the payment page, with the refundable balance
     await page.screenshot({ path: join(SHOTS, 'admin-1-refund-form.png'), fullPage: true });
     await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
     const message = await page.locator('ul.messagelist').textContent();
-    assert.ok(message.includes(`${paid.order_id}: Refund of 1.00 USD Succeeded`), message);
+    assert.ok(message.includes(`${paid.order_id}: refund succeeded — Refund of 1.00 USD: Succeeded`), message);
     assert.equal((await page.textContent('#vpos-refundable')).trim(), '1.50 USD');
     await page.screenshot({ path: join(SHOTS, 'admin-2-partially-refunded.png'), fullPage: true });
     // The sandbox refunded 1.00 once; the order reads partially refunded.

@@ -74,26 +74,27 @@ class RefundInline(admin.TabularInline):
 
 
 def _operation_result(payment: Any, record: Any) -> Tuple[int, str]:
-    """The message level and text of an operation's stored result."""
+    """The message level and text of an operation's stored result: ``"<order>: <kind> <status>
+    (<code>)"`` as scripts read it, then the same for a person, translated, with what to do."""
     level = messages.SUCCESS if record.status == "succeeded" else messages.WARNING
-    text = gettext("%(order)s: %(kind)s of %(amount)s %(status)s") % {
-        "order": payment.order_id, "kind": record.get_kind_display(),
-        "amount": money_text(record.amount_minor, record.currency), "status": record.get_status_display()}
-    if record.error_code:
-        text += f" ({record.error_code})"
-        if record.status == "pending":
-            text += " " + gettext("The gateway's answer is missing; “manage.py vpos_reconcile” asks it later.")
-        elif record.status == "failed":
-            text += " " + gettext("The gateway refused it: its back office says why.")
-    return level, text
+    head = f"{payment.order_id}: {record.kind} {record.status}" + (f" ({record.error_code})" if record.error_code else "")
+    text = gettext("%(kind)s of %(amount)s: %(status)s") % {
+        "kind": record.get_kind_display(), "amount": money_text(record.amount_minor, record.currency),
+        "status": record.get_status_display()}
+    if record.error_code and record.status == "pending":
+        text += ". " + gettext("The gateway's answer is missing; “manage.py vpos_reconcile” asks it later.")
+    elif record.error_code and record.status == "failed":
+        text += ". " + gettext("The gateway refused it: its back office says why.")
+    return level, f"{head} — {text}"
 
 
 def _refusal(payment: Any, error: hostedpay.VposError) -> str:
+    """``"<order>: <code>: "`` then the owner's explanation (what to fix and where)."""
     try:
         account = payment.account_settings()
     except Exception:  # noqa: BLE001 - the account itself is what is wrong: say so without it
         account = None
-    return f"{payment.order_id}: " + owner.explain(error, account, payment=payment)
+    return f"{payment.order_id}: {error.code}: " + owner.explain(error, account, payment=payment, with_code=False)
 
 
 @admin.action(description=_("Refund what remains of the selected payments (Redsys, Elavon, PayPal)"))
@@ -110,11 +111,7 @@ def refund_remaining(modeladmin: Any, request: HttpRequest, queryset: Any) -> No
         except hostedpay.VposError as e:
             modeladmin.message_user(request, _refusal(payment, e), messages.ERROR)
             continue
-        # The code stays in the message: scripts and the demo's test read it.
-        level = messages.SUCCESS if refund.status == "succeeded" else messages.WARNING
-        modeladmin.message_user(request, f"{payment.order_id}: refund {refund.status}"
-                                + (f" ({refund.error_code})" if refund.error_code else "")
-                                + " — " + _operation_result(payment, refund)[1], level)
+        modeladmin.message_user(request, *reversed(_operation_result(payment, refund)))
 
 
 def _report(modeladmin: Any, request: HttpRequest, payment: Any, operation: Callable[[], Any]) -> None:

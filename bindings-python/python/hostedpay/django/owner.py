@@ -41,13 +41,14 @@ def where_to_fix(account: Any, field: str = "") -> str:
     return _("the VPOS setting, %(key)s") % {"key": base + (f"[{top!r}]" if top else "")}
 
 
-def explain(error: hostedpay.VposError, account: Any = None, *, payment: Any = None) -> str:
-    """A refusal in the owner's words: what went wrong, then what to do and where."""
+def explain(error: hostedpay.VposError, account: Any = None, *, payment: Any = None, with_code: bool = True) -> str:
+    """A refusal in the owner's words: what went wrong (with its code unless ``with_code`` is
+    false), then what to do and where."""
     code = error.code
     field = error.field or ""
     gateway = account.gateway_name if account is not None else (payment.gateway if payment is not None else "")
     name = account.name if account is not None else ""
-    detail = f"{error.message} ({code})"
+    detail = f"{error.message} ({code})" if with_code else error.message
     if code == "invalid_config" and account is not None:
         return _("The %(gateway)s account “%(name)s” is misconfigured: %(detail)s. Fix it in %(where)s.") % {
             "gateway": gateway, "name": name, "detail": detail, "where": where_to_fix(account, field)}
