@@ -242,7 +242,7 @@ class MerchantAccountAdmin(admin.ModelAdmin):
         return [name for (gw, _key), name in SECRET_FIELDS.items() if gateway in (None, "", gw)]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> Dict[str, Any]:
-        initial = dict(super().get_changeform_initial_data(request))
+        initial: Dict[str, Any] = dict(super().get_changeform_initial_data(request))
         if initial.get("gateway") in SECRET_KEYS:
             initial.setdefault("configuration", config_template(str(initial["gateway"])))
         return initial

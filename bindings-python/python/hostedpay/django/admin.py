@@ -5,7 +5,7 @@ action sending the undelivered ones again."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -208,7 +208,8 @@ class OperationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.payment = payment
         labels = dict(Refund.KINDS)
-        self.fields["kind"].choices = [(k, labels.get(k, k)) for k in available_operations(payment)]
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [(k, labels.get(k, k)) for k in available_operations(payment)]
 
 
 #: The kinds the payment page offers (a stored-card charge makes a new payment: not here).
