@@ -169,6 +169,6 @@ def status_text(payment: Any, *, returned_at: Optional[datetime.datetime] = None
                 "shows a charge, contact us.") % {"seconds": int(ceca_window())})
     return CustomerStatus(status=status, headline=headline, reason=reason,
                           settled=status not in ("new", "pending") or not_completed,
-                          paid_with=status in ("paid", "partially_refunded", "refunded", "authorized",
-                                               "charged_back"),
+                          # Authorised is reserved, not paid: no "Paid with" yet.
+                          paid_with=status in ("paid", "partially_refunded", "refunded", "charged_back"),
                           not_completed=not_completed)
