@@ -200,3 +200,14 @@ def test_notification_rows_are_counted_applied_only_when_applied(settings: Any, 
     # A notification that was refused leaves the money editable.
     Notification.objects.create(gateway="redsys", body=b"x", payment=payment, verdict="unverified")
     assert 'name="amount"' in page(staff, payment)
+
+
+def test_a_payment_added_in_the_admin_takes_its_amount_in_major_units(settings: Any, staff: Any) -> None:
+    settings.VPOS = {"redsys": dict(REDSYS)}
+    response = staff.post("/admin/vpos/payment/add/", {
+        "gateway": "redsys", "account": "default", "order_id": "1234ADMIN001", "currency": "EUR", "quantity": "1",
+        "live": "on", "amount": "2.50", "item_price": "2.50", **INLINES})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    payment = Payment.objects.get()
+    assert (payment.amount_minor, payment.item_price_minor, payment.status) == (250, 250, "new")
+    assert payment.merchant == REDSYS["merchant_code"]  # filled from the account, as on any save
