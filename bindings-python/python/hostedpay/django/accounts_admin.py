@@ -55,8 +55,8 @@ def config_template(gateway: str) -> Dict[str, Any]:
     return out
 
 
-#: ``config_template`` of every gateway, for the add-account form's script.
 def config_templates() -> Dict[str, Dict[str, Any]]:
+    """``config_template`` of every gateway, for the add-account form's script."""
     return {gateway: config_template(gateway) for gateway in SECRET_KEYS}
 
 
