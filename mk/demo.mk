@@ -11,7 +11,10 @@
 #           PayPal, Bitpay) a purchase paid on the sandbox's page, then (for those that notify
 #           server to server) one paid under fault injection (dropped delivery, failed
 #           post-back, duplicates, as far as the gateway has each) that must move the payment
-#           to paid exactly once. Screenshots go to $(DEMO_DIR)/e2e/screenshots/.
+#           to paid exactly once; then a partial refund from the admin's payment page, a
+#           merchant account added, a declined payment's reason on the order page (and in
+#           Spanish), the admin in Spanish, and a sandbox fault set and cleared by the
+#           dashboard's buttons. Screenshots go to $(DEMO_DIR)/e2e/screenshots/.
 
 TEST_SUITES += demo-e2e
 

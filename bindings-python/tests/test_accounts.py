@@ -172,7 +172,9 @@ def test_settings_and_database_accounts_side_by_side(settings: Any, keys: list, 
     # The admin lists both: the settings ones read-only under the database ones.
     page = admin_client.get("/admin/vpos/merchantaccount/").content.decode()
     assert "Accounts from settings (read-only" in page and "brand-b" in page
-    assert "<td>redsys</td><td>default</td><td>production</td><td>VPOS</td>" in page.replace("\n", "")
+    # Live by default, but its URLs are Redsys's test platform: the list says so.
+    assert ('<td>redsys</td><td>default</td><td class="environment">testing, declared production</td><td>VPOS</td>'
+            in page.replace("\n", ""))
     assert "<td>promo</td>" in page
 
 
@@ -302,8 +304,10 @@ def test_admin_test_signature_action(admin_client: Any, keys: list) -> None:
     MerchantAccount.objects.filter(pk=b.pk).update(configuration={"merchant_code": "x", "terminal": "2"})
     response = admin_client.post("/admin/vpos/merchantaccount/", {
         "action": "test_signature", "_selected_action": [b.pk]}, follow=True)
+    # ... and where to fix it: the account's admin page.
     assert [str(m) for m in response.context["messages"]] == [
-        "redsys/brand-b: invalid_config on merchant_code: configuration merchant_code: must be 1 to 9 digits"]
+        "redsys/brand-b: invalid_config on merchant_code: configuration merchant_code: must be 1 to 9 digits. "
+        f"Fix it in the admin, Merchant accounts → brand-b (/admin/vpos/merchantaccount/{b.pk}/change/)."]
 
 
 # Capabilities on the refund path.

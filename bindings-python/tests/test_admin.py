@@ -38,7 +38,9 @@ def test_payment_page_shows_notifications_inline_and_status_read_only(staff, row
     paid, n = rows
     html = staff.get(f"/admin/vpos/payment/{paid.pk}/change/").content.decode()
     assert "flocash:k" in html and "Applied" in html  # the inline notification
-    assert 'name="status"' not in html and 'name="amount_minor"' in html  # status is not a form field
+    assert 'name="status"' not in html  # status is not a form field
+    # A notification was applied: the money is shown in major units, read-only.
+    assert 'name="amount_minor"' not in html and 'name="amount"' not in html and "1.00 EUR" in html
 
 
 def test_notification_is_read_only_with_its_raw_body(staff, rows) -> None:

@@ -128,13 +128,17 @@ async function buyAndGoToFloCash(page, shots) {
   if (shots) await page.screenshot({ path: join(SHOTS, '01-product.png'), fullPage: true });
   await Promise.all([page.waitForURL('**/checkout/'), page.click('#buy')]);
   const orderId = (await page.textContent('#order-id')).trim();
-  const form = page.locator('#pay-flocash form.vpos-redirect');
-  assert.equal(await form.getAttribute('action'), `${demo.info.sandbox}/ecom/ecommerce.do`);
-  assert.equal(await form.locator('input[name=order_id]').getAttribute('value'), orderId);
-  assert.equal(await form.locator('input[name=notify_url]').count(), 0,
-    'the notification URL (it holds the token) is not in the page');
   if (shots) await page.screenshot({ path: join(SHOTS, '02-checkout.png'), fullPage: true });
-  await Promise.all([page.waitForURL(`${demo.info.sandbox}/ecom/pay/**`), form.locator('button[type=submit]').click()]);
+  // "Pay with FloCash" keeps the order's payment (FloCash's already) and posts the core's form
+  // to the sandbox: the order id in it, the notification URL (it holds the token) not.
+  const [posted] = await Promise.all([
+    page.waitForRequest((r) => r.url() === `${demo.info.sandbox}/ecom/ecommerce.do` && r.method() === 'POST'),
+    page.waitForURL(`${demo.info.sandbox}/ecom/pay/**`),
+    page.click('#pay-with-flocash'),
+  ]);
+  const fields = new URLSearchParams(posted.postData());
+  assert.equal(fields.get('order_id'), orderId);
+  assert.equal(fields.has('notify_url'), false, 'the notification URL (it holds the token) is not in the page');
   assert.ok(await page.isVisible('#outcome-paid'), 'the sandbox offers "paid"');
   if (shots) await page.screenshot({ path: join(SHOTS, '03-flocash-sandbox.png'), fullPage: true });
   return orderId;
@@ -301,14 +305,28 @@ test('a customer buys, pays on the FloCash page, and the order page reaches paid
   const name = `brand-${Date.now()}`;
   await page.goto(`${demo.info.shop}/admin/vpos/merchantaccount/add/`);
   await page.selectOption('#id_gateway', 'redsys');
+  // Only Redsys's secret field shows, and the configuration box holds the keys Redsys needs.
+  assert.ok(await page.isVisible('#id_redsys_secret_key'), "Redsys's secret field shows");
+  assert.ok(!(await page.isVisible('#id_ceca_key')), "CECA's secret field is hidden");
+  assert.deepEqual(JSON.parse(await page.inputValue('#id_configuration')), { merchant_code: '', terminal: '' });
   await page.fill('#id_name', name);
+  // First with a merchant code Redsys cannot have: the core's error lands on the form.
+  await page.fill('#id_configuration', JSON.stringify({ merchant_code: 'x', terminal: '2' }));
+  await page.fill('#id_redsys_secret_key', 'sq7HjrUOBfKmC576ILgskD5srU870gJ7');
+  await Promise.all([page.waitForNavigation(), page.click('input[name=_save]')]);
+  assert.match(await page.locator('.errorlist').first().textContent(), /merchant_code/);
   await page.fill('#id_configuration', JSON.stringify({ merchant_code: '999008881', terminal: '2' }));
   await page.fill('#id_redsys_secret_key', 'sq7HjrUOBfKmC576ILgskD5srU870gJ7');
   const [saved] = await Promise.all([page.waitForNavigation(), page.click('input[name=_save]')]);
   await page.screenshot({ path: join(SHOTS, '06-admin-merchant-account.png'), fullPage: true });
   assert.equal(saved.status(), 200, `the admin answered ${saved.status()}: ${(await page.content()).slice(0, 2000)}`);
   assert.match(page.url(), /\/admin\/vpos\/merchantaccount\/$/, `no error on the form: ${await page.locator('.errornote, .errorlist').allTextContents()}`);
-  assert.ok((await page.locator('#result_list').textContent()).includes(name), 'the account is listed');
+  const row = page.locator('#result_list tbody tr', { hasText: name });
+  assert.equal((await row.locator('td.field-environment_seen').textContent()).trim(), 'testing',
+    "the account's environment, read from its URLs (Redsys's test platform)");
+  // The demo's settings accounts point at the sandbox: the list says so, whatever `live` says.
+  const settingsRow = page.locator('#vpos-settings-accounts tr', { hasText: 'redsys' });
+  assert.match(await settingsRow.locator('td.environment').textContent(), /^sandbox \(127\.0\.0\.1:\d+\)/);
   assert.deepEqual(errors, []);
   await page.close();
   t.diagnostic(`screenshots: ${SHOTS}`);
@@ -444,6 +462,154 @@ test('nothing stuck: a lost notification and a lost refund reply, each settled o
     assert.deepEqual(errors, []);
   } finally {
     await sandboxJson('/_sandbox/faults', {});
+    await page.close();
+  }
+});
+
+/** Opens the admin page of the payment of `orderId` from the payment list. */
+async function adminPaymentPage(page, orderId) {
+  await adminPayments(page);
+  await Promise.all([page.waitForNavigation(),
+    page.locator('#result_list tbody tr', { hasText: orderId }).locator('th a').click()]);
+}
+
+test('admin: a partial refund from the payment page, with the refundable balance shown', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  const gw = GATEWAYS.find((g) => g.name === 'redsys');
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    await buyWith(page, gw);
+    await payOnSandbox(page, gw);
+    const orderUrl = page.url();
+    const paid = await orderState(page);
+    assert.equal(paid.amount, '2.50');
+    await adminPaymentPage(page, paid.order_id);
+    // Amounts in major units with the currency; the money is the gateway's fact now: read-only.
+    assert.equal((await page.textContent('#vpos-refundable')).trim(), '2.50 USD');
+    assert.equal(await page.locator('input[name=amount]').count(), 0, 'the amount is read-only once applied');
+    assert.match(await page.locator('.field-amount_text').textContent(), /2\.50 USD/);
+    await page.selectOption('#id_vpos-kind', 'refund');
+    await page.fill('#id_vpos-amount', '1.00');
+    await page.screenshot({ path: join(SHOTS, 'admin-1-refund-form.png'), fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
+    const message = await page.locator('ul.messagelist').textContent();
+    assert.ok(message.includes(`${paid.order_id}: refund succeeded — Refund of 1.00 USD: Succeeded`), message);
+    assert.equal((await page.textContent('#vpos-refundable')).trim(), '1.50 USD');
+    await page.screenshot({ path: join(SHOTS, 'admin-2-partially-refunded.png'), fullPage: true });
+    // The sandbox refunded 1.00 once; the order reads partially refunded.
+    const order = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
+      .find((o) => o.gateway === 'redsys' && o.order === paid.order_id);
+    assert.equal(order.refunded_minor, 100);
+    await page.goto(orderUrl);
+    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
+    const state = await orderState(page);
+    assert.equal(state.refunded, '1.00');
+    assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
+    // Asking more than is left is refused before the gateway is asked, saying how much is left.
+    await adminPaymentPage(page, paid.order_id);
+    await page.fill('#id_vpos-amount', '2.00');
+    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
+    const refused = await page.locator('ul.messagelist').textContent();
+    assert.ok(refused.includes('At most 1.50 USD can still be refunded'), refused);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('sandbox dashboard: a fault switched on by its button, then off', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  await sandboxJson('/_sandbox/faults', {});
+  const gw = GATEWAYS.find((g) => g.name === 'redsys');
+  const page = await context.newPage();
+  const now = (name) => page.locator(`tr:has(th:text-is("${name}")) td.fault-now`);
+  try {
+    await page.goto(`${demo.info.sandbox}/_sandbox/`);
+    assert.equal((await now('duplicate').textContent()).trim(), 'off');
+    await page.fill('input[aria-label="duplicate"]', '2');
+    await Promise.all([page.waitForNavigation(), page.click('#fault-duplicate')]);
+    assert.equal((await now('duplicate').textContent()).trim(), '2');
+    await page.screenshot({ path: join(SHOTS, 'sandbox-1-fault-on.png'), fullPage: true });
+    // A purchase under it: Redsys's notification arrives twice, applied once.
+    await buyWith(page, gw);
+    await payOnSandbox(page, gw);
+    const state = await until('both copies applied or already applied', async () => {
+      const s = await orderState(page);
+      return s.notifications.length === 2 ? s : null;
+    });
+    assert.deepEqual(state.notifications.map((n) => n.verdict).sort(), ['already_applied', 'applied']);
+    assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid']]);
+    // Off again by the dashboard's button.
+    await page.goto(`${demo.info.sandbox}/_sandbox/`);
+    await Promise.all([page.waitForNavigation(), page.click('#faults-off')]);
+    assert.equal((await now('duplicate').textContent()).trim(), 'off');
+    await page.screenshot({ path: join(SHOTS, 'sandbox-2-faults-off.png'), fullPage: true });
+  } finally {
+    await sandboxJson('/_sandbox/faults', {});
+    await page.close();
+  }
+});
+
+test('the admin in Spanish (the browser asks for es)', async () => {
+  const page = await context.newPage();
+  await page.setExtraHTTPHeaders({ 'Accept-Language': 'es-ES,es;q=0.9' });
+  try {
+    await adminPayments(page);
+    const listing = await page.content();
+    assert.ok(listing.includes('Reembolsar lo que queda de los pagos seleccionados'), 'the action, in Spanish');
+    const orderId = (await page.locator('#result_list tbody tr th a').first().textContent()).trim();
+    await adminPaymentPage(page, orderId);
+    const html = await page.content();
+    for (const text of ['Reembolsar, capturar o liberar', 'Reembolsable:', 'Pasarela:', 'Número de pedido:', 'Guardar']) {
+      assert.ok(html.includes(text), text);
+    }
+    await page.screenshot({ path: join(SHOTS, 'admin-3-spanish-payment.png'), fullPage: true });
+    await page.goto(`${demo.info.shop}/admin/`);
+    const index = await page.textContent('#content-main');
+    assert.match(index, /Pagos \(vpos\)/);
+    assert.match(index, /Cuentas de comercio/);
+    await page.screenshot({ path: join(SHOTS, 'admin-4-spanish-index.png'), fullPage: true });
+  } finally {
+    await page.close();
+  }
+});
+
+test("a declined payment: the order page says why, from the core's table, in the customer's language", async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  const gw = GATEWAYS.find((g) => g.name === 'redsys');
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    await buyWith(page, gw);
+    assert.ok(await page.isVisible('#outcome-denied'), 'the Redsys page offers a denial');
+    await Promise.all([page.waitForURL(`${demo.info.shop}/orders/**`), page.click('#outcome-denied')]);
+    await page.waitForSelector('#status[data-status="failed"]', { timeout: WAIT_MS });
+    const reason = async () => (await page.textContent('#customer-status')).replace(/\s+/g, ' ');
+    await until('the reason on the page', async () => (await reason()).includes('0180'));
+    const text = await reason();
+    assert.match(text, /Payment declined/);
+    assert.match(text, /This card cannot be used for this payment\./);
+    assert.match(text, /Redsys code 0180: Tarjeta ajena al servicio\./, 'the code, with Redsys\'s own words');
+    assert.equal((await page.textContent('#gateway-line')).trim(), 'Gateway:', 'no "Paid with" on an unpaid order');
+    await page.screenshot({ path: join(SHOTS, 'customer-1-declined.png'), fullPage: true });
+    // The customer picks Spanish on the page.
+    await Promise.all([page.waitForNavigation(), page.selectOption('#language-select', 'es')]);
+    await until('the reason in Spanish', async () => (await reason()).includes('Esta tarjeta'));
+    const spanish = await reason();
+    assert.match(spanish, /Pago denegado/);
+    assert.match(spanish, /Esta tarjeta no se puede usar para este pago\./);
+    assert.match(spanish, /código 0180 de Redsys: Tarjeta ajena al servicio\./);
+    assert.equal((await page.textContent('#gateway-line')).trim(), 'Pasarela:');
+    await page.screenshot({ path: join(SHOTS, 'customer-2-declined-spanish.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    // The language is a cookie of this browser profile: back to English.
+    if (await page.isVisible('#language-select')) {
+      await Promise.all([page.waitForNavigation(), page.selectOption('#language-select', 'en')]);
+    }
     await page.close();
   }
 });

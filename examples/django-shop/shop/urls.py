@@ -14,6 +14,7 @@ urlpatterns = [
     path("return/", views.back, name="back"),
     path("elavon/response/", views.ElavonResponse.as_view(), name="elavon-response"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the page's language picker
     # FloCash posts to vpos/flocash/default/<token>/, Redsys, CECA, PayPal and Bitpay to
     # vpos/<gateway>/default/: hostedpay.django stores, verifies, applies.
     path("vpos/", include("hostedpay.django.urls")),

@@ -23,6 +23,9 @@ class Order(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField(default=1)
     payment = models.OneToOneField(settings.VPOS_PAYMENT_MODEL, on_delete=models.PROTECT, related_name="order")
+    #: The gateway whose page the customer was sent to with this payment ("" until then):
+    #: until then, choosing another gateway reuses the payment instead of adding one.
+    sent_to = models.CharField(max_length=32, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

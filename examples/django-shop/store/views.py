@@ -2,17 +2,23 @@ import logging
 import secrets
 from urllib.parse import urlencode
 
+import datetime
+
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 import hostedpay
 from store.models import Order, Product
+from hostedpay.django.customer import status_text
 from hostedpay.django.models import Notification, Payment, Refund
 from hostedpay.django.views import NotificationView
 
@@ -20,15 +26,17 @@ logger = logging.getLogger("store")
 
 #: The gateways the checkout offers, in order: (name, label, what the customer pays with).
 GATEWAYS = [
-    ("flocash", "FloCash", "card, mobile money, wallet"),
-    ("redsys", "Redsys", "card (Spanish banks)"),
-    ("ceca", "CECA", "card (Cecabank)"),
-    ("elavon", "Santander Elavon", "card, settled at once"),
-    ("paypal", "PayPal", "PayPal account"),
-    ("bitpay", "Bitpay", "bitcoin"),
+    ("flocash", "FloCash", _("card, mobile money, wallet")),
+    ("redsys", "Redsys", _("card (Spanish banks)")),
+    ("ceca", "CECA", _("card (Cecabank)")),
+    ("elavon", "Santander Elavon", _("card, settled at once")),
+    ("paypal", "PayPal", _("PayPal account")),
+    ("bitpay", "Bitpay", _("bitcoin")),
 ]
-LABELS = {name: label for name, label, _ in GATEWAYS}
+LABELS = {name: label for name, label, _what in GATEWAYS}
 ORDER_KEY = "store_order_key"
+#: Session key prefix: when the customer came back from the gateway's page, per order.
+RETURNED = "store_returned:"
 
 
 def new_order_id(gateway):
@@ -48,7 +56,10 @@ def buy(request):
     except ValueError:
         quantity = 0
     if not 1 <= quantity <= 10:
-        return render(request, "store/product.html", {"product": item, "error": "Choose 1 to 10."}, status=400)
+        return render(request, "store/product.html", {"product": item, "error": gettext("Choose 1 to 10.")},
+                      status=400)
+    # One payment per order, for FloCash until the customer chooses (`pay` switches it while no
+    # gateway page has seen it).
     with transaction.atomic():
         payment = Payment(gateway="flocash", order_id=new_order_id("flocash"),
                           custom="demo-customer", item_name=item.name, currency=item.currency,
@@ -69,37 +80,42 @@ def checkout(request, key):
     order = _order(key)
     if order.payment.status != "new":
         return redirect("order", key=order.key)
-    here = request.build_absolute_uri(reverse("order", kwargs={"key": order.key}))
-    # The core builds FloCash's form; the customer comes back to the order page either way.
-    # The other gateways go through `pay`, which switches the order to them first.
-    flocash_form = None
-    if order.payment.gateway == "flocash":
-        flocash_form = order.payment.checkout_form(return_url=here, cancel_url=here)
-    others = [(name, label, what) for name, label, what in GATEWAYS
-              if name != "flocash" or flocash_form is None]
-    return render(request, "store/checkout.html",
-                  {"order": order, "flocash_form": flocash_form, "gateways": others})
+    # Every gateway goes through `pay`, which gives the order's payment to it first.
+    return render(request, "store/checkout.html", {"order": order, "gateways": GATEWAYS})
 
 
 @require_POST
 def pay(request, key, gateway):
-    """Pays the order with `gateway`: a new payment of that gateway replaces the order's
-    unpaid one, then the core's redirect form takes the customer to the gateway."""
+    """Pays the order with `gateway`, then the core's redirect form takes the customer to it.
+
+    The order's open payment is reused: the same gateway again keeps it as it is; another
+    gateway takes it over (a fresh order id of that gateway) while no gateway page has been
+    shown for it and no notification names it. Once a gateway page has seen it, a late
+    notification may still come for it, so it stays as it is and a new payment replaces it
+    on the order."""
     if gateway not in LABELS:
         raise Http404("no such gateway")
     order = _order(key)
     if order.payment.status != "new":
         return redirect("order", key=order.key)
     with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("payment").get(pk=order.pk)
         old = order.payment
-        if old.gateway != gateway:
+        if old.status != "new":
+            return redirect("order", key=order.key)
+        if old.gateway != gateway and not order.sent_to and not old.notifications.exists():
+            old.gateway, old.account, old.merchant = gateway, "default", ""
+            old.order_id = new_order_id(gateway)
+            old.save()
+        elif old.gateway != gateway:
             payment = Payment(gateway=gateway, order_id=new_order_id(gateway),
                               custom=old.custom, item_name=old.item_name, currency=old.currency,
                               quantity=old.quantity, amount_minor=old.amount_minor,
                               item_price_minor=old.item_price_minor)
             payment.save()
             order.payment = payment
-            order.save(update_fields=["payment"])
+        order.sent_to = gateway
+        order.save(update_fields=["payment", "sent_to"])
     payment = order.payment
     # CECA and Elavon send the customer to one fixed URL: the session says which order.
     request.session[ORDER_KEY] = str(order.key)
@@ -111,7 +127,9 @@ def pay(request, key, gateway):
     except hostedpay.VposError as e:
         logger.warning("order %s: no %s checkout: %s", payment.order_id, gateway, e)
         return render(request, "store/checkout.html",
-                      {"order": order, "gateways": GATEWAYS, "error": f"{LABELS[gateway]}: {e}"}, status=502)
+                      {"order": order, "gateways": GATEWAYS,
+                       "error": gettext("%(gateway)s is not available now (%(code)s). Choose another way to pay.")
+                       % {"gateway": LABELS[gateway], "code": e.code}}, status=502)
     if form.method == "GET":  # Bitpay: the invoice page
         return redirect(f"{form.action}?{urlencode(form.fields)}")
     return TemplateResponse(request, "vpos/checkout.html", {"payment": payment, "form": form, "auto_submit": True})
@@ -122,6 +140,8 @@ def back(request):
     """CECA's URL_OK / URL_NOK: back to the order the customer was paying."""
     key = request.session.get(ORDER_KEY)
     if key and Order.objects.filter(key=key).exists():
+        # CECA's window ("not completed" when no notification came) counts from here.
+        request.session[RETURNED + str(key)] = timezone.now().isoformat()
         return redirect("order", key=key)
     return redirect("product")
 
@@ -143,9 +163,20 @@ class ElavonResponse(NotificationView):
                        "answer": answer.status_code}, status=answer.status_code)
 
 
+def _returned_at(request, order):
+    value = request.session.get(RETURNED + str(order.key))
+    try:
+        return datetime.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 @require_GET
 def order(request, key):
-    return render(request, "store/order.html", {"order": _order(key)})
+    order = _order(key)
+    returned_at = _returned_at(request, order)
+    return render(request, "store/order.html", {"order": order, "returned_at": returned_at,
+                                                "text": status_text(order.payment, returned_at=returned_at)})
 
 
 @require_GET
@@ -155,12 +186,22 @@ def status(request, key):
     `manage.py vpos_reconcile` asks the gateway)."""
     order = _order(key)
     payment = order.payment
+    returned_at = _returned_at(request, order)
+    text = status_text(payment, returned_at=returned_at)
     notifications = Notification.objects.filter(gateway=payment.gateway, account=payment.account,
                                                  order_id=payment.order_id).order_by("received_at", "id")
     return JsonResponse({
         "gateway": payment.gateway,
         "order_id": payment.order_id,
         "status": payment.status,
+        "status_label": payment.get_status_display(),
+        # The customer's reading, in the request's language (hostedpay.django.customer).
+        "headline": text.headline,
+        "reason": text.reason.text,
+        "code": text.reason.code,
+        "paid_with": text.paid_with,
+        "settled": text.settled,
+        "status_html": render_to_string("vpos/status.html", {"payment": payment, "text": text}, request),
         "amount": str(payment.amount),
         "currency": payment.currency,
         "changes": [{"from": c.old_status, "to": c.new_status, "at": c.at.isoformat(),

@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, gettext_lazy as _
 
 import hostedpay
 from hostedpay.django import conf, crypto
@@ -34,7 +35,7 @@ from hostedpay.django import conf, crypto
 #: registration list the payment, notification and account models share.
 GATEWAY_CHOICES = [("flocash", "FloCash"), ("redsys", "Redsys"), ("paypal", "PayPal"), ("ceca", "CECA"),
                    ("elavon", "Santander Elavon"), ("bitpay", "Bitpay")]
-ENVIRONMENT_CHOICES = [("testing", "Testing"), ("production", "Production")]
+ENVIRONMENT_CHOICES = [("testing", _("Testing")), ("production", _("Production"))]
 
 
 def _top_level_secrets(gateway: str) -> tuple:
@@ -89,13 +90,13 @@ class MerchantAccount(models.Model):
     #: What ``Payment.account`` holds and the notification URL shows; unique per gateway.
     name = models.CharField(
         max_length=64,
-        validators=[RegexValidator(conf.ACCOUNT_NAME.pattern, "1-64 letters, digits, - or _ (it appears in URLs).")],
-        help_text="Appears in the notification URL and in payments; cannot change once payments use it.")
+        validators=[RegexValidator(conf.ACCOUNT_NAME.pattern, _("1-64 letters, digits, - or _ (it appears in URLs)."))],
+        help_text=_("Appears in the notification URL and in payments; cannot change once payments use it."))
     display_name = models.CharField(max_length=128, blank=True)
     environment = models.CharField(
         max_length=16, choices=ENVIRONMENT_CHOICES, default="testing",
-        help_text="Testing: the gateway's test platform and test messages. Production: real money. "
-                  "Endpoints left blank in the configuration are the gateway's for this environment.")
+        help_text=_("Testing: the gateway's test platform and test messages. Production: real money. "
+                    "Endpoints left blank in the configuration are the gateway's for this environment."))
     #: The gateway's configuration without its secret values (the core's keys).
     configuration = models.JSONField(default=dict, blank=True)
     #: The secret values, a Fernet token (``VPOS_ENCRYPTION_KEYS``); never shown.
@@ -105,18 +106,18 @@ class MerchantAccount(models.Model):
     preauthorisation = models.BooleanField("pre-authorisation allowed", default=True)
     order_prefix = models.CharField(
         "operation-number prefix", max_length=4, blank=True,
-        validators=[RegexValidator(r"^[0-9]{0,4}$", "At most 4 digits.")],
-        help_text="Up to 4 digits leading every order number generated for this account (Redsys).")
+        validators=[RegexValidator(r"^[0-9]{0,4}$", _("At most 4 digits."))],
+        help_text=_("Up to 4 digits leading every order number generated for this account (Redsys)."))
     postback_timeout = models.FloatField(
         default=conf.DEFAULT_POSTBACK_TIMEOUT, validators=[MinValueValidator(0.1), MaxValueValidator(300)],
-        help_text="Seconds allowed to a post-back or invoice fetch.")
+        help_text=_("Seconds allowed to a post-back or invoice fetch."))
     rest_timeout = models.FloatField(
         default=conf.DEFAULT_REST_TIMEOUT, validators=[MinValueValidator(0.1), MaxValueValidator(300)],
-        help_text="Seconds allowed to a REST operation (refund).")
+        help_text=_("Seconds allowed to a REST operation (refund)."))
     active = models.BooleanField(
         default=True,
-        help_text="Untick to retire the account: it still verifies late notifications of its payments "
-                  "but takes no new checkout.")
+        help_text=_("Untick to retire the account: it still verifies late notifications of its payments "
+                    "but takes no new checkout."))
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -220,13 +221,14 @@ class MerchantAccount(models.Model):
     def clean(self) -> None:
         errors: Dict[str, list] = {}
         if not isinstance(self.configuration, dict):
-            errors["configuration"] = ["The configuration is an object of key -> value."]
+            errors["configuration"] = [gettext("The configuration is an object of key -> value.")]
         if (self.gateway, self.name) in conf.load().accounts or (self.gateway, self.name) in conf.load().broken:
-            errors["name"] = [f"The VPOS setting already declares a {self.gateway} account named {self.name!r}."]
+            errors["name"] = [gettext("The VPOS setting already declares a %(gateway)s account named %(name)r.")
+                              % {"gateway": self.gateway, "name": self.name}]
         if self.pk is not None and self.name:
             old = type(self).objects.filter(pk=self.pk).values_list("gateway", "name").first()
             if old and old != (self.gateway, self.name) and type(self)(gateway=old[0], name=old[1]).payments().exists():
-                errors["name"] = ["Payments use this account: its gateway and name cannot change."]
+                errors["name"] = [gettext("Payments use this account: its gateway and name cannot change.")]
         if errors:
             raise ValidationError(errors)
 

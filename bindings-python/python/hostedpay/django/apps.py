@@ -2,6 +2,7 @@
 that keeps FloCash URL tokens out of Django's request logs installed."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VposConfig(AppConfig):
@@ -9,7 +10,7 @@ class VposConfig(AppConfig):
 
     name = "hostedpay.django"
     label = "vpos"
-    verbose_name = "Payments (vpos)"
+    verbose_name = _("Payments (vpos)")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

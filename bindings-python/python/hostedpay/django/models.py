@@ -23,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models, router
+from django.utils.translation import gettext_lazy as _
 
 import hostedpay
 from hostedpay.django import accounts, conf
@@ -30,7 +31,13 @@ from hostedpay.django import accounts, conf
 #: The gateways payments and notifications may name: the registration list of
 #: ``hostedpay.django.accounts`` (one list; a new gateway adds its line there, and a migration).
 GATEWAY_CHOICES = accounts.GATEWAY_CHOICES
-STATUS_CHOICES = [(s, s.replace("_", " ").capitalize()) for s in hostedpay.PAYMENT_STATUSES]
+#: The statuses' labels, translated (the core's ``PAYMENT_STATUSES``; one missing here shows its code).
+STATUS_LABELS = {
+    "new": _("New"), "pending": _("Pending"), "authorized": _("Authorized"), "paid": _("Paid"),
+    "failed": _("Failed"), "cancelled": _("Cancelled"), "partially_refunded": _("Partially refunded"),
+    "refunded": _("Refunded"), "charged_back": _("Charged back"),
+}
+STATUS_CHOICES = [(s, STATUS_LABELS.get(s, s.replace("_", " ").capitalize())) for s in hostedpay.PAYMENT_STATUSES]
 
 
 def get_payment_model() -> Any:
@@ -137,14 +144,14 @@ class AbstractPayment(models.Model):
     #: The gateway merchant account; filled from the settings on first save when blank.
     merchant = models.CharField(max_length=250, blank=True)
     amount_minor = models.BigIntegerField("amount (minor units)", validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. EUR")
+    currency = models.CharField(max_length=3, help_text=_("ISO 4217 code, e.g. EUR"))
     item_name = models.CharField(max_length=250, blank=True)
     item_price_minor = models.BigIntegerField("item price (minor units)", null=True, blank=True,
                                               validators=[MinValueValidator(0)])
     quantity = models.PositiveIntegerField(default=1)
     #: FloCash ``custom``: a merchant-defined value (a customer id), 1-25 characters.
     custom = models.CharField(max_length=25, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
     payment_option = models.CharField(max_length=250, blank=True)
     #: The gateway's own reference for the payment, when it gives one before paying (Bitpay:
     #: the invoice id, stored by ``create_bitpay_invoice``).
@@ -536,18 +543,18 @@ class Notification(models.Model):
     """One notification as received, then what vpos made of it."""
 
     VERDICTS = [
-        ("received", "Received, not processed"),
-        ("unknown_account", "No such account"),
-        ("token_mismatch", "Wrong URL token"),
-        ("invalid", "Malformed"),
-        ("unverified", "Disowned by the gateway"),
-        ("postback_failed", "Post-back failed (gateway retries)"),
-        ("no_payment", "No matching payment (gateway retries)"),
-        ("applied", "Applied"),
-        ("already_applied", "Already applied (retry)"),
-        ("ignored", "Ignored"),
-        ("rejected", "Rejected (needs a person)"),
-        ("error", "Internal error (gateway retries)"),
+        ("received", _("Received, not processed")),
+        ("unknown_account", _("No such account")),
+        ("token_mismatch", _("Wrong URL token")),
+        ("invalid", _("Malformed")),
+        ("unverified", _("Disowned by the gateway")),
+        ("postback_failed", _("Post-back failed (gateway retries)")),
+        ("no_payment", _("No matching payment (gateway retries)")),
+        ("applied", _("Applied")),
+        ("already_applied", _("Already applied (retry)")),
+        ("ignored", _("Ignored")),
+        ("rejected", _("Rejected (needs a person)")),
+        ("error", _("Internal error (gateway retries)")),
     ]
 
     gateway = models.CharField(max_length=32, choices=GATEWAY_CHOICES, db_index=True)
@@ -644,13 +651,13 @@ class Refund(models.Model):
     transition; ``failed``: the gateway refused (its error code is kept).
     """
 
-    STATUSES = [("pending", "Pending"), ("succeeded", "Succeeded"), ("failed", "Failed")]
+    STATUSES = [("pending", _("Pending")), ("succeeded", _("Succeeded")), ("failed", _("Failed"))]
     #: What was asked, in the core's words (``hostedpay.driver.OPERATION_KINDS``): a refund (Redsys
     #: type 3, Elavon rebate, PayPal RefundTransaction), the capture or release of a
     #: pre-authorisation (Redsys confirm 2 / cancel 9, Elavon settle / void), or a
     #: merchant-initiated charge of a stored card (Redsys payment by reference).
-    KINDS = [("refund", "Refund"), ("capture", "Capture pre-authorisation"),
-             ("release", "Release pre-authorisation"), ("charge", "Charge stored card")]
+    KINDS = [("refund", _("Refund")), ("capture", _("Capture pre-authorisation")),
+             ("release", _("Release pre-authorisation")), ("charge", _("Charge stored card"))]
     #: The gateway names rows had before 0008 (migrated to ``capture``/``release``); still
     #: accepted where a kind is given (``operate(payment, "settle")``).
     LEGACY_KINDS = {"confirm": "capture", "settle": "capture", "cancel": "release", "void": "release"}
@@ -658,7 +665,7 @@ class Refund(models.Model):
     payment = models.ForeignKey(conf.payment_model_label(), on_delete=models.PROTECT, related_name="refunds")
     kind = models.CharField(max_length=16, choices=KINDS, default="refund", db_index=True)
     amount_minor = models.BigIntegerField("amount (minor units)", validators=[MinValueValidator(1)])
-    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. EUR")
+    currency = models.CharField(max_length=3, help_text=_("ISO 4217 code, e.g. EUR"))
     status = models.CharField(max_length=16, choices=STATUSES, default="pending", db_index=True)
     #: The gateway's reply as received: ``{"status": int, "body": str}`` or ``{"error": str}``.
     reply = models.JSONField(null=True, blank=True)
@@ -697,7 +704,7 @@ class PaymentEvent(models.Model):
     answer and the notification's verdict never depend on the shop's receivers.
     """
 
-    KINDS = [("payment_status_changed", "Payment status changed")]
+    KINDS = [("payment_status_changed", _("Payment status changed"))]
 
     payment = models.ForeignKey(conf.payment_model_label(), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=KINDS, default="payment_status_changed")
@@ -728,3 +735,55 @@ class PaymentEvent(models.Model):
 
 # Database merchant accounts live in their own module; importing it here registers the model.
 from hostedpay.django.accounts import MerchantAccount  # noqa: E402,F401
+
+#: Field labels in the admin and forms, translated. Set on the fields after the classes are
+#: made: a field's migration state keeps the label it was declared with (``_verbose_name``), so
+#: translating them needs no migration.
+FIELD_LABELS = {
+    "gateway": _("gateway"), "account": _("account"), "order_id": _("order id"), "merchant": _("merchant"),
+    "amount_minor": _("amount (minor units)"), "currency": _("currency"), "item_name": _("item name"),
+    "item_price_minor": _("item price (minor units)"), "quantity": _("quantity"), "custom": _("custom value"),
+    "country": _("country"), "payment_option": _("payment option"), "reference": _("reference"),
+    "transaction_id": _("transaction id"), "authorisation_code": _("authorisation code"),
+    "card_reference": _("card reference"), "card_expiry": _("card expiry"),
+    "cof_transaction_id": _("card-on-file transaction id"), "status": _("status"), "live": _("live"),
+    "refunded_minor": _("refunded (minor units)"), "captured_minor": _("captured (minor units)"),
+    "released_minor": _("released (minor units)"), "multiple_captures": _("multiple captures"),
+    "client": _("client"), "created": _("created"), "modified": _("modified"), "received_at": _("received at"),
+    "remote_addr": _("remote address"), "content_type": _("content type"), "headers": _("headers"),
+    "body": _("body"), "body_size": _("body size"), "body_sha256": _("body SHA-256"),
+    "body_truncated": _("body truncated"), "status_code": _("status code"), "payment": _("payment"),
+    "verdict": _("verdict"), "error_code": _("error code"), "detail": _("detail"), "event_key": _("event key"),
+    "applied_event_key": _("applied event key"), "response_status": _("response status"),
+    "processed_at": _("processed at"), "kind": _("kind"), "reply": _("reply"),
+    "idempotency_key": _("idempotency key"), "notification": _("notification"), "updated": _("updated"),
+    "from_status": _("from status"), "to_status": _("to status"), "outcome": _("outcome"),
+    "created_at": _("created at"), "delivered_at": _("delivered at"), "attempts": _("attempts"),
+    "last_error": _("last error"), "name": _("name"), "display_name": _("display name"),
+    "environment": _("environment"), "configuration": _("configuration"), "secrets": _("secrets"),
+    "partial_refunds": _("partial refunds allowed"), "total_refunds": _("total refunds allowed"),
+    "preauthorisation": _("pre-authorisation allowed"), "order_prefix": _("operation-number prefix"),
+    "postback_timeout": _("post-back timeout"), "rest_timeout": _("REST timeout"), "active": _("active"),
+}
+#: Model names, translated (set at run time too: Meta options would need a migration).
+MODEL_LABELS = {
+    "payment": (_("payment"), _("payments")), "notification": (_("notification"), _("notifications")),
+    "refund": (_("refund"), _("refunds")), "paymentevent": (_("payment event"), _("payment events")),
+    "merchantaccount": (_("merchant account"), _("merchant accounts")),
+}
+
+
+def translate_labels(model: Any) -> None:
+    """Puts ``FIELD_LABELS`` and ``MODEL_LABELS`` on ``model`` (a swapped payment model may call
+    it too; its own labels, when it set any, are kept)."""
+    for field in model._meta.local_fields:
+        if field.name in FIELD_LABELS and (field._verbose_name is None
+                                           or str(field._verbose_name) == str(FIELD_LABELS[field.name])):
+            field.verbose_name = FIELD_LABELS[field.name]
+    names = MODEL_LABELS.get(model._meta.model_name)
+    if names and "verbose_name" not in model._meta.original_attrs:
+        model._meta.verbose_name, model._meta.verbose_name_plural = names
+
+
+for _model in (AbstractPayment, Payment, Notification, Refund, PaymentEvent, MerchantAccount):
+    translate_labels(_model)
