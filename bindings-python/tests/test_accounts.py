@@ -392,3 +392,21 @@ def test_account_stub_matches_the_runtime() -> None:
     names |= {n.target.id for n in stub.body if isinstance(n, ast.AnnAssign)}
     assert names == set(hostedpay.account.__all__)
     assert all(hasattr(hostedpay.account, n) for n in names)
+
+
+def test_redsys_extra_parameters_are_signed_and_logged(settings: Any, keys: list, caplog: Any) -> None:
+    import base64
+    import json as _json
+    import logging
+    settings.VPOS = {"redsys": full(BRAND_A)}
+    payment = make_payment("default")
+    plain = payment.checkout_form()
+    with caplog.at_level(logging.WARNING, logger="vpos.django"):
+        form = payment.checkout_form(extra_parameters={"Ds_Merchant_Group": "tienda-1"})
+    params = _json.loads(base64.b64decode(dict(form.fields)["Ds_MerchantParameters"]))
+    assert list(params)[-1] == "DS_MERCHANT_GROUP" and params["DS_MERCHANT_GROUP"] == "tienda-1"
+    assert dict(form.fields)["Ds_Signature"] != dict(plain.fields)["Ds_Signature"]
+    assert "redsys checkout 100100000001 carries parameters vpos does not model: DS_MERCHANT_GROUP" in caplog.text
+    with pytest.raises(hostedpay.VposError) as refused:
+        payment.checkout_form(extra_parameters={"DS_MERCHANT_AMOUNT": "1"})
+    assert (refused.value.code, refused.value.field) == ("field_invalid", "extra_parameters.DS_MERCHANT_AMOUNT")

@@ -14,6 +14,7 @@ notification is stored again as a raw row but can never be applied twice.
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import warnings
 from decimal import Decimal
@@ -27,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 import hostedpay
 from hostedpay.django import accounts, conf
+
+logger = logging.getLogger("vpos.django")
 
 #: The gateways payments and notifications may name: the registration list of
 #: ``hostedpay.django.accounts`` (one list; a new gateway adds its line there, and a migration).
@@ -469,6 +472,11 @@ class AbstractPayment(models.Model):
         account.check_checkout(order)
         config = account.config
         result = hostedpay.driver.checkout(config, order)
+        extra = overrides.get("extra_parameters")
+        if extra:
+            # Signed and sent, but outside what vpos checks: worth a look once vpos models them.
+            logger.warning("%s checkout %s carries parameters vpos does not model: %s", self.gateway,
+                           self.order_id, ", ".join(sorted(str(name).upper() for name in extra)))
         if isinstance(result, hostedpay.http.RedirectForm):
             return result
         client = http_client or conf.http_client()
