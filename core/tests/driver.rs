@@ -200,6 +200,7 @@ fn through_driver(gateway: Gateway, input: &Value, desc: &str) -> (Flow, Verdict
         body: &body,
         query: "",
         token: token.as_deref(),
+        ..Default::default()
     };
     let mut asked = None;
     let mut notification = None;
@@ -403,6 +404,7 @@ fn every_parse_and_proof_vector_gives_the_same_result_through_the_driver() {
             body: &body,
             query: "",
             token: own.as_deref(),
+            ..Default::default()
         };
         let driven = driver::parse_notification(&config, &request);
         let (old, new): (Result<Value, Error>, Result<Value, Error>) = match (gateway, step) {
@@ -829,6 +831,7 @@ fn secrets_never_reach_a_public_view_a_message_or_debug() {
                 body: b"a=1&Ds_Signature=x&SHA1HASH=y&Firma=z",
                 query: "",
                 token,
+                ..Default::default()
             };
             let result = driver::parse_notification(&config, &request)
                 .and_then(|n| driver::prove(&config, n))
@@ -889,6 +892,7 @@ fn a_notification_proven_with_another_gateways_configuration_is_refused() {
         body,
         query: "",
         token: Some("LEAK-flocash-token"),
+        ..Default::default()
     };
     let unverified = driver::parse_notification(&configs[0], &request).unwrap();
     for other in &configs[1..] {
