@@ -445,7 +445,7 @@ fn driver_checkout(input: &Value) -> Outcome {
         )?,
         None => driver::Order::from_json(&input["order"])?,
     };
-    let mut result = json!({"preauthorisation": order.is_preauthorisation()});
+    let mut result = json!({});
     match driver::checkout(&config, &order)? {
         driver::Checkout::Form(form) => result["form"] = to_json(&form),
         driver::Checkout::NeedsReply(request) => {
