@@ -414,23 +414,24 @@ pub fn new_order_id(gateway: Gateway, prefix: &str, random: &[u8]) -> Result<Opt
 /// agree and name it (`order_mismatch`, `field_missing` on `purchase_units.0.custom_id`); an
 /// order that is not waiting for the buyer, or has no approve link, is refused.
 fn rest_checkout_reply(c: &paypal::RestConfig, reply: &Reply) -> Result<CheckoutReply> {
-    const CUSTOM: &str = "purchase_units.0.custom_id";
+    // An error reply, a non-answer or a body that is no JSON object: the order parser names
+    // the problem before it compares any order id, so this stand-in is never compared.
+    const UNREAD: &str = "-";
     let shop_order = match reply {
         Reply::Response {
             status: 200..=201,
             body,
-        } => serde_json::from_slice::<Value>(body)
-            .ok()
-            .and_then(|v| {
-                v.pointer("/purchase_units/0/custom_id")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            })
-            .ok_or_else(|| Error::missing(CUSTOM))?,
-        // Errors and non-answers are read (and named) by the order parser itself.
-        _ => String::new(),
+        } => match serde_json::from_slice::<Value>(body) {
+            Ok(v @ Value::Object(_)) => v
+                .pointer("/purchase_units/0/custom_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| Error::missing("purchase_units.0.custom_id"))?,
+            _ => UNREAD.to_string(),
+        },
+        _ => UNREAD.to_string(),
     };
-    let order = paypal::parse_order_reply(c, shop_order.as_str().max("-"), reply)?;
+    let order = paypal::parse_order_reply(c, &shop_order, reply)?;
     if !matches!(order.status.as_str(), "CREATED" | "PAYER_ACTION_REQUIRED") {
         return Err(Error::invalid(
             "status",

@@ -67,6 +67,8 @@ pub struct RestWebhook {
     pub webhook: paypal::WebhookNotification,
     /// [`Request::now_unix`] as the host gave it.
     pub now_unix: Option<i64>,
+    /// The amount of the placeholder event of a webhook that names none (zero).
+    no_amount: Amount,
 }
 
 impl Serialize for RestWebhook {
@@ -124,11 +126,8 @@ impl RestWebhook {
             return event.0;
         }
         let (transaction_id, amount) = self.resource();
-        let amount = amount.unwrap_or_else(|| {
-            // No amount in the resource: a zero in a currency every table knows; never applied.
-            Amount::from_minor(0, crate::money::Currency::from_code("USD").expect("USD"))
-                .expect("zero")
-        });
+        // No amount in the resource: a zero, never applied.
+        let amount = amount.unwrap_or(self.no_amount);
         Event {
             gateway: Gateway::PaypalRest,
             key: crate::state::event_key(&["paypal", "webhook", &self.webhook.id, "ignored"]),
@@ -268,6 +267,7 @@ pub fn parse_notification(config: &Config, request: &Request) -> Result<Unverifi
             Notification::PaypalRest(RestWebhook {
                 webhook: paypal::parse_webhook(c, &headers, body)?.0,
                 now_unix: request.now_unix,
+                no_amount: Amount::zero(crate::money::Currency::from_code("USD")?),
             })
         }
     };

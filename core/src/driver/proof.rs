@@ -2,7 +2,7 @@
 //! (a signature), or after one HTTP exchange the host performs (a post-back, an invoice fetch).
 
 use super::config::Config;
-use super::notification::{Notification, RestWebhook, Summary, same_gateway};
+use super::notification::{Notification, Summary, same_gateway};
 use crate::error::Result;
 use crate::error::{Error, ErrorCode};
 use crate::gateways::{bitpay, ceca, elavon, flocash, paypal, redsys};
@@ -52,9 +52,9 @@ impl Pending {
             (Config::Bitpay(_), Notification::Bitpay(n)) => {
                 Notification::Bitpay(bitpay::verify_invoice(Unverified(n), reply)?.0)
             }
-            (Config::PaypalRest(c), Notification::PaypalRest(n)) => {
+            (Config::PaypalRest(c), Notification::PaypalRest(mut n)) => {
                 let now_unix = n.now_unix;
-                let webhook = Unverified(n.webhook);
+                let webhook = Unverified(n.webhook.clone());
                 let webhook = if c.access_token.is_some() {
                     paypal::finish_postback(webhook, reply)?
                 } else {
@@ -63,10 +63,8 @@ impl Pending {
                     let now = now_unix.ok_or_else(|| Error::missing("now_unix"))?;
                     paypal::verify_offline(webhook, pem, now, paypal::DEFAULT_TOLERANCE_SECS)?
                 };
-                Notification::PaypalRest(RestWebhook {
-                    webhook: webhook.0,
-                    now_unix,
-                })
+                n.webhook = webhook.0;
+                Notification::PaypalRest(n)
             }
             // Signature gateways never wait: a reply proves nothing about them.
             (_, n) => return prove_locally(config, n),
