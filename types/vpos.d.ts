@@ -287,7 +287,8 @@ transaction_id: string,
  */
 status_code: string, 
 /**
- * The amount the message names, when it names one (all six gateways do).
+ * The amount the message names, when it names one (a PayPal REST webhook about an approved
+ * order or an unmapped event type names none).
  */
 amount: Amount | null, };
 

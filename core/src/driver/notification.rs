@@ -160,7 +160,8 @@ pub struct Summary {
     pub transaction_id: String,
     /// The gateway's status code, verbatim.
     pub status_code: String,
-    /// The amount the message names, when it names one (all six gateways do).
+    /// The amount the message names, when it names one (a PayPal REST webhook about an approved
+    /// order or an unmapped event type names none).
     pub amount: Option<Amount>,
 }
 
