@@ -279,6 +279,8 @@ export interface NotificationRequest {
   query?: string;
   /** The secret segment of the notification URL (FloCash): always checked, a missing one is wrong. */
   token?: string | undefined;
+  /** The host's clock, seconds since the Unix epoch: PayPal REST's offline webhook verification checks the transmission time against it. */
+  nowUnix?: number | undefined;
 }
 
 /** A parsed notification, not proven yet. Only {@link parseNotification} makes one. */

@@ -79,7 +79,7 @@ export type ReportedStatus = "pending" | "authorized" | "succeeded" | "failed" |
 /**
  * The gateways vpos speaks.
  */
-export type GatewayName = "flocash" | "redsys" | "ceca" | "elavon" | "paypal" | "bitpay";
+export type GatewayName = "flocash" | "redsys" | "ceca" | "elavon" | "paypal" | "bitpay" | "paypal_rest";
 
 /**
  * Where a payment stands. The moves between these are in [`crate::state`].
@@ -287,7 +287,8 @@ transaction_id: string,
  */
 status_code: string, 
 /**
- * The amount the message names, when it names one (all six gateways do).
+ * The amount the message names, when it names one (a PayPal REST webhook about an approved
+ * order or an unmapped event type names none).
  */
 amount: Amount | null, };
 
@@ -416,7 +417,13 @@ stored_credential?: StoredCredential | null,
  * sent where the gateway dedupes by it (PayPal `MSGSUBID`), ignored elsewhere; empty
  * sends none.
  */
-idempotency_key?: string, };
+idempotency_key?: string, 
+/**
+ * For a PayPal REST [`OperationKind::Charge`] (completing the order the buyer approved):
+ * `authorize` when the order was created with intent `AUTHORIZE`, else (`capture` or
+ * absent) the order is captured. Ignored by the other gateways and kinds.
+ */
+intent?: PaypalIntent, };
 
 /**
  * Where an operation the host recorded stands.
@@ -1937,6 +1944,51 @@ claimed: BitpayInvoice,
 invoice: BitpayInvoice | null, };
 
 /**
+ * What the order asks of the buyer's approval.
+ */
+export type PaypalIntent = "capture" | "authorize";
+
+/**
+ * The order to create: one purchase unit of `amount` for the shop's `order_id`.
+ *
+ * ```
+ * let order: vpos_core::gateways::paypal::OrderCreate = serde_json::from_str(r#"{
+ *     "intent": "capture", "order_id": "ORDER-1", "amount": {"value": "15", "currency": "EUR"},
+ *     "return_url": "https://shop.example/paypal/return", "cancel_url": "https://shop.example/cart"
+ * }"#)?;
+ * assert_eq!(order.amount.minor(), 1500);
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type PaypalOrderCreate = { 
+/**
+ * `intent`.
+ */
+intent: PaypalIntent, 
+/**
+ * The shop's order id: `custom_id` and `invoice_id` of the purchase unit (at most 127
+ * characters). PayPal may refuse a second order with the same `invoice_id`
+ * (`DUPLICATE_INVOICE_ID`) when the account blocks duplicates.
+ */
+order_id: string, 
+/**
+ * `purchase_units[0].amount`.
+ */
+amount: AmountInput, 
+/**
+ * `purchase_units[0].description` (at most 127 characters).
+ */
+description?: string, 
+/**
+ * Where PayPal sends the buyer after approval (`?token=<order id>&PayerID=…`).
+ */
+return_url: string, 
+/**
+ * Where PayPal sends a buyer who cancels.
+ */
+cancel_url: string, };
+
+/**
  * A payment to check out, in the gateway-neutral words a shop stores; [`Order::for_payment`]
  * maps it to the gateway's order. JSON: `{"order_id": "…", "amount": {…}, …}`.
  */
@@ -2027,4 +2079,4 @@ fields?: Record<string, unknown>, };
  * # Ok::<(), vpos_core::Error>(())
  * ```
  */
-export type DriverOrder = { "gateway": "flocash" } & FlocashOrder | { "gateway": "redsys" } & RedsysOrder | { "gateway": "ceca" } & CecaOrder | { "gateway": "elavon" } & ElavonOrder | { "gateway": "paypal" } & PaypalOrder | { "gateway": "bitpay" } & BitpayInvoiceRequest;
+export type DriverOrder = { "gateway": "flocash" } & FlocashOrder | { "gateway": "redsys" } & RedsysOrder | { "gateway": "ceca" } & CecaOrder | { "gateway": "elavon" } & ElavonOrder | { "gateway": "paypal" } & PaypalOrder | { "gateway": "bitpay" } & BitpayInvoiceRequest | { "gateway": "paypal_rest" } & PaypalOrderCreate;

@@ -178,15 +178,26 @@ registerVerified(StatusEvent, (json, event) => native.driverTransitionStatusEven
 
 const str = (v) => (typeof v === 'string' ? v : '');
 
+/** Headers as `[name, value]` pairs, from a fetch `Headers`, pairs, or a (Node) object; a
+ * repeated header gives one pair per value, so the core sees the repeat. */
+function headerPairs(headers) {
+  if (!headers) return undefined;
+  if (typeof headers.entries === 'function' && !Array.isArray(headers)) return Array.from(headers.entries(), ([k, v]) => [String(k), String(v)]);
+  if (Array.isArray(headers)) return headers.map((p) => (Array.isArray(p) ? p.map(String) : [String(p)]));
+  return Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((one) => [k, String(one)]));
+}
+
 /**
- * Parses a notification for `config`'s gateway (FloCash checks `token` first).
+ * Parses a notification for `config`'s gateway (FloCash checks `token` first; PayPal REST
+ * reads the `PAYPAL-*` `headers` and, for the offline verification, `nowUnix`, the host's clock).
  * @param {Config} config
- * @param {{ contentType?: string, body: Uint8Array | string, query?: string, token?: string }} request
+ * @param {{ contentType?: string, body: Uint8Array | string, query?: string, token?: string, headers?: object, nowUnix?: number }} request
  */
 function parseNotification(config, request) {
   const n = nativeConfig(config);
-  const { contentType, body, query, token } = request ?? {};
-  return native.driverParseNotification(n, str(contentType), bodyBytes(body), str(query), typeof token === 'string' ? token : undefined);
+  const { contentType, body, query, token, headers, nowUnix } = request ?? {};
+  return native.driverParseNotification(n, str(contentType), bodyBytes(body), str(query), typeof token === 'string' ? token : undefined,
+    headerPairs(headers), Number.isInteger(nowUnix) ? nowUnix : undefined);
 }
 
 /**
@@ -461,7 +472,8 @@ async function handleNotification(config, request, options = {}) {
 
   let unverified;
   try {
-    unverified = parseNotification(config, { contentType, body: rawBody, query: request.query, token: request.token });
+    unverified = parseNotification(config, { contentType, body: rawBody, query: request.query, token: request.token,
+      headers: request.headers, nowUnix: request.nowUnix });
   } catch (err) {
     return refuse(err);
   }

@@ -247,8 +247,10 @@ impl DriverProof {
     }
 }
 
-/// `parse_notification(config, request)`; FloCash checks `token` first.
+/// `parse_notification(config, request)`; FloCash checks `token` first. `headers` (`[name,
+/// value]` pairs) and `now_unix` (the host's clock) are read by PayPal REST webhooks.
 #[napi]
+#[allow(clippy::too_many_arguments)]
 pub fn driver_parse_notification(
     env: Env,
     config: &DriverConfig,
@@ -256,12 +258,30 @@ pub fn driver_parse_notification(
     body: &[u8],
     query: String,
     token: Option<String>,
+    headers: Option<Vec<Vec<String>>>,
+    now_unix: Option<i64>,
 ) -> napi::Result<DriverUnverified> {
+    let headers: Vec<(&str, &str)> = headers
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|pair| match pair.as_slice() {
+            [name, value] => Ok((name.as_str(), value.as_str())),
+            _ => Err(vpos_core::Error::new(
+                vpos_core::ErrorCode::FieldInvalid,
+                "each header must be a [name, value] pair",
+            )
+            .with_field("headers")),
+        })
+        .collect::<Result<_, _>>()
+        .or_throw(&env)?;
     let request = driver::Request {
         content_type: &content_type,
         body,
         query: &query,
         token: token.as_deref(),
+        headers: &headers,
+        now_unix,
     };
     driver::parse_notification(&config.inner, &request)
         .map(|inner| DriverUnverified { inner })

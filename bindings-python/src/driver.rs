@@ -332,9 +332,12 @@ impl Answer {
 
 /// Parses a notification for `config`'s gateway. `token` is the URL's secret segment for a
 /// gateway that guards the URL with one (FloCash, checked first in constant time: a wrong or
-/// missing one is `token_mismatch`); the others ignore it.
+/// missing one is `token_mismatch`); the others ignore it. `headers` (`(name, value)` pairs)
+/// and `now_unix` (the host's clock, seconds) are read by gateways that sign in headers
+/// (PayPal REST webhooks); the others ignore them.
 #[pyfunction]
-#[pyo3(signature = (config, content_type, body, *, query = "", token = None))]
+#[pyo3(signature = (config, content_type, body, *, query = "", token = None, headers = None, now_unix = None))]
+#[allow(clippy::too_many_arguments)]
 pub fn parse_notification(
     py: Python<'_>,
     config: &Config,
@@ -342,12 +345,21 @@ pub fn parse_notification(
     body: &[u8],
     query: &str,
     token: Option<&str>,
+    headers: Option<Vec<(String, String)>>,
+    now_unix: Option<i64>,
 ) -> PyResult<Unverified> {
+    let headers = headers.unwrap_or_default();
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let request = driver::Request {
         content_type,
         body,
         query,
         token,
+        headers: &headers,
+        now_unix,
     };
     Ok(Unverified(
         driver::parse_notification(&config.0, &request).py(py)?,

@@ -298,11 +298,98 @@ def _status_query(inp: Dict[str, Any]) -> Dict[str, Any]:
     return result
 
 
+def _driver_config(inp: Dict[str, Any]) -> Any:
+    from hostedpay import driver
+
+    cfg = dict(inp["config"])
+    return driver.Config(cfg.pop("gateway"), cfg)
+
+
+def _driver_checkout(inp: Dict[str, Any]) -> Dict[str, Any]:
+    """`order` (tagged) or `order_request` (mapped for the configuration's gateway); the form, or
+    the request and, with `reply`, what parse_checkout_reply reads (as the core runner)."""
+    from hostedpay import driver
+
+    config = _driver_config(inp)
+    if "order_request" in inp:
+        order = driver.Order.for_payment(config.gateway, inp["order_request"])
+    else:
+        order = driver.Order.from_json(inp["order"])
+    made = driver.checkout(config, order)
+    if not isinstance(made, dict):
+        return {"form": made.to_dict()}
+    result: Dict[str, Any] = {"request": made}
+    if "reply" in inp:
+        form, reference = driver.parse_checkout_reply(config, inp["reply"])
+        result.update(form=form.to_dict(), reference=reference)
+    return result
+
+
+def _driver_notification(inp: Dict[str, Any]) -> Dict[str, Any]:
+    """Parse (headers, the host's clock), summary, prove (its request answered with `reply`),
+    transition on `payment`, acknowledge; any error goes to reject (as the core runner)."""
+    from hostedpay import driver
+
+    try:
+        config = _driver_config(inp)
+    except hostedpay.VposError as e:
+        return {"error": e.to_dict()}
+    result: Dict[str, Any] = {}
+    try:
+        unverified = driver.parse_notification(
+            config, inp.get("content_type", "application/x-www-form-urlencoded"), _body(inp),
+            token=inp.get("token"), headers=[tuple(h) for h in inp.get("headers", [])], now_unix=inp.get("now_unix"))
+        result["summary"] = unverified.summary
+        proof = driver.prove(config, unverified)
+        if isinstance(proof, tuple):
+            request, pending = proof
+            result["request"] = request
+            verified = pending.finish(config, inp["reply"])
+        else:
+            verified = proof
+        event = verified.event()
+        result["event"] = event.to_dict()
+        outcome = hostedpay.transition(inp["payment"], event)
+        result["outcome"] = outcome.to_dict()
+        answer = driver.acknowledge(config, verified, outcome)
+    except hostedpay.VposError as e:
+        result["error"] = e.to_dict()
+        answer = driver.reject(config.gateway, e)
+    result["answer"] = answer.to_dict()
+    return result
+
+
+def _driver_operation(inp: Dict[str, Any]) -> Dict[str, Any]:
+    """The request and, with `reply`, the event, what it leaves and (with `payment`) the
+    transition and the operation's settled status (as the core runner)."""
+    from hostedpay import driver
+
+    config = _driver_config(inp)
+    operation = driver.Operation(inp["operation"])
+    result: Dict[str, Any] = {"request": driver.operation_request(config, operation)}
+    if "reply" not in inp:
+        return result
+    reply = driver.parse_operation_reply(config, operation, inp["reply"])
+    event = reply.event()
+    result.update(event=event.to_dict(), payment_fields=reply.payment_fields)
+    if "payment" in inp:
+        outcome = hostedpay.transition(inp["payment"], event)
+        status = driver.OperationStatus.after_reply(operation.kind, event, outcome)
+        result.update(outcome=outcome.to_dict(), status={"state": status.state, "code": status.code})
+    return result
+
+
 def run_driver(op: str, inp: Dict[str, Any]) -> Any:
     from hostedpay import driver
 
     if op == "driver.status_query":
         return _status_query(inp)
+    if op == "driver.checkout":
+        return _driver_checkout(inp)
+    if op == "driver.notification":
+        return _driver_notification(inp)
+    if op == "driver.operation":
+        return _driver_operation(inp)
     if op == "driver.operation_key":
         return {"key": driver.operation_key(inp["gateway"], inp["merchant"], inp["order_id"], inp["kind"], inp["sequence"])}
     if op == "driver.retry_after":

@@ -183,7 +183,8 @@ function extend(core) {
 
     let unverified;
     try {
-      unverified = core.parseNotification(config, { contentType, body: rawBody, query: request.query, token });
+      unverified = core.parseNotification(config, { contentType, body: rawBody, query: request.query, token,
+        headers: request.headers, nowUnix: request.nowUnix });
     } catch (err) {
       return refuse(err);
     }

@@ -303,6 +303,45 @@ fn text(request: &JsValue, key: &str) -> Option<String> {
         .and_then(|v| v.as_string())
 }
 
+/// `request.headers` as `(name, value)` pairs: a fetch `Headers` or an array of pairs (both
+/// iterable), or a plain object (a `string[]` value gives one pair per value, so the core
+/// sees the repeat). Anything else in a pair is `field_invalid` on `headers`.
+fn header_pairs(request: &JsValue) -> Result<Vec<(String, String)>, Thrown> {
+    let headers = js_sys::Reflect::get(request, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
+    if headers.is_undefined() || headers.is_null() {
+        return Ok(Vec::new());
+    }
+    let bad = || {
+        Thrown::new(
+            vpos_core::ErrorCode::FieldInvalid,
+            Some("headers"),
+            "headers must be a Headers, [name, value] pairs or an object of strings",
+        )
+    };
+    let mut out = Vec::new();
+    let entries: Vec<JsValue> = match js_sys::try_iter(&headers).ok().flatten() {
+        Some(iter) => iter.collect::<Result<_, _>>().map_err(|_| bad())?,
+        None => {
+            js_sys::Object::entries(headers.dyn_ref::<js_sys::Object>().ok_or_else(bad)?).to_vec()
+        }
+    };
+    for entry in entries {
+        let pair = js_sys::Array::from(&entry);
+        let name = pair.get(0).as_string().ok_or_else(bad)?;
+        let value = pair.get(1);
+        if let Some(v) = value.as_string() {
+            out.push((name, v));
+        } else if js_sys::Array::is_array(&value) {
+            for v in js_sys::Array::from(&value).iter() {
+                out.push((name.clone(), v.as_string().ok_or_else(bad)?));
+            }
+        } else if !value.is_undefined() {
+            return Err(bad());
+        }
+    }
+    Ok(out)
+}
+
 /// Parses a notification for the configuration's gateway (`request`: `{contentType, body,
 /// query?, token?}`; FloCash checks `token` first).
 #[wasm_bindgen(js_name = parseNotification)]
@@ -319,11 +358,23 @@ pub fn parse_notification(
     let content_type = text(&request, "contentType").unwrap_or_default();
     let query = text(&request, "query").unwrap_or_default();
     let token = text(&request, "token");
+    let headers = header_pairs(&request)?;
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let now_unix = js_sys::Reflect::get(&request, &"nowUnix".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+        .map(|n| n as i64);
     let request = driver::Request {
         content_type: &content_type,
         body: &body,
         query: &query,
         token: token.as_deref(),
+        headers: &headers,
+        now_unix,
     };
     Ok(DriverUnverified {
         inner: driver::parse_notification(&config.inner, &request)?,

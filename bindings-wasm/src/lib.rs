@@ -167,6 +167,8 @@ export type Notification = FlocashNotification | RedsysNotification | CecaNotifi
 export interface NotificationRequest {
   body: string | Uint8Array | ArrayBuffer; headers?: Headers | [string, string][] | Record<string, string | string[] | undefined>;
   contentType?: string; query?: string; token?: string | undefined;
+  /** The host's clock, seconds since the Unix epoch (PayPal REST's offline webhook verification). */
+  nowUnix?: number | undefined;
 }
 export type Proof =
   | { verified: VerifiedNotification; request?: undefined; pending?: undefined }

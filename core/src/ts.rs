@@ -197,6 +197,8 @@ pub fn declarations() -> String {
         derived::<crate::gateways::bitpay::InvoiceRequest>(cfg),
         derived::<crate::gateways::bitpay::Invoice>(cfg),
         derived::<crate::gateways::bitpay::Notification>(cfg),
+        derived::<crate::gateways::paypal::Intent>(cfg),
+        derived::<crate::gateways::paypal::OrderCreate>(cfg),
         derived::<crate::driver::OrderRequest>(cfg),
         derived::<crate::driver::Order>(cfg),
     ];

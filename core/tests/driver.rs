@@ -200,6 +200,7 @@ fn through_driver(gateway: Gateway, input: &Value, desc: &str) -> (Flow, Verdict
         body: &body,
         query: "",
         token: token.as_deref(),
+        ..Default::default()
     };
     let mut asked = None;
     let mut notification = None;
@@ -403,6 +404,7 @@ fn every_parse_and_proof_vector_gives_the_same_result_through_the_driver() {
             body: &body,
             query: "",
             token: own.as_deref(),
+            ..Default::default()
         };
         let driven = driver::parse_notification(&config, &request);
         let (old, new): (Result<Value, Error>, Result<Value, Error>) = match (gateway, step) {
@@ -701,6 +703,13 @@ fn secret_configs() -> Vec<(Gateway, Value)> {
             json!({"api_key": "LEAK-bitpay-api-key", "api_url": "https://test.bitpay.com/api/invoice",
                 "invoice_url": "https://test.bitpay.com/invoice"}),
         ),
+        (
+            // A preview gateway (not in GATEWAYS yet): its secret and the host's cached token.
+            Gateway::PaypalRest,
+            json!({"client_id": "AYSq3RDGsmBLJE", "secret": "LEAK-paypal-rest-secret",
+                "api_base": paypal::SANDBOX_API_BASE, "merchant": "7KNGBPH2U58GQ",
+                "webhook_id": "8PT597110X687430LKGECATA", "access_token": "LEAK-paypal-rest-token"}),
+        ),
     ]
 }
 
@@ -813,6 +822,7 @@ fn secrets_never_reach_a_public_view_a_message_or_debug() {
             Gateway::Elavon => ["currency", "remote_url"],
             Gateway::Paypal => ["ipn_url", "business"],
             Gateway::Bitpay => ["api_url", "invoice_url"],
+            Gateway::PaypalRest => ["api_base", "webhook_id"],
             _ => ["base_url", "merchant"],
         } {
             let mut misplaced = value.clone();
@@ -829,6 +839,7 @@ fn secrets_never_reach_a_public_view_a_message_or_debug() {
                 body: b"a=1&Ds_Signature=x&SHA1HASH=y&Firma=z",
                 query: "",
                 token,
+                ..Default::default()
             };
             let result = driver::parse_notification(&config, &request)
                 .and_then(|n| driver::prove(&config, n))
@@ -854,7 +865,7 @@ fn secrets_never_reach_a_public_view_a_message_or_debug() {
             let op = operation(
                 json!({"kind": kind, "order_id": "1234ORDER", "amount": eur_cents(100),
                 "transaction_id": "PASREF1", "authorisation_code": "AUTH1",
-                "timestamp": "20260101120000",
+                "timestamp": "20260101120000", "idempotency_key": "vpos1-0123456789abcdef0123456789abcdef",
                 "stored_credential": if *kind == OperationKind::Charge { json!({"identifier": "CARD1"}) } else { Value::Null }}),
             );
             let request = driver::operation_request(&config, &op)
@@ -889,6 +900,7 @@ fn a_notification_proven_with_another_gateways_configuration_is_refused() {
         body,
         query: "",
         token: Some("LEAK-flocash-token"),
+        ..Default::default()
     };
     let unverified = driver::parse_notification(&configs[0], &request).unwrap();
     for other in &configs[1..] {

@@ -356,6 +356,9 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(json!({"action": action, "status": status.as_str(), "response": response}))
         }
         "driver.status_query" => status_query(input),
+        "driver.checkout" => driver_checkout(input),
+        "driver.notification" => Ok(driver_notification(input)),
+        "driver.operation" => driver_operation(input),
         "driver.operation_key" => {
             let gateway = driver::gateway(input["gateway"].as_str().unwrap())?;
             let kind: driver::OperationKind = de(input, "kind");
@@ -426,6 +429,111 @@ fn status_query(input: &Value) -> Outcome {
             outcomes.push(to_json(&outcome));
         }
         result["outcomes"] = Value::Array(outcomes);
+    }
+    Ok(result)
+}
+
+/// A checkout through the driver: `order` (tagged) or `order_request` (mapped with
+/// `Order::for_payment` for the configuration's gateway); the form, or the request and, with
+/// `reply`, what `parse_checkout_reply` reads from it.
+fn driver_checkout(input: &Value) -> Outcome {
+    let config = driver::Config::from_json(&input["config"])?;
+    let order = match input.get("order_request") {
+        Some(r) => driver::Order::for_payment(
+            config.gateway(),
+            &vpos_core::json::from_value(r, vpos_core::ErrorCode::FieldInvalid)?,
+        )?,
+        None => driver::Order::from_json(&input["order"])?,
+    };
+    let mut result = json!({});
+    match driver::checkout(&config, &order)? {
+        driver::Checkout::Form(form) => result["form"] = to_json(&form),
+        driver::Checkout::NeedsReply(request) => {
+            result["request"] = to_json(&request);
+            if input.get("reply").is_some() {
+                let reply: Reply = de(input, "reply");
+                let read = driver::parse_checkout_reply(&config, &reply)?;
+                result["form"] = to_json(&read.form);
+                result["reference"] = json!(read.reference);
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// A notification through the driver as a host runs it: parse (with `headers` as
+/// `[[name, value], …]` and the host's `now_unix`), summary, prove (performing its request
+/// with `reply`), transition on `payment`, acknowledge; any error goes to `reject`.
+fn driver_notification(input: &Value) -> Value {
+    let config = match driver::Config::from_json(&input["config"]) {
+        Ok(c) => c,
+        Err(e) => return json!({"error": to_json(&e)}),
+    };
+    let headers: Vec<(String, String)> = match input.get("headers") {
+        Some(h) => de(&json!({ "h": h }), "h"),
+        None => Vec::new(),
+    };
+    let header_refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let raw = body(input);
+    let request = driver::Request {
+        content_type: content_type(input),
+        body: &raw,
+        token: input.get("token").and_then(Value::as_str),
+        headers: &header_refs,
+        now_unix: input.get("now_unix").and_then(Value::as_i64),
+        ..driver::Request::default()
+    };
+    let mut result = json!({});
+    let steps = |result: &mut Value| -> Result<driver::Answer, Error> {
+        let unverified = driver::parse_notification(&config, &request)?;
+        result["summary"] = to_json(&unverified.summary());
+        let verified = match driver::prove(&config, unverified)? {
+            driver::Proof::Verified(v) => v,
+            driver::Proof::NeedsReply { request, pending } => {
+                result["request"] = to_json(&request);
+                pending.finish(&config, &de(input, "reply"))?
+            }
+        };
+        let event = verified.event();
+        result["event"] = to_json(&event);
+        let payment: PaymentSnapshot = de(input, "payment");
+        let outcome = transition(&payment, &event);
+        result["outcome"] = to_json(&outcome);
+        driver::acknowledge(&config, &verified, &outcome)
+    };
+    let answer = match steps(&mut result) {
+        Ok(answer) => answer,
+        Err(e) => {
+            result["error"] = to_json(&e);
+            driver::reject(config.gateway(), &e)
+        }
+    };
+    result["answer"] = to_json(&answer);
+    result
+}
+
+/// An operation through the driver: the request, and with `reply` the event, what it leaves
+/// on the payment and (with `payment`) the transition and the operation's settled status.
+fn driver_operation(input: &Value) -> Outcome {
+    let config = driver::Config::from_json(&input["config"])?;
+    let operation: driver::Operation = de(input, "operation");
+    let request = driver::operation_request(&config, &operation)?;
+    let mut result = json!({"request": to_json(&request)});
+    if input.get("reply").is_none() {
+        return Ok(result);
+    }
+    let reply = driver::parse_operation_reply(&config, &operation, &de(input, "reply"))?;
+    result["event"] = to_json(&*reply.event);
+    result["payment_fields"] = to_json(&reply.payment_fields);
+    if input.get("payment").is_some() {
+        let payment: PaymentSnapshot = de(input, "payment");
+        let outcome = transition(&payment, &reply.event);
+        let status = driver::OperationStatus::after_reply(operation.kind, &reply.event, &outcome);
+        result["outcome"] = to_json(&outcome);
+        result["status"] = to_json(&status);
     }
     Ok(result)
 }

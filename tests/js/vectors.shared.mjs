@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { VECTORS_DIR, vectorFiles, loadCases, moneyAsBigint, parseJson, subsetMismatch, show } from './vectors.support.mjs';
 
 // The areas (tests/vectors/<area>): a new one fails the test below until it is wired here.
-const AREAS = ['bitpay', 'ceca', 'elavon', 'flocash', 'money', 'paypal', 'redsys'];
+const AREAS = ['bitpay', 'ceca', 'elavon', 'flocash', 'money', 'paypal', 'paypal_rest', 'redsys'];
 
 // Cases the JS packages are known to get wrong, for now: each runs as a `todo` test (reported,
 // not failing), is listed by scripts/vector_parity.py on every run, and fails the parity check
@@ -202,6 +202,9 @@ function operations(api) {
       }
       return result;
     },
+    'driver.checkout': (i) => driverCheckout(api, i),
+    'driver.notification': (i) => driverNotification(api, i),
+    'driver.operation': (i) => driverOperation(api, i),
     'driver.operation_key': (i) => ({ key: api.operationKey(i.gateway, i.merchant, i.order_id, i.kind, i.sequence) }),
     'driver.retry_after': (i) => ({ wait_ms: api.retryAfter(i.gateway, i.attempt, i.failure, i.policy) }),
 
@@ -221,6 +224,70 @@ function operations(api) {
       return outcome ? { fetch: fetched, outcome, response } : { error, response };
     },
   };
+}
+
+/** `driver.checkout`: `order` (tagged) or `order_request`; the form, or the request and, with `reply`, what parseCheckoutReply reads. */
+function driverCheckout(api, i) {
+  const config = new api.Config(i.config);
+  const order = i.order_request !== undefined ? api.orderForPayment(config.gateway, i.order_request) : i.order;
+  const made = api.checkout(config, order);
+  if (made.form) return { form: made.form };
+  const result = { request: made.request };
+  if (i.reply !== undefined) Object.assign(result, api.parseCheckoutReply(config, i.reply));
+  return result;
+}
+
+/** A vpos error as the core runner reports it. */
+const errorOf = (e) => ({ code: e.code, field: e.field ?? null, message: e.message });
+
+/** `driver.notification`: parse (headers, the host's clock), summary, prove, transition, acknowledge; any error goes to reject. */
+function driverNotification(api, i) {
+  let config;
+  try {
+    config = new api.Config(i.config);
+  } catch (e) {
+    if (!isVposError(e)) throw e;
+    return { error: errorOf(e) };
+  }
+  const result = {};
+  let answer;
+  try {
+    const unverified = api.parseNotification(config, {
+      contentType: contentTypeOf(i), body: bodyOf(i), token: i.token, headers: i.headers,
+      nowUnix: i.now_unix === undefined ? undefined : Number(i.now_unix),
+    });
+    result.summary = unverified.summary;
+    const proof = api.prove(config, unverified);
+    let verified = proof.verified;
+    if (!verified) {
+      result.request = proof.request;
+      verified = proof.pending.finish(config, i.reply);
+    }
+    result.event = verified.event;
+    const outcome = api.transition(i.payment, verified);
+    result.outcome = outcome;
+    answer = api.acknowledge(config, verified, outcome);
+  } catch (e) {
+    if (!isVposError(e)) throw e;
+    result.error = errorOf(e);
+    answer = api.reject(config, e);
+  }
+  result.answer = { verdict: answer.verdict, response: answer.response, payment_fields: answer.paymentFields, error: answer.error };
+  return result;
+}
+
+/** `driver.operation`: the request and, with `reply`, the event, what it leaves and (with `payment`) the transition and the operation's status. */
+function driverOperation(api, i) {
+  const config = new api.Config(i.config);
+  const result = { request: api.operationRequest(config, i.operation) };
+  if (i.reply === undefined) return result;
+  const reply = api.parseOperationReply(config, i.operation, i.reply);
+  Object.assign(result, { event: reply.event, payment_fields: reply.paymentFields });
+  if (i.payment !== undefined) {
+    const outcome = api.transition(i.payment, reply);
+    Object.assign(result, { outcome, status: api.operationStatus.afterReply(i.operation.kind, reply, outcome) });
+  }
+  return result;
 }
 
 // Whether `e` is an error vpos threw: both packages throw `Error`s named VposError with a code.

@@ -1,5 +1,6 @@
 from typing import (
-    Any, Dict, List, Literal, Mapping, Optional, Tuple, TypedDict, Union, final, overload, type_check_only,
+    Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union, final, overload,
+    type_check_only,
 )
 
 from hostedpay import bitpay, ceca, elavon, flocash, paypal, redsys
@@ -49,7 +50,7 @@ __all__ = [
     "OPERATION_KINDS",
 ]
 
-GatewayName = Literal["flocash", "redsys", "paypal", "ceca", "elavon", "bitpay"]
+GatewayName = Literal["flocash", "redsys", "paypal", "ceca", "elavon", "bitpay", "paypal_rest"]
 Verdict = Literal[
     "unknown_account",
     "token_mismatch",
@@ -192,7 +193,8 @@ class OperationStatus:
     def code(self) -> Optional[str]: ...
 
 def parse_notification(config: Config, content_type: str, body: bytes, *, query: str = "",
-                       token: Optional[str] = None) -> Unverified: ...
+                       token: Optional[str] = None, headers: Optional[Sequence[Tuple[str, str]]] = None,
+                       now_unix: Optional[int] = None) -> Unverified: ...
 def prove(config: Config, unverified: Unverified) -> Union[Verified, Tuple[HttpRequest, Pending]]: ...
 def acknowledge(config: Config, verified: Verified, outcome: Outcome) -> Answer: ...
 def reject(gateway_name: str, error: VposError) -> Answer: ...

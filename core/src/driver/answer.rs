@@ -142,7 +142,7 @@ pub struct Answer {
 /// #     "checkout_url": "https://fcms.flocash.com/ecom/ecommerce.do",
 /// #     "base_url": "https://fcms.flocash.com", "notification_token": "a-long-random-token"}))?;
 /// # let body = b"merchant=sales%40demoshop.com&order_id=A1&amount=5.00&currency_code=USD&trans_id=T1&fpn_id=F1&status=0000";
-/// # let request = driver::Request { content_type: "application/x-www-form-urlencoded", body, query: "", token: Some("a-long-random-token") };
+/// # let request = driver::Request { content_type: "application/x-www-form-urlencoded", body, query: "", token: Some("a-long-random-token"), ..Default::default() };
 /// # let driver::Proof::NeedsReply { pending, .. } = driver::prove(&config, driver::parse_notification(&config, &request)?)? else { panic!() };
 /// # let verified = pending.finish(&config, &vpos_core::Reply::Response { status: 200, body: b"VERIFIED".to_vec() })?;
 /// let answer = driver::acknowledge(&config, &verified, &Outcome::AlreadyApplied)?;
@@ -154,6 +154,18 @@ pub fn acknowledge(
     verified: &Verified<Notification>,
     outcome: &Outcome,
 ) -> Result<Answer> {
+    if let (Config::PaypalRest(_), Notification::PaypalRest(n)) = (config, &**verified)
+        && !n.moves_money()
+    {
+        // A proven webhook that moves no money (an approved order, an event type vpos does
+        // not map): taken in, whatever the transition made of its placeholder event.
+        return Ok(Answer {
+            verdict: Verdict::Ignored,
+            response: HttpResponse::text(200, ""),
+            payment_fields: PaymentFields::default(),
+            error: None,
+        });
+    }
     let response = match (config, &**verified) {
         (Config::Redsys(c), Notification::Redsys(n)) => redsys::acknowledge(c, n, outcome)?,
         (_, n) => match n.gateway() {
@@ -162,6 +174,7 @@ pub fn acknowledge(
             Gateway::Elavon => elavon::acknowledge(outcome),
             Gateway::Paypal => paypal::acknowledge(outcome),
             Gateway::Bitpay => bitpay::acknowledge(outcome),
+            Gateway::PaypalRest => paypal::acknowledge(outcome),
             Gateway::Redsys => {
                 return Err(Error::new(
                     ErrorCode::GatewayMismatch,
@@ -202,6 +215,7 @@ pub fn reject(gateway: Gateway, error: &Error) -> Answer {
         Gateway::Elavon => elavon::reject(error),
         Gateway::Paypal => paypal::reject(error),
         Gateway::Bitpay => bitpay::reject(error),
+        Gateway::PaypalRest => paypal::reject(error),
     };
     Answer {
         verdict: Verdict::of_error(error),

@@ -46,6 +46,8 @@ pub enum Order {
     Paypal(paypal::Order),
     /// Bitpay: the invoice to create.
     Bitpay(bitpay::InvoiceRequest),
+    /// PayPal REST: the order to create (Orders v2).
+    PaypalRest(paypal::OrderCreate),
 }
 
 /// A payment to check out, in the gateway-neutral words a shop stores; [`Order::for_payment`]
@@ -135,6 +137,7 @@ impl Order {
             Gateway::Elavon => Order::Elavon(read(order)?),
             Gateway::Paypal => Order::Paypal(read(order)?),
             Gateway::Bitpay => Order::Bitpay(read(order)?),
+            Gateway::PaypalRest => Order::PaypalRest(read(order)?),
         })
     }
 
@@ -246,6 +249,18 @@ impl Order {
                 item_desc: description,
                 redirect_url: some(&request.return_url),
             }),
+            // Intent `capture` unless `fields` say `{"intent": "authorize"}`; PayPal needs
+            // both URLs (no configuration default: they are the shop's pages).
+            Gateway::PaypalRest => Order::PaypalRest(paypal::OrderCreate {
+                intent: paypal::Intent::Capture,
+                order_id: request.order_id.clone(),
+                amount,
+                description: description.map(|d| cut(&d, 127)),
+                return_url: some(&request.return_url)
+                    .ok_or_else(|| Error::missing("return_url"))?,
+                cancel_url: some(&request.cancel_url)
+                    .ok_or_else(|| Error::missing("cancel_url"))?,
+            }),
         };
         if gateway == Gateway::Elavon && request.timestamp.is_empty() {
             return Err(Error::missing("timestamp"));
@@ -273,14 +288,19 @@ impl Order {
             Order::Elavon(_) => Gateway::Elavon,
             Order::Paypal(_) => Gateway::Paypal,
             Order::Bitpay(_) => Gateway::Bitpay,
+            Order::PaypalRest(_) => Gateway::PaypalRest,
         }
     }
 
     /// True when the order only reserves the money (Redsys `transaction_type:
-    /// preauthorization`): an account without pre-authorisations refuses it
-    /// ([`crate::account::Capabilities`]).
+    /// preauthorization`, PayPal REST intent `authorize`): an account without
+    /// pre-authorisations refuses it ([`crate::account::Capabilities`]).
     pub fn is_preauthorisation(&self) -> bool {
-        matches!(self, Order::Redsys(o) if o.transaction_type == redsys::TransactionType::Preauthorization)
+        match self {
+            Order::Redsys(o) => o.transaction_type == redsys::TransactionType::Preauthorization,
+            Order::PaypalRest(o) => o.intent == paypal::Intent::Authorize,
+            _ => false,
+        }
     }
 }
 
@@ -329,6 +349,18 @@ pub fn checkout(config: &Config, order: &Order) -> Result<Checkout> {
         (Config::Bitpay(c), Order::Bitpay(o)) => {
             return Ok(Checkout::NeedsReply(bitpay::invoice_request(c, o)?));
         }
+        // Create the order with the account's token, under the one `PayPal-Request-Id` of
+        // this shop order ([`super::checkout_key`]): a create whose answer was lost, sent
+        // again, gives back the same PayPal order.
+        (Config::PaypalRest(c), Order::PaypalRest(o)) => {
+            let key = super::checkout_key(Gateway::PaypalRest, &c.merchant, &o.order_id);
+            return Ok(Checkout::NeedsReply(paypal::create_order_request(
+                c,
+                &c.token()?,
+                o,
+                &key,
+            )?));
+        }
         _ => return Err(mismatch(config, order)),
     };
     Ok(Checkout::Form(form))
@@ -346,6 +378,7 @@ pub fn parse_checkout_reply(config: &Config, reply: &Reply) -> Result<CheckoutRe
                 reference: invoice.id,
             })
         }
+        Config::PaypalRest(c) => rest_checkout_reply(c, reply),
         _ => Err(Error::new(
             ErrorCode::Unsupported,
             format!(
@@ -373,6 +406,59 @@ pub fn new_order_id(gateway: Gateway, prefix: &str, random: &[u8]) -> Result<Opt
         Gateway::Redsys => redsys::order_number(prefix, random).map(Some),
         _ => Ok(None),
     }
+}
+
+/// PayPal REST: the created order's approve link, as a `GET` redirect with the link's own
+/// query (`?token=<order id>`) as its fields, and PayPal's order id as the reference. The
+/// reply is the answer to the host's own request, which set `custom_id` and `invoice_id` to
+/// the shop's order id: the order is read with that id as the expected one, so the two must
+/// agree and name it (`order_mismatch`, `field_missing` on `purchase_units.0.custom_id`); an
+/// order that is not waiting for the buyer, or has no approve link, is refused.
+fn rest_checkout_reply(c: &paypal::RestConfig, reply: &Reply) -> Result<CheckoutReply> {
+    // An error reply, a non-answer or a body that is no JSON object: the order parser names
+    // the problem before it compares any order id, so this stand-in is never compared.
+    const UNREAD: &str = "-";
+    let shop_order = match reply {
+        Reply::Response {
+            status: 200..=201,
+            body,
+        } => match serde_json::from_slice::<Value>(body) {
+            Ok(v @ Value::Object(_)) => v
+                .pointer("/purchase_units/0/custom_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| Error::missing("purchase_units.0.custom_id"))?,
+            _ => UNREAD.to_string(),
+        },
+        _ => UNREAD.to_string(),
+    };
+    let order = paypal::parse_order_reply(c, &shop_order, reply)?;
+    if !matches!(order.status.as_str(), "CREATED" | "PAYER_ACTION_REQUIRED") {
+        return Err(Error::invalid(
+            "status",
+            format_args!("a created order waits for the buyer, not {}", order.status),
+        ));
+    }
+    let url = order.approve_url.ok_or_else(|| Error::missing("links"))?;
+    Ok(CheckoutReply {
+        form: link_form(&url)?,
+        reference: order.id,
+    })
+}
+
+/// A link as a `GET` form: the action without its query, the query's pairs as the fields (a
+/// browser submitting a `GET` form replaces the action's query with the fields).
+fn link_form(url: &str) -> Result<RedirectForm> {
+    let (action, query) = url.split_once('?').unwrap_or((url, ""));
+    let fields = crate::form::parse_urlencoded(query.as_bytes(), 4096)
+        .map_err(|e| e.with_field("links"))?
+        .into_iter()
+        .collect();
+    Ok(RedirectForm {
+        action: action.to_string(),
+        method: crate::http::Method::Get,
+        fields,
+    })
 }
 
 fn mismatch(config: &Config, order: &Order) -> Error {

@@ -24,7 +24,7 @@
 //! let body = b"merchant=sales%40demoshop.com&order_id=AT000001&amount=5.00&currency_code=USD\
 //!              &trans_id=T1&fpn_id=F1&status=0000&status_msg=ok";
 //! let request = Request { content_type: "application/x-www-form-urlencoded", body, query: "",
-//!                         token: Some("a-long-random-token") };
+//!                         token: Some("a-long-random-token"), ..Request::default() };
 //!
 //! // 1. Parse, and store the summary with the raw body before anything can fail.
 //! let unverified = driver::parse_notification(&config, &request)?;
@@ -62,9 +62,9 @@ pub use answer::{
 pub use checkout::{
     Checkout, CheckoutReply, Order, OrderRequest, checkout, new_order_id, parse_checkout_reply,
 };
-pub use config::{Config, GATEWAYS, gateway, secret_keys};
+pub use config::{Config, GATEWAYS, PREVIEW_GATEWAYS, gateway, secret_keys};
 pub use notification::{
-    Notification, PaymentFields, Request, Summary, max_body_bytes, parse_notification,
+    Notification, PaymentFields, Request, RestWebhook, Summary, max_body_bytes, parse_notification,
 };
 pub use operation::{
     Operation, OperationKind, OperationReply, OperationState, OperationStatus, operation_request,
@@ -75,5 +75,6 @@ pub use query::{
     StatusQuery, StatusReply, parse_status_reply, status_query_request, supports_status_query,
 };
 pub use retry::{
-    Failure, MAX_KEY_LEN, RetryPolicy, operation_key, retry_after, supports_idempotency_key,
+    Failure, MAX_KEY_LEN, RetryPolicy, checkout_key, operation_key, retry_after,
+    supports_idempotency_key,
 };

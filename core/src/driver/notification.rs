@@ -11,8 +11,9 @@ use crate::state::{Event, Outcome};
 use crate::status::{Action, Reported};
 use crate::trust::{Unverified, Verified};
 
-/// What the host received, as values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the host received, as values. `Request { content_type, body, ..Request::default() }`
+/// leaves the rest empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Request<'a> {
     /// The `Content-Type` header as sent (parameters included).
     pub content_type: &'a str,
@@ -25,6 +26,14 @@ pub struct Request<'a> {
     /// one (FloCash). `None` there is a wrong token: forgetting the check cannot let a
     /// notification through.
     pub token: Option<&'a str>,
+    /// The request's headers as received, `(name, value)`, names in any case. Read only by
+    /// gateways that sign in headers (PayPal REST webhooks: `PAYPAL-TRANSMISSION-ID` …); the
+    /// others ignore them, so a host may pass them always or only there.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The host's clock when the request arrived, in seconds since the Unix epoch: what a
+    /// signature with a time in it is checked against (PayPal REST's offline webhook
+    /// verification); the core reads no clock. `None` where the host gives none.
+    pub now_unix: Option<i64>,
 }
 
 /// A notification of one of the gateways.
@@ -44,6 +53,98 @@ pub enum Notification {
     Paypal(paypal::Notification),
     /// Bitpay (the claimed invoice, and once proven the fetched one).
     Bitpay(bitpay::Notification),
+    /// PayPal REST: a webhook.
+    PaypalRest(RestWebhook),
+}
+
+/// A PayPal REST webhook as the driver holds it: the parsed webhook and the host's clock at
+/// receipt ([`Request::now_unix`], for the offline verification). JSON (what a host may log):
+/// `{"id", "event_type", "resource_type", "order_id", "transmission_id"}`; the raw body and the
+/// signature stay out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestWebhook {
+    /// The webhook.
+    pub webhook: paypal::WebhookNotification,
+    /// [`Request::now_unix`] as the host gave it.
+    pub now_unix: Option<i64>,
+    /// The amount of the placeholder event of a webhook that names none (zero).
+    no_amount: Amount,
+}
+
+impl Serialize for RestWebhook {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let w = &self.webhook;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &w.id)?;
+        map.serialize_entry("event_type", &w.event_type)?;
+        map.serialize_entry("resource_type", &w.resource_type)?;
+        map.serialize_entry("order_id", &w.order_id)?;
+        map.serialize_entry("transmission_id", &w.transmission.id)?;
+        map.end()
+    }
+}
+
+impl RestWebhook {
+    /// The transmission headers again, as the verifications read them.
+    pub(super) fn headers(&self) -> Vec<(String, String)> {
+        let t = &self.webhook.transmission;
+        [
+            ("PAYPAL-TRANSMISSION-ID", &t.id),
+            ("PAYPAL-TRANSMISSION-TIME", &t.time),
+            ("PAYPAL-TRANSMISSION-SIG", &t.sig),
+            ("PAYPAL-CERT-URL", &t.cert_url),
+            ("PAYPAL-AUTH-ALGO", &t.auth_algo),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+    }
+
+    /// The payment's id, status and amount the resource names, when it names them.
+    fn resource(&self) -> (String, Option<Amount>) {
+        match &self.webhook.fact {
+            paypal::WebhookFact::Payment { id, amount, .. }
+            | paypal::WebhookFact::Reversal { id, amount, .. } => (id.clone(), Some(*amount)),
+            paypal::WebhookFact::OrderApproved { paypal_order_id } => {
+                (paypal_order_id.clone(), None)
+            }
+            paypal::WebhookFact::Dispute { id, amount, .. } => (id.clone(), *amount),
+            _ => (String::new(), None),
+        }
+    }
+
+    /// The proven webhook's event, or for a webhook that moves no money (an approved order,
+    /// an informational dispute, an event type vpos does not map) one that changes nothing:
+    /// status `unknown` (the event type), key `paypal:webhook:<id>:ignored`, which
+    /// [`acknowledge`](super::acknowledge) answers 200 whatever the transition said.
+    fn event(&self) -> Event {
+        if let Some(event) = Verified(self.webhook.clone()).events().pop() {
+            return event.0;
+        }
+        let (transaction_id, amount) = self.resource();
+        // No amount in the resource: a zero, never applied.
+        let amount = amount.unwrap_or(self.no_amount);
+        Event {
+            gateway: Gateway::PaypalRest,
+            key: crate::state::event_key(&["paypal", "webhook", &self.webhook.id, "ignored"]),
+            merchant: String::new(),
+            order_id: self.webhook.order_id.clone().unwrap_or_default(),
+            transaction_id,
+            amount,
+            action: Action::Sale,
+            status: Reported::Unknown(self.webhook.event_type.clone()),
+            status_code: self.webhook.event_type.clone(),
+        }
+    }
+
+    /// Whether the webhook moves money (has an event of its own).
+    pub(super) fn moves_money(&self) -> bool {
+        !Verified(self.webhook.clone()).events().is_empty()
+    }
 }
 
 /// What identifies a notification, read before it is proven: enough for the host to store it
@@ -59,7 +160,8 @@ pub struct Summary {
     pub transaction_id: String,
     /// The gateway's status code, verbatim.
     pub status_code: String,
-    /// The amount the message names, when it names one (all six gateways do).
+    /// The amount the message names, when it names one (a PayPal REST webhook about an approved
+    /// order or an unmapped event type names none).
     pub amount: Option<Amount>,
 }
 
@@ -139,7 +241,7 @@ impl PaymentFields {
 /// let body = b"merchant=sales%40demoshop.com&order_id=AT000001&amount=5.00&currency_code=USD\
 ///              &trans_id=T1&fpn_id=F1&status=0000&status_msg=ok";
 /// let request = Request { content_type: "application/x-www-form-urlencoded", body,
-///                         query: "", token: Some("a-long-random-token") };
+///                         query: "", token: Some("a-long-random-token"), ..Request::default() };
 /// let unverified = driver::parse_notification(&config, &request)?;
 /// let summary = unverified.summary();
 /// assert_eq!((summary.order_id.as_str(), summary.status_code.as_str()), ("AT000001", "0000"));
@@ -157,6 +259,18 @@ pub fn parse_notification(config: &Config, request: &Request) -> Result<Unverifi
         Config::Elavon(c) => Notification::Elavon(elavon::parse_notification(c, ct, body)?.0),
         Config::Paypal(c) => Notification::Paypal(paypal::parse_notification(c, ct, body)?.0),
         Config::Bitpay(c) => Notification::Bitpay(bitpay::parse_notification(c, ct, body)?.0),
+        Config::PaypalRest(c) => {
+            let headers: Vec<(String, String)> = request
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            Notification::PaypalRest(RestWebhook {
+                webhook: paypal::parse_webhook(c, &headers, body)?.0,
+                now_unix: request.now_unix,
+                no_amount: Amount::zero(crate::money::Currency::from_code("USD")?),
+            })
+        }
     };
     Ok(Unverified(n))
 }
@@ -171,6 +285,7 @@ pub fn max_body_bytes(gateway: Gateway) -> usize {
         Gateway::Elavon => elavon::MAX_BODY_BYTES,
         Gateway::Paypal => paypal::MAX_BODY_BYTES,
         Gateway::Bitpay => bitpay::MAX_BODY_BYTES,
+        Gateway::PaypalRest => paypal::MAX_WEBHOOK_BYTES,
     }
 }
 
@@ -184,6 +299,7 @@ impl Notification {
             Notification::Elavon(_) => Gateway::Elavon,
             Notification::Paypal(_) => Gateway::Paypal,
             Notification::Bitpay(_) => Gateway::Bitpay,
+            Notification::PaypalRest(_) => Gateway::PaypalRest,
         }
     }
 
@@ -196,6 +312,7 @@ impl Notification {
             Notification::Elavon(n) => n.raw_body(),
             Notification::Paypal(n) => n.raw_body(),
             Notification::Bitpay(n) => n.raw_body(),
+            Notification::PaypalRest(n) => n.webhook.raw_body(),
         }
     }
 
@@ -239,6 +356,18 @@ impl Notification {
                     invoice.price,
                 )
             }
+            // The event type is the webhook's status (the resource's status decides the
+            // event once proven); the amount is the resource's, when it has one.
+            Notification::PaypalRest(n) => {
+                let (transaction_id, amount) = n.resource();
+                return Summary {
+                    gateway: Gateway::PaypalRest,
+                    order_id: n.webhook.order_id.clone().unwrap_or_default(),
+                    transaction_id,
+                    status_code: n.webhook.event_type.clone(),
+                    amount,
+                };
+            }
         };
         Summary {
             gateway: self.gateway(),
@@ -273,6 +402,7 @@ impl Verified<Notification> {
             Notification::Elavon(n) => Verified(n.clone()).event(),
             Notification::Paypal(n) => Verified(n.clone()).event(),
             Notification::Bitpay(n) => Verified(n.clone()).event(),
+            Notification::PaypalRest(n) => n.event(),
         }
     }
 
@@ -295,6 +425,25 @@ impl Verified<Notification> {
                 authorisation_code: kept(Some(&n.authcode)),
                 ..PaymentFields::default()
             },
+            // The capture id a refund quotes, the authorisation id a capture or void quotes.
+            Notification::PaypalRest(n) => {
+                let event = n.event();
+                let id = kept(Some(event.transaction_id()));
+                match &n.webhook.fact {
+                    paypal::WebhookFact::Payment { kind, .. } if n.moves_money() => match kind {
+                        paypal::PaymentKind::Capture => PaymentFields {
+                            transaction_id: id,
+                            ..PaymentFields::default()
+                        },
+                        paypal::PaymentKind::Authorization => PaymentFields {
+                            authorisation_code: id,
+                            ..PaymentFields::default()
+                        },
+                        _ => PaymentFields::default(),
+                    },
+                    _ => PaymentFields::default(),
+                }
+            }
             Notification::Flocash(_) | Notification::Ceca(_) | Notification::Bitpay(_) => {
                 PaymentFields::default()
             }

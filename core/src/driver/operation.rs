@@ -59,7 +59,7 @@ impl OperationKind {
 }
 
 /// The operations each gateway offers in vpos: data, so docs and hosts read the same list.
-const SUPPORTED: [(Gateway, &[OperationKind]); 6] = [
+const SUPPORTED: [(Gateway, &[OperationKind]); 7] = [
     (Gateway::Flocash, &[]),
     (
         Gateway::Redsys,
@@ -81,6 +81,15 @@ const SUPPORTED: [(Gateway, &[OperationKind]); 6] = [
     ),
     (Gateway::Paypal, &[OperationKind::Refund]),
     (Gateway::Bitpay, &[]),
+    (
+        Gateway::PaypalRest,
+        &[
+            OperationKind::Refund,
+            OperationKind::Capture,
+            OperationKind::Release,
+            OperationKind::Charge,
+        ],
+    ),
 ];
 
 /// The operations `gateway` offers in vpos.
@@ -140,6 +149,12 @@ pub struct Operation {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub idempotency_key: String,
+    /// For a PayPal REST [`OperationKind::Charge`] (completing the order the buyer approved):
+    /// `authorize` when the order was created with intent `AUTHORIZE`, else (`capture` or
+    /// absent) the order is captured. Ignored by the other gateways and kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub intent: Option<paypal::Intent>,
 }
 
 impl Operation {
@@ -177,6 +192,7 @@ impl Operation {
             timestamp: timestamp.to_string(),
             stored_credential: None,
             idempotency_key: String::new(),
+            intent: None,
         }
     }
 
@@ -228,6 +244,7 @@ impl Operation {
                 direct_payment: Some(true),
             }),
             idempotency_key: String::new(),
+            intent: None,
         })
     }
 }
@@ -295,6 +312,7 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
                 &operation.idempotency_key,
             )
         }
+        Config::PaypalRest(c) => rest_request(c, operation),
         _ => Err(unsupported(config.gateway(), kind)),
     }
 }
@@ -331,7 +349,112 @@ pub fn parse_operation_reply(
                 payment_fields: PaymentFields::default(),
             })
         }
+        Config::PaypalRest(c) => rest_reply(c, operation, reply),
         _ => Err(unsupported(config.gateway(), kind)),
+    }
+}
+
+/// PayPal REST: the request of each kind, with the host's key as `PayPal-Request-Id` (empty
+/// is `field_missing` on `idempotency_key`: every POST needs one, and a made-up one would make
+/// a second partial refund look like a repeat of the first) and the account's token.
+fn rest_request(c: &paypal::RestConfig, op: &Operation) -> Result<HttpRequest> {
+    use super::query::rename_field;
+    if op.idempotency_key.is_empty() {
+        return Err(Error::missing("idempotency_key"));
+    }
+    let token = c.token()?;
+    let key = op.idempotency_key.as_str();
+    let whole = op.captured == Some(op.amount);
+    let request = match op.kind {
+        // The buyer came back from PayPal: complete the approved order (its PayPal id is the
+        // checkout's reference, quoted as `transaction_id`).
+        OperationKind::Charge => {
+            let request = if op.intent == Some(paypal::Intent::Authorize) {
+                paypal::authorize_order_request(c, &token, &op.transaction_id, key)
+            } else {
+                paypal::capture_order_request(c, &token, &op.transaction_id, key)
+            };
+            request.map_err(|e| rename_field(e, "order_id", "transaction_id"))
+        }
+        // Capture of the authorisation (its id stored as `authorisation_code`): the amount
+        // always written; `final_capture` when it is the whole payment, so a partial capture
+        // leaves the authorisation open for the next one.
+        OperationKind::Capture => paypal::capture_authorization_request(
+            c,
+            &token,
+            &op.authorisation_code,
+            Some(op.amount),
+            whole,
+            key,
+        )
+        .map_err(|e| rename_field(e, "authorization_id", "authorisation_code")),
+        OperationKind::Release => {
+            paypal::void_authorization_request(c, &token, &op.authorisation_code, key)
+                .map_err(|e| rename_field(e, "authorization_id", "authorisation_code"))
+        }
+        // Refund of the capture (its id stored as `transaction_id`): `{}` (all of it) when
+        // the whole payment with nothing refunded before, else the amount.
+        OperationKind::Refund => {
+            let amount = (!(whole && op.refunded_minor == 0)).then_some(op.amount);
+            paypal::refund_capture_request(c, &token, &op.transaction_id, amount, key)
+                .map_err(|e| rename_field(e, "capture_id", "transaction_id"))
+        }
+    };
+    request.map_err(|e| rename_field(e, "PayPal-Request-Id", "idempotency_key"))
+}
+
+/// PayPal REST: the reply of each kind, its payment's event, and what it leaves (the capture
+/// id a refund quotes, the authorisation id a capture or void quotes).
+fn rest_reply(c: &paypal::RestConfig, op: &Operation, reply: &Reply) -> Result<OperationReply> {
+    let (payment, payments) = match op.kind {
+        OperationKind::Charge => {
+            let order = paypal::parse_order_reply(c, &op.order_id, reply)?;
+            let kind = if op.intent == Some(paypal::Intent::Authorize) {
+                paypal::PaymentKind::Authorization
+            } else {
+                paypal::PaymentKind::Capture
+            };
+            let Some(payment) = order.payments.iter().rfind(|p| p.kind == kind).cloned() else {
+                return Err(Error::missing(format!(
+                    "purchase_units.0.payments.{}",
+                    kind.as_str()
+                )));
+            };
+            (payment, order.payments)
+        }
+        OperationKind::Capture => {
+            let p = paypal::parse_capture_reply(c, &op.order_id, reply)?;
+            (p.clone(), vec![p])
+        }
+        OperationKind::Release => {
+            let p = paypal::parse_authorization_reply(c, &op.order_id, reply)?;
+            (p, Vec::new())
+        }
+        OperationKind::Refund => {
+            let p = paypal::parse_refund_reply(c, &op.order_id, reply)?;
+            (p, Vec::new())
+        }
+    };
+    Ok(OperationReply {
+        event: payment.event().clone(),
+        payment_fields: rest_fields(&payments),
+    })
+}
+
+/// What PayPal REST payments leave on the payment: the last capture's id as
+/// `transaction_id` (what a refund quotes) and the last authorisation's id as
+/// `authorisation_code` (what a capture or void quotes).
+pub(super) fn rest_fields(payments: &[paypal::Payment]) -> PaymentFields {
+    let last = |kind: paypal::PaymentKind| {
+        payments
+            .iter()
+            .rfind(|p| p.kind == kind)
+            .map(|p| p.id.clone())
+    };
+    PaymentFields {
+        transaction_id: last(paypal::PaymentKind::Capture),
+        authorisation_code: last(paypal::PaymentKind::Authorization),
+        ..PaymentFields::default()
     }
 }
 
@@ -398,8 +521,11 @@ impl OperationStatus {
     /// `pending` with the core's reason when it went through but the core refused the event;
     /// `failed` with `response_<code>` when the gateway declined.
     pub fn after_reply(kind: OperationKind, event: &Event, outcome: &Outcome) -> OperationStatus {
-        let went_through =
-            event.action() == kind.action() && *event.status() == Reported::Succeeded;
+        // A charge that authorises (PayPal REST intent `AUTHORIZE`) went through when the
+        // authorisation did.
+        let went_through = event.action() == kind.action()
+            && (*event.status() == Reported::Succeeded
+                || (kind == OperationKind::Charge && *event.status() == Reported::Authorized));
         let response = || Some(format!("response_{}", event.status_code()));
         match outcome {
             Outcome::Applied { .. } | Outcome::AlreadyApplied if went_through => OperationStatus {

@@ -4,6 +4,7 @@
 use super::config::Config;
 use super::notification::{Notification, Summary, same_gateway};
 use crate::error::Result;
+use crate::error::{Error, ErrorCode};
 use crate::gateways::{bitpay, ceca, elavon, flocash, paypal, redsys};
 use crate::http::{HttpRequest, Reply};
 use crate::trust::{Unverified, Verified};
@@ -51,6 +52,20 @@ impl Pending {
             (Config::Bitpay(_), Notification::Bitpay(n)) => {
                 Notification::Bitpay(bitpay::verify_invoice(Unverified(n), reply)?.0)
             }
+            (Config::PaypalRest(c), Notification::PaypalRest(mut n)) => {
+                let now_unix = n.now_unix;
+                let webhook = Unverified(n.webhook.clone());
+                let webhook = if c.access_token.is_some() {
+                    paypal::finish_postback(webhook, reply)?
+                } else {
+                    // The certificate `cert_request` fetched, checked at the host's clock.
+                    let pem = cert_body(reply)?;
+                    let now = now_unix.ok_or_else(|| Error::missing("now_unix"))?;
+                    paypal::verify_offline(webhook, pem, now, paypal::DEFAULT_TOLERANCE_SECS)?
+                };
+                n.webhook = webhook.0;
+                Notification::PaypalRest(n)
+            }
             // Signature gateways never wait: a reply proves nothing about them.
             (_, n) => return prove_locally(config, n),
         };
@@ -69,7 +84,7 @@ impl Pending {
 ///     "ipn_url": "https://ipnpb.sandbox.paypal.com/cgi-bin/webscr"}))?;
 /// let body = b"txn_id=9X1&payment_status=Completed&mc_gross=10.00&mc_currency=EUR\
 ///              &receiver_email=shop%40example.com&invoice=A1&charset=UTF-8";
-/// let request = Request { content_type: "application/x-www-form-urlencoded", body, query: "", token: None };
+/// let request = Request { content_type: "application/x-www-form-urlencoded", body, query: "", token: None, ..Default::default() };
 /// let unverified = driver::parse_notification(&config, &request)?;
 /// let Proof::NeedsReply { request, pending } = driver::prove(&config, unverified)? else { panic!() };
 /// assert!(request.body.starts_with("cmd=_notify-validate&txn_id=9X1"));
@@ -93,12 +108,44 @@ pub fn prove(config: &Config, notification: Unverified<Notification>) -> Result<
         (Config::Bitpay(c), Notification::Bitpay(b)) => {
             bitpay::invoice_status_request(c, &Unverified(b.clone()))
         }
+        // With the account's token: PayPal's verify-webhook-signature post-back. Without one
+        // but with the host's clock: the offline check, after fetching the certificate
+        // (only from PayPal's hosts). Neither: nothing can prove it.
+        (Config::PaypalRest(c), Notification::PaypalRest(w)) => match &c.access_token {
+            Some(_) => paypal::verify_webhook_signature_request(
+                c,
+                &c.token()?,
+                &w.headers(),
+                w.webhook.raw_body(),
+            )?,
+            None if w.now_unix.is_some() => paypal::cert_request(&w.headers())?,
+            None => {
+                return Err(Error::new(
+                    ErrorCode::FieldMissing,
+                    "a PayPal REST webhook is proven with the account's access_token                      (post-back) or the request's now_unix (offline); neither was given",
+                )
+                .with_field("access_token"));
+            }
+        },
         _ => return prove_locally(config, n).map(Proof::Verified),
     };
     Ok(Proof::NeedsReply {
         request,
         pending: Pending(n),
     })
+}
+
+/// The certificate PayPal served: a 200 with a body; anything else is no answer (PayPal
+/// delivers again).
+fn cert_body(reply: &Reply) -> Result<&[u8]> {
+    match reply {
+        Reply::Response { status: 200, body } if !body.is_empty() => Ok(body),
+        _ => Err(Error::new(
+            ErrorCode::PostbackFailed,
+            "PayPal's certificate could not be fetched",
+        )
+        .with_field("certificate")),
+    }
 }
 
 fn prove_locally(config: &Config, n: Notification) -> Result<Verified<Notification>> {
@@ -116,8 +163,8 @@ fn prove_locally(config: &Config, n: Notification) -> Result<Verified<Notificati
             // Only reachable with a mismatched pair, which `same_gateway` refused, or a
             // reply-proven gateway handed to `finish` without its reply: both unproven.
             same_gateway(config, &n)?;
-            return Err(crate::Error::new(
-                crate::ErrorCode::PostbackFailed,
+            return Err(Error::new(
+                ErrorCode::PostbackFailed,
                 "this notification is proven by the gateway's reply to the request `prove` described",
             ));
         }

@@ -22,13 +22,14 @@ use crate::trust::Verified;
 /// FloCash has a poll by reference, but its credentials (`PollConfig`) are not part of the
 /// driver's FloCash configuration, so the driver cannot reach it; hosts call
 /// `gateways::flocash::poll_by_reference_request` with their own `PollConfig`.
-const QUERYABLE: [(Gateway, bool); 6] = [
+const QUERYABLE: [(Gateway, bool); 7] = [
     (Gateway::Flocash, false),
     (Gateway::Redsys, true),
     (Gateway::Ceca, false),
     (Gateway::Elavon, false),
     (Gateway::Paypal, true),
     (Gateway::Bitpay, true),
+    (Gateway::PaypalRest, true),
 ];
 
 /// Whether `gateway` answers a status query in vpos.
@@ -184,6 +185,12 @@ pub fn status_query_request(config: &Config, query: &StatusQuery) -> Result<Http
             })
         }
         Config::Redsys(c) => redsys::query_request(c, &query.order_id),
+        // Get order by PayPal's order id, the checkout's reference.
+        Config::PaypalRest(c) => {
+            required("reference", &query.reference)?;
+            paypal::get_order_request(c, &c.token()?, &query.reference)
+                .map_err(|e| rename_field(e, "order_id", "reference"))
+        }
         _ => Err(unsupported(config.gateway())),
     }
 }
@@ -288,7 +295,33 @@ pub fn parse_status_reply(
                 },
             })
         }
+        Config::PaypalRest(c) => {
+            // PayPal answers an order it does not hold with 404 RESOURCE_NOT_FOUND.
+            if matches!(reply, Reply::Response { status: 404, .. }) {
+                return Ok(StatusReply {
+                    found: false,
+                    events: Vec::new(),
+                    payment_fields: PaymentFields::default(),
+                });
+            }
+            let order = paypal::parse_order_reply(c, &query.order_id, reply)?;
+            Ok(StatusReply {
+                found: true,
+                events: order.events(),
+                payment_fields: super::operation::rest_fields(&order.payments),
+            })
+        }
         _ => Err(unsupported(config.gateway())),
+    }
+}
+
+/// `e` with its field `from` named `to` (the driver's name for what the gateway module
+/// calls otherwise).
+pub(super) fn rename_field(e: Error, from: &str, to: &'static str) -> Error {
+    if e.field() == Some(from) {
+        e.with_field(to)
+    } else {
+        e
     }
 }
 
@@ -374,6 +407,7 @@ mod tests {
             body: body.as_bytes(),
             query: "",
             token: None,
+            ..Default::default()
         };
         let unverified = driver::parse_notification(&config, &request).unwrap();
         match driver::prove(&config, unverified).unwrap() {
@@ -411,7 +445,10 @@ mod tests {
             );
             assert_eq!(
                 supports_status_query(g),
-                matches!(g, Gateway::Paypal | Gateway::Bitpay | Gateway::Redsys)
+                matches!(
+                    g,
+                    Gateway::Paypal | Gateway::Bitpay | Gateway::Redsys | Gateway::PaypalRest
+                )
             );
         }
         let redsys = Config::from_json(&serde_json::json!({"gateway": "redsys",
@@ -677,6 +714,7 @@ mod tests {
             body: body.as_bytes(),
             query: "",
             token: None,
+            ..Default::default()
         };
         let unverified = driver::parse_notification(&config, &request).unwrap();
         let Proof::NeedsReply { request, pending } = driver::prove(&config, unverified).unwrap()

@@ -54,7 +54,28 @@ pub fn operation_key(
         kind.as_str(),
         &sequence,
     ];
-    let digest = Sha256::digest(escaped(&parts).as_bytes());
+    hashed(&parts)
+}
+
+/// The key of the one checkout request that creates a gateway's payment page by API (PayPal
+/// REST's create order, sent as `PayPal-Request-Id`): one per shop order, so a create whose
+/// answer was lost, sent again, gives back the same PayPal order instead of a second one.
+/// `vpos1-` and 32 lowercase hex digits of the SHA-256 of `vpos-checkout-v1`, gateway,
+/// merchant and order id, escaped and joined as in [`operation_key`].
+///
+/// ```
+/// use vpos_core::driver::checkout_key;
+/// use vpos_core::gateways::Gateway;
+/// let key = checkout_key(Gateway::PaypalRest, "shop@example.com", "ORDER-1");
+/// assert!(key.starts_with("vpos1-") && key.len() == 38);
+/// assert_ne!(key, checkout_key(Gateway::PaypalRest, "shop@example.com", "ORDER-2"));
+/// ```
+pub fn checkout_key(gateway: Gateway, merchant: &str, order_id: &str) -> String {
+    hashed(&["vpos-checkout-v1", gateway.as_str(), merchant, order_id])
+}
+
+fn hashed(parts: &[&str]) -> String {
+    let digest = Sha256::digest(escaped(parts).as_bytes());
     let mut key = String::with_capacity(MAX_KEY_LEN);
     key.push_str(KEY_PREFIX);
     for byte in &digest[..16] {
@@ -88,7 +109,7 @@ fn escaped(parts: &[&str]) -> String {
 /// Which gateway APIs vpos uses recognise a resent operation by a key the merchant sends,
 /// and answer it with the first one's result instead of executing it again. Sources in
 /// `docs/driver.md` ("Retries and idempotency keys").
-const IDEMPOTENT: [(Gateway, bool); 6] = [
+const IDEMPOTENT: [(Gateway, bool); 7] = [
     // No operations in vpos.
     (Gateway::Flocash, false),
     // REST `trataPeticionREST`: no key field is documented, and a refund (type 3) may be
@@ -102,6 +123,9 @@ const IDEMPOTENT: [(Gateway, bool); 6] = [
     // identify a message", usable to get the latest result "without generating a new request".
     (Gateway::Paypal, true),
     (Gateway::Bitpay, false),
+    // REST `PayPal-Request-Id` on every POST: "PayPal returns the latest status of the
+    // previous request with the same PayPal-Request-Id" (the idempotency reference).
+    (Gateway::PaypalRest, true),
 ];
 
 /// Whether `gateway`'s operation API (the one vpos uses) dedupes a resent operation by the
@@ -306,10 +330,14 @@ mod tests {
     fn only_paypal_dedupes() {
         let yes: Vec<_> = GATEWAYS
             .into_iter()
+            .chain(crate::driver::PREVIEW_GATEWAYS)
             .filter(|g| supports_idempotency_key(*g))
             .collect();
-        assert_eq!(yes, [Gateway::Paypal]);
-        assert_eq!(IDEMPOTENT.len(), GATEWAYS.len());
+        assert_eq!(yes, [Gateway::Paypal, Gateway::PaypalRest]);
+        assert_eq!(
+            IDEMPOTENT.len(),
+            GATEWAYS.len() + crate::driver::PREVIEW_GATEWAYS.len()
+        );
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub enum Gateway {
     Paypal,
     /// Bitpay: invoices, notifications verified by fetching the invoice.
     Bitpay,
+    /// PayPal REST (Orders v2, Payments v2, signed webhooks): an account of its own, beside
+    /// the classic [`Gateway::Paypal`] (docs/paypal-orders.md).
+    PaypalRest,
 }
 
 impl Gateway {
@@ -40,6 +43,7 @@ impl Gateway {
             Gateway::Elavon => "elavon",
             Gateway::Paypal => "paypal",
             Gateway::Bitpay => "bitpay",
+            Gateway::PaypalRest => "paypal_rest",
         }
     }
 }

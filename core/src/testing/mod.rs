@@ -172,6 +172,7 @@ impl Notification {
             body: self.body.as_bytes(),
             query: "",
             token: self.token.as_deref(),
+            ..Request::default()
         }
     }
 }
@@ -188,6 +189,12 @@ pub fn notification(config: &Config, payment: &Payment) -> Result<Notification> 
         Config::Elavon(c) => elavon::notification(c, payment),
         Config::Paypal(c) => paypal::notification(c, payment),
         Config::Bitpay(c) => bitpay::notification(c, payment),
+        // Signed webhooks need the sandbox's test key: built there, not here.
+        _ => Err(Error::new(
+            ErrorCode::Unsupported,
+            format!("no simulated {} notification", config.gateway().as_str()),
+        )
+        .with_field("gateway")),
     }
 }
 

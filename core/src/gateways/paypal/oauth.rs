@@ -56,6 +56,14 @@ pub struct RestConfig {
     /// The receiving account's merchant (payer) id or e-mail: every reply naming a payee must
     /// name this one, and events carry it as their merchant.
     pub merchant: String,
+    /// The host's cached OAuth token ([`parse_token_reply`]), given with the account for the
+    /// driver's verbs (`driver::Config` of gateway `paypal_rest`: checkout, operations, status
+    /// query, webhook post-back), which take no token argument; `None` where the host has
+    /// none (a verb that needs one is `field_missing` on `access_token`). The functions of this
+    /// module take the token as an argument and ignore this field. A secret: `***` in `Debug`
+    /// and when serialised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<Secret>,
 }
 
 impl RestConfig {
@@ -106,7 +114,27 @@ impl RestConfig {
                 "must be 1 to 50 letters, digits or '-'",
             ));
         }
+        if let Some(token) = &self.access_token {
+            AccessToken::new(token.clone(), 0).map_err(Error::into_config)?;
+        }
         Ok(())
+    }
+
+    /// The [`RestConfig::access_token`] the host gave, as an [`AccessToken`]; none is
+    /// `field_missing` on `access_token`.
+    ///
+    /// ```
+    /// let config: vpos_core::gateways::paypal::RestConfig = serde_json::from_str(r#"{
+    ///     "client_id": "CLIENT", "secret": "SECRET", "api_base": "https://api-m.sandbox.paypal.com",
+    ///     "merchant": "shop@example.com", "access_token": "A21AAF-TOKEN"}"#)?;
+    /// assert_eq!(config.token()?.secret().expose(), "A21AAF-TOKEN");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn token(&self) -> Result<AccessToken> {
+        match &self.access_token {
+            Some(token) => AccessToken::new(token.clone(), 0),
+            None => Err(Error::missing(TOKEN_FIELD)),
+        }
     }
 
     /// `api_base` without a trailing `/`, followed by `path`.

@@ -27,6 +27,7 @@ use crate::money::Amount;
 pub const MAX_REQUEST_ID_LEN: usize = 108;
 
 /// What the order asks of the buyer's approval.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalIntent"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Intent {
@@ -64,6 +65,7 @@ impl Intent {
 /// assert_eq!(order.amount.minor(), 1500);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalOrderCreate"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderCreate {
@@ -74,9 +76,11 @@ pub struct OrderCreate {
     /// (`DUPLICATE_INVOICE_ID`) when the account blocks duplicates.
     pub order_id: String,
     /// `purchase_units[0].amount`.
+    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
     /// `purchase_units[0].description` (at most 127 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub description: Option<String>,
     /// Where PayPal sends the buyer after approval (`?token=<order id>&PayerID=…`).
     pub return_url: String,

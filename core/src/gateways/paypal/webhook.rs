@@ -418,7 +418,7 @@ impl Reader<'_> {
         status_code: &str,
     ) -> Event {
         Event {
-            gateway: Gateway::Paypal,
+            gateway: Gateway::PaypalRest,
             key: event_key(&["paypal", parts[0], id, parts[1]]),
             merchant: self.config.merchant.clone(),
             order_id: order_id.to_string(),

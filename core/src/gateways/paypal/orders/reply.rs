@@ -93,7 +93,7 @@ impl Payment {
     /// let reply = Reply::Response { status: 201, body: br#"{"id": "2GG279541U471931P",
     ///     "status": "COMPLETED", "amount": {"currency_code": "EUR", "value": "25.00"}}"#.to_vec() };
     /// let capture = parse_capture_reply(&config, "ORDER-1", &reply)?;
-    /// let payment: PaymentSnapshot = serde_json::from_value(serde_json::json!({"gateway": "paypal",
+    /// let payment: PaymentSnapshot = serde_json::from_value(serde_json::json!({"gateway": "paypal_rest",
     ///     "merchant": "shop@example.com", "order_id": "ORDER-1",
     ///     "amount": {"value": "25", "currency": "EUR"}, "status": "authorized"}))?;
     /// assert_eq!(transition(&payment, capture.event()).new_status(), Some(PaymentStatus::Paid));
@@ -503,7 +503,7 @@ fn payment(
         PaymentKind::Refund => map_refund_status(&status),
     };
     let event = Event {
-        gateway: Gateway::Paypal,
+        gateway: Gateway::PaypalRest,
         key: event_key(&["paypal", kind.as_str(), &id, reported.as_str()]),
         merchant: config.merchant.clone(),
         order_id: expected_order.to_string(),
@@ -771,7 +771,7 @@ mod tests {
 
     fn snapshot(value: &str, currency: &str, status: &str) -> PaymentSnapshot {
         serde_json::from_value(serde_json::json!({
-            "gateway": "paypal", "merchant": "7KNGBPH2U58GQ", "order_id": "ORDER-1",
+            "gateway": "paypal_rest", "merchant": "7KNGBPH2U58GQ", "order_id": "ORDER-1",
             "amount": {"value": value, "currency": currency}, "status": status,
         }))
         .unwrap()

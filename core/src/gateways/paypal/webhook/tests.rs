@@ -62,7 +62,7 @@ fn verified(body: &str) -> Verified<WebhookNotification> {
 
 fn snapshot(value: &str, status: &str) -> PaymentSnapshot {
     serde_json::from_value(serde_json::json!({
-        "gateway": "paypal", "merchant": "7KNGBPH2U58GQ", "order_id": "ORDER-1",
+        "gateway": "paypal_rest", "merchant": "7KNGBPH2U58GQ", "order_id": "ORDER-1",
         "amount": {"value": value, "currency": "USD"}, "status": status,
     }))
     .unwrap()
