@@ -83,7 +83,7 @@ fn order_create(
 
 fn snapshot(order_id: &str, value: &str, currency: &str) -> PaymentSnapshot {
     serde_json::from_value(json!({
-        "gateway": "paypal", "merchant": PAYPAL_REST_MERCHANT_ID, "order_id": order_id,
+        "gateway": "paypal_rest", "merchant": PAYPAL_REST_MERCHANT_ID, "order_id": order_id,
         "amount": {"value": value, "currency": currency}, "status": "pending",
     }))
     .unwrap()
@@ -172,10 +172,9 @@ async fn verify_postback(
     paypal::finish_postback(n, &send(&request).await)
 }
 
-/// Offline verification with the sandbox's test certificate. vpos-core fetches certificates
-/// only from PayPal's hosts, so the delivered `PAYPAL-CERT-URL` (this sandbox's) is put back
-/// as PayPal's sandbox host would name it: the URL is not part of the signed text, the
-/// signature, the transmission time, the webhook id and the body are checked as delivered.
+/// Offline verification with the sandbox's test certificate, as delivered: the account's
+/// `api_base` is the sandbox's loopback address, so `cert_request_for` / `verify_offline_for`
+/// take the sandbox's own certificate URL (PayPal's hosts only, otherwise).
 async fn verify_offline(
     rest: &Rest,
     headers: &[(String, String)],
@@ -189,24 +188,20 @@ async fn verify_offline(
             rest.sandbox.url()
         )
     );
-    let pem = client().get(&delivered).await.unwrap();
+    // PayPal's hosts only, without the account: the sandbox's URL is refused.
+    assert!(paypal::cert_request(headers).is_err());
+    let request = paypal::cert_request_for(&rest.config, headers)?;
+    assert_eq!(request.url, delivered);
+    let pem = client().get(&request.url).await.unwrap();
     assert_eq!(pem.status, 200);
-    let as_paypal: Vec<(String, String)> = headers
-        .iter()
-        .map(|(n, v)| {
-            if n.eq_ignore_ascii_case("paypal-cert-url") {
-                (
-                    n.clone(),
-                    "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-hostedpay-sandbox-test"
-                        .to_string(),
-                )
-            } else {
-                (n.clone(), v.clone())
-            }
-        })
-        .collect();
-    let n = paypal::parse_webhook(&rest.config, &as_paypal, body)?;
-    paypal::verify_offline(n, &pem.body, now_unix(), paypal::DEFAULT_TOLERANCE_SECS)
+    let n = paypal::parse_webhook(&rest.config, headers, body)?;
+    paypal::verify_offline_for(
+        &rest.config,
+        n,
+        &pem.body,
+        now_unix(),
+        paypal::DEFAULT_TOLERANCE_SECS,
+    )
 }
 
 fn header(headers: &[(String, String)], name: &str) -> String {
@@ -297,8 +292,9 @@ async fn capture_flow_signed_webhooks_refunds_until_used_up() {
     assert_eq!(events[0].key(), capture.event().key());
     assert_eq!(apply(&mut payment, &events[0]), Outcome::AlreadyApplied);
 
-    // The delivered certificate URL is the sandbox's: vpos-core's offline check refuses it
-    // (it fetches certificates from PayPal's hosts only), post-back is the way with the sandbox.
+    // The delivered certificate URL is the sandbox's: without the account, vpos-core's offline
+    // check refuses it (PayPal's hosts only); `verified` above took it through the `_for` verbs,
+    // which allow a loopback account's own certificate path.
     let as_delivered =
         paypal::parse_webhook(&rest.config, &completed.headers, &completed.body).unwrap();
     let pem = client()

@@ -61,7 +61,13 @@ impl Pending {
                     // The certificate `cert_request` fetched, checked at the host's clock.
                     let pem = cert_body(reply)?;
                     let now = now_unix.ok_or_else(|| Error::missing("now_unix"))?;
-                    paypal::verify_offline(webhook, pem, now, paypal::DEFAULT_TOLERANCE_SECS)?
+                    paypal::verify_offline_for(
+                        c,
+                        webhook,
+                        pem,
+                        now,
+                        paypal::DEFAULT_TOLERANCE_SECS,
+                    )?
                 };
                 n.webhook = webhook.0;
                 Notification::PaypalRest(n)
@@ -118,11 +124,12 @@ pub fn prove(config: &Config, notification: Unverified<Notification>) -> Result<
                 &w.headers(),
                 w.webhook.raw_body(),
             )?,
-            None if w.now_unix.is_some() => paypal::cert_request(&w.headers())?,
+            None if w.now_unix.is_some() => paypal::cert_request_for(c, &w.headers())?,
             None => {
                 return Err(Error::new(
                     ErrorCode::FieldMissing,
-                    "a PayPal REST webhook is proven with the account's access_token                      (post-back) or the request's now_unix (offline); neither was given",
+                    "a PayPal REST webhook is proven with the account's access_token \
+                     (post-back) or the request's now_unix (offline); neither was given",
                 )
                 .with_field("access_token"));
             }

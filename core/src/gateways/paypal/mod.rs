@@ -13,7 +13,7 @@
 //! | status query (NVP) | [`transaction_details_request`], [`parse_transaction_details`], [`map_transaction_status`]; by order id: [`transaction_search_request`], [`parse_transaction_search`] |
 //! | REST: OAuth2 token | [`RestConfig`], [`token_request`], [`parse_token_reply`], [`AccessToken`], [`is_token_rejected`] (docs/paypal-orders.md) |
 //! | REST: Orders v2, Payments v2 | [`create_order_request`], [`get_order_request`], [`capture_order_request`], [`authorize_order_request`], [`capture_authorization_request`], [`void_authorization_request`], [`refund_capture_request`]; [`parse_order_reply`], [`parse_capture_reply`], [`parse_authorization_reply`], [`parse_refund_reply`] |
-//! | REST: webhooks | [`parse_webhook`] ([`WebhookNotification`], [`WebhookFact`]); post-back [`verify_webhook_signature_request`], [`finish_postback`]; offline [`cert_request`], [`verify_offline`] (docs/paypal-orders.md, "Webhooks") |
+//! | REST: webhooks | [`parse_webhook`] ([`WebhookNotification`], [`WebhookFact`]); post-back [`verify_webhook_signature_request`], [`finish_postback`]; offline [`cert_request`], [`verify_offline`] (and their `_for` forms, which also take a loopback sandbox account's own certificate) (docs/paypal-orders.md, "Webhooks") |
 
 mod amount;
 mod checkout;
@@ -59,8 +59,8 @@ pub use orders::{
 };
 pub use webhook::{
     CERT_HOSTS, DEFAULT_TOLERANCE_SECS, MAX_WEBHOOK_BYTES, Transmission, WebhookFact,
-    WebhookNotification, cert_request, finish_postback, parse_webhook, verify_offline,
-    verify_webhook_signature_request,
+    WebhookNotification, cert_request, cert_request_for, finish_postback, parse_webhook,
+    verify_offline, verify_offline_for, verify_webhook_signature_request,
 };
 
 use crate::error::{Error, ErrorCode};

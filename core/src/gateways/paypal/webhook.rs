@@ -19,8 +19,8 @@
 mod signature;
 
 pub use signature::{
-    CERT_HOSTS, DEFAULT_TOLERANCE_SECS, Transmission, cert_request, finish_postback,
-    verify_offline, verify_webhook_signature_request,
+    CERT_HOSTS, DEFAULT_TOLERANCE_SECS, Transmission, cert_request, cert_request_for,
+    finish_postback, verify_offline, verify_offline_for, verify_webhook_signature_request,
 };
 
 use serde::Deserialize;

@@ -367,14 +367,63 @@ pub fn finish_postback(
 /// # Ok::<(), vpos_core::Error>(())
 /// ```
 pub fn cert_request(headers: &[(String, String)]) -> Result<HttpRequest> {
+    cert_request_inner(None, headers)
+}
+
+/// [`cert_request`] for an account: as PayPal's hosts, and when the account's `api_base` is a
+/// loopback `http://` one (the project's sandbox, never a live account), also a certificate
+/// under that same origin's `/v1/notifications/certs/`: the sandbox serves its test
+/// certificate there, and nobody but the machine itself answers on a loopback address.
+///
+/// ```
+/// use vpos_core::gateways::paypal::{RestConfig, cert_request_for};
+/// let sandbox: RestConfig = serde_json::from_str(r#"{"client_id": "c", "secret": "s",
+///     "api_base": "http://127.0.0.1:8700", "merchant": "HOSTEDPAY0001"}"#)?;
+/// let mut headers: Vec<(String, String)> = [
+///     ("PAYPAL-TRANSMISSION-ID", "69cd13f0-d67a-11e5-baa3-778b53f4ae55"),
+///     ("PAYPAL-TRANSMISSION-TIME", "2026-12-06T13:30:00Z"),
+///     ("PAYPAL-TRANSMISSION-SIG", "c2ln"),
+///     ("PAYPAL-CERT-URL", "http://127.0.0.1:8700/v1/notifications/certs/CERT-hostedpay-sandbox-test"),
+///     ("PAYPAL-AUTH-ALGO", "SHA256withRSA"),
+/// ].map(|(k, v)| (k.to_string(), v.to_string())).to_vec();
+/// assert!(cert_request_for(&sandbox, &headers).is_ok());
+/// // Another port of the same machine is another origin.
+/// headers[3].1 = "http://127.0.0.1:9999/v1/notifications/certs/CERT-x".into();
+/// assert_eq!(cert_request_for(&sandbox, &headers).unwrap_err().field(), Some("paypal-cert-url"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cert_request_for(config: &RestConfig, headers: &[(String, String)]) -> Result<HttpRequest> {
+    cert_request_inner(Some(config), headers)
+}
+
+fn cert_request_inner(
+    config: Option<&RestConfig>,
+    headers: &[(String, String)],
+) -> Result<HttpRequest> {
     let t = Transmission::from_headers(headers)?;
-    check_cert_url(&t.cert_url)?;
+    check_cert_url_for(config, &t.cert_url)?;
     Ok(HttpRequest {
         method: Method::Get,
         url: t.cert_url,
         headers: Vec::new(),
         body: String::new(),
     })
+}
+
+/// PayPal's hosts always; a loopback account's own certificate path too.
+fn check_cert_url_for(config: Option<&RestConfig>, url: &str) -> Result<()> {
+    if let Some(c) = config.filter(|c| c.is_loopback()) {
+        let prefix = c.url("/v1/notifications/certs/");
+        if let Some(name) = url.strip_prefix(prefix.as_str())
+            && !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Ok(());
+        }
+    }
+    check_cert_url(url)
 }
 
 fn check_cert_url(url: &str) -> Result<()> {
@@ -434,6 +483,34 @@ pub fn verify_offline(
     now_unix: i64,
     tolerance_secs: u64,
 ) -> Result<Verified<WebhookNotification>> {
+    verify_offline_inner(None, notification, cert_pem, now_unix, tolerance_secs)
+}
+
+/// [`verify_offline`] for an account: the certificate URL may also be a loopback account's
+/// own, as in [`cert_request_for`]; every other check is the same.
+pub fn verify_offline_for(
+    config: &RestConfig,
+    notification: Unverified<WebhookNotification>,
+    cert_pem: &[u8],
+    now_unix: i64,
+    tolerance_secs: u64,
+) -> Result<Verified<WebhookNotification>> {
+    verify_offline_inner(
+        Some(config),
+        notification,
+        cert_pem,
+        now_unix,
+        tolerance_secs,
+    )
+}
+
+fn verify_offline_inner(
+    config: Option<&RestConfig>,
+    notification: Unverified<WebhookNotification>,
+    cert_pem: &[u8],
+    now_unix: i64,
+    tolerance_secs: u64,
+) -> Result<Verified<WebhookNotification>> {
     let n = &notification.0;
     let t = &n.transmission;
     if t.auth_algo != AUTH_ALGO {
@@ -443,7 +520,7 @@ pub fn verify_offline(
         )
         .with_field(H_ALGO));
     }
-    check_cert_url(&t.cert_url)?;
+    check_cert_url_for(config, &t.cert_url)?;
     let skew = (i128::from(now_unix) - i128::from(t.time_unix)).unsigned_abs();
     if skew > u128::from(tolerance_secs) {
         return Err(Error::new(

@@ -215,6 +215,53 @@ fn only_paypal_cert_hosts_are_fetched() {
 }
 
 #[test]
+fn a_loopback_account_also_takes_its_own_certificate_path() {
+    let sandbox = RestConfig {
+        api_base: "http://127.0.0.1:8700".into(),
+        ..config()
+    };
+    let own = "http://127.0.0.1:8700/v1/notifications/certs/CERT-hostedpay-sandbox-test";
+    let h = with(&headers(), "PAYPAL-CERT-URL", own);
+    assert_eq!(cert_request_for(&sandbox, &h).unwrap().url, own);
+    // The certificate URL is not signed: past the URL, every check runs as for PayPal's.
+    let n = parse_webhook(&sandbox, &h, CAPTURE_COMPLETED.as_bytes()).unwrap();
+    verify_offline_for(&sandbox, n, CERT, SENT, DEFAULT_TOLERANCE_SECS).unwrap();
+    let n = parse_webhook(&sandbox, &h, CAPTURE_COMPLETED.as_bytes()).unwrap();
+    let e = verify_offline_for(&sandbox, n, WRONG_CN, SENT, DEFAULT_TOLERANCE_SECS).unwrap_err();
+    assert_eq!(e.field(), Some("certificate"));
+    // Without the account, or for a live (https) account, the sandbox's URL is refused.
+    assert!(cert_request(&h).is_err());
+    assert_eq!(
+        cert_request_for(&config(), &h).unwrap_err().field(),
+        Some("paypal-cert-url")
+    );
+    let n = parse_webhook(&config(), &h, CAPTURE_COMPLETED.as_bytes()).unwrap();
+    let e = verify_offline_for(&config(), n, CERT, SENT, DEFAULT_TOLERANCE_SECS).unwrap_err();
+    assert_eq!(e.field(), Some("paypal-cert-url"));
+    // Only that origin's certificate path, and only a plain certificate name.
+    for url in [
+        "http://127.0.0.1:8701/v1/notifications/certs/CERT-1",
+        "http://localhost:8700/v1/notifications/certs/CERT-1",
+        "http://127.0.0.1:8700/v1/notifications/certs/",
+        "http://127.0.0.1:8700/v1/notifications/certs/../../evil",
+        "http://127.0.0.1:8700/v1/notifications/certs/CERT-1?x=1",
+        "http://127.0.0.1:8700/other/CERT-1",
+        "http://127.0.0.1:8700.evil.example/v1/notifications/certs/CERT-1",
+        "https://127.0.0.1:8700/v1/notifications/certs/CERT-1",
+    ] {
+        let e = cert_request_for(&sandbox, &with(&headers(), "PAYPAL-CERT-URL", url)).unwrap_err();
+        assert_eq!(e.field(), Some("paypal-cert-url"), "{url}");
+    }
+    // PayPal's own hosts stay accepted for a loopback account.
+    let paypal = with(
+        &headers(),
+        "PAYPAL-CERT-URL",
+        "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-1",
+    );
+    cert_request_for(&sandbox, &paypal).unwrap();
+}
+
+#[test]
 fn only_sha256_with_rsa() {
     let h = with(&headers(), "PAYPAL-AUTH-ALGO", "SHA1withRSA");
     let e = offline(&h, CAPTURE_COMPLETED.as_bytes(), CERT, SENT).unwrap_err();
