@@ -7,7 +7,11 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 import hostedpay
@@ -50,7 +54,7 @@ class RefundInline(admin.TabularInline):
         return False
 
 
-@admin.action(description="Refund what remains of the selected payments (Redsys, Elavon, PayPal)")
+@admin.action(description="Refund what remains of the selected payments (Redsys, Elavon, PayPal, CECA)")
 def refund_remaining(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
     """Asks the gateway to refund each selected payment's refundable amount."""
     for payment in queryset:
@@ -109,6 +113,41 @@ class PaymentAdmin(admin.ModelAdmin):
     @admin.display(description="amount", ordering="amount_minor")
     def amount_display(self, obj: Any) -> str:
         return f"{obj.amount} {obj.currency}" if obj.amount is not None else "-"
+
+    # A partial refund of one payment: ``<pk>/refund/`` asks for the amount and calls
+    # ``Payment.refund(amount)``, the one operation path (the core checks what is left).
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + ("refund_link",) if obj is not None else fields
+
+    @admin.display(description="refund")
+    def refund_link(self, obj: Any) -> str:
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_refund", args=[obj.pk])
+        return format_html('<a href="{}">Refund an amount</a>', url)
+
+    def get_urls(self) -> Any:
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        return [path("<path:object_id>/refund/", self.admin_site.admin_view(self.refund_view),
+                     name="%s_%s_refund" % info), *super().get_urls()]
+
+    def refund_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """GET: the amount form; POST ``amount``: ``Payment.refund(amount)``, reported as the
+        actions do, then back to the payment."""
+        payment = self.get_object(request, object_id)
+        if payment is None:
+            raise Http404("no such payment")
+        if not self.has_change_permission(request, payment):
+            raise PermissionDenied
+        if request.method == "POST":
+            amount = request.POST.get("amount", "").strip()
+            _report(self, request, payment, lambda: payment.refund(amount))
+            info = (payment._meta.app_label, payment._meta.model_name)
+            return redirect(reverse("admin:%s_%s_change" % info, args=[payment.pk]))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": payment,
+                   "title": f"Refund {payment.order_id}",
+                   "refundable": hostedpay.money.to_decimal(
+                       hostedpay.money.from_minor(payment.refundable_minor(), payment.currency))}
+        return TemplateResponse(request, "admin/vpos/payment/refund.html", context)
 
 
 @admin.register(Notification)
