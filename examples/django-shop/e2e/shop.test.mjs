@@ -7,7 +7,8 @@
 // another purchase still moves the payment to `paid` exactly once. Last, nothing stuck: a Redsys
 // payment whose notification the sandbox loses stays `new` until `manage.py vpos_reconcile`
 // (the command demo.py prints) asks the sandbox, then reads `paid`; a refund whose reply is
-// lost stays `pending` until the same command settles it `succeeded`, refunded once.
+// lost stays `pending` until the same command settles it `succeeded`, refunded once. And a CECA
+// payment carrying 3-D Secure 2 data (`datos_acs_20`) is refunded in part from the admin.
 //
 // Needs: `make demo-setup` (the venv with the hostedpay wheel, the sandbox binary), chromium and
 // `npm ci` (tools.sh). DEMO_PYTHON / DEMO_SANDBOX override where they are; SCREENSHOT_DIR
@@ -444,6 +445,53 @@ test('nothing stuck: a lost notification and a lost refund reply, each settled o
     assert.deepEqual(errors, []);
   } finally {
     await sandboxJson('/_sandbox/faults', {});
+    await page.close();
+  }
+});
+
+test('ceca: a payment with 3-D Secure data, then a partial refund from the admin', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  const gw = GATEWAYS.find((g) => g.name === 'ceca');
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    await buyWith(page, gw);
+    const orderId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+    // The sandbox checked firma_acs_20 and shows the cardholder data the shop sent.
+    const sandboxPage = await page.content();
+    assert.ok(sandboxPage.includes('datos_acs_20') && sandboxPage.includes('ana@example.com')
+      && sandboxPage.includes('BILL_ADDRESS'), sandboxPage.slice(0, 3000));
+    await page.screenshot({ path: join(SHOTS, 'ceca-3ds-1-sandbox-page.png'), fullPage: true });
+    await payOnSandbox(page, gw);
+    const orderUrl = page.url();
+    let state = await orderState(page);
+    assert.equal(state.order_id, orderId);
+
+    // The admin: the payment's "Refund an amount" page, a partial refund.
+    await adminPayments(page);
+    await Promise.all([page.waitForURL('**/change/'),
+      page.locator('#result_list tbody tr', { hasText: orderId }).locator('th a').click()]);
+    await Promise.all([page.waitForURL('**/refund/'), page.click('text=Refund an amount')]);
+    await page.fill('#id_amount', '1.00');
+    await page.screenshot({ path: join(SHOTS, 'ceca-3ds-2-admin-refund.png'), fullPage: true });
+    await Promise.all([page.waitForURL('**/change/'), page.click('#vpos-refund input[type=submit]')]);
+    const message = await page.locator('ul.messagelist').textContent();
+    assert.ok(message.includes(`${orderId}: refund succeeded`), message);
+
+    await page.goto(orderUrl);
+    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
+    state = await orderState(page);
+    assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
+    assert.equal(state.refunded, '1.00');
+    assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid'], ['paid', 'partially_refunded']]);
+    const atSandbox = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
+      .find((o) => o.gateway === 'ceca' && o.order === orderId);
+    assert.equal(atSandbox.refunded_minor, 100, 'the sandbox refunded 1.00');
+    assert.match(atSandbox.datos_acs_20, /"EMAIL":"ana@example.com"/);
+    await page.screenshot({ path: join(SHOTS, 'ceca-3ds-3-partially-refunded.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
     await page.close();
   }
 });
