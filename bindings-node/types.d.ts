@@ -495,7 +495,12 @@ url_ok: string,
 /**
  * `URL_NOK`: likewise.
  */
-url_nok: string, };
+url_nok: string, 
+/**
+ * Where refunds are posted ([`TEST_REFUND_URL`] or [`LIVE_REFUND_URL`]); without it
+ * refunds are refused as `invalid_config` and checkouts work as before.
+ */
+refund_url?: string, };
 
 /**
  * A payment to send to the CECA payment page.
@@ -516,7 +521,12 @@ description?: string | null,
 /**
  * `Idioma`: 1 Spanish, 6 English, 7 French, 8 German, 9 Portuguese, 10 Italian …
  */
-language?: string | null, };
+language?: string | null, 
+/**
+ * 3-D Secure 2 cardholder data, sent as `datos_acs_20` with its own `firma_acs_20`
+ * (see [`Cardholder`] and docs/3ds.md).
+ */
+cardholder?: Cardholder | null, };
 
 /**
  * A parsed CECA notification.
@@ -2053,8 +2063,8 @@ timestamp?: string,
 store_card?: RedsysCofType | null, 
 /**
  * Cardholder data for 3-D Secure 2 (see [`crate::cardholder`]). Santander Elavon sends it
- * as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`; the other gateways ignore it
- * for now (CECA is to follow).
+ * as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`, CECA as `datos_acs_20`; the
+ * other gateways ignore it for now.
  */
 cardholder?: Cardholder | null, 
 /**

@@ -61,6 +61,19 @@ def test_checkout_form_is_signed(ceca_settings: Any) -> None:
     assert html == form.to_html()
 
 
+def test_checkout_form_carries_3ds_data(ceca_settings: Any) -> None:
+    """``cardholder`` reaches CECA as ``datos_acs_20`` + ``firma_acs_20``; ``Firma`` is unchanged."""
+    import base64
+    import hashlib
+
+    payment = new_payment()
+    fields = dict(payment.checkout_form(cardholder={"email": "ana@example.com"}).fields)
+    assert fields["Firma"] == "2b7f686593f1a424c510321e4bc354d21924e02e980a90f4d46c41f92a06f5a9"
+    assert base64.b64decode(fields["datos_acs_20"]) == b'{"CARDHOLDER":{"EMAIL":"ana@example.com"}}'
+    assert fields["firma_acs_20"] == hashlib.sha256(b"99888888" + fields["datos_acs_20"].encode()).hexdigest()
+    assert "datos_acs_20" not in dict(payment.checkout_form().fields)
+
+
 def test_signed_notification_pays_once(client: Any, ceca_settings: Any,
                                        status_changes: List[Dict[str, Any]]) -> None:
     payment = new_payment()

@@ -174,6 +174,11 @@ PLAIN_HTTP = {
                 "remote_url": "http://remote.santanderelavontpvvirtual.es/remote"}, "['remote_url']"),
     "bitpay": ({"api_key": "K3yFromBitpay", "api_url": "http://bitpay.com/api/invoice",
                 "invoice_url": "https://bitpay.com/invoice"}, "['api_url']"),
+    "ceca": ({"merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003",
+              "key": "qwerty-key", "checkout_url": "https://pgw.ceca.es/tpvweb/tpv/compra.action",
+              "url_ok": "https://shop.example/ok/", "url_nok": "https://shop.example/ko/",
+              "refund_url": "http://comercios.ceca.es/webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt"},
+             "['refund_url']"),
 }
 
 

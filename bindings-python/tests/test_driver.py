@@ -98,11 +98,19 @@ def test_operations_are_checked_built_and_settled_by_the_core() -> None:
         driver.parse_operation_reply(config, op, {"error": "timed out"})
     status = driver.OperationStatus.after_error(e.value)
     assert (status.state, status.code) == ("pending", "gateway_unavailable")
+    # CECA refunds need the configured anularOperacionExt URL; captures are not CECA's.
+    ceca_config = driver.Config("ceca", {
+        "merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003", "key": "k",
+        "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action", "url_ok": "https://s/ok/",
+        "url_nok": "https://s/ko/"})
+    ceca_refund = driver.Operation({"kind": "refund", "order_id": "1234ABCD", "transaction_id": "120041",
+                                    "amount": {"minor": 600, "currency": "EUR"}})
+    with pytest.raises(hostedpay.ConfigError) as e:
+        driver.operation_request(ceca_config, ceca_refund)
+    assert e.value.field == "refund_url"
     with pytest.raises(hostedpay.UnsupportedError):
-        driver.operation_request(driver.Config("ceca", {
-            "merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003", "key": "k",
-            "checkout_url": "https://tpv.ceca.es/tpvweb/tpv/compra.action", "url_ok": "https://s/ok/",
-            "url_nok": "https://s/ko/"}), op)
+        driver.operation_request(ceca_config, driver.Operation(
+            {"kind": "capture", "order_id": "1234ABCD", "amount": {"minor": 600, "currency": "EUR"}}))
     with pytest.raises(hostedpay.ParseError) as e:
         driver.Operation.charge_stored_card("1234NEXT", {"value": "9.99", "currency": "EUR"}, {})
     assert e.value.field == "card_reference"

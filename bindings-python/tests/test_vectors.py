@@ -223,7 +223,24 @@ def run_ceca(op: str, inp: Dict[str, Any]) -> Any:
         except hostedpay.VposError as e:
             return {"error": e.to_dict(), "response": ceca.reject(e)}
         return {"outcome": outcome.to_dict(), "response": ceca.acknowledge(outcome)}
+    if op in ("ceca.refund_request", "ceca.refund_response"):
+        return _ceca_refund(op, inp)
     raise AssertionError(f"unknown operation {op!r}")
+
+
+def _ceca_refund(op: str, inp: Dict[str, Any]) -> Any:
+    """CECA refunds through the driver's one operation path, as hosts call it."""
+    from hostedpay import driver
+
+    config = driver.Config("ceca", inp["config"])
+    operation = driver.Operation(inp["operation"])
+    if op == "ceca.refund_request":
+        return driver.operation_request(config, operation)
+    event = driver.parse_operation_reply(config, operation, inp["reply"]).event()
+    result = {"event": event.to_dict()}
+    if "payment" in inp:
+        result["outcome"] = hostedpay.transition(inp["payment"], event).to_dict()
+    return result
 
 
 def run_elavon(op: str, inp: Dict[str, Any]) -> Any:

@@ -159,6 +159,70 @@ fn ceca_checkout_firma_is_not_a_notification() {
     ceca_refuses_every_split(&config, &form);
 }
 
+/// Posts `firma` with every split of `tail` as the notification fields; none may verify.
+fn ceca_firma_refused_for_every_split(config: &ceca::Config, firma: &str, tail: &str) {
+    for split in ceca_splits(tail) {
+        let body = split.body(config, firma);
+        let verified = ceca::parse_notification(config, FORM, &body)
+            .and_then(|n| ceca::verify(config, n).map(|_| ()));
+        assert!(
+            verified.is_err(),
+            "a browser-visible or refund signature verified as a notification: {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+}
+
+#[test]
+fn ceca_3ds_and_refund_signatures_are_not_notifications() {
+    for cipher in ["SHA2", "SHA1"] {
+        let config = ceca_config(cipher, "http://www.ceca.es", "http://www.ceca.es");
+        let order: ceca::Order = serde_json::from_value(json!({"operation": "123",
+            "amount": {"minor": 500, "currency": "EUR"},
+            "cardholder": {"email": "ana@example.com", "name": "Ana Lopez",
+                "billing": {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013",
+                    "country": "ES"}}}))
+        .unwrap();
+        let form = ceca::checkout(&config, &order).unwrap();
+        // The checkout Firma with 3DS data is the same as without, and refused as before.
+        ceca_refuses_every_split(&config, &form);
+        let datos = field(&form.fields, "datos_acs_20");
+        let firma_acs = field(&form.fields, "firma_acs_20");
+        assert!(datos.starts_with("eyJ") && !firma_acs.is_empty());
+        // firma_acs_20 signs key + datos_acs_20: its text starts with base64, never with the
+        // 9 digits of MerchantID a notification's text starts with.
+        ceca_firma_refused_for_every_split(&config, firma_acs, datos);
+        let tail = [
+            field(&form.fields, "Num_operacion"),
+            field(&form.fields, "Importe"),
+            "978",
+            "2",
+            datos,
+        ]
+        .concat();
+        ceca_firma_refused_for_every_split(&config, firma_acs, &tail);
+        // The refund Firma is the notification's text + Cifrado: the trailing letters of
+        // SHA2/SHA1 cannot sit in the digits-only Referencia.
+        for partial in [false, true] {
+            let refund: ceca::Refund = serde_json::from_value(json!({"operation": "123",
+                "reference": "12004172282310181002", "partial": partial,
+                "amount": {"minor": 200, "currency": "EUR"}}))
+            .unwrap();
+            let firma = ceca::sign_refund(&config, &refund);
+            let tail = ["123", "200", "978", "2", "12004172282310181002", cipher].concat();
+            ceca_firma_refused_for_every_split(&config, &firma, &tail);
+            // Not even with the Cifrado dropped from the text: a different digest.
+            let n = ceca::sign_notification(
+                &config,
+                "123",
+                Amount::from_minor(200, Currency::from_code("EUR").unwrap()).unwrap(),
+                "12004172282310181002",
+            );
+            assert_ne!(n, firma);
+        }
+    }
+}
+
 #[test]
 fn ceca_sandbox_and_vector_references_still_verify() {
     let config = ceca_config("SHA2", "http://www.ceca.es", "http://www.ceca.es");
@@ -207,7 +271,7 @@ proptest! {
     ) {
         let config = ceca_config(cipher, &url_ok, &url_nok);
         let Ok(amount) = Amount::from_minor(minor, currency) else { return Ok(()) };
-        let order = ceca::Order { operation, amount, description: None, language: None };
+        let order = ceca::Order { operation, amount, description: None, language: None, cardholder: None };
         let form = ceca::checkout(&config, &order).unwrap();
         ceca_refuses_every_split(&config, &form);
     }

@@ -683,7 +683,8 @@ fn secret_configs() -> Vec<(Gateway, Value)> {
             Gateway::Ceca,
             json!({"merchant_id": "111950028", "acquirer_bin": "0000554052",
                 "terminal_id": "00000003", "key": "LEAK-ceca-key", "checkout_url": ceca::TEST_CHECKOUT_URL,
-                "url_ok": "https://shop.example/ok/", "url_nok": "https://shop.example/ko/"}),
+                "url_ok": "https://shop.example/ok/", "url_nok": "https://shop.example/ko/",
+                "refund_url": ceca::TEST_REFUND_URL}),
         ),
         (
             Gateway::Elavon,
@@ -864,8 +865,10 @@ fn secrets_never_reach_a_public_view_a_message_or_debug() {
         for kind in driver::supported_operations(gateway) {
             let op = operation(
                 json!({"kind": kind, "order_id": "1234ORDER", "amount": eur_cents(100),
-                "transaction_id": "PASREF1", "authorisation_code": "AUTH1",
-                "timestamp": "20260101120000", "idempotency_key": "vpos1-0123456789abcdef0123456789abcdef",
+                // CECA's Referencia is digits only.
+                "transaction_id": if gateway == Gateway::Ceca { "12004172282310181002" } else { "PASREF1" },
+                "authorisation_code": "AUTH1", "timestamp": "20260101120000",
+                "idempotency_key": "vpos1-0123456789abcdef0123456789abcdef",
                 "stored_credential": if *kind == OperationKind::Charge { json!({"identifier": "CARD1"}) } else { Value::Null }}),
             );
             let request = driver::operation_request(&config, &op)

@@ -138,6 +138,7 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(to_json(n.untrusted()))
         }
         "ceca.handle" => Ok(ceca_handle(input)),
+        "ceca.refund_request" | "ceca.refund_response" => ceca_refund(op, input),
         "bitpay.invoice_request" => {
             let config: bitpay::Config = de(input, "config");
             let request: bitpay::InvoiceRequest = de(input, "request");
@@ -828,4 +829,22 @@ fn every_vector() {
         failures.join("\n")
     );
     eprintln!("{ran} vectors passed");
+}
+
+/// CECA refunds through the driver's one operation path (`operation_request`,
+/// `parse_operation_reply`), as hosts call it; with `payment`, the event through `transition`.
+fn ceca_refund(op: &str, input: &Value) -> Result<Value, Error> {
+    let config = driver::Config::new(vpos_core::gateways::Gateway::Ceca, &input["config"])?;
+    let operation: driver::Operation = de(input, "operation");
+    if op == "ceca.refund_request" {
+        return Ok(to_json(&driver::operation_request(&config, &operation)?));
+    }
+    let reply: Reply = de(input, "reply");
+    let answer = driver::parse_operation_reply(&config, &operation, &reply)?;
+    let mut result = json!({"event": to_json(&*answer.event)});
+    if input.get("payment").is_some() {
+        let payment: PaymentSnapshot = de(input, "payment");
+        result["outcome"] = to_json(&transition(&payment, &answer.event));
+    }
+    Ok(result)
 }

@@ -73,6 +73,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("amount", amount),
     ("bitpay_invoice", bitpay_invoice),
     ("ceca_notification", ceca_notification),
+    ("ceca_refund", ceca_refund),
     ("elavon_hpp", elavon_hpp),
     ("elavon_remote", elavon_remote),
     ("flocash_notification", flocash_notification),
@@ -574,6 +575,29 @@ pub fn ceca_notification(data: &[u8]) {
             .expect("a parsed operation, signed, parses");
         let v = ceca::verify(config, n).expect("signed with the terminal's key");
         ceca_settle(&v);
+    }
+}
+
+/// A CECA refund answer (XML): `read_refund_answer`, then `parse_refund_response` for a total
+/// and a partial refund on both terminals; an event must be the refund asked for.
+pub fn ceca_refund(data: &[u8]) {
+    if let Err(e) = ceca::read_refund_answer(data) {
+        rejected(&e, ceca::reject);
+    }
+    for terminal in CECA.iter() {
+        for (minor, partial) in [(2500, true), (10000, false)] {
+            let refund: ceca::Refund = config(&format!(
+                r#"{{"operation": "OP-PAY-1", "reference": "12004172282310181002",
+                "amount": {{"minor": {minor}, "currency": "EUR"}}, "partial": {partial}}}"#
+            ));
+            match ceca::parse_refund_response(terminal, &refund, &ok_reply(data)) {
+                Ok(event) => {
+                    assert_eq!(event.amount(), refund.amount, "the refund asked for");
+                    apply(&event);
+                }
+                Err(e) => rejected(&e, ceca::reject),
+            }
+        }
     }
 }
 

@@ -129,6 +129,11 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
         }
         "bitpay_invoice" => bodies(&["bitpay/bitpay.json"], &[], &mut out),
         "ceca_notification" => bodies(&["ceca/ceca.json"], &[], &mut out),
+        "ceca_refund" => bodies(
+            &["ceca/3ds_refund.json"],
+            &["ceca.refund_response"],
+            &mut out,
+        ),
         "elavon_hpp" => bodies(&["elavon/elavon.json"], &["elavon.handle"], &mut out),
         "elavon_remote" => {
             bodies(&["elavon/elavon.json"], &["elavon.remote"], &mut out);

@@ -5,16 +5,30 @@
 //!
 //! CECA notifies completed payments only, once, and counts the notification received only when
 //! the answer is exactly `$*$OKY$*$`.
+//!
+//! 3-D Secure 2 data: a form with `datos_acs_20` must carry `firma_acs_20` (the terminal's
+//! digest of the key + the value as sent, checked with vpos-core's `ceca::sign_datos_acs_20`);
+//! the decoded JSON is shown on the payment page.
+//!
+//! Refunds: `POST /webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt`, `Firma` checked
+//! with vpos-core's `ceca::sign_refund`, answered in Cecabank's XML: `valor="OK"` with the
+//! amount, or `valor="ERROR"` with a `codigo`: `15` unknown operation (Cecabank's own code for
+//! "Operación inexistente"); the sandbox's own `901` bad signature or terminal, `902` more than
+//! is left to refund, `903` malformed request, `904` `TIPO_ANU=P` missing or wrongly set on a
+//! partial refund (Cecabank's codes for these are not public).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::Query;
 use axum::extract::{Path, State as AppState};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 use vpos_core::form::{encode_urlencoded, parse_urlencoded};
@@ -49,6 +63,10 @@ pub(crate) struct Payment {
     pub url_nok: String,
     pub status: &'static str,
     pub reference: Option<String>,
+    /// The decoded `datos_acs_20` JSON, when the checkout sent 3-D Secure 2 data.
+    pub acs: Option<String>,
+    /// Minor units refunded so far.
+    pub refunded: i64,
 }
 
 /// What the customer chooses.
@@ -95,6 +113,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
             "/tpvweb/tpv/pago/{operation}",
             get(pay_page).post(pay_submit),
         )
+        .route("/webapp/ConsTpvVirtWeb/ConsTpvVirtS", post(consola))
 }
 
 fn error_page(app: &App, operation: &str, message: &str) -> Response {
@@ -161,8 +180,11 @@ fn read_checkout(config: &CecaConfig, fields: &[(String, String)]) -> Result<Pay
         amount,
         description: get("Descripcion").map(str::to_string),
         language: get("Idioma").map(str::to_string),
+        cardholder: None,
     };
-    let rebuilt = ceca::checkout(&config.core(&url_ok, &url_nok), &order).map_err(|e| {
+    let core = config.core(&url_ok, &url_nok);
+    let acs = read_acs(&core, get("datos_acs_20"), get("firma_acs_20"))?;
+    let rebuilt = ceca::checkout(&core, &order).map_err(|e| {
         format!(
             "vpos-core: {} {} ({e})",
             e.field().unwrap_or("(form)"),
@@ -192,7 +214,40 @@ fn read_checkout(config: &CecaConfig, fields: &[(String, String)]) -> Result<Pay
         url_nok,
         status: "open",
         reference: None,
+        acs,
+        refunded: 0,
     })
+}
+
+/// `datos_acs_20` and `firma_acs_20`: both or neither; the signature is the terminal's digest of
+/// the key + the value as sent (vpos-core's `ceca::sign_datos_acs_20`); the value is base64 of a
+/// JSON object, returned decoded for the payment page.
+fn read_acs(
+    core: &ceca::Config,
+    datos: Option<&str>,
+    firma: Option<&str>,
+) -> Result<Option<String>, String> {
+    let (datos, firma) = match (datos, firma) {
+        (None, None) => return Ok(None),
+        (Some(d), Some(f)) => (d, f),
+        (Some(_), None) => return Err("datos_acs_20 came without firma_acs_20".into()),
+        (None, Some(_)) => return Err("firma_acs_20 came without datos_acs_20".into()),
+    };
+    let expected = ceca::sign_datos_acs_20(core, datos);
+    let received = firma.to_ascii_lowercase();
+    if !bool::from(expected.as_bytes().ct_eq(received.as_bytes())) {
+        return Err(format!(
+            "firma_acs_20 does not match the terminal's key ({} of the key and datos_acs_20)",
+            core.cipher.as_str()
+        ));
+    }
+    let json = STANDARD
+        .decode(datos)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .filter(|t| serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.is_object()))
+        .ok_or_else(|| "datos_acs_20 is not base64 of a JSON object".to_string())?;
+    Ok(Some(json))
 }
 
 /// `POST /tpvweb/tpv/compra.action`: the signed form; `303` to the payment page.
@@ -246,6 +301,10 @@ async fn pay_page(AppState(app): AppState<Arc<App>>, Path(operation): Path<Strin
         (
             "Notification to",
             notify_url.unwrap_or_else(|| "(none: ceca.notify_url is not set)".into()),
+        ),
+        (
+            "datos_acs_20 (3-D Secure 2, firma_acs_20 checked)",
+            p.acs.clone().unwrap_or_else(|| "(none)".into()),
         ),
     ];
     pay_page::show(
@@ -387,6 +446,192 @@ pub(crate) fn pay(app: &Arc<App>, operation: &str, outcome: Outcome) -> Result<P
     })
 }
 
+/// `POST /webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt`: a refund, answered in XML.
+async fn consola(
+    AppState(app): AppState<Arc<App>>,
+    Query(query): Query<Vec<(String, String)>>,
+    body: Bytes,
+) -> Response {
+    if !query
+        .iter()
+        .any(|(k, v)| k == "modo" && v == "anularOperacionExt")
+    {
+        return xml_answer(&error_xml("0", "903", "modo must be anularOperacionExt"));
+    }
+    match refund(&app, &body) {
+        (answer, Some(operation)) => {
+            let response = xml_answer(&answer);
+            delivery::unless_reply_lost(&app, "ceca", &operation, "refund", response).await
+        }
+        (answer, None) => xml_answer(&answer),
+    }
+}
+
+fn xml_answer(body: &str) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/xml; charset=UTF-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn error_xml(number: &str, code: &str, message: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<TRANSACCION valor=\"ERROR\" numeroOperacion=\"{number}\" fecha=\"{}\">\n  <ERROR>\n    <codigo>{code}</codigo>\n    <descripcion>{}</descripcion>\n  </ERROR>\n</TRANSACCION>\n",
+        clock::rfc3339(clock::now_ms()),
+        escape_xml(message)
+    )
+}
+
+/// The refund and its XML answer, with the operation when it was carried out (whose answer
+/// the `lose-replies` fault may lose).
+fn refund(app: &App, body: &[u8]) -> (String, Option<String>) {
+    let config = &app.config.ceca;
+    let number = app.lock().digits(10);
+    let fields = match parse_urlencoded(body, MAX_FORM_BYTES) {
+        Ok(f) => f,
+        Err(e) => {
+            return (
+                error_xml(&number, "903", &format!("the form does not parse: {e}")),
+                None,
+            );
+        }
+    };
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
+    let operation = get("Num_operacion").unwrap_or_default().to_string();
+    let fail = |code: &str, message: String| {
+        app.note(
+            "ceca",
+            &operation,
+            format!("refund refused: {code} {message}"),
+        );
+        (error_xml(&number, code, &message), None)
+    };
+    let (Some(merchant), Some(acquirer), Some(terminal)) =
+        (get("MerchantID"), get("AcquirerBIN"), get("TerminalID"))
+    else {
+        return fail(
+            "903",
+            "MerchantID, AcquirerBIN and TerminalID are required".into(),
+        );
+    };
+    if merchant != config.merchant_id
+        || acquirer != config.acquirer_bin
+        || terminal != config.terminal_id
+    {
+        return fail("901", "another terminal".into());
+    }
+    if get("Cifrado") != Some(config.cipher.as_str()) {
+        return fail("901", format!("Cifrado must be {}", config.cipher.as_str()));
+    }
+    let numeric = get("TipoMoneda")
+        .and_then(|m| m.parse::<u16>().ok())
+        .unwrap_or(0);
+    let Ok(currency) = Currency::from_numeric(numeric) else {
+        return fail("903", "TipoMoneda is not a currency".into());
+    };
+    if get("Exponente") != Some(currency.exponent().to_string().as_str()) {
+        return fail("903", "Exponente is not the currency's".into());
+    }
+    let importe = get("Importe").unwrap_or_default();
+    let Some(amount) = importe
+        .parse::<i64>()
+        .ok()
+        .filter(|_| importe.len() <= 18 && importe.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|m| Amount::from_minor(m, currency).ok())
+    else {
+        return fail("903", "Importe must be minor units, digits only".into());
+    };
+    let request: ceca::Refund = ceca::Refund {
+        operation: operation.clone(),
+        reference: get("Referencia").unwrap_or_default().to_string(),
+        amount,
+        partial: get("TIPO_ANU") == Some("P"),
+    };
+    if let Err(e) = request.validate() {
+        return fail("903", e.to_string());
+    }
+    let core = config.core("http://127.0.0.1/ok", "http://127.0.0.1/ko");
+    let expected = ceca::sign_refund(&core, &request);
+    let received = get("Firma").unwrap_or_default().to_ascii_lowercase();
+    if !bool::from(expected.as_bytes().ct_eq(received.as_bytes())) {
+        return fail(
+            "901",
+            format!(
+                "Firma does not match the terminal's key ({} of the refund fields)",
+                config.cipher.as_str()
+            ),
+        );
+    }
+    let mut inner = app.lock();
+    let Some(p) = inner.ceca.payments.get_mut(&operation) else {
+        drop(inner);
+        return fail("15", "ERROR. Operación inexistente".into());
+    };
+    if p.status == "open" || p.reference.as_deref() != Some(request.reference.as_str()) {
+        drop(inner);
+        return fail(
+            "15",
+            "ERROR. Operación inexistente (no paid operation with this Referencia)".into(),
+        );
+    }
+    if amount.currency() != p.amount.currency()
+        || amount.minor() <= 0
+        || amount.minor() > p.amount.minor() - p.refunded
+    {
+        drop(inner);
+        return fail(
+            "902",
+            "the refund exceeds what is left of the operation".into(),
+        );
+    }
+    let whole = amount == p.amount && p.refunded == 0;
+    if request.partial == whole {
+        drop(inner);
+        return fail(
+            "904",
+            "TIPO_ANU=P marks a partial refund, and only one".into(),
+        );
+    }
+    p.refunded += amount.minor();
+    p.status = if p.refunded == p.amount.minor() {
+        "refunded"
+    } else {
+        "partially_refunded"
+    };
+    drop(inner);
+    app.note(
+        "ceca",
+        &operation,
+        format!("refund of {} accepted", amount.to_decimal_string()),
+    );
+    let unit = if currency.code() == "EUR" {
+        "Euros"
+    } else {
+        currency.code()
+    };
+    let answer = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<TRANSACCION valor=\"OK\" numeroOperacion=\"{number}\" fecha=\"{}\">\n  <OPERACION tipo=\"900\">\n    <importe>{:>14} {unit}</importe>\n  </OPERACION>\n</TRANSACCION>\n",
+        clock::rfc3339(clock::now_ms()),
+        amount.to_decimal_string()
+    );
+    (answer, Some(operation))
+}
+
 /// The operations, newest first.
 pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
     inner
@@ -401,6 +646,8 @@ pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
                 "amount": p.amount,
                 "status": p.status,
                 "reference": p.reference,
+                "refunded_minor": p.refunded,
+                "datos_acs_20": p.acs,
                 "created": p.created,
                 "payment_page": format!("/tpvweb/tpv/pago/{}", p.operation),
             })
@@ -432,6 +679,8 @@ mod tests {
                 url_nok: "http://127.0.0.1/ko".into(),
                 status: "open",
                 reference: None,
+                acs: None,
+                refunded: 0,
             };
             let fields = notification_fields(&config, &p, "120041234", "123456");
             let body = encode_urlencoded(fields.iter().map(|(k, v)| (*k, v.as_str())));

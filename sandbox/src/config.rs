@@ -87,6 +87,7 @@ impl CecaConfig {
             checkout_url: "http://127.0.0.1/tpvweb/tpv/compra.action".into(),
             url_ok: url_ok.into(),
             url_nok: url_nok.into(),
+            refund_url: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Shop, client, deliveries, events_until, pay, post_form, sandbox};
+use common::{Shop, client, deliveries, events_until, pay, post_form, sandbox, send};
 use vpos_core::gateways::ceca::{self, Cipher};
 use vpos_core::{ErrorCode, Reported};
 use vpos_sandbox::Config;
@@ -147,5 +147,151 @@ async fn only_oky_counts_and_declined_is_not_notified() {
         ceca::verify(&wrong, n).unwrap_err().code(),
         ErrorCode::MerchantMismatch
     );
+    sandbox.shutdown().await.unwrap();
+}
+
+fn refund(operation: &str, reference: &str, minor: i64, partial: bool) -> ceca::Refund {
+    serde_json::from_value(
+        serde_json::json!({"operation": operation, "reference": reference,
+        "amount": {"minor": minor, "currency": "EUR"}, "partial": partial}),
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_ds_data_is_checked_and_shown() {
+    let shop = Shop::start((200, "$*$OKY$*$"), &[]).await;
+    let sandbox = sandbox(1.0, "", sandbox_config(&shop, Cipher::Sha2)).await;
+    let config = shop_config(&sandbox.url(), &shop, Cipher::Sha2);
+    let mut o = order("OP-3DS");
+    o.cardholder = Some(
+        serde_json::from_value(serde_json::json!({"email": "ana@example.com",
+            "billing": {"city": "Madrid", "country": "ES"}}))
+        .unwrap(),
+    );
+    let form = ceca::checkout(&config, &o).unwrap();
+    let r = post_form(&form.action, &form.fields).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let html = client()
+        .get(&format!("{}/tpvweb/tpv/pago/OP-3DS", sandbox.url()))
+        .await
+        .unwrap()
+        .text();
+    assert!(
+        html.contains("ana@example.com") && html.contains("BILL_ADDRESS"),
+        "{html}"
+    );
+    // A firma_acs_20 made with another key, or none at all, is refused.
+    let mut wrong = config.clone();
+    wrong.key = vpos_core::Secret::new("99888889");
+    let mut o2 = o.clone();
+    o2.operation = "OP-3DS-2".into();
+    let form2 = ceca::checkout(&config, &o2).unwrap();
+    let swap = |fields: &[(String, String)], firma: &str| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .filter(|(k, _)| !firma.is_empty() || k != "firma_acs_20")
+            .map(|(k, v)| {
+                let v = if k == "firma_acs_20" {
+                    firma.to_string()
+                } else {
+                    v.clone()
+                };
+                (k.clone(), v)
+            })
+            .collect()
+    };
+    let bad = ceca::sign_datos_acs_20(
+        &wrong,
+        &form2
+            .fields
+            .iter()
+            .find(|(k, _)| k == "datos_acs_20")
+            .unwrap()
+            .1,
+    );
+    for fields in [swap(&form2.fields, &bad), swap(&form2.fields, "")] {
+        let r = post_form(&form2.action, &fields).await;
+        assert_eq!(r.status, 400, "{}", r.text());
+        assert!(r.text().contains("firma_acs_20"), "{}", r.text());
+    }
+    sandbox.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refunds_are_signed_checked_and_answered_in_xml() {
+    let shop = Shop::start((200, "$*$OKY$*$"), &[]).await;
+    let sandbox = sandbox(1.0, "", sandbox_config(&shop, Cipher::Sha2)).await;
+    let mut config = shop_config(&sandbox.url(), &shop, Cipher::Sha2);
+    config.refund_url = Some(format!(
+        "{}/webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt",
+        sandbox.url()
+    ));
+    let form = ceca::checkout(&config, &order("OP-R")).unwrap();
+    assert_eq!(post_form(&form.action, &form.fields).await.status, 303);
+    let paid = pay(&sandbox, "ceca", "OP-R", "paid").await;
+    let reference = paid.json().unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Two partial refunds: 10.00, then 39.99, the rest of 49.99.
+    for (minor, number) in [(1000, 1), (3999, 2)] {
+        let r = refund("OP-R", &reference, minor, true);
+        let reply = send(&ceca::refund_request(&config, &r).unwrap()).await;
+        let event = ceca::parse_refund_response(&config, &r, &reply)
+            .unwrap_or_else(|e| panic!("refund {number}: {e}"));
+        assert_eq!(
+            (event.amount().minor(), event.status()),
+            (minor, &Reported::Succeeded)
+        );
+    }
+    // Nothing is left: CECA's ERROR answer, read as the gateway's refusal.
+    let over = refund("OP-R", &reference, 1, true);
+    let reply = send(&ceca::refund_request(&config, &over).unwrap()).await;
+    let e = ceca::parse_refund_response(&config, &over, &reply).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::GatewayError);
+    assert!(e.message().contains("codigo 902"), "{e}");
+    // An unknown operation, and a wrong Referencia: codigo 15.
+    for (op, reference) in [("OP-NONE", reference.as_str()), ("OP-R", "999")] {
+        let r = refund(op, reference, 100, true);
+        let reply = send(&ceca::refund_request(&config, &r).unwrap()).await;
+        let e = ceca::parse_refund_response(&config, &r, &reply).unwrap_err();
+        assert!(e.message().contains("codigo 15"), "{e}");
+    }
+    // A refund signed with another key: codigo 901.
+    let mut wrong = config.clone();
+    wrong.key = vpos_core::Secret::new("99888889");
+    let r = refund("OP-R", &reference, 100, true);
+    let reply = send(&ceca::refund_request(&wrong, &r).unwrap()).await;
+    let e = ceca::parse_refund_response(&config, &r, &reply).unwrap_err();
+    assert!(e.message().contains("codigo 901"), "{e}");
+    sandbox.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_refund_goes_without_tipo_anu() {
+    let shop = Shop::start((200, "$*$OKY$*$"), &[]).await;
+    let sandbox = sandbox(1.0, "", sandbox_config(&shop, Cipher::Sha1)).await;
+    let mut config = shop_config(&sandbox.url(), &shop, Cipher::Sha1);
+    config.refund_url = Some(format!(
+        "{}/webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt",
+        sandbox.url()
+    ));
+    let form = ceca::checkout(&config, &order("OP-W")).unwrap();
+    assert_eq!(post_form(&form.action, &form.fields).await.status, 303);
+    let paid = pay(&sandbox, "ceca", "OP-W", "paid").await;
+    let reference = paid.json().unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Marked partial although it is the whole payment: refused (904), nothing moved.
+    let r = refund("OP-W", &reference, 4999, true);
+    let reply = send(&ceca::refund_request(&config, &r).unwrap()).await;
+    let e = ceca::parse_refund_response(&config, &r, &reply).unwrap_err();
+    assert!(e.message().contains("codigo 904"), "{e}");
+    let r = refund("OP-W", &reference, 4999, false);
+    let reply = send(&ceca::refund_request(&config, &r).unwrap()).await;
+    let event = ceca::parse_refund_response(&config, &r, &reply).unwrap();
+    assert_eq!(event.amount().minor(), 4999);
     sandbox.shutdown().await.unwrap();
 }

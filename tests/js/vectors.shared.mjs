@@ -144,6 +144,14 @@ function operations(api) {
     'ceca.checkout': (i) => cc(i).checkout(i.order),
     'ceca.parse_notification': (i) => parsed(cc(i), i).untrusted,
     'ceca.handle': async (i) => outcomeOrError(await flow(cc(i), i)),
+    // Refunds through the driver's one operation path, as hosts call it.
+    'ceca.refund_request': (i) => api.operationRequest(new api.Config({ gateway: 'ceca', ...i.config }), i.operation),
+    'ceca.refund_response': (i) => {
+      const reply = api.parseOperationReply(new api.Config({ gateway: 'ceca', ...i.config }), i.operation, i.reply);
+      const result = { event: reply.event };
+      if (i.payment !== undefined) result.outcome = api.transition(i.payment, reply);
+      return result;
+    },
 
     'elavon.hash': (i) => ({ hash: elavon.hash(i.fields, i.secret) }),
     'elavon.checkout': (i) => ev(i).checkout(i.order),

@@ -103,8 +103,8 @@ pub struct OrderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_card: Option<redsys::CofType>,
     /// Cardholder data for 3-D Secure 2 (see [`crate::cardholder`]). Santander Elavon sends it
-    /// as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`; the other gateways ignore it
-    /// for now (CECA is to follow).
+    /// as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`, CECA as `datos_acs_20`; the
+    /// other gateways ignore it for now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cardholder: Option<crate::cardholder::Cardholder>,
     /// Keys of the gateway's own order, laid over the mapped one (Redsys `transaction_type`,
@@ -227,6 +227,7 @@ impl Order {
                 amount,
                 description,
                 language: None,
+                cardholder: request.cardholder.clone(),
             }),
             Gateway::Elavon => Order::Elavon(elavon::Order {
                 order_id: request.order_id.clone(),
@@ -490,18 +491,18 @@ mod tests {
     }
 
     #[test]
-    fn cardholder_data_reaches_elavon_and_redsys_and_no_other_gateway_yet() {
+    fn cardholder_data_reaches_elavon_redsys_and_ceca_and_no_other_gateway_yet() {
         let base = json!({"order_id": "2601ABCDEFGH", "amount": {"minor": 1000, "currency": "EUR"},
             "timestamp": "20260101120000",
             "cardholder": {"email": "ana@example.com", "billing": {"country": "ES"}}});
-        for gateway in [Gateway::Elavon, Gateway::Redsys] {
+        for gateway in [Gateway::Elavon, Gateway::Redsys, Gateway::Ceca] {
             let order = mapped(gateway, base.clone());
             assert_eq!(
                 order["cardholder"]["billing"]["country"], "ES",
                 "{gateway:?}"
             );
         }
-        for gateway in [Gateway::Ceca, Gateway::Paypal, Gateway::Bitpay] {
+        for gateway in [Gateway::Paypal, Gateway::Bitpay] {
             assert!(!mapped(gateway, base.clone()).to_string().contains("ana@"));
         }
         let bad = json!({"order_id": "A1", "amount": {"minor": 1, "currency": "EUR"},

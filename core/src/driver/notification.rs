@@ -411,8 +411,9 @@ impl Verified<Notification> {
     /// Redsys: the authorisation code, and the stored card when the checkout asked for one
     /// (`Ds_Merchant_Identifier`, never its `REQUIRED` request marker; `Ds_ExpiryDate`;
     /// `Ds_Merchant_Cof_Txnid`). PayPal: `txn_id`, which a refund quotes. Elavon: `PASREF` and
-    /// `AUTHCODE`, which settle, void and rebate quote. FloCash, CECA and Bitpay: nothing,
-    /// since vpos has no operation to quote them in.
+    /// `AUTHCODE`, which settle, void and rebate quote. CECA: `Referencia` and `Num_aut`; a
+    /// refund quotes `Referencia`. FloCash and Bitpay: nothing, since vpos has no operation to
+    /// quote them in.
     pub fn payment_fields(&self) -> PaymentFields {
         match &self.0 {
             Notification::Redsys(n) => redsys_fields(n),
@@ -444,9 +445,12 @@ impl Verified<Notification> {
                     _ => PaymentFields::default(),
                 }
             }
-            Notification::Flocash(_) | Notification::Ceca(_) | Notification::Bitpay(_) => {
-                PaymentFields::default()
-            }
+            Notification::Ceca(n) => PaymentFields {
+                transaction_id: kept(Some(&n.reference)),
+                authorisation_code: kept(n.authorisation.as_deref()),
+                ..PaymentFields::default()
+            },
+            Notification::Flocash(_) | Notification::Bitpay(_) => PaymentFields::default(),
         }
     }
 }

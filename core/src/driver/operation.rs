@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::config::Config;
 use super::notification::{PaymentFields, redsys_fields};
 use crate::error::{Error, ErrorCode, Result};
-use crate::gateways::{Gateway, elavon, flocash, paypal, redsys};
+use crate::gateways::{Gateway, ceca, elavon, flocash, paypal, redsys};
 use crate::http::{HttpRequest, Reply};
 use crate::money::Amount;
 use crate::state::{Event, Outcome};
@@ -70,7 +70,7 @@ const SUPPORTED: [(Gateway, &[OperationKind]); 7] = [
             OperationKind::Charge,
         ],
     ),
-    (Gateway::Ceca, &[]),
+    (Gateway::Ceca, &[OperationKind::Refund]),
     (
         Gateway::Elavon,
         &[
@@ -97,7 +97,8 @@ const SUPPORTED: [(Gateway, &[OperationKind]); 7] = [
 /// ```
 /// use vpos_core::{driver::{supported_operations, OperationKind}, gateways::Gateway};
 /// assert_eq!(supported_operations(Gateway::Paypal), [OperationKind::Refund]);
-/// assert!(supported_operations(Gateway::Ceca).is_empty());
+/// assert_eq!(supported_operations(Gateway::Ceca), [OperationKind::Refund]);
+/// assert!(supported_operations(Gateway::Bitpay).is_empty());
 /// ```
 pub fn supported_operations(gateway: Gateway) -> &'static [OperationKind] {
     SUPPORTED
@@ -313,6 +314,7 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
             )
         }
         Config::PaypalRest(c) => rest_request(c, operation),
+        Config::Ceca(c) => ceca::refund_request(c, &ceca_refund(operation)),
         _ => Err(unsupported(config.gateway(), kind)),
     }
 }
@@ -350,6 +352,10 @@ pub fn parse_operation_reply(
             })
         }
         Config::PaypalRest(c) => rest_reply(c, operation, reply),
+        Config::Ceca(c) => Ok(OperationReply {
+            event: ceca::parse_refund_response(c, &ceca_refund(operation), reply)?,
+            payment_fields: PaymentFields::default(),
+        }),
         _ => Err(unsupported(config.gateway(), kind)),
     }
 }
@@ -469,6 +475,18 @@ fn redsys_operation(op: &Operation) -> redsys::Operation {
         order: op.order_id.clone(),
         amount: op.amount,
         stored_credential: op.stored_credential.clone(),
+    }
+}
+
+/// A CECA refund quotes the checkout's `Num_operacion` (`order_id`) and the notification's
+/// `Referencia` (`transaction_id`); it is partial (`TIPO_ANU=P`) unless it is the whole
+/// payment with nothing refunded before (Refund is CECA's only operation in vpos).
+fn ceca_refund(op: &Operation) -> ceca::Refund {
+    ceca::Refund {
+        operation: op.order_id.clone(),
+        reference: op.transaction_id.clone(),
+        amount: op.amount,
+        partial: !(op.captured == Some(op.amount) && op.refunded_minor == 0),
     }
 }
 

@@ -115,6 +115,8 @@ const IDEMPOTENT: [(Gateway, bool); 7] = [
     // REST `trataPeticionREST`: no key field is documented, and a refund (type 3) may be
     // repeated on the same order (partial refunds), so a repeat refunds again.
     (Gateway::Redsys, false),
+    // `anularOperacionExt`: no key field, partial refunds add up, and no public "already
+    // refunded" code: a refund whose answer was lost stays pending, never sent again.
     (Gateway::Ceca, false),
     // Remote XML: no key is documented; whether a repeat is refused as a duplicate is not
     // documented either, so it is not counted on.

@@ -519,6 +519,51 @@ test('admin: a partial refund from the payment page, with the refundable balance
   }
 });
 
+test('ceca: a payment with 3-D Secure data, then a partial refund from the admin', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  const gw = GATEWAYS.find((g) => g.name === 'ceca');
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    await buyWith(page, gw);
+    const orderId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+    // The sandbox checked firma_acs_20 and shows the cardholder data the shop sent.
+    const sandboxPage = await page.content();
+    assert.ok(sandboxPage.includes('datos_acs_20') && sandboxPage.includes('ana@example.com')
+      && sandboxPage.includes('BILL_ADDRESS'), sandboxPage.slice(0, 3000));
+    await page.screenshot({ path: join(SHOTS, 'ceca-3ds-1-sandbox-page.png'), fullPage: true });
+    await payOnSandbox(page, gw);
+    const orderUrl = page.url();
+    let state = await orderState(page);
+    assert.equal(state.order_id, orderId);
+
+    // The admin: the payment page's operation form, a partial refund (anularOperacionExt).
+    await adminPaymentPage(page, orderId);
+    await page.selectOption('#id_vpos-kind', 'refund');
+    await page.fill('#id_vpos-amount', '1.00');
+    await page.screenshot({ path: join(SHOTS, 'ceca-3ds-2-admin-refund.png'), fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
+    const message = await page.locator('ul.messagelist').textContent();
+    assert.ok(message.includes(`${orderId}: refund succeeded`), message);
+
+    await page.goto(orderUrl);
+    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
+    state = await orderState(page);
+    assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
+    assert.equal(state.refunded, '1.00');
+    assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid'], ['paid', 'partially_refunded']]);
+    const atSandbox = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
+      .find((o) => o.gateway === 'ceca' && o.order === orderId);
+    assert.equal(atSandbox.refunded_minor, 100, 'the sandbox refunded 1.00');
+    assert.match(atSandbox.datos_acs_20, /"EMAIL":"ana@example.com"/);
+    await page.screenshot({ path: join(SHOTS, 'ceca-3ds-3-partially-refunded.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
 test('sandbox dashboard: a fault switched on by its button, then off', async () => {
   await sandboxJson('/_sandbox/reset', {});
   await sandboxJson('/_sandbox/faults', {});

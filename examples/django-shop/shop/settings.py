@@ -108,6 +108,8 @@ VPOS = {
         # Fixed in Cecabank's panel: the customer comes back to /return/, which knows the order.
         "url_ok": f"{SHOP_URL}/return/",
         "url_nok": f"{SHOP_URL}/return/",
+        # Refunds (anularOperacionExt), asked from the payment page's refund / capture / release form.
+        "refund_url": f"{SANDBOX_URL}/webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt",
     },
     "elavon": {  # Realex's public test merchant
         "merchant_id": "thestore",

@@ -34,6 +34,13 @@ GATEWAYS = [
     ("bitpay", "Bitpay", _("bitcoin")),
 ]
 LABELS = {name: label for name, label, _what in GATEWAYS}
+#: 3-D Secure 2 data of the demo's customer (docs/3ds.md): a real shop takes it from the
+#: customer's account and addresses. Sent to CECA (`datos_acs_20`); the other gateways' sandbox
+#: pages do not show it yet.
+CARDHOLDER = {"name": "Ana García", "email": "ana@example.com",
+              "billing": {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"},
+              "account": {"age": "more_than_60_days"}}
+THREE_DS = {"ceca"}
 ORDER_KEY = "store_order_key"
 #: Session key prefix: when the customer came back from the gateway's page, per order.
 RETURNED = "store_returned:"
@@ -123,7 +130,8 @@ def pay(request, key, gateway):
     try:
         # The core maps the return URLs to each gateway's names (CECA and Elavon take theirs
         # from the account's settings).
-        form = payment.checkout_form(return_url=here, cancel_url=here)
+        extra = {"cardholder": CARDHOLDER} if gateway in THREE_DS else {}
+        form = payment.checkout_form(return_url=here, cancel_url=here, **extra)
     except hostedpay.VposError as e:
         logger.warning("order %s: no %s checkout: %s", payment.order_id, gateway, e)
         return render(request, "store/checkout.html",

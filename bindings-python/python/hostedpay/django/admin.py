@@ -97,7 +97,7 @@ def _refusal(payment: Any, error: hostedpay.VposError) -> str:
     return f"{payment.order_id}: {error.code}: " + owner.explain(error, account, payment=payment, with_code=False)
 
 
-@admin.action(description=_("Refund what remains of the selected payments (Redsys, Elavon, PayPal)"))
+@admin.action(description=_("Refund what remains of the selected payments (Redsys, Elavon, PayPal, CECA)"))
 def refund_remaining(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
     """Asks the gateway to refund each selected payment's refundable amount."""
     for payment in queryset:

@@ -113,7 +113,7 @@ SERVER_URL_KEYS: Dict[str, Tuple[Tuple[str, ...], ...]] = {
     "paypal": (("ipn_url",), ("nvp", "api_url")),
     "elavon": (("remote_url",),),
     "bitpay": (("api_url",),),
-    "ceca": (),
+    "ceca": (("refund_url",),),
 }
 #: djflocash setting -> core key.
 FLOCASH_SETTINGS = {

@@ -97,7 +97,8 @@ TRANSITION_FIELDS = frozenset({"status", "refunded_minor", "captured_minor", "re
 #: The keys of the core's gateway-neutral ``OrderRequest`` that ``checkout_form`` overrides may
 #: set; any other override is one of the gateway's own order keys.
 ORDER_REQUEST_KEYS = frozenset({"order_id", "amount", "description", "custom", "item_price", "quantity", "country",
-                                "payment_option", "return_url", "cancel_url", "notify_url", "timestamp"})
+                                "payment_option", "return_url", "cancel_url", "notify_url", "timestamp",
+                                "cardholder"})
 
 
 class StatusChangeRefused(hostedpay.ConsistencyError):
@@ -377,7 +378,8 @@ class AbstractPayment(models.Model):
     def order_request(self, **overrides: Any) -> Dict[str, Any]:
         """The core's gateway-neutral ``OrderRequest`` for this payment (``hostedpay.driver.Order.for_payment``
         maps it to the gateway's order). ``overrides``: the request's own keys (``return_url``,
-        ``cancel_url``, ``notify_url``, ``timestamp``, ``description``, ``custom`` …) replace
+        ``cancel_url``, ``notify_url``, ``timestamp``, ``description``, ``custom``, ``cardholder``
+        (3-D Secure 2 data, docs/3ds.md) …) replace
         the payment's; ``store_card=True`` (with ``cof_type``, default ``"recurring"``) asks for
         a stored card; any other key is one of the gateway's own order keys (Redsys
         ``transaction_type``, FloCash ``customer`` …), laid over the mapped order by the core."""

@@ -13,6 +13,12 @@ pub const TEST_CHECKOUT_URL: &str = "https://tpv.ceca.es/tpvweb/tpv/compra.actio
 /// Cecabank production.
 pub const LIVE_CHECKOUT_URL: &str = "https://pgw.ceca.es/tpvweb/tpv/compra.action";
 
+/// Cecabank's test refund (`anularOperacionExt`) endpoint, as Cecabank's own shop plugins use it.
+pub const TEST_REFUND_URL: &str = "https://democonsolatpvvirtual.ceca.es/webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt";
+/// Cecabank's production refund endpoint.
+pub const LIVE_REFUND_URL: &str =
+    "https://comercios.ceca.es/webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt";
+
 /// The digest behind `Firma` (`Cifrado`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CecaCipher"))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +92,11 @@ pub struct Config {
     pub url_ok: String,
     /// `URL_NOK`: likewise.
     pub url_nok: String,
+    /// Where refunds are posted ([`TEST_REFUND_URL`] or [`LIVE_REFUND_URL`]); without it
+    /// refunds are refused as `invalid_config` and checkouts work as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub refund_url: Option<String>,
 }
 
 impl Config {
@@ -113,6 +124,10 @@ impl Config {
         ] {
             fields::required(key, value, 500).map_err(Error::into_config)?;
             fields::url(key, Some(value), 500).map_err(Error::into_config)?;
+        }
+        if let Some(url) = &self.refund_url {
+            fields::required("refund_url", url, 500).map_err(Error::into_config)?;
+            fields::url("refund_url", Some(url), 500).map_err(Error::into_config)?;
         }
         Ok(())
     }

@@ -3,9 +3,11 @@
 //!
 //! | verb | here |
 //! |---|---|
-//! | `checkout` | [`checkout`]: the form with `Firma` |
+//! | `checkout` | [`checkout`]: the form with `Firma` (and `datos_acs_20` + [`sign_datos_acs_20`] with 3DS data) |
 //! | `parse_notification` / `verify` | [`parse_notification`], [`verify`] |
 //! | gateway side (emulators, tests) | [`sign_notification`]: the notification `Firma` [`verify`] checks |
+//! | `refund` | [`refund_request`], [`parse_refund_response`] (`anularOperacionExt`, XML answer) |
+//! | gateway side of a refund | [`sign_refund`], [`read_refund_answer`] |
 //! | `acknowledge` | [`acknowledge`] (`$*$OKY$*$` or empty), [`reject`] |
 //!
 //! `Firma` is the lower-case hex SHA-256 (`Cifrado=SHA2`, Cecabank's current scheme) or SHA-1
@@ -16,12 +18,19 @@
 mod checkout;
 mod config;
 mod notification;
+mod refund;
 
-pub use checkout::{Order, checkout};
-pub use config::{Cipher, Config, LIVE_CHECKOUT_URL, TEST_CHECKOUT_URL};
+pub use checkout::{Order, checkout, sign_datos_acs_20};
+pub use config::{
+    Cipher, Config, LIVE_CHECKOUT_URL, LIVE_REFUND_URL, TEST_CHECKOUT_URL, TEST_REFUND_URL,
+};
 pub use notification::{
     MAX_BODY_BYTES, MAX_REFERENCE_DIGITS, Notification, parse_notification, sign_notification,
     verify,
+};
+pub use refund::{
+    MAX_REFUND_RESPONSE_BYTES, Refund, RefundAnswer, parse_refund_response, read_refund_answer,
+    refund_request, sign_refund,
 };
 
 use crate::error::{Error, ErrorCode};

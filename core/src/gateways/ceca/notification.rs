@@ -80,7 +80,7 @@ pub fn parse_notification(
     };
     let req = |name: &'static str| get(name).ok_or_else(|| Error::missing(name));
     // Every value the `Firma` covers is read with the characters and length CECA issues, so
-    // none can take in a neighbour's characters (see `check_reference`).
+    // none can take in a neighbour's characters (see `check_reference_value`).
     let digits = |name: &'static str, len: std::ops::RangeInclusive<usize>| -> Result<&str> {
         let v = req(name)?;
         if !len.contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit()) {
@@ -111,7 +111,7 @@ pub fn parse_notification(
     let operation = req("Num_operacion")?;
     check_operation(operation)?;
     let reference = req("Referencia")?;
-    check_reference(reference)?;
+    check_reference_value(reference)?;
     let notification = Notification {
         merchant_id: digits("MerchantID", 9..=9)?.to_string(),
         acquirer_bin: digits("AcquirerBIN", 10..=10)?.to_string(),
@@ -142,7 +142,7 @@ pub const MAX_REFERENCE_DIGITS: usize = 30;
 /// post the payment form's own fields and `Firma` here and have an unpaid order marked paid.
 /// Digits cannot hold the `http(s)://` both URLs start with, and no other covered field can
 /// either (`Num_operacion` is letters, digits and `-`; the rest are digits).
-fn check_reference(reference: &str) -> Result<()> {
+pub(crate) fn check_reference_value(reference: &str) -> Result<()> {
     if reference.len() > MAX_REFERENCE_DIGITS || !reference.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid(
             "Referencia",

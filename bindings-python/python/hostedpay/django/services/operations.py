@@ -35,9 +35,9 @@ where the gateway dedupes by the key (PayPal), under the same key. Otherwise the
 core's default when unset); the wait is ``_sleep`` (``time.sleep``), plus up to 10 % jitter.
 
 Which gateway offers which operation is the core's table (``driver.supported_operations``:
-Redsys all four, Elavon refund/capture/release, PayPal refund); what each quotes (Redsys's
-order, Elavon's ``PASREF``/``AUTHCODE``, PayPal's ``txn_id`` and ``Full``/``Partial``, the
-stored-card flags) is decided in the core too.
+Redsys all four, Elavon refund/capture/release, PayPal and CECA refund); what each quotes
+(Redsys's order, Elavon's ``PASREF``/``AUTHCODE``, PayPal's ``txn_id`` and ``Full``/``Partial``,
+CECA's ``Referencia`` and ``TIPO_ANU``, the stored-card flags) is decided in the core too.
 """
 
 from __future__ import annotations
