@@ -53,7 +53,10 @@ const SECRET_KEYS: [(Gateway, &[&str]); 6] = [
     (Gateway::Ceca, &["key"]),
     (Gateway::Elavon, &["secret", "rebate_password"]),
     (Gateway::Paypal, &["nvp.password", "nvp.signature"]),
-    (Gateway::Bitpay, &["api_key"]),
+    (
+        Gateway::Bitpay,
+        &["api_key", "token", "private_key", "merchant_token"],
+    ),
 ];
 
 /// The secret configuration keys of `gateway`, as dotted JSON paths (`nvp.password`).

@@ -281,8 +281,8 @@ impl Verified<Notification> {
     /// Redsys: the authorisation code, and the stored card when the checkout asked for one
     /// (`Ds_Merchant_Identifier`, never its `REQUIRED` request marker; `Ds_ExpiryDate`;
     /// `Ds_Merchant_Cof_Txnid`). PayPal: `txn_id`, which a refund quotes. Elavon: `PASREF` and
-    /// `AUTHCODE`, which settle, void and rebate quote. FloCash, CECA and Bitpay: nothing,
-    /// since vpos has no operation to quote them in.
+    /// `AUTHCODE`, which settle, void and rebate quote. Bitpay: the fetched invoice's id, which
+    /// a refund quotes. FloCash and CECA: nothing, since vpos has no operation to quote them in.
     pub fn payment_fields(&self) -> PaymentFields {
         match &self.0 {
             Notification::Redsys(n) => redsys_fields(n),
@@ -295,9 +295,12 @@ impl Verified<Notification> {
                 authorisation_code: kept(Some(&n.authcode)),
                 ..PaymentFields::default()
             },
-            Notification::Flocash(_) | Notification::Ceca(_) | Notification::Bitpay(_) => {
-                PaymentFields::default()
-            }
+            // The fetched invoice's id, which a refund quotes.
+            Notification::Bitpay(n) => PaymentFields {
+                transaction_id: kept(n.invoice.as_ref().map(|i| i.id.as_str())),
+                ..PaymentFields::default()
+            },
+            Notification::Flocash(_) | Notification::Ceca(_) => PaymentFields::default(),
         }
     }
 }

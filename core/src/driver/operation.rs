@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::config::Config;
 use super::notification::{PaymentFields, redsys_fields};
 use crate::error::{Error, ErrorCode, Result};
-use crate::gateways::{Gateway, elavon, flocash, paypal, redsys};
+use crate::gateways::{Gateway, bitpay, elavon, flocash, paypal, redsys};
 use crate::http::{HttpRequest, Reply};
 use crate::money::Amount;
 use crate::state::{Event, Outcome};
@@ -80,7 +80,7 @@ const SUPPORTED: [(Gateway, &[OperationKind]); 6] = [
         ],
     ),
     (Gateway::Paypal, &[OperationKind::Refund]),
-    (Gateway::Bitpay, &[]),
+    (Gateway::Bitpay, &[OperationKind::Refund]),
 ];
 
 /// The operations `gateway` offers in vpos.
@@ -295,6 +295,7 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
                 &operation.idempotency_key,
             )
         }
+        Config::Bitpay(c) => bitpay::refund_request(c, &bitpay_refund(operation)),
         _ => Err(unsupported(config.gateway(), kind)),
     }
 }
@@ -331,6 +332,13 @@ pub fn parse_operation_reply(
                 payment_fields: PaymentFields::default(),
             })
         }
+        Config::Bitpay(_) => {
+            let refund = bitpay::parse_refund_response(&bitpay_refund(operation), reply)?;
+            Ok(OperationReply {
+                event: Verified(refund.event(&operation.order_id)),
+                payment_fields: PaymentFields::default(),
+            })
+        }
         _ => Err(unsupported(config.gateway(), kind)),
     }
 }
@@ -346,6 +354,17 @@ fn redsys_operation(op: &Operation) -> redsys::Operation {
         order: op.order_id.clone(),
         amount: op.amount,
         stored_credential: op.stored_credential.clone(),
+    }
+}
+
+/// A Bitpay refund of the invoice the payment's notification or query left as its
+/// transaction id; the host's operation key is BitPay's `guid`.
+fn bitpay_refund(op: &Operation) -> bitpay::RefundRequest {
+    bitpay::RefundRequest {
+        invoice_id: op.transaction_id.clone(),
+        amount: op.amount,
+        reference: op.order_id.clone(),
+        guid: op.idempotency_key.clone(),
     }
 }
 
