@@ -149,3 +149,55 @@ fn a_signed_refund_request_verifies_with_libsecp256k1() {
     let signed = format!("{}{}", request.url, request.body);
     ecdsa::verify(&sig, digest(&signed), &pk).unwrap();
 }
+
+/// Every signature the shared vectors expect (tests/vectors/bitpay/v2.json) is one that
+/// libsecp256k1 accepts for that key and message: the vectors are not vpos grading itself.
+#[test]
+fn every_signature_in_the_shared_vectors_verifies_with_libsecp256k1() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/bitpay/v2.json"
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut checked = 0;
+    for case in file["cases"].as_array().unwrap() {
+        let (input, expect) = (&case["input"], &case["expect"]);
+        let (identity, message, signature) = match case["operation"].as_str().unwrap() {
+            "bitpay.key" if expect.get("signature").is_some() => (
+                expect["identity"].as_str().unwrap().to_string(),
+                input["message"].as_str().unwrap().to_string(),
+                expect["signature"].as_str().unwrap().to_string(),
+            ),
+            "bitpay.handle" | "bitpay.refund" => {
+                let request = expect.get("fetch").or_else(|| expect.get("request"));
+                let Some(request) = request.filter(|r| r.get("headers").is_some()) else {
+                    continue;
+                };
+                let header = |name: &str| {
+                    request["headers"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|h| h[0] == name)
+                        .map(|h| h[1].as_str().unwrap().to_string())
+                };
+                let (Some(identity), Some(signature)) =
+                    (header("X-Identity"), header("X-Signature"))
+                else {
+                    continue;
+                };
+                let body = request["body"].as_str().unwrap_or("");
+                let url = request["url"].as_str().unwrap();
+                (identity, format!("{url}{body}"), signature)
+            }
+            _ => continue,
+        };
+        let pk = PublicKey::from_slice(&unhex(&identity)).unwrap();
+        let sig = ecdsa::Signature::from_der(&unhex(&signature)).unwrap();
+        ecdsa::verify(&sig, digest(&message), &pk)
+            .unwrap_or_else(|e| panic!("{}: {e}", case["description"]));
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked}");
+}
