@@ -1933,6 +1933,44 @@ redirect_url?: string | null,
 buyer?: BitpayBuyer | null, };
 
 /**
+ * The invoice's `buyer` object (current API).
+ */
+export type BitpayBuyer = { 
+/**
+ * `name`.
+ */
+name?: string | null, 
+/**
+ * `email`: BitPay writes to it (receipt; the refund address request).
+ */
+email?: string | null, };
+
+/**
+ * A refund as BitPay describes it.
+ */
+export type BitpayRefund = { 
+/**
+ * `id`: BitPay's refund id.
+ */
+id: string, 
+/**
+ * `invoice`: the refunded invoice's id.
+ */
+invoice: string, 
+/**
+ * `status`: `preview`, `created`, `pending`, `success`, `failure` or `canceled`.
+ */
+status: string, 
+/**
+ * `amount` in `currency`, read exactly.
+ */
+amount: Amount, 
+/**
+ * `reference`, when set.
+ */
+reference: string | null, };
+
+/**
  * An invoice as Bitpay describes it.
  */
 export type BitpayInvoice = { 
@@ -1960,7 +1998,7 @@ url: string | null,
  * `exceptionStatus` when it is not `false`: `paidPartial` (less than the price came),
  * `paidOver` (more came). Surfaced in the event's status code.
  */
-exception_status: string | null, };
+exception_status?: string, };
 
 /**
  * A notification: the invoice as Bitpay posted it (unsigned, so only a fetch can prove it).

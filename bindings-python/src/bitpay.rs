@@ -173,10 +173,7 @@ fn merchant_key(py: Python<'_>, private_key: &str) -> PyResult<bitpay::MerchantK
 /// The merchant-facade key's `{"identity": X-Identity, "sin": SIN}` (the key: 64 hex digits
 /// or a PEM; a bad one raises `ConfigError` on `private_key`, never quoting it).
 #[pyfunction]
-pub fn merchant_key_info<'py>(
-    py: Python<'py>,
-    private_key: &str,
-) -> PyResult<Bound<'py, PyAny>> {
+pub fn merchant_key_info<'py>(py: Python<'py>, private_key: &str) -> PyResult<Bound<'py, PyAny>> {
     let key = merchant_key(py, private_key)?;
     ser(
         py,

@@ -274,10 +274,11 @@ def _bitpay_refund(inp: Dict[str, Any]) -> Any:
     from hostedpay import driver
 
     config = driver.Config("bitpay", inp["config"])
-    request = driver.operation_request(config, inp["operation"])
+    operation = driver.Operation(inp["operation"])
+    request = driver.operation_request(config, operation)
     result: Dict[str, Any] = {"request": request, "body": json.loads(request["body"])}
     if "reply" in inp:
-        answer = driver.parse_operation_reply(config, inp["operation"], inp["reply"])
+        answer = driver.parse_operation_reply(config, operation, inp["reply"])
         result["event"] = answer.event().to_dict()
         if "payment" in inp:
             result["outcome"] = hostedpay.transition(inp["payment"], answer.event()).to_dict()

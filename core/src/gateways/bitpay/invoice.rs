@@ -274,6 +274,7 @@ pub struct Invoice {
     /// `exceptionStatus` when it is not `false`: `paidPartial` (less than the price came),
     /// `paidOver` (more came). Surfaced in the event's status code.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub exception_status: Option<String>,
 }
 
