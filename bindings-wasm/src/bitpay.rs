@@ -119,8 +119,17 @@ fn merchant_key(private_key: &str) -> Result<bitpay::MerchantKey, Thrown> {
 /// the SIN BitPay pairs (the key: 64 hex digits or a PEM).
 #[wasm_bindgen(js_namespace = bitpay, js_name = merchantKeyInfo, unchecked_return_type = "{ identity: string; sin: string }")]
 pub fn merchant_key_info(private_key: &str) -> Result<JsValue, Thrown> {
+    #[derive(Serialize)]
+    struct Info {
+        identity: String,
+        sin: String,
+    }
     let key = merchant_key(private_key)?;
-    to_js(&serde_json::json!({"identity": key.identity(), "sin": key.sin()}))
+    // A struct, not a serde_json map: serde-wasm-bindgen would make that a JS `Map`.
+    to_js(&Info {
+        identity: key.identity(),
+        sin: key.sin(),
+    })
 }
 
 /// The `X-Signature` (DER hex, RFC 6979) of `message`: the full URL followed by the body.
