@@ -235,7 +235,7 @@ impl Notification {
                 (
                     invoice.order_id.clone().unwrap_or_default(),
                     text(&invoice.id),
-                    text(&invoice.status),
+                    text(&invoice.status_code()),
                     invoice.price,
                 )
             }

@@ -123,7 +123,9 @@ impl Config {
                 ));
             }
             (true, true) => {
-                MerchantKey::from_secret(self.private_key.as_ref().unwrap_or(&Secret::new("")))?;
+                if let Some(key) = &self.private_key {
+                    MerchantKey::from_secret(key)?;
+                }
             }
             (true, false) => {
                 return Err(Error::config(
@@ -276,6 +278,26 @@ pub struct Invoice {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub exception_status: Option<String>,
+}
+
+impl Invoice {
+    /// `status`, or `status:exceptionStatus` when BitPay reports an exception
+    /// (`expired:paidPartial`): the events' status code.
+    ///
+    /// ```
+    /// # let eur = vpos_core::Currency::from_code("EUR")?;
+    /// let invoice = vpos_core::gateways::bitpay::Invoice { id: "X".into(), status: "expired".into(),
+    ///     price: vpos_core::Amount::parse("5", eur)?, order_id: None, url: None,
+    ///     exception_status: Some("paidPartial".into()) };
+    /// assert_eq!(invoice.status_code(), "expired:paidPartial");
+    /// # Ok::<(), vpos_core::Error>(())
+    /// ```
+    pub fn status_code(&self) -> String {
+        match &self.exception_status {
+            Some(exception) => format!("{}:{exception}", self.status),
+            None => self.status.clone(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -476,7 +498,8 @@ fn fetched(invoice_id: &str, reply: &Reply) -> Result<Invoice> {
         return Err(Error::new(
             ErrorCode::SignatureMismatch,
             "Bitpay answered about another invoice. Hint: a Bitpay invoice is read by \
-             fetching its id from api_url with the api_key; the answer named another id",
+             fetching its id from api_url with the account's credential; the answer named \
+             another id",
         )
         .with_field("id"));
     }
@@ -542,16 +565,11 @@ impl Verified<Invoice> {
 fn invoice_event(invoice: &Invoice) -> Event {
     // The exception (paidPartial, paidOver) is part of what happened: it keys and names the
     // event, so a host sees it; the status alone decides the move.
-    let (key, status_code) = match &invoice.exception_status {
-        Some(exception) => (
-            event_key(&["bitpay", &invoice.id, &invoice.status, exception]),
-            format!("{}:{exception}", invoice.status),
-        ),
-        None => (
-            event_key(&["bitpay", &invoice.id, &invoice.status]),
-            invoice.status.clone(),
-        ),
+    let key = match &invoice.exception_status {
+        Some(exception) => event_key(&["bitpay", &invoice.id, &invoice.status, exception]),
+        None => event_key(&["bitpay", &invoice.id, &invoice.status]),
     };
+    let status_code = invoice.status_code();
     Event {
         gateway: Gateway::Bitpay,
         key,

@@ -125,6 +125,16 @@ fn public_key(identity: &str) -> Result<VerifyingKey> {
 /// Checks an `X-Signature` of `message` by the key `identity` (`X-Identity`), as BitPay does
 /// with a signed call: a signature that is not DER hex, or not by this key over this message,
 /// is `signature_mismatch` on `signature`; a high-`s` signature too (libsecp256k1's rule).
+///
+/// ```
+/// use vpos_core::gateways::bitpay::verify_signature;
+/// // The signature of "this message" in BitPay's Ruby key-utils README.
+/// let identity = "02034273e1475825926e828c549f59383d5a0b28e52eb374e446ad31aa81e464be";
+/// let signature = "304402207b6d2d59f0e2061519c47744fcdff87e8136f0086aa4b94bd667d62221dfbcb8\
+///     02201a0ce7929eed614ff71972879cd0b31813c9ad7ed0e7bbde4590e9a836007db6";
+/// assert!(verify_signature(identity, "this message", signature).is_ok());
+/// assert!(verify_signature(identity, "this message!", signature).is_err());
+/// ```
 pub fn verify_signature(identity: &str, message: &str, signature: &str) -> Result<()> {
     let key = public_key(identity)?;
     let mismatch = || {

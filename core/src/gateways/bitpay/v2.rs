@@ -293,6 +293,19 @@ fn text_field(value: Option<String>, field: &'static str) -> Result<String> {
 /// amount asked for (else `signature_mismatch`: an answer about another refund moves
 /// nothing); an `error` is `gateway_error` (nothing moved); not HTTP 200 or no answer is
 /// `gateway_unavailable` (the money may have moved: ask again with the same `guid`).
+///
+/// ```
+/// use vpos_core::{gateways::bitpay::{self, RefundRequest}, Reply};
+/// # let usd = vpos_core::Currency::from_code("USD")?;
+/// let asked = RefundRequest { invoice_id: "G3viJEJgE8Jk2oekSdgT2A".into(),
+///     amount: vpos_core::Amount::parse("10.00", usd)?, reference: "A-1".into(), guid: String::new() };
+/// let body = br#"{"data":{"id":"WoE46gSLkJQS48RJEiNw3L","invoice":"G3viJEJgE8Jk2oekSdgT2A",
+///     "status":"success","amount":10,"currency":"USD"}}"#;
+/// let refund = bitpay::parse_refund_response(&asked, &Reply::Response { status: 200, body: body.to_vec() })?;
+/// let event = refund.event("A-1");
+/// assert_eq!((event.key(), event.status().as_str()), ("bitpay:refund:WoE46gSLkJQS48RJEiNw3L:success", "succeeded"));
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
 pub fn parse_refund_response(request: &RefundRequest, reply: &Reply) -> Result<Verified<Refund>> {
     let data = data_of(reply.ok_body("Bitpay")?, "refund")?;
     let text = data.to_string();
@@ -334,6 +347,12 @@ pub fn parse_refund_response(request: &RefundRequest, reply: &Reply) -> Result<V
 /// Maps a refund status into the unified model: `success` is the money back; `created` and
 /// `pending` wait (BitPay may first ask the buyer for an address); `failure` and `canceled`
 /// failed; `preview` (never asked by vpos) and anything else unknown.
+///
+/// ```
+/// use vpos_core::{gateways::bitpay::map_refund_status, Reported};
+/// assert_eq!(map_refund_status("created"), Reported::Pending);
+/// assert_eq!(map_refund_status("canceled"), Reported::Failed);
+/// ```
 pub fn map_refund_status(status: &str) -> Reported {
     match status {
         "success" => Reported::Succeeded,
@@ -427,6 +446,15 @@ impl std::fmt::Debug for Pairing {
 }
 
 /// Reads the answer to [`pairing_request`]: `{"data": [{"token", "facade", "pairingCode", …}]}`.
+///
+/// ```
+/// let body = br#"{"data":[{"token":"5kZq6f2Qk7B3GJv9k1c8w2","facade":"merchant","pairingCode":"abc1234"}]}"#;
+/// let reply = vpos_core::Reply::Response { status: 200, body: body.to_vec() };
+/// let pairing = vpos_core::gateways::bitpay::parse_pairing_response(&reply)?;
+/// assert_eq!((pairing.token.as_str(), pairing.pairing_code.as_deref()), ("5kZq6f2Qk7B3GJv9k1c8w2", Some("abc1234")));
+/// assert!(!format!("{pairing:?}").contains("5kZq6f2Qk7B3GJv9k1c8w2"));
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
 pub fn parse_pairing_response(reply: &Reply) -> Result<Pairing> {
     let data = data_of(reply.ok_body("Bitpay")?, "pairing")?;
     let first = data
