@@ -1106,8 +1106,8 @@ export namespace bitpay {
   /** One Bitpay merchant (generated: BitpayConfig). Unknown keys are refused; `api_key` is never shown by `util.inspect` or `JSON.stringify`. */
   type Config = BitpayConfig;
 
-  /** {@link Config} without `api_key`. */
-  type PublicConfig = Omit<Config, 'api_key'>;
+  /** {@link Config} without its secrets (`api_key`, `token`, `private_key`, `merchant_token`). */
+  type PublicConfig = Omit<Config, 'api_key' | 'token' | 'private_key' | 'merchant_token'>;
 
   /** What to invoice (generated: BitpayInvoiceRequest). */
   type InvoiceRequest = BitpayInvoiceRequest;
@@ -1178,4 +1178,14 @@ export namespace bitpay {
   function status(invoiceStatus: string): ReportedStatus;
   function acknowledge(outcome: Outcome): HttpResponse;
   function reject(error: ErrorInfo | VposError): HttpResponse;
+  /** The merchant-facade key's `X-Identity` (compressed public key, hex) and SIN (what BitPay pairs). */
+  function merchantKeyInfo(privateKey: string): { identity: string; sin: string };
+  /** The `X-Signature` (DER hex, RFC 6979) of `message`: the full URL followed by the body. */
+  function sign(privateKey: string, message: string): string;
+  /** Throws a `signature_mismatch` VposError unless `signature` is `identity`'s signature of `message`. */
+  function verifySignature(identity: string, message: string, signature: string): void;
+  /** `POST <apiUrl>/tokens` with the key's SIN and the dashboard's pairing code (or, without one, `facade: "merchant"`). */
+  function pairingRequest(apiUrl: string, privateKey: string, pairingCode?: string | null): HttpRequest;
+  /** The pairing answer: the merchant token (a secret: the configuration's `merchant_token`) and the code to approve. */
+  function parsePairingResponse(reply: PostbackReply): { token: string; facade: string; pairing_code: string | null };
 }

@@ -205,9 +205,10 @@ export type HttpMethod = "GET" | "POST";
 /**
  * A request the host must perform (post-back, polling, refund) and feed the reply back.
  *
- * Some requests carry credentials (Bitpay's `Authorization`, PayPal's NVP `PWD` and
- * `SIGNATURE`), so `Debug` shows the method, the URL, header names with credential values
- * masked, and only the body's length. Serialising gives everything: that is what the host
+ * Some requests carry credentials (Bitpay's `Authorization` and its current API's `token`
+ * query parameter, PayPal's NVP `PWD` and `SIGNATURE`), so `Debug` shows the method, the URL
+ * with a `token` parameter masked, header names with credential values masked, and only the
+ * body's length. Serialising gives everything: that is what the host
  * sends.
  */
 export type HttpRequest = { 
@@ -1874,15 +1875,49 @@ charset: string,
 fields: Array<[string, string]>, };
 
 /**
- * One Bitpay merchant.
+ * One Bitpay merchant, on one of BitPay's two APIs, chosen by the credential given:
+ *
+ * - the current API (`token`): a POS-facade token in each invoice's body, `X-Accept-Version:
+ *   2.0.0`; `api_url` is the API root (`https://bitpay.com`, test `https://test.bitpay.com`).
+ *   With `private_key` and `merchant_token` (the merchant facade, paired with the key's SIN)
+ *   invoice queries are signed and refunds possible.
+ * - the legacy API (`api_key`), for a merchant who still holds a key: HTTP Basic on
+ *   `api_url`, the invoice endpoint (`https://bitpay.com/api/invoice`).
+ *
+ * Exactly one of `api_key` and `token` is set; `private_key` and `merchant_token` go together,
+ * with `token` only. Every credential is a [`Secret`].
+ *
+ * ```
+ * use vpos_core::gateways::bitpay::{Api, Config};
+ * let config: Config = serde_json::from_value(serde_json::json!({"token": "PosT0ken",
+ *     "api_url": "https://test.bitpay.com", "invoice_url": "https://test.bitpay.com/invoice"})).unwrap();
+ * config.validate()?;
+ * assert_eq!(config.api(), Api::Current);
+ * assert!(!format!("{config:?}").contains("PosT0ken"));
+ * # Ok::<(), vpos_core::Error>(())
+ * ```
  */
 export type BitpayConfig = { 
 /**
- * The legacy API key, sent as HTTP Basic user with an empty password.
+ * The legacy API key, sent as HTTP Basic user with an empty password (legacy API).
  */
-api_key: string, 
+api_key?: string, 
 /**
- * Invoice API (`https://bitpay.com/api/invoice`, test `https://test.bitpay.com/api/invoice`).
+ * The POS-facade token (current API): in each invoice's body and its queries.
+ */
+token?: string, 
+/**
+ * The merchant facade's secp256k1 private key, 64 hex digits or a PEM (current API).
+ */
+private_key?: string, 
+/**
+ * The merchant-facade token paired with `private_key`'s SIN (current API).
+ */
+merchant_token?: string, 
+/**
+ * Legacy: the invoice API (`https://bitpay.com/api/invoice`, test
+ * `https://test.bitpay.com/api/invoice`). Current: the API root (`https://bitpay.com`,
+ * test `https://test.bitpay.com`).
  */
 api_url: string, 
 /**
@@ -1913,7 +1948,49 @@ item_desc?: string | null,
 /**
  * `redirectURL`: where the buyer returns.
  */
-redirect_url?: string | null, };
+redirect_url?: string | null, 
+/**
+ * `buyer` (current API only): who pays, for BitPay's receipts and refund e-mails.
+ */
+buyer?: BitpayBuyer | null, };
+
+/**
+ * The invoice's `buyer` object (current API).
+ */
+export type BitpayBuyer = { 
+/**
+ * `name`.
+ */
+name?: string | null, 
+/**
+ * `email`: BitPay writes to it (receipt; the refund address request).
+ */
+email?: string | null, };
+
+/**
+ * A refund as BitPay describes it.
+ */
+export type BitpayRefund = { 
+/**
+ * `id`: BitPay's refund id.
+ */
+id: string, 
+/**
+ * `invoice`: the refunded invoice's id.
+ */
+invoice: string, 
+/**
+ * `status`: `preview`, `created`, `pending`, `success`, `failure` or `canceled`.
+ */
+status: string, 
+/**
+ * `amount` in `currency`, read exactly.
+ */
+amount: Amount, 
+/**
+ * `reference`, when set.
+ */
+reference: string | null, };
 
 /**
  * An invoice as Bitpay describes it.
@@ -1938,7 +2015,12 @@ order_id: string | null,
 /**
  * `url`: the buyer page.
  */
-url: string | null, };
+url: string | null, 
+/**
+ * `exceptionStatus` when it is not `false`: `paidPartial` (less than the price came),
+ * `paidOver` (more came). Surfaced in the event's status code.
+ */
+exception_status?: string, };
 
 /**
  * A notification: the invoice as Bitpay posted it (unsigned, so only a fetch can prove it).
@@ -2063,8 +2145,8 @@ timestamp?: string,
 store_card?: RedsysCofType | null, 
 /**
  * Cardholder data for 3-D Secure 2 (see [`crate::cardholder`]). Santander Elavon sends it
- * as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`, CECA as `datos_acs_20`; the
- * other gateways ignore it for now.
+ * as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`, CECA as `datos_acs_20`,
+ * Bitpay (current API) its name and e-mail as `buyer`; the other gateways ignore it for now.
  */
 cardholder?: Cardholder | null, 
 /**

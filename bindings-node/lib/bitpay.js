@@ -93,11 +93,42 @@ function status(invoiceStatus) {
   return native.bitpayStatus(String(invoiceStatus));
 }
 
+/** The merchant-facade key's `{ identity, sin }` (`identity` is `X-Identity`; pair `sin`). */
+function merchantKeyInfo(privateKey) {
+  return decode(native.bitpayMerchantKeyInfo(String(privateKey)));
+}
+
+/** The `X-Signature` of `message` (full URL + body) with the merchant-facade key. */
+function sign(privateKey, message) {
+  return native.bitpaySign(String(privateKey), String(message));
+}
+
+/** Throws `signature_mismatch` unless `signature` is `identity`'s signature of `message`. */
+function verifySignature(identity, message, signature) {
+  native.bitpayVerifySignature(String(identity), String(message), String(signature));
+}
+
+/** The pairing call `POST <apiUrl>/tokens` for the key's SIN (with the dashboard's code, or asking for one). */
+function pairingRequest(apiUrl, privateKey, pairingCode) {
+  const code = pairingCode == null ? undefined : String(pairingCode);
+  return decode(native.bitpayPairingRequest(String(apiUrl), String(privateKey), code));
+}
+
+/** Reads the pairing answer: `{ token, facade, pairing_code }` (store `token` as the secret `merchant_token`). */
+function parsePairingResponse(reply) {
+  return decode(native.bitpayParsePairingResponse(replyJson(reply)));
+}
+
 module.exports = {
   Gateway,
   UnverifiedNotification,
   VerifiedNotification,
   status,
+  merchantKeyInfo,
+  sign,
+  verifySignature,
+  pairingRequest,
+  parsePairingResponse,
   DEFAULT_TIMEOUT_MS,
   ...answerFunctions(answers),
 };

@@ -92,3 +92,56 @@ notification_functions! {
 pub fn bitpay_status(status: String) -> &'static str {
     bitpay::map_status(&status).as_str()
 }
+
+fn merchant_key(env: &Env, private_key: &str) -> napi::Result<bitpay::MerchantKey> {
+    bitpay::MerchantKey::from_secret(&vpos_core::Secret::new(private_key)).or_throw(env)
+}
+
+/// `bitpay::MerchantKey`: `{identity, sin}` JSON of a merchant-facade key (hex or PEM).
+#[napi]
+pub fn bitpay_merchant_key_info(env: Env, private_key: String) -> napi::Result<String> {
+    let key = merchant_key(&env, &private_key)?;
+    Ok(to_json(
+        &serde_json::json!({"identity": key.identity(), "sin": key.sin()}),
+    ))
+}
+
+/// `MerchantKey::sign`: the `X-Signature` of `message` (full URL + body).
+#[napi]
+pub fn bitpay_sign(env: Env, private_key: String, message: String) -> napi::Result<String> {
+    Ok(merchant_key(&env, &private_key)?.sign(&message))
+}
+
+/// `bitpay::verify_signature`: throws `signature_mismatch` unless `signature` is `identity`'s.
+#[napi]
+pub fn bitpay_verify_signature(
+    env: Env,
+    identity: String,
+    message: String,
+    signature: String,
+) -> napi::Result<()> {
+    bitpay::verify_signature(&identity, &message, &signature).or_throw(&env)
+}
+
+/// `bitpay::pairing_request` as `HttpRequest` JSON.
+#[napi]
+pub fn bitpay_pairing_request(
+    env: Env,
+    api_url: String,
+    private_key: String,
+    pairing_code: Option<String>,
+) -> napi::Result<String> {
+    let key = merchant_key(&env, &private_key)?;
+    bitpay::pairing_request(&api_url, &key, pairing_code.as_deref())
+        .map(|r| to_json(&r))
+        .or_throw(&env)
+}
+
+/// `bitpay::parse_pairing_response`: `{token, facade, pairing_code}` JSON.
+#[napi]
+pub fn bitpay_parse_pairing_response(env: Env, reply: String) -> napi::Result<String> {
+    let reply: Reply = read(&env, &reply)?;
+    bitpay::parse_pairing_response(&reply)
+        .map(|p| to_json(&p))
+        .or_throw(&env)
+}

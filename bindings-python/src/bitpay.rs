@@ -165,3 +165,64 @@ impl Invoice {
 pub fn map_status(status: &str) -> &'static str {
     bitpay::map_status(status).as_str()
 }
+
+fn merchant_key(py: Python<'_>, private_key: &str) -> PyResult<bitpay::MerchantKey> {
+    bitpay::MerchantKey::from_secret(&vpos_core::Secret::new(private_key)).py(py)
+}
+
+/// The merchant-facade key's `{"identity": X-Identity, "sin": SIN}` (the key: 64 hex digits
+/// or a PEM; a bad one raises `ConfigError` on `private_key`, never quoting it).
+#[pyfunction]
+pub fn merchant_key_info<'py>(py: Python<'py>, private_key: &str) -> PyResult<Bound<'py, PyAny>> {
+    let key = merchant_key(py, private_key)?;
+    ser(
+        py,
+        &serde_json::json!({"identity": key.identity(), "sin": key.sin()}),
+    )
+}
+
+/// The `X-Signature` of `message` (full URL + body) with the merchant-facade key.
+#[pyfunction]
+pub fn sign(py: Python<'_>, private_key: &str, message: &str) -> PyResult<String> {
+    Ok(merchant_key(py, private_key)?.sign(message))
+}
+
+/// Checks an `X-Signature` of `message` by the key `identity` (`X-Identity`); raises
+/// `VerificationError` (`signature_mismatch`) when it is not.
+#[pyfunction]
+pub fn verify_signature(
+    py: Python<'_>,
+    identity: &str,
+    message: &str,
+    signature: &str,
+) -> PyResult<()> {
+    bitpay::verify_signature(identity, message, signature).py(py)
+}
+
+/// The pairing call `POST <api_url>/tokens` for the key's SIN, with the dashboard's
+/// `pairing_code` or (without one) asking for a code to approve.
+#[pyfunction]
+#[pyo3(signature = (api_url, private_key, pairing_code=None))]
+pub fn pairing_request<'py>(
+    py: Python<'py>,
+    api_url: &str,
+    private_key: &str,
+    pairing_code: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let key = merchant_key(py, private_key)?;
+    ser(
+        py,
+        &bitpay::pairing_request(api_url, &key, pairing_code).py(py)?,
+    )
+}
+
+/// Reads the pairing answer: `{"token", "facade", "pairing_code"}` (store the token as the
+/// configuration's secret `merchant_token`).
+#[pyfunction]
+pub fn parse_pairing_response<'py>(
+    py: Python<'py>,
+    reply: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let reply = reply_from_py(reply)?;
+    ser(py, &bitpay::parse_pairing_response(&reply).py(py)?)
+}

@@ -150,6 +150,11 @@ fn _hostedpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     bp.add_function(wrap_pyfunction!(bitpay::map_status, &bp)?)?;
     bp.add_function(wrap_pyfunction!(bitpay::acknowledge, &bp)?)?;
     bp.add_function(wrap_pyfunction!(bitpay::reject, &bp)?)?;
+    bp.add_function(wrap_pyfunction!(bitpay::merchant_key_info, &bp)?)?;
+    bp.add_function(wrap_pyfunction!(bitpay::sign, &bp)?)?;
+    bp.add_function(wrap_pyfunction!(bitpay::verify_signature, &bp)?)?;
+    bp.add_function(wrap_pyfunction!(bitpay::pairing_request, &bp)?)?;
+    bp.add_function(wrap_pyfunction!(bitpay::parse_pairing_response, &bp)?)?;
     bp.add(
         "MAX_BODY_BYTES",
         vpos_core::gateways::bitpay::MAX_BODY_BYTES,

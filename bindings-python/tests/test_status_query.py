@@ -170,7 +170,8 @@ def test_bitpay_query_and_notification_are_one_event() -> None:
     invoice = ('{"id":"Inv0-1_x","status":"confirmed","price":15.00,"currency":"EUR","orderId":"A-1"}')
     answer = driver.parse_status_reply(config, query, {"status": 200, "body": '{"data":' + invoice + "}"})
     (from_query,) = answer.events()
-    assert from_query.key == "bitpay:Inv0-1_x:confirmed" and answer.payment_fields == {}
+    # The invoice id stays on the payment: a Bitpay refund quotes it.
+    assert from_query.key == "bitpay:Inv0-1_x:confirmed" and answer.payment_fields == {"transaction_id": "Inv0-1_x"}
     claimed = invoice.replace("confirmed", "complete")
     proof = driver.prove(config, driver.parse_notification(config, "application/json", claimed.encode()))
     assert isinstance(proof, tuple)

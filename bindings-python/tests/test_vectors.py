@@ -268,7 +268,45 @@ def run_elavon(op: str, inp: Dict[str, Any]) -> Any:
     raise AssertionError(f"unknown operation {op!r}")
 
 
+def _bitpay_facade(op: str, inp: Dict[str, Any]) -> Any:
+    """The merchant facade's key, signatures and pairing (no account needed)."""
+    if op == "bitpay.key":
+        result: Dict[str, Any] = dict(bitpay.merchant_key_info(inp["private_key"]))
+        if "message" in inp:
+            result["signature"] = bitpay.sign(inp["private_key"], inp["message"])
+        return result
+    if op == "bitpay.verify_signature":
+        bitpay.verify_signature(inp["identity"], inp["message"], inp["signature"])
+        return {}
+    if op == "bitpay.pairing_request":
+        request = bitpay.pairing_request(inp["api_url"], inp["private_key"], inp.get("pairing_code"))
+        return {"request": request, "body": json.loads(request["body"])}
+    if op == "bitpay.pairing_response":
+        return bitpay.parse_pairing_response(inp["reply"])
+    raise AssertionError(f"unknown operation {op!r}")
+
+
+def _bitpay_refund(inp: Dict[str, Any]) -> Any:
+    """A refund through the driver's one operation path, as the core runner's `bitpay.refund`."""
+    from hostedpay import driver
+
+    config = driver.Config("bitpay", inp["config"])
+    operation = driver.Operation(inp["operation"])
+    request = driver.operation_request(config, operation)
+    result: Dict[str, Any] = {"request": request, "body": json.loads(request["body"])}
+    if "reply" in inp:
+        answer = driver.parse_operation_reply(config, operation, inp["reply"])
+        result["event"] = answer.event().to_dict()
+        if "payment" in inp:
+            result["outcome"] = hostedpay.transition(inp["payment"], answer.event()).to_dict()
+    return result
+
+
 def run_bitpay(op: str, inp: Dict[str, Any]) -> Any:
+    if op in ("bitpay.key", "bitpay.verify_signature", "bitpay.pairing_request", "bitpay.pairing_response"):
+        return _bitpay_facade(op, inp)
+    if op == "bitpay.refund":
+        return _bitpay_refund(inp)
     gw = bitpay.Gateway(inp["config"], validate=False)
     if op == "bitpay.invoice_request":
         request = gw.invoice_request(inp["request"])

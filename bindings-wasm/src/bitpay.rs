@@ -22,7 +22,7 @@ gateway_class! {
     config: "BitpayConfig",
     public_config: "BitpayPublicConfig",
     also_drop: [],
-    public_doc: " The configuration without `api_key`.",
+    public_doc: " The configuration without its secrets (`api_key`, `token`, `private_key`, `merchant_token`).",
     notifications: bitpay,
 }
 
@@ -107,6 +107,67 @@ verified_notification!(bitpay, "BitpayNotification");
 pub fn status(invoice_status: &str) -> String {
     let reported: Reported = bitpay::map_status(invoice_status);
     reported.as_str().to_string()
+}
+
+fn merchant_key(private_key: &str) -> Result<bitpay::MerchantKey, Thrown> {
+    Ok(bitpay::MerchantKey::from_secret(&vpos_core::Secret::new(
+        private_key,
+    ))?)
+}
+
+/// The merchant-facade key's `{identity, sin}`: `X-Identity` (compressed public key, hex) and
+/// the SIN BitPay pairs (the key: 64 hex digits or a PEM).
+#[wasm_bindgen(js_namespace = bitpay, js_name = merchantKeyInfo, unchecked_return_type = "{ identity: string; sin: string }")]
+pub fn merchant_key_info(private_key: &str) -> Result<JsValue, Thrown> {
+    #[derive(Serialize)]
+    struct Info {
+        identity: String,
+        sin: String,
+    }
+    let key = merchant_key(private_key)?;
+    // A struct, not a serde_json map: serde-wasm-bindgen would make that a JS `Map`.
+    to_js(&Info {
+        identity: key.identity(),
+        sin: key.sin(),
+    })
+}
+
+/// The `X-Signature` (DER hex, RFC 6979) of `message`: the full URL followed by the body.
+#[wasm_bindgen(js_namespace = bitpay, js_name = sign)]
+pub fn sign(private_key: &str, message: &str) -> Result<String, Thrown> {
+    Ok(merchant_key(private_key)?.sign(message))
+}
+
+/// Throws `signature_mismatch` unless `signature` is `identity`'s signature of `message`.
+#[wasm_bindgen(js_namespace = bitpay, js_name = verifySignature)]
+pub fn verify_signature(identity: &str, message: &str, signature: &str) -> Result<(), Thrown> {
+    Ok(bitpay::verify_signature(identity, message, signature)?)
+}
+
+/// `POST <apiUrl>/tokens` with the key's SIN and the dashboard's pairing code (without one,
+/// `facade: "merchant"`: BitPay answers a code to approve).
+#[wasm_bindgen(js_namespace = bitpay, js_name = pairingRequest, unchecked_return_type = "HttpRequest")]
+pub fn pairing_request(
+    api_url: &str,
+    private_key: &str,
+    pairing_code: Option<String>,
+) -> Result<JsValue, Thrown> {
+    let key = merchant_key(private_key)?;
+    to_js(&bitpay::pairing_request(
+        api_url,
+        &key,
+        pairing_code.as_deref(),
+    )?)
+}
+
+/// The pairing answer: `{token, facade, pairing_code}` (the token is the secret
+/// `merchant_token`).
+#[wasm_bindgen(js_namespace = bitpay, js_name = parsePairingResponse, unchecked_return_type = "{ token: string; facade: string; pairing_code: string | null }")]
+pub fn parse_pairing_response(
+    #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
+) -> Result<JsValue, Thrown> {
+    let reply: Reply = from_js(reply, Arg::value("reply"))?;
+    to_js(&bitpay::parse_pairing_response(&reply)?)
 }
 
 answers!(bitpay, bitpay);

@@ -192,7 +192,7 @@ export type CecaPublicConfig = Omit<CecaConfig, "key">;
 export type ElavonPublicConfig = Omit<ElavonConfig, "secret" | "rebate_password">;
 /** PayPal Website Payments Standard settings: no secret (NVP credentials never go to a page). */
 export type PaypalPublicConfig = Omit<PaypalConfig, "nvp">;
-export type BitpayPublicConfig = Omit<BitpayConfig, "api_key">;
+export type BitpayPublicConfig = Omit<BitpayConfig, "api_key" | "token" | "private_key" | "merchant_token">;
 export interface BitpayCreated { invoice: BitpayInvoice; form: RedirectForm }
 /** A polling reply read by `parsePollResponse`: the reply and one `PolledEvent` per payment. */
 export interface FlocashPolled extends FlocashPollReply { events: flocash__PolledEvent[] }

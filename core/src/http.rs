@@ -28,9 +28,10 @@ impl Method {
 
 /// A request the host must perform (post-back, polling, refund) and feed the reply back.
 ///
-/// Some requests carry credentials (Bitpay's `Authorization`, PayPal's NVP `PWD` and
-/// `SIGNATURE`), so `Debug` shows the method, the URL, header names with credential values
-/// masked, and only the body's length. Serialising gives everything: that is what the host
+/// Some requests carry credentials (Bitpay's `Authorization` and its current API's `token`
+/// query parameter, PayPal's NVP `PWD` and `SIGNATURE`), so `Debug` shows the method, the URL
+/// with a `token` parameter masked, header names with credential values masked, and only the
+/// body's length. Serialising gives everything: that is what the host
 /// sends.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -59,11 +60,33 @@ impl std::fmt::Debug for HttpRequest {
             .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &masked_url(&self.url))
             .field("headers", &headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .finish()
     }
+}
+
+/// `url` with the value of each `token` query parameter masked (Bitpay's current API names
+/// its facade token in the query of an invoice query).
+fn masked_url(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some((path, query)) = url.split_once('?') else {
+        return url.into();
+    };
+    if !query.split('&').any(|p| p.starts_with("token=")) {
+        return url.into();
+    }
+    let query: Vec<&str> = query
+        .split('&')
+        .map(|p| {
+            if p.starts_with("token=") {
+                "token=***"
+            } else {
+                p
+            }
+        })
+        .collect();
+    format!("{path}?{}", query.join("&")).into()
 }
 
 /// The answer the host must give to the gateway, exactly.

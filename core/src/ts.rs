@@ -195,6 +195,8 @@ pub fn declarations() -> String {
         derived::<crate::gateways::paypal::Notification>(cfg),
         derived::<crate::gateways::bitpay::Config>(cfg),
         derived::<crate::gateways::bitpay::InvoiceRequest>(cfg),
+        derived::<crate::gateways::bitpay::Buyer>(cfg),
+        derived::<crate::gateways::bitpay::Refund>(cfg),
         derived::<crate::gateways::bitpay::Invoice>(cfg),
         derived::<crate::gateways::bitpay::Notification>(cfg),
         derived::<crate::gateways::paypal::Intent>(cfg),

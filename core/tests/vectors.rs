@@ -155,6 +155,24 @@ fn run(op: &str, input: &Value) -> Outcome {
             )
         }
         "bitpay.handle" => Ok(bitpay_handle(input)),
+        "bitpay.key" => bitpay_key(input),
+        "bitpay.verify_signature" => {
+            let text = |k: &str| input[k].as_str().unwrap();
+            bitpay::verify_signature(text("identity"), text("message"), text("signature"))?;
+            Ok(json!({}))
+        }
+        "bitpay.refund" => bitpay_refund(input),
+        "bitpay.pairing_request" => {
+            let key = bitpay::MerchantKey::from_secret(&de(input, "private_key"))?;
+            let code = input.get("pairing_code").and_then(Value::as_str);
+            let http = bitpay::pairing_request(input["api_url"].as_str().unwrap(), &key, code)?;
+            let body: Value = serde_json::from_str(&http.body).unwrap();
+            Ok(json!({"request": to_json(&http), "body": body}))
+        }
+        "bitpay.pairing_response" => {
+            let reply: Reply = de(input, "reply");
+            Ok(to_json(&bitpay::parse_pairing_response(&reply)?))
+        }
         "paypal.checkout" => {
             let config: paypal::Config = de(input, "config");
             let order: paypal::Order = de(input, "order");
@@ -629,6 +647,38 @@ fn bitpay_handle(input: &Value) -> Value {
         }
         Err(e) => json!({"error": to_json(&e), "response": to_json(&bitpay::reject(&e))}),
     }
+}
+
+/// A merchant-facade key: its `X-Identity` and SIN, and with `message` its `X-Signature`.
+fn bitpay_key(input: &Value) -> Outcome {
+    let key = bitpay::MerchantKey::from_secret(&de(input, "private_key"))?;
+    let mut result = json!({"identity": key.identity(), "sin": key.sin()});
+    if let Some(message) = input.get("message").and_then(Value::as_str) {
+        result["signature"] = json!(key.sign(message));
+    }
+    Ok(result)
+}
+
+/// A Bitpay refund through the driver's one operation path: the request (its body decoded),
+/// the verified reply's event and, with `payment`, its transition.
+fn bitpay_refund(input: &Value) -> Outcome {
+    let mut tagged = input["config"].clone();
+    tagged["gateway"] = json!("bitpay");
+    let config = driver::Config::from_json(&tagged)?;
+    let operation: driver::Operation = de(input, "operation");
+    let request = driver::operation_request(&config, &operation)?;
+    let body: Value = serde_json::from_str(&request.body).unwrap();
+    let mut result = json!({"request": to_json(&request), "body": body});
+    if input.get("reply").is_some() {
+        let reply: Reply = de(input, "reply");
+        let answer = driver::parse_operation_reply(&config, &operation, &reply)?;
+        result["event"] = to_json(&*answer.event);
+        if input.get("payment").is_some() {
+            let payment: PaymentSnapshot = de(input, "payment");
+            result["outcome"] = to_json(&transition(&payment, &answer.event));
+        }
+    }
+    Ok(result)
 }
 
 /// The Redsys host flow: parse, verify, transition, answer; errors answered with `reject`.

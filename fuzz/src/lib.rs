@@ -72,6 +72,7 @@ pub type Target = fn(&[u8]);
 pub const TARGETS: &[(&str, Target)] = &[
     ("amount", amount),
     ("bitpay_invoice", bitpay_invoice),
+    ("bitpay_v2", bitpay_v2),
     ("ceca_notification", ceca_notification),
     ("ceca_refund", ceca_refund),
     ("elavon_hpp", elavon_hpp),
@@ -916,6 +917,62 @@ pub fn bitpay_invoice(data: &[u8]) {
     );
     let verified = bitpay::verify_invoice(n, &ok_reply(data)).expect("the same invoice");
     let _ = serde_json::to_string(&*verified);
+    let outcome = apply(&verified.event());
+    let _ = bitpay::acknowledge(&outcome);
+}
+
+static BITPAY_V2: LazyLock<bitpay::Config> = LazyLock::new(|| {
+    config(
+        r#"{"token": "PosT0ken", "merchant_token": "MerchT0ken",
+        "private_key": "283b13834de77624696b80c29a2a8df0287e3cca23b26ad5fe77d9d5fed0ee90",
+        "api_url": "https://test.bitpay.com", "invoice_url": "https://test.bitpay.com/invoice"}"#,
+    )
+});
+
+/// BitPay's current API: the input as an invoice reply and a notification (IPN or webhook
+/// envelope) proven by a signed merchant-facade fetch answering it; as a refund reply and a
+/// pairing reply; and as a DER signature (hex of the input) checked against a fixed key.
+pub fn bitpay_v2(data: &[u8]) {
+    let config = &*BITPAY_V2;
+    if let Ok(invoice) = bitpay::parse_invoice_response(&ok_reply(data)) {
+        let _ = bitpay::checkout_form(config, &invoice);
+    }
+    let eur = vpos_core::Currency::from_code("EUR").expect("EUR");
+    let refund = bitpay::RefundRequest {
+        invoice_id: "G3viJEJgE8Jk2oekSdgT2A".into(),
+        amount: vpos_core::Amount::from_minor(1000, eur).expect("10.00"),
+        reference: "A-1".into(),
+        guid: String::new(),
+    };
+    match bitpay::parse_refund_response(&refund, &ok_reply(data)) {
+        Ok(r) => {
+            assert_eq!(r.invoice, refund.invoice_id);
+            let _ = apply(&r.event("A-1"));
+        }
+        Err(e) => rejected(&e, bitpay::reject),
+    }
+    if let Ok(p) = bitpay::parse_pairing_response(&ok_reply(data)) {
+        let _ = (format!("{p:?}"), serde_json::to_string(&p));
+    }
+    let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+    let identity = "038d970d6ba29dcfa190c177140fd889fadd6d2590b1ee1a6a06e255dbf22b4017";
+    let _ = bitpay::verify_signature(identity, "https://test.bitpay.com/refunds", &hex);
+    let n = match bitpay::parse_notification(config, "application/json", data) {
+        Ok(n) => n,
+        Err(e) => return rejected(&e, bitpay::reject),
+    };
+    let request = bitpay::invoice_status_request(config, &n);
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .expect("a signed fetch")
+    };
+    bitpay::verify_signature(&header("X-Identity"), &request.url, &header("X-Signature"))
+        .expect("vpos's own signature verifies");
+    let verified = bitpay::verify_invoice(n, &ok_reply(data)).expect("the same invoice");
     let outcome = apply(&verified.event());
     let _ = bitpay::acknowledge(&outcome);
 }

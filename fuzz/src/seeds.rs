@@ -128,6 +128,7 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
             }
         }
         "bitpay_invoice" => bodies(&["bitpay/bitpay.json"], &[], &mut out),
+        "bitpay_v2" => bodies(&["bitpay/v2.json"], &[], &mut out),
         "ceca_notification" => bodies(&["ceca/ceca.json"], &[], &mut out),
         "ceca_refund" => bodies(
             &["ceca/3ds_refund.json"],

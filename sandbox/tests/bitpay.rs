@@ -137,7 +137,7 @@ async fn bad_key_is_refused_and_notifications_retry_until_200() {
     let event = verify(&config, &got[0].body).await;
     assert_eq!(*event.status(), Reported::Cancelled);
 
-    config.api_key = vpos_core::Secret::new("wrong-key");
+    config.api_key = Some(vpos_core::Secret::new("wrong-key"));
     let request: bitpay::InvoiceRequest = serde_json::from_value(serde_json::json!({
         "price": {"value": "1", "currency": "USD"}, "order_id": "X"}))
     .unwrap();

@@ -231,6 +231,32 @@ function operations(api) {
       });
       return outcome ? { fetch: fetched, outcome, response } : { error, response };
     },
+    // The merchant facade (no account needed) and refunds through the driver's operation path.
+    'bitpay.key': (i) => {
+      const result = bitpay.merchantKeyInfo(i.private_key);
+      if (i.message !== undefined) result.signature = bitpay.sign(i.private_key, i.message);
+      return result;
+    },
+    'bitpay.verify_signature': (i) => {
+      bitpay.verifySignature(i.identity, i.message, i.signature);
+      return {};
+    },
+    'bitpay.pairing_request': (i) => {
+      const request = bitpay.pairingRequest(i.api_url, i.private_key, i.pairing_code);
+      return { request, body: parseJson(request.body) };
+    },
+    'bitpay.pairing_response': (i) => bitpay.parsePairingResponse(i.reply),
+    'bitpay.refund': (i) => {
+      const config = new api.Config({ ...i.config, gateway: 'bitpay' });
+      const request = api.operationRequest(config, i.operation);
+      const result = { request, body: parseJson(request.body) };
+      if (i.reply !== undefined) {
+        const answer = api.parseOperationReply(config, i.operation, i.reply);
+        result.event = answer.event;
+        if (i.payment !== undefined) result.outcome = api.transition(i.payment, answer);
+      }
+      return result;
+    },
   };
 }
 

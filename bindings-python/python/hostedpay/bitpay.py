@@ -1,5 +1,7 @@
-"""Bitpay (invoice API with an API key): create an invoice, receive its notification, and
-verify it by fetching the invoice from Bitpay (mirrors ``vpos_core::gateways::bitpay``).
+"""Bitpay: create an invoice, receive its notification, and verify it by fetching the invoice
+from Bitpay (mirrors ``vpos_core::gateways::bitpay``). The configuration picks the API: the
+current one (``token``; with ``private_key`` and ``merchant_token``, signed queries and refunds
+through ``hostedpay.driver``) or the legacy ``api_key``. docs/bitpay.md tells how to pair a key.
 
 ::
 
@@ -29,5 +31,24 @@ map_status = _native.map_status
 acknowledge = _native.acknowledge
 reject = _native.reject
 MAX_BODY_BYTES: int = _native.MAX_BODY_BYTES
+merchant_key_info = _native.merchant_key_info
+sign = _native.sign
+verify_signature = _native.verify_signature
+pairing_request = _native.pairing_request
+parse_pairing_response = _native.parse_pairing_response
 
-__all__ = ["Gateway", "Invoice", "Unverified", "Verified", "map_status", "acknowledge", "reject", "MAX_BODY_BYTES"]
+__all__ = [
+    "Gateway",
+    "Invoice",
+    "Unverified",
+    "Verified",
+    "map_status",
+    "acknowledge",
+    "reject",
+    "MAX_BODY_BYTES",
+    "merchant_key_info",
+    "sign",
+    "verify_signature",
+    "pairing_request",
+    "parse_pairing_response",
+]

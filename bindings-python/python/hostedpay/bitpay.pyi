@@ -14,11 +14,19 @@ __all__ = [
     "acknowledge",
     "reject",
     "MAX_BODY_BYTES",
+    "merchant_key_info",
+    "sign",
+    "verify_signature",
+    "pairing_request",
+    "parse_pairing_response",
 ]
 
 @type_check_only
 class Config(TypedDict, total=False):
-    api_key: str  # required
+    api_key: str  # the legacy API: this, or token
+    token: str  # the current API's POS token
+    private_key: str  # merchant facade: 64 hex digits or a PEM
+    merchant_token: str  # merchant facade: the token paired with private_key's SIN
     api_url: str  # required
     invoice_url: str  # required
     notification_url: Optional[str]
@@ -29,6 +37,23 @@ class InvoiceRequest(TypedDict, total=False):
     order_id: str  # required
     item_desc: str
     redirect_url: str
+    buyer: Buyer
+
+@type_check_only
+class Buyer(TypedDict, total=False):
+    name: str
+    email: str
+
+@type_check_only
+class KeyInfo(TypedDict):
+    identity: str
+    sin: str
+
+@type_check_only
+class Pairing(TypedDict):
+    token: str
+    facade: str
+    pairing_code: Optional[str]
 
 @final
 class Invoice:
@@ -80,3 +105,8 @@ def acknowledge(outcome: Outcome) -> HttpResponse: ...
 def reject(error: VposError) -> HttpResponse: ...
 
 MAX_BODY_BYTES: int
+def merchant_key_info(private_key: str) -> KeyInfo: ...
+def sign(private_key: str, message: str) -> str: ...
+def verify_signature(identity: str, message: str, signature: str) -> None: ...
+def pairing_request(api_url: str, private_key: str, pairing_code: Optional[str] = None) -> HttpRequest: ...
+def parse_pairing_response(reply: Reply) -> Pairing: ...

@@ -103,8 +103,8 @@ pub struct OrderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_card: Option<redsys::CofType>,
     /// Cardholder data for 3-D Secure 2 (see [`crate::cardholder`]). Santander Elavon sends it
-    /// as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`, CECA as `datos_acs_20`; the
-    /// other gateways ignore it for now.
+    /// as its HPP v2 3DS2 fields, Redsys as `DS_MERCHANT_EMV3DS`, CECA as `datos_acs_20`,
+    /// Bitpay (current API) its name and e-mail as `buyer`; the other gateways ignore it for now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cardholder: Option<crate::cardholder::Cardholder>,
     /// Keys of the gateway's own order, laid over the mapped one (Redsys `transaction_type`,
@@ -249,6 +249,15 @@ impl Order {
                 order_id: request.order_id.clone(),
                 item_desc: description,
                 redirect_url: some(&request.return_url),
+                // The current API's `buyer`, from the cardholder's name and e-mail.
+                buyer: request
+                    .cardholder
+                    .as_ref()
+                    .filter(|c| c.name.is_some() || c.email.is_some())
+                    .map(|c| bitpay::Buyer {
+                        name: c.name.clone(),
+                        email: c.email.clone(),
+                    }),
             }),
             // Intent `capture` unless `fields` say `{"intent": "authorize"}`; PayPal needs
             // both URLs (no configuration default: they are the shop's pages).
@@ -491,7 +500,7 @@ mod tests {
     }
 
     #[test]
-    fn cardholder_data_reaches_elavon_redsys_and_ceca_and_no_other_gateway_yet() {
+    fn cardholder_data_reaches_elavon_redsys_ceca_and_bitpays_buyer_only() {
         let base = json!({"order_id": "2601ABCDEFGH", "amount": {"minor": 1000, "currency": "EUR"},
             "timestamp": "20260101120000",
             "cardholder": {"email": "ana@example.com", "billing": {"country": "ES"}}});
@@ -502,9 +511,14 @@ mod tests {
                 "{gateway:?}"
             );
         }
-        for gateway in [Gateway::Paypal, Gateway::Bitpay] {
-            assert!(!mapped(gateway, base.clone()).to_string().contains("ana@"));
-        }
+        assert!(
+            !mapped(Gateway::Paypal, base.clone())
+                .to_string()
+                .contains("ana@")
+        );
+        // Bitpay's current API takes the name and e-mail as its `buyer`, nothing more.
+        let bitpay = mapped(Gateway::Bitpay, base.clone());
+        assert_eq!(bitpay["buyer"], json!({"email": "ana@example.com"}));
         let bad = json!({"order_id": "A1", "amount": {"minor": 1, "currency": "EUR"},
             "cardholder": {"billing": {"street": "x"}}});
         let e = json::from_value::<OrderRequest>(&bad, ErrorCode::FieldInvalid).unwrap_err();

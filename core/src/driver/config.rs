@@ -55,7 +55,10 @@ const SECRET_KEYS: [(Gateway, &[&str]); 7] = [
     (Gateway::Ceca, &["key"]),
     (Gateway::Elavon, &["secret", "rebate_password"]),
     (Gateway::Paypal, &["nvp.password", "nvp.signature"]),
-    (Gateway::Bitpay, &["api_key"]),
+    (
+        Gateway::Bitpay,
+        &["api_key", "token", "private_key", "merchant_token"],
+    ),
     (Gateway::PaypalRest, &["secret", "access_token"]),
 ];
 

@@ -352,7 +352,7 @@ impl Notification {
                 (
                     invoice.order_id.clone().unwrap_or_default(),
                     text(&invoice.id),
-                    text(&invoice.status),
+                    text(&invoice.status_code()),
                     invoice.price,
                 )
             }
@@ -412,8 +412,8 @@ impl Verified<Notification> {
     /// (`Ds_Merchant_Identifier`, never its `REQUIRED` request marker; `Ds_ExpiryDate`;
     /// `Ds_Merchant_Cof_Txnid`). PayPal: `txn_id`, which a refund quotes. Elavon: `PASREF` and
     /// `AUTHCODE`, which settle, void and rebate quote. CECA: `Referencia` and `Num_aut`; a
-    /// refund quotes `Referencia`. FloCash and Bitpay: nothing, since vpos has no operation to
-    /// quote them in.
+    /// refund quotes `Referencia`. Bitpay: the fetched invoice's id, which a refund quotes.
+    /// FloCash: nothing, since vpos has no operation to quote it in.
     pub fn payment_fields(&self) -> PaymentFields {
         match &self.0 {
             Notification::Redsys(n) => redsys_fields(n),
@@ -450,7 +450,12 @@ impl Verified<Notification> {
                 authorisation_code: kept(n.authorisation.as_deref()),
                 ..PaymentFields::default()
             },
-            Notification::Flocash(_) | Notification::Bitpay(_) => PaymentFields::default(),
+            // The fetched invoice's id, which a refund quotes.
+            Notification::Bitpay(n) => PaymentFields {
+                transaction_id: kept(n.invoice.as_ref().map(|i| i.id.as_str())),
+                ..PaymentFields::default()
+            },
+            Notification::Flocash(_) => PaymentFields::default(),
         }
     }
 }

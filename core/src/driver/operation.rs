@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::config::Config;
 use super::notification::{PaymentFields, redsys_fields};
 use crate::error::{Error, ErrorCode, Result};
-use crate::gateways::{Gateway, ceca, elavon, flocash, paypal, redsys};
+use crate::gateways::{Gateway, bitpay, ceca, elavon, flocash, paypal, redsys};
 use crate::http::{HttpRequest, Reply};
 use crate::money::Amount;
 use crate::state::{Event, Outcome};
@@ -80,7 +80,7 @@ const SUPPORTED: [(Gateway, &[OperationKind]); 7] = [
         ],
     ),
     (Gateway::Paypal, &[OperationKind::Refund]),
-    (Gateway::Bitpay, &[]),
+    (Gateway::Bitpay, &[OperationKind::Refund]),
     (
         Gateway::PaypalRest,
         &[
@@ -315,6 +315,7 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
         }
         Config::PaypalRest(c) => rest_request(c, operation),
         Config::Ceca(c) => ceca::refund_request(c, &ceca_refund(operation)),
+        Config::Bitpay(c) => bitpay::refund_request(c, &bitpay_refund(operation)),
         _ => Err(unsupported(config.gateway(), kind)),
     }
 }
@@ -356,6 +357,13 @@ pub fn parse_operation_reply(
             event: ceca::parse_refund_response(c, &ceca_refund(operation), reply)?,
             payment_fields: PaymentFields::default(),
         }),
+        Config::Bitpay(_) => {
+            let refund = bitpay::parse_refund_response(&bitpay_refund(operation), reply)?;
+            Ok(OperationReply {
+                event: Verified(refund.event(&operation.order_id)),
+                payment_fields: PaymentFields::default(),
+            })
+        }
         _ => Err(unsupported(config.gateway(), kind)),
     }
 }
@@ -487,6 +495,17 @@ fn ceca_refund(op: &Operation) -> ceca::Refund {
         reference: op.transaction_id.clone(),
         amount: op.amount,
         partial: !(op.captured == Some(op.amount) && op.refunded_minor == 0),
+    }
+}
+
+/// A Bitpay refund of the invoice the payment's notification or query left as its
+/// transaction id; the host's operation key is BitPay's `guid`.
+fn bitpay_refund(op: &Operation) -> bitpay::RefundRequest {
+    bitpay::RefundRequest {
+        invoice_id: op.transaction_id.clone(),
+        amount: op.amount,
+        reference: op.order_id.clone(),
+        guid: op.idempotency_key.clone(),
     }
 }
 

@@ -265,8 +265,11 @@ pub fn parse_status_reply(
             Ok(StatusReply {
                 found: true,
                 events: vec![Verified(invoice.event())],
-                // As its notification: Bitpay leaves nothing an operation would quote.
-                payment_fields: PaymentFields::default(),
+                // As its notification: the invoice id, which a refund quotes.
+                payment_fields: PaymentFields {
+                    transaction_id: Some(invoice.id.clone()),
+                    ..PaymentFields::default()
+                },
             })
         }
         Config::Redsys(c) => {
@@ -704,7 +707,12 @@ mod tests {
             &ok(&format!(r#"{{"data":{}}}"#, invoice("confirmed", "15.00"))),
         )
         .unwrap();
-        assert!(answer.found && answer.payment_fields.is_empty());
+        // The invoice id stays on the payment: a refund quotes it.
+        assert!(answer.found);
+        assert_eq!(
+            answer.payment_fields.transaction_id.as_deref(),
+            Some("Inv0-1_x")
+        );
         let from_query = answer.events[0].clone().into_inner();
 
         // The notification claims anything; its proof is the same fetch.

@@ -17,17 +17,55 @@ use crate::state::{Event, event_key};
 use crate::status::{Action, Reported};
 use crate::trust::{Unverified, Verified};
 
+use super::key::MerchantKey;
+
 /// Largest notification or reply accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// One Bitpay merchant.
+/// One Bitpay merchant, on one of BitPay's two APIs, chosen by the credential given:
+///
+/// - the current API (`token`): a POS-facade token in each invoice's body, `X-Accept-Version:
+///   2.0.0`; `api_url` is the API root (`https://bitpay.com`, test `https://test.bitpay.com`).
+///   With `private_key` and `merchant_token` (the merchant facade, paired with the key's SIN)
+///   invoice queries are signed and refunds possible.
+/// - the legacy API (`api_key`), for a merchant who still holds a key: HTTP Basic on
+///   `api_url`, the invoice endpoint (`https://bitpay.com/api/invoice`).
+///
+/// Exactly one of `api_key` and `token` is set; `private_key` and `merchant_token` go together,
+/// with `token` only. Every credential is a [`Secret`].
+///
+/// ```
+/// use vpos_core::gateways::bitpay::{Api, Config};
+/// let config: Config = serde_json::from_value(serde_json::json!({"token": "PosT0ken",
+///     "api_url": "https://test.bitpay.com", "invoice_url": "https://test.bitpay.com/invoice"})).unwrap();
+/// config.validate()?;
+/// assert_eq!(config.api(), Api::Current);
+/// assert!(!format!("{config:?}").contains("PosT0ken"));
+/// # Ok::<(), vpos_core::Error>(())
+/// ```
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BitpayConfig"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// The legacy API key, sent as HTTP Basic user with an empty password.
-    pub api_key: Secret,
-    /// Invoice API (`https://bitpay.com/api/invoice`, test `https://test.bitpay.com/api/invoice`).
+    /// The legacy API key, sent as HTTP Basic user with an empty password (legacy API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+    pub api_key: Option<Secret>,
+    /// The POS-facade token (current API): in each invoice's body and its queries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+    pub token: Option<Secret>,
+    /// The merchant facade's secp256k1 private key, 64 hex digits or a PEM (current API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+    pub private_key: Option<Secret>,
+    /// The merchant-facade token paired with `private_key`'s SIN (current API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+    pub merchant_token: Option<Secret>,
+    /// Legacy: the invoice API (`https://bitpay.com/api/invoice`, test
+    /// `https://test.bitpay.com/api/invoice`). Current: the API root (`https://bitpay.com`,
+    /// test `https://test.bitpay.com`).
     pub api_url: String,
     /// Buyer page (`https://bitpay.com/invoice`, test `https://test.bitpay.com/invoice`).
     pub invoice_url: String,
@@ -36,11 +74,72 @@ pub struct Config {
     pub notification_url: Option<String>,
 }
 
+/// Which of BitPay's APIs a [`Config`] speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// The API-key invoice API BitPay stopped issuing keys for (`api_key`).
+    Legacy,
+    /// The token API, `X-Accept-Version: 2.0.0` (`token`).
+    Current,
+}
+
 impl Config {
     /// Checks every value.
     pub fn validate(&self) -> Result<()> {
-        if self.api_key.is_empty() {
-            return Err(Error::config("api_key", "is required"));
+        let set = |s: &Option<Secret>| s.as_ref().is_some_and(|s| !s.is_empty());
+        match (set(&self.api_key), set(&self.token)) {
+            (false, false) => {
+                return Err(Error::config(
+                    "token",
+                    "is required (or api_key, for a merchant who still holds a legacy key)",
+                ));
+            }
+            (true, true) => {
+                return Err(Error::config(
+                    "api_key",
+                    "and token are two APIs: give one of them",
+                ));
+            }
+            _ => {}
+        }
+        for (key, value) in [
+            ("token", &self.token),
+            ("merchant_token", &self.merchant_token),
+        ] {
+            if let Some(v) = value
+                && !v.expose().chars().all(super::v2::token_char)
+            {
+                return Err(Error::config(
+                    key,
+                    "is not a BitPay token (letters and digits)",
+                ));
+            }
+        }
+        match (set(&self.private_key), set(&self.merchant_token)) {
+            (true, true) if self.api() == Api::Legacy => {
+                return Err(Error::config(
+                    "private_key",
+                    "is for the current API: set token instead of api_key",
+                ));
+            }
+            (true, true) => {
+                if let Some(key) = &self.private_key {
+                    MerchantKey::from_secret(key)?;
+                }
+            }
+            (true, false) => {
+                return Err(Error::config(
+                    "merchant_token",
+                    "is required with private_key",
+                ));
+            }
+            (false, true) => {
+                return Err(Error::config(
+                    "private_key",
+                    "is required with merchant_token",
+                ));
+            }
+            (false, false) => {}
         }
         for (key, value) in [
             ("api_url", &self.api_url),
@@ -54,11 +153,32 @@ impl Config {
         Ok(())
     }
 
+    /// The API this configuration speaks: `token` set is the current one.
+    pub fn api(&self) -> Api {
+        if self.token.as_ref().is_some_and(|t| !t.is_empty()) {
+            Api::Current
+        } else {
+            Api::Legacy
+        }
+    }
+
+    /// The merchant facade (key and token) when configured.
+    pub(super) fn merchant_facade(&self) -> Result<Option<(MerchantKey, &Secret)>> {
+        match (&self.private_key, &self.merchant_token) {
+            (Some(key), Some(token)) if !key.is_empty() && !token.is_empty() => {
+                Ok(Some((MerchantKey::from_secret(key)?, token)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     fn authorization(&self) -> String {
-        format!(
-            "Basic {}",
-            STANDARD.encode(format!("{}:", self.api_key.expose()))
-        )
+        let key = self
+            .api_key
+            .as_ref()
+            .map(Secret::expose)
+            .unwrap_or_default();
+        format!("Basic {}", STANDARD.encode(format!("{key}:")))
     }
 }
 
@@ -78,12 +198,33 @@ pub struct InvoiceRequest {
     /// `redirectURL`: where the buyer returns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
+    /// `buyer` (current API only): who pays, for BitPay's receipts and refund e-mails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<Buyer>,
 }
 
-/// Describes the invoice creation: a JSON POST, `price` written as the exact decimal (a JSON
+/// The invoice's `buyer` object (current API).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BitpayBuyer"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Buyer {
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `email`: BitPay writes to it (receipt; the refund address request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// Describes the invoice creation: on the current API `POST <api_url>/invoices` with the POS
+/// token in the body and `X-Accept-Version: 2.0.0`; on the legacy API a POST to `api_url`
+/// with HTTP Basic. A JSON POST, `price` written as the exact decimal (a JSON
 /// number token, never through a float).
 pub fn invoice_request(config: &Config, request: &InvoiceRequest) -> Result<HttpRequest> {
     config.validate()?;
+    if config.api() == Api::Current {
+        return super::v2::invoice_request(config, request);
+    }
     fields::required("orderId", &request.order_id, 100)?;
     fields::optional("itemDesc", request.item_desc.as_deref(), 100)?;
     fields::url("redirectURL", request.redirect_url.as_deref(), 500)?;
@@ -132,6 +273,31 @@ pub struct Invoice {
     pub order_id: Option<String>,
     /// `url`: the buyer page.
     pub url: Option<String>,
+    /// `exceptionStatus` when it is not `false`: `paidPartial` (less than the price came),
+    /// `paidOver` (more came). Surfaced in the event's status code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub exception_status: Option<String>,
+}
+
+impl Invoice {
+    /// `status`, or `status:exceptionStatus` when BitPay reports an exception
+    /// (`expired:paidPartial`): the events' status code.
+    ///
+    /// ```
+    /// # let eur = vpos_core::Currency::from_code("EUR")?;
+    /// let invoice = vpos_core::gateways::bitpay::Invoice { id: "X".into(), status: "expired".into(),
+    ///     price: vpos_core::Amount::parse("5", eur)?, order_id: None, url: None,
+    ///     exception_status: Some("paidPartial".into()) };
+    /// assert_eq!(invoice.status_code(), "expired:paidPartial");
+    /// # Ok::<(), vpos_core::Error>(())
+    /// ```
+    pub fn status_code(&self) -> String {
+        match &self.exception_status {
+            Some(exception) => format!("{}:{exception}", self.status),
+            None => self.status.clone(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -144,10 +310,12 @@ struct Wire<'a> {
     #[serde(rename = "orderId")]
     order_id: Option<String>,
     url: Option<String>,
+    #[serde(rename = "exceptionStatus")]
+    exception_status: Option<serde_json::Value>,
     error: Option<serde_json::Value>,
 }
 
-fn read_invoice(body: &[u8], field: &'static str) -> Result<Invoice> {
+pub(super) fn read_invoice(body: &[u8], field: &'static str) -> Result<Invoice> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Error::new(
             ErrorCode::BodyTooLarge,
@@ -194,7 +362,25 @@ fn read_invoice(body: &[u8], field: &'static str) -> Result<Invoice> {
         price,
         order_id: wire.order_id,
         url: wire.url,
+        exception_status: exception_status(wire.exception_status)?,
     })
+}
+
+/// `exceptionStatus`: `false` (or absent) is none; a short word is kept; anything else is
+/// `field_invalid`, since it would decide nothing safely.
+fn exception_status(value: Option<serde_json::Value>) -> Result<Option<String>> {
+    match value {
+        None | Some(serde_json::Value::Null) | Some(serde_json::Value::Bool(false)) => Ok(None),
+        Some(serde_json::Value::String(s))
+            if !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            Ok(Some(s))
+        }
+        Some(_) => Err(Error::invalid(
+            "exceptionStatus",
+            "is neither false nor a BitPay exception status",
+        )),
+    }
 }
 
 /// Reads the invoice creation reply.
@@ -245,7 +431,8 @@ pub fn parse_notification(
     }))
 }
 
-/// Describes the fetch of the notified invoice: `GET <api_url>/<id>`.
+/// Describes the fetch of the notified invoice: legacy `GET <api_url>/<id>`; current `GET
+/// <api_url>/invoices/<id>?token=…`, signed on the merchant facade when it is configured.
 pub fn invoice_status_request(
     config: &Config,
     notification: &Unverified<Notification>,
@@ -257,20 +444,25 @@ pub fn invoice_status_request(
         .chars()
         .filter(|c| id_char(*c))
         .collect();
-    fetch_request(config, &id)
+    // Only an unchecked configuration with a bad private_key fails; the POS-token fetch is
+    // as good a proof (BitPay answers it over TLS), so it is asked instead.
+    fetch_request(config, &id).unwrap_or_else(|_| super::v2::pos_fetch_request(config, &id))
 }
 
-fn id_char(c: char) -> bool {
+pub(super) fn id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
-fn fetch_request(config: &Config, id: &str) -> HttpRequest {
-    HttpRequest {
+fn fetch_request(config: &Config, id: &str) -> Result<HttpRequest> {
+    if config.api() == Api::Current {
+        return super::v2::invoice_fetch_request(config, id);
+    }
+    Ok(HttpRequest {
         method: Method::Get,
         url: format!("{}/{}", config.api_url.trim_end_matches('/'), id),
         headers: vec![("Authorization".into(), config.authorization())],
         body: String::new(),
-    }
+    })
 }
 
 /// Describes the fetch of the invoice `invoice_id` (the reference the checkout reply gave):
@@ -295,7 +487,7 @@ pub fn invoice_fetch_request(config: &Config, invoice_id: &str) -> Result<HttpRe
             "a Bitpay invoice id is letters, digits, '-' and '_'",
         ));
     }
-    Ok(fetch_request(config, invoice_id))
+    fetch_request(config, invoice_id)
 }
 
 /// Bitpay's answer about `invoice_id`, which must name that invoice (another is
@@ -306,7 +498,8 @@ fn fetched(invoice_id: &str, reply: &Reply) -> Result<Invoice> {
         return Err(Error::new(
             ErrorCode::SignatureMismatch,
             "Bitpay answered about another invoice. Hint: a Bitpay invoice is read by \
-             fetching its id from api_url with the api_key; the answer named another id",
+             fetching its id from api_url with the account's credential; the answer named \
+             another id",
         )
         .with_field("id"));
     }
@@ -370,15 +563,22 @@ impl Verified<Invoice> {
 }
 
 fn invoice_event(invoice: &Invoice) -> Event {
+    // The exception (paidPartial, paidOver) is part of what happened: it keys and names the
+    // event, so a host sees it; the status alone decides the move.
+    let key = match &invoice.exception_status {
+        Some(exception) => event_key(&["bitpay", &invoice.id, &invoice.status, exception]),
+        None => event_key(&["bitpay", &invoice.id, &invoice.status]),
+    };
+    let status_code = invoice.status_code();
     Event {
         gateway: Gateway::Bitpay,
-        key: event_key(&["bitpay", &invoice.id, &invoice.status]),
+        key,
         merchant: String::new(),
         order_id: invoice.order_id.clone().unwrap_or_default(),
         transaction_id: invoice.id.clone(),
         amount: invoice.price,
         action: Action::Sale,
         status: map_status(&invoice.status),
-        status_code: invoice.status.clone(),
+        status_code,
     }
 }

@@ -1,6 +1,10 @@
-//! Bitpay (invoice API with an API key, as django-virtual-pos uses it): create an invoice,
-//! receive its notification, and verify it by fetching the invoice from Bitpay, whose answer
-//! (not the notification's) decides the status.
+//! Bitpay: create an invoice, receive its notification, and verify it by fetching the
+//! invoice from Bitpay, whose answer (not the notification's) decides the status.
+//!
+//! Two APIs, chosen by the account's [`Config`]: the current one (a POS-facade `token`,
+//! `X-Accept-Version: 2.0.0`; with a merchant-facade key, signed queries and refunds: see
+//! [`MerchantKey`]) and the legacy API key django-virtual-pos used, kept for merchants who
+//! still hold one. docs/bitpay.md has the flows, the key handling and the sources.
 //!
 //! | verb | here |
 //! |---|---|
@@ -9,6 +13,8 @@
 //! | verify by fetching | [`invoice_status_request`], [`verify_invoice`] |
 //! | status query | [`invoice_fetch_request`], [`parse_fetched_invoice`] |
 //! | `acknowledge` | [`acknowledge`], [`reject`] |
+//! | refund (current API) | [`refund_request`], [`parse_refund_response`] |
+//! | merchant facade | [`MerchantKey`] (SIN, `X-Identity`, `X-Signature`), [`verify_signature`], [`pairing_request`], [`parse_pairing_response`] |
 //!
 //! Statuses: `new` and `paid` (seen but not yet confirmed on the chain) are pending,
 //! `confirmed` and `complete` paid, `expired` cancelled, `invalid` failed. django-virtual-pos
@@ -16,11 +22,18 @@
 //! `invalid`.
 
 mod invoice;
+mod key;
+mod v2;
 
 pub use invoice::{
-    Config, Invoice, InvoiceRequest, MAX_BODY_BYTES, Notification, checkout_form,
+    Api, Buyer, Config, Invoice, InvoiceRequest, MAX_BODY_BYTES, Notification, checkout_form,
     invoice_fetch_request, invoice_request, invoice_status_request, map_status,
     parse_fetched_invoice, parse_invoice_response, parse_notification, verify_invoice,
+};
+pub use key::{MerchantKey, sin_from_public_key, verify_signature};
+pub use v2::{
+    API_VERSION, Pairing, Refund, RefundRequest, map_refund_status, pairing_request,
+    parse_pairing_response, parse_refund_response, refund_request,
 };
 
 use crate::error::{Error, ErrorCode};
