@@ -98,7 +98,8 @@ const SUPPORTED: [(Gateway, &[OperationKind]); 7] = [
 /// use vpos_core::{driver::{supported_operations, OperationKind}, gateways::Gateway};
 /// assert_eq!(supported_operations(Gateway::Paypal), [OperationKind::Refund]);
 /// assert_eq!(supported_operations(Gateway::Ceca), [OperationKind::Refund]);
-/// assert!(supported_operations(Gateway::Bitpay).is_empty());
+/// assert_eq!(supported_operations(Gateway::Bitpay), [OperationKind::Refund]);
+/// assert!(supported_operations(Gateway::Flocash).is_empty());
 /// ```
 pub fn supported_operations(gateway: Gateway) -> &'static [OperationKind] {
     SUPPORTED
