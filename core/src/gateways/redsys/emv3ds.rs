@@ -50,14 +50,57 @@ pub struct Card {
     #[serde(default)]
     pub id_oper: Option<String>,
     /// `DS_MERCHANT_PAN`: 12–19 digits.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "card_field")]
     pub pan: Option<Secret>,
     /// `DS_MERCHANT_EXPIRYDATE`: `YYMM`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "card_field")]
     pub expiry_date: Option<Secret>,
     /// `DS_MERCHANT_CVV2`: 3 or 4 digits.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "card_field")]
     pub cvv2: Option<Secret>,
+}
+
+/// A card field: text only, and never quoted when it is not (serde's own message for a number
+/// would print the digits).
+fn card_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Option<Secret>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("text")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Secret::new(v)))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(E::custom("card data must be text"))
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(E::custom("card data must be text"))
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(E::custom("card data must be text"))
+        }
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(E::custom("card data must be text"))
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(serde::de::Error::custom("card data must be text"))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(serde::de::Error::custom("card data must be text"))
+        }
+    }
+    d.deserialize_any(Visitor)
 }
 
 impl std::fmt::Debug for Card {
@@ -157,7 +200,9 @@ pub struct ChallengeResult {
     derive(ts_rs::TS),
     ts(rename = "RedsysCardConfiguration")
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// Deserialize: the host keeps it between steps and hands it back for the 3DS Method form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CardConfiguration {
     /// `Ds_Order`.
     pub order: String,
@@ -169,6 +214,7 @@ pub struct CardConfiguration {
     /// `AuthenticationData`; when absent, send `threeDSCompInd` `U`.
     pub three_ds_method_url: Option<String>,
     /// `Ds_Card_PSD2` (`Y` / `N`): whether the card falls under PSD2's SCA, when sent.
+    #[serde(default)]
     pub card_psd2: Option<String>,
 }
 
@@ -1021,6 +1067,22 @@ mod tests {
             );
             assert!(!text.contains("3499"), "{text}");
         }
+    }
+
+    #[test]
+    fn card_data_of_the_wrong_type_is_not_quoted() {
+        let e = crate::json::from_value::<Payment>(
+            &json!({"order": ORDER, "amount": {"minor": 1, "currency": "EUR"},
+                "card": {"pan": 4548810000000003_u64, "expiry_date": "3412", "cvv2": "123"}}),
+            ErrorCode::FieldInvalid,
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("card.pan"));
+        assert!(!e.message().contains("4548810000000003"), "{e}");
+        let e = serde_json::from_value::<Payment>(json!({"order": ORDER,
+            "amount": {"minor": 1, "currency": "EUR"}, "card": {"cvv2": 987}}))
+        .unwrap_err();
+        assert!(!e.to_string().contains("987"), "{e}");
     }
 
     #[test]
