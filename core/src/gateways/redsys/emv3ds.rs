@@ -288,6 +288,30 @@ pub fn inicia_peticion_request(config: &Config, payment: &Payment) -> Result<Htt
 ///
 /// A card without EMV 3DS 2 (`protocolVersion` `NO_3DS_v2`, or 3DS 1.0.2) is refused
 /// (`field_invalid` on `Ds_EMV3DS.protocolVersion`): vpos does not run 3DS 1.
+///
+/// ```
+/// use vpos_core::gateways::redsys::{self, emv3ds};
+/// # let config: redsys::Config = serde_json::from_str(r#"{"merchant_code":"999008881","terminal":"1",
+/// #   "secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7","checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago",
+/// #   "rest_url":"https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}"#)?;
+/// # let payment: emv3ds::Payment = serde_json::from_value(serde_json::json!({
+/// #     "order": "1234abcd", "amount": {"value": "49.99", "currency": "EUR"}, "card": {"id_oper": "a1b2c3"}}))?;
+/// # // A reply as Redsys signs it: the order key of `order`, HMAC over the base64 parameters.
+/// # let signed = |parameters: serde_json::Value| -> Result<vpos_core::Reply, Box<dyn std::error::Error>> {
+/// #     use base64::Engine as _;
+/// #     let b64 = base64::engine::general_purpose::STANDARD.encode(parameters.to_string());
+/// #     let signature = redsys::sign(&config, "1234abcd", b64.as_bytes())?;
+/// #     let body = serde_json::json!({"Ds_SignatureVersion": "HMAC_SHA256_V1",
+/// #         "Ds_MerchantParameters": b64, "Ds_Signature": signature}).to_string();
+/// #     Ok(vpos_core::Reply::Response { status: 200, body: body.into_bytes() })
+/// # };
+/// let reply = signed(serde_json::json!({"Ds_Order": "1234abcd", "Ds_EMV3DS": {
+///     "protocolVersion": "2.1.0", "threeDSServerTransID": "8de84430-3336-4ff4-b18d-f073b546ccea",
+///     "threeDSInfo": "CardConfiguration", "threeDSMethodURL": "https://acs.example/m"}}))?;
+/// let card = emv3ds::parse_inicia_peticion_response(&config, &payment, &reply)?;
+/// assert_eq!(card.three_ds_method_url.as_deref(), Some("https://acs.example/m"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse_inicia_peticion_response(
     config: &Config,
     payment: &Payment,
@@ -389,6 +413,32 @@ pub fn parse_three_ds_method_data(data: &str) -> Result<String> {
 /// The `trataPeticionREST` request with `AuthenticationData`: the card again, and
 /// `DS_MERCHANT_EMV3DS` with `threeDSInfo`, `protocolVersion`, the browser fields,
 /// `threeDSServerTransID`, `notificationURL` and `threeDSCompInd`, in that order.
+///
+/// ```
+/// use vpos_core::gateways::redsys::{self, emv3ds};
+/// # let config: redsys::Config = serde_json::from_str(r#"{"merchant_code":"999008881","terminal":"1",
+/// #   "secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7","checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago",
+/// #   "rest_url":"https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}"#)?;
+/// # let payment: emv3ds::Payment = serde_json::from_value(serde_json::json!({
+/// #     "order": "1234abcd", "amount": {"value": "49.99", "currency": "EUR"}, "card": {"id_oper": "a1b2c3"}}))?;
+/// # // A reply as Redsys signs it: the order key of `order`, HMAC over the base64 parameters.
+/// # let signed = |parameters: serde_json::Value| -> Result<vpos_core::Reply, Box<dyn std::error::Error>> {
+/// #     use base64::Engine as _;
+/// #     let b64 = base64::engine::general_purpose::STANDARD.encode(parameters.to_string());
+/// #     let signature = redsys::sign(&config, "1234abcd", b64.as_bytes())?;
+/// #     let body = serde_json::json!({"Ds_SignatureVersion": "HMAC_SHA256_V1",
+/// #         "Ds_MerchantParameters": b64, "Ds_Signature": signature}).to_string();
+/// #     Ok(vpos_core::Reply::Response { status: 200, body: body.into_bytes() })
+/// # };
+/// let authentication: emv3ds::Authentication = serde_json::from_value(serde_json::json!({
+///     "protocol_version": "2.1.0", "three_ds_server_trans_id": "8de84430-3336-4ff4-b18d-f073b546ccea",
+///     "three_ds_comp_ind": "Y", "notification_url": "https://shop.example/3ds/notify",
+///     "browser": {"accept_header": "text/html", "user_agent": "Mozilla/5.0", "java_enabled": false,
+///         "language": "es-ES", "color_depth": 24, "screen_height": 1080, "screen_width": 1920, "tz": -60}}))?;
+/// let request = emv3ds::trata_peticion_request(&config, &payment, &authentication)?;
+/// assert_eq!(request.url, redsys::TEST_REST_URL);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn trata_peticion_request(
     config: &Config,
     payment: &Payment,
@@ -468,6 +518,29 @@ pub fn trata_peticion_request(
 
 /// The `trataPeticionREST` request with `ChallengeResponse`: the card again, and
 /// `DS_MERCHANT_EMV3DS` `{"threeDSInfo":"ChallengeResponse","protocolVersion":…,"cres":…}`.
+///
+/// ```
+/// use vpos_core::gateways::redsys::{self, emv3ds};
+/// # let config: redsys::Config = serde_json::from_str(r#"{"merchant_code":"999008881","terminal":"1",
+/// #   "secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7","checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago",
+/// #   "rest_url":"https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}"#)?;
+/// # let payment: emv3ds::Payment = serde_json::from_value(serde_json::json!({
+/// #     "order": "1234abcd", "amount": {"value": "49.99", "currency": "EUR"}, "card": {"id_oper": "a1b2c3"}}))?;
+/// # // A reply as Redsys signs it: the order key of `order`, HMAC over the base64 parameters.
+/// # let signed = |parameters: serde_json::Value| -> Result<vpos_core::Reply, Box<dyn std::error::Error>> {
+/// #     use base64::Engine as _;
+/// #     let b64 = base64::engine::general_purpose::STANDARD.encode(parameters.to_string());
+/// #     let signature = redsys::sign(&config, "1234abcd", b64.as_bytes())?;
+/// #     let body = serde_json::json!({"Ds_SignatureVersion": "HMAC_SHA256_V1",
+/// #         "Ds_MerchantParameters": b64, "Ds_Signature": signature}).to_string();
+/// #     Ok(vpos_core::Reply::Response { status: 200, body: body.into_bytes() })
+/// # };
+/// let result: emv3ds::ChallengeResult = serde_json::from_value(serde_json::json!({
+///     "protocol_version": "2.1.0", "cres": "eyJ0cmFuc1N0YXR1cyI6IlkifQ"}))?;
+/// let request = emv3ds::challenge_response_request(&config, &payment, &result)?;
+/// assert!(request.body.contains("Ds_MerchantParameters"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn challenge_response_request(
     config: &Config,
     payment: &Payment,
@@ -495,6 +568,38 @@ pub fn challenge_response_request(
 /// Reads the `trataPeticionREST` reply to `AuthenticationData`: the final answer (it carries
 /// `Ds_Response`) or a challenge (`Ds_EMV3DS` with `threeDSInfo` `ChallengeRequest`, `acsURL`
 /// and `creq`). A reply that is both, or neither, is refused.
+///
+/// ```
+/// use vpos_core::gateways::redsys::{self, emv3ds};
+/// # let config: redsys::Config = serde_json::from_str(r#"{"merchant_code":"999008881","terminal":"1",
+/// #   "secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7","checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago",
+/// #   "rest_url":"https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}"#)?;
+/// # let payment: emv3ds::Payment = serde_json::from_value(serde_json::json!({
+/// #     "order": "1234abcd", "amount": {"value": "49.99", "currency": "EUR"}, "card": {"id_oper": "a1b2c3"}}))?;
+/// # // A reply as Redsys signs it: the order key of `order`, HMAC over the base64 parameters.
+/// # let signed = |parameters: serde_json::Value| -> Result<vpos_core::Reply, Box<dyn std::error::Error>> {
+/// #     use base64::Engine as _;
+/// #     let b64 = base64::engine::general_purpose::STANDARD.encode(parameters.to_string());
+/// #     let signature = redsys::sign(&config, "1234abcd", b64.as_bytes())?;
+/// #     let body = serde_json::json!({"Ds_SignatureVersion": "HMAC_SHA256_V1",
+/// #         "Ds_MerchantParameters": b64, "Ds_Signature": signature}).to_string();
+/// #     Ok(vpos_core::Reply::Response { status: 200, body: body.into_bytes() })
+/// # };
+/// let challenge = signed(serde_json::json!({"Ds_Order": "1234abcd", "Ds_EMV3DS": {
+///     "threeDSInfo": "ChallengeRequest", "protocolVersion": "2.1.0",
+///     "acsURL": "https://acs.example/c", "creq": "eyJhIjoiYiJ9"}}))?;
+/// let emv3ds::Step::Challenge(c) = emv3ds::parse_trata_peticion_response(&config, &payment, &challenge)?
+///     else { panic!("a challenge") };
+/// assert_eq!(c.form().fields, vec![("creq".to_string(), "eyJhIjoiYiJ9".to_string())]);
+///
+/// let frictionless = signed(serde_json::json!({"Ds_Order": "1234abcd", "Ds_Amount": "4999",
+///     "Ds_Currency": "978", "Ds_MerchantCode": "999008881", "Ds_Terminal": "1",
+///     "Ds_Response": "0000", "Ds_AuthorisationCode": "123456", "Ds_TransactionType": "0"}))?;
+/// let emv3ds::Step::Final(v) = emv3ds::parse_trata_peticion_response(&config, &payment, &frictionless)?
+///     else { panic!("final") };
+/// assert_eq!(v.event().key(), "redsys:999008881:1:1234abcd:0:0000:4999:123456");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse_trata_peticion_response(
     config: &Config,
     payment: &Payment,
@@ -539,6 +644,30 @@ pub fn parse_trata_peticion_response(
 }
 
 /// Reads the `trataPeticionREST` reply to `ChallengeResponse`: always the final answer.
+///
+/// ```
+/// use vpos_core::gateways::redsys::{self, emv3ds};
+/// use vpos_core::Reported;
+/// # let config: redsys::Config = serde_json::from_str(r#"{"merchant_code":"999008881","terminal":"1",
+/// #   "secret_key":"sq7HjrUOBfKmC576ILgskD5srU870gJ7","checkout_url":"https://sis-t.redsys.es:25443/sis/realizarPago",
+/// #   "rest_url":"https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}"#)?;
+/// # let payment: emv3ds::Payment = serde_json::from_value(serde_json::json!({
+/// #     "order": "1234abcd", "amount": {"value": "49.99", "currency": "EUR"}, "card": {"id_oper": "a1b2c3"}}))?;
+/// # // A reply as Redsys signs it: the order key of `order`, HMAC over the base64 parameters.
+/// # let signed = |parameters: serde_json::Value| -> Result<vpos_core::Reply, Box<dyn std::error::Error>> {
+/// #     use base64::Engine as _;
+/// #     let b64 = base64::engine::general_purpose::STANDARD.encode(parameters.to_string());
+/// #     let signature = redsys::sign(&config, "1234abcd", b64.as_bytes())?;
+/// #     let body = serde_json::json!({"Ds_SignatureVersion": "HMAC_SHA256_V1",
+/// #         "Ds_MerchantParameters": b64, "Ds_Signature": signature}).to_string();
+/// #     Ok(vpos_core::Reply::Response { status: 200, body: body.into_bytes() })
+/// # };
+/// let denied = signed(serde_json::json!({"Ds_Order": "1234abcd", "Ds_Amount": "4999",
+///     "Ds_Currency": "978", "Ds_MerchantCode": "999008881", "Ds_Response": "0184"}))?;
+/// let verified = emv3ds::parse_challenge_response(&config, &payment, &denied)?;
+/// assert_eq!(verified.status, Reported::Failed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse_challenge_response(
     config: &Config,
     payment: &Payment,
