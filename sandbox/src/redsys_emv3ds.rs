@@ -301,6 +301,13 @@ fn trata_checked(app: &Arc<App>, signed: &Signed) -> Result<Response, SisError> 
             "the transaction type differs from iniciaPeticionREST's",
         ));
     }
+    if flow.finished {
+        // As Redsys refuses an order number it has already answered.
+        return Err(error(
+            "SIS0051",
+            format!("order {} already has its final answer", flow.order),
+        ));
+    }
     if info == "AuthenticationData" {
         for key in [
             "protocolVersion",
@@ -364,7 +371,7 @@ fn trata_checked(app: &Arc<App>, signed: &Signed) -> Result<Response, SisError> 
             _ => final_answer(app, signed.version, &trans_id, &flow, "0000"),
         });
     }
-    if flow.scenario != Scenario::Challenge || flow.finished {
+    if flow.scenario != Scenario::Challenge {
         return Err(error(
             "SIS0653",
             "no challenge is waiting for this transaction",

@@ -101,6 +101,10 @@ async fn frictionless_with_the_3ds_method() {
             .key()
             .starts_with("redsys:999008881:1:7001EmvA:0:0000:4999:")
     );
+    // The order has its answer: the same request again is refused, as Redsys refuses a
+    // repeated order number, and no second authorisation (another event key) is made.
+    let again = emv3ds::parse_trata_peticion_response(&config, &p, &send(&request).await);
+    assert!(again.unwrap_err().message().contains("SIS0051"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
