@@ -688,6 +688,27 @@ export namespace flocash {
  * (`HMAC_SHA256_V1`, `HMAC_SHA512_V1`, `HMAC_SHA512_V2`), REST refund / confirm / cancel.
  */
 export namespace redsys {
+  /** Host-to-host EMV3DS: the payment every step is about. */
+  interface Emv3dsPayment {
+    order: string;
+    amount: AmountInput;
+    preauthorisation?: boolean;
+    card: { id_oper: string } | { pan: string; expiry_date: string; cvv2: string };
+  }
+  /** What `iniciaPeticionREST` says about the card. */
+  interface Emv3dsCardConfiguration {
+    order: string;
+    protocol_version: string;
+    three_ds_server_trans_id: string;
+    three_ds_method_url: string | null;
+    card_psd2: string | null;
+  }
+  /** A form for the browser: `{ action, method, fields }`. */
+  interface Emv3dsForm {
+    action: string;
+    method: 'POST';
+    fields: [string, string][];
+  }
   /** Default deadline of {@link Gateway.operate}: 10 000 ms. */
   const DEFAULT_TIMEOUT_MS: number;
 
@@ -792,6 +813,30 @@ export namespace redsys {
      * `gateway_unavailable`; otherwise the signed result, verified.
      */
     parseOperationResponse(reply: PostbackReply): VerifiedNotification;
+    /**
+     * Host-to-host EMV3DS (docs/3ds.md), step 1: the `iniciaPeticionREST` request. Its body
+     * carries the card (`card: { pan, expiry_date, cvv2 }`): never log it; prefer `{ id_oper }`.
+     */
+    emv3dsIniciaRequest(payment: Emv3dsPayment): HttpRequest;
+    /** Reads the `iniciaPeticionREST` reply: the card configuration. */
+    emv3dsParseIniciaResponse(payment: Emv3dsPayment, reply: PostbackReply): Emv3dsCardConfiguration;
+    /** The 3DS Method form (`threeDSMethodData`), or `null` without a 3DS Method URL. */
+    emv3dsMethodForm(card: Emv3dsCardConfiguration, notificationUrl: string): Emv3dsForm | null;
+    /** The `threeDSServerTransID` the ACS's `threeDSMethodData` post-back names. */
+    emv3dsMethodData(data: string): string;
+    /** Step 3: the `trataPeticionREST` request with `AuthenticationData`. */
+    emv3dsTrataRequest(payment: Emv3dsPayment, authentication: Record<string, unknown>): HttpRequest;
+    /** Reads the `AuthenticationData` reply: final (verified) or a challenge for the browser. */
+    emv3dsParseTrataResponse(
+      payment: Emv3dsPayment,
+      reply: PostbackReply,
+    ):
+      | { kind: 'final'; notification: VerifiedNotification }
+      | { kind: 'challenge'; challenge: { order: string; protocol_version: string; acs_url: string; creq: string }; form: Emv3dsForm };
+    /** Step 5: the `trataPeticionREST` request with `ChallengeResponse`. */
+    emv3dsChallengeRequest(payment: Emv3dsPayment, challenge: { protocol_version: string; cres: string }): HttpRequest;
+    /** Reads the `ChallengeResponse` reply: always final. */
+    emv3dsParseChallengeResponse(payment: Emv3dsPayment, reply: PostbackReply): VerifiedNotification;
     /**
      * `operationRequest` → `fetch` (default global `fetch`, deadline `timeoutMs`, never thrown:
      * a failure is `gateway_unavailable`) → `parseOperationResponse`.

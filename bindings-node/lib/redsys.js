@@ -172,6 +172,53 @@ class Gateway {
     return this.#native.parseOperationResponse(replyJson(reply));
   }
 
+  // Host-to-host EMV3DS over REST (docs/3ds.md). `payment`: { order, amount, preauthorisation?,
+  // card: { id_oper } | { pan, expiry_date, cvv2 } }; request bodies carry the card: never log them.
+
+  /** Step 1: the `iniciaPeticionREST` request. */
+  emv3dsIniciaRequest(payment) {
+    return decode(this.#native.emv3DsIniciaRequest(encode(payment, 'payment')));
+  }
+
+  /** Reads the `iniciaPeticionREST` reply: the card configuration. */
+  emv3dsParseIniciaResponse(payment, reply) {
+    return decode(this.#native.emv3DsParseIniciaResponse(encode(payment, 'payment'), replyJson(reply)));
+  }
+
+  /** The 3DS Method form (`threeDSMethodData`), or `null` without a 3DS Method URL. */
+  emv3dsMethodForm(card, notificationUrl) {
+    return decode(this.#native.emv3DsMethodForm(encode(card, 'card'), notificationUrl));
+  }
+
+  /** The `threeDSServerTransID` the ACS's `threeDSMethodData` post-back names. */
+  emv3dsMethodData(data) {
+    return this.#native.emv3DsMethodData(data);
+  }
+
+  /** Step 3: the `trataPeticionREST` request with `AuthenticationData`. */
+  emv3dsTrataRequest(payment, authentication) {
+    return decode(
+      this.#native.emv3DsTrataRequest(encode(payment, 'payment'), encode(authentication, 'authentication')),
+    );
+  }
+
+  /** Reads the `AuthenticationData` reply: `{ kind: 'final', notification }` or `{ kind: 'challenge', challenge, form }`. */
+  emv3dsParseTrataResponse(payment, reply) {
+    const step = this.#native.emv3DsParseTrataResponse(encode(payment, 'payment'), replyJson(reply));
+    if (typeof step === 'string') return { kind: 'challenge', ...decode(step) };
+    return { kind: 'final', notification: step };
+  }
+
+  /** Step 5: the `trataPeticionREST` request with `ChallengeResponse` (`{ protocol_version, cres }`). */
+  emv3dsChallengeRequest(payment, challenge) {
+    return decode(this.#native.emv3DsChallengeRequest(encode(payment, 'payment'), encode(challenge, 'challenge')));
+  }
+
+  /** Reads the `ChallengeResponse` reply: always final, the verified notification. */
+  emv3dsParseChallengeResponse(payment, reply) {
+    return this.#native.emv3DsParseChallengeResponse(encode(payment, 'payment'), replyJson(reply));
+  }
+
   /**
    * Performs a REST operation: builds the request, sends it with `fetch` (default: the global
    * `fetch`, `timeoutMs` deadline) and verifies the reply. A timeout or network failure is

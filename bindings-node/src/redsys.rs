@@ -9,9 +9,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use napi::Env;
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::{Buffer, Either};
 use napi_derive::napi;
-use vpos_core::gateways::redsys::{self, Notification, Operation, Order};
+use vpos_core::gateways::redsys::{self, Notification, Operation, Order, emv3ds};
 use vpos_core::{Error, ErrorCode, Reply, Unverified, Verified};
 
 use crate::error::OrThrow;
@@ -257,6 +257,125 @@ impl RedsysGateway {
     ) -> napi::Result<RedsysVerifiedNotification> {
         let reply: Reply = read(&env, &reply)?;
         redsys::parse_operation_response(&self.config, &reply)
+            .map(|inner| RedsysVerifiedNotification {
+                inner: Rc::new(inner),
+            })
+            .or_throw(&env)
+    }
+}
+
+/// Host-to-host EMV3DS over REST (`redsys::emv3ds`, docs/3ds.md): JSON in, JSON out; a final
+/// answer is the verified handle, as `parseOperationResponse` gives.
+#[napi]
+impl RedsysGateway {
+    /// `emv3ds::inicia_peticion_request` as `HttpRequest` JSON (its body carries the card).
+    #[napi]
+    pub fn emv3ds_inicia_request(&self, env: Env, payment: String) -> napi::Result<String> {
+        let payment: emv3ds::Payment = read(&env, &payment)?;
+        emv3ds::inicia_peticion_request(&self.config, &payment)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `emv3ds::parse_inicia_peticion_response`: the card configuration JSON.
+    #[napi]
+    pub fn emv3ds_parse_inicia_response(
+        &self,
+        env: Env,
+        payment: String,
+        reply: String,
+    ) -> napi::Result<String> {
+        let payment: emv3ds::Payment = read(&env, &payment)?;
+        let reply: Reply = read(&env, &reply)?;
+        emv3ds::parse_inicia_peticion_response(&self.config, &payment, &reply)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `emv3ds::three_ds_method_form`: the form JSON, or `null`.
+    #[napi]
+    pub fn emv3ds_method_form(
+        &self,
+        env: Env,
+        card: String,
+        notification_url: String,
+    ) -> napi::Result<String> {
+        let card: emv3ds::CardConfiguration = read(&env, &card)?;
+        emv3ds::three_ds_method_form(&card, &notification_url)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `emv3ds::parse_three_ds_method_data`: the `threeDSServerTransID`.
+    #[napi]
+    pub fn emv3ds_method_data(&self, env: Env, data: String) -> napi::Result<String> {
+        emv3ds::parse_three_ds_method_data(&data).or_throw(&env)
+    }
+
+    /// `emv3ds::trata_peticion_request` (`AuthenticationData`) as `HttpRequest` JSON.
+    #[napi]
+    pub fn emv3ds_trata_request(
+        &self,
+        env: Env,
+        payment: String,
+        authentication: String,
+    ) -> napi::Result<String> {
+        let payment: emv3ds::Payment = read(&env, &payment)?;
+        let authentication: emv3ds::Authentication = read(&env, &authentication)?;
+        emv3ds::trata_peticion_request(&self.config, &payment, &authentication)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `emv3ds::parse_trata_peticion_response`: the verified handle for a final answer, the
+    /// challenge's JSON (`{challenge, form}`) otherwise.
+    #[napi]
+    pub fn emv3ds_parse_trata_response(
+        &self,
+        env: Env,
+        payment: String,
+        reply: String,
+    ) -> napi::Result<Either<RedsysVerifiedNotification, String>> {
+        let payment: emv3ds::Payment = read(&env, &payment)?;
+        let reply: Reply = read(&env, &reply)?;
+        match emv3ds::parse_trata_peticion_response(&self.config, &payment, &reply)
+            .or_throw(&env)?
+        {
+            emv3ds::Step::Final(verified) => Ok(Either::A(RedsysVerifiedNotification {
+                inner: Rc::new(*verified),
+            })),
+            emv3ds::Step::Challenge(challenge) => Ok(Either::B(to_json(
+                &serde_json::json!({"challenge": challenge, "form": challenge.form()}),
+            ))),
+        }
+    }
+
+    /// `emv3ds::challenge_response_request` (`ChallengeResponse`) as `HttpRequest` JSON.
+    #[napi]
+    pub fn emv3ds_challenge_request(
+        &self,
+        env: Env,
+        payment: String,
+        challenge: String,
+    ) -> napi::Result<String> {
+        let payment: emv3ds::Payment = read(&env, &payment)?;
+        let challenge: emv3ds::ChallengeResult = read(&env, &challenge)?;
+        emv3ds::challenge_response_request(&self.config, &payment, &challenge)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `emv3ds::parse_challenge_response`: the verified handle.
+    #[napi]
+    pub fn emv3ds_parse_challenge_response(
+        &self,
+        env: Env,
+        payment: String,
+        reply: String,
+    ) -> napi::Result<RedsysVerifiedNotification> {
+        let payment: emv3ds::Payment = read(&env, &payment)?;
+        let reply: Reply = read(&env, &reply)?;
+        emv3ds::parse_challenge_response(&self.config, &payment, &reply)
             .map(|inner| RedsysVerifiedNotification {
                 inner: Rc::new(inner),
             })

@@ -3,7 +3,7 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use vpos_core::gateways::redsys::{self, Operation};
+use vpos_core::gateways::redsys::{self, Operation, emv3ds};
 
 use crate::convert::{Kind, from_py, ser};
 use crate::error::IntoPy;
@@ -104,6 +104,122 @@ crate::gateway::gateway_classes! {
             let reply = reply_from_py(reply)?;
             Ok(Verified(
                 redsys::parse_operation_response(&self.config, &reply).py(py)?,
+            ))
+        }
+
+        /// Host-to-host EMV3DS, step 1: the `iniciaPeticionREST` request for `payment`
+        /// (`{"order", "amount", "preauthorisation"?, "card": {"id_oper"} | {"pan",
+        /// "expiry_date", "cvv2"}}`). The body carries the card: never log it.
+        fn emv3ds_inicia_request<'py>(
+            &self,
+            py: Python<'py>,
+            payment: &Bound<'py, PyAny>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let payment: emv3ds::Payment = from_py(payment, Kind::Value("payment"))?;
+            ser(py, &emv3ds::inicia_peticion_request(&self.config, &payment).py(py)?)
+        }
+
+        /// Reads the `iniciaPeticionREST` reply: the card configuration
+        /// (`protocol_version`, `three_ds_server_trans_id`, `three_ds_method_url` …).
+        fn emv3ds_parse_inicia_response<'py>(
+            &self,
+            py: Python<'py>,
+            payment: &Bound<'py, PyAny>,
+            reply: &Bound<'py, PyAny>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let payment: emv3ds::Payment = from_py(payment, Kind::Value("payment"))?;
+            let reply = reply_from_py(reply)?;
+            ser(
+                py,
+                &emv3ds::parse_inicia_peticion_response(&self.config, &payment, &reply).py(py)?,
+            )
+        }
+
+        /// The 3DS Method form (`threeDSMethodData`) for a card configuration, or `None` when
+        /// the card has no 3DS Method URL.
+        fn emv3ds_method_form<'py>(
+            &self,
+            py: Python<'py>,
+            card: &Bound<'py, PyAny>,
+            notification_url: &str,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let card: emv3ds::CardConfiguration = from_py(card, Kind::Value("card"))?;
+            ser(py, &emv3ds::three_ds_method_form(&card, notification_url).py(py)?)
+        }
+
+        /// The `threeDSServerTransID` the ACS's `threeDSMethodData` post-back names.
+        fn emv3ds_method_data(&self, py: Python<'_>, data: &str) -> PyResult<String> {
+            emv3ds::parse_three_ds_method_data(data).py(py)
+        }
+
+        /// Step 3: the `trataPeticionREST` request with `AuthenticationData`.
+        fn emv3ds_trata_request<'py>(
+            &self,
+            py: Python<'py>,
+            payment: &Bound<'py, PyAny>,
+            authentication: &Bound<'py, PyAny>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let payment: emv3ds::Payment = from_py(payment, Kind::Value("payment"))?;
+            let authentication: emv3ds::Authentication =
+                from_py(authentication, Kind::Value("authentication"))?;
+            ser(
+                py,
+                &emv3ds::trata_peticion_request(&self.config, &payment, &authentication).py(py)?,
+            )
+        }
+
+        /// Reads the `AuthenticationData` reply: `{"kind": "final", "notification": Verified}`
+        /// or `{"kind": "challenge", "challenge": {...}, "form": {...}}`.
+        fn emv3ds_parse_trata_response<'py>(
+            &self,
+            py: Python<'py>,
+            payment: &Bound<'py, PyAny>,
+            reply: &Bound<'py, PyAny>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let payment: emv3ds::Payment = from_py(payment, Kind::Value("payment"))?;
+            let reply = reply_from_py(reply)?;
+            let out = pyo3::types::PyDict::new(py);
+            match emv3ds::parse_trata_peticion_response(&self.config, &payment, &reply).py(py)? {
+                emv3ds::Step::Final(verified) => {
+                    out.set_item("kind", "final")?;
+                    out.set_item("notification", Verified(*verified))?;
+                }
+                emv3ds::Step::Challenge(challenge) => {
+                    out.set_item("kind", "challenge")?;
+                    out.set_item("challenge", ser(py, &challenge)?)?;
+                    out.set_item("form", ser(py, &challenge.form())?)?;
+                }
+            }
+            Ok(out.into_any())
+        }
+
+        /// Step 5: the `trataPeticionREST` request with `ChallengeResponse`
+        /// (`{"protocol_version", "cres"}`).
+        fn emv3ds_challenge_request<'py>(
+            &self,
+            py: Python<'py>,
+            payment: &Bound<'py, PyAny>,
+            challenge: &Bound<'py, PyAny>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let payment: emv3ds::Payment = from_py(payment, Kind::Value("payment"))?;
+            let challenge: emv3ds::ChallengeResult = from_py(challenge, Kind::Value("challenge"))?;
+            ser(
+                py,
+                &emv3ds::challenge_response_request(&self.config, &payment, &challenge).py(py)?,
+            )
+        }
+
+        /// Reads the `ChallengeResponse` reply: always final.
+        fn emv3ds_parse_challenge_response(
+            &self,
+            py: Python<'_>,
+            payment: &Bound<'_, PyAny>,
+            reply: &Bound<'_, PyAny>,
+        ) -> PyResult<Verified> {
+            let payment: emv3ds::Payment = from_py(payment, Kind::Value("payment"))?;
+            let reply = reply_from_py(reply)?;
+            Ok(Verified(
+                emv3ds::parse_challenge_response(&self.config, &payment, &reply).py(py)?,
             ))
         }
 

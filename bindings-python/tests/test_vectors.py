@@ -151,6 +151,8 @@ def run_redsys(op: str, inp: Dict[str, Any]) -> Any:
         if "payment" in inp:
             result["outcome"] = hostedpay.transition(inp["payment"], verified.event()).to_dict()
         return result
+    if op.startswith("redsys.emv3ds_"):
+        return run_redsys_emv3ds(_redsys(inp), op, inp)
     if op == "redsys.status":
         response = redsys.normalize_response(inp["response"])
         if response is None:
@@ -158,6 +160,32 @@ def run_redsys(op: str, inp: Dict[str, Any]) -> Any:
         action, status = redsys.map_status(inp["transaction_type"], response)
         return {"action": action, "status": status, "response": response}
     raise AssertionError(f"unknown operation {op!r} in a bound area")
+
+
+def run_redsys_emv3ds(gw: redsys.Gateway, op: str, inp: Dict[str, Any]) -> Any:
+    """Host-to-host EMV3DS over Redsys REST (tests/vectors/redsys/emv3ds_rest.json)."""
+    if op == "redsys.emv3ds_inicia_request":
+        return gw.emv3ds_inicia_request(inp["payment"])
+    if op == "redsys.emv3ds_trata_request":
+        return gw.emv3ds_trata_request(inp["payment"], inp["authentication"])
+    if op == "redsys.emv3ds_challenge_request":
+        return gw.emv3ds_challenge_request(inp["payment"], inp["challenge"])
+    if op == "redsys.emv3ds_inicia_response":
+        card = gw.emv3ds_parse_inicia_response(inp["payment"], inp["reply"])
+        url = inp.get("notification_url", "https://shop.example/m")
+        return {"card": card, "method_form": gw.emv3ds_method_form(card, url)}
+    if op == "redsys.emv3ds_method_data":
+        return {"three_ds_server_trans_id": gw.emv3ds_method_data(inp["data"])}
+    if op == "redsys.emv3ds_trata_response":
+        step = gw.emv3ds_parse_trata_response(inp["payment"], inp["reply"])
+        if step["kind"] == "final":
+            verified = step["notification"]
+            return {"kind": "final", "notification": verified.notification(), "event": verified.event().to_dict()}
+        return step
+    if op == "redsys.emv3ds_challenge_response":
+        verified = gw.emv3ds_parse_challenge_response(inp["payment"], inp["reply"])
+        return {"notification": verified.notification(), "event": verified.event().to_dict()}
+    raise AssertionError(f"unknown operation {op!r}")
 
 
 def run_paypal(op: str, inp: Dict[str, Any]) -> Any:

@@ -2,7 +2,7 @@
 //! each. Every verb here needs the terminal's secret key, so none of it belongs in a browser.
 
 use serde::Serialize;
-use vpos_core::gateways::redsys::{self, Config, Notification, Operation};
+use vpos_core::gateways::redsys::{self, Config, Notification, Operation, emv3ds};
 use vpos_core::{Action, Error, ErrorCode, Reply, Unverified, Verified};
 use wasm_bindgen::prelude::*;
 
@@ -156,6 +156,126 @@ impl Gateway {
         let reply: Reply = from_js(reply, Arg::value("reply"))?;
         Ok(VerifiedNotification(redsys::parse_operation_response(
             &self.config,
+            &reply,
+        )?))
+    }
+}
+
+/// Host-to-host EMV3DS over REST (`redsys::emv3ds`, docs/3ds.md): the same verbs as the Node
+/// package's. Request bodies carry the card: never log them.
+#[wasm_bindgen(js_namespace = redsys, js_class = Gateway)]
+impl Gateway {
+    /// Step 1: the `iniciaPeticionREST` request.
+    #[wasm_bindgen(js_name = emv3dsIniciaRequest, unchecked_return_type = "HttpRequest")]
+    pub fn emv3ds_inicia_request(&self, payment: JsValue) -> Result<JsValue, Thrown> {
+        let payment: emv3ds::Payment = from_js(payment, Arg::value("payment"))?;
+        to_js(&emv3ds::inicia_peticion_request(&self.config, &payment)?)
+    }
+
+    /// Reads the `iniciaPeticionREST` reply: the card configuration.
+    #[wasm_bindgen(js_name = emv3dsParseIniciaResponse)]
+    pub fn emv3ds_parse_inicia_response(
+        &self,
+        payment: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        let payment: emv3ds::Payment = from_js(payment, Arg::value("payment"))?;
+        let reply: Reply = from_js(reply, Arg::value("reply"))?;
+        to_js(&emv3ds::parse_inicia_peticion_response(
+            &self.config,
+            &payment,
+            &reply,
+        )?)
+    }
+
+    /// The 3DS Method form (`threeDSMethodData`), or `null` without a 3DS Method URL.
+    #[wasm_bindgen(js_name = emv3dsMethodForm)]
+    pub fn emv3ds_method_form(
+        &self,
+        card: JsValue,
+        notification_url: &str,
+    ) -> Result<JsValue, Thrown> {
+        let card: emv3ds::CardConfiguration = from_js(card, Arg::value("card"))?;
+        to_js(&emv3ds::three_ds_method_form(&card, notification_url)?)
+    }
+
+    /// The `threeDSServerTransID` the ACS's `threeDSMethodData` post-back names.
+    #[wasm_bindgen(js_name = emv3dsMethodData)]
+    pub fn emv3ds_method_data(&self, data: &str) -> Result<String, Thrown> {
+        Ok(emv3ds::parse_three_ds_method_data(data)?)
+    }
+
+    /// Step 3: the `trataPeticionREST` request with `AuthenticationData`.
+    #[wasm_bindgen(js_name = emv3dsTrataRequest, unchecked_return_type = "HttpRequest")]
+    pub fn emv3ds_trata_request(
+        &self,
+        payment: JsValue,
+        authentication: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        let payment: emv3ds::Payment = from_js(payment, Arg::value("payment"))?;
+        let authentication: emv3ds::Authentication =
+            from_js(authentication, Arg::value("authentication"))?;
+        to_js(&emv3ds::trata_peticion_request(
+            &self.config,
+            &payment,
+            &authentication,
+        )?)
+    }
+
+    /// Reads the `AuthenticationData` reply: `{kind: "final", notification}` (verified) or
+    /// `{kind: "challenge", challenge, form}`.
+    #[wasm_bindgen(js_name = emv3dsParseTrataResponse)]
+    pub fn emv3ds_parse_trata_response(
+        &self,
+        payment: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        let payment: emv3ds::Payment = from_js(payment, Arg::value("payment"))?;
+        let reply: Reply = from_js(reply, Arg::value("reply"))?;
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| js_sys::Reflect::set(&out, &key.into(), &value);
+        match emv3ds::parse_trata_peticion_response(&self.config, &payment, &reply)? {
+            emv3ds::Step::Final(verified) => {
+                let _ = set("kind", "final".into());
+                let _ = set("notification", VerifiedNotification(*verified).into());
+            }
+            emv3ds::Step::Challenge(challenge) => {
+                let _ = set("kind", "challenge".into());
+                let _ = set("challenge", to_js(&challenge)?);
+                let _ = set("form", to_js(&challenge.form())?);
+            }
+        }
+        Ok(out.into())
+    }
+
+    /// Step 5: the `trataPeticionREST` request with `ChallengeResponse`.
+    #[wasm_bindgen(js_name = emv3dsChallengeRequest, unchecked_return_type = "HttpRequest")]
+    pub fn emv3ds_challenge_request(
+        &self,
+        payment: JsValue,
+        challenge: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        let payment: emv3ds::Payment = from_js(payment, Arg::value("payment"))?;
+        let challenge: emv3ds::ChallengeResult = from_js(challenge, Arg::value("challenge"))?;
+        to_js(&emv3ds::challenge_response_request(
+            &self.config,
+            &payment,
+            &challenge,
+        )?)
+    }
+
+    /// Reads the `ChallengeResponse` reply: always final, verified.
+    #[wasm_bindgen(js_name = emv3dsParseChallengeResponse)]
+    pub fn emv3ds_parse_challenge_response(
+        &self,
+        payment: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
+    ) -> Result<VerifiedNotification, Thrown> {
+        let payment: emv3ds::Payment = from_js(payment, Arg::value("payment"))?;
+        let reply: Reply = from_js(reply, Arg::value("reply"))?;
+        Ok(VerifiedNotification(emv3ds::parse_challenge_response(
+            &self.config,
+            &payment,
             &reply,
         )?))
     }

@@ -407,6 +407,63 @@ fn run(op: &str, input: &Value) -> Outcome {
             let wait = driver::retry_after(&policy, gateway, attempt, &failure);
             Ok(json!({ "wait_ms": wait }))
         }
+        op if op.starts_with("redsys.emv3ds_") => redsys_emv3ds(op, input),
+        other => panic!("unknown operation {other}"),
+    }
+}
+
+/// Host-to-host EMV3DS over Redsys REST (`tests/vectors/redsys/emv3ds_rest.json`).
+fn redsys_emv3ds(op: &str, input: &Value) -> Outcome {
+    use redsys::emv3ds;
+    let config: redsys::Config = de(input, "config");
+    let payment = || -> emv3ds::Payment { de(input, "payment") };
+    match op {
+        "redsys.emv3ds_inicia_request" => Ok(to_json(&emv3ds::inicia_peticion_request(
+            &config,
+            &payment(),
+        )?)),
+        "redsys.emv3ds_trata_request" => Ok(to_json(&emv3ds::trata_peticion_request(
+            &config,
+            &payment(),
+            &de(input, "authentication"),
+        )?)),
+        "redsys.emv3ds_challenge_request" => Ok(to_json(&emv3ds::challenge_response_request(
+            &config,
+            &payment(),
+            &de(input, "challenge"),
+        )?)),
+        "redsys.emv3ds_inicia_response" => {
+            let card =
+                emv3ds::parse_inicia_peticion_response(&config, &payment(), &de(input, "reply"))?;
+            let url = input["notification_url"]
+                .as_str()
+                .unwrap_or("https://shop.example/m");
+            let form = emv3ds::three_ds_method_form(&card, url)?;
+            Ok(json!({"card": to_json(&card), "method_form": to_json(&form)}))
+        }
+        "redsys.emv3ds_method_data" => {
+            let id = emv3ds::parse_three_ds_method_data(input["data"].as_str().unwrap())?;
+            Ok(json!({"three_ds_server_trans_id": id}))
+        }
+        "redsys.emv3ds_trata_response" => {
+            match emv3ds::parse_trata_peticion_response(&config, &payment(), &de(input, "reply"))? {
+                emv3ds::Step::Final(verified) => Ok(json!({
+                    "kind": "final",
+                    "notification": to_json(&**verified),
+                    "event": to_json(&verified.event()),
+                })),
+                emv3ds::Step::Challenge(challenge) => Ok(json!({
+                    "kind": "challenge",
+                    "challenge": to_json(&challenge),
+                    "form": to_json(&challenge.form()),
+                })),
+            }
+        }
+        "redsys.emv3ds_challenge_response" => {
+            let verified =
+                emv3ds::parse_challenge_response(&config, &payment(), &de(input, "reply"))?;
+            Ok(json!({"notification": to_json(&*verified), "event": to_json(&verified.event())}))
+        }
         other => panic!("unknown operation {other}"),
     }
 }

@@ -82,6 +82,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("paypal_ipn", paypal_ipn),
     ("paypal_nvp", paypal_nvp),
     ("paypal_webhook", paypal_webhook),
+    ("redsys_emv3ds", redsys_emv3ds),
     ("redsys_notification", redsys_notification),
     ("redsys_query", redsys_query),
     ("redsys_rest", redsys_rest),
@@ -444,6 +445,81 @@ pub fn redsys_rest(data: &[u8]) {
         redsys::parse_operation_response(config, &reply).expect("signed with the merchant key");
     redsys_verified(&verified);
     apply(&verified.event());
+}
+
+/// The order the EMV3DS seeds pay (`tests/vectors/redsys/emv3ds_rest.json`).
+pub const REDSYS_EMV3DS_ORDER: &str = "1234abcd5678";
+
+/// Host-to-host EMV3DS replies (`iniciaPeticionREST`, `trataPeticionREST` after
+/// `AuthenticationData` and after `ChallengeResponse`): the input as each reply body, for
+/// the seeds' payment; then the input as the parameters JSON of a reply signed with the
+/// order key, which must get past the signature; the method form of any card configuration
+/// read, the challenge form, events and transitions; the input as `threeDSMethodData`.
+pub fn redsys_emv3ds(data: &[u8]) {
+    use redsys::emv3ds;
+    let config = &REDSYS[0];
+    let payment: emv3ds::Payment = config_payment();
+    let run = |reply: &Reply| {
+        match emv3ds::parse_inicia_peticion_response(config, &payment, reply) {
+            Ok(card) => {
+                let _ = emv3ds::three_ds_method_form(&card, "https://shop.example/m");
+                let _ = serde_json::to_string(&card);
+            }
+            Err(e) => rejected(&e, redsys::reject),
+        }
+        match emv3ds::parse_trata_peticion_response(config, &payment, reply) {
+            Ok(emv3ds::Step::Final(v)) => {
+                redsys_verified(&v);
+                apply(&v.event());
+            }
+            Ok(emv3ds::Step::Challenge(c)) => {
+                let _ = c.form().to_html(true);
+            }
+            Err(e) => rejected(&e, redsys::reject),
+        }
+        match emv3ds::parse_challenge_response(config, &payment, reply) {
+            Ok(v) => {
+                redsys_verified(&v);
+                apply(&v.event());
+            }
+            Err(e) => rejected(&e, redsys::reject),
+        }
+    };
+    run(&ok_reply(data));
+    let _ = emv3ds::parse_three_ds_method_data(&String::from_utf8_lossy(data));
+    if data.len() > RESIGN_MAX {
+        return;
+    }
+    let parameters = redsys::SignatureVersion::HmacSha256V1.encode_parameters(data);
+    let signature =
+        redsys::sign(config, REDSYS_EMV3DS_ORDER, parameters.as_bytes()).expect("valid key");
+    let body = serde_json::json!({
+        "Ds_SignatureVersion": "HMAC_SHA256_V1",
+        "Ds_MerchantParameters": parameters,
+        "Ds_Signature": signature,
+    });
+    let reply = ok_reply(body.to_string().as_bytes());
+    for result in [
+        emv3ds::parse_inicia_peticion_response(config, &payment, &reply).map(|_| ()),
+        emv3ds::parse_trata_peticion_response(config, &payment, &reply).map(|_| ()),
+        emv3ds::parse_challenge_response(config, &payment, &reply).map(|_| ()),
+    ] {
+        if let Err(e) = result {
+            assert_ne!(
+                e.code(),
+                vpos_core::ErrorCode::SignatureMismatch,
+                "signed with the order key"
+            );
+        }
+    }
+    run(&reply);
+}
+
+fn config_payment() -> redsys::emv3ds::Payment {
+    config(&format!(
+        r#"{{"order": "{REDSYS_EMV3DS_ORDER}", "amount": {{"minor": 4999, "currency": "EUR"}},
+            "card": {{"id_oper": "a1b2c3d4e5f6"}}}}"#
+    ))
 }
 
 /// The order the status query seeds ask about.

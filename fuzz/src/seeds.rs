@@ -189,6 +189,18 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
                 }
             }
         }
+        "redsys_emv3ds" => {
+            for (op, input) in cases("redsys/emv3ds_rest.json") {
+                if !op.ends_with("_response") {
+                    continue;
+                }
+                let Some(b) = reply_body(&input) else {
+                    continue;
+                };
+                out.extend(redsys_parameters(&b));
+                out.push(b);
+            }
+        }
         "redsys_rest" => {
             for (op, input) in cases("redsys/rest.json") {
                 if op != "redsys.operation_response" {

@@ -28,6 +28,9 @@ use crate::delivery::{self, Delivery, Policy};
 use crate::html::{self, esc};
 use crate::pay_page;
 
+#[path = "redsys_emv3ds.rs"]
+pub(crate) mod emv3ds;
+
 /// Largest form or REST request accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -41,6 +44,8 @@ const URL_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_S
 pub(crate) struct State {
     /// Payments by `Ds_Order` (unique per terminal, as Redsys requires).
     pub payments: Bounded<Payment>,
+    /// Host-to-host EMV3DS flows by `threeDSServerTransID` (`redsys_emv3ds.rs`).
+    pub emv3ds: Bounded<emv3ds::Flow>,
 }
 
 /// Where a payment stands.
@@ -209,6 +214,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/sis/realizarPago", post(realizar_pago))
         .route("/sis/pago/{order}", get(pay_page).post(pay_submit))
         .route("/sis/rest/trataPeticionREST", post(trata_peticion))
+        .merge(emv3ds::routes())
 }
 
 /// A Redsys refusal: the `SISxxxx` code when Redsys has one, and what exactly is wrong.
@@ -318,6 +324,12 @@ fn json_params(json: &[u8]) -> Option<Vec<(String, String)>> {
                 serde_json::Value::Number(n) => n.to_string(),
                 serde_json::Value::Bool(b) => b.to_string(),
                 serde_json::Value::Null => String::new(),
+                // The one nested value Redsys takes: the EMV3DS object, kept as its JSON.
+                object @ serde_json::Value::Object(_)
+                    if k.eq_ignore_ascii_case("DS_MERCHANT_EMV3DS") =>
+                {
+                    object.to_string()
+                }
                 _ => return None,
             };
             Some((k.to_ascii_uppercase(), text))
@@ -1239,6 +1251,9 @@ async fn trata_peticion(
         Err(e) => return rest_error(&app, "", &e),
     };
     let order = signed.order.clone();
+    if signed.get("DS_MERCHANT_EMV3DS").is_some() {
+        return emv3ds::trata(&app, &signed);
+    }
     let kind = signed.get("DS_MERCHANT_TRANSACTIONTYPE").unwrap_or("");
     let kind = match kind {
         "2" | "3" | "9" => kind.to_string(),

@@ -133,6 +133,24 @@ function operations(api) {
       const body = parseJson(request.body);
       return { request, body, parameters: b64json(body.Ds_MerchantParameters) };
     },
+    'redsys.emv3ds_inicia_request': (i) => rs(i).emv3dsIniciaRequest(i.payment),
+    'redsys.emv3ds_trata_request': (i) => rs(i).emv3dsTrataRequest(i.payment, i.authentication),
+    'redsys.emv3ds_challenge_request': (i) => rs(i).emv3dsChallengeRequest(i.payment, i.challenge),
+    'redsys.emv3ds_inicia_response': (i) => {
+      const g = rs(i);
+      const card = g.emv3dsParseIniciaResponse(i.payment, i.reply);
+      return { card, method_form: g.emv3dsMethodForm(card, i.notification_url ?? 'https://shop.example/m') };
+    },
+    'redsys.emv3ds_method_data': (i) => ({ three_ds_server_trans_id: rs(i).emv3dsMethodData(i.data) }),
+    'redsys.emv3ds_trata_response': (i) => {
+      const step = rs(i).emv3dsParseTrataResponse(i.payment, i.reply);
+      if (step.kind !== 'final') return step;
+      return { kind: 'final', notification: step.notification.notification, event: step.notification.event };
+    },
+    'redsys.emv3ds_challenge_response': (i) => {
+      const verified = rs(i).emv3dsParseChallengeResponse(i.payment, i.reply);
+      return { notification: verified.notification, event: verified.event };
+    },
     'redsys.operation_response': (i) => {
       const g = rs(i);
       const verified = g.parseOperationResponse(i.reply);

@@ -12,11 +12,14 @@
 //! Signature versions `HMAC_SHA256_V1`, `HMAC_SHA512_V1` and `HMAC_SHA512_V2` ([`SignatureVersion`]).
 //! Stored credentials (COF/MIT) and SCA exemptions: [`StoredCredential`] on the checkout
 //! [`Order`] and on the REST [`Operation`] (`kind: payment` charges a stored card).
+//! Host-to-host EMV 3-D Secure over REST (`iniciaPeticionREST`, 3DS Method, `trataPeticionREST`
+//! with `AuthenticationData`, the challenge and its `cres`): [`emv3ds`].
 //! Parameters vpos does not model yet: [`ExtraParameters`] on the [`Order`] (validated names,
 //! never a modelled one, signed like the rest).
 
 mod checkout;
 mod config;
+pub mod emv3ds;
 mod extra;
 mod notification;
 mod query;

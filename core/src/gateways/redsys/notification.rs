@@ -218,7 +218,7 @@ fn parse_soap(body: &[u8]) -> Result<Notification> {
     )
 }
 
-fn build(
+pub(super) fn build(
     format: Format,
     parameters: Vec<(String, String)>,
     signed_text: String,
@@ -358,7 +358,7 @@ impl<'a> Read<'a> {
 /// Decodes the parameters JSON object in the order Redsys wrote it: values may be strings
 /// (URL-encoded or not; PHP-escaped slashes are plain JSON), numbers or booleans; anything
 /// nested is refused.
-fn decode_json_parameters(json: &[u8]) -> Result<Vec<(String, String)>> {
+pub(super) fn decode_json_parameters(json: &[u8]) -> Result<Vec<(String, String)>> {
     serde_json::from_slice::<Parameters>(json)
         .map(|p| p.0)
         .map_err(|_| Error::invalid("Ds_MerchantParameters", "is not a flat JSON object"))
