@@ -63,44 +63,14 @@ pub struct Card {
 /// A card field: text only, and never quoted when it is not (serde's own message for a number
 /// would print the digits).
 fn card_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
-    struct Visitor;
-    impl<'de> serde::de::Visitor<'de> for Visitor {
-        type Value = Option<Secret>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("text")
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(Secret::new(v)))
-        }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Err(E::custom("card data must be text"))
-        }
-        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Err(E::custom("card data must be text"))
-        }
-        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Err(E::custom("card data must be text"))
-        }
-        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Err(E::custom("card data must be text"))
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-            Err(serde::de::Error::custom("card data must be text"))
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-            Err(serde::de::Error::custom("card data must be text"))
-        }
+    use serde::Deserialize as _;
+    // Read as any JSON value first, so that no type error can carry the value itself; a
+    // number, list or object is refused without being quoted.
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(v) => Ok(Some(Secret::new(v))),
+        serde_json::Value::Null => Ok(None),
+        _ => Err(serde::de::Error::custom("card data must be text")),
     }
-    d.deserialize_any(Visitor)
 }
 
 impl std::fmt::Debug for Card {
@@ -1212,6 +1182,25 @@ mod tests {
             "amount": {"minor": 1, "currency": "EUR"}, "card": {"cvv2": 987}}))
         .unwrap_err();
         assert!(!e.to_string().contains("987"), "{e}");
+        // A number with a fraction or an exponent, a list, an object: refused, never quoted.
+        let parsed: serde_json::Value =
+            serde_json::from_str(r#"[4548810000000003.5, 4.5488100000000031e15]"#).unwrap();
+        for pan in [
+            parsed[0].clone(),
+            parsed[1].clone(),
+            json!(["4548810000000003"]),
+            json!({"n": "4548810000000003"}),
+        ] {
+            let e = serde_json::from_value::<Payment>(json!({"order": ORDER,
+                "amount": {"minor": 1, "currency": "EUR"}, "card": {"pan": pan}}))
+            .unwrap_err();
+            let text = e.to_string();
+            assert!(
+                !text.contains("4548810000000003") && !text.contains("4.54881"),
+                "{text}"
+            );
+            assert!(text.contains("card data must be text"), "{text}");
+        }
     }
 
     #[test]
