@@ -30,7 +30,7 @@ def test_config_names_its_gateway_hides_its_secrets_and_names_a_bad_key() -> Non
 
 
 def test_tables_come_from_the_core() -> None:
-    assert driver.GATEWAYS == ("flocash", "redsys", "paypal", "ceca", "elavon", "bitpay")
+    assert driver.GATEWAYS == ("flocash", "redsys", "paypal", "ceca", "elavon", "bitpay", "paypal_rest")
     assert driver.secret_keys("paypal") == ["nvp.password", "nvp.signature"]
     assert driver.max_body_bytes("redsys") == hostedpay.redsys.MAX_BODY_BYTES
     assert driver.supported_operations("paypal") == ["refund"]

@@ -157,7 +157,12 @@ for (_gw, _key), _name in SECRET_FIELDS.items():
 
 def dummy_checkout(account: conf.Account) -> tuple:
     """Signs a 1.00 EUR test order with ``account``'s configuration through the driver's
-    checkout: ``(what, value)``, the signature field of the form or a description."""
+    checkout: ``(what, value)``, the signature field of the form or a description. A PayPal REST
+    account signs nothing: its test is a new OAuth token for its credentials (never shown)."""
+    if account.gateway_name == "paypal_rest":
+        conf.forget_access_token(account)
+        conf.access_token(account)  # raises the core's error for wrong credentials
+        return ("access token", gettext("issued by PayPal for these credentials (not shown)"))
     order = hostedpay.driver.Order.for_payment(account.gateway_name, {
         "order_id": "000000000001", "amount": dict(TEST_AMOUNT), "custom": "test",
         "timestamp": "20260101000000"})

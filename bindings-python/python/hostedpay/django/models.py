@@ -480,14 +480,29 @@ class AbstractPayment(models.Model):
         if isinstance(result, hostedpay.http.RedirectForm):
             return result
         client = http_client or conf.http_client()
-        try:
-            reply = client(result, timeout if timeout is not None else account.postback_timeout)
-        except Exception as e:  # noqa: BLE001 - a failing client is "no answer"
-            reply = {"error": f"{type(e).__name__}: {e}"}
-        form, reference = hostedpay.driver.parse_checkout_reply(config, reply)
+        for attempt in (1, 2):
+            try:
+                reply = client(result, timeout if timeout is not None else account.postback_timeout)
+            except Exception as e:  # noqa: BLE001 - a failing client is "no answer"
+                reply = {"error": f"{type(e).__name__}: {e}"}
+            try:
+                form, reference = hostedpay.driver.parse_checkout_reply(config, reply)
+                break
+            except hostedpay.VposError as e:
+                # PayPal REST's 401: the cached token expired; once more with a new one (same
+                # order, so the same PayPal-Request-Id: PayPal creates one order).
+                if attempt == 2 or self.gateway != "paypal_rest" or not hostedpay.paypal_rest.is_token_rejected(e):
+                    raise
+                config = account.fresh_config()
+                result = hostedpay.driver.checkout(config, order)
         self.reference = reference[:128]
+        # A PayPal REST authorisation may be captured in several parts (final_capture false
+        # keeps it open): the state machine counts them with multiple_captures.
+        if self.gateway == "paypal_rest" and order.is_preauthorisation:
+            self.multiple_captures = True
         if self.pk is not None:
-            type(self).objects.filter(pk=self.pk).update(reference=self.reference)
+            type(self).objects.filter(pk=self.pk).update(reference=self.reference,
+                                                         multiple_captures=self.multiple_captures)
         return form
 
     def refundable_minor(self) -> int:

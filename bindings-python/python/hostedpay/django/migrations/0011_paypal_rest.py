@@ -1,0 +1,30 @@
+# Gateway choices with PayPal REST (Orders v2, issue #19). Choices only: no schema change.
+
+from django.db import migrations, models
+
+CHOICES = [('flocash', 'FloCash'), ('redsys', 'Redsys'), ('paypal', 'PayPal'), ('ceca', 'CECA'), ('elavon', 'Santander Elavon'), ('bitpay', 'Bitpay'), ('paypal_rest', 'PayPal (Orders v2)')]
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('vpos', '0010_refund_idempotency_key'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='merchantaccount',
+            name='gateway',
+            field=models.CharField(choices=CHOICES, db_index=True, max_length=32),
+        ),
+        migrations.AlterField(
+            model_name='notification',
+            name='gateway',
+            field=models.CharField(choices=CHOICES, db_index=True, max_length=32),
+        ),
+        migrations.AlterField(
+            model_name='payment',
+            name='gateway',
+            field=models.CharField(choices=CHOICES, db_index=True, default='flocash', max_length=32),
+        ),
+    ]
