@@ -256,7 +256,7 @@ def test_checkout_to_paid_to_partial_refunds_with_duplicated_and_tampered_webhoo
     assert token_requests(box) == 1  # the token was fetched for the checkout
     location = approve(box, payment.reference)
     status, note = hooks.take("CHECKOUT.ORDER.APPROVED")
-    assert (status, note.verdict) == (200, "ignored")  # moves no money: the return captures
+    assert (status, note.verdict) == (200, "ignored"), (note.error_code, note.detail)  # no money: the return captures
 
     # The buyer comes back: the order is captured through the one operation path.
     charge = come_back(payment, location)

@@ -310,8 +310,11 @@ class NotificationView(View):
         if refused is not None:
             return self.reject(record, refused)
 
+        answers: list = []
+
         def acknowledge(outcome: Any) -> Tuple[Mapping[str, Any], Mapping[str, Any]]:
             answer = driver.acknowledge(config, verified, outcome)
+            answers.append(answer)
             return answer.response, answer.payment_fields
 
         try:
@@ -327,6 +330,11 @@ class NotificationView(View):
             if self.gateway_name == "flocash" and getattr(settings, ACK_UNKNOWN_ORDERS, False) is True:
                 return self.acknowledge_unknown_order(record, acct, config, verified, event, not_found)
             return self.finish(record, not_found, event_key=event.key)
+        if answers and answers[-1].verdict == "ignored" and record.verdict != "ignored":
+            # A webhook that moves no money (PayPal REST's CHECKOUT.ORDER.APPROVED): the core's
+            # placeholder event was never meant to apply, whatever the transition said.
+            record.verdict, record.error_code, record.detail = "ignored", "", None
+            record.save(update_fields=["verdict", "error_code", "detail"])
         return to_django(result[1])
 
     def acknowledge_unknown_order(self, record: Notification, acct: conf.Account, config: Any, verified: Any,
