@@ -26,13 +26,16 @@ from urllib.parse import urlencode, urlsplit
 from urllib.request import urlopen
 
 import pytest
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 import hostedpay
 from hostedpay.django import conf
 from hostedpay.django.models import Notification, Payment, Refund
 from hostedpay.django.views import complete_paypal_return
 from tests.redsys_helpers import REPO, cargo
+from tests.test_query_counts import APPLIED, DUPLICATE, statements
 
 SANDBOX_BINARY = os.environ.get("HOSTEDPAY_SANDBOX")
 
@@ -195,11 +198,16 @@ class Webhooks:
         self.relay = relay
         self.client = Client()
         self.seen: List[Tuple[Dict[str, str], bytes]] = []
+        #: The SQL statements of the last post (BEGIN/COMMIT left out).
+        self.sql: List[str] = []
 
     def post(self, headers: Dict[str, str], body: bytes) -> Tuple[int, Notification]:
         meta = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()
                 if k.lower() not in ("content-type", "content-length", "host")}
-        response = self.client.post(WEBHOOK_PATH, data=body, content_type=headers.get("Content-Type", ""), **meta)
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.post(WEBHOOK_PATH, data=body, content_type=headers.get("Content-Type", ""),
+                                        **meta)
+        self.sql = statements([q["sql"] for q in captured.captured_queries])
         return response.status_code, Notification.objects.order_by("pk").last()  # type: ignore[return-value]
 
     def take(self, event_type: str, seconds: float = 20) -> Tuple[int, Notification]:
@@ -279,6 +287,8 @@ def test_checkout_to_paid_to_partial_refunds_with_duplicated_and_tampered_webhoo
     headers, body = hooks.seen[-1]
     status, dup = hooks.post(headers, body)
     assert (status, dup.verdict) == (200, "already_applied") and dup.pk != note.pk
+    # The same statements as every gateway's duplicate (test_query_counts.py): the token is cached.
+    assert len(hooks.sql) == DUPLICATE, hooks.sql
     assert len(applied(payment)) == 1
     assert payment.events.filter(to_status="paid").count() == 1
 
@@ -317,6 +327,7 @@ def test_checkout_to_paid_to_partial_refunds_with_duplicated_and_tampered_webhoo
     assert payment.status == "partially_refunded"  # the tampered body moved nothing
     status, note = hooks.take("PAYMENT.CAPTURE.REVERSED")  # PayPal's retry: the signed body
     assert (status, note.verdict) == (200, "applied")
+    assert len(hooks.sql) == APPLIED, hooks.sql  # as every gateway's applied notification
     payment.refresh_from_db()
     assert payment.status == "charged_back"
 

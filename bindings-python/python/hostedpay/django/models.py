@@ -480,9 +480,10 @@ class AbstractPayment(models.Model):
         if isinstance(result, hostedpay.http.RedirectForm):
             return result
         client = http_client or conf.http_client()
+        request = result
         for attempt in (1, 2):
             try:
-                reply = client(result, timeout if timeout is not None else account.postback_timeout)
+                reply = client(request, timeout if timeout is not None else account.postback_timeout)
             except Exception as e:  # noqa: BLE001 - a failing client is "no answer"
                 reply = {"error": f"{type(e).__name__}: {e}"}
             try:
@@ -494,7 +495,10 @@ class AbstractPayment(models.Model):
                 if attempt == 2 or self.gateway != "paypal_rest" or not hostedpay.paypal_rest.is_token_rejected(e):
                     raise
                 config = account.fresh_config()
-                result = hostedpay.driver.checkout(config, order)
+                again = hostedpay.driver.checkout(config, order)
+                if isinstance(again, hostedpay.http.RedirectForm):  # the same gateway: never a form
+                    return again
+                request = again
         self.reference = reference[:128]
         # A PayPal REST authorisation may be captured in several parts (final_capture false
         # keeps it open): the state machine counts them with multiple_captures.
