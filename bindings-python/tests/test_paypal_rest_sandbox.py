@@ -194,8 +194,8 @@ def token_requests(box: Box) -> int:
 class Webhooks:
     """Posts what the relay received to the notification view, in this thread."""
 
-    def __init__(self, relay: Relay) -> None:
-        self.relay = relay
+    def __init__(self, relay: Relay, path: str = WEBHOOK_PATH) -> None:
+        self.relay, self.path = relay, path
         self.client = Client()
         self.seen: List[Tuple[Dict[str, str], bytes]] = []
         #: The SQL statements of the last post (BEGIN/COMMIT left out).
@@ -205,7 +205,7 @@ class Webhooks:
         meta = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()
                 if k.lower() not in ("content-type", "content-length", "host")}
         with CaptureQueriesContext(connection) as captured:
-            response = self.client.post(WEBHOOK_PATH, data=body, content_type=headers.get("Content-Type", ""),
+            response = self.client.post(self.path, data=body, content_type=headers.get("Content-Type", ""),
                                         **meta)
         self.sql = statements([q["sql"] for q in captured.captured_queries])
         return response.status_code, Notification.objects.order_by("pk").last()  # type: ignore[return-value]
@@ -360,3 +360,34 @@ def test_authorize_then_two_partial_captures_then_void(box: Box, relay: Relay) -
     assert box.order(payment.reference)["captured_minor"] == 1500
     status, note = hooks.take("PAYMENT.AUTHORIZATION.VOIDED")
     assert status == 200 and note.verdict in ("already_applied", "ignored"), note.verdict
+
+
+def test_a_database_account_with_its_secret_encrypted(box: Box, relay: Relay, settings: Any) -> None:
+    """A ``MerchantAccount`` of kind ``paypal_rest`` (added in the admin): the secret encrypted
+    at rest, the token fetched with it, a payment of that account paid and its webhook verified
+    at the account's URL."""
+    from cryptography.fernet import Fernet
+
+    from hostedpay.django.accounts import MerchantAccount
+
+    settings.VPOS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    row = MerchantAccount(gateway="paypal_rest", name="shop2", environment="testing", configuration={
+        "client_id": "sandbox-paypal-client-id", "api_base": box.base, "webhook_id": "SANDBOXWEBHOOK0001",
+        "merchant": "HOSTEDPAY0001"})
+    row.set_secrets({"secret": "sandbox-paypal-secret", "access_token": "never-stored"})
+    row.full_clean()
+    row.save()
+    stored = MerchantAccount.objects.get(pk=row.pk)
+    assert "sandbox-paypal-secret" not in stored.secrets and stored.secret_keys_set() == ["secret"]
+    assert row.config_errors() == []
+
+    payment = Payment.objects.create(gateway="paypal_rest", account="shop2", order_id="PR-19-3", currency="EUR",
+                                     amount=Decimal("7.00"))
+    payment.checkout_form(return_url=RETURN_URL, cancel_url=CANCEL_URL)
+    payment.refresh_from_db()
+    charge = come_back(payment, approve(box, payment.reference))
+    assert charge is not None and charge.status == "succeeded", charge.detail if charge else None
+    status, note = Webhooks(relay, "/vpos/paypal_rest/shop2/").take("PAYMENT.CAPTURE.COMPLETED")
+    assert (status, note.verdict, note.account) == (200, "already_applied", "shop2")
+    payment.refresh_from_db()
+    assert payment.status == "paid"

@@ -52,7 +52,14 @@ def config_template(gateway: str) -> Dict[str, Any]:
         top = (error.field or "").split(".")[0].split("[")[0]
         if top and top not in secret and top not in out:
             out[top] = ""
+    for key in OPTIONAL_IN_TEMPLATE.get(gateway, ()):
+        out.setdefault(key, "")
     return out
+
+
+#: Keys the core lets an account leave out that the Django app needs all the same: PayPal REST's
+#: webhook subscription id (every webhook is verified with it).
+OPTIONAL_IN_TEMPLATE: Dict[str, Tuple[str, ...]] = {"paypal_rest": ("webhook_id",)}
 
 
 def config_templates() -> Dict[str, Dict[str, Any]]:
