@@ -265,6 +265,7 @@ def test_checkout_to_paid_to_partial_refunds_with_duplicated_and_tampered_webhoo
     location = approve(box, payment.reference)
     status, note = hooks.take("CHECKOUT.ORDER.APPROVED")
     assert (status, note.verdict) == (200, "ignored"), (note.error_code, note.detail)  # no money: the return captures
+    assert (note.order_id, note.status_code) == ("PR-19-1", "CHECKOUT.ORDER.APPROVED")  # the whole event type
 
     # The buyer comes back: the order is captured through the one operation path.
     charge = come_back(payment, location)

@@ -605,7 +605,8 @@ class Notification(models.Model):
     #: Read from the parsed (not yet verified) notification, to find it again.
     order_id = models.CharField(max_length=64, blank=True, db_index=True)
     transaction_id = models.CharField(max_length=64, blank=True)
-    status_code = models.CharField(max_length=16, blank=True)
+    #: The gateway's status code (PayPal REST: the webhook's event type, up to 64 characters).
+    status_code = models.CharField(max_length=64, blank=True)
     payment = models.ForeignKey(conf.payment_model_label(), null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="notifications")
     verdict = models.CharField(max_length=32, choices=VERDICTS, default="received", db_index=True)

@@ -269,7 +269,7 @@ class NotificationView(View):
         summary = unverified.summary
         record.order_id = summary["order_id"][:64]
         record.transaction_id = summary["transaction_id"][:64]
-        record.status_code = summary["status_code"][:16]
+        record.status_code = summary["status_code"][:64]
         # 3. Prove.
         try:
             verified = self.prove(config, unverified, acct)

@@ -1,4 +1,5 @@
-# Gateway choices with PayPal REST (Orders v2, issue #19). Choices only: no schema change.
+# Gateway choices with PayPal REST (Orders v2, issue #19), and room in Notification.status_code for
+# its webhooks' event types (PAYMENT.AUTHORIZATION.CREATED: 29 characters).
 
 from django.db import migrations, models
 
@@ -21,6 +22,11 @@ class Migration(migrations.Migration):
             model_name='notification',
             name='gateway',
             field=models.CharField(choices=CHOICES, db_index=True, max_length=32),
+        ),
+        migrations.AlterField(
+            model_name='notification',
+            name='status_code',
+            field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AlterField(
             model_name='payment',

@@ -223,7 +223,7 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
     note = Notification.objects.create(
         gateway=acct.gateway_name, account=acct.name, content_type=headers.get("content-type", "")[:250],
         headers={}, body=_body_bytes(reply), order_id=event.order_id[:64],
-        transaction_id=event.transaction_id[:64], status_code=event.status_code[:16])
+        transaction_id=event.transaction_id[:64], status_code=event.status_code[:64])
     record.reference = event.transaction_id[:128]
     try:
         result = apply_event(note, acct, event, lambda outcome: (_NO_ANSWER, read.fields_to_store(outcome)))
