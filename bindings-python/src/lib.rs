@@ -8,7 +8,7 @@
 //! notifications, events and outcomes are opaque classes Python cannot construct.
 //!
 //! `hostedpay.driver` is every gateway behind one set of verbs (`vpos_core::driver`): what the
-//! Django app uses. The per-gateway modules (`hostedpay.flocash`, `hostedpay.redsys`, `hostedpay.paypal`, `hostedpay.ceca`, `hostedpay.elavon`, `hostedpay.bitpay`, `hostedpay.money`, `hostedpay.state`, `hostedpay.http`)
+//! Django app uses. The per-gateway modules (`hostedpay.flocash`, `hostedpay.redsys`, `hostedpay.paypal`, `hostedpay.ceca`, `hostedpay.elavon`, `hostedpay.bitpay`, `hostedpay.paypal_rest`, `hostedpay.money`, `hostedpay.state`, `hostedpay.http`)
 //! re-export the submodules built here.
 
 use pyo3::prelude::*;
@@ -25,6 +25,7 @@ mod gateway;
 mod http;
 mod money;
 mod paypal;
+mod paypal_rest;
 mod query;
 mod redsys;
 mod state;
@@ -160,6 +161,18 @@ fn _hostedpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
         vpos_core::gateways::bitpay::MAX_BODY_BYTES,
     )?;
     m.add_submodule(&bp)?;
+
+    let pr = PyModule::new(py, "paypal_rest")?;
+    pr.add_class::<paypal_rest::Gateway>()?;
+    pr.add_class::<paypal_rest::AccessToken>()?;
+    pr.add_function(wrap_pyfunction!(paypal_rest::parse_token_reply, &pr)?)?;
+    pr.add_function(wrap_pyfunction!(paypal_rest::is_token_rejected, &pr)?)?;
+    pr.add(
+        "SANDBOX_API_BASE",
+        vpos_core::gateways::paypal::SANDBOX_API_BASE,
+    )?;
+    pr.add("LIVE_API_BASE", vpos_core::gateways::paypal::LIVE_API_BASE)?;
+    m.add_submodule(&pr)?;
 
     let pp = PyModule::new(py, "paypal")?;
     pp.add_class::<paypal::Gateway>()?;

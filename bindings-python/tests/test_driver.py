@@ -30,7 +30,7 @@ def test_config_names_its_gateway_hides_its_secrets_and_names_a_bad_key() -> Non
 
 
 def test_tables_come_from_the_core() -> None:
-    assert driver.GATEWAYS == ("flocash", "redsys", "paypal", "ceca", "elavon", "bitpay")
+    assert driver.GATEWAYS == ("flocash", "redsys", "paypal", "ceca", "elavon", "bitpay", "paypal_rest")
     assert driver.secret_keys("paypal") == ["nvp.password", "nvp.signature"]
     assert driver.max_body_bytes("redsys") == hostedpay.redsys.MAX_BODY_BYTES
     assert driver.supported_operations("paypal") == ["refund"]
@@ -120,9 +120,11 @@ def test_operations_are_checked_built_and_settled_by_the_core() -> None:
 
 
 def test_the_django_secret_keys_are_the_cores() -> None:
-    from hostedpay.django.accounts import SECRET_KEYS
+    from hostedpay.django.accounts import NOT_STORED_SECRETS, SECRET_KEYS
 
     assert set(SECRET_KEYS) == set(driver.GATEWAYS)
     for gateway, keys in SECRET_KEYS.items():
-        assert set(keys) == {path.split(".")[0] for path in driver.secret_keys(gateway)}
+        assert set(keys) == {path.split(".")[0] for path in driver.secret_keys(gateway)} - set(NOT_STORED_SECRETS)
     assert SECRET_KEYS["paypal"] == ("nvp",) and SECRET_KEYS["elavon"] == ("secret", "rebate_password")
+    # PayPal REST's access_token is the host's cached OAuth token: never a stored secret.
+    assert driver.secret_keys("paypal_rest") == ["secret", "access_token"] and SECRET_KEYS["paypal_rest"] == ("secret",)

@@ -180,6 +180,11 @@ def test_add_account_form_of_one_gateway(settings: Any, staff: Any, keys: list) 
     assert "merchant_code" in configuration and "terminal" in configuration  # the gateway's template
     templates = json.loads(html.split('id="vpos-config-templates"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
     assert set(templates) == set(hostedpay.driver.GATEWAYS) and "merchant_code" in templates["redsys"]
+    # PayPal REST: the REST app's id, the payee and the webhook subscription; the secret has its
+    # own write-only field, the token is never asked.
+    assert templates["paypal_rest"] == {"client_id": "", "merchant": "", "webhook_id": ""}
+    html = staff.get("/admin/vpos/merchantaccount/add/?gateway=paypal_rest").content.decode()
+    assert 'id="id_paypal_rest_secret"' in html and "access_token" not in html
     # The add form without a gateway holds every gateway's fields, for its script to choose.
     assert 'id="id_ceca_key"' in staff.get("/admin/vpos/merchantaccount/add/").content.decode()
     # The core's per-field errors land on the fields.

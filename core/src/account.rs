@@ -107,6 +107,10 @@ impl Environment {
                     pick(paypal::SANDBOX_IPN_URL, paypal::LIVE_IPN_URL),
                 ),
             ],
+            "paypal_rest" => vec![(
+                "api_base",
+                pick(paypal::SANDBOX_API_BASE, paypal::LIVE_API_BASE),
+            )],
             "bitpay" => vec![
                 (
                     "api_url",
@@ -202,7 +206,15 @@ impl Capabilities {
 }
 
 /// The gateways [`config_errors`] knows, in the order hosts list them.
-pub const GATEWAYS: &[&str] = &["flocash", "redsys", "paypal", "ceca", "elavon", "bitpay"];
+pub const GATEWAYS: &[&str] = &[
+    "flocash",
+    "redsys",
+    "paypal",
+    "ceca",
+    "elavon",
+    "bitpay",
+    "paypal_rest",
+];
 
 /// Every problem with `config` as the configuration of `gateway`'s account, one error per
 /// bad field (`invalid_config`, the field being the configuration key, or a path below it
@@ -220,6 +232,9 @@ pub fn config_errors(gateway: &str, config: &Value) -> Vec<Error> {
         "ceca" => collect::<ceca::Config>(config, &template(gateway), |c| c.validate()),
         "elavon" => collect::<elavon::Config>(config, &template(gateway), |c| c.validate()),
         "bitpay" => collect::<bitpay::Config>(config, &template(gateway), |c| c.validate()),
+        "paypal_rest" => {
+            collect::<paypal::RestConfig>(config, &template(gateway), |c| c.validate())
+        }
         _ => vec![
             Error::new(
                 ErrorCode::Unsupported,
@@ -259,6 +274,10 @@ fn template(gateway: &str) -> Map<String, Value> {
         "bitpay" => json!({
             "api_key": "template-api-key", "api_url": "https://test.bitpay.com/api/invoice",
             "invoice_url": "https://test.bitpay.com/invoice",
+        }),
+        "paypal_rest" => json!({
+            "client_id": "template-client-id", "secret": "template-secret",
+            "api_base": paypal::SANDBOX_API_BASE, "merchant": "TEMPLATEMERCHANT",
         }),
         _ => json!({}),
     };

@@ -705,7 +705,7 @@ fn secret_configs() -> Vec<(Gateway, Value)> {
                 "invoice_url": "https://test.bitpay.com/invoice"}),
         ),
         (
-            // A preview gateway (not in GATEWAYS yet): its secret and the host's cached token.
+            // PayPal REST: its secret and the host's cached token.
             Gateway::PaypalRest,
             json!({"client_id": "AYSq3RDGsmBLJE", "secret": "LEAK-paypal-rest-secret",
                 "api_base": paypal::SANDBOX_API_BASE, "merchant": "7KNGBPH2U58GQ",

@@ -57,6 +57,8 @@ def start_sandbox(binary, port, time_scale, shop_url, token, workdir):
         "ceca": {"notify_url": f"{shop_url}/vpos/ceca/default/"},
         "paypal": {"pending_seconds": int(10 * time_scale)},
         "bitpay": {"confirm_seconds": int(3 * time_scale)},
+        # PayPal REST's webhook subscription: hostedpay.django's notification URL.
+        "paypal_rest": {"webhook_url": f"{shop_url}/vpos/paypal_rest/default/"},
     }))
     config.chmod(0o600)
     proc = subprocess.Popen(
@@ -141,7 +143,7 @@ def main():
   Django admin            {shop_url}/admin/  (user admin, password {password})
   gateways (hostedpay-sandbox) {sandbox_url}/_sandbox/  event log and fault injection
   database                {args.db}
-  Buy, pay with FloCash, Redsys, CECA, Santander Elavon, PayPal or Bitpay, pick an outcome on
+  Buy, pay with FloCash, Redsys, CECA, Santander Elavon, PayPal, PayPal (classic) or Bitpay, pick an outcome on
   the gateway's page, watch the order page follow the notifications.
 
   Nothing stuck: lose the next payment's notifications and the next operation's reply

@@ -180,7 +180,7 @@ export async function run(t, vpos) {
     for (const [name, kind] of Object.entries(NAMES)) assert.equal(typeof vpos[name], kind, name);
     for (const name of ['parse', 'fromMinor', 'currency']) assert.equal(typeof vpos.money[name], 'function', `money.${name}`);
     for (const name of ['afterReply', 'afterError']) assert.equal(typeof vpos.operationStatus[name], 'function', name);
-    assert.deepEqual([...vpos.gateways()], ['flocash', 'redsys', 'paypal', 'ceca', 'elavon', 'bitpay']);
+    assert.deepEqual([...vpos.gateways()], ['flocash', 'redsys', 'paypal', 'ceca', 'elavon', 'bitpay', 'paypal_rest']);
   });
 
   await t.test('money', () => {

@@ -22,7 +22,7 @@ from hostedpay.errors import (
 # other five at `import hostedpay` (budget: 5 ms, docs/performance.md). `hostedpay.redsys`,
 # `from hostedpay import redsys` and `import hostedpay.redsys` work as if they had been imported here.
 _SUBMODULES = frozenset(
-    ("account", "bitpay", "ceca", "driver", "elavon", "flocash", "http", "money", "paypal", "redsys", "state")
+    ("account", "bitpay", "ceca", "driver", "elavon", "flocash", "http", "money", "paypal", "paypal_rest", "redsys", "state")
 )
 _FROM_STATE = frozenset(("PAYMENT_STATUSES", "transition"))
 
@@ -61,6 +61,7 @@ __all__ = [
     "ceca",
     "elavon",
     "bitpay",
+    "paypal_rest",
     "http",
     "money",
     "state",

@@ -2,7 +2,7 @@
 
 from typing import List, Literal, Tuple
 
-from hostedpay import account as account, bitpay as bitpay, ceca as ceca, driver as driver, elavon as elavon, flocash as flocash, http as http, money as money, paypal as paypal, redsys as redsys, state as state
+from hostedpay import account as account, bitpay as bitpay, ceca as ceca, driver as driver, elavon as elavon, flocash as flocash, http as http, money as money, paypal as paypal, paypal_rest as paypal_rest, redsys as redsys, state as state
 from hostedpay.errors import (
     AmountError as AmountError,
     ConfigError as ConfigError,
@@ -34,6 +34,7 @@ __all__ = [
     "ceca",
     "elavon",
     "bitpay",
+    "paypal_rest",
     "http",
     "money",
     "state",

@@ -1,4 +1,4 @@
-"""The native module; use the public modules (hostedpay.flocash, hostedpay.redsys, hostedpay.paypal, hostedpay.ceca, hostedpay.elavon, hostedpay.bitpay, hostedpay.money, hostedpay.state, hostedpay.http, hostedpay.testing)."""
+"""The native module; use the public modules (hostedpay.flocash, hostedpay.redsys, hostedpay.paypal, hostedpay.ceca, hostedpay.elavon, hostedpay.bitpay, hostedpay.paypal_rest, hostedpay.money, hostedpay.state, hostedpay.http, hostedpay.testing)."""
 
 from types import ModuleType
 from typing import List
@@ -15,6 +15,7 @@ __all__ = [
     "elavon",
     "bitpay",
     "paypal",
+    "paypal_rest",
     "money",
     "state",
     "driver",
@@ -34,6 +35,7 @@ ceca: ModuleType
 elavon: ModuleType
 bitpay: ModuleType
 paypal: ModuleType
+paypal_rest: ModuleType
 money: ModuleType
 state: ModuleType
 driver: ModuleType

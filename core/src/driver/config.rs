@@ -78,20 +78,21 @@ pub fn secret_keys(gateway: Gateway) -> &'static [&'static str] {
 /// Every gateway the hosts serve, in the order they list them (Django's account choices and
 /// settings, the bindings' `GATEWAYS`). A gateway the driver already speaks but the hosts do
 /// not serve yet is in [`PREVIEW_GATEWAYS`] instead.
-pub const GATEWAYS: [Gateway; 6] = [
+pub const GATEWAYS: [Gateway; 7] = [
     Gateway::Flocash,
     Gateway::Redsys,
     Gateway::Paypal,
     Gateway::Ceca,
     Gateway::Elavon,
     Gateway::Bitpay,
+    Gateway::PaypalRest,
 ];
 
 /// Gateways the driver speaks (configuration, checkout, notifications, operations, status
 /// query, vectors) that the hosts do not list yet: [`gateway`] knows their names, [`GATEWAYS`]
-/// leaves them out until a host serves them (PayPal REST: the Django slice of issue #19 adds
-/// its account kind, settings and URL, then moves it into [`GATEWAYS`]).
-pub const PREVIEW_GATEWAYS: [Gateway; 1] = [Gateway::PaypalRest];
+/// leaves them out until a host serves them. Empty today: PayPal REST moved into
+/// [`GATEWAYS`] with the Django app's account kind, settings and URL (issue #19).
+pub const PREVIEW_GATEWAYS: [Gateway; 0] = [];
 
 /// Reads a gateway's name (`"redsys"`); anything else is `unsupported` on `gateway`.
 ///

@@ -1,8 +1,8 @@
 // The demo shop in a real headless Chromium (Debian's, driven by playwright-core) against the
 // real gateway emulator: demo.py starts hostedpay-sandbox and the Django shop on free ports of
 // 127.0.0.1, exactly as `make demo` does. For every gateway (FloCash, Redsys, CECA, Santander
-// Elavon, PayPal, Bitpay) a customer buys, pays on the sandbox's page and watches the order
-// page reach `paid`; then, with the gateway misbehaving (first delivery dropped, first
+// Elavon, PayPal (classic), Bitpay; "PayPal", Orders v2, in a test of its own) a customer buys,
+// pays on the sandbox's page and watches the order page reach `paid`; then, with the gateway misbehaving (first delivery dropped, first
 // post-back failing, every notification delivered twice, as far as the gateway has each),
 // another purchase still moves the payment to `paid` exactly once. Last, nothing stuck: a Redsys
 // payment whose notification the sandbox loses stays `new` until `manage.py vpos_reconcile`
@@ -472,6 +472,74 @@ async function adminPaymentPage(page, orderId) {
   await Promise.all([page.waitForNavigation(),
     page.locator('#result_list tbody tr', { hasText: orderId }).locator('th a').click()]);
 }
+
+// After the FloCash test, which logs in to the admin on its own page (the context keeps the session).
+test('paypal (Orders v2): approved, captured on return, webhooks verified (a duplicated and a tampered one), a partial refund from the admin', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    await page.goto(`${demo.info.shop}/`);
+    await Promise.all([page.waitForURL('**/checkout/'), page.click('#buy')]);
+    // "PayPal" is Orders v2; Website Payments Standard stays, as "PayPal (classic)".
+    assert.match(await page.textContent('#pay-with-paypal_rest'), /Pay with PayPal$/);
+    assert.match(await page.textContent('#pay-with-paypal'), /PayPal \(classic\)/);
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${demo.info.sandbox}/checkoutnow?token=`)),
+      page.click('#pay-with-paypal_rest')]);
+    const paypalId = new URL(page.url()).searchParams.get('token');
+    assert.match(paypalId, /^[A-Z0-9]{17}$/);
+    await page.screenshot({ path: join(SHOTS, 'paypal_rest-1-approve-page.png'), fullPage: true });
+    // Every webhook twice, and the first attempt tampered with after signing.
+    await sandboxJson('/_sandbox/faults', { duplicate: 2, tamper: 1 });
+    await Promise.all([page.waitForURL(`${demo.info.shop}/orders/**`), page.click('#outcome-approve')]);
+    await page.waitForSelector('#status[data-status="paid"]', { timeout: WAIT_MS });
+    assert.equal(await page.getAttribute('#gateway', 'data-gateway'), 'paypal_rest');
+    // The return captured once; a reload of the return page captures nothing more.
+    const orderUrl = page.url();
+    await page.goto(`${orderUrl}paypal/return/?token=${paypalId}&PayerID=RELOADED00001`);
+    await page.waitForSelector('#status[data-status="paid"]', { timeout: WAIT_MS });
+    // Wait until the sandbox is done: the tampered attempt refused, every copy of both webhooks
+    // (the approval, the capture) acknowledged.
+    const events = await until('every webhook delivered', async () => {
+      const ev = (await getJson(`${demo.info.sandbox}/_sandbox/events`)).events
+        .filter((e) => e.kind === 'delivery' && e.gateway === 'paypal_rest');
+      return ev.filter((e) => e.outcome === 'delivered').length >= 4 ? ev : null;
+    });
+    const tampered = events.filter((e) => (e.message ?? '').includes('tampered'));
+    assert.equal(tampered.length, 1, 'one attempt was tampered with');
+    assert.ok(tampered[0].status >= 400, `the shop refused the tampered body (${tampered[0].status})`);
+    const state = await orderState(page);
+    assert.equal(state.status, 'paid');
+    assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid']], 'paid exactly once');
+    const verdicts = state.notifications.map((n) => n.verdict);
+    assert.equal(verdicts.filter((v) => v === 'applied').length, 1, `applied once: ${verdicts}`);
+    assert.ok(verdicts.includes('already_applied'), `the capture's webhooks are already_applied: ${verdicts}`);
+    assert.ok(verdicts.includes('unverified'), `the tampered webhook is refused: ${verdicts}`);
+    assert.deepEqual(state.refunds.map((r) => [r.kind, r.status]), [['charge', 'succeeded']], 'one capture');
+    await page.screenshot({ path: join(SHOTS, 'paypal_rest-2-order-paid.png'), fullPage: true });
+    await sandboxJson('/_sandbox/faults', {});
+
+    // A partial refund from the admin's payment page, through the one operation path.
+    await adminPaymentPage(page, state.order_id);
+    await page.selectOption('#id_vpos-kind', 'refund');
+    await page.fill('#id_vpos-amount', '1.00');
+    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
+    const message = await page.locator('ul.messagelist').textContent();
+    assert.ok(message.includes(`${state.order_id}: refund succeeded`), message);
+    await page.screenshot({ path: join(SHOTS, 'paypal_rest-3-partially-refunded.png'), fullPage: true });
+    const order = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
+      .find((o) => o.gateway === 'paypal_rest' && o.order === paypalId);
+    assert.equal(order.captured_minor, 250);
+    assert.equal(order.refunded_minor, 100);
+    await page.goto(orderUrl);
+    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
+    assert.deepEqual(errors, []);
+  } finally {
+    await sandboxJson('/_sandbox/faults', {});
+    await page.close();
+  }
+});
 
 test('admin: a partial refund from the payment page, with the refundable balance shown', async () => {
   await sandboxJson('/_sandbox/reset', {});

@@ -134,6 +134,15 @@ VPOS = {
         "nvp": {"user": "demo-api-user", "password": "demo-api-password", "signature": "demo-api-signature",
                 "api_url": f"{SANDBOX_URL}/nvp"},
     },
+    "paypal_rest": {  # PayPal Orders v2: the sandbox's default REST app
+        "client_id": "sandbox-paypal-client-id",
+        "secret": "sandbox-paypal-secret",
+        "api_base": SANDBOX_URL,
+        "webhook_id": "SANDBOXWEBHOOK0001",  # webhooks go to vpos/paypal_rest/default/ (demo.py)
+        "merchant": "HOSTEDPAY0001",
+        "postback_timeout": 5,
+        "rest_timeout": 10,
+    },
     "bitpay": {
         "api_key": "sandbox-bitpay-api-key",  # hostedpay-sandbox's default key
         "api_url": f"{SANDBOX_URL}/invoices",

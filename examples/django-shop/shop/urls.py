@@ -13,9 +13,11 @@ urlpatterns = [
     # CECA's URL_OK / URL_NOK, and Santander Elavon's response URL (through the browser).
     path("return/", views.back, name="back"),
     path("elavon/response/", views.ElavonResponse.as_view(), name="elavon-response"),
+    # PayPal (Orders v2)'s return_url: the approved order is captured there.
+    path("orders/<uuid:key>/paypal/return/", views.paypal_return, name="paypal-return"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the page's language picker
-    # FloCash posts to vpos/flocash/default/<token>/, Redsys, CECA, PayPal and Bitpay to
+    # FloCash posts to vpos/flocash/default/<token>/, Redsys, CECA, PayPal, PayPal REST and Bitpay to
     # vpos/<gateway>/default/: hostedpay.django stores, verifies, applies.
     path("vpos/", include("hostedpay.django.urls")),
 ]

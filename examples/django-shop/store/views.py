@@ -20,7 +20,7 @@ import hostedpay
 from store.models import Order, Product
 from hostedpay.django.customer import status_text
 from hostedpay.django.models import Notification, Payment, Refund
-from hostedpay.django.views import NotificationView
+from hostedpay.django.views import NotificationView, complete_paypal_return
 
 logger = logging.getLogger("store")
 
@@ -30,7 +30,8 @@ GATEWAYS = [
     ("redsys", "Redsys", _("card (Spanish banks)")),
     ("ceca", "CECA", _("card (Cecabank)")),
     ("elavon", "Santander Elavon", _("card, settled at once")),
-    ("paypal", "PayPal", _("PayPal account")),
+    ("paypal_rest", "PayPal", _("PayPal account")),
+    ("paypal", "PayPal (classic)", _("PayPal account, Website Payments Standard")),
     ("bitpay", "Bitpay", _("bitcoin")),
 ]
 LABELS = {name: label for name, label, _what in GATEWAYS}
@@ -127,18 +128,21 @@ def pay(request, key, gateway):
     # CECA and Elavon send the customer to one fixed URL: the session says which order.
     request.session[ORDER_KEY] = str(order.key)
     here = request.build_absolute_uri(reverse("order", kwargs={"key": order.key}))
+    # PayPal (Orders v2) sends the approved buyer to a page that completes the order.
+    back_url = (request.build_absolute_uri(reverse("paypal-return", kwargs={"key": order.key}))
+                if gateway == "paypal_rest" else here)
     try:
         # The core maps the return URLs to each gateway's names (CECA and Elavon take theirs
         # from the account's settings).
         extra = {"cardholder": CARDHOLDER} if gateway in THREE_DS else {}
-        form = payment.checkout_form(return_url=here, cancel_url=here, **extra)
+        form = payment.checkout_form(return_url=back_url, cancel_url=here, **extra)
     except hostedpay.VposError as e:
         logger.warning("order %s: no %s checkout: %s", payment.order_id, gateway, e)
         return render(request, "store/checkout.html",
                       {"order": order, "gateways": GATEWAYS,
                        "error": gettext("%(gateway)s is not available now (%(code)s). Choose another way to pay.")
                        % {"gateway": LABELS[gateway], "code": e.code}}, status=502)
-    if form.method == "GET":  # Bitpay: the invoice page
+    if form.method == "GET":  # Bitpay: the invoice page; PayPal (Orders v2): the approve page
         return redirect(f"{form.action}?{urlencode(form.fields)}")
     return TemplateResponse(request, "vpos/checkout.html", {"payment": payment, "form": form, "auto_submit": True})
 
@@ -152,6 +156,23 @@ def back(request):
         request.session[RETURNED + str(key)] = timezone.now().isoformat()
         return redirect("order", key=key)
     return redirect("product")
+
+
+@require_GET
+def paypal_return(request, key):
+    """PayPal (Orders v2) sends the buyer who approved here (`?token=<PayPal order id>`): the
+    order is captured now through hostedpay.django's one operation path. A reload or a second
+    click captures nothing more; the webhook that follows is `already_applied`."""
+    order = _order(key)
+    try:
+        charge = complete_paypal_return(request, order.payment)
+    except hostedpay.VposError as e:
+        logger.warning("order %s: PayPal return refused: %s", order.payment.order_id, e.code)
+        return redirect("order", key=order.key)
+    if charge is not None and charge.status != "succeeded":
+        logger.warning("order %s: PayPal capture %s (%s)", order.payment.order_id, charge.status,
+                       charge.error_code or "-")
+    return redirect("order", key=order.key)
 
 
 @method_decorator(csrf_exempt, name="dispatch")

@@ -34,7 +34,10 @@ from hostedpay.django import conf, crypto
 #: The gateways hostedpay.django serves, by name (the core's ``hostedpay.driver.GATEWAYS``) and label: the
 #: registration list the payment, notification and account models share.
 GATEWAY_CHOICES = [("flocash", "FloCash"), ("redsys", "Redsys"), ("paypal", "PayPal"), ("ceca", "CECA"),
-                   ("elavon", "Santander Elavon"), ("bitpay", "Bitpay")]
+                   ("elavon", "Santander Elavon"), ("bitpay", "Bitpay"), ("paypal_rest", "PayPal (Orders v2)")]
+#: Secret keys of the core's configuration that are never stored: PayPal REST's ``access_token``
+#: is the host's cached OAuth token (``conf.access_token``), fetched with the stored secret.
+NOT_STORED_SECRETS = ("access_token",)
 ENVIRONMENT_CHOICES = [("testing", _("Testing")), ("production", _("Production"))]
 
 
@@ -45,7 +48,7 @@ def _top_level_secrets(gateway: str) -> tuple:
     keys: List[str] = []
     for path in hostedpay.driver.secret_keys(gateway):
         top = path.split(".")[0]
-        if top not in keys:
+        if top not in keys and top not in NOT_STORED_SECRETS:
             keys.append(top)
     return tuple(keys)
 

@@ -52,7 +52,14 @@ def config_template(gateway: str) -> Dict[str, Any]:
         top = (error.field or "").split(".")[0].split("[")[0]
         if top and top not in secret and top not in out:
             out[top] = ""
+    for key in OPTIONAL_IN_TEMPLATE.get(gateway, ()):
+        out.setdefault(key, "")
     return out
+
+
+#: Keys the core lets an account leave out that the Django app needs all the same: PayPal REST's
+#: webhook subscription id (every webhook is verified with it).
+OPTIONAL_IN_TEMPLATE: Dict[str, Tuple[str, ...]] = {"paypal_rest": ("webhook_id",)}
 
 
 def config_templates() -> Dict[str, Dict[str, Any]]:
@@ -157,7 +164,12 @@ for (_gw, _key), _name in SECRET_FIELDS.items():
 
 def dummy_checkout(account: conf.Account) -> tuple:
     """Signs a 1.00 EUR test order with ``account``'s configuration through the driver's
-    checkout: ``(what, value)``, the signature field of the form or a description."""
+    checkout: ``(what, value)``, the signature field of the form or a description. A PayPal REST
+    account signs nothing: its test is a new OAuth token for its credentials (never shown)."""
+    if account.gateway_name == "paypal_rest":
+        conf.forget_access_token(account)
+        conf.access_token(account)  # raises the core's error for wrong credentials
+        return ("access token", gettext("issued by PayPal for these credentials (not shown)"))
     order = hostedpay.driver.Order.for_payment(account.gateway_name, {
         "order_id": "000000000001", "amount": dict(TEST_AMOUNT), "custom": "test",
         "timestamp": "20260101000000"})

@@ -8,7 +8,7 @@ core refuses (the message names the key); ``E004`` bad ``accounts``; ``E005`` ba
 ``W003`` no gateway account configured; ``E008`` a malformed ``VPOS_ENCRYPTION_KEYS`` (the keys
 of database accounts' secrets); ``E009`` a malformed ``VPOS_FLOCASH_POLLING`` (``vpos_reconcile``);
 ``E010`` an ``http://`` URL that vpos calls (FloCash ``base_url``, Redsys ``rest_url`` and ``query_url``, PayPal
-``ipn_url`` and ``nvp.api_url``, Elavon ``remote_url``, Bitpay ``api_url``, CECA ``refund_url``) on a live account
+``ipn_url`` and ``nvp.api_url``, Elavon ``remote_url``, Bitpay ``api_url``, CECA ``refund_url``, PayPal REST ``api_base``) on a live account
 of the settings, unless it is the machine itself (``localhost``, ``127.0.0.1``, ``::1``);
 ``E011`` ``VPOS_ENCRYPTION_KEYS`` set (database accounts are used) but ``cryptography`` not
 installed (``pip install "hostedpay[django]"``); ``W004`` a ``notification_token`` still the README's

@@ -113,6 +113,7 @@ SERVER_URL_KEYS: Dict[str, Tuple[Tuple[str, ...], ...]] = {
     "paypal": (("ipn_url",), ("nvp", "api_url")),
     "elavon": (("remote_url",),),
     "bitpay": (("api_url",),),
+    "paypal_rest": (("api_base",),),
     "ceca": (("refund_url",),),
 }
 #: djflocash setting -> core key.
@@ -166,8 +167,19 @@ class Account:
     @property
     def config(self) -> Any:
         """The account's configuration as the core's gateway-neutral ``hostedpay.driver.Config``:
-        what the notification view and the operations hand to ``hostedpay.driver``."""
+        what the notification view and the operations hand to ``hostedpay.driver``. A PayPal
+        REST account's carries its OAuth token (:func:`access_token`: cached, fetched through
+        the HTTP client when there is none)."""
+        if self.gateway_name == "paypal_rest":
+            return self.gateway.driver_config(access_token=access_token(self))
         return self.gateway.driver_config()
+
+    def fresh_config(self) -> Any:
+        """:attr:`config` after PayPal answered 401 (``hostedpay.paypal_rest.is_token_rejected``):
+        the cached token is dropped and a new one fetched."""
+        if self.gateway_name == "paypal_rest":
+            forget_access_token(self)
+        return self.config
 
     @property
     def environment(self) -> str:
@@ -330,6 +342,57 @@ def http_client() -> Callable[[Mapping[str, Any], float], Dict[str, Any]]:
     """The post-back client: ``VPOS_HTTP_CLIENT`` (dotted path) or :func:`hostedpay.http.send`."""
     path = getattr(settings, "VPOS_HTTP_CLIENT", None)
     return import_string(path) if path else hostedpay.http.send
+
+
+#: PayPal REST tokens by account: ``key -> (token, monotonic deadline)``. Process-local on
+#: purpose: a shared cache backend would hold a bearer credential in clear. Each process
+#: fetches its own token, which PayPal allows (a new token does not revoke the older ones).
+_tokens: Dict[Tuple[str, ...], Tuple[str, float]] = {}
+_tokens_lock = threading.Lock()
+#: Seconds before ``expires_in`` at which a cached token is no longer used (PayPal's tokens
+#: live hours; the margin covers a slow request and the clock of the process).
+TOKEN_MARGIN = 300.0
+
+
+def _token_key(account: Account) -> Tuple[str, ...]:
+    # The client id and API base are part of the key: an edited account gets a token of its own.
+    public = account.gateway.driver_config().public()
+    return (account.source, account.name, str(public.get("client_id", "")), str(public.get("api_base", "")))
+
+
+def access_token(account: Account, *, now: Optional[Callable[[], float]] = None) -> str:
+    """The PayPal REST account's OAuth token: the cached one while it has more than
+    :data:`TOKEN_MARGIN` seconds left, else a new one from ``POST /v1/oauth2/token`` through
+    :func:`http_client` (the account's ``postback_timeout``). Never logged; a failure raises
+    the core's error (``invalid_config`` on ``client_id`` for wrong credentials,
+    ``gateway_unavailable`` when PayPal does not answer)."""
+    import time
+
+    import hostedpay.paypal_rest
+
+    clock = now or time.monotonic
+    key = _token_key(account)
+    with _tokens_lock:
+        cached = _tokens.get(key)
+    if cached is not None and clock() < cached[1]:
+        return cached[0]
+    request = account.gateway.token_request()
+    try:
+        reply = http_client()(request, account.postback_timeout)
+    except Exception as e:  # noqa: BLE001 - a failing client is "no answer"
+        reply = {"error": type(e).__name__}
+    token = hostedpay.paypal_rest.parse_token_reply(reply)
+    deadline = clock() + max(0.0, float(token.expires_in) - TOKEN_MARGIN)
+    value = token.reveal()
+    with _tokens_lock:
+        _tokens[key] = (value, deadline)
+    return value
+
+
+def forget_access_token(account: Account) -> None:
+    """Drops the account's cached token (PayPal answered 401: expired or revoked)."""
+    with _tokens_lock:
+        _tokens.pop(_token_key(account), None)
 
 
 def _load() -> Loaded:

@@ -482,14 +482,33 @@ class AbstractPayment(models.Model):
         if isinstance(result, hostedpay.http.RedirectForm):
             return result
         client = http_client or conf.http_client()
-        try:
-            reply = client(result, timeout if timeout is not None else account.postback_timeout)
-        except Exception as e:  # noqa: BLE001 - a failing client is "no answer"
-            reply = {"error": f"{type(e).__name__}: {e}"}
-        form, reference = hostedpay.driver.parse_checkout_reply(config, reply)
+        request = result
+        for attempt in (1, 2):
+            try:
+                reply = client(request, timeout if timeout is not None else account.postback_timeout)
+            except Exception as e:  # noqa: BLE001 - a failing client is "no answer"
+                reply = {"error": f"{type(e).__name__}: {e}"}
+            try:
+                form, reference = hostedpay.driver.parse_checkout_reply(config, reply)
+                break
+            except hostedpay.VposError as e:
+                # PayPal REST's 401: the cached token expired; once more with a new one (same
+                # order, so the same PayPal-Request-Id: PayPal creates one order).
+                if attempt == 2 or self.gateway != "paypal_rest" or not hostedpay.paypal_rest.is_token_rejected(e):
+                    raise
+                config = account.fresh_config()
+                again = hostedpay.driver.checkout(config, order)
+                if isinstance(again, hostedpay.http.RedirectForm):  # the same gateway: never a form
+                    return again
+                request = again
         self.reference = reference[:128]
+        # A PayPal REST authorisation may be captured in several parts (final_capture false
+        # keeps it open): the state machine counts them with multiple_captures.
+        if self.gateway == "paypal_rest" and order.is_preauthorisation:
+            self.multiple_captures = True
         if self.pk is not None:
-            type(self).objects.filter(pk=self.pk).update(reference=self.reference)
+            type(self).objects.filter(pk=self.pk).update(reference=self.reference,
+                                                         multiple_captures=self.multiple_captures)
         return form
 
     def refundable_minor(self) -> int:
@@ -588,7 +607,8 @@ class Notification(models.Model):
     #: Read from the parsed (not yet verified) notification, to find it again.
     order_id = models.CharField(max_length=64, blank=True, db_index=True)
     transaction_id = models.CharField(max_length=64, blank=True)
-    status_code = models.CharField(max_length=16, blank=True)
+    #: The gateway's status code (PayPal REST: the webhook's event type, up to 64 characters).
+    status_code = models.CharField(max_length=64, blank=True)
     payment = models.ForeignKey(conf.payment_model_label(), null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="notifications")
     verdict = models.CharField(max_length=32, choices=VERDICTS, default="received", db_index=True)

@@ -77,7 +77,8 @@ def explain(error: hostedpay.VposError, account: Any = None, *, payment: Any = N
 def account_urls(account: Any) -> Dict[str, str]:
     """The endpoint URLs an account calls or sends customers to (the keys of the core's
     published endpoints), read from its configuration without secrets (``Config.public()``)."""
-    return endpoint_urls(account.gateway_name, account.config.public())
+    # The gateway's own configuration, never `account.config`: no PayPal REST token fetched for a page.
+    return endpoint_urls(account.gateway_name, account.gateway.driver_config().public())
 
 
 def endpoint_urls(gateway: str, config: Mapping[str, Any]) -> Dict[str, str]:

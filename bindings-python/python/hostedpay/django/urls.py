@@ -7,7 +7,9 @@ set it as ``merchant_url`` (``DS_MERCHANT_MERCHANTURL``) or in Redsys's back off
 ``paypal/<account>/`` receives PayPal IPNs: set it as ``notify_url``. ``ceca/<account>/``
 receives CECA notifications: set it as the on-line communication URL in Cecabank's panel.
 ``elavon/<account>/`` receives Santander Elavon's HPP responses: set it as ``response_url``.
-``bitpay/<account>/`` receives Bitpay notifications: set it as ``notification_url``. djflocash projects that registered ``/notification/<token>/`` can also
+``bitpay/<account>/`` receives Bitpay notifications: set it as ``notification_url``.
+``paypal_rest/<account>/`` receives PayPal REST webhooks: subscribe it in the REST app (its id is
+the account's ``webhook_id``). djflocash projects that registered ``/notification/<token>/`` can also
 include ``hostedpay.django.urls.djflocash_urlpatterns`` at the root.
 """
 
@@ -28,6 +30,8 @@ urlpatterns = [
     path("ceca/<str:account>/", NotificationView.as_view(gateway_name="ceca"), name="ceca-notification"),
     path("elavon/<str:account>/", NotificationView.as_view(gateway_name="elavon"), name="elavon-notification"),
     path("bitpay/<str:account>/", NotificationView.as_view(gateway_name="bitpay"), name="bitpay-notification"),
+    path("paypal_rest/<str:account>/", NotificationView.as_view(gateway_name="paypal_rest"),
+         name="paypal_rest-notification"),
 ]
 
 #: djflocash's URL, ``notification/<token>/``, for the default FloCash account.

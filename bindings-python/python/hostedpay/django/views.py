@@ -251,11 +251,16 @@ class NotificationView(View):
     def process(self, request: HttpRequest, record: Notification, account: str,
                 token: Optional[str]) -> HttpResponse:
         acct = self.open_account(record, account)
-        config = acct.config
+        try:
+            config = acct.config  # PayPal REST: with the account's OAuth token (fetched once, cached)
+        except hostedpay.VposError as e:  # no token: the core's answer, PayPal delivers again
+            return self.reject(record, e)
+        # The request's headers: PayPal REST's webhook signature is in them (the others ignore them).
+        headers = [(str(name), str(value)) for name, value in request.headers.items()]
         # 2. Parse, the URL token first (FloCash).
         try:
             unverified = driver.parse_notification(config, request.META.get("CONTENT_TYPE", ""), self._body,
-                                                   token=token)
+                                                   token=token, headers=headers)
         except hostedpay.VposError as e:
             if e.code != "token_mismatch":
                 self.keep_body(record)
@@ -264,12 +269,21 @@ class NotificationView(View):
         summary = unverified.summary
         record.order_id = summary["order_id"][:64]
         record.transaction_id = summary["transaction_id"][:64]
-        record.status_code = summary["status_code"][:16]
+        record.status_code = summary["status_code"][:64]
         # 3. Prove.
         try:
             verified = self.prove(config, unverified, acct)
         except hostedpay.VposError as e:
-            return self.reject(record, e)
+            if not (self.gateway_name == "paypal_rest" and hostedpay.paypal_rest.is_token_rejected(e)):
+                return self.reject(record, e)
+            # PayPal's 401 on the post-back: the cached token expired. Once more with a new one.
+            try:
+                config = acct.fresh_config()
+                unverified = driver.parse_notification(config, request.META.get("CONTENT_TYPE", ""), self._body,
+                                                       token=token, headers=headers)
+                verified = self.prove(config, unverified, acct)
+            except hostedpay.VposError as e2:
+                return self.reject(record, e2)
         # 4. Transition under the row lock.
         return self.apply(record, acct, config, verified)
 
@@ -296,8 +310,11 @@ class NotificationView(View):
         if refused is not None:
             return self.reject(record, refused)
 
+        answers: list = []
+
         def acknowledge(outcome: Any) -> Tuple[Mapping[str, Any], Mapping[str, Any]]:
             answer = driver.acknowledge(config, verified, outcome)
+            answers.append(answer)
             return answer.response, answer.payment_fields
 
         try:
@@ -313,6 +330,11 @@ class NotificationView(View):
             if self.gateway_name == "flocash" and getattr(settings, ACK_UNKNOWN_ORDERS, False) is True:
                 return self.acknowledge_unknown_order(record, acct, config, verified, event, not_found)
             return self.finish(record, not_found, event_key=event.key)
+        if answers and answers[-1].verdict == "ignored" and record.verdict != "ignored":
+            # A webhook that moves no money (PayPal REST's CHECKOUT.ORDER.APPROVED): the core's
+            # placeholder event was never meant to apply, whatever the transition said.
+            record.verdict, record.error_code, record.detail = "ignored", "", None
+            record.save(update_fields=["verdict", "error_code", "detail"])
         return to_django(result[1])
 
     def acknowledge_unknown_order(self, record: Notification, acct: conf.Account, config: Any, verified: Any,
@@ -393,3 +415,15 @@ def render_checkout(request: HttpRequest, payment: Any, *, auto_submit: bool = T
     ctx = {"payment": payment, "form": checkout_form(payment, **overrides), "auto_submit": auto_submit}
     ctx.update(context or {})
     return TemplateResponse(request, template_name, ctx)
+
+
+def complete_paypal_return(request: HttpRequest, payment: Any, **kwargs: Any) -> Any:
+    """PayPal REST: the shop's ``return_url`` view calls this with the payment it finds by the
+    query's ``token`` (PayPal's order id, the payment's ``reference``): completes the approved
+    order (:func:`hostedpay.django.services.operations.charge_approved_order`, idempotent: a
+    reload or a second click captures nothing more) and returns the charge's ``Refund`` record
+    (``None`` when the payment was settled another way). Raises ``ConsistencyError`` when the
+    token names another order."""
+    from hostedpay.django.services.operations import charge_approved_order
+
+    return charge_approved_order(payment, request.GET.get("token", ""), **kwargs)

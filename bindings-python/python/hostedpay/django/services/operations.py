@@ -43,6 +43,7 @@ CECA's ``Referencia`` and ``TIPO_ANU``, the stored-card flags) is decided in the
 from __future__ import annotations
 
 import datetime
+import hmac
 import logging
 import random
 import socket
@@ -113,7 +114,7 @@ def _refuse_unsupported(acct: conf.Account, payment: Any, kind: str, minor: int)
 
 
 def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optional[HttpClient] = None,
-            timeout: Optional[float] = None, operation: Any = None) -> Refund:
+            timeout: Optional[float] = None, operation: Any = None, resume: bool = False) -> Refund:
     """Asks the gateway for ``kind`` (see the module documentation) on ``payment``.
 
     ``kind`` is ``"refund"``, ``"capture"``, ``"release"`` or ``"charge"`` (the old gateway
@@ -124,6 +125,9 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
     asking when the operation cannot be asked at all (``unsupported``,
     ``invalid_transition``, ``refund_exceeds_amount``, a bad amount, a missing
     ``rest_url``/``remote_url``); otherwise returns the stored ``Refund`` whatever its status.
+    ``resume=True`` asks a ``pending`` operation of ``kind`` on the payment again, with its
+    stored key (a lost answer where the gateway dedupes by it: PayPal), instead of refusing
+    while it is pending.
     """
     kind = cast("OperationKind", Refund.LEGACY_KINDS.get(kind, kind))  # an unknown one: the core refuses it
     acct = payment.account_settings()
@@ -144,25 +148,31 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
         in_flight = (locked.refunds.filter(status="pending", kind="refund").aggregate(s=Sum("amount_minor"))["s"]
                      or 0) if kind == "refund" else 0
         driver.check_operation(snapshot, kind, minor, in_flight)
-        if kind in SINGLE_KINDS and locked.refunds.filter(status="pending", kind__in=SINGLE_KINDS).exists():
+        pending = (locked.refunds.filter(status="pending", kind=kind, amount_minor=minor).order_by("pk").last()
+                   if resume and driver.supports_idempotency_key(locked.gateway) else None)
+        if (pending is None and kind in SINGLE_KINDS
+                and locked.refunds.filter(status="pending", kind__in=SINGLE_KINDS).exists()):
             raise hostedpay.ConsistencyError("invalid_transition",
                                         f"an operation on {locked.order_id} is still pending", "status")
         if operation is None:
             operation = driver.Operation.on_payment(
                 kind, snapshot, amount={"minor": minor, "currency": locked.currency},
                 stored=stored_fields(locked), timestamp=_timestamp())
-        # The same operation asked again (a retry) keeps its key; the next one of its kind
-        # on this payment gets another.
-        sequence = locked.refunds.filter(kind=kind).count() + 1
-        key = driver.operation_key(locked.gateway, snapshot["merchant"], operation.order_id, kind, sequence)
+        if pending is not None:  # the same operation asked again: its key, so the gateway acts once
+            key = pending.idempotency_key
+        else:
+            # The next operation of its kind on this payment gets a key of its own.
+            sequence = locked.refunds.filter(kind=kind).count() + 1
+            key = driver.operation_key(locked.gateway, snapshot["merchant"], operation.order_id, kind, sequence)
         operation = operation.with_idempotency_key(key)
         request = driver.operation_request(config, operation)
-        record = Refund.objects.create(payment=locked, kind=kind, amount_minor=minor, currency=locked.currency,
-                                       idempotency_key=key)
+        record = pending or Refund.objects.create(payment=locked, kind=kind, amount_minor=minor,
+                                                  currency=locked.currency, idempotency_key=key)
     # 2. Ask the gateway, again only when the core says it is safe.
     client = http_client or conf.http_client()
     policy = getattr(settings, "VPOS_OPERATION_RETRY", None)
     attempt = 0
+    token_renewed = False
     while True:
         attempt += 1
         failure: Any
@@ -181,6 +191,17 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
             read = driver.parse_operation_reply(config, operation, reply)
             break
         except hostedpay.VposError as e:
+            if (not token_renewed and acct.gateway_name == "paypal_rest"
+                    and hostedpay.paypal_rest.is_token_rejected(e)):
+                # PayPal's 401: the cached token expired or was revoked. Once more with a new
+                # token and the same operation (same PayPal-Request-Id); a second 401 is a
+                # configuration problem and stays pending below.
+                token_renewed = True
+                config = acct.fresh_config()
+                request = driver.operation_request(config, operation)
+                logger.info("%s #%s of %s/%s %s: token refused, asking again with a new one", kind, record.pk,
+                            acct.gateway_name, acct.name, payment.order_id)
+                continue
             status = driver.OperationStatus.after_error(e)
             delay = (driver.retry_after(acct.gateway_name, attempt, failure, policy)
                      if status.state == "pending" else None)
@@ -202,7 +223,7 @@ def operate(payment: Any, kind: str, amount: Any = None, *, http_client: Optiona
     note = Notification.objects.create(
         gateway=acct.gateway_name, account=acct.name, content_type=headers.get("content-type", "")[:250],
         headers={}, body=_body_bytes(reply), order_id=event.order_id[:64],
-        transaction_id=event.transaction_id[:64], status_code=event.status_code[:16])
+        transaction_id=event.transaction_id[:64], status_code=event.status_code[:64])
     record.reference = event.transaction_id[:128]
     try:
         result = apply_event(note, acct, event, lambda outcome: (_NO_ANSWER, read.fields_to_store(outcome)))
@@ -289,3 +310,30 @@ def charge_stored_credential(payment: Any, amount: Any, *, cof_type: str = "recu
     new.save()
     operation = driver.Operation.charge_stored_card(new.order_id, money, stored, cast("CofType", cof_type))
     return operate(new, "charge", http_client=http_client, timeout=timeout, operation=operation)
+
+
+def charge_approved_order(payment: Any, token: str, *, http_client: Optional[HttpClient] = None,
+                          timeout: Optional[float] = None) -> Optional[Refund]:
+    """PayPal REST: the buyer is back on the shop's ``return_url`` (``?token=<PayPal order id>``)
+    after approving the order; completes it with the ``charge`` operation (the order's capture,
+    or its authorisation for a pre-authorisation checkout) through :func:`operate`.
+
+    Idempotent: a payment that is no longer ``new`` (a reload, a double click, the webhook
+    first) asks nothing and returns its last charge (``None`` without one); a charge still
+    ``pending`` (its answer was lost) is asked again with its stored key, so PayPal acts once.
+    ``token`` must be the payment's PayPal order id (its checkout ``reference``), else
+    ``ConsistencyError`` (``order_mismatch`` on ``token``) and nothing is asked."""
+    if payment.gateway != "paypal_rest":
+        raise hostedpay.UnsupportedError("unsupported", f"{payment.gateway} has no approved-order charge", "gateway")
+    if not payment.reference or not hmac.compare_digest(str(token).encode(), payment.reference.encode()):
+        raise hostedpay.ConsistencyError("order_mismatch", "the return URL names another PayPal order", "token")
+    if payment.status != "new":
+        return payment.refunds.filter(kind="charge").order_by("pk").last()
+    operation = driver.Operation({
+        "kind": "charge", "order_id": payment.order_id,
+        "amount": {"minor": payment.amount_minor, "currency": payment.currency},
+        "captured": {"minor": payment.amount_minor, "currency": payment.currency},
+        "transaction_id": payment.reference,
+        "intent": "authorize" if payment.multiple_captures else "capture",
+    })
+    return operate(payment, "charge", http_client=http_client, timeout=timeout, operation=operation, resume=True)

@@ -135,7 +135,7 @@ def query_payment(acct: conf.Account, payment: Any, client: HttpClient, *, timeo
     notes = [Notification.objects.create(
         gateway=acct.gateway_name, account=acct.name, content_type=_content_type(reply),
         headers=dict(SOURCE_HEADERS), body=_body_bytes(reply), order_id=event.order_id[:64],
-        transaction_id=event.transaction_id[:64], status_code=event.status_code[:16]) for event in events]
+        transaction_id=event.transaction_id[:64], status_code=event.status_code[:64]) for event in events]
     result = Result("unchanged")
     applied: List[Tuple[Any, Any, Notification]] = []
     for event, note in zip(events, notes):
