@@ -38,9 +38,6 @@ pub const TEST_INICIA_URL: &str = "https://sis-t.redsys.es:25443/sis/rest/inicia
 /// Redsys production, `iniciaPeticionREST`.
 pub const LIVE_INICIA_URL: &str = "https://sis.redsys.es/sis/rest/iniciaPeticionREST";
 
-/// Largest reply accepted (a challenge's `creq` is a few kB).
-const MAX_REPLY_BYTES: usize = 64 * 1024;
-
 /// The card, as the shop has it: an InSite operation id (preferred: the card never reaches the
 /// shop) or the card itself (PCI DSS scope).
 #[derive(Clone, Deserialize)]
@@ -668,24 +665,8 @@ struct ReadReply {
 fn read_reply(config: &Config, payment: &Payment, reply: &Reply) -> Result<ReadReply> {
     config.validate()?;
     check_order_number(&payment.order)?;
-    let body = reply.ok_body("Redsys")?;
-    if body.len() > MAX_REPLY_BYTES {
-        return Err(Error::new(
-            ErrorCode::BodyTooLarge,
-            "Redsys reply is too large",
-        ));
-    }
-    let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| Error::new(ErrorCode::GatewayError, "Redsys reply is not JSON"))?;
+    let (body, value) = super::rest::read_envelope(reply, "the request")?;
     let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
-    if let Some(code) = text("errorCode") {
-        let code: String = code.chars().take(16).collect();
-        return Err(Error::new(
-            ErrorCode::GatewayError,
-            format!("Redsys refused the request: {code}"),
-        )
-        .with_field("errorCode"));
-    }
     let signed_text = text("Ds_MerchantParameters")
         .filter(|t| !t.is_empty())
         .ok_or_else(|| Error::missing("Ds_MerchantParameters"))?;

@@ -161,24 +161,8 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
 /// host may retry); otherwise the signed parameters are verified like a notification and the
 /// result drives [`crate::state::transition`] (a refund `0900` is a `Refund` that succeeded).
 pub fn parse_operation_response(config: &Config, reply: &Reply) -> Result<Verified<Notification>> {
-    let body = reply.ok_body("Redsys")?;
-    if body.len() > MAX_REPLY_BYTES {
-        return Err(Error::new(
-            ErrorCode::BodyTooLarge,
-            "Redsys reply is too large",
-        ));
-    }
-    let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| Error::new(ErrorCode::GatewayError, "Redsys reply is not JSON"))?;
+    let (body, value) = read_envelope(reply, "the operation")?;
     let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
-    if let Some(code) = text("errorCode") {
-        let code: String = code.chars().take(16).collect();
-        return Err(Error::new(
-            ErrorCode::GatewayError,
-            format!("Redsys refused the operation: {code}"),
-        )
-        .with_field("errorCode"));
-    }
     let parameters =
         text("Ds_MerchantParameters").ok_or_else(|| Error::missing("Ds_MerchantParameters"))?;
     let notification = from_signed_parameters(
@@ -189,4 +173,33 @@ pub fn parse_operation_response(config: &Config, reply: &Reply) -> Result<Verifi
         body,
     )?;
     super::verify(config, Unverified(notification))
+}
+
+/// The JSON envelope of a Redsys REST reply (`trataPeticion`, `iniciaPeticion`), read once for
+/// every REST caller: a 2xx body within [`MAX_REPLY_BYTES`], a JSON value, and not Redsys's
+/// `errorCode` refusal (cut to 16 characters: it is the gateway's text, quoted in our error).
+/// `what` names the request in that error ("the operation", "the request"). The body comes
+/// back beside its value: callers keep the raw bytes.
+pub(super) fn read_envelope<'r>(
+    reply: &'r Reply,
+    what: &str,
+) -> Result<(&'r [u8], serde_json::Value)> {
+    let body = reply.ok_body("Redsys")?;
+    if body.len() > MAX_REPLY_BYTES {
+        return Err(Error::new(
+            ErrorCode::BodyTooLarge,
+            "Redsys reply is too large",
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| Error::new(ErrorCode::GatewayError, "Redsys reply is not JSON"))?;
+    if let Some(code) = value.get("errorCode").and_then(serde_json::Value::as_str) {
+        let code: String = code.chars().take(16).collect();
+        return Err(Error::new(
+            ErrorCode::GatewayError,
+            format!("Redsys refused {what}: {code}"),
+        )
+        .with_field("errorCode"));
+    }
+    Ok((body, value))
 }
