@@ -715,6 +715,12 @@ consumer_language?: string | null,
  */
 pay_methods?: string | null, 
 /**
+ * `DS_MERCHANT_BIZUM_MOBILENUMBER`: the customer's mobile, shown pre-filled on Redsys's
+ * Bizum page (`+34600000000`, or the nine national digits). Only with `pay_methods`
+ * naming Bizum (`z`): on a card page it would mean nothing, so it is refused.
+ */
+bizum_mobile_number?: string | null, 
+/**
  * Overrides the configured `DS_MERCHANT_MERCHANTURL`.
  */
 merchant_url?: string | null, 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes tests/vectors/redsys/emv3ds.json (Redsys redirect with DS_MERCHANT_EMV3DS) and
-tests/vectors/redsys/extra_parameters.json (the escape hatch for unmodelled Ds_Merchant_*).
+"""Writes tests/vectors/redsys/emv3ds.json (Redsys redirect with DS_MERCHANT_EMV3DS),
+tests/vectors/redsys/extra_parameters.json (the escape hatch for unmodelled Ds_Merchant_*) and
+tests/vectors/redsys/bizum.json (Bizum with the customer's mobile pre-filled).
 
 The parameters' JSON, its Base64 and every Ds_Signature are computed here with Python's json,
 base64, hmac and the `cryptography` package (3DES-CBC order key, zero IV, the order number
@@ -82,12 +83,14 @@ def emv3ds(ch):
     return out
 
 
-def form(order, minor, cardholder, currency=("EUR", "978"), extra=None):
+def form(order, minor, cardholder, currency=("EUR", "978"), extra=None, modelled=()):
     params = {"DS_MERCHANT_AMOUNT": str(minor), "DS_MERCHANT_ORDER": order,
               "DS_MERCHANT_MERCHANTCODE": "999008881", "DS_MERCHANT_CURRENCY": currency[1],
               "DS_MERCHANT_TRANSACTIONTYPE": "0", "DS_MERCHANT_TERMINAL": "1",
               "DS_MERCHANT_MERCHANTURL": "https://shop.example/n",
               "DS_MERCHANT_URLOK": "https://shop.example/ok", "DS_MERCHANT_URLKO": "https://shop.example/ko"}
+    # Optional modelled parameters, in the core's order (PAYMETHODS, BIZUM_MOBILENUMBER …).
+    params.update(modelled)
     emv = emv3ds(cardholder) if cardholder is not None else {}
     if emv:
         params["DS_MERCHANT_EMV3DS"] = emv
@@ -203,3 +206,57 @@ extra_case("a control character in a value is refused", {"DS_MERCHANT_GROUP": "a
            error={"code": "field_invalid", "field": "extra_parameters.DS_MERCHANT_GROUP"})
 OUT_EXTRA.write_text(json.dumps({"cases": cases}, indent=2, ensure_ascii=False) + "\n")
 print(f"{OUT_EXTRA}: {len(cases)} cases")
+
+
+# Bizum: DS_MERCHANT_PAYMETHODS "z" and DS_MERCHANT_BIZUM_MOBILENUMBER, the mobile Redsys
+# pre-fills on its Bizum page.
+OUT_BIZUM = VECTORS / "bizum.json"
+BIZUM_SOURCE = ("Bizum on the Redsys redirect: Ds_Merchant_PayMethods z (Global Payments "
+                "Cyberpac, a Redsys platform: https://docs.globalpayments.es/docs/cyberpac/"
+                "metodos-de-pago/bizum) and DS_MERCHANT_BIZUM_MOBILENUMBER, the mobile pre-filled "
+                "on the Bizum page (the name Redsys integrations send, e.g. WooCommerce Redsys "
+                "Gateway; docs/3ds.md); "
+                "signature computed with Python json/hmac/cryptography")
+cases = []
+
+
+def bizum_case(description, methods=None, mobile=None, error=None, extra=None):
+    o = {"order": "0726qI3H7sZx", "amount": {"minor": 4999, "currency": "EUR"}}
+    modelled = []
+    if methods is not None:
+        o["pay_methods"] = methods
+        modelled.append(("DS_MERCHANT_PAYMETHODS", methods))
+    if mobile is not None:
+        o["bizum_mobile_number"] = mobile
+        modelled.append(("DS_MERCHANT_BIZUM_MOBILENUMBER", mobile))
+    if extra is not None:
+        o["extra_parameters"] = extra
+    c = {"description": description, "source": BIZUM_SOURCE, "operation": "redsys.checkout",
+         "input": {"config": CONFIG, "order": o}}
+    if error:
+        c["error"] = error
+    else:
+        c["expect"] = {"action": CONFIG["checkout_url"], "method": "POST",
+                       "fields": form("0726qI3H7sZx", 4999, None, modelled=modelled)}
+    cases.append(c)
+
+
+bizum_case("Bizum without a mobile: the customer types it on Redsys's page", methods="z")
+bizum_case("Bizum with the customer's mobile in international form, pre-filled", methods="z",
+           mobile="+34600000000")
+bizum_case("Bizum with the nine national digits", methods="z", mobile="600123123")
+bizum_case("the longest E.164 number (15 digits)", methods="z", mobile="+123456789012345")
+FIELD = "DS_MERCHANT_BIZUM_MOBILENUMBER"
+bizum_case("a mobile without Bizum among the methods is refused (a card page has no use for it)",
+           mobile="+34600000000", error={"code": "field_invalid", "field": FIELD})
+bizum_case("a mobile with card-only methods is refused", methods="C", mobile="+34600000000",
+           error={"code": "field_invalid", "field": FIELD})
+for bad, why in (("+34 600 000 000", "spaces"), ("600-123-123", "dashes"), ("60012312", "eight digits"),
+                 ("+1234567890123456", "sixteen digits"), ("++34600000000", "a doubled +"),
+                 ("", "an empty value"), ("+34６00000000", "a non-ASCII digit")):
+    bizum_case(f"a mobile with {why} is refused, not reshaped", methods="z", mobile=bad,
+               error={"code": "field_invalid", "field": FIELD})
+bizum_case("the escape hatch cannot set the Bizum mobile (it is modelled)", methods="z",
+           extra={"DS_MERCHANT_BIZUM_MOBILENUMBER": "+34600000000"},
+           error={"code": "field_invalid", "field": "extra_parameters." + FIELD})
+OUT_BIZUM.write_text(json.dumps({"cases": cases}, indent=2, ensure_ascii=False) + "\n")

@@ -585,6 +585,7 @@ fn start_payment(app: &App, signed: &Signed, transaction_type: &str) -> Result<(
         merchant_data: signed.string("DS_MERCHANT_MERCHANTDATA"),
         consumer_language: signed.string("DS_MERCHANT_CONSUMERLANGUAGE"),
         pay_methods: signed.string("DS_MERCHANT_PAYMETHODS"),
+        bizum_mobile_number: signed.string("DS_MERCHANT_BIZUM_MOBILENUMBER"),
         merchant_url: signed.string("DS_MERCHANT_MERCHANTURL"),
         url_ok: signed.string("DS_MERCHANT_URLOK"),
         url_ko: signed.string("DS_MERCHANT_URLKO"),

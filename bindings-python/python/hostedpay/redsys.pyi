@@ -48,6 +48,7 @@ class Order(TypedDict, total=False):
     merchant_data: str
     consumer_language: str
     pay_methods: str
+    bizum_mobile_number: str  # with pay_methods "z": pre-fills Redsys's Bizum page
     merchant_url: str
     url_ok: str
     url_ko: str

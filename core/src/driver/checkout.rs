@@ -210,6 +210,7 @@ impl Order {
                 merchant_data: None,
                 consumer_language: None,
                 pay_methods: None,
+                bizum_mobile_number: None,
                 merchant_url: some(&request.notify_url),
                 url_ok: some(&request.return_url),
                 url_ko: some(&request.cancel_url),
