@@ -69,6 +69,8 @@ pub(crate) struct Invoice {
     pub refunded_minor: i64,
     /// `extendedNotifications`: notifications in the event envelope.
     pub extended: bool,
+    /// `exceptionStatus` when not `false`: `paidOver`, `paidPartial`.
+    pub exception: Option<&'static str>,
 }
 
 /// What the buyer does.
@@ -80,16 +82,28 @@ pub(crate) enum Outcome {
     Invalid,
     /// `expired` without payment.
     Expired,
+    /// More than the price: `paid`, `confirmed`, `complete` with `exceptionStatus: paidOver`.
+    PaidOver,
+    /// Less than the price, then the invoice runs out: `expired` with `paidPartial`.
+    PaidPartial,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 3] = [Outcome::Paid, Outcome::Invalid, Outcome::Expired];
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Paid,
+        Outcome::Invalid,
+        Outcome::Expired,
+        Outcome::PaidOver,
+        Outcome::PaidPartial,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Paid => "paid",
             Outcome::Invalid => "invalid",
             Outcome::Expired => "expired",
+            Outcome::PaidOver => "paid-over",
+            Outcome::PaidPartial => "paid-partial",
         }
     }
 
@@ -98,6 +112,8 @@ impl Outcome {
             "paid" | "confirmed" => Some(Outcome::Paid),
             "invalid" => Some(Outcome::Invalid),
             "expired" | "cancelled" => Some(Outcome::Expired),
+            "paid-over" | "paidover" => Some(Outcome::PaidOver),
+            "paid-partial" | "paidpartial" => Some(Outcome::PaidPartial),
             _ => None,
         }
     }
@@ -107,6 +123,8 @@ impl Outcome {
             Outcome::Paid => "Pay (paid, then confirmed, then complete)",
             Outcome::Invalid => "Pay, never confirmed (paid, then invalid)",
             Outcome::Expired => "Let it expire (expired)",
+            Outcome::PaidOver => "Pay too much (paidOver, then confirmed)",
+            Outcome::PaidPartial => "Pay too little (paidPartial, then expired)",
         }
     }
 }
@@ -249,6 +267,7 @@ fn create(app: &Arc<App>, headers: &HeaderMap, uri: &str, body: &[u8], wrapped: 
             status: "new",
             refunded_minor: 0,
             extended: current && wire.extended_notifications,
+            exception: None,
         };
         let json = invoice_json(&app.base_url, &invoice);
         inner.bitpay.invoices.insert(id.clone(), invoice);
@@ -358,7 +377,7 @@ async fn fetch_legacy(
 fn invoice_json(base: &str, i: &Invoice) -> String {
     let text = |s: &str| serde_json::Value::from(s).to_string();
     let mut out = format!(
-        "{{\"id\":{},\"url\":{},\"status\":{},\"price\":{},\"currency\":{},\"invoiceTime\":{},\"expirationTime\":{},\"currentTime\":{},\"exceptionStatus\":false",
+        "{{\"id\":{},\"url\":{},\"status\":{},\"price\":{},\"currency\":{},\"invoiceTime\":{},\"expirationTime\":{},\"currentTime\":{},\"exceptionStatus\":{}",
         text(&i.id),
         text(&format!("{base}/invoice?id={}", i.id)),
         text(i.status),
@@ -367,6 +386,7 @@ fn invoice_json(base: &str, i: &Invoice) -> String {
         i.created_ms,
         i.created_ms + INVOICE_LIFETIME_MS,
         clock::now_ms(),
+        i.exception.map_or_else(|| "false".to_string(), text),
     );
     for (k, v) in [
         ("orderId", &i.order_id),
@@ -469,10 +489,18 @@ pub(crate) fn pay(app: &Arc<App>, id: &str, outcome: Outcome) -> Result<Paid, Pa
         (i.order_id.clone(), i.redirect_url.clone())
     };
     app.note("bitpay", id, format!("buyer chose {}", outcome.as_str()));
+    let exception = match outcome {
+        Outcome::PaidOver => Some("paidOver"),
+        Outcome::PaidPartial => Some("paidPartial"),
+        _ => None,
+    };
+    if let Some(i) = app.lock().bitpay.invoices.get_mut(id) {
+        i.exception = exception;
+    }
     match outcome {
-        Outcome::Paid | Outcome::Invalid => {
+        Outcome::Paid | Outcome::Invalid | Outcome::PaidOver => {
             set_status(app, id, "paid");
-            let last = if outcome == Outcome::Paid {
+            let last = if outcome != Outcome::Invalid {
                 "confirmed"
             } else {
                 "invalid"
@@ -492,7 +520,7 @@ pub(crate) fn pay(app: &Arc<App>, id: &str, outcome: Outcome) -> Result<Paid, Pa
                 }
             });
         }
-        Outcome::Expired => set_status(app, id, "expired"),
+        Outcome::Expired | Outcome::PaidPartial => set_status(app, id, "expired"),
     }
     Ok(Paid {
         invoice: id.to_string(),

@@ -336,3 +336,29 @@ async fn refused_as_bitpay_refuses_them_and_the_legacy_key_still_works() {
     assert_eq!((status, json["status"].as_str()), (200, Some("new")));
     sandbox.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exception_statuses_reach_the_event() {
+    let mut options = Config::default();
+    options.bitpay.confirm_seconds = 60;
+    let sandbox = sandbox(1000.0, "", options).await;
+    let shop = Shop::start((200, ""), &[]).await;
+    let config = shop_config(&sandbox, &shop, true);
+    let over = create(&config, "ORDER-O", "5.00").await;
+    pay(&sandbox, "bitpay", &over.id, "paid-over").await;
+    let got = shop.wait_for(3).await;
+    let event = verify(&config, &got[2].body).await;
+    assert_eq!(
+        (event.status_code(), event.status()),
+        ("complete:paidOver", &Reported::Succeeded)
+    );
+    let partial = create(&config, "ORDER-P", "5.00").await;
+    pay(&sandbox, "bitpay", &partial.id, "paid-partial").await;
+    let got = shop.wait_for(4).await;
+    let event = verify(&config, &got[3].body).await;
+    assert_eq!(
+        (event.status_code(), event.status()),
+        ("expired:paidPartial", &Reported::Cancelled)
+    );
+    sandbox.shutdown().await.unwrap();
+}
