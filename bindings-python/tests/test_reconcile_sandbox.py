@@ -193,8 +193,10 @@ def checkout_and_pay_unheard(box: FastSandbox, gateway: str) -> Payment:
         payment.refresh_from_db()
         assert payment.reference
         pay(box, "bitpay", payment.reference, "paid")
-        # Bitpay confirms a paid invoice later (600 s of gateway time: milliseconds here).
-        until("the invoice confirmed", lambda: box.order("bitpay", payment.reference)["status"] == "confirmed")
+        # Bitpay confirms a paid invoice later, then completes it (600 s of gateway time each:
+        # milliseconds here).
+        until("the invoice confirmed", lambda: box.order("bitpay", payment.reference)["status"]
+              in ("confirmed", "complete"))
     until("the sandbox to lose the notification", lambda: lost_deliveries(box))
     payment.refresh_from_db()
     assert payment.status == "new"  # nothing reached the shop

@@ -181,7 +181,11 @@ fn derive_state(row: &mut serde_json::Value) {
             (state, Some(captured), Some(refunded))
         }
         "flocash" | "ceca" if status == "paid" => (status, whole, None),
-        "bitpay" if status == "confirmed" || status == "complete" => (status, whole, None),
+        "bitpay" if status == "confirmed" || status == "complete" => {
+            let refunded = row["refunded_minor"].as_i64().unwrap_or(0);
+            let state = refund_state(whole.unwrap_or(0), refunded, &status);
+            (state, whole, Some(refunded))
+        }
         _ => (status, None, None),
     };
     row["state"] = json!(state);
@@ -590,7 +594,11 @@ async fn dashboard(State(app): State<Arc<App>>, Query(q): Query<DashboardQuery>)
                 app.config.elavon.merchant_id, app.config.elavon.account
             ),
         ),
-        ("Bitpay api_url", format!("{base}/invoices")),
+        ("Bitpay api_url (current API: the root)", base.to_string()),
+        (
+            "Bitpay api_url (legacy api_key)",
+            format!("{base}/invoices"),
+        ),
         ("Bitpay invoice_url", format!("{base}/invoice")),
         ("PayPal REST api_base", base.to_string()),
         (

@@ -1,9 +1,18 @@
-//! Bitpay (API-key invoice API) at its real paths: `POST /invoices` (and the legacy
-//! `POST /api/invoice`) creates an invoice, `GET /invoices/{id}` (`/api/invoice/{id}`) is the
-//! fetch a shop verifies a notification with, `GET /invoice?id=…` is the buyer's invoice page,
-//! and every status change is POSTed as the invoice JSON to `notificationURL`.
+//! Bitpay at its real paths, on both of its APIs:
 //!
-//! Paid invoices go `paid` → `confirmed` after `bitpay.confirm_seconds` (÷ `--time-scale`).
+//! - the current API (`X-Accept-Version: 2.0.0`, [`facade`]): `POST /invoices` with the POS
+//!   token in the body, `GET /invoices/{id}?token=…` (the POS token, or the merchant token
+//!   signed with `X-Identity`/`X-Signature`), refunds `POST /refunds` and
+//!   `GET /refunds/{id}?token=…` on the merchant facade ([`refunds`]);
+//! - the legacy API key (HTTP Basic) on `POST /invoices` / `POST /api/invoice` and
+//!   `GET /invoices/{id}` / `GET /api/invoice/{id}`.
+//!
+//! `GET /invoice?id=…` is the buyer's invoice page, and every status change is POSTed to
+//! `notificationURL`: the invoice JSON, or with `extendedNotifications` BitPay's
+//! `{"event": {"code", "name"}, "data": {invoice}}` envelope.
+//!
+//! Paid invoices go `paid` → `confirmed` → `complete`, a `bitpay.confirm_seconds` apart
+//! (÷ `--time-scale`).
 //! Notifications are retried until the shop answers HTTP 200. The `postback-fail` fault makes
 //! the next invoice fetches answer HTTP 500.
 
@@ -28,6 +37,9 @@ use crate::delivery::{self, Delivery, Policy};
 use crate::html;
 use crate::pay_page;
 
+mod facade;
+mod refunds;
+
 /// Attempts per notification (the sandbox's schedule: a minute, doubling to an hour).
 pub(crate) const NOTIFY_ATTEMPTS: u32 = 20;
 const FIRST_RETRY: Duration = Duration::from_secs(60);
@@ -39,6 +51,7 @@ const INVOICE_LIFETIME_MS: u64 = 15 * 60 * 1000;
 #[derive(Default)]
 pub(crate) struct State {
     pub invoices: Bounded<Invoice>,
+    pub refunds: Bounded<refunds::Refund>,
 }
 
 /// One invoice.
@@ -50,29 +63,47 @@ pub(crate) struct Invoice {
     pub item_desc: Option<String>,
     pub redirect_url: Option<String>,
     pub notification_url: Option<String>,
-    /// `new`, `paid`, `confirmed`, `expired`, `invalid`.
+    /// `new`, `paid`, `confirmed`, `complete`, `expired`, `invalid`.
     pub status: &'static str,
+    /// What the refunds took back, in minor units.
+    pub refunded_minor: i64,
+    /// `extendedNotifications`: notifications in the event envelope.
+    pub extended: bool,
+    /// `exceptionStatus` when not `false`: `paidOver`, `paidPartial`.
+    pub exception: Option<&'static str>,
 }
 
 /// What the buyer does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
-    /// `paid`, then `confirmed`.
+    /// `paid`, then `confirmed`, then `complete`.
     Paid,
     /// `paid`, then `invalid` (the payment never confirmed).
     Invalid,
     /// `expired` without payment.
     Expired,
+    /// More than the price: `paid`, `confirmed`, `complete` with `exceptionStatus: paidOver`.
+    PaidOver,
+    /// Less than the price, then the invoice runs out: `expired` with `paidPartial`.
+    PaidPartial,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 3] = [Outcome::Paid, Outcome::Invalid, Outcome::Expired];
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Paid,
+        Outcome::Invalid,
+        Outcome::Expired,
+        Outcome::PaidOver,
+        Outcome::PaidPartial,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Paid => "paid",
             Outcome::Invalid => "invalid",
             Outcome::Expired => "expired",
+            Outcome::PaidOver => "paid-over",
+            Outcome::PaidPartial => "paid-partial",
         }
     }
 
@@ -81,15 +112,19 @@ impl Outcome {
             "paid" | "confirmed" => Some(Outcome::Paid),
             "invalid" => Some(Outcome::Invalid),
             "expired" | "cancelled" => Some(Outcome::Expired),
+            "paid-over" | "paidover" => Some(Outcome::PaidOver),
+            "paid-partial" | "paidpartial" => Some(Outcome::PaidPartial),
             _ => None,
         }
     }
 
     fn button(self) -> &'static str {
         match self {
-            Outcome::Paid => "Pay (paid, then confirmed)",
+            Outcome::Paid => "Pay (paid, then confirmed, then complete)",
             Outcome::Invalid => "Pay, never confirmed (paid, then invalid)",
             Outcome::Expired => "Let it expire (expired)",
+            Outcome::PaidOver => "Pay too much (paidOver, then confirmed)",
+            Outcome::PaidPartial => "Pay too little (paidPartial, then expired)",
         }
     }
 }
@@ -101,6 +136,14 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/invoices/{id}", get(fetch_new))
         .route("/api/invoice/{id}", get(fetch_legacy))
         .route("/invoice", get(pay_page).post(pay_submit))
+        .route("/refunds", post(refunds::create))
+        .route("/refunds/{id}", get(refunds::fetch))
+}
+
+/// `?token=…` of a current-API query.
+#[derive(Deserialize)]
+pub(crate) struct TokenQuery {
+    token: Option<String>,
 }
 
 fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
@@ -131,6 +174,10 @@ fn authorised(app: &App, headers: &HeaderMap) -> bool {
 
 #[derive(Deserialize)]
 struct CreateWire<'a> {
+    /// The POS (or merchant) token: current API.
+    token: Option<String>,
+    #[serde(rename = "extendedNotifications", default)]
+    extended_notifications: bool,
     #[serde(borrow)]
     price: Option<&'a RawValue>,
     currency: Option<String>,
@@ -144,8 +191,18 @@ struct CreateWire<'a> {
     notification_url: Option<String>,
 }
 
-fn create(app: &Arc<App>, headers: &HeaderMap, body: &[u8], wrapped: bool) -> Response {
-    if !authorised(app, headers) {
+/// Whether the call is on the legacy API (it carries HTTP Basic); else the current one.
+fn legacy(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::AUTHORIZATION)
+}
+
+fn create(app: &Arc<App>, headers: &HeaderMap, uri: &str, body: &[u8], wrapped: bool) -> Response {
+    let current = wrapped && !legacy(headers);
+    if current {
+        if let Err(r) = facade::version(headers) {
+            return facade::refused(r);
+        }
+    } else if !authorised(app, headers) {
         app.note(
             "bitpay",
             "",
@@ -156,6 +213,15 @@ fn create(app: &Arc<App>, headers: &HeaderMap, body: &[u8], wrapped: bool) -> Re
     let wire: CreateWire = match serde_json::from_slice(body) {
         Ok(w) => w,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")),
+    };
+    let facade_name = if current {
+        match facade::authorise(app, headers, uri, body, wire.token.as_deref(), true) {
+            Ok(facade::Facade::Pos) => "pos/invoice",
+            Ok(facade::Facade::Merchant) => "merchant/invoice",
+            Err(r) => return facade::refused(r),
+        }
+    } else {
+        "merchant/invoice"
     };
     let Some(currency) = wire
         .currency
@@ -199,6 +265,9 @@ fn create(app: &Arc<App>, headers: &HeaderMap, body: &[u8], wrapped: bool) -> Re
             redirect_url: wire.redirect_url,
             notification_url: wire.notification_url,
             status: "new",
+            refunded_minor: 0,
+            extended: current && wire.extended_notifications,
+            exception: None,
         };
         let json = invoice_json(&app.base_url, &invoice);
         inner.bitpay.invoices.insert(id.clone(), invoice);
@@ -209,15 +278,14 @@ fn create(app: &Arc<App>, headers: &HeaderMap, body: &[u8], wrapped: bool) -> Re
         &id,
         format!("invoice created; buyer page /invoice?id={id}"),
     );
-    invoice_response(json, wrapped)
+    invoice_response(json, wrapped.then_some(facade_name))
 }
 
-/// An invoice as the API answers it: bare (legacy) or inside the `merchant/invoice` facade.
-fn invoice_response(json: String, wrapped: bool) -> Response {
-    let body = if wrapped {
-        format!("{{\"facade\":\"merchant/invoice\",\"data\":{json}}}")
-    } else {
-        json
+/// An invoice as the API answers it: bare (legacy) or inside its facade's envelope.
+fn invoice_response(json: String, facade: Option<&str>) -> Response {
+    let body = match facade {
+        Some(name) => format!("{{\"facade\":\"{name}\",\"data\":{json}}}"),
+        None => json,
     };
     (
         StatusCode::OK,
@@ -230,23 +298,46 @@ fn invoice_response(json: String, wrapped: bool) -> Response {
 async fn create_new(
     AppState(app): AppState<Arc<App>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    create(&app, &headers, &body, true)
+    create(&app, &headers, &facade::uri_text(&uri), &body, true)
 }
 
 async fn create_legacy(
     AppState(app): AppState<Arc<App>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    create(&app, &headers, &body, false)
+    create(&app, &headers, &facade::uri_text(&uri), &body, false)
 }
 
-fn fetch(app: &App, headers: &HeaderMap, id: &str, wrapped: bool) -> Response {
-    if !authorised(app, headers) {
-        return json_error(StatusCode::UNAUTHORIZED, "Unauthorized: bad API key");
-    }
+/// `current`: the URL path and query and the `token` of a current-API query; `None` is the
+/// legacy key, answered in the envelope on `/invoices/{id}` (`wrapped`), bare on `/api/invoice`.
+fn fetch(
+    app: &App,
+    headers: &HeaderMap,
+    id: &str,
+    current: Option<(&str, Option<&str>)>,
+    wrapped: bool,
+) -> Response {
+    let facade_name = match current {
+        Some((uri, token)) => {
+            if let Err(r) = facade::version(headers) {
+                return facade::refused(r);
+            }
+            match facade::authorise(app, headers, uri, b"", token, true) {
+                Ok(facade::Facade::Pos) => Some("pos/invoice"),
+                Ok(facade::Facade::Merchant) => Some("merchant/invoice"),
+                Err(r) => return facade::refused(r),
+            }
+        }
+        None if !authorised(app, headers) => {
+            return json_error(StatusCode::UNAUTHORIZED, "Unauthorized: bad API key");
+        }
+        None => wrapped.then_some("merchant/invoice"),
+    };
     let mut inner = app.lock();
     // The fetch is how a shop verifies a notification: the post-back fault applies to it.
     if delivery::postback_fails(&mut inner, "bitpay", Some(id), "invoice fetch") {
@@ -257,15 +348,21 @@ fn fetch(app: &App, headers: &HeaderMap, id: &str, wrapped: bool) -> Response {
     };
     let json = invoice_json(&app.base_url, invoice);
     drop(inner);
-    invoice_response(json, wrapped)
+    invoice_response(json, facade_name)
 }
 
 async fn fetch_new(
     AppState(app): AppState<Arc<App>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(id): Path<String>,
+    Query(q): Query<TokenQuery>,
 ) -> Response {
-    fetch(&app, &headers, &id, true)
+    if legacy(&headers) {
+        return fetch(&app, &headers, &id, None, true);
+    }
+    let uri = facade::uri_text(&uri);
+    fetch(&app, &headers, &id, Some((&uri, q.token.as_deref())), true)
 }
 
 async fn fetch_legacy(
@@ -273,14 +370,14 @@ async fn fetch_legacy(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    fetch(&app, &headers, &id, false)
+    fetch(&app, &headers, &id, None, false)
 }
 
 /// The invoice as Bitpay writes it; `price` is the exact decimal as a JSON number token.
 fn invoice_json(base: &str, i: &Invoice) -> String {
     let text = |s: &str| serde_json::Value::from(s).to_string();
     let mut out = format!(
-        "{{\"id\":{},\"url\":{},\"status\":{},\"price\":{},\"currency\":{},\"invoiceTime\":{},\"expirationTime\":{},\"currentTime\":{},\"exceptionStatus\":false",
+        "{{\"id\":{},\"url\":{},\"status\":{},\"price\":{},\"currency\":{},\"invoiceTime\":{},\"expirationTime\":{},\"currentTime\":{},\"exceptionStatus\":{}",
         text(&i.id),
         text(&format!("{base}/invoice?id={}", i.id)),
         text(i.status),
@@ -289,6 +386,7 @@ fn invoice_json(base: &str, i: &Invoice) -> String {
         i.created_ms,
         i.created_ms + INVOICE_LIFETIME_MS,
         clock::now_ms(),
+        i.exception.map_or_else(|| "false".to_string(), text),
     );
     for (k, v) in [
         ("orderId", &i.order_id),
@@ -391,10 +489,18 @@ pub(crate) fn pay(app: &Arc<App>, id: &str, outcome: Outcome) -> Result<Paid, Pa
         (i.order_id.clone(), i.redirect_url.clone())
     };
     app.note("bitpay", id, format!("buyer chose {}", outcome.as_str()));
+    let exception = match outcome {
+        Outcome::PaidOver => Some("paidOver"),
+        Outcome::PaidPartial => Some("paidPartial"),
+        _ => None,
+    };
+    if let Some(i) = app.lock().bitpay.invoices.get_mut(id) {
+        i.exception = exception;
+    }
     match outcome {
-        Outcome::Paid | Outcome::Invalid => {
+        Outcome::Paid | Outcome::Invalid | Outcome::PaidOver => {
             set_status(app, id, "paid");
-            let last = if outcome == Outcome::Paid {
+            let last = if outcome != Outcome::Invalid {
                 "confirmed"
             } else {
                 "invalid"
@@ -404,12 +510,17 @@ pub(crate) fn pay(app: &Arc<App>, id: &str, outcome: Outcome) -> Result<Paid, Pa
             let generation = app.generation();
             let wait = app.scaled(Duration::from_secs(app.config.bitpay.confirm_seconds));
             tokio::spawn(async move {
-                if app2.sleep_unless_reset(wait, generation).await {
-                    set_status(&app2, &id2, last);
+                if !app2.sleep_unless_reset(wait, generation).await {
+                    return;
+                }
+                set_status(&app2, &id2, last);
+                // A confirmed invoice completes after more blocks; an invalid one stays.
+                if last == "confirmed" && app2.sleep_unless_reset(wait, generation).await {
+                    set_status(&app2, &id2, "complete");
                 }
             });
         }
-        Outcome::Expired => set_status(app, id, "expired"),
+        Outcome::Expired | Outcome::PaidPartial => set_status(app, id, "expired"),
     }
     Ok(Paid {
         invoice: id.to_string(),
@@ -427,7 +538,14 @@ fn set_status(app: &Arc<App>, id: &str, status: &'static str) {
             return;
         };
         i.status = status;
-        (i.notification_url.clone(), invoice_json(&app.base_url, i))
+        let json = invoice_json(&app.base_url, i);
+        let body = if i.extended {
+            let (code, name) = event_of(status);
+            format!("{{\"event\":{{\"code\":{code},\"name\":\"{name}\"}},\"data\":{json}}}")
+        } else {
+            json
+        };
+        (i.notification_url.clone(), body)
     };
     app.note("bitpay", id, format!("invoice is now {status}"));
     let Some(url) = url else {
@@ -454,6 +572,18 @@ fn set_status(app: &Arc<App>, id: &str, status: &'static str) {
     );
 }
 
+/// BitPay's webhook code and name for an invoice reaching `status`
+/// (<https://developer.bitpay.com/reference/notification-codes>).
+fn event_of(status: &str) -> (u32, &'static str) {
+    match status {
+        "paid" => (1003, "invoice_paidInFull"),
+        "expired" => (1004, "invoice_expired"),
+        "confirmed" => (1005, "invoice_confirmed"),
+        "complete" => (1006, "invoice_completed"),
+        _ => (1013, "invoice_failedToConfirm"),
+    }
+}
+
 /// The invoices, newest first.
 pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
     inner
@@ -468,6 +598,7 @@ pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
                 "order_id": i.order_id,
                 "amount": i.price,
                 "status": i.status,
+                "refunded_minor": i.refunded_minor,
                 "created": clock::rfc3339(i.created_ms),
                 "payment_page": format!("/invoice?id={}", i.id),
                 "notification_url": i.notification_url,

@@ -22,6 +22,13 @@ pub const REDSYS_TEST_KEY: &str = "sq7HjrUOBfKmC576ILgskD5srU870gJ7";
 
 /// The sandbox's Bitpay API key (there is no public one).
 pub const BITPAY_TEST_KEY: &str = "sandbox-bitpay-api-key";
+/// The sandbox's Bitpay POS-facade token (current API; there is no public one).
+pub const BITPAY_TEST_POS_TOKEN: &str = "SandboxPosToken2x7Q9vLm";
+/// The sandbox's Bitpay merchant-facade token, paired with [`BITPAY_TEST_MERCHANT_KEY`].
+pub const BITPAY_TEST_MERCHANT_TOKEN: &str = "SandboxMerchantTokenK3w8Zp";
+/// The merchant-facade secp256k1 key the sandbox pairs [`BITPAY_TEST_MERCHANT_TOKEN`] with
+/// (`testdata/bitpay-merchant-test.key.pem`). TEST ONLY: the private key is published.
+pub const BITPAY_TEST_MERCHANT_KEY: &str = include_str!("../testdata/bitpay-merchant-test.key.pem");
 
 /// Everything `--config` can set.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -190,8 +197,15 @@ impl Default for ElavonConfig {
 pub struct BitpayConfig {
     /// The legacy API key, expected as the HTTP Basic user (never printed).
     pub api_key: Secret,
-    /// Bitpay time between `paid` and `confirmed` (block confirmations; divided by
-    /// `--time-scale`).
+    /// The POS-facade token of the current API: invoices and unsigned invoice queries.
+    pub pos_token: Secret,
+    /// The merchant-facade token of the current API: signed queries and refunds.
+    pub merchant_token: Secret,
+    /// The public key (`X-Identity`: compressed SEC1, hex) `merchant_token` is paired with;
+    /// empty is the key of `testdata/bitpay-merchant-test.key.pem`.
+    pub merchant_identity: String,
+    /// Bitpay time between `paid` and `confirmed`, and again between `confirmed` and
+    /// `complete` (block confirmations; divided by `--time-scale`).
     pub confirm_seconds: u64,
 }
 
@@ -199,6 +213,9 @@ impl Default for BitpayConfig {
     fn default() -> Self {
         BitpayConfig {
             api_key: Secret::new(BITPAY_TEST_KEY),
+            pos_token: Secret::new(BITPAY_TEST_POS_TOKEN),
+            merchant_token: Secret::new(BITPAY_TEST_MERCHANT_TOKEN),
+            merchant_identity: String::new(),
             confirm_seconds: 600,
         }
     }
@@ -321,8 +338,16 @@ impl Config {
         if e.merchant_id.is_empty() || e.account.is_empty() || e.secret.is_empty() {
             return Err("elavon.merchant_id, account and secret are required".into());
         }
-        if self.bitpay.api_key.is_empty() {
-            return Err("bitpay.api_key is required".into());
+        let b = &self.bitpay;
+        if b.api_key.is_empty() || b.pos_token.is_empty() || b.merchant_token.is_empty() {
+            return Err("bitpay.api_key, pos_token and merchant_token are required".into());
+        }
+        if !b.merchant_identity.is_empty()
+            && vpos_core::gateways::bitpay::sin_from_public_key(&b.merchant_identity).is_err()
+        {
+            return Err(
+                "bitpay.merchant_identity must be a compressed secp256k1 public key (hex)".into(),
+            );
         }
         let r = &self.paypal_rest;
         if r.client_id.is_empty()

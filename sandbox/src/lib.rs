@@ -20,7 +20,8 @@
 //!   API `POST /nvp` (`RefundTransaction`, `GetTransactionDetails`, `TransactionSearch`).
 //! - **Santander Elavon**: `POST /pay` (HPP), the signed response posted through the browser,
 //!   `POST /remote` (settle, void, rebate).
-//! - **Bitpay**: `POST /invoices`, `GET /invoices/{id}`, the invoice page, notifications.
+//! - **Bitpay**: `POST /invoices`, `GET /invoices/{id}` (current API: POS token, merchant facade
+//!   signed and checked; legacy API key), `POST /refunds`, the invoice page, notifications.
 //! - **PayPal REST**: `POST /v1/oauth2/token`, Orders v2 (`/v2/checkout/orders`), the approve
 //!   page (`/checkoutnow`), Payments v2 (authorisation capture and void, refunds), signed
 //!   webhooks with retries, `POST /v1/notifications/verify-webhook-signature`, the test

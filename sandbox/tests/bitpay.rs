@@ -82,19 +82,25 @@ async fn paid_then_confirmed_both_apis_verified_by_fetch() {
         );
         let r = pay(&sandbox, "bitpay", &invoice.id, "paid").await;
         assert_eq!(r.json().unwrap()["redirect"], "http://127.0.0.1:9/back");
-        let got = shop.wait_for(2 * i + 2).await;
-        // Each status change is notified; the fetch answers the invoice as it is now.
+        // Each status change is notified (paid, confirmed, complete); the fetch answers the
+        // invoice as it is now.
+        let got: Vec<_> = shop
+            .wait_for(3 * i + 3)
+            .await
+            .into_iter()
+            .filter(|r| r.text().contains(&invoice.id))
+            .collect();
         let claimed = |n: usize| {
             serde_json::from_slice::<serde_json::Value>(&got[n].body).unwrap()["status"].clone()
         };
         assert_eq!(
-            (claimed(2 * i), claimed(2 * i + 1)),
-            ("paid".into(), "confirmed".into())
+            (claimed(0), claimed(1), claimed(2)),
+            ("paid".into(), "confirmed".into(), "complete".into())
         );
-        let confirmed = verify(&config, &got[2 * i].body).await;
+        let confirmed = verify(&config, &got[0].body).await;
         assert_eq!(
             (confirmed.status_code(), confirmed.status()),
-            ("confirmed", &Reported::Succeeded)
+            ("complete", &Reported::Succeeded)
         );
         assert_eq!(confirmed.order_id(), format!("ORDER-{i}"));
         assert_eq!(confirmed.amount().minor(), 4999);

@@ -726,3 +726,53 @@ test("a declined payment: the order page says why, from the core's table, in the
     await page.close();
   }
 });
+
+// Bitpay on its current API (issue #20): the demo's account holds the POS token and the
+// merchant facade (the sandbox's published test key and its paired token); the sandbox checks
+// X-Accept-Version, the token and every signature. Self-contained: logs in to the admin itself.
+test('bitpay (current API): paid to confirmed through signed invoice fetches, then a partial refund from the admin', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  const gw = GATEWAYS.find((g) => g.name === 'bitpay');
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    await buyWith(page, gw);
+    const invoiceId = new URL(page.url()).searchParams.get('id');
+    assert.match(invoiceId, /^[A-Za-z0-9]{22}$/);
+    await page.screenshot({ path: join(SHOTS, 'bitpay-v2-1-invoice-page.png'), fullPage: true });
+    await payOnSandbox(page, gw);
+    const orderUrl = page.url();
+    let state = await orderState(page);
+    assert.equal(state.status, 'paid');
+    assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'pending'], ['pending', 'paid']]);
+    // Every call the shop made was accepted: no refused token, version or signature.
+    const refused = (await getJson(`${demo.info.sandbox}/_sandbox/events`)).events
+      .filter((e) => e.gateway === 'bitpay' && /refused/.test(e.message ?? ''));
+    assert.deepEqual(refused, []);
+    await page.screenshot({ path: join(SHOTS, 'bitpay-v2-2-order-paid.png'), fullPage: true });
+
+    // A partial refund from the admin's payment page: POST /refunds on the merchant facade, signed.
+    await adminPaymentPage(page, state.order_id);
+    await page.selectOption('#id_vpos-kind', 'refund');
+    await page.fill('#id_vpos-amount', '1.00');
+    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
+    const message = await page.locator('ul.messagelist').textContent();
+    assert.ok(message.includes(`${state.order_id}: refund succeeded`), message);
+    await page.screenshot({ path: join(SHOTS, 'bitpay-v2-3-admin-refunded.png'), fullPage: true });
+    const atSandbox = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
+      .find((o) => o.gateway === 'bitpay' && o.order === invoiceId);
+    assert.equal(atSandbox.refunded_minor, 100, 'the sandbox refunded 1.00');
+    assert.equal(atSandbox.state, 'partially refunded');
+
+    await page.goto(orderUrl);
+    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
+    state = await orderState(page);
+    assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
+    assert.equal(state.refunded, '1.00');
+    await page.screenshot({ path: join(SHOTS, 'bitpay-v2-4-order-partially-refunded.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});

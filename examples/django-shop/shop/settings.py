@@ -143,12 +143,17 @@ VPOS = {
         "postback_timeout": 5,
         "rest_timeout": 10,
     },
-    "bitpay": {
-        "api_key": "sandbox-bitpay-api-key",  # hostedpay-sandbox's default key
-        "api_url": f"{SANDBOX_URL}/invoices",
+    "bitpay": {  # BitPay's current API (docs/bitpay.md): hostedpay-sandbox's tokens and test key
+        "token": "SandboxPosToken2x7Q9vLm",  # the POS facade: invoices
+        # The merchant facade (signed invoice fetches, refunds): the sandbox's published TEST-ONLY
+        # key, paired there with this token. A shop makes its own key and pairs it (docs/bitpay.md).
+        "private_key": (BASE_DIR.parent.parent / "sandbox/testdata/bitpay-merchant-test.key.pem").read_text(),
+        "merchant_token": "SandboxMerchantTokenK3w8Zp",
+        "api_url": SANDBOX_URL,
         "invoice_url": f"{SANDBOX_URL}/invoice",
         "notification_url": f"{SHOP_URL}/vpos/bitpay/default/",
         "postback_timeout": 5,
+        "rest_timeout": 10,
     },
 }
 

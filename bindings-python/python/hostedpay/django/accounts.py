@@ -13,8 +13,8 @@ while payments name it; it is *retired* instead (``active=False``): its late not
 still verify with its key, but it takes no new checkout.
 
 The secret values of the configuration (Redsys ``secret_key``, CECA ``key``, Elavon
-``secret``, Bitpay ``api_key``, FloCash ``notification_token``, PayPal ``nvp``) never reach
-the database in clear: they are encrypted with ``VPOS_ENCRYPTION_KEYS``
+``secret``, Bitpay ``token``, ``private_key``, ``merchant_token`` and legacy ``api_key``,
+FloCash ``notification_token``, PayPal ``nvp``) never reach the database in clear: they are encrypted with ``VPOS_ENCRYPTION_KEYS``
 (:mod:`hostedpay.django.crypto`) into ``secrets``, and are neither shown back nor logged.
 """
 

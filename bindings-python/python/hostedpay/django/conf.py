@@ -47,12 +47,15 @@
             "checkout_url": "https://hpp.prueba.santanderelavontpvvirtual.es/pay",
             "response_url": "https://shop.example/vpos/elavon/default/",
         },
-        "bitpay": {                       # the core's Bitpay config
-            "api_key": "...",
-            "api_url": "https://test.bitpay.com/api/invoice",
+        "bitpay": {                       # the core's Bitpay config, current API (docs/bitpay.md)
+            "token": "...",               # POS facade: invoices (a legacy "api_key" instead still works)
+            "private_key": "...",         # merchant facade (hex or PEM) + its paired token:
+            "merchant_token": "...",      #   signed invoice fetches and refunds
+            "api_url": "https://test.bitpay.com",
             "invoice_url": "https://test.bitpay.com/invoice",
             "notification_url": "https://shop.example/vpos/bitpay/default/",
             "postback_timeout": 10,       # seconds, invoice creation and fetch
+            "rest_timeout": 30,           # seconds, refunds
         },
     }
 

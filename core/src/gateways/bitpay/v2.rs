@@ -28,8 +28,12 @@ fn json_text(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
+/// The API root. A host that fills a blank `api_url` from the published endpoints
+/// (`account::Environment::endpoints`) gives the legacy invoice endpoint, which keeps legacy
+/// accounts working; the current API takes its root from it.
 fn root(config: &Config) -> &str {
-    config.api_url.trim_end_matches('/')
+    let url = config.api_url.trim_end_matches('/');
+    url.strip_suffix("/api/invoice").unwrap_or(url)
 }
 
 fn headers(json: bool) -> Vec<(String, String)> {
@@ -475,4 +479,26 @@ pub fn parse_pairing_response(reply: &Reply) -> Result<Pairing> {
         facade: get("facade").unwrap_or_default(),
         pairing_code: get("pairingCode"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_published_legacy_endpoint_gives_the_current_api_its_root() {
+        for api_url in [
+            "https://test.bitpay.com",
+            "https://test.bitpay.com/",
+            "https://test.bitpay.com/api/invoice",
+        ] {
+            let config: Config = serde_json::from_value(serde_json::json!({"token": "PosT0ken",
+                "api_url": api_url, "invoice_url": "https://test.bitpay.com/invoice"}))
+            .unwrap();
+            assert_eq!(
+                pos_fetch_request(&config, "G3viJEJgE8Jk2oekSdgT2A").url,
+                "https://test.bitpay.com/invoices/G3viJEJgE8Jk2oekSdgT2A?token=PosT0ken"
+            );
+        }
+    }
 }
