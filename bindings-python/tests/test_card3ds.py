@@ -203,6 +203,10 @@ def test_method_without_its_post_back_is_completion_n(shop: Sandbox) -> None:
     assert MODE["emv3ds"][1]["threeDSCompInd"] == "N"
     payment.refresh_from_db()
     assert payment.status == "paid"
+    # The page posted again (a double click): AuthenticationData is not sent twice.
+    sent = len(MODE["sent"])
+    assert web.post(go.group(1), **HEADERS)["Location"] == "/orders/done/"
+    assert len(MODE["sent"]) == sent
 
 
 def test_challenge_approved_pays_and_a_replayed_cres_is_harmless(shop: Sandbox, caplog: Any) -> None:
@@ -311,3 +315,18 @@ def test_start_refuses_what_it_cannot_run(shop: Sandbox) -> None:
         card3ds.start(other, return_url="/")
     assert Client().get("/vpos/card3ds/nosuchflow/").status_code == 404
 
+
+
+def test_a_step_another_request_took_is_not_sent_again(shop: Sandbox) -> None:
+    """Two posts of the method page at once: the one that did not take the step asks nothing."""
+    web = Client()
+    payment = new_payment()
+    path, response = pay(web, payment, METHOD)
+    flow_id = path.rstrip("/").rsplit("/", 1)[1]
+    assert cache.add(f"vpos:card3ds:{flow_id}:authenticate", 1)  # as the other request did
+    go = re.search(r'<form method="post" action="([^"]*)" id="card3ds-continue">', response.content.decode())
+    assert go
+    assert web.post(go.group(1), **HEADERS)["Location"] == "/orders/done/"
+    assert [urlsplit(u).path for u, _ in MODE["sent"]] == ["/sis/rest/iniciaPeticionREST"]
+    payment.refresh_from_db()
+    assert payment.status == "new"

@@ -109,6 +109,13 @@ def _save(flow_id: str, flow: Mapping[str, Any]) -> None:
     _cache().set(_PREFIX + flow_id, dict(flow), getattr(settings, TIMEOUT_SETTING, DEFAULT_TIMEOUT))
 
 
+def _claim(flow_id: str, step: str) -> bool:
+    """True for the first request that takes ``step`` of the flow: ``cache.add`` is atomic on
+    every Django cache backend, so two posts at once (a double click, a replayed ``cres``)
+    cannot both ask Redsys."""
+    return bool(_cache().add(f"{_PREFIX}{flow_id}:{step}", 1, getattr(settings, TIMEOUT_SETTING, DEFAULT_TIMEOUT)))
+
+
 def _finish(flow_id: str, flow: Dict[str, Any]) -> None:
     """The flow is over: the card goes; what remains answers a replay (to ``return_url``)."""
     flow.pop("card", None)
@@ -204,6 +211,8 @@ def _apply(request: HttpRequest, flow_id: str, flow: Dict[str, Any], payment: An
 def _authenticate(request: HttpRequest, flow_id: str, flow: Dict[str, Any], payment: Any, acct: conf.Account,
                   comp_ind: str) -> HttpResponse:
     """``trataPeticionREST`` with ``AuthenticationData``: a final answer, or the challenge page."""
+    if not _claim(flow_id, "authenticate"):
+        return redirect(flow["return_url"])
     gw = acct.gateway
     card = _unseal(flow["card"])
     pay = _payment_dict(payment, card)
@@ -397,7 +406,7 @@ class ChallengeResultView(View):
     def post(self, request: HttpRequest, flow: str) -> HttpResponse:
         state = _load(flow)
         payment = _payment(state)
-        if state.get("stage") != "challenge" or "card" not in state:
+        if state.get("stage") != "challenge" or "card" not in state or not _claim(flow, "cres"):
             logger.info("card3ds %s: cres for a flow not waiting for one, ignored", payment.order_id)
             return redirect(state["return_url"])
         acct = payment.account_settings()
