@@ -141,6 +141,24 @@ AUTH_U = dict(AUTH, three_ds_comp_ind="U", protocol_version="2.2.0",
                            java_enabled=True, tz=180, language="en", color_depth=32))
 request_case("trataPeticionREST AuthenticationData without a 3DS Method (threeDSCompInd U), 2.2.0, no JavaScript flag, the card itself",
              "redsys.emv3ds_trata_request", payment(PAN_CARD), authentication_emv(AUTH_U), REST, authentication=AUTH_U)
+# Cardholder data in AuthenticationData: the redirect's DS_MERCHANT_EMV3DS names (docs/3ds.md),
+# appended after threeDSCompInd in the same object, in the redirect's order.
+CARDHOLDER = {"name": "Ana García", "email": "ana@example.com",
+              "mobile_phone": {"country_code": "34", "subscriber": "600123456"},
+              "billing": {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"},
+              "account": {"age": "more_than_60_days"}, "challenge": "challenge_requested"}
+CARDHOLDER_EMV = {"cardholderName": "Ana García", "email": "ana@example.com",
+                  "mobilePhone": {"cc": "34", "subscriber": "600123456"},
+                  "billAddrCity": "Madrid", "billAddrCountry": "724", "billAddrLine1": "Calle Mayor 1",
+                  "billAddrPostCode": "28013", "acctInfo": {"chAccAgeInd": "05"},
+                  "threeDSRequestorChallengeInd": "03"}
+AUTH_CH = dict(AUTH, cardholder=CARDHOLDER)
+request_case("trataPeticionREST AuthenticationData with cardholder data: its EMV 3DS names after threeDSCompInd, in the same object",
+             "redsys.emv3ds_trata_request", payment(PAN_CARD), dict(authentication_emv(AUTH), **CARDHOLDER_EMV), REST,
+             authentication=AUTH_CH)
+AUTH_EMPTY = dict(AUTH, cardholder={"email": "", "billing": {"city": ""}})
+request_case("trataPeticionREST AuthenticationData with only empty cardholder values: byte for byte the request without",
+             "redsys.emv3ds_trata_request", payment(), authentication_emv(AUTH), REST, authentication=AUTH_EMPTY)
 CH = {"protocol_version": "2.1.0", "cres": CRES}
 request_case("trataPeticionREST ChallengeResponse: {threeDSInfo, protocolVersion, cres}",
              "redsys.emv3ds_challenge_request", payment(), {"threeDSInfo": "ChallengeResponse", "protocolVersion": "2.1.0", "cres": CRES},
@@ -169,6 +187,11 @@ add("a relative notificationURL is refused", "redsys.emv3ds_trata_request",
 add("a colour depth browsers never report is refused", "redsys.emv3ds_trata_request",
     {"config": CONFIG, "payment": payment(), "authentication": dict(AUTH, browser=dict(BROWSER, color_depth=23))},
     error={"code": "field_invalid", "field": "browser.color_depth"})
+
+add("AuthenticationData with a country that is not ISO 3166-1 alpha-2 is refused, naming the cardholder field",
+    "redsys.emv3ds_trata_request",
+    {"config": CONFIG, "payment": payment(), "authentication": dict(AUTH, cardholder={"billing": {"country": "UK"}})},
+    error={"code": "field_invalid", "field": "cardholder.billing.country"})
 
 # --- the 3DS Method --------------------------------------------------------------------------
 NOTIFY = "https://shop.example/3ds/method"

@@ -776,3 +776,78 @@ test('bitpay (current API): paid to confirmed through signed invoice fetches, th
     await page.close();
   }
 });
+
+// --- Card (Redsys, 3-D Secure in page): hostedpay.django.card3ds against the sandbox's EMV3DS ---
+// The card is typed on the shop's own page; the shop runs iniciaPeticionREST, the issuer's 3DS
+// Method in a hidden iframe, trataPeticionREST (frictionless, or a challenge on the sandbox's
+// ACS page) and the cres. Sandbox cards: …0003 frictionless, …3839 3DS Method then a challenge.
+
+/** Product page → Buy → checkout → "Pay by card" → the shop's card form, filled and sent. */
+async function payByCard(page, pan, shot) {
+  await page.goto(`${demo.info.shop}/`);
+  await Promise.all([page.waitForURL('**/checkout/'), page.click('#buy')]);
+  await Promise.all([page.waitForURL(`${demo.info.shop}/vpos/card3ds/**`), page.click('#pay-with-card3ds')]);
+  await page.fill('#card3ds-pan', pan);
+  await page.fill('#card3ds-expiry', '12/34');
+  await page.fill('#card3ds-cvv', '123');
+  await page.screenshot({ path: join(SHOTS, `${shot}-1-card-form.png`), fullPage: true });
+  // The card goes to the shop only: no request of the page carries it to the sandbox.
+  const toSandbox = [];
+  page.on('request', (r) => { if (r.url().startsWith(demo.info.sandbox)) toSandbox.push(r.postData() ?? ''); });
+  await page.click('#card3ds-pay');
+  return toSandbox;
+}
+
+async function expectPaidByCard(page, toSandbox, pan, shot) {
+  await page.waitForURL(`${demo.info.shop}/orders/**`, { timeout: WAIT_MS });
+  await page.waitForSelector('#status[data-status="paid"]', { timeout: WAIT_MS });
+  assert.equal(await page.getAttribute('#gateway', 'data-gateway'), 'redsys');
+  const state = await orderState(page);
+  assert.equal(state.status, 'paid');
+  assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid']]);
+  assert.deepEqual(state.notifications.map((n) => n.verdict), ['applied']);
+  assert.ok(toSandbox.every((body) => !body.includes(pan)), 'the browser never sent the card to the sandbox');
+  await page.screenshot({ path: join(SHOTS, `${shot}-3-order-paid.png`), fullPage: true });
+}
+
+test('card (Redsys, 3-D Secure in page): a frictionless card, paid without a challenge', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    const pan = '4548810000000003';
+    const toSandbox = await payByCard(page, pan, 'card3ds-frictionless');
+    await expectPaidByCard(page, toSandbox, pan, 'card3ds-frictionless');
+    assert.deepEqual(toSandbox, [], 'no 3DS Method, no challenge: the browser never went to the sandbox');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('card (Redsys, 3-D Secure in page): the 3DS Method, then a challenge approved on the issuer page', async () => {
+  await sandboxJson('/_sandbox/reset', {});
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  try {
+    const pan = '4548810000003839';
+    const toSandbox = await payByCard(page, pan, 'card3ds-challenge');
+    // The method page ran the issuer's 3DS Method in its hidden iframe, then the challenge
+    // page posted creq to the sandbox's ACS.
+    await page.waitForURL(`${demo.info.sandbox}/sis-sandbox/acs`, { timeout: WAIT_MS });
+    assert.match(await page.textContent('body'), /authenticate the payment of order/);
+    await page.screenshot({ path: join(SHOTS, 'card3ds-challenge-2-issuer-page.png'), fullPage: true });
+    await page.click('#approve');
+    await expectPaidByCard(page, toSandbox, pan, 'card3ds-challenge');
+    const notes = (await getJson(`${demo.info.sandbox}/_sandbox/events`)).events
+      .map((e) => JSON.stringify(e)).join('\n');
+    assert.match(notes, /EMV3DS 3DS Method ran/);
+    assert.match(notes, /threeDSCompInd Y/, 'the Method completed before AuthenticationData');
+    assert.match(notes, /challenge answered: transStatus Y/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});

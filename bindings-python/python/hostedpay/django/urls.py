@@ -9,12 +9,14 @@ receives CECA notifications: set it as the on-line communication URL in Cecabank
 ``elavon/<account>/`` receives Santander Elavon's HPP responses: set it as ``response_url``.
 ``bitpay/<account>/`` receives Bitpay notifications: set it as ``notification_url``.
 ``paypal_rest/<account>/`` receives PayPal REST webhooks: subscribe it in the REST app (its id is
-the account's ``webhook_id``). djflocash projects that registered ``/notification/<token>/`` can also
+the account's ``webhook_id``). ``card3ds/<flow>/…`` are the Redsys host-to-host card pages with
+EMV 3-D Secure (:mod:`hostedpay.django.card3ds`; a flow is opened by ``card3ds.start``). djflocash projects that registered ``/notification/<token>/`` can also
 include ``hostedpay.django.urls.djflocash_urlpatterns`` at the root.
 """
 
 from django.urls import path
 
+from hostedpay.django import card3ds
 from hostedpay.django.conf import DEFAULT_ACCOUNT
 from hostedpay.django.views import NotificationView
 
@@ -32,6 +34,11 @@ urlpatterns = [
     path("bitpay/<str:account>/", NotificationView.as_view(gateway_name="bitpay"), name="bitpay-notification"),
     path("paypal_rest/<str:account>/", NotificationView.as_view(gateway_name="paypal_rest"),
          name="paypal_rest-notification"),
+    # Redsys host-to-host card payments with EMV 3-D Secure (hostedpay.django.card3ds).
+    path("card3ds/<str:flow>/", card3ds.CardView.as_view(), name="card3ds-card"),
+    path("card3ds/<str:flow>/method/", card3ds.MethodNotificationView.as_view(), name="card3ds-method"),
+    path("card3ds/<str:flow>/authenticate/", card3ds.AuthenticateView.as_view(), name="card3ds-authenticate"),
+    path("card3ds/<str:flow>/cres/", card3ds.ChallengeResultView.as_view(), name="card3ds-cres"),
 ]
 
 #: djflocash's URL, ``notification/<token>/``, for the default FloCash account.

@@ -328,7 +328,7 @@ pub(crate) fn merchant_parameters(config: &Config, order: &Order) -> String {
 /// the redirect (docs/3ds.md). Keys in a fixed order (the signature covers the text); empty
 /// values left out; countries ISO 3166-1 numeric; every value a JSON string, as EMV's JSON
 /// messages carry even their numbers.
-fn emv3ds(cardholder: &Cardholder) -> String {
+pub(super) fn emv3ds(cardholder: &Cardholder) -> String {
     fn put(json: &mut String, k: &str, v: Option<&str>) {
         let Some(v) = v.filter(|v| !v.is_empty()) else {
             return;

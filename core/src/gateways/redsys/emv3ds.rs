@@ -23,9 +23,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::Config;
-use super::checkout::check_order_number;
+use super::checkout::{check_order_number, emv3ds as cardholder_emv3ds};
 use super::notification::{Format, Notification, build, decode_json_parameters};
 use super::sign::{SignatureVersion, decode_parameters};
+use crate::cardholder::Cardholder;
 use crate::error::{Error, ErrorCode, Result};
 use crate::form::RedirectForm;
 use crate::http::{HttpRequest, Method, Reply};
@@ -149,6 +150,11 @@ pub struct Authentication {
     pub notification_url: String,
     /// The browser.
     pub browser: Browser,
+    /// Cardholder data for the issuer's risk engine (docs/3ds.md): written into the same
+    /// `DS_MERCHANT_EMV3DS` object, after the `AuthenticationData` keys, with the names the
+    /// redirect uses. Absent or empty: the request is byte for byte as without it.
+    #[serde(default)]
+    pub cardholder: Option<Box<Cardholder>>,
 }
 
 /// The `ChallengeResponse` step's input.
@@ -464,7 +470,10 @@ pub fn trata_peticion_request(
             "must be minutes from UTC, -1440 to 1440",
         ));
     }
-    let emv3ds = to_json(&AuthenticationData {
+    if let Some(cardholder) = &a.cardholder {
+        cardholder.validate()?;
+    }
+    let mut emv3ds = to_json(&AuthenticationData {
         info: "AuthenticationData",
         protocol_version: &a.protocol_version,
         browser_accept_header: &b.accept_header,
@@ -480,6 +489,15 @@ pub fn trata_peticion_request(
         notification_url: &a.notification_url,
         comp_ind: a.three_ds_comp_ind,
     });
+    if let Some(cardholder) = &a.cardholder {
+        let extra = cardholder_emv3ds(cardholder);
+        // "{}" adds nothing; otherwise its members join the object before its closing brace.
+        if extra.len() > 2 && emv3ds.ends_with('}') {
+            emv3ds.pop();
+            emv3ds.push(',');
+            emv3ds.push_str(&extra[1..]);
+        }
+    }
     signed_request(config, payment, url, &emv3ds)
 }
 
@@ -1124,6 +1142,59 @@ mod tests {
             "MXGB5YNGkqfYYPv/6tRUi+guWEq1D2ekSIP1yl8qROo="
         );
         assert_eq!(pan.url, TEST_INICIA_URL);
+    }
+
+    fn parameters(request: &HttpRequest) -> serde_json::Value {
+        let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+        let b64 = body["Ds_MerchantParameters"].as_str().unwrap();
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        serde_json::from_slice(&raw).unwrap()
+    }
+
+    fn authentication(cardholder: Option<serde_json::Value>) -> Authentication {
+        let mut a = json!({"protocol_version": "2.1.0",
+            "three_ds_server_trans_id": "8de84430-3336-4ff4-b18d-f073b546ccea",
+            "three_ds_comp_ind": "Y", "notification_url": "https://shop.example/3ds/notify",
+            "browser": {"accept_header": "text/html", "user_agent": "Mozilla/5.0",
+                "java_enabled": false, "language": "es-ES", "color_depth": 24,
+                "screen_height": 1080, "screen_width": 1920, "tz": -60}});
+        if let Some(c) = cardholder {
+            a["cardholder"] = c;
+        }
+        serde_json::from_value(a).unwrap()
+    }
+
+    #[test]
+    fn cardholder_joins_the_authentication_data() {
+        let p = payment(json!({"id_oper": "a1b2c3d4e5f6"}));
+        let plain = trata_peticion_request(&config(), &p, &authentication(None)).unwrap();
+        // Empty cardholder data: byte for byte the request without it.
+        let empty =
+            trata_peticion_request(&config(), &p, &authentication(Some(json!({"email": ""}))))
+                .unwrap();
+        assert_eq!(empty.body, plain.body);
+        let with = trata_peticion_request(
+            &config(),
+            &p,
+            &authentication(Some(json!({"email": "ana@example.com",
+                "billing": {"city": "Madrid", "country": "ES"}}))),
+        )
+        .unwrap();
+        let emv = &parameters(&with)["DS_MERCHANT_EMV3DS"];
+        assert_eq!(emv["threeDSInfo"], "AuthenticationData");
+        assert_eq!(emv["threeDSCompInd"], "Y");
+        assert_eq!(emv["email"], "ana@example.com");
+        assert_eq!(emv["billAddrCity"], "Madrid");
+        assert_eq!(emv["billAddrCountry"], "724");
+        let e = trata_peticion_request(
+            &config(),
+            &p,
+            &authentication(Some(json!({"billing": {"country": "UK"}}))),
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("cardholder.billing.country"));
     }
 
     #[test]
