@@ -49,6 +49,13 @@ function keyOf(config) {
 }
 
 class TokenCache {
+  #fetch;
+  #timeoutMs;
+  #margin;
+  #now;
+  #entries = new Map(); // key -> { token, deadline }
+  #inflight = new Map(); // key -> Promise<entry>
+
   /**
    * @param {{ fetch?: Function, timeoutMs?: number, marginSeconds?: number, now?: () => number }} [options]
    *   `fetch` sends the token request (default: the global fetch), `now` is a monotonic clock
@@ -59,45 +66,43 @@ class TokenCache {
     if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new TypeError('timeoutMs must be a positive number');
     if (!(Number.isInteger(marginSeconds) && marginSeconds >= 0)) throw new TypeError('marginSeconds must be a non-negative integer');
     if (typeof now !== 'function') throw new TypeError('now must be a function');
-    this._fetch = fetch;
-    this._timeoutMs = timeoutMs;
-    this._margin = marginSeconds;
-    this._now = now;
-    this._entries = new Map(); // key -> { token, deadline }
-    this._inflight = new Map(); // key -> Promise<entry>
+    this.#fetch = fetch;
+    this.#timeoutMs = timeoutMs;
+    this.#margin = marginSeconds;
+    this.#now = now;
   }
 
   /** The cached entry for `config`'s app while it is fresh, else one new token request (shared). */
-  _entry(config) {
+  #entry(config) {
     const key = keyOf(config);
-    const cached = this._entries.get(key);
-    if (cached !== undefined && this._now() < cached.deadline) return Promise.resolve(cached);
-    let pending = this._inflight.get(key);
+    const cached = this.#entries.get(key);
+    if (cached !== undefined && this.#now() < cached.deadline) return Promise.resolve(cached);
+    let pending = this.#inflight.get(key);
     if (pending === undefined) {
       pending = (async () => {
-        const reply = await perform(this._fetch, tokenRequest(config), this._timeoutMs);
+        const reply = await perform(this.#fetch, tokenRequest(config), this.#timeoutMs);
         const token = parseTokenReply(reply); // throws the core's error; nothing is cached then
-        const live = Math.max(0, token.expiresIn - this._margin);
-        const entry = { token, deadline: this._now() + live * 1000 };
-        this._entries.set(key, entry);
+        const live = Math.max(0, token.expiresIn - this.#margin);
+        const entry = { token, deadline: this.#now() + live * 1000 };
+        this.#entries.set(key, entry);
         return entry;
       })().finally(() => {
-        if (this._inflight.get(key) === pending) this._inflight.delete(key);
+        if (this.#inflight.get(key) === pending) this.#inflight.delete(key);
       });
-      this._inflight.set(key, pending);
+      this.#inflight.set(key, pending);
     }
     return pending;
   }
 
   /** `config` with the app's cached OAuth token (fetched when missing or about to expire). */
   async config(config) {
-    return configWithToken(config, (await this._entry(config)).token);
+    return configWithToken(config, (await this.#entry(config)).token);
   }
 
   /** Drops `config`'s cached token (`entry`: only if it is still that one). */
   forget(config, entry) {
     const key = keyOf(config);
-    if (entry === undefined || this._entries.get(key) === entry) this._entries.delete(key);
+    if (entry === undefined || this.#entries.get(key) === entry) this.#entries.delete(key);
   }
 
   /**
@@ -105,13 +110,13 @@ class TokenCache {
    * dropped and `fn` called once more with a new one (a second 401 is thrown).
    */
   async call(config, fn) {
-    const first = await this._entry(config);
+    const first = await this.#entry(config);
     try {
       return await fn(configWithToken(config, first.token));
     } catch (err) {
       if (!(isVposError(err) && isTokenRejected(err))) throw err;
       this.forget(config, first);
-      return fn(configWithToken(config, (await this._entry(config)).token));
+      return fn(configWithToken(config, (await this.#entry(config)).token));
     }
   }
 
@@ -147,12 +152,12 @@ class TokenCache {
     let used;
     return driver.notificationPath(config, request, options, {
       config: async () => {
-        used = await this._entry(config);
+        used = await this.#entry(config);
         return configWithToken(config, used.token);
       },
       renew: async () => {
         this.forget(config, used);
-        used = await this._entry(config);
+        used = await this.#entry(config);
         return configWithToken(config, used.token);
       },
     });
