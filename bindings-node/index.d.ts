@@ -64,6 +64,8 @@ import type {
   PaypalExpressOrder,
   PaypalOrder,
   PaypalNotification,
+  PaypalRestConfig,
+  PaypalRestWebhook,
   BitpayConfig,
   BitpayInvoiceRequest,
   BitpayInvoice,
@@ -96,6 +98,8 @@ export type {
   Ignored,
   OrderRequest,
   DriverOrder,
+  PaypalRestConfig,
+  PaypalRestWebhook,
 } from './types';
 
 /** Why an event changed nothing, though it was fine (an `ignored` outcome's `reason`, but `unknown_status`). */
@@ -231,7 +235,8 @@ export type ConfigInput =
   | ({ gateway: 'ceca' } & ceca.Config)
   | ({ gateway: 'elavon' } & elavon.Config)
   | ({ gateway: 'paypal' } & paypal.Config)
-  | ({ gateway: 'bitpay' } & bitpay.Config);
+  | ({ gateway: 'bitpay' } & bitpay.Config)
+  | ({ gateway: 'paypal_rest' } & PaypalRestConfig);
 
 /** A configuration without its secret keys, tagged with `gateway`: what may be shown or sent. */
 export type PublicConfigView = { gateway: GatewayName } & Record<string, unknown>;
@@ -265,7 +270,8 @@ export type Notification =
   | ceca.Notification
   | elavon.Notification
   | paypal.Notification
-  | bitpay.Notification;
+  | bitpay.Notification
+  | PaypalRestWebhook;
 
 /** What the host received for a notification. */
 export interface NotificationRequest {
@@ -1233,4 +1239,68 @@ export namespace bitpay {
   function pairingRequest(apiUrl: string, privateKey: string, pairingCode?: string | null): HttpRequest;
   /** The pairing answer: the merchant token (a secret: the configuration's `merchant_token`) and the code to approve. */
   function parsePairingResponse(reply: PostbackReply): { token: string; facade: string; pairing_code: string | null };
+}
+
+/**
+ * PayPal REST (Orders v2 and webhooks): the OAuth token, which the driver's gateway
+ * `paypal_rest` needs as its configuration's `access_token` and leaves to the host. The core
+ * builds the token request and reads the reply; the token stays native (an opaque handle).
+ */
+export namespace paypalRest {
+  /** Seconds before `expires_in` at which a cached token is no longer used: 300. */
+  const TOKEN_MARGIN_SECONDS: number;
+
+  /** An OAuth token PayPal issued; the token itself is never readable from JavaScript. */
+  class AccessToken {
+    #private;
+    private constructor();
+    /** Seconds it lives from when PayPal issued it. */
+    readonly expiresIn: number;
+  }
+
+  /** `POST {api_base}/v1/oauth2/token` for a `paypal_rest` Config (the headers hold the secret: never log them). */
+  function tokenRequest(config: Config): HttpRequest;
+  /** Reads the reply to {@link tokenRequest}; throws the core's error (`invalid_config` on `client_id`: wrong credentials). */
+  function parseTokenReply(reply: PostbackReply): AccessToken;
+  /** `config` with `token` as its `access_token`: a new Config. */
+  function configWithToken(config: Config, token: AccessToken): Config;
+  /** Whether `error` is PayPal's 401 on an API call: drop the token, fetch a new one, ask once more. */
+  function isTokenRejected(error: VposError | ErrorInfo | { code: string; field?: string | null }): boolean;
+
+  interface TokenCacheOptions {
+    /** Sends the token request; default {@link fetchPostback}. */
+    fetch?: FetchFunction;
+    /** Deadline of the token request in milliseconds; default {@link DEFAULT_TIMEOUT_MS}. */
+    timeoutMs?: number;
+    /** Default {@link TOKEN_MARGIN_SECONDS}. */
+    marginSeconds?: number;
+    /** A monotonic clock in milliseconds; default `performance.now`. */
+    now?: () => number;
+  }
+
+  /**
+   * Tokens by REST app (API base + client id), per process: reused until `expires_in` minus the
+   * margin, one request in flight per app however many callers wait, dropped and fetched again
+   * once when PayPal answers 401.
+   */
+  class TokenCache {
+    constructor(options?: TokenCacheOptions);
+    /** `config` with the app's cached token (fetched when missing or about to expire). */
+    config(config: Config): Promise<Config>;
+    /** Drops `config`'s cached token. */
+    forget(config: Config): void;
+    /** `fn(configWithToken)`, once more with a new token after a 401. */
+    call<T>(config: Config, fn: (config: Config) => T | Promise<T>): Promise<T>;
+    /** {@link operate} with the cached token. */
+    operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;
+    /** {@link statusQuery} with the cached token. */
+    statusQuery(config: Config, query: StatusQuery, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<StatusReply>;
+    /** PayPal creates the order: the GET `form` to its approve link and `reference`, PayPal's order id. */
+    checkout(config: Config, order: DriverOrder, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<{ form: RedirectForm; reference?: string }>;
+    /** {@link handleNotification}, the webhook proven by post-back with the cached token. */
+    handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
+  }
+
+  /** The process's cache (global fetch, default margin). */
+  const tokenCache: TokenCache;
 }

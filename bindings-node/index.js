@@ -13,6 +13,7 @@ const ceca = require('./lib/ceca.js');
 const elavon = require('./lib/elavon.js');
 const paypal = require('./lib/paypal.js');
 const bitpay = require('./lib/bitpay.js');
+const paypalRest = require('./lib/paypal_rest.js');
 const { transition } = require('./lib/state.js');
 const { fetchPostback, DEFAULT_TIMEOUT_MS } = require('./lib/postback.js');
 const driver = require('./lib/driver.js');
@@ -44,6 +45,8 @@ module.exports = {
   elavon: Object.freeze(elavon),
   paypal: Object.freeze(paypal),
   bitpay: Object.freeze(bitpay),
+  // PayPal REST's OAuth token (the driver's gateway `paypal_rest` does the rest).
+  paypalRest: Object.freeze(paypalRest),
   money: Object.freeze(money),
   transition,
   errorCodes,

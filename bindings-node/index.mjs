@@ -5,7 +5,7 @@ const require = createRequire(import.meta.url);
 const vpos = require('./index.js');
 
 export const {
-  flocash, redsys, ceca, elavon, paypal, bitpay, money, transition, errorCodes, isVposError, paymentStatuses,
+  flocash, redsys, ceca, elavon, paypal, bitpay, paypalRest, money, transition, errorCodes, isVposError, paymentStatuses,
   flavour, renderForm,
   fetchPostback, DEFAULT_TIMEOUT_MS,
   Config, UnverifiedNotification, PendingNotification, VerifiedNotification, OperationReply,

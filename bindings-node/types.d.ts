@@ -2042,6 +2042,57 @@ claimed: BitpayInvoice,
 invoice: BitpayInvoice | null, };
 
 /**
+ * One PayPal REST app (client id and secret) and the account it receives money for.
+ *
+ * ```
+ * let config: vpos_core::gateways::paypal::RestConfig = serde_json::from_str(r#"{
+ *     "client_id": "AYSq3RDGsmBLJE-otTkBtM-jBRd1TCQwFf9RGfwddNXWz0uFU9ztymylOhRS",
+ *     "secret": "EGnHDxD_qRPdaLdZz8iCr8N7_MzF-YHPTkjs6NKYQvQSBngp4PTTVWkPZRbL",
+ *     "api_base": "https://api-m.sandbox.paypal.com",
+ *     "merchant": "shop@example.com"
+ * }"#)?;
+ * config.validate()?;
+ * assert!(!format!("{config:?}").contains("EGnHDxD"));
+ * # Ok::<(), Box<dyn std::error::Error>>(())
+ * ```
+ */
+export type PaypalRestConfig = { 
+/**
+ * The REST app's client id (the Basic-auth user of the token request).
+ */
+client_id: string, 
+/**
+ * The REST app's secret.
+ */
+secret: string, 
+/**
+ * [`SANDBOX_API_BASE`] or [`LIVE_API_BASE`] (`http://` only on a loopback host, for the
+ * project's sandbox).
+ */
+api_base: string, 
+/**
+ * The id PayPal gave the webhook subscription, which both webhook verifications cover ([`super::verify_offline`], [`super::verify_webhook_signature_request`]).
+ */
+webhook_id?: string | null, 
+/**
+ * The receiving account's merchant (payer) id or e-mail: every reply naming a payee must
+ * name this one, and events carry it as their merchant.
+ */
+merchant: string, 
+/**
+ * The host's cached OAuth token ([`parse_token_reply`]), given with the account for the
+ * driver's verbs (`driver::Config` of gateway `paypal_rest`: checkout, operations, status
+ * query, webhook post-back), which take no token argument; `None` where the host has
+ * none (a verb that needs one is `field_missing` on `access_token`). The functions of this
+ * module take the token as an argument and ignore this field. A secret: `***` in `Debug`
+ * and when serialised.
+ */
+access_token?: string | null, };
+
+/** A PayPal REST webhook as a notification shows it (the driver's `paypal_rest`): the event's `id`, `event_type` and `resource_type`, the shop's `order_id` when the resource names one, and the transmission id; never the body or the signature. */
+export type PaypalRestWebhook = { id: string, event_type: string, resource_type: string | null, order_id: string | null, transmission_id: string, };
+
+/**
  * What the order asks of the buyer's approval.
  */
 export type PaypalIntent = "capture" | "authorize";

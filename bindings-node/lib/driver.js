@@ -423,6 +423,20 @@ function checkIo(fetch, timeoutMs) {
  *           onReceived?: (received) => unknown, fetch?: Function, postback?: Function, timeoutMs?: number }} options
  */
 async function handleNotification(config, request, options = {}) {
+  return notificationPath(config, request, options, null);
+}
+
+/**
+ * `handleNotification` whose proof needs the account's OAuth token (PayPal REST's post-back):
+ * `auth.config()` gives the configuration with the cached token, `auth.renew()` one with a new
+ * token after PayPal answered 401 (asked once). A failure to get a token is the core's error,
+ * answered like any refusal (after `onReceived`: the body is stored first).
+ */
+function notificationPath(config, request, options, auth) {
+  return run(config, request, options ?? {}, auth);
+}
+
+async function run(config, request, options, auth) {
   nativeConfig(config);
   if (!request || typeof request !== 'object') throw new TypeError('handleNotification needs a request object');
   const { payment, onReceived, timeoutMs = DEFAULT_TIMEOUT_MS } = options ?? {};
@@ -478,17 +492,25 @@ async function handleNotification(config, request, options = {}) {
     return refuse(err);
   }
   known = unverified;
+  const proveWith = async (c) => {
+    const proof = prove(c, unverified);
+    if (proof.verified) return proof.verified;
+    const reply = await perform(fetch, proof.request, timeoutMs);
+    return proof.pending.finish(c, reply);
+  };
   let verified;
   try {
-    const proof = prove(config, unverified);
-    if (proof.verified) {
-      verified = proof.verified;
-    } else {
-      const reply = await perform(fetch, proof.request, timeoutMs);
-      verified = proof.pending.finish(config, reply);
-    }
+    if (auth) config = await auth.config();
+    verified = await proveWith(config);
   } catch (err) {
-    return refuse(err);
+    if (!(auth && isVposError(err) && native.paypalRestIsTokenRejected(errorJson(err)))) return refuse(err);
+    // PayPal's 401 on the post-back: the cached token expired or was revoked. Once more.
+    try {
+      config = await auth.renew();
+      verified = await proveWith(config);
+    } catch (again) {
+      return refuse(again);
+    }
   }
   known = verified;
   const event = verified.event;
@@ -575,6 +597,7 @@ module.exports = {
   retryAfter,
   paymentAmounts,
   handleNotification,
+  notificationPath,
   header,
   DEFAULT_TIMEOUT_MS,
 };

@@ -32,6 +32,7 @@ pub mod money;
 pub mod notification;
 pub mod outcome;
 pub mod paypal;
+pub mod paypal_rest;
 pub mod query;
 pub mod redsys;
 pub mod state;

@@ -137,7 +137,13 @@ function extend(core) {
   }
 
   /** The one notification path, every gateway (see the README). */
-  async function handleNotification(config, request, options = {}) {
+  function handleNotification(config, request, options = {}) {
+    return notificationPath(config, request, options ?? {}, null);
+  }
+
+  // `auth` (PayPal REST's post-back, `paypalRest.TokenCache`): `config()` gives the account's
+  // configuration with the cached OAuth token, `renew()` one with a new token after a 401.
+  async function notificationPath(config, request, options, auth) {
     if (!(config instanceof core.Config)) throw new TypeError('config must be a vpos Config (new Config({ gateway, ... }))');
     if (!request || typeof request !== 'object') throw new TypeError('handleNotification needs a request object');
     const { payment, onReceived, timeoutMs = DEFAULT_TIMEOUT_MS } = options ?? {};
@@ -189,17 +195,25 @@ function extend(core) {
       return refuse(err);
     }
     known = unverified;
+    const proveWith = async (c) => {
+      const proof = core.prove(c, unverified);
+      if (proof.verified) return proof.verified;
+      const reply = await perform(fetchFn, proof.request, timeoutMs);
+      return proof.pending.finish(c, reply);
+    };
     let verified;
     try {
-      const proof = core.prove(config, unverified);
-      if (proof.verified) {
-        verified = proof.verified;
-      } else {
-        const reply = await perform(fetchFn, proof.request, timeoutMs);
-        verified = proof.pending.finish(config, reply);
-      }
+      if (auth) config = await auth.config();
+      verified = await proveWith(config);
     } catch (err) {
-      return refuse(err);
+      if (!(auth && isVposError(err) && core.paypalRest.isTokenRejected(err))) return refuse(err);
+      // PayPal's 401 on the post-back: the cached token expired or was revoked. Once more.
+      try {
+        config = await auth.renew();
+        verified = await proveWith(config);
+      } catch (again) {
+        return refuse(again);
+      }
     }
     known = verified;
     const event = verified.event;
@@ -297,6 +311,113 @@ function extend(core) {
     function (request) { return this.invoiceRequest(request); },
     function (request, reply) { return this.invoiceResponse(reply); },
   ));
+
+  // ── PayPal REST's OAuth token: the Node package's paypalRest.TokenCache ───────────────
+
+  const TOKEN_MARGIN_SECONDS = 300;
+  const rest = core.paypalRest;
+  const keyOf = (config) => {
+    const p = config.public();
+    if (p.gateway !== 'paypal_rest') throw new TypeError('config must be a paypal_rest Config');
+    return `${p.api_base}\n${p.client_id}`;
+  };
+
+  /** Tokens by REST app (API base + client id): reused until `expires_in` minus the margin,
+   * one request in flight per app, dropped and fetched again once on a 401. */
+  class TokenCache {
+    #fetch;
+    #timeoutMs;
+    #margin;
+    #now;
+    #entries = new Map(); // key -> { token, deadline }
+    #inflight = new Map(); // key -> Promise<entry>
+
+    constructor({ fetch: fetchFn = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS, marginSeconds = TOKEN_MARGIN_SECONDS, now = () => performance.now() } = {}) {
+      checkIo(fetchFn, timeoutMs);
+      if (!(Number.isInteger(marginSeconds) && marginSeconds >= 0)) throw new TypeError('marginSeconds must be a non-negative integer');
+      if (typeof now !== 'function') throw new TypeError('now must be a function');
+      this.#fetch = fetchFn;
+      this.#timeoutMs = timeoutMs;
+      this.#margin = marginSeconds;
+      this.#now = now;
+    }
+
+    #entry(config) {
+      const key = keyOf(config);
+      const cached = this.#entries.get(key);
+      if (cached !== undefined && this.#now() < cached.deadline) return Promise.resolve(cached);
+      let pending = this.#inflight.get(key);
+      if (pending === undefined) {
+        pending = (async () => {
+          const reply = await perform(this.#fetch, rest.tokenRequest(config), this.#timeoutMs);
+          const token = rest.parseTokenReply(reply);
+          const entry = { token, deadline: this.#now() + Math.max(0, token.expiresIn - this.#margin) * 1000 };
+          this.#entries.set(key, entry);
+          return entry;
+        })().finally(() => {
+          if (this.#inflight.get(key) === pending) this.#inflight.delete(key);
+        });
+        this.#inflight.set(key, pending);
+      }
+      return pending;
+    }
+
+    async config(config) {
+      return rest.configWithToken(config, (await this.#entry(config)).token);
+    }
+
+    forget(config, entry) {
+      const key = keyOf(config);
+      if (entry === undefined || this.#entries.get(key) === entry) this.#entries.delete(key);
+    }
+
+    async call(config, fn) {
+      const first = await this.#entry(config);
+      try {
+        return await fn(rest.configWithToken(config, first.token));
+      } catch (err) {
+        if (!(isVposError(err) && rest.isTokenRejected(err))) throw err;
+        this.forget(config, first);
+        return fn(rest.configWithToken(config, (await this.#entry(config)).token));
+      }
+    }
+
+    operate(config, operation, options) {
+      return this.call(config, (c) => operate(c, operation, options));
+    }
+
+    statusQuery(config, query, options) {
+      return this.call(config, (c) => statusQuery(c, query, options));
+    }
+
+    checkout(config, order, { fetch: fetchFn = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+      return this.call(config, async (c) => {
+        const step = core.checkout(c, order);
+        if (step.form) return step;
+        return core.parseCheckoutReply(c, await perform(fetchFn, step.request, timeoutMs));
+      });
+    }
+
+    handleNotification(config, request, options = {}) {
+      let used;
+      return notificationPath(config, request, options ?? {}, {
+        config: async () => {
+          used = await this.#entry(config);
+          return rest.configWithToken(config, used.token);
+        },
+        renew: async () => {
+          this.forget(config, used);
+          used = await this.#entry(config);
+          return rest.configWithToken(config, used.token);
+        },
+      });
+    }
+  }
+  if (rest) {
+    rest.TokenCache = TokenCache;
+    rest.tokenCache = new TokenCache();
+    rest.TOKEN_MARGIN_SECONDS = TOKEN_MARGIN_SECONDS;
+  }
 
   return { transition, handleNotification, operate, statusQuery, fetchPostback, isVposError, DEFAULT_TIMEOUT_MS };
 }

@@ -96,7 +96,41 @@ for (const dir of ['web', 'node']) {
     if (!declared.includes(head)) throw new Error(`package.mjs: no namespace ${ns} in ${dts}`);
     declared = declared.replace(head, `${head}    /** Default deadline of the gateway's async verbs: 10 000 ms. */\n    DEFAULT_TIMEOUT_MS: number,\n`);
   }
+  // The glue's PayPal REST token cache (the Node package's `paypalRest.TokenCache`).
+  const restHead = 'export let paypalRest: {\n';
+  if (!declared.includes(restHead)) throw new Error(`package.mjs: no namespace paypalRest in ${dts}`);
+  declared = declared.replace(restHead, `${restHead}    /** Seconds before \`expires_in\` at which a cached token is no longer used: 300. */
+    TOKEN_MARGIN_SECONDS: number,
+    TokenCache: typeof paypalRest__TokenCache,
+    /** The module's cache (global fetch, default margin). */
+    tokenCache: paypalRest__TokenCache,
+`);
   writeFileSync(dts, declared);
+  appendFileSync(dts, `
+/** Options of {@link paypalRest__TokenCache}: the token request's fetch and deadline, the margin, a monotonic clock in ms. */
+export interface TokenCacheOptions { fetch?: FetchFunction; timeoutMs?: number; marginSeconds?: number; now?: () => number }
+/**
+ * PayPal REST OAuth tokens by app (API base + client id): reused until \`expires_in\` minus the
+ * margin, one request in flight per app, renewed once on a 401; the token never leaves the module.
+ */
+declare class paypalRest__TokenCache {
+  constructor(options?: TokenCacheOptions);
+  /** \`config\` with the app's cached token. */
+  config(config: Config): Promise<Config>;
+  /** Drops \`config\`'s cached token. */
+  forget(config: Config): void;
+  /** \`fn(configWithToken)\`, once more with a new token after a 401. */
+  call<T>(config: Config, fn: (config: Config) => T | Promise<T>): Promise<T>;
+  /** {@link operate} with the cached token. */
+  operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;
+  /** {@link statusQuery} with the cached token. */
+  statusQuery(config: Config, query: StatusQuery, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<StatusReply>;
+  /** PayPal creates the order: the GET form to its approve link and \`reference\`, PayPal's order id. */
+  checkout(config: Config, order: DriverOrder, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<{ form: RedirectForm; reference?: string }>;
+  /** {@link handleNotification}, the webhook proven by post-back with the cached token. */
+  handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
+}
+`);
   appendFileSync(dts, `
 /** Whether \`e\` is an error vpos threw (\`name\` "VposError", a string \`code\`). */
 export function isVposError(e: unknown): e is VposError;

@@ -53,6 +53,8 @@ mod paypal;
 #[cfg(feature = "edge")]
 mod paypal_edge;
 #[cfg(feature = "edge")]
+mod paypal_rest;
+#[cfg(feature = "edge")]
 mod query;
 #[cfg(feature = "edge")]
 mod redsys;
@@ -140,7 +142,7 @@ import type {
   RedsysOrder, RedsysOperation, RedsysNotification, ElavonConfig, ElavonOrder, ElavonRemoteOperation,
   ElavonNotification, PaypalNvpCredentials, PaypalConfig, PaypalOrder, PaypalExpressOrder, PaypalNotification,
   PaypalNvpReply, BitpayConfig, BitpayInvoiceRequest, BitpayInvoice, BitpayNotification, DriverOrder, OrderRequest,
-  FlocashPollConfig, FlocashPolledPayment, FlocashPollReply,
+  FlocashPollConfig, FlocashPolledPayment, FlocashPollReply, PaypalRestConfig, PaypalRestWebhook,
 } from "./vpos_types.js";
 export type {
   Summary, PaymentFields, Verdict, OperationKind, OperationStatus, Operation, CecaCipher, CecaConfig, CecaOrder,
@@ -148,7 +150,7 @@ export type {
   RedsysOperation, RedsysNotification, ElavonConfig, ElavonOrder, ElavonRemoteOperation, ElavonNotification,
   PaypalNvpCredentials, PaypalConfig, PaypalOrder, PaypalExpressOrder, PaypalNotification, PaypalNvpReply,
   BitpayConfig, BitpayInvoiceRequest, BitpayInvoice, BitpayNotification, DriverOrder, OrderRequest,
-  FlocashPollConfig, FlocashPolledPayment, FlocashPollReply,
+  FlocashPollConfig, FlocashPolledPayment, FlocashPollReply, PaypalRestConfig, PaypalRestWebhook,
 } from "./vpos_types.js";
 /** Stored credentials (COF/MIT) and SCA (the generated StoredCredential). */
 export type RedsysStoredCredential = StoredCredential;
@@ -159,10 +161,11 @@ export type ConfigInput =
   | ({ gateway: "ceca" } & CecaConfig)
   | ({ gateway: "elavon" } & ElavonConfig)
   | ({ gateway: "paypal" } & PaypalConfig)
-  | ({ gateway: "bitpay" } & BitpayConfig);
+  | ({ gateway: "bitpay" } & BitpayConfig)
+  | ({ gateway: "paypal_rest" } & PaypalRestConfig);
 /** A configuration without its secret keys, tagged with `gateway`. */
 export type PublicConfigView = { gateway: GatewayName } & Record<string, unknown>;
-export type Notification = FlocashNotification | RedsysNotification | CecaNotification | ElavonNotification | PaypalNotification | BitpayNotification;
+export type Notification = FlocashNotification | RedsysNotification | CecaNotification | ElavonNotification | PaypalNotification | BitpayNotification | PaypalRestWebhook;
 /** What the host received for a notification. */
 export interface NotificationRequest {
   body: string | Uint8Array | ArrayBuffer; headers?: Headers | [string, string][] | Record<string, string | string[] | undefined>;

@@ -81,6 +81,14 @@ fn doc(attrs: &str) -> String {
         .replace("\\\"", "\"")
 }
 
+// `{"id", "event_type", "resource_type", "order_id", "transmission_id"}` (RestWebhook's Serialize).
+named!(
+    crate::driver::RestWebhook,
+    "PaypalRestWebhook",
+    "{ id: string, event_type: string, resource_type: string | null, order_id: string | null, transmission_id: string, }"
+        .to_string()
+);
+
 // The snake_case name (Reported's Serialize; `unknown` keeps no code in JSON).
 named!(
     Reported,
@@ -199,6 +207,11 @@ pub fn declarations() -> String {
         derived::<crate::gateways::bitpay::Refund>(cfg),
         derived::<crate::gateways::bitpay::Invoice>(cfg),
         derived::<crate::gateways::bitpay::Notification>(cfg),
+        derived::<crate::gateways::paypal::RestConfig>(cfg),
+        alias::<crate::driver::RestWebhook>(
+            cfg,
+            "A PayPal REST webhook as a notification shows it (the driver's `paypal_rest`): the event's `id`, `event_type` and `resource_type`, the shop's `order_id` when the resource names one, and the transmission id; never the body or the signature.",
+        ),
         derived::<crate::gateways::paypal::Intent>(cfg),
         derived::<crate::gateways::paypal::OrderCreate>(cfg),
         derived::<crate::driver::OrderRequest>(cfg),

@@ -215,7 +215,7 @@ pub fn reject(gateway: Gateway, error: &Error) -> Answer {
         Gateway::Elavon => elavon::reject(error),
         Gateway::Paypal => paypal::reject(error),
         Gateway::Bitpay => bitpay::reject(error),
-        Gateway::PaypalRest => paypal::reject(error),
+        Gateway::PaypalRest => paypal::reject_webhook(error),
     };
     Answer {
         verdict: Verdict::of_error(error),

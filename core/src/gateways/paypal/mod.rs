@@ -13,7 +13,7 @@
 //! | status query (NVP) | [`transaction_details_request`], [`parse_transaction_details`], [`map_transaction_status`]; by order id: [`transaction_search_request`], [`parse_transaction_search`] |
 //! | REST: OAuth2 token | [`RestConfig`], [`token_request`], [`parse_token_reply`], [`AccessToken`], [`is_token_rejected`] (docs/paypal-orders.md) |
 //! | REST: Orders v2, Payments v2 | [`create_order_request`], [`get_order_request`], [`capture_order_request`], [`authorize_order_request`], [`capture_authorization_request`], [`void_authorization_request`], [`refund_capture_request`]; [`parse_order_reply`], [`parse_capture_reply`], [`parse_authorization_reply`], [`parse_refund_reply`] |
-//! | REST: webhooks | [`parse_webhook`] ([`WebhookNotification`], [`WebhookFact`]); post-back [`verify_webhook_signature_request`], [`finish_postback`]; offline [`cert_request`], [`verify_offline`] (and their `_for` forms, which also take a loopback sandbox account's own certificate) (docs/paypal-orders.md, "Webhooks") |
+//! | REST: webhooks | [`parse_webhook`] ([`WebhookNotification`], [`WebhookFact`]); post-back [`verify_webhook_signature_request`], [`finish_postback`]; offline [`cert_request`], [`verify_offline`] (and their `_for` forms, which also take a loopback sandbox account's own certificate) (docs/paypal-orders.md, "Webhooks"); the refusal's answer [`reject_webhook`] |
 
 mod amount;
 mod checkout;
@@ -82,4 +82,30 @@ pub fn reject(error: &Error) -> HttpResponse {
         }
         _ => HttpResponse::errors(422, error),
     }
+}
+
+/// The answer when a REST webhook could not be taken in: [`reject`], except `503` (PayPal
+/// delivers again, up to 25 times over three days) for a well-formed money event that names no
+/// shop order (`field_missing` on `resource.custom_id` or a dispute's
+/// `resource.disputed_transactions.*`: the host stored its body, a person decides) and for
+/// PayPal's API not answering (`gateway_unavailable`: no token, or its 401).
+///
+/// ```
+/// use vpos_core::{Error, ErrorCode, gateways::paypal::{reject, reject_webhook}};
+/// let no_order = Error::new(ErrorCode::FieldMissing, "no order").with_field("resource.custom_id");
+/// assert_eq!(reject_webhook(&no_order).status, 503);
+/// assert_eq!(reject(&no_order).status, 422);
+/// let garbage = Error::new(ErrorCode::FieldMissing, "no resource").with_field("resource");
+/// assert_eq!(reject_webhook(&Error::new(ErrorCode::GatewayUnavailable, "401")).status, 503);
+/// assert_eq!(reject_webhook(&garbage).status, 422);
+/// ```
+pub fn reject_webhook(error: &Error) -> HttpResponse {
+    let no_order = error.code() == ErrorCode::FieldMissing
+        && error.field().is_some_and(|f| {
+            f == "resource.custom_id" || f.starts_with("resource.disputed_transactions.")
+        });
+    if no_order || error.code() == ErrorCode::GatewayUnavailable {
+        return HttpResponse::text(503, error.code().as_str());
+    }
+    reject(error)
 }

@@ -40,6 +40,7 @@ const TOKEN_FIELD: &str = "access_token";
 /// assert!(!format!("{config:?}").contains("EGnHDxD"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PaypalRestConfig"))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestConfig {
