@@ -25,12 +25,10 @@ from django.test import Client
 import hostedpay
 from hostedpay.django import card3ds
 from hostedpay.django.models import Notification, Payment, PaymentEvent
-from tests.redsys_helpers import REDSYS, Sandbox, cargo, decode
+from tests.redsys_helpers import REDSYS, decode
+from tests.sandbox import Sandbox, needs_sandbox, running
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(cargo() is None, reason="needs cargo to run the project's hostedpay-sandbox"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
 
 CT = "application/x-www-form-urlencoded"
 FRICTIONLESS = "4548810000000003"
@@ -65,17 +63,12 @@ def client(request: Mapping[str, Any], timeout: float) -> Dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox()
-    try:
-        yield box
-    finally:
-        box.close()
+    yield from running()
 
 
 @pytest.fixture
 def shop(settings: Any, sandbox: Sandbox) -> Sandbox:
-    settings.VPOS = {"redsys": {**REDSYS, "checkout_url": f"{sandbox.base}/sis/realizarPago",
-                                "rest_url": f"{sandbox.base}/sis/rest/trataPeticionREST", "rest_timeout": 10}}
+    settings.VPOS = {"redsys": sandbox.redsys(REDSYS, rest_timeout=10)}
     settings.VPOS_HTTP_CLIENT = "tests.test_card3ds.client"
     MODE.update(tamper=False, fail=False, sent=[], emv3ds=[])
     cache.clear()

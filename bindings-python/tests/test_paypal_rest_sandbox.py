@@ -12,18 +12,14 @@ the view's status: a refusal makes the sandbox deliver again, as PayPal does. Th
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import queue
-import subprocess
 import threading
 import time
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Iterator, List, Optional, Tuple
-from urllib.parse import urlencode, urlsplit
-from urllib.request import urlopen
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -34,16 +30,10 @@ import hostedpay
 from hostedpay.django import conf
 from hostedpay.django.models import Notification, Payment, Refund
 from hostedpay.django.views import complete_paypal_return
-from tests.redsys_helpers import REPO, cargo
+from tests.sandbox import Sandbox, needs_sandbox
 from tests.test_query_counts import APPLIED, DUPLICATE, statements
 
-SANDBOX_BINARY = os.environ.get("HOSTEDPAY_SANDBOX")
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(cargo() is None and not SANDBOX_BINARY,
-                       reason="needs cargo (or HOSTEDPAY_SANDBOX) to run the project's hostedpay-sandbox"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
 
 RETURN_URL = "http://127.0.0.1:9/shop/return/"
 CANCEL_URL = "http://127.0.0.1:9/shop/cancel/"
@@ -91,64 +81,11 @@ class Relay:
         self.server.server_close()
 
 
-class Box:
+class Box(Sandbox):
     """The sandbox on a free port, 60x faster, its webhooks sent to ``relay``."""
 
     def __init__(self, relay: Relay) -> None:
-        command = [SANDBOX_BINARY] if SANDBOX_BINARY else [cargo() or "cargo", "run", "-q", "-p", "vpos-sandbox",
-                                                           "--"]
-        self.proc = subprocess.Popen(
-            [*command, "--listen", "127.0.0.1:0", "--time-scale", "60", "--seed", "19",
-             "--paypal-webhook-url", relay.url],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        prefix = "hostedpay-sandbox listening on "
-        if not line.startswith(prefix):
-            self.close()
-            raise RuntimeError(f"hostedpay-sandbox did not start: {line!r}")
-        self.base = line[len(prefix):].strip()
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        assert self.proc.stdout is not None
-        for _ in self.proc.stdout:
-            pass
-
-    def request(self, method: str, path: str, body: bytes = b"",
-                content_type: str = "application/json") -> Tuple[int, Dict[str, str], bytes]:
-        """One request, redirects not followed (the approve page's 303 goes to the shop)."""
-        parts = urlsplit(self.base)
-        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers={"Content-Type": content_type})
-            resp = conn.getresponse()
-            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
-        finally:
-            conn.close()
-
-    def json(self, path: str) -> Any:
-        with urlopen(self.base + path, timeout=30) as resp:  # noqa: S310 - loopback only
-            return json.loads(resp.read())
-
-    def faults(self, **counts: int) -> None:
-        status, _, body = self.request("POST", "/_sandbox/faults", json.dumps(counts).encode())
-        assert status == 200, body
-
-    def order(self, paypal_id: str) -> Dict[str, Any]:
-        rows = [o for o in self.json("/_sandbox/orders")["orders"]
-                if o.get("gateway") == "paypal_rest" and o.get("order") == paypal_id]
-        assert len(rows) == 1, rows
-        return rows[0]
-
-    def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
+        super().__init__("--time-scale", "60", "--seed", "19", "--paypal-webhook-url", relay.url)
 
 @pytest.fixture(scope="module")
 def relay() -> Iterator[Relay]:
@@ -170,16 +107,9 @@ def module_box(relay: Relay) -> Iterator[Box]:
 
 @pytest.fixture
 def box(module_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
-    status, _, _ = module_box.request("POST", "/_sandbox/reset")
-    assert status == 200
+    module_box.reset()
     relay.drain()
-    settings.VPOS = {
-        "paypal_rest": {
-            "client_id": "sandbox-paypal-client-id", "secret": "sandbox-paypal-secret",
-            "api_base": module_box.base, "webhook_id": "SANDBOXWEBHOOK0001", "merchant": "HOSTEDPAY0001",
-            "postback_timeout": 10, "rest_timeout": 10,
-        },
-    }
+    settings.VPOS = {"paypal_rest": module_box.paypal_rest(postback_timeout=10, rest_timeout=10)}
     with conf._tokens_lock:
         conf._tokens.clear()
     yield module_box
@@ -187,7 +117,7 @@ def box(module_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
 
 
 def token_requests(box: Box) -> int:
-    return sum(1 for e in box.json("/_sandbox/events")["events"]
+    return sum(1 for e in box.events()
                if e.get("kind") == "request" and str(e.get("url", "")).endswith("/v1/oauth2/token"))
 
 
@@ -276,7 +206,7 @@ def test_checkout_to_paid_to_partial_refunds_with_duplicated_and_tampered_webhoo
     again = come_back(payment, location)
     assert again is not None and again.pk == charge.pk
     assert Refund.objects.filter(payment=payment, kind="charge").count() == 1
-    assert box.order(payment.reference)["captured_minor"] == 2500
+    assert box.order("paypal_rest", payment.reference)["captured_minor"] == 2500
     # A URL naming another PayPal order is refused before anything is asked.
     with pytest.raises(hostedpay.ConsistencyError) as wrong:
         complete_paypal_return(RequestFactory().get("/shop/return/?token=AAAAAAAAAAAAAAAAA"), payment)
@@ -308,7 +238,7 @@ def test_checkout_to_paid_to_partial_refunds_with_duplicated_and_tampered_webhoo
     assert second.idempotency_key != first.idempotency_key
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_minor) == ("partially_refunded", 1000)
-    assert box.order(payment.reference)["refunded_minor"] == 1000
+    assert box.order("paypal_rest", payment.reference)["refunded_minor"] == 1000
     hooks.take("PAYMENT.CAPTURE.REFUNDED")
 
     # More than is left: refused by the core before PayPal is asked.
@@ -358,7 +288,7 @@ def test_authorize_then_two_partial_captures_then_void(box: Box, relay: Relay) -
     assert void.status == "succeeded", void.detail
     payment.refresh_from_db()
     assert (payment.status, payment.capturable_minor(), payment.released_minor) == ("paid", 0, 1500)
-    assert box.order(payment.reference)["captured_minor"] == 1500
+    assert box.order("paypal_rest", payment.reference)["captured_minor"] == 1500
     status, note = hooks.take("PAYMENT.AUTHORIZATION.VOIDED")
     assert status == 200 and note.verdict in ("already_applied", "ignored"), note.verdict
 
