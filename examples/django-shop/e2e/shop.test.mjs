@@ -473,6 +473,30 @@ async function adminPaymentPage(page, orderId) {
     page.locator('#result_list tbody tr', { hasText: orderId }).locator('th a').click()]);
 }
 
+/**
+ * A refund of `amount` (major units) from the admin page of the payment of `orderId`, through
+ * its operation form; `shots.form` / `shots.done` name screenshots of the filled form and of the
+ * page that says "refund succeeded". The page stays on the admin; the message is returned.
+ */
+async function adminRefund(page, orderId, amount, shots = {}) {
+  await adminPaymentPage(page, orderId);
+  await page.selectOption('#id_vpos-kind', 'refund');
+  await page.fill('#id_vpos-amount', amount);
+  if (shots.form) await page.screenshot({ path: join(SHOTS, shots.form), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
+  const message = await page.locator('ul.messagelist').textContent();
+  assert.ok(message.includes(`${orderId}: refund succeeded`), message);
+  if (shots.done) await page.screenshot({ path: join(SHOTS, shots.done), fullPage: true });
+  return message;
+}
+
+/** The customer's order page at `orderUrl` once it reads `status`: its status.json. */
+async function orderPageAt(page, orderUrl, status) {
+  await page.goto(orderUrl);
+  await page.waitForSelector(`#status[data-status="${status}"]`, { timeout: WAIT_MS });
+  return orderState(page);
+}
+
 // After the FloCash test, which logs in to the admin on its own page (the context keeps the session).
 test('paypal (Orders v2): approved, captured on return, webhooks verified (a duplicated and a tampered one), a partial refund from the admin', async () => {
   await sandboxJson('/_sandbox/reset', {});
@@ -521,19 +545,12 @@ test('paypal (Orders v2): approved, captured on return, webhooks verified (a dup
     await sandboxJson('/_sandbox/faults', {});
 
     // A partial refund from the admin's payment page, through the one operation path.
-    await adminPaymentPage(page, state.order_id);
-    await page.selectOption('#id_vpos-kind', 'refund');
-    await page.fill('#id_vpos-amount', '1.00');
-    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
-    const message = await page.locator('ul.messagelist').textContent();
-    assert.ok(message.includes(`${state.order_id}: refund succeeded`), message);
-    await page.screenshot({ path: join(SHOTS, 'paypal_rest-3-partially-refunded.png'), fullPage: true });
+    await adminRefund(page, state.order_id, '1.00', { done: 'paypal_rest-3-partially-refunded.png' });
     const order = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
       .find((o) => o.gateway === 'paypal_rest' && o.order === paypalId);
     assert.equal(order.captured_minor, 250);
     assert.equal(order.refunded_minor, 100);
-    await page.goto(orderUrl);
-    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
+    await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.deepEqual(errors, []);
   } finally {
     await sandboxJson('/_sandbox/faults', {});
@@ -558,11 +575,7 @@ test('admin: a partial refund from the payment page, with the refundable balance
     assert.equal((await page.textContent('#vpos-refundable')).trim(), '2.50 USD');
     assert.equal(await page.locator('input[name=amount]').count(), 0, 'the amount is read-only once applied');
     assert.match(await page.locator('.field-amount_text').textContent(), /2\.50 USD/);
-    await page.selectOption('#id_vpos-kind', 'refund');
-    await page.fill('#id_vpos-amount', '1.00');
-    await page.screenshot({ path: join(SHOTS, 'admin-1-refund-form.png'), fullPage: true });
-    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
-    const message = await page.locator('ul.messagelist').textContent();
+    const message = await adminRefund(page, paid.order_id, '1.00', { form: 'admin-1-refund-form.png' });
     assert.ok(message.includes(`${paid.order_id}: refund succeeded — Refund of 1.00 USD: Succeeded`), message);
     assert.equal((await page.textContent('#vpos-refundable')).trim(), '1.50 USD');
     await page.screenshot({ path: join(SHOTS, 'admin-2-partially-refunded.png'), fullPage: true });
@@ -570,9 +583,7 @@ test('admin: a partial refund from the payment page, with the refundable balance
     const order = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
       .find((o) => o.gateway === 'redsys' && o.order === paid.order_id);
     assert.equal(order.refunded_minor, 100);
-    await page.goto(orderUrl);
-    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
-    const state = await orderState(page);
+    const state = await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.equal(state.refunded, '1.00');
     assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
     // Asking more than is left is refused before the gateway is asked, saying how much is left.
@@ -607,17 +618,8 @@ test('ceca: a payment with 3-D Secure data, then a partial refund from the admin
     assert.equal(state.order_id, orderId);
 
     // The admin: the payment page's operation form, a partial refund (anularOperacionExt).
-    await adminPaymentPage(page, orderId);
-    await page.selectOption('#id_vpos-kind', 'refund');
-    await page.fill('#id_vpos-amount', '1.00');
-    await page.screenshot({ path: join(SHOTS, 'ceca-3ds-2-admin-refund.png'), fullPage: true });
-    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
-    const message = await page.locator('ul.messagelist').textContent();
-    assert.ok(message.includes(`${orderId}: refund succeeded`), message);
-
-    await page.goto(orderUrl);
-    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
-    state = await orderState(page);
+    await adminRefund(page, orderId, '1.00', { form: 'ceca-3ds-2-admin-refund.png' });
+    state = await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
     assert.equal(state.refunded, '1.00');
     assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid'], ['paid', 'partially_refunded']]);
@@ -753,21 +755,13 @@ test('bitpay (current API): paid to confirmed through signed invoice fetches, th
     await page.screenshot({ path: join(SHOTS, 'bitpay-v2-2-order-paid.png'), fullPage: true });
 
     // A partial refund from the admin's payment page: POST /refunds on the merchant facade, signed.
-    await adminPaymentPage(page, state.order_id);
-    await page.selectOption('#id_vpos-kind', 'refund');
-    await page.fill('#id_vpos-amount', '1.00');
-    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
-    const message = await page.locator('ul.messagelist').textContent();
-    assert.ok(message.includes(`${state.order_id}: refund succeeded`), message);
-    await page.screenshot({ path: join(SHOTS, 'bitpay-v2-3-admin-refunded.png'), fullPage: true });
+    await adminRefund(page, state.order_id, '1.00', { done: 'bitpay-v2-3-admin-refunded.png' });
     const atSandbox = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
       .find((o) => o.gateway === 'bitpay' && o.order === invoiceId);
     assert.equal(atSandbox.refunded_minor, 100, 'the sandbox refunded 1.00');
     assert.equal(atSandbox.state, 'partially refunded');
 
-    await page.goto(orderUrl);
-    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
-    state = await orderState(page);
+    state = await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
     assert.equal(state.refunded, '1.00');
     await page.screenshot({ path: join(SHOTS, 'bitpay-v2-4-order-partially-refunded.png'), fullPage: true });
