@@ -125,6 +125,15 @@ def run_method(web: Client, box: Sandbox, response: Any) -> Any:
     return web.post(go.group(1), **HEADERS)
 
 
+def after_method(box: Sandbox, pan: str) -> Tuple[Client, Payment, Any]:
+    """A new payment, ``pan`` posted on its card form and the 3DS Method run:
+    ``(client, payment, the shop's answer)``."""
+    web = Client()
+    payment = new_payment()
+    _, response = pay(web, payment, pan)
+    return web, payment, run_method(web, box, response)
+
+
 def answer_challenge(web: Client, box: Sandbox, response: Any, answer: str) -> Tuple[str, Any]:
     """The ACS's page (approve or deny) and its ``cres`` posted back to the shop:
     ``(cres path, cres fields, response)``."""
@@ -175,10 +184,7 @@ def test_frictionless_card_pays(shop: Sandbox, caplog: Any) -> None:
 
 
 def test_method_then_frictionless_pays(shop: Sandbox) -> None:
-    web = Client()
-    payment = new_payment()
-    _, response = pay(web, payment, METHOD)
-    response = run_method(web, shop, response)
+    web, payment, response = after_method(shop, METHOD)
     assert response.status_code == 302
     payment.refresh_from_db()
     assert payment.status == "paid"
@@ -204,10 +210,7 @@ def test_method_without_its_post_back_is_completion_n(shop: Sandbox) -> None:
 
 def test_challenge_approved_pays_and_a_replayed_cres_is_harmless(shop: Sandbox, caplog: Any) -> None:
     caplog.set_level(logging.DEBUG)
-    web = Client()
-    payment = new_payment()
-    _, response = pay(web, payment, CHALLENGE)
-    response = run_method(web, shop, response)
+    web, payment, response = after_method(shop, CHALLENGE)
     payment.refresh_from_db()
     assert payment.status == "new"  # the challenge is waiting
     cres_path, (cres_fields, response) = answer_challenge(web, shop, response, "approve")
@@ -229,10 +232,7 @@ def test_challenge_approved_pays_and_a_replayed_cres_is_harmless(shop: Sandbox, 
 
 
 def test_challenge_denied_fails(shop: Sandbox) -> None:
-    web = Client()
-    payment = new_payment()
-    _, response = pay(web, payment, CHALLENGE)
-    response = run_method(web, shop, response)
+    web, payment, response = after_method(shop, CHALLENGE)
     _, (_, response) = answer_challenge(web, shop, response, "deny")
     assert response.status_code == 302
     payment.refresh_from_db()
