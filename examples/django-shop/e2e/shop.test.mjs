@@ -153,6 +153,10 @@ const sandboxJson = (path, body) => getJson(`${demo.info.sandbox}${path}`, {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
 });
 
+/** The sandbox's row of `order` (its order id, PayPal's id or Bitpay's invoice id) at `gateway`. */
+const sandboxOrder = async (gateway, order) => (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
+  .find((o) => o.gateway === gateway && o.order === order);
+
 /**
  * The other gateways: each is offered on the checkout page as "Pay with …", which switches the
  * order to it and sends the customer to the sandbox's page. `button` is the outcome that pays;
@@ -438,8 +442,7 @@ test('nothing stuck: a lost notification and a lost refund reply, each settled o
     state = await orderState(page);
     assert.equal(state.status, 'paid');
     assert.deepEqual(state.refunds.map((r) => [r.status, r.error_code]), [['pending', 'gateway_unavailable']]);
-    const atSandbox = async () => (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'redsys' && o.order === orderId);
+    const atSandbox = () => sandboxOrder('redsys', orderId);
     const amountMinor = Math.round(Number(state.amount) * 100);
     assert.equal((await atSandbox()).refunded_minor, amountMinor, 'the sandbox did refund');
 
@@ -546,8 +549,7 @@ test('paypal (Orders v2): approved, captured on return, webhooks verified (a dup
 
     // A partial refund from the admin's payment page, through the one operation path.
     await adminRefund(page, state.order_id, '1.00', { done: 'paypal_rest-3-partially-refunded.png' });
-    const order = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'paypal_rest' && o.order === paypalId);
+    const order = await sandboxOrder('paypal_rest', paypalId);
     assert.equal(order.captured_minor, 250);
     assert.equal(order.refunded_minor, 100);
     await orderPageAt(page, orderUrl, 'partially_refunded');
@@ -580,8 +582,7 @@ test('admin: a partial refund from the payment page, with the refundable balance
     assert.equal((await page.textContent('#vpos-refundable')).trim(), '1.50 USD');
     await page.screenshot({ path: join(SHOTS, 'admin-2-partially-refunded.png'), fullPage: true });
     // The sandbox refunded 1.00 once; the order reads partially refunded.
-    const order = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'redsys' && o.order === paid.order_id);
+    const order = await sandboxOrder('redsys', paid.order_id);
     assert.equal(order.refunded_minor, 100);
     const state = await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.equal(state.refunded, '1.00');
@@ -623,8 +624,7 @@ test('ceca: a payment with 3-D Secure data, then a partial refund from the admin
     assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
     assert.equal(state.refunded, '1.00');
     assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid'], ['paid', 'partially_refunded']]);
-    const atSandbox = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'ceca' && o.order === orderId);
+    const atSandbox = await sandboxOrder('ceca', orderId);
     assert.equal(atSandbox.refunded_minor, 100, 'the sandbox refunded 1.00');
     assert.match(atSandbox.datos_acs_20, /"EMAIL":"ana@example.com"/);
     await page.screenshot({ path: join(SHOTS, 'ceca-3ds-3-partially-refunded.png'), fullPage: true });
@@ -756,8 +756,7 @@ test('bitpay (current API): paid to confirmed through signed invoice fetches, th
 
     // A partial refund from the admin's payment page: POST /refunds on the merchant facade, signed.
     await adminRefund(page, state.order_id, '1.00', { done: 'bitpay-v2-3-admin-refunded.png' });
-    const atSandbox = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'bitpay' && o.order === invoiceId);
+    const atSandbox = await sandboxOrder('bitpay', invoiceId);
     assert.equal(atSandbox.refunded_minor, 100, 'the sandbox refunded 1.00');
     assert.equal(atSandbox.state, 'partially refunded');
 
