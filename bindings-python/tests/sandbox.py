@@ -1,6 +1,7 @@
 """The project's own ``hostedpay-sandbox`` for the tests that talk to it over HTTP: one way to
 start it (with the options a test needs), wait for its "listening" line, reach it and stop it,
-and the merchant accounts that point a gateway at it.
+and the merchant accounts that point a gateway at it; and the relay that takes its
+webhooks and notifications to the Django view in the test's own thread.
 
 ``HOSTEDPAY_SANDBOX`` names a built binary to run (its wheel's, or
 ``target/debug/hostedpay-sandbox``); without it, ``cargo run -p vpos-sandbox``."""
@@ -10,12 +11,15 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
 import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
@@ -170,4 +174,63 @@ def running(*options: str, config: Optional[Mapping[str, Any]] = None,
     """A sandbox for a fixture's ``yield``: stopped when the fixture ends."""
     with Sandbox(*options, config=config, binary=binary) as box:
         yield box
+
+
+class Relay:
+    """The webhook listener the sandbox posts to: each delivery waits in ``inbox`` until the
+    test's thread has posted it to the Django view, and is answered with the view's status."""
+
+    def __init__(self) -> None:
+        self.inbox: "queue.Queue[Tuple[Dict[str, str], bytes, queue.Queue[int]]]" = queue.Queue()
+        relay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                answer: "queue.Queue[int]" = queue.Queue()
+                relay.inbox.put(({k: v for k, v in self.headers.items()}, body, answer))
+                try:
+                    status = answer.get(timeout=30)
+                except queue.Empty:
+                    status = 503
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def drain(self) -> None:
+        while True:
+            try:
+                _, _, answer = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            answer.put(503)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def serve(self, failure: str, handle: Callable[[Dict[str, str], bytes], Tuple[int, bool]],
+              seconds: float = 20) -> None:
+        """Hands each delivery, in this thread, to ``handle`` (what the shop does with it), answers
+        the sandbox with the status ``handle`` gives, and stops once ``handle`` says it was the
+        one awaited; fails with ``failure`` after ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            assert left > 0, failure
+            try:
+                headers, body, answer = self.inbox.get(timeout=left)
+            except queue.Empty:
+                continue
+            status, done = handle(headers, body)
+            answer.put(status)
+            if done:
+                return
 

@@ -13,11 +13,7 @@ the view's status: a refusal makes the sandbox deliver again, as PayPal does. Th
 from __future__ import annotations
 
 import json
-import queue
-import threading
-import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlencode
 
@@ -30,7 +26,7 @@ import hostedpay
 from hostedpay.django import conf
 from hostedpay.django.models import Notification, Payment, Refund
 from hostedpay.django.views import complete_paypal_return
-from tests.sandbox import Sandbox, needs_sandbox
+from tests.sandbox import Relay, Sandbox, needs_sandbox
 from tests.test_query_counts import APPLIED, DUPLICATE, statements
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
@@ -38,47 +34,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
 RETURN_URL = "http://127.0.0.1:9/shop/return/"
 CANCEL_URL = "http://127.0.0.1:9/shop/cancel/"
 WEBHOOK_PATH = "/vpos/paypal_rest/default/"
-
-
-class Relay:
-    """The webhook listener the sandbox posts to: each delivery waits in ``inbox`` until the
-    test's thread has posted it to the Django view, and is answered with the view's status."""
-
-    def __init__(self) -> None:
-        self.inbox: "queue.Queue[Tuple[Dict[str, str], bytes, queue.Queue[int]]]" = queue.Queue()
-        relay = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                answer: "queue.Queue[int]" = queue.Queue()
-                relay.inbox.put(({k: v for k, v in self.headers.items()}, body, answer))
-                try:
-                    status = answer.get(timeout=30)
-                except queue.Empty:
-                    status = 503
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def drain(self) -> None:
-        while True:
-            try:
-                _, _, answer = self.inbox.get_nowait()
-            except queue.Empty:
-                return
-            answer.put(503)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class Box(Sandbox):
@@ -143,19 +98,16 @@ class Webhooks:
     def take(self, event_type: str, seconds: float = 20) -> Tuple[int, Notification]:
         """Waits for the sandbox's next delivery of ``event_type`` (the ones before it are
         posted too) and returns the view's status and the stored notification."""
-        deadline = time.monotonic() + seconds
-        while True:
-            left = deadline - time.monotonic()
-            assert left > 0, f"no {event_type} webhook came"
-            try:
-                headers, body, answer = self.relay.inbox.get(timeout=left)
-            except queue.Empty:
-                continue
+        last: List[Tuple[int, Notification]] = []
+
+        def handle(headers: Dict[str, str], body: bytes) -> Tuple[int, bool]:
             status, note = self.post(headers, body)
-            answer.put(status)
             self.seen.append((headers, body))
-            if json.loads(body)["event_type"] == event_type:
-                return status, note
+            last.append((status, note))
+            return status, json.loads(body)["event_type"] == event_type
+
+        self.relay.serve(f"no {event_type} webhook came", handle, seconds)
+        return last[-1]
 
 
 def approve(box: Box, paypal_id: str, outcome: str = "approve") -> str:
