@@ -103,6 +103,18 @@ def form(order, minor, cardholder, currency=("EUR", "978"), extra=None, modelled
             ["Ds_Signature", sign(order, b64)]]
 
 
+def checkout_case(description, source, order, error, fields):
+    """One ``redsys.checkout`` case of ``cases``: ``order`` in; ``error`` out, or else the
+    signed redirect form whose fields ``fields()`` computes."""
+    c = {"description": description, "source": source, "operation": "redsys.checkout",
+         "input": {"config": CONFIG, "order": order}}
+    if error:
+        c["error"] = error
+    else:
+        c["expect"] = {"action": CONFIG["checkout_url"], "method": "POST", "fields": fields()}
+    cases.append(c)
+
+
 cases = []
 
 
@@ -110,14 +122,7 @@ def case(description, cardholder, order="0726qI3H7sZx", minor=4999, currency=("E
     o = {"order": order, "amount": {"minor": minor, "currency": currency[0]}}
     if cardholder is not None:
         o["cardholder"] = cardholder
-    c = {"description": description, "source": SOURCE, "operation": "redsys.checkout",
-         "input": {"config": CONFIG, "order": o}}
-    if error:
-        c["error"] = error
-    else:
-        c["expect"] = {"action": CONFIG["checkout_url"], "method": "POST",
-                       "fields": form(order, minor, cardholder, currency)}
-    cases.append(c)
+    checkout_case(description, SOURCE, o, error, lambda: form(order, minor, cardholder, currency))
 
 
 FULL = {"name": "Ana García", "email": "ana@example.com",
@@ -173,14 +178,7 @@ def extra_case(description, extra, cardholder=None, error=None):
     o = {"order": "0726qI3H7sZx", "amount": {"minor": 4999, "currency": "EUR"}, "extra_parameters": extra}
     if cardholder is not None:
         o["cardholder"] = cardholder
-    c = {"description": description, "source": SOURCE_EXTRA, "operation": "redsys.checkout",
-         "input": {"config": CONFIG, "order": o}}
-    if error:
-        c["error"] = error
-    else:
-        c["expect"] = {"action": CONFIG["checkout_url"], "method": "POST",
-                       "fields": form("0726qI3H7sZx", 4999, cardholder, extra=extra)}
-    cases.append(c)
+    checkout_case(description, SOURCE_EXTRA, o, error, lambda: form("0726qI3H7sZx", 4999, cardholder, extra=extra))
 
 
 extra_case("one unmodelled parameter is written last and signed", {"DS_MERCHANT_GROUP": "tienda-1"})
@@ -231,14 +229,7 @@ def bizum_case(description, methods=None, mobile=None, error=None, extra=None):
         modelled.append(("DS_MERCHANT_BIZUM_MOBILENUMBER", mobile))
     if extra is not None:
         o["extra_parameters"] = extra
-    c = {"description": description, "source": BIZUM_SOURCE, "operation": "redsys.checkout",
-         "input": {"config": CONFIG, "order": o}}
-    if error:
-        c["error"] = error
-    else:
-        c["expect"] = {"action": CONFIG["checkout_url"], "method": "POST",
-                       "fields": form("0726qI3H7sZx", 4999, None, modelled=modelled)}
-    cases.append(c)
+    checkout_case(description, BIZUM_SOURCE, o, error, lambda: form("0726qI3H7sZx", 4999, None, modelled=modelled))
 
 
 bizum_case("Bizum without a mobile: the customer types it on Redsys's page", methods="z")

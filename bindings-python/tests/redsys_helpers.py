@@ -1,23 +1,21 @@
 """Redsys test helpers: settings with the public test keys, notifications signed with the
-binding's own signer, a capture server for sandbox deliveries, the hostedpay-sandbox process, and
-a REST stand-in that answers with replies signed by the binding."""
+binding's own signer, a capture server for sandbox deliveries, the hostedpay-sandbox process as
+the README runs it, and a REST stand-in that answers with replies signed by the binding."""
 
 from __future__ import annotations
 
 import base64
 import json
 import queue
-import shutil
-import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 from urllib.parse import urlencode
 
 import hostedpay
+from tests import sandbox
+from tests.sandbox import REPO, cargo  # noqa: F401 - the helpers' old home of both
 
-REPO = Path(__file__).resolve().parents[2]
 REDSYS_VECTORS = REPO / "tests" / "vectors" / "redsys"
 
 #: Redsys's public test terminal (K_TEST, peers-and-vectors.md): never a real key.
@@ -206,55 +204,8 @@ class CaptureServer:
         self.httpd.server_close()
 
 
-def cargo() -> Optional[str]:
-    return shutil.which("cargo")
-
-
-class Sandbox:
-    """The project's own ``hostedpay-sandbox`` on a free port (``cargo run``), stopped at exit."""
+class Sandbox(sandbox.Sandbox):
+    """The project's own ``hostedpay-sandbox`` as the README runs it (``cargo run``), no options."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [cargo() or "cargo", "run", "-q", "-p", "vpos-sandbox", "--", "--listen", "127.0.0.1:0"],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        prefix = "hostedpay-sandbox listening on "
-        if not line.startswith(prefix):
-            self.close()
-            raise RuntimeError(f"hostedpay-sandbox did not start: {line!r}")
-        self.base = line[len(prefix):].strip()
-        # Keep reading its output so a full pipe never blocks it.
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        assert self.proc.stdout is not None
-        for _ in self.proc.stdout:
-            pass
-
-    def post(self, path: str, data: bytes, content_type: str) -> Tuple[int, bytes]:
-        from urllib.error import HTTPError
-        from urllib.request import Request, urlopen
-
-        req = Request(self.base + path, data=data, method="POST", headers={"Content-Type": content_type})
-        try:
-            with urlopen(req, timeout=30) as resp:  # noqa: S310 - loopback only
-                return resp.status, resp.read()
-        except HTTPError as e:
-            return e.code, e.read()
-
-    def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox()
-    try:
-        yield box
-    finally:
-        box.close()
+        super().__init__(binary=None)

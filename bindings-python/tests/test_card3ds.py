@@ -25,12 +25,10 @@ from django.test import Client
 import hostedpay
 from hostedpay.django import card3ds
 from hostedpay.django.models import Notification, Payment, PaymentEvent
-from tests.redsys_helpers import REDSYS, Sandbox, cargo, decode
+from tests.redsys_helpers import REDSYS, decode
+from tests.sandbox import Sandbox, needs_sandbox, running
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(cargo() is None, reason="needs cargo to run the project's hostedpay-sandbox"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
 
 CT = "application/x-www-form-urlencoded"
 FRICTIONLESS = "4548810000000003"
@@ -65,17 +63,12 @@ def client(request: Mapping[str, Any], timeout: float) -> Dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox()
-    try:
-        yield box
-    finally:
-        box.close()
+    yield from running()
 
 
 @pytest.fixture
 def shop(settings: Any, sandbox: Sandbox) -> Sandbox:
-    settings.VPOS = {"redsys": {**REDSYS, "checkout_url": f"{sandbox.base}/sis/realizarPago",
-                                "rest_url": f"{sandbox.base}/sis/rest/trataPeticionREST", "rest_timeout": 10}}
+    settings.VPOS = {"redsys": sandbox.redsys(REDSYS, rest_timeout=10)}
     settings.VPOS_HTTP_CLIENT = "tests.test_card3ds.client"
     MODE.update(tamper=False, fail=False, sent=[], emv3ds=[])
     cache.clear()
@@ -132,6 +125,15 @@ def run_method(web: Client, box: Sandbox, response: Any) -> Any:
     return web.post(go.group(1), **HEADERS)
 
 
+def after_method(box: Sandbox, pan: str) -> Tuple[Client, Payment, Any]:
+    """A new payment, ``pan`` posted on its card form and the 3DS Method run:
+    ``(client, payment, the shop's answer)``."""
+    web = Client()
+    payment = new_payment()
+    _, response = pay(web, payment, pan)
+    return web, payment, run_method(web, box, response)
+
+
 def answer_challenge(web: Client, box: Sandbox, response: Any, answer: str) -> Tuple[str, Any]:
     """The ACS's page (approve or deny) and its ``cres`` posted back to the shop:
     ``(cres path, cres fields, response)``."""
@@ -182,10 +184,7 @@ def test_frictionless_card_pays(shop: Sandbox, caplog: Any) -> None:
 
 
 def test_method_then_frictionless_pays(shop: Sandbox) -> None:
-    web = Client()
-    payment = new_payment()
-    _, response = pay(web, payment, METHOD)
-    response = run_method(web, shop, response)
+    web, payment, response = after_method(shop, METHOD)
     assert response.status_code == 302
     payment.refresh_from_db()
     assert payment.status == "paid"
@@ -211,10 +210,7 @@ def test_method_without_its_post_back_is_completion_n(shop: Sandbox) -> None:
 
 def test_challenge_approved_pays_and_a_replayed_cres_is_harmless(shop: Sandbox, caplog: Any) -> None:
     caplog.set_level(logging.DEBUG)
-    web = Client()
-    payment = new_payment()
-    _, response = pay(web, payment, CHALLENGE)
-    response = run_method(web, shop, response)
+    web, payment, response = after_method(shop, CHALLENGE)
     payment.refresh_from_db()
     assert payment.status == "new"  # the challenge is waiting
     cres_path, (cres_fields, response) = answer_challenge(web, shop, response, "approve")
@@ -236,10 +232,7 @@ def test_challenge_approved_pays_and_a_replayed_cres_is_harmless(shop: Sandbox, 
 
 
 def test_challenge_denied_fails(shop: Sandbox) -> None:
-    web = Client()
-    payment = new_payment()
-    _, response = pay(web, payment, CHALLENGE)
-    response = run_method(web, shop, response)
+    web, payment, response = after_method(shop, CHALLENGE)
     _, (_, response) = answer_challenge(web, shop, response, "deny")
     assert response.status_code == 302
     payment.refresh_from_db()

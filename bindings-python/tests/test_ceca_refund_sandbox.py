@@ -14,53 +14,21 @@ refused before anything is asked.
 from __future__ import annotations
 
 import http.server
-import json
 import queue
-import subprocess
-import tempfile
 import threading
 from decimal import Decimal
-from typing import Any, Dict, Iterator, List
+from typing import Any, Iterator
 from urllib.parse import urlencode
-from urllib.request import urlopen
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from hostedpay.django.models import Payment, Refund
-from tests.redsys_helpers import REPO, Sandbox, cargo
+from tests.sandbox import Sandbox, needs_sandbox
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(cargo() is None, reason="needs cargo to run the project's hostedpay-sandbox"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
 
 CT = "application/x-www-form-urlencoded"
-
-
-class CecaSandbox(Sandbox):
-    """The sandbox whose CECA terminal notifies ``notify_url`` (its panel's on-line URL)."""
-
-    def __init__(self, notify_url: str) -> None:
-        self.config = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
-        json.dump({"ceca": {"notify_url": notify_url}}, self.config)
-        self.config.close()
-        self.proc = subprocess.Popen(
-            [cargo() or "cargo", "run", "-q", "-p", "vpos-sandbox", "--", "--listen", "127.0.0.1:0",
-             "--seed", "21", "--config", self.config.name],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        prefix = "hostedpay-sandbox listening on "
-        if not line.startswith(prefix):
-            self.close()
-            raise RuntimeError(f"hostedpay-sandbox did not start: {line!r}")
-        self.base = line[len(prefix):].strip()
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def orders(self) -> List[Dict[str, Any]]:
-        with urlopen(self.base + "/_sandbox/orders", timeout=30) as resp:  # noqa: S310 - loopback only
-            return [o for o in json.loads(resp.read())["orders"] if o.get("gateway") == "ceca"]
 
 
 class Panel:
@@ -99,20 +67,14 @@ def panel() -> Iterator[Panel]:
 
 
 @pytest.fixture
-def box(panel: Panel, settings: Any) -> Iterator[CecaSandbox]:
-    sandbox = CecaSandbox(panel.url)
-    base = sandbox.base
-    settings.VPOS = {
-        "ceca": {"merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003",
-                 "key": "99888888", "cipher": "SHA2", "checkout_url": f"{base}/tpvweb/tpv/compra.action",
-                 "url_ok": "http://127.0.0.1:9/ok/", "url_nok": "http://127.0.0.1:9/ko/",
-                 "refund_url": f"{base}/webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt",
-                 "rest_timeout": 10},
-    }
-    try:
+def box(panel: Panel, settings: Any) -> Iterator[Sandbox]:
+    """The sandbox whose CECA terminal notifies the panel (its on-line URL), the shop's CECA on it."""
+    with Sandbox("--seed", "21", config={"ceca": {"notify_url": panel.url}}) as sandbox:
+        base = sandbox.base
+        settings.VPOS = {"ceca": sandbox.ceca(
+            url_ok="http://127.0.0.1:9/ok/", url_nok="http://127.0.0.1:9/ko/",
+            refund_url=f"{base}/webapp/ConsTpvVirtWeb/ConsTpvVirtS?modo=anularOperacionExt", rest_timeout=10)}
         yield sandbox
-    finally:
-        sandbox.close()
 
 
 @pytest.fixture
@@ -122,16 +84,13 @@ def staff(client: Any) -> Any:
     return client
 
 
-def test_partial_refunds_from_the_admin_through_the_sandbox(box: CecaSandbox, panel: Panel, staff: Any) -> None:
+def test_partial_refunds_from_the_admin_through_the_sandbox(box: Sandbox, panel: Panel, staff: Any) -> None:
     payment = Payment.objects.create(gateway="ceca", order_id="CECA-21-1", currency="EUR", amount=Decimal("49.99"),
                                      item_name="Tea")
     form = payment.checkout_form()
     status, page = box.post(form.action[len(box.base):], urlencode(form.fields).encode(), CT)
     assert status in (200, 303), page[:500]
-    status, answer = box.post("/_sandbox/pay", json.dumps({"gateway": "ceca", "order": payment.order_id,
-                                                           "outcome": "paid"}).encode(), "application/json")
-    assert status == 200, answer
-    reference = json.loads(answer)["reference"]
+    reference = box.pay("ceca", payment.order_id, "paid")["reference"]
     body = panel.bodies.get(timeout=20)  # the sandbox's signed notification, as sent
     response = staff.post("/vpos/ceca/default/", body, content_type=CT)
     assert response.content == b"$*$OKY$*$"
@@ -161,10 +120,10 @@ def test_partial_refunds_from_the_admin_through_the_sandbox(box: CecaSandbox, pa
     refunds = list(Refund.objects.filter(payment=payment).order_by("pk").values_list("amount_minor", "status"))
     assert refunds == [(1000, "succeeded"), (1550, "succeeded")]
     # The sandbox holds the same two refunds.
-    (row,) = box.orders()
+    (row,) = box.orders("ceca")
     assert (row["order"], row["refunded_minor"], row["status"]) == ("CECA-21-1", 2550, "partially_refunded")
     # The rest: refunded in full.
     staff.post(f"/admin/vpos/payment/{payment.pk}/operate/", {"vpos-kind": "refund", "vpos-amount": "24.49"})
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_minor) == ("refunded", 4999)
-    assert box.orders()[0]["status"] == "refunded"
+    assert box.orders("ceca")[0]["status"] == "refunded"

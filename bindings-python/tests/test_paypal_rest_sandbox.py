@@ -12,18 +12,10 @@ the view's status: a refusal makes the sandbox deliver again, as PayPal does. Th
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
-import queue
-import subprocess
-import threading
-import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Iterator, List, Optional, Tuple
-from urllib.parse import urlencode, urlsplit
-from urllib.request import urlopen
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -34,121 +26,21 @@ import hostedpay
 from hostedpay.django import conf
 from hostedpay.django.models import Notification, Payment, Refund
 from hostedpay.django.views import complete_paypal_return
-from tests.redsys_helpers import REPO, cargo
+from tests.sandbox import Relay, Sandbox, needs_sandbox
 from tests.test_query_counts import APPLIED, DUPLICATE, statements
 
-SANDBOX_BINARY = os.environ.get("HOSTEDPAY_SANDBOX")
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(cargo() is None and not SANDBOX_BINARY,
-                       reason="needs cargo (or HOSTEDPAY_SANDBOX) to run the project's hostedpay-sandbox"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
 
 RETURN_URL = "http://127.0.0.1:9/shop/return/"
 CANCEL_URL = "http://127.0.0.1:9/shop/cancel/"
 WEBHOOK_PATH = "/vpos/paypal_rest/default/"
 
 
-class Relay:
-    """The webhook listener the sandbox posts to: each delivery waits in ``inbox`` until the
-    test's thread has posted it to the Django view, and is answered with the view's status."""
-
-    def __init__(self) -> None:
-        self.inbox: "queue.Queue[Tuple[Dict[str, str], bytes, queue.Queue[int]]]" = queue.Queue()
-        relay = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                answer: "queue.Queue[int]" = queue.Queue()
-                relay.inbox.put(({k: v for k, v in self.headers.items()}, body, answer))
-                try:
-                    status = answer.get(timeout=30)
-                except queue.Empty:
-                    status = 503
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def drain(self) -> None:
-        while True:
-            try:
-                _, _, answer = self.inbox.get_nowait()
-            except queue.Empty:
-                return
-            answer.put(503)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class Box:
+class Box(Sandbox):
     """The sandbox on a free port, 60x faster, its webhooks sent to ``relay``."""
 
     def __init__(self, relay: Relay) -> None:
-        command = [SANDBOX_BINARY] if SANDBOX_BINARY else [cargo() or "cargo", "run", "-q", "-p", "vpos-sandbox",
-                                                           "--"]
-        self.proc = subprocess.Popen(
-            [*command, "--listen", "127.0.0.1:0", "--time-scale", "60", "--seed", "19",
-             "--paypal-webhook-url", relay.url],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        prefix = "hostedpay-sandbox listening on "
-        if not line.startswith(prefix):
-            self.close()
-            raise RuntimeError(f"hostedpay-sandbox did not start: {line!r}")
-        self.base = line[len(prefix):].strip()
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        assert self.proc.stdout is not None
-        for _ in self.proc.stdout:
-            pass
-
-    def request(self, method: str, path: str, body: bytes = b"",
-                content_type: str = "application/json") -> Tuple[int, Dict[str, str], bytes]:
-        """One request, redirects not followed (the approve page's 303 goes to the shop)."""
-        parts = urlsplit(self.base)
-        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers={"Content-Type": content_type})
-            resp = conn.getresponse()
-            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
-        finally:
-            conn.close()
-
-    def json(self, path: str) -> Any:
-        with urlopen(self.base + path, timeout=30) as resp:  # noqa: S310 - loopback only
-            return json.loads(resp.read())
-
-    def faults(self, **counts: int) -> None:
-        status, _, body = self.request("POST", "/_sandbox/faults", json.dumps(counts).encode())
-        assert status == 200, body
-
-    def order(self, paypal_id: str) -> Dict[str, Any]:
-        rows = [o for o in self.json("/_sandbox/orders")["orders"]
-                if o.get("gateway") == "paypal_rest" and o.get("order") == paypal_id]
-        assert len(rows) == 1, rows
-        return rows[0]
-
-    def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
+        super().__init__("--time-scale", "60", "--seed", "19", "--paypal-webhook-url", relay.url)
 
 @pytest.fixture(scope="module")
 def relay() -> Iterator[Relay]:
@@ -170,16 +62,9 @@ def module_box(relay: Relay) -> Iterator[Box]:
 
 @pytest.fixture
 def box(module_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
-    status, _, _ = module_box.request("POST", "/_sandbox/reset")
-    assert status == 200
+    module_box.reset()
     relay.drain()
-    settings.VPOS = {
-        "paypal_rest": {
-            "client_id": "sandbox-paypal-client-id", "secret": "sandbox-paypal-secret",
-            "api_base": module_box.base, "webhook_id": "SANDBOXWEBHOOK0001", "merchant": "HOSTEDPAY0001",
-            "postback_timeout": 10, "rest_timeout": 10,
-        },
-    }
+    settings.VPOS = {"paypal_rest": module_box.paypal_rest(postback_timeout=10, rest_timeout=10)}
     with conf._tokens_lock:
         conf._tokens.clear()
     yield module_box
@@ -187,7 +72,7 @@ def box(module_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
 
 
 def token_requests(box: Box) -> int:
-    return sum(1 for e in box.json("/_sandbox/events")["events"]
+    return sum(1 for e in box.events()
                if e.get("kind") == "request" and str(e.get("url", "")).endswith("/v1/oauth2/token"))
 
 
@@ -213,19 +98,16 @@ class Webhooks:
     def take(self, event_type: str, seconds: float = 20) -> Tuple[int, Notification]:
         """Waits for the sandbox's next delivery of ``event_type`` (the ones before it are
         posted too) and returns the view's status and the stored notification."""
-        deadline = time.monotonic() + seconds
-        while True:
-            left = deadline - time.monotonic()
-            assert left > 0, f"no {event_type} webhook came"
-            try:
-                headers, body, answer = self.relay.inbox.get(timeout=left)
-            except queue.Empty:
-                continue
+        last: List[Tuple[int, Notification]] = []
+
+        def handle(headers: Dict[str, str], body: bytes) -> Tuple[int, bool]:
             status, note = self.post(headers, body)
-            answer.put(status)
             self.seen.append((headers, body))
-            if json.loads(body)["event_type"] == event_type:
-                return status, note
+            last.append((status, note))
+            return status, json.loads(body)["event_type"] == event_type
+
+        self.relay.serve(f"no {event_type} webhook came", handle, seconds)
+        return last[-1]
 
 
 def approve(box: Box, paypal_id: str, outcome: str = "approve") -> str:
@@ -276,7 +158,7 @@ def test_checkout_to_paid_to_partial_refunds_with_duplicated_and_tampered_webhoo
     again = come_back(payment, location)
     assert again is not None and again.pk == charge.pk
     assert Refund.objects.filter(payment=payment, kind="charge").count() == 1
-    assert box.order(payment.reference)["captured_minor"] == 2500
+    assert box.order("paypal_rest", payment.reference)["captured_minor"] == 2500
     # A URL naming another PayPal order is refused before anything is asked.
     with pytest.raises(hostedpay.ConsistencyError) as wrong:
         complete_paypal_return(RequestFactory().get("/shop/return/?token=AAAAAAAAAAAAAAAAA"), payment)
@@ -308,7 +190,7 @@ def test_checkout_to_paid_to_partial_refunds_with_duplicated_and_tampered_webhoo
     assert second.idempotency_key != first.idempotency_key
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_minor) == ("partially_refunded", 1000)
-    assert box.order(payment.reference)["refunded_minor"] == 1000
+    assert box.order("paypal_rest", payment.reference)["refunded_minor"] == 1000
     hooks.take("PAYMENT.CAPTURE.REFUNDED")
 
     # More than is left: refused by the core before PayPal is asked.
@@ -358,7 +240,7 @@ def test_authorize_then_two_partial_captures_then_void(box: Box, relay: Relay) -
     assert void.status == "succeeded", void.detail
     payment.refresh_from_db()
     assert (payment.status, payment.capturable_minor(), payment.released_minor) == ("paid", 0, 1500)
-    assert box.order(payment.reference)["captured_minor"] == 1500
+    assert box.order("paypal_rest", payment.reference)["captured_minor"] == 1500
     status, note = hooks.take("PAYMENT.AUTHORIZATION.VOIDED")
     assert status == 200 and note.verdict in ("already_applied", "ignored"), note.verdict
 

@@ -20,30 +20,20 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
-import threading
 import time
 from decimal import Decimal
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List
 from urllib.parse import parse_qsl, urlencode
-from urllib.request import urlopen
 
 import pytest
 from django.core.management import call_command
 
 from hostedpay import driver
 from hostedpay.django.models import Notification, Payment, Refund
-from tests.redsys_helpers import REDSYS, REPO, Sandbox, cargo, decode
+from tests.redsys_helpers import REDSYS, decode
+from tests.sandbox import Sandbox, needs_sandbox, running
 
-#: A ``hostedpay-sandbox`` binary to run instead of ``cargo run -p vpos-sandbox`` (its wheel's, or
-#: ``target/debug/hostedpay-sandbox``).
-SANDBOX_BINARY = os.environ.get("HOSTEDPAY_SANDBOX")
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(cargo() is None and not SANDBOX_BINARY,
-                       reason="needs cargo (or HOSTEDPAY_SANDBOX) to run the project's hostedpay-sandbox"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
 
 CT = "application/x-www-form-urlencoded"
 #: Where the shop's notifications would go: nothing listens there, and with the
@@ -51,64 +41,21 @@ CT = "application/x-www-form-urlencoded"
 NOWHERE = "http://127.0.0.1:9/vpos/"
 
 
-class FastSandbox(Sandbox):
-    """The sandbox with gateway time 36000x faster: Bitpay's ``confirmed`` comes 600 s / 36000
-    after ``paid``, so the status query sees the final status at once."""
-
-    def __init__(self) -> None:
-        command = [SANDBOX_BINARY] if SANDBOX_BINARY else [cargo() or "cargo", "run", "-q", "-p", "vpos-sandbox",
-                                                           "--"]
-        self.proc = subprocess.Popen(
-            [*command, "--listen", "127.0.0.1:0", "--time-scale", "36000", "--seed", "22"],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        prefix = "hostedpay-sandbox listening on "
-        if not line.startswith(prefix):
-            self.close()
-            raise RuntimeError(f"hostedpay-sandbox did not start: {line!r}")
-        self.base = line[len(prefix):].strip()
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def get(self, path: str) -> Any:
-        with urlopen(self.base + path, timeout=30) as resp:  # noqa: S310 - loopback only
-            return json.loads(resp.read())
-
-    def send_json(self, path: str, doc: Dict[str, Any]) -> Tuple[int, Any]:
-        status, body = self.post(path, json.dumps(doc).encode(), "application/json")
-        return status, json.loads(body or b"null")
-
-    def events(self) -> List[Dict[str, Any]]:
-        return self.get("/_sandbox/events")["events"]
-
-    def order(self, gateway: str, order: str) -> Dict[str, Any]:
-        """The sandbox's row of ``order`` (Redsys ``Ds_Order``, PayPal ``invoice``, Bitpay invoice id)."""
-        rows = [o for o in self.get("/_sandbox/orders")["orders"]
-                if o.get("gateway") == gateway and o.get("order") == order]
-        assert len(rows) == 1, rows
-        return rows[0]
-
-
 @pytest.fixture(scope="module")
-def module_box() -> Iterator[FastSandbox]:
-    box = FastSandbox()
-    try:
-        yield box
-    finally:
-        box.close()
+def module_box() -> Iterator[Sandbox]:
+    # Gateway time 36000x faster: Bitpay's ``confirmed`` comes 600 s / 36000 after ``paid``, so
+    # the status query sees the final status at once.
+    yield from running("--time-scale", "36000", "--seed", "22")
 
 
 @pytest.fixture
-def box(module_box: FastSandbox, settings: Any) -> FastSandbox:
+def box(module_box: Sandbox, settings: Any) -> Sandbox:
     """The module's sandbox, reset, and every gateway of the shop pointed at it."""
-    status, _ = module_box.post("/_sandbox/reset", b"", "application/json")
-    assert status == 200
+    module_box.reset()
     base = module_box.base
     settings.VPOS = {
-        "redsys": {**REDSYS, "checkout_url": f"{base}/sis/realizarPago",
-                   "rest_url": f"{base}/sis/rest/trataPeticionREST",
-                   "query_url": f"{base}/apl02/services/SerClsWSConsulta",
-                   "merchant_url": NOWHERE + "redsys/default/", "rest_timeout": 10},
+        "redsys": module_box.redsys(REDSYS, query_url=f"{base}/apl02/services/SerClsWSConsulta",
+                                    merchant_url=NOWHERE + "redsys/default/", rest_timeout=10),
         "paypal": {"business": "sales@demoshop.com", "checkout_url": f"{base}/cgi-bin/webscr",
                    "ipn_url": f"{base}/cgi-bin/webscr", "notify_url": NOWHERE + "paypal/default/",
                    "postback_timeout": 5,
@@ -116,9 +63,7 @@ def box(module_box: FastSandbox, settings: Any) -> FastSandbox:
         "bitpay": {"api_key": "sandbox-bitpay-api-key", "api_url": f"{base}/invoices",
                    "invoice_url": f"{base}/invoice", "notification_url": NOWHERE + "bitpay/default/",
                    "postback_timeout": 5},
-        "ceca": {"merchant_id": "111950028", "acquirer_bin": "0000554052", "terminal_id": "00000003",
-                 "key": "99888888", "cipher": "SHA2", "checkout_url": f"{base}/tpvweb/tpv/compra.action",
-                 "url_ok": "http://127.0.0.1:9/return/", "url_nok": "http://127.0.0.1:9/return/"},
+        "ceca": module_box.ceca(url_ok="http://127.0.0.1:9/return/", url_nok="http://127.0.0.1:9/return/"),
         "elavon": {"merchant_id": "thestore", "account": "internet", "secret": "mysecret",
                    "rebate_password": "rebate", "checkout_url": f"{base}/pay", "remote_url": f"{base}/remote",
                    "response_url": NOWHERE + "elavon/default/", "currency": "USD", "auto_settle": True},
@@ -137,11 +82,6 @@ def until(what: str, probe: Any, seconds: float = 20) -> None:
         time.sleep(0.05)
 
 
-def faults(box: FastSandbox, **counts: int) -> None:
-    status, answer = box.send_json("/_sandbox/faults", counts)
-    assert status == 200, answer
-
-
 def reconcile(*args: str) -> str:
     out, err = io.StringIO(), io.StringIO()
     call_command("vpos_reconcile", "--older-than", "0s", *args, stdout=out, stderr=err)
@@ -158,41 +98,35 @@ def new_payment(gateway: str, order_id: str, amount: str, currency: str = "EUR")
                                   item_name="Call Credit")
 
 
-def post_checkout(box: FastSandbox, form: Any) -> None:
+def post_checkout(box: Sandbox, form: Any) -> None:
     """Posts the core's redirect form to the sandbox as the customer's browser would."""
     path = form.action[len(box.base):]
     status, page = box.post(path, urlencode(form.fields).encode(), CT)
     assert status in (200, 303), page[:500]
 
 
-def pay(box: FastSandbox, gateway: str, order: str, outcome: str) -> Dict[str, Any]:
-    status, answer = box.send_json("/_sandbox/pay", {"gateway": gateway, "order": order, "outcome": outcome})
-    assert status == 200, answer
-    return answer
-
-
-def lost_deliveries(box: FastSandbox) -> List[Dict[str, Any]]:
+def lost_deliveries(box: Sandbox) -> List[Dict[str, Any]]:
     return [e for e in box.events() if e["kind"] == "delivery" and e.get("outcome") == "lost"]
 
 
-def checkout_and_pay_unheard(box: FastSandbox, gateway: str) -> Payment:
+def checkout_and_pay_unheard(box: Sandbox, gateway: str) -> Payment:
     """A payment of ``gateway`` checked out and paid on the sandbox whose notifications are
     all lost: still ``new`` in the shop."""
-    faults(box, lose_notifications=1)
+    box.faults(lose_notifications=1)
     if gateway == "redsys":
         payment = new_payment("redsys", driver.new_order_id("redsys", "", os.urandom(12)), "49.99")
         post_checkout(box, payment.checkout_form())
-        pay(box, "redsys", payment.order_id, "authorised")
+        box.pay("redsys", payment.order_id, "authorised")
     elif gateway == "paypal":
         payment = new_payment("paypal", "PP-22-1", "15.00")
         post_checkout(box, payment.checkout_form())
-        pay(box, "paypal", payment.order_id, "completed")
+        box.pay("paypal", payment.order_id, "completed")
     else:
         payment = new_payment("bitpay", "BP-22-1", "5.00")
         payment.checkout_form()  # creates the invoice at the sandbox, its id in ``reference``
         payment.refresh_from_db()
         assert payment.reference
-        pay(box, "bitpay", payment.reference, "paid")
+        box.pay("bitpay", payment.reference, "paid")
         # Bitpay confirms a paid invoice later, then completes it (600 s of gateway time each:
         # milliseconds here).
         until("the invoice confirmed", lambda: box.order("bitpay", payment.reference)["status"]
@@ -203,7 +137,7 @@ def checkout_and_pay_unheard(box: FastSandbox, gateway: str) -> Payment:
     return payment
 
 
-def reconciled_to_paid(box: FastSandbox, gateway: str, status_changes: List[Dict[str, Any]]) -> Payment:
+def reconciled_to_paid(box: Sandbox, gateway: str, status_changes: List[Dict[str, Any]]) -> Payment:
     payment = checkout_and_pay_unheard(box, gateway)
     assert reconcile() == "checked 1, changed 1, unchanged 0, failed 0"
     payment.refresh_from_db()
@@ -222,7 +156,7 @@ def reconciled_to_paid(box: FastSandbox, gateway: str, status_changes: List[Dict
 
 @pytest.mark.parametrize("gateway", ["redsys", "paypal", "bitpay"])
 def test_lost_notification_reaches_paid_once_through_vpos_reconcile(
-        box: FastSandbox, gateway: str, status_changes: List[Dict[str, Any]]) -> None:
+        box: Sandbox, gateway: str, status_changes: List[Dict[str, Any]]) -> None:
     payment = reconciled_to_paid(box, gateway, status_changes)
     if gateway == "redsys":
         assert payment.authorisation_code  # what the lost notification would have carried
@@ -233,7 +167,7 @@ def test_lost_notification_reaches_paid_once_through_vpos_reconcile(
         assert "TransactionSearch" in methods
 
 
-def refund_requests(box: FastSandbox, gateway: str) -> List[Dict[str, Any]]:
+def refund_requests(box: Sandbox, gateway: str) -> List[Dict[str, Any]]:
     requests = [e for e in box.events() if e["kind"] == "request"]
     if gateway == "redsys":
         return [e for e in requests if (e.get("url") or "").startswith("/sis/rest/trataPeticionREST")]
@@ -241,16 +175,16 @@ def refund_requests(box: FastSandbox, gateway: str) -> List[Dict[str, Any]]:
             and dict(parse_qsl(e.get("request_body") or "")).get("METHOD") == "RefundTransaction"]
 
 
-def lost_reply(box: FastSandbox) -> str:
+def lost_reply(box: Sandbox) -> str:
     (note,) = [e for e in box.events() if e["kind"] == "note" and "lose-replies" in (e.get("message") or "")]
     return note["response_body"]
 
 
 @pytest.mark.parametrize("gateway,amount,minor", [("redsys", "10.00", 1000), ("paypal", "5.00", 500)])
 def test_refund_with_lost_reply_succeeds_once_without_a_second_refund(
-        box: FastSandbox, gateway: str, amount: str, minor: int, status_changes: List[Dict[str, Any]]) -> None:
+        box: Sandbox, gateway: str, amount: str, minor: int, status_changes: List[Dict[str, Any]]) -> None:
     payment = reconciled_to_paid(box, gateway, status_changes)
-    faults(box, lose_replies=1)
+    box.faults(lose_replies=1)
     record = payment.refund(Decimal(amount))
     assert (record.status, record.error_code) == ("pending", "gateway_unavailable"), record.reply
     payment.refresh_from_db()
@@ -285,15 +219,15 @@ def test_refund_with_lost_reply_succeeds_once_without_a_second_refund(
     assert box.order(gateway, payment.order_id)["refunded_minor"] == minor
 
 
-def test_ceca_and_elavon_are_listed_as_skipped(box: FastSandbox) -> None:
+def test_ceca_and_elavon_are_listed_as_skipped(box: Sandbox) -> None:
     """Paid on the sandbox, never heard of (CECA's notification goes to its panel URL, which this
     sandbox has none of; Elavon's response is posted by the browser, which never comes back)."""
     ceca = new_payment("ceca", "2212000001", "5.00")
     post_checkout(box, ceca.checkout_form())
-    pay(box, "ceca", ceca.order_id, "paid")
+    box.pay("ceca", ceca.order_id, "paid")
     elavon = new_payment("elavon", "ORD22-1", "50.00", currency="USD")
     post_checkout(box, elavon.checkout_form())
-    pay(box, "elavon", elavon.order_id, "authorised")
+    box.pay("elavon", elavon.order_id, "authorised")
     lines = reconcile().splitlines()
     assert lines[-1] == "checked 0, changed 0, unchanged 0, skipped 2, failed 0"
     text = "\n".join(lines)

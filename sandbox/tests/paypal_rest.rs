@@ -10,7 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use common::{Received, Shop, apply, client, events_until, sandbox, send};
 use serde_json::{Value, json};
 use vpos_core::gateways::paypal::{
-    self, AccessToken, Intent, OrderCreate, RestConfig, WebhookFact, WebhookNotification,
+    self, AccessToken, Intent, OrderCreate, OrderReply, RestConfig, WebhookFact,
+    WebhookNotification,
 };
 use vpos_core::{
     Action, Amount, Currency, Error, ErrorCode, Outcome, PaymentSnapshot, PaymentStatus, Reply,
@@ -120,6 +121,28 @@ async fn click(approve: &str, outcome: &str) -> String {
     let r = common::post_form(approve, &[("outcome".into(), outcome.into())]).await;
     assert_eq!(r.status, 303, "{}", r.text());
     r.header("location").expect("a redirect").to_string()
+}
+
+/// `ORDER-{n}` (`value` `currency`, to capture) created under `vpos1-create-{n}` and approved
+/// by the buyer: PayPal's order id.
+async fn approved(rest: &Rest, n: u32, value: &str, currency: &str) -> String {
+    let order = order_create(
+        rest,
+        Intent::Capture,
+        &format!("ORDER-{n}"),
+        value,
+        currency,
+    );
+    let (id, approve) = create(rest, &order, &format!("vpos1-create-{n}")).await;
+    click(&approve, "approve").await;
+    id
+}
+
+/// The order `id` captured (`POST /v2/checkout/orders/{id}/capture` under `request_id`): the
+/// reply, read for the shop's `order_id`.
+async fn capture_order(rest: &Rest, id: &str, order_id: &str, request_id: &str) -> OrderReply {
+    let request = paypal::capture_order_request(&rest.config, &rest.token, id, request_id).unwrap();
+    paypal::parse_order_reply(&rest.config, order_id, &send(&request).await).unwrap()
 }
 
 fn event_type(r: &Received) -> String {
@@ -262,10 +285,7 @@ async fn capture_flow_signed_webhooks_refunds_until_used_up() {
     assert!(approved.events().is_empty());
 
     // Capture: the reply's capture event moves the payment.
-    let request =
-        paypal::capture_order_request(&rest.config, &rest.token, &id, "vpos1-capture-1").unwrap();
-    let captured =
-        paypal::parse_order_reply(&rest.config, "ORDER-1", &send(&request).await).unwrap();
+    let captured = capture_order(&rest, &id, "ORDER-1", "vpos1-capture-1").await;
     assert_eq!(captured.status, "COMPLETED");
     assert_eq!(captured.approve_url, None);
     let [capture] = captured.payments.as_slice() else {
@@ -874,10 +894,7 @@ async fn pending_capture_completes_later_and_webhooks_are_retried_and_resigned()
         assert_eq!(r.body, approvals[0].body, "the same event each time");
     }
 
-    let request =
-        paypal::capture_order_request(&rest.config, &rest.token, &id, "vpos1-capture-5").unwrap();
-    let captured =
-        paypal::parse_order_reply(&rest.config, "ORDER-5", &send(&request).await).unwrap();
+    let captured = capture_order(&rest, &id, "ORDER-5", "vpos1-capture-5").await;
     let capture = &captured.payments[0];
     assert_eq!(
         (capture.status.as_str(), capture.reason.as_deref()),
@@ -916,10 +933,7 @@ async fn pending_capture_completes_later_and_webhooks_are_retried_and_resigned()
     let (id, approve) = create(&rest, &order, "vpos1-create-6").await;
     let back = click(&approve, "approve-declined").await;
     assert!(back.contains("PayerID="));
-    let request =
-        paypal::capture_order_request(&rest.config, &rest.token, &id, "vpos1-capture-6").unwrap();
-    let captured =
-        paypal::parse_order_reply(&rest.config, "ORDER-6", &send(&request).await).unwrap();
+    let captured = capture_order(&rest, &id, "ORDER-6", "vpos1-capture-6").await;
     assert_eq!(captured.payments[0].event().status(), &Reported::Failed);
     let denied = &webhooks(&rest.shop, "PAYMENT.CAPTURE.DENIED", 1).await[0];
     assert_eq!(
@@ -960,9 +974,7 @@ async fn webhook_faults_apply() {
     // postback-fail=1: the verify endpoint answers 500 once, vpos-core says retry.
     let shop = Shop::start((200, ""), &[]).await;
     let rest = setup(1.0, "duplicate=2,postback-fail=1", shop, |_| {}).await;
-    let order = order_create(&rest, Intent::Capture, "ORDER-8", "7.00", "EUR");
-    let (_, approve) = create(&rest, &order, "vpos1-create-8").await;
-    click(&approve, "approve").await;
+    approved(&rest, 8, "7.00", "EUR").await;
     let copies = webhooks(&rest.shop, "CHECKOUT.ORDER.APPROVED", 2).await;
     assert_eq!(copies[0].body, copies[1].body);
     let e = verify_postback(&rest, &copies[0].headers, &copies[0].body)
@@ -976,9 +988,7 @@ async fn webhook_faults_apply() {
     // lose-notifications=1: the order's webhooks are never sent; GET order tells the truth.
     let shop = Shop::start((200, ""), &[]).await;
     let rest = setup(1.0, "lose-notifications=1", shop, |_| {}).await;
-    let order = order_create(&rest, Intent::Capture, "ORDER-9", "7.00", "EUR");
-    let (id, approve) = create(&rest, &order, "vpos1-create-9").await;
-    click(&approve, "approve").await;
+    let id = approved(&rest, 9, "7.00", "EUR").await;
     let request =
         paypal::capture_order_request(&rest.config, &rest.token, &id, "vpos1-capture-9").unwrap();
     send(&request).await;
@@ -1003,13 +1013,8 @@ async fn webhook_faults_apply() {
 async fn a_reversal_takes_back_what_is_left() {
     let shop = Shop::start((200, ""), &[]).await;
     let rest = setup(1.0, "", shop, |_| {}).await;
-    let order = order_create(&rest, Intent::Capture, "ORDER-10", "40.00", "USD");
-    let (id, approve) = create(&rest, &order, "vpos1-create-10").await;
-    click(&approve, "approve").await;
-    let request =
-        paypal::capture_order_request(&rest.config, &rest.token, &id, "vpos1-capture-10").unwrap();
-    let captured =
-        paypal::parse_order_reply(&rest.config, "ORDER-10", &send(&request).await).unwrap();
+    let id = approved(&rest, 10, "40.00", "USD").await;
+    let captured = capture_order(&rest, &id, "ORDER-10", "vpos1-capture-10").await;
     let capture = &captured.payments[0];
     let refund = paypal::refund_capture_request(
         &rest.config,
@@ -1074,9 +1079,7 @@ async fn a_tampered_webhook_is_refused_and_the_retry_brings_the_signed_body() {
     // The listener answers 400 to the first delivery (as a shop refusing a bad signature does).
     let shop = Shop::start((200, ""), &[(400, "bad signature")]).await;
     let rest = setup(36_000.0, "tamper=1", shop, |_| {}).await;
-    let order = order_create(&rest, Intent::Capture, "ORDER-11", "9.00", "EUR");
-    let (_, approve) = create(&rest, &order, "vpos1-create-11").await;
-    click(&approve, "approve").await;
+    approved(&rest, 11, "9.00", "EUR").await;
     let [tampered, real] = &webhooks(&rest.shop, "CHECKOUT.ORDER.APPROVED", 2).await[..2] else {
         unreachable!()
     };

@@ -153,6 +153,10 @@ const sandboxJson = (path, body) => getJson(`${demo.info.sandbox}${path}`, {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
 });
 
+/** The sandbox's row of `order` (its order id, PayPal's id or Bitpay's invoice id) at `gateway`. */
+const sandboxOrder = async (gateway, order) => (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
+  .find((o) => o.gateway === gateway && o.order === order);
+
 /**
  * The other gateways: each is offered on the checkout page as "Pay with …", which switches the
  * order to it and sends the customer to the sandbox's page. `button` is the outcome that pays;
@@ -438,8 +442,7 @@ test('nothing stuck: a lost notification and a lost refund reply, each settled o
     state = await orderState(page);
     assert.equal(state.status, 'paid');
     assert.deepEqual(state.refunds.map((r) => [r.status, r.error_code]), [['pending', 'gateway_unavailable']]);
-    const atSandbox = async () => (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'redsys' && o.order === orderId);
+    const atSandbox = () => sandboxOrder('redsys', orderId);
     const amountMinor = Math.round(Number(state.amount) * 100);
     assert.equal((await atSandbox()).refunded_minor, amountMinor, 'the sandbox did refund');
 
@@ -471,6 +474,30 @@ async function adminPaymentPage(page, orderId) {
   await adminPayments(page);
   await Promise.all([page.waitForNavigation(),
     page.locator('#result_list tbody tr', { hasText: orderId }).locator('th a').click()]);
+}
+
+/**
+ * A refund of `amount` (major units) from the admin page of the payment of `orderId`, through
+ * its operation form; `shots.form` / `shots.done` name screenshots of the filled form and of the
+ * page that says "refund succeeded". The page stays on the admin; the message is returned.
+ */
+async function adminRefund(page, orderId, amount, shots = {}) {
+  await adminPaymentPage(page, orderId);
+  await page.selectOption('#id_vpos-kind', 'refund');
+  await page.fill('#id_vpos-amount', amount);
+  if (shots.form) await page.screenshot({ path: join(SHOTS, shots.form), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
+  const message = await page.locator('ul.messagelist').textContent();
+  assert.ok(message.includes(`${orderId}: refund succeeded`), message);
+  if (shots.done) await page.screenshot({ path: join(SHOTS, shots.done), fullPage: true });
+  return message;
+}
+
+/** The customer's order page at `orderUrl` once it reads `status`: its status.json. */
+async function orderPageAt(page, orderUrl, status) {
+  await page.goto(orderUrl);
+  await page.waitForSelector(`#status[data-status="${status}"]`, { timeout: WAIT_MS });
+  return orderState(page);
 }
 
 // After the FloCash test, which logs in to the admin on its own page (the context keeps the session).
@@ -521,19 +548,11 @@ test('paypal (Orders v2): approved, captured on return, webhooks verified (a dup
     await sandboxJson('/_sandbox/faults', {});
 
     // A partial refund from the admin's payment page, through the one operation path.
-    await adminPaymentPage(page, state.order_id);
-    await page.selectOption('#id_vpos-kind', 'refund');
-    await page.fill('#id_vpos-amount', '1.00');
-    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
-    const message = await page.locator('ul.messagelist').textContent();
-    assert.ok(message.includes(`${state.order_id}: refund succeeded`), message);
-    await page.screenshot({ path: join(SHOTS, 'paypal_rest-3-partially-refunded.png'), fullPage: true });
-    const order = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'paypal_rest' && o.order === paypalId);
+    await adminRefund(page, state.order_id, '1.00', { done: 'paypal_rest-3-partially-refunded.png' });
+    const order = await sandboxOrder('paypal_rest', paypalId);
     assert.equal(order.captured_minor, 250);
     assert.equal(order.refunded_minor, 100);
-    await page.goto(orderUrl);
-    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
+    await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.deepEqual(errors, []);
   } finally {
     await sandboxJson('/_sandbox/faults', {});
@@ -558,21 +577,14 @@ test('admin: a partial refund from the payment page, with the refundable balance
     assert.equal((await page.textContent('#vpos-refundable')).trim(), '2.50 USD');
     assert.equal(await page.locator('input[name=amount]').count(), 0, 'the amount is read-only once applied');
     assert.match(await page.locator('.field-amount_text').textContent(), /2\.50 USD/);
-    await page.selectOption('#id_vpos-kind', 'refund');
-    await page.fill('#id_vpos-amount', '1.00');
-    await page.screenshot({ path: join(SHOTS, 'admin-1-refund-form.png'), fullPage: true });
-    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
-    const message = await page.locator('ul.messagelist').textContent();
+    const message = await adminRefund(page, paid.order_id, '1.00', { form: 'admin-1-refund-form.png' });
     assert.ok(message.includes(`${paid.order_id}: refund succeeded — Refund of 1.00 USD: Succeeded`), message);
     assert.equal((await page.textContent('#vpos-refundable')).trim(), '1.50 USD');
     await page.screenshot({ path: join(SHOTS, 'admin-2-partially-refunded.png'), fullPage: true });
     // The sandbox refunded 1.00 once; the order reads partially refunded.
-    const order = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'redsys' && o.order === paid.order_id);
+    const order = await sandboxOrder('redsys', paid.order_id);
     assert.equal(order.refunded_minor, 100);
-    await page.goto(orderUrl);
-    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
-    const state = await orderState(page);
+    const state = await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.equal(state.refunded, '1.00');
     assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
     // Asking more than is left is refused before the gateway is asked, saying how much is left.
@@ -607,22 +619,12 @@ test('ceca: a payment with 3-D Secure data, then a partial refund from the admin
     assert.equal(state.order_id, orderId);
 
     // The admin: the payment page's operation form, a partial refund (anularOperacionExt).
-    await adminPaymentPage(page, orderId);
-    await page.selectOption('#id_vpos-kind', 'refund');
-    await page.fill('#id_vpos-amount', '1.00');
-    await page.screenshot({ path: join(SHOTS, 'ceca-3ds-2-admin-refund.png'), fullPage: true });
-    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
-    const message = await page.locator('ul.messagelist').textContent();
-    assert.ok(message.includes(`${orderId}: refund succeeded`), message);
-
-    await page.goto(orderUrl);
-    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
-    state = await orderState(page);
+    await adminRefund(page, orderId, '1.00', { form: 'ceca-3ds-2-admin-refund.png' });
+    state = await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
     assert.equal(state.refunded, '1.00');
     assert.deepEqual(state.changes.map((c) => [c.from, c.to]), [['new', 'paid'], ['paid', 'partially_refunded']]);
-    const atSandbox = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'ceca' && o.order === orderId);
+    const atSandbox = await sandboxOrder('ceca', orderId);
     assert.equal(atSandbox.refunded_minor, 100, 'the sandbox refunded 1.00');
     assert.match(atSandbox.datos_acs_20, /"EMAIL":"ana@example.com"/);
     await page.screenshot({ path: join(SHOTS, 'ceca-3ds-3-partially-refunded.png'), fullPage: true });
@@ -753,21 +755,12 @@ test('bitpay (current API): paid to confirmed through signed invoice fetches, th
     await page.screenshot({ path: join(SHOTS, 'bitpay-v2-2-order-paid.png'), fullPage: true });
 
     // A partial refund from the admin's payment page: POST /refunds on the merchant facade, signed.
-    await adminPaymentPage(page, state.order_id);
-    await page.selectOption('#id_vpos-kind', 'refund');
-    await page.fill('#id_vpos-amount', '1.00');
-    await Promise.all([page.waitForNavigation(), page.click('#vpos-operate')]);
-    const message = await page.locator('ul.messagelist').textContent();
-    assert.ok(message.includes(`${state.order_id}: refund succeeded`), message);
-    await page.screenshot({ path: join(SHOTS, 'bitpay-v2-3-admin-refunded.png'), fullPage: true });
-    const atSandbox = (await getJson(`${demo.info.sandbox}/_sandbox/orders`)).orders
-      .find((o) => o.gateway === 'bitpay' && o.order === invoiceId);
+    await adminRefund(page, state.order_id, '1.00', { done: 'bitpay-v2-3-admin-refunded.png' });
+    const atSandbox = await sandboxOrder('bitpay', invoiceId);
     assert.equal(atSandbox.refunded_minor, 100, 'the sandbox refunded 1.00');
     assert.equal(atSandbox.state, 'partially refunded');
 
-    await page.goto(orderUrl);
-    await page.waitForSelector('#status[data-status="partially_refunded"]', { timeout: WAIT_MS });
-    state = await orderState(page);
+    state = await orderPageAt(page, orderUrl, 'partially_refunded');
     assert.deepEqual(state.refunds.map((r) => [r.kind, r.amount, r.status]), [['refund', '1.00', 'succeeded']]);
     assert.equal(state.refunded, '1.00');
     await page.screenshot({ path: join(SHOTS, 'bitpay-v2-4-order-partially-refunded.png'), fullPage: true });

@@ -83,6 +83,46 @@ def _order(key):
     return get_object_or_404(Order.objects.select_related("payment", "product"), key=key)
 
 
+def claim_payment(order, gateway, sent_to, keeps):
+    """The order, its open payment given to `gateway` under the order's row lock and `sent_to`
+    recorded (what way to pay the customer chose); None once the payment is no longer new.
+
+    `keeps(order)` says the open payment already is this way's: it stays as it is. Otherwise
+    it is taken over (a fresh order id of `gateway`) while no gateway page has been shown for
+    it and no notification names it. Once a gateway page has seen it, a late notification may
+    still come for it, so it stays as it is and a new payment replaces it on the order."""
+    if order.payment.status != "new":
+        return None
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("payment").get(pk=order.pk)
+        old = order.payment
+        if old.status != "new":
+            return None
+        if not keeps(order):
+            if not order.sent_to and not old.notifications.exists():
+                old.gateway, old.account, old.merchant = gateway, "default", ""
+                old.order_id = new_order_id(gateway)
+                old.save()
+            else:
+                payment = Payment(gateway=gateway, order_id=new_order_id(gateway),
+                                  custom=old.custom, item_name=old.item_name, currency=old.currency,
+                                  quantity=old.quantity, amount_minor=old.amount_minor,
+                                  item_price_minor=old.item_price_minor)
+                payment.save()
+                order.payment = payment
+        order.sent_to = sent_to
+        order.save(update_fields=["payment", "sent_to"])
+    return order
+
+
+def unavailable(request, order, label, code):
+    """The checkout page again, saying that `label` cannot take the payment now (502)."""
+    return render(request, "store/checkout.html",
+                  {"order": order, "gateways": GATEWAYS,
+                   "error": gettext("%(gateway)s is not available now (%(code)s). Choose another way to pay.")
+                   % {"gateway": label, "code": code}}, status=502)
+
+
 @require_GET
 def checkout(request, key):
     order = _order(key)
@@ -96,34 +136,14 @@ def checkout(request, key):
 def pay(request, key, gateway):
     """Pays the order with `gateway`, then the core's redirect form takes the customer to it.
 
-    The order's open payment is reused: the same gateway again keeps it as it is; another
-    gateway takes it over (a fresh order id of that gateway) while no gateway page has been
-    shown for it and no notification names it. Once a gateway page has seen it, a late
-    notification may still come for it, so it stays as it is and a new payment replaces it
-    on the order."""
+    The order's open payment is reused (`claim_payment`): the same gateway again keeps it as
+    it is; another gateway takes it over, or replaces it once a gateway page has seen it."""
     if gateway not in LABELS:
         raise Http404("no such gateway")
-    order = _order(key)
-    if order.payment.status != "new":
-        return redirect("order", key=order.key)
-    with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("payment").get(pk=order.pk)
-        old = order.payment
-        if old.status != "new":
-            return redirect("order", key=order.key)
-        if old.gateway != gateway and not order.sent_to and not old.notifications.exists():
-            old.gateway, old.account, old.merchant = gateway, "default", ""
-            old.order_id = new_order_id(gateway)
-            old.save()
-        elif old.gateway != gateway:
-            payment = Payment(gateway=gateway, order_id=new_order_id(gateway),
-                              custom=old.custom, item_name=old.item_name, currency=old.currency,
-                              quantity=old.quantity, amount_minor=old.amount_minor,
-                              item_price_minor=old.item_price_minor)
-            payment.save()
-            order.payment = payment
-        order.sent_to = gateway
-        order.save(update_fields=["payment", "sent_to"])
+    claimed = claim_payment(_order(key), gateway, gateway, lambda o: o.payment.gateway == gateway)
+    if claimed is None:
+        return redirect("order", key=key)
+    order = claimed
     payment = order.payment
     # CECA and Elavon send the customer to one fixed URL: the session says which order.
     request.session[ORDER_KEY] = str(order.key)
@@ -138,10 +158,7 @@ def pay(request, key, gateway):
         form = payment.checkout_form(return_url=back_url, cancel_url=here, **extra)
     except hostedpay.VposError as e:
         logger.warning("order %s: no %s checkout: %s", payment.order_id, gateway, e)
-        return render(request, "store/checkout.html",
-                      {"order": order, "gateways": GATEWAYS,
-                       "error": gettext("%(gateway)s is not available now (%(code)s). Choose another way to pay.")
-                       % {"gateway": LABELS[gateway], "code": e.code}}, status=502)
+        return unavailable(request, order, LABELS[gateway], e.code)
     if form.method == "GET":  # Bitpay: the invoice page; PayPal (Orders v2): the approve page
         return redirect(f"{form.action}?{urlencode(form.fields)}")
     return TemplateResponse(request, "vpos/checkout.html", {"payment": payment, "form": form, "auto_submit": True})

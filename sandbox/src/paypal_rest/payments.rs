@@ -10,13 +10,13 @@ use axum::extract::{Path, State as AppState};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use vpos_core::Amount;
 
 use super::orders::{WireMoney, path_id, read_money};
 use super::{
-    ApiError, Capture, Done, MAX_PAYMENTS_PER_RECORD, Order, Refund, new_id, now, post_op,
-    resources, wants_representation, webhook,
+    ApiError, Authorization, Capture, Done, MAX_PAYMENTS_PER_RECORD, Order, Refund, new_id, now,
+    post_op, resources, wants_representation, webhook,
 };
 use crate::app::{App, Inner};
 
@@ -391,15 +391,13 @@ pub(super) async fn fetch_authorization(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    super::get_op(&app, &headers, "get authorization", |app, inner| {
-        let order = find(inner, "authorization_id", &id)?;
-        let a = order
-            .authorizations
-            .iter()
-            .find(|a| a.id == id)
-            .ok_or_else(|| ApiError::not_found("authorization_id"))?;
-        Ok(resources::authorization(app, order, a))
-    })
+    let read = Read {
+        what: "get authorization",
+        field: "authorization_id",
+        records: |order| &order.authorizations,
+        render: resources::authorization,
+    };
+    read.one(&app, &headers, &id)
 }
 
 /// `GET /v2/payments/captures/{id}`.
@@ -408,15 +406,13 @@ pub(super) async fn fetch_capture(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    super::get_op(&app, &headers, "get capture", |app, inner| {
-        let order = find(inner, "capture_id", &id)?;
-        let c = order
-            .captures
-            .iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| ApiError::not_found("capture_id"))?;
-        Ok(resources::capture(app, order, c))
-    })
+    let read = Read {
+        what: "get capture",
+        field: "capture_id",
+        records: |order| &order.captures,
+        render: resources::capture,
+    };
+    read.one(&app, &headers, &id)
 }
 
 /// `GET /v2/payments/refunds/{id}`.
@@ -425,15 +421,58 @@ pub(super) async fn fetch_refund(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    super::get_op(&app, &headers, "get refund", |app, inner| {
-        let order = find(inner, "refund_id", &id)?;
-        let r = order
-            .refunds
-            .iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| ApiError::not_found("refund_id"))?;
-        Ok(resources::refund(app, order, r))
-    })
+    let read = Read {
+        what: "get refund",
+        field: "refund_id",
+        records: |order| &order.refunds,
+        render: resources::refund,
+    };
+    read.one(&app, &headers, &id)
+}
+
+/// A record an order holds (an authorisation, capture or refund), known by its id.
+trait Record {
+    fn id(&self) -> &str;
+}
+
+impl Record for Authorization {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Record for Capture {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Record for Refund {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The one way the three `GET`s read a record: the order holding it (through the record
+/// index), the record in its list, its representation; an unknown id is `404` on `field`.
+struct Read<R: 'static> {
+    what: &'static str,
+    field: &'static str,
+    records: fn(&Order) -> &Vec<R>,
+    render: fn(&App, &Order, &R) -> Value,
+}
+
+impl<R: Record> Read<R> {
+    fn one(&self, app: &App, headers: &HeaderMap, id: &str) -> Response {
+        super::get_op(app, headers, self.what, |app, inner| {
+            let order = find(inner, self.field, id)?;
+            let record = (self.records)(order)
+                .iter()
+                .find(|r| r.id() == id)
+                .ok_or_else(|| ApiError::not_found(self.field))?;
+            Ok((self.render)(app, order, record))
+        })
+    }
 }
 
 fn find<'a>(inner: &'a Inner, field: &str, id: &str) -> Result<&'a Order, ApiError> {
