@@ -1,8 +1,10 @@
 # Browser and edge binding: npm package `hostedpay-web` (bindings-wasm/, wasm-bindgen).
 # wasm-test: install the tools if needed (the wasm32 target, wasm-bindgen-cli at the Cargo.lock
-# version, Debian's chromium, npm ci), build both modules (browser: `hostedpay-web`; edge, cargo
-# feature `edge`: `hostedpay-web/edge`) for web and node with the ship profile and wasm-opt -Oz,
-# run tests/vectors through the edge builds and the browser module's share through its builds,
+# version, Debian's chromium, npm ci), build the modules (browser: `hostedpay-web`; edge, cargo
+# feature `edge`: `hostedpay-web/edge`; one edge module per gateway, `hostedpay-web/edge/<gateway>`,
+# with their size ceilings checked by scripts/sizes.mjs) for web and node with the ship profile and wasm-opt -Oz,
+# run tests/vectors through the edge builds, each gateway's vectors through its own module, and
+# the browser module's share through its builds,
 # the API tests (with the shared JS API test tests/js/api.shared.mjs against both edge builds,
 # test/api.shared.test.mjs), tsc --strict on the .d.ts, then headless Chromium: the example page against a
 # local shop and fake FloCash, and the edge ES module verifying a Redsys notification.

@@ -39,8 +39,14 @@ from typing import Any, Dict, List
 ROOT = Path(__file__).resolve().parents[1]
 # Must run every case: the reference and the three bindings (wasm: the edge module, both builds).
 REQUIRED = ["rust", "python", "node", "wasm-edge-node", "wasm-edge-web"]
-# May run a declared share: the wasm browser module has no secret-keyed gateway.
-PARTIAL = ["wasm-browser-node", "wasm-browser-web"]
+# May run a declared share: the wasm browser module has no secret-keyed gateway, and each
+# per-gateway edge module has one gateway.
+PARTIAL = ["wasm-browser-node", "wasm-browser-web"] + [
+    # Each gateway's own edge module (hostedpay-web/edge/<gateway>): its gateway and money.
+    f"wasm-edge-{gateway}-{build}"
+    for gateway in ["flocash", "redsys", "ceca", "elavon", "paypal", "paypal_rest", "bitpay"]
+    for build in ["node", "web"]
+]
 REFERENCE = "rust"
 
 

@@ -62,7 +62,9 @@ export type ErrorCode =
   /** No usable answer from the gateway (transport failure, non-200); try again later. */
   | "gateway_unavailable"
   /** A verified notification names a payment the host does not hold (yet): keep the notification and have the gateway deliver it again. */
-  | "payment_not_found";
+  | "payment_not_found"
+  /** The gateway is one vpos knows, but this build was compiled without it (a per-gateway wasm edge module): load the module built for that gateway. */
+  | "gateway_not_built";
 
 /** An error as data, as the core serialises it. */
 export type ErrorInfo = { code: ErrorCode, field: string | null, message: string, };

@@ -114,7 +114,8 @@ function extend(core) {
     if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new TypeError('timeoutMs must be a positive number');
   }
 
-  const GATEWAYS = ['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'bitpay'];
+  // A module built for one gateway (`hostedpay-web/edge/<gateway>`) has that namespace only.
+  const GATEWAYS = ['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'bitpay'].filter((ns) => core[ns]);
   // The gateway classes whose handles may move a payment: each has a hidden `__transition`,
   // called only once `instanceof` proved the handle is the module's own.
   const VERIFIED = GATEWAYS.flatMap((ns) =>
@@ -299,15 +300,15 @@ function extend(core) {
     if (ns !== 'ceca') space.DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
   }
   const verb = (Class, name, fn) => Object.defineProperty(Class.prototype, name, { value: fn, writable: true, configurable: true });
-  verb(core.redsys.Gateway, 'operate', fetched(
+  if (core.redsys) verb(core.redsys.Gateway, 'operate', fetched(
     function (operation) { return this.operationRequest(operation); },
     function (operation, reply) { return this.parseOperationResponse(reply); },
   ));
-  verb(core.elavon.Gateway, 'remote', fetched(
+  if (core.elavon) verb(core.elavon.Gateway, 'remote', fetched(
     function (operation) { return this.remoteRequest(operation); },
     function (operation, reply) { return this.parseRemoteResponse(operation, reply); },
   ));
-  verb(core.bitpay.Gateway, 'createInvoice', fetched(
+  if (core.bitpay) verb(core.bitpay.Gateway, 'createInvoice', fetched(
     function (request) { return this.invoiceRequest(request); },
     function (request, reply) { return this.invoiceResponse(reply); },
   ));

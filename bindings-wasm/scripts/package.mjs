@@ -13,6 +13,18 @@ if (!version || !license) throw new Error('package.mjs: no [workspace.package] v
 
 const entry = (dir, name = 'vpos_web') => ({ types: `./${dir}/${name}.d.ts`, default: `./${dir}/${name}.js` });
 const edge = (dir) => entry(`edge/${dir}`, 'vpos_web_edge');
+// One edge module per gateway (scripts/build.sh): pkg/edge/<gateway>/{web,node}, same API,
+// that gateway's namespace and the driver only. The all-gateways module stays at pkg/edge.
+export const EDGE_GATEWAYS = ['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'paypal_rest', 'bitpay'];
+const perGateway = Object.fromEntries(EDGE_GATEWAYS.flatMap((g) => {
+  const at = (dir) => edge(`${g}/${dir}`);
+  return [
+    [`./edge/${g}`, { deno: at('web'), browser: at('web'), node: at('node'), ...at('web') }],
+    [`./edge/${g}/web`, at('web')],
+    [`./edge/${g}/node`, at('node')],
+    [`./edge/${g}/vpos_web_edge_bg.wasm`, `./edge/${g}/web/vpos_web_edge_bg.wasm`],
+  ];
+}));
 const pkg = {
   name: 'hostedpay-web',
   version,
@@ -32,6 +44,8 @@ const pkg = {
     './edge/web': edge('web'),
     './edge/node': edge('node'),
     './vpos_web_edge_bg.wasm': './edge/web/vpos_web_edge_bg.wasm',
+    // One gateway's edge module (`hostedpay-web/edge/redsys`, …): the documented way.
+    ...perGateway,
     './package.json': './package.json',
   },
   main: './node/vpos_web.js',
@@ -44,8 +58,11 @@ writeFileSync(here('pkg/package.json'), JSON.stringify(pkg, null, 2) + '\n');
 // The web build is an ES module and the node build CommonJS, whatever the importer assumes.
 writeFileSync(here('pkg/web/package.json'), '{ "type": "module" }\n');
 writeFileSync(here('pkg/node/package.json'), '{ "type": "commonjs" }\n');
-writeFileSync(here('pkg/edge/web/package.json'), '{ "type": "module" }\n');
-writeFileSync(here('pkg/edge/node/package.json'), '{ "type": "commonjs" }\n');
+const EDGE_DIRS = ['edge', ...EDGE_GATEWAYS.map((g) => `edge/${g}`)];
+for (const dir of EDGE_DIRS) {
+  writeFileSync(here(`pkg/${dir}/web/package.json`), '{ "type": "module" }\n');
+  writeFileSync(here(`pkg/${dir}/node/package.json`), '{ "type": "commonjs" }\n');
+}
 copyFileSync(here('README.md'), here('pkg/README.md'));
 
 // The core's JSON shapes, generated from its serde types (types/vpos.d.ts, `make types`), beside
@@ -54,9 +71,13 @@ copyFileSync(here('README.md'), here('pkg/README.md'));
 // undeclared helper of the `money` namespace, which is no export (test/exports.test.mjs holds
 // the declared names to the runtime ones).
 const generated = here('../types/vpos.d.ts');
-for (const dir of ['web', 'node', 'edge/web', 'edge/node']) copyFileSync(generated, here(`pkg/${dir}/vpos_types.d.ts`));
+for (const dir of ['web', 'node', ...EDGE_DIRS.flatMap((d) => [`${d}/web`, `${d}/node`])]) {
+  copyFileSync(generated, here(`pkg/${dir}/vpos_types.d.ts`));
+}
 for (const dir of ['web', 'node']) appendFileSync(here(`pkg/${dir}/vpos_web.d.ts`), '\nexport {};\n');
-for (const dir of ['web', 'node']) appendFileSync(here(`pkg/edge/${dir}/vpos_web_edge.d.ts`), '\nexport {};\n');
+for (const edgeDir of EDGE_DIRS) {
+  for (const dir of ['web', 'node']) appendFileSync(here(`pkg/${edgeDir}/${dir}/vpos_web_edge.d.ts`), '\nexport {};\n');
+}
 
 // The edge module's entry = the wasm-bindgen module (renamed vpos_web_edge_core.js) plus the JS
 // glue of the driver (js/edge-glue.js: handleNotification, operate, fetchPostback and a
@@ -66,10 +87,11 @@ const GLUE_NAMES = 'transition, handleNotification, operate, statusQuery, fetchP
 // The core functions only the glue calls (skip_typescript in src/driver.rs, src/query.rs): not exports.
 const GLUE_ONLY = ['transitionVerified', 'transitionReply', 'transitionStatusEvent'];
 const glueNames = GLUE_NAMES.split(', ');
-const coreNames = Object.keys(createRequire(import.meta.url)(here('pkg/edge/node/vpos_web_edge.js')))
+for (const edgeDir of EDGE_DIRS) {
+const coreNames = Object.keys(createRequire(import.meta.url)(here(`pkg/${edgeDir}/node/vpos_web_edge.js`)))
   .filter((n) => !glueNames.includes(n) && !GLUE_ONLY.includes(n));
 for (const dir of ['web', 'node']) {
-  const at = (f) => here(`pkg/edge/${dir}/${f}`);
+  const at = (f) => here(`pkg/${edgeDir}/${dir}/${f}`);
   renameSync(at('vpos_web_edge.js'), at('vpos_web_edge_core.js'));
   const banner = '/* @ts-self-types="./vpos_web_edge.d.ts" */\n// hostedpay-web/edge: the wasm module (vpos_web_edge_core.js) and the driver\'s JS glue (glue.js).\n';
   if (dir === 'web') {
@@ -91,22 +113,27 @@ for (const dir of ['web', 'node']) {
   // as one object type, so the member goes into that declaration.
   const dts = at('vpos_web_edge.d.ts');
   let declared = readFileSync(dts, 'utf8');
-  for (const ns of ['flocash', 'redsys', 'elavon', 'paypal', 'bitpay']) {
+  // Every namespace in the all-gateways module; a per-gateway module has its own one only.
+  const namespaces = ['flocash', 'redsys', 'elavon', 'paypal', 'bitpay']
+    .filter((ns) => edgeDir === 'edge' || edgeDir === `edge/${ns}`);
+  for (const ns of namespaces) {
     const head = `export let ${ns}: {\n`;
     if (!declared.includes(head)) throw new Error(`package.mjs: no namespace ${ns} in ${dts}`);
     declared = declared.replace(head, `${head}    /** Default deadline of the gateway's async verbs: 10 000 ms. */\n    DEFAULT_TIMEOUT_MS: number,\n`);
   }
-  // The glue's PayPal REST token cache (the Node package's `paypalRest.TokenCache`).
-  const restHead = 'export let paypalRest: {\n';
-  if (!declared.includes(restHead)) throw new Error(`package.mjs: no namespace paypalRest in ${dts}`);
-  declared = declared.replace(restHead, `${restHead}    /** Seconds before \`expires_in\` at which a cached token is no longer used: 300. */
+  // The glue's PayPal REST token cache (the Node package's `paypalRest.TokenCache`), in the
+  // modules that hold PayPal REST (the all-gateways one and edge/paypal_rest).
+  if (edgeDir === 'edge' || edgeDir === 'edge/paypal_rest') {
+    const restHead = 'export let paypalRest: {\n';
+    if (!declared.includes(restHead)) throw new Error(`package.mjs: no namespace paypalRest in ${dts}`);
+    declared = declared.replace(restHead, `${restHead}    /** Seconds before \`expires_in\` at which a cached token is no longer used: 300. */
     TOKEN_MARGIN_SECONDS: number,
     TokenCache: typeof paypalRest__TokenCache,
     /** The module's cache (global fetch, default margin). */
     tokenCache: paypalRest__TokenCache,
 `);
-  writeFileSync(dts, declared);
-  appendFileSync(dts, `
+    writeFileSync(dts, declared);
+    appendFileSync(dts, `
 /** Options of {@link paypalRest__TokenCache}: the token request's fetch and deadline, the margin, a monotonic clock in ms. */
 export interface TokenCacheOptions { fetch?: FetchFunction; timeoutMs?: number; marginSeconds?: number; now?: () => number }
 /**
@@ -131,13 +158,15 @@ declare class paypalRest__TokenCache {
   handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
 }
 `);
+  } else {
+    writeFileSync(dts, declared);
+  }
   appendFileSync(dts, `
 /** Whether \`e\` is an error vpos threw (\`name\` "VposError", a string \`code\`). */
 export function isVposError(e: unknown): e is VposError;
 /** A gateway class's notification flow: the request and the options of {@link handleNotification} in one object. */
 export type GatewayNotificationInput = NotificationRequest & HandleOptions;
-type GatewayVerified = flocash__VerifiedNotification | flocash__PolledEvent | redsys__VerifiedNotification | ceca__VerifiedNotification
-  | elavon__VerifiedNotification | elavon__VerifiedEvent | paypal__VerifiedNotification | paypal__VerifiedEvent | bitpay__VerifiedNotification;
+type GatewayVerified = ${verifiedUnion(declared)};
 /** The verbs the JS glue gives every gateway class (as the Node package's). */
 interface GatewayGlue {
   /** Same as the top-level {@link transition}. */
@@ -145,22 +174,49 @@ interface GatewayGlue {
   /** The whole notification flow through the driver with this gateway's \`config\` (see {@link handleNotification}). */
   handleNotification(input: GatewayNotificationInput): Promise<NotificationResult>;
 }
-interface flocash__Gateway extends GatewayGlue {}
-interface ceca__Gateway extends GatewayGlue {}
-interface paypal__Gateway extends GatewayGlue {}
-interface redsys__Gateway extends GatewayGlue {
+${glueInterfaces(declared)}
+`);
+  appendGlueTail(dts);
+}
+}
+
+/** The gateway classes' verified handles this module declares (`never` in a driver-only module). */
+function verifiedUnion(declared) {
+  const names = ['flocash__VerifiedNotification', 'flocash__PolledEvent', 'redsys__VerifiedNotification',
+    'ceca__VerifiedNotification', 'elavon__VerifiedNotification', 'elavon__VerifiedEvent',
+    'paypal__VerifiedNotification', 'paypal__VerifiedEvent', 'bitpay__VerifiedNotification']
+    .filter((n) => declared.includes(`declare class ${n} `));
+  return names.length ? names.join(' | ') : 'never';
+}
+
+/** The glue's verbs on each gateway class this module declares. */
+function glueInterfaces(declared) {
+  const has = (ns) => declared.includes(`declare class ${ns}__Gateway `);
+  const GLUE = {
+    flocash: 'interface flocash__Gateway extends GatewayGlue {}',
+    ceca: 'interface ceca__Gateway extends GatewayGlue {}',
+    paypal: 'interface paypal__Gateway extends GatewayGlue {}',
+    redsys: `interface redsys__Gateway extends GatewayGlue {
   /** operationRequest → fetch (deadline; no answer is gateway_unavailable) → parseOperationResponse. */
   operate(operation: RedsysOperation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<redsys__VerifiedNotification>;
 }
-interface elavon__Gateway extends GatewayGlue {
+`,
+    elavon: `interface elavon__Gateway extends GatewayGlue {
   /** remoteRequest → fetch (deadline; no answer is gateway_unavailable) → parseRemoteResponse. */
   remote(operation: ElavonRemoteOperation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<elavon__VerifiedEvent>;
 }
-interface bitpay__Gateway extends GatewayGlue {
+`,
+    bitpay: `interface bitpay__Gateway extends GatewayGlue {
   /** invoiceRequest → fetch (deadline; no answer is gateway_unavailable) → invoiceResponse. */
   createInvoice(request: BitpayInvoiceRequest, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<BitpayCreated>;
 }
-/** The one notification path, every gateway: size → token → onReceived → parse → prove → payment → transition → acknowledge. */
+`,
+  };
+  return Object.entries(GLUE).filter(([ns]) => has(ns)).map(([, text]) => text).join('\n');
+}
+
+function appendGlueTail(dts) {
+  appendFileSync(dts, `/** The one notification path, every gateway: size → token → onReceived → parse → prove → payment → transition → acknowledge. */
 export function handleNotification(config: Config, request: NotificationRequest, options: HandleOptions): Promise<NotificationResult>;
 /** operationRequest → fetch (deadline) → parseOperationReply. */
 export function operate(config: Config, operation: Operation, options?: { fetch?: FetchFunction; timeoutMs?: number }): Promise<OperationReply>;

@@ -198,12 +198,19 @@ impl DriverUnverified {
 /// the gateway's JSON shape; a gateway not listed here yet shows the tagged form.
 fn inner_of(n: &Notification) -> Result<JsValue, Thrown> {
     match n {
+        #[cfg(feature = "flocash")]
         Notification::Flocash(n) => to_js(n),
+        #[cfg(feature = "redsys")]
         Notification::Redsys(n) => to_js(n),
+        #[cfg(feature = "ceca")]
         Notification::Ceca(n) => to_js(n),
+        #[cfg(feature = "elavon")]
         Notification::Elavon(n) => to_js(n),
+        #[cfg(feature = "paypal")]
         Notification::Paypal(n) => to_js(n),
+        #[cfg(feature = "bitpay")]
         Notification::Bitpay(n) => to_js(n),
+        #[allow(unreachable_patterns)]
         other => to_js(other),
     }
 }

@@ -7,15 +7,15 @@
 use serde::Serialize;
 use vpos_core::Reported;
 use vpos_core::gateways::flocash::{self, Order, PublicConfig};
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 use vpos_core::gateways::flocash::{Config, Notification};
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 use vpos_core::{Amount, Reply, Unverified, Verified};
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 use crate::gateway::{self, answers, unverified_notification, verified_notification};
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 use crate::js::core_error;
 use crate::js::{Arg, Thrown, from_js, to_js};
 
@@ -70,13 +70,13 @@ pub fn status(code: &str) -> Result<JsValue, Thrown> {
 ///
 /// The constructor validates the configuration (as the Node package's does) unless given
 /// `{ validate: false }`.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct Gateway {
     config: Config,
 }
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 #[wasm_bindgen(js_namespace = flocash, js_class = Gateway)]
 impl Gateway {
     /// Reads a configuration (`merchant`, `merchant_name`, `checkout_url`, `base_url`,
@@ -241,27 +241,27 @@ impl Gateway {
 
 /// A parsed notification whose authenticity is not proven. Opaque: JS cannot build one, and
 /// only `Gateway.verifyPostback` turns it into a `VerifiedNotification`.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct UnverifiedNotification(Unverified<Notification>);
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 unverified_notification!(flocash, "FlocashNotification");
 
 /// A notification FloCash confirmed by post-back. Opaque: only `verifyPostback` makes one.
 /// "Verified" says it is authentic, not that the payment succeeded: read `event`.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct VerifiedNotification(Verified<Notification>);
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 verified_notification!(flocash, "FlocashNotification");
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 answers!(flocash, flocash);
 
 /// Merchant Polling (edge module only: the polling configuration holds the API password).
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 #[wasm_bindgen(js_namespace = flocash, js_class = Gateway)]
 impl Gateway {
     /// Merchant Polling `pollPayInbyRef` (SOAP 1.1) for `traceNumber`; the body carries the
@@ -323,11 +323,11 @@ impl Gateway {
 
 /// One polled payment's event: authenticated by the polling exchange, so it may drive a
 /// `transition`. Opaque: only `parsePollResponse` makes one.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 #[wasm_bindgen(js_namespace = flocash)]
 pub struct PolledEvent(vpos_core::Event);
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 #[wasm_bindgen(js_namespace = flocash, js_class = PolledEvent)]
 impl PolledEvent {
     /// The gateway-neutral event, with its idempotency `key` (give `transition` this handle).

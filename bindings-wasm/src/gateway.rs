@@ -11,14 +11,14 @@
 //! `macro_rules!` reaches wasm-bindgen as a raw string (`r"…"`), which it would copy into the
 //! `.d.ts` quotes and all.
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 use serde::de::DeserializeOwned;
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 use vpos_core::RedirectForm;
 use vpos_core::{Error, Unverified};
 use wasm_bindgen::JsValue;
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 use crate::js::{Arg, from_js, to_js};
 use crate::js::{Thrown, body_bytes};
 
@@ -36,7 +36,7 @@ pub fn parse_notification<C, N>(
 }
 
 /// The gateway's redirect form for an order read from JS (shape errors name `order`).
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 // Inlined into `checkout` and `checkout_html`: measured 2026-11-26, the edge module is 0.4 kB
 // gzipped smaller than with one shared copy per gateway (232,377 → 231,998 bytes).
 #[inline(always)]
@@ -50,7 +50,7 @@ pub fn checkout_form<C, O: DeserializeOwned>(
 }
 
 /// [`checkout_form`] as the plain `{action, method, fields}` object.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 pub fn checkout<C, O: DeserializeOwned>(
     config: &C,
     order: JsValue,
@@ -60,7 +60,7 @@ pub fn checkout<C, O: DeserializeOwned>(
 }
 
 /// [`checkout_form`] as HTML, every value escaped by the core; `options` is `{ autoSubmit? }`.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 pub fn checkout_html<C, O: DeserializeOwned>(
     config: &C,
     order: JsValue,
@@ -80,7 +80,10 @@ pub fn checkout_html<C, O: DeserializeOwned>(
 /// `parseNotification` with the module's `parse_notification`, and `acknowledge` / `reject`
 /// calling the free functions of those names (see [`answers!`]). With `new_doc` instead, the
 /// constructor gets that doc and the gateway writes its own notification methods.
-#[cfg(feature = "edge")]
+// A module built for one gateway uses some of these macros only (a gateway with no verified
+// event, or FloCash's own constructor).
+#[cfg(feature = "driver")]
+#[allow(unused_macros)]
 macro_rules! gateway_class {
     (
         namespace: $ns:ident,
@@ -200,7 +203,7 @@ macro_rules! gateway_class {
 /// The module-level `acknowledge(outcome)` and `reject(error)` of a gateway whose answers do
 /// not depend on its configuration (`Gateway.acknowledge` / `Gateway.reject` call these); with
 /// `reject_doc`, only `reject`, documented by it.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 macro_rules! answers {
     ($ns:ident, $module:ident) => {
         #[doc = " The answer once `transition` decided (as `Gateway.acknowledge`)."]
@@ -233,7 +236,7 @@ macro_rules! answers {
 
 /// The getters of an `UnverifiedNotification(Unverified<Notification>)` class: `untrusted`
 /// (typed as `$ts`) and `rawBody`.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 macro_rules! unverified_notification {
     ($ns:ident, $ts:literal) => {
         #[wasm_bindgen(js_namespace = $ns, js_class = UnverifiedNotification)]
@@ -295,7 +298,8 @@ macro_rules! verified_notification {
 
 /// The `event` getter (and hidden `__transition`) of a `VerifiedEvent(vpos_core::Event)` class
 /// (an event from a verified API reply).
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
+#[allow(unused_macros)]
 macro_rules! verified_event {
     ($ns:ident) => {
         #[wasm_bindgen(js_namespace = $ns, js_class = VerifiedEvent)]
@@ -315,5 +319,6 @@ macro_rules! verified_event {
 }
 
 pub(crate) use verified_notification;
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
+#[allow(unused_imports)]
 pub(crate) use {answers, gateway_class, unverified_notification, verified_event};

@@ -2,7 +2,7 @@
 //! shapes), and failures out as `Error` objects carrying the core's stable `code` and `field`.
 
 use js_sys::{Array, Number, Reflect};
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 use js_sys::{ArrayBuffer, Uint8Array};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -95,7 +95,7 @@ pub fn json_value(value: &JsValue, arg: Arg) -> Result<Value, Thrown> {
 /// A gateway's configuration as a plain JS object without its secret keys: the core's
 /// `driver::Config::public` (the one secret list) without the `gateway` tag, and without the
 /// `also_drop` keys a page-safe view leaves out besides (PayPal's whole `nvp` block).
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 pub fn public_config<C: Clone + Into<vpos_core::driver::Config>>(
     config: &C,
     also_drop: &[&str],
@@ -115,7 +115,7 @@ pub fn public_config<C: Clone + Into<vpos_core::driver::Config>>(
 }
 
 /// Name/value pairs as a plain object (the last of a repeated name wins).
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 pub fn pairs_object(pairs: &[(String, String)]) -> Result<JsValue, Thrown> {
     let entries: Array = pairs
         .iter()
@@ -224,7 +224,7 @@ pub fn auto_submit(options: &JsValue) -> Result<bool, Thrown> {
 
 /// `options.validate` of a gateway class's constructor (`new redsys.Gateway(config, options?)`),
 /// as the Node package reads it: the configuration is validated unless `validate: false`.
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 pub fn validate_option(options: &JsValue) -> Result<bool, Thrown> {
     if options.is_undefined() || options.is_null() {
         return Ok(true);
@@ -259,14 +259,14 @@ fn conversion_error(e: impl std::fmt::Display) -> Thrown {
     Thrown(js_sys::Error::new(&format!("hostedpay-web could not convert a result: {e}")).into())
 }
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 /// The bytes of a request body given as a string (encoded as UTF-8), a `Uint8Array` (Node's
 /// `Buffer` is one) or an `ArrayBuffer`. Raw bytes matter: invalid UTF-8 must reach the core.
 pub fn body_bytes(body: &JsValue) -> Result<Vec<u8>, Thrown> {
     bytes_of(body, "body")
 }
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 /// The bytes of any argument given as a string, `Uint8Array` or `ArrayBuffer`; `name` is the
 /// `field` of the error for anything else.
 pub fn bytes_of(value: &JsValue, name: &'static str) -> Result<Vec<u8>, Thrown> {
@@ -285,7 +285,7 @@ pub fn bytes_of(value: &JsValue, name: &'static str) -> Result<Vec<u8>, Thrown> 
     }
 }
 
-#[cfg(feature = "edge")]
+#[cfg(feature = "driver")]
 /// Reads a core error back from a JS value with `code` (one of the catalogue), `message`
 /// and optional `field`: an error this module threw, or one the host builds itself (a
 /// post-back that timed out is `{code: "postback_failed", message: "…"}`).

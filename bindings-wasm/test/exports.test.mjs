@@ -16,9 +16,13 @@ for (const [name, js, dts] of [
   ['browser, web build', 'web/vpos_web.js', 'web/vpos_web.d.ts'],
   ['edge, node build', 'edge/node/vpos_web_edge.js', 'edge/node/vpos_web_edge.d.ts'],
   ['edge, web build', 'edge/web/vpos_web_edge.js', 'edge/web/vpos_web_edge.d.ts'],
+  ...['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'paypal_rest', 'bitpay'].flatMap((g) => [
+    [`edge/${g}, node build`, `edge/${g}/node/vpos_web_edge.js`, `edge/${g}/node/vpos_web_edge.d.ts`],
+    [`edge/${g}, web build`, `edge/${g}/web/vpos_web_edge.js`, `edge/${g}/web/vpos_web_edge.d.ts`],
+  ]),
 ]) {
   test(`${name}: every runtime export is declared in ${dts} and vice versa`, async () => {
-    const runtime = js.startsWith('web/') || js.startsWith('edge/web/') ? { ...(await import(pkg(js))) } : require(pkg(js));
+    const runtime = /(^|\/)web\//.test(js) ? { ...(await import(pkg(js))) } : require(pkg(js));
     const declared = declaredValues(ts, pkg(dts), runtime);
     assert.ok(declared.length > 10, `only ${declared.length} declared values`);
     assert.deepEqual(compareExports(declared, runtimeValues(runtime)), { undeclared: [], missing: [] });

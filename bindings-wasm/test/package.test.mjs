@@ -62,7 +62,34 @@ test('"hostedpay-web/edge/web" is the edge ES module, initialised with its wasm 
   assert.equal(node(['--input-type=module', '-e'], code), 'succeeded edge function');
 });
 
-test('the package ships the README, both builds of both modules and their types, nothing else', () => {
+test('require("hostedpay-web/edge/redsys") and import "hostedpay-web/edge/bitpay": one gateway each, the same API', () => {
+  const probe = (ns) => `typeof ${ns}.Gateway + ' ' + flavour() + ' ' + typeof handleNotification + ' ' + typeof flocash`;
+  assert.equal(node(['-e'], `const { redsys, flocash, flavour, handleNotification } = require('hostedpay-web/edge/redsys'); console.log(${probe('redsys')})`),
+    'function edge function undefined');
+  // ESM: a name the module lacks is no export at all (importing it by name is a SyntaxError).
+  assert.equal(node(['--input-type=module', '-e'], `import * as edge from 'hostedpay-web/edge/bitpay';
+    const { bitpay, flocash, flavour, handleNotification } = edge; console.log(${probe('bitpay')})`),
+    'function edge function undefined');
+});
+
+test('"hostedpay-web/edge/paypal_rest/web" is that module\'s ES module, initialised with its own wasm bytes', () => {
+  const code = `import { readFileSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    import { initSync, Config, flavour } from 'hostedpay-web/edge/paypal_rest/web';
+    const wasm = createRequire(import.meta.url).resolve('hostedpay-web/edge/paypal_rest/vpos_web_edge_bg.wasm');
+    initSync({ module: readFileSync(wasm) });
+    let code;
+    try { new Config({ gateway: 'redsys' }); } catch (e) { code = e.code; }
+    console.log(flavour() + ' ' + code);`;
+  assert.equal(node(['--input-type=module', '-e'], code), 'edge gateway_not_built');
+});
+
+const EDGE_FILES = ['glue.js', 'package.json', 'vpos_web_edge.d.ts', 'vpos_web_edge.js', 'vpos_web_edge_bg.wasm',
+  'vpos_web_edge_bg.wasm.d.ts', 'vpos_web_edge_core.js', 'vpos_types.d.ts'];
+const GATEWAY_FILES = ['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'paypal_rest', 'bitpay']
+  .flatMap((g) => ['node', 'web'].flatMap((build) => EDGE_FILES.map((f) => `edge/${g}/${build}/${f}`)));
+
+test('the package ships the README, both builds of every module and their types, nothing else', () => {
   const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', pkgPath('')], { encoding: 'utf8' }))[0];
   const files = listing.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
@@ -76,5 +103,6 @@ test('the package ships the README, both builds of both modules and their types,
     'node/package.json', 'node/vpos_types.d.ts', 'node/vpos_web.d.ts', 'node/vpos_web.js', 'node/vpos_web_bg.wasm',
     'node/vpos_web_bg.wasm.d.ts', 'package.json', 'web/package.json', 'web/vpos_types.d.ts', 'web/vpos_web.d.ts', 'web/vpos_web.js',
     'web/vpos_web_bg.wasm', 'web/vpos_web_bg.wasm.d.ts',
+    ...GATEWAY_FILES,
   ].sort());
 });

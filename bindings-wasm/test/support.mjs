@@ -35,6 +35,21 @@ export async function edgeBuilds() {
   ];
 }
 
+/** The gateways that have an edge module of their own (`hostedpay-web/edge/<gateway>`). */
+export const EDGE_GATEWAYS = ['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'paypal_rest', 'bitpay'];
+
+/** One gateway's edge module (`hostedpay-web/edge/<gateway>`), both builds, as {@link edgeBuilds}. */
+export async function gatewayEdgeBuilds(gateway) {
+  const dir = `edge/${gateway}`;
+  const node = createRequire(import.meta.url)(pkgPath(`${dir}/node/vpos_web_edge.js`));
+  const web = await import(pkgPath(`${dir}/web/vpos_web_edge.js`));
+  web.initSync({ module: readFileSync(pkgPath(`${dir}/web/vpos_web_edge_bg.wasm`)) });
+  return [
+    { name: `edge/${gateway} node (CommonJS)`, api: node },
+    { name: `edge/${gateway} web (ES module, initSync)`, api: web },
+  ];
+}
+
 // JSON read without losing integers past 2^53, the vectors' subset match and error shape: the
 // shared JS support of tests/js (one copy for both packages' runners).
 export { parseJson, errorJson, subsetMismatch, show } from '../../tests/js/vectors.support.mjs';

@@ -107,6 +107,9 @@ error_codes! {
     /// A verified notification names a payment the host does not hold (yet): keep the
     /// notification and have the gateway deliver it again.
     PaymentNotFound = "payment_not_found",
+    /// The gateway is one vpos knows, but this build was compiled without it (a per-gateway
+    /// wasm edge module): load the module built for that gateway.
+    GatewayNotBuilt = "gateway_not_built",
 }
 
 impl fmt::Display for ErrorCode {

@@ -47,6 +47,29 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// A build with some gateways left out (cargo features, the per-gateway wasm edge modules)
+// keeps every gateway module but not the driver's dispatch to it, so the driver's helpers
+// for the missing gateways go unused there, and their fallback arms (`_ =>`) may be all that
+// is left or never reached.
+#![cfg_attr(
+    not(all(
+        feature = "flocash",
+        feature = "redsys",
+        feature = "ceca",
+        feature = "elavon",
+        feature = "paypal",
+        feature = "paypal_rest",
+        feature = "bitpay"
+    )),
+    allow(
+        dead_code,
+        unused_imports,
+        unused_variables,
+        unused_mut,
+        unreachable_code,
+        unreachable_patterns
+    )
+)]
 
 pub mod account;
 pub mod cardholder;

@@ -76,6 +76,7 @@ ErrorCode = Literal[
     "gateway_error",
     "gateway_unavailable",
     "payment_not_found",
+    "gateway_not_built",
 ]
 
 def error_codes() -> List[ErrorCode]: ...

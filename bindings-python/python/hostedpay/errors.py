@@ -110,6 +110,7 @@ _FAMILIES: dict[str, type[VposError]] = {
     "gateway_error": GatewayError,
     "gateway_unavailable": GatewayError,
     "payment_not_found": ConsistencyError,
+    "gateway_not_built": UnsupportedError,
 }
 
 

@@ -154,6 +154,7 @@ pub fn acknowledge(
     verified: &Verified<Notification>,
     outcome: &Outcome,
 ) -> Result<Answer> {
+    #[cfg(feature = "paypal_rest")]
     if let (Config::PaypalRest(_), Notification::PaypalRest(n)) = (config, &**verified)
         && !n.moves_money()
     {
@@ -167,6 +168,7 @@ pub fn acknowledge(
         });
     }
     let response = match (config, &**verified) {
+        #[cfg(feature = "redsys")]
         (Config::Redsys(c), Notification::Redsys(n)) => redsys::acknowledge(c, n, outcome)?,
         (_, n) => match n.gateway() {
             Gateway::Flocash => flocash::acknowledge(outcome),

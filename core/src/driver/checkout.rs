@@ -35,18 +35,25 @@ use crate::money::Amount;
 #[non_exhaustive]
 pub enum Order {
     /// FloCash.
+    #[cfg(feature = "flocash")]
     Flocash(flocash::Order),
     /// Redsys.
+    #[cfg(feature = "redsys")]
     Redsys(redsys::Order),
     /// CECA.
+    #[cfg(feature = "ceca")]
     Ceca(ceca::Order),
     /// Santander Elavon.
+    #[cfg(feature = "elavon")]
     Elavon(elavon::Order),
     /// PayPal.
+    #[cfg(feature = "paypal")]
     Paypal(paypal::Order),
     /// Bitpay: the invoice to create.
+    #[cfg(feature = "bitpay")]
     Bitpay(bitpay::InvoiceRequest),
     /// PayPal REST: the order to create (Orders v2).
+    #[cfg(feature = "paypal_rest")]
     PaypalRest(paypal::OrderCreate),
 }
 
@@ -131,13 +138,22 @@ impl Order {
             json::from_value(order, ErrorCode::FieldInvalid)
         }
         Ok(match gateway {
+            #[cfg(feature = "flocash")]
             Gateway::Flocash => Order::Flocash(read(order)?),
+            #[cfg(feature = "redsys")]
             Gateway::Redsys => Order::Redsys(read(order)?),
+            #[cfg(feature = "ceca")]
             Gateway::Ceca => Order::Ceca(read(order)?),
+            #[cfg(feature = "elavon")]
             Gateway::Elavon => Order::Elavon(read(order)?),
+            #[cfg(feature = "paypal")]
             Gateway::Paypal => Order::Paypal(read(order)?),
+            #[cfg(feature = "bitpay")]
             Gateway::Bitpay => Order::Bitpay(read(order)?),
+            #[cfg(feature = "paypal_rest")]
             Gateway::PaypalRest => Order::PaypalRest(read(order)?),
+            #[allow(unreachable_patterns)]
+            other => return Err(super::config::not_built(other)),
         })
     }
 
@@ -185,6 +201,7 @@ impl Order {
         }
         let description = some(&request.description);
         let order = match gateway {
+            #[cfg(feature = "flocash")]
             Gateway::Flocash => Order::Flocash(flocash::Order {
                 order_id: request.order_id.clone(),
                 custom: request.custom.clone().unwrap_or_default(),
@@ -201,6 +218,7 @@ impl Order {
                 notify_url: some(&request.notify_url),
                 extra: Vec::new(),
             }),
+            #[cfg(feature = "redsys")]
             Gateway::Redsys => Order::Redsys(redsys::Order {
                 order: request.order_id.clone(),
                 amount,
@@ -223,6 +241,7 @@ impl Order {
                 cardholder: request.cardholder.clone().map(Box::new),
                 extra_parameters: redsys::ExtraParameters::default(),
             }),
+            #[cfg(feature = "ceca")]
             Gateway::Ceca => Order::Ceca(ceca::Order {
                 operation: request.order_id.clone(),
                 amount,
@@ -230,12 +249,14 @@ impl Order {
                 language: None,
                 cardholder: request.cardholder.clone(),
             }),
+            #[cfg(feature = "elavon")]
             Gateway::Elavon => Order::Elavon(elavon::Order {
                 order_id: request.order_id.clone(),
                 amount,
                 timestamp: request.timestamp.clone(),
                 cardholder: request.cardholder.clone(),
             }),
+            #[cfg(feature = "paypal")]
             Gateway::Paypal => Order::Paypal(paypal::Order {
                 invoice: request.order_id.clone(),
                 item_name: cut(description.as_deref().unwrap_or(&request.order_id), 127),
@@ -245,6 +266,7 @@ impl Order {
                 return_url: some(&request.return_url),
                 cancel_url: some(&request.cancel_url),
             }),
+            #[cfg(feature = "bitpay")]
             Gateway::Bitpay => Order::Bitpay(bitpay::InvoiceRequest {
                 price: amount,
                 order_id: request.order_id.clone(),
@@ -262,6 +284,7 @@ impl Order {
             }),
             // Intent `capture` unless `fields` say `{"intent": "authorize"}`; PayPal needs
             // both URLs (no configuration default: they are the shop's pages).
+            #[cfg(feature = "paypal_rest")]
             Gateway::PaypalRest => Order::PaypalRest(paypal::OrderCreate {
                 intent: paypal::Intent::Capture,
                 order_id: request.order_id.clone(),
@@ -272,6 +295,8 @@ impl Order {
                 cancel_url: some(&request.cancel_url)
                     .ok_or_else(|| Error::missing("cancel_url"))?,
             }),
+            #[allow(unreachable_patterns)]
+            other => return Err(super::config::not_built(other)),
         };
         if gateway == Gateway::Elavon && request.timestamp.is_empty() {
             return Err(Error::missing("timestamp"));
@@ -293,12 +318,19 @@ impl Order {
     /// The gateway.
     pub fn gateway(&self) -> Gateway {
         match self {
+            #[cfg(feature = "flocash")]
             Order::Flocash(_) => Gateway::Flocash,
+            #[cfg(feature = "redsys")]
             Order::Redsys(_) => Gateway::Redsys,
+            #[cfg(feature = "ceca")]
             Order::Ceca(_) => Gateway::Ceca,
+            #[cfg(feature = "elavon")]
             Order::Elavon(_) => Gateway::Elavon,
+            #[cfg(feature = "paypal")]
             Order::Paypal(_) => Gateway::Paypal,
+            #[cfg(feature = "bitpay")]
             Order::Bitpay(_) => Gateway::Bitpay,
+            #[cfg(feature = "paypal_rest")]
             Order::PaypalRest(_) => Gateway::PaypalRest,
         }
     }
@@ -308,7 +340,9 @@ impl Order {
     /// pre-authorisations refuses it ([`crate::account::Capabilities`]).
     pub fn is_preauthorisation(&self) -> bool {
         match self {
+            #[cfg(feature = "redsys")]
             Order::Redsys(o) => o.transaction_type == redsys::TransactionType::Preauthorization,
+            #[cfg(feature = "paypal_rest")]
             Order::PaypalRest(o) => o.intent == paypal::Intent::Authorize,
             _ => false,
         }
@@ -352,17 +386,24 @@ pub struct CheckoutReply {
 /// ```
 pub fn checkout(config: &Config, order: &Order) -> Result<Checkout> {
     let form = match (config, order) {
+        #[cfg(feature = "flocash")]
         (Config::Flocash(c), Order::Flocash(o)) => flocash::checkout(c, o)?,
+        #[cfg(feature = "redsys")]
         (Config::Redsys(c), Order::Redsys(o)) => redsys::checkout(c, o)?,
+        #[cfg(feature = "ceca")]
         (Config::Ceca(c), Order::Ceca(o)) => ceca::checkout(c, o)?,
+        #[cfg(feature = "elavon")]
         (Config::Elavon(c), Order::Elavon(o)) => elavon::checkout(c, o)?,
+        #[cfg(feature = "paypal")]
         (Config::Paypal(c), Order::Paypal(o)) => paypal::checkout(c, o)?,
+        #[cfg(feature = "bitpay")]
         (Config::Bitpay(c), Order::Bitpay(o)) => {
             return Ok(Checkout::NeedsReply(bitpay::invoice_request(c, o)?));
         }
         // Create the order with the account's token, under the one `PayPal-Request-Id` of
         // this shop order ([`super::checkout_key`]): a create whose answer was lost, sent
         // again, gives back the same PayPal order.
+        #[cfg(feature = "paypal_rest")]
         (Config::PaypalRest(c), Order::PaypalRest(o)) => {
             let key = super::checkout_key(Gateway::PaypalRest, &c.merchant, &o.order_id);
             return Ok(Checkout::NeedsReply(paypal::create_order_request(
@@ -382,6 +423,7 @@ pub fn checkout(config: &Config, order: &Order) -> Result<Checkout> {
 /// nothing is `unsupported`.
 pub fn parse_checkout_reply(config: &Config, reply: &Reply) -> Result<CheckoutReply> {
     match config {
+        #[cfg(feature = "bitpay")]
         Config::Bitpay(c) => {
             let invoice = bitpay::parse_invoice_response(reply)?;
             Ok(CheckoutReply {
@@ -389,6 +431,7 @@ pub fn parse_checkout_reply(config: &Config, reply: &Reply) -> Result<CheckoutRe
                 reference: invoice.id,
             })
         }
+        #[cfg(feature = "paypal_rest")]
         Config::PaypalRest(c) => rest_checkout_reply(c, reply),
         _ => Err(Error::new(
             ErrorCode::Unsupported,

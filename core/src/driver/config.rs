@@ -31,18 +31,25 @@ use crate::json;
 #[non_exhaustive]
 pub enum Config {
     /// FloCash.
+    #[cfg(feature = "flocash")]
     Flocash(flocash::Config),
     /// Redsys.
+    #[cfg(feature = "redsys")]
     Redsys(redsys::Config),
     /// CECA.
+    #[cfg(feature = "ceca")]
     Ceca(ceca::Config),
     /// Santander Elavon.
+    #[cfg(feature = "elavon")]
     Elavon(elavon::Config),
     /// PayPal.
+    #[cfg(feature = "paypal")]
     Paypal(paypal::Config),
     /// Bitpay.
+    #[cfg(feature = "bitpay")]
     Bitpay(bitpay::Config),
     /// PayPal REST (Orders v2, webhooks); `access_token` is the host's cached OAuth token.
+    #[cfg(feature = "paypal_rest")]
     PaypalRest(paypal::RestConfig),
 }
 
@@ -125,13 +132,23 @@ impl Config {
     /// quoted, so a misplaced secret cannot reach a log through the message.
     pub fn new(gateway: Gateway, config: &Value) -> Result<Config> {
         let config = match gateway {
+            #[cfg(feature = "flocash")]
             Gateway::Flocash => Config::Flocash(read(config)?),
+            #[cfg(feature = "redsys")]
             Gateway::Redsys => Config::Redsys(read(config)?),
+            #[cfg(feature = "ceca")]
             Gateway::Ceca => Config::Ceca(read(config)?),
+            #[cfg(feature = "elavon")]
             Gateway::Elavon => Config::Elavon(read(config)?),
+            #[cfg(feature = "paypal")]
             Gateway::Paypal => Config::Paypal(read(config)?),
+            #[cfg(feature = "bitpay")]
             Gateway::Bitpay => Config::Bitpay(read(config)?),
+            #[cfg(feature = "paypal_rest")]
             Gateway::PaypalRest => Config::PaypalRest(read(config)?),
+            // A gateway this build was compiled without (a per-gateway wasm edge module).
+            #[allow(unreachable_patterns)]
+            other => return Err(not_built(other)),
         };
         config.validate()?;
         Ok(config)
@@ -159,12 +176,19 @@ impl Config {
     /// The gateway.
     pub fn gateway(&self) -> Gateway {
         match self {
+            #[cfg(feature = "flocash")]
             Config::Flocash(_) => Gateway::Flocash,
+            #[cfg(feature = "redsys")]
             Config::Redsys(_) => Gateway::Redsys,
+            #[cfg(feature = "ceca")]
             Config::Ceca(_) => Gateway::Ceca,
+            #[cfg(feature = "elavon")]
             Config::Elavon(_) => Gateway::Elavon,
+            #[cfg(feature = "paypal")]
             Config::Paypal(_) => Gateway::Paypal,
+            #[cfg(feature = "bitpay")]
             Config::Bitpay(_) => Gateway::Bitpay,
+            #[cfg(feature = "paypal_rest")]
             Config::PaypalRest(_) => Gateway::PaypalRest,
         }
     }
@@ -191,7 +215,9 @@ impl Config {
     /// ```
     pub fn check_token(&self, token: Option<&str>) -> Result<()> {
         match self {
+            #[cfg(feature = "flocash")]
             Config::Flocash(c) => c.check_token(token.unwrap_or("")),
+            #[allow(unreachable_patterns)]
             _ => Ok(()),
         }
     }
@@ -199,12 +225,19 @@ impl Config {
     /// The gateway's own check of every value.
     pub fn validate(&self) -> Result<()> {
         match self {
+            #[cfg(feature = "flocash")]
             Config::Flocash(c) => c.validate(),
+            #[cfg(feature = "redsys")]
             Config::Redsys(c) => c.validate(),
+            #[cfg(feature = "ceca")]
             Config::Ceca(c) => c.validate(),
+            #[cfg(feature = "elavon")]
             Config::Elavon(c) => c.validate(),
+            #[cfg(feature = "paypal")]
             Config::Paypal(c) => c.validate(),
+            #[cfg(feature = "bitpay")]
             Config::Bitpay(c) => c.validate(),
+            #[cfg(feature = "paypal_rest")]
             Config::PaypalRest(c) => c.validate(),
         }
     }
@@ -221,7 +254,8 @@ impl Config {
 }
 
 macro_rules! from_gateway_config {
-    ($($variant:ident($module:ident)),*) => {$(
+    ($($variant:ident($module:ident, $feature:literal)),*) => {$(
+        #[cfg(feature = $feature)]
         /// Wraps a configuration a Rust caller already holds (not validated again: call
         /// [`Config::validate`] if it was built by hand).
         impl From<$module::Config> for Config {
@@ -233,19 +267,65 @@ macro_rules! from_gateway_config {
 }
 
 from_gateway_config!(
-    Flocash(flocash),
-    Redsys(redsys),
-    Ceca(ceca),
-    Elavon(elavon),
-    Paypal(paypal),
-    Bitpay(bitpay)
+    Flocash(flocash, "flocash"),
+    Redsys(redsys, "redsys"),
+    Ceca(ceca, "ceca"),
+    Elavon(elavon, "elavon"),
+    Paypal(paypal, "paypal"),
+    Bitpay(bitpay, "bitpay")
 );
 
 /// Wraps a PayPal REST configuration a Rust caller already holds (not validated again).
+#[cfg(feature = "paypal_rest")]
 impl From<paypal::RestConfig> for Config {
     fn from(config: paypal::RestConfig) -> Config {
+        #[cfg(feature = "paypal_rest")]
         Config::PaypalRest(config)
     }
+}
+
+/// Whether this build of the core speaks `gateway`: every gateway by default; a build made
+/// with some of the cargo features `flocash`, `redsys`, `ceca`, `elavon`, `paypal`,
+/// `paypal_rest`, `bitpay` (the per-gateway wasm edge modules) speaks only those.
+///
+/// ```
+/// use vpos_core::{driver::is_built, gateways::Gateway};
+/// assert!(is_built(Gateway::Redsys)); // the default build has every gateway
+/// ```
+pub fn is_built(gateway: Gateway) -> bool {
+    match gateway {
+        Gateway::Flocash => cfg!(feature = "flocash"),
+        Gateway::Redsys => cfg!(feature = "redsys"),
+        Gateway::Ceca => cfg!(feature = "ceca"),
+        Gateway::Elavon => cfg!(feature = "elavon"),
+        Gateway::Paypal => cfg!(feature = "paypal"),
+        Gateway::Bitpay => cfg!(feature = "bitpay"),
+        Gateway::PaypalRest => cfg!(feature = "paypal_rest"),
+    }
+}
+
+/// `gateway_not_built` on `gateway`: the name is known, this build left the gateway out.
+#[cfg_attr(
+    all(
+        feature = "flocash",
+        feature = "redsys",
+        feature = "ceca",
+        feature = "elavon",
+        feature = "paypal",
+        feature = "paypal_rest",
+        feature = "bitpay"
+    ),
+    allow(dead_code)
+)]
+pub(crate) fn not_built(gateway: Gateway) -> Error {
+    Error::new(
+        ErrorCode::GatewayNotBuilt,
+        format!(
+            "this build of vpos has no {} gateway: load the module built for it",
+            gateway.as_str()
+        ),
+    )
+    .with_field("gateway")
 }
 
 fn read<T: serde::de::DeserializeOwned>(config: &Value) -> Result<T> {

@@ -62,7 +62,7 @@ pub use answer::{
 pub use checkout::{
     Checkout, CheckoutReply, Order, OrderRequest, checkout, new_order_id, parse_checkout_reply,
 };
-pub use config::{Config, GATEWAYS, PREVIEW_GATEWAYS, gateway, secret_keys};
+pub use config::{Config, GATEWAYS, PREVIEW_GATEWAYS, gateway, is_built, secret_keys};
 pub use notification::{
     Notification, PaymentFields, Request, RestWebhook, Summary, max_body_bytes, parse_notification,
 };

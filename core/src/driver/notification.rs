@@ -42,18 +42,25 @@ pub struct Request<'a> {
 #[non_exhaustive]
 pub enum Notification {
     /// FloCash.
+    #[cfg(feature = "flocash")]
     Flocash(flocash::Notification),
     /// Redsys (HTTP POST, SOAP or a REST reply).
+    #[cfg(feature = "redsys")]
     Redsys(redsys::Notification),
     /// CECA.
+    #[cfg(feature = "ceca")]
     Ceca(ceca::Notification),
     /// Santander Elavon (the HPP response POST).
+    #[cfg(feature = "elavon")]
     Elavon(elavon::Notification),
     /// PayPal IPN.
+    #[cfg(feature = "paypal")]
     Paypal(paypal::Notification),
     /// Bitpay (the claimed invoice, and once proven the fetched one).
+    #[cfg(feature = "bitpay")]
     Bitpay(bitpay::Notification),
     /// PayPal REST: a webhook.
+    #[cfg(feature = "paypal_rest")]
     PaypalRest(RestWebhook),
 }
 
@@ -250,15 +257,22 @@ impl PaymentFields {
 pub fn parse_notification(config: &Config, request: &Request) -> Result<Unverified<Notification>> {
     let (ct, body) = (request.content_type, request.body);
     let n = match config {
+        #[cfg(feature = "flocash")]
         Config::Flocash(c) => {
             c.check_token(request.token.unwrap_or(""))?;
             Notification::Flocash(flocash::parse_notification(c, ct, body)?.0)
         }
+        #[cfg(feature = "redsys")]
         Config::Redsys(c) => Notification::Redsys(redsys::parse_notification(c, ct, body)?.0),
+        #[cfg(feature = "ceca")]
         Config::Ceca(c) => Notification::Ceca(ceca::parse_notification(c, ct, body)?.0),
+        #[cfg(feature = "elavon")]
         Config::Elavon(c) => Notification::Elavon(elavon::parse_notification(c, ct, body)?.0),
+        #[cfg(feature = "paypal")]
         Config::Paypal(c) => Notification::Paypal(paypal::parse_notification(c, ct, body)?.0),
+        #[cfg(feature = "bitpay")]
         Config::Bitpay(c) => Notification::Bitpay(bitpay::parse_notification(c, ct, body)?.0),
+        #[cfg(feature = "paypal_rest")]
         Config::PaypalRest(c) => {
             let headers: Vec<(String, String)> = request
                 .headers
@@ -293,12 +307,19 @@ impl Notification {
     /// The gateway.
     pub fn gateway(&self) -> Gateway {
         match self {
+            #[cfg(feature = "flocash")]
             Notification::Flocash(_) => Gateway::Flocash,
+            #[cfg(feature = "redsys")]
             Notification::Redsys(_) => Gateway::Redsys,
+            #[cfg(feature = "ceca")]
             Notification::Ceca(_) => Gateway::Ceca,
+            #[cfg(feature = "elavon")]
             Notification::Elavon(_) => Gateway::Elavon,
+            #[cfg(feature = "paypal")]
             Notification::Paypal(_) => Gateway::Paypal,
+            #[cfg(feature = "bitpay")]
             Notification::Bitpay(_) => Gateway::Bitpay,
+            #[cfg(feature = "paypal_rest")]
             Notification::PaypalRest(_) => Gateway::PaypalRest,
         }
     }
@@ -306,12 +327,19 @@ impl Notification {
     /// The body as received.
     pub fn raw_body(&self) -> &[u8] {
         match self {
+            #[cfg(feature = "flocash")]
             Notification::Flocash(n) => n.raw_body(),
+            #[cfg(feature = "redsys")]
             Notification::Redsys(n) => n.raw_body(),
+            #[cfg(feature = "ceca")]
             Notification::Ceca(n) => n.raw_body(),
+            #[cfg(feature = "elavon")]
             Notification::Elavon(n) => n.raw_body(),
+            #[cfg(feature = "paypal")]
             Notification::Paypal(n) => n.raw_body(),
+            #[cfg(feature = "bitpay")]
             Notification::Bitpay(n) => n.raw_body(),
+            #[cfg(feature = "paypal_rest")]
             Notification::PaypalRest(n) => n.webhook.raw_body(),
         }
     }
@@ -319,6 +347,7 @@ impl Notification {
     fn summary(&self) -> Summary {
         let text = |s: &str| s.to_string();
         let (order_id, transaction_id, status_code, amount) = match self {
+            #[cfg(feature = "flocash")]
             Notification::Flocash(n) => (
                 text(&n.order_id),
                 text(&n.trans_id),
@@ -326,6 +355,7 @@ impl Notification {
                 n.amount,
             ),
             // The authorisation code is the only transaction id a Redsys message carries.
+            #[cfg(feature = "redsys")]
             Notification::Redsys(n) => (
                 text(&n.order),
                 n.authorisation_code.clone().unwrap_or_default(),
@@ -333,13 +363,16 @@ impl Notification {
                 n.amount,
             ),
             // CECA notifies completed payments only, and sends no status of its own.
+            #[cfg(feature = "ceca")]
             Notification::Ceca(n) => (text(&n.operation), text(&n.reference), text("OK"), n.amount),
+            #[cfg(feature = "elavon")]
             Notification::Elavon(n) => (
                 text(&n.order_id),
                 text(&n.pasref),
                 text(&n.result),
                 n.amount,
             ),
+            #[cfg(feature = "paypal")]
             Notification::Paypal(n) => (
                 n.order_id.clone().unwrap_or_default(),
                 text(&n.txn_id),
@@ -347,6 +380,7 @@ impl Notification {
                 n.gross,
             ),
             // Once proven, the fetched invoice speaks; before, the claimed one.
+            #[cfg(feature = "bitpay")]
             Notification::Bitpay(n) => {
                 let invoice = n.invoice.as_ref().unwrap_or(&n.claimed);
                 (
@@ -358,6 +392,7 @@ impl Notification {
             }
             // The event type is the webhook's status (the resource's status decides the
             // event once proven); the amount is the resource's, when it has one.
+            #[cfg(feature = "paypal_rest")]
             Notification::PaypalRest(n) => {
                 let (transaction_id, amount) = n.resource();
                 return Summary {
@@ -396,12 +431,19 @@ impl Verified<Notification> {
     /// The gateway-neutral event for [`crate::state::transition`].
     pub fn event(&self) -> Event {
         match &self.0 {
+            #[cfg(feature = "flocash")]
             Notification::Flocash(n) => Verified(n.clone()).event(),
+            #[cfg(feature = "redsys")]
             Notification::Redsys(n) => Verified(n.clone()).event(),
+            #[cfg(feature = "ceca")]
             Notification::Ceca(n) => Verified(n.clone()).event(),
+            #[cfg(feature = "elavon")]
             Notification::Elavon(n) => Verified(n.clone()).event(),
+            #[cfg(feature = "paypal")]
             Notification::Paypal(n) => Verified(n.clone()).event(),
+            #[cfg(feature = "bitpay")]
             Notification::Bitpay(n) => Verified(n.clone()).event(),
+            #[cfg(feature = "paypal_rest")]
             Notification::PaypalRest(n) => n.event(),
         }
     }
@@ -416,17 +458,21 @@ impl Verified<Notification> {
     /// FloCash: nothing, since vpos has no operation to quote it in.
     pub fn payment_fields(&self) -> PaymentFields {
         match &self.0 {
+            #[cfg(feature = "redsys")]
             Notification::Redsys(n) => redsys_fields(n),
+            #[cfg(feature = "paypal")]
             Notification::Paypal(n) => PaymentFields {
                 transaction_id: kept(Some(&n.txn_id)),
                 ..PaymentFields::default()
             },
+            #[cfg(feature = "elavon")]
             Notification::Elavon(n) => PaymentFields {
                 transaction_id: kept(Some(&n.pasref)),
                 authorisation_code: kept(Some(&n.authcode)),
                 ..PaymentFields::default()
             },
             // The capture id a refund quotes, the authorisation id a capture or void quotes.
+            #[cfg(feature = "paypal_rest")]
             Notification::PaypalRest(n) => {
                 let event = n.event();
                 let id = kept(Some(event.transaction_id()));
@@ -445,16 +491,19 @@ impl Verified<Notification> {
                     _ => PaymentFields::default(),
                 }
             }
+            #[cfg(feature = "ceca")]
             Notification::Ceca(n) => PaymentFields {
                 transaction_id: kept(Some(&n.reference)),
                 authorisation_code: kept(n.authorisation.as_deref()),
                 ..PaymentFields::default()
             },
             // The fetched invoice's id, which a refund quotes.
+            #[cfg(feature = "bitpay")]
             Notification::Bitpay(n) => PaymentFields {
                 transaction_id: kept(n.invoice.as_ref().map(|i| i.id.as_str())),
                 ..PaymentFields::default()
             },
+            #[cfg(feature = "flocash")]
             Notification::Flocash(_) => PaymentFields::default(),
         }
     }

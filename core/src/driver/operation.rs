@@ -293,6 +293,7 @@ fn unsupported(gateway: Gateway, kind: OperationKind) -> Error {
 pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpRequest> {
     let kind = operation.kind;
     if !supported_operations(config.gateway()).contains(&kind) {
+        #[cfg(feature = "flocash")]
         if let (Config::Flocash(c), OperationKind::Refund) = (config, kind) {
             // FloCash's own words say where refunds are made instead.
             return flocash::refund_request(c, &operation.order_id, operation.amount)
@@ -301,8 +302,11 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
         return Err(unsupported(config.gateway(), kind));
     }
     match config {
+        #[cfg(feature = "redsys")]
         Config::Redsys(c) => redsys::operation_request(c, &redsys_operation(operation)),
+        #[cfg(feature = "elavon")]
         Config::Elavon(c) => elavon::remote_request(c, &elavon_operation(operation)?),
+        #[cfg(feature = "paypal")]
         Config::Paypal(c) => {
             let whole =
                 operation.captured == Some(operation.amount) && operation.refunded_minor == 0;
@@ -314,8 +318,11 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
                 &operation.idempotency_key,
             )
         }
+        #[cfg(feature = "paypal_rest")]
         Config::PaypalRest(c) => rest_request(c, operation),
+        #[cfg(feature = "ceca")]
         Config::Ceca(c) => ceca::refund_request(c, &ceca_refund(operation)),
+        #[cfg(feature = "bitpay")]
         Config::Bitpay(c) => bitpay::refund_request(c, &bitpay_refund(operation)),
         _ => Err(unsupported(config.gateway(), kind)),
     }
@@ -335,6 +342,7 @@ pub fn parse_operation_reply(
         return Err(unsupported(config.gateway(), kind));
     }
     match config {
+        #[cfg(feature = "redsys")]
         Config::Redsys(c) => {
             let verified = redsys::parse_operation_response(c, reply)?;
             Ok(OperationReply {
@@ -342,10 +350,12 @@ pub fn parse_operation_reply(
                 payment_fields: redsys_fields(&verified),
             })
         }
+        #[cfg(feature = "elavon")]
         Config::Elavon(c) => Ok(OperationReply {
             event: elavon::parse_remote_response(c, &elavon_operation(operation)?, reply)?,
             payment_fields: PaymentFields::default(),
         }),
+        #[cfg(feature = "paypal")]
         Config::Paypal(c) => {
             let nvp = paypal::parse_nvp_response(reply)?;
             Ok(OperationReply {
@@ -353,11 +363,14 @@ pub fn parse_operation_reply(
                 payment_fields: PaymentFields::default(),
             })
         }
+        #[cfg(feature = "paypal_rest")]
         Config::PaypalRest(c) => rest_reply(c, operation, reply),
+        #[cfg(feature = "ceca")]
         Config::Ceca(c) => Ok(OperationReply {
             event: ceca::parse_refund_response(c, &ceca_refund(operation), reply)?,
             payment_fields: PaymentFields::default(),
         }),
+        #[cfg(feature = "bitpay")]
         Config::Bitpay(_) => {
             let refund = bitpay::parse_refund_response(&bitpay_refund(operation), reply)?;
             Ok(OperationReply {

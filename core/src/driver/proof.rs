@@ -43,15 +43,19 @@ impl Pending {
     pub fn finish(self, config: &Config, reply: &Reply) -> Result<Verified<Notification>> {
         same_gateway(config, &self.0)?;
         let n = match (config, self.0) {
+            #[cfg(feature = "flocash")]
             (Config::Flocash(c), Notification::Flocash(n)) => {
                 Notification::Flocash(flocash::verify_postback(c, Unverified(n), reply)?.0)
             }
+            #[cfg(feature = "paypal")]
             (Config::Paypal(c), Notification::Paypal(n)) => {
                 Notification::Paypal(paypal::verify_postback(c, Unverified(n), reply)?.0)
             }
+            #[cfg(feature = "bitpay")]
             (Config::Bitpay(_), Notification::Bitpay(n)) => {
                 Notification::Bitpay(bitpay::verify_invoice(Unverified(n), reply)?.0)
             }
+            #[cfg(feature = "paypal_rest")]
             (Config::PaypalRest(c), Notification::PaypalRest(mut n)) => {
                 let now_unix = n.now_unix;
                 let webhook = Unverified(n.webhook.clone());
@@ -103,20 +107,24 @@ pub fn prove(config: &Config, notification: Unverified<Notification>) -> Result<
     let n = notification.0;
     same_gateway(config, &n)?;
     let request = match (config, &n) {
+        #[cfg(feature = "flocash")]
         (Config::Flocash(c), Notification::Flocash(f)) => {
             // A post-back to nowhere proves nothing: refuse the configuration before asking.
             c.postback_url()?;
             flocash::postback_request(c, &Unverified(f.clone()))
         }
+        #[cfg(feature = "paypal")]
         (Config::Paypal(c), Notification::Paypal(p)) => {
             paypal::postback_request(c, &Unverified(p.clone()))
         }
+        #[cfg(feature = "bitpay")]
         (Config::Bitpay(c), Notification::Bitpay(b)) => {
             bitpay::invoice_status_request(c, &Unverified(b.clone()))
         }
         // With the account's token: PayPal's verify-webhook-signature post-back. Without one
         // but with the host's clock: the offline check, after fetching the certificate
         // (only from PayPal's hosts). Neither: nothing can prove it.
+        #[cfg(feature = "paypal_rest")]
         (Config::PaypalRest(c), Notification::PaypalRest(w)) => match &c.access_token {
             Some(_) => paypal::verify_webhook_signature_request(
                 c,
@@ -157,12 +165,15 @@ fn cert_body(reply: &Reply) -> Result<&[u8]> {
 
 fn prove_locally(config: &Config, n: Notification) -> Result<Verified<Notification>> {
     let n = match (config, n) {
+        #[cfg(feature = "redsys")]
         (Config::Redsys(c), Notification::Redsys(n)) => {
             Notification::Redsys(redsys::verify(c, Unverified(n))?.0)
         }
+        #[cfg(feature = "ceca")]
         (Config::Ceca(c), Notification::Ceca(n)) => {
             Notification::Ceca(ceca::verify(c, Unverified(n))?.0)
         }
+        #[cfg(feature = "elavon")]
         (Config::Elavon(c), Notification::Elavon(n)) => {
             Notification::Elavon(elavon::verify(c, Unverified(n))?.0)
         }

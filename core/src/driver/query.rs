@@ -169,11 +169,14 @@ pub fn status_query_request(config: &Config, query: &StatusQuery) -> Result<Http
         return Err(unsupported(config.gateway()));
     }
     match config {
+        #[cfg(feature = "paypal")]
         Config::Paypal(c) if query.transaction_id.is_empty() => {
             required("since", &query.since)?;
             paypal::transaction_search_request(c, &query.order_id, &query.since)
         }
+        #[cfg(feature = "paypal")]
         Config::Paypal(c) => paypal::transaction_details_request(c, &query.transaction_id),
+        #[cfg(feature = "bitpay")]
         Config::Bitpay(c) => {
             required("reference", &query.reference)?;
             bitpay::invoice_fetch_request(c, &query.reference).map_err(|e| {
@@ -184,8 +187,10 @@ pub fn status_query_request(config: &Config, query: &StatusQuery) -> Result<Http
                 }
             })
         }
+        #[cfg(feature = "redsys")]
         Config::Redsys(c) => redsys::query_request(c, &query.order_id),
         // Get order by PayPal's order id, the checkout's reference.
+        #[cfg(feature = "paypal_rest")]
         Config::PaypalRest(c) => {
             required("reference", &query.reference)?;
             paypal::get_order_request(c, &c.token()?, &query.reference)
@@ -230,6 +235,7 @@ pub fn parse_status_reply(
         return Err(unsupported(config.gateway()));
     }
     match config {
+        #[cfg(feature = "paypal")]
         Config::Paypal(c) if query.transaction_id.is_empty() => {
             let (found, events) = paypal::parse_transaction_search(c, &query.order_id, reply)?;
             let sale = events
@@ -244,6 +250,7 @@ pub fn parse_status_reply(
                 events,
             })
         }
+        #[cfg(feature = "paypal")]
         Config::Paypal(c) => {
             let event = paypal::parse_transaction_details(c, &query.transaction_id, reply)?;
             let payment_fields = match &event {
@@ -259,6 +266,7 @@ pub fn parse_status_reply(
                 payment_fields,
             })
         }
+        #[cfg(feature = "bitpay")]
         Config::Bitpay(_) => {
             required("reference", &query.reference)?;
             let invoice = bitpay::parse_fetched_invoice(&query.reference, reply)?;
@@ -272,6 +280,7 @@ pub fn parse_status_reply(
                 },
             })
         }
+        #[cfg(feature = "redsys")]
         Config::Redsys(c) => {
             // Every operation on the order, oldest first; none when Redsys holds no such order.
             let events = redsys::parse_query_response(c, &query.order_id, reply)?;
@@ -298,6 +307,7 @@ pub fn parse_status_reply(
                 },
             })
         }
+        #[cfg(feature = "paypal_rest")]
         Config::PaypalRest(c) => {
             // PayPal answers an order it does not hold with 404 RESOURCE_NOT_FOUND.
             if matches!(reply, Reply::Response { status: 404, .. }) {

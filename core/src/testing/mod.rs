@@ -183,11 +183,17 @@ impl Notification {
 /// Elavon reports `paid` only with `auto_settle` (`authorized` without).
 pub fn notification(config: &Config, payment: &Payment) -> Result<Notification> {
     match config {
+        #[cfg(feature = "flocash")]
         Config::Flocash(c) => flocash::notification(c, payment),
+        #[cfg(feature = "redsys")]
         Config::Redsys(c) => redsys::notification(c, payment),
+        #[cfg(feature = "ceca")]
         Config::Ceca(c) => ceca::notification(c, payment),
+        #[cfg(feature = "elavon")]
         Config::Elavon(c) => elavon::notification(c, payment),
+        #[cfg(feature = "paypal")]
         Config::Paypal(c) => paypal::notification(c, payment),
+        #[cfg(feature = "bitpay")]
         Config::Bitpay(c) => bitpay::notification(c, payment),
         // Signed webhooks need the sandbox's test key: built there, not here.
         _ => Err(Error::new(

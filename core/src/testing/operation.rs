@@ -32,13 +32,17 @@ fn not_this(what: &str) -> Error {
 /// URL, or for another gateway.
 pub fn operation_reply(config: &Config, request: &HttpRequest, mode: Mode) -> Result<Reply> {
     let reply = match config {
+        #[cfg(feature = "redsys")]
         Config::Redsys(c) if c.rest_url.as_deref() == Some(request.url.as_str()) => {
             redsys_reply(c, request, mode)?
         }
+        #[cfg(feature = "elavon")]
         Config::Elavon(c) if c.remote_url.as_deref() == Some(request.url.as_str()) => {
             elavon_reply(c, request, mode)?
         }
+        #[cfg(feature = "redsys")]
         Config::Redsys(_) => return Err(not_this("rest_url")),
+        #[cfg(feature = "elavon")]
         Config::Elavon(_) => return Err(not_this("remote_url")),
         other => {
             return Err(Error::new(
