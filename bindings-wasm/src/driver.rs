@@ -204,6 +204,7 @@ fn inner_of(n: &Notification) -> Result<JsValue, Thrown> {
         Notification::Elavon(n) => to_js(n),
         Notification::Paypal(n) => to_js(n),
         Notification::Bitpay(n) => to_js(n),
+        Notification::BitpayRefund(n) => to_js(n),
         other => to_js(other),
     }
 }

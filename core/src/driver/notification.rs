@@ -53,6 +53,10 @@ pub enum Notification {
     Paypal(paypal::Notification),
     /// Bitpay (the claimed invoice, and once proven the fetched one).
     Bitpay(bitpay::Notification),
+    /// Bitpay, about a refund (the claimed refund, and once proven the fetched one). Tagged
+    /// `bitpay` too: the gateway is the same, the inner shape says which.
+    #[serde(rename = "bitpay")]
+    BitpayRefund(bitpay::RefundNotification),
     /// PayPal REST: a webhook.
     PaypalRest(RestWebhook),
 }
@@ -258,6 +262,10 @@ pub fn parse_notification(config: &Config, request: &Request) -> Result<Unverifi
         Config::Ceca(c) => Notification::Ceca(ceca::parse_notification(c, ct, body)?.0),
         Config::Elavon(c) => Notification::Elavon(elavon::parse_notification(c, ct, body)?.0),
         Config::Paypal(c) => Notification::Paypal(paypal::parse_notification(c, ct, body)?.0),
+        // A refund's webhook is a trigger of its own; everything else is an invoice's.
+        Config::Bitpay(_) if bitpay::is_refund_notification(body) => {
+            Notification::BitpayRefund(bitpay::parse_refund_notification(ct, body)?.0)
+        }
         Config::Bitpay(c) => Notification::Bitpay(bitpay::parse_notification(c, ct, body)?.0),
         Config::PaypalRest(c) => {
             let headers: Vec<(String, String)> = request
@@ -298,7 +306,7 @@ impl Notification {
             Notification::Ceca(_) => Gateway::Ceca,
             Notification::Elavon(_) => Gateway::Elavon,
             Notification::Paypal(_) => Gateway::Paypal,
-            Notification::Bitpay(_) => Gateway::Bitpay,
+            Notification::Bitpay(_) | Notification::BitpayRefund(_) => Gateway::Bitpay,
             Notification::PaypalRest(_) => Gateway::PaypalRest,
         }
     }
@@ -312,6 +320,7 @@ impl Notification {
             Notification::Elavon(n) => n.raw_body(),
             Notification::Paypal(n) => n.raw_body(),
             Notification::Bitpay(n) => n.raw_body(),
+            Notification::BitpayRefund(n) => n.raw_body(),
             Notification::PaypalRest(n) => n.webhook.raw_body(),
         }
     }
@@ -356,6 +365,22 @@ impl Notification {
                     invoice.price,
                 )
             }
+            // Once proven, BitPay's answer: its reference (the order id vpos wrote) and the
+            // refunded invoice; before, the claim, which names no order.
+            Notification::BitpayRefund(n) => match &n.refund {
+                Some(r) => (
+                    r.reference.clone().unwrap_or_default(),
+                    text(&r.invoice),
+                    text(&r.status),
+                    r.amount,
+                ),
+                None => (
+                    String::new(),
+                    text(&n.claimed.invoice),
+                    text(&n.claimed.status),
+                    n.claimed.amount,
+                ),
+            },
             // The event type is the webhook's status (the resource's status decides the
             // event once proven); the amount is the resource's, when it has one.
             Notification::PaypalRest(n) => {
@@ -402,6 +427,7 @@ impl Verified<Notification> {
             Notification::Elavon(n) => Verified(n.clone()).event(),
             Notification::Paypal(n) => Verified(n.clone()).event(),
             Notification::Bitpay(n) => Verified(n.clone()).event(),
+            Notification::BitpayRefund(n) => Verified(n.clone()).event(),
             Notification::PaypalRest(n) => n.event(),
         }
     }
@@ -455,7 +481,8 @@ impl Verified<Notification> {
                 transaction_id: kept(n.invoice.as_ref().map(|i| i.id.as_str())),
                 ..PaymentFields::default()
             },
-            Notification::Flocash(_) => PaymentFields::default(),
+            // A refund leaves nothing: the payment keeps its invoice id.
+            Notification::Flocash(_) | Notification::BitpayRefund(_) => PaymentFields::default(),
         }
     }
 }
