@@ -55,9 +55,9 @@ RETURN_URL = "http://127.0.0.1:9/shop/return/"
 class Box(_PayPalBox):
     """The sandbox with a minute of Bitpay time between confirmations (a second at 60x)."""
 
-    def __init__(self, relay: Relay) -> None:  # noqa: ARG002 - Bitpay's notificationURL is per invoice
+    def __init__(self, relay: Relay, **bitpay: Any) -> None:  # noqa: ARG002 - notificationURL is per invoice
         self.config = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
-        json.dump({"bitpay": {"confirm_seconds": 60}}, self.config)
+        json.dump({"bitpay": {"confirm_seconds": 60, **bitpay}}, self.config)
         self.config.close()
         command = [SANDBOX_BINARY] if SANDBOX_BINARY else [cargo() or "cargo", "run", "-q", "-p", "vpos-sandbox",
                                                            "--"]

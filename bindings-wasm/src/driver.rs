@@ -210,6 +210,8 @@ fn inner_of(n: &Notification) -> Result<JsValue, Thrown> {
         Notification::Paypal(n) => to_js(n),
         #[cfg(feature = "bitpay")]
         Notification::Bitpay(n) => to_js(n),
+        #[cfg(feature = "bitpay")]
+        Notification::BitpayRefund(n) => to_js(n),
         #[allow(unreachable_patterns)]
         other => to_js(other),
     }

@@ -73,6 +73,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("amount", amount),
     ("bitpay_invoice", bitpay_invoice),
     ("bitpay_v2", bitpay_v2),
+    ("bitpay_refund_notification", bitpay_refund_notification),
     ("ceca_notification", ceca_notification),
     ("ceca_refund", ceca_refund),
     ("elavon_hpp", elavon_hpp),
@@ -1051,6 +1052,72 @@ pub fn bitpay_v2(data: &[u8]) {
     let verified = bitpay::verify_invoice(n, &ok_reply(data)).expect("the same invoice");
     let outcome = apply(&verified.event());
     let _ = bitpay::acknowledge(&outcome);
+}
+
+/// A Bitpay refund webhook: parsed strictly (typed errors only), its fetch signed so that the
+/// signature verifies, then proven by the input itself as BitPay's answer (the same refund, or
+/// a typed error), the event applied; and the same bytes through the driver's path.
+pub fn bitpay_refund_notification(data: &[u8]) {
+    let config = &*BITPAY_V2;
+    let _ = bitpay::is_refund_notification(data);
+    let driver_config = {
+        let mut json = serde_json::to_value(config).expect("config");
+        json["gateway"] = serde_json::json!("bitpay");
+        json["private_key"] =
+            serde_json::json!("283b13834de77624696b80c29a2a8df0287e3cca23b26ad5fe77d9d5fed0ee90");
+        json["merchant_token"] = serde_json::json!("MerchT0ken");
+        json["token"] = serde_json::json!("PosT0ken");
+        vpos_core::driver::Config::from_json(&json).expect("driver config")
+    };
+    let request = vpos_core::driver::Request {
+        content_type: "application/json",
+        body: data,
+        ..Default::default()
+    };
+    if let Ok(n) = vpos_core::driver::parse_notification(&driver_config, &request) {
+        let _ = n.summary();
+        if let Ok(vpos_core::driver::Proof::NeedsReply { pending, .. }) =
+            vpos_core::driver::prove(&driver_config, n)
+            && let Ok(v) = pending.finish(&driver_config, &ok_reply(data))
+        {
+            let _ = apply(&v.event());
+        }
+    }
+    let n = match bitpay::parse_refund_notification("application/json", data) {
+        Ok(n) => n,
+        Err(e) => return rejected(&e, bitpay::reject),
+    };
+    let claimed = n.untrusted().claimed.clone();
+    let request = bitpay::refund_status_request(config, &n).expect("a claimed id is fetchable");
+    assert!(
+        request
+            .url
+            .contains(&format!("/refunds/{}?token=", claimed.id))
+    );
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .expect("a signed fetch")
+    };
+    bitpay::verify_signature(&header("X-Identity"), &request.url, &header("X-Signature"))
+        .expect("vpos's own signature verifies");
+    match bitpay::verify_refund(n, &ok_reply(data)) {
+        Ok(v) => {
+            let event = v.event();
+            assert!(
+                event
+                    .key()
+                    .starts_with(&format!("bitpay:refund:{}:", claimed.id))
+            );
+            assert_eq!(event.transaction_id(), claimed.invoice);
+            let outcome = apply(&event);
+            let _ = bitpay::acknowledge(&outcome);
+        }
+        Err(e) => rejected(&e, bitpay::reject),
+    }
 }
 
 /// Base64 for the seeds' `body_base64` inputs.

@@ -129,6 +129,9 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
         }
         "bitpay_invoice" => bodies(&["bitpay/bitpay.json"], &[], &mut out),
         "bitpay_v2" => bodies(&["bitpay/v2.json"], &[], &mut out),
+        "bitpay_refund_notification" => {
+            bodies(&["bitpay/refund_notifications.json"], &[], &mut out)
+        }
         "ceca_notification" => bodies(&["ceca/ceca.json"], &[], &mut out),
         "ceca_refund" => bodies(
             &["ceca/3ds_refund.json"],

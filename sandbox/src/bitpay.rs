@@ -42,8 +42,8 @@ mod refunds;
 
 /// Attempts per notification (the sandbox's schedule: a minute, doubling to an hour).
 pub(crate) const NOTIFY_ATTEMPTS: u32 = 20;
-const FIRST_RETRY: Duration = Duration::from_secs(60);
-const LONGEST_RETRY: Duration = Duration::from_secs(3600);
+pub(crate) const FIRST_RETRY: Duration = Duration::from_secs(60);
+pub(crate) const LONGEST_RETRY: Duration = Duration::from_secs(3600);
 /// An invoice expires this long (Bitpay time) after it was created, as Bitpay's do.
 const INVOICE_LIFETIME_MS: u64 = 15 * 60 * 1000;
 

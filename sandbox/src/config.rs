@@ -207,6 +207,10 @@ pub struct BitpayConfig {
     /// Bitpay time between `paid` and `confirmed`, and again between `confirmed` and
     /// `complete` (block confirmations; divided by `--time-scale`).
     pub confirm_seconds: u64,
+    /// 0 (the default): a refund is `success` at once, with no refund webhook. More: a refund
+    /// is answered `pending`, goes `success` this long (Bitpay time) later, and each change
+    /// is POSTed as a refund webhook to the invoice's `notificationURL`.
+    pub refund_pending_seconds: u64,
 }
 
 impl Default for BitpayConfig {
@@ -217,6 +221,7 @@ impl Default for BitpayConfig {
             merchant_token: Secret::new(BITPAY_TEST_MERCHANT_TOKEN),
             merchant_identity: String::new(),
             confirm_seconds: 600,
+            refund_pending_seconds: 0,
         }
     }
 }
@@ -396,6 +401,10 @@ impl Config {
             ("paypal_rest.pending_seconds", r.pending_seconds),
             ("paypal.pending_seconds", self.paypal.pending_seconds),
             ("bitpay.confirm_seconds", self.bitpay.confirm_seconds),
+            (
+                "bitpay.refund_pending_seconds",
+                self.bitpay.refund_pending_seconds,
+            ),
         ] {
             if secs > 72 * 3600 {
                 return Err(format!("{name} is at most 72 hours"));

@@ -362,3 +362,66 @@ async fn exception_statuses_reach_the_event() {
     );
     sandbox.shutdown().await.unwrap();
 }
+
+/// `refund_pending_seconds`: the refund is answered `pending`, then goes `success`; each
+/// change reaches the shop as a refund webhook, which vpos proves by the signed fetch of the
+/// refund through the driver's notification path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_refunds_send_a_webhook_on_each_change_proven_by_the_signed_fetch() {
+    use vpos_core::driver::{self, Proof};
+    let mut options = Config::default();
+    options.bitpay.confirm_seconds = 60;
+    options.bitpay.refund_pending_seconds = 60;
+    let sandbox = sandbox(1000.0, "", options).await;
+    let shop = Shop::start((200, ""), &[]).await;
+    let merchant = shop_config(&sandbox, &shop, true);
+    let invoice = create(&merchant, "ORDER-1", "49.99").await;
+    pay(&sandbox, "bitpay", &invoice.id, "paid").await;
+    shop.wait_for(3).await;
+    let asked = refund(&invoice.id, "10.00", "guid-1");
+    let (status, json, reply) = send(&bitpay::refund_request(&merchant, &asked).unwrap()).await;
+    assert_eq!(
+        (status, json["data"]["status"].as_str()),
+        (200, Some("pending"))
+    );
+    let event = bitpay::parse_refund_response(&asked, &reply)
+        .unwrap()
+        .event("ORDER-1");
+    assert_eq!(event.status(), &Reported::Pending);
+    let got = shop.wait_for(5).await;
+    let mut tagged = serde_json::to_value(&merchant).unwrap();
+    tagged["gateway"] = "bitpay".into();
+    tagged["private_key"] = BITPAY_TEST_MERCHANT_KEY.into();
+    tagged["merchant_token"] = BITPAY_TEST_MERCHANT_TOKEN.into();
+    tagged["token"] = BITPAY_TEST_POS_TOKEN.into();
+    let config = driver::Config::from_json(&tagged).unwrap();
+    let mut seen = Vec::new();
+    for webhook in &got[3..5] {
+        let v: serde_json::Value = serde_json::from_slice(&webhook.body).unwrap();
+        let request = driver::Request {
+            content_type: "application/json",
+            body: &webhook.body,
+            ..driver::Request::default()
+        };
+        let unverified = driver::parse_notification(&config, &request).unwrap();
+        let Proof::NeedsReply { request, pending } = driver::prove(&config, unverified).unwrap()
+        else {
+            panic!("a refund webhook is proven by a fetch")
+        };
+        assert!(request.url.contains("/refunds/"), "{}", request.url);
+        let (_, _, reply) = send(&request).await;
+        let event = pending.finish(&config, &reply).unwrap().event();
+        seen.push((
+            v["event"]["name"].as_str().unwrap().to_string(),
+            event.order_id().to_string(),
+            event.amount(),
+        ));
+    }
+    // The fetch answers the refund as it is now: `success` once the second webhook is sent.
+    assert_eq!(
+        seen.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
+        ["refund_pending", "refund_success"]
+    );
+    assert!(seen.iter().all(|s| s.1 == "ORDER-1" && s.2 == usd("10.00")));
+    sandbox.shutdown().await.unwrap();
+}

@@ -59,6 +59,11 @@ pub enum Notification {
     /// Bitpay (the claimed invoice, and once proven the fetched one).
     #[cfg(feature = "bitpay")]
     Bitpay(bitpay::Notification),
+    /// Bitpay, about a refund (the claimed refund, and once proven the fetched one). Tagged
+    /// `bitpay` too: the gateway is the same, the inner shape says which.
+    #[cfg(feature = "bitpay")]
+    #[serde(rename = "bitpay")]
+    BitpayRefund(bitpay::RefundNotification),
     /// PayPal REST: a webhook.
     #[cfg(feature = "paypal_rest")]
     PaypalRest(RestWebhook),
@@ -270,6 +275,11 @@ pub fn parse_notification(config: &Config, request: &Request) -> Result<Unverifi
         Config::Elavon(c) => Notification::Elavon(elavon::parse_notification(c, ct, body)?.0),
         #[cfg(feature = "paypal")]
         Config::Paypal(c) => Notification::Paypal(paypal::parse_notification(c, ct, body)?.0),
+        // A refund's webhook is a trigger of its own; everything else is an invoice's.
+        #[cfg(feature = "bitpay")]
+        Config::Bitpay(_) if bitpay::is_refund_notification(body) => {
+            Notification::BitpayRefund(bitpay::parse_refund_notification(ct, body)?.0)
+        }
         #[cfg(feature = "bitpay")]
         Config::Bitpay(c) => Notification::Bitpay(bitpay::parse_notification(c, ct, body)?.0),
         #[cfg(feature = "paypal_rest")]
@@ -318,7 +328,7 @@ impl Notification {
             #[cfg(feature = "paypal")]
             Notification::Paypal(_) => Gateway::Paypal,
             #[cfg(feature = "bitpay")]
-            Notification::Bitpay(_) => Gateway::Bitpay,
+            Notification::Bitpay(_) | Notification::BitpayRefund(_) => Gateway::Bitpay,
             #[cfg(feature = "paypal_rest")]
             Notification::PaypalRest(_) => Gateway::PaypalRest,
         }
@@ -339,6 +349,8 @@ impl Notification {
             Notification::Paypal(n) => n.raw_body(),
             #[cfg(feature = "bitpay")]
             Notification::Bitpay(n) => n.raw_body(),
+            #[cfg(feature = "bitpay")]
+            Notification::BitpayRefund(n) => n.raw_body(),
             #[cfg(feature = "paypal_rest")]
             Notification::PaypalRest(n) => n.webhook.raw_body(),
         }
@@ -390,6 +402,23 @@ impl Notification {
                     invoice.price,
                 )
             }
+            // Once proven, BitPay's answer: its reference (the order id vpos wrote) and the
+            // refunded invoice; before, the claim, which names no order.
+            #[cfg(feature = "bitpay")]
+            Notification::BitpayRefund(n) => match &n.refund {
+                Some(r) => (
+                    r.reference.clone().unwrap_or_default(),
+                    text(&r.invoice),
+                    text(&r.status),
+                    r.amount,
+                ),
+                None => (
+                    String::new(),
+                    text(&n.claimed.invoice),
+                    text(&n.claimed.status),
+                    n.claimed.amount,
+                ),
+            },
             // The event type is the webhook's status (the resource's status decides the
             // event once proven); the amount is the resource's, when it has one.
             #[cfg(feature = "paypal_rest")]
@@ -443,6 +472,8 @@ impl Verified<Notification> {
             Notification::Paypal(n) => Verified(n.clone()).event(),
             #[cfg(feature = "bitpay")]
             Notification::Bitpay(n) => Verified(n.clone()).event(),
+            #[cfg(feature = "bitpay")]
+            Notification::BitpayRefund(n) => Verified(n.clone()).event(),
             #[cfg(feature = "paypal_rest")]
             Notification::PaypalRest(n) => n.event(),
         }
@@ -505,6 +536,9 @@ impl Verified<Notification> {
             },
             #[cfg(feature = "flocash")]
             Notification::Flocash(_) => PaymentFields::default(),
+            // A refund leaves nothing: the payment keeps its invoice id.
+            #[cfg(feature = "bitpay")]
+            Notification::BitpayRefund(_) => PaymentFields::default(),
         }
     }
 }

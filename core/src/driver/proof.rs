@@ -17,7 +17,8 @@ pub enum Proof {
     Verified(Verified<Notification>),
     /// The gateway must be asked: perform `request` (with a deadline), then hand the reply,
     /// or the failure to get one, to [`Pending::finish`]. FloCash and PayPal post the
-    /// notification back; Bitpay fetches the invoice, whose answer decides the status.
+    /// notification back; Bitpay fetches the invoice (or, for a refund's webhook, the refund on
+    /// the merchant facade, signed), whose answer decides the status.
     NeedsReply {
         /// What to send.
         request: HttpRequest,
@@ -54,6 +55,10 @@ impl Pending {
             #[cfg(feature = "bitpay")]
             (Config::Bitpay(_), Notification::Bitpay(n)) => {
                 Notification::Bitpay(bitpay::verify_invoice(Unverified(n), reply)?.0)
+            }
+            #[cfg(feature = "bitpay")]
+            (Config::Bitpay(_), Notification::BitpayRefund(n)) => {
+                Notification::BitpayRefund(bitpay::verify_refund(Unverified(n), reply)?.0)
             }
             #[cfg(feature = "paypal_rest")]
             (Config::PaypalRest(c), Notification::PaypalRest(mut n)) => {
@@ -120,6 +125,12 @@ pub fn prove(config: &Config, notification: Unverified<Notification>) -> Result<
         #[cfg(feature = "bitpay")]
         (Config::Bitpay(c), Notification::Bitpay(b)) => {
             bitpay::invoice_status_request(c, &Unverified(b.clone()))
+        }
+        // A refund is read on the merchant facade only (signed); without it nothing can
+        // prove the notification (`invalid_config` on `merchant_token`: answered 503).
+        #[cfg(feature = "bitpay")]
+        (Config::Bitpay(c), Notification::BitpayRefund(r)) => {
+            bitpay::refund_status_request(c, &Unverified(r.clone()))?
         }
         // With the account's token: PayPal's verify-webhook-signature post-back. Without one
         // but with the host's clock: the offline check, after fetching the certificate

@@ -2,8 +2,12 @@
 //! and `GET /refunds/{id}?token=…` (signed). A refund of a `confirmed` or `complete` invoice,
 //! of at most what is left of its price, in its currency.
 //!
-//! The sandbox settles a refund at once (`success`): the buyer's refund address is taken as
-//! known. BitPay itself may answer `created` or `pending` first and e-mail the buyer.
+//! By default the sandbox settles a refund at once (`success`): the buyer's refund address is
+//! taken as known. BitPay itself may answer `created` or `pending` first and e-mail the buyer;
+//! with `bitpay.refund_pending_seconds` the sandbox does that too: `pending` in the answer,
+//! `success` that long (Bitpay time) later, and a refund webhook (BitPay's extended envelope,
+//! <https://developer.bitpay.com/reference/notifications-refunds>) to the invoice's
+//! `notificationURL` on each change, retried as the invoice IPNs are.
 
 use std::sync::Arc;
 
@@ -18,13 +22,14 @@ use vpos_core::Amount;
 use super::{TokenQuery, facade, json_error};
 use crate::app::App;
 use crate::clock;
+use crate::delivery::{self, Delivery, Policy};
 
 /// One refund.
 pub(crate) struct Refund {
     pub id: String,
     pub invoice: String,
     pub amount: Amount,
-    /// `success` (the sandbox settles at once).
+    /// `pending`, then `success`.
     pub status: &'static str,
     pub reference: Option<String>,
     pub guid: Option<String>,
@@ -137,6 +142,8 @@ pub(super) async fn create(
             );
         }
         invoice.refunded_minor += amount.minor();
+        let notification_url = invoice.notification_url.clone();
+        let later = app.config.bitpay.refund_pending_seconds;
         let id = inner.random_from(
             b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
             22,
@@ -145,17 +152,93 @@ pub(super) async fn create(
             id: id.clone(),
             invoice: invoice_id.clone(),
             amount,
-            status: "success",
+            status: if later > 0 { "pending" } else { "success" },
             reference: wire.reference,
             guid: wire.guid,
             created_ms: clock::now_ms(),
         };
         let json = refund_json(&refund);
-        inner.bitpay.refunds.insert(id, refund);
-        json
+        inner.bitpay.refunds.insert(id.clone(), refund);
+        (json, id, notification_url, later)
     };
-    app.note("bitpay", &invoice_id, "refund settled (success)".into());
+    let (json, id, notification_url, later) = json;
+    if later == 0 {
+        app.note("bitpay", &invoice_id, "refund settled (success)".into());
+        return answer(json);
+    }
+    app.note("bitpay", &invoice_id, format!("refund {id} pending"));
+    notify(&app, &id, notification_url.clone());
+    let app2 = Arc::clone(&app);
+    let generation = app.generation();
+    let wait = app.scaled(std::time::Duration::from_secs(later));
+    tokio::spawn(async move {
+        if !app2.sleep_unless_reset(wait, generation).await {
+            return;
+        }
+        if let Some(r) = app2.lock().bitpay.refunds.get_mut(&id) {
+            r.status = "success";
+        }
+        app2.note(
+            "bitpay",
+            &invoice_id,
+            format!("refund {id} settled (success)"),
+        );
+        notify(&app2, &id, notification_url);
+    });
     answer(json)
+}
+
+/// BitPay's webhook code and name for a refund reaching `status`. vpos reads the name only;
+/// the codes are the sandbox's own (BitPay's refund page lists its codes separately).
+fn event_of(status: &str) -> (u32, String) {
+    let code = match status {
+        "created" => 3001,
+        "pending" => 3002,
+        "success" => 3004,
+        "failure" => 3005,
+        _ => 3006,
+    };
+    (code, format!("refund_{status}"))
+}
+
+/// POSTs the refund as it is now to `url`, in the extended envelope.
+fn notify(app: &Arc<App>, id: &str, url: Option<String>) {
+    let Some(url) = url else {
+        return;
+    };
+    let (body, status) = {
+        let inner = app.lock();
+        let Some(r) = inner.bitpay.refunds.get(id) else {
+            return;
+        };
+        let (code, name) = event_of(r.status);
+        (
+            format!(
+                "{{\"event\":{{\"code\":{code},\"name\":\"{name}\"}},\"data\":{}}}",
+                refund_json(r)
+            ),
+            r.status,
+        )
+    };
+    delivery::dispatch(
+        app,
+        Delivery {
+            gateway: "bitpay",
+            order: id.to_string(),
+            label: format!("refund notification {status}"),
+            url,
+            content_type: "application/json",
+            body,
+            policy: Policy {
+                max_attempts: super::NOTIFY_ATTEMPTS,
+                interval: app.scaled(super::FIRST_RETRY),
+                backoff_to: Some(app.scaled(super::LONGEST_RETRY)),
+                accepts: delivery::http_200_accepts,
+            },
+            signer: None,
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// `GET /refunds/{id}?token=…`.

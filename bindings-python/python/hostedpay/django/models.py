@@ -676,7 +676,9 @@ class Refund(models.Model):
     of a pre-authorisation, a stored-card charge), with its own status and the gateway's reply.
 
     ``pending``: asked, no usable answer yet (a timeout, an unreadable or unsigned reply: the
-    money may have moved, a person checks the gateway's back office); ``succeeded``: the
+    money may have moved, a person checks the gateway's back office), or the gateway has not
+    finished (BitPay's ``created``/``pending``: its proven refund webhook settles the row,
+    ``services.notifications.settle_operation``); ``succeeded``: the
     gateway's signed reply says refunded, and the payment moved through the core's
     transition; ``failed``: the gateway refused (its error code is kept).
     """

@@ -57,7 +57,7 @@ import hostedpay
 from hostedpay import driver
 from hostedpay.django import conf, events
 from hostedpay.django.models import EventKeyConflict, Notification
-from hostedpay.django.services.notifications import apply_event, unstorable
+from hostedpay.django.services.notifications import apply_event, settle_operation, unstorable
 from hostedpay.django.signals import notification_processed
 
 logger = logging.getLogger("vpos.django")
@@ -330,6 +330,9 @@ class NotificationView(View):
             if self.gateway_name == "flocash" and getattr(settings, ACK_UNKNOWN_ORDERS, False) is True:
                 return self.acknowledge_unknown_order(record, acct, config, verified, event, not_found)
             return self.finish(record, not_found, event_key=event.key)
+        # A refund's own notification (BitPay's refund webhook) completes the refund operation
+        # that was left pending when the gateway first answered "pending".
+        settle_operation(record, event, result[0])
         if answers and answers[-1].verdict == "ignored" and record.verdict != "ignored":
             # A webhook that moves no money (PayPal REST's CHECKOUT.ORDER.APPROVED): the core's
             # placeholder event was never meant to apply, whatever the transition said.

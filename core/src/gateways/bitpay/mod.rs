@@ -14,6 +14,7 @@
 //! | status query | [`invoice_fetch_request`], [`parse_fetched_invoice`] |
 //! | `acknowledge` | [`acknowledge`], [`reject`] |
 //! | refund (current API) | [`refund_request`], [`parse_refund_response`] |
+//! | refund notification | [`parse_refund_notification`], then [`refund_status_request`] and [`verify_refund`] |
 //! | merchant facade | [`MerchantKey`] (SIN, `X-Identity`, `X-Signature`), [`verify_signature`], [`pairing_request`], [`parse_pairing_response`] |
 //!
 //! Statuses: `new` and `paid` (seen but not yet confirmed on the chain) are pending,
@@ -23,6 +24,7 @@
 
 mod invoice;
 mod key;
+mod refund_notice;
 mod v2;
 
 pub use invoice::{
@@ -31,6 +33,10 @@ pub use invoice::{
     parse_fetched_invoice, parse_invoice_response, parse_notification, verify_invoice,
 };
 pub use key::{MerchantKey, sin_from_public_key, verify_signature};
+pub use refund_notice::{
+    RefundClaim, RefundNotification, is_refund_notification, parse_refund_notification,
+    refund_status_request, verify_refund,
+};
 pub use v2::{
     API_VERSION, Pairing, Refund, RefundRequest, map_refund_status, pairing_request,
     parse_pairing_response, parse_refund_response, refund_request,

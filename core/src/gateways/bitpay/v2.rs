@@ -311,6 +311,23 @@ fn text_field(value: Option<String>, field: &'static str) -> Result<String> {
 /// # Ok::<(), vpos_core::Error>(())
 /// ```
 pub fn parse_refund_response(request: &RefundRequest, reply: &Reply) -> Result<Verified<Refund>> {
+    let refund = read_refund(reply)?;
+    if refund.invoice != request.invoice_id || refund.amount != request.amount {
+        return Err(Error::new(
+            ErrorCode::SignatureMismatch,
+            "Bitpay's refund answer names another invoice or amount than the refund asked for",
+        )
+        .with_field(if refund.invoice != request.invoice_id {
+            "invoice"
+        } else {
+            "amount"
+        }));
+    }
+    Ok(Verified(refund))
+}
+
+/// A refund as BitPay's reply describes it (`{"data": {...}}`), checked field by field.
+pub(super) fn read_refund(reply: &Reply) -> Result<Refund> {
     let data = data_of(reply.ok_body("Bitpay")?, "refund")?;
     let text = data.to_string();
     let wire: WireRefund = serde_json::from_str(&text)
@@ -327,25 +344,43 @@ pub fn parse_refund_response(request: &RefundRequest, reply: &Reply) -> Result<V
         .ok_or_else(|| Error::missing("amount"))?;
     let amount =
         Amount::parse(amount_text.trim_matches('"'), currency).map_err(|e| e.or_field("amount"))?;
-    let refund = Refund {
+    Ok(Refund {
         id: text_field(wire.id, "id")?,
         invoice: text_field(wire.invoice, "invoice")?,
         status: text_field(wire.status, "status")?,
         amount,
         reference: wire.reference,
-    };
-    if refund.invoice != request.invoice_id || refund.amount != request.amount {
+    })
+}
+
+/// `GET <root>/refunds/<id>?token=<merchant token>`, signed: the refund query, only on the
+/// merchant facade.
+pub(super) fn refund_fetch_request(config: &Config, id: &str) -> Result<HttpRequest> {
+    config.validate()?;
+    if config.api() == super::Api::Legacy {
         return Err(Error::new(
-            ErrorCode::SignatureMismatch,
-            "Bitpay's refund answer names another invoice or amount than the refund asked for",
+            ErrorCode::Unsupported,
+            "Bitpay refunds need the current API's merchant facade; the legacy api_key has none",
         )
-        .with_field(if refund.invoice != request.invoice_id {
-            "invoice"
-        } else {
-            "amount"
-        }));
+        .with_field("api_key"));
     }
-    Ok(Verified(refund))
+    let (key, token) = facade(config, "refund queries")?;
+    fields::required("id", id, 100)?;
+    if !id.chars().all(id_char) {
+        return Err(Error::invalid(
+            "id",
+            "a Bitpay refund id is letters, digits, '-' and '_'",
+        ));
+    }
+    Ok(signed(
+        &key,
+        HttpRequest {
+            method: Method::Get,
+            url: format!("{}/refunds/{id}?token={}", root(config), token.expose()),
+            headers: headers(false),
+            body: String::new(),
+        },
+    ))
 }
 
 /// Maps a refund status into the unified model: `success` is the money back; `created` and

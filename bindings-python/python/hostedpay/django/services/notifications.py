@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import hostedpay
+from hostedpay import driver
 from hostedpay.django import conf, events
-from hostedpay.django.models import EventKeyConflict, Notification, get_payment_model
+from hostedpay.django.models import EventKeyConflict, Notification, Refund, get_payment_model
 from hostedpay.django.signals import notification_processed
 
 logger = logging.getLogger("vpos.django")
@@ -102,6 +103,32 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
             if attempt == 2:
                 raise
     return None  # pragma: no cover - the loop returns or raises
+
+
+def settle_operation(record: Notification, event: Any, outcome: Any) -> Optional[Any]:
+    """A proven notification about an operation (BitPay's refund webhook) settles the oldest
+    ``pending`` operation of its payment of that action and amount, as ``vpos_reconcile`` does
+    with a status query's events: what ``driver.OperationStatus.after_reply`` says (``succeeded``
+    once the refund is applied or was; ``failed`` when the gateway says it failed; still
+    ``pending`` while the gateway has not finished, left alone). Conditional on the row still
+    being ``pending``, so two deliveries settle it once. Returns the settled ``Refund``, or
+    ``None``."""
+    if event.action != "refund" or record.payment_id is None:
+        return None
+    status = driver.OperationStatus.after_reply("refund", event, outcome)
+    if status.state == "pending":
+        return None
+    candidates = (Refund.objects.filter(payment_id=record.payment_id, status="pending", kind="refund",
+                                        amount_minor=event.amount["minor"], currency=event.amount["currency"])
+                  .order_by("created", "pk"))
+    for op in candidates:
+        moved = Refund.objects.filter(pk=op.pk, status="pending").update(
+            status=status.state, error_code=(status.code or "")[:64], detail=outcome.to_dict(),
+            notification=record, updated=timezone.now())
+        if moved:
+            op.refresh_from_db()
+            return op
+    return None
 
 
 def applied_payment(gateway: str, key: str) -> Optional[Tuple[Any]]:
