@@ -77,7 +77,6 @@ pub struct PaygoldLink {
     /// `Ds_Order`.
     pub order: String,
     /// `Ds_Amount` and `Ds_Currency`.
-    #[cfg_attr(feature = "ts", ts(as = "crate::ts::AmountInput"))]
     pub amount: Amount,
 }
 
