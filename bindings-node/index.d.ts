@@ -46,6 +46,8 @@ import type {
   RedsysConfig,
   RedsysOrder,
   RedsysOperation,
+  RedsysPaygoldRequest,
+  RedsysPaygoldLink,
   RedsysNotification,
   FlocashConfig,
   FlocashPublicConfig,
@@ -694,6 +696,12 @@ export namespace flocash {
  * (`HMAC_SHA256_V1`, `HMAC_SHA512_V1`, `HMAC_SHA512_V2`), REST refund / confirm / cancel.
  */
 export namespace redsys {
+  /** A Paygold link to ask for (`redsys::paygold::LinkRequest`): at least one of
+   * `customer_mobile` and `customer_email`; `sms_text` holds `@URL@`; `expiry_minutes` is the
+   * link's validity (none: no expiry). */
+  type PaygoldLinkRequest = RedsysPaygoldRequest;
+  /** The verified Paygold link (`{ url, order, amount }`). */
+  type PaygoldLink = RedsysPaygoldLink;
   /** Host-to-host EMV3DS: the payment every step is about. */
   interface Emv3dsPayment {
     order: string;
@@ -843,6 +851,16 @@ export namespace redsys {
     emv3dsChallengeRequest(payment: Emv3dsPayment, challenge: { protocol_version: string; cres: string }): HttpRequest;
     /** Reads the `ChallengeResponse` reply: always final. */
     emv3dsParseChallengeResponse(payment: Emv3dsPayment, reply: PostbackReply): VerifiedNotification;
+    /**
+     * Pay-by-link (Paygold, docs/3ds.md): the `trataPeticionREST` request (type `F`) asking
+     * Redsys to send the customer a link by SMS and/or e-mail.
+     */
+    paygoldRequest(link: PaygoldLinkRequest): HttpRequest;
+    /**
+     * Reads the Paygold reply: the verified link (order and amount the request's, `https`).
+     * The payment stays `new` until Redsys notifies it.
+     */
+    paygoldParseReply(link: PaygoldLinkRequest, reply: PostbackReply): PaygoldLink;
     /**
      * `operationRequest` → `fetch` (default global `fetch`, deadline `timeoutMs`, never thrown:
      * a failure is `gateway_unavailable`) → `parseOperationResponse`.

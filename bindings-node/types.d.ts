@@ -780,6 +780,70 @@ amount: AmountInput,
 stored_credential?: StoredCredential | null, };
 
 /**
+ * One payment link to ask for.
+ */
+export type RedsysPaygoldRequest = { 
+/**
+ * `DS_MERCHANT_ORDER` (4–12 characters, the first four digits): the payment's order, which
+ * the notification names when the customer pays.
+ */
+order: string, 
+/**
+ * `DS_MERCHANT_AMOUNT` and `DS_MERCHANT_CURRENCY`.
+ */
+amount: AmountInput, 
+/**
+ * `DS_MERCHANT_CUSTOMER_MOBILE`: where Redsys sends the SMS; an optional `+`, then 9 to 15
+ * digits. At least one of `customer_mobile` and `customer_email`.
+ */
+customer_mobile?: string | null, 
+/**
+ * `DS_MERCHANT_CUSTOMER_MAIL`: where Redsys sends the e-mail.
+ */
+customer_email?: string | null, 
+/**
+ * `DS_MERCHANT_P2F_EXPIRYDATE`: how long the link is valid, in minutes (1 to
+ * [`MAX_EXPIRY_MINUTES`]); without it the link does not expire.
+ */
+expiry_minutes?: number | null, 
+/**
+ * `DS_MERCHANT_CUSTOMER_SMS_TEXT`: the SMS, which must hold [`URL_TAG`] where the link
+ * goes (at most 500 characters).
+ */
+sms_text?: string | null, 
+/**
+ * `DS_MERCHANT_P2F_XMLDATA`: Redsys's optional XML for the e-mail, sent as given (at most
+ * 4096 characters).
+ */
+xml_data?: string | null, 
+/**
+ * Overrides the configured `DS_MERCHANT_MERCHANTURL`, where the payment is notified.
+ */
+merchant_url?: string | null, 
+/**
+ * `DS_MERCHANT_PRODUCTDESCRIPTION` (at most 125 characters).
+ */
+description?: string | null, };
+
+/**
+ * The link Redsys created, read from a verified reply: its order and amount are the
+ * request's.
+ */
+export type RedsysPaygoldLink = { 
+/**
+ * `Ds_UrlPago2Fases`: the page where the customer pays.
+ */
+url: string, 
+/**
+ * `Ds_Order`.
+ */
+order: string, 
+/**
+ * `Ds_Amount` and `Ds_Currency`.
+ */
+amount: Amount, };
+
+/**
  * How the notification arrived.
  */
 export type RedsysNotificationFormat = "http" | "soap" | "rest";

@@ -19,7 +19,7 @@ CARGO="${CARGO:-cargo}"
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
 BIN="target/$HOST/release"
 ALL_TARGETS=(amount bitpay_invoice bitpay_refund_notification bitpay_v2 ceca_notification ceca_refund elavon_hpp elavon_remote
-  flocash_notification flocash_poll paypal_ipn paypal_nvp paypal_webhook redsys_emv3ds redsys_notification redsys_query
+  flocash_notification flocash_poll paypal_ipn paypal_nvp paypal_webhook redsys_emv3ds redsys_notification redsys_paygold redsys_query
   redsys_rest redsys_soap)
 
 build_only=0

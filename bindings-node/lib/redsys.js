@@ -219,6 +219,19 @@ class Gateway {
     return this.#native.emv3DsParseChallengeResponse(encode(payment, 'payment'), replyJson(reply));
   }
 
+  // Pay-by-link (Paygold, docs/3ds.md). `link`: { order, amount, customer_mobile?,
+  // customer_email?, expiry_minutes?, sms_text? (with @URL@), xml_data?, merchant_url?, description? }.
+
+  /** The `trataPeticionREST` request (type `F`) asking Redsys to send the customer a payment link. */
+  paygoldRequest(link) {
+    return decode(this.#native.paygoldRequest(encode(link, 'link')));
+  }
+
+  /** Reads the reply: the verified link `{ url, order, amount }`. The payment stays `new` until its notification. */
+  paygoldParseReply(link, reply) {
+    return decode(this.#native.paygoldParseReply(encode(link, 'link'), replyJson(reply)));
+  }
+
   /**
    * Performs a REST operation: builds the request, sends it with `fetch` (default: the global
    * `fetch`, `timeoutMs` deadline) and verifies the reply. A timeout or network failure is

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use napi::Env;
 use napi::bindgen_prelude::{Buffer, Either};
 use napi_derive::napi;
-use vpos_core::gateways::redsys::{self, Notification, Operation, Order, emv3ds};
+use vpos_core::gateways::redsys::{self, Notification, Operation, Order, emv3ds, paygold};
 use vpos_core::{Error, ErrorCode, Reply, Unverified, Verified};
 
 use crate::error::OrThrow;
@@ -379,6 +379,34 @@ impl RedsysGateway {
             .map(|inner| RedsysVerifiedNotification {
                 inner: Rc::new(inner),
             })
+            .or_throw(&env)
+    }
+}
+
+/// Pay-by-link (`redsys::paygold`, docs/3ds.md): JSON in, JSON out, like the EMV3DS verbs.
+#[napi]
+impl RedsysGateway {
+    /// `paygold::request` as `HttpRequest` JSON.
+    #[napi]
+    pub fn paygold_request(&self, env: Env, link: String) -> napi::Result<String> {
+        let link: paygold::LinkRequest = read(&env, &link)?;
+        paygold::request(&self.config, &link)
+            .map(|r| to_json(&r))
+            .or_throw(&env)
+    }
+
+    /// `paygold::parse_reply`: the verified link JSON (`{url, order, amount}`).
+    #[napi]
+    pub fn paygold_parse_reply(
+        &self,
+        env: Env,
+        link: String,
+        reply: String,
+    ) -> napi::Result<String> {
+        let link: paygold::LinkRequest = read(&env, &link)?;
+        let reply: Reply = read(&env, &reply)?;
+        paygold::parse_reply(&self.config, &link, &reply)
+            .map(|r| to_json(&r))
             .or_throw(&env)
     }
 }

@@ -3,7 +3,7 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use vpos_core::gateways::redsys::{self, Operation, emv3ds};
+use vpos_core::gateways::redsys::{self, Operation, emv3ds, paygold};
 
 use crate::convert::{Kind, from_py, ser};
 use crate::error::IntoPy;
@@ -221,6 +221,32 @@ crate::gateway::gateway_classes! {
             Ok(Verified(
                 emv3ds::parse_challenge_response(&self.config, &payment, &reply).py(py)?,
             ))
+        }
+
+        /// Pay-by-link (Paygold, docs/3ds.md): the `trataPeticionREST` request (type `F`) for
+        /// `link` (`{"order", "amount", "customer_mobile"?, "customer_email"?,
+        /// "expiry_minutes"?, "sms_text"? (with `@URL@`), "xml_data"?, "merchant_url"?,
+        /// "description"?}`).
+        fn paygold_request<'py>(
+            &self,
+            py: Python<'py>,
+            link: &Bound<'py, PyAny>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let link: paygold::LinkRequest = from_py(link, Kind::Value("link"))?;
+            ser(py, &paygold::request(&self.config, &link).py(py)?)
+        }
+
+        /// Reads the Paygold reply: the verified link `{"url", "order", "amount"}`. The
+        /// payment stays `new` until Redsys notifies it.
+        fn paygold_parse_reply<'py>(
+            &self,
+            py: Python<'py>,
+            link: &Bound<'py, PyAny>,
+            reply: &Bound<'py, PyAny>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let link: paygold::LinkRequest = from_py(link, Kind::Value("link"))?;
+            let reply = reply_from_py(reply)?;
+            ser(py, &paygold::parse_reply(&self.config, &link, &reply).py(py)?)
         }
 
         /// `Ds_Signature` of `message` for `order`, as the configured version encodes it (for

@@ -153,6 +153,10 @@ def run_redsys(op: str, inp: Dict[str, Any]) -> Any:
         return result
     if op.startswith("redsys.emv3ds_"):
         return run_redsys_emv3ds(_redsys(inp), op, inp)
+    if op == "redsys.paygold_request":
+        return _redsys(inp).paygold_request(inp["link"])
+    if op == "redsys.paygold_reply":
+        return _redsys(inp).paygold_parse_reply(inp["link"], inp["reply"])
     if op == "redsys.status":
         response = redsys.normalize_response(inp["response"])
         if response is None:

@@ -2,7 +2,7 @@
 //! each. Every verb here needs the terminal's secret key, so none of it belongs in a browser.
 
 use serde::Serialize;
-use vpos_core::gateways::redsys::{self, Config, Notification, Operation, emv3ds};
+use vpos_core::gateways::redsys::{self, Config, Notification, Operation, emv3ds, paygold};
 use vpos_core::{Action, Error, ErrorCode, Reply, Unverified, Verified};
 use wasm_bindgen::prelude::*;
 
@@ -158,6 +158,29 @@ impl Gateway {
             &self.config,
             &reply,
         )?))
+    }
+}
+
+/// Pay-by-link (`redsys::paygold`, docs/3ds.md): the same verbs as the Node package's.
+#[wasm_bindgen(js_namespace = redsys, js_class = Gateway)]
+impl Gateway {
+    /// The `trataPeticionREST` request (type `F`) asking Redsys to send the customer a link.
+    #[wasm_bindgen(js_name = paygoldRequest, unchecked_return_type = "HttpRequest")]
+    pub fn paygold_request(&self, link: JsValue) -> Result<JsValue, Thrown> {
+        let link: paygold::LinkRequest = from_js(link, Arg::value("link"))?;
+        to_js(&paygold::request(&self.config, &link)?)
+    }
+
+    /// Reads the reply: the verified link `{url, order, amount}`.
+    #[wasm_bindgen(js_name = paygoldParseReply)]
+    pub fn paygold_parse_reply(
+        &self,
+        link: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Reply")] reply: JsValue,
+    ) -> Result<JsValue, Thrown> {
+        let link: paygold::LinkRequest = from_js(link, Arg::value("link"))?;
+        let reply: Reply = from_js(reply, Arg::value("reply"))?;
+        to_js(&paygold::parse_reply(&self.config, &link, &reply)?)
     }
 }
 

@@ -170,6 +170,8 @@ pub fn declarations() -> String {
         derived::<crate::gateways::redsys::Order>(cfg),
         derived::<crate::gateways::redsys::OperationKind>(cfg),
         derived::<crate::gateways::redsys::Operation>(cfg),
+        derived::<crate::gateways::redsys::paygold::LinkRequest>(cfg),
+        derived::<crate::gateways::redsys::paygold::PaygoldLink>(cfg),
         derived::<crate::gateways::redsys::Format>(cfg),
         derived::<crate::gateways::redsys::Notification>(cfg),
         derived::<crate::gateways::flocash::Config>(cfg),

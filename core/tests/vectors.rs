@@ -408,6 +408,19 @@ fn run(op: &str, input: &Value) -> Outcome {
             Ok(json!({ "wait_ms": wait }))
         }
         op if op.starts_with("redsys.emv3ds_") => redsys_emv3ds(op, input),
+        "redsys.paygold_request" => {
+            let config: redsys::Config = de(input, "config");
+            Ok(to_json(&redsys::paygold::request(
+                &config,
+                &de(input, "link"),
+            )?))
+        }
+        "redsys.paygold_reply" => {
+            let config: redsys::Config = de(input, "config");
+            let link =
+                redsys::paygold::parse_reply(&config, &de(input, "link"), &de(input, "reply"))?;
+            Ok(to_json(&link))
+        }
         other => panic!("unknown operation {other}"),
     }
 }

@@ -85,6 +85,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("paypal_webhook", paypal_webhook),
     ("redsys_emv3ds", redsys_emv3ds),
     ("redsys_notification", redsys_notification),
+    ("redsys_paygold", redsys_paygold),
     ("redsys_query", redsys_query),
     ("redsys_rest", redsys_rest),
     ("redsys_soap", redsys_soap),
@@ -515,6 +516,59 @@ pub fn redsys_emv3ds(data: &[u8]) {
     }
     run(&reply);
 }
+
+/// The order the Paygold seeds ask a link for (`tests/vectors/redsys/paygold.json`).
+pub const REDSYS_PAYGOLD_ORDER: &str = "1234PG000001";
+
+/// The Paygold link reply (`trataPeticionREST` type `F`): the input as the reply body, for the
+/// seeds' link request; then the input as the parameters JSON of a reply signed with the order
+/// key, which must get past the signature. A link read must be the request's order and
+/// amount, and an https URL (the fuzz configuration's `rest_url` is Redsys's, not a loopback
+/// sandbox).
+pub fn redsys_paygold(data: &[u8]) {
+    use redsys::paygold;
+    let link: paygold::LinkRequest = config(&format!(
+        r#"{{"order": "{REDSYS_PAYGOLD_ORDER}", "amount": {{"minor": 2500, "currency": "EUR"}},
+            "customer_mobile": "600000000"}}"#
+    ));
+    let config = &REDSYS_PAYGOLD[0];
+    let run = |reply: &Reply| match paygold::parse_reply(config, &link, reply) {
+        Ok(got) => {
+            assert_eq!(got.order, link.order, "the request's order");
+            assert_eq!(got.amount, link.amount, "the request's amount");
+            assert!(got.url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")), "an https link");
+            let _ = serde_json::to_string(&got);
+        }
+        Err(e) => rejected(&e, redsys::reject),
+    };
+    run(&ok_reply(data));
+    if data.len() > RESIGN_MAX {
+        return;
+    }
+    let parameters = redsys::SignatureVersion::HmacSha256V1.encode_parameters(data);
+    let signature =
+        redsys::sign(config, REDSYS_PAYGOLD_ORDER, parameters.as_bytes()).expect("valid key");
+    let body = serde_json::json!({
+        "Ds_SignatureVersion": "HMAC_SHA256_V1",
+        "Ds_MerchantParameters": parameters,
+        "Ds_Signature": signature,
+    });
+    let reply = ok_reply(body.to_string().as_bytes());
+    if let Err(e) = paygold::parse_reply(config, &link, &reply) {
+        assert_ne!(
+            e.code(),
+            vpos_core::ErrorCode::SignatureMismatch,
+            "signed with the order key"
+        );
+    }
+    run(&reply);
+}
+
+static REDSYS_PAYGOLD: LazyLock<[redsys::Config; 1]> = LazyLock::new(|| {
+    [config(&format!(
+        r#"{{{REDSYS_BASE}, "rest_url": "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"}}"#
+    ))]
+});
 
 fn config_payment() -> redsys::emv3ds::Payment {
     config(&format!(

@@ -204,6 +204,18 @@ pub fn for_target(target: &str) -> Vec<Vec<u8>> {
                 out.push(b);
             }
         }
+        "redsys_paygold" => {
+            for (op, input) in cases("redsys/paygold.json") {
+                if op != "redsys.paygold_reply" {
+                    continue;
+                }
+                let Some(b) = reply_body(&input) else {
+                    continue;
+                };
+                out.extend(redsys_parameters(&b));
+                out.push(b);
+            }
+        }
         "redsys_rest" => {
             for (op, input) in cases("redsys/rest.json") {
                 if op != "redsys.operation_response" {

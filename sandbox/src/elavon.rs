@@ -1,6 +1,7 @@
 //! Santander Elavon (Realex HPP and Remote XML) at its real paths: `POST /pay` (the HPP form,
 //! `SHA1HASH` or `SHA256HASH` checked with vpos-core's `elavon::HashAlgorithm`; `HPP_VERSION=2`
-//! and the 3DS2 `HPP_*` fields are accepted and ignored), the payment page, the signed response
+//! and the 3DS2 `HPP_*` fields are accepted, the version and `HPP_CUSTOMER_EMAIL` kept for
+//! `/_sandbox/orders` beside the hash field's name), the payment page, the signed response
 //! posted to `MERCHANT_RESPONSE_URL` through the customer's browser (an auto-submitting form, as
 //! the HPP does, signed with the algorithm the form used), and `POST /remote` answering `settle`,
 //! `void` and `rebate` with hashed replies. Every hash is made with vpos-core.
@@ -44,6 +45,10 @@ pub(crate) struct Payment {
     pub response_url: Option<String>,
     /// The digest the form was signed with, which the response is signed with too.
     pub algorithm: HashAlgorithm,
+    /// `HPP_VERSION` as the form sent it (`None`: absent, HPP v1), and `HPP_CUSTOMER_EMAIL`:
+    /// what a shop's test reads back from `/_sandbox/orders` to see its 3-D Secure 2 data arrived.
+    pub hpp_version: Option<String>,
+    pub customer_email: Option<String>,
     /// `open`, `authorised`, `settled`, `declined`, `voided`.
     pub status: &'static str,
     pub pasref: String,
@@ -173,6 +178,8 @@ fn read_hpp(config: &ElavonConfig, fields: &[(String, String)]) -> Result<Paymen
         auto_settle: get("AUTO_SETTLE_FLAG") == Some("1"),
         response_url: get("MERCHANT_RESPONSE_URL").map(str::to_string),
         algorithm,
+        hpp_version: get("HPP_VERSION").map(str::to_string),
+        customer_email: get("HPP_CUSTOMER_EMAIL").map(str::to_string),
         status: "open",
         pasref: String::new(),
         authcode: String::new(),
@@ -236,6 +243,11 @@ async fn pay_page(AppState(app): AppState<Arc<App>>, Path(order): Path<String>) 
         (
             "Response to",
             response_url.unwrap_or_else(|| "(none: no MERCHANT_RESPONSE_URL)".into()),
+        ),
+        ("Signed with", p.algorithm.field().to_string()),
+        (
+            "HPP_VERSION",
+            p.hpp_version.clone().unwrap_or_else(|| "(none: v1)".into()),
         ),
     ];
     pay_page::show(
@@ -548,6 +560,9 @@ pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
                 "created": p.created,
                 "payment_page": format!("/pay/{}", p.order_id),
                 "response_url": p.response_url,
+                "hash_field": p.algorithm.field(),
+                "hpp_version": p.hpp_version,
+                "customer_email": p.customer_email,
             })
         })
         .collect()

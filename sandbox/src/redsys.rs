@@ -1,7 +1,7 @@
 //! Redsys at its real paths: `POST /sis/realizarPago` (the signed redirect form), the payment
 //! page, the signed HTTP-POST notification to `DS_MERCHANT_MERCHANTURL`, the signed return to
 //! `DS_MERCHANT_URLOK`/`URLKO`, and `POST /sis/rest/trataPeticionREST` (refund 3, confirm 2,
-//! cancel 9). Signatures are made with vpos-core (`redsys::sign`), in the version the shop used.
+//! cancel 9, a Paygold link F in `redsys_paygold.rs`). Signatures are made with vpos-core (`redsys::sign`), in the version the shop used.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +30,8 @@ use crate::pay_page;
 
 #[path = "redsys_emv3ds.rs"]
 pub(crate) mod emv3ds;
+#[path = "redsys_paygold.rs"]
+pub(crate) mod paygold;
 
 /// Largest form or REST request accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -104,6 +106,9 @@ pub(crate) struct Payment {
     pub captured: i64,
     pub refunded: i64,
     pub preauth: Preauth,
+    /// Where a Paygold link was sent (`DS_MERCHANT_CUSTOMER_MOBILE` / `_MAIL`), for a payment
+    /// opened by a type `F` REST request (`redsys_paygold.rs`) rather than `realizarPago`.
+    pub paygold_to: Option<String>,
     /// What Redsys's status query reports for the order: the sale (or pre-authorisation)
     /// once the customer chose, then each confirm, cancel and refund carried out, oldest first.
     pub operations: Vec<Recorded>,
@@ -595,6 +600,25 @@ fn start_payment(app: &App, signed: &Signed, transaction_type: &str) -> Result<(
         extra_parameters: Default::default(),
     };
     order.validate().map_err(|e| core_error(&e))?;
+    open_payment(
+        app,
+        signed.version,
+        order,
+        signed.string("DS_MERCHANT_MERCHANTNAME"),
+        None,
+    )
+}
+
+/// Records a validated order as open, unless its number was used already: the checkout's
+/// payment, or the one a Paygold link (`paygold_to`) is for.
+pub(super) fn open_payment(
+    app: &App,
+    version: SignatureVersion,
+    order: redsys::Order,
+    merchant_name: Option<String>,
+    paygold_to: Option<String>,
+) -> Result<(), SisError> {
+    let amount = order.amount;
     let mut inner = app.lock();
     if let Some(existing) = inner.redsys.payments.get(&order.order)
         && existing.status != Status::Open
@@ -613,14 +637,17 @@ fn start_payment(app: &App, signed: &Signed, transaction_type: &str) -> Result<(
         Payment {
             order: order.order.clone(),
             created: clock::rfc3339(clock::now_ms()),
-            version: signed.version,
+            version,
             amount,
-            transaction_type: if transaction_type == "1" { "1" } else { "0" },
+            transaction_type: match order.transaction_type {
+                TransactionType::Preauthorization => "1",
+                _ => "0",
+            },
             merchant_url: order.merchant_url,
             url_ok: order.url_ok,
             url_ko: order.url_ko,
             description: order.product_description,
-            merchant_name: signed.string("DS_MERCHANT_MERCHANTNAME"),
+            merchant_name,
             merchant_data: order.merchant_data,
             consumer_language: order.consumer_language,
             wants_reference: order.identifier.as_deref() == Some("REQUIRED"),
@@ -629,6 +656,7 @@ fn start_payment(app: &App, signed: &Signed, transaction_type: &str) -> Result<(
             captured: 0,
             refunded: 0,
             preauth: Preauth::None,
+            paygold_to,
             operations: Vec::new(),
         },
     );
@@ -670,6 +698,12 @@ async fn pay_page(AppState(app): AppState<Arc<App>>, Path(order): Path<String>) 
         ("Description", p.description.clone().unwrap_or_default()),
         ("Amount", pay_page::amount(&p.amount)),
         ("Operation", operation.to_string()),
+        (
+            "Paygold link sent to",
+            p.paygold_to
+                .clone()
+                .unwrap_or_else(|| "(no link: realizarPago)".into()),
+        ),
         ("Signature version", p.version.as_str().to_string()),
         (
             "Notification to",
@@ -1258,6 +1292,7 @@ async fn trata_peticion(
     let kind = signed.get("DS_MERCHANT_TRANSACTIONTYPE").unwrap_or("");
     let kind = match kind {
         "2" | "3" | "9" => kind.to_string(),
+        "F" | "f" => return paygold::trata(&app, &signed).await,
         "0" | "1" => {
             return rest_error(
                 &app,
@@ -1274,7 +1309,7 @@ async fn trata_peticion(
                 &order,
                 &SisError::new(
                     "SIS0023",
-                    format!("DS_MERCHANT_TRANSACTIONTYPE {other:?}: REST knows 2, 3 and 9"),
+                    format!("DS_MERCHANT_TRANSACTIONTYPE {other:?}: REST knows 2, 3, 9 and F"),
                 ),
             );
         }
@@ -1355,6 +1390,7 @@ pub(crate) fn orders(inner: &Inner) -> Vec<serde_json::Value> {
                 "created": p.created,
                 "payment_page": format!("/sis/pago/{}", p.order),
                 "merchant_url": p.merchant_url,
+                "paygold_to": p.paygold_to,
             })
         })
         .collect()

@@ -126,6 +126,10 @@ async fn auto_settled_payment_is_paid_and_the_browser_form_posts_the_signed_resp
         .unwrap()
         .clone();
     assert_eq!(o["status"], "settled");
+    // An HPP v1 form: SHA1HASH, no HPP_VERSION nor e-mail.
+    assert_eq!(o["hash_field"], "SHA1HASH");
+    assert_eq!(o["hpp_version"], serde_json::Value::Null);
+    assert_eq!(o["customer_email"], serde_json::Value::Null);
 
     checkout(&config, "ORD-2").await;
     let paid = pay(&sandbox, "elavon", "ORD-2", "authorised")
@@ -198,6 +202,23 @@ async fn sha256_checkout_with_cardholder_data_is_answered_with_sha256hash() {
     );
     let verified = response(&config, &paid).expect("SHA256HASH verifies with vpos-core");
     assert_eq!(*verified.event().status(), Reported::Succeeded);
+    // What the sandbox received, as a shop's e2e reads it back.
+    let orders = client()
+        .get(&format!("{}/_sandbox/orders", sandbox.url()))
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    let o = orders["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["order"] == "ORD-256")
+        .unwrap()
+        .clone();
+    assert_eq!(o["hash_field"], "SHA256HASH");
+    assert_eq!(o["hpp_version"], "2");
+    assert_eq!(o["customer_email"], "ana@example.com");
     // A sha1 shop finds no SHA1HASH in it.
     assert_eq!(
         response(&sha1, &paid).unwrap_err().code(),

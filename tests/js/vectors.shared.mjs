@@ -133,6 +133,8 @@ function operations(api) {
       const body = parseJson(request.body);
       return { request, body, parameters: b64json(body.Ds_MerchantParameters) };
     },
+    'redsys.paygold_request': (i) => rs(i).paygoldRequest(i.link),
+    'redsys.paygold_reply': (i) => rs(i).paygoldParseReply(i.link, i.reply),
     'redsys.emv3ds_inicia_request': (i) => rs(i).emv3dsIniciaRequest(i.payment),
     'redsys.emv3ds_trata_request': (i) => rs(i).emv3dsTrataRequest(i.payment, i.authentication),
     'redsys.emv3ds_challenge_request': (i) => rs(i).emv3dsChallengeRequest(i.payment, i.challenge),

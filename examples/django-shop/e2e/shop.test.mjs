@@ -1,7 +1,8 @@
 // The demo shop in a real headless Chromium (Debian's, driven by playwright-core) against the
 // real gateway emulator: demo.py starts hostedpay-sandbox and the Django shop on free ports of
 // 127.0.0.1, exactly as `make demo` does. For every gateway (FloCash, Redsys, CECA, Santander
-// Elavon, PayPal (classic), Bitpay; "PayPal", Orders v2, in a test of its own) a customer buys,
+// Elavon (HPP v2 with SHA-256: the posted form and the sandbox checked), PayPal (classic), Bitpay;
+// "PayPal", Orders v2, in a test of its own) a customer buys,
 // pays on the sandbox's page and watches the order page reach `paid`; then, with the gateway misbehaving (first delivery dropped, first
 // post-back failing, every notification delivered twice, as far as the gateway has each),
 // another purchase still moves the payment to `paid` exactly once. Last, nothing stuck: a Redsys
@@ -168,19 +169,45 @@ const GATEWAYS = [
     faults: { duplicate: 2 }, why: 'Redsys makes one attempt: duplicates only' },
   { name: 'ceca', page: '/tpvweb/tpv/pago/', button: '#outcome-paid', changes: [['new', 'paid']], notes: 1,
     faults: { duplicate: 2 }, why: 'CECA makes one attempt: duplicates only' },
-  { name: 'elavon', page: '/pay/', button: '#outcome-authorised', changes: [['new', 'paid']], notes: 1 },
+  { name: 'elavon', page: '/pay/', button: '#outcome-authorised', changes: [['new', 'paid']], notes: 1,
+    form: '/pay', checkForm: checkElavonForm },
   { name: 'paypal', page: '/cgi-bin/webscr/pay/', button: '#outcome-completed', changes: [['new', 'paid']], notes: 1,
     faults: { drop_first: 1, postback_fail: 1, duplicate: 2 }, why: 'PayPal resends until HTTP 200' },
   { name: 'bitpay', page: '/invoice?id=', button: '#outcome-paid', changes: [['new', 'pending'], ['pending', 'paid']], notes: 2,
     faults: { drop_first: 1, duplicate: 2 }, why: 'Bitpay retries until HTTP 200' },
 ];
 
-/** Product page → Buy → checkout → "Pay with <gateway>" → the sandbox's page. */
+/**
+ * Santander Elavon, HPP v2 with SHA-256 (docs/3ds.md): the form the browser posted carries
+ * SHA256HASH (no SHA1HASH), HPP_VERSION=2 and the demo customer's e-mail; and the sandbox, which
+ * verified that SHA-256 hash, recorded the same.
+ */
+async function checkElavonForm(fields) {
+  assert.match(fields.get('SHA256HASH') ?? '', /^[0-9a-f]{64}$/, 'the form is signed with SHA256HASH');
+  assert.equal(fields.has('SHA1HASH'), false, 'and not with SHA1HASH');
+  assert.equal(fields.get('HPP_VERSION'), '2');
+  assert.equal(fields.get('HPP_CUSTOMER_EMAIL'), 'ana@example.com');
+  assert.equal(fields.get('HPP_BILLING_COUNTRY'), '724', 'Spain, ISO 3166-1 numeric');
+  const { orders } = await getJson(`${demo.info.sandbox}/_sandbox/orders`);
+  const seen = orders.find((o) => o.gateway === 'elavon' && o.order === fields.get('ORDER_ID'));
+  assert.ok(seen, `the sandbox has order ${fields.get('ORDER_ID')}`);
+  assert.deepEqual([seen.hash_field, seen.hpp_version, seen.customer_email],
+    ['SHA256HASH', '2', 'ana@example.com']);
+}
+
+/** Product page → Buy → checkout → "Pay with <gateway>" → the sandbox's page. Returns the
+ * fields the browser posted to the sandbox when `gw.form` names the path it posts to. */
 async function buyWith(page, gw) {
   await page.goto(`${demo.info.shop}/`);
   await Promise.all([page.waitForURL('**/checkout/'), page.click('#buy')]);
-  await Promise.all([page.waitForURL(`${demo.info.sandbox}${gw.page}**`), page.click(`#pay-with-${gw.name}`)]);
+  const [posted] = await Promise.all([
+    gw.form ? page.waitForRequest((r) => r.url() === `${demo.info.sandbox}${gw.form}` && r.method() === 'POST')
+      : null,
+    page.waitForURL(`${demo.info.sandbox}${gw.page}**`),
+    page.click(`#pay-with-${gw.name}`),
+  ]);
   assert.ok(await page.isVisible(gw.button), `the ${gw.name} page offers ${gw.button}`);
+  return posted ? new URLSearchParams(posted.postData()) : null;
 }
 
 /** Pays on the sandbox page; resolves on the order page once it shows `paid`. */
@@ -196,7 +223,8 @@ for (const gw of GATEWAYS) {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
-    await buyWith(page, gw);
+    const fields = await buyWith(page, gw);
+    if (gw.checkForm) await gw.checkForm(fields);
     await page.screenshot({ path: join(SHOTS, `${gw.name}-1-sandbox-page.png`), fullPage: true });
     await payOnSandbox(page, gw);
     await until('every status change in the table',

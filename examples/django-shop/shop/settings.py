@@ -124,6 +124,8 @@ VPOS = {
         "response_url": f"{SHOP_URL}/elavon/response/",
         "currency": "USD",
         "auto_settle": True,
+        # SHA256HASH instead of SHA1HASH on the form, and required on the response (docs/3ds.md).
+        "hash_algorithm": "sha256",
     },
     "paypal": {
         "business": "sales@demoshop.com",  # the sandbox's default business account

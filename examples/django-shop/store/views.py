@@ -36,12 +36,12 @@ GATEWAYS = [
 ]
 LABELS = {name: label for name, label, _what in GATEWAYS}
 #: 3-D Secure 2 data of the demo's customer (docs/3ds.md): a real shop takes it from the
-#: customer's account and addresses. Sent to CECA (`datos_acs_20`); the other gateways' sandbox
-#: pages do not show it yet.
+#: customer's account and addresses. Sent to CECA (`datos_acs_20`) and Santander Elavon (HPP v2:
+#: `HPP_VERSION=2`, `HPP_CUSTOMER_EMAIL`, the billing address).
 CARDHOLDER = {"name": "Ana García", "email": "ana@example.com",
               "billing": {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"},
               "account": {"age": "more_than_60_days"}}
-THREE_DS = {"ceca"}
+THREE_DS = {"ceca", "elavon"}
 ORDER_KEY = "store_order_key"
 #: Session key prefix: when the customer came back from the gateway's page, per order.
 RETURNED = "store_returned:"

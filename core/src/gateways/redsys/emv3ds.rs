@@ -290,7 +290,7 @@ pub fn parse_inicia_peticion_response(
     payment: &Payment,
     reply: &Reply,
 ) -> Result<CardConfiguration> {
-    let read = read_reply(config, payment, reply)?;
+    let read = read_reply(config, &payment.order, &payment.amount, reply)?;
     let emv3ds = read
         .emv3ds
         .as_ref()
@@ -590,7 +590,7 @@ pub fn parse_trata_peticion_response(
     payment: &Payment,
     reply: &Reply,
 ) -> Result<Step> {
-    let read = read_reply(config, payment, reply)?;
+    let read = read_reply(config, &payment.order, &payment.amount, reply)?;
     let has_response = lookup(&read.pairs, "Ds_Response").is_some_and(|v| !v.is_empty());
     let challenge = read
         .emv3ds
@@ -658,7 +658,7 @@ pub fn parse_challenge_response(
     payment: &Payment,
     reply: &Reply,
 ) -> Result<Verified<Notification>> {
-    let read = read_reply(config, payment, reply)?;
+    let read = read_reply(config, &payment.order, &payment.amount, reply)?;
     if let Some(emv3ds) = &read.emv3ds
         && info(emv3ds)? == "ChallengeRequest"
     {
@@ -671,8 +671,8 @@ pub fn parse_challenge_response(
 }
 
 /// A verified reply, its signed parameters split into the flat ones and `Ds_EMV3DS`.
-struct ReadReply {
-    pairs: Vec<(String, String)>,
+pub(super) struct ReadReply {
+    pub(super) pairs: Vec<(String, String)>,
     emv3ds: Option<serde_json::Map<String, serde_json::Value>>,
     signed_text: String,
     signature: String,
@@ -680,9 +680,17 @@ struct ReadReply {
     raw: Vec<u8>,
 }
 
-fn read_reply(config: &Config, payment: &Payment, reply: &Reply) -> Result<ReadReply> {
+/// Reads a signed REST reply about `order` (EMV3DS here, Paygold in `super::paygold`): the
+/// envelope, the signature with `order`'s key, then the order, merchant, currency and amount it
+/// names, each compared with the request's.
+pub(super) fn read_reply(
+    config: &Config,
+    order: &str,
+    amount: &Amount,
+    reply: &Reply,
+) -> Result<ReadReply> {
     config.validate()?;
-    check_order_number(&payment.order)?;
+    check_order_number(order)?;
     let (body, value) = super::rest::read_envelope(reply, "the request")?;
     let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
     let signed_text = text("Ds_MerchantParameters")
@@ -700,7 +708,7 @@ fn read_reply(config: &Config, payment: &Payment, reply: &Reply) -> Result<ReadR
     // before a byte of it is interpreted.
     config
         .key_for(version)?
-        .verify(&payment.order, signed_text.as_bytes(), signature)?;
+        .verify(order, signed_text.as_bytes(), signature)?;
     let json = decode_parameters(signed_text)?;
     let not_object = || Error::invalid("Ds_MerchantParameters", "is not a JSON object");
     let serde_json::Value::Object(mut object) =
@@ -721,8 +729,8 @@ fn read_reply(config: &Config, payment: &Payment, reply: &Reply) -> Result<ReadR
     };
     let flat = serde_json::to_vec(&object).map_err(|_| not_object())?;
     let pairs = decode_json_parameters(&flat)?;
-    let order = lookup(&pairs, "Ds_Order").ok_or_else(|| Error::missing("Ds_Order"))?;
-    if order != payment.order {
+    let order_named = lookup(&pairs, "Ds_Order").ok_or_else(|| Error::missing("Ds_Order"))?;
+    if order_named != order {
         return Err(
             Error::new(ErrorCode::OrderMismatch, "the reply is for another order")
                 .with_field("Ds_Order"),
@@ -738,8 +746,7 @@ fn read_reply(config: &Config, payment: &Payment, reply: &Reply) -> Result<ReadR
         .with_field("Ds_MerchantCode"));
     }
     if let Some(currency) = lookup(&pairs, "Ds_Currency")
-        && currency.trim_start_matches('0')
-            != payment.amount.currency().numeric().to_string().as_str()
+        && currency.trim_start_matches('0') != amount.currency().numeric().to_string().as_str()
     {
         return Err(Error::new(
             ErrorCode::CurrencyMismatch,
@@ -747,8 +754,8 @@ fn read_reply(config: &Config, payment: &Payment, reply: &Reply) -> Result<ReadR
         )
         .with_field("Ds_Currency"));
     }
-    if let Some(amount) = lookup(&pairs, "Ds_Amount")
-        && amount != payment.amount.minor().to_string()
+    if let Some(named) = lookup(&pairs, "Ds_Amount")
+        && named != amount.minor().to_string()
     {
         return Err(
             Error::new(ErrorCode::AmountMismatch, "the reply names another amount")
@@ -809,7 +816,7 @@ fn final_answer(
     Ok(Verified(notification))
 }
 
-fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -1062,28 +1069,12 @@ fn signed_request(
     .map(|(k, v)| format!("{}:{}", text(k), text(&v)))
     .collect();
     fields.push(format!("{}:{emv3ds}", text("DS_MERCHANT_EMV3DS")));
-    let json = format!("{{{}}}", fields.join(","));
-    #[derive(Serialize)]
-    #[allow(non_snake_case)]
-    struct Body<'a> {
-        Ds_SignatureVersion: &'a str,
-        Ds_MerchantParameters: &'a str,
-        Ds_Signature: &'a str,
-    }
-    let version = config.signature_version;
-    let parameters = version.encode_parameters(json.as_bytes());
-    let signature = config.key()?.sign(&payment.order, parameters.as_bytes());
-    let body = to_json(&Body {
-        Ds_SignatureVersion: version.as_str(),
-        Ds_MerchantParameters: &parameters,
-        Ds_Signature: &signature,
-    });
-    Ok(HttpRequest {
-        method: Method::Post,
+    super::rest::signed_request(
+        config,
+        &payment.order,
+        &format!("{{{}}}", fields.join(",")),
         url,
-        headers: vec![("Content-Type".into(), "application/json".into())],
-        body,
-    })
+    )
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@
 //! [`Order`] and on the REST [`Operation`] (`kind: payment` charges a stored card).
 //! Host-to-host EMV 3-D Secure over REST (`iniciaPeticionREST`, 3DS Method, `trataPeticionREST`
 //! with `AuthenticationData`, the challenge and its `cres`): [`emv3ds`].
+//! Pay-by-link (Paygold, transaction type `F`: Redsys sends the customer a link by SMS or
+//! e-mail, the payment is notified like any other): [`paygold`].
 //! Parameters vpos does not model yet: [`ExtraParameters`] on the [`Order`] (validated names,
 //! never a modelled one, signed like the rest).
 
@@ -22,6 +24,7 @@ mod config;
 pub mod emv3ds;
 mod extra;
 mod notification;
+pub mod paygold;
 mod query;
 mod rest;
 mod sign;

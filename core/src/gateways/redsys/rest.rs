@@ -131,7 +131,23 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
         .iter()
         .map(|(k, v)| format!("{}:{v}", text(k)))
         .collect();
-    let json = format!("{{{}}}", fields.join(","));
+    signed_request(
+        config,
+        &operation.order,
+        &format!("{{{}}}", fields.join(",")),
+        url,
+    )
+}
+
+/// A REST request (`trataPeticionREST`, `iniciaPeticionREST`): `json`, the request's
+/// `Ds_MerchantParameters` object, encoded by the configured signature version and signed with
+/// `order`'s key, in the JSON envelope Redsys reads. The one place every REST request is signed.
+pub(super) fn signed_request(
+    config: &Config,
+    order: &str,
+    json: &str,
+    url: String,
+) -> Result<HttpRequest> {
     #[derive(Serialize)]
     #[allow(non_snake_case)]
     struct Body<'a> {
@@ -141,7 +157,8 @@ pub fn operation_request(config: &Config, operation: &Operation) -> Result<HttpR
     }
     let version = config.signature_version;
     let parameters = version.encode_parameters(json.as_bytes());
-    let signature = config.key()?.sign(&operation.order, parameters.as_bytes());
+    let signature = config.key()?.sign(order, parameters.as_bytes());
+    // Three strings: serialising cannot fail.
     let body = serde_json::to_string(&Body {
         Ds_SignatureVersion: version.as_str(),
         Ds_MerchantParameters: &parameters,
