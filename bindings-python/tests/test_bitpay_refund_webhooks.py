@@ -17,33 +17,20 @@ import pytest
 from django.test import Client
 
 from hostedpay.django.models import Notification, Refund
-from tests.test_bitpay_sandbox import Box, Notifications, account_config, checkout, pytestmark  # noqa: F401
-from tests.test_paypal_rest_sandbox import Relay
-
-
-@pytest.fixture(scope="module")
-def relay() -> Iterator[Relay]:
-    r = Relay()
-    try:
-        yield r
-    finally:
-        r.close()
+from tests.sandbox import Relay
+from tests.test_bitpay_sandbox import Box, Notifications, account_config, checkout, pytestmark, relay  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def pending_box(relay: Relay) -> Iterator[Box]:
     # A minute of Bitpay time between a refund's `pending` and its `success` (a second at 60x).
-    box = Box(relay, refund_pending_seconds=60)
-    try:
+    with Box(relay, refund_pending_seconds=60) as box:
         yield box
-    finally:
-        box.close()
 
 
 @pytest.fixture
 def box(pending_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
-    status, _, _ = pending_box.request("POST", "/_sandbox/reset")
-    assert status == 200
+    pending_box.reset()
     relay.drain()
     settings.VPOS = {"bitpay": {**account_config(pending_box, relay), "postback_timeout": 10, "rest_timeout": 10}}
     yield pending_box
@@ -53,7 +40,7 @@ def box(pending_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
 def test_a_pending_refund_is_completed_by_its_webhook(box: Box, relay: Relay) -> None:
     notes = Notifications(relay)
     payment = checkout(box, "BP-20-R1", "25.00")
-    box.pay(payment.reference, "paid")
+    box.pay_invoice(payment.reference, "paid")
     status, note = notes.take("confirmed")
     assert status == 200, (note.verdict, note.error_code, note.detail)
 
@@ -93,7 +80,7 @@ def test_a_pending_refund_is_completed_by_its_webhook(box: Box, relay: Relay) ->
 def test_a_webhook_for_an_unknown_refund_is_stored_and_answered_for_a_retry(box: Box, relay: Relay) -> None:
     notes = Notifications(relay)
     payment = checkout(box, "BP-20-R2", "25.00")
-    box.pay(payment.reference, "paid")
+    box.pay_invoice(payment.reference, "paid")
     status, _ = notes.take("confirmed")
     assert status == 200
     body = json.dumps({"event": {"code": 3004, "name": "refund_success"},

@@ -14,15 +14,8 @@ and ``complete``: a second here.
 from __future__ import annotations
 
 import json
-import os
-import queue
-import subprocess
-import tempfile
-import threading
-import time
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Dict, Iterator, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 from cryptography.fernet import Fernet
@@ -32,17 +25,9 @@ from django.test import Client
 import hostedpay
 from hostedpay.django.accounts import MerchantAccount
 from hostedpay.django.models import Notification, Payment, Refund
-from tests.redsys_helpers import REPO, cargo
-from tests.test_paypal_rest_sandbox import Box as _PayPalBox
-from tests.test_paypal_rest_sandbox import Relay
+from tests.sandbox import REPO, Relay, Sandbox, needs_sandbox
 
-SANDBOX_BINARY = os.environ.get("HOSTEDPAY_SANDBOX")
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(cargo() is None and not SANDBOX_BINARY,
-                       reason="needs cargo (or HOSTEDPAY_SANDBOX) to run the project's hostedpay-sandbox"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_sandbox]
 
 #: The sandbox's current-API credentials (sandbox/src/config.rs). The key is the published
 #: TEST-ONLY key of sandbox/testdata/: the sandbox knows its public half only.
@@ -52,41 +37,19 @@ MERCHANT_KEY = (REPO / "sandbox" / "testdata" / "bitpay-merchant-test.key.pem").
 RETURN_URL = "http://127.0.0.1:9/shop/return/"
 
 
-class Box(_PayPalBox):
-    """The sandbox with a minute of Bitpay time between confirmations (a second at 60x)."""
+class Box(Sandbox):
+    """The sandbox with a minute of Bitpay time between confirmations (a second at 60x);
+    ``bitpay`` overrides more of its Bitpay configuration (``refund_pending_seconds`` …)."""
 
     def __init__(self, relay: Relay, **bitpay: Any) -> None:  # noqa: ARG002 - notificationURL is per invoice
-        self.config = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
-        json.dump({"bitpay": {"confirm_seconds": 60, **bitpay}}, self.config)
-        self.config.close()
-        command = [SANDBOX_BINARY] if SANDBOX_BINARY else [cargo() or "cargo", "run", "-q", "-p", "vpos-sandbox",
-                                                           "--"]
-        self.proc = subprocess.Popen(
-            [*command, "--listen", "127.0.0.1:0", "--time-scale", "60", "--seed", "20", "--config", self.config.name],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        prefix = "hostedpay-sandbox listening on "
-        if not line.startswith(prefix):
-            self.close()
-            raise RuntimeError(f"hostedpay-sandbox did not start: {line!r}")
-        self.base = line[len(prefix):].strip()
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def close(self) -> None:
-        super().close()
-        Path(self.config.name).unlink(missing_ok=True)
+        super().__init__("--time-scale", "60", "--seed", "20",
+                         config={"bitpay": {"confirm_seconds": 60, **bitpay}})
 
     def invoice(self, invoice_id: str) -> Dict[str, Any]:
-        rows = [o for o in self.json("/_sandbox/orders")["orders"]
-                if o.get("gateway") == "bitpay" and o.get("order") == invoice_id]
-        assert len(rows) == 1, rows
-        return rows[0]
+        return self.order("bitpay", invoice_id)
 
-    def pay(self, invoice_id: str, outcome: str) -> None:
-        status, _, body = self.request("POST", "/_sandbox/pay", json.dumps(
-            {"gateway": "bitpay", "order": invoice_id, "outcome": outcome}).encode())
-        assert status == 200, body
+    def pay_invoice(self, invoice_id: str, outcome: str) -> None:
+        self.pay("bitpay", invoice_id, outcome)
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +63,8 @@ def relay() -> Iterator[Relay]:
 
 @pytest.fixture(scope="module")
 def module_box(relay: Relay) -> Iterator[Box]:
-    box = Box(relay)
-    try:
+    with Box(relay) as box:
         yield box
-    finally:
-        box.close()
 
 
 def account_config(box: Box, relay: Relay) -> Dict[str, Any]:
@@ -114,8 +74,7 @@ def account_config(box: Box, relay: Relay) -> Dict[str, Any]:
 
 @pytest.fixture
 def box(module_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
-    status, _, _ = module_box.request("POST", "/_sandbox/reset")
-    assert status == 200
+    module_box.reset()
     relay.drain()
     settings.VPOS = {"bitpay": {**account_config(module_box, relay), "postback_timeout": 10, "rest_timeout": 10}}
     yield module_box
@@ -131,21 +90,18 @@ class Notifications:
     def take(self, status: str, seconds: float = 20) -> Tuple[int, Notification]:
         """Posts the sandbox's deliveries up to the one announcing ``status``; returns the
         view's answer to it and what was stored."""
-        deadline = time.monotonic() + seconds
-        while True:
-            left = deadline - time.monotonic()
-            assert left > 0, f"no {status} notification came"
-            try:
-                headers, body, answer = self.relay.inbox.get(timeout=left)
-            except queue.Empty:
-                continue
+        last: List[Tuple[int, Notification]] = []
+
+        def handle(headers: Dict[str, str], body: bytes) -> Tuple[int, bool]:
             content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
             response = self.client.post(self.path, data=body, content_type=content_type)
-            answer.put(response.status_code)
-            if json.loads(body)["data"]["status"] == status:
-                note = Notification.objects.order_by("pk").last()
-                assert note is not None
-                return response.status_code, note
+            note = Notification.objects.order_by("pk").last()
+            assert note is not None
+            last.append((response.status_code, note))
+            return response.status_code, json.loads(body)["data"]["status"] == status
+
+        self.relay.serve(f"no {status} notification came", handle, seconds)
+        return last[-1]
 
 
 def checkout(box: Box, order_id: str, amount: str, account: str = "default") -> Payment:
@@ -163,7 +119,7 @@ def checkout(box: Box, order_id: str, amount: str, account: str = "default") -> 
 def test_pay_to_confirmed_then_partial_refund_and_the_rest_from_the_admin(box: Box, relay: Relay) -> None:
     notes = Notifications(relay)
     payment = checkout(box, "BP-20-1", "25.00")
-    box.pay(payment.reference, "paid")
+    box.pay_invoice(payment.reference, "paid")
     status, note = notes.take("confirmed")
     assert status == 200, (note.verdict, note.error_code, note.detail)
     payment.refresh_from_db()
@@ -200,7 +156,7 @@ def test_pay_to_confirmed_then_partial_refund_and_the_rest_from_the_admin(box: B
 def test_paid_over_is_paid_with_the_exception_kept(box: Box, relay: Relay) -> None:
     notes = Notifications(relay)
     payment = checkout(box, "BP-20-2", "5.00")
-    box.pay(payment.reference, "paid-over")
+    box.pay_invoice(payment.reference, "paid-over")
     status, note = notes.take("confirmed")
     assert status == 200
     # The fetched invoice's exceptionStatus rides in the stored status code.
@@ -212,7 +168,7 @@ def test_paid_over_is_paid_with_the_exception_kept(box: Box, relay: Relay) -> No
 def test_partial_payment_expires_and_is_cancelled_with_the_exception_kept(box: Box, relay: Relay) -> None:
     notes = Notifications(relay)
     payment = checkout(box, "BP-20-3", "5.00")
-    box.pay(payment.reference, "paid-partial")
+    box.pay_invoice(payment.reference, "paid-partial")
     status, note = notes.take("expired")
     assert (status, note.status_code) == (200, "expired:paidPartial")
     payment.refresh_from_db()
@@ -232,7 +188,7 @@ def test_database_account_keeps_the_key_and_tokens_encrypted(box: Box, relay: Re
         assert value not in stored["secrets"] and value not in repr(account)
     notes = Notifications(relay, "/vpos/bitpay/crypto/")
     payment = checkout(box, "BP-20-4", "7.50", account="crypto")
-    box.pay(payment.reference, "paid")
+    box.pay_invoice(payment.reference, "paid")
     status, note = notes.take("confirmed")
     assert (status, note.account) == (200, "crypto")
     payment.refresh_from_db()
