@@ -10,18 +10,14 @@ vpos-core. The EMV 3DS object's key names and order are those of docs/3ds.md.
 Run from anywhere: python3 scripts/gen_redsys_emv3ds.py (needs `cryptography`).
 """
 import base64
-import hashlib
-import hmac
 import json
 import pathlib
 
-from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives.ciphers import Cipher, modes
+from redsys_sign import KEY, sign
 
 VECTORS = pathlib.Path(__file__).resolve().parent.parent / "tests/vectors/redsys"
 OUT = VECTORS / "emv3ds.json"
 OUT_EXTRA = VECTORS / "extra_parameters.json"
-KEY = "sq7HjrUOBfKmC576ILgskD5srU870gJ7"  # Redsys's public test key
 CONFIG = {"merchant_code": "999008881", "terminal": "1", "secret_key": KEY,
           "checkout_url": "https://sis-t.redsys.es:25443/sis/realizarPago",
           "merchant_url": "https://shop.example/n", "url_ok": "https://shop.example/ok",
@@ -36,15 +32,6 @@ AGE = {"no_account": "01", "this_transaction": "02", "less_than_30_days": "03",
        "from_30_to_60_days": "04", "more_than_60_days": "05"}
 CHALLENGE = {"no_preference": "01", "no_challenge_requested": "02",
              "challenge_requested": "03", "challenge_mandated": "04"}
-
-
-def sign(order, params_b64):
-    key = base64.b64decode(KEY)
-    data = order.encode()
-    data += b"\0" * (-len(data) % 8)
-    enc = Cipher(TripleDES(key), modes.CBC(b"\0" * 8)).encryptor()
-    order_key = enc.update(data) + enc.finalize()
-    return base64.b64encode(hmac.new(order_key, params_b64.encode(), hashlib.sha256).digest()).decode()
 
 
 def emv3ds(ch):

@@ -11,17 +11,14 @@ vpos-core. Parameter names, order and the Ds_EMV3DS shapes are those of docs/3ds
 (needs `cryptography`).
 """
 import base64
-import hashlib
-import hmac
 import json
 import pathlib
 import urllib.parse
 
-from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives.ciphers import Cipher, modes
+import redsys_sign
+from redsys_sign import KEY, dumps, sign
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests/vectors/redsys/emv3ds_rest.json"
-KEY = "sq7HjrUOBfKmC576ILgskD5srU870gJ7"  # Redsys's public test key
 REST = "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"
 INICIA = "https://sis-t.redsys.es:25443/sis/rest/iniciaPeticionREST"
 CONFIG = {"merchant_code": "999008881", "terminal": "1", "secret_key": KEY,
@@ -39,23 +36,8 @@ CREQ = "eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6IjhkZTg0NDMwIiwiYWNzVHJhbnNJRCI6ImFiYyJ9
 CRES = "eyJ0cmFuc1N0YXR1cyI6IlkifQ"
 
 
-def dumps(obj):
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def sign(order, params_b64):
-    key = base64.b64decode(KEY)
-    data = order.encode()
-    data += b"\0" * (-len(data) % 8)
-    enc = Cipher(TripleDES(key), modes.CBC(b"\0" * 8)).encryptor()
-    order_key = enc.update(data) + enc.finalize()
-    return base64.b64encode(hmac.new(order_key, params_b64.encode(), hashlib.sha256).digest()).decode()
-
-
 def envelope(params, order=ORDER, sign_order=None):
-    b64 = base64.b64encode(dumps(params).encode()).decode()
-    return {"Ds_SignatureVersion": "HMAC_SHA256_V1", "Ds_MerchantParameters": b64,
-            "Ds_Signature": sign(sign_order or order, b64)}
+    return redsys_sign.envelope(params, sign_order or order)
 
 
 ID_CARD = {"id_oper": "a1b2c3d4e5f6"}

@@ -9,17 +9,13 @@ zero-padded to a multiple of 8; then HMAC-SHA256 over the Base64 parameters), in
 vpos-core. Parameter names and their order are those of docs/3ds.md ("Redsys: pay-by-link
 (Paygold)"). Run from anywhere: python3 scripts/gen_redsys_paygold.py (needs `cryptography`).
 """
-import base64
-import hashlib
-import hmac
 import json
 import pathlib
 
-from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives.ciphers import Cipher, modes
+import redsys_sign
+from redsys_sign import KEY, dumps, sign
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests/vectors/redsys/paygold.json"
-KEY = "sq7HjrUOBfKmC576ILgskD5srU870gJ7"  # Redsys's public test key
 REST = "https://sis-t.redsys.es:25443/sis/rest/trataPeticionREST"
 SANDBOX_REST = "http://127.0.0.1:8080/sis/rest/trataPeticionREST"
 CONFIG = {"merchant_code": "999008881", "terminal": "1", "secret_key": KEY,
@@ -35,23 +31,8 @@ ORDER = "1234PG000001"
 LINK = "https://sis-t.redsys.es:25443/sis/p2f?t=8f0e3c1d2b4a"
 
 
-def dumps(obj):
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def sign(order, params_b64):
-    key = base64.b64decode(KEY)
-    data = order.encode()
-    data += b"\0" * (-len(data) % 8)
-    enc = Cipher(TripleDES(key), modes.CBC(b"\0" * 8)).encryptor()
-    order_key = enc.update(data) + enc.finalize()
-    return base64.b64encode(hmac.new(order_key, params_b64.encode(), hashlib.sha256).digest()).decode()
-
-
 def envelope(params, order=ORDER):
-    b64 = base64.b64encode(dumps(params).encode()).decode()
-    return {"Ds_SignatureVersion": "HMAC_SHA256_V1", "Ds_MerchantParameters": b64,
-            "Ds_Signature": sign(order, b64)}
+    return redsys_sign.envelope(params, order)
 
 
 def link(**kw):
