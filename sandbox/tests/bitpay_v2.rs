@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Shop, client, pay, sandbox};
+use common::{Shop, client, order_row, pay, sandbox};
 use vpos_core::gateways::bitpay::{self, MerchantKey, RefundRequest};
 use vpos_core::{Amount, Currency, ErrorCode, HttpRequest, Reply, Reported, Secret};
 use vpos_sandbox::config::{
@@ -95,17 +95,7 @@ fn refund(invoice: &str, value: &str, guid: &str) -> RefundRequest {
 }
 
 async fn order_state(sandbox: &Sandbox, invoice: &str) -> serde_json::Value {
-    let r = client()
-        .get(&format!("{}/_sandbox/orders", sandbox.url()))
-        .await
-        .unwrap();
-    r.json().unwrap()["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["order"] == invoice)
-        .cloned()
-        .unwrap()
+    order_row(sandbox, "order", invoice).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{client, pay, post_form, sandbox};
+use common::{client, order_row, pay, post_form, sandbox};
 use vpos_core::gateways::elavon::{self, RemoteKind, RemoteOperation};
 use vpos_core::{Action, ErrorCode, Reply, Reported};
 use vpos_sandbox::{Config, Sandbox};
@@ -112,19 +112,7 @@ async fn auto_settled_payment_is_paid_and_the_browser_form_posts_the_signed_resp
             && html.contains("name=\"SHA1HASH\""),
         "{html}"
     );
-    let orders = client()
-        .get(&format!("{}/_sandbox/orders", sandbox.url()))
-        .await
-        .unwrap()
-        .json()
-        .unwrap();
-    let o = orders["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["gateway"] == "elavon")
-        .unwrap()
-        .clone();
+    let o = order_row(&sandbox, "gateway", "elavon").await;
     assert_eq!(o["status"], "settled");
     // An HPP v1 form: SHA1HASH, no HPP_VERSION nor e-mail.
     assert_eq!(o["hash_field"], "SHA1HASH");
@@ -203,19 +191,7 @@ async fn sha256_checkout_with_cardholder_data_is_answered_with_sha256hash() {
     let verified = response(&config, &paid).expect("SHA256HASH verifies with vpos-core");
     assert_eq!(*verified.event().status(), Reported::Succeeded);
     // What the sandbox received, as a shop's e2e reads it back.
-    let orders = client()
-        .get(&format!("{}/_sandbox/orders", sandbox.url()))
-        .await
-        .unwrap()
-        .json()
-        .unwrap();
-    let o = orders["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["order"] == "ORD-256")
-        .unwrap()
-        .clone();
+    let o = order_row(&sandbox, "order", "ORD-256").await;
     assert_eq!(o["hash_field"], "SHA256HASH");
     assert_eq!(o["hpp_version"], "2");
     assert_eq!(o["customer_email"], "ana@example.com");

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{Received, Shop, apply, client, events_until, sandbox, send};
+use common::{Received, Shop, apply, client, events_until, order_row, sandbox, send};
 use serde_json::{Value, json};
 use vpos_core::gateways::paypal::{
     self, AccessToken, Intent, OrderCreate, OrderReply, RestConfig, WebhookFact,
@@ -465,19 +465,7 @@ async fn capture_flow_signed_webhooks_refunds_until_used_up() {
     );
 
     // The dashboard follows.
-    let orders = client()
-        .get(&format!("{}/_sandbox/orders", rest.sandbox.url()))
-        .await
-        .unwrap()
-        .json()
-        .unwrap();
-    let row = orders["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["order"] == id.as_str())
-        .unwrap()
-        .clone();
+    let row = order_row(&rest.sandbox, "order", &id).await;
     assert_eq!(row["gateway"], "paypal_rest");
     assert_eq!(row["order_id"], "ORDER-1");
     assert_eq!(row["state"], "refunded");
@@ -640,19 +628,7 @@ async fn authorize_partial_captures_then_void() {
     let n = verified(&rest, voided_hook).await;
     assert_eq!(n.events()[0].key(), voided.event().key());
 
-    let orders = client()
-        .get(&format!("{}/_sandbox/orders", rest.sandbox.url()))
-        .await
-        .unwrap()
-        .json()
-        .unwrap();
-    let row = orders["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["order"] == id.as_str())
-        .unwrap()
-        .clone();
+    let row = order_row(&rest.sandbox, "order", &id).await;
     assert_eq!(
         (row["state"].as_str(), row["captured_minor"].as_i64()),
         (Some("captured"), Some(5000))
@@ -1058,19 +1034,7 @@ async fn a_reversal_takes_back_what_is_left() {
     );
     let r = common::pay(&rest.sandbox, "paypal_rest", &id, "reverse").await;
     assert_eq!(r.status, 409, "{}", r.text());
-    let orders = client()
-        .get(&format!("{}/_sandbox/orders", rest.sandbox.url()))
-        .await
-        .unwrap()
-        .json()
-        .unwrap();
-    let row = orders["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["order"] == id.as_str())
-        .unwrap()
-        .clone();
+    let row = order_row(&rest.sandbox, "order", &id).await;
     assert_eq!(row["state"], "reversed");
 }
 

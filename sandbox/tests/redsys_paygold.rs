@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Shop, apply, client, post_form, sandbox, send};
+use common::{Shop, apply, client, order_row, post_form, sandbox, send};
 use vpos_core::gateways::redsys::{self, paygold};
 use vpos_core::{ErrorCode, Outcome, PaymentSnapshot, PaymentStatus, Reported};
 use vpos_sandbox::Config;
@@ -42,19 +42,7 @@ async fn a_link_is_paid_and_its_notification_moves_the_payment_to_paid() {
         "amount": {"value": "25.00", "currency": "EUR"}, "status": "new"}))
     .unwrap();
     assert!(shop.received().is_empty());
-    let orders: serde_json::Value = client()
-        .get(&format!("{}/_sandbox/orders", sandbox.url()))
-        .await
-        .unwrap()
-        .json()
-        .unwrap();
-    let o = orders["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["order"] == "4321PGsbx001")
-        .unwrap()
-        .clone();
+    let o = order_row(&sandbox, "order", "4321PGsbx001").await;
     assert_eq!(o["status"], "open");
     assert_eq!(o["paygold_to"], "600000000, ana@example.com");
 

@@ -181,6 +181,26 @@ pub async fn pay(sandbox: &Sandbox, gateway: &str, order: &str, outcome: &str) -
     .await
 }
 
+/// The dashboard's rows (`/_sandbox/orders`), as a shop's e2e reads them back.
+pub async fn orders(sandbox: &Sandbox) -> Vec<Value> {
+    let r = client()
+        .get(&format!("{}/_sandbox/orders", sandbox.url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    r.json().unwrap()["orders"].as_array().unwrap().clone()
+}
+
+/// The dashboard's row whose `key` (`order`: Redsys `Ds_Order`, PayPal's id, Bitpay's invoice
+/// id; `order_id`: the shop's) is `value`.
+pub async fn order_row(sandbox: &Sandbox, key: &str, value: &str) -> Value {
+    orders(sandbox)
+        .await
+        .into_iter()
+        .find(|o| o[key] == value)
+        .unwrap_or_else(|| panic!("no sandbox order with {key} {value}"))
+}
+
 /// Every event so far.
 pub async fn events(sandbox: &Sandbox) -> Vec<Value> {
     let r = client()
