@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Shop, client, deliveries, events_until, pay, sandbox};
+use common::{Shop, client, deliveries, events_until, pay, sandbox, send};
 use vpos_core::gateways::bitpay;
 use vpos_core::{ErrorCode, Reply, Reported};
 use vpos_sandbox::{Config, Sandbox};
@@ -16,28 +16,6 @@ fn shop_config(sandbox: &Sandbox, shop: &Shop, api: &str) -> bitpay::Config {
         "notification_url": format!("{}/bitpay/notify", shop.url),
     }))
     .unwrap()
-}
-
-async fn send(request: &vpos_core::HttpRequest) -> Reply {
-    let headers: Vec<(&str, &str)> = request
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let method = format!("{:?}", request.method).to_ascii_uppercase();
-    let r = client()
-        .request(
-            &method,
-            &request.url,
-            &headers,
-            request.body.clone().into_bytes().into(),
-        )
-        .await
-        .unwrap();
-    Reply::Response {
-        status: r.status,
-        body: r.body,
-    }
 }
 
 async fn create(config: &bitpay::Config, order: &str) -> bitpay::Invoice {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Shop, client, order_row, pay, sandbox};
+use common::{Shop, order_row, pay, sandbox};
 use vpos_core::gateways::bitpay::{self, MerchantKey, RefundRequest};
 use vpos_core::{Amount, Currency, ErrorCode, HttpRequest, Reply, Reported, Secret};
 use vpos_sandbox::config::{
@@ -26,31 +26,16 @@ fn shop_config(sandbox: &Sandbox, shop: &Shop, merchant: bool) -> bitpay::Config
     serde_json::from_value(config).unwrap()
 }
 
+/// Sends as a host does, and reads the answer's status and JSON body for the assertions.
 async fn send(request: &HttpRequest) -> (u16, serde_json::Value, Reply) {
-    let headers: Vec<(&str, &str)> = request
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let method = format!("{:?}", request.method).to_ascii_uppercase();
-    let r = client()
-        .request(
-            &method,
-            &request.url,
-            &headers,
-            request.body.clone().into_bytes().into(),
-        )
-        .await
-        .unwrap();
-    let json = serde_json::from_slice(&r.body).unwrap_or_default();
-    (
-        r.status,
-        json,
-        Reply::Response {
-            status: r.status,
-            body: r.body,
-        },
-    )
+    let reply = common::send(request).await;
+    let (status, json) = match &reply {
+        Reply::Response { status, body } => {
+            (*status, serde_json::from_slice(body).unwrap_or_default())
+        }
+        Reply::Failed { error } => panic!("{} failed: {error}", request.url),
+    };
+    (status, json, reply)
 }
 
 async fn create(config: &bitpay::Config, order: &str, price: &str) -> bitpay::Invoice {

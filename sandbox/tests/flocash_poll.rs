@@ -3,11 +3,9 @@
 
 mod common;
 
-use common::{Shop, client, pay, post_form};
+use common::{Shop, pay, post_form, send};
 use vpos_core::gateways::flocash::{self, Order, PollConfig, Timestamp};
-use vpos_core::{
-    Amount, Currency, ErrorCode, Outcome, PaymentSnapshot, PaymentStatus, Reply, transition,
-};
+use vpos_core::{Amount, Currency, ErrorCode, Outcome, PaymentSnapshot, PaymentStatus, transition};
 use vpos_sandbox::Config;
 
 fn shop_config(sandbox: &vpos_sandbox::Sandbox, shop: &Shop) -> flocash::Config {
@@ -31,19 +29,6 @@ fn poll_config(sandbox: &vpos_sandbox::Sandbox, username: &str) -> PollConfig {
         "endpoint": format!("{}/FloCMS/services/APIMerchantService", sandbox.url()),
     }))
     .unwrap()
-}
-
-async fn send(request: &vpos_core::HttpRequest) -> Reply {
-    match client()
-        .post(&request.url, &request.headers[0].1, request.body.clone())
-        .await
-    {
-        Ok(r) => Reply::Response {
-            status: r.status,
-            body: r.body,
-        },
-        Err(error) => Reply::Failed { error },
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
