@@ -18,7 +18,7 @@ from django.test import Client
 
 from hostedpay.django.models import Notification, Refund
 from tests.sandbox import Relay
-from tests.test_bitpay_sandbox import Box, Notifications, account_config, checkout, pytestmark, relay  # noqa: F401
+from tests.test_bitpay_sandbox import Box, Notifications, checkout, configured, pytestmark, relay  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +30,7 @@ def pending_box(relay: Relay) -> Iterator[Box]:
 
 @pytest.fixture
 def box(pending_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
-    pending_box.reset()
-    relay.drain()
-    settings.VPOS = {"bitpay": {**account_config(pending_box, relay), "postback_timeout": 10, "rest_timeout": 10}}
-    yield pending_box
-    relay.drain()
+    yield from configured(pending_box, relay, settings)
 
 
 def test_a_pending_refund_is_completed_by_its_webhook(box: Box, relay: Relay) -> None:

@@ -72,13 +72,18 @@ def account_config(box: Box, relay: Relay) -> Dict[str, Any]:
             "api_url": box.base, "invoice_url": f"{box.base}/invoice", "notification_url": relay.url}
 
 
+def configured(box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
+    """A test's view of a module's sandbox: reset, the relay drained, the site configured for it."""
+    box.reset()
+    relay.drain()
+    settings.VPOS = {"bitpay": {**account_config(box, relay), "postback_timeout": 10, "rest_timeout": 10}}
+    yield box
+    relay.drain()
+
+
 @pytest.fixture
 def box(module_box: Box, relay: Relay, settings: Any) -> Iterator[Box]:
-    module_box.reset()
-    relay.drain()
-    settings.VPOS = {"bitpay": {**account_config(module_box, relay), "postback_timeout": 10, "rest_timeout": 10}}
-    yield module_box
-    relay.drain()
+    yield from configured(module_box, relay, settings)
 
 
 class Notifications:
