@@ -1,20 +1,15 @@
 'use strict';
 // PayPal REST (Orders v2, webhooks; driver gateway `paypal_rest`): the host's part, the OAuth
 // token. The core builds the token request and reads its reply (native); this module sends it
-// and caches the token per process, as hostedpay.django does (docs/paypal-orders.md): one entry
-// per REST app (API base + client id), used until `expires_in` minus a margin, shared by
-// concurrent callers (one request in flight per app), dropped and fetched again once when
-// PayPal answers 401. The token itself stays native: the cache holds an opaque handle and
-// hands out driver `Config`s carrying it.
+// and caches the token per process (lib/token_cache.js, shared with the wasm edge module), as
+// hostedpay.django does (docs/paypal-orders.md).
 
 const native = require('../native.js');
 const { isVposError } = require('./errors.js');
 const { errorJson, replyJson } = require('./wire.js');
 const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const driver = require('./driver.js');
-
-/** Seconds before `expires_in` at which a cached token is no longer used (Django's `TOKEN_MARGIN`). */
-const TOKEN_MARGIN_SECONDS = 300;
+const { tokenCacheClass, TOKEN_MARGIN_SECONDS } = require('./token_cache.js');
 
 /** The OAuth token request for a `paypal_rest` Config: `{ method, url, headers, body }` (the headers hold the secret). */
 function tokenRequest(config) {
@@ -41,128 +36,12 @@ function isTokenRejected(error) {
   }
 }
 
-/** The cache key of a `paypal_rest` Config: its API base and client id (both public). */
-function keyOf(config) {
-  const p = config.public();
-  if (p.gateway !== 'paypal_rest') throw new TypeError('config must be a paypal_rest Config');
-  return `${p.api_base}\n${p.client_id}`;
-}
-
-class TokenCache {
-  #fetch;
-  #timeoutMs;
-  #margin;
-  #now;
-  #entries = new Map(); // key -> { token, deadline }
-  #inflight = new Map(); // key -> Promise<entry>
-
-  /**
-   * @param {{ fetch?: Function, timeoutMs?: number, marginSeconds?: number, now?: () => number }} [options]
-   *   `fetch` sends the token request (default: the global fetch), `now` is a monotonic clock
-   *   in milliseconds (default `performance.now`).
-   */
-  constructor({ fetch = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS, marginSeconds = TOKEN_MARGIN_SECONDS, now = () => performance.now() } = {}) {
-    if (typeof fetch !== 'function') throw new TypeError('fetch must be a function');
-    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new TypeError('timeoutMs must be a positive number');
-    if (!(Number.isInteger(marginSeconds) && marginSeconds >= 0)) throw new TypeError('marginSeconds must be a non-negative integer');
-    if (typeof now !== 'function') throw new TypeError('now must be a function');
-    this.#fetch = fetch;
-    this.#timeoutMs = timeoutMs;
-    this.#margin = marginSeconds;
-    this.#now = now;
-  }
-
-  /** The cached entry for `config`'s app while it is fresh, else one new token request (shared). */
-  #entry(config) {
-    const key = keyOf(config);
-    const cached = this.#entries.get(key);
-    if (cached !== undefined && this.#now() < cached.deadline) return Promise.resolve(cached);
-    let pending = this.#inflight.get(key);
-    if (pending === undefined) {
-      pending = (async () => {
-        const reply = await perform(this.#fetch, tokenRequest(config), this.#timeoutMs);
-        const token = parseTokenReply(reply); // throws the core's error; nothing is cached then
-        const live = Math.max(0, token.expiresIn - this.#margin);
-        const entry = { token, deadline: this.#now() + live * 1000 };
-        this.#entries.set(key, entry);
-        return entry;
-      })().finally(() => {
-        if (this.#inflight.get(key) === pending) this.#inflight.delete(key);
-      });
-      this.#inflight.set(key, pending);
-    }
-    return pending;
-  }
-
-  /** `config` with the app's cached OAuth token (fetched when missing or about to expire). */
-  async config(config) {
-    return configWithToken(config, (await this.#entry(config)).token);
-  }
-
-  /** Drops `config`'s cached token (`entry`: only if it is still that one). */
-  forget(config, entry) {
-    const key = keyOf(config);
-    if (entry === undefined || this.#entries.get(key) === entry) this.#entries.delete(key);
-  }
-
-  /**
-   * `fn(configWithToken)`; when it throws PayPal's 401 (`isTokenRejected`), the token is
-   * dropped and `fn` called once more with a new one (a second 401 is thrown).
-   */
-  async call(config, fn) {
-    const first = await this.#entry(config);
-    try {
-      return await fn(configWithToken(config, first.token));
-    } catch (err) {
-      if (!(isVposError(err) && isTokenRejected(err))) throw err;
-      this.forget(config, first);
-      return fn(configWithToken(config, (await this.#entry(config)).token));
-    }
-  }
-
-  /** `operate` with the cached token (an operation resent after a 401 keeps its idempotency key). */
-  operate(config, operation, options) {
-    return this.call(config, (c) => driver.operate(c, operation, options));
-  }
-
-  /** `statusQuery` with the cached token. */
-  statusQuery(config, query, options) {
-    return this.call(config, (c) => driver.statusQuery(c, query, options));
-  }
-
-  /**
-   * The checkout (PayPal creates the order): `{ form, reference }`, `form` the GET to the
-   * approve link and `reference` PayPal's order id (store it: the return and the webhooks name it).
-   */
-  checkout(config, order, { fetch = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
-    return this.call(config, async (c) => {
-      const step = driver.checkout(c, order);
-      if (step.form) return step;
-      return driver.parseCheckoutReply(c, await perform(fetch, step.request, timeoutMs));
-    });
-  }
-
-  /**
-   * `handleNotification` with the webhook proven by post-back to PayPal's
-   * verify-webhook-signature, which needs the token (a 401 renews it once; no token is the
-   * core's refusal, answered so that PayPal delivers again). Without this cache, the driver's
-   * `handleNotification` with `nowUnix` verifies offline with the certificate.
-   */
-  handleNotification(config, request, options = {}) {
-    let used;
-    return driver.notificationPath(config, request, options, {
-      config: async () => {
-        used = await this.#entry(config);
-        return configWithToken(config, used.token);
-      },
-      renew: async () => {
-        this.forget(config, used);
-        used = await this.#entry(config);
-        return configWithToken(config, used.token);
-      },
-    });
-  }
-}
+/** Tokens by REST app, reused until they are about to expire (lib/token_cache.js). */
+const TokenCache = tokenCacheClass(
+  { tokenRequest, parseTokenReply, configWithToken, isTokenRejected },
+  driver,
+  { perform, fetchPostback, DEFAULT_TIMEOUT_MS, isVposError },
+);
 
 /** The process's token cache (the global fetch, the default margin). */
 const tokenCache = new TokenCache();

@@ -313,110 +313,13 @@ function extend(core) {
     function (request, reply) { return this.invoiceResponse(reply); },
   ));
 
-  // ── PayPal REST's OAuth token: the Node package's paypalRest.TokenCache ───────────────
-
-  const TOKEN_MARGIN_SECONDS = 300;
+  // ── PayPal REST's OAuth token: the Node package's paypalRest.TokenCache, the same source
+  // (bindings-node/lib/token_cache.js, inlined above this glue by scripts/package.mjs).
   const rest = core.paypalRest;
-  const keyOf = (config) => {
-    const p = config.public();
-    if (p.gateway !== 'paypal_rest') throw new TypeError('config must be a paypal_rest Config');
-    return `${p.api_base}\n${p.client_id}`;
-  };
-
-  /** Tokens by REST app (API base + client id): reused until `expires_in` minus the margin,
-   * one request in flight per app, dropped and fetched again once on a 401. */
-  class TokenCache {
-    #fetch;
-    #timeoutMs;
-    #margin;
-    #now;
-    #entries = new Map(); // key -> { token, deadline }
-    #inflight = new Map(); // key -> Promise<entry>
-
-    constructor({ fetch: fetchFn = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS, marginSeconds = TOKEN_MARGIN_SECONDS, now = () => performance.now() } = {}) {
-      checkIo(fetchFn, timeoutMs);
-      if (!(Number.isInteger(marginSeconds) && marginSeconds >= 0)) throw new TypeError('marginSeconds must be a non-negative integer');
-      if (typeof now !== 'function') throw new TypeError('now must be a function');
-      this.#fetch = fetchFn;
-      this.#timeoutMs = timeoutMs;
-      this.#margin = marginSeconds;
-      this.#now = now;
-    }
-
-    #entry(config) {
-      const key = keyOf(config);
-      const cached = this.#entries.get(key);
-      if (cached !== undefined && this.#now() < cached.deadline) return Promise.resolve(cached);
-      let pending = this.#inflight.get(key);
-      if (pending === undefined) {
-        pending = (async () => {
-          const reply = await perform(this.#fetch, rest.tokenRequest(config), this.#timeoutMs);
-          const token = rest.parseTokenReply(reply);
-          const entry = { token, deadline: this.#now() + Math.max(0, token.expiresIn - this.#margin) * 1000 };
-          this.#entries.set(key, entry);
-          return entry;
-        })().finally(() => {
-          if (this.#inflight.get(key) === pending) this.#inflight.delete(key);
-        });
-        this.#inflight.set(key, pending);
-      }
-      return pending;
-    }
-
-    async config(config) {
-      return rest.configWithToken(config, (await this.#entry(config)).token);
-    }
-
-    forget(config, entry) {
-      const key = keyOf(config);
-      if (entry === undefined || this.#entries.get(key) === entry) this.#entries.delete(key);
-    }
-
-    async call(config, fn) {
-      const first = await this.#entry(config);
-      try {
-        return await fn(rest.configWithToken(config, first.token));
-      } catch (err) {
-        if (!(isVposError(err) && rest.isTokenRejected(err))) throw err;
-        this.forget(config, first);
-        return fn(rest.configWithToken(config, (await this.#entry(config)).token));
-      }
-    }
-
-    operate(config, operation, options) {
-      return this.call(config, (c) => operate(c, operation, options));
-    }
-
-    statusQuery(config, query, options) {
-      return this.call(config, (c) => statusQuery(c, query, options));
-    }
-
-    checkout(config, order, { fetch: fetchFn = fetchPostback, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
-      return this.call(config, async (c) => {
-        const step = core.checkout(c, order);
-        if (step.form) return step;
-        return core.parseCheckoutReply(c, await perform(fetchFn, step.request, timeoutMs));
-      });
-    }
-
-    handleNotification(config, request, options = {}) {
-      let used;
-      return notificationPath(config, request, options ?? {}, {
-        config: async () => {
-          used = await this.#entry(config);
-          return rest.configWithToken(config, used.token);
-        },
-        renew: async () => {
-          this.forget(config, used);
-          used = await this.#entry(config);
-          return rest.configWithToken(config, used.token);
-        },
-      });
-    }
-  }
   if (rest) {
-    rest.TokenCache = TokenCache;
-    rest.tokenCache = new TokenCache();
+    const driver = { operate, statusQuery, checkout: core.checkout, parseCheckoutReply: core.parseCheckoutReply, notificationPath };
+    rest.TokenCache = tokenCacheClass(rest, driver, { perform, fetchPostback, DEFAULT_TIMEOUT_MS, isVposError });
+    rest.tokenCache = new rest.TokenCache();
     rest.TOKEN_MARGIN_SECONDS = TOKEN_MARGIN_SECONDS;
   }
 

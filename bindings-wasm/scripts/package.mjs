@@ -82,7 +82,13 @@ for (const edgeDir of EDGE_DIRS) {
 // The edge module's entry = the wasm-bindgen module (renamed vpos_web_edge_core.js) plus the JS
 // glue of the driver (js/edge-glue.js: handleNotification, operate, fetchPostback and a
 // `transition` that takes the driver's handles), as an ES module for web and CommonJS for node.
-const glue = readFileSync(here('js/edge-glue.js'), 'utf8');
+// PayPal REST's token cache is the Node package's source (one copy): its text up to its
+// CommonJS export, ahead of the glue that uses it.
+const tokenCache = readFileSync(here('../bindings-node/lib/token_cache.js'), 'utf8');
+const tokenCacheEnd = tokenCache.indexOf('// The wasm glue takes this file');
+if (tokenCacheEnd < 0) throw new Error('bindings-node/lib/token_cache.js: the export marker moved');
+const glue = tokenCache.slice(0, tokenCacheEnd).replace(/^'use strict';\n/, '')
+  + readFileSync(here('js/edge-glue.js'), 'utf8');
 const GLUE_NAMES = 'transition, handleNotification, operate, statusQuery, fetchPostback, isVposError, DEFAULT_TIMEOUT_MS';
 // The core functions only the glue calls (skip_typescript in src/driver.rs, src/query.rs): not exports.
 const GLUE_ONLY = ['transitionVerified', 'transitionReply', 'transitionStatusEvent'];
