@@ -12,11 +12,11 @@ const { decorate } = require('./notifications.js');
 const flat = require('./flat.js');
 const { opt, pairs } = flat;
 const { transition, withHandle, registerVerified } = require('./state.js');
+const { vposError } = require('./errors.js');
 const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { handleGatewayNotification, gatewayConfig } = require('./driver.js');
 const { replyJson, errorJson } = require('./wire.js');
 
-const UnverifiedNotification = native.RedsysUnverifiedNotification;
 const VerifiedNotification = native.RedsysVerifiedNotification;
 
 /**
@@ -48,22 +48,79 @@ function fromFlat(text) {
   };
 }
 
-decorate(
-  'Redsys',
-  UnverifiedNotification,
-  VerifiedNotification,
-  (n) => ({
-    format: n.format,
-    order: n.order,
-    response: n.response,
-    amount: n.amount.value,
-    currency: n.amount.currency,
-  }),
-  {
-    untrusted: (handle) => fromFlat(native.redsysUntrustedFlat(handle)),
-    notification: (handle) => fromFlat(native.redsysNotificationFlat(handle)),
+const summary = (n) => ({
+  format: n.format,
+  order: n.order,
+  response: n.response,
+  amount: n.amount.value,
+  currency: n.amount.currency,
+});
+
+// Only this module makes unverified handles (the constructor refuses anything else).
+const MAKE = Symbol('vpos.redsys.make');
+// The verified notification's flat text from `verify`, read by `.notification` when first asked.
+const FLAT = Symbol('vpos.redsys.flat');
+
+/**
+ * A parsed Redsys notification whose signature is not checked yet. A JavaScript object, not a
+ * native one: it holds what it was parsed from (the parsing gateway, the content type, a copy of
+ * the raw body); the addon keeps the last parse (src/redsys.rs `LastParse`) and parses again
+ * when that is another one, with the same result. Private fields: a look-alike (a plain object,
+ * `Object.create` of the prototype) has none, and is refused.
+ */
+class RedsysUnverifiedNotification {
+  #parser;
+  #contentType;
+  #body;
+  #untrusted;
+
+  constructor(make, parser, contentType, body) {
+    if (make !== MAKE) throw new TypeError('RedsysUnverifiedNotification has no constructor: Gateway.parseNotification makes one');
+    this.#parser = parser;
+    this.#contentType = contentType;
+    this.#body = body;
+  }
+
+  /** The parsed notification, to be read with suspicion (to find the payment). */
+  get untrusted() {
+    if (this.#untrusted === undefined) {
+      this.#untrusted =
+        fromFlat(this.#parser.untrustedFlat(this.#contentType, this.#body)) ?? decode(this.untrustedJson());
+    }
+    return this.#untrusted;
+  }
+
+  /** The parsed notification as JSON. */
+  untrustedJson() {
+    return this.#parser.untrustedJson(this.#contentType, this.#body);
+  }
+
+  /** The raw body exactly as received (a copy). */
+  get rawBody() {
+    return Buffer.from(this.#body);
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return `RedsysUnverifiedNotification ${inspect(summary(this.untrusted), options)}`;
+  }
+
+  /** What `verify` needs: `[parser, contentType, body]`, or `undefined` for a look-alike. */
+  static parts(handle) {
+    return handle !== null && typeof handle === 'object' && #body in handle
+      ? [handle.#parser, handle.#contentType, handle.#body]
+      : undefined;
+  }
+}
+const UnverifiedNotification = RedsysUnverifiedNotification;
+const unverifiedParts = UnverifiedNotification.parts;
+delete UnverifiedNotification.parts;
+
+decorate('Redsys', null, VerifiedNotification, summary, {
+  notification: (handle) => {
+    const flatText = handle[FLAT];
+    return fromFlat(flatText === undefined ? native.redsysNotificationFlat(handle) : flatText);
   },
-);
+});
 Object.defineProperty(VerifiedNotification.prototype, 'parameters', {
   get() {
     return Object.fromEntries(this.notification.parameters);
@@ -131,12 +188,28 @@ class Gateway {
 
   /** Parses an HTTP POST or SOAP notification from its content type and raw body. */
   parseNotification(contentType, body) {
-    return this.#native.parseNotification(str(contentType), bodyBytes(body));
+    const type = str(contentType);
+    // A copy: the caller's buffer may be reused; the handle's body is what was parsed.
+    const bytes = typeof body === 'string' ? bodyBytes(body) : Buffer.from(bodyBytes(body));
+    this.#native.parseNotification(type, bytes);
+    return new UnverifiedNotification(MAKE, this.#native, type, bytes);
   }
 
   /** Checks the signature; throws `signature_mismatch` / `unsupported_signature_version`. */
   verify(notification) {
-    return withHandle(UnverifiedNotification, notification, 'notification', () => this.#native.verify(notification));
+    const parts = unverifiedParts(notification);
+    if (parts === undefined) {
+      throw vposError(
+        'field_invalid',
+        'notification',
+        `notification must be the ${UnverifiedNotification.name} handle vpos returned, not a look-alike`,
+      );
+    }
+    const [verified, flatText] = this.#native.verify(parts[0], parts[1], parts[2]);
+    if (flatText !== undefined && flatText !== null) {
+      Object.defineProperty(verified, FLAT, { value: flatText });
+    }
+    return verified;
   }
 
   /** What a verified notification does to the stored payment. */

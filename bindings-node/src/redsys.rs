@@ -1,11 +1,10 @@
 //! Redsys: the gateway class with the verbs of design §2 (checkout, notification parse and
 //! verify, the answers, REST operations), the opaque notification handles, and the
-//! config-free functions. Unlike the other gateways' (`gateway.rs` macros), the handles are
-//! written out here: `verify` moves the parsed notification instead of copying it.
+//! config-free functions. Unlike the other gateways' (`gateway.rs` macros), the unverified
+//! handle is a JavaScript object (`lib/redsys.js`) over the last parse kept here (`LastParse`),
+//! and `verify` moves that parse into the verified handle instead of copying it.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use napi::Env;
@@ -27,183 +26,256 @@ gateway_class! {
     }
 }
 
-/// What an unverified handle holds. `redsys::verify` takes the parsed notification by value
-/// and hands it on unchanged, so the handle gives it up instead of a copy (measured
-/// 2026-12-06: the copy, some fifty strings, was the largest part of `verify` after the
-/// crypto) and still reads it through the verified handle it became.
-// The handle is boxed by napi already; boxing the parsed notification would add an allocation
-// per parse for nothing.
-#[allow(clippy::large_enum_variant)]
-enum Held {
-    /// As parsed.
-    Parsed(Unverified<Notification>),
-    /// Moved into the verified handle (the same notification, now proven).
-    Proven(Rc<Verified<Notification>>),
-    /// A `verify` refused it and the core dropped it: parsed again from this raw body when
-    /// read or verified again (parsing is pure and it parsed before).
-    Refused(Vec<u8>),
-}
-
-/// A parsed Redsys notification whose signature is not checked yet.
-#[napi]
-pub struct RedsysUnverifiedNotification {
-    held: RefCell<Held>,
-    /// What it was parsed with, to parse the raw body again.
+/// The last notification `parseNotification` parsed, kept for the `verify` (or the first read)
+/// that usually follows: a one-entry memo of `redsys::parse_notification`, keyed by what it was
+/// parsed from (the configuration, the content type, the raw body), so it gives exactly what
+/// parsing again would. The unverified handle itself is a JavaScript object holding those three
+/// (`lib/redsys.js`), not a native one.
+///
+/// Measured 2026-12-06: a native handle that owned its parsed notification (some fifty strings)
+/// cost more than the parse. Node frees a native handle's memory only from the event loop after
+/// a GC, so in a synchronous loop every handle's memory is fresh pages (page faults); now only
+/// the memo's one notification is alive, replaced (and its memory reused) by the next parse.
+struct LastParse {
     config: Arc<redsys::Config>,
-    content_type: Cow<'static, str>,
+    content_type: String,
+    notification: Unverified<Notification>,
 }
 
-const FORM: &str = "application/x-www-form-urlencoded";
+thread_local! {
+    static LAST_PARSE: RefCell<Option<LastParse>> = const { RefCell::new(None) };
+}
 
-impl RedsysUnverifiedNotification {
-    fn new(
-        config: &Arc<redsys::Config>,
-        content_type: &str,
-        inner: Unverified<Notification>,
-    ) -> Self {
-        RedsysUnverifiedNotification {
-            held: RefCell::new(Held::Parsed(inner)),
+impl LastParse {
+    fn is(&self, config: &Arc<redsys::Config>, content_type: &str, body: &[u8]) -> bool {
+        Arc::ptr_eq(&self.config, config)
+            && self.content_type == content_type
+            && self.notification.untrusted().raw_body() == body
+    }
+}
+
+/// `redsys::parse_notification`, remembered as the last parse.
+fn parse_and_keep(
+    config: &Arc<redsys::Config>,
+    content_type: String,
+    body: &[u8],
+) -> Result<(), Error> {
+    let notification = redsys::parse_notification(config, &content_type, body)?;
+    let previous = LAST_PARSE.with(|last| {
+        last.borrow_mut().replace(LastParse {
             config: Arc::clone(config),
-            content_type: if content_type == FORM {
-                Cow::Borrowed(FORM)
-            } else {
-                Cow::Owned(content_type.to_owned())
-            },
-        }
-    }
+            content_type,
+            notification,
+        })
+    });
+    drop(previous);
+    Ok(())
+}
 
-    /// The raw body parsed again, as when the handle was made.
-    fn parse_again(&self, raw: &[u8]) -> Result<Unverified<Notification>, Error> {
-        redsys::parse_notification(&self.config, &self.content_type, raw)
-    }
-
-    /// Reads the notification (as parsed, or as proven: the same one), parsed again first if a
-    /// `verify` refused it.
-    fn with<R>(&self, read: impl FnOnce(&Notification) -> R) -> Result<R, Error> {
-        let again = match &*self.held.borrow() {
-            Held::Refused(raw) => Some(self.parse_again(raw)?),
+/// The parse of `body`: the memo's if it is that one (taken out of it), else parsed again.
+fn take_parsed(
+    config: &Arc<redsys::Config>,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Unverified<Notification>, Error> {
+    let kept = LAST_PARSE.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some(l) if l.is(config, content_type, body) => last.take(),
             _ => None,
-        };
-        if let Some(parsed) = again {
-            *self.held.borrow_mut() = Held::Parsed(parsed);
         }
-        match &*self.held.borrow() {
-            Held::Parsed(n) => Ok(read(n.untrusted())),
-            Held::Proven(v) => Ok(read(v)),
-            Held::Refused(_) => Err(Error::new(
-                ErrorCode::FieldInvalid,
-                "the notification could not be parsed again",
-            )),
-        }
-    }
-
-    /// `redsys::verify` without a copy of the notification: a parsed one is moved into the
-    /// verified handle (this handle then reads it there); a refused one leaves its raw body
-    /// here; a proven one is parsed again and checked again (another gateway may ask).
-    fn verify(&self, config: &redsys::Config) -> Result<Rc<Verified<Notification>>, Error> {
-        let held = std::mem::replace(&mut *self.held.borrow_mut(), Held::Refused(Vec::new()));
-        let (unverified, keep) = match held {
-            Held::Parsed(u) => {
-                let raw = u.untrusted().raw_body().to_vec();
-                (Ok(u), Held::Refused(raw))
-            }
-            Held::Proven(v) => (self.parse_again(v.raw_body()), Held::Proven(v)),
-            Held::Refused(raw) => (self.parse_again(&raw), Held::Refused(raw)),
-        };
-        let checked = unverified.and_then(|u| redsys::verify(config, u));
-        match (checked, keep) {
-            (Ok(v), Held::Refused(_)) => {
-                let v = Rc::new(v);
-                *self.held.borrow_mut() = Held::Proven(Rc::clone(&v));
-                Ok(v)
-            }
-            (Ok(v), keep) => {
-                *self.held.borrow_mut() = keep;
-                Ok(Rc::new(v))
-            }
-            (Err(e), keep) => {
-                *self.held.borrow_mut() = keep;
-                Err(e)
-            }
-        }
+    });
+    match kept {
+        Some(l) => Ok(l.notification),
+        None => redsys::parse_notification(config, content_type, body),
     }
 }
 
-#[napi]
-impl RedsysUnverifiedNotification {
-    /// The parsed notification as JSON, to be read with suspicion (to find the payment).
-    #[napi]
-    pub fn untrusted_json(&self, env: Env) -> napi::Result<String> {
-        self.with(to_json).or_throw(&env)
+/// Reads the parse of `body`: the memo's if it is that one, else parsed again (and kept).
+fn read_parsed<R>(
+    config: &Arc<redsys::Config>,
+    content_type: &str,
+    body: &[u8],
+    read: impl FnOnce(&Notification) -> R,
+) -> Result<R, Error> {
+    let hit = LAST_PARSE.with(|last| {
+        matches!(&*last.borrow(), Some(l) if l.is(config, content_type, body))
+    });
+    if !hit {
+        parse_and_keep(config, content_type.to_owned(), body)?;
     }
+    LAST_PARSE.with(|last| match &*last.borrow() {
+        Some(l) => Ok(read(l.notification.untrusted())),
+        None => Err(Error::new(
+            ErrorCode::FieldInvalid,
+            "the notification could not be parsed again",
+        )),
+    })
+}
 
-    /// The raw body exactly as received.
-    #[napi(getter)]
-    pub fn raw_body(&self) -> Buffer {
-        Buffer::from(match &*self.held.borrow() {
-            Held::Parsed(n) => n.untrusted().raw_body(),
-            Held::Proven(v) => v.raw_body(),
-            Held::Refused(raw) => raw.as_slice(),
-        })
-    }
+/// What a verified handle made by `verify` was proven from; the proven notification itself is
+/// kept in `LAST_VERIFIED` until the next `verify`, and proven again from these when read after
+/// that (parsing and verifying are pure: the same notification).
+struct ProvenFrom {
+    id: u64,
+    parser: Arc<redsys::Config>,
+    verifier: Arc<redsys::Config>,
+    content_type: String,
+    body: Box<[u8]>,
+}
+
+// A REST or EMV3DS answer is boxed: the handle of `verify` is the common one.
+enum Proof {
+    /// `verify`'s: see `ProvenFrom`.
+    From(ProvenFrom),
+    /// A REST or EMV3DS result, kept as it is.
+    Kept(Box<Verified<Notification>>),
+}
+
+thread_local! {
+    /// The notification the last `verify` proved, with its handle's `id`. Measured 2026-12-06: a
+    /// handle owning its notification made every `verify` in a synchronous loop fresh memory
+    /// (Node frees a handle only from the event loop after a GC): some 3 µs of page faults and
+    /// cache misses per call. The handle now owns its raw body only.
+    static LAST_VERIFIED: RefCell<Option<(u64, Verified<Notification>)>> = const { RefCell::new(None) };
+    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// A Redsys notification (or REST reply) whose signature is proven; its status may still be a
 /// decline.
 #[napi]
 pub struct RedsysVerifiedNotification {
-    pub(crate) inner: Rc<Verified<Notification>>,
+    proof: Proof,
+}
+
+impl RedsysVerifiedNotification {
+    fn kept(verified: Verified<Notification>) -> Self {
+        RedsysVerifiedNotification {
+            proof: Proof::Kept(Box::new(verified)),
+        }
+    }
+
+    /// Reads the proven notification.
+    pub(crate) fn with<R>(&self, read: impl FnOnce(&Verified<Notification>) -> R) -> Result<R, Error> {
+        let from = match &self.proof {
+            Proof::Kept(v) => return Ok(read(v)),
+            Proof::From(from) => from,
+        };
+        let kept = LAST_VERIFIED.with(|last| matches!(&*last.borrow(), Some((id, _)) if *id == from.id));
+        if !kept {
+            let proven = redsys::parse_notification(&from.parser, &from.content_type, &from.body)
+                .and_then(|u| redsys::verify(&from.verifier, u))?;
+            let previous = LAST_VERIFIED.with(|last| last.borrow_mut().replace((from.id, proven)));
+            drop(previous);
+        }
+        LAST_VERIFIED.with(|last| match &*last.borrow() {
+            Some((_, v)) => Ok(read(v)),
+            None => Err(Error::new(
+                ErrorCode::FieldInvalid,
+                "the notification could not be proven again",
+            )),
+        })
+    }
 }
 
 #[napi]
 impl RedsysVerifiedNotification {
     /// The notification as JSON.
     #[napi]
-    pub fn notification_json(&self) -> String {
-        to_json(&**self.inner)
+    pub fn notification_json(&self, env: Env) -> napi::Result<String> {
+        self.with(|v| to_json(&**v)).or_throw(&env)
     }
 
     /// The gateway-neutral event (with its idempotency `key`) as JSON.
     #[napi]
-    pub fn event_json(&self) -> String {
-        to_json(&self.inner.event())
+    pub fn event_json(&self, env: Env) -> napi::Result<String> {
+        self.with(|v| to_json(&v.event())).or_throw(&env)
     }
 
     /// The raw body exactly as received.
     #[napi(getter)]
     pub fn raw_body(&self) -> Buffer {
-        Buffer::from(self.inner.raw_body())
+        Buffer::from(match &self.proof {
+            Proof::From(from) => &*from.body,
+            Proof::Kept(v) => v.raw_body(),
+        })
     }
 }
 
 #[napi]
 impl RedsysGateway {
-    /// `redsys::parse_notification` on the raw body.
+    /// `redsys::parse_notification` on the raw body: throws what it refuses; the parse is kept
+    /// for the `verify` or read that follows (`LastParse`). `lib/redsys.js` makes the handle.
     #[napi]
     pub fn parse_notification(
         &self,
         env: Env,
         content_type: String,
         body: &[u8],
-    ) -> napi::Result<RedsysUnverifiedNotification> {
-        redsys::parse_notification(&self.config, &content_type, body)
-            .map(|inner| RedsysUnverifiedNotification::new(&self.config, &content_type, inner))
-            .or_throw(&env)
+    ) -> napi::Result<()> {
+        parse_and_keep(&self.config, content_type, body).or_throw(&env)
     }
 
-    /// `redsys::verify`: the signature. The unverified handle stays usable.
+    /// A notification this gateway parsed, as flat text (`notification_flat`), or `undefined`
+    /// when it must travel as JSON (`untrusted_json`).
+    #[napi]
+    pub fn untrusted_flat(
+        &self,
+        env: Env,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<Option<String>> {
+        read_parsed(&self.config, &content_type, body, notification_flat).or_throw(&env)
+    }
+
+    /// A notification this gateway parsed, as JSON, to be read with suspicion.
+    #[napi]
+    pub fn untrusted_json(
+        &self,
+        env: Env,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<String> {
+        read_parsed(&self.config, &content_type, body, to_json).or_throw(&env)
+    }
+
+    /// `redsys::verify` of the notification `parser` parsed from `body`, and the verified
+    /// notification as flat text (`undefined`: read it as JSON), in one call. The memo's parse
+    /// is moved into the verified handle, not copied; a refused one is gone (the next read
+    /// parses the body again).
     #[napi]
     pub fn verify(
         &self,
         env: Env,
-        notification: &RedsysUnverifiedNotification,
-    ) -> napi::Result<RedsysVerifiedNotification> {
-        notification
-            .verify(&self.config)
-            .map(|inner| RedsysVerifiedNotification { inner })
-            .or_throw(&env)
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<(RedsysVerifiedNotification, Option<String>)> {
+        let verified = take_parsed(&parser.config, &content_type, body)
+            .and_then(|u| redsys::verify(&self.config, u))
+            .or_throw(&env)?;
+        let flat = notification_flat(&verified);
+        let id = NEXT_ID.with(|n| {
+            n.set(n.get() + 1);
+            n.get()
+        });
+        let previous = LAST_VERIFIED.with(|last| last.borrow_mut().replace((id, verified)));
+        drop(previous);
+        let handle = RedsysVerifiedNotification {
+            proof: Proof::From(ProvenFrom {
+                id,
+                parser: Arc::clone(&parser.config),
+                verifier: Arc::clone(&self.config),
+                content_type,
+                body: body.into(),
+            }),
+        };
+        Ok((handle, flat))
     }
+}
 
+#[napi]
+impl RedsysGateway {
     /// `redsys::order_key`: base64 of the per-order key.
     #[napi]
     pub fn order_key(&self, env: Env, order: String) -> napi::Result<String> {
@@ -226,7 +298,9 @@ impl RedsysGateway {
         outcome: String,
     ) -> napi::Result<String> {
         let outcome = parse_outcome(&outcome).or_throw(&env)?;
-        redsys::acknowledge(&self.config, &notification.inner, &outcome)
+        notification
+            .with(|v| redsys::acknowledge(&self.config, v, &outcome))
+            .and_then(|r| r)
             .map(|r| to_json(&r))
             .or_throw(&env)
     }
@@ -257,9 +331,7 @@ impl RedsysGateway {
     ) -> napi::Result<RedsysVerifiedNotification> {
         let reply: Reply = read(&env, &reply)?;
         redsys::parse_operation_response(&self.config, &reply)
-            .map(|inner| RedsysVerifiedNotification {
-                inner: Rc::new(inner),
-            })
+            .map(RedsysVerifiedNotification::kept)
             .or_throw(&env)
     }
 }
@@ -341,9 +413,7 @@ impl RedsysGateway {
         match emv3ds::parse_trata_peticion_response(&self.config, &payment, &reply)
             .or_throw(&env)?
         {
-            emv3ds::Step::Final(verified) => Ok(Either::A(RedsysVerifiedNotification {
-                inner: Rc::new(*verified),
-            })),
+            emv3ds::Step::Final(verified) => Ok(Either::A(RedsysVerifiedNotification::kept(*verified))),
             emv3ds::Step::Challenge(challenge) => Ok(Either::B(to_json(
                 &serde_json::json!({"challenge": challenge, "form": challenge.form()}),
             ))),
@@ -376,9 +446,7 @@ impl RedsysGateway {
         let payment: emv3ds::Payment = read(&env, &payment)?;
         let reply: Reply = read(&env, &reply)?;
         emv3ds::parse_challenge_response(&self.config, &payment, &reply)
-            .map(|inner| RedsysVerifiedNotification {
-                inner: Rc::new(inner),
-            })
+            .map(RedsysVerifiedNotification::kept)
             .or_throw(&env)
     }
 }
@@ -413,8 +481,18 @@ impl RedsysGateway {
 
 notification_functions! {
     redsys;
-    transition: redsys_transition(RedsysVerifiedNotification);
     reject: redsys_reject;
+}
+
+/// `transition(payment, verified.event())` as `Outcome` JSON; napi checks the handle's type tag.
+#[napi]
+pub fn redsys_transition(
+    env: Env,
+    payment: String,
+    verified: &RedsysVerifiedNotification,
+) -> napi::Result<String> {
+    let event = verified.with(|v| v.event()).or_throw(&env)?;
+    crate::gateway::transition_json(&env, &payment, &event)
 }
 
 /// A `Ds_Response` for a `Ds_TransactionType`: `{action, status, response}` (the response
@@ -476,16 +554,9 @@ fn notification_flat(n: &Notification) -> Option<String> {
     f.finish()
 }
 
-/// A parsed notification as flat text (`lib/redsys.js` reads it), or `undefined` when it must
-/// travel as JSON. A function, not a method: the handles' methods are the public surface.
-#[napi]
-pub fn redsys_untrusted_flat(notification: &RedsysUnverifiedNotification) -> Option<String> {
-    notification.with(notification_flat).ok().flatten()
-}
-
 /// A verified notification as flat text (`lib/redsys.js` reads it), or `undefined` when it must
 /// travel as JSON.
 #[napi]
 pub fn redsys_notification_flat(verified: &RedsysVerifiedNotification) -> Option<String> {
-    notification_flat(&verified.inner)
+    verified.with(|v| notification_flat(v)).ok().flatten()
 }
