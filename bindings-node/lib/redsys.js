@@ -8,16 +8,14 @@ const util = require('node:util');
 const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { bodyBytes } = require('./bytes.js');
-const { decorate } = require('./notifications.js');
+const { decodeEvent } = require('./notifications.js');
 const flat = require('./flat.js');
 const { opt, pairs } = flat;
-const { transition, withHandle, registerVerified } = require('./state.js');
+const { transition, registerVerified } = require('./state.js');
 const { vposError } = require('./errors.js');
 const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { handleGatewayNotification, gatewayConfig } = require('./driver.js');
 const { replyJson, errorJson } = require('./wire.js');
-
-const VerifiedNotification = native.RedsysVerifiedNotification;
 
 /**
  * A notification from the addon's flat text (src/redsys.rs `notification_flat`: the values of the
@@ -56,10 +54,8 @@ const summary = (n) => ({
   currency: n.amount.currency,
 });
 
-// Only this module makes unverified handles (the constructor refuses anything else).
+// Only this module makes the notification handles (their constructors refuse anything else).
 const MAKE = Symbol('vpos.redsys.make');
-// The verified notification's flat text from `verify`, read by `.notification` when first asked.
-const FLAT = Symbol('vpos.redsys.flat');
 
 /**
  * A parsed Redsys notification whose signature is not checked yet. A JavaScript object, not a
@@ -115,18 +111,116 @@ const UnverifiedNotification = RedsysUnverifiedNotification;
 const unverifiedParts = UnverifiedNotification.parts;
 delete UnverifiedNotification.parts;
 
-decorate('Redsys', null, VerifiedNotification, summary, {
-  notification: (handle) => {
-    const flatText = handle[FLAT];
-    return fromFlat(flatText === undefined ? native.redsysNotificationFlat(handle) : flatText);
-  },
-});
-Object.defineProperty(VerifiedNotification.prototype, 'parameters', {
-  get() {
+const refuseVerified = () =>
+  vposError(
+    'field_invalid',
+    'verified',
+    'verified must be the RedsysVerifiedNotification handle vpos returned, not a look-alike',
+  );
+
+/**
+ * A Redsys notification (or REST reply) whose signature is proven; its status may still be a
+ * decline. A JavaScript object, not a native one. `verify`'s holds what the notification was
+ * proven from (the verifying and the parsing gateway, the content type, the raw body): the addon
+ * keeps the last proven notification (src/redsys.rs `Proven`) and proves it again from those
+ * when asked for another one, so only the addon's own verification ever makes a notification
+ * "verified" there. A REST or EMV3DS answer's holds the addon's handle. Private fields: a
+ * look-alike has none, and is refused.
+ */
+class RedsysVerifiedNotification {
+  #kept; // a REST or EMV3DS answer: the addon's handle
+  #verifier;
+  #parser;
+  #contentType;
+  #body;
+  #flat; // `verify`'s flat text until `.notification` reads it
+  #notification;
+  #event;
+
+  constructor(make, kept, verifier, parser, contentType, body, flatText) {
+    if (make !== MAKE) throw new TypeError('RedsysVerifiedNotification has no constructor: Gateway.verify makes one');
+    this.#kept = kept;
+    this.#verifier = verifier;
+    this.#parser = parser;
+    this.#contentType = contentType;
+    this.#body = body;
+    this.#flat = flatText;
+  }
+
+  /** The notification. */
+  get notification() {
+    if (this.#notification === undefined) {
+      let text = this.#flat;
+      this.#flat = undefined;
+      if (text === undefined || text === null) {
+        text = this.#kept
+          ? native.redsysNotificationFlat(this.#kept)
+          : this.#verifier.provenFlat(this.#parser, this.#contentType, this.#body);
+      }
+      this.#notification = fromFlat(text) ?? decode(this.notificationJson());
+    }
+    return this.#notification;
+  }
+
+  /** The decoded parameters as an object (the last of a repeated key wins). */
+  get parameters() {
     return Object.fromEntries(this.notification.parameters);
-  },
-});
-registerVerified(VerifiedNotification, (json, verified) => native.redsysTransition(json, verified));
+  }
+
+  /** The gateway-neutral event, with its idempotency `key`. */
+  get event() {
+    if (this.#event === undefined) this.#event = decodeEvent(this.eventJson());
+    return this.#event;
+  }
+
+  /** The raw body exactly as received (a copy). */
+  get rawBody() {
+    return this.#kept ? this.#kept.rawBody : Buffer.from(this.#body);
+  }
+
+  /** The notification as JSON. */
+  notificationJson() {
+    return this.#kept
+      ? this.#kept.notificationJson()
+      : this.#verifier.provenJson(this.#parser, this.#contentType, this.#body);
+  }
+
+  /** The event as JSON. */
+  eventJson() {
+    return this.#kept
+      ? this.#kept.eventJson()
+      : this.#verifier.provenEventJson(this.#parser, this.#contentType, this.#body);
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    const e = this.event;
+    return `RedsysVerifiedNotification ${inspect({ key: e.key, order_id: e.order_id, status: e.status, amount: e.amount.value, currency: e.amount.currency }, options)}`;
+  }
+
+  /**
+   * Calls `ifKept(handle)` for a REST or EMV3DS answer, else `ifProven(verifier, parser,
+   * contentType, body)`; throws `field_invalid` on `verified` for a look-alike.
+   */
+  static use(handle, ifKept, ifProven) {
+    if (handle === null || typeof handle !== 'object' || !(#kept in handle)) throw refuseVerified();
+    return handle.#kept
+      ? ifKept(handle.#kept)
+      : ifProven(handle.#verifier, handle.#parser, handle.#contentType, handle.#body);
+  }
+}
+const VerifiedNotification = RedsysVerifiedNotification;
+const useVerified = VerifiedNotification.use;
+delete VerifiedNotification.use;
+/** A REST or EMV3DS answer's handle. */
+const kept = (handle) => new VerifiedNotification(MAKE, handle);
+
+registerVerified(VerifiedNotification, (json, verified) =>
+  useVerified(
+    verified,
+    (handle) => native.redsysTransition(json, handle),
+    (verifier, parser, contentType, body) => verifier.provenTransition(parser, contentType, body, json),
+  ),
+);
 
 const str = (v) => (typeof v === 'string' ? v : '');
 
@@ -177,6 +271,9 @@ class Gateway {
 
   /** The signed redirect form for `order`: `{ action, method, fields: [name, value][] }`. */
   checkout(order) {
+    const text = flat.redsysOrder(order);
+    const form = text === undefined ? undefined : flat.form(this.#native.checkoutFlatOrder(text));
+    if (form !== undefined) return form;
     const json = encode(order, '');
     return flat.form(this.#native.checkoutFlat(json)) ?? decode(this.#native.checkout(json));
   }
@@ -205,11 +302,8 @@ class Gateway {
         `notification must be the ${UnverifiedNotification.name} handle vpos returned, not a look-alike`,
       );
     }
-    const [verified, flatText] = this.#native.verify(parts[0], parts[1], parts[2]);
-    if (flatText !== undefined && flatText !== null) {
-      Object.defineProperty(verified, FLAT, { value: flatText });
-    }
-    return verified;
+    const flatText = this.#native.verify(parts[0], parts[1], parts[2]);
+    return new VerifiedNotification(MAKE, undefined, this.#native, parts[0], parts[1], parts[2], flatText);
   }
 
   /** What a verified notification does to the stored payment. */
@@ -221,7 +315,12 @@ class Gateway {
   acknowledge(verified, outcome) {
     const json = encode(outcome, 'outcome');
     return JSON.parse(
-      withHandle(VerifiedNotification, verified, 'verified', () => this.#native.acknowledge(verified, json)),
+      useVerified(
+        verified,
+        (handle) => this.#native.acknowledge(handle, json),
+        (verifier, parser, contentType, body) =>
+          this.#native.acknowledgeProven(verifier, parser, contentType, body, json),
+      ),
     );
   }
 
@@ -242,7 +341,7 @@ class Gateway {
 
   /** Reads the REST reply (`{ status, body }` or `{ error }`); returns the verified result. */
   parseOperationResponse(reply) {
-    return this.#native.parseOperationResponse(replyJson(reply));
+    return kept(this.#native.parseOperationResponse(replyJson(reply)));
   }
 
   // Host-to-host EMV3DS over REST (docs/3ds.md). `payment`: { order, amount, preauthorisation?,
@@ -279,7 +378,7 @@ class Gateway {
   emv3dsParseTrataResponse(payment, reply) {
     const step = this.#native.emv3DsParseTrataResponse(encode(payment, 'payment'), replyJson(reply));
     if (typeof step === 'string') return { kind: 'challenge', ...decode(step) };
-    return { kind: 'final', notification: step };
+    return { kind: 'final', notification: kept(step) };
   }
 
   /** Step 5: the `trataPeticionREST` request with `ChallengeResponse` (`{ protocol_version, cres }`). */
@@ -289,7 +388,7 @@ class Gateway {
 
   /** Reads the `ChallengeResponse` reply: always final, the verified notification. */
   emv3dsParseChallengeResponse(payment, reply) {
-    return this.#native.emv3DsParseChallengeResponse(encode(payment, 'payment'), replyJson(reply));
+    return kept(this.#native.emv3DsParseChallengeResponse(encode(payment, 'payment'), replyJson(reply)));
   }
 
   // Pay-by-link (Paygold, docs/3ds.md). `link`: { order, amount, customer_mobile?,

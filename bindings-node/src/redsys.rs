@@ -1,8 +1,9 @@
 //! Redsys: the gateway class with the verbs of design §2 (checkout, notification parse and
 //! verify, the answers, REST operations), the opaque notification handles, and the
-//! config-free functions. Unlike the other gateways' (`gateway.rs` macros), the unverified
-//! handle is a JavaScript object (`lib/redsys.js`) over the last parse kept here (`LastParse`),
-//! and `verify` moves that parse into the verified handle instead of copying it.
+//! config-free functions. Unlike the other gateways' (`gateway.rs` macros), the handles of
+//! `parseNotification` and `verify` are JavaScript objects (`lib/redsys.js`) holding what they
+//! were made from; the addon keeps the last parse (`LastParse`) and the last proven
+//! notification (`Proven`), and makes them again from those when asked for another one.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -113,92 +114,109 @@ fn read_parsed<R>(
     })
 }
 
-/// What a verified handle made by `verify` was proven from; the proven notification itself is
-/// kept in `LAST_VERIFIED` until the next `verify`, and proven again from these when read after
-/// that (parsing and verifying are pure: the same notification).
-struct ProvenFrom {
-    id: u64,
-    parser: Arc<redsys::Config>,
+/// The notification the last `verify` proved, and what it was proven from: the verifying and
+/// the parsing configuration, the content type (the raw body is the notification's own).
+struct Proven {
     verifier: Arc<redsys::Config>,
+    parser: Arc<redsys::Config>,
     content_type: String,
-    body: Box<[u8]>,
-}
-
-// A REST or EMV3DS answer is boxed: the handle of `verify` is the common one.
-enum Proof {
-    /// `verify`'s: see `ProvenFrom`.
-    From(ProvenFrom),
-    /// A REST or EMV3DS result, kept as it is.
-    Kept(Box<Verified<Notification>>),
+    verified: Verified<Notification>,
 }
 
 thread_local! {
-    /// The notification the last `verify` proved, with its handle's `id`. Measured 2026-12-06: a
-    /// handle owning its notification made every `verify` in a synchronous loop fresh memory
-    /// (Node frees a handle only from the event loop after a GC): some 3 µs of page faults and
-    /// cache misses per call. The handle now owns its raw body only.
-    static LAST_VERIFIED: RefCell<Option<(u64, Verified<Notification>)>> = const { RefCell::new(None) };
-    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// The last notification `verify` proved. The verified handle `verify` returns is a
+    /// JavaScript object holding what it was proven from (`lib/redsys.js`); reading it after
+    /// another `verify` proves it again from those (parsing and verifying are pure: the same
+    /// notification). Measured 2026-12-06: a native handle owning its notification made every
+    /// `verify` of a synchronous loop fresh memory (Node frees native handles only from the event
+    /// loop after a GC), and a native handle at all costs an object wrap, two hash-table entries
+    /// and a finalizer.
+    static LAST_VERIFIED: RefCell<Option<Proven>> = const { RefCell::new(None) };
 }
 
-/// A Redsys notification (or REST reply) whose signature is proven; its status may still be a
-/// decline.
+impl Proven {
+    fn is(
+        &self,
+        verifier: &Arc<redsys::Config>,
+        parser: &Arc<redsys::Config>,
+        content_type: &str,
+        body: &[u8],
+    ) -> bool {
+        Arc::ptr_eq(&self.verifier, verifier)
+            && Arc::ptr_eq(&self.parser, parser)
+            && self.content_type == content_type
+            && self.verified.raw_body() == body
+    }
+}
+
+/// Reads the notification `verifier` proved, `parser` having parsed it from `body`: the last
+/// `verify`'s if it is that one, else parsed and verified again (and kept as the last).
+fn read_proven<R>(
+    verifier: &Arc<redsys::Config>,
+    parser: &Arc<redsys::Config>,
+    content_type: &str,
+    body: &[u8],
+    read: impl FnOnce(&Verified<Notification>) -> R,
+) -> Result<R, Error> {
+    let hit = LAST_VERIFIED.with(|last| {
+        matches!(&*last.borrow(), Some(p) if p.is(verifier, parser, content_type, body))
+    });
+    if !hit {
+        let verified = redsys::parse_notification(parser, content_type, body)
+            .and_then(|u| redsys::verify(verifier, u))?;
+        keep_proven(verifier, parser, content_type.to_owned(), verified);
+    }
+    LAST_VERIFIED.with(|last| match &*last.borrow() {
+        Some(p) => Ok(read(&p.verified)),
+        None => Err(Error::new(
+            ErrorCode::FieldInvalid,
+            "the notification could not be proven again",
+        )),
+    })
+}
+
+fn keep_proven(
+    verifier: &Arc<redsys::Config>,
+    parser: &Arc<redsys::Config>,
+    content_type: String,
+    verified: Verified<Notification>,
+) {
+    let previous = LAST_VERIFIED.with(|last| {
+        last.borrow_mut().replace(Proven {
+            verifier: Arc::clone(verifier),
+            parser: Arc::clone(parser),
+            content_type,
+            verified,
+        })
+    });
+    drop(previous);
+}
+
+/// A Redsys REST or EMV3DS answer whose signature is proven (`lib/redsys.js` wraps it in the
+/// verified handle); its status may still be a decline.
 #[napi]
 pub struct RedsysVerifiedNotification {
-    proof: Proof,
-}
-
-impl RedsysVerifiedNotification {
-    fn kept(verified: Verified<Notification>) -> Self {
-        RedsysVerifiedNotification {
-            proof: Proof::Kept(Box::new(verified)),
-        }
-    }
-
-    /// Reads the proven notification.
-    pub(crate) fn with<R>(&self, read: impl FnOnce(&Verified<Notification>) -> R) -> Result<R, Error> {
-        let from = match &self.proof {
-            Proof::Kept(v) => return Ok(read(v)),
-            Proof::From(from) => from,
-        };
-        let kept = LAST_VERIFIED.with(|last| matches!(&*last.borrow(), Some((id, _)) if *id == from.id));
-        if !kept {
-            let proven = redsys::parse_notification(&from.parser, &from.content_type, &from.body)
-                .and_then(|u| redsys::verify(&from.verifier, u))?;
-            let previous = LAST_VERIFIED.with(|last| last.borrow_mut().replace((from.id, proven)));
-            drop(previous);
-        }
-        LAST_VERIFIED.with(|last| match &*last.borrow() {
-            Some((_, v)) => Ok(read(v)),
-            None => Err(Error::new(
-                ErrorCode::FieldInvalid,
-                "the notification could not be proven again",
-            )),
-        })
-    }
+    pub(crate) inner: Verified<Notification>,
 }
 
 #[napi]
 impl RedsysVerifiedNotification {
     /// The notification as JSON.
     #[napi]
-    pub fn notification_json(&self, env: Env) -> napi::Result<String> {
-        self.with(|v| to_json(&**v)).or_throw(&env)
+    pub fn notification_json(&self) -> String {
+        to_json(&*self.inner)
     }
 
     /// The gateway-neutral event (with its idempotency `key`) as JSON.
     #[napi]
-    pub fn event_json(&self, env: Env) -> napi::Result<String> {
-        self.with(|v| to_json(&v.event())).or_throw(&env)
+    pub fn event_json(&self) -> String {
+        to_json(&self.inner.event())
     }
 
     /// The raw body exactly as received.
     #[napi(getter)]
     pub fn raw_body(&self) -> Buffer {
-        Buffer::from(match &self.proof {
-            Proof::From(from) => &*from.body,
-            Proof::Kept(v) => v.raw_body(),
-        })
+        Buffer::from(self.inner.raw_body())
     }
 }
 
@@ -239,10 +257,9 @@ impl RedsysGateway {
         read_parsed(&self.config, &content_type, body, to_json).or_throw(&env)
     }
 
-    /// `redsys::verify` of the notification `parser` parsed from `body`, and the verified
-    /// notification as flat text (`undefined`: read it as JSON), in one call. The memo's parse
-    /// is moved into the verified handle, not copied; a refused one is gone (the next read
-    /// parses the body again).
+    /// `redsys::verify` of the notification `parser` parsed from `body` (the last parse, moved,
+    /// or parsed again); the verified notification as flat text (`undefined`: read it as JSON).
+    /// Throws what `verify` refuses; the proven notification is kept as the last (`Proven`).
     #[napi]
     pub fn verify(
         &self,
@@ -250,27 +267,95 @@ impl RedsysGateway {
         parser: &RedsysGateway,
         content_type: String,
         body: &[u8],
-    ) -> napi::Result<(RedsysVerifiedNotification, Option<String>)> {
+    ) -> napi::Result<Option<String>> {
         let verified = take_parsed(&parser.config, &content_type, body)
             .and_then(|u| redsys::verify(&self.config, u))
             .or_throw(&env)?;
         let flat = notification_flat(&verified);
-        let id = NEXT_ID.with(|n| {
-            n.set(n.get() + 1);
-            n.get()
-        });
-        let previous = LAST_VERIFIED.with(|last| last.borrow_mut().replace((id, verified)));
-        drop(previous);
-        let handle = RedsysVerifiedNotification {
-            proof: Proof::From(ProvenFrom {
-                id,
-                parser: Arc::clone(&parser.config),
-                verifier: Arc::clone(&self.config),
-                content_type,
-                body: body.into(),
-            }),
-        };
-        Ok((handle, flat))
+        keep_proven(&self.config, &parser.config, content_type, verified);
+        Ok(flat)
+    }
+
+    /// A notification this gateway proved (see `verify`) as flat text, or `undefined`.
+    #[napi]
+    pub fn proven_flat(
+        &self,
+        env: Env,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<Option<String>> {
+        read_proven(&self.config, &parser.config, &content_type, body, |v| {
+            notification_flat(v)
+        })
+        .or_throw(&env)
+    }
+
+    /// A notification this gateway proved, as JSON.
+    #[napi]
+    pub fn proven_json(
+        &self,
+        env: Env,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<String> {
+        read_proven(&self.config, &parser.config, &content_type, body, |v| {
+            to_json(&**v)
+        })
+        .or_throw(&env)
+    }
+
+    /// The event of a notification this gateway proved, as JSON.
+    #[napi]
+    pub fn proven_event_json(
+        &self,
+        env: Env,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<String> {
+        read_proven(&self.config, &parser.config, &content_type, body, |v| {
+            to_json(&v.event())
+        })
+        .or_throw(&env)
+    }
+
+    /// `transition(payment, event)` for a notification this gateway proved, as `Outcome` JSON.
+    #[napi]
+    pub fn proven_transition(
+        &self,
+        env: Env,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+        payment: String,
+    ) -> napi::Result<String> {
+        let event = read_proven(&self.config, &parser.config, &content_type, body, |v| {
+            v.event()
+        })
+        .or_throw(&env)?;
+        crate::gateway::transition_json(&env, &payment, &event)
+    }
+
+    /// `redsys::acknowledge` (this gateway's answer) for a notification `verifier` proved.
+    #[napi]
+    pub fn acknowledge_proven(
+        &self,
+        env: Env,
+        verifier: &RedsysGateway,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+        outcome: String,
+    ) -> napi::Result<String> {
+        let outcome = parse_outcome(&outcome).or_throw(&env)?;
+        read_proven(&verifier.config, &parser.config, &content_type, body, |v| {
+            redsys::acknowledge(&self.config, v, &outcome)
+        })
+        .and_then(|r| r)
+        .map(|r| to_json(&r))
+        .or_throw(&env)
     }
 }
 
@@ -298,9 +383,7 @@ impl RedsysGateway {
         outcome: String,
     ) -> napi::Result<String> {
         let outcome = parse_outcome(&outcome).or_throw(&env)?;
-        notification
-            .with(|v| redsys::acknowledge(&self.config, v, &outcome))
-            .and_then(|r| r)
+        redsys::acknowledge(&self.config, &notification.inner, &outcome)
             .map(|r| to_json(&r))
             .or_throw(&env)
     }
@@ -331,8 +414,74 @@ impl RedsysGateway {
     ) -> napi::Result<RedsysVerifiedNotification> {
         let reply: Reply = read(&env, &reply)?;
         redsys::parse_operation_response(&self.config, &reply)
-            .map(RedsysVerifiedNotification::kept)
+            .map(|inner| RedsysVerifiedNotification { inner })
             .or_throw(&env)
+    }
+}
+
+/// An order from flat text (`lib/redsys.js` `flatOrder`: order, amount kind `m`/`v`, minor
+/// units or decimal value, currency, transaction type, then product_description, titular,
+/// merchant_data, consumer_language, pay_methods, bizum_mobile_number, merchant_url, url_ok,
+/// url_ko, identifier; `\0` between them, `\u0001` alone for absent). `None` for anything it
+/// does not read exactly as the JSON path does: the caller then takes that path, which also
+/// names the error.
+fn order_from_flat(text: &str) -> Option<Order> {
+    use vpos_core::Amount;
+    use vpos_core::gateways::redsys::{ExtraParameters, TransactionType};
+    use vpos_core::Currency;
+    let mut v = text.split(crate::flat::SEP);
+    let mut next = || v.next();
+    let opt = |s: &str| (s != "\u{1}").then(|| s.to_owned());
+    let order = next()?.to_owned();
+    let kind = next()?;
+    let amount = next()?;
+    let currency = Currency::from_code(next()?).ok()?;
+    let amount = match kind {
+        "m" => Amount::from_minor(amount.parse().ok()?, currency).ok()?,
+        "v" => Amount::parse(amount, currency).ok()?,
+        _ => return None,
+    };
+    let transaction_type = match next()? {
+        "\u{1}" | "authorization" => TransactionType::Authorization,
+        "preauthorization" => TransactionType::Preauthorization,
+        _ => return None,
+    };
+    let mut text = || next().map(opt);
+    let order = Order {
+        order,
+        amount,
+        transaction_type,
+        product_description: text()?,
+        titular: text()?,
+        merchant_data: text()?,
+        consumer_language: text()?,
+        pay_methods: text()?,
+        bizum_mobile_number: text()?,
+        merchant_url: text()?,
+        url_ok: text()?,
+        url_ko: text()?,
+        identifier: text()?,
+        stored_credential: None,
+        cardholder: None,
+        extra_parameters: ExtraParameters::default(),
+    };
+    // Exactly the fifteen values.
+    next().is_none().then_some(order)
+}
+
+#[napi]
+impl RedsysGateway {
+    /// `checkout` of an order given as flat text (`order_from_flat`), as flat text
+    /// (`crate::flat::redirect_form`); `undefined` when either is not possible or the checkout
+    /// fails: the caller then takes the JSON path (`checkout_flat`, `checkout`), which throws
+    /// the error. Measured 2026-12-06: the order's JSON (written by `encode`, read by serde) was
+    /// a fifth of a checkout.
+    #[napi]
+    pub fn checkout_flat_order(&self, order: String) -> Option<String> {
+        let order = order_from_flat(&order)?;
+        redsys::checkout(&self.config, &order)
+            .ok()
+            .and_then(|form| crate::flat::redirect_form(&form))
     }
 }
 
@@ -413,7 +562,7 @@ impl RedsysGateway {
         match emv3ds::parse_trata_peticion_response(&self.config, &payment, &reply)
             .or_throw(&env)?
         {
-            emv3ds::Step::Final(verified) => Ok(Either::A(RedsysVerifiedNotification::kept(*verified))),
+            emv3ds::Step::Final(verified) => Ok(Either::A(RedsysVerifiedNotification { inner: *verified })),
             emv3ds::Step::Challenge(challenge) => Ok(Either::B(to_json(
                 &serde_json::json!({"challenge": challenge, "form": challenge.form()}),
             ))),
@@ -446,7 +595,7 @@ impl RedsysGateway {
         let payment: emv3ds::Payment = read(&env, &payment)?;
         let reply: Reply = read(&env, &reply)?;
         emv3ds::parse_challenge_response(&self.config, &payment, &reply)
-            .map(RedsysVerifiedNotification::kept)
+            .map(|inner| RedsysVerifiedNotification { inner })
             .or_throw(&env)
     }
 }
@@ -481,18 +630,8 @@ impl RedsysGateway {
 
 notification_functions! {
     redsys;
+    transition: redsys_transition(RedsysVerifiedNotification);
     reject: redsys_reject;
-}
-
-/// `transition(payment, verified.event())` as `Outcome` JSON; napi checks the handle's type tag.
-#[napi]
-pub fn redsys_transition(
-    env: Env,
-    payment: String,
-    verified: &RedsysVerifiedNotification,
-) -> napi::Result<String> {
-    let event = verified.with(|v| v.event()).or_throw(&env)?;
-    crate::gateway::transition_json(&env, &payment, &event)
 }
 
 /// A `Ds_Response` for a `Ds_TransactionType`: `{action, status, response}` (the response
@@ -558,5 +697,5 @@ fn notification_flat(n: &Notification) -> Option<String> {
 /// travel as JSON.
 #[napi]
 pub fn redsys_notification_flat(verified: &RedsysVerifiedNotification) -> Option<String> {
-    verified.with(|v| notification_flat(v)).ok().flatten()
+    notification_flat(&verified.inner)
 }
