@@ -302,7 +302,10 @@ class Gateway {
         `notification must be the ${UnverifiedNotification.name} handle vpos returned, not a look-alike`,
       );
     }
-    const flatText = this.#native.verify(parts[0], parts[1], parts[2]);
+    const flatText =
+      parts[0] === this.#native
+        ? this.#native.verifyOwn(parts[1], parts[2])
+        : this.#native.verify(parts[0], parts[1], parts[2]);
     return new VerifiedNotification(MAKE, undefined, this.#native, parts[0], parts[1], parts[2], flatText);
   }
 
