@@ -14,7 +14,11 @@
 //!
 //! Notifications stay native: `UnverifiedNotification` and `VerifiedNotification` are opaque
 //! classes without a JS constructor, type-tagged by napi, so JavaScript cannot forge the
-//! "verified" one that [`state::transition`] demands.
+//! "verified" one that [`state::transition`] demands. Redsys's `parseNotification` and `verify`
+//! handles are JavaScript objects instead (`lib/redsys.js`, private fields, no public
+//! constructor) holding what they were made from; the addon keeps the last parse and the last
+//! proven notification (`redsys.rs`) and, asked about another one, parses and verifies it again
+//! itself: a notification is only ever "verified" there by the addon's own `verify`.
 
 // Public so that every `#[napi]` export counts as used in `cargo test`, where napi's module
 // registration is compiled out; nothing here is a Rust API.

@@ -99,9 +99,8 @@ fn read_parsed<R>(
     body: &[u8],
     read: impl FnOnce(&Notification) -> R,
 ) -> Result<R, Error> {
-    let hit = LAST_PARSE.with(|last| {
-        matches!(&*last.borrow(), Some(l) if l.is(config, content_type, body))
-    });
+    let hit = LAST_PARSE
+        .with(|last| matches!(&*last.borrow(), Some(l) if l.is(config, content_type, body)));
     if !hit {
         parse_and_keep(config, content_type.to_owned(), body)?;
     }
@@ -158,9 +157,9 @@ fn read_proven<R>(
     body: &[u8],
     read: impl FnOnce(&Verified<Notification>) -> R,
 ) -> Result<R, Error> {
-    let hit = LAST_VERIFIED.with(|last| {
-        matches!(&*last.borrow(), Some(p) if p.is(verifier, parser, content_type, body))
-    });
+    let hit = LAST_VERIFIED.with(
+        |last| matches!(&*last.borrow(), Some(p) if p.is(verifier, parser, content_type, body)),
+    );
     if !hit {
         let verified = redsys::parse_notification(parser, content_type, body)
             .and_then(|u| redsys::verify(verifier, u))?;
@@ -443,8 +442,8 @@ impl RedsysGateway {
 /// names the error.
 fn order_from_flat(text: &str) -> Option<Order> {
     use vpos_core::Amount;
-    use vpos_core::gateways::redsys::{ExtraParameters, TransactionType};
     use vpos_core::Currency;
+    use vpos_core::gateways::redsys::{ExtraParameters, TransactionType};
     let mut v = text.split(crate::flat::SEP);
     let mut next = || v.next();
     let opt = |s: &str| (s != "\u{1}").then(|| s.to_owned());
@@ -578,7 +577,9 @@ impl RedsysGateway {
         match emv3ds::parse_trata_peticion_response(&self.config, &payment, &reply)
             .or_throw(&env)?
         {
-            emv3ds::Step::Final(verified) => Ok(Either::A(RedsysVerifiedNotification { inner: *verified })),
+            emv3ds::Step::Final(verified) => {
+                Ok(Either::A(RedsysVerifiedNotification { inner: *verified }))
+            }
             emv3ds::Step::Challenge(challenge) => Ok(Either::B(to_json(
                 &serde_json::json!({"challenge": challenge, "form": challenge.form()}),
             ))),
