@@ -95,4 +95,4 @@ decorate('Flocash', UnverifiedNotification, VerifiedNotification, (n) => ({
   currency: n.amount.currency,
 }));
 
-module.exports = { UnverifiedNotification, VerifiedNotification, decorate, decorateEvent };
+module.exports = { UnverifiedNotification, VerifiedNotification, decorate, decorateEvent, decodeEvent };

@@ -8,16 +8,14 @@ const util = require('node:util');
 const native = require('../native.js');
 const { encode, decode } = require('./json.js');
 const { bodyBytes } = require('./bytes.js');
-const { decorate } = require('./notifications.js');
+const { decodeEvent } = require('./notifications.js');
 const flat = require('./flat.js');
 const { opt, pairs } = flat;
-const { transition, withHandle, registerVerified } = require('./state.js');
+const { transition, registerVerified } = require('./state.js');
+const { vposError } = require('./errors.js');
 const { fetchPostback, perform, DEFAULT_TIMEOUT_MS } = require('./postback.js');
 const { handleGatewayNotification, gatewayConfig } = require('./driver.js');
 const { replyJson, errorJson } = require('./wire.js');
-
-const UnverifiedNotification = native.RedsysUnverifiedNotification;
-const VerifiedNotification = native.RedsysVerifiedNotification;
 
 /**
  * A notification from the addon's flat text (src/redsys.rs `notification_flat`: the values of the
@@ -48,28 +46,181 @@ function fromFlat(text) {
   };
 }
 
-decorate(
-  'Redsys',
-  UnverifiedNotification,
-  VerifiedNotification,
-  (n) => ({
-    format: n.format,
-    order: n.order,
-    response: n.response,
-    amount: n.amount.value,
-    currency: n.amount.currency,
-  }),
-  {
-    untrusted: (handle) => fromFlat(native.redsysUntrustedFlat(handle)),
-    notification: (handle) => fromFlat(native.redsysNotificationFlat(handle)),
-  },
-);
-Object.defineProperty(VerifiedNotification.prototype, 'parameters', {
-  get() {
-    return Object.fromEntries(this.notification.parameters);
-  },
+const summary = (n) => ({
+  format: n.format,
+  order: n.order,
+  response: n.response,
+  amount: n.amount.value,
+  currency: n.amount.currency,
 });
-registerVerified(VerifiedNotification, (json, verified) => native.redsysTransition(json, verified));
+
+// Only this module makes the notification handles (their constructors refuse anything else).
+const MAKE = Symbol('vpos.redsys.make');
+
+/**
+ * A parsed Redsys notification whose signature is not checked yet. A JavaScript object, not a
+ * native one: it holds what it was parsed from (the parsing gateway, the content type, a copy of
+ * the raw body); the addon keeps the last parse (src/redsys.rs `LastParse`) and parses again
+ * when that is another one, with the same result. Private fields: a look-alike (a plain object,
+ * `Object.create` of the prototype) has none, and is refused.
+ */
+class RedsysUnverifiedNotification {
+  #parser;
+  #contentType;
+  #body;
+  #untrusted;
+
+  constructor(make, parser, contentType, body) {
+    if (make !== MAKE) throw new TypeError('RedsysUnverifiedNotification has no constructor: Gateway.parseNotification makes one');
+    this.#parser = parser;
+    this.#contentType = contentType;
+    this.#body = body;
+  }
+
+  /** The parsed notification, to be read with suspicion (to find the payment). */
+  get untrusted() {
+    if (this.#untrusted === undefined) {
+      this.#untrusted =
+        fromFlat(this.#parser.untrustedFlat(this.#contentType, this.#body)) ?? decode(this.untrustedJson());
+    }
+    return this.#untrusted;
+  }
+
+  /** The parsed notification as JSON. */
+  untrustedJson() {
+    return this.#parser.untrustedJson(this.#contentType, this.#body);
+  }
+
+  /** The raw body exactly as received (a copy). */
+  get rawBody() {
+    return Buffer.from(this.#body);
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return `RedsysUnverifiedNotification ${inspect(summary(this.untrusted), options)}`;
+  }
+
+  /** What `verify` needs: `[parser, contentType, body]`, or `undefined` for a look-alike. */
+  static parts(handle) {
+    return handle !== null && typeof handle === 'object' && #body in handle
+      ? [handle.#parser, handle.#contentType, handle.#body]
+      : undefined;
+  }
+}
+const UnverifiedNotification = RedsysUnverifiedNotification;
+const unverifiedParts = UnverifiedNotification.parts;
+delete UnverifiedNotification.parts;
+
+const refuseVerified = () =>
+  vposError(
+    'field_invalid',
+    'verified',
+    'verified must be the RedsysVerifiedNotification handle vpos returned, not a look-alike',
+  );
+
+/**
+ * A Redsys notification (or REST reply) whose signature is proven; its status may still be a
+ * decline. A JavaScript object, not a native one. `verify`'s holds what the notification was
+ * proven from (the verifying and the parsing gateway, the content type, the raw body): the addon
+ * keeps the last proven notification (src/redsys.rs `Proven`) and proves it again from those
+ * when asked for another one, so only the addon's own verification ever makes a notification
+ * "verified" there. A REST or EMV3DS answer's holds the addon's handle. Private fields: a
+ * look-alike has none, and is refused.
+ */
+class RedsysVerifiedNotification {
+  #kept; // a REST or EMV3DS answer: the addon's handle
+  #verifier;
+  #parser;
+  #contentType;
+  #body;
+  #flat; // `verify`'s flat text until `.notification` reads it
+  #notification;
+  #event;
+
+  constructor(make, kept, verifier, parser, contentType, body, flatText) {
+    if (make !== MAKE) throw new TypeError('RedsysVerifiedNotification has no constructor: Gateway.verify makes one');
+    this.#kept = kept;
+    this.#verifier = verifier;
+    this.#parser = parser;
+    this.#contentType = contentType;
+    this.#body = body;
+    this.#flat = flatText;
+  }
+
+  /** The notification. */
+  get notification() {
+    if (this.#notification === undefined) {
+      let text = this.#flat;
+      this.#flat = undefined;
+      if (text === undefined || text === null) {
+        text = this.#kept
+          ? native.redsysNotificationFlat(this.#kept)
+          : this.#verifier.provenFlat(this.#parser, this.#contentType, this.#body);
+      }
+      this.#notification = fromFlat(text) ?? decode(this.notificationJson());
+    }
+    return this.#notification;
+  }
+
+  /** The decoded parameters as an object (the last of a repeated key wins). */
+  get parameters() {
+    return Object.fromEntries(this.notification.parameters);
+  }
+
+  /** The gateway-neutral event, with its idempotency `key`. */
+  get event() {
+    if (this.#event === undefined) this.#event = decodeEvent(this.eventJson());
+    return this.#event;
+  }
+
+  /** The raw body exactly as received (a copy). */
+  get rawBody() {
+    return this.#kept ? this.#kept.rawBody : Buffer.from(this.#body);
+  }
+
+  /** The notification as JSON. */
+  notificationJson() {
+    return this.#kept
+      ? this.#kept.notificationJson()
+      : this.#verifier.provenJson(this.#parser, this.#contentType, this.#body);
+  }
+
+  /** The event as JSON. */
+  eventJson() {
+    return this.#kept
+      ? this.#kept.eventJson()
+      : this.#verifier.provenEventJson(this.#parser, this.#contentType, this.#body);
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    const e = this.event;
+    return `RedsysVerifiedNotification ${inspect({ key: e.key, order_id: e.order_id, status: e.status, amount: e.amount.value, currency: e.amount.currency }, options)}`;
+  }
+
+  /**
+   * Calls `ifKept(handle)` for a REST or EMV3DS answer, else `ifProven(verifier, parser,
+   * contentType, body)`; throws `field_invalid` on `verified` for a look-alike.
+   */
+  static use(handle, ifKept, ifProven) {
+    if (handle === null || typeof handle !== 'object' || !(#kept in handle)) throw refuseVerified();
+    return handle.#kept
+      ? ifKept(handle.#kept)
+      : ifProven(handle.#verifier, handle.#parser, handle.#contentType, handle.#body);
+  }
+}
+const VerifiedNotification = RedsysVerifiedNotification;
+const useVerified = VerifiedNotification.use;
+delete VerifiedNotification.use;
+/** A REST or EMV3DS answer's handle. */
+const kept = (handle) => new VerifiedNotification(MAKE, handle);
+
+registerVerified(VerifiedNotification, (json, verified) =>
+  useVerified(
+    verified,
+    (handle) => native.redsysTransition(json, handle),
+    (verifier, parser, contentType, body) => verifier.provenTransition(parser, contentType, body, json),
+  ),
+);
 
 const str = (v) => (typeof v === 'string' ? v : '');
 
@@ -120,6 +271,9 @@ class Gateway {
 
   /** The signed redirect form for `order`: `{ action, method, fields: [name, value][] }`. */
   checkout(order) {
+    const text = flat.redsysOrder(order);
+    const form = text === undefined ? undefined : flat.form(this.#native.checkoutFlatOrder(text));
+    if (form !== undefined) return form;
     const json = encode(order, '');
     return flat.form(this.#native.checkoutFlat(json)) ?? decode(this.#native.checkout(json));
   }
@@ -131,12 +285,28 @@ class Gateway {
 
   /** Parses an HTTP POST or SOAP notification from its content type and raw body. */
   parseNotification(contentType, body) {
-    return this.#native.parseNotification(str(contentType), bodyBytes(body));
+    const type = str(contentType);
+    // A copy: the caller's buffer may be reused; the handle's body is what was parsed.
+    const bytes = typeof body === 'string' ? bodyBytes(body) : Buffer.from(bodyBytes(body));
+    this.#native.parseNotification(type, bytes);
+    return new UnverifiedNotification(MAKE, this.#native, type, bytes);
   }
 
   /** Checks the signature; throws `signature_mismatch` / `unsupported_signature_version`. */
   verify(notification) {
-    return withHandle(UnverifiedNotification, notification, 'notification', () => this.#native.verify(notification));
+    const parts = unverifiedParts(notification);
+    if (parts === undefined) {
+      throw vposError(
+        'field_invalid',
+        'notification',
+        `notification must be the ${UnverifiedNotification.name} handle vpos returned, not a look-alike`,
+      );
+    }
+    const flatText =
+      parts[0] === this.#native
+        ? this.#native.verifyOwn(parts[1], parts[2])
+        : this.#native.verify(parts[0], parts[1], parts[2]);
+    return new VerifiedNotification(MAKE, undefined, this.#native, parts[0], parts[1], parts[2], flatText);
   }
 
   /** What a verified notification does to the stored payment. */
@@ -148,7 +318,12 @@ class Gateway {
   acknowledge(verified, outcome) {
     const json = encode(outcome, 'outcome');
     return JSON.parse(
-      withHandle(VerifiedNotification, verified, 'verified', () => this.#native.acknowledge(verified, json)),
+      useVerified(
+        verified,
+        (handle) => this.#native.acknowledge(handle, json),
+        (verifier, parser, contentType, body) =>
+          this.#native.acknowledgeProven(verifier, parser, contentType, body, json),
+      ),
     );
   }
 
@@ -169,7 +344,7 @@ class Gateway {
 
   /** Reads the REST reply (`{ status, body }` or `{ error }`); returns the verified result. */
   parseOperationResponse(reply) {
-    return this.#native.parseOperationResponse(replyJson(reply));
+    return kept(this.#native.parseOperationResponse(replyJson(reply)));
   }
 
   // Host-to-host EMV3DS over REST (docs/3ds.md). `payment`: { order, amount, preauthorisation?,
@@ -206,7 +381,7 @@ class Gateway {
   emv3dsParseTrataResponse(payment, reply) {
     const step = this.#native.emv3DsParseTrataResponse(encode(payment, 'payment'), replyJson(reply));
     if (typeof step === 'string') return { kind: 'challenge', ...decode(step) };
-    return { kind: 'final', notification: step };
+    return { kind: 'final', notification: kept(step) };
   }
 
   /** Step 5: the `trataPeticionREST` request with `ChallengeResponse` (`{ protocol_version, cres }`). */
@@ -216,7 +391,7 @@ class Gateway {
 
   /** Reads the `ChallengeResponse` reply: always final, the verified notification. */
   emv3dsParseChallengeResponse(payment, reply) {
-    return this.#native.emv3DsParseChallengeResponse(encode(payment, 'payment'), replyJson(reply));
+    return kept(this.#native.emv3DsParseChallengeResponse(encode(payment, 'payment'), replyJson(reply)));
   }
 
   // Pay-by-link (Paygold, docs/3ds.md). `link`: { order, amount, customer_mobile?,

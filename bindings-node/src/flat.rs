@@ -6,8 +6,6 @@
 //! the minor-units walk; as flat text, a string write and a `split`. A value holding `SEP` or
 //! `NONE` cannot be written flat: the writer then gives `None` and the caller uses JSON.
 
-use serde::Serialize;
-
 /// Between two values.
 pub(crate) const SEP: char = '\0';
 /// An absent optional (`null` in the JSON shape), alone between two separators.
@@ -70,14 +68,6 @@ impl Flat {
         }
     }
 
-    /// A unit enum by its serde name (`"http"`, `"sale"`).
-    pub(crate) fn name<T: Serialize>(&mut self, value: &T) {
-        match serde_json::to_value(value) {
-            Ok(serde_json::Value::String(s)) => self.str(&s),
-            _ => self.ok = false,
-        }
-    }
-
     /// `(name, value)` pairs, flattened.
     pub(crate) fn pairs(&mut self, pairs: &[(String, String)]) {
         for (k, v) in pairs {
@@ -102,7 +92,7 @@ pub(crate) fn redirect_form(form: &vpos_core::RedirectForm) -> Option<String> {
             .sum::<usize>(),
     );
     f.str(&form.action);
-    f.name(&form.method);
+    f.str(form.method.as_str());
     f.pairs(&form.fields);
     f.finish()
 }

@@ -1,11 +1,11 @@
 //! Redsys: the gateway class with the verbs of design §2 (checkout, notification parse and
 //! verify, the answers, REST operations), the opaque notification handles, and the
-//! config-free functions. Unlike the other gateways' (`gateway.rs` macros), the handles are
-//! written out here: `verify` moves the parsed notification instead of copying it.
+//! config-free functions. Unlike the other gateways' (`gateway.rs` macros), the handles of
+//! `parseNotification` and `verify` are JavaScript objects (`lib/redsys.js`) holding what they
+//! were made from; the addon keeps the last parse (`LastParse`) and the last proven
+//! notification (`Proven`), and makes them again from those when asked for another one.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use napi::Env;
@@ -27,132 +27,175 @@ gateway_class! {
     }
 }
 
-/// What an unverified handle holds. `redsys::verify` takes the parsed notification by value
-/// and hands it on unchanged, so the handle gives it up instead of a copy (measured
-/// 2026-12-06: the copy, some fifty strings, was the largest part of `verify` after the
-/// crypto) and still reads it through the verified handle it became.
-// The handle is boxed by napi already; boxing the parsed notification would add an allocation
-// per parse for nothing.
-#[allow(clippy::large_enum_variant)]
-enum Held {
-    /// As parsed.
-    Parsed(Unverified<Notification>),
-    /// Moved into the verified handle (the same notification, now proven).
-    Proven(Rc<Verified<Notification>>),
-    /// A `verify` refused it and the core dropped it: parsed again from this raw body when
-    /// read or verified again (parsing is pure and it parsed before).
-    Refused(Vec<u8>),
-}
-
-/// A parsed Redsys notification whose signature is not checked yet.
-#[napi]
-pub struct RedsysUnverifiedNotification {
-    held: RefCell<Held>,
-    /// What it was parsed with, to parse the raw body again.
+/// The last notification `parseNotification` parsed, kept for the `verify` (or the first read)
+/// that usually follows: a one-entry memo of `redsys::parse_notification`, keyed by what it was
+/// parsed from (the configuration, the content type, the raw body), so it gives exactly what
+/// parsing again would. The unverified handle itself is a JavaScript object holding those three
+/// (`lib/redsys.js`), not a native one.
+///
+/// Measured 2026-12-06: a native handle that owned its parsed notification (some fifty strings)
+/// cost more than the parse. Node frees a native handle's memory only from the event loop after
+/// a GC, so in a synchronous loop every handle's memory is fresh pages (page faults); now only
+/// the memo's one notification is alive, replaced (and its memory reused) by the next parse.
+struct LastParse {
     config: Arc<redsys::Config>,
-    content_type: Cow<'static, str>,
+    content_type: String,
+    notification: Unverified<Notification>,
 }
 
-const FORM: &str = "application/x-www-form-urlencoded";
+thread_local! {
+    static LAST_PARSE: RefCell<Option<LastParse>> = const { RefCell::new(None) };
+}
 
-impl RedsysUnverifiedNotification {
-    fn new(
-        config: &Arc<redsys::Config>,
-        content_type: &str,
-        inner: Unverified<Notification>,
-    ) -> Self {
-        RedsysUnverifiedNotification {
-            held: RefCell::new(Held::Parsed(inner)),
+impl LastParse {
+    fn is(&self, config: &Arc<redsys::Config>, content_type: &str, body: &[u8]) -> bool {
+        Arc::ptr_eq(&self.config, config)
+            && self.content_type == content_type
+            && self.notification.untrusted().raw_body() == body
+    }
+}
+
+/// `redsys::parse_notification`, remembered as the last parse.
+fn parse_and_keep(
+    config: &Arc<redsys::Config>,
+    content_type: String,
+    body: &[u8],
+) -> Result<(), Error> {
+    let notification = redsys::parse_notification(config, &content_type, body)?;
+    let previous = LAST_PARSE.with(|last| {
+        last.borrow_mut().replace(LastParse {
             config: Arc::clone(config),
-            content_type: if content_type == FORM {
-                Cow::Borrowed(FORM)
-            } else {
-                Cow::Owned(content_type.to_owned())
-            },
-        }
-    }
-
-    /// The raw body parsed again, as when the handle was made.
-    fn parse_again(&self, raw: &[u8]) -> Result<Unverified<Notification>, Error> {
-        redsys::parse_notification(&self.config, &self.content_type, raw)
-    }
-
-    /// Reads the notification (as parsed, or as proven: the same one), parsed again first if a
-    /// `verify` refused it.
-    fn with<R>(&self, read: impl FnOnce(&Notification) -> R) -> Result<R, Error> {
-        let again = match &*self.held.borrow() {
-            Held::Refused(raw) => Some(self.parse_again(raw)?),
-            _ => None,
-        };
-        if let Some(parsed) = again {
-            *self.held.borrow_mut() = Held::Parsed(parsed);
-        }
-        match &*self.held.borrow() {
-            Held::Parsed(n) => Ok(read(n.untrusted())),
-            Held::Proven(v) => Ok(read(v)),
-            Held::Refused(_) => Err(Error::new(
-                ErrorCode::FieldInvalid,
-                "the notification could not be parsed again",
-            )),
-        }
-    }
-
-    /// `redsys::verify` without a copy of the notification: a parsed one is moved into the
-    /// verified handle (this handle then reads it there); a refused one leaves its raw body
-    /// here; a proven one is parsed again and checked again (another gateway may ask).
-    fn verify(&self, config: &redsys::Config) -> Result<Rc<Verified<Notification>>, Error> {
-        let held = std::mem::replace(&mut *self.held.borrow_mut(), Held::Refused(Vec::new()));
-        let (unverified, keep) = match held {
-            Held::Parsed(u) => {
-                let raw = u.untrusted().raw_body().to_vec();
-                (Ok(u), Held::Refused(raw))
-            }
-            Held::Proven(v) => (self.parse_again(v.raw_body()), Held::Proven(v)),
-            Held::Refused(raw) => (self.parse_again(&raw), Held::Refused(raw)),
-        };
-        let checked = unverified.and_then(|u| redsys::verify(config, u));
-        match (checked, keep) {
-            (Ok(v), Held::Refused(_)) => {
-                let v = Rc::new(v);
-                *self.held.borrow_mut() = Held::Proven(Rc::clone(&v));
-                Ok(v)
-            }
-            (Ok(v), keep) => {
-                *self.held.borrow_mut() = keep;
-                Ok(Rc::new(v))
-            }
-            (Err(e), keep) => {
-                *self.held.borrow_mut() = keep;
-                Err(e)
-            }
-        }
-    }
-}
-
-#[napi]
-impl RedsysUnverifiedNotification {
-    /// The parsed notification as JSON, to be read with suspicion (to find the payment).
-    #[napi]
-    pub fn untrusted_json(&self, env: Env) -> napi::Result<String> {
-        self.with(to_json).or_throw(&env)
-    }
-
-    /// The raw body exactly as received.
-    #[napi(getter)]
-    pub fn raw_body(&self) -> Buffer {
-        Buffer::from(match &*self.held.borrow() {
-            Held::Parsed(n) => n.untrusted().raw_body(),
-            Held::Proven(v) => v.raw_body(),
-            Held::Refused(raw) => raw.as_slice(),
+            content_type,
+            notification,
         })
+    });
+    drop(previous);
+    Ok(())
+}
+
+/// The parse of `body`: the memo's if it is that one (taken out of it), else parsed again.
+fn take_parsed(
+    config: &Arc<redsys::Config>,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Unverified<Notification>, Error> {
+    let kept = LAST_PARSE.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some(l) if l.is(config, content_type, body) => last.take(),
+            _ => None,
+        }
+    });
+    match kept {
+        Some(l) => Ok(l.notification),
+        None => redsys::parse_notification(config, content_type, body),
     }
 }
 
-/// A Redsys notification (or REST reply) whose signature is proven; its status may still be a
-/// decline.
+/// Reads the parse of `body`: the memo's if it is that one, else parsed again (and kept).
+fn read_parsed<R>(
+    config: &Arc<redsys::Config>,
+    content_type: &str,
+    body: &[u8],
+    read: impl FnOnce(&Notification) -> R,
+) -> Result<R, Error> {
+    let hit = LAST_PARSE
+        .with(|last| matches!(&*last.borrow(), Some(l) if l.is(config, content_type, body)));
+    if !hit {
+        parse_and_keep(config, content_type.to_owned(), body)?;
+    }
+    LAST_PARSE.with(|last| match &*last.borrow() {
+        Some(l) => Ok(read(l.notification.untrusted())),
+        None => Err(Error::new(
+            ErrorCode::FieldInvalid,
+            "the notification could not be parsed again",
+        )),
+    })
+}
+
+/// The notification the last `verify` proved, and what it was proven from: the verifying and
+/// the parsing configuration, the content type (the raw body is the notification's own).
+struct Proven {
+    verifier: Arc<redsys::Config>,
+    parser: Arc<redsys::Config>,
+    content_type: String,
+    verified: Verified<Notification>,
+}
+
+thread_local! {
+    /// The last notification `verify` proved. The verified handle `verify` returns is a
+    /// JavaScript object holding what it was proven from (`lib/redsys.js`); reading it after
+    /// another `verify` proves it again from those (parsing and verifying are pure: the same
+    /// notification). Measured 2026-12-06: a native handle owning its notification made every
+    /// `verify` of a synchronous loop fresh memory (Node frees native handles only from the event
+    /// loop after a GC), and a native handle at all costs an object wrap, two hash-table entries
+    /// and a finalizer.
+    static LAST_VERIFIED: RefCell<Option<Proven>> = const { RefCell::new(None) };
+}
+
+impl Proven {
+    fn is(
+        &self,
+        verifier: &Arc<redsys::Config>,
+        parser: &Arc<redsys::Config>,
+        content_type: &str,
+        body: &[u8],
+    ) -> bool {
+        Arc::ptr_eq(&self.verifier, verifier)
+            && Arc::ptr_eq(&self.parser, parser)
+            && self.content_type == content_type
+            && self.verified.raw_body() == body
+    }
+}
+
+/// Reads the notification `verifier` proved, `parser` having parsed it from `body`: the last
+/// `verify`'s if it is that one, else parsed and verified again (and kept as the last).
+fn read_proven<R>(
+    verifier: &Arc<redsys::Config>,
+    parser: &Arc<redsys::Config>,
+    content_type: &str,
+    body: &[u8],
+    read: impl FnOnce(&Verified<Notification>) -> R,
+) -> Result<R, Error> {
+    let hit = LAST_VERIFIED.with(
+        |last| matches!(&*last.borrow(), Some(p) if p.is(verifier, parser, content_type, body)),
+    );
+    if !hit {
+        let verified = redsys::parse_notification(parser, content_type, body)
+            .and_then(|u| redsys::verify(verifier, u))?;
+        keep_proven(verifier, parser, content_type.to_owned(), verified);
+    }
+    LAST_VERIFIED.with(|last| match &*last.borrow() {
+        Some(p) => Ok(read(&p.verified)),
+        None => Err(Error::new(
+            ErrorCode::FieldInvalid,
+            "the notification could not be proven again",
+        )),
+    })
+}
+
+fn keep_proven(
+    verifier: &Arc<redsys::Config>,
+    parser: &Arc<redsys::Config>,
+    content_type: String,
+    verified: Verified<Notification>,
+) {
+    let previous = LAST_VERIFIED.with(|last| {
+        last.borrow_mut().replace(Proven {
+            verifier: Arc::clone(verifier),
+            parser: Arc::clone(parser),
+            content_type,
+            verified,
+        })
+    });
+    drop(previous);
+}
+
+/// A Redsys REST or EMV3DS answer whose signature is proven (`lib/redsys.js` wraps it in the
+/// verified handle); its status may still be a decline.
 #[napi]
 pub struct RedsysVerifiedNotification {
-    pub(crate) inner: Rc<Verified<Notification>>,
+    pub(crate) inner: Verified<Notification>,
 }
 
 #[napi]
@@ -160,7 +203,7 @@ impl RedsysVerifiedNotification {
     /// The notification as JSON.
     #[napi]
     pub fn notification_json(&self) -> String {
-        to_json(&**self.inner)
+        to_json(&*self.inner)
     }
 
     /// The gateway-neutral event (with its idempotency `key`) as JSON.
@@ -178,32 +221,161 @@ impl RedsysVerifiedNotification {
 
 #[napi]
 impl RedsysGateway {
-    /// `redsys::parse_notification` on the raw body.
+    /// `redsys::parse_notification` on the raw body: throws what it refuses; the parse is kept
+    /// for the `verify` or read that follows (`LastParse`). `lib/redsys.js` makes the handle.
     #[napi]
     pub fn parse_notification(
         &self,
         env: Env,
         content_type: String,
         body: &[u8],
-    ) -> napi::Result<RedsysUnverifiedNotification> {
-        redsys::parse_notification(&self.config, &content_type, body)
-            .map(|inner| RedsysUnverifiedNotification::new(&self.config, &content_type, inner))
-            .or_throw(&env)
+    ) -> napi::Result<()> {
+        parse_and_keep(&self.config, content_type, body).or_throw(&env)
     }
 
-    /// `redsys::verify`: the signature. The unverified handle stays usable.
+    /// A notification this gateway parsed, as flat text (`notification_flat`), or `undefined`
+    /// when it must travel as JSON (`untrusted_json`).
+    #[napi]
+    pub fn untrusted_flat(
+        &self,
+        env: Env,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<Option<String>> {
+        read_parsed(&self.config, &content_type, body, notification_flat).or_throw(&env)
+    }
+
+    /// A notification this gateway parsed, as JSON, to be read with suspicion.
+    #[napi]
+    pub fn untrusted_json(
+        &self,
+        env: Env,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<String> {
+        read_parsed(&self.config, &content_type, body, to_json).or_throw(&env)
+    }
+
+    /// `redsys::verify` of the notification `parser` parsed from `body` (the last parse, moved,
+    /// or parsed again); the verified notification as flat text (`undefined`: read it as JSON).
+    /// Throws what `verify` refuses; the proven notification is kept as the last (`Proven`).
     #[napi]
     pub fn verify(
         &self,
         env: Env,
-        notification: &RedsysUnverifiedNotification,
-    ) -> napi::Result<RedsysVerifiedNotification> {
-        notification
-            .verify(&self.config)
-            .map(|inner| RedsysVerifiedNotification { inner })
-            .or_throw(&env)
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<Option<String>> {
+        let verified = take_parsed(&parser.config, &content_type, body)
+            .and_then(|u| redsys::verify(&self.config, u))
+            .or_throw(&env)?;
+        let flat = notification_flat(&verified);
+        keep_proven(&self.config, &parser.config, content_type, verified);
+        Ok(flat)
     }
 
+    /// `verify` of a notification this gateway parsed: one handle fewer to borrow.
+    #[napi]
+    pub fn verify_own(
+        &self,
+        env: Env,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<Option<String>> {
+        let verified = take_parsed(&self.config, &content_type, body)
+            .and_then(|u| redsys::verify(&self.config, u))
+            .or_throw(&env)?;
+        let flat = notification_flat(&verified);
+        keep_proven(&self.config, &self.config, content_type, verified);
+        Ok(flat)
+    }
+
+    /// A notification this gateway proved (see `verify`) as flat text, or `undefined`.
+    #[napi]
+    pub fn proven_flat(
+        &self,
+        env: Env,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<Option<String>> {
+        read_proven(&self.config, &parser.config, &content_type, body, |v| {
+            notification_flat(v)
+        })
+        .or_throw(&env)
+    }
+
+    /// A notification this gateway proved, as JSON.
+    #[napi]
+    pub fn proven_json(
+        &self,
+        env: Env,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<String> {
+        read_proven(&self.config, &parser.config, &content_type, body, |v| {
+            to_json(&**v)
+        })
+        .or_throw(&env)
+    }
+
+    /// The event of a notification this gateway proved, as JSON.
+    #[napi]
+    pub fn proven_event_json(
+        &self,
+        env: Env,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<String> {
+        read_proven(&self.config, &parser.config, &content_type, body, |v| {
+            to_json(&v.event())
+        })
+        .or_throw(&env)
+    }
+
+    /// `transition(payment, event)` for a notification this gateway proved, as `Outcome` JSON.
+    #[napi]
+    pub fn proven_transition(
+        &self,
+        env: Env,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+        payment: String,
+    ) -> napi::Result<String> {
+        let event = read_proven(&self.config, &parser.config, &content_type, body, |v| {
+            v.event()
+        })
+        .or_throw(&env)?;
+        crate::gateway::transition_json(&env, &payment, &event)
+    }
+
+    /// `redsys::acknowledge` (this gateway's answer) for a notification `verifier` proved.
+    #[napi]
+    pub fn acknowledge_proven(
+        &self,
+        env: Env,
+        verifier: &RedsysGateway,
+        parser: &RedsysGateway,
+        content_type: String,
+        body: &[u8],
+        outcome: String,
+    ) -> napi::Result<String> {
+        let outcome = parse_outcome(&outcome).or_throw(&env)?;
+        read_proven(&verifier.config, &parser.config, &content_type, body, |v| {
+            redsys::acknowledge(&self.config, v, &outcome)
+        })
+        .and_then(|r| r)
+        .map(|r| to_json(&r))
+        .or_throw(&env)
+    }
+}
+
+#[napi]
+impl RedsysGateway {
     /// `redsys::order_key`: base64 of the per-order key.
     #[napi]
     pub fn order_key(&self, env: Env, order: String) -> napi::Result<String> {
@@ -257,10 +429,74 @@ impl RedsysGateway {
     ) -> napi::Result<RedsysVerifiedNotification> {
         let reply: Reply = read(&env, &reply)?;
         redsys::parse_operation_response(&self.config, &reply)
-            .map(|inner| RedsysVerifiedNotification {
-                inner: Rc::new(inner),
-            })
+            .map(|inner| RedsysVerifiedNotification { inner })
             .or_throw(&env)
+    }
+}
+
+/// An order from flat text (`lib/redsys.js` `flatOrder`: order, amount kind `m`/`v`, minor
+/// units or decimal value, currency, transaction type, then product_description, titular,
+/// merchant_data, consumer_language, pay_methods, bizum_mobile_number, merchant_url, url_ok,
+/// url_ko, identifier; `\0` between them, `\u0001` alone for absent). `None` for anything it
+/// does not read exactly as the JSON path does: the caller then takes that path, which also
+/// names the error.
+fn order_from_flat(text: &str) -> Option<Order> {
+    use vpos_core::Amount;
+    use vpos_core::Currency;
+    use vpos_core::gateways::redsys::{ExtraParameters, TransactionType};
+    let mut v = text.split(crate::flat::SEP);
+    let mut next = || v.next();
+    let opt = |s: &str| (s != "\u{1}").then(|| s.to_owned());
+    let order = next()?.to_owned();
+    let kind = next()?;
+    let amount = next()?;
+    let currency = Currency::from_code(next()?).ok()?;
+    let amount = match kind {
+        "m" => Amount::from_minor(amount.parse().ok()?, currency).ok()?,
+        "v" => Amount::parse(amount, currency).ok()?,
+        _ => return None,
+    };
+    let transaction_type = match next()? {
+        "\u{1}" | "authorization" => TransactionType::Authorization,
+        "preauthorization" => TransactionType::Preauthorization,
+        _ => return None,
+    };
+    let mut text = || next().map(opt);
+    let order = Order {
+        order,
+        amount,
+        transaction_type,
+        product_description: text()?,
+        titular: text()?,
+        merchant_data: text()?,
+        consumer_language: text()?,
+        pay_methods: text()?,
+        bizum_mobile_number: text()?,
+        merchant_url: text()?,
+        url_ok: text()?,
+        url_ko: text()?,
+        identifier: text()?,
+        stored_credential: None,
+        cardholder: None,
+        extra_parameters: ExtraParameters::default(),
+    };
+    // Exactly the fifteen values.
+    next().is_none().then_some(order)
+}
+
+#[napi]
+impl RedsysGateway {
+    /// `checkout` of an order given as flat text (`order_from_flat`), as flat text
+    /// (`crate::flat::redirect_form`); `undefined` when either is not possible or the checkout
+    /// fails: the caller then takes the JSON path (`checkout_flat`, `checkout`), which throws
+    /// the error. Measured 2026-12-06: the order's JSON (written by `encode`, read by serde) was
+    /// a fifth of a checkout.
+    #[napi]
+    pub fn checkout_flat_order(&self, order: String) -> Option<String> {
+        let order = order_from_flat(&order)?;
+        redsys::checkout(&self.config, &order)
+            .ok()
+            .and_then(|form| crate::flat::redirect_form(&form))
     }
 }
 
@@ -341,9 +577,9 @@ impl RedsysGateway {
         match emv3ds::parse_trata_peticion_response(&self.config, &payment, &reply)
             .or_throw(&env)?
         {
-            emv3ds::Step::Final(verified) => Ok(Either::A(RedsysVerifiedNotification {
-                inner: Rc::new(*verified),
-            })),
+            emv3ds::Step::Final(verified) => {
+                Ok(Either::A(RedsysVerifiedNotification { inner: *verified }))
+            }
             emv3ds::Step::Challenge(challenge) => Ok(Either::B(to_json(
                 &serde_json::json!({"challenge": challenge, "form": challenge.form()}),
             ))),
@@ -376,9 +612,7 @@ impl RedsysGateway {
         let payment: emv3ds::Payment = read(&env, &payment)?;
         let reply: Reply = read(&env, &reply)?;
         emv3ds::parse_challenge_response(&self.config, &payment, &reply)
-            .map(|inner| RedsysVerifiedNotification {
-                inner: Rc::new(inner),
-            })
+            .map(|inner| RedsysVerifiedNotification { inner })
             .or_throw(&env)
     }
 }
@@ -454,7 +688,12 @@ fn notification_flat(n: &Notification) -> Option<String> {
             .map(|(k, v)| k.len() + v.len() + 2)
             .sum::<usize>(),
     );
-    f.name(&n.format);
+    // The serde names, without serde (test/flat.test.js compares with the JSON reading).
+    f.str(match n.format {
+        redsys::Format::Http => "http",
+        redsys::Format::Soap => "soap",
+        redsys::Format::Rest => "rest",
+    });
     f.str(&n.signature_version);
     f.str(&n.order);
     f.display(n.amount.minor());
@@ -464,7 +703,7 @@ fn notification_flat(n: &Notification) -> Option<String> {
     f.opt(n.terminal.as_deref());
     f.str(&n.response);
     f.str(&n.transaction_type);
-    f.name(&n.action);
+    f.str(n.action.as_str());
     f.str(n.status.as_str());
     f.opt(n.authorisation_code.as_deref());
     f.opt(n.error_code.as_deref());
@@ -474,13 +713,6 @@ fn notification_flat(n: &Notification) -> Option<String> {
     f.opt(n.cof_txnid.as_deref());
     f.pairs(&n.parameters);
     f.finish()
-}
-
-/// A parsed notification as flat text (`lib/redsys.js` reads it), or `undefined` when it must
-/// travel as JSON. A function, not a method: the handles' methods are the public surface.
-#[napi]
-pub fn redsys_untrusted_flat(notification: &RedsysUnverifiedNotification) -> Option<String> {
-    notification.with(notification_flat).ok().flatten()
 }
 
 /// A verified notification as flat text (`lib/redsys.js` reads it), or `undefined` when it must

@@ -10,6 +10,8 @@ const vpos = require('hostedpay');
 const native = require('../native.js');
 const { decode, encode } = require('../lib/json.js');
 const fs = require('node:fs');
+const util = require('node:util');
+const { redsysOrder: flatOrderText } = require('../lib/flat.js');
 const { VECTORS_DIR, loadCases, moneyAsBigint, subset } = require('./support/vectors.js');
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -87,10 +89,12 @@ test('redsys: a value holding \\0 or \\u0001 travels as JSON, unchanged', () => 
       Ds_Signature: g.sign('0726qI3H7sZx', params),
     }).toString();
     const unverified = g.parseNotification(FORM, body);
-    assert.equal(native.redsysUntrustedFlat(unverified) ?? undefined, undefined);
+    const raw = new native.RedsysGateway(encode(config, ''), true);
+    assert.equal(raw.untrustedFlat(FORM, Buffer.from(body)) ?? undefined, undefined);
     assert.equal(unverified.untrusted.merchant_data, odd);
     const v = g.verify(unverified);
-    assert.equal(native.redsysNotificationFlat(v) ?? undefined, undefined);
+    assert.equal(raw.verify(raw, FORM, Buffer.from(body)) ?? undefined, undefined);
+    assert.equal(raw.provenFlat(raw, FORM, Buffer.from(body)) ?? undefined, undefined);
     assert.equal(v.notification.merchant_data, odd);
     assert.deepStrictEqual(v.notification, decode(v.notificationJson()));
     assert.deepStrictEqual(v.parameters.Ds_MerchantData, odd);
@@ -125,4 +129,80 @@ test('encode writes every string as JSON.stringify does (its fast path for plain
     assert.equal(encode({ [s]: s, list: [s] }), JSON.stringify({ [s]: s, list: [s] }), JSON.stringify(s));
     assert.equal(encode(s), JSON.stringify(s));
   }
+});
+
+test('redsys checkout: a plain order travels flat, anything else as JSON, with the same form or error', () => {
+  const config = {
+    merchant_code: '999008881',
+    terminal: '1',
+    secret_key: 'sq7HjrUOBfKmC576ILgskD5srU870gJ7',
+    checkout_url: 'https://sis-t.redsys.es:25443/sis/realizarPago',
+  };
+  const g = new vpos.redsys.Gateway(config);
+  const raw = new native.RedsysGateway(encode(config, ''), true);
+  const viaJson = (order) => {
+    try {
+      return decode(raw.checkout(encode(order, '')));
+    } catch (e) {
+      return { code: e.code, field: e.field, message: e.message };
+    }
+  };
+  const viaPublic = (order) => {
+    try {
+      return g.checkout(order);
+    } catch (e) {
+      return { code: e.code, field: e.field, message: e.message };
+    }
+  };
+  const base = {
+    order: '0726qI3H7sZx',
+    amount: { minor: 4999n, currency: 'EUR' },
+    product_description: 'Call credit 49.99 EUR',
+    titular: 'Joan Njiru',
+    merchant_data: 'C0000001',
+    consumer_language: '002',
+    pay_methods: 'C',
+    merchant_url: 'http://www.prueba.com/urlNotificacion.php',
+    url_ok: 'http://www.prueba.com/urlOK.php',
+    url_ko: 'http://www.prueba.com/urlKO.php',
+  };
+  const orders = [
+    base,
+    { ...base, amount: { value: '49.99', currency: 'EUR' } },
+    { ...base, amount: { minor: 4999n, value: '49.99', currency: 'EUR' } },
+    { ...base, amount: { minor: 4999n, value: '49.98', currency: 'EUR' } },
+    { ...base, amount: { minor: 4999, currency: 'EUR' } },
+    { ...base, amount: { minor: 0n, currency: 'EUR' } },
+    { ...base, amount: { minor: -1n, currency: 'EUR' } },
+    { ...base, amount: { minor: 2n ** 63n, currency: 'EUR' } },
+    { ...base, amount: { value: '49.999', currency: 'EUR' } },
+    { ...base, amount: { minor: 4999n, currency: 'XXX' } },
+    { ...base, amount: { minor: 4999n } },
+    { ...base, amount: { minor: 4999n, currency: 'EUR', extra: 1 } },
+    { ...base, transaction_type: 'preauthorization' },
+    { ...base, transaction_type: 'authorization' },
+    { ...base, transaction_type: 'capture' },
+    { ...base, transaction_type: null },
+    { ...base, titular: undefined, url_ok: undefined },
+    { ...base, titular: null },
+    { ...base, titular: 42 },
+    { ...base, titular: 'a\u0000b' },
+    { ...base, titular: '\u0001' },
+    { ...base, order: '' },
+    { ...base, order: 'bad order' },
+    { ...base, pay_methods: 'z', bizum_mobile_number: '+34600000000' },
+    { ...base, identifier: 'REQUIRED' },
+    { ...base, unknown: 'x' },
+    { ...base, extra_parameters: { DS_MERCHANT_P2F_XMLDATA: 'x' } },
+    { ...base, stored_credential: { cof_ini: 'S', cof_type: 'R' } },
+    { order: '0726qI3H7sZx', amount: { minor: 4999n, currency: 'EUR' } },
+  ];
+  let flat = 0;
+  for (const order of orders) {
+    const label = util.inspect(order);
+    assert.deepStrictEqual(viaPublic(order), viaJson(order), label);
+    const text = flatOrderText(order);
+    if (text !== undefined && raw.checkoutFlatOrder(text) !== null && raw.checkoutFlatOrder(text) !== undefined) flat++;
+  }
+  assert.ok(flat >= 8, `${flat} orders took the flat path`);
 });
