@@ -83,6 +83,7 @@ def test_a_raising_receiver_changes_neither_the_answer_nor_the_verdict(
     assert (event.from_status, event.to_status, event.event_key) == ("new", "paid", n.applied_event_key)
     assert event.outcome == n.detail
     assert event.delivered_at is None and event.attempts == 1
+    assert event.claimed_until is None  # released: vpos_deliver_events may send it now
     assert "tests.test_events.failing_receiver: RuntimeError: the shop's fulfilment service is down" in event.last_error
     errors = [r for r in caplog.records if r.name == "vpos.django" and r.levelno == logging.ERROR]
     assert errors and f"payment event #{event.pk}" in errors[0].getMessage()
@@ -152,6 +153,62 @@ def test_a_raising_notification_processed_receiver_changes_nothing(client, vpos_
     assert list(Notification.objects.order_by("id").values_list("verdict", flat=True)) == ["applied", "invalid"]
     assert PaymentEvent.objects.get().delivered_at is not None
     assert "pager down" in caplog.text
+
+
+def test_a_claimed_event_is_left_to_its_process_until_the_claim_is_past(client, vpos_settings, receivers) -> None:
+    """The view stores its event claimed and delivers it after the commit; a process that died
+    in between leaves it claimed, and vpos_deliver_events sends it once the claim is past."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from hostedpay.django import events
+
+    payment = make_payment(status="paid")
+    with transaction.atomic():  # what the view does, the process dying before the on-commit delivery
+        event = events.record(payment, "new", claim=True)
+    event.refresh_from_db()
+    assert event.claimed_until is not None and event.claimed_until > timezone.now() + events.CLAIM / 2
+    receivers.connect(receivers.record)
+    assert deliver_events() == "delivered 0, failed 0, remaining 1"
+    assert events.deliver(event.pk) is None and not receivers.seen  # the admin action's path too
+    PaymentEvent.objects.filter(pk=event.pk).update(claimed_until=timezone.now() - events.CLAIM)
+    assert deliver_events() == "delivered 1, failed 0, remaining 0"
+    [kwargs] = receivers.seen
+    assert kwargs["event"].pk == event.pk
+    event.refresh_from_db()
+    assert (event.attempts, event.claimed_until, event.delivered_at is not None) == (1, None, True)
+    # The late process's own delivery finds it delivered and sends nothing.
+    assert events.deliver_claimed(event, payment) is None and len(receivers.seen) == 1
+
+
+def test_with_a_post_save_receiver_on_payments_the_orm_saves_them(client, vpos_settings, receivers) -> None:
+    """The statements written once (hostedpay.django.sql) give way to the ORM when the shop
+    listens to the models' post_save: its receivers are called as before."""
+    from django.db.models.signals import post_save
+
+    saved: List[Any] = []
+
+    def on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
+        saved.append((sender.__name__, instance.pk, kwargs["update_fields"]))
+
+    payment = make_payment()
+    post_save.connect(on_save, sender=Payment, weak=False)
+    post_save.connect(on_save, sender=Notification, weak=False)
+    try:
+        receivers.connect(receivers.record)
+        assert client.post(URL, data=BASE_PAYLOAD.encode(), content_type=CT).content == b"00"
+    finally:
+        post_save.disconnect(on_save, sender=Payment)
+        post_save.disconnect(on_save, sender=Notification)
+    payment.refresh_from_db()
+    assert payment.status == "paid"
+    [n] = Notification.objects.all()
+    assert [(name, pk) for name, pk, _ in saved] == [("Notification", n.pk), ("Payment", payment.pk),
+                                                     ("Notification", n.pk)]
+    assert "status" in saved[1][2] and "verdict" in saved[2][2]
+    [event] = PaymentEvent.objects.all()
+    assert (event.delivered_at is not None, event.attempts, event.claimed_until) == (True, 1, None)
+    assert [k["event"].pk for k in receivers.seen] == [event.pk]
 
 
 def test_limit_and_max_attempts(client, vpos_settings, receivers) -> None:

@@ -645,12 +645,7 @@ class Notification(models.Model):
         """Saves the row; a text column or JSON value holding NUL (which PostgreSQL refuses) is
         stored with U+FFFD instead. A stored row's body is written again only when it was
         replaced: a verdict save leaves it out of the ``UPDATE``."""
-        for f in self._meta.concrete_fields:
-            value = self.__dict__.get(f.attname)
-            if isinstance(value, str) and "\x00" in value:
-                setattr(self, f.attname, value.replace("\x00", "\ufffd"))
-            elif isinstance(f, models.JSONField) and value is not None:
-                setattr(self, f.attname, _without_nul(value))
+        self.replace_nul()
         if (not args and not self._state.adding and kwargs.get("update_fields") is None
                 and not kwargs.get("force_insert") and "body" in self.__dict__
                 and self.__dict__["body"] is self._vpos_saved_body):
@@ -658,6 +653,18 @@ class Notification(models.Model):
                                        if not f.primary_key and f.name != "body" and f.attname in self.__dict__]
         super().save(*args, **kwargs)
         self._vpos_saved_body = self.__dict__.get("body")
+
+    def replace_nul(self, names: Any = None) -> None:
+        """Replaces NUL (which PostgreSQL refuses) with U+FFFD in the text and JSON values of
+        the fields ``names`` (default: every field), as ``save`` does before it writes them."""
+        for f in self._meta.concrete_fields:
+            if names is not None and f.name not in names:
+                continue
+            value = self.__dict__.get(f.attname)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, f.attname, value.replace("\x00", "\ufffd"))
+            elif isinstance(f, models.JSONField) and value is not None:
+                setattr(self, f.attname, _without_nul(value))
 
 
 def _without_nul(value: Any) -> Any:
@@ -756,6 +763,10 @@ class PaymentEvent(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     #: What the receivers raised on the last failed attempt (receiver, exception type, message).
     last_error = models.TextField(blank=True)
+    #: Set when the event is stored by the process that delivers it right after the commit
+    #: (the notification view): until then ``vpos_deliver_events`` leaves the event to that
+    #: process; a process that died before delivering leaves it to them once this is past.
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

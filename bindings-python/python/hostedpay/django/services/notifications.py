@@ -14,8 +14,9 @@ from django.utils import timezone
 
 import hostedpay
 from hostedpay import driver
-from hostedpay.django import conf, events
-from hostedpay.django.models import EventKeyConflict, Notification, Refund, get_payment_model
+from hostedpay.django import conf, events, sql
+from hostedpay.django.models import (TRANSITION_FIELDS, AbstractPayment, EventKeyConflict, Notification, Refund,
+                                     get_payment_model)
 from hostedpay.django.signals import notification_processed
 
 logger = logging.getLogger("vpos.django")
@@ -50,15 +51,23 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
     Raises ``EventKeyConflict`` when the event's key is applied to another payment.
     """
     Payment = get_payment_model()
+    # The same statements written once instead of built by the ORM each time (hostedpay.django.sql),
+    # unless a model's save is overridden or has pre_save/post_save receivers.
+    fast_payment = (sql.usable(Payment, AbstractPayment.save)
+                    if Payment.save_transition is AbstractPayment.save_transition else None)
+    fast_record = sql.usable(Notification, Notification.save)
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                # One row at most (unique per account): no ORDER BY for first() to add.
-                locked = list(Payment.objects.select_for_update().order_by()
-                              .filter(gateway=acct.gateway_name, account=acct.name, order_id=event.order_id)[:1])
-                if not locked:
+                if fast_payment is not None:
+                    payment = sql.lock_payment(Payment, fast_payment, acct.gateway_name, acct.name, event.order_id)
+                else:
+                    # One row at most (unique per account): no ORDER BY for first() to add.
+                    locked = list(Payment.objects.select_for_update().order_by()
+                                  .filter(gateway=acct.gateway_name, account=acct.name, order_id=event.order_id)[:1])
+                    payment = locked[0] if locked else None
+                if payment is None:
                     return None
-                payment = locked[0]
                 # Read under the lock, so a delivery of the same event that committed while
                 # we waited is seen here (and answered already_applied), not at the save.
                 applied_to = applied_payment(record.gateway, event.key)
@@ -72,7 +81,10 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
                 fields = storable_payment_fields(payment, payment_fields)
                 if outcome.new_status is not None:
                     payment.apply_outcome(outcome)
-                    payment.save_transition(fields)
+                    if fast_payment is not None:
+                        save_transition(payment, fields, fast_payment)
+                    else:
+                        payment.save_transition(fields)
                 elif fields:
                     type(payment).objects.filter(pk=payment.pk).update(**{n: getattr(payment, n) for n in fields})
                 record.payment = payment
@@ -86,11 +98,12 @@ def apply_event(record: Notification, acct: conf.Account, event: Any,
                 if record._state.adding:
                     record.save()
                 else:  # the verdict only: the raw body, headers and the rest are stored already
-                    record.save(update_fields=RECORD_FIELDS)
+                    save_fields(record, RECORD_FIELDS, fast_record)
                 if outcome.kind == "applied":
-                    # Stored with the move; payment_status_changed is sent after the commit,
-                    # and again by vpos_deliver_events while a receiver raises.
-                    stored = events.record(payment, old_status, record, record.detail, event.key)
+                    # Stored with the move, claimed by this process, which sends
+                    # payment_status_changed after the commit; vpos_deliver_events sends it
+                    # again while a receiver raises (or once the claim is past).
+                    stored = events.record(payment, old_status, record, record.detail, event.key, claim=True)
                     events.deliver_on_commit(stored, payment, record)
                 transaction.on_commit(lambda: events.send_quietly(
                     notification_processed, sender=Notification, notification=record, verdict=record.verdict))
@@ -131,11 +144,36 @@ def settle_operation(record: Notification, event: Any, outcome: Any) -> Optional
     return None
 
 
+def save_transition(payment: Any, fields: List[str], alias: str) -> None:
+    """``payment.save_transition(fields)``'s one ``UPDATE`` (status, the totals, ``modified``
+    and ``fields``), written by :mod:`hostedpay.django.sql`."""
+    try:
+        sql.update_one(payment, [*sorted(TRANSITION_FIELDS), "modified", *fields], alias)
+        payment._vpos_remember(TRANSITION_FIELDS)
+    finally:
+        payment._vpos_transition = False
+
+
+def save_fields(record: Notification, names: List[str], alias: Optional[str] = "") -> None:
+    """``record.save(update_fields=names)``: one ``UPDATE`` of a stored notification, written by
+    :mod:`hostedpay.django.sql` when ``alias`` (default: found out) allows it."""
+    if alias == "":
+        alias = sql.usable(Notification, Notification.save)
+    if alias is None:
+        record.save(update_fields=names)
+        return
+    record.replace_nul(names)
+    sql.update_one(record, names, alias)
+
+
 def applied_payment(gateway: str, key: str) -> Optional[Tuple[Any]]:
     """``(payment_id,)`` of the notification that applied ``key`` on ``gateway`` (``payment_id``
     is ``None`` when that payment was deleted), or ``None`` when no notification applied it.
     One indexed lookup on the unique ``(gateway, applied_event_key)``: whether the event is
     already applied to the locked payment, or to another one."""
+    alias = sql.usable(Notification)
+    if alias is not None:
+        return sql.applied_payment(Notification, alias, gateway, key)
     rows = list(Notification.objects.filter(gateway=gateway, applied_event_key=key)
                 .order_by().values_list("payment_id")[:1])
     return tuple(rows[0]) if rows else None  # type: ignore[return-value]

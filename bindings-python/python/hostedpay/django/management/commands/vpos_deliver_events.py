@@ -5,7 +5,9 @@ delivered (``payment_status_changed``) once that transaction commits. When a rec
 the event stays undelivered with ``attempts`` and ``last_error``; this command sends the
 undelivered ones again, oldest first, each in its own transaction with its row locked
 (``select_for_update(skip_locked=True)`` where the database has it), so it is idempotent and
-two runs (or a run and a notification arriving) never send one event at the same time. Run it
+two runs (or a run and a notification arriving) never send one event at the same time. An
+event the notification view stored claimed (``claimed_until``: it delivers it right after its
+commit) is left alone until that claim is past (``hostedpay.django.events.CLAIM``, 5 minutes). Run it
 from cron, Celery beat or a systemd timer, every few minutes.
 
 Progress goes to stderr; the summary (``delivered N, failed M, remaining K``: ``remaining``
@@ -19,7 +21,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hostedpay.django.events import deliver
+from hostedpay.django.events import deliver, unclaimed
 from hostedpay.django.models import PaymentEvent
 
 
@@ -39,7 +41,9 @@ class Command(BaseCommand):
         if max_attempts is not None and max_attempts < 1:
             raise CommandError("--max-attempts must be 1 or more")
         every = max(1, options["progress_every"])
-        due = PaymentEvent.objects.filter(delivered_at__isnull=True)
+        # An event claimed by the process that stored it (the notification view, delivering it
+        # right after its commit) is left to that process until the claim is past.
+        due = PaymentEvent.objects.filter(unclaimed(), delivered_at__isnull=True)
         if max_attempts is not None:
             due = due.filter(attempts__lt=max_attempts)
         pks = list(due.order_by("id").values_list("pk", flat=True)[:limit])
