@@ -6,6 +6,10 @@
 
 const ROUNDS = Number(process.env.VPOS_BENCH_ROUNDS || 51);
 const BATCH_SECONDS = Number(process.env.VPOS_BENCH_BATCH_SECONDS || 0.002);
+// Warm-up by time, not only by count: V8 compiles wasm with its baseline compiler first and
+// optimises hot functions later, in the background; 200 calls can end before that (FloCash
+// parse in wasm measured 1.6–6× native from one run to the next with the count alone).
+const WARMUP_SECONDS = Number(process.env.VPOS_BENCH_WARMUP_SECONDS || 1);
 
 /** Seconds of wall and CPU time per call of `fn`, over `n` calls. */
 function batch(fn, n) {
@@ -32,7 +36,8 @@ const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
  * `a_cpu`, `b`, `b_cpu`) and `ratio`, the median over rounds of b's time / a's time.
  */
 function interleaved(a, b) {
-  for (let i = 0; i < 200; i++) {
+  const until = process.hrtime.bigint() + BigInt(Math.round(WARMUP_SECONDS * 1e9));
+  for (let i = 0; i < 200 || process.hrtime.bigint() < until; i++) {
     a();
     b();
   }
