@@ -7,6 +7,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorCode, Result};
 
+mod tracked;
+
 /// Separates a core code from its message inside serde's text-only custom errors.
 const SEPARATOR: &str = ": ";
 
@@ -72,7 +74,19 @@ pub(crate) fn write_string(out: &mut String, s: &str) {
 /// ```
 pub fn from_str<T: DeserializeOwned>(text: &str, fallback: ErrorCode) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| describe(e, fallback))?;
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let path = e
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
+                serde_path_to_error::Segment::Unknown => None,
+            })
+            .collect();
+        describe(path, e.inner(), fallback)
+    })?;
     // serde_json's own `from_str` checks this; a streaming deserializer leaves it to us.
     de.end().map_err(|e| {
         Error::new(
@@ -116,7 +130,8 @@ pub fn from_value<T: DeserializeOwned>(
     value: &serde_json::Value,
     fallback: ErrorCode,
 ) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| describe(e, fallback))
+    let track = tracked::Track::default();
+    tracked::deserialize(value, &track).map_err(|e| describe(track.path(), &e, fallback))
 }
 
 /// Words that mark a key as holding a secret, wherever it sits in a configuration.
@@ -130,19 +145,11 @@ const ECHOES: [&str; 4] = [
     "unknown variant",
 ];
 
-fn describe(e: serde_path_to_error::Error<serde_json::Error>, fallback: ErrorCode) -> Error {
-    let mut path: Vec<String> = e
-        .path()
-        .iter()
-        .filter_map(|segment| match segment {
-            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
-            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-            serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
-            serde_path_to_error::Segment::Unknown => None,
-        })
-        .collect();
+/// The core's error for serde's `e` met at `path` (its segments: keys, indexes, variants).
+#[inline(never)]
+fn describe(mut path: Vec<String>, e: &serde_json::Error, fallback: ErrorCode) -> Error {
     // serde_json appends " at line L column C"; the position adds nothing for a caller.
-    let text = e.into_inner().to_string();
+    let text = e.to_string();
     let text = text
         .rsplit_once(" at line ")
         .map_or(text.as_str(), |(m, _)| m)
