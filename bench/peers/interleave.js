@@ -1,7 +1,7 @@
 // Interleaved timing for the Node-side peer benchmarks: two functions in alternating batches of
 // about BATCH_SECONDS (A B A B …, ROUNDS rounds), medians of wall and CPU time per call and the
 // median of the rounds' ratios (two batches back to back see the same load). The method of
-// bench/peers/timing.py and node_peers.js, as a module: wasm_peers.mjs uses it.
+// bench/peers/timing.py, as a module: node_peers.js and wasm_peers.mjs use it.
 'use strict';
 
 const ROUNDS = Number(process.env.VPOS_BENCH_ROUNDS || 51);

@@ -19,9 +19,7 @@ const { redsys } = require(path.resolve(vposDir));
 
 const DATA = JSON.parse(fs.readFileSync(path.join(__dirname, 'data', 'redsys_mn000049.json'), 'utf8'));
 const FORM_CT = 'application/x-www-form-urlencoded';
-// As in timing.py: short batches, so that most finish inside one scheduler time slice.
-const ROUNDS = Number(process.env.VPOS_BENCH_ROUNDS || 51);
-const BATCH_SECONDS = Number(process.env.VPOS_BENCH_BATCH_SECONDS || 0.002);
+const interleave = require('./interleave.js');
 
 // --- the two implementations -----------------------------------------------------------------
 
@@ -103,45 +101,12 @@ function check() {
   }
 }
 
-// --- timing ------------------------------------------------------------------------------------
+// --- timing (bench/peers/interleave.js: A B A B batches, medians) --------------------------------
 
-function batch(fn, n) {
-  const cpu = process.cpuUsage();
-  const t = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) fn();
-  const wall = Number(process.hrtime.bigint() - t) / 1e9 / n;
-  const used = process.cpuUsage(cpu);
-  return [wall, (used.user + used.system) / 1e6 / n];
-}
-
-function callsPerBatch(fn) {
-  for (let n = 1; ; n *= 4) {
-    const [wall] = batch(fn, n);
-    if (wall * n >= BATCH_SECONDS / 10 || n >= 1 << 20) return Math.max(1, Math.floor(BATCH_SECONDS / wall));
-  }
-}
-
-const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-
+/** vpos and the peer interleaved: medians in seconds per call, `ratio` the rounds' peer / vpos. */
 function interleaved(vpos, other) {
-  for (let i = 0; i < 200; i++) {
-    vpos();
-    other();
-  }
-  const nv = callsPerBatch(vpos);
-  const np = callsPerBatch(other);
-  const s = { vpos: [], vpos_cpu: [], peer: [], peer_cpu: [], ratio: [] };
-  for (let r = 0; r < ROUNDS; r++) {
-    let [w, c] = batch(vpos, nv);
-    s.vpos.push(w);
-    s.vpos_cpu.push(c);
-    [w, c] = batch(other, np);
-    s.peer.push(w);
-    s.peer_cpu.push(c);
-    // Back to back, under the same load: the median of these is the row's ratio.
-    s.ratio.push(s.peer[r] / s.vpos[r]);
-  }
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
+  const t = interleave.interleaved(vpos, other);
+  return { vpos: t.a, vpos_cpu: t.a_cpu, peer: t.b, peer_cpu: t.b_cpu, ratio: t.ratio };
 }
 
 function row(name, t, peerImpl, atLeast) {
@@ -159,7 +124,7 @@ function row(name, t, peerImpl, atLeast) {
     peer_cpu: us(t.peer_cpu),
     ratio_cpu: Math.round((t.peer_cpu / t.vpos_cpu) * 1000) / 1000,
     peer_impl: peerImpl,
-    rounds: ROUNDS,
+    rounds: interleave.ROUNDS,
     load_average: require('node:os').loadavg()[0],
   };
 }
