@@ -30,6 +30,7 @@ mod rest;
 mod sign;
 mod status;
 mod stored;
+mod tdes;
 
 pub use sign::SignatureVersion;
 pub use stored::{CofType, ScaExemption, StoredCredential};

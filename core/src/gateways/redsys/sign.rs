@@ -15,11 +15,10 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use aes::Aes128;
+use aes::cipher::{BlockCipherEncrypt, KeyInit};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use des::TdesEde3;
-use des::cipher::{BlockCipherEncrypt, KeyInit};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Sha256, Sha512};
@@ -27,6 +26,8 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
+
+use super::tdes::TdesEde3;
 
 const LENIENT: GeneralPurposeConfig =
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
@@ -129,7 +130,7 @@ impl MerchantKey {
                     "is not base64 (Redsys keys look like sq7HjrUOBfKmC576ILgskD5srU870gJ7)",
                 )
             })?;
-            let cipher = TdesEde3::new_from_slice(&bytes).map_err(|_| {
+            let cipher = TdesEde3::new_from_slice(&bytes).ok_or_else(|| {
                 Error::config(
                     "secret_key",
                     format_args!("decodes to {} bytes; a 3DES key has 24", bytes.len()),
@@ -183,11 +184,7 @@ impl MerchantKey {
         data[..order.len()].copy_from_slice(order.as_bytes());
         data[order.len()..].fill(pad as u8);
         match self {
-            MerchantKey::Tdes(cipher) => cbc::<8>(data, |block: &mut [u8; 8]| {
-                let mut b = (*block).into();
-                cipher.encrypt_block(&mut b);
-                *block = b.into();
-            }),
+            MerchantKey::Tdes(cipher) => cbc::<8>(data, |block| cipher.encrypt_block(block)),
             MerchantKey::Aes(cipher, _) => cbc::<16>(data, |block: &mut [u8; 16]| {
                 let mut b = (*block).into();
                 cipher.encrypt_block(&mut b);
