@@ -13,19 +13,19 @@ import { fileURLToPath } from 'node:url';
 
 export const TARGET = 100 * 1024;
 const KB = 1024;
-// Measured 2026-12-06 (scripts/build.sh, gzip -9) after the core read host values with its own
-// path-tracking deserializer instead of serde_path_to_error (about 10 KB off each module): see
-// docs/performance.md.
+// Measured 2026-12-06 (scripts/build.sh, gzip -9) after the core refused a JSON array where a
+// struct is expected in host values (no struct's positional reader linked; 2–13 KB off each
+// module): see docs/performance.md.
 export const CEILINGS = {
   browser: TARGET,
-  flocash: 204 * KB,
-  redsys: 258 * KB,
-  ceca: 194 * KB,
-  elavon: 197 * KB,
-  paypal: 182 * KB,
-  paypal_rest: 304 * KB,
-  bitpay: 251 * KB,
-  edge: 582 * KB,
+  flocash: 197 * KB,
+  redsys: 250 * KB,
+  ceca: 189 * KB,
+  elavon: 192 * KB,
+  paypal: 176 * KB,
+  paypal_rest: 298 * KB,
+  bitpay: 245 * KB,
+  edge: 570 * KB,
 };
 export const EDGE_GATEWAYS = ['flocash', 'redsys', 'ceca', 'elavon', 'paypal', 'paypal_rest', 'bitpay'];
 const pkg = (p) => fileURLToPath(new URL(`../pkg/${p}`, import.meta.url));

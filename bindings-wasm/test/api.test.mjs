@@ -98,6 +98,16 @@ for (const { name, api } of [...await builds(), ...await edgeBuilds()]) {
         assert.deepEqual(errorFields(vposError(() => flocash.validateOrder(junk))), ['field_invalid', null]);
       }
       assert.equal(vposError(() => flocash.validateOrder(() => 1)).field, 'order');
+      // An array where an object is expected (serde would read the fields in order) is refused
+      // like any value of another type.
+      e = vposError(() => flocash.validateOrder(Object.values(order)));
+      assert.deepEqual([e.code, e.field], ['field_invalid', null]);
+      assert.match(e.message, /expected an object/);
+      e = vposError(() => flocash.validateOrder({ ...order, item_price: ['2.50', 'USD'] }));
+      assert.deepEqual([e.code, e.field], ['field_invalid', 'item_price']);
+      assert.match(e.message, /expected an object/);
+      e = vposError(() => new flocash.Gateway(Object.values(config)));
+      assert.deepEqual([e.code, e.field], ['invalid_config', null]);
     });
 
     edgeTest('the public side never holds the token, and builds the same form as the server', () => {

@@ -292,6 +292,38 @@ mod tests {
     }
 
     #[test]
+    fn an_array_is_not_a_struct() {
+        // serde_json would read `["n", null, null]` as `{"name": "n", …}`: refused, with the
+        // code a value of any other wrong type gets at that place.
+        for fallback in [ErrorCode::FieldInvalid, ErrorCode::InvalidConfig] {
+            let e = err(serde_json::json!(["n", null, null]), fallback);
+            let number = err(serde_json::json!(5), fallback);
+            assert_eq!((e.code(), e.field()), (fallback, None));
+            assert_eq!((number.code(), number.field()), (fallback, None));
+            assert!(
+                e.message().contains("expected an object (struct Conf)"),
+                "{}",
+                e.message()
+            );
+            let e = err(
+                serde_json::json!({"name": "n", "inner": ["p", 1]}),
+                fallback,
+            );
+            let number = err(serde_json::json!({"name": "n", "inner": 5}), fallback);
+            assert_eq!((e.code(), e.field()), (fallback, Some("inner")));
+            assert_eq!((number.code(), number.field()), (fallback, Some("inner")));
+            assert!(e.message().contains("expected an object"), "{}", e.message());
+        }
+        // Arrays where a sequence is expected are still read.
+        let items: Vec<Inner> = from_value(
+            &serde_json::json!([{"password": "p", "count": 1}]),
+            ErrorCode::FieldInvalid,
+        )
+        .unwrap();
+        assert_eq!(items.len(), 1);
+    }
+
+    #[test]
     fn configurations_and_secret_keys_quote_nothing() {
         let e = err(
             serde_json::json!({"name": "n", "inner": {"password": 987654321, "count": 1}}),
