@@ -191,6 +191,25 @@ fn keep_proven(
     drop(previous);
 }
 
+impl RedsysGateway {
+    /// `redsys::verify` under this gateway of what `parser` parsed from `body` (the last parse,
+    /// moved, or parsed again): the flat notification, kept as the last proven one.
+    fn prove(
+        &self,
+        env: Env,
+        parser: &Arc<redsys::Config>,
+        content_type: String,
+        body: &[u8],
+    ) -> napi::Result<Option<String>> {
+        let verified = take_parsed(parser, &content_type, body)
+            .and_then(|u| redsys::verify(&self.config, u))
+            .or_throw(&env)?;
+        let flat = notification_flat(&verified);
+        keep_proven(&self.config, parser, content_type, verified);
+        Ok(flat)
+    }
+}
+
 /// A Redsys REST or EMV3DS answer whose signature is proven (`lib/redsys.js` wraps it in the
 /// verified handle); its status may still be a decline.
 #[napi]
@@ -267,12 +286,7 @@ impl RedsysGateway {
         content_type: String,
         body: &[u8],
     ) -> napi::Result<Option<String>> {
-        let verified = take_parsed(&parser.config, &content_type, body)
-            .and_then(|u| redsys::verify(&self.config, u))
-            .or_throw(&env)?;
-        let flat = notification_flat(&verified);
-        keep_proven(&self.config, &parser.config, content_type, verified);
-        Ok(flat)
+        self.prove(env, &parser.config, content_type, body)
     }
 
     /// `verify` of a notification this gateway parsed: one handle fewer to borrow.
@@ -283,12 +297,7 @@ impl RedsysGateway {
         content_type: String,
         body: &[u8],
     ) -> napi::Result<Option<String>> {
-        let verified = take_parsed(&self.config, &content_type, body)
-            .and_then(|u| redsys::verify(&self.config, u))
-            .or_throw(&env)?;
-        let flat = notification_flat(&verified);
-        keep_proven(&self.config, &self.config, content_type, verified);
-        Ok(flat)
+        self.prove(env, &self.config, content_type, body)
     }
 
     /// A notification this gateway proved (see `verify`) as flat text, or `undefined`.

@@ -312,7 +312,11 @@ mod tests {
             let number = err(serde_json::json!({"name": "n", "inner": 5}), fallback);
             assert_eq!((e.code(), e.field()), (fallback, Some("inner")));
             assert_eq!((number.code(), number.field()), (fallback, Some("inner")));
-            assert!(e.message().contains("expected an object"), "{}", e.message());
+            assert!(
+                e.message().contains("expected an object"),
+                "{}",
+                e.message()
+            );
         }
         // Arrays where a sequence is expected are still read.
         let items: Vec<Inner> = from_value(

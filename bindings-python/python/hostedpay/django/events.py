@@ -124,13 +124,7 @@ def deliver_claimed(event: PaymentEvent, payment: Any, notification: Any = None)
             if notification is not None and notification.pk == event.notification_id:
                 event.notification = notification
             sending = True
-            responses = payment_status_changed.send_robust(
-                sender=type(payment), payment=payment, old_status=event.from_status, new_status=event.to_status,
-                notification=event.notification, outcome=event.outcome, event=event)
-            failures: List[Tuple[Any, BaseException]] = [
-                (r, e) for r, e in responses if isinstance(e, BaseException)]
-            if failures:
-                raise _Undelivered(failures)
+            _send(payment, event)
             return True
     except _Undelivered as undelivered:
         failures = undelivered.failures
@@ -174,6 +168,17 @@ class _Undelivered(Exception):
         self.failures = failures
 
 
+def _send(payment: Any, event: PaymentEvent) -> None:
+    """``payment_status_changed`` for ``event``, every receiver called; raises
+    :class:`_Undelivered` with what the ones that failed raised."""
+    responses = payment_status_changed.send_robust(
+        sender=type(payment), payment=payment, old_status=event.from_status, new_status=event.to_status,
+        notification=event.notification, outcome=event.outcome, event=event)
+    failures = [(r, e) for r, e in responses if isinstance(e, BaseException)]
+    if failures:
+        raise _Undelivered(failures)
+
+
 def deliver(pk: int, payment: Any = None, notification: Any = None) -> Optional[bool]:
     """Sends ``payment_status_changed`` for the event ``pk`` unless it is delivered already or
     another deliverer holds it. Returns ``True`` (every receiver took it: ``delivered_at`` set),
@@ -207,16 +212,10 @@ def deliver(pk: int, payment: Any = None, notification: Any = None) -> Optional[
                 payment = get_payment_model()._base_manager.using(using).get(pk=event.payment_id)
             if notification is not None and notification.pk == event.notification_id:
                 event.notification = notification
-            kwargs = {"payment": payment, "old_status": event.from_status, "new_status": event.to_status,
-                      "notification": event.notification, "outcome": event.outcome, "event": event}
             sending = True
             # The receivers run in this transaction: their writes commit with delivered_at, or
             # roll back with it when one raises (then the attempt is counted on its own below).
-            responses = payment_status_changed.send_robust(sender=type(payment), **kwargs)
-            failures: List[Tuple[Any, BaseException]] = [
-                (r, e) for r, e in responses if isinstance(e, BaseException)]
-            if failures:
-                raise _Undelivered(failures)
+            _send(payment, event)
             event.delivered_at = timezone.now()
             event.last_error = ""
             event.claimed_until = None
