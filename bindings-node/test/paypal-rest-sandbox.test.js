@@ -11,14 +11,11 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const util = require('node:util');
 const vpos = require('hostedpay');
-const { unavailable, Receiver, startSandbox } = require('../../tests/js/sandbox.cjs');
+const { unavailable, Receiver, startSandbox, PAYPAL_REST } = require('../../tests/js/sandbox.cjs');
 
 const { paypalRest } = vpos;
 const skip = unavailable() || false;
-const RETURN_URL = 'http://127.0.0.1:9/shop/return/';
-const CANCEL_URL = 'http://127.0.0.1:9/shop/cancel/';
-const MERCHANT = 'HOSTEDPAY0001';
-const CERT_PATH = '/v1/notifications/certs/CERT-hostedpay-sandbox-test';
+const { RETURN_URL, CANCEL_URL, MERCHANT, CERT_PATH, store } = PAYPAL_REST;
 
 let box;
 let receiver;
@@ -35,29 +32,7 @@ after(async () => {
   if (receiver) await receiver.close();
 });
 
-const account = () => new vpos.Config({
-  gateway: 'paypal_rest', client_id: 'sandbox-paypal-client-id', secret: 'sandbox-paypal-secret',
-  api_base: box.base, webhook_id: 'SANDBOXWEBHOOK0001', merchant: MERCHANT,
-});
-
-/** The shop's stored payment: a snapshot moved only by `applied` outcomes. */
-function store(orderId, value) {
-  const payment = {
-    gateway: 'paypal_rest', merchant: MERCHANT, order_id: orderId, amount: { value, currency: 'EUR' },
-    status: 'new', live: false, refunded_minor: 0n, released_minor: 0n, applied_event_keys: [],
-  };
-  return {
-    payment,
-    apply(outcome, event) {
-      if (outcome.outcome !== 'applied') return;
-      payment.status = outcome.to;
-      payment.refunded_minor = outcome.refunded_minor;
-      payment.captured_minor = outcome.captured_minor;
-      payment.released_minor = outcome.released_minor;
-      payment.applied_event_keys.push(event.key);
-    },
-  };
-}
+const account = () => new vpos.Config(PAYPAL_REST.config(box.base));
 
 /** `fetch` that records what it was asked. */
 function recording() {

@@ -11,13 +11,10 @@ import { createRequire } from 'node:module';
 import util from 'node:util';
 import { edgeBuilds } from './support.mjs';
 
-const { unavailable, Receiver, startSandbox } = createRequire(import.meta.url)('../../tests/js/sandbox.cjs');
+const { unavailable, Receiver, startSandbox, PAYPAL_REST } = createRequire(import.meta.url)('../../tests/js/sandbox.cjs');
 
 const skip = unavailable() || false;
-const RETURN_URL = 'http://127.0.0.1:9/shop/return/';
-const CANCEL_URL = 'http://127.0.0.1:9/shop/cancel/';
-const MERCHANT = 'HOSTEDPAY0001';
-const CERT_PATH = '/v1/notifications/certs/CERT-hostedpay-sandbox-test';
+const { RETURN_URL, CANCEL_URL, MERCHANT, CERT_PATH } = PAYPAL_REST;
 const builds = await edgeBuilds();
 
 let box;
@@ -35,21 +32,14 @@ after(async () => {
   if (receiver) await receiver.close();
 });
 
-/** The shop's stored payment: a snapshot moved only by `applied` outcomes. */
+/** The shop's stored payment; every outcome this test applies must be `applied`. */
 function store(orderId, value) {
-  const payment = {
-    gateway: 'paypal_rest', merchant: MERCHANT, order_id: orderId, amount: { value, currency: 'EUR' },
-    status: 'new', live: false, refunded_minor: 0n, released_minor: 0n, applied_event_keys: [],
-  };
+  const shop = PAYPAL_REST.store(orderId, value);
   return {
-    payment,
+    payment: shop.payment,
     apply(outcome, event) {
       assert.equal(outcome.outcome, 'applied');
-      payment.status = outcome.to;
-      payment.refunded_minor = outcome.refunded_minor;
-      payment.captured_minor = outcome.captured_minor;
-      payment.released_minor = outcome.released_minor;
-      payment.applied_event_keys.push(event.key);
+      shop.apply(outcome, event);
     },
   };
 }
@@ -61,10 +51,7 @@ for (const { name, api: vpos } of builds) {
     await box.request('POST', '/_sandbox/reset');
     receiver.drain();
     const { paypalRest } = vpos;
-    const config = new vpos.Config({
-      gateway: 'paypal_rest', client_id: 'sandbox-paypal-client-id', secret: 'sandbox-paypal-secret',
-      api_base: box.base, webhook_id: 'SANDBOXWEBHOOK0001', merchant: MERCHANT,
-    });
+    const config = new vpos.Config(PAYPAL_REST.config(box.base));
     const orderId = `EDGE-19-${builds.findIndex((b) => b.name === name)}`;
     const shop = store(orderId, '12.00');
     const amount = { value: '12.00', currency: 'EUR' };

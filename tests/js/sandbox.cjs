@@ -122,4 +122,39 @@ async function startSandbox(webhookUrl) {
   };
 }
 
-module.exports = { unavailable, Receiver, startSandbox, REPO };
+/** The sandbox's PayPal REST app, as the Node and wasm PayPal REST tests use it. */
+const PAYPAL_REST = {
+  RETURN_URL: 'http://127.0.0.1:9/shop/return/',
+  CANCEL_URL: 'http://127.0.0.1:9/shop/cancel/',
+  MERCHANT: 'HOSTEDPAY0001',
+  CERT_PATH: '/v1/notifications/certs/CERT-hostedpay-sandbox-test',
+  /** The `Config` input of the app on the sandbox at `base`. */
+  config: (base) => ({
+    gateway: 'paypal_rest', client_id: 'sandbox-paypal-client-id', secret: 'sandbox-paypal-secret',
+    api_base: base, webhook_id: 'SANDBOXWEBHOOK0001', merchant: PAYPAL_REST.MERCHANT,
+  }),
+  /**
+   * The shop's stored payment of `value` EUR: a snapshot that `apply` moves by an `applied`
+   * outcome only (it returns whether it moved).
+   */
+  store(orderId, value) {
+    const payment = {
+      gateway: 'paypal_rest', merchant: PAYPAL_REST.MERCHANT, order_id: orderId, amount: { value, currency: 'EUR' },
+      status: 'new', live: false, refunded_minor: 0n, released_minor: 0n, applied_event_keys: [],
+    };
+    return {
+      payment,
+      apply(outcome, event) {
+        if (outcome.outcome !== 'applied') return false;
+        payment.status = outcome.to;
+        payment.refunded_minor = outcome.refunded_minor;
+        payment.captured_minor = outcome.captured_minor;
+        payment.released_minor = outcome.released_minor;
+        payment.applied_event_keys.push(event.key);
+        return true;
+      },
+    };
+  },
+};
+
+module.exports = { unavailable, Receiver, startSandbox, REPO, PAYPAL_REST };
