@@ -307,15 +307,7 @@ fn check_link(config: &Config, url: &str) -> Result<()> {
         .get(..8)
         .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
     let sandbox = config.rest_url.as_deref().is_some_and(is_loopback_http) && is_loopback_http(url);
-    let host = url.split_once("//").map(|(_, r)| r).unwrap_or("");
-    if !(https || sandbox)
-        || host.is_empty()
-        || host.starts_with('/')
-        || url.len() > 2048
-        || url
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\'))
-    {
+    if !(https || sandbox) || !super::emv3ds::plain_url(url) {
         return Err(Error::invalid(
             "Ds_UrlPago2Fases",
             "must be an https URL of at most 2048 characters",
