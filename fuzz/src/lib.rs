@@ -1080,16 +1080,7 @@ pub fn bitpay_v2(data: &[u8]) {
         Err(e) => return rejected(&e, bitpay::reject),
     };
     let request = bitpay::invoice_status_request(config, &n);
-    let header = |name: &str| {
-        request
-            .headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .expect("a signed fetch")
-    };
-    bitpay::verify_signature(&header("X-Identity"), &request.url, &header("X-Signature"))
-        .expect("vpos's own signature verifies");
+    bitpay_own_signature(&request);
     let verified = bitpay::verify_invoice(n, &ok_reply(data)).expect("the same invoice");
     let outcome = apply(&verified.event());
     let _ = bitpay::acknowledge(&outcome);
@@ -1135,16 +1126,7 @@ pub fn bitpay_refund_notification(data: &[u8]) {
             .url
             .contains(&format!("/refunds/{}?token=", claimed.id))
     );
-    let header = |name: &str| {
-        request
-            .headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .expect("a signed fetch")
-    };
-    bitpay::verify_signature(&header("X-Identity"), &request.url, &header("X-Signature"))
-        .expect("vpos's own signature verifies");
+    bitpay_own_signature(&request);
     match bitpay::verify_refund(n, &ok_reply(data)) {
         Ok(v) => {
             let event = v.event();
@@ -1164,4 +1146,18 @@ pub fn bitpay_refund_notification(data: &[u8]) {
 /// Base64 for the seeds' `body_base64` inputs.
 pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
     STANDARD.decode(s).ok()
+}
+
+/// A Bitpay fetch vpos signed: its `X-Identity` and `X-Signature` must verify.
+fn bitpay_own_signature(request: &vpos_core::HttpRequest) {
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .expect("a signed fetch")
+    };
+    bitpay::verify_signature(&header("X-Identity"), &request.url, &header("X-Signature"))
+        .expect("vpos's own signature verifies");
 }
